@@ -1,0 +1,433 @@
+//! Session configuration: every option says what it defaults to.
+//!
+//! Start from [`Config::from_env`] (reads `GEMINI_API_KEY`, `GEMINI_LIVE_MODEL`,
+//! `GEMINI_LIVE_ENDPOINT`, `GEMINI_LIVE_API_VERSION`, `GEMINI_LIVE_CA_FILE`) or
+//! [`Config::default`], then adjust fields or use the `with_*` methods.
+
+use crate::error::{Error, Result};
+use crate::protocol;
+use std::fmt;
+use std::time::Duration;
+
+/// The model used when none is configured: `gemini-live-2.5-flash-preview`, as the product
+/// brief asks. This is the only place it is defined. Google retired it on 2025-12-09 (the
+/// service now closes with 1008 "not found", reported as [`Error::ModelNotFound`]); override it
+/// with [`Config::model`] or `GEMINI_LIVE_MODEL` (see protocol.md Part A).
+pub const DEFAULT_MODEL: &str = "gemini-live-2.5-flash-preview";
+/// The API version used when none is configured.
+pub const DEFAULT_API_VERSION: &str = "v1alpha";
+/// The service host used when no endpoint is configured.
+pub const DEFAULT_ENDPOINT: &str = "wss://generativelanguage.googleapis.com";
+
+/// A secret string (API key or token) whose `Debug` and `Display` never show it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret.
+    pub fn new(s: impl Into<String>) -> Secret {
+        Secret(s.into())
+    }
+    /// The secret itself: only for the request header.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Secret(<{} bytes redacted>)", self.0.len())
+    }
+}
+
+/// How the client authenticates.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub enum Auth {
+    /// No credentials (only for local fakes and proxies that add them).
+    #[default]
+    None,
+    /// An API key, sent in the `x-goog-api-key` header (never in the URL).
+    ApiKey(Secret),
+    /// An ephemeral token (`auth_tokens/...`), sent as `Authorization: Token ...` to the
+    /// `v1alpha` `BidiGenerateContentConstrained` method.
+    EphemeralToken(Secret),
+}
+
+/// What the model answers with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum ResponseMode {
+    /// Text parts (`responseModalities: ["TEXT"]`); only some models support it.
+    Text,
+    /// 24 kHz PCM audio (`["AUDIO"]`).
+    Audio,
+    /// Audio plus its transcription delivered as text events: sent as `["AUDIO"]` with
+    /// `outputAudioTranscription: {}`, since the service allows one modality per session.
+    #[default]
+    TextAndAudio,
+}
+
+impl ResponseMode {
+    /// Parses `text`, `audio`, `text+audio` (case-insensitive).
+    pub fn parse(s: &str) -> Option<ResponseMode> {
+        match s.to_ascii_lowercase().as_str() {
+            "text" => Some(ResponseMode::Text),
+            "audio" => Some(ResponseMode::Audio),
+            "text+audio" | "audio+text" | "text_and_audio" | "both" => {
+                Some(ResponseMode::TextAndAudio)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Per-phase connection timeouts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Timeouts {
+    /// TCP connect (per resolved address). Defaults to 5 s.
+    pub tcp_connect: Duration,
+    /// TLS handshake. Defaults to 5 s.
+    pub tls_handshake: Duration,
+    /// HTTP upgrade to WebSocket. Defaults to 5 s.
+    pub upgrade: Duration,
+    /// From sending `setup` to receiving `setupComplete`. Defaults to 5 s.
+    pub setup: Duration,
+    /// The whole connect, all phases together (the brief's 5 s). Defaults to 5 s.
+    pub connect_total: Duration,
+    /// How long `send` waits for room in a full send queue. Defaults to 1 s.
+    pub send: Duration,
+    /// How long `close` waits for the server's close frame before cutting the socket.
+    /// Defaults to 2 s.
+    pub close: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        let five = Duration::from_secs(5);
+        Timeouts {
+            tcp_connect: five,
+            tls_handshake: five,
+            upgrade: five,
+            setup: five,
+            connect_total: five,
+            send: Duration::from_secs(1),
+            close: Duration::from_secs(2),
+        }
+    }
+}
+
+/// Everything a session needs. Construct with [`Config::default`] or [`Config::from_env`].
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Config {
+    /// Model id, with or without `models/`. Defaults to [`DEFAULT_MODEL`].
+    pub model: String,
+    /// API version in the URL path. Defaults to [`DEFAULT_API_VERSION`] (`v1alpha`).
+    pub api_version: String,
+    /// Base URL, `wss://host[:port]` or `ws://host[:port]`; the SDK appends the Live path.
+    /// Defaults to [`DEFAULT_ENDPOINT`].
+    pub endpoint: String,
+    /// Credentials. Defaults to none.
+    pub auth: Auth,
+    /// Response mode. Defaults to [`ResponseMode::TextAndAudio`].
+    pub response_mode: ResponseMode,
+    /// System instruction. Defaults to none.
+    pub system_instruction: Option<String>,
+    /// Generation parameters (temperature etc.; the modality is set from `response_mode`).
+    /// Defaults to none set.
+    pub generation: protocol::GenerationConfig,
+    /// Prebuilt voice name, e.g. `Puck`. Defaults to the server's choice.
+    pub voice: Option<String>,
+    /// Speech language code, e.g. `en-US`. Defaults to the server's choice.
+    pub language_code: Option<String>,
+    /// Tools. Defaults to none.
+    pub tools: Vec<protocol::Tool>,
+    /// Voice activity detection and barge-in. Defaults to none sent (server VAD on).
+    pub realtime_input: Option<protocol::RealtimeInputConfig>,
+    /// Ask for transcriptions of the user's audio. Defaults to true.
+    pub input_transcription: bool,
+    /// Ask for transcriptions of the model's audio. Defaults to false; always on in
+    /// [`ResponseMode::TextAndAudio`].
+    pub output_transcription: bool,
+    /// Context window compression. Defaults to none.
+    pub context_window_compression: Option<protocol::ContextWindowCompression>,
+    /// Enable session resumption (`sessionResumption: {}`). Defaults to true.
+    pub session_resumption: bool,
+    /// Resume this handle on the first connect (e.g. persisted by a previous process).
+    /// Defaults to none.
+    pub resumption_handle: Option<String>,
+    /// Connection timeouts. See [`Timeouts`].
+    pub timeouts: Timeouts,
+    /// Extra trusted root certificate(s), PEM, for proxies and test servers. Defaults to none
+    /// (the system roots only). Certificate and host-name verification are always on.
+    pub extra_root_ca_pem: Option<Vec<u8>>,
+    /// Messages the send queue holds before `send` waits. Defaults to 256.
+    pub send_queue_capacity: usize,
+    /// Events held for the reader before the connection is paused. Defaults to 4096.
+    pub event_queue_capacity: usize,
+    /// Largest message sent or accepted, in bytes. Defaults to 16 MiB.
+    pub max_message_size: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            model: DEFAULT_MODEL.to_string(),
+            api_version: DEFAULT_API_VERSION.to_string(),
+            endpoint: DEFAULT_ENDPOINT.to_string(),
+            auth: Auth::None,
+            response_mode: ResponseMode::default(),
+            system_instruction: None,
+            generation: protocol::GenerationConfig::default(),
+            voice: None,
+            language_code: None,
+            tools: Vec::new(),
+            realtime_input: None,
+            input_transcription: true,
+            output_transcription: false,
+            context_window_compression: None,
+            session_resumption: true,
+            resumption_handle: None,
+            timeouts: Timeouts::default(),
+            extra_root_ca_pem: None,
+            send_queue_capacity: 256,
+            event_queue_capacity: 4096,
+            max_message_size: 16 << 20,
+        }
+    }
+}
+
+impl Config {
+    /// Defaults overridden by the environment: `GEMINI_API_KEY` (API key),
+    /// `GEMINI_LIVE_MODEL`, `GEMINI_LIVE_ENDPOINT`, `GEMINI_LIVE_API_VERSION`, and
+    /// `GEMINI_LIVE_CA_FILE` (a PEM file of extra roots; an unreadable file is an error).
+    /// Empty variables count as unset.
+    pub fn from_env() -> Result<Config> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let mut c = Config::default();
+        if let Some(key) = var("GEMINI_API_KEY") {
+            c.auth = Auth::ApiKey(Secret::new(key.trim()));
+        }
+        if let Some(m) = var("GEMINI_LIVE_MODEL") {
+            c.model = m.trim().to_string();
+        }
+        if let Some(e) = var("GEMINI_LIVE_ENDPOINT") {
+            c.endpoint = e.trim().to_string();
+        }
+        if let Some(v) = var("GEMINI_LIVE_API_VERSION") {
+            c.api_version = v.trim().to_string();
+        }
+        if let Some(path) = var("GEMINI_LIVE_CA_FILE") {
+            let pem = std::fs::read(&path).map_err(|e| {
+                Error::InvalidConfig(format!("GEMINI_LIVE_CA_FILE {path}: {e}"))
+            })?;
+            c.extra_root_ca_pem = Some(pem);
+        }
+        Ok(c)
+    }
+
+    /// Sets the model.
+    pub fn with_model(mut self, model: impl Into<String>) -> Self {
+        self.model = model.into();
+        self
+    }
+    /// Sets the endpoint base URL.
+    pub fn with_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.endpoint = endpoint.into();
+        self
+    }
+    /// Sets an API key.
+    pub fn with_api_key(mut self, key: impl Into<String>) -> Self {
+        self.auth = Auth::ApiKey(Secret::new(key));
+        self
+    }
+    /// Sets the response mode.
+    pub fn with_response_mode(mut self, mode: ResponseMode) -> Self {
+        self.response_mode = mode;
+        self
+    }
+    /// Sets the system instruction.
+    pub fn with_system_instruction(mut self, text: impl Into<String>) -> Self {
+        self.system_instruction = Some(text.into());
+        self
+    }
+
+    /// `true` when the endpoint is Google's own host (where credentials are required).
+    pub fn is_google_endpoint(&self) -> bool {
+        self.endpoint.contains("googleapis.com")
+    }
+
+    /// The model id without the `models/` prefix.
+    pub fn model_id(&self) -> &str {
+        self.model.strip_prefix("models/").unwrap_or(&self.model)
+    }
+
+    /// Checks the configuration before anything is sent.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |m: String| Err(Error::InvalidConfig(m));
+        if self.model_id().trim().is_empty() || self.model_id().contains(char::is_whitespace) {
+            return bad(format!("model {:?} is not a model id", self.model));
+        }
+        if !(self.endpoint.starts_with("ws://") || self.endpoint.starts_with("wss://")) {
+            return bad(format!(
+                "endpoint {:?} must start with ws:// or wss://",
+                self.endpoint
+            ));
+        }
+        if self.endpoint.contains('?') || self.endpoint.contains('#') {
+            return bad("endpoint must not carry a query or fragment (keys go in headers)".into());
+        }
+        if !matches!(self.api_version.as_str(), "v1alpha" | "v1beta" | "v1") {
+            return bad(format!(
+                "api version {:?} is not one of v1alpha, v1beta, v1",
+                self.api_version
+            ));
+        }
+        match &self.auth {
+            Auth::None if self.is_google_endpoint() => {
+                return bad(
+                    "no credentials for Google's endpoint: set GEMINI_API_KEY or an API key".into(),
+                )
+            }
+            Auth::ApiKey(k) | Auth::EphemeralToken(k)
+                if k.expose().is_empty() || !k.expose().bytes().all(|b| b.is_ascii_graphic()) =>
+            {
+                return bad("the API key or token is empty or has invalid characters".into())
+            }
+            Auth::EphemeralToken(_) if self.api_version != "v1alpha" => {
+                return bad("ephemeral tokens only work with api version v1alpha".into())
+            }
+            _ => {}
+        }
+        if self.response_mode == ResponseMode::Text && self.voice.is_some() {
+            return bad("a voice was set but the response mode is text".into());
+        }
+        if self.send_queue_capacity == 0 || self.event_queue_capacity == 0 {
+            return bad("queue capacities must be at least 1".into());
+        }
+        if self.max_message_size < 1024 {
+            return bad("max_message_size must be at least 1024 bytes".into());
+        }
+        if self.timeouts.connect_total.is_zero() || self.timeouts.close.is_zero() {
+            return bad("timeouts must be greater than zero".into());
+        }
+        Ok(())
+    }
+
+    /// The full WebSocket URL: endpoint, one slash, then the Live method path.
+    pub fn url(&self) -> String {
+        let method = match self.auth {
+            Auth::EphemeralToken(_) => "BidiGenerateContentConstrained",
+            _ => "BidiGenerateContent",
+        };
+        format!(
+            "{}/ws/google.ai.generativelanguage.{}.GenerativeService.{}",
+            self.endpoint.trim_end_matches('/'),
+            self.api_version,
+            method
+        )
+    }
+
+    /// The `setup` message for this configuration, resuming `handle` if given.
+    pub fn setup_message(&self, handle: Option<&str>) -> protocol::Setup {
+        use protocol::*;
+        let mut generation = self.generation.clone();
+        generation.response_modalities = vec![match self.response_mode {
+            ResponseMode::Text => Modality::Text,
+            ResponseMode::Audio | ResponseMode::TextAndAudio => Modality::Audio,
+        }];
+        if self.voice.is_some() || self.language_code.is_some() {
+            generation.speech_config = Some(SpeechConfig {
+                voice_config: self.voice.as_ref().map(|v| VoiceConfig {
+                    prebuilt_voice_config: PrebuiltVoiceConfig {
+                        voice_name: v.clone(),
+                    },
+                }),
+                language_code: self.language_code.clone(),
+            });
+        }
+        let audio_out = self.response_mode != ResponseMode::Text;
+        Setup {
+            model: format!("models/{}", self.model_id()),
+            generation_config: Some(generation),
+            system_instruction: self
+                .system_instruction
+                .as_ref()
+                .map(|t| Content::text("user", t)),
+            tools: (!self.tools.is_empty()).then(|| self.tools.clone()),
+            realtime_input_config: self.realtime_input.clone(),
+            session_resumption: self.session_resumption.then(|| SessionResumptionConfig {
+                handle: handle.map(str::to_string),
+            }),
+            context_window_compression: self.context_window_compression.clone(),
+            input_audio_transcription: self.input_transcription.then_some(Empty {}),
+            output_audio_transcription: (audio_out
+                && (self.output_transcription
+                    || self.response_mode == ResponseMode::TextAndAudio))
+                .then_some(Empty {}),
+            proactivity: None,
+        }
+    }
+
+    /// Whether server voice activity detection is on (the default).
+    pub fn automatic_vad(&self) -> bool {
+        !self
+            .realtime_input
+            .as_ref()
+            .and_then(|r| r.automatic_activity_detection.as_ref())
+            .and_then(|a| a.disabled)
+            .unwrap_or(false)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_has_one_slash_and_the_right_method() {
+        let mut c = Config::default().with_endpoint("ws://127.0.0.1:9/");
+        assert_eq!(
+            c.url(),
+            "ws://127.0.0.1:9/ws/google.ai.generativelanguage.v1alpha.GenerativeService.BidiGenerateContent"
+        );
+        c.auth = Auth::EphemeralToken(Secret::new("auth_tokens/x"));
+        assert!(c.url().ends_with("BidiGenerateContentConstrained"));
+        assert!(!c.url().contains("auth_tokens"));
+    }
+
+    #[test]
+    fn secrets_are_redacted_in_debug() {
+        let c = Config::default().with_api_key("AIzaSECRETKEY123");
+        let s = format!("{c:?}");
+        assert!(!s.contains("SECRETKEY"), "{s}");
+    }
+
+    #[test]
+    fn text_and_audio_is_one_modality_plus_transcription() {
+        let c = Config::default();
+        let v = serde_json::to_value(protocol::ClientMessage::Setup(c.setup_message(None))).unwrap();
+        assert_eq!(
+            v["setup"]["generationConfig"]["responseModalities"],
+            serde_json::json!(["AUDIO"])
+        );
+        assert_eq!(v["setup"]["outputAudioTranscription"], serde_json::json!({}));
+        assert_eq!(v["setup"]["sessionResumption"], serde_json::json!({}));
+        assert_eq!(v["setup"]["model"], "models/gemini-live-2.5-flash-preview");
+    }
+
+    #[test]
+    fn invalid_combinations_are_rejected() {
+        assert!(Config::default().validate().is_err(), "google endpoint without key");
+        assert!(Config::default().with_api_key("k").validate().is_ok());
+        assert!(Config::default()
+            .with_endpoint("http://x")
+            .validate()
+            .is_err());
+        let mut c = Config::default();
+        c.auth = Auth::EphemeralToken(Secret::new("auth_tokens/a"));
+        c.api_version = "v1beta".into();
+        assert!(c.validate().is_err());
+        let c = Config::default().with_api_key("k").with_model("");
+        assert!(c.validate().is_err());
+    }
+}

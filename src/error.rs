@@ -1,0 +1,259 @@
+//! One error type for the whole crate, with the classification of every failure as fatal
+//! (reported, never retried) or retryable (worth a reconnection), in one table:
+//! [`classify_close`].
+
+use std::fmt;
+
+/// The connection phase an error happened in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Resolving the host and opening the TCP connection.
+    TcpConnect,
+    /// The TLS handshake.
+    Tls,
+    /// The HTTP upgrade to WebSocket.
+    Upgrade,
+    /// Sending `setup` and waiting for `setupComplete`.
+    Setup,
+}
+
+impl fmt::Display for Phase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Phase::TcpConnect => "TCP connect",
+            Phase::Tls => "TLS handshake",
+            Phase::Upgrade => "WebSocket upgrade",
+            Phase::Setup => "setup",
+        })
+    }
+}
+
+/// Whether a failure is worth a reconnection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retry {
+    /// A configuration or request problem: retrying gives the same answer.
+    Fatal,
+    /// A transient fault: reconnecting (and resuming) may succeed.
+    Retryable,
+}
+
+/// Everything that can go wrong. Messages never contain the API key or a token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The configuration is invalid; nothing was sent.
+    InvalidConfig(String),
+    /// An argument of a call is invalid (e.g. an odd number of PCM bytes); nothing was sent.
+    InvalidInput(String),
+    /// A connection phase did not finish in time.
+    Timeout(Phase),
+    /// A network error during a phase or on an open connection (`phase` is `None` then).
+    Io {
+        /// Where it happened.
+        phase: Option<Phase>,
+        /// The operating system's message.
+        message: String,
+    },
+    /// TLS failed: the certificate or host name was rejected, or the handshake failed.
+    Tls(String),
+    /// The server answered the upgrade with an HTTP status instead of switching protocols.
+    Http {
+        /// The status code.
+        status: u16,
+        /// The start of the response body, if any.
+        body: String,
+    },
+    /// The server closed the connection with a close frame.
+    Closed {
+        /// The close code (1007 invalid argument, 1008 policy, 1011 internal, ...).
+        code: u16,
+        /// The reason text, as sent (the service truncates it to 123 bytes).
+        reason: String,
+    },
+    /// The server closed with 1008 because the model does not exist or does not serve Live.
+    ModelNotFound {
+        /// The model that was asked for.
+        model: String,
+        /// The server's reason text.
+        reason: String,
+    },
+    /// The connection ended without a close frame (code 1006).
+    ConnectionLost(String),
+    /// The server sent something this client cannot decode.
+    Protocol(String),
+    /// The send queue is full (`try_send`).
+    WouldBlock,
+    /// The send queue stayed full for the whole send timeout.
+    SendTimeout,
+    /// A message is larger than the configured maximum.
+    MessageTooLarge {
+        /// Its size in bytes.
+        size: usize,
+        /// The configured maximum.
+        max: usize,
+    },
+    /// The session is closed; no more input is accepted and no more events will come.
+    SessionClosed,
+    /// A bug inside the library (a panic caught at the boundary).
+    Internal(String),
+}
+
+impl Error {
+    /// Whether this error is fatal or worth a reconnection.
+    pub fn retry(&self) -> Retry {
+        match self {
+            Error::Timeout(_) | Error::Io { .. } | Error::ConnectionLost(_) => Retry::Retryable,
+            Error::Http { status, .. } if *status >= 500 || *status == 429 => Retry::Retryable,
+            Error::Closed { code, reason } => classify_close(*code, reason),
+            // A malformed frame is a server-side fault; a new connection usually fixes it.
+            Error::Protocol(_) => Retry::Retryable,
+            _ => Retry::Fatal,
+        }
+    }
+
+    /// Shorthand for `retry() == Retry::Retryable`.
+    pub fn is_retryable(&self) -> bool {
+        self.retry() == Retry::Retryable
+    }
+
+    /// Builds the error for a close frame, recognising "model not found".
+    pub fn from_close(code: u16, reason: &str, model: &str) -> Error {
+        if code == 1008 && is_model_not_found(reason) {
+            Error::ModelNotFound {
+                model: model.to_string(),
+                reason: reason.to_string(),
+            }
+        } else {
+            Error::Closed {
+                code,
+                reason: reason.to_string(),
+            }
+        }
+    }
+}
+
+fn is_model_not_found(reason: &str) -> bool {
+    reason.contains("is not found for API version") || reason.contains("not supported for bidi")
+}
+
+/// The close-code table (protocol.md Part B §9): which closes are worth a reconnection.
+///
+/// | code | verdict |
+/// |---|---|
+/// | 1000 normal, 1005 no status | fatal (the server ended the session on purpose) |
+/// | 1001 going away, 1006 abnormal, 1011 internal / deadline / unavailable, 1012, 1013, 1014 | retryable |
+/// | 1007 invalid argument, bad key, bad audio | fatal |
+/// | 1008 model not found, unregistered caller, GoAway ignored | fatal |
+/// | 1008 "operation was aborted", "not implemented, or supported, or enabled", "Requested entity was not found" | retryable (intermittent server faults) |
+/// | anything else | fatal |
+pub fn classify_close(code: u16, reason: &str) -> Retry {
+    match code {
+        1001 | 1006 | 1011 | 1012 | 1013 | 1014 => Retry::Retryable,
+        1008 => {
+            let r = reason.to_ascii_lowercase();
+            if r.contains("operation was aborted")
+                || r.contains("not implemented, or supported, or enabled")
+                || r.contains("requested entity was not found")
+            {
+                Retry::Retryable
+            } else {
+                Retry::Fatal
+            }
+        }
+        _ => Retry::Fatal,
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidConfig(m) => write!(f, "invalid configuration: {m}"),
+            Error::InvalidInput(m) => write!(f, "invalid input: {m}"),
+            Error::Timeout(p) => write!(f, "{p} timed out"),
+            Error::Io { phase: Some(p), message } => write!(f, "{p} failed: {message}"),
+            Error::Io { phase: None, message } => write!(f, "connection error: {message}"),
+            Error::Tls(m) => write!(f, "TLS error: {m}"),
+            Error::Http { status, body } if body.is_empty() => {
+                write!(f, "the server refused the WebSocket upgrade with HTTP {status}")
+            }
+            Error::Http { status, body } => write!(
+                f,
+                "the server refused the WebSocket upgrade with HTTP {status}: {body}"
+            ),
+            Error::Closed { code, reason } => {
+                write!(f, "the server closed the connection ({code}): {reason}")
+            }
+            Error::ModelNotFound { model, reason } => write!(
+                f,
+                "model `{model}` is not served by this endpoint (server said: {reason}); \
+                 choose another with GEMINI_LIVE_MODEL or Config::model, e.g. \
+                 gemini-2.5-flash-native-audio-preview-12-2025 or gemini-3.8-live"
+            ),
+            Error::ConnectionLost(m) => write!(f, "connection lost without a close frame: {m}"),
+            Error::Protocol(m) => write!(f, "protocol error: {m}"),
+            Error::WouldBlock => f.write_str("the send queue is full"),
+            Error::SendTimeout => f.write_str("the send queue stayed full for the send timeout"),
+            Error::MessageTooLarge { size, max } => {
+                write!(f, "message of {size} bytes exceeds the maximum of {max} bytes")
+            }
+            Error::SessionClosed => f.write_str("the session is closed"),
+            Error::Internal(m) => write!(f, "internal error: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn close_table() {
+        assert_eq!(classify_close(1011, "Deadline expired"), Retry::Retryable);
+        assert_eq!(classify_close(1006, ""), Retry::Retryable);
+        assert_eq!(classify_close(1001, ""), Retry::Retryable);
+        assert_eq!(
+            classify_close(1007, "Request contains an invalid argument."),
+            Retry::Fatal
+        );
+        assert_eq!(
+            classify_close(1008, "models/x is not found for API version v1alpha"),
+            Retry::Fatal
+        );
+        assert_eq!(
+            classify_close(1008, "The operation was aborted"),
+            Retry::Retryable
+        );
+        assert_eq!(classify_close(1000, ""), Retry::Fatal);
+    }
+
+    #[test]
+    fn model_not_found_names_the_model_and_the_fix() {
+        let e = Error::from_close(
+            1008,
+            "models/gemini-live-2.5-flash-preview is not found for API version v1alpha, or is not supported for bidiGenerateContent. Call ListMod",
+            "gemini-live-2.5-flash-preview",
+        );
+        assert!(matches!(e, Error::ModelNotFound { .. }));
+        let s = e.to_string();
+        assert!(s.contains("gemini-live-2.5-flash-preview"));
+        assert!(s.contains("GEMINI_LIVE_MODEL"));
+        assert!(!e.is_retryable());
+    }
+
+    #[test]
+    fn http_status_classes() {
+        let e = |status| Error::Http {
+            status,
+            body: String::new(),
+        };
+        assert!(e(503).is_retryable());
+        assert!(e(429).is_retryable());
+        assert!(!e(401).is_retryable());
+        assert!(!e(404).is_retryable());
+    }
+}

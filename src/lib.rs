@@ -1,0 +1,23 @@
+//! `gemini_live`: a synchronous, thread-based client for Google's Gemini Live API.
+//!
+//! One reader thread and one writer thread around a blocking-handshake, then non-blocking
+//! `tungstenite` socket (TLS by `native-tls`), fed by `crossbeam-channel` queues; no async
+//! runtime. The same library is exposed through a C ABI (`include/gemini_live.h`) and a Python
+//! ctypes binding, and ships a strict fake Live server ([`fake`]) for offline tests.
+//!
+//! Start with [`Session::connect`] and [`Config::from_env`].
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod config;
+pub mod error;
+pub mod fake;
+pub mod metrics;
+pub mod protocol;
+pub mod session;
+pub mod transport;
+
+pub use config::{Auth, Config, ResponseMode, Secret, Timeouts, DEFAULT_MODEL};
+pub use error::{Error, Phase, Result, Retry};
+pub use metrics::MetricsSnapshot;
+pub use session::{AudioChunk, Event, Session, State};

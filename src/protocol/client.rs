@@ -1,0 +1,371 @@
+//! Messages the client sends, serialised as lowerCamelCase JSON with absent fields omitted.
+//!
+//! Every optional field is skipped when `None`: the service rejects explicit `null`s in some
+//! places (protocol.md §1.3), and unknown client fields close the socket with 1007.
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// An empty JSON object, `{}`: the wire form of flags such as `activityStart` and
+/// `inputAudioTranscription`.
+#[derive(Serialize, Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Empty {}
+
+/// One client message: exactly one top-level key on the wire.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub enum ClientMessage {
+    /// `{"setup": {...}}`: the first and only setup of a connection.
+    Setup(Setup),
+    /// `{"clientContent": {...}}`: conversation turns appended to the history.
+    ClientContent(ClientContent),
+    /// `{"realtimeInput": {...}}`: streamed audio, video, text or activity signals.
+    RealtimeInput(RealtimeInput),
+    /// `{"toolResponse": {...}}`: answers to the server's function calls.
+    ToolResponse(ToolResponse),
+}
+
+/// `BidiGenerateContentSetup`.
+#[derive(Serialize, Debug, Clone, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Setup {
+    /// `models/<id>`.
+    pub model: String,
+    /// Generation parameters, including the response modality.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generation_config: Option<GenerationConfig>,
+    /// The system instruction (text parts only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system_instruction: Option<Content>,
+    /// Tools the model may call.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tools: Option<Vec<Tool>>,
+    /// Voice activity detection and barge-in settings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub realtime_input_config: Option<RealtimeInputConfig>,
+    /// `{}` to enable resumption, `{"handle": "..."}` to resume.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_resumption: Option<SessionResumptionConfig>,
+    /// Sliding-window context compression.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context_window_compression: Option<ContextWindowCompression>,
+    /// `{}` to receive transcriptions of the user's audio.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input_audio_transcription: Option<Empty>,
+    /// `{}` to receive transcriptions of the model's audio.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_audio_transcription: Option<Empty>,
+    /// Proactive audio (v1alpha, native-audio models only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proactivity: Option<Proactivity>,
+}
+
+/// `generationConfig`.
+#[derive(Serialize, Debug, Clone, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct GenerationConfig {
+    /// Exactly one of `"TEXT"` or `"AUDIO"` (protocol.md §6).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub response_modalities: Vec<Modality>,
+    /// Sampling temperature.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub temperature: Option<f32>,
+    /// Nucleus sampling.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub top_p: Option<f32>,
+    /// Top-k sampling.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub top_k: Option<u32>,
+    /// Output token cap.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_output_tokens: Option<u32>,
+    /// Sampling seed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seed: Option<i64>,
+    /// Presence penalty.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub presence_penalty: Option<f32>,
+    /// Frequency penalty.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frequency_penalty: Option<f32>,
+    /// `MEDIA_RESOLUTION_LOW` | `MEDIUM` | `HIGH`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media_resolution: Option<String>,
+    /// Voice and language of audio output.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speech_config: Option<SpeechConfig>,
+    /// Thinking budget (2.5 models) or level (3.x models).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thinking_config: Option<ThinkingConfig>,
+    /// Affective dialog (native-audio 2.5 models, v1alpha).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable_affective_dialog: Option<bool>,
+}
+
+/// A response modality.
+#[derive(Serialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Modality {
+    /// Text parts.
+    Text,
+    /// 24 kHz PCM audio.
+    Audio,
+}
+
+/// `speechConfig`.
+#[derive(Serialize, Debug, Clone, Default, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct SpeechConfig {
+    /// The voice.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub voice_config: Option<VoiceConfig>,
+    /// BCP-47 language code, e.g. `en-US`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language_code: Option<String>,
+}
+
+/// `voiceConfig`.
+#[derive(Serialize, Debug, Clone, Default, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct VoiceConfig {
+    /// A prebuilt voice.
+    pub prebuilt_voice_config: PrebuiltVoiceConfig,
+}
+
+/// `prebuiltVoiceConfig`.
+#[derive(Serialize, Debug, Clone, Default, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct PrebuiltVoiceConfig {
+    /// E.g. `Puck`, `Kore`.
+    pub voice_name: String,
+}
+
+/// `thinkingConfig`.
+#[derive(Serialize, Debug, Clone, Default, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct ThinkingConfig {
+    /// Token budget for thinking (2.5 models).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thinking_budget: Option<i32>,
+    /// Whether thoughts are returned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub include_thoughts: Option<bool>,
+    /// Thinking level (3.x models).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thinking_level: Option<String>,
+}
+
+/// `Content`: a role and its parts.
+#[derive(Serialize, Debug, Clone, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Content {
+    /// `user` or `model`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// The parts.
+    pub parts: Vec<Part>,
+}
+
+impl Content {
+    /// A content made of one text part.
+    pub fn text(role: &str, text: &str) -> Content {
+        Content {
+            role: Some(role.to_string()),
+            parts: vec![Part {
+                text: Some(text.to_string()),
+                ..Part::default()
+            }],
+        }
+    }
+}
+
+/// A part of a client `Content`.
+#[derive(Serialize, Debug, Clone, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Part {
+    /// Text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Inline bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inline_data: Option<Blob>,
+}
+
+/// Inline bytes with a MIME type; `data` is base64.
+#[derive(Serialize, Debug, Clone, Default, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Blob {
+    /// E.g. `audio/pcm;rate=16000` or `image/jpeg`.
+    pub mime_type: String,
+    /// Standard base64.
+    pub data: String,
+}
+
+/// A tool: function declarations or a built-in tool.
+#[derive(Serialize, Debug, Clone, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Tool {
+    /// Functions the model may call.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub function_declarations: Option<Vec<FunctionDeclaration>>,
+    /// Google Search grounding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub google_search: Option<Empty>,
+    /// Code execution.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code_execution: Option<Empty>,
+    /// URL context.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url_context: Option<Empty>,
+}
+
+/// A function the model may call.
+#[derive(Serialize, Debug, Clone, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct FunctionDeclaration {
+    /// The function name.
+    pub name: String,
+    /// What it does, for the model.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// OpenAPI-style schema of the arguments (`{"type":"OBJECT",...}`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameters: Option<Value>,
+    /// `BLOCKING` or `NON_BLOCKING`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub behavior: Option<String>,
+}
+
+/// `realtimeInputConfig`.
+#[derive(Serialize, Debug, Clone, Default, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct RealtimeInputConfig {
+    /// Server-side voice activity detection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub automatic_activity_detection: Option<AutomaticActivityDetection>,
+    /// `START_OF_ACTIVITY_INTERRUPTS` or `NO_INTERRUPTION`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activity_handling: Option<String>,
+    /// `TURN_INCLUDES_ONLY_ACTIVITY` or `TURN_INCLUDES_ALL_INPUT`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub turn_coverage: Option<String>,
+}
+
+/// `automaticActivityDetection`.
+#[derive(Serialize, Debug, Clone, Default, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct AutomaticActivityDetection {
+    /// `true` turns server VAD off: the client sends `activityStart`/`activityEnd`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
+    /// `START_SENSITIVITY_LOW` | `START_SENSITIVITY_HIGH`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_of_speech_sensitivity: Option<String>,
+    /// `END_SENSITIVITY_LOW` | `END_SENSITIVITY_HIGH`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_of_speech_sensitivity: Option<String>,
+    /// Audio kept before detected speech start.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prefix_padding_ms: Option<u32>,
+    /// Silence that ends speech.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub silence_duration_ms: Option<u32>,
+}
+
+/// `sessionResumption`: `{}` enables it, a handle resumes.
+#[derive(Serialize, Debug, Clone, Default, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionResumptionConfig {
+    /// The latest resumable handle.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub handle: Option<String>,
+}
+
+/// `contextWindowCompression`.
+#[derive(Serialize, Debug, Clone, Default, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct ContextWindowCompression {
+    /// Tokens that trigger compression.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trigger_tokens: Option<u64>,
+    /// The sliding-window mechanism (may be `{}`).
+    pub sliding_window: SlidingWindow,
+}
+
+/// `slidingWindow`.
+#[derive(Serialize, Debug, Clone, Default, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct SlidingWindow {
+    /// Tokens kept after compression.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_tokens: Option<u64>,
+}
+
+/// `proactivity`.
+#[derive(Serialize, Debug, Clone, Default, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Proactivity {
+    /// Let the model decide not to answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proactive_audio: Option<bool>,
+}
+
+/// `clientContent`.
+#[derive(Serialize, Debug, Clone, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientContent {
+    /// Turns appended to the history, in order.
+    pub turns: Vec<Content>,
+    /// `true` asks the model to answer now.
+    pub turn_complete: bool,
+}
+
+/// `realtimeInput`: one member set per message.
+#[derive(Serialize, Debug, Clone, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct RealtimeInput {
+    /// PCM16LE audio.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audio: Option<Blob>,
+    /// A still frame (JPEG).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub video: Option<Blob>,
+    /// Typed text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Start of user activity (VAD disabled only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activity_start: Option<Empty>,
+    /// End of user activity (VAD disabled only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activity_end: Option<Empty>,
+    /// The microphone paused (VAD enabled only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audio_stream_end: Option<bool>,
+}
+
+/// `toolResponse`.
+#[derive(Serialize, Debug, Clone, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ToolResponse {
+    /// One response per answered call.
+    pub function_responses: Vec<FunctionResponse>,
+}
+
+/// The result of one function call.
+#[derive(Serialize, Debug, Clone, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct FunctionResponse {
+    /// The `id` of the call this answers (mandatory on the Developer API).
+    pub id: String,
+    /// The function name.
+    pub name: String,
+    /// The result, a JSON object.
+    pub response: Value,
+    /// `SILENT` | `WHEN_IDLE` | `INTERRUPT`, for non-blocking functions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scheduling: Option<String>,
+    /// More responses to this call will follow (non-blocking functions).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub will_continue: Option<bool>,
+}

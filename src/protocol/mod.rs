@@ -1,0 +1,92 @@
+//! The wire protocol: pure serde types and codec, no sockets and no threads.
+//!
+//! Client messages serialise to lowerCamelCase JSON with absent fields omitted. Server messages
+//! decode from text or binary frames (both are UTF-8 JSON), ignoring unknown fields and keeping
+//! unknown message kinds. See `shared/protocol.md` Part B.
+
+pub mod client;
+pub mod server;
+
+pub use client::*;
+pub use server::*;
+
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+use base64::engine::DecodePaddingMode;
+use base64::{alphabet, Engine};
+
+/// Why a server frame could not be decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError(pub String);
+
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+const ENCODER: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::STANDARD,
+    GeneralPurposeConfig::new().with_encode_padding(true),
+);
+const DECODE_CONFIG: GeneralPurposeConfig = GeneralPurposeConfig::new()
+    .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+    .with_decode_allow_trailing_bits(true);
+const STANDARD_DECODER: GeneralPurpose = GeneralPurpose::new(&alphabet::STANDARD, DECODE_CONFIG);
+const URL_SAFE_DECODER: GeneralPurpose = GeneralPurpose::new(&alphabet::URL_SAFE, DECODE_CONFIG);
+
+/// Encodes bytes as standard, padded base64 (what the service documents).
+pub fn encode_base64(bytes: &[u8]) -> String {
+    ENCODER.encode(bytes)
+}
+
+/// Appends the standard, padded base64 of `bytes` to `out`.
+pub fn encode_base64_into(bytes: &[u8], out: &mut String) {
+    ENCODER.encode_string(bytes, out)
+}
+
+/// Decodes base64 in the standard or the URL-safe alphabet, padded or not.
+pub fn decode_base64(s: &str) -> Result<Vec<u8>, DecodeError> {
+    let url_safe = s.bytes().any(|b| b == b'-' || b == b'_');
+    let engine = if url_safe {
+        &URL_SAFE_DECODER
+    } else {
+        &STANDARD_DECODER
+    };
+    engine
+        .decode(s)
+        .map_err(|e| DecodeError(format!("invalid base64 in inline data: {e}")))
+}
+
+/// Serialises a client message as one JSON text frame.
+pub fn encode_client(msg: &ClientMessage) -> String {
+    // Serialising these types cannot fail: every map key is a string and no value is a
+    // non-finite float that serde_json refuses (f32 NaN becomes null, which we avoid upstream).
+    serde_json::to_string(msg).unwrap_or_else(|_| String::from("{}"))
+}
+
+/// Decodes one server frame (the payload of a text or binary frame).
+pub fn decode_server(payload: &[u8]) -> Result<ServerMessage, DecodeError> {
+    serde_json::from_slice(payload).map_err(|e| {
+        DecodeError(format!(
+            "malformed server message ({} bytes): {e}",
+            payload.len()
+        ))
+    })
+}
+
+/// Builds the `realtimeInput.audio` frame for PCM16LE bytes at `rate` Hz without intermediate
+/// structures (the audio hot path).
+pub fn encode_audio_frame(pcm: &[u8], rate: u32) -> String {
+    let mut out = String::with_capacity(pcm.len() * 4 / 3 + 96);
+    out.push_str("{\"realtimeInput\":{\"audio\":{\"mimeType\":\"audio/pcm;rate=");
+    out.push_str(&rate.to_string());
+    out.push_str("\",\"data\":\"");
+    encode_base64_into(pcm, &mut out);
+    out.push_str("\"}}}");
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,297 @@
+//! Messages the server sends, decoded leniently: unknown fields are ignored, unknown message
+//! kinds are kept (not an error), `int64` counts are read from numbers or strings.
+
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
+use serde_json::Value;
+use std::fmt;
+use std::time::Duration;
+
+/// One decoded server message. The service sends one kind per message, optionally with
+/// `usageMetadata` riding along; every kind is an `Option` so nothing is lost if it sends more.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ServerMessage {
+    /// `setupComplete`.
+    pub setup_complete: Option<SetupComplete>,
+    /// `serverContent`.
+    pub server_content: Option<ServerContent>,
+    /// `toolCall`.
+    pub tool_call: Option<ToolCall>,
+    /// `toolCallCancellation`.
+    pub tool_call_cancellation: Option<ToolCallCancellation>,
+    /// `goAway`.
+    pub go_away: Option<GoAway>,
+    /// `sessionResumptionUpdate`.
+    pub session_resumption_update: Option<SessionResumptionUpdate>,
+    /// `usageMetadata`.
+    pub usage_metadata: Option<UsageMetadata>,
+    /// Top-level keys this client does not know (`voiceActivity`, future kinds), with values.
+    pub unknown: Vec<(String, Value)>,
+}
+
+/// `setupComplete`.
+#[derive(Deserialize, Debug, Clone, Default, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct SetupComplete {
+    /// Session id, where the service fills it.
+    #[serde(default)]
+    pub session_id: Option<String>,
+}
+
+/// `serverContent` (protocol.md Part B §4).
+#[derive(Deserialize, Debug, Clone, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerContent {
+    /// The model's output parts.
+    #[serde(default)]
+    pub model_turn: Option<ServerTurn>,
+    /// The model finished generating.
+    #[serde(default)]
+    pub generation_complete: Option<bool>,
+    /// The turn is over.
+    #[serde(default)]
+    pub turn_complete: Option<bool>,
+    /// Client input interrupted the generation: flush playback.
+    #[serde(default)]
+    pub interrupted: Option<bool>,
+    /// Grounding metadata (search tools).
+    #[serde(default)]
+    pub grounding_metadata: Option<Value>,
+    /// URL context metadata.
+    #[serde(default)]
+    pub url_context_metadata: Option<Value>,
+    /// Transcription of the user's audio.
+    #[serde(default)]
+    pub input_transcription: Option<Transcription>,
+    /// Transcription of the model's audio.
+    #[serde(default)]
+    pub output_transcription: Option<Transcription>,
+    /// The model waits for more user input.
+    #[serde(default)]
+    pub waiting_for_input: Option<bool>,
+    /// Why the turn completed (e.g. `NEED_MORE_INPUT`, `RESPONSE_REJECTED`).
+    #[serde(default)]
+    pub turn_complete_reason: Option<String>,
+    /// Interim transcription of the user's audio.
+    #[serde(default)]
+    pub interim_input_transcription: Option<Transcription>,
+    /// `IN_PROGRESS` | `REQUIRES_ACTION` | `IDLE`.
+    #[serde(default)]
+    pub interaction_status: Option<String>,
+}
+
+/// The model's content in a `serverContent`.
+#[derive(Deserialize, Debug, Clone, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerTurn {
+    /// `model`.
+    #[serde(default)]
+    pub role: Option<String>,
+    /// Parts; 3.x models send several per message.
+    #[serde(default)]
+    pub parts: Vec<ServerPart>,
+}
+
+/// One part of the model's output.
+#[derive(Deserialize, Debug, Clone, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerPart {
+    /// Text.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// Inline bytes (audio).
+    #[serde(default)]
+    pub inline_data: Option<ServerBlob>,
+    /// The part is a thought summary.
+    #[serde(default)]
+    pub thought: Option<bool>,
+    /// Code the model ran (code execution tool).
+    #[serde(default)]
+    pub executable_code: Option<Value>,
+    /// Result of that code.
+    #[serde(default)]
+    pub code_execution_result: Option<Value>,
+}
+
+/// Inline bytes; `data` is still base64 (decoded by the session, which knows the alphabet rules).
+#[derive(Deserialize, Debug, Clone, Default, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerBlob {
+    /// E.g. `audio/pcm;rate=24000`.
+    #[serde(default)]
+    pub mime_type: String,
+    /// Base64, standard or URL-safe.
+    #[serde(default)]
+    pub data: String,
+}
+
+/// A transcription fragment.
+#[derive(Deserialize, Debug, Clone, Default, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Transcription {
+    /// The text.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// The transcription of this utterance is final.
+    #[serde(default)]
+    pub finished: Option<bool>,
+    /// Detected language.
+    #[serde(default)]
+    pub language_code: Option<String>,
+}
+
+/// `toolCall`.
+#[derive(Deserialize, Debug, Clone, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ToolCall {
+    /// The calls to answer with a `toolResponse`.
+    #[serde(default)]
+    pub function_calls: Vec<FunctionCall>,
+}
+
+/// One function call.
+#[derive(Deserialize, Debug, Clone, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct FunctionCall {
+    /// The id to echo in the response.
+    #[serde(default)]
+    pub id: String,
+    /// The function name.
+    #[serde(default)]
+    pub name: String,
+    /// The arguments, a JSON object.
+    #[serde(default)]
+    pub args: Value,
+}
+
+/// `toolCallCancellation`.
+#[derive(Deserialize, Debug, Clone, Default, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct ToolCallCancellation {
+    /// Ids of calls to abandon.
+    #[serde(default)]
+    pub ids: Vec<String>,
+}
+
+/// `goAway`: the server will end this connection soon.
+#[derive(Deserialize, Debug, Clone, Default, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct GoAway {
+    /// A protobuf Duration such as `"50s"`.
+    #[serde(default)]
+    pub time_left: Option<String>,
+}
+
+impl GoAway {
+    /// `timeLeft` as a duration, if it parses (`^\d+(\.\d+)?s$`).
+    pub fn time_left(&self) -> Option<Duration> {
+        self.time_left.as_deref().and_then(parse_duration)
+    }
+}
+
+/// Parses a protobuf JSON Duration (`"50s"`, `"0.5s"`).
+pub fn parse_duration(s: &str) -> Option<Duration> {
+    let secs = s.strip_suffix('s')?;
+    if secs.is_empty() || !secs.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return None;
+    }
+    let value: f64 = secs.parse().ok()?;
+    if !value.is_finite() || value > 1.0e9 {
+        return None;
+    }
+    Some(Duration::from_secs_f64(value))
+}
+
+/// `sessionResumptionUpdate`.
+#[derive(Deserialize, Debug, Clone, Default, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionResumptionUpdate {
+    /// The new handle; empty where resumption would lose data.
+    #[serde(default)]
+    pub new_handle: Option<String>,
+    /// Whether the session can be resumed at this point.
+    #[serde(default)]
+    pub resumable: Option<bool>,
+}
+
+impl SessionResumptionUpdate {
+    /// The handle, if it is resumable and non-empty (the only kind worth keeping).
+    pub fn resumable_handle(&self) -> Option<&str> {
+        match (self.resumable, self.new_handle.as_deref()) {
+            (Some(true), Some(h)) if !h.is_empty() => Some(h),
+            _ => None,
+        }
+    }
+}
+
+/// `usageMetadata`: token counts (proto `int32`/`int64`; read from numbers or strings).
+#[derive(Deserialize, Debug, Clone, Default, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct UsageMetadata {
+    /// Tokens in the prompt.
+    #[serde(default, deserialize_with = "lenient_u64")]
+    pub prompt_token_count: Option<u64>,
+    /// Tokens served from cache.
+    #[serde(default, deserialize_with = "lenient_u64")]
+    pub cached_content_token_count: Option<u64>,
+    /// Tokens in the response.
+    #[serde(default, deserialize_with = "lenient_u64")]
+    pub response_token_count: Option<u64>,
+    /// Tokens in tool-use prompts.
+    #[serde(default, deserialize_with = "lenient_u64")]
+    pub tool_use_prompt_token_count: Option<u64>,
+    /// Thinking tokens.
+    #[serde(default, deserialize_with = "lenient_u64")]
+    pub thoughts_token_count: Option<u64>,
+    /// Total.
+    #[serde(default, deserialize_with = "lenient_u64")]
+    pub total_token_count: Option<u64>,
+}
+
+fn lenient_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    match Option::<Value>::deserialize(d)? {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => Ok(n.as_u64().or_else(|| n.as_f64().map(|f| f.max(0.0) as u64))),
+        Some(Value::String(s)) => s
+            .parse::<u64>()
+            .map(Some)
+            .map_err(|_| de::Error::custom("token count is not a number")),
+        Some(_) => Err(de::Error::custom("token count is not a number")),
+    }
+}
+
+impl<'de> Deserialize<'de> for ServerMessage {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ServerMessage;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a Live API server message (a JSON object)")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ServerMessage, A::Error> {
+                let mut m = ServerMessage::default();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "setupComplete" | "setup_complete" => m.setup_complete = map.next_value()?,
+                        "serverContent" | "server_content" => m.server_content = map.next_value()?,
+                        "toolCall" | "tool_call" => m.tool_call = map.next_value()?,
+                        "toolCallCancellation" | "tool_call_cancellation" => {
+                            m.tool_call_cancellation = map.next_value()?
+                        }
+                        "goAway" | "go_away" => m.go_away = map.next_value()?,
+                        "sessionResumptionUpdate" | "session_resumption_update" => {
+                            m.session_resumption_update = map.next_value()?
+                        }
+                        "usageMetadata" | "usage_metadata" => m.usage_metadata = map.next_value()?,
+                        _ => {
+                            let v: Value = map.next_value()?;
+                            m.unknown.push((key, v));
+                        }
+                    }
+                }
+                Ok(m)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}

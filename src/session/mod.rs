@@ -1,0 +1,474 @@
+//! The public blocking [`Session`]: send input from any thread, pull events from any thread.
+//!
+//! ```no_run
+//! use gemini_live::{Config, Event, Session};
+//! use std::time::Duration;
+//!
+//! let session = Session::connect(Config::from_env()?)?;
+//! session.send_text("Hello!")?;
+//! while let Some(event) = session.next_event(Duration::from_secs(30))? {
+//!     match event {
+//!         Event::Text(t) => print!("{t}"),
+//!         Event::TurnComplete { .. } => break,
+//!         _ => {}
+//!     }
+//! }
+//! session.close()?;
+//! # Ok::<(), gemini_live::Error>(())
+//! ```
+
+mod events;
+mod threads;
+
+pub use events::{AudioChunk, Event, State};
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::metrics::{Metrics, MetricsSnapshot};
+use crate::protocol::{self, ClientMessage, Content, FunctionResponse};
+use crate::transport::{self, io::Link};
+use crossbeam_channel::{bounded, Receiver, RecvTimeoutError, Sender, TrySendError};
+use parking_lot::Mutex;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// Sample rate of `send_audio` when none is given: 16 kHz, what the service expects.
+pub const INPUT_SAMPLE_RATE: u32 = 16_000;
+
+/// A message for the writer thread.
+pub(crate) enum Outgoing {
+    /// A JSON text frame; `input` marks user input that starts a turn's latency clock.
+    Data { frame: String, input: bool },
+    /// Send a close frame (after everything queued before it).
+    Close,
+}
+
+/// State shared by the session handle and its threads.
+pub(crate) struct Shared {
+    pub config: Config,
+    pub state: AtomicU8,
+    pub metrics: Metrics,
+    pub handle: Mutex<Option<String>>,
+    /// The first error the writer hit, reported by the reader when the connection ends.
+    pub write_error: Mutex<Option<Error>>,
+}
+
+impl Shared {
+    pub fn state(&self) -> State {
+        State::from_u8(self.state.load(Ordering::SeqCst))
+    }
+    pub fn set_state(&self, s: State) {
+        self.state.store(s as u8, Ordering::SeqCst);
+    }
+}
+
+/// A live conversation with the Gemini Live API.
+///
+/// `Session` is `Send + Sync`: one thread can stream audio while another reads events.
+/// Dropping it closes it (bounded by the close timeout) and joins its threads.
+pub struct Session {
+    shared: Arc<Shared>,
+    out_tx: Sender<Outgoing>,
+    events_rx: Receiver<Event>,
+    link: Arc<Link>,
+    /// Dropped by `close` to tell the reader the application stopped listening.
+    closing_tx: Mutex<Option<Sender<()>>>,
+    /// Disconnected when the reader thread has ended.
+    reader_done: Receiver<()>,
+    threads: Mutex<Vec<JoinHandle<()>>>,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("model", &self.shared.config.model)
+            .field("state", &self.state())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Session {
+    /// Connects, sends `setup` and returns once `setupComplete` arrived, or with a classified
+    /// error (see [`Error::retry`]). Resumes `config.resumption_handle` if set.
+    pub fn connect(config: Config) -> Result<Session> {
+        let connected = transport::connect(&config, config.resumption_handle.as_deref())?;
+        log::info!(
+            "connected to {} (model {}) in {:?}",
+            config.endpoint,
+            config.model_id(),
+            connected.timings.total()
+        );
+        let link = Arc::new(
+            Link::new(connected.ws, connected.ctl).map_err(|e| Error::Io {
+                phase: None,
+                message: e.to_string(),
+            })?,
+        );
+        let (out_tx, out_rx) = bounded(config.send_queue_capacity);
+        let (events_tx, events_rx) = bounded(config.event_queue_capacity);
+        let (closing_tx, closing_rx) = bounded::<()>(0);
+        let (done_tx, reader_done) = bounded::<()>(0);
+        let (writer_stop_tx, writer_stop_rx) = bounded::<()>(0);
+        let shared = Arc::new(Shared {
+            metrics: Metrics::default(),
+            state: AtomicU8::new(State::Connected as u8),
+            handle: Mutex::new(config.resumption_handle.clone()),
+            write_error: Mutex::new(None),
+            config,
+        });
+        shared.metrics.set_connect(connected.timings);
+
+        let mut first = vec![Event::SetupComplete {
+            session_id: connected.setup_complete.session_id,
+        }];
+        for msg in connected.early {
+            threads::absorb(&shared, msg, &mut first);
+        }
+        for ev in first {
+            // The queue is new and at least 1 deep; an overflow here is only possible with a
+            // tiny queue, and then the event is reported through the next one.
+            let _ = events_tx.try_send(ev);
+        }
+
+        let reader = threads::Reader {
+            shared: shared.clone(),
+            link: link.clone(),
+            events: events_tx,
+            closing: closing_rx,
+            _done: done_tx,
+            _writer_stop: writer_stop_tx,
+        };
+        let writer = threads::Writer {
+            shared: shared.clone(),
+            link: link.clone(),
+            queue: out_rx,
+            stop: writer_stop_rx,
+        };
+        let spawn = |name: &str, f: Box<dyn FnOnce() + Send>| {
+            std::thread::Builder::new()
+                .name(name.to_string())
+                .stack_size(128 * 1024)
+                .spawn(f)
+                .map_err(|e| Error::Io {
+                    phase: None,
+                    message: format!("cannot start a thread: {e}"),
+                })
+        };
+        let mut handles = Vec::with_capacity(2);
+        handles.push(spawn("gemini-live-tx", Box::new(move || writer.run()))?);
+        match spawn("gemini-live-rx", Box::new(move || reader.run())) {
+            Ok(h) => handles.push(h),
+            Err(e) => {
+                link.kill();
+                drop(out_tx);
+                for h in handles {
+                    let _ = h.join();
+                }
+                return Err(e);
+            }
+        }
+        Ok(Session {
+            shared,
+            out_tx,
+            events_rx,
+            link,
+            closing_tx: Mutex::new(Some(closing_tx)),
+            reader_done,
+            threads: Mutex::new(handles),
+        })
+    }
+
+    /// The configuration this session was made with.
+    pub fn config(&self) -> &Config {
+        &self.shared.config
+    }
+
+    /// The current state.
+    pub fn state(&self) -> State {
+        self.shared.state()
+    }
+
+    /// The latest resumable handle (persist it to resume in another process via
+    /// [`Config::resumption_handle`]).
+    pub fn resumption_handle(&self) -> Option<String> {
+        self.shared.handle.lock().clone()
+    }
+
+    /// A snapshot of the session's metrics.
+    pub fn metrics(&self) -> MetricsSnapshot {
+        self.shared.metrics.snapshot(self.out_tx.len())
+    }
+
+    fn enqueue(&self, frame: String, input: bool, wait: bool) -> Result<()> {
+        let max = self.shared.config.max_message_size;
+        if frame.len() > max {
+            return Err(Error::MessageTooLarge {
+                size: frame.len(),
+                max,
+            });
+        }
+        if matches!(self.state(), State::Closing | State::Closed) {
+            return Err(Error::SessionClosed);
+        }
+        let msg = Outgoing::Data { frame, input };
+        let r = if wait {
+            self.out_tx
+                .send_timeout(msg, self.shared.config.timeouts.send)
+                .map_err(|e| match e {
+                    crossbeam_channel::SendTimeoutError::Timeout(_) => Error::SendTimeout,
+                    crossbeam_channel::SendTimeoutError::Disconnected(_) => Error::SessionClosed,
+                })
+        } else {
+            self.out_tx.try_send(msg).map_err(|e| match e {
+                TrySendError::Full(_) => Error::WouldBlock,
+                TrySendError::Disconnected(_) => Error::SessionClosed,
+            })
+        };
+        self.shared.metrics.queue_depth(self.out_tx.len());
+        r
+    }
+
+    /// Sends any client message, waiting up to the send timeout for room in the queue
+    /// ([`Error::SendTimeout`] after that). A `setup` is refused: the session sends it.
+    pub fn send(&self, msg: &ClientMessage) -> Result<()> {
+        self.send_message(msg, true)
+    }
+
+    /// Like [`send`](Self::send) but never waits: [`Error::WouldBlock`] if the queue is full.
+    pub fn try_send(&self, msg: &ClientMessage) -> Result<()> {
+        self.send_message(msg, false)
+    }
+
+    fn send_message(&self, msg: &ClientMessage, wait: bool) -> Result<()> {
+        let input = match msg {
+            ClientMessage::Setup(_) => {
+                return Err(Error::InvalidInput(
+                    "setup is sent by the session itself, once per connection".into(),
+                ))
+            }
+            ClientMessage::ClientContent(c) => c.turn_complete,
+            ClientMessage::RealtimeInput(r) => {
+                self.check_realtime(r)?;
+                true
+            }
+            ClientMessage::ToolResponse(t) => {
+                check_tool_responses(&t.function_responses)?;
+                true
+            }
+        };
+        self.enqueue(protocol::encode_client(msg), input, wait)
+    }
+
+    fn check_realtime(&self, r: &protocol::RealtimeInput) -> Result<()> {
+        let vad = self.shared.config.automatic_vad();
+        if (r.activity_start.is_some() || r.activity_end.is_some()) && vad {
+            return Err(Error::InvalidInput(
+                "activity_start/activity_end need automatic activity detection disabled".into(),
+            ));
+        }
+        if r.audio_stream_end.is_some() && !vad {
+            return Err(Error::InvalidInput(
+                "audio_stream_end needs automatic activity detection enabled".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Sends a user text turn (`clientContent`, `turnComplete: true`).
+    pub fn send_text(&self, text: &str) -> Result<()> {
+        self.send_client_content(vec![Content::text("user", text)], true)
+    }
+
+    /// Sends turns (e.g. history, with `model` turns) as `clientContent`.
+    pub fn send_client_content(&self, turns: Vec<Content>, turn_complete: bool) -> Result<()> {
+        if turns.is_empty() {
+            return Err(Error::InvalidInput("no turns to send".into()));
+        }
+        self.send(&ClientMessage::ClientContent(protocol::ClientContent {
+            turns,
+            turn_complete,
+        }))
+    }
+
+    /// Sends text as realtime input (`realtimeInput.text`).
+    pub fn send_realtime_text(&self, text: &str) -> Result<()> {
+        self.send(&ClientMessage::RealtimeInput(protocol::RealtimeInput {
+            text: Some(text.to_string()),
+            ..Default::default()
+        }))
+    }
+
+    /// Sends 16 kHz mono PCM samples.
+    pub fn send_audio(&self, samples: &[i16]) -> Result<()> {
+        self.send_audio_rate(samples, INPUT_SAMPLE_RATE)
+    }
+
+    /// Sends mono PCM samples captured at `rate` Hz (labelled `audio/pcm;rate=N`; the
+    /// service resamples).
+    pub fn send_audio_rate(&self, samples: &[i16], rate: u32) -> Result<()> {
+        self.audio(&samples_to_bytes(samples), rate, true)
+    }
+
+    /// Sends 16 kHz mono PCM16LE bytes (an even count).
+    pub fn send_audio_bytes(&self, pcm: &[u8]) -> Result<()> {
+        self.audio(pcm, INPUT_SAMPLE_RATE, true)
+    }
+
+    /// Sends mono PCM16LE bytes captured at `rate` Hz.
+    pub fn send_audio_bytes_rate(&self, pcm: &[u8], rate: u32) -> Result<()> {
+        self.audio(pcm, rate, true)
+    }
+
+    /// Like [`send_audio_bytes_rate`](Self::send_audio_bytes_rate) but never waits:
+    /// [`Error::WouldBlock`] if the send queue is full.
+    pub fn try_send_audio_bytes_rate(&self, pcm: &[u8], rate: u32) -> Result<()> {
+        self.audio(pcm, rate, false)
+    }
+
+    fn audio(&self, pcm: &[u8], rate: u32, wait: bool) -> Result<()> {
+        if pcm.is_empty() {
+            return Err(Error::InvalidInput("empty audio chunk".into()));
+        }
+        if pcm.len() % 2 != 0 {
+            return Err(Error::InvalidInput(format!(
+                "{} bytes is not a whole number of 16-bit samples",
+                pcm.len()
+            )));
+        }
+        if !(1_000..=192_000).contains(&rate) {
+            return Err(Error::InvalidInput(format!(
+                "sample rate {rate} Hz is outside 1000..=192000"
+            )));
+        }
+        self.enqueue(protocol::encode_audio_frame(pcm, rate), true, wait)
+    }
+
+    /// Sends one video frame (a JPEG image).
+    pub fn send_video_frame(&self, jpeg: &[u8]) -> Result<()> {
+        if jpeg.is_empty() {
+            return Err(Error::InvalidInput("empty video frame".into()));
+        }
+        self.send(&ClientMessage::RealtimeInput(protocol::RealtimeInput {
+            video: Some(protocol::Blob {
+                mime_type: "image/jpeg".into(),
+                data: protocol::encode_base64(jpeg),
+            }),
+            ..Default::default()
+        }))
+    }
+
+    /// Tells the service the microphone paused (automatic activity detection only).
+    pub fn audio_stream_end(&self) -> Result<()> {
+        self.send(&ClientMessage::RealtimeInput(protocol::RealtimeInput {
+            audio_stream_end: Some(true),
+            ..Default::default()
+        }))
+    }
+
+    /// Marks the start of user activity (automatic activity detection disabled only).
+    pub fn activity_start(&self) -> Result<()> {
+        self.send(&ClientMessage::RealtimeInput(protocol::RealtimeInput {
+            activity_start: Some(protocol::Empty {}),
+            ..Default::default()
+        }))
+    }
+
+    /// Marks the end of user activity (automatic activity detection disabled only).
+    pub fn activity_end(&self) -> Result<()> {
+        self.send(&ClientMessage::RealtimeInput(protocol::RealtimeInput {
+            activity_end: Some(protocol::Empty {}),
+            ..Default::default()
+        }))
+    }
+
+    /// Answers function calls; each response carries the `id` of its call.
+    pub fn send_tool_response(&self, responses: Vec<FunctionResponse>) -> Result<()> {
+        self.send(&ClientMessage::ToolResponse(protocol::ToolResponse {
+            function_responses: responses,
+        }))
+    }
+
+    /// Waits up to `timeout` for the next event: `Ok(None)` on timeout;
+    /// `Err(Error::SessionClosed)` once the session is closed and every event was taken.
+    pub fn next_event(&self, timeout: Duration) -> Result<Option<Event>> {
+        match self.events_rx.recv_timeout(timeout) {
+            Ok(ev) => Ok(Some(ev)),
+            Err(RecvTimeoutError::Timeout) => Ok(None),
+            Err(RecvTimeoutError::Disconnected) => Err(Error::SessionClosed),
+        }
+    }
+
+    /// The next event if one is ready; `Err(Error::SessionClosed)` as for `next_event`.
+    pub fn try_next_event(&self) -> Result<Option<Event>> {
+        match self.events_rx.try_recv() {
+            Ok(ev) => Ok(Some(ev)),
+            Err(crossbeam_channel::TryRecvError::Empty) => Ok(None),
+            Err(crossbeam_channel::TryRecvError::Disconnected) => Err(Error::SessionClosed),
+        }
+    }
+
+    /// A blocking iterator over events; it ends after [`Event::Closed`].
+    pub fn events(&self) -> impl Iterator<Item = Event> + '_ {
+        self.events_rx.iter()
+    }
+
+    /// Closes the session: sends what is queued, then a close frame, waits for the server's
+    /// close up to the close timeout (then cuts the socket), and joins both threads.
+    /// Calling it again does nothing.
+    pub fn close(&self) -> Result<()> {
+        let deadline = Instant::now() + self.shared.config.timeouts.close;
+        let first = self.closing_tx.lock().take();
+        if let Some(closing) = first {
+            if self.state() != State::Closed {
+                self.shared.set_state(State::Closing);
+                log::info!("closing session");
+                if self.out_tx.send_deadline(Outgoing::Close, deadline).is_err() {
+                    self.link.kill();
+                }
+            }
+            // From here on, events are delivered only while the queue has room: nobody may
+            // be reading any more, and the reader must not wait for them.
+            drop(closing);
+            if let Err(RecvTimeoutError::Timeout) = self.reader_done.recv_deadline(deadline) {
+                log::debug!("no close reply within the close timeout; cutting the socket");
+                self.link.kill();
+            }
+        }
+        let handles: Vec<_> = self.threads.lock().drain(..).collect();
+        for h in handles {
+            if h.join().is_err() {
+                log::error!("a session thread panicked");
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = self.close();
+    }
+}
+
+fn samples_to_bytes(samples: &[i16]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(samples.len() * 2);
+    for s in samples {
+        out.extend_from_slice(&s.to_le_bytes());
+    }
+    out
+}
+
+fn check_tool_responses(r: &[FunctionResponse]) -> Result<()> {
+    if r.is_empty() {
+        return Err(Error::InvalidInput("no function responses".into()));
+    }
+    if let Some(bad) = r.iter().find(|f| f.id.is_empty()) {
+        return Err(Error::InvalidInput(format!(
+            "the response to `{}` has no call id (the service requires it)",
+            bad.name
+        )));
+    }
+    Ok(())
+}
