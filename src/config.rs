@@ -217,9 +217,8 @@ impl Config {
             c.api_version = v.trim().to_string();
         }
         if let Some(path) = var("GEMINI_LIVE_CA_FILE") {
-            let pem = std::fs::read(&path).map_err(|e| {
-                Error::InvalidConfig(format!("GEMINI_LIVE_CA_FILE {path}: {e}"))
-            })?;
+            let pem = std::fs::read(&path)
+                .map_err(|e| Error::InvalidConfig(format!("GEMINI_LIVE_CA_FILE {path}: {e}")))?;
             c.extra_root_ca_pem = Some(pem);
         }
         Ok(c)
@@ -361,8 +360,7 @@ impl Config {
             context_window_compression: self.context_window_compression.clone(),
             input_audio_transcription: self.input_transcription.then_some(Empty {}),
             output_audio_transcription: (audio_out
-                && (self.output_transcription
-                    || self.response_mode == ResponseMode::TextAndAudio))
+                && (self.output_transcription || self.response_mode == ResponseMode::TextAndAudio))
                 .then_some(Empty {}),
             proactivity: None,
         }
@@ -405,19 +403,26 @@ mod tests {
     #[test]
     fn text_and_audio_is_one_modality_plus_transcription() {
         let c = Config::default();
-        let v = serde_json::to_value(protocol::ClientMessage::Setup(c.setup_message(None))).unwrap();
+        let v =
+            serde_json::to_value(protocol::ClientMessage::Setup(c.setup_message(None))).unwrap();
         assert_eq!(
             v["setup"]["generationConfig"]["responseModalities"],
             serde_json::json!(["AUDIO"])
         );
-        assert_eq!(v["setup"]["outputAudioTranscription"], serde_json::json!({}));
+        assert_eq!(
+            v["setup"]["outputAudioTranscription"],
+            serde_json::json!({})
+        );
         assert_eq!(v["setup"]["sessionResumption"], serde_json::json!({}));
         assert_eq!(v["setup"]["model"], "models/gemini-live-2.5-flash-preview");
     }
 
     #[test]
     fn invalid_combinations_are_rejected() {
-        assert!(Config::default().validate().is_err(), "google endpoint without key");
+        assert!(
+            Config::default().validate().is_err(),
+            "google endpoint without key"
+        );
         assert!(Config::default().with_api_key("k").validate().is_ok());
         assert!(Config::default()
             .with_endpoint("http://x")

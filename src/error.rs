@@ -170,11 +170,20 @@ impl fmt::Display for Error {
             Error::InvalidConfig(m) => write!(f, "invalid configuration: {m}"),
             Error::InvalidInput(m) => write!(f, "invalid input: {m}"),
             Error::Timeout(p) => write!(f, "{p} timed out"),
-            Error::Io { phase: Some(p), message } => write!(f, "{p} failed: {message}"),
-            Error::Io { phase: None, message } => write!(f, "connection error: {message}"),
+            Error::Io {
+                phase: Some(p),
+                message,
+            } => write!(f, "{p} failed: {message}"),
+            Error::Io {
+                phase: None,
+                message,
+            } => write!(f, "connection error: {message}"),
             Error::Tls(m) => write!(f, "TLS error: {m}"),
             Error::Http { status, body } if body.is_empty() => {
-                write!(f, "the server refused the WebSocket upgrade with HTTP {status}")
+                write!(
+                    f,
+                    "the server refused the WebSocket upgrade with HTTP {status}"
+                )
             }
             Error::Http { status, body } => write!(
                 f,
@@ -194,7 +203,10 @@ impl fmt::Display for Error {
             Error::WouldBlock => f.write_str("the send queue is full"),
             Error::SendTimeout => f.write_str("the send queue stayed full for the send timeout"),
             Error::MessageTooLarge { size, max } => {
-                write!(f, "message of {size} bytes exceeds the maximum of {max} bytes")
+                write!(
+                    f,
+                    "message of {size} bytes exceeds the maximum of {max} bytes"
+                )
             }
             Error::SessionClosed => f.write_str("the session is closed"),
             Error::Internal(m) => write!(f, "internal error: {m}"),

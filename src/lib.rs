@@ -7,12 +7,13 @@
 //!
 //! Start with [`Session::connect`] and [`Config::from_env`].
 #![deny(missing_docs)]
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 
 pub mod config;
 pub mod error;
 pub mod fake;
 pub mod metrics;
+pub mod offline;
 pub mod protocol;
 pub mod session;
 pub mod transport;

@@ -272,8 +272,12 @@ impl<'de> Deserialize<'de> for ServerMessage {
                 let mut m = ServerMessage::default();
                 while let Some(key) = map.next_key::<String>()? {
                     match key.as_str() {
-                        "setupComplete" | "setup_complete" => m.setup_complete = map.next_value()?,
-                        "serverContent" | "server_content" => m.server_content = map.next_value()?,
+                        "setupComplete" | "setup_complete" => {
+                            m.setup_complete = map.next_value()?
+                        }
+                        "serverContent" | "server_content" => {
+                            m.server_content = map.next_value()?
+                        }
                         "toolCall" | "tool_call" => m.tool_call = map.next_value()?,
                         "toolCallCancellation" | "tool_call_cancellation" => {
                             m.tool_call_cancellation = map.next_value()?
@@ -282,7 +286,9 @@ impl<'de> Deserialize<'de> for ServerMessage {
                         "sessionResumptionUpdate" | "session_resumption_update" => {
                             m.session_resumption_update = map.next_value()?
                         }
-                        "usageMetadata" | "usage_metadata" => m.usage_metadata = map.next_value()?,
+                        "usageMetadata" | "usage_metadata" => {
+                            m.usage_metadata = map.next_value()?
+                        }
                         _ => {
                             let v: Value = map.next_value()?;
                             m.unknown.push((key, v));

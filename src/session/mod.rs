@@ -424,7 +424,11 @@ impl Session {
             if self.state() != State::Closed {
                 self.shared.set_state(State::Closing);
                 log::info!("closing session");
-                if self.out_tx.send_deadline(Outgoing::Close, deadline).is_err() {
+                if self
+                    .out_tx
+                    .send_deadline(Outgoing::Close, deadline)
+                    .is_err()
+                {
                     self.link.kill();
                 }
             }

@@ -68,14 +68,9 @@ impl Reader {
                     }
                     Inbound::Close(code, reason) => return self.finish(code, reason, None),
                     Inbound::Failed(e) => {
-                        let err = self
-                            .shared
-                            .write_error
-                            .lock()
-                            .take()
-                            .unwrap_or_else(|| {
-                                crate::transport::ws_error(e, Phase::Setup, &self.shared.config)
-                            });
+                        let err = self.shared.write_error.lock().take().unwrap_or_else(|| {
+                            crate::transport::ws_error(e, Phase::Setup, &self.shared.config)
+                        });
                         let err = match err {
                             Error::Timeout(_) | Error::Io { phase: Some(_), .. } => Error::Io {
                                 phase: None,
@@ -117,7 +112,11 @@ impl Reader {
         } else if code == 1000 {
             None
         } else {
-            Some(Error::from_close(code, &reason, self.shared.config.model_id()))
+            Some(Error::from_close(
+                code,
+                &reason,
+                self.shared.config.model_id(),
+            ))
         };
         match &error {
             Some(e) => log::warn!("session ended: {e}"),
@@ -127,7 +126,11 @@ impl Reader {
         self.shared.set_state(State::Closed);
         self.deliver(Event::StateChanged(State::Closed));
         self.deliver(Event::Closed {
-            code: if requested && code == 1005 { 1000 } else { code },
+            code: if requested && code == 1005 {
+                1000
+            } else {
+                code
+            },
             reason,
             error,
         });
@@ -181,8 +184,7 @@ impl Writer {
                 }
                 Err(e) => {
                     if !self.link.is_dead() && !close {
-                        let err =
-                            crate::transport::ws_error(e, Phase::Setup, &self.shared.config);
+                        let err = crate::transport::ws_error(e, Phase::Setup, &self.shared.config);
                         log::warn!("send failed: {err}");
                         let mut slot = self.shared.write_error.lock();
                         slot.get_or_insert(Error::Io {

@@ -9,8 +9,8 @@
 
 use super::Stream;
 use parking_lot::{Mutex, MutexGuard};
-use std::net::{Shutdown, TcpStream};
 use rustix::event::{PollFd, PollFlags};
+use std::net::{Shutdown, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use tungstenite::{Message, WebSocket};
@@ -111,7 +111,10 @@ impl Link {
 
     /// Writes the messages and flushes them to the socket, waiting for writability without
     /// holding the lock. Never resends a frame: a `WouldBlock` write has already queued it.
-    pub(crate) fn send_all(&self, msgs: &mut dyn Iterator<Item = Message>) -> Result<(), tungstenite::Error> {
+    pub(crate) fn send_all(
+        &self,
+        msgs: &mut dyn Iterator<Item = Message>,
+    ) -> Result<(), tungstenite::Error> {
         let mut ws = self.ws.lock();
         for msg in msgs {
             match ws.write(msg) {

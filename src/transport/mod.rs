@@ -106,11 +106,19 @@ fn io_err(phase: Phase, e: &std::io::Error) -> Error {
 
 /// The WebSocket settings for a session.
 pub(crate) fn ws_config(config: &Config) -> WebSocketConfig {
+    const WRITE_BUFFER: usize = 64 * 1024;
     WebSocketConfig::default()
         .read_buffer_size(16 * 1024)
+        .write_buffer_size(WRITE_BUFFER)
         .max_message_size(Some(config.max_message_size))
         .max_frame_size(Some(config.max_message_size))
-        .max_write_buffer_size(config.max_message_size.saturating_mul(2))
+        // Must exceed write_buffer_size (tungstenite panics otherwise) and hold one batch.
+        .max_write_buffer_size(
+            config
+                .max_message_size
+                .saturating_mul(2)
+                .saturating_add(WRITE_BUFFER),
+        )
 }
 
 /// Opens a connection and completes setup, resuming `handle` if given.
@@ -134,9 +142,7 @@ pub(crate) fn connect(config: &Config, handle: Option<&str>) -> Result<Connected
 
     let started = Instant::now();
     let tcp = tcp_connect(&host, port, config, &deadline)?;
-    let ctl = tcp
-        .try_clone()
-        .map_err(|e| io_err(Phase::TcpConnect, &e))?;
+    let ctl = tcp.try_clone().map_err(|e| io_err(Phase::TcpConnect, &e))?;
     let mut timings = ConnectTimings {
         tcp: started.elapsed(),
         ..Default::default()
@@ -174,11 +180,12 @@ pub(crate) fn connect(config: &Config, handle: Option<&str>) -> Result<Connected
     }
     let budget = deadline.budget(Phase::Upgrade, config.timeouts.upgrade)?;
     set_timeouts(&ctl, budget, Phase::Upgrade)?;
-    let mut ws = match tungstenite::client::client_with_config(request, stream, Some(ws_config(config))) {
-        Ok((ws, _response)) => ws,
-        Err(HandshakeError::Interrupted(_)) => return Err(Error::Timeout(Phase::Upgrade)),
-        Err(HandshakeError::Failure(e)) => return Err(upgrade_error(e)),
-    };
+    let mut ws =
+        match tungstenite::client::client_with_config(request, stream, Some(ws_config(config))) {
+            Ok((ws, _response)) => ws,
+            Err(HandshakeError::Interrupted(_)) => return Err(Error::Timeout(Phase::Upgrade)),
+            Err(HandshakeError::Failure(e)) => return Err(upgrade_error(e)),
+        };
     timings.upgrade = t.elapsed();
 
     let t = Instant::now();
@@ -190,7 +197,10 @@ pub(crate) fn connect(config: &Config, handle: Option<&str>) -> Result<Connected
         .map_err(|e| ws_error(e, Phase::Setup, config))?;
     let mut early = Vec::new();
     let setup_complete = loop {
-        let budget = deadline.budget(Phase::Setup, config.timeouts.setup.saturating_sub(t.elapsed()))?;
+        let budget = deadline.budget(
+            Phase::Setup,
+            config.timeouts.setup.saturating_sub(t.elapsed()),
+        )?;
         set_timeouts(&ctl, budget, Phase::Setup)?;
         let payload = match ws.read() {
             Ok(Message::Text(t)) => t.as_bytes().to_vec(),
@@ -243,7 +253,8 @@ fn tcp_connect(host: &str, port: u16, config: &Config, deadline: &Deadline) -> R
         let budget = deadline.budget(Phase::TcpConnect, config.timeouts.tcp_connect)?;
         match TcpStream::connect_timeout(&addr, budget) {
             Ok(s) => {
-                s.set_nodelay(true).map_err(|e| io_err(Phase::TcpConnect, &e))?;
+                s.set_nodelay(true)
+                    .map_err(|e| io_err(Phase::TcpConnect, &e))?;
                 return Ok(s);
             }
             Err(e) => {
@@ -264,8 +275,9 @@ fn pem_certificates(pem: &[u8]) -> Result<Vec<native_tls::Certificate>> {
         .split(BEGIN)
         .skip(1)
         .map(|rest| {
-            native_tls::Certificate::from_pem(format!("{BEGIN}{rest}").as_bytes())
-                .map_err(|e| Error::InvalidConfig(format!("the extra root CA is not valid PEM: {e}")))
+            native_tls::Certificate::from_pem(format!("{BEGIN}{rest}").as_bytes()).map_err(|e| {
+                Error::InvalidConfig(format!("the extra root CA is not valid PEM: {e}"))
+            })
         })
         .collect::<Result<_>>()?;
     if certs.is_empty() {
@@ -297,7 +309,9 @@ fn tls_handshake(
         Err(native_tls::HandshakeError::Failure(e)) => {
             let text = e.to_string();
             let lower = text.to_ascii_lowercase();
-            if lower.contains("certificate") || lower.contains("verify") || lower.contains("hostname")
+            if lower.contains("certificate")
+                || lower.contains("verify")
+                || lower.contains("hostname")
             {
                 Err(Error::Tls(format!(
                     "the server's certificate was rejected for {host}: {text}"

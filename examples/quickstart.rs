@@ -1,0 +1,137 @@
+//! Quickstart: one realistic conversation through the SDK: a text turn, then an audio turn
+//! from `examples/assets/hello_16k.wav`, writing the spoken reply to
+//! `target/quickstart_reply.wav` and printing the transcripts and timings.
+//!
+//! With `GEMINI_API_KEY` set it talks to the real service (set `GEMINI_LIVE_MODEL` to a
+//! model your key can use: the brief's default has been retired by Google). Without a key
+//! and without `GEMINI_LIVE_ENDPOINT`, it starts the embedded fake Live server in-process.
+//!
+//! ```text
+//! cargo run --release --example quickstart
+//! ```
+
+use gemini_live::offline::{config_from_env_or_fake, Target};
+use gemini_live::{Event, Session};
+use std::time::{Duration, Instant};
+
+const WAV: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/assets/hello_16k.wav");
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let (config, target) = config_from_env_or_fake()?;
+    match &target {
+        Target::EmbeddedFake(server) => println!(
+            "No GEMINI_API_KEY set: talking to the embedded FAKE Live server at {} \
+             (set GEMINI_API_KEY to use the real service).",
+            server.endpoint()
+        ),
+        Target::Configured => println!(
+            "Talking to {} with model {}.",
+            config.endpoint, config.model
+        ),
+    }
+
+    let t = Instant::now();
+    let session = Session::connect(config)?;
+    let m = session.metrics();
+    println!(
+        "connected in {:.1} ms (tcp {:.1}, tls {:.1}, upgrade {:.1}, setup {:.1})",
+        ms(t.elapsed()),
+        ms(m.connect.tcp),
+        ms(m.connect.tls),
+        ms(m.connect.upgrade),
+        ms(m.connect.setup)
+    );
+
+    // 1. A text turn. In the default TEXT+AUDIO mode the reply arrives as audio plus its
+    //    transcription, delivered as text events.
+    println!("\nyou> Hello! Who are you?");
+    session.send_text("Hello! Who are you?")?;
+    print!("model> ");
+    let (_, audio_bytes) = turn(&session)?;
+    report(&session, "text turn", audio_bytes);
+
+    // 2. An audio turn: stream the WAV in 20 ms chunks, then mark the end of the stream.
+    let mut reader = hound::WavReader::open(WAV)?;
+    let spec = reader.spec();
+    let samples: Vec<i16> = reader.samples::<i16>().collect::<Result<_, _>>()?;
+    println!(
+        "\nyou> (audio: {} ms from {})",
+        samples.len() as u64 * 1000 / spec.sample_rate as u64,
+        "examples/assets/hello_16k.wav"
+    );
+    for chunk in samples.chunks(spec.sample_rate as usize / 50) {
+        session.send_audio_rate(chunk, spec.sample_rate)?;
+    }
+    session.audio_stream_end()?;
+    print!("model> ");
+    let (reply, audio_bytes) = turn(&session)?;
+    report(&session, "audio turn", audio_bytes);
+
+    let out = concat!(env!("CARGO_MANIFEST_DIR"), "/target/quickstart_reply.wav");
+    let mut w = hound::WavWriter::create(
+        out,
+        hound::WavSpec {
+            channels: 1,
+            sample_rate: 24_000,
+            bits_per_sample: 16,
+            sample_format: hound::SampleFormat::Int,
+        },
+    )?;
+    for s in &reply {
+        w.write_sample(*s)?;
+    }
+    w.finalize()?;
+    println!("reply audio written to {out}");
+
+    session.close()?;
+    println!("\nclosed cleanly.");
+    Ok(())
+}
+
+/// Prints the turn's text as it streams; returns the reply audio and its byte count.
+fn turn(session: &Session) -> Result<(Vec<i16>, usize), Box<dyn std::error::Error>> {
+    let mut audio = Vec::new();
+    loop {
+        match session.next_event(Duration::from_secs(30))? {
+            None => return Err("no reply within 30 s".into()),
+            Some(Event::Text(t)) => {
+                print!("{t}");
+                use std::io::Write;
+                std::io::stdout().flush()?;
+            }
+            Some(Event::InputTranscription { text, .. }) => print!("(heard: {text}) "),
+            Some(Event::Audio(chunk)) => audio.extend(chunk.samples()),
+            Some(Event::TurnComplete { .. }) => {
+                println!();
+                let n = audio.len() * 2;
+                return Ok((audio, n));
+            }
+            Some(Event::Closed {
+                code,
+                reason,
+                error,
+            }) => {
+                return Err(match error {
+                    Some(e) => e.to_string(),
+                    None => format!("closed ({code}) {reason}"),
+                }
+                .into())
+            }
+            Some(_) => {}
+        }
+    }
+}
+
+fn report(session: &Session, what: &str, audio_bytes: usize) {
+    let m = session.metrics();
+    println!(
+        "[{what}: first reply after {:.1} ms, complete after {:.1} ms, {} bytes of 24 kHz audio]",
+        m.last_first_reply.map(ms).unwrap_or(0.0),
+        m.last_turn_complete.map(ms).unwrap_or(0.0),
+        audio_bytes
+    );
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}

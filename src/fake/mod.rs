@@ -1,0 +1,312 @@
+//! A strict, scriptable fake of the Gemini Live WebSocket service, for offline tests.
+//!
+//! [`FakeServer::start`] binds `127.0.0.1` and serves `BidiGenerateContent` (and
+//! `BidiGenerateContentConstrained`) the way protocol.md Part B describes the real service:
+//!
+//! - **Strict**: the first message must be one `setup`; unknown fields, wrong JSON types,
+//!   explicit `null`s, two response modalities, a second setup, unknown models, bad or missing
+//!   API keys, bad base64 or odd-length audio, and activity signals that contradict the VAD
+//!   setting all close the socket with the real service's close code and reason (truncated
+//!   to 123 bytes). Both lowerCamelCase and snake_case field names are accepted at every level,
+//!   as are text and binary client frames and standard or URL-safe base64, so everything the
+//!   official SDKs send (`shared/golden/`) is accepted.
+//! - **Deterministic**: a text turn is answered with `[turn N] echo: <text>`, an audio turn
+//!   (ended by `audioStreamEnd`, or by `activityEnd` when VAD is disabled) with
+//!   `[turn N] heard B bytes of audio, checksum <fnv1a64 as 16 hex digits>`, a tool result
+//!   with `[turn N] tool NAME returned <JSON>`. TEXT sessions get the reply as
+//!   [`FakeOptions::text_reply_parts`] `modelTurn` text parts; AUDIO sessions get
+//!   [`synth_reply_audio`] as 24 kHz PCM chunks, with transcriptions when enabled. Every turn
+//!   ends with `generationComplete`, then `turnComplete` with `usageMetadata`. The text
+//!   `call tool NAME with {JSON}` produces a `toolCall` instead; `send unknown`,
+//!   `interrupt me` and `usage only` exercise unknown messages, interruption and usage-only
+//!   messages. N counts turns per logical session and survives resumption.
+//! - **Resumable**: with `sessionResumption` in setup, the server issues a handle right after
+//!   `setupComplete` and after every turn (and `resumable: false` while generating); a handle
+//!   restores the session state it captured ([`SessionSnapshot`]). Resuming while another
+//!   connection still holds the session is refused with 1011.
+//! - **Faulty on demand**: a [`FaultPlan`] injects GoAway, TCP drops, close codes, stalls,
+//!   refused upgrades, malformed frames, slow reads, unknown messages and silent drops at an
+//!   exact point of an exact connection.
+//!
+//! One acceptor thread and one thread per connection (blocking tungstenite, 50 ms read
+//! ticks); dropping the server closes every connection and joins every thread.
+
+mod audio;
+mod conn;
+mod handler;
+mod options;
+mod schema;
+mod store;
+mod tls;
+mod turn;
+mod validate;
+
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use parking_lot::Mutex;
+
+pub use audio::{fnv1a64, fnv1a64_update, synth_reply_audio, FNV_OFFSET, REPLY_SAMPLE_RATE};
+pub use options::{parse_fault_plan, FakeOptions, Fault, FaultPlan};
+pub use store::SessionSnapshot;
+
+/// What the server saw and did on one accepted TCP connection.
+#[derive(Clone, Debug, Default)]
+pub struct ConnectionRecord {
+    /// 1-based index, in order of acceptance.
+    pub index: usize,
+    /// Request path of the upgrade (empty if none was read).
+    pub path: String,
+    /// Raw query string of the upgrade (without `?`).
+    pub query: String,
+    /// Upgrade request headers, names in lower case, values as received (including keys:
+    /// this is a test-only server).
+    pub headers: Vec<(String, String)>,
+    /// Raw text of every client data frame received, in order (binary frames as lossy UTF-8).
+    pub frames: Vec<String>,
+    /// Close code and reason the server sent, if any.
+    pub close_sent: Option<(u16, String)>,
+    /// Close code and reason the client sent, if any (1005 and an empty reason for a close
+    /// frame without a code).
+    pub close_received: Option<(u16, String)>,
+    /// The resumption handle the client's setup asked for, if any.
+    pub resumed_handle: Option<String>,
+    /// Whether the connection is still open.
+    pub open: bool,
+}
+
+/// One accepted connection: its record, a handle on its socket (to shut it down) and its
+/// thread.
+pub(crate) struct Slot {
+    pub(crate) record: ConnectionRecord,
+    pub(crate) socket: Option<TcpStream>,
+    thread: Option<JoinHandle<()>>,
+}
+
+/// State shared by the acceptor and the connection threads.
+pub(crate) struct Shared {
+    pub(crate) options: FakeOptions,
+    pub(crate) tls: Option<native_tls::TlsAcceptor>,
+    pub(crate) store: store::Store,
+    stop: AtomicBool,
+    slots: Mutex<Vec<Slot>>,
+}
+
+impl Shared {
+    pub(crate) fn stopping(&self) -> bool {
+        self.stop.load(Ordering::SeqCst)
+    }
+
+    /// Update the record of connection `index`.
+    pub(crate) fn update(&self, index: usize, f: impl FnOnce(&mut ConnectionRecord)) {
+        let mut slots = self.slots.lock();
+        if let Some(slot) = index.checked_sub(1).and_then(|i| slots.get_mut(i)) {
+            f(&mut slot.record);
+        }
+    }
+
+    /// Connection `index` has ended.
+    pub(crate) fn finished(&self, index: usize) {
+        let mut slots = self.slots.lock();
+        if let Some(slot) = index.checked_sub(1).and_then(|i| slots.get_mut(i)) {
+            slot.record.open = false;
+            slot.socket = None;
+        }
+    }
+}
+
+/// The fake Live server. Dropping it shuts it down (stops accepting, closes live connections,
+/// joins its threads).
+pub struct FakeServer {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    ca_pem: Option<String>,
+    acceptor: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for FakeServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FakeServer")
+            .field("addr", &self.addr)
+            .field("tls", &self.ca_pem.is_some())
+            .finish()
+    }
+}
+
+impl FakeServer {
+    /// Bind `127.0.0.1:options.port` (0 = an ephemeral port) and start serving.
+    pub fn start(options: FakeOptions) -> std::io::Result<FakeServer> {
+        let (tls, ca_pem) = if options.tls {
+            let m = tls::make_tls()?;
+            (Some(m.acceptor), Some(m.cert_pem))
+        } else {
+            (None, None)
+        };
+        let listener = TcpListener::bind(("127.0.0.1", options.port))?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared {
+            options,
+            tls,
+            store: store::Store::new(),
+            stop: AtomicBool::new(false),
+            slots: Mutex::new(Vec::new()),
+        });
+        let acc_shared = Arc::clone(&shared);
+        let acceptor = std::thread::Builder::new()
+            .name("fake-live-accept".into())
+            .spawn(move || accept_loop(acc_shared, listener))?;
+        log::info!("fake Live server listening on {addr}");
+        Ok(FakeServer {
+            shared,
+            addr,
+            ca_pem,
+            acceptor: Some(acceptor),
+        })
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `ws://127.0.0.1:PORT`, or `wss://localhost:PORT` with TLS (the certificate names
+    /// `localhost` and `127.0.0.1`).
+    pub fn endpoint(&self) -> String {
+        if self.ca_pem.is_some() {
+            format!("wss://localhost:{}", self.addr.port())
+        } else {
+            format!("ws://127.0.0.1:{}", self.addr.port())
+        }
+    }
+
+    /// PEM of the self-signed certificate (its own CA) when TLS is on.
+    pub fn ca_pem(&self) -> Option<String> {
+        self.ca_pem.clone()
+    }
+
+    /// One record per accepted TCP connection, in order.
+    pub fn connections(&self) -> Vec<ConnectionRecord> {
+        self.shared
+            .slots
+            .lock()
+            .iter()
+            .map(|s| s.record.clone())
+            .collect()
+    }
+
+    /// Number of accepted TCP connections so far.
+    pub fn connection_count(&self) -> usize {
+        self.shared.slots.lock().len()
+    }
+
+    /// State of every logical session, by id.
+    pub fn state_snapshot(&self) -> Vec<SessionSnapshot> {
+        self.shared.store.snapshot()
+    }
+
+    /// Stop accepting, close live connections and join all threads.
+    pub fn shutdown(mut self) {
+        self.stop_all();
+    }
+
+    fn stop_all(&mut self) {
+        let Some(acceptor) = self.acceptor.take() else {
+            return;
+        };
+        self.shared.stop.store(true, Ordering::SeqCst);
+        // Wake the blocking accept.
+        match TcpStream::connect_timeout(&self.addr, Duration::from_millis(500)) {
+            Ok(_) => {
+                let _ = acceptor.join();
+            }
+            Err(e) => log::warn!("fake server: could not wake the acceptor: {e}"),
+        }
+        // Connection threads notice the flag within one read tick and close with 1001;
+        // give them a moment, then cut whatever is left (e.g. blocked in a write).
+        let deadline = Instant::now() + Duration::from_millis(300);
+        while Instant::now() < deadline && !self.all_finished() {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let threads: Vec<JoinHandle<()>> = {
+            let mut slots = self.shared.slots.lock();
+            for slot in slots.iter_mut() {
+                if let Some(sock) = slot.socket.take() {
+                    let _ = sock.shutdown(Shutdown::Both);
+                }
+            }
+            slots.iter_mut().filter_map(|s| s.thread.take()).collect()
+        };
+        for t in threads {
+            let _ = t.join();
+        }
+        log::info!("fake Live server on {} stopped", self.addr);
+    }
+
+    fn all_finished(&self) -> bool {
+        self.shared
+            .slots
+            .lock()
+            .iter()
+            .all(|s| s.thread.as_ref().map_or(true, |t| t.is_finished()))
+    }
+}
+
+impl Drop for FakeServer {
+    fn drop(&mut self) {
+        self.stop_all();
+    }
+}
+
+fn accept_loop(shared: Arc<Shared>, listener: TcpListener) {
+    loop {
+        let (tcp, peer) = match listener.accept() {
+            Ok(x) => x,
+            Err(e) => {
+                if shared.stopping() {
+                    return;
+                }
+                log::warn!("fake server: accept failed: {e}");
+                std::thread::sleep(Duration::from_millis(10));
+                continue;
+            }
+        };
+        if shared.stopping() {
+            return;
+        }
+        let socket = tcp.try_clone().ok();
+        let index = {
+            let mut slots = shared.slots.lock();
+            let index = slots.len() + 1;
+            slots.push(Slot {
+                record: ConnectionRecord {
+                    index,
+                    open: true,
+                    ..ConnectionRecord::default()
+                },
+                socket,
+                thread: None,
+            });
+            index
+        };
+        log::debug!("fake server: connection {index} from {peer}");
+        let conn_shared = Arc::clone(&shared);
+        let spawned = std::thread::Builder::new()
+            .name(format!("fake-live-conn-{index}"))
+            .spawn(move || conn::serve(conn_shared, index, tcp));
+        match spawned {
+            Ok(handle) => {
+                let mut slots = shared.slots.lock();
+                if let Some(slot) = slots.get_mut(index - 1) {
+                    slot.thread = Some(handle);
+                }
+            }
+            Err(e) => {
+                log::warn!("fake server: could not start connection thread: {e}");
+                shared.finished(index);
+            }
+        }
+    }
+}

@@ -1,0 +1,228 @@
+//! Deterministic model turns: the server messages that make up one reply.
+
+use serde_json::{json, Value};
+
+use super::audio::{encode_base64, split_text, synth_reply_audio, REPLY_SAMPLE_RATE};
+
+/// The response modality a session was set up with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Modality {
+    Text,
+    Audio,
+}
+
+impl Modality {
+    fn name(self) -> &'static str {
+        match self {
+            Modality::Text => "TEXT",
+            Modality::Audio => "AUDIO",
+        }
+    }
+}
+
+/// What a reply turn consists of.
+pub(crate) struct TurnSpec<'a> {
+    /// Turn number (1-based, per logical session).
+    pub(crate) turn: u64,
+    /// The reply text R.
+    pub(crate) reply: &'a str,
+    pub(crate) modality: Modality,
+    /// Sent first as `inputTranscription` if set.
+    pub(crate) input_transcript: Option<String>,
+    /// Send R as `outputTranscription` pieces between audio chunks (AUDIO only).
+    pub(crate) output_transcription: bool,
+    pub(crate) prompt_tokens: u64,
+    /// Stop after a couple of parts with `interrupted` instead of `generationComplete`.
+    pub(crate) interrupted: bool,
+    pub(crate) text_parts: usize,
+    pub(crate) audio_ms: u32,
+    pub(crate) chunk_ms: u32,
+}
+
+/// Token counts the fake reports: about 4 characters per text token, 25 tokens per second of
+/// audio (1,280 bytes of 16 kHz PCM16).
+pub(crate) fn text_tokens(text: &str) -> u64 {
+    (text.chars().count() as u64).div_ceil(4).max(1)
+}
+
+pub(crate) fn audio_in_tokens(bytes: u64) -> u64 {
+    bytes.div_ceil(1280).max(1)
+}
+
+fn response_tokens(spec: &TurnSpec<'_>) -> u64 {
+    match spec.modality {
+        Modality::Text => text_tokens(spec.reply),
+        Modality::Audio => (u64::from(spec.audio_ms) * 25 / 1000).max(1),
+    }
+}
+
+/// A `usageMetadata` object.
+pub(crate) fn usage(prompt: u64, response: u64, modality: Modality) -> Value {
+    json!({
+        "promptTokenCount": prompt,
+        "responseTokenCount": response,
+        "totalTokenCount": prompt + response,
+        "responseTokensDetails": [{"modality": modality.name(), "tokenCount": response}],
+    })
+}
+
+/// The messages of one reply turn, in order, ending with `turnComplete` + `usageMetadata`.
+pub(crate) fn reply_messages(spec: &TurnSpec<'_>) -> Vec<Value> {
+    let mut out = Vec::new();
+    if let Some(t) = &spec.input_transcript {
+        out.push(json!({"serverContent": {"inputTranscription": {"text": t, "finished": true}}}));
+    }
+    let keep = if spec.interrupted { 2 } else { usize::MAX };
+    match spec.modality {
+        Modality::Text => {
+            for piece in split_text(spec.reply, spec.text_parts)
+                .into_iter()
+                .take(keep)
+            {
+                out.push(json!({"serverContent": {"modelTurn": {"parts": [{"text": piece}]}}}));
+            }
+        }
+        Modality::Audio => {
+            let audio = synth_reply_audio(spec.turn, spec.audio_ms);
+            let chunk_bytes = if spec.chunk_ms == 0 {
+                audio.len().max(2)
+            } else {
+                (spec.chunk_ms as usize * REPLY_SAMPLE_RATE as usize / 1000 * 2).max(2)
+            };
+            let chunks: Vec<&[u8]> = audio.chunks(chunk_bytes).collect();
+            let mut pieces = if spec.output_transcription {
+                split_text(spec.reply, chunks.len().max(1))
+            } else {
+                Vec::new()
+            }
+            .into_iter();
+            for chunk in chunks.iter().take(keep) {
+                out.push(
+                    json!({"serverContent": {"modelTurn": {"parts": [{"inlineData": {
+                        "mimeType": "audio/pcm;rate=24000",
+                        "data": encode_base64(chunk),
+                    }}]}}}),
+                );
+                if let Some(p) = pieces.next() {
+                    out.push(json!({"serverContent": {"outputTranscription": {"text": p}}}));
+                }
+            }
+            if !spec.interrupted {
+                for p in pieces {
+                    out.push(json!({"serverContent": {"outputTranscription": {"text": p}}}));
+                }
+            }
+        }
+    }
+    if spec.interrupted {
+        out.push(json!({"serverContent": {"interrupted": true}}));
+    } else {
+        out.push(json!({"serverContent": {"generationComplete": true}}));
+    }
+    out.push(json!({
+        "serverContent": {"turnComplete": true},
+        "usageMetadata": usage(spec.prompt_tokens, response_tokens(spec), spec.modality),
+    }));
+    out
+}
+
+/// `call tool NAME with {JSON}` → (NAME, JSON object).
+pub(crate) fn parse_tool_request(text: &str) -> Option<(String, Value)> {
+    let rest = text.trim().strip_prefix("call tool ")?;
+    let (name, args) = rest.split_once(" with ")?;
+    let name = name.trim();
+    if name.is_empty() || name.contains(char::is_whitespace) {
+        return None;
+    }
+    let args: Value = serde_json::from_str(args.trim()).ok()?;
+    args.is_object().then(|| (name.to_string(), args))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fake::audio::decode_base64;
+
+    fn spec(modality: Modality, reply: &str) -> TurnSpec<'_> {
+        TurnSpec {
+            turn: 1,
+            reply,
+            modality,
+            input_transcript: None,
+            output_transcription: false,
+            prompt_tokens: 2,
+            interrupted: false,
+            text_parts: 3,
+            audio_ms: 400,
+            chunk_ms: 100,
+        }
+    }
+
+    #[test]
+    fn text_turn_is_parts_then_generation_then_turn_complete() {
+        let msgs = reply_messages(&spec(Modality::Text, "[turn 1] echo: hi"));
+        assert_eq!(msgs.len(), 5);
+        let text: String = msgs[..3]
+            .iter()
+            .map(|m| {
+                m["serverContent"]["modelTurn"]["parts"][0]["text"]
+                    .as_str()
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(text, "[turn 1] echo: hi");
+        assert_eq!(
+            msgs[3],
+            json!({"serverContent": {"generationComplete": true}})
+        );
+        assert_eq!(msgs[4]["serverContent"]["turnComplete"], true);
+        assert_eq!(msgs[4]["usageMetadata"]["totalTokenCount"], 2 + 5);
+    }
+
+    #[test]
+    fn audio_turn_interleaves_chunks_and_transcription() {
+        let mut s = spec(Modality::Audio, "[turn 1] heard");
+        s.output_transcription = true;
+        s.input_transcript = Some("640 bytes of audio".into());
+        let msgs = reply_messages(&s);
+        assert_eq!(
+            msgs[0]["serverContent"]["inputTranscription"]["finished"],
+            true
+        );
+        let mut audio = Vec::new();
+        let mut transcript = String::new();
+        for m in &msgs {
+            let sc = &m["serverContent"];
+            if let Some(d) = sc["modelTurn"]["parts"][0]["inlineData"]["data"].as_str() {
+                audio.extend(decode_base64(d).unwrap());
+            }
+            if let Some(t) = sc["outputTranscription"]["text"].as_str() {
+                transcript.push_str(t);
+            }
+        }
+        assert_eq!(audio, synth_reply_audio(1, 400));
+        assert_eq!(transcript, "[turn 1] heard");
+        // input transcription, 4 × (chunk + transcript), generationComplete, turnComplete
+        assert_eq!(msgs.len(), 1 + 8 + 2);
+    }
+
+    #[test]
+    fn interrupted_turn_has_no_generation_complete() {
+        let mut s = spec(Modality::Text, "[turn 1] echo: interrupt me");
+        s.interrupted = true;
+        let msgs = reply_messages(&s);
+        assert_eq!(msgs.len(), 4);
+        assert_eq!(msgs[2], json!({"serverContent": {"interrupted": true}}));
+    }
+
+    #[test]
+    fn tool_requests() {
+        let (name, args) =
+            parse_tool_request("call tool get_weather with {\"city\": \"Paris\"}").unwrap();
+        assert_eq!(name, "get_weather");
+        assert_eq!(args, json!({"city": "Paris"}));
+        assert!(parse_tool_request("call tool x with [1]").is_none());
+        assert!(parse_tool_request("call tool with {}").is_none());
+        assert!(parse_tool_request("hello").is_none());
+    }
+}

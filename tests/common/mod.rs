@@ -1,0 +1,84 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use gemini_live::fake::{FakeOptions, FakeServer};
+use gemini_live::{Config, Event, ResponseMode, Session};
+use std::time::Duration;
+
+/// A fake server with default options.
+pub fn fake() -> FakeServer {
+    FakeServer::start(FakeOptions::default()).expect("fake server starts")
+}
+
+/// A fake server with options.
+pub fn fake_with(options: FakeOptions) -> FakeServer {
+    FakeServer::start(options).expect("fake server starts")
+}
+
+/// A config pointing at `server` in `mode`.
+pub fn config(server: &FakeServer, mode: ResponseMode) -> Config {
+    let mut c = Config::default()
+        .with_endpoint(server.endpoint())
+        .with_response_mode(mode);
+    c.extra_root_ca_pem = server.ca_pem().map(String::into_bytes);
+    // In AUDIO mode, ask for the transcription too, so tests can read the reply.
+    c.output_transcription = true;
+    c
+}
+
+/// What one turn produced.
+#[derive(Debug, Default)]
+pub struct Turn {
+    pub text: String,
+    pub audio: Vec<u8>,
+    pub input_transcript: String,
+    pub output_transcript: String,
+    pub events: Vec<Event>,
+}
+
+/// Collects events until `TurnComplete`; panics on close or a 5 s silence.
+pub fn turn(session: &Session) -> Turn {
+    let mut t = Turn::default();
+    loop {
+        let ev = session
+            .next_event(Duration::from_secs(5))
+            .expect("session open")
+            .expect("an event within 5 s");
+        match &ev {
+            Event::Text(s) => t.text.push_str(s),
+            Event::Audio(a) => t.audio.extend_from_slice(&a.data),
+            Event::InputTranscription { text, .. } => t.input_transcript.push_str(text),
+            Event::OutputTranscription { text, .. } => t.output_transcript.push_str(text),
+            Event::Closed { .. } => panic!("closed mid-turn: {ev:?}"),
+            _ => {}
+        }
+        let done = matches!(ev, Event::TurnComplete { .. });
+        t.events.push(ev);
+        if done {
+            return t;
+        }
+    }
+}
+
+/// Waits for the `Closed` event, skipping others.
+pub fn closed(session: &Session) -> Event {
+    loop {
+        match session.next_event(Duration::from_secs(5)) {
+            Ok(Some(ev @ Event::Closed { .. })) => return ev,
+            Ok(Some(_)) => {}
+            Ok(None) => panic!("no Closed event within 5 s"),
+            Err(e) => panic!("session ended without a Closed event: {e}"),
+        }
+    }
+}
+
+/// 16 kHz PCM16LE bytes of a deterministic tone, `ms` long.
+pub fn tone(ms: u32, freq: f32) -> Vec<u8> {
+    let n = 16 * ms as usize;
+    let mut out = Vec::with_capacity(n * 2);
+    for i in 0..n {
+        let v = (2.0 * std::f32::consts::PI * freq * i as f32 / 16_000.0).sin() * 8000.0;
+        out.extend_from_slice(&(v as i16).to_le_bytes());
+    }
+    out
+}

@@ -1,0 +1,55 @@
+//! `close` and `Drop` join both session threads: no `gemini-live-rx`/`-tx` thread outlives its
+//! session. (Its own test binary, so no other test's sessions are counted.)
+
+mod common;
+
+use common::*;
+use gemini_live::{ResponseMode, Session};
+
+/// Threads of this process whose name starts with `gemini-live-`.
+fn session_threads() -> usize {
+    std::fs::read_dir("/proc/self/task")
+        .expect("/proc is mounted")
+        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("comm")).ok())
+        .filter(|name| name.starts_with("gemini-live-"))
+        .count()
+}
+
+#[test]
+fn close_and_drop_join_both_threads() {
+    let server = fake();
+    assert_eq!(session_threads(), 0);
+    for i in 0..20 {
+        let s = Session::connect(config(&server, ResponseMode::Text)).unwrap();
+        assert_eq!(session_threads(), 2, "session {i} runs two threads");
+        s.send_text("hi").unwrap();
+        turn(&s);
+        if i % 2 == 0 {
+            s.close().unwrap();
+            assert_eq!(session_threads(), 0, "after close of session {i}");
+        }
+        drop(s);
+        assert_eq!(session_threads(), 0, "after drop of session {i}");
+    }
+}
+
+#[test]
+fn drop_joins_threads_even_when_the_server_never_answers_the_close() {
+    use gemini_live::fake::{FakeOptions, Fault, FaultPlan};
+    let server = fake_with(FakeOptions {
+        faults: FaultPlan::new().at(1, 2, Fault::Stall),
+        ..FakeOptions::default()
+    });
+    let mut c = config(&server, ResponseMode::Text);
+    c.timeouts.close = std::time::Duration::from_millis(200);
+    let s = Session::connect(c).unwrap();
+    s.send_text("the server stalls on this").unwrap();
+    let t = std::time::Instant::now();
+    drop(s);
+    assert!(
+        t.elapsed() < std::time::Duration::from_secs(1),
+        "{:?}",
+        t.elapsed()
+    );
+    assert_eq!(session_threads(), 0);
+}
