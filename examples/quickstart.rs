@@ -55,9 +55,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let spec = reader.spec();
     let samples: Vec<i16> = reader.samples::<i16>().collect::<Result<_, _>>()?;
     println!(
-        "\nyou> (audio: {} ms from {})",
-        samples.len() as u64 * 1000 / spec.sample_rate as u64,
-        "examples/assets/hello_16k.wav"
+        "\nyou> (audio: {} ms from examples/assets/hello_16k.wav)",
+        samples.len() as u64 * 1000 / spec.sample_rate as u64
     );
     for chunk in samples.chunks(spec.sample_rate as usize / 50) {
         session.send_audio_rate(chunk, spec.sample_rate)?;

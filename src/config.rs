@@ -6,6 +6,7 @@
 
 use crate::error::{Error, Result};
 use crate::protocol;
+pub use crate::reconnect::ReconnectPolicy;
 use std::fmt;
 use std::time::Duration;
 
@@ -166,6 +167,21 @@ pub struct Config {
     pub event_queue_capacity: usize,
     /// Largest message sent or accepted, in bytes. Defaults to 16 MiB.
     pub max_message_size: usize,
+    /// Automatic reconnection. See [`ReconnectPolicy`].
+    pub reconnect: ReconnectPolicy,
+    /// Bytes of unacknowledged input kept for replay after a reconnection. Defaults to 8 MiB.
+    pub replay_max_bytes: usize,
+    /// Seconds of unacknowledged audio kept for replay. Defaults to 60 s.
+    pub replay_max_audio: Duration,
+    /// During a turn (input sent, reply not complete), a connection silent for this long is
+    /// treated as stalled and replaced. Defaults to 20 s.
+    pub stall_timeout: Duration,
+    /// Send a WebSocket ping after this much silence; `None` sends none (server pings are
+    /// always answered). Defaults to none.
+    pub keepalive_interval: Option<Duration>,
+    /// With keepalive on, how long to wait for the pong before the connection counts as
+    /// lost; Gemini's pongs take 8-30 s. Defaults to 45 s.
+    pub pong_timeout: Duration,
 }
 
 impl Default for Config {
@@ -192,6 +208,12 @@ impl Default for Config {
             send_queue_capacity: 256,
             event_queue_capacity: 4096,
             max_message_size: 16 << 20,
+            reconnect: ReconnectPolicy::default(),
+            replay_max_bytes: 8 << 20,
+            replay_max_audio: Duration::from_secs(60),
+            stall_timeout: Duration::from_secs(20),
+            keepalive_interval: None,
+            pong_timeout: Duration::from_secs(45),
         }
     }
 }
@@ -306,6 +328,9 @@ impl Config {
         if self.max_message_size < 1024 {
             return bad("max_message_size must be at least 1024 bytes".into());
         }
+        if self.pong_timeout < Duration::from_secs(1) || self.stall_timeout.is_zero() {
+            return bad("pong_timeout must be at least 1 s and stall_timeout above zero".into());
+        }
         if self.timeouts.connect_total.is_zero() || self.timeouts.close.is_zero() {
             return bad("timeouts must be greater than zero".into());
         }
@@ -404,7 +429,7 @@ mod tests {
     fn text_and_audio_is_one_modality_plus_transcription() {
         let c = Config::default();
         let v =
-            serde_json::to_value(protocol::ClientMessage::Setup(c.setup_message(None))).unwrap();
+            serde_json::to_value(protocol::ClientMessage::Setup(Box::new(c.setup_message(None)))).unwrap();
         assert_eq!(
             v["setup"]["generationConfig"]["responseModalities"],
             serde_json::json!(["AUDIO"])
@@ -428,9 +453,11 @@ mod tests {
             .with_endpoint("http://x")
             .validate()
             .is_err());
-        let mut c = Config::default();
-        c.auth = Auth::EphemeralToken(Secret::new("auth_tokens/a"));
-        c.api_version = "v1beta".into();
+        let c = Config {
+            auth: Auth::EphemeralToken(Secret::new("auth_tokens/a")),
+            api_version: "v1beta".into(),
+            ..Config::default()
+        };
         assert!(c.validate().is_err());
         let c = Config::default().with_api_key("k").with_model("");
         assert!(c.validate().is_err());

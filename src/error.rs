@@ -79,6 +79,9 @@ pub enum Error {
     },
     /// The connection ended without a close frame (code 1006).
     ConnectionLost(String),
+    /// The connection went silent: no message during a turn for the stall timeout, or no
+    /// pong for the pong timeout.
+    Stalled(std::time::Duration),
     /// The server sent something this client cannot decode.
     Protocol(String),
     /// The send queue is full (`try_send`).
@@ -102,7 +105,9 @@ impl Error {
     /// Whether this error is fatal or worth a reconnection.
     pub fn retry(&self) -> Retry {
         match self {
-            Error::Timeout(_) | Error::Io { .. } | Error::ConnectionLost(_) => Retry::Retryable,
+            Error::Timeout(_) | Error::Io { .. } | Error::ConnectionLost(_) | Error::Stalled(_) => {
+                Retry::Retryable
+            }
             Error::Http { status, .. } if *status >= 500 || *status == 429 => Retry::Retryable,
             Error::Closed { code, reason } => classify_close(*code, reason),
             // A malformed frame is a server-side fault; a new connection usually fixes it.
@@ -199,6 +204,7 @@ impl fmt::Display for Error {
                  gemini-2.5-flash-native-audio-preview-12-2025 or gemini-3.8-live"
             ),
             Error::ConnectionLost(m) => write!(f, "connection lost without a close frame: {m}"),
+            Error::Stalled(d) => write!(f, "the connection was silent for {d:?}"),
             Error::Protocol(m) => write!(f, "protocol error: {m}"),
             Error::WouldBlock => f.write_str("the send queue is full"),
             Error::SendTimeout => f.write_str("the send queue stayed full for the send timeout"),

@@ -12,13 +12,16 @@
 pub mod config;
 pub mod error;
 pub mod fake;
+pub mod ffi;
 pub mod metrics;
 pub mod offline;
 pub mod protocol;
+pub mod reconnect;
 pub mod session;
 pub mod transport;
 
 pub use config::{Auth, Config, ResponseMode, Secret, Timeouts, DEFAULT_MODEL};
+pub use reconnect::ReconnectPolicy;
 pub use error::{Error, Phase, Result, Retry};
 pub use metrics::MetricsSnapshot;
 pub use session::{AudioChunk, Event, Session, State};

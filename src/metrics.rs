@@ -34,6 +34,18 @@ pub struct MetricsSnapshot {
     pub decode_errors: u64,
     /// Time since the last message was received.
     pub since_last_received: Option<Duration>,
+    /// Reconnections that succeeded.
+    pub reconnects: u64,
+    /// Time spent without a connection, all outages together.
+    pub downtime: Duration,
+    /// Input messages re-sent after reconnections.
+    pub replayed_messages: u64,
+    /// Input messages dropped (replay-buffer overflow, stale tool responses).
+    pub dropped_messages: u64,
+    /// Close code of the latest connection that ended, if any.
+    pub last_close_code: Option<u16>,
+    /// Close reason of the latest connection that ended.
+    pub last_close_reason: String,
 }
 
 /// Live metrics, shared by the session's threads.
@@ -49,8 +61,13 @@ pub(crate) struct Metrics {
     /// Nanoseconds since `created` of the last input and the last receive (0 = never).
     last_input: AtomicU64,
     last_received: AtomicU64,
+    pub reconnects: AtomicU64,
+    pub downtime_us: AtomicU64,
+    pub replayed: AtomicU64,
+    pub dropped: AtomicU64,
     turn: Mutex<TurnTimes>,
     connect: Mutex<ConnectTimings>,
+    last_close: Mutex<Option<(u16, String)>>,
 }
 
 #[derive(Debug, Default)]
@@ -74,8 +91,13 @@ impl Default for Metrics {
             decode_errors: AtomicU64::new(0),
             last_input: AtomicU64::new(0),
             last_received: AtomicU64::new(0),
+            reconnects: AtomicU64::new(0),
+            downtime_us: AtomicU64::new(0),
+            replayed: AtomicU64::new(0),
+            dropped: AtomicU64::new(0),
             turn: Mutex::new(TurnTimes::default()),
             connect: Mutex::new(ConnectTimings::default()),
+            last_close: Mutex::new(None),
         }
     }
 }
@@ -87,6 +109,17 @@ impl Metrics {
 
     pub fn set_connect(&self, t: ConnectTimings) {
         *self.connect.lock() = t;
+    }
+
+    pub fn closed(&self, code: u16, reason: &str) {
+        *self.last_close.lock() = Some((code, reason.to_string()));
+    }
+
+    pub fn reconnected(&self, downtime: Duration, replayed: usize) {
+        self.reconnects.fetch_add(1, Relaxed);
+        self.downtime_us
+            .fetch_add(downtime.as_micros() as u64, Relaxed);
+        self.replayed.fetch_add(replayed as u64, Relaxed);
     }
 
     pub fn queue_depth(&self, depth: usize) {
@@ -137,10 +170,12 @@ impl Metrics {
     }
 
     pub fn snapshot(&self, queue_depth: usize) -> MetricsSnapshot {
+        let last_close = self.last_close.lock().clone();
+        let connect = *self.connect.lock();
         let t = self.turn.lock();
         let last = self.last_received.load(Relaxed);
         MetricsSnapshot {
-            connect: *self.connect.lock(),
+            connect,
             messages_sent: self.messages_sent.load(Relaxed),
             bytes_sent: self.bytes_sent.load(Relaxed),
             messages_received: self.messages_received.load(Relaxed),
@@ -153,6 +188,12 @@ impl Metrics {
             decode_errors: self.decode_errors.load(Relaxed),
             since_last_received: (last != 0)
                 .then(|| Duration::from_nanos(self.now().saturating_sub(last))),
+            reconnects: self.reconnects.load(Relaxed),
+            downtime: Duration::from_micros(self.downtime_us.load(Relaxed)),
+            replayed_messages: self.replayed.load(Relaxed),
+            dropped_messages: self.dropped.load(Relaxed),
+            last_close_code: last_close.as_ref().map(|c| c.0),
+            last_close_reason: last_close.map(|c| c.1).unwrap_or_default(),
         }
     }
 }

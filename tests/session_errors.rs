@@ -162,7 +162,9 @@ fn refused_upgrade_reports_the_http_status() {
         faults: FaultPlan::new().on_upgrade(1, Fault::RefuseUpgrade { status: 503 }),
         ..FakeOptions::default()
     });
-    let err = Session::connect(config(&server, ResponseMode::Text)).unwrap_err();
+    let mut c = config(&server, ResponseMode::Text);
+    disable_reconnect(&mut c);
+    let err = Session::connect(c).unwrap_err();
     assert!(matches!(err, Error::Http { status: 503, .. }), "{err:?}");
     assert!(err.is_retryable());
 }
@@ -172,6 +174,7 @@ fn connect_times_out_against_a_listener_that_never_answers() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let mut c = Config::default().with_endpoint(format!("ws://{}", listener.local_addr().unwrap()));
     c.timeouts.connect_total = Duration::from_millis(300);
+    disable_reconnect(&mut c);
     let t = Instant::now();
     let err = Session::connect(c).unwrap_err();
     assert_eq!(err, Error::Timeout(Phase::Upgrade));
@@ -185,7 +188,8 @@ fn connection_refused_is_a_retryable_io_error() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()
     };
-    let c = Config::default().with_endpoint(format!("ws://127.0.0.1:{port}"));
+    let mut c = Config::default().with_endpoint(format!("ws://127.0.0.1:{port}"));
+    c.reconnect.max_attempts = 2;
     let err = Session::connect(c).unwrap_err();
     assert!(
         matches!(
@@ -209,7 +213,7 @@ fn invalid_config_is_rejected_before_connecting() {
 #[test]
 fn full_send_queue_returns_would_block() {
     let server = fake_with(FakeOptions {
-        faults: FaultPlan::new().at(1, 2, Fault::Stall),
+        faults: FaultPlan::new().at(1, 2, Fault::Freeze),
         ..FakeOptions::default()
     });
     let mut c = config(&server, ResponseMode::Audio);
@@ -272,5 +276,7 @@ fn oversized_messages_are_refused() {
     );
 }
 
-/// Reconnection (when the crate has it) would hide the close these tests look at.
-fn disable_reconnect(_c: &mut Config) {}
+/// Reconnection would hide the close these tests look at.
+fn disable_reconnect(c: &mut Config) {
+    c.reconnect.enabled = false;
+}

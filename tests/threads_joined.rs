@@ -6,6 +6,9 @@ mod common;
 use common::*;
 use gemini_live::{ResponseMode, Session};
 
+/// The tests of this file count threads, so they must not run at the same time.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Threads of this process whose name starts with `gemini-live-`.
 fn session_threads() -> usize {
     std::fs::read_dir("/proc/self/task")
@@ -17,10 +20,16 @@ fn session_threads() -> usize {
 
 #[test]
 fn close_and_drop_join_both_threads() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let server = fake();
     assert_eq!(session_threads(), 0);
     for i in 0..20 {
         let s = Session::connect(config(&server, ResponseMode::Text)).unwrap();
+        // A new thread names itself once it runs, so allow it a moment to do so.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+        while session_threads() < 2 && std::time::Instant::now() < deadline {
+            std::thread::yield_now();
+        }
         assert_eq!(session_threads(), 2, "session {i} runs two threads");
         s.send_text("hi").unwrap();
         turn(&s);
@@ -35,6 +44,7 @@ fn close_and_drop_join_both_threads() {
 
 #[test]
 fn drop_joins_threads_even_when_the_server_never_answers_the_close() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     use gemini_live::fake::{FakeOptions, Fault, FaultPlan};
     let server = fake_with(FakeOptions {
         faults: FaultPlan::new().at(1, 2, Fault::Stall),

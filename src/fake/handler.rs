@@ -67,7 +67,9 @@ impl Conn {
     fn on_setup(&mut self, body: &Value) -> Step {
         let model = field_str(body, "model").unwrap_or("");
         let id = model.strip_prefix("models/").unwrap_or(model);
-        if id.is_empty() || !self.shared.options.models.iter().any(|m| m == id) {
+        let served = (self.shared.options.models.iter())
+            .any(|m| m.strip_prefix("models/").unwrap_or(m) == id);
+        if id.is_empty() || !served {
             return Err(self.reject(Reject::new(
                 1008,
                 format!(
@@ -401,10 +403,15 @@ impl Conn {
             audio_ms: opts.audio_reply_ms,
             chunk_ms: opts.audio_chunk_ms,
         });
-        for m in &messages {
+        // The state counts the turn before its last message goes out, so that a client that
+        // has seen `turnComplete` also sees the turn in the snapshot.
+        let last = messages.len().saturating_sub(1);
+        for (i, m) in messages.iter().enumerate() {
+            if i == last {
+                self.shared.store.with(session, |s| s.turns = n);
+            }
             self.send(m)?;
         }
-        self.shared.store.with(session, |s| s.turns = n);
         if resumption {
             self.send_new_handle()?;
         }

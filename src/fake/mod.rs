@@ -10,20 +10,35 @@
 //!   to 123 bytes). Both lowerCamelCase and snake_case field names are accepted at every level,
 //!   as are text and binary client frames and standard or URL-safe base64, so everything the
 //!   official SDKs send (`shared/golden/`) is accepted.
-//! - **Deterministic**: a text turn is answered with `[turn N] echo: <text>`, an audio turn
-//!   (ended by `audioStreamEnd`, or by `activityEnd` when VAD is disabled) with
-//!   `[turn N] heard B bytes of audio, checksum <fnv1a64 as 16 hex digits>`, a tool result
-//!   with `[turn N] tool NAME returned <JSON>`. TEXT sessions get the reply as
-//!   [`FakeOptions::text_reply_parts`] `modelTurn` text parts; AUDIO sessions get
-//!   [`synth_reply_audio`] as 24 kHz PCM chunks, with transcriptions when enabled. Every turn
-//!   ends with `generationComplete`, then `turnComplete` with `usageMetadata`. The text
-//!   `call tool NAME with {JSON}` produces a `toolCall` instead; `send unknown`,
-//!   `interrupt me` and `usage only` exercise unknown messages, interruption and usage-only
-//!   messages. N counts turns per logical session and survives resumption.
+//! - **Deterministic**: a text turn (`clientContent` with `turnComplete: true`, answering the
+//!   last user text, or `realtimeInput.text`) is answered with `[turn N] echo: <text>`; an
+//!   audio turn (ended by `audioStreamEnd`, or by `activityEnd` when VAD is disabled; skipped
+//!   if no audio came since the previous audio turn) with
+//!   `[turn N] heard B bytes of audio, checksum <16 hex digits>`, where B and the FNV-1a 64
+//!   checksum ([`fnv1a64`]) cover that turn's decoded audio only. TEXT sessions get the reply
+//!   as [`FakeOptions::text_reply_parts`] `modelTurn` text parts; AUDIO sessions (the default)
+//!   get [`synth_reply_audio`] as 24 kHz PCM chunks of [`FakeOptions::audio_chunk_ms`], with the
+//!   reply as `outputTranscription` pieces between them when that is enabled. With
+//!   `inputAudioTranscription`, audio and realtime-text turns start with an `inputTranscription`
+//!   (`"B bytes of audio"` or the text). Every turn ends with `generationComplete`, then
+//!   `turnComplete` with `usageMetadata`. N counts completed turns per logical session, from 1,
+//!   and survives resumption.
+//! - **Tools and test texts**: the user text `call tool NAME with {JSON}` produces
+//!   `{"toolCall":{"functionCalls":[{"id":"function-call-<n>","name":NAME,"args":{JSON}}]}}`;
+//!   once every pending call has a `toolResponse`, the same turn N is answered with
+//!   `[turn N] tool NAME returned <response as compact JSON>`. New user input while calls are
+//!   pending cancels them (`toolCallCancellation`). `send unknown` first sends
+//!   `{"someFutureMessage":{"x":1}}`, `usage only` first sends a `serverContent` that is empty
+//!   apart from `usageMetadata`, and `interrupt me` stops after two parts with
+//!   `interrupted: true` (no `generationComplete`) before `turnComplete`.
 //! - **Resumable**: with `sessionResumption` in setup, the server issues a handle right after
-//!   `setupComplete` and after every turn (and `resumable: false` while generating); a handle
-//!   restores the session state it captured ([`SessionSnapshot`]). Resuming while another
-//!   connection still holds the session is refused with 1011.
+//!   `setupComplete` and after every `turnComplete` (and sends `resumable: false` when a turn
+//!   starts); a handle restores the session state it captured ([`SessionSnapshot`]: turn
+//!   counter, running input checksum, texts, history), so input sent after it must be sent
+//!   again. Handles expire [`FakeOptions::handle_ttl`] after they were issued (1008
+//!   "unknown or expired handle H"). Resuming while another connection still holds the session
+//!   is refused with 1011 "The service is currently unavailable." (after a 300 ms grace for a
+//!   close in flight).
 //! - **Faulty on demand**: a [`FaultPlan`] injects GoAway, TCP drops, close codes, stalls,
 //!   refused upgrades, malformed frames, slow reads, unknown messages and silent drops at an
 //!   exact point of an exact connection.
@@ -39,6 +54,7 @@ mod schema;
 mod store;
 mod tls;
 mod turn;
+mod upgrade;
 mod validate;
 
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};

@@ -109,6 +109,10 @@ pub enum Fault {
     /// client sends are drained and discarded, pings go unanswered) until the client goes
     /// away or the server shuts down. On the upgrade, the HTTP request is never answered.
     Stall,
+    /// Stop reading altogether (the socket stays open; the client's writes back up in the
+    /// kernel buffers until its sends block) until the server shuts down: a peer that cannot
+    /// keep up.
+    Freeze,
     /// Answer the HTTP upgrade with this status (only meaningful with
     /// [`FaultPlan::on_upgrade`]; a status below 300 is sent as 503).
     RefuseUpgrade {
@@ -210,6 +214,7 @@ impl FaultPlan {
 /// | `drop` | [`Fault::Drop`] |
 /// | `close=1011` or `close=1011/Some reason` | [`Fault::Close`]; without a reason, 1011 uses "Internal error occurred." and other codes an empty reason |
 /// | `stall` | [`Fault::Stall`] |
+/// | `freeze` | [`Fault::Freeze`] |
 /// | `refuse=503` | [`Fault::RefuseUpgrade`] |
 /// | `malformed` | [`Fault::Malformed`] |
 /// | `slow=200ms` | [`Fault::SlowReader`] |
@@ -316,6 +321,7 @@ fn parse_fault(kind: &str) -> Result<Fault, String> {
         }),
         "drop" => no_arg(Fault::Drop),
         "stall" => no_arg(Fault::Stall),
+        "freeze" => no_arg(Fault::Freeze),
         "malformed" => no_arg(Fault::Malformed),
         "unknown" => no_arg(Fault::UnknownMessage),
         "silent" => no_arg(Fault::SilentDrop),

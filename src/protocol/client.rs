@@ -16,7 +16,7 @@ pub struct Empty {}
 #[serde(rename_all = "camelCase")]
 pub enum ClientMessage {
     /// `{"setup": {...}}`: the first and only setup of a connection.
-    Setup(Setup),
+    Setup(Box<Setup>),
     /// `{"clientContent": {...}}`: conversation turns appended to the history.
     ClientContent(ClientContent),
     /// `{"realtimeInput": {...}}`: streamed audio, video, text or activity signals.

@@ -36,7 +36,7 @@ fn plain(mode: ResponseMode) -> Config {
 #[test]
 fn text_scenario_matches_the_js_sdk() {
     let g = golden("js_text");
-    let setup = ClientMessage::Setup(plain(ResponseMode::Text).setup_message(None));
+    let setup = ClientMessage::Setup(Box::new(plain(ResponseMode::Text).setup_message(None)));
     assert_eq!(enc(&setup), g[0]);
     let turn = ClientMessage::ClientContent(ClientContent {
         turns: vec![Content::text("user", "hello")],
@@ -57,7 +57,7 @@ fn audio_scenario_matches_the_js_sdk() {
     c.voice = Some("Kore".into());
     c.input_transcription = true;
     c.output_transcription = true;
-    assert_eq!(enc(&ClientMessage::Setup(c.setup_message(None))), g[0]);
+    assert_eq!(enc(&ClientMessage::Setup(Box::new(c.setup_message(None)))), g[0]);
     // Same bytes; we also label the rate, as the docs do.
     let data = g[1]["realtimeInput"]["audio"]["data"].as_str().unwrap();
     let pcm = decode_base64(data).unwrap();
@@ -89,7 +89,7 @@ fn activity_scenario_matches_the_js_sdk() {
         activity_handling: Some("NO_INTERRUPTION".into()),
         ..Default::default()
     });
-    assert_eq!(enc(&ClientMessage::Setup(c.setup_message(None))), g[0]);
+    assert_eq!(enc(&ClientMessage::Setup(Box::new(c.setup_message(None)))), g[0]);
     let start = ClientMessage::RealtimeInput(RealtimeInput {
         activity_start: Some(Empty {}),
         ..Default::default()
@@ -117,7 +117,7 @@ fn tool_scenario_matches_the_js_sdk() {
         }]),
         ..Default::default()
     }];
-    assert_eq!(enc(&ClientMessage::Setup(c.setup_message(None))), g[0]);
+    assert_eq!(enc(&ClientMessage::Setup(Box::new(c.setup_message(None)))), g[0]);
     let resp = ClientMessage::ToolResponse(ToolResponse {
         function_responses: vec![FunctionResponse {
             id: "function-call-7054939286323534917".into(),
@@ -134,28 +134,30 @@ fn resume_scenario_matches_the_js_sdk() {
     let g = golden("js_resume");
     let mut c = plain(ResponseMode::Text);
     c.session_resumption = true;
-    assert_eq!(enc(&ClientMessage::Setup(c.setup_message(None))), g[0]);
+    assert_eq!(enc(&ClientMessage::Setup(Box::new(c.setup_message(None)))), g[0]);
     let handle = g[2]["setup"]["sessionResumption"]["handle"]
         .as_str()
         .unwrap();
     assert_eq!(
-        enc(&ClientMessage::Setup(c.setup_message(Some(handle)))),
+        enc(&ClientMessage::Setup(Box::new(c.setup_message(Some(handle))))),
         g[2]
     );
 }
 
 #[test]
 fn nothing_is_ever_null_or_snake_case() {
-    let mut c = Config::default();
-    c.system_instruction = Some("Be terse.".into());
-    c.voice = Some("Puck".into());
-    c.context_window_compression = Some(ContextWindowCompression {
-        trigger_tokens: Some(25600),
-        sliding_window: SlidingWindow {
-            target_tokens: Some(12800),
-        },
-    });
-    let s = encode_client(&ClientMessage::Setup(c.setup_message(Some("h"))));
+    let c = Config {
+        system_instruction: Some("Be terse.".into()),
+        voice: Some("Puck".into()),
+        context_window_compression: Some(ContextWindowCompression {
+            trigger_tokens: Some(25600),
+            sliding_window: SlidingWindow {
+                target_tokens: Some(12800),
+            },
+        }),
+        ..Config::default()
+    };
+    let s = encode_client(&ClientMessage::Setup(Box::new(c.setup_message(Some("h")))));
     assert!(!s.contains("null"), "{s}");
     assert!(!s.contains('_') || s.contains("models/gemini"), "{s}");
     let v: Value = serde_json::from_str(&s).unwrap();

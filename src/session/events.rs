@@ -126,6 +126,40 @@ pub enum Event {
     },
     /// The session changed state.
     StateChanged(State),
+    /// The connection was lost (or is being handed over after a GoAway); attempt `attempt`
+    /// starts after `delay`.
+    Reconnecting {
+        /// 1-based attempt number within this outage.
+        attempt: u32,
+        /// Delay before this attempt.
+        delay: Duration,
+        /// What ended the connection (`None` for a planned GoAway handover).
+        cause: Option<Error>,
+    },
+    /// Reconnected and resumed with the latest handle: the conversation goes on.
+    Resumed {
+        /// Input messages re-sent because the handle did not cover them.
+        replayed: usize,
+    },
+    /// Reconnected to a new session: the server's context (history) was lost, because there
+    /// was no resumable handle or the server refused it.
+    NewSession {
+        /// Input messages re-sent to the new session (those after the latest handle).
+        replayed: usize,
+    },
+    /// Input was dropped and will not reach the server: the replay buffer overflowed.
+    InputDropped {
+        /// Messages dropped.
+        messages: u64,
+        /// Their size in bytes.
+        bytes: u64,
+    },
+    /// Tool responses not sent, because the connection that issued their calls is gone (the
+    /// replayed input asks again, with new call ids) or the calls are unknown.
+    ToolResponsesDropped {
+        /// The call ids.
+        ids: Vec<String>,
+    },
     /// A message of a kind this client does not know: its key and value.
     Unknown {
         /// The top-level key.
@@ -167,6 +201,9 @@ pub(crate) struct Facts {
     pub audio: bool,
     pub turn_complete: bool,
     pub handle: Option<String>,
+    pub tool_calls: Vec<String>,
+    pub cancelled: Vec<String>,
+    pub go_away: Option<Option<Duration>>,
 }
 
 /// Turns one server message into events, in wire order.
@@ -256,12 +293,15 @@ pub(crate) fn to_events(msg: ServerMessage, mode: ResponseMode, out: &mut Vec<Ev
         }
     }
     if let Some(tc) = msg.tool_call {
+        facts.tool_calls = tc.function_calls.iter().map(|c| c.id.clone()).collect();
         out.push(Event::ToolCall(tc.function_calls));
     }
     if let Some(c) = msg.tool_call_cancellation {
+        facts.cancelled = c.ids.clone();
         out.push(Event::ToolCallCancellation(c.ids));
     }
     if let Some(g) = msg.go_away {
+        facts.go_away = Some(g.time_left());
         out.push(Event::GoAway {
             time_left: g.time_left(),
         });

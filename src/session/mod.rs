@@ -28,7 +28,9 @@ use crate::metrics::{Metrics, MetricsSnapshot};
 use crate::protocol::{self, ClientMessage, Content, FunctionResponse};
 use crate::transport::{self, io::Link};
 use crossbeam_channel::{bounded, Receiver, RecvTimeoutError, Sender, TrySendError};
-use parking_lot::Mutex;
+use crate::reconnect::{next_delay, InputKind, Jitter, ReplayBuffer};
+use parking_lot::{Condvar, Mutex};
+use tungstenite::Utf8Bytes;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -40,9 +42,22 @@ pub const INPUT_SAMPLE_RATE: u32 = 16_000;
 /// A message for the writer thread.
 pub(crate) enum Outgoing {
     /// A JSON text frame; `input` marks user input that starts a turn's latency clock.
-    Data { frame: String, input: bool },
+    Data {
+        frame: Utf8Bytes,
+        input: bool,
+        kind: InputKind,
+        audio: Duration,
+    },
     /// Send a close frame (after everything queued before it).
     Close,
+}
+
+/// The current connection, shared by the reader (which replaces it) and the writer.
+pub(crate) struct Conn {
+    pub link: Option<Arc<Link>>,
+    /// The session is over: the writer stops.
+    pub ended: bool,
+    pub replay: ReplayBuffer,
 }
 
 /// State shared by the session handle and its threads.
@@ -53,6 +68,9 @@ pub(crate) struct Shared {
     pub handle: Mutex<Option<String>>,
     /// The first error the writer hit, reported by the reader when the connection ends.
     pub write_error: Mutex<Option<Error>>,
+    pub conn: Mutex<Conn>,
+    /// Signalled when `conn.link` is replaced or `conn.ended` is set.
+    pub conn_ready: Condvar,
 }
 
 impl Shared {
@@ -61,6 +79,12 @@ impl Shared {
     }
     pub fn set_state(&self, s: State) {
         self.state.store(s as u8, Ordering::SeqCst);
+    }
+    /// Cuts the current connection, if any.
+    pub fn kill_link(&self) {
+        if let Some(link) = &self.conn.lock().link {
+            link.kill();
+        }
     }
 }
 
@@ -72,7 +96,6 @@ pub struct Session {
     shared: Arc<Shared>,
     out_tx: Sender<Outgoing>,
     events_rx: Receiver<Event>,
-    link: Arc<Link>,
     /// Dropped by `close` to tell the reader the application stopped listening.
     closing_tx: Mutex<Option<Sender<()>>>,
     /// Disconnected when the reader thread has ended.
@@ -93,7 +116,9 @@ impl Session {
     /// Connects, sends `setup` and returns once `setupComplete` arrived, or with a classified
     /// error (see [`Error::retry`]). Resumes `config.resumption_handle` if set.
     pub fn connect(config: Config) -> Result<Session> {
-        let connected = transport::connect(&config, config.resumption_handle.as_deref())?;
+        config.validate()?;
+        let (events_tx, events_rx) = bounded(config.event_queue_capacity);
+        let connected = connect_with_retry(&config, &events_tx)?;
         log::info!(
             "connected to {} (model {}) in {:?}",
             config.endpoint,
@@ -107,7 +132,6 @@ impl Session {
             })?,
         );
         let (out_tx, out_rx) = bounded(config.send_queue_capacity);
-        let (events_tx, events_rx) = bounded(config.event_queue_capacity);
         let (closing_tx, closing_rx) = bounded::<()>(0);
         let (done_tx, reader_done) = bounded::<()>(0);
         let (writer_stop_tx, writer_stop_rx) = bounded::<()>(0);
@@ -116,6 +140,12 @@ impl Session {
             state: AtomicU8::new(State::Connected as u8),
             handle: Mutex::new(config.resumption_handle.clone()),
             write_error: Mutex::new(None),
+            conn: Mutex::new(Conn {
+                link: Some(link.clone()),
+                ended: false,
+                replay: ReplayBuffer::new(config.replay_max_bytes, config.replay_max_audio),
+            }),
+            conn_ready: Condvar::new(),
             config,
         });
         shared.metrics.set_connect(connected.timings);
@@ -127,29 +157,29 @@ impl Session {
             threads::absorb(&shared, msg, &mut first);
         }
         for ev in first {
-            // The queue is new and at least 1 deep; an overflow here is only possible with a
-            // tiny queue, and then the event is reported through the next one.
+            // The queue is new; with a tiny capacity an early event may not fit, and the
+            // reader's later events tell the same story.
             let _ = events_tx.try_send(ev);
         }
 
         let reader = threads::Reader {
             shared: shared.clone(),
             link: link.clone(),
-            events: events_tx,
+            events: events_tx.clone(),
             closing: closing_rx,
             _done: done_tx,
             _writer_stop: writer_stop_tx,
         };
         let writer = threads::Writer {
             shared: shared.clone(),
-            link: link.clone(),
             queue: out_rx,
             stop: writer_stop_rx,
+            events: events_tx,
         };
         let spawn = |name: &str, f: Box<dyn FnOnce() + Send>| {
             std::thread::Builder::new()
                 .name(name.to_string())
-                .stack_size(128 * 1024)
+                .stack_size(THREAD_STACK)
                 .spawn(f)
                 .map_err(|e| Error::Io {
                     phase: None,
@@ -162,6 +192,11 @@ impl Session {
             Ok(h) => handles.push(h),
             Err(e) => {
                 link.kill();
+                {
+                    let mut conn = shared.conn.lock();
+                    conn.ended = true;
+                    shared.conn_ready.notify_all();
+                }
                 drop(out_tx);
                 for h in handles {
                     let _ = h.join();
@@ -173,7 +208,6 @@ impl Session {
             shared,
             out_tx,
             events_rx,
-            link,
             closing_tx: Mutex::new(Some(closing_tx)),
             reader_done,
             threads: Mutex::new(handles),
@@ -201,7 +235,12 @@ impl Session {
         self.shared.metrics.snapshot(self.out_tx.len())
     }
 
-    fn enqueue(&self, frame: String, input: bool, wait: bool) -> Result<()> {
+    fn enqueue(
+        &self,
+        frame: String,
+        (input, kind, audio): (bool, InputKind, Duration),
+        wait: bool,
+    ) -> Result<()> {
         let max = self.shared.config.max_message_size;
         if frame.len() > max {
             return Err(Error::MessageTooLarge {
@@ -212,7 +251,12 @@ impl Session {
         if matches!(self.state(), State::Closing | State::Closed) {
             return Err(Error::SessionClosed);
         }
-        let msg = Outgoing::Data { frame, input };
+        let msg = Outgoing::Data {
+            frame: Utf8Bytes::from(frame),
+            input,
+            kind,
+            audio,
+        };
         let r = if wait {
             self.out_tx
                 .send_timeout(msg, self.shared.config.timeouts.send)
@@ -242,23 +286,29 @@ impl Session {
     }
 
     fn send_message(&self, msg: &ClientMessage, wait: bool) -> Result<()> {
-        let input = match msg {
+        let class = match msg {
             ClientMessage::Setup(_) => {
                 return Err(Error::InvalidInput(
                     "setup is sent by the session itself, once per connection".into(),
                 ))
             }
-            ClientMessage::ClientContent(c) => c.turn_complete,
+            ClientMessage::ClientContent(c) if c.turn_complete => {
+                (true, InputKind::TurnEnd, Duration::ZERO)
+            }
+            ClientMessage::ClientContent(_) => (false, InputKind::Plain, Duration::ZERO),
             ClientMessage::RealtimeInput(r) => {
                 self.check_realtime(r)?;
-                true
+                let ends = r.text.is_some() || r.audio_stream_end.is_some() || r.activity_end.is_some();
+                let kind = if ends { InputKind::TurnEnd } else { InputKind::Plain };
+                (true, kind, Duration::ZERO)
             }
             ClientMessage::ToolResponse(t) => {
                 check_tool_responses(&t.function_responses)?;
-                true
+                let ids = t.function_responses.iter().map(|f| f.id.clone()).collect();
+                (true, InputKind::ToolResponse(ids), Duration::ZERO)
             }
         };
-        self.enqueue(protocol::encode_client(msg), input, wait)
+        self.enqueue(protocol::encode_client(msg), class, wait)
     }
 
     fn check_realtime(&self, r: &protocol::RealtimeInput) -> Result<()> {
@@ -342,7 +392,12 @@ impl Session {
                 "sample rate {rate} Hz is outside 1000..=192000"
             )));
         }
-        self.enqueue(protocol::encode_audio_frame(pcm, rate), true, wait)
+        let audio = Duration::from_micros(pcm.len() as u64 / 2 * 1_000_000 / rate as u64);
+        self.enqueue(
+            protocol::encode_audio_frame(pcm, rate),
+            (true, InputKind::Plain, audio),
+            wait,
+        )
     }
 
     /// Sends one video frame (a JPEG image).
@@ -429,7 +484,7 @@ impl Session {
                     .send_deadline(Outgoing::Close, deadline)
                     .is_err()
                 {
-                    self.link.kill();
+                    self.shared.kill_link();
                 }
             }
             // From here on, events are delivered only while the queue has room: nobody may
@@ -437,7 +492,7 @@ impl Session {
             drop(closing);
             if let Err(RecvTimeoutError::Timeout) = self.reader_done.recv_deadline(deadline) {
                 log::debug!("no close reply within the close timeout; cutting the socket");
-                self.link.kill();
+                self.shared.kill_link();
             }
         }
         let handles: Vec<_> = self.threads.lock().drain(..).collect();
@@ -453,6 +508,44 @@ impl Session {
 impl Drop for Session {
     fn drop(&mut self) {
         let _ = self.close();
+    }
+}
+
+/// Stack size of the two session threads: their frames are small, and a thousand sessions
+/// must fit in memory.
+const THREAD_STACK: usize = 128 * 1024;
+
+/// The first connect, retried with backoff on retryable failures as the policy allows; the
+/// attempts are told as `Reconnecting` events.
+fn connect_with_retry(
+    config: &Config,
+    events: &Sender<Event>,
+) -> Result<transport::Connected> {
+    let policy = &config.reconnect;
+    let started = Instant::now();
+    let mut jitter = Jitter::new();
+    let mut attempt = 0;
+    loop {
+        match transport::connect(config, config.resumption_handle.as_deref()) {
+            Ok(c) => return Ok(c),
+            Err(e)
+                if policy.enabled
+                    && e.is_retryable()
+                    && attempt + 1 < policy.max_attempts
+                    && started.elapsed() < policy.max_total =>
+            {
+                let delay = next_delay(policy, attempt, jitter.next());
+                attempt += 1;
+                log::info!("connect failed ({e}); attempt {} in {delay:?}", attempt + 1);
+                let _ = events.try_send(Event::Reconnecting {
+                    attempt,
+                    delay,
+                    cause: Some(e),
+                });
+                std::thread::sleep(delay);
+            }
+            Err(e) => return Err(e),
+        }
     }
 }
 

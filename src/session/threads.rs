@@ -1,21 +1,31 @@
 //! The session's reader and writer threads.
+//!
+//! The reader drives the connection: it reads, turns messages into events, watches the GoAway
+//! deadline, stalls and keepalive, and reconnects (resuming and replaying input) when a
+//! retryable failure ends a connection. The writer takes the send queue in order, records each
+//! input in the replay buffer, and writes it to whatever connection is current; while there is
+//! none it waits, so input sent during a reconnection is queued, not refused.
 
 use super::events::{to_events, Event, State};
 use super::{Outgoing, Shared};
 use crate::error::{Error, Phase};
 use crate::protocol::{self, ServerMessage};
+use crate::reconnect::{next_delay, resume_refused, Jitter};
 use crate::transport::io::{Inbound, Link};
-use crossbeam_channel::{select, Receiver, Sender, TrySendError};
+use crossbeam_channel::{select, Receiver, RecvTimeoutError, Sender, TrySendError};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 use tungstenite::protocol::frame::coding::CloseCode;
 use tungstenite::protocol::CloseFrame;
 use tungstenite::Message;
 
 /// Most queued messages the writer sends in one lock hold and one flush.
 const WRITE_BATCH: usize = 32;
+/// How long a GoAway handover waits for the old connection's close reply.
+const HANDOVER_CLOSE_WAIT: Duration = Duration::from_secs(1);
 
 /// Folds one server message into the shared state and appends its events.
-pub(crate) fn absorb(shared: &Shared, msg: ServerMessage, out: &mut Vec<Event>) {
+pub(crate) fn absorb(shared: &Shared, msg: ServerMessage, out: &mut Vec<Event>) -> Facts {
     let facts = to_events(msg, shared.config.response_mode, out);
     if facts.reply_content {
         shared.metrics.reply_content(facts.audio);
@@ -23,9 +33,34 @@ pub(crate) fn absorb(shared: &Shared, msg: ServerMessage, out: &mut Vec<Event>) 
     if facts.turn_complete {
         shared.metrics.turn_complete();
     }
-    if let Some(h) = facts.handle {
-        *shared.handle.lock() = Some(h);
+    let mut conn = shared.conn.lock();
+    let replay = &mut conn.replay;
+    if facts.reply_content {
+        replay.reply_started();
     }
+    if !facts.tool_calls.is_empty() {
+        replay.tool_call(facts.tool_calls.iter().cloned());
+    }
+    replay.tool_calls_cancelled(&facts.cancelled);
+    if facts.turn_complete {
+        replay.turn_complete();
+    }
+    if let Some(h) = &facts.handle {
+        replay.handle_received();
+        drop(conn);
+        *shared.handle.lock() = Some(h.clone());
+    }
+    facts
+}
+
+pub(crate) use super::events::Facts;
+
+/// How a connection ended.
+enum End {
+    Close(u16, String),
+    Failed(Error),
+    /// A GoAway asked us to move to a new connection.
+    Handover,
 }
 
 pub(crate) struct Reader {
@@ -41,51 +76,304 @@ pub(crate) struct Reader {
 }
 
 impl Reader {
-    pub fn run(self) {
+    pub fn run(mut self) {
+        let policy = self.shared.config.reconnect.clone();
+        loop {
+            let end = self.pump();
+            let closing = self.shared.state() == State::Closing;
+            let cause = match end {
+                End::Close(code, reason) => {
+                    self.shared.metrics.closed(code, &reason);
+                    let err = (code != 1000 && !closing)
+                        .then(|| Error::from_close(code, &reason, self.shared.config.model_id()));
+                    match err {
+                        Some(e) if e.is_retryable() && policy.enabled => Some(e),
+                        err => return self.finish(code, reason, err),
+                    }
+                }
+                End::Failed(e) => {
+                    self.shared.metrics.closed(1006, "");
+                    if closing || !(e.is_retryable() && policy.enabled) {
+                        return self.finish(1006, String::new(), (!closing).then_some(e));
+                    }
+                    Some(e)
+                }
+                End::Handover => {
+                    self.close_old_link();
+                    None
+                }
+            };
+            match self.reconnect(cause) {
+                Ok(link) => self.link = link,
+                Err(Error::SessionClosed) => return self.finish(1000, String::new(), None),
+                Err(e) => {
+                    let (code, reason) = match &e {
+                        Error::Closed { code, reason } => (*code, reason.clone()),
+                        Error::ModelNotFound { reason, .. } => (1008, reason.clone()),
+                        _ => (1006, String::new()),
+                    };
+                    return self.finish(code, reason, Some(e));
+                }
+            }
+        }
+    }
+
+    /// Reads the current link until it ends or a GoAway handover is due.
+    fn pump(&mut self) -> End {
+        let config = &self.shared.config;
         let mut inbound = Vec::with_capacity(crate::transport::io::DRAIN_CAP);
-        let mut events = Vec::new();
+        let mut goaway: Option<Instant> = None;
+        let mut last_rx = Instant::now();
+        let mut ping_sent: Option<Instant> = None;
         loop {
             let drained = self.link.drain(&mut inbound);
+            let mut turn_done = false;
             for item in inbound.drain(..) {
                 match item {
                     Inbound::Data(bytes) => {
-                        self.shared.metrics.received(bytes.len());
-                        log::trace!("received {} bytes", bytes.len());
-                        match protocol::decode_server(&bytes) {
-                            Ok(msg) => absorb(&self.shared, msg, &mut events),
-                            Err(e) => {
-                                self.shared
-                                    .metrics
-                                    .decode_errors
-                                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                                log::warn!("{e}");
-                                events.push(Event::Error(Error::Protocol(e.0)));
-                            }
+                        last_rx = Instant::now();
+                        ping_sent = None;
+                        let facts = self.process(&bytes);
+                        if let Some(time_left) = facts.go_away {
+                            goaway = Some(Instant::now() + self.handover_delay(time_left));
                         }
-                        for ev in events.drain(..) {
-                            self.deliver(ev);
-                        }
+                        turn_done |= facts.turn_complete;
                     }
-                    Inbound::Close(code, reason) => return self.finish(code, reason, None),
-                    Inbound::Failed(e) => {
-                        let err = self.shared.write_error.lock().take().unwrap_or_else(|| {
-                            crate::transport::ws_error(e, Phase::Setup, &self.shared.config)
-                        });
-                        let err = match err {
-                            Error::Timeout(_) | Error::Io { phase: Some(_), .. } => Error::Io {
-                                phase: None,
-                                message: err.to_string(),
-                            },
-                            other => other,
-                        };
-                        return self.finish(1006, String::new(), Some(err));
+                    Inbound::Pong => {
+                        last_rx = Instant::now();
+                        ping_sent = None;
                     }
+                    Inbound::Close(code, reason) => return End::Close(code, reason),
+                    Inbound::Failed(e) => return End::Failed(self.failure(e)),
                 }
             }
-            if drained {
-                self.link.wait_readable(None);
+            let reconnecting = config.reconnect.enabled;
+            let turn_active = self.shared.conn.lock().replay.turn_active();
+            if goaway.is_some() && reconnecting && !turn_active {
+                log::info!("GoAway: handing over at a turn boundary (turn done: {turn_done})");
+                return End::Handover;
+            }
+            if !drained {
+                continue;
+            }
+            let now = Instant::now();
+            let mut wait: Option<Duration> = None;
+            let mut due = |at: Instant| {
+                let left = at.saturating_duration_since(now);
+                wait = Some(wait.map_or(left, |w: Duration| w.min(left)));
+                left.is_zero()
+            };
+            if let Some(at) = goaway.filter(|_| reconnecting) {
+                if due(at) {
+                    log::info!("GoAway: handing over before the deadline, mid-turn");
+                    return End::Handover;
+                }
+            }
+            if turn_active && due(last_rx + config.stall_timeout) {
+                return End::Failed(Error::Stalled(config.stall_timeout));
+            }
+            if let Some(interval) = config.keepalive_interval {
+                match ping_sent {
+                    Some(at) if due(at + config.pong_timeout) => {
+                        return End::Failed(Error::Stalled(config.pong_timeout))
+                    }
+                    Some(_) => {}
+                    None if due(last_rx + interval) => {
+                        let ping = Message::Ping(tungstenite::Bytes::from_static(b"k"));
+                        if let Err(e) = self.link.send_all(&mut std::iter::once(ping)) {
+                            return End::Failed(self.failure(e));
+                        }
+                        ping_sent = Some(Instant::now());
+                        continue;
+                    }
+                    None => {}
+                }
+            }
+            self.link.wait_readable(wait);
+        }
+    }
+
+    /// The error for a failed link: what the writer saw first, if anything.
+    fn failure(&self, e: tungstenite::Error) -> Error {
+        let err = self
+            .shared
+            .write_error
+            .lock()
+            .take()
+            .unwrap_or_else(|| crate::transport::ws_error(e, Phase::Setup, &self.shared.config));
+        match err {
+            Error::Timeout(_) | Error::Io { phase: Some(_), .. } => Error::Io {
+                phase: None,
+                message: err.to_string(),
+            },
+            other => other,
+        }
+    }
+
+    fn handover_delay(&self, time_left: Option<Duration>) -> Duration {
+        let left = time_left.unwrap_or(Duration::ZERO);
+        left.saturating_sub(self.shared.config.reconnect.goaway_margin.min(left / 2))
+    }
+
+    fn process(&self, bytes: &[u8]) -> Facts {
+        self.shared.metrics.received(bytes.len());
+        log::trace!("received {} bytes", bytes.len());
+        let mut events = Vec::new();
+        let facts = match protocol::decode_server(bytes) {
+            Ok(msg) => absorb(&self.shared, msg, &mut events),
+            Err(e) => {
+                self.shared
+                    .metrics
+                    .decode_errors
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                log::warn!("{e}");
+                events.push(Event::Error(Error::Protocol(e.0)));
+                Facts::default()
+            }
+        };
+        for ev in events {
+            self.deliver(ev);
+        }
+        facts
+    }
+
+    /// Planned end of the old connection (GoAway): take it from the writer, send a close
+    /// frame, deliver what still arrives for a short while, then cut it. The server refuses a
+    /// resume while the old socket is open.
+    fn close_old_link(&mut self) {
+        self.shared.conn.lock().link = None;
+        let close = Message::Close(Some(CloseFrame {
+            code: CloseCode::Normal,
+            reason: "".into(),
+        }));
+        if self.link.send_all(&mut std::iter::once(close)).is_ok() {
+            let deadline = Instant::now() + HANDOVER_CLOSE_WAIT.min(self.shared.config.timeouts.close);
+            let mut inbound = Vec::new();
+            'wait: while Instant::now() < deadline {
+                let drained = self.link.drain(&mut inbound);
+                for item in inbound.drain(..) {
+                    match item {
+                        Inbound::Data(bytes) => {
+                            self.process(&bytes);
+                        }
+                        Inbound::Pong => {}
+                        Inbound::Close(..) | Inbound::Failed(_) => break 'wait,
+                    }
+                }
+                if drained {
+                    self.link
+                        .wait_readable(Some(deadline.saturating_duration_since(Instant::now())));
+                }
             }
         }
+        self.link.kill();
+    }
+
+    /// Makes a new connection (resuming with the latest handle), replays unacknowledged
+    /// input, and hands the connection to the writer.
+    fn reconnect(&mut self, mut cause: Option<Error>) -> Result<Arc<Link>, Error> {
+        let shared = self.shared.clone();
+        let config = &shared.config;
+        let policy = &config.reconnect;
+        self.shared.conn.lock().link = None;
+        self.link.kill();
+        self.shared.set_state(State::Reconnecting);
+        self.deliver(Event::StateChanged(State::Reconnecting));
+        let started = Instant::now();
+        let mut jitter = Jitter::new();
+        let mut use_handle = config.session_resumption;
+        let planned = cause.is_none();
+        for attempt in 0..policy.max_attempts.max(1) {
+            if attempt > 0 && started.elapsed() >= policy.max_total {
+                break;
+            }
+            let delay = if planned && attempt == 0 {
+                Duration::ZERO
+            } else {
+                next_delay(policy, attempt, jitter.next())
+            };
+            log::info!("reconnecting (attempt {}, in {delay:?}): {cause:?}", attempt + 1);
+            self.deliver(Event::Reconnecting {
+                attempt: attempt + 1,
+                delay,
+                cause: cause.clone(),
+            });
+            if let Err(RecvTimeoutError::Disconnected) = self.closing.recv_timeout(delay) {
+                return Err(Error::SessionClosed);
+            }
+            let handle = if use_handle {
+                self.shared.handle.lock().clone()
+            } else {
+                None
+            };
+            match self.try_resume(handle.as_deref(), started) {
+                Ok(link) => return Ok(link),
+                Err(e) if handle.is_some() && resume_refused(&e) => {
+                    log::warn!("the server refused the resumption handle: {e}");
+                    use_handle = false;
+                    *self.shared.handle.lock() = None;
+                    cause = Some(e);
+                }
+                Err(e) if !e.is_retryable() => return Err(e),
+                Err(e) => cause = Some(e),
+            }
+        }
+        Err(cause.unwrap_or(Error::ConnectionLost("reconnection gave up".into())))
+    }
+
+    fn try_resume(&mut self, handle: Option<&str>, outage: Instant) -> Result<Arc<Link>, Error> {
+        let connected = crate::transport::connect(&self.shared.config, handle)?;
+        self.shared.metrics.set_connect(connected.timings);
+        let link = Arc::new(Link::new(connected.ws, connected.ctl).map_err(|e| Error::Io {
+            phase: None,
+            message: e.to_string(),
+        })?);
+        let replay = self.shared.conn.lock().replay.take_replay();
+        let replayed = replay.frames.len();
+        let mut frames = replay.frames.into_iter().map(Message::Text);
+        if let Err(e) = link.send_all(&mut frames) {
+            link.kill();
+            return Err(crate::transport::ws_error(e, Phase::Setup, &self.shared.config));
+        }
+        self.shared.metrics.reconnected(outage.elapsed(), replayed);
+        {
+            let mut conn = self.shared.conn.lock();
+            conn.link = Some(link.clone());
+            self.shared.conn_ready.notify_all();
+        }
+        self.shared.set_state(State::Connected);
+        self.deliver(Event::StateChanged(State::Connected));
+        self.deliver(if handle.is_some() {
+            Event::Resumed { replayed }
+        } else {
+            Event::NewSession { replayed }
+        });
+        let (messages, bytes) = replay.overflowed;
+        if messages > 0 {
+            self.shared
+                .metrics
+                .dropped
+                .fetch_add(messages, std::sync::atomic::Ordering::Relaxed);
+            self.deliver(Event::InputDropped { messages, bytes });
+        }
+        if !replay.stale_tool_responses.is_empty() {
+            self.shared.metrics.dropped.fetch_add(
+                replay.stale_tool_responses.len() as u64,
+                std::sync::atomic::Ordering::Relaxed,
+            );
+            self.deliver(Event::ToolResponsesDropped {
+                ids: replay.stale_tool_responses,
+            });
+        }
+        log::info!("reconnected after {:?}; replayed {replayed} messages", outage.elapsed());
+        let mut early = Vec::new();
+        for msg in connected.early {
+            absorb(&self.shared, msg, &mut early);
+        }
+        for ev in early {
+            self.deliver(ev);
+        }
+        Ok(link)
     }
 
     /// Queues an event for the application; if it has closed the session and the queue is
@@ -103,34 +391,24 @@ impl Reader {
         }
     }
 
-    fn finish(&self, code: u16, reason: String, failure: Option<Error>) {
+    fn finish(&self, code: u16, reason: String, error: Option<Error>) {
         let requested = self.shared.state() == State::Closing;
-        let error = if requested {
-            None
-        } else if let Some(e) = failure {
-            Some(e)
-        } else if code == 1000 {
-            None
-        } else {
-            Some(Error::from_close(
-                code,
-                &reason,
-                self.shared.config.model_id(),
-            ))
-        };
+        let error = if requested { None } else { error };
         match &error {
             Some(e) => log::warn!("session ended: {e}"),
             None => log::info!("session closed ({code})"),
         }
         self.link.kill();
+        {
+            let mut conn = self.shared.conn.lock();
+            conn.ended = true;
+            conn.link = None;
+            self.shared.conn_ready.notify_all();
+        }
         self.shared.set_state(State::Closed);
         self.deliver(Event::StateChanged(State::Closed));
         self.deliver(Event::Closed {
-            code: if requested && code == 1005 {
-                1000
-            } else {
-                code
-            },
+            code: if requested && code == 1005 { 1000 } else { code },
             reason,
             error,
         });
@@ -139,14 +417,16 @@ impl Reader {
 
 pub(crate) struct Writer {
     pub shared: Arc<Shared>,
-    pub link: Arc<Link>,
     pub queue: Receiver<Outgoing>,
     /// Disconnected when the reader ended.
     pub stop: Receiver<()>,
+    /// For events the writer itself causes (dropped tool responses).
+    pub events: Sender<Event>,
 }
 
 impl Writer {
     pub fn run(self) {
+        let replay_on = self.shared.config.reconnect.enabled;
         loop {
             let first = select! {
                 recv(self.queue) -> m => match m { Ok(m) => m, Err(_) => return },
@@ -159,22 +439,56 @@ impl Writer {
                     Err(_) => break,
                 }
             }
+            // Wait for a connection and record the input for replay in one hold of the lock,
+            // so a reconnection either replays it or installs the new link first.
+            let mut stale = Vec::new();
+            let link = {
+                let mut conn = self.shared.conn.lock();
+                let link = loop {
+                    if conn.ended {
+                        return;
+                    }
+                    if let Some(link) = &conn.link {
+                        break link.clone();
+                    }
+                    self.shared.conn_ready.wait(&mut conn);
+                };
+                if replay_on {
+                    batch.retain(|m| match m {
+                        Outgoing::Data {
+                            frame, kind, audio, ..
+                        } => {
+                            let ok = conn.replay.push(frame, kind.clone(), *audio);
+                            if !ok {
+                                stale.extend(kind.tool_ids().iter().cloned());
+                            }
+                            ok
+                        }
+                        Outgoing::Close => true,
+                    });
+                }
+                link
+            };
+            if !stale.is_empty() {
+                log::warn!("tool responses for unknown calls not sent: {stale:?}");
+                let _ = self.events.try_send(Event::ToolResponsesDropped { ids: stale });
+            }
             let mut sizes = Vec::with_capacity(batch.len());
             let mut close = false;
-            let mut msgs = batch.into_iter().filter_map(|m| match m {
-                Outgoing::Data { frame, input } => {
+            let mut msgs = batch.into_iter().map(|m| match m {
+                Outgoing::Data { frame, input, .. } => {
                     sizes.push((frame.len(), input));
-                    Some(Message::text(frame))
+                    Message::Text(frame)
                 }
                 Outgoing::Close => {
                     close = true;
-                    Some(Message::Close(Some(CloseFrame {
+                    Message::Close(Some(CloseFrame {
                         code: CloseCode::Normal,
                         reason: "".into(),
-                    })))
+                    }))
                 }
             });
-            let result = self.link.send_all(&mut msgs);
+            let result = link.send_all(&mut msgs);
             drop(msgs);
             match result {
                 Ok(()) => {
@@ -183,17 +497,16 @@ impl Writer {
                     }
                 }
                 Err(e) => {
-                    if !self.link.is_dead() && !close {
+                    if !link.is_dead() && !close {
                         let err = crate::transport::ws_error(e, Phase::Setup, &self.shared.config);
                         log::warn!("send failed: {err}");
-                        let mut slot = self.shared.write_error.lock();
-                        slot.get_or_insert(Error::Io {
+                        self.shared.write_error.lock().get_or_insert(Error::Io {
                             phase: None,
                             message: format!("send failed: {err}"),
                         });
                     }
-                    self.link.kill();
-                    return;
+                    // The reader sees the dead link, reconnects and replays what was recorded.
+                    link.kill();
                 }
             }
             if close {
@@ -202,3 +515,4 @@ impl Writer {
         }
     }
 }
+

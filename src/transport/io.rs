@@ -33,6 +33,8 @@ pub(crate) enum Inbound {
     Close(u16, String),
     /// The connection failed or ended without a close frame.
     Failed(tungstenite::Error),
+    /// A pong arrived (the keepalive's answer).
+    Pong,
 }
 
 /// Outcome of waiting in `poll`.
@@ -82,6 +84,7 @@ impl Link {
             match ws.read() {
                 Ok(Message::Text(t)) => out.push(Inbound::Data(t.into())),
                 Ok(Message::Binary(b)) => out.push(Inbound::Data(b)),
+                Ok(Message::Pong(_)) => out.push(Inbound::Pong),
                 Ok(Message::Close(frame)) => {
                     let (code, reason) = frame
                         .map(|f| (u16::from(f.code), f.reason.to_string()))
