@@ -1,0 +1,359 @@
+"""Loads the gemini_live shared library and declares every function of gemini_live.h.
+
+The library is looked for, in order:
+
+1. the path in the environment variable ``GEMINI_LIVE_LIBRARY``;
+2. beside this package (``gemini_live/libgemini_live.so``, ``.dylib`` or ``gemini_live.dll``);
+3. the repository's ``target/release``, then ``target/debug`` (after ``cargo build``).
+
+``FUNCTIONS`` maps each C function to ``(restype, argtypes)``; a test checks that it covers
+every function of the header. The constants mirror the header's ``#define``s (also checked).
+"""
+
+import ctypes
+import os
+import sys
+from ctypes import (
+    CFUNCTYPE,
+    POINTER,
+    Structure,
+    c_bool,
+    c_char_p,
+    c_float,
+    c_int,
+    c_int16,
+    c_int32,
+    c_int64,
+    c_size_t,
+    c_uint8,
+    c_uint16,
+    c_uint32,
+    c_uint64,
+    c_void_p,
+)
+from pathlib import Path
+
+# ---- result codes (never renumbered) ------------------------------------------------------
+OK = 0
+TIMEOUT = 100
+WOULD_BLOCK = 101
+CLOSED = 102
+SEND_TIMEOUT = 103
+NULL_ARGUMENT = 200
+INVALID_ARGUMENT = 201
+INVALID_UTF8 = 202
+INVALID_CONFIG = 203
+BUFFER_TOO_SMALL = 204
+MESSAGE_TOO_LARGE = 205
+WRONG_EVENT_TYPE = 206
+INVALID_JSON = 207
+CONNECT_TIMEOUT = 300
+IO = 301
+TLS = 302
+HTTP = 303
+SERVER_CLOSED_FATAL = 304
+SERVER_CLOSED_RETRYABLE = 305
+MODEL_NOT_FOUND = 306
+PROTOCOL = 307
+CONNECTION_LOST = 308
+STALLED = 309
+PANIC = 900
+INTERNAL = 901
+
+# ---- other constants -----------------------------------------------------------------------
+MODALITY_TEXT = 1
+MODALITY_AUDIO = 2
+MODALITY_TEXT_AND_AUDIO = 3
+
+EVENT_NONE = 0
+EVENT_SETUP_COMPLETE = 1
+EVENT_TEXT = 2
+EVENT_THOUGHT = 3
+EVENT_AUDIO = 4
+EVENT_INLINE_DATA = 5
+EVENT_CODE_EXECUTION = 6
+EVENT_INPUT_TRANSCRIPTION = 7
+EVENT_OUTPUT_TRANSCRIPTION = 8
+EVENT_TOOL_CALL = 9
+EVENT_TOOL_CALL_CANCELLATION = 10
+EVENT_INTERRUPTED = 11
+EVENT_GENERATION_COMPLETE = 12
+EVENT_TURN_COMPLETE = 13
+EVENT_USAGE = 14
+EVENT_GROUNDING = 15
+EVENT_GO_AWAY = 16
+EVENT_RESUMPTION_UPDATE = 17
+EVENT_STATE_CHANGED = 18
+EVENT_UNKNOWN = 19
+EVENT_ERROR = 20
+EVENT_CLOSED = 21
+EVENT_RECONNECTING = 22
+EVENT_RESUMED = 23
+EVENT_NEW_SESSION = 24
+EVENT_INPUT_DROPPED = 25
+EVENT_TOOL_RESPONSES_DROPPED = 26
+
+STATE_CONNECTING = 0
+STATE_CONNECTED = 1
+STATE_RECONNECTING = 2
+STATE_CLOSING = 3
+STATE_CLOSED = 4
+
+LOG_OFF = 0
+LOG_ERROR = 1
+LOG_WARN = 2
+LOG_INFO = 3
+LOG_DEBUG = 4
+LOG_TRACE = 5
+
+PHASE_TCP_CONNECT = 1
+PHASE_TLS_HANDSHAKE = 2
+PHASE_UPGRADE = 3
+PHASE_SETUP = 4
+
+
+# ---- types ----------------------------------------------------------------------------------
+class _Opaque(Structure):
+    """Base of the opaque C objects (never instantiated in Python)."""
+
+
+class Config(_Opaque):
+    """``gemini_live_config``."""
+
+
+class Session(_Opaque):
+    """``gemini_live_session``."""
+
+
+class Event(_Opaque):
+    """``gemini_live_event``."""
+
+
+class FakeServer(_Opaque):
+    """``gemini_live_fake_server``."""
+
+
+CONFIG_P = POINTER(Config)
+SESSION_P = POINTER(Session)
+EVENT_P = POINTER(Event)
+FAKE_P = POINTER(FakeServer)
+RESULT = c_uint32
+
+
+class Metrics(Structure):
+    """``gemini_live_metrics``: set ``size`` before the call."""
+
+    _fields_ = [
+        ("size", c_uint32),
+        ("version", c_uint32),
+        ("connect_tcp_us", c_int64),
+        ("connect_tls_us", c_int64),
+        ("connect_upgrade_us", c_int64),
+        ("connect_setup_us", c_int64),
+        ("connect_total_us", c_int64),
+        ("messages_sent", c_uint64),
+        ("bytes_sent", c_uint64),
+        ("messages_received", c_uint64),
+        ("bytes_received", c_uint64),
+        ("send_queue_depth", c_uint64),
+        ("send_queue_peak", c_uint64),
+        ("decode_errors", c_uint64),
+        ("last_first_reply_us", c_int64),
+        ("last_first_audio_us", c_int64),
+        ("last_turn_complete_us", c_int64),
+        ("since_last_received_us", c_int64),
+        ("reconnects", c_uint64),
+        ("downtime_us", c_int64),
+        ("replayed_messages", c_uint64),
+        ("dropped_messages", c_uint64),
+        ("last_close_code", c_int32),
+        ("reserved", c_uint32),
+    ]
+
+
+LOG_CALLBACK = CFUNCTYPE(None, c_void_p, c_int, c_char_p, c_char_p)
+USER_DATA_FREE = CFUNCTYPE(None, c_void_p)
+
+_STR = c_char_p  # const char * argument (NUL-terminated UTF-8)
+_BYTES = c_char_p  # const uint8_t * argument with a length
+_OUT_STR = POINTER(c_void_p)  # const char ** out-parameter (read with string_at)
+_SAMPLES = POINTER(c_int16)
+
+FUNCTIONS = {
+    # result.rs
+    "gemini_live_result_str": (c_char_p, [RESULT]),
+    "gemini_live_version": (c_char_p, []),
+    "gemini_live_last_error_message": (RESULT, [c_char_p, c_size_t, POINTER(c_size_t)]),
+    "gemini_live_test_panic": (RESULT, []),
+    # config.rs
+    "gemini_live_config_new": (RESULT, [POINTER(CONFIG_P)]),
+    "gemini_live_config_free": (None, [CONFIG_P]),
+    "gemini_live_config_validate": (RESULT, [CONFIG_P]),
+    "gemini_live_config_set_api_key": (RESULT, [CONFIG_P, _STR]),
+    "gemini_live_config_set_ephemeral_token": (RESULT, [CONFIG_P, _STR]),
+    "gemini_live_config_set_model": (RESULT, [CONFIG_P, _STR]),
+    "gemini_live_config_set_endpoint": (RESULT, [CONFIG_P, _STR]),
+    "gemini_live_config_set_api_version": (RESULT, [CONFIG_P, _STR]),
+    "gemini_live_config_set_response_modality": (RESULT, [CONFIG_P, c_uint32]),
+    "gemini_live_config_set_system_instruction": (RESULT, [CONFIG_P, _STR]),
+    "gemini_live_config_set_voice": (RESULT, [CONFIG_P, _STR]),
+    "gemini_live_config_set_language_code": (RESULT, [CONFIG_P, _STR]),
+    "gemini_live_config_set_input_transcription": (RESULT, [CONFIG_P, c_bool]),
+    "gemini_live_config_set_output_transcription": (RESULT, [CONFIG_P, c_bool]),
+    "gemini_live_config_set_session_resumption": (RESULT, [CONFIG_P, c_bool]),
+    "gemini_live_config_set_resumption_handle": (RESULT, [CONFIG_P, _STR]),
+    "gemini_live_config_add_function": (RESULT, [CONFIG_P, _STR, _STR, _STR]),
+    "gemini_live_config_add_google_search": (RESULT, [CONFIG_P]),
+    "gemini_live_config_add_code_execution": (RESULT, [CONFIG_P]),
+    "gemini_live_config_add_url_context": (RESULT, [CONFIG_P]),
+    "gemini_live_config_clear_tools": (RESULT, [CONFIG_P]),
+    # tuning.rs
+    "gemini_live_config_set_temperature": (RESULT, [CONFIG_P, c_float]),
+    "gemini_live_config_set_top_p": (RESULT, [CONFIG_P, c_float]),
+    "gemini_live_config_set_top_k": (RESULT, [CONFIG_P, c_uint32]),
+    "gemini_live_config_set_max_output_tokens": (RESULT, [CONFIG_P, c_uint32]),
+    "gemini_live_config_set_seed": (RESULT, [CONFIG_P, c_int64]),
+    "gemini_live_config_set_presence_penalty": (RESULT, [CONFIG_P, c_float]),
+    "gemini_live_config_set_frequency_penalty": (RESULT, [CONFIG_P, c_float]),
+    "gemini_live_config_set_media_resolution": (RESULT, [CONFIG_P, _STR]),
+    "gemini_live_config_set_thinking_budget": (RESULT, [CONFIG_P, c_int32]),
+    "gemini_live_config_set_thinking_level": (RESULT, [CONFIG_P, _STR]),
+    "gemini_live_config_set_include_thoughts": (RESULT, [CONFIG_P, c_bool]),
+    "gemini_live_config_set_affective_dialog": (RESULT, [CONFIG_P, c_bool]),
+    "gemini_live_config_set_automatic_activity_detection": (RESULT, [CONFIG_P, c_bool]),
+    "gemini_live_config_set_vad_start_sensitivity": (RESULT, [CONFIG_P, _STR]),
+    "gemini_live_config_set_vad_end_sensitivity": (RESULT, [CONFIG_P, _STR]),
+    "gemini_live_config_set_vad_prefix_padding_ms": (RESULT, [CONFIG_P, c_uint32]),
+    "gemini_live_config_set_vad_silence_duration_ms": (RESULT, [CONFIG_P, c_uint32]),
+    "gemini_live_config_set_activity_handling": (RESULT, [CONFIG_P, _STR]),
+    "gemini_live_config_set_turn_coverage": (RESULT, [CONFIG_P, _STR]),
+    "gemini_live_config_set_context_window_compression": (
+        RESULT,
+        [CONFIG_P, c_bool, c_uint64, c_uint64],
+    ),
+    "gemini_live_config_set_connect_timeout_ms": (RESULT, [CONFIG_P, c_uint32]),
+    "gemini_live_config_set_phase_timeout_ms": (RESULT, [CONFIG_P, c_uint32, c_uint32]),
+    "gemini_live_config_set_send_timeout_ms": (RESULT, [CONFIG_P, c_uint32]),
+    "gemini_live_config_set_close_timeout_ms": (RESULT, [CONFIG_P, c_uint32]),
+    "gemini_live_config_set_send_queue_capacity": (RESULT, [CONFIG_P, c_size_t]),
+    "gemini_live_config_set_event_queue_capacity": (RESULT, [CONFIG_P, c_size_t]),
+    "gemini_live_config_set_max_message_size": (RESULT, [CONFIG_P, c_size_t]),
+    "gemini_live_config_set_extra_root_ca_pem": (RESULT, [CONFIG_P, _BYTES, c_size_t]),
+    # resilience.rs
+    "gemini_live_config_set_reconnect": (RESULT, [CONFIG_P, c_bool]),
+    "gemini_live_config_set_reconnect_max_attempts": (RESULT, [CONFIG_P, c_uint32]),
+    "gemini_live_config_set_reconnect_delays_ms": (RESULT, [CONFIG_P, c_uint32, c_uint32]),
+    "gemini_live_config_set_reconnect_max_total_ms": (RESULT, [CONFIG_P, c_uint32]),
+    "gemini_live_config_set_goaway_margin_ms": (RESULT, [CONFIG_P, c_uint32]),
+    "gemini_live_config_set_replay_max_bytes": (RESULT, [CONFIG_P, c_size_t]),
+    "gemini_live_config_set_replay_max_audio_ms": (RESULT, [CONFIG_P, c_uint32]),
+    "gemini_live_config_set_stall_timeout_ms": (RESULT, [CONFIG_P, c_uint32]),
+    "gemini_live_config_set_keepalive_interval_ms": (RESULT, [CONFIG_P, c_uint32]),
+    "gemini_live_config_set_pong_timeout_ms": (RESULT, [CONFIG_P, c_uint32]),
+    # session.rs
+    "gemini_live_session_connect": (RESULT, [CONFIG_P, POINTER(SESSION_P)]),
+    "gemini_live_session_next_event": (RESULT, [SESSION_P, c_uint32, POINTER(EVENT_P)]),
+    "gemini_live_session_state": (RESULT, [SESSION_P, POINTER(c_uint32)]),
+    "gemini_live_session_resumption_handle": (
+        RESULT,
+        [SESSION_P, c_char_p, c_size_t, POINTER(c_size_t)],
+    ),
+    "gemini_live_session_metrics": (RESULT, [SESSION_P, POINTER(Metrics)]),
+    "gemini_live_session_close": (RESULT, [SESSION_P]),
+    "gemini_live_session_free": (None, [SESSION_P]),
+    # send.rs
+    "gemini_live_session_send_text": (RESULT, [SESSION_P, _STR]),
+    "gemini_live_session_send_realtime_text": (RESULT, [SESSION_P, _STR]),
+    "gemini_live_session_send_audio": (RESULT, [SESSION_P, _SAMPLES, c_size_t]),
+    "gemini_live_session_send_audio_rate": (RESULT, [SESSION_P, _SAMPLES, c_size_t, c_uint32]),
+    "gemini_live_session_send_audio_bytes": (RESULT, [SESSION_P, _BYTES, c_size_t]),
+    "gemini_live_session_send_audio_bytes_rate": (
+        RESULT,
+        [SESSION_P, _BYTES, c_size_t, c_uint32],
+    ),
+    "gemini_live_session_try_send_audio": (RESULT, [SESSION_P, _SAMPLES, c_size_t, c_uint32]),
+    "gemini_live_session_send_video_frame": (RESULT, [SESSION_P, _BYTES, c_size_t]),
+    "gemini_live_session_audio_stream_end": (RESULT, [SESSION_P]),
+    "gemini_live_session_activity_start": (RESULT, [SESSION_P]),
+    "gemini_live_session_activity_end": (RESULT, [SESSION_P]),
+    "gemini_live_session_send_tool_response": (RESULT, [SESSION_P, _STR, _STR, _STR]),
+    "gemini_live_session_send_client_content_json": (RESULT, [SESSION_P, _STR]),
+    # event.rs
+    "gemini_live_event_type": (c_uint32, [EVENT_P]),
+    "gemini_live_event_text": (RESULT, [EVENT_P, _OUT_STR, POINTER(c_size_t)]),
+    "gemini_live_event_audio": (
+        RESULT,
+        [EVENT_P, POINTER(_SAMPLES), POINTER(c_size_t), POINTER(c_uint32)],
+    ),
+    "gemini_live_event_data": (
+        RESULT,
+        [EVENT_P, _OUT_STR, POINTER(POINTER(c_uint8)), POINTER(c_size_t)],
+    ),
+    "gemini_live_event_finished": (RESULT, [EVENT_P, POINTER(c_bool)]),
+    "gemini_live_event_state": (RESULT, [EVENT_P, POINTER(c_uint32)]),
+    "gemini_live_event_tool_call_count": (RESULT, [EVENT_P, POINTER(c_size_t)]),
+    "gemini_live_event_tool_call": (
+        RESULT,
+        [EVENT_P, c_size_t, _OUT_STR, _OUT_STR, _OUT_STR],
+    ),
+    "gemini_live_event_close": (RESULT, [EVENT_P, POINTER(c_uint16), _OUT_STR]),
+    "gemini_live_event_error": (RESULT, [EVENT_P, POINTER(RESULT), _OUT_STR]),
+    "gemini_live_event_json": (RESULT, [EVENT_P, _OUT_STR, POINTER(c_size_t)]),
+    "gemini_live_event_free": (None, [EVENT_P]),
+    # fake.rs
+    "gemini_live_fake_server_start": (RESULT, [c_uint16, POINTER(FAKE_P)]),
+    "gemini_live_fake_server_start_with_faults": (RESULT, [c_uint16, _STR, POINTER(FAKE_P)]),
+    "gemini_live_fake_server_endpoint": (
+        RESULT,
+        [FAKE_P, c_char_p, c_size_t, POINTER(c_size_t)],
+    ),
+    "gemini_live_fake_server_free": (None, [FAKE_P]),
+    # logging.rs
+    "gemini_live_set_log_callback": (RESULT, [LOG_CALLBACK, c_void_p, USER_DATA_FREE]),
+    "gemini_live_set_log_level": (RESULT, [c_uint32]),
+}
+
+
+def _library_name():
+    if sys.platform == "win32":
+        return "gemini_live.dll"
+    if sys.platform == "darwin":
+        return "libgemini_live.dylib"
+    return "libgemini_live.so"
+
+
+def candidates():
+    """Where the library is looked for, in order."""
+    found = []
+    env = os.environ.get("GEMINI_LIVE_LIBRARY")
+    if env:
+        found.append(Path(env))
+    here = Path(__file__).resolve().parent
+    name = _library_name()
+    found.append(here / name)
+    repo = here.parents[2]  # bindings/python/gemini_live -> repository root
+    found.append(repo / "target" / "release" / name)
+    found.append(repo / "target" / "debug" / name)
+    return found
+
+
+def _load():
+    tried = candidates()
+    if os.environ.get("GEMINI_LIVE_LIBRARY"):
+        tried = tried[:1]  # an explicit choice must not silently fall back
+    for path in tried:
+        if path.is_file():
+            return ctypes.CDLL(str(path)), path
+    raise ImportError(
+        "cannot find the gemini_live library; tried: "
+        + ", ".join(str(p) for p in tried)
+        + ". Build it with `cargo build --release` or set GEMINI_LIVE_LIBRARY."
+    )
+
+
+lib, path = _load()
+
+for _name, (_restype, _argtypes) in FUNCTIONS.items():
+    _fn = getattr(lib, _name)
+    _fn.restype = _restype
+    _fn.argtypes = _argtypes

@@ -1,0 +1,173 @@
+"""Exceptions: every failing C result code becomes a ``GeminiLiveError`` subclass.
+
+Hierarchy (by result-code group)::
+
+    GeminiLiveError
+    ├── ClosedError                    102 the session is closed
+    ├── QueueFullError                 101 WOULD_BLOCK, 103 SEND_TIMEOUT
+    ├── InvalidArgumentError           2xx (also a ValueError)
+    │   ├── InvalidConfigError         203
+    │   └── MessageTooLargeError       205
+    ├── ConnectionFailedError          3xx (also a ConnectionError); .retryable
+    │   ├── ConnectTimeoutError        300 (also a TimeoutError)
+    │   ├── TLSError                   302
+    │   ├── HTTPError                  303
+    │   ├── ServerClosedError          304, 305
+    │   └── ModelNotFoundError         306
+    └── InternalError                  9xx
+        └── PanicError                 900
+"""
+
+import builtins
+
+from . import _lib
+
+
+class GeminiLiveError(Exception):
+    """A failed call: ``code`` (the C result code), ``name`` (e.g. ``"MODEL_NOT_FOUND"``)
+    and ``detail`` (the library's message)."""
+
+    def __init__(self, code, detail=""):
+        self.code = int(code)
+        self.name = _NAMES.get(self.code, "UNKNOWN")
+        self.detail = detail or describe(self.code)
+        super().__init__(f"{self.name} ({self.code}): {self.detail}")
+
+
+class ClosedError(GeminiLiveError):
+    """The session is closed (and every event was delivered)."""
+
+
+class QueueFullError(GeminiLiveError):
+    """The send queue is full: WOULD_BLOCK (try_send) or SEND_TIMEOUT."""
+
+
+class InvalidArgumentError(GeminiLiveError, ValueError):
+    """The caller passed something wrong (2xx); nothing was done."""
+
+
+class InvalidConfigError(InvalidArgumentError):
+    """The configuration is invalid."""
+
+
+class MessageTooLargeError(InvalidArgumentError):
+    """A message exceeds the configured maximum size."""
+
+
+class ConnectionFailedError(GeminiLiveError, builtins.ConnectionError):
+    """The connection failed or the server ended it (3xx). ``retryable`` says whether a
+    reconnection may succeed (None when it depends, e.g. on an HTTP status)."""
+
+    @property
+    def retryable(self):
+        if self.code in (CONNECT_TIMEOUT_CODES | RETRYABLE_CODES):
+            return True
+        if self.code == _lib.HTTP:
+            return None
+        return False
+
+
+class ConnectTimeoutError(ConnectionFailedError, builtins.TimeoutError):
+    """A connection phase did not finish in time."""
+
+
+class TLSError(ConnectionFailedError):
+    """The TLS handshake or certificate check failed."""
+
+
+class HTTPError(ConnectionFailedError):
+    """The server refused the WebSocket upgrade with an HTTP status."""
+
+
+class ServerClosedError(ConnectionFailedError):
+    """The server closed the connection (fatal or retryable, see ``retryable``)."""
+
+
+class ModelNotFoundError(ConnectionFailedError):
+    """The model is not served by this endpoint: choose another."""
+
+
+class InternalError(GeminiLiveError):
+    """A bug inside the library."""
+
+
+class PanicError(InternalError):
+    """A Rust panic was caught at the C boundary (a bug)."""
+
+
+# The name this module also exports for connect timeouts.
+TimeoutError = ConnectTimeoutError  # noqa: A001
+
+CONNECT_TIMEOUT_CODES = {_lib.CONNECT_TIMEOUT}
+RETRYABLE_CODES = {
+    _lib.IO,
+    _lib.SERVER_CLOSED_RETRYABLE,
+    _lib.PROTOCOL,
+    _lib.CONNECTION_LOST,
+    _lib.STALLED,
+}
+
+_NAMES = {
+    value: name
+    for name, value in vars(_lib).items()
+    if name.isupper()
+    and isinstance(value, int)
+    and not name.startswith(("MODALITY_", "EVENT_", "STATE_", "LOG_", "PHASE_"))
+}
+
+_CLASSES = {
+    _lib.CLOSED: ClosedError,
+    _lib.WOULD_BLOCK: QueueFullError,
+    _lib.SEND_TIMEOUT: QueueFullError,
+    _lib.INVALID_CONFIG: InvalidConfigError,
+    _lib.MESSAGE_TOO_LARGE: MessageTooLargeError,
+    _lib.CONNECT_TIMEOUT: ConnectTimeoutError,
+    _lib.TLS: TLSError,
+    _lib.HTTP: HTTPError,
+    _lib.SERVER_CLOSED_FATAL: ServerClosedError,
+    _lib.SERVER_CLOSED_RETRYABLE: ServerClosedError,
+    _lib.MODEL_NOT_FOUND: ModelNotFoundError,
+    _lib.PANIC: PanicError,
+}
+
+
+def describe(code):
+    """The library's static description of a result code."""
+    text = _lib.lib.gemini_live_result_str(code)
+    return text.decode("utf-8", "replace") if text else ""
+
+
+def last_error_message():
+    """The detail text of the calling thread's latest failed call."""
+    needed = _lib.c_size_t(0)
+    _lib.lib.gemini_live_last_error_message(None, 0, _lib.ctypes.byref(needed))
+    buf = _lib.ctypes.create_string_buffer(max(needed.value, 1))
+    if _lib.lib.gemini_live_last_error_message(buf, len(buf), None) != _lib.OK:
+        return ""
+    return buf.value.decode("utf-8", "replace")
+
+
+def error_for(code, detail=None):
+    """The exception for ``code``; ``detail`` defaults to this thread's last error text."""
+    if detail is None:
+        detail = last_error_message()
+        prefix = _NAMES.get(int(code), "") + ": "
+        if detail.startswith(prefix):
+            detail = detail[len(prefix):]
+    if code in _CLASSES:
+        cls = _CLASSES[code]
+    elif 200 <= code < 300:
+        cls = InvalidArgumentError
+    elif 300 <= code < 400:
+        cls = ConnectionFailedError
+    elif code >= 900:
+        cls = InternalError
+    else:
+        cls = GeminiLiveError
+    return cls(code, detail)
+
+
+def check(code):
+    """Raises the exception for a failing result code."""
+    if code != _lib.OK:
+        raise error_for(code)

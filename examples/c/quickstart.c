@@ -1,0 +1,187 @@
+/*
+ * quickstart.c - one text turn and one audio turn with the gemini_live C API.
+ *
+ * Build (after `cargo build --release`), from the repository root:
+ *
+ *   cc examples/c/quickstart.c -Iinclude -Ltarget/release -lgemini_live -lpthread -ldl -lm -o quickstart
+ *
+ * Run:
+ *
+ *   LD_LIBRARY_PATH=target/release ./quickstart
+ *
+ * It honours GEMINI_API_KEY, GEMINI_LIVE_ENDPOINT and GEMINI_LIVE_MODEL (read by
+ * gemini_live_config_new). With neither a key nor an endpoint it starts the embedded fake
+ * server through the C API and says so on stderr, so it runs offline.
+ *
+ * It sends "Hello from C!" as a text turn, prints the reply, then streams one second of a
+ * 440 Hz tone (16 kHz, 20 ms chunks), ends the audio stream and prints the reply text and how
+ * much audio came back.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gemini_live.h"
+
+#define INPUT_RATE 16000
+#define CHUNK_SAMPLES (INPUT_RATE / 50) /* 20 ms */
+#define TONE_SAMPLES INPUT_RATE         /* 1 s */
+
+static const double PI = 3.14159265358979323846;
+
+/* Prints what failed and the library's detail text. */
+static void report(const char *what, gemini_live_result r) {
+    char detail[512];
+    if (gemini_live_last_error_message(detail, sizeof detail, NULL) != GEMINI_LIVE_OK) {
+        detail[0] = '\0';
+    }
+    fprintf(stderr, "%s failed: %s (%u)\n  %s\n", what, gemini_live_result_str(r), (unsigned)r,
+            detail);
+}
+
+/* FNV-1a 64 over bytes: the fake server reports the same checksum of the audio it heard. */
+static uint64_t fnv1a64(uint64_t h, const unsigned char *p, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) {
+        h ^= p[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+/* Reads events until the turn completes; prints text, counts audio. 0 on success. */
+static int run_turn(gemini_live_session *session, const char *label) {
+    size_t audio_samples = 0;
+    uint32_t audio_rate = 0;
+    printf("%s reply: ", label);
+    for (;;) {
+        gemini_live_event *event = NULL;
+        gemini_live_result r = gemini_live_session_next_event(session, 30000, &event);
+        uint32_t type;
+        if (r != GEMINI_LIVE_OK) {
+            printf("\n");
+            report("next_event", r);
+            return 1;
+        }
+        type = gemini_live_event_type(event);
+        if (type == GEMINI_LIVE_EVENT_TEXT) {
+            const char *text;
+            size_t len;
+            if (gemini_live_event_text(event, &text, &len) == GEMINI_LIVE_OK) {
+                fwrite(text, 1, len, stdout);
+            }
+        } else if (type == GEMINI_LIVE_EVENT_AUDIO) {
+            const int16_t *samples;
+            size_t n;
+            if (gemini_live_event_audio(event, &samples, &n, &audio_rate) == GEMINI_LIVE_OK) {
+                audio_samples += n;
+            }
+        } else if (type == GEMINI_LIVE_EVENT_CLOSED) {
+            gemini_live_result code;
+            const char *message;
+            gemini_live_event_error(event, &code, &message);
+            fprintf(stderr, "\nsession closed: %s\n", message);
+            gemini_live_event_free(event);
+            return 1;
+        }
+        gemini_live_event_free(event);
+        if (type == GEMINI_LIVE_EVENT_TURN_COMPLETE) {
+            break;
+        }
+    }
+    printf("\n%s audio: %lu samples at %u Hz\n", label, (unsigned long)audio_samples,
+           (unsigned)audio_rate);
+    return 0;
+}
+
+/* Streams a 1 s 440 Hz tone in 20 ms chunks, then ends the audio stream. */
+static int send_tone(gemini_live_session *session) {
+    int16_t chunk[CHUNK_SAMPLES];
+    uint64_t checksum = 0xcbf29ce484222325ULL;
+    size_t sent = 0;
+    while (sent < TONE_SAMPLES) {
+        size_t i;
+        gemini_live_result r;
+        for (i = 0; i < CHUNK_SAMPLES; i++) {
+            double t = (double)(sent + i) / INPUT_RATE;
+            int16_t s = (int16_t)(8000.0 * sin(2.0 * PI * 440.0 * t));
+            unsigned char le[2];
+            chunk[i] = s;
+            le[0] = (unsigned char)((uint16_t)s & 0xff);
+            le[1] = (unsigned char)((uint16_t)s >> 8);
+            checksum = fnv1a64(checksum, le, 2);
+        }
+        r = gemini_live_session_send_audio(session, chunk, CHUNK_SAMPLES);
+        if (r != GEMINI_LIVE_OK) {
+            report("send_audio", r);
+            return 1;
+        }
+        sent += CHUNK_SAMPLES;
+    }
+    printf("sent %lu bytes of audio, checksum %016llx\n", (unsigned long)(sent * 2),
+           (unsigned long long)checksum);
+    return gemini_live_session_audio_stream_end(session) == GEMINI_LIVE_OK ? 0 : 1;
+}
+
+/* With neither a key nor an endpoint in the environment, start the embedded fake. */
+static int maybe_start_fake(gemini_live_config *config, gemini_live_fake_server **fake) {
+    const char *key = getenv("GEMINI_API_KEY");
+    const char *endpoint = getenv("GEMINI_LIVE_ENDPOINT");
+    char url[128];
+    gemini_live_result r;
+    if ((key && *key) || (endpoint && *endpoint)) {
+        return 0;
+    }
+    r = gemini_live_fake_server_start(0, fake);
+    if (r == GEMINI_LIVE_OK) {
+        r = gemini_live_fake_server_endpoint(*fake, url, sizeof url, NULL);
+    }
+    if (r == GEMINI_LIVE_OK) {
+        r = gemini_live_config_set_endpoint(config, url);
+    }
+    if (r != GEMINI_LIVE_OK) {
+        report("starting the fake server", r);
+        return 1;
+    }
+    fprintf(stderr, "no GEMINI_API_KEY or GEMINI_LIVE_ENDPOINT: using the embedded fake "
+                    "server at %s\n", url);
+    return 0;
+}
+
+int main(void) {
+    gemini_live_config *config = NULL;
+    gemini_live_session *session = NULL;
+    gemini_live_fake_server *fake = NULL;
+    gemini_live_result r;
+    int failed = 1;
+
+    printf("gemini_live %s\n", gemini_live_version());
+    r = gemini_live_config_new(&config);
+    if (r != GEMINI_LIVE_OK) {
+        report("config_new", r);
+        return 1;
+    }
+    if (maybe_start_fake(config, &fake) == 0) {
+        r = gemini_live_session_connect(config, &session);
+        if (r != GEMINI_LIVE_OK) {
+            report("connect", r);
+        }
+    }
+    gemini_live_config_free(config); /* the session has its own copy */
+
+    if (session) {
+        r = gemini_live_session_send_text(session, "Hello from C!");
+        if (r != GEMINI_LIVE_OK) {
+            report("send_text", r);
+        } else if (run_turn(session, "text turn") == 0 && send_tone(session) == 0 &&
+                   run_turn(session, "audio turn") == 0) {
+            failed = 0;
+        }
+        gemini_live_session_close(session);
+        gemini_live_session_free(session);
+    }
+    gemini_live_fake_server_free(fake); /* after its sessions; NULL does nothing */
+    return failed;
+}

@@ -1,0 +1,1482 @@
+/*
+ * gemini_live.h - C API of gemini_live, a client for Google's Gemini Live API
+ * (bidirectional text and audio over a WebSocket), with a built-in fake server for tests.
+ *
+ * ===========================================================================================
+ * Getting started
+ * ===========================================================================================
+ *
+ * Build: cc app.c -Iinclude -Ltarget/release -lgemini_live -o app
+ * Run:   GEMINI_API_KEY=... GEMINI_LIVE_MODEL=... LD_LIBRARY_PATH=target/release ./app
+ *
+ *     #include <stdio.h>
+ *     #include "gemini_live.h"
+ *
+ *     int main(void) {
+ *         gemini_live_config *config = NULL;
+ *         gemini_live_session *session = NULL;
+ *         gemini_live_event *event = NULL;
+ *         gemini_live_result r = gemini_live_config_new(&config); // reads GEMINI_API_KEY etc.
+ *         if (r != GEMINI_LIVE_OK) return 1;
+ *         gemini_live_config_set_response_modality(config, GEMINI_LIVE_MODALITY_TEXT);
+ *         r = gemini_live_session_connect(config, &session);
+ *         gemini_live_config_free(config);               // the session keeps its own copy
+ *         if (r != GEMINI_LIVE_OK) {
+ *             char msg[512];
+ *             gemini_live_last_error_message(msg, sizeof msg, NULL);
+ *             fprintf(stderr, "connect failed: %s\n", msg);
+ *             return 1;
+ *         }
+ *         gemini_live_session_send_text(session, "Hello!");
+ *         while (gemini_live_session_next_event(session, 30000, &event) == GEMINI_LIVE_OK) {
+ *             uint32_t type = gemini_live_event_type(event);
+ *             const char *text;
+ *             size_t len;
+ *             if (gemini_live_event_text(event, &text, &len) == GEMINI_LIVE_OK) printf("%s", text);
+ *             gemini_live_event_free(event);              // text is invalid from here on
+ *             if (type == GEMINI_LIVE_EVENT_TURN_COMPLETE) break;
+ *         }
+ *         gemini_live_session_close(session);
+ *         gemini_live_session_free(session);
+ *         return 0;
+ *     }
+ *
+ * Audio goes in with gemini_live_session_send_audio (16 kHz mono int16 samples, 20-100 ms per
+ * call), ended by gemini_live_session_audio_stream_end; it comes out as GEMINI_LIVE_EVENT_AUDIO
+ * events (gemini_live_event_audio: 24 kHz mono int16). For tests without a network, start the
+ * embedded fake: gemini_live_fake_server_start(0, &server), then pass the text from
+ * gemini_live_fake_server_endpoint to gemini_live_config_set_endpoint.
+ * See examples/c/quickstart.c and examples/c/audio_pipeline.c.
+ *
+ * ===========================================================================================
+ * Results and errors
+ * ===========================================================================================
+ *
+ * Every function that can fail returns a gemini_live_result: GEMINI_LIVE_OK (0) or a code in
+ * a fixed group (codes are never renumbered or reused):
+ *   1xx  expected outcomes, not errors: GEMINI_LIVE_TIMEOUT (no event yet),
+ *        GEMINI_LIVE_WOULD_BLOCK / GEMINI_LIVE_SEND_TIMEOUT (send queue full),
+ *        GEMINI_LIVE_CLOSED (the session is over);
+ *   2xx  the caller passed something wrong and nothing was done (NULL, bad UTF-8, bad JSON,
+ *        invalid config, buffer too small...);
+ *   3xx  the connection failed or the server ended it (timeout, network, TLS, HTTP refusal,
+ *        close codes split into fatal and retryable, model not found);
+ *   9xx  a bug inside the library (GEMINI_LIVE_PANIC: a Rust panic was caught at the boundary;
+ *        nothing aborts the host).
+ * gemini_live_result_str(code) gives a static description; gemini_live_last_error_message()
+ * copies the detail of the calling thread's latest failure into your buffer.
+ *
+ * ===========================================================================================
+ * Pointers and ownership
+ * ===========================================================================================
+ *
+ * - Objects are opaque and made by a constructor (_new, _connect, _start, next_event) that
+ *   writes *out only on success; each is released by its _free function. _free(NULL) does
+ *   nothing. Freeing twice, or using an object after freeing it, is undefined behaviour.
+ * - Out-parameters are written only when the function returns GEMINI_LIVE_OK (except
+ *   `needed`, which is also set with GEMINI_LIVE_BUFFER_TOO_SMALL).
+ * - A NULL where a pointer is required returns GEMINI_LIVE_NULL_ARGUMENT; functions that do
+ *   not return a result document what NULL gives. Other pointers must be valid: object
+ *   pointers from their constructor and not freed, buffers valid for the length given,
+ *   strings NUL-terminated UTF-8.
+ * - Inputs are copied: you may free or reuse every argument as soon as a call returns.
+ * - Borrowed views (text, audio samples, tool-call fields of an event) point into the event
+ *   and stay valid until gemini_live_event_free; copy what you keep longer.
+ * - Strings the library returns are UTF-8 and NUL-terminated; text may contain NUL bytes, so
+ *   use the returned length when it matters. Static strings (version, result_str) are never
+ *   freed.
+ *
+ * ===========================================================================================
+ * Thread safety
+ * ===========================================================================================
+ *
+ * - A session may be used from several threads at once: typically one thread streams audio
+ *   with gemini_live_session_send_audio while another waits in
+ *   gemini_live_session_next_event. Only gemini_live_session_free must not overlap any other
+ *   call on the same session.
+ * - Events are independent objects; an event may be read by several threads at once and
+ *   freed on any thread.
+ * - A config must not be changed while another thread uses it; connecting copies it.
+ * - The library runs two threads per session (reader and writer). The log callback is
+ *   called on them, and on yours.
+ * - No library function belongs inside a real-time audio callback (e.g. a CoreAudio or ALSA
+ *   callback): they allocate, take locks and may wait (sends up to the send timeout).
+ *   Copy audio into a ring buffer there and send it from an ordinary thread;
+ *   gemini_live_session_try_send_audio never waits but still allocates.
+ *
+ * ===========================================================================================
+ * Shutdown order
+ * ===========================================================================================
+ *
+ *   1. Stop your threads that send (or let their next send return GEMINI_LIVE_CLOSED).
+ *   2. gemini_live_session_close(session): flushes queued input, closes the WebSocket
+ *      (bounded by the close timeout, 2 s by default) and stops the session's threads.
+ *      Threads waiting in next_event get the remaining events, then GEMINI_LIVE_CLOSED.
+ *   3. Join your threads that read events; free every event you still hold.
+ *   4. gemini_live_session_free(session) (it closes too, if you skipped step 2).
+ *   5. Free configs whenever you like, and the fake server (if any) after its sessions.
+ *   6. gemini_live_set_log_callback(NULL, NULL, NULL) before unloading the library or
+ *      freeing what your log callback uses.
+ */
+
+#ifndef GEMINI_LIVE_H
+#define GEMINI_LIVE_H
+
+/* Generated by cbindgen from src/ffi (see build.rs). Do not edit by hand. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/** Version of this header (the library's is gemini_live_version()). */
+#define GEMINI_LIVE_VERSION_MAJOR 0
+#define GEMINI_LIVE_VERSION_MINOR 1
+#define GEMINI_LIVE_VERSION_PATCH 0
+#define GEMINI_LIVE_VERSION_STRING "0.1.0"
+
+/**
+ * Answer with text (`responseModalities: ["TEXT"]`; only some models support it).
+ */
+#define GEMINI_LIVE_MODALITY_TEXT 1
+
+/**
+ * Answer with 24 kHz PCM audio only.
+ */
+#define GEMINI_LIVE_MODALITY_AUDIO 2
+
+/**
+ * Answer with audio, plus its transcription delivered as `GEMINI_LIVE_EVENT_TEXT` events
+ * (the default).
+ */
+#define GEMINI_LIVE_MODALITY_TEXT_AND_AUDIO 3
+
+/**
+ * Connect phase: resolving the host and the TCP connect.
+ */
+#define GEMINI_LIVE_PHASE_TCP_CONNECT 1
+
+/**
+ * Connect phase: the TLS handshake.
+ */
+#define GEMINI_LIVE_PHASE_TLS_HANDSHAKE 2
+
+/**
+ * Connect phase: the HTTP upgrade to WebSocket.
+ */
+#define GEMINI_LIVE_PHASE_UPGRADE 3
+
+/**
+ * Connect phase: from sending `setup` to receiving `setupComplete`.
+ */
+#define GEMINI_LIVE_PHASE_SETUP 4
+
+/**
+ * Returned by `gemini_live_event_type` for a NULL event.
+ */
+#define GEMINI_LIVE_EVENT_NONE 0
+
+/**
+ * `setupComplete` arrived; the session is ready (always the first event).
+ */
+#define GEMINI_LIVE_EVENT_SETUP_COMPLETE 1
+
+/**
+ * Model text (`gemini_live_event_text`). With `GEMINI_LIVE_MODALITY_TEXT_AND_AUDIO` this
+ * is the transcription of the model's audio.
+ */
+#define GEMINI_LIVE_EVENT_TEXT 2
+
+/**
+ * A thought summary (`gemini_live_event_text`).
+ */
+#define GEMINI_LIVE_EVENT_THOUGHT 3
+
+/**
+ * Model audio: PCM16 mono, usually 24 kHz (`gemini_live_event_audio`).
+ */
+#define GEMINI_LIVE_EVENT_AUDIO 4
+
+/**
+ * Inline data that is not audio (`gemini_live_event_data`).
+ */
+#define GEMINI_LIVE_EVENT_INLINE_DATA 5
+
+/**
+ * Code the model ran, or its result (`gemini_live_event_json`).
+ */
+#define GEMINI_LIVE_EVENT_CODE_EXECUTION 6
+
+/**
+ * Transcription of the user's audio (`gemini_live_event_text`,
+ * `gemini_live_event_finished`).
+ */
+#define GEMINI_LIVE_EVENT_INPUT_TRANSCRIPTION 7
+
+/**
+ * Transcription of the model's audio with `GEMINI_LIVE_MODALITY_AUDIO`
+ * (`gemini_live_event_text`, `gemini_live_event_finished`).
+ */
+#define GEMINI_LIVE_EVENT_OUTPUT_TRANSCRIPTION 8
+
+/**
+ * The model calls functions (`gemini_live_event_tool_call_count`,
+ * `gemini_live_event_tool_call`); answer each with `gemini_live_session_send_tool_response`.
+ */
+#define GEMINI_LIVE_EVENT_TOOL_CALL 9
+
+/**
+ * These calls are abandoned (`gemini_live_event_json`: `{"ids":[...]}`).
+ */
+#define GEMINI_LIVE_EVENT_TOOL_CALL_CANCELLATION 10
+
+/**
+ * User input interrupted the model: drop queued playback.
+ */
+#define GEMINI_LIVE_EVENT_INTERRUPTED 11
+
+/**
+ * The model finished generating (playback may still be going).
+ */
+#define GEMINI_LIVE_EVENT_GENERATION_COMPLETE 12
+
+/**
+ * The turn is over (`gemini_live_event_json` carries usage and reason, if any).
+ */
+#define GEMINI_LIVE_EVENT_TURN_COMPLETE 13
+
+/**
+ * Token usage outside a turn's end (`gemini_live_event_json`).
+ */
+#define GEMINI_LIVE_EVENT_USAGE 14
+
+/**
+ * Grounding or URL-context metadata (`gemini_live_event_json`).
+ */
+#define GEMINI_LIVE_EVENT_GROUNDING 15
+
+/**
+ * The server will end the connection soon (`gemini_live_event_json`: `time_left_ms`).
+ */
+#define GEMINI_LIVE_EVENT_GO_AWAY 16
+
+/**
+ * A session resumption update (`gemini_live_event_text` gives the new handle, empty when
+ * not resumable).
+ */
+#define GEMINI_LIVE_EVENT_RESUMPTION_UPDATE 17
+
+/**
+ * The session changed state (`gemini_live_event_state`).
+ */
+#define GEMINI_LIVE_EVENT_STATE_CHANGED 18
+
+/**
+ * A server message of a kind this library does not know (`gemini_live_event_json`).
+ */
+#define GEMINI_LIVE_EVENT_UNKNOWN 19
+
+/**
+ * An error that did not end the session (`gemini_live_event_error`).
+ */
+#define GEMINI_LIVE_EVENT_ERROR 20
+
+/**
+ * The session ended; always the last event (`gemini_live_event_close`,
+ * `gemini_live_event_error`).
+ */
+#define GEMINI_LIVE_EVENT_CLOSED 21
+
+/**
+ * The connection was lost (or is being handed over after a GoAway) and a reconnection
+ * attempt starts soon (`gemini_live_event_json`: `attempt`, `delay_ms`;
+ * `gemini_live_event_error`: the cause, `GEMINI_LIVE_OK` for a planned handover).
+ */
+#define GEMINI_LIVE_EVENT_RECONNECTING 22
+
+/**
+ * Reconnected and resumed: the conversation goes on (`gemini_live_event_json`:
+ * `replayed`, the input messages re-sent).
+ */
+#define GEMINI_LIVE_EVENT_RESUMED 23
+
+/**
+ * Reconnected to a new session: the server's history was lost (`gemini_live_event_json`:
+ * `replayed`).
+ */
+#define GEMINI_LIVE_EVENT_NEW_SESSION 24
+
+/**
+ * Input was dropped and will not reach the server (`gemini_live_event_json`: `messages`,
+ * `bytes`).
+ */
+#define GEMINI_LIVE_EVENT_INPUT_DROPPED 25
+
+/**
+ * Tool responses were not sent because their calls are gone (`gemini_live_event_json`:
+ * `ids`).
+ */
+#define GEMINI_LIVE_EVENT_TOOL_RESPONSES_DROPPED 26
+
+/**
+ * Session state: opening the connection.
+ */
+#define GEMINI_LIVE_STATE_CONNECTING 0
+
+/**
+ * Session state: set up; input is accepted and events flow.
+ */
+#define GEMINI_LIVE_STATE_CONNECTED 1
+
+/**
+ * Session state: the connection was lost and a new one is being made.
+ */
+#define GEMINI_LIVE_STATE_RECONNECTING 2
+
+/**
+ * Session state: `gemini_live_session_close` was called; closing.
+ */
+#define GEMINI_LIVE_STATE_CLOSING 3
+
+/**
+ * Session state: closed; no more input is accepted.
+ */
+#define GEMINI_LIVE_STATE_CLOSED 4
+
+/**
+ * Log level: nothing.
+ */
+#define GEMINI_LIVE_LOG_OFF 0
+
+/**
+ * Log level: errors.
+ */
+#define GEMINI_LIVE_LOG_ERROR 1
+
+/**
+ * Log level: warnings and above.
+ */
+#define GEMINI_LIVE_LOG_WARN 2
+
+/**
+ * Log level: information (connects, closes, reconnects) and above. The default.
+ */
+#define GEMINI_LIVE_LOG_INFO 3
+
+/**
+ * Log level: debugging detail and above.
+ */
+#define GEMINI_LIVE_LOG_DEBUG 4
+
+/**
+ * Log level: everything, including per-message traces.
+ */
+#define GEMINI_LIVE_LOG_TRACE 5
+
+/**
+ * Everything a session needs: an opaque, growable set of options.
+ *
+ * Create it with `gemini_live_config_new`, change it with the `gemini_live_config_set_*`
+ * and `gemini_live_config_add_*` functions, pass it to `gemini_live_session_connect` (which
+ * copies it) and free it with `gemini_live_config_free`. Setters copy their arguments.
+ * A config may be read by several threads at once (e.g. two connects) but must not be
+ * changed while another thread uses it.
+ *
+ * Functions: `gemini_live_config_new`, `gemini_live_config_free`,
+ * `gemini_live_config_validate`, `gemini_live_config_set_*`, `gemini_live_config_add_*`.
+ */
+typedef struct gemini_live_config gemini_live_config;
+
+/**
+ * One event, owned by the caller of `gemini_live_session_next_event`, who frees it with
+ * `gemini_live_event_free`. Every pointer an accessor returns points into the event and
+ * stays valid until the event is freed. An event may be read from several threads at once.
+ *
+ * Functions: `gemini_live_event_type`, `gemini_live_event_text`, `gemini_live_event_audio`,
+ * `gemini_live_event_data`, `gemini_live_event_finished`, `gemini_live_event_state`,
+ * `gemini_live_event_tool_call_count`, `gemini_live_event_tool_call`,
+ * `gemini_live_event_close`, `gemini_live_event_error`, `gemini_live_event_json`,
+ * `gemini_live_event_free`.
+ */
+typedef struct gemini_live_event gemini_live_event;
+
+/**
+ * A fake Gemini Live server on 127.0.0.1, running in background threads until freed.
+ * It answers deterministically: a text turn with `[turn N] echo: <text>`, an audio turn
+ * (ended by `gemini_live_session_audio_stream_end`) with 24 kHz audio plus the text
+ * `[turn N] heard B bytes of audio, checksum <16 hex digits>` (FNV-1a 64 of the PCM bytes
+ * of that turn). It accepts any API key, or none, and serves the default model.
+ *
+ * Functions: `gemini_live_fake_server_start`, `gemini_live_fake_server_start_with_faults`,
+ * `gemini_live_fake_server_endpoint`, `gemini_live_fake_server_free`.
+ */
+typedef struct gemini_live_fake_server gemini_live_fake_server;
+
+/**
+ * A live conversation. Made by `gemini_live_session_connect`, freed by
+ * `gemini_live_session_free`.
+ *
+ * Thread safety: every function except `gemini_live_session_free` may be called from
+ * several threads at once on the same session (e.g. one thread sends audio while another
+ * waits in `gemini_live_session_next_event`). `gemini_live_session_free` must be the last
+ * call: no other thread may be using the session when it runs.
+ *
+ * Functions: `gemini_live_session_connect`, `gemini_live_session_send_*`,
+ * `gemini_live_session_try_send_audio`, `gemini_live_session_audio_stream_end`,
+ * `gemini_live_session_activity_start`, `gemini_live_session_activity_end`,
+ * `gemini_live_session_next_event`, `gemini_live_session_state`,
+ * `gemini_live_session_resumption_handle`, `gemini_live_session_metrics`,
+ * `gemini_live_session_close`, `gemini_live_session_free`.
+ */
+typedef struct gemini_live_session gemini_live_session;
+
+/**
+ * The outcome of a call: `GEMINI_LIVE_OK` (0) or one of the `GEMINI_LIVE_*` codes below.
+ *
+ * Codes come in fixed groups and are never renumbered or reused:
+ * - 0: success;
+ * - 1xx: expected outcomes, not errors (no event yet, queue full, closed);
+ * - 2xx: the caller passed something wrong; nothing was done;
+ * - 3xx: the connection failed or the server ended it;
+ * - 9xx: a bug inside the library.
+ *
+ * `gemini_live_result_str` gives a static description of any code and
+ * `gemini_live_last_error_message` the detail of this thread's latest failure.
+ */
+typedef uint32_t gemini_live_result;
+
+/**
+ * A session's metrics: plain numbers, filled by `gemini_live_session_metrics`.
+ *
+ * ABI growth: set `size = sizeof(gemini_live_metrics)` before the call. The library fills
+ * at most `size` bytes (fields it does not know of stay as they were; new fields are only
+ * ever appended) and sets `size` to the number of bytes it filled. Durations are in
+ * microseconds; -1 means "not measured yet".
+ */
+typedef struct gemini_live_metrics {
+    /**
+     * In: `sizeof(gemini_live_metrics)`. Out: the bytes filled.
+     */
+    uint32_t size;
+    /**
+     * Layout version of this struct; 1 for the fields below.
+     */
+    uint32_t version;
+    /**
+     * Latest connect: DNS + TCP connect.
+     */
+    int64_t connect_tcp_us;
+    /**
+     * Latest connect: TLS handshake (0 for `ws://`).
+     */
+    int64_t connect_tls_us;
+    /**
+     * Latest connect: HTTP upgrade.
+     */
+    int64_t connect_upgrade_us;
+    /**
+     * Latest connect: `setup` sent to `setupComplete` received.
+     */
+    int64_t connect_setup_us;
+    /**
+     * Latest connect: all phases.
+     */
+    int64_t connect_total_us;
+    /**
+     * Messages handed to the socket.
+     */
+    uint64_t messages_sent;
+    /**
+     * Bytes of JSON handed to the socket.
+     */
+    uint64_t bytes_sent;
+    /**
+     * Data frames received.
+     */
+    uint64_t messages_received;
+    /**
+     * Bytes of data frames received.
+     */
+    uint64_t bytes_received;
+    /**
+     * Messages waiting in the send queue now.
+     */
+    uint64_t send_queue_depth;
+    /**
+     * Highest send-queue depth seen.
+     */
+    uint64_t send_queue_peak;
+    /**
+     * Frames that could not be decoded.
+     */
+    uint64_t decode_errors;
+    /**
+     * Latest turn: last input sent to first reply content.
+     */
+    int64_t last_first_reply_us;
+    /**
+     * Latest turn: last input sent to first audio.
+     */
+    int64_t last_first_audio_us;
+    /**
+     * Latest turn: last input sent to turn complete.
+     */
+    int64_t last_turn_complete_us;
+    /**
+     * Time since the last message was received.
+     */
+    int64_t since_last_received_us;
+    /**
+     * Reconnections that succeeded.
+     */
+    uint64_t reconnects;
+    /**
+     * Time spent without a connection, all outages together.
+     */
+    int64_t downtime_us;
+    /**
+     * Input messages re-sent after reconnections.
+     */
+    uint64_t replayed_messages;
+    /**
+     * Input messages dropped (replay-buffer overflow, stale tool responses).
+     */
+    uint64_t dropped_messages;
+    /**
+     * Close code of the latest connection that ended; -1 if none has.
+     */
+    int32_t last_close_code;
+    /**
+     * Padding; always 0.
+     */
+    uint32_t reserved;
+} gemini_live_metrics;
+
+/**
+ * Receives one log record: `level` is a `GEMINI_LIVE_LOG_*` constant (1 to 5), `target`
+ * the module it came from (e.g. `gemini_live::session`) and `message` the text; both
+ * strings are NUL-terminated and valid only during the call. Called from any library
+ * thread, possibly several at once. It must not block for long and must not call
+ * `gemini_live_set_log_callback`. Records never contain API keys or tokens.
+ */
+typedef void (*gemini_live_log_callback)(void *user_data,
+                                         int level,
+                                         const char *target,
+                                         const char *message);
+
+/**
+ * Frees the `user_data` of a log callback when the callback is replaced or removed.
+ */
+typedef void (*gemini_live_user_data_free)(void *user_data);
+
+/**
+ * Success.
+ */
+#define GEMINI_LIVE_OK 0
+
+/**
+ * No event arrived within the timeout (`gemini_live_session_next_event`).
+ */
+#define GEMINI_LIVE_TIMEOUT 100
+
+/**
+ * The send queue is full; nothing was queued (`gemini_live_session_try_send_audio`).
+ */
+#define GEMINI_LIVE_WOULD_BLOCK 101
+
+/**
+ * The session is closed: no more input is accepted, and `next_event` has delivered every
+ * event including the final `GEMINI_LIVE_EVENT_CLOSED`.
+ */
+#define GEMINI_LIVE_CLOSED 102
+
+/**
+ * The send queue stayed full for the whole send timeout; nothing was queued.
+ */
+#define GEMINI_LIVE_SEND_TIMEOUT 103
+
+/**
+ * A required pointer argument was NULL.
+ */
+#define GEMINI_LIVE_NULL_ARGUMENT 200
+
+/**
+ * An argument is out of range or not acceptable (e.g. an odd number of PCM bytes, empty
+ * audio, an unknown constant, a function called on the wrong kind of event index).
+ */
+#define GEMINI_LIVE_INVALID_ARGUMENT 201
+
+/**
+ * A string argument is not valid UTF-8.
+ */
+#define GEMINI_LIVE_INVALID_UTF8 202
+
+/**
+ * The configuration is invalid (checked by `gemini_live_config_validate` and on connect).
+ */
+#define GEMINI_LIVE_INVALID_CONFIG 203
+
+/**
+ * The caller's buffer is too small; `*needed` says how many bytes are required.
+ */
+#define GEMINI_LIVE_BUFFER_TOO_SMALL 204
+
+/**
+ * A message is larger than the configured maximum message size; nothing was sent.
+ */
+#define GEMINI_LIVE_MESSAGE_TOO_LARGE 205
+
+/**
+ * The accessor does not apply to this kind of event (e.g. `gemini_live_event_audio` on a
+ * text event).
+ */
+#define GEMINI_LIVE_WRONG_EVENT_TYPE 206
+
+/**
+ * A JSON argument does not parse, or has the wrong shape.
+ */
+#define GEMINI_LIVE_INVALID_JSON 207
+
+/**
+ * A connection phase (TCP connect, TLS, upgrade or setup) did not finish in time.
+ */
+#define GEMINI_LIVE_CONNECT_TIMEOUT 300
+
+/**
+ * A network error (connection refused, reset, host not found...). Retryable.
+ */
+#define GEMINI_LIVE_IO 301
+
+/**
+ * TLS failed: certificate or host name rejected, or the handshake failed. Fatal.
+ */
+#define GEMINI_LIVE_TLS 302
+
+/**
+ * The server refused the WebSocket upgrade with an HTTP status (401/403: bad key).
+ */
+#define GEMINI_LIVE_HTTP 303
+
+/**
+ * The server closed the connection for a reason that retrying will not fix (e.g. 1007
+ * invalid argument, 1008 policy). Fatal.
+ */
+#define GEMINI_LIVE_SERVER_CLOSED_FATAL 304
+
+/**
+ * The server closed the connection with a transient code (1001, 1011, 1012, 1013...).
+ * Reconnecting (and resuming) may succeed.
+ */
+#define GEMINI_LIVE_SERVER_CLOSED_RETRYABLE 305
+
+/**
+ * The model does not exist or does not serve the Live API. Fatal; choose another model.
+ */
+#define GEMINI_LIVE_MODEL_NOT_FOUND 306
+
+/**
+ * The server sent something this client cannot decode.
+ */
+#define GEMINI_LIVE_PROTOCOL 307
+
+/**
+ * The connection ended without a close frame (code 1006). Retryable.
+ */
+#define GEMINI_LIVE_CONNECTION_LOST 308
+
+/**
+ * The connection went silent (no reply during a turn, or no pong) and was given up.
+ * Retryable.
+ */
+#define GEMINI_LIVE_STALLED 309
+
+/**
+ * A bug: a panic inside the library was caught at the C boundary. The object involved may
+ * be in an inconsistent state; free it.
+ */
+#define GEMINI_LIVE_PANIC 900
+
+/**
+ * A bug or an unexpected internal condition.
+ */
+#define GEMINI_LIVE_INTERNAL 901
+
+#ifdef __cplusplus
+extern "C" {
+#endif // __cplusplus
+
+/**
+ * A static, NUL-terminated English description of `code` (any value; unknown codes give
+ * "unknown result code"). Never NULL; never free it. Any thread.
+ */
+const char *gemini_live_result_str(gemini_live_result code);
+
+/**
+ * The library version, e.g. `"0.1.0"`: a static string, never NULL; never free it.
+ * Compare with `GEMINI_LIVE_VERSION_STRING` to detect a header/library mismatch.
+ */
+const char *gemini_live_version(void);
+
+/**
+ * Copies the detail text of the most recent failed call on the calling thread (e.g.
+ * `"MODEL_NOT_FOUND: model `x` is not served by this endpoint ..."`) into `buf` (`len`
+ * bytes, NUL-terminated). The text is empty when no call on this thread has failed yet.
+ * Successful calls do not clear it; read it right after the failure. This function never
+ * changes it.
+ *
+ * `*needed` (if `needed` is not NULL) is set to the size required including the NUL, also
+ * when the result is `GEMINI_LIVE_BUFFER_TOO_SMALL`; pass `buf = NULL, len = 0` to ask.
+ * A 512-byte buffer holds almost every message.
+ */
+gemini_live_result gemini_live_last_error_message(char *buf, size_t len, size_t *needed);
+
+/**
+ * Test hook: panics inside the library's panic boundary, so tests can prove that a panic
+ * returns `GEMINI_LIVE_PANIC` instead of aborting the host. Always returns
+ * `GEMINI_LIVE_PANIC` (and prints a panic message to stderr). Never call it in production.
+ */
+gemini_live_result gemini_live_test_panic(void);
+
+/**
+ * Creates a configuration with the library defaults overridden by the environment, like
+ * the Rust `Config::from_env`: `GEMINI_API_KEY` (API key), `GEMINI_LIVE_MODEL`,
+ * `GEMINI_LIVE_ENDPOINT`, `GEMINI_LIVE_API_VERSION`, `GEMINI_LIVE_CA_FILE` (a PEM file of
+ * extra trusted roots). Empty variables count as unset.
+ *
+ * Defaults: model `gemini-live-2.5-flash-preview` (retired by Google: set another), API
+ * version `v1alpha`, endpoint `wss://generativelanguage.googleapis.com`, no credentials,
+ * `GEMINI_LIVE_MODALITY_TEXT_AND_AUDIO`, input transcription on, session resumption on,
+ * server voice activity detection on, connect timeout 5 s, send timeout 1 s, close timeout
+ * 2 s, send queue 256 messages, event queue 4096 events, maximum message 16 MiB.
+ *
+ * On success `*out` owns a new config: free it with `gemini_live_config_free`.
+ * `GEMINI_LIVE_INVALID_CONFIG` if `GEMINI_LIVE_CA_FILE` cannot be read. Any thread.
+ */
+gemini_live_result gemini_live_config_new(struct gemini_live_config **out);
+
+/**
+ * Frees a configuration. NULL does nothing. Sessions made from it are not affected.
+ */
+void gemini_live_config_free(struct gemini_live_config *config);
+
+/**
+ * Checks the configuration as `gemini_live_session_connect` will, without connecting:
+ * `GEMINI_LIVE_INVALID_CONFIG` with the reason in `gemini_live_last_error_message`.
+ */
+gemini_live_result gemini_live_config_validate(const struct gemini_live_config *config);
+
+/**
+ * Sets the API key (sent in the `x-goog-api-key` header, never in the URL; never logged).
+ * Replaces any key or token; `""` removes credentials. Overrides `GEMINI_API_KEY`.
+ */
+gemini_live_result gemini_live_config_set_api_key(struct gemini_live_config *config,
+                                                  const char *api_key);
+
+/**
+ * Sets an ephemeral token (`auth_tokens/...`), sent as `Authorization: Token ...` to the
+ * constrained method; needs API version `v1alpha`. Replaces any key or token; `""`
+ * removes credentials.
+ */
+gemini_live_result gemini_live_config_set_ephemeral_token(struct gemini_live_config *config,
+                                                          const char *token);
+
+/**
+ * Sets the model id, with or without `models/`, e.g.
+ * `gemini-2.5-flash-native-audio-preview-12-2025`. Overrides `GEMINI_LIVE_MODEL`.
+ */
+gemini_live_result gemini_live_config_set_model(struct gemini_live_config *config,
+                                                const char *model);
+
+/**
+ * Sets the base URL, `wss://host[:port]` or `ws://host[:port]` (the Live path is
+ * appended). Overrides `GEMINI_LIVE_ENDPOINT`.
+ */
+gemini_live_result gemini_live_config_set_endpoint(struct gemini_live_config *config,
+                                                   const char *endpoint);
+
+/**
+ * Sets the API version in the URL: `v1alpha` (default), `v1beta` or `v1`. Overrides
+ * `GEMINI_LIVE_API_VERSION`.
+ */
+gemini_live_result gemini_live_config_set_api_version(struct gemini_live_config *config,
+                                                      const char *api_version);
+
+/**
+ * Sets what the model answers with: `GEMINI_LIVE_MODALITY_TEXT`, `_AUDIO` or
+ * `_TEXT_AND_AUDIO` (default). Other values: `GEMINI_LIVE_INVALID_ARGUMENT`.
+ */
+gemini_live_result gemini_live_config_set_response_modality(struct gemini_live_config *config,
+                                                            uint32_t modality);
+
+/**
+ * Sets the system instruction; `""` removes it. Defaults to none.
+ */
+gemini_live_result gemini_live_config_set_system_instruction(struct gemini_live_config *config,
+                                                             const char *text);
+
+/**
+ * Sets the prebuilt voice, e.g. `Puck` or `Kore`; `""` leaves the choice to the server
+ * (the default). A voice with `GEMINI_LIVE_MODALITY_TEXT` is an invalid config.
+ */
+gemini_live_result gemini_live_config_set_voice(struct gemini_live_config *config,
+                                                const char *voice);
+
+/**
+ * Sets the speech language code, e.g. `en-US`; `""` leaves it to the server (default).
+ */
+gemini_live_result gemini_live_config_set_language_code(struct gemini_live_config *config,
+                                                        const char *language_code);
+
+/**
+ * Asks for transcriptions of the user's audio (`GEMINI_LIVE_EVENT_INPUT_TRANSCRIPTION`).
+ * Defaults to true.
+ */
+gemini_live_result gemini_live_config_set_input_transcription(struct gemini_live_config *config,
+                                                              bool enabled);
+
+/**
+ * Asks for transcriptions of the model's audio (`GEMINI_LIVE_EVENT_OUTPUT_TRANSCRIPTION`
+ * with `GEMINI_LIVE_MODALITY_AUDIO`). Defaults to false; always on with
+ * `GEMINI_LIVE_MODALITY_TEXT_AND_AUDIO`, where it arrives as text events.
+ */
+gemini_live_result gemini_live_config_set_output_transcription(struct gemini_live_config *config,
+                                                               bool enabled);
+
+/**
+ * Enables session resumption (the server sends resumption handles). Defaults to true.
+ */
+gemini_live_result gemini_live_config_set_session_resumption(struct gemini_live_config *config,
+                                                             bool enabled);
+
+/**
+ * Resumes this handle on connect (e.g. saved from `gemini_live_session_resumption_handle`
+ * by a previous process); `""` starts a new session (the default).
+ */
+gemini_live_result gemini_live_config_set_resumption_handle(struct gemini_live_config *config,
+                                                            const char *handle);
+
+/**
+ * Declares a function the model may call. `name` is required; `description` may be `""`;
+ * `parameters_json` is an OpenAPI-style schema object such as
+ * `{"type":"OBJECT","properties":{"city":{"type":"STRING"}}}`, or `""` for none.
+ * `GEMINI_LIVE_INVALID_JSON` if it does not parse to an object. Calls arrive as
+ * `GEMINI_LIVE_EVENT_TOOL_CALL`; answer with `gemini_live_session_send_tool_response`.
+ */
+gemini_live_result gemini_live_config_add_function(struct gemini_live_config *config,
+                                                   const char *name,
+                                                   const char *description,
+                                                   const char *parameters_json);
+
+/**
+ * Adds a built-in tool: Google Search grounding.
+ */
+gemini_live_result gemini_live_config_add_google_search(struct gemini_live_config *config);
+
+/**
+ * Adds a built-in tool: code execution (results arrive as
+ * `GEMINI_LIVE_EVENT_CODE_EXECUTION`).
+ */
+gemini_live_result gemini_live_config_add_code_execution(struct gemini_live_config *config);
+
+/**
+ * Adds a built-in tool: URL context.
+ */
+gemini_live_result gemini_live_config_add_url_context(struct gemini_live_config *config);
+
+/**
+ * Removes every tool (functions and built-in tools) added so far.
+ */
+gemini_live_result gemini_live_config_clear_tools(struct gemini_live_config *config);
+
+/**
+ * Sets the sampling temperature (e.g. 0.0 to 2.0). Defaults to the server's choice.
+ */
+gemini_live_result gemini_live_config_set_temperature(struct gemini_live_config *config,
+                                                      float temperature);
+
+/**
+ * Sets nucleus sampling `top_p` (0.0 to 1.0). Defaults to the server's choice.
+ */
+gemini_live_result gemini_live_config_set_top_p(struct gemini_live_config *config, float top_p);
+
+/**
+ * Sets top-k sampling. Defaults to the server's choice.
+ */
+gemini_live_result gemini_live_config_set_top_k(struct gemini_live_config *config, uint32_t top_k);
+
+/**
+ * Caps the output tokens of a turn. Defaults to the server's choice.
+ */
+gemini_live_result gemini_live_config_set_max_output_tokens(struct gemini_live_config *config,
+                                                            uint32_t max_output_tokens);
+
+/**
+ * Sets the sampling seed. Defaults to none.
+ */
+gemini_live_result gemini_live_config_set_seed(struct gemini_live_config *config, int64_t seed);
+
+/**
+ * Sets the presence penalty. Defaults to none.
+ */
+gemini_live_result gemini_live_config_set_presence_penalty(struct gemini_live_config *config,
+                                                           float penalty);
+
+/**
+ * Sets the frequency penalty. Defaults to none.
+ */
+gemini_live_result gemini_live_config_set_frequency_penalty(struct gemini_live_config *config,
+                                                            float penalty);
+
+/**
+ * Sets the media resolution of video input: `MEDIA_RESOLUTION_LOW`, `_MEDIUM` or `_HIGH`;
+ * `""` leaves it to the server (the default).
+ */
+gemini_live_result gemini_live_config_set_media_resolution(struct gemini_live_config *config,
+                                                           const char *resolution);
+
+/**
+ * Sets the thinking token budget (2.5 models; 0 turns thinking off). Defaults to the
+ * model's choice.
+ */
+gemini_live_result gemini_live_config_set_thinking_budget(struct gemini_live_config *config,
+                                                          int32_t budget);
+
+/**
+ * Sets the thinking level (3.x models), e.g. `low` or `high`; `""` removes it.
+ */
+gemini_live_result gemini_live_config_set_thinking_level(struct gemini_live_config *config,
+                                                         const char *level);
+
+/**
+ * Asks for thought summaries (`GEMINI_LIVE_EVENT_THOUGHT`). Defaults to false.
+ */
+gemini_live_result gemini_live_config_set_include_thoughts(struct gemini_live_config *config,
+                                                           bool enabled);
+
+/**
+ * Enables affective dialog (native-audio 2.5 models, `v1alpha`). Defaults to off.
+ */
+gemini_live_result gemini_live_config_set_affective_dialog(struct gemini_live_config *config,
+                                                           bool enabled);
+
+/**
+ * Turns server voice activity detection on (the default) or off. Off, the application
+ * marks turns with `gemini_live_session_activity_start`/`_activity_end`; on, it ends an
+ * audio stream with `gemini_live_session_audio_stream_end`.
+ */
+gemini_live_result gemini_live_config_set_automatic_activity_detection(struct gemini_live_config *config,
+                                                                       bool enabled);
+
+/**
+ * Sets the VAD start-of-speech sensitivity: `START_SENSITIVITY_LOW` or `_HIGH`; `""`
+ * leaves it to the server (the default).
+ */
+gemini_live_result gemini_live_config_set_vad_start_sensitivity(struct gemini_live_config *config,
+                                                                const char *sensitivity);
+
+/**
+ * Sets the VAD end-of-speech sensitivity: `END_SENSITIVITY_LOW` or `_HIGH`; `""` leaves it
+ * to the server (the default).
+ */
+gemini_live_result gemini_live_config_set_vad_end_sensitivity(struct gemini_live_config *config,
+                                                              const char *sensitivity);
+
+/**
+ * Sets the audio the VAD keeps before detected speech, in ms. Defaults to the server's.
+ */
+gemini_live_result gemini_live_config_set_vad_prefix_padding_ms(struct gemini_live_config *config,
+                                                                uint32_t ms);
+
+/**
+ * Sets the silence that ends speech for the VAD, in ms. Defaults to the server's.
+ */
+gemini_live_result gemini_live_config_set_vad_silence_duration_ms(struct gemini_live_config *config,
+                                                                  uint32_t ms);
+
+/**
+ * Sets barge-in handling: `START_OF_ACTIVITY_INTERRUPTS` or `NO_INTERRUPTION`; `""` leaves
+ * it to the server (the default).
+ */
+gemini_live_result gemini_live_config_set_activity_handling(struct gemini_live_config *config,
+                                                            const char *handling);
+
+/**
+ * Sets what a turn includes: `TURN_INCLUDES_ONLY_ACTIVITY` or `TURN_INCLUDES_ALL_INPUT`;
+ * `""` leaves it to the server (the default).
+ */
+gemini_live_result gemini_live_config_set_turn_coverage(struct gemini_live_config *config,
+                                                        const char *coverage);
+
+/**
+ * Enables sliding-window context compression (`enabled`), compressing when the context
+ * reaches `trigger_tokens` down to `target_tokens`; 0 leaves either to the server.
+ * Defaults to off.
+ */
+gemini_live_result gemini_live_config_set_context_window_compression(struct gemini_live_config *config,
+                                                                     bool enabled,
+                                                                     uint64_t trigger_tokens,
+                                                                     uint64_t target_tokens);
+
+/**
+ * Sets the whole-connect timeout (all phases together) and caps each phase at it.
+ * Defaults to 5000 ms. 0 is `GEMINI_LIVE_INVALID_ARGUMENT`.
+ */
+gemini_live_result gemini_live_config_set_connect_timeout_ms(struct gemini_live_config *config,
+                                                             uint32_t ms);
+
+/**
+ * Sets one connect phase's timeout; `phase` is a `GEMINI_LIVE_PHASE_*` constant. Each
+ * phase defaults to 5000 ms and is also bounded by the whole-connect timeout.
+ */
+gemini_live_result gemini_live_config_set_phase_timeout_ms(struct gemini_live_config *config,
+                                                           uint32_t phase,
+                                                           uint32_t ms);
+
+/**
+ * Sets how long a send waits for room in a full send queue before
+ * `GEMINI_LIVE_SEND_TIMEOUT`. Defaults to 1000 ms.
+ */
+gemini_live_result gemini_live_config_set_send_timeout_ms(struct gemini_live_config *config,
+                                                          uint32_t ms);
+
+/**
+ * Sets how long `gemini_live_session_close` waits for the server's close reply before
+ * cutting the socket. Defaults to 2000 ms.
+ */
+gemini_live_result gemini_live_config_set_close_timeout_ms(struct gemini_live_config *config,
+                                                           uint32_t ms);
+
+/**
+ * Sets how many messages the send queue holds before sends wait. Defaults to 256; 0 is
+ * `GEMINI_LIVE_INVALID_ARGUMENT`.
+ */
+gemini_live_result gemini_live_config_set_send_queue_capacity(struct gemini_live_config *config,
+                                                              size_t capacity);
+
+/**
+ * Sets how many events are held for the application before the connection is paused.
+ * Defaults to 4096; 0 is `GEMINI_LIVE_INVALID_ARGUMENT`.
+ */
+gemini_live_result gemini_live_config_set_event_queue_capacity(struct gemini_live_config *config,
+                                                               size_t capacity);
+
+/**
+ * Sets the largest message sent or accepted, in bytes (at least 1024). Defaults to 16 MiB.
+ */
+gemini_live_result gemini_live_config_set_max_message_size(struct gemini_live_config *config,
+                                                           size_t bytes);
+
+/**
+ * Trusts extra root certificate(s) given as `len` bytes of PEM (copied), in addition to
+ * the system roots; `len == 0` (with any non-NULL `pem`) removes them. For proxies and
+ * test servers. Overrides `GEMINI_LIVE_CA_FILE`. Certificate and host-name checks always stay on.
+ */
+gemini_live_result gemini_live_config_set_extra_root_ca_pem(struct gemini_live_config *config,
+                                                            const uint8_t *pem,
+                                                            size_t len);
+
+/**
+ * Turns automatic reconnection after retryable failures on (the default) or off. While
+ * reconnecting, events `GEMINI_LIVE_EVENT_RECONNECTING`, then `_RESUMED` or `_NEW_SESSION`
+ * tell what happened; sends keep being accepted and are replayed.
+ */
+gemini_live_result gemini_live_config_set_reconnect(struct gemini_live_config *config,
+                                                    bool enabled);
+
+/**
+ * Sets the reconnection attempts per outage before giving up (at least 1). Defaults to 10.
+ */
+gemini_live_result gemini_live_config_set_reconnect_max_attempts(struct gemini_live_config *config,
+                                                                 uint32_t attempts);
+
+/**
+ * Sets the backoff: the first retry waits a random time up to `initial_ms` (default 100),
+ * each later one up to twice the previous bound, capped at `max_ms` (default 5000).
+ */
+gemini_live_result gemini_live_config_set_reconnect_delays_ms(struct gemini_live_config *config,
+                                                              uint32_t initial_ms,
+                                                              uint32_t max_ms);
+
+/**
+ * Sets the time per outage before reconnection gives up. Defaults to 30000 ms.
+ */
+gemini_live_result gemini_live_config_set_reconnect_max_total_ms(struct gemini_live_config *config,
+                                                                 uint32_t total_ms);
+
+/**
+ * After a GoAway, reconnect at the next turn boundary but at the latest this long before
+ * the connection's time runs out. Defaults to 5000 ms.
+ */
+gemini_live_result gemini_live_config_set_goaway_margin_ms(struct gemini_live_config *config,
+                                                           uint32_t margin_ms);
+
+/**
+ * Sets the bytes of input kept for replay after a reconnection. Defaults to 8 MiB.
+ */
+gemini_live_result gemini_live_config_set_replay_max_bytes(struct gemini_live_config *config,
+                                                           size_t bytes);
+
+/**
+ * Sets the audio kept for replay after a reconnection, in ms. Defaults to 60000.
+ */
+gemini_live_result gemini_live_config_set_replay_max_audio_ms(struct gemini_live_config *config,
+                                                              uint32_t audio_ms);
+
+/**
+ * During a turn, a connection silent for this long counts as stalled and is replaced.
+ * Defaults to 20000 ms.
+ */
+gemini_live_result gemini_live_config_set_stall_timeout_ms(struct gemini_live_config *config,
+                                                           uint32_t timeout_ms);
+
+/**
+ * Sends a WebSocket ping after `interval_ms` of silence; 0 sends none (the default;
+ * server pings are always answered).
+ */
+gemini_live_result gemini_live_config_set_keepalive_interval_ms(struct gemini_live_config *config,
+                                                                uint32_t interval_ms);
+
+/**
+ * With keepalive on, how long to wait for the pong before the connection counts as lost
+ * (at least 1000). Defaults to 45000 ms: Gemini's pongs take 8 to 30 s.
+ */
+gemini_live_result gemini_live_config_set_pong_timeout_ms(struct gemini_live_config *config,
+                                                          uint32_t timeout_ms);
+
+/**
+ * Connects with a copy of `config` (which stays the caller's: free it whenever you like),
+ * sends `setup` and returns once the server confirmed it. Blocks up to the connect timeout
+ * (5 s by default). On success `*out` owns the session: free it with
+ * `gemini_live_session_free`. The first event is `GEMINI_LIVE_EVENT_SETUP_COMPLETE`.
+ *
+ * Failures: `GEMINI_LIVE_INVALID_CONFIG`, `GEMINI_LIVE_CONNECT_TIMEOUT`, `GEMINI_LIVE_IO`,
+ * `GEMINI_LIVE_TLS`, `GEMINI_LIVE_HTTP` (e.g. 401/403 for a bad key),
+ * `GEMINI_LIVE_MODEL_NOT_FOUND`, `GEMINI_LIVE_SERVER_CLOSED_*`; the detail is in
+ * `gemini_live_last_error_message`. Any thread.
+ */
+gemini_live_result gemini_live_session_connect(const struct gemini_live_config *config,
+                                               struct gemini_live_session **out);
+
+/**
+ * Waits up to `timeout_ms` (0 = just look) for the next event. On `GEMINI_LIVE_OK`, `*out`
+ * owns the event: free it with `gemini_live_event_free`. `GEMINI_LIVE_TIMEOUT` when none
+ * came in time; `GEMINI_LIVE_CLOSED` once the session has ended and every event, including
+ * the final `GEMINI_LIVE_EVENT_CLOSED`, was taken (also after
+ * `gemini_live_session_close`, which leaves what was queued to be drained without waiting).
+ * Several threads may wait at once; each event goes to one of them.
+ */
+gemini_live_result gemini_live_session_next_event(struct gemini_live_session *session,
+                                                  uint32_t timeout_ms,
+                                                  struct gemini_live_event **out);
+
+/**
+ * The session's current `GEMINI_LIVE_STATE_*` in `*state`. Works after close.
+ */
+gemini_live_result gemini_live_session_state(const struct gemini_live_session *session,
+                                             uint32_t *state);
+
+/**
+ * Copies the latest resumable handle (NUL-terminated; empty if none yet) into `buf` of
+ * `len` bytes; `*needed` (if not NULL) gets the size required, also on
+ * `GEMINI_LIVE_BUFFER_TOO_SMALL`. Save it and pass it to
+ * `gemini_live_config_set_resumption_handle` to resume later. Works after close.
+ */
+gemini_live_result gemini_live_session_resumption_handle(const struct gemini_live_session *session,
+                                                         char *buf,
+                                                         size_t len,
+                                                         size_t *needed);
+
+/**
+ * Fills `*metrics` (set `metrics->size = sizeof(gemini_live_metrics)` first; see
+ * `gemini_live_metrics`). `GEMINI_LIVE_INVALID_ARGUMENT` if `size` is below 8. Cheap; any
+ * thread; works after close.
+ */
+gemini_live_result gemini_live_session_metrics(const struct gemini_live_session *session,
+                                               struct gemini_live_metrics *metrics);
+
+/**
+ * Closes the session: sends what is queued, then a close frame, waits for the server's
+ * reply up to the close timeout (2 s by default; then cuts the socket) and stops the
+ * session's threads. Afterwards sends return `GEMINI_LIVE_CLOSED`, `next_event` drains
+ * the remaining events (ending with `GEMINI_LIVE_EVENT_CLOSED`) and then returns
+ * `GEMINI_LIVE_CLOSED`. Calling it again does nothing and returns `GEMINI_LIVE_OK`.
+ * Any thread; a thread waiting in `next_event` gets the remaining events, then
+ * `GEMINI_LIVE_CLOSED`.
+ */
+gemini_live_result gemini_live_session_close(struct gemini_live_session *session);
+
+/**
+ * Closes the session if needed (as `gemini_live_session_close`) and frees it. NULL does
+ * nothing. Must be the last call on the session: no other thread may be using it. Events
+ * already taken stay valid and must still be freed with `gemini_live_event_free`.
+ */
+void gemini_live_session_free(struct gemini_live_session *session);
+
+/**
+ * Sends a user text turn (`clientContent` with `turnComplete: true`): the model answers.
+ */
+gemini_live_result gemini_live_session_send_text(struct gemini_live_session *session,
+                                                 const char *text);
+
+/**
+ * Sends text as realtime input (`realtimeInput.text`), mixed with streamed audio; with
+ * voice activity detection on, the model answers when it decides the user is done.
+ */
+gemini_live_result gemini_live_session_send_realtime_text(struct gemini_live_session *session,
+                                                          const char *text);
+
+/**
+ * Sends `n_samples` 16 kHz mono PCM16 samples (native-endian `int16_t`; 20 to 100 ms per
+ * call is typical, e.g. 320 samples = 20 ms). Empty audio is `GEMINI_LIVE_INVALID_ARGUMENT`.
+ */
+gemini_live_result gemini_live_session_send_audio(struct gemini_live_session *session,
+                                                  const int16_t *samples,
+                                                  size_t n_samples);
+
+/**
+ * Like `gemini_live_session_send_audio` for samples captured at `sample_rate` Hz
+ * (1000 to 192000; the service resamples).
+ */
+gemini_live_result gemini_live_session_send_audio_rate(struct gemini_live_session *session,
+                                                       const int16_t *samples,
+                                                       size_t n_samples,
+                                                       uint32_t sample_rate);
+
+/**
+ * Sends 16 kHz mono PCM16 little-endian audio given as `len` bytes (no alignment needed).
+ * An odd or zero `len` is `GEMINI_LIVE_INVALID_ARGUMENT`.
+ */
+gemini_live_result gemini_live_session_send_audio_bytes(struct gemini_live_session *session,
+                                                        const uint8_t *pcm,
+                                                        size_t len);
+
+/**
+ * Like `gemini_live_session_send_audio_bytes` for audio captured at `sample_rate` Hz.
+ */
+gemini_live_result gemini_live_session_send_audio_bytes_rate(struct gemini_live_session *session,
+                                                             const uint8_t *pcm,
+                                                             size_t len,
+                                                             uint32_t sample_rate);
+
+/**
+ * Like `gemini_live_session_send_audio_rate` but never waits: `GEMINI_LIVE_WOULD_BLOCK`
+ * (nothing queued) when the send queue is full. Pass `sample_rate` 16000 for the usual
+ * input. Even so, do not call it from a real-time audio callback: it allocates; hand the
+ * samples to another thread instead.
+ */
+gemini_live_result gemini_live_session_try_send_audio(struct gemini_live_session *session,
+                                                      const int16_t *samples,
+                                                      size_t n_samples,
+                                                      uint32_t sample_rate);
+
+/**
+ * Sends one video frame: `len` bytes of a JPEG image (about 1 frame per second is usual).
+ */
+gemini_live_result gemini_live_session_send_video_frame(struct gemini_live_session *session,
+                                                        const uint8_t *jpeg,
+                                                        size_t len);
+
+/**
+ * Tells the service the audio stream paused (voice activity detection on, the default):
+ * it ends the user's turn now instead of waiting for silence.
+ */
+gemini_live_result gemini_live_session_audio_stream_end(struct gemini_live_session *session);
+
+/**
+ * Marks the start of user activity (voice activity detection off only; otherwise
+ * `GEMINI_LIVE_INVALID_ARGUMENT`).
+ */
+gemini_live_result gemini_live_session_activity_start(struct gemini_live_session *session);
+
+/**
+ * Marks the end of user activity (voice activity detection off only): the model answers.
+ */
+gemini_live_result gemini_live_session_activity_end(struct gemini_live_session *session);
+
+/**
+ * Answers one function call of a `GEMINI_LIVE_EVENT_TOOL_CALL` event: `call_id` and
+ * `name` as the call gave them, `response_json` a JSON object such as
+ * `{"result":"sunny, 21C"}` (`GEMINI_LIVE_INVALID_JSON` otherwise). An empty `call_id` is
+ * `GEMINI_LIVE_INVALID_ARGUMENT` (the service requires it).
+ */
+gemini_live_result gemini_live_session_send_tool_response(struct gemini_live_session *session,
+                                                          const char *call_id,
+                                                          const char *name,
+                                                          const char *response_json);
+
+/**
+ * Sends `clientContent` given as JSON: `{"turns":[{"role":"user","parts":[{"text":"..."}]},
+ * ...],"turnComplete":true}` (snake_case keys are accepted too). Parts may be `text` or
+ * `inlineData` (`{"mimeType":...,"data":"<base64>"}`). Use it to seed history with `model`
+ * turns. `GEMINI_LIVE_INVALID_JSON` if the shape is wrong.
+ */
+gemini_live_result gemini_live_session_send_client_content_json(struct gemini_live_session *session,
+                                                                const char *json);
+
+/**
+ * The event's `GEMINI_LIVE_EVENT_*` type; `GEMINI_LIVE_EVENT_NONE` (0) for NULL.
+ */
+uint32_t gemini_live_event_type(const struct gemini_live_event *event);
+
+/**
+ * The text of a TEXT, THOUGHT, INPUT_TRANSCRIPTION or OUTPUT_TRANSCRIPTION event, or the
+ * handle of a RESUMPTION_UPDATE event (empty when not resumable): `*text` points to UTF-8
+ * (NUL-terminated too) of `*len` bytes, borrowed until the event is freed.
+ * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events.
+ */
+gemini_live_result gemini_live_event_text(const struct gemini_live_event *event,
+                                          const char **text,
+                                          size_t *len);
+
+/**
+ * The samples of an AUDIO event: `*samples` points to `*n_samples` native-endian PCM16 mono
+ * samples at `*sample_rate` Hz (24000 from the service), borrowed until the event is freed.
+ * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events.
+ */
+gemini_live_result gemini_live_event_audio(const struct gemini_live_event *event,
+                                           const int16_t **samples,
+                                           size_t *n_samples,
+                                           uint32_t *sample_rate);
+
+/**
+ * The payload of an INLINE_DATA event: `*mime_type` (NUL-terminated) and `*len` bytes at
+ * `*data`, borrowed until the event is freed. `GEMINI_LIVE_WRONG_EVENT_TYPE` otherwise.
+ */
+gemini_live_result gemini_live_event_data(const struct gemini_live_event *event,
+                                          const char **mime_type,
+                                          const uint8_t **data,
+                                          size_t *len);
+
+/**
+ * Whether the utterance of an INPUT_TRANSCRIPTION or OUTPUT_TRANSCRIPTION event is final.
+ * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events.
+ */
+gemini_live_result gemini_live_event_finished(const struct gemini_live_event *event,
+                                              bool *finished);
+
+/**
+ * The new `GEMINI_LIVE_STATE_*` of a STATE_CHANGED event.
+ * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events.
+ */
+gemini_live_result gemini_live_event_state(const struct gemini_live_event *event, uint32_t *state);
+
+/**
+ * The number of function calls in a TOOL_CALL event (`*count`).
+ * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events.
+ */
+gemini_live_result gemini_live_event_tool_call_count(const struct gemini_live_event *event,
+                                                     size_t *count);
+
+/**
+ * Function call `index` (from 0) of a TOOL_CALL event: its `*id` (echo it in the
+ * response), `*name` and `*args_json` (a JSON object), all NUL-terminated UTF-8 borrowed
+ * until the event is freed. `GEMINI_LIVE_INVALID_ARGUMENT` if `index` is out of range,
+ * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events.
+ */
+gemini_live_result gemini_live_event_tool_call(const struct gemini_live_event *event,
+                                               size_t index,
+                                               const char **id,
+                                               const char **name,
+                                               const char **args_json);
+
+/**
+ * The close `*code` (1000 after `gemini_live_session_close`, 1006 when the connection
+ * dropped) and `*reason` (NUL-terminated, borrowed until the event is freed) of a CLOSED
+ * event. Why it closed, if not on request, is in `gemini_live_event_error`.
+ * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events.
+ */
+gemini_live_result gemini_live_event_close(const struct gemini_live_event *event,
+                                           uint16_t *code,
+                                           const char **reason);
+
+/**
+ * The error of an ERROR event, or why the session of a CLOSED event ended, or what caused
+ * a RECONNECTING event: `*code` is a `gemini_live_result` (e.g.
+ * `GEMINI_LIVE_SERVER_CLOSED_RETRYABLE`) and `*message` its NUL-terminated text, borrowed
+ * until the event is freed. For a CLOSED event that ended on request, or a planned
+ * reconnection, `*code` is `GEMINI_LIVE_OK` and `*message` is empty.
+ * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events.
+ */
+gemini_live_result gemini_live_event_error(const struct gemini_live_event *event,
+                                           gemini_live_result *code,
+                                           const char **message);
+
+/**
+ * A JSON rendering of any event, `{"type":"<kind>", ...}` with the kind in snake case
+ * (`"text"`, `"turn_complete"`, `"tool_call"`, `"usage"`, `"unknown"`...) and its fields;
+ * audio is summarised as `{"type":"audio","sample_rate":R,"samples":N}` without the samples.
+ * `*json` is NUL-terminated UTF-8 of `*len` bytes, borrowed until the event is freed.
+ * Useful for the events without a dedicated accessor and for logging.
+ */
+gemini_live_result gemini_live_event_json(const struct gemini_live_event *event,
+                                          const char **json,
+                                          size_t *len);
+
+/**
+ * Frees an event and everything its accessors returned. NULL does nothing.
+ */
+void gemini_live_event_free(struct gemini_live_event *event);
+
+/**
+ * Starts a fake server on 127.0.0.1:`port` (0 picks a free port). On success `*out`
+ * owns it: free it with `gemini_live_fake_server_free`. `GEMINI_LIVE_IO` if the port
+ * cannot be bound.
+ */
+gemini_live_result gemini_live_fake_server_start(uint16_t port,
+                                                 struct gemini_live_fake_server **out);
+
+/**
+ * Like `gemini_live_fake_server_start`, injecting the faults of `fault_plan`, e.g.
+ * `"1@3:close=1011,2@up:refuse=503"` (connection 1, after its 3rd client message: close
+ * with 1011; connection 2: refuse the upgrade with HTTP 503). Items are
+ * `CONN@WHEN:KIND[=ARG]`, with KIND one of `goaway=5s[+2s]`, `goaway-strict=5s+2s`,
+ * `drop`, `close=CODE[/REASON]`, `stall`, `refuse=STATUS`, `malformed`, `slow=200ms`,
+ * `unknown`, `silent`. `GEMINI_LIVE_INVALID_ARGUMENT` if the plan does not parse.
+ */
+gemini_live_result gemini_live_fake_server_start_with_faults(uint16_t port,
+                                                             const char *fault_plan,
+                                                             struct gemini_live_fake_server **out);
+
+/**
+ * Copies the server's endpoint, e.g. `ws://127.0.0.1:40123`, into `buf` of `len` bytes
+ * (NUL-terminated; 64 bytes are enough); `*needed` (if not NULL) gets the size required,
+ * also on `GEMINI_LIVE_BUFFER_TOO_SMALL`. Pass it to `gemini_live_config_set_endpoint`.
+ */
+gemini_live_result gemini_live_fake_server_endpoint(const struct gemini_live_fake_server *server,
+                                                    char *buf,
+                                                    size_t len,
+                                                    size_t *needed);
+
+/**
+ * Stops the server (closing its connections) and frees it. NULL does nothing. Free the
+ * sessions connected to it first, or they see their connection drop.
+ */
+void gemini_live_fake_server_free(struct gemini_live_fake_server *server);
+
+/**
+ * Routes the library's log records to `callback` (see `gemini_live_log_callback`), at the
+ * level set by `gemini_live_set_log_level` (default `GEMINI_LIVE_LOG_INFO`). `user_data`
+ * is passed to every call; `user_data_free` (may be NULL) is called with it once the
+ * callback is replaced or removed, after any call in progress has returned. A NULL
+ * `callback` removes the current one (then `user_data` and `user_data_free` are ignored).
+ * Without a callback the library logs nothing.
+ *
+ * The callback and `user_data` must be usable from any thread. In a process that also
+ * uses the Rust crate with its own logger, this returns `GEMINI_LIVE_INTERNAL` (and does
+ * not take `user_data`).
+ */
+gemini_live_result gemini_live_set_log_callback(gemini_live_log_callback callback,
+                                                void *user_data,
+                                                gemini_live_user_data_free user_data_free);
+
+/**
+ * Sets the most detailed level passed to the log callback: a `GEMINI_LIVE_LOG_*` constant
+ * (`GEMINI_LIVE_INVALID_ARGUMENT` above `GEMINI_LIVE_LOG_TRACE`). Defaults to
+ * `GEMINI_LIVE_LOG_INFO`. Any thread, any time.
+ */
+gemini_live_result gemini_live_set_log_level(uint32_t level);
+
+#ifdef __cplusplus
+}  // extern "C"
+#endif  // __cplusplus
+
+#endif  /* GEMINI_LIVE_H */

@@ -1,0 +1,79 @@
+//! `gemini_live_fake_server`: the embedded fake Live server, for tests and examples that run
+//! without a network or an API key.
+
+use super::*;
+use crate::fake::{parse_fault_plan, FakeOptions, FakeServer};
+
+/// A fake Gemini Live server on 127.0.0.1, running in background threads until freed.
+/// It answers deterministically: a text turn with `[turn N] echo: <text>`, an audio turn
+/// (ended by `gemini_live_session_audio_stream_end`) with 24 kHz audio plus the text
+/// `[turn N] heard B bytes of audio, checksum <16 hex digits>` (FNV-1a 64 of the PCM bytes
+/// of that turn). It accepts any API key, or none, and serves the default model.
+///
+/// Functions: `gemini_live_fake_server_start`, `gemini_live_fake_server_start_with_faults`,
+/// `gemini_live_fake_server_endpoint`, `gemini_live_fake_server_free`.
+pub struct gemini_live_fake_server {
+    inner: FakeServer,
+}
+
+/// Starts a fake server on 127.0.0.1:`port` (0 picks a free port). On success `*out`
+/// owns it: free it with `gemini_live_fake_server_free`. `GEMINI_LIVE_IO` if the port
+/// cannot be bound.
+#[no_mangle]
+pub unsafe extern "C" fn gemini_live_fake_server_start(
+    port: u16,
+    out: *mut *mut gemini_live_fake_server,
+) -> gemini_live_result {
+    gemini_live_fake_server_start_with_faults(port, c"".as_ptr(), out)
+}
+
+/// Like `gemini_live_fake_server_start`, injecting the faults of `fault_plan`, e.g.
+/// `"1@3:close=1011,2@up:refuse=503"` (connection 1, after its 3rd client message: close
+/// with 1011; connection 2: refuse the upgrade with HTTP 503). Items are
+/// `CONN@WHEN:KIND[=ARG]`, with KIND one of `goaway=5s[+2s]`, `goaway-strict=5s+2s`,
+/// `drop`, `close=CODE[/REASON]`, `stall`, `refuse=STATUS`, `malformed`, `slow=200ms`,
+/// `unknown`, `silent`. `GEMINI_LIVE_INVALID_ARGUMENT` if the plan does not parse.
+#[no_mangle]
+pub unsafe extern "C" fn gemini_live_fake_server_start_with_faults(
+    port: u16,
+    fault_plan: *const c_char,
+    out: *mut *mut gemini_live_fake_server,
+) -> gemini_live_result {
+    boundary(|| {
+        let plan = arg_str(fault_plan, "fault_plan")?;
+        let out = out_ptr(out, "out")?;
+        let faults = parse_fault_plan(plan).map_err(Fail::invalid)?;
+        let options = FakeOptions {
+            port,
+            faults,
+            ..FakeOptions::default()
+        };
+        let inner = FakeServer::start(options)
+            .map_err(|e| Fail::new(GEMINI_LIVE_IO, format!("cannot start the fake server: {e}")))?;
+        *out = into_raw(gemini_live_fake_server { inner });
+        Ok(())
+    })
+}
+
+/// Copies the server's endpoint, e.g. `ws://127.0.0.1:40123`, into `buf` of `len` bytes
+/// (NUL-terminated; 64 bytes are enough); `*needed` (if not NULL) gets the size required,
+/// also on `GEMINI_LIVE_BUFFER_TOO_SMALL`. Pass it to `gemini_live_config_set_endpoint`.
+#[no_mangle]
+pub unsafe extern "C" fn gemini_live_fake_server_endpoint(
+    server: *const gemini_live_fake_server,
+    buf: *mut c_char,
+    len: usize,
+    needed: *mut usize,
+) -> gemini_live_result {
+    boundary(|| {
+        let server = arg_ref(server, "server")?;
+        copy_out(&server.inner.endpoint(), buf, len, needed)
+    })
+}
+
+/// Stops the server (closing its connections) and frees it. NULL does nothing. Free the
+/// sessions connected to it first, or they see their connection drop.
+#[no_mangle]
+pub unsafe extern "C" fn gemini_live_fake_server_free(server: *mut gemini_live_fake_server) {
+    boundary_value((), || free_raw(server))
+}

@@ -1,0 +1,380 @@
+/*
+ * misuse.c - the C API under misuse: NULL for every pointer of every function, calls after
+ * close, double close, free(NULL), empty and odd-sized audio, invalid UTF-8, bad JSON, wrong
+ * event accessors, small buffers, and a panic inside the library. Every call must return its
+ * documented code and nothing may crash or abort. Run by tests/c_api.rs (which also checks
+ * that every function of the header appears in this file).
+ *
+ * Prints "misuse: ALL OK (N checks)" and exits 0 on success.
+ */
+#include "gemini_live.h"
+#include "gemini_live.h" /* twice on purpose: the include guard must hold */
+
+#include <stdio.h>
+#include <string.h>
+
+static int checks = 0, failures = 0;
+
+static void expect_code(gemini_live_result got, gemini_live_result want, const char *call,
+                        int line) {
+    checks++;
+    if (got != want) {
+        char detail[256];
+        gemini_live_last_error_message(detail, sizeof detail, NULL);
+        fprintf(stderr, "line %d: %s returned %u (%s), expected %u (%s)\n  detail: %s\n", line,
+                call, (unsigned)got, gemini_live_result_str(got), (unsigned)want,
+                gemini_live_result_str(want), detail);
+        failures++;
+    }
+}
+
+#define EXPECT(call, want) expect_code((call), (want), #call, __LINE__)
+#define NUL GEMINI_LIVE_NULL_ARGUMENT
+
+static void expect_true(int ok, const char *what, int line) {
+    checks++;
+    if (!ok) {
+        fprintf(stderr, "line %d: %s is false\n", line, what);
+        failures++;
+    }
+}
+
+#define CHECK(cond) expect_true((cond) ? 1 : 0, #cond, __LINE__)
+
+static void null_config_setters(gemini_live_config *c) {
+    /* NULL config */
+    EXPECT(gemini_live_config_validate(NULL), NUL);
+    EXPECT(gemini_live_config_set_api_key(NULL, "k"), NUL);
+    EXPECT(gemini_live_config_set_ephemeral_token(NULL, "t"), NUL);
+    EXPECT(gemini_live_config_set_model(NULL, "m"), NUL);
+    EXPECT(gemini_live_config_set_endpoint(NULL, "ws://x"), NUL);
+    EXPECT(gemini_live_config_set_api_version(NULL, "v1alpha"), NUL);
+    EXPECT(gemini_live_config_set_response_modality(NULL, GEMINI_LIVE_MODALITY_TEXT), NUL);
+    EXPECT(gemini_live_config_set_system_instruction(NULL, "s"), NUL);
+    EXPECT(gemini_live_config_set_voice(NULL, "Puck"), NUL);
+    EXPECT(gemini_live_config_set_language_code(NULL, "en-US"), NUL);
+    EXPECT(gemini_live_config_set_input_transcription(NULL, true), NUL);
+    EXPECT(gemini_live_config_set_output_transcription(NULL, true), NUL);
+    EXPECT(gemini_live_config_set_session_resumption(NULL, true), NUL);
+    EXPECT(gemini_live_config_set_resumption_handle(NULL, "h"), NUL);
+    EXPECT(gemini_live_config_add_function(NULL, "f", "", ""), NUL);
+    EXPECT(gemini_live_config_add_google_search(NULL), NUL);
+    EXPECT(gemini_live_config_add_code_execution(NULL), NUL);
+    EXPECT(gemini_live_config_add_url_context(NULL), NUL);
+    EXPECT(gemini_live_config_clear_tools(NULL), NUL);
+    EXPECT(gemini_live_config_set_temperature(NULL, 0.5f), NUL);
+    EXPECT(gemini_live_config_set_top_p(NULL, 0.5f), NUL);
+    EXPECT(gemini_live_config_set_top_k(NULL, 5), NUL);
+    EXPECT(gemini_live_config_set_max_output_tokens(NULL, 5), NUL);
+    EXPECT(gemini_live_config_set_seed(NULL, 5), NUL);
+    EXPECT(gemini_live_config_set_presence_penalty(NULL, 0.1f), NUL);
+    EXPECT(gemini_live_config_set_frequency_penalty(NULL, 0.1f), NUL);
+    EXPECT(gemini_live_config_set_media_resolution(NULL, "MEDIA_RESOLUTION_LOW"), NUL);
+    EXPECT(gemini_live_config_set_thinking_budget(NULL, 0), NUL);
+    EXPECT(gemini_live_config_set_thinking_level(NULL, "low"), NUL);
+    EXPECT(gemini_live_config_set_include_thoughts(NULL, true), NUL);
+    EXPECT(gemini_live_config_set_affective_dialog(NULL, true), NUL);
+    EXPECT(gemini_live_config_set_automatic_activity_detection(NULL, true), NUL);
+    EXPECT(gemini_live_config_set_vad_start_sensitivity(NULL, "START_SENSITIVITY_LOW"), NUL);
+    EXPECT(gemini_live_config_set_vad_end_sensitivity(NULL, "END_SENSITIVITY_LOW"), NUL);
+    EXPECT(gemini_live_config_set_vad_prefix_padding_ms(NULL, 10), NUL);
+    EXPECT(gemini_live_config_set_vad_silence_duration_ms(NULL, 10), NUL);
+    EXPECT(gemini_live_config_set_activity_handling(NULL, "NO_INTERRUPTION"), NUL);
+    EXPECT(gemini_live_config_set_turn_coverage(NULL, "TURN_INCLUDES_ALL_INPUT"), NUL);
+    EXPECT(gemini_live_config_set_context_window_compression(NULL, true, 0, 0), NUL);
+    EXPECT(gemini_live_config_set_connect_timeout_ms(NULL, 100), NUL);
+    EXPECT(gemini_live_config_set_phase_timeout_ms(NULL, GEMINI_LIVE_PHASE_SETUP, 100), NUL);
+    EXPECT(gemini_live_config_set_send_timeout_ms(NULL, 100), NUL);
+    EXPECT(gemini_live_config_set_close_timeout_ms(NULL, 100), NUL);
+    EXPECT(gemini_live_config_set_send_queue_capacity(NULL, 8), NUL);
+    EXPECT(gemini_live_config_set_event_queue_capacity(NULL, 8), NUL);
+    EXPECT(gemini_live_config_set_max_message_size(NULL, 4096), NUL);
+    EXPECT(gemini_live_config_set_extra_root_ca_pem(NULL, (const uint8_t *)"x", 1), NUL);
+    EXPECT(gemini_live_config_set_reconnect(NULL, false), NUL);
+    EXPECT(gemini_live_config_set_reconnect_max_attempts(NULL, 3), NUL);
+    EXPECT(gemini_live_config_set_reconnect_delays_ms(NULL, 10, 100), NUL);
+    EXPECT(gemini_live_config_set_reconnect_max_total_ms(NULL, 1000), NUL);
+    EXPECT(gemini_live_config_set_goaway_margin_ms(NULL, 1000), NUL);
+    EXPECT(gemini_live_config_set_replay_max_bytes(NULL, 1000), NUL);
+    EXPECT(gemini_live_config_set_replay_max_audio_ms(NULL, 1000), NUL);
+    EXPECT(gemini_live_config_set_stall_timeout_ms(NULL, 1000), NUL);
+    EXPECT(gemini_live_config_set_keepalive_interval_ms(NULL, 1000), NUL);
+    EXPECT(gemini_live_config_set_pong_timeout_ms(NULL, 1000), NUL);
+
+    /* valid config, NULL value */
+    EXPECT(gemini_live_config_set_api_key(c, NULL), NUL);
+    EXPECT(gemini_live_config_set_ephemeral_token(c, NULL), NUL);
+    EXPECT(gemini_live_config_set_model(c, NULL), NUL);
+    EXPECT(gemini_live_config_set_endpoint(c, NULL), NUL);
+    EXPECT(gemini_live_config_set_api_version(c, NULL), NUL);
+    EXPECT(gemini_live_config_set_system_instruction(c, NULL), NUL);
+    EXPECT(gemini_live_config_set_voice(c, NULL), NUL);
+    EXPECT(gemini_live_config_set_language_code(c, NULL), NUL);
+    EXPECT(gemini_live_config_set_resumption_handle(c, NULL), NUL);
+    EXPECT(gemini_live_config_add_function(c, NULL, "", ""), NUL);
+    EXPECT(gemini_live_config_add_function(c, "f", NULL, ""), NUL);
+    EXPECT(gemini_live_config_add_function(c, "f", "", NULL), NUL);
+    EXPECT(gemini_live_config_set_media_resolution(c, NULL), NUL);
+    EXPECT(gemini_live_config_set_thinking_level(c, NULL), NUL);
+    EXPECT(gemini_live_config_set_vad_start_sensitivity(c, NULL), NUL);
+    EXPECT(gemini_live_config_set_vad_end_sensitivity(c, NULL), NUL);
+    EXPECT(gemini_live_config_set_activity_handling(c, NULL), NUL);
+    EXPECT(gemini_live_config_set_turn_coverage(c, NULL), NUL);
+    EXPECT(gemini_live_config_set_extra_root_ca_pem(c, NULL, 0), NUL);
+}
+
+static void bad_config_values(gemini_live_config *c) {
+    EXPECT(gemini_live_config_set_response_modality(c, 42), GEMINI_LIVE_INVALID_ARGUMENT);
+    EXPECT(gemini_live_config_set_model(c, "bad\xff"), GEMINI_LIVE_INVALID_UTF8);
+    EXPECT(gemini_live_config_add_function(c, "f", "", "{not json"), GEMINI_LIVE_INVALID_JSON);
+    EXPECT(gemini_live_config_add_function(c, "f", "", "[1]"), GEMINI_LIVE_INVALID_JSON);
+    EXPECT(gemini_live_config_add_function(c, "", "", ""), GEMINI_LIVE_INVALID_ARGUMENT);
+    EXPECT(gemini_live_config_set_send_queue_capacity(c, 0), GEMINI_LIVE_INVALID_ARGUMENT);
+    EXPECT(gemini_live_config_set_connect_timeout_ms(c, 0), GEMINI_LIVE_INVALID_ARGUMENT);
+    EXPECT(gemini_live_config_set_phase_timeout_ms(c, 99, 10), GEMINI_LIVE_INVALID_ARGUMENT);
+    EXPECT(gemini_live_config_set_max_message_size(c, 10), GEMINI_LIVE_INVALID_ARGUMENT);
+    EXPECT(gemini_live_config_set_pong_timeout_ms(c, 10), GEMINI_LIVE_INVALID_ARGUMENT);
+    EXPECT(gemini_live_config_set_reconnect_delays_ms(c, 100, 10), GEMINI_LIVE_INVALID_ARGUMENT);
+    EXPECT(gemini_live_config_set_reconnect_max_attempts(c, 0), GEMINI_LIVE_INVALID_ARGUMENT);
+    EXPECT(gemini_live_config_set_endpoint(c, "http://nope"), GEMINI_LIVE_OK);
+    EXPECT(gemini_live_config_validate(c), GEMINI_LIVE_INVALID_CONFIG);
+}
+
+static void null_session_calls(gemini_live_session *s) {
+    const int16_t samples[4] = {0, 1, 2, 3};
+    gemini_live_event *ev = NULL;
+    uint32_t state = 0;
+    char buf[8];
+    gemini_live_metrics m;
+    memset(&m, 0, sizeof m);
+    m.size = sizeof m;
+
+    EXPECT(gemini_live_session_connect(NULL, NULL), NUL);
+    EXPECT(gemini_live_session_send_text(NULL, "x"), NUL);
+    EXPECT(gemini_live_session_send_realtime_text(NULL, "x"), NUL);
+    EXPECT(gemini_live_session_send_audio(NULL, samples, 4), NUL);
+    EXPECT(gemini_live_session_send_audio_rate(NULL, samples, 4, 16000), NUL);
+    EXPECT(gemini_live_session_send_audio_bytes(NULL, (const uint8_t *)"ab", 2), NUL);
+    EXPECT(gemini_live_session_send_audio_bytes_rate(NULL, (const uint8_t *)"ab", 2, 8000), NUL);
+    EXPECT(gemini_live_session_try_send_audio(NULL, samples, 4, 16000), NUL);
+    EXPECT(gemini_live_session_send_video_frame(NULL, (const uint8_t *)"j", 1), NUL);
+    EXPECT(gemini_live_session_audio_stream_end(NULL), NUL);
+    EXPECT(gemini_live_session_activity_start(NULL), NUL);
+    EXPECT(gemini_live_session_activity_end(NULL), NUL);
+    EXPECT(gemini_live_session_send_tool_response(NULL, "id", "n", "{}"), NUL);
+    EXPECT(gemini_live_session_send_client_content_json(NULL, "{}"), NUL);
+    EXPECT(gemini_live_session_next_event(NULL, 0, &ev), NUL);
+    EXPECT(gemini_live_session_state(NULL, &state), NUL);
+    EXPECT(gemini_live_session_resumption_handle(NULL, buf, sizeof buf, NULL), NUL);
+    EXPECT(gemini_live_session_metrics(NULL, &m), NUL);
+    EXPECT(gemini_live_session_close(NULL), NUL);
+
+    /* a live session, NULL data */
+    EXPECT(gemini_live_session_send_text(s, NULL), NUL);
+    EXPECT(gemini_live_session_send_realtime_text(s, NULL), NUL);
+    EXPECT(gemini_live_session_send_audio(s, NULL, 4), NUL);
+    EXPECT(gemini_live_session_send_audio_rate(s, NULL, 4, 16000), NUL);
+    EXPECT(gemini_live_session_send_audio_bytes(s, NULL, 2), NUL);
+    EXPECT(gemini_live_session_send_audio_bytes_rate(s, NULL, 2, 16000), NUL);
+    EXPECT(gemini_live_session_try_send_audio(s, NULL, 4, 16000), NUL);
+    EXPECT(gemini_live_session_send_video_frame(s, NULL, 1), NUL);
+    EXPECT(gemini_live_session_send_tool_response(s, NULL, "n", "{}"), NUL);
+    EXPECT(gemini_live_session_send_tool_response(s, "id", NULL, "{}"), NUL);
+    EXPECT(gemini_live_session_send_tool_response(s, "id", "n", NULL), NUL);
+    EXPECT(gemini_live_session_send_client_content_json(s, NULL), NUL);
+    EXPECT(gemini_live_session_next_event(s, 0, NULL), NUL);
+    EXPECT(gemini_live_session_state(s, NULL), NUL);
+    EXPECT(gemini_live_session_metrics(s, NULL), NUL);
+    EXPECT(gemini_live_session_resumption_handle(s, NULL, 10, NULL), NUL);
+}
+
+static void bad_session_input(gemini_live_session *s) {
+    const int16_t samples[4] = {0, 1, 2, 3};
+    const uint8_t odd[3] = {1, 2, 3};
+    gemini_live_metrics m;
+    size_t needed = 0;
+    char small[1];
+    const uint8_t *unaligned;
+    gemini_live_result r;
+    EXPECT(gemini_live_session_send_audio(s, samples, 0), GEMINI_LIVE_INVALID_ARGUMENT);
+    EXPECT(gemini_live_session_send_audio_bytes(s, odd, 3), GEMINI_LIVE_INVALID_ARGUMENT);
+    EXPECT(gemini_live_session_send_audio_bytes(s, odd, 0), GEMINI_LIVE_INVALID_ARGUMENT);
+    EXPECT(gemini_live_session_send_audio_rate(s, samples, 4, 5), GEMINI_LIVE_INVALID_ARGUMENT);
+    unaligned = ((uintptr_t)odd & 1) ? odd : odd + 1;
+    EXPECT(gemini_live_session_send_audio(s, (const int16_t *)(const void *)unaligned, 1),
+           GEMINI_LIVE_INVALID_ARGUMENT);
+    EXPECT(gemini_live_session_send_text(s, "caf\xc3"), GEMINI_LIVE_INVALID_UTF8);
+    EXPECT(gemini_live_session_send_realtime_text(s, "\xff"), GEMINI_LIVE_INVALID_UTF8);
+    EXPECT(gemini_live_session_send_tool_response(s, "id", "n", "nope"), GEMINI_LIVE_INVALID_JSON);
+    EXPECT(gemini_live_session_send_tool_response(s, "", "n", "{}"), GEMINI_LIVE_INVALID_ARGUMENT);
+    EXPECT(gemini_live_session_send_client_content_json(s, "{\"turns\":3}"),
+           GEMINI_LIVE_INVALID_JSON);
+    EXPECT(gemini_live_session_activity_start(s), GEMINI_LIVE_INVALID_ARGUMENT); /* VAD on */
+    memset(&m, 0, sizeof m);
+    EXPECT(gemini_live_session_metrics(s, &m), GEMINI_LIVE_INVALID_ARGUMENT); /* size 0 */
+    /* size query; a handle may arrive at any time, so accept both outcomes consistently */
+    EXPECT(gemini_live_session_resumption_handle(s, NULL, 0, &needed),
+           GEMINI_LIVE_BUFFER_TOO_SMALL);
+    CHECK(needed >= 1);
+    r = gemini_live_session_resumption_handle(s, small, sizeof small, &needed);
+    CHECK((r == GEMINI_LIVE_OK && needed == 1 && small[0] == '\0') ||
+          (r == GEMINI_LIVE_BUFFER_TOO_SMALL && needed > 1));
+}
+
+static void null_events(void) {
+    const char *text = NULL;
+    const int16_t *samples = NULL;
+    const uint8_t *data = NULL;
+    size_t n = 0;
+    uint32_t rate = 0, state = 0;
+    uint16_t code = 0;
+    bool finished = false;
+    gemini_live_result err = 0;
+    CHECK(gemini_live_event_type(NULL) == GEMINI_LIVE_EVENT_NONE);
+    EXPECT(gemini_live_event_text(NULL, &text, &n), NUL);
+    EXPECT(gemini_live_event_audio(NULL, &samples, &n, &rate), NUL);
+    EXPECT(gemini_live_event_data(NULL, &text, &data, &n), NUL);
+    EXPECT(gemini_live_event_finished(NULL, &finished), NUL);
+    EXPECT(gemini_live_event_state(NULL, &state), NUL);
+    EXPECT(gemini_live_event_tool_call_count(NULL, &n), NUL);
+    EXPECT(gemini_live_event_tool_call(NULL, 0, &text, &text, &text), NUL);
+    EXPECT(gemini_live_event_close(NULL, &code, &text), NUL);
+    EXPECT(gemini_live_event_error(NULL, &err, &text), NUL);
+    EXPECT(gemini_live_event_json(NULL, &text, &n), NUL);
+    gemini_live_event_free(NULL);
+}
+
+/* The first event is SETUP_COMPLETE: every other accessor is the wrong type. */
+static void wrong_event_accessors(gemini_live_session *s) {
+    gemini_live_event *ev = NULL;
+    const char *text = NULL, *a = NULL, *b = NULL;
+    const int16_t *samples = NULL;
+    const uint8_t *data = NULL;
+    size_t n = 0;
+    uint32_t rate = 0, state = 0;
+    uint16_t code = 0;
+    bool finished = false;
+    gemini_live_result err = 0;
+    EXPECT(gemini_live_session_next_event(s, 5000, &ev), GEMINI_LIVE_OK);
+    if (!ev) {
+        return;
+    }
+    CHECK(gemini_live_event_type(ev) == GEMINI_LIVE_EVENT_SETUP_COMPLETE);
+    EXPECT(gemini_live_event_text(ev, &text, &n), GEMINI_LIVE_WRONG_EVENT_TYPE);
+    EXPECT(gemini_live_event_audio(ev, &samples, &n, &rate), GEMINI_LIVE_WRONG_EVENT_TYPE);
+    EXPECT(gemini_live_event_data(ev, &text, &data, &n), GEMINI_LIVE_WRONG_EVENT_TYPE);
+    EXPECT(gemini_live_event_finished(ev, &finished), GEMINI_LIVE_WRONG_EVENT_TYPE);
+    EXPECT(gemini_live_event_state(ev, &state), GEMINI_LIVE_WRONG_EVENT_TYPE);
+    EXPECT(gemini_live_event_tool_call_count(ev, &n), GEMINI_LIVE_WRONG_EVENT_TYPE);
+    EXPECT(gemini_live_event_tool_call(ev, 0, &text, &a, &b), GEMINI_LIVE_WRONG_EVENT_TYPE);
+    EXPECT(gemini_live_event_close(ev, &code, &text), GEMINI_LIVE_WRONG_EVENT_TYPE);
+    EXPECT(gemini_live_event_error(ev, &err, &text), GEMINI_LIVE_WRONG_EVENT_TYPE);
+    /* NULL out-parameters on a valid event */
+    EXPECT(gemini_live_event_text(ev, NULL, &n), NUL);
+    EXPECT(gemini_live_event_json(ev, &text, NULL), NUL);
+    EXPECT(gemini_live_event_json(ev, &text, &n), GEMINI_LIVE_OK);
+    CHECK(text != NULL && strstr(text, "\"type\":\"setup_complete\"") != NULL);
+    CHECK(text != NULL && strlen(text) == n);
+    gemini_live_event_free(ev);
+}
+
+static void after_close(gemini_live_session *s) {
+    const int16_t samples[2] = {1, 2};
+    gemini_live_event *ev = NULL;
+    gemini_live_result r;
+    uint32_t state = 99;
+    int events = 0, saw_closed = 0;
+    EXPECT(gemini_live_session_close(s), GEMINI_LIVE_OK);
+    EXPECT(gemini_live_session_close(s), GEMINI_LIVE_OK); /* twice is fine */
+    EXPECT(gemini_live_session_send_text(s, "late"), GEMINI_LIVE_CLOSED);
+    EXPECT(gemini_live_session_send_audio(s, samples, 2), GEMINI_LIVE_CLOSED);
+    EXPECT(gemini_live_session_try_send_audio(s, samples, 2, 16000), GEMINI_LIVE_CLOSED);
+    EXPECT(gemini_live_session_audio_stream_end(s), GEMINI_LIVE_CLOSED);
+    EXPECT(gemini_live_session_state(s, &state), GEMINI_LIVE_OK);
+    CHECK(state == GEMINI_LIVE_STATE_CLOSED);
+    /* what was queued drains without waiting, then CLOSED, and CLOSED again */
+    while ((r = gemini_live_session_next_event(s, 10000, &ev)) == GEMINI_LIVE_OK) {
+        events++;
+        if (gemini_live_event_type(ev) == GEMINI_LIVE_EVENT_CLOSED) {
+            saw_closed = 1;
+        }
+        gemini_live_event_free(ev);
+        CHECK(events < 100);
+        if (events >= 100) {
+            break;
+        }
+    }
+    CHECK(r == GEMINI_LIVE_CLOSED);
+    (void)saw_closed;
+    EXPECT(gemini_live_session_next_event(s, 10000, &ev), GEMINI_LIVE_CLOSED);
+}
+
+static void misc(void) {
+    char buf[64];
+    size_t needed = 0;
+    gemini_live_fake_server *fake = (gemini_live_fake_server *)&needed; /* must stay untouched */
+    CHECK(strcmp(gemini_live_version(), GEMINI_LIVE_VERSION_STRING) == 0);
+    CHECK(strcmp(gemini_live_result_str(GEMINI_LIVE_OK), "success") == 0);
+    CHECK(strcmp(gemini_live_result_str(12345), "unknown result code") == 0);
+    CHECK(gemini_live_result_str(GEMINI_LIVE_PANIC) != NULL);
+    EXPECT(gemini_live_test_panic(), GEMINI_LIVE_PANIC); /* caught, not aborted */
+    EXPECT(gemini_live_last_error_message(NULL, 0, &needed), GEMINI_LIVE_BUFFER_TOO_SMALL);
+    CHECK(needed > 1);
+    EXPECT(gemini_live_last_error_message(NULL, 10, NULL), GEMINI_LIVE_NULL_ARGUMENT);
+    EXPECT(gemini_live_last_error_message(buf, sizeof buf, NULL), GEMINI_LIVE_OK);
+    CHECK(strncmp(buf, "PANIC: ", 7) == 0);
+    EXPECT(gemini_live_set_log_level(99), GEMINI_LIVE_INVALID_ARGUMENT);
+    EXPECT(gemini_live_set_log_level(GEMINI_LIVE_LOG_WARN), GEMINI_LIVE_OK);
+    EXPECT(gemini_live_set_log_callback(NULL, NULL, NULL), GEMINI_LIVE_OK);
+    EXPECT(gemini_live_config_new(NULL), NUL);
+    EXPECT(gemini_live_fake_server_start(0, NULL), NUL);
+    EXPECT(gemini_live_fake_server_start_with_faults(0, NULL, &fake), NUL);
+    EXPECT(gemini_live_fake_server_start_with_faults(0, "1@x:what", &fake),
+           GEMINI_LIVE_INVALID_ARGUMENT);
+    CHECK(fake == (gemini_live_fake_server *)&needed); /* out-parameter not written on error */
+    EXPECT(gemini_live_fake_server_endpoint(NULL, buf, sizeof buf, NULL), NUL);
+    gemini_live_config_free(NULL);
+    gemini_live_session_free(NULL);
+    gemini_live_fake_server_free(NULL);
+}
+
+int main(void) {
+    gemini_live_config *config = NULL;
+    gemini_live_session *session = NULL;
+    gemini_live_fake_server *fake = NULL;
+    char endpoint[64], tiny[4];
+    size_t needed = 0;
+
+    misc();
+    null_events();
+    EXPECT(gemini_live_fake_server_start(0, &fake), GEMINI_LIVE_OK);
+    EXPECT(gemini_live_fake_server_endpoint(fake, tiny, sizeof tiny, &needed),
+           GEMINI_LIVE_BUFFER_TOO_SMALL);
+    CHECK(needed > sizeof tiny);
+    EXPECT(gemini_live_fake_server_endpoint(fake, endpoint, sizeof endpoint, &needed),
+           GEMINI_LIVE_OK);
+    CHECK(strlen(endpoint) + 1 == needed);
+    EXPECT(gemini_live_config_new(&config), GEMINI_LIVE_OK);
+    null_config_setters(config);
+    EXPECT(gemini_live_config_set_endpoint(config, endpoint), GEMINI_LIVE_OK);
+    EXPECT(gemini_live_config_validate(config), GEMINI_LIVE_OK);
+    EXPECT(gemini_live_session_connect(config, NULL), NUL);
+    EXPECT(gemini_live_session_connect(config, &session), GEMINI_LIVE_OK);
+    bad_config_values(config);
+    gemini_live_config_free(config);
+    if (session) {
+        wrong_event_accessors(session);
+        null_session_calls(session);
+        bad_session_input(session);
+        after_close(session);
+        gemini_live_session_free(session);
+    }
+    gemini_live_fake_server_free(fake);
+
+    if (failures) {
+        fprintf(stderr, "misuse: %d of %d checks FAILED\n", failures, checks);
+        return 1;
+    }
+    printf("misuse: ALL OK (%d checks)\n", checks);
+    return 0;
+}

@@ -1,0 +1,338 @@
+//! The C ABI from C and C++: the header is current, the C examples and test programs
+//! (`examples/c/*.c`, `tests/c/*.c`) compile warning-free as C99 and as C++, and run
+//! correctly against the fake server.
+//!
+//! Needs a C and a C++ compiler (`cc`, `c++`; CI installs them).
+
+#[path = "c/support.rs"]
+mod support;
+
+use gemini_live::fake::{fnv1a64, FakeOptions, FakeServer};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+use std::time::Duration;
+use support::{cdylib, expect_success, header_functions, root, run};
+
+const LIMIT: Duration = Duration::from_secs(60);
+
+/// The programs, each built once as C99 (`name`) and as C++ (`name_cpp`).
+const PROGRAMS: [&str; 4] = [
+    "examples/c/quickstart.c",
+    "examples/c/audio_pipeline.c",
+    "tests/c/misuse.c",
+    "tests/c/features.c",
+];
+
+fn check_compilers() {
+    for cc in ["cc", "c++"] {
+        let ok = Command::new(cc)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        assert!(
+            ok,
+            "`{cc}` was not found: the C API tests need a C and a C++ compiler \
+             (e.g. `apt-get install build-essential`)"
+        );
+    }
+}
+
+/// Compiles `src` with warnings as errors; returns the binary.
+fn compile(src: &str, cpp: bool, out_dir: &Path, lib_dir: &Path) -> Result<PathBuf, String> {
+    let stem = Path::new(src)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("prog");
+    let bin = out_dir.join(if cpp {
+        format!("{stem}_cpp")
+    } else {
+        stem.to_string()
+    });
+    let mut cmd = if cpp {
+        let mut c = Command::new("c++");
+        c.args(["-x", "c++", "-std=c++11"]);
+        c
+    } else {
+        let mut c = Command::new("cc");
+        c.arg("-std=c99");
+        c
+    };
+    cmd.current_dir(root())
+        .args([
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+            "-pedantic",
+            "-g",
+            src,
+            "-Iinclude",
+        ])
+        .arg(format!("-L{}", lib_dir.display()))
+        .arg(format!("-Wl,-rpath,{}", lib_dir.display()))
+        .args(["-lgemini_live", "-lpthread", "-ldl", "-lm", "-o"])
+        .arg(&bin);
+    let out = cmd.output().map_err(|e| format!("{cmd:?}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "{} as {} failed:\n{}",
+            src,
+            if cpp { "C++" } else { "C99" },
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(bin)
+}
+
+/// All programs, compiled once per test run.
+fn programs() -> &'static HashMap<String, PathBuf> {
+    static BUILT: OnceLock<Result<HashMap<String, PathBuf>, String>> = OnceLock::new();
+    let built = BUILT.get_or_init(|| {
+        check_compilers();
+        let lib = cdylib();
+        let lib_dir = lib.parent().expect("the library is in a directory");
+        let out_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("c_api");
+        std::fs::create_dir_all(&out_dir).map_err(|e| e.to_string())?;
+        let mut map = HashMap::new();
+        let mut errors = Vec::new();
+        for src in PROGRAMS {
+            for cpp in [false, true] {
+                match compile(src, cpp, &out_dir, lib_dir) {
+                    Ok(bin) => {
+                        let name = bin.file_name().unwrap_or_default().to_string_lossy();
+                        map.insert(name.into_owned(), bin);
+                    }
+                    Err(e) => errors.push(e),
+                }
+            }
+        }
+        if errors.is_empty() {
+            Ok(map)
+        } else {
+            Err(errors.join("\n"))
+        }
+    });
+    match built {
+        Ok(map) => map,
+        Err(e) => panic!("compiling the C programs failed:\n{e}"),
+    }
+}
+
+/// A command for program `name`, with the library on the loader path and no credentials.
+fn program(name: &str) -> Command {
+    let bin = &programs()[name];
+    let lib = cdylib();
+    let mut cmd = Command::new(bin);
+    cmd.env("LD_LIBRARY_PATH", lib.parent().unwrap_or(Path::new(".")))
+        .env("RUST_BACKTRACE", "0")
+        .env_remove("GEMINI_API_KEY")
+        .env_remove("GEMINI_LIVE_ENDPOINT")
+        .env_remove("GEMINI_LIVE_MODEL")
+        .env_remove("GEMINI_LIVE_API_VERSION")
+        .env_remove("GEMINI_LIVE_CA_FILE");
+    cmd
+}
+
+fn fake() -> FakeServer {
+    FakeServer::start(FakeOptions::default()).expect("the fake server starts")
+}
+
+#[test]
+fn every_program_compiles_as_c99_and_as_cpp_without_warnings() {
+    let built = programs();
+    assert_eq!(built.len(), PROGRAMS.len() * 2, "{built:?}");
+}
+
+/// The value after `prefix` on the first line of `text` that contains it.
+fn after<'a>(text: &'a str, prefix: &str) -> &'a str {
+    text.lines()
+        .find_map(|l| l.split_once(prefix).map(|(_, rest)| rest.trim()))
+        .unwrap_or_else(|| panic!("no `{prefix}` in:\n{text}"))
+}
+
+fn check_quickstart_output(stdout: &str) {
+    assert!(
+        stdout.contains("text turn reply: [turn 1] echo: Hello from C!"),
+        "{stdout}"
+    );
+    // The checksum the program computed of what it sent is the one the server heard.
+    let sent = after(stdout, "sent 32000 bytes of audio, checksum ");
+    assert_eq!(sent.len(), 16, "{stdout}");
+    let heard = format!("[turn 2] heard 32000 bytes of audio, checksum {sent}");
+    assert!(stdout.contains(&heard), "{stdout}");
+    let audio = after(stdout, "audio turn audio: ");
+    let samples: usize = audio
+        .split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(samples > 0 && audio.ends_with("at 24000 Hz"), "{stdout}");
+}
+
+#[test]
+fn quickstart_does_a_text_turn_and_an_audio_turn_against_a_given_endpoint() {
+    let server = fake();
+    let mut cmd = program("quickstart");
+    cmd.env("GEMINI_LIVE_ENDPOINT", server.endpoint());
+    let out = run(cmd, LIMIT);
+    let stdout = expect_success("quickstart", &out);
+    check_quickstart_output(&stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("embedded fake"), "{stderr}");
+}
+
+#[test]
+fn quickstart_built_as_cpp_starts_the_embedded_fake_without_key_or_endpoint() {
+    let out = run(program("quickstart_cpp"), LIMIT);
+    let stdout = expect_success("quickstart (C++)", &out);
+    check_quickstart_output(&stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("using the embedded fake server at ws://127.0.0.1:"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn audio_pipeline_streams_a_stereo_wav_and_writes_the_reply_wav() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("audio_pipeline");
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let input = dir.join("in.wav");
+    let output = dir.join("out.wav");
+    let _ = std::fs::remove_file(&output);
+    // 0.4 s of stereo at 8 kHz: the program mixes it down and sends it at 8 kHz.
+    let spec = hound::WavSpec {
+        channels: 2,
+        sample_rate: 8000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut w = hound::WavWriter::create(&input, spec).expect("create wav");
+    let mut mono = Vec::new();
+    for i in 0..3200i32 {
+        let (l, r) = ((i * 7 % 2000 - 1000) as i16, (i * 13 % 3000 - 1500) as i16);
+        w.write_sample(l)
+            .and_then(|_| w.write_sample(r))
+            .expect("write");
+        mono.extend_from_slice(&(((l as i32 + r as i32) / 2) as i16).to_le_bytes());
+    }
+    w.finalize().expect("finalize");
+
+    let server = fake();
+    let mut cmd = program("audio_pipeline");
+    cmd.current_dir(&dir)
+        .env("GEMINI_LIVE_ENDPOINT", server.endpoint())
+        .arg(&input)
+        .arg(&output);
+    let stdout = expect_success("audio_pipeline", &run(cmd, LIMIT));
+
+    let heard = format!(
+        "[turn 1] heard {} bytes of audio, checksum {:016x}",
+        mono.len(),
+        fnv1a64(&mono)
+    );
+    assert!(stdout.contains(&heard), "expected `{heard}` in:\n{stdout}");
+    let reply = hound::WavReader::open(&output).expect("the reply WAV is readable");
+    assert_eq!(reply.spec().channels, 1);
+    assert_eq!(reply.spec().sample_rate, 24000);
+    let n = reply.len();
+    assert!(n > 0, "empty reply");
+    assert!(
+        stdout.contains(&format!("wrote {n} reply samples at 24000 Hz")),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn audio_pipeline_generates_a_tone_without_arguments() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("audio_pipeline_tone");
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let mut cmd = program("audio_pipeline_cpp");
+    cmd.current_dir(&dir);
+    let out = run(cmd, LIMIT);
+    let stdout = expect_success("audio_pipeline (C++)", &out);
+    assert!(stdout.contains("heard 48000 bytes of audio"), "{stdout}");
+    let tone = hound::WavReader::open(dir.join("tone.wav")).expect("tone.wav");
+    assert_eq!((tone.spec().sample_rate, tone.len()), (16000, 24000));
+    assert!(dir.join("reply.wav").exists());
+}
+
+#[test]
+fn misuse_returns_the_documented_codes_and_never_crashes() {
+    let out = run(program("misuse"), LIMIT);
+    let stdout = expect_success("misuse", &out);
+    assert!(stdout.contains("misuse: ALL OK"), "{stdout}");
+    // The panic hook's panic was caught at the boundary (the process went on to the end).
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("gemini_live_test_panic was called"),
+        "{stderr}"
+    );
+    let out = run(program("misuse_cpp"), LIMIT);
+    assert!(expect_success("misuse (C++)", &out).contains("misuse: ALL OK"));
+}
+
+#[test]
+fn features_work_from_c_tools_logs_metrics_and_errors() {
+    let out = run(program("features"), LIMIT);
+    let stdout = expect_success("features", &out);
+    assert!(stdout.contains("features: ALL OK"), "{stdout}");
+    assert!(
+        stdout.contains("tool reply: [turn 1] tool get_weather returned"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("text reply: [turn 2] echo: hello features"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn misuse_program_calls_every_header_function() {
+    let misuse = std::fs::read_to_string(root().join("tests/c/misuse.c")).expect("misuse.c");
+    let functions = header_functions();
+    assert!(functions.len() > 90, "{functions:?}");
+    let missing: Vec<_> = functions
+        .iter()
+        .filter(|f| !misuse.contains(&format!("{f}(")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "tests/c/misuse.c does not try these with NULL arguments: {missing:?}"
+    );
+}
+
+#[test]
+fn committed_header_matches_what_cbindgen_generates() {
+    let generated = option_env!("OUT_DIR").map(|d| Path::new(d).join("gemini_live.h"));
+    let generated = generated
+        .filter(|p| p.exists())
+        .expect("build.rs did not generate the header: see the cargo:warning of the build");
+    let fresh = std::fs::read_to_string(&generated).expect("generated header");
+    let committed =
+        std::fs::read_to_string(root().join("include/gemini_live.h")).expect("committed header");
+    assert!(
+        fresh == committed,
+        "include/gemini_live.h differs from what cbindgen generates from src/ffi \
+         (it was edited by hand, or build.rs could not write it); rebuild and commit it"
+    );
+}
+
+#[test]
+fn header_version_macros_match_the_crate() {
+    let header =
+        std::fs::read_to_string(root().join("include/gemini_live.h")).expect("header exists");
+    for (name, value) in [
+        ("MAJOR", env!("CARGO_PKG_VERSION_MAJOR")),
+        ("MINOR", env!("CARGO_PKG_VERSION_MINOR")),
+        ("PATCH", env!("CARGO_PKG_VERSION_PATCH")),
+    ] {
+        let line = format!("#define GEMINI_LIVE_VERSION_{name} {value}\n");
+        assert!(header.contains(&line), "missing `{}`", line.trim());
+    }
+    assert!(header.contains(&format!(
+        "#define GEMINI_LIVE_VERSION_STRING \"{}\"",
+        env!("CARGO_PKG_VERSION")
+    )));
+}
