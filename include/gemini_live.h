@@ -30,9 +30,12 @@
  *         gemini_live_session_send_text(session, "Hello!");
  *         while (gemini_live_session_next_event(session, 30000, &event) == GEMINI_LIVE_OK) {
  *             uint32_t type = gemini_live_event_type(event);
- *             const char *text;
- *             size_t len;
- *             if (gemini_live_event_text(event, &text, &len) == GEMINI_LIVE_OK) printf("%s", text);
+ *             if (type == GEMINI_LIVE_EVENT_TEXT) {
+ *                 const char *text;
+ *                 size_t len;
+ *                 gemini_live_event_text(event, &text, &len);
+ *                 printf("%.*s", (int)len, text);
+ *             }
  *             gemini_live_event_free(event);              // text is invalid from here on
  *             if (type == GEMINI_LIVE_EVENT_TURN_COMPLETE) break;
  *         }
@@ -260,8 +263,8 @@
 #define GEMINI_LIVE_EVENT_GO_AWAY 16
 
 /**
- * A session resumption update (`gemini_live_event_text` gives the new handle, empty when
- * not resumable).
+ * A session resumption update (`gemini_live_event_json`: `handle`, `resumable`); the
+ * latest handle is also kept by the session (`gemini_live_session_resumption_handle`).
  */
 #define GEMINI_LIVE_EVENT_RESUMPTION_UPDATE 17
 
@@ -1318,9 +1321,8 @@ gemini_live_result gemini_live_session_send_client_content_json(struct gemini_li
 uint32_t gemini_live_event_type(const struct gemini_live_event *event);
 
 /**
- * The text of a TEXT, THOUGHT, INPUT_TRANSCRIPTION or OUTPUT_TRANSCRIPTION event, or the
- * handle of a RESUMPTION_UPDATE event (empty when not resumable): `*text` points to UTF-8
- * (NUL-terminated too) of `*len` bytes, borrowed until the event is freed.
+ * The text of a TEXT, THOUGHT, INPUT_TRANSCRIPTION or OUTPUT_TRANSCRIPTION event: `*text`
+ * points to UTF-8 (NUL-terminated too) of `*len` bytes, borrowed until the event is freed.
  * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events.
  */
 gemini_live_result gemini_live_event_text(const struct gemini_live_event *event,

@@ -428,8 +428,10 @@ mod tests {
     #[test]
     fn text_and_audio_is_one_modality_plus_transcription() {
         let c = Config::default();
-        let v =
-            serde_json::to_value(protocol::ClientMessage::Setup(Box::new(c.setup_message(None)))).unwrap();
+        let v = serde_json::to_value(protocol::ClientMessage::Setup(Box::new(
+            c.setup_message(None),
+        )))
+        .unwrap();
         assert_eq!(
             v["setup"]["generationConfig"]["responseModalities"],
             serde_json::json!(["AUDIO"])

@@ -21,7 +21,7 @@ pub mod session;
 pub mod transport;
 
 pub use config::{Auth, Config, ResponseMode, Secret, Timeouts, DEFAULT_MODEL};
-pub use reconnect::ReconnectPolicy;
 pub use error::{Error, Phase, Result, Retry};
 pub use metrics::MetricsSnapshot;
+pub use reconnect::ReconnectPolicy;
 pub use session::{AudioChunk, Event, Session, State};

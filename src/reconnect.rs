@@ -57,7 +57,11 @@ pub fn next_delay(policy: &ReconnectPolicy, attempt: u32, random: u64) -> Durati
         .saturating_mul(1u32.checked_shl(attempt.min(31)).unwrap_or(u32::MAX))
         .min(policy.max_delay);
     let cap_us = cap.as_micros().min(u64::MAX as u128) as u64;
-    Duration::from_micros(if cap_us == 0 { 0 } else { random % (cap_us + 1) })
+    Duration::from_micros(if cap_us == 0 {
+        0
+    } else {
+        random % (cap_us + 1)
+    })
 }
 
 /// A small xorshift generator for jitter (no cryptographic use).
@@ -189,7 +193,8 @@ impl ReplayBuffer {
             kind,
             audio,
         });
-        while (self.bytes > self.max_bytes || self.audio > self.max_audio) && self.entries.len() > 1 {
+        while (self.bytes > self.max_bytes || self.audio > self.max_audio) && self.entries.len() > 1
+        {
             if let Some(old) = self.entries.pop_front() {
                 self.forget(&old);
                 self.overflow_msgs += 1;
@@ -313,11 +318,21 @@ mod tests {
         let p = ReconnectPolicy::default();
         for attempt in 0..40 {
             let cap = (p.initial_delay * 2u32.saturating_pow(attempt.min(20))).min(p.max_delay);
-            assert!(next_delay(&p, attempt, u64::MAX) <= cap, "attempt {attempt}");
+            assert!(
+                next_delay(&p, attempt, u64::MAX) <= cap,
+                "attempt {attempt}"
+            );
             assert_eq!(next_delay(&p, attempt, 0), Duration::ZERO);
         }
-        assert!(next_delay(&p, 0, u64::MAX - 1) <= Duration::from_millis(100), "first retry is fast");
-        assert_eq!(next_delay(&p, 30, 5_000_000), Duration::from_secs(5), "capped");
+        assert!(
+            next_delay(&p, 0, u64::MAX - 1) <= Duration::from_millis(100),
+            "first retry is fast"
+        );
+        assert_eq!(
+            next_delay(&p, 30, 5_000_000),
+            Duration::from_secs(5),
+            "capped"
+        );
         let mut j = Jitter::new();
         let spread: HashSet<_> = (0..100).map(|_| next_delay(&p, 3, j.next())).collect();
         assert!(spread.len() > 50, "jitter spreads the delays");
@@ -343,11 +358,23 @@ mod tests {
         let mut b = ReplayBuffer::new(1 << 20, Duration::from_secs(60));
         assert!(b.push(&frame("call tool"), InputKind::TurnEnd, Duration::ZERO));
         b.tool_call(["c1".to_string()]);
-        assert!(!b.push(&frame("resp"), InputKind::ToolResponse(vec!["nope".into()]), Duration::ZERO));
-        assert!(b.push(&frame("resp"), InputKind::ToolResponse(vec!["c1".into()]), Duration::ZERO));
+        assert!(!b.push(
+            &frame("resp"),
+            InputKind::ToolResponse(vec!["nope".into()]),
+            Duration::ZERO
+        ));
+        assert!(b.push(
+            &frame("resp"),
+            InputKind::ToolResponse(vec!["c1".into()]),
+            Duration::ZERO
+        ));
         let r = b.take_replay();
         assert_eq!(r.stale_tool_responses, vec!["c1".to_string()]);
-        assert_eq!(r.frames, vec![frame("call tool")], "the question is asked again");
+        assert_eq!(
+            r.frames,
+            vec![frame("call tool")],
+            "the question is asked again"
+        );
     }
 
     #[test]
@@ -363,6 +390,10 @@ mod tests {
         for _ in 0..10 {
             b.push(&frame("a"), InputKind::Plain, Duration::from_millis(20));
         }
-        assert_eq!(b.take_replay().frames.len(), 5, "bounded by seconds of audio");
+        assert_eq!(
+            b.take_replay().frames.len(),
+            5,
+            "bounded by seconds of audio"
+        );
     }
 }

@@ -288,6 +288,45 @@ fn features_work_from_c_tools_logs_metrics_and_errors() {
     );
 }
 
+/// The getting-started program of the header's preamble, as C source.
+fn header_example() -> String {
+    let header =
+        std::fs::read_to_string(root().join("include/gemini_live.h")).expect("header exists");
+    let lines: Vec<&str> = header.lines().collect();
+    let start = lines
+        .iter()
+        .position(|l| l.trim_end() == " *     #include <stdio.h>")
+        .expect("the preamble has a getting-started program");
+    let len = lines[start..]
+        .iter()
+        .position(|l| l.trim_end() == " *     }")
+        .expect("the program ends with `}` at column 0 of the block");
+    lines[start..=start + len]
+        .iter()
+        .map(|l| format!("{}\n", l.get(7..).unwrap_or("")))
+        .collect()
+}
+
+#[test]
+fn the_header_getting_started_program_compiles_and_runs() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("c_api_example");
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let src = dir.join("getting_started.c");
+    std::fs::write(&src, header_example()).expect("write the example");
+    check_compilers();
+    let lib = cdylib();
+    let lib_dir = lib.parent().expect("library directory");
+    let src = src.to_string_lossy().into_owned();
+    let bin = compile(&src, false, &dir, lib_dir).unwrap_or_else(|e| panic!("{e}"));
+    let server = fake();
+    let mut cmd = Command::new(bin);
+    cmd.env("GEMINI_LIVE_ENDPOINT", server.endpoint())
+        .env_remove("GEMINI_API_KEY")
+        .env_remove("GEMINI_LIVE_MODEL");
+    let stdout = expect_success("the header's example", &run(cmd, LIMIT));
+    assert_eq!(stdout, "[turn 1] echo: Hello!");
+}
+
 #[test]
 fn misuse_program_calls_every_header_function() {
     let misuse = std::fs::read_to_string(root().join("tests/c/misuse.c")).expect("misuse.c");

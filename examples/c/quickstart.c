@@ -5,6 +5,10 @@
  *
  *   cc examples/c/quickstart.c -Iinclude -Ltarget/release -lgemini_live -lpthread -ldl -lm -o quickstart
  *
+ * (With the shared library, -lpthread -ldl are not strictly needed on current glibc. To link
+ * the static library instead, replace -Ltarget/release -lgemini_live by
+ * target/release/libgemini_live.a and add -lssl -lcrypto.)
+ *
  * Run:
  *
  *   LD_LIBRARY_PATH=target/release ./quickstart

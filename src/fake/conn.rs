@@ -68,6 +68,8 @@ pub(super) struct Conn {
     deadline: Option<(Instant, u16, &'static str)>,
     /// FNV state and byte count of the audio of the current audio turn.
     pub(super) turn_audio: (u64, u64),
+    /// An armed `CutMidReply`: sends left before the cut, and the close code (None: drop).
+    cut: Option<(usize, Option<u16>)>,
 }
 
 impl Drop for Conn {
@@ -142,6 +144,7 @@ fn run(shared: &Arc<Shared>, index: usize, tcp: TcpStream) -> io::Result<()> {
         slow: None,
         deadline: None,
         turn_audio: (super::FNV_OFFSET, 0),
+        cut: None,
     };
     conn.run();
     Ok(())
@@ -177,6 +180,7 @@ fn fires_before(f: &Fault) -> bool {
             | Fault::Close { .. }
             | Fault::Stall
             | Fault::Freeze
+            | Fault::CutMidReply { .. }
             | Fault::Malformed
             | Fault::SilentDrop
             | Fault::RefuseUpgrade { .. }
@@ -306,6 +310,7 @@ impl Conn {
                 stall(&self.shared, &self.raw);
                 return Err(Stop);
             }
+            Fault::CutMidReply { after_sends, code } => self.cut = Some((after_sends, code)),
             Fault::Freeze => {
                 while !self.shared.stopping() {
                     std::thread::sleep(std::time::Duration::from_millis(20));
@@ -341,6 +346,20 @@ impl Conn {
     }
 
     fn send_text(&mut self, text: String) -> Step {
+        if let Some((left, code)) = self.cut {
+            if left == 0 {
+                self.cut = None;
+                log::info!("fake server: connection {}: cut mid-reply", self.index);
+                return Err(match code {
+                    Some(code) => self.close(code, "Internal error occurred."),
+                    None => {
+                        let _ = self.raw.shutdown(std::net::Shutdown::Both);
+                        Stop
+                    }
+                });
+            }
+            self.cut = Some((left - 1, code));
+        }
         let msg = if self.shared.options.binary_frames {
             Message::binary(text.into_bytes())
         } else {

@@ -109,6 +109,15 @@ pub enum Fault {
     /// client sends are drained and discarded, pings go unanswered) until the client goes
     /// away or the server shuts down. On the upgrade, the HTTP request is never answered.
     Stall,
+    /// Let the next `after_sends` server messages go out, then cut the connection in the
+    /// middle of whatever it is sending (a reply, usually): with a TCP drop when `code` is
+    /// `None`, else with that close code ("Internal error occurred." as the reason).
+    CutMidReply {
+        /// Server messages sent before the cut.
+        after_sends: usize,
+        /// Close code, or `None` for a TCP drop.
+        code: Option<u16>,
+    },
     /// Stop reading altogether (the socket stays open; the client's writes back up in the
     /// kernel buffers until its sends block) until the server shuts down: a peer that cannot
     /// keep up.
@@ -215,6 +224,7 @@ impl FaultPlan {
 /// | `close=1011` or `close=1011/Some reason` | [`Fault::Close`]; without a reason, 1011 uses "Internal error occurred." and other codes an empty reason |
 /// | `stall` | [`Fault::Stall`] |
 /// | `freeze` | [`Fault::Freeze`] |
+/// | `cut=3`, `cut=3/1011` | [`Fault::CutMidReply`] (drop, or close with the code, after 3 sends) |
 /// | `refuse=503` | [`Fault::RefuseUpgrade`] |
 /// | `malformed` | [`Fault::Malformed`] |
 /// | `slow=200ms` | [`Fault::SlowReader`] |
@@ -322,6 +332,23 @@ fn parse_fault(kind: &str) -> Result<Fault, String> {
         "drop" => no_arg(Fault::Drop),
         "stall" => no_arg(Fault::Stall),
         "freeze" => no_arg(Fault::Freeze),
+        "cut" => {
+            let arg = need("COUNT[/CODE]")?;
+            let (n, code) = match arg.split_once('/') {
+                Some((n, c)) => (n, Some(c)),
+                None => (arg, None),
+            };
+            let after_sends = n.trim().parse().map_err(|_| format!("bad count `{n}`"))?;
+            let code = match code {
+                Some(c) => Some(
+                    c.trim()
+                        .parse::<u16>()
+                        .map_err(|_| format!("bad close code `{c}`"))?,
+                ),
+                None => None,
+            };
+            Ok(Fault::CutMidReply { after_sends, code })
+        }
         "malformed" => no_arg(Fault::Malformed),
         "unknown" => no_arg(Fault::UnknownMessage),
         "silent" => no_arg(Fault::SilentDrop),

@@ -44,8 +44,8 @@ pub const GEMINI_LIVE_EVENT_USAGE: u32 = 14;
 pub const GEMINI_LIVE_EVENT_GROUNDING: u32 = 15;
 /// The server will end the connection soon (`gemini_live_event_json`: `time_left_ms`).
 pub const GEMINI_LIVE_EVENT_GO_AWAY: u32 = 16;
-/// A session resumption update (`gemini_live_event_text` gives the new handle, empty when
-/// not resumable).
+/// A session resumption update (`gemini_live_event_json`: `handle`, `resumable`); the
+/// latest handle is also kept by the session (`gemini_live_session_resumption_handle`).
 pub const GEMINI_LIVE_EVENT_RESUMPTION_UPDATE: u32 = 17;
 /// The session changed state (`gemini_live_event_state`).
 pub const GEMINI_LIVE_EVENT_STATE_CHANGED: u32 = 18;
@@ -106,7 +106,7 @@ pub(crate) fn state_code(s: State) -> u32 {
 /// `gemini_live_event_free`.
 pub struct gemini_live_event {
     event: Event,
-    /// NUL-terminated text of Text/Thought/transcription/resumption events.
+    /// NUL-terminated text of Text/Thought/transcription events.
     text: Option<Box<[u8]>>,
     /// Audio samples, native-endian and aligned for `int16_t`.
     samples: Vec<i16>,
@@ -127,7 +127,6 @@ impl gemini_live_event {
             Event::InputTranscription { text, .. } | Event::OutputTranscription { text, .. } => {
                 Some(c_text(text))
             }
-            Event::ResumptionUpdate { handle, .. } => Some(c_text(handle.as_deref().unwrap_or(""))),
             _ => None,
         };
         let samples = match &event {
@@ -217,9 +216,8 @@ pub unsafe extern "C" fn gemini_live_event_type(event: *const gemini_live_event)
     })
 }
 
-/// The text of a TEXT, THOUGHT, INPUT_TRANSCRIPTION or OUTPUT_TRANSCRIPTION event, or the
-/// handle of a RESUMPTION_UPDATE event (empty when not resumable): `*text` points to UTF-8
-/// (NUL-terminated too) of `*len` bytes, borrowed until the event is freed.
+/// The text of a TEXT, THOUGHT, INPUT_TRANSCRIPTION or OUTPUT_TRANSCRIPTION event: `*text`
+/// points to UTF-8 (NUL-terminated too) of `*len` bytes, borrowed until the event is freed.
 /// `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events.
 #[no_mangle]
 pub unsafe extern "C" fn gemini_live_event_text(

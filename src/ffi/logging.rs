@@ -124,34 +124,48 @@ pub unsafe extern "C" fn gemini_live_set_log_callback(
     user_data_free: gemini_live_user_data_free,
 ) -> gemini_live_result {
     boundary(|| {
-        INSTALL.call_once(|| OURS.store(log::set_logger(&LOGGER).is_ok(), Ordering::SeqCst));
-        if !OURS.load(Ordering::SeqCst) {
-            return Err(Fail::new(
-                GEMINI_LIVE_INTERNAL,
-                "another logger is installed in this process",
-            ));
-        }
+        install_logger()?;
         let new = callback.map(|callback| Sink {
             callback,
             user_data,
             free: user_data_free,
         });
-        let level = match new {
-            Some(_) => filter(LEVEL.load(Ordering::Relaxed)),
-            None => log::LevelFilter::Off,
-        };
-        let old = std::mem::replace(&mut *SINK.write(), new);
-        log::set_max_level(level);
-        if let Some(Sink {
-            user_data,
-            free: Some(free),
-            ..
-        }) = old
-        {
-            free(user_data);
-        }
+        replace_sink(new);
         Ok(())
     })
+}
+
+/// Makes `LOGGER` the process's `log` logger, once.
+fn install_logger() -> FfiResult {
+    INSTALL.call_once(|| OURS.store(log::set_logger(&LOGGER).is_ok(), Ordering::SeqCst));
+    if OURS.load(Ordering::SeqCst) {
+        Ok(())
+    } else {
+        Err(Fail::new(
+            GEMINI_LIVE_INTERNAL,
+            "another logger is installed in this process",
+        ))
+    }
+}
+
+/// Installs `new` and frees the previous sink's user data once no call uses it any more
+/// (the write lock waits for calls in progress).
+fn replace_sink(new: Option<Sink>) {
+    let level = match new {
+        Some(_) => filter(LEVEL.load(Ordering::Relaxed)),
+        None => log::LevelFilter::Off,
+    };
+    let old = std::mem::replace(&mut *SINK.write(), new);
+    log::set_max_level(level);
+    if let Some(Sink {
+        user_data,
+        free: Some(free),
+        ..
+    }) = old
+    {
+        // SAFETY: the host gave this function to free exactly this pointer.
+        unsafe { free(user_data) };
+    }
 }
 
 /// Sets the most detailed level passed to the log callback: a `GEMINI_LIVE_LOG_*` constant

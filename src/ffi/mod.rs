@@ -3,10 +3,10 @@
 //! copies its inputs, calls the Rust API and maps the outcome to a [`gemini_live_result`].
 //!
 //! Conventions (design.md §5):
-//! - every extern function body runs inside [`boundary`] (no panic crosses into C; a caught
+//! - every extern function body runs inside `boundary` (no panic crosses into C; a caught
 //!   panic returns [`GEMINI_LIVE_PANIC`]);
-//! - pointers are checked by the helpers here ([`arg_ref`], [`arg_str`], [`arg_slice`],
-//!   [`out_ptr`]): NULL gives [`GEMINI_LIVE_NULL_ARGUMENT`];
+//! - pointers are checked by the helpers here (`arg_ref`, `arg_str`, `arg_slice`,
+//!   `out_ptr`): NULL gives [`GEMINI_LIVE_NULL_ARGUMENT`];
 //! - out-parameters are written only on success; a failure records detail text for
 //!   `gemini_live_last_error_message` (thread-local);
 //! - `_free(NULL)` does nothing.

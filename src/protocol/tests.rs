@@ -57,7 +57,10 @@ fn audio_scenario_matches_the_js_sdk() {
     c.voice = Some("Kore".into());
     c.input_transcription = true;
     c.output_transcription = true;
-    assert_eq!(enc(&ClientMessage::Setup(Box::new(c.setup_message(None)))), g[0]);
+    assert_eq!(
+        enc(&ClientMessage::Setup(Box::new(c.setup_message(None)))),
+        g[0]
+    );
     // Same bytes; we also label the rate, as the docs do.
     let data = g[1]["realtimeInput"]["audio"]["data"].as_str().unwrap();
     let pcm = decode_base64(data).unwrap();
@@ -89,7 +92,10 @@ fn activity_scenario_matches_the_js_sdk() {
         activity_handling: Some("NO_INTERRUPTION".into()),
         ..Default::default()
     });
-    assert_eq!(enc(&ClientMessage::Setup(Box::new(c.setup_message(None)))), g[0]);
+    assert_eq!(
+        enc(&ClientMessage::Setup(Box::new(c.setup_message(None)))),
+        g[0]
+    );
     let start = ClientMessage::RealtimeInput(RealtimeInput {
         activity_start: Some(Empty {}),
         ..Default::default()
@@ -117,7 +123,10 @@ fn tool_scenario_matches_the_js_sdk() {
         }]),
         ..Default::default()
     }];
-    assert_eq!(enc(&ClientMessage::Setup(Box::new(c.setup_message(None)))), g[0]);
+    assert_eq!(
+        enc(&ClientMessage::Setup(Box::new(c.setup_message(None)))),
+        g[0]
+    );
     let resp = ClientMessage::ToolResponse(ToolResponse {
         function_responses: vec![FunctionResponse {
             id: "function-call-7054939286323534917".into(),
@@ -134,12 +143,17 @@ fn resume_scenario_matches_the_js_sdk() {
     let g = golden("js_resume");
     let mut c = plain(ResponseMode::Text);
     c.session_resumption = true;
-    assert_eq!(enc(&ClientMessage::Setup(Box::new(c.setup_message(None)))), g[0]);
+    assert_eq!(
+        enc(&ClientMessage::Setup(Box::new(c.setup_message(None)))),
+        g[0]
+    );
     let handle = g[2]["setup"]["sessionResumption"]["handle"]
         .as_str()
         .unwrap();
     assert_eq!(
-        enc(&ClientMessage::Setup(Box::new(c.setup_message(Some(handle))))),
+        enc(&ClientMessage::Setup(Box::new(
+            c.setup_message(Some(handle))
+        ))),
         g[2]
     );
 }

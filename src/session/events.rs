@@ -35,12 +35,23 @@ impl State {
 }
 
 /// A chunk of the model's audio.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct AudioChunk {
     /// PCM16LE mono samples as bytes (always an even count).
     pub data: Vec<u8>,
     /// Sample rate in Hz, from the MIME type (24000 from the service).
     pub sample_rate: u32,
+}
+
+impl std::fmt::Debug for AudioChunk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "AudioChunk({} bytes at {} Hz)",
+            self.data.len(),
+            self.sample_rate
+        )
+    }
 }
 
 impl AudioChunk {

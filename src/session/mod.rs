@@ -26,15 +26,15 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::metrics::{Metrics, MetricsSnapshot};
 use crate::protocol::{self, ClientMessage, Content, FunctionResponse};
-use crate::transport::{self, io::Link};
-use crossbeam_channel::{bounded, Receiver, RecvTimeoutError, Sender, TrySendError};
 use crate::reconnect::{next_delay, InputKind, Jitter, ReplayBuffer};
+use crate::transport::{self, io::Link, io::Waker};
+use crossbeam_channel::{bounded, Receiver, RecvTimeoutError, Sender, TrySendError};
 use parking_lot::{Condvar, Mutex};
-use tungstenite::Utf8Bytes;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
+use tungstenite::Utf8Bytes;
 
 /// Sample rate of `send_audio` when none is given: 16 kHz, what the service expects.
 pub const INPUT_SAMPLE_RATE: u32 = 16_000;
@@ -69,6 +69,8 @@ pub(crate) struct Shared {
     /// The first error the writer hit, reported by the reader when the connection ends.
     pub write_error: Mutex<Option<Error>>,
     pub conn: Mutex<Conn>,
+    /// Wakes the reader when a turn starts.
+    pub waker: Waker,
     /// Signalled when `conn.link` is replaced or `conn.ended` is set.
     pub conn_ready: Condvar,
 }
@@ -146,6 +148,10 @@ impl Session {
                 replay: ReplayBuffer::new(config.replay_max_bytes, config.replay_max_audio),
             }),
             conn_ready: Condvar::new(),
+            waker: Waker::new().map_err(|e| Error::Io {
+                phase: None,
+                message: format!("cannot create an eventfd: {e}"),
+            })?,
             config,
         });
         shared.metrics.set_connect(connected.timings);
@@ -298,8 +304,13 @@ impl Session {
             ClientMessage::ClientContent(_) => (false, InputKind::Plain, Duration::ZERO),
             ClientMessage::RealtimeInput(r) => {
                 self.check_realtime(r)?;
-                let ends = r.text.is_some() || r.audio_stream_end.is_some() || r.activity_end.is_some();
-                let kind = if ends { InputKind::TurnEnd } else { InputKind::Plain };
+                let ends =
+                    r.text.is_some() || r.audio_stream_end.is_some() || r.activity_end.is_some();
+                let kind = if ends {
+                    InputKind::TurnEnd
+                } else {
+                    InputKind::Plain
+                };
                 (true, kind, Duration::ZERO)
             }
             ClientMessage::ToolResponse(t) => {
@@ -517,10 +528,7 @@ const THREAD_STACK: usize = 128 * 1024;
 
 /// The first connect, retried with backoff on retryable failures as the policy allows; the
 /// attempts are told as `Reconnecting` events.
-fn connect_with_retry(
-    config: &Config,
-    events: &Sender<Event>,
-) -> Result<transport::Connected> {
+fn connect_with_retry(config: &Config, events: &Sender<Event>) -> Result<transport::Connected> {
     let policy = &config.reconnect;
     let started = Instant::now();
     let mut jitter = Jitter::new();

@@ -189,18 +189,16 @@ impl Reader {
                     None => {}
                 }
             }
-            self.link.wait_readable(wait);
+            self.link.wait_readable(wait, &self.shared.waker);
         }
     }
 
     /// The error for a failed link: what the writer saw first, if anything.
     fn failure(&self, e: tungstenite::Error) -> Error {
-        let err = self
-            .shared
-            .write_error
-            .lock()
-            .take()
-            .unwrap_or_else(|| crate::transport::ws_error(e, Phase::Setup, &self.shared.config));
+        let err =
+            self.shared.write_error.lock().take().unwrap_or_else(|| {
+                crate::transport::ws_error(e, Phase::Setup, &self.shared.config)
+            });
         match err {
             Error::Timeout(_) | Error::Io { phase: Some(_), .. } => Error::Io {
                 phase: None,
@@ -247,7 +245,8 @@ impl Reader {
             reason: "".into(),
         }));
         if self.link.send_all(&mut std::iter::once(close)).is_ok() {
-            let deadline = Instant::now() + HANDOVER_CLOSE_WAIT.min(self.shared.config.timeouts.close);
+            let deadline =
+                Instant::now() + HANDOVER_CLOSE_WAIT.min(self.shared.config.timeouts.close);
             let mut inbound = Vec::new();
             'wait: while Instant::now() < deadline {
                 let drained = self.link.drain(&mut inbound);
@@ -261,8 +260,10 @@ impl Reader {
                     }
                 }
                 if drained {
-                    self.link
-                        .wait_readable(Some(deadline.saturating_duration_since(Instant::now())));
+                    self.link.wait_readable(
+                        Some(deadline.saturating_duration_since(Instant::now())),
+                        &self.shared.waker,
+                    );
                 }
             }
         }
@@ -292,7 +293,10 @@ impl Reader {
             } else {
                 next_delay(policy, attempt, jitter.next())
             };
-            log::info!("reconnecting (attempt {}, in {delay:?}): {cause:?}", attempt + 1);
+            log::info!(
+                "reconnecting (attempt {}, in {delay:?}): {cause:?}",
+                attempt + 1
+            );
             self.deliver(Event::Reconnecting {
                 attempt: attempt + 1,
                 delay,
@@ -324,16 +328,22 @@ impl Reader {
     fn try_resume(&mut self, handle: Option<&str>, outage: Instant) -> Result<Arc<Link>, Error> {
         let connected = crate::transport::connect(&self.shared.config, handle)?;
         self.shared.metrics.set_connect(connected.timings);
-        let link = Arc::new(Link::new(connected.ws, connected.ctl).map_err(|e| Error::Io {
-            phase: None,
-            message: e.to_string(),
-        })?);
+        let link = Arc::new(
+            Link::new(connected.ws, connected.ctl).map_err(|e| Error::Io {
+                phase: None,
+                message: e.to_string(),
+            })?,
+        );
         let replay = self.shared.conn.lock().replay.take_replay();
         let replayed = replay.frames.len();
         let mut frames = replay.frames.into_iter().map(Message::Text);
         if let Err(e) = link.send_all(&mut frames) {
             link.kill();
-            return Err(crate::transport::ws_error(e, Phase::Setup, &self.shared.config));
+            return Err(crate::transport::ws_error(
+                e,
+                Phase::Setup,
+                &self.shared.config,
+            ));
         }
         self.shared.metrics.reconnected(outage.elapsed(), replayed);
         {
@@ -365,7 +375,10 @@ impl Reader {
                 ids: replay.stale_tool_responses,
             });
         }
-        log::info!("reconnected after {:?}; replayed {replayed} messages", outage.elapsed());
+        log::info!(
+            "reconnected after {:?}; replayed {replayed} messages",
+            outage.elapsed()
+        );
         let mut early = Vec::new();
         for msg in connected.early {
             absorb(&self.shared, msg, &mut early);
@@ -408,7 +421,11 @@ impl Reader {
         self.shared.set_state(State::Closed);
         self.deliver(Event::StateChanged(State::Closed));
         self.deliver(Event::Closed {
-            code: if requested && code == 1005 { 1000 } else { code },
+            code: if requested && code == 1005 {
+                1000
+            } else {
+                code
+            },
             reason,
             error,
         });
@@ -471,8 +488,13 @@ impl Writer {
             };
             if !stale.is_empty() {
                 log::warn!("tool responses for unknown calls not sent: {stale:?}");
-                let _ = self.events.try_send(Event::ToolResponsesDropped { ids: stale });
+                let _ = self
+                    .events
+                    .try_send(Event::ToolResponsesDropped { ids: stale });
             }
+            let starts_turn = batch.iter().any(|m| {
+                matches!(m, Outgoing::Data { kind, .. } if *kind != crate::reconnect::InputKind::Plain)
+            });
             let mut sizes = Vec::with_capacity(batch.len());
             let mut close = false;
             let mut msgs = batch.into_iter().map(|m| match m {
@@ -495,6 +517,10 @@ impl Writer {
                     for (len, input) in sizes {
                         self.shared.metrics.sent(len, input);
                     }
+                    if starts_turn {
+                        // Let the reader arm its stall timer for this turn.
+                        self.shared.waker.wake();
+                    }
                 }
                 Err(e) => {
                     if !link.is_dead() && !close {
@@ -515,4 +541,3 @@ impl Writer {
         }
     }
 }
-

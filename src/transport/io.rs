@@ -68,9 +68,27 @@ impl Link {
         self.dead.load(Ordering::SeqCst)
     }
 
-    /// Waits until the socket is readable (or hung up), or `timeout` passes (`None`: forever).
-    pub(crate) fn wait_readable(&self, timeout: Option<Duration>) -> Ready {
-        poll_fd(&self.ctl, PollFlags::IN, timeout)
+    /// Waits until the socket is readable (or hung up), `waker` is woken, or `timeout`
+    /// passes (`None`: forever).
+    pub(crate) fn wait_readable(&self, timeout: Option<Duration>, waker: &Waker) -> Ready {
+        let ts = timespec(timeout);
+        loop {
+            let mut fds = [
+                PollFd::new(&self.ctl, PollFlags::IN),
+                PollFd::new(&waker.0, PollFlags::IN),
+            ];
+            match rustix::event::poll(&mut fds, ts.as_ref()) {
+                Ok(0) => return Ready::TimedOut,
+                Ok(_) => {
+                    if !fds[1].revents().is_empty() {
+                        waker.clear();
+                    }
+                    return Ready::Yes;
+                }
+                Err(rustix::io::Errno::INTR) => continue,
+                Err(_) => return Ready::Yes,
+            }
+        }
     }
 
     /// Reads every message already available, up to [`DRAIN_CAP`], and flushes queued control
@@ -143,13 +161,39 @@ impl Link {
     }
 }
 
+/// Wakes the reader out of its `poll` without any socket traffic (an eventfd): the writer
+/// uses it when a turn starts, so the reader can arm its stall timer. It costs nothing while
+/// the session is idle.
+pub(crate) struct Waker(rustix::fd::OwnedFd);
+
+impl Waker {
+    pub(crate) fn new() -> std::io::Result<Waker> {
+        use rustix::event::{eventfd, EventfdFlags};
+        Ok(Waker(eventfd(
+            0,
+            EventfdFlags::CLOEXEC | EventfdFlags::NONBLOCK,
+        )?))
+    }
+    pub(crate) fn wake(&self) {
+        let _ = rustix::io::write(&self.0, &1u64.to_ne_bytes());
+    }
+    fn clear(&self) {
+        let mut buf = [0u8; 8];
+        let _ = rustix::io::read(&self.0, &mut buf);
+    }
+}
+
+fn timespec(timeout: Option<Duration>) -> Option<rustix::event::Timespec> {
+    timeout.map(|d| rustix::event::Timespec {
+        tv_sec: d.as_secs().min(i64::MAX as u64) as i64,
+        tv_nsec: d.subsec_nanos() as _,
+    })
+}
+
 /// `poll(2)` on one descriptor; EINTR is retried, errors and hang-ups count as ready (the next
 /// I/O call reports them).
 fn poll_fd(sock: &TcpStream, events: PollFlags, timeout: Option<Duration>) -> Ready {
-    let ts = timeout.map(|d| rustix::event::Timespec {
-        tv_sec: d.as_secs().min(i64::MAX as u64) as i64,
-        tv_nsec: d.subsec_nanos() as _,
-    });
+    let ts = timespec(timeout);
     loop {
         let mut fds = [PollFd::new(sock, events)];
         match rustix::event::poll(&mut fds, ts.as_ref()) {

@@ -189,7 +189,9 @@ pub(crate) fn connect(config: &Config, handle: Option<&str>) -> Result<Connected
     timings.upgrade = t.elapsed();
 
     let t = Instant::now();
-    let setup = protocol::encode_client(&ClientMessage::Setup(Box::new(config.setup_message(handle))));
+    let setup = protocol::encode_client(&ClientMessage::Setup(Box::new(
+        config.setup_message(handle),
+    )));
     log::debug!("sending setup ({} bytes)", setup.len());
     let budget = deadline.budget(Phase::Setup, config.timeouts.setup)?;
     set_timeouts(&ctl, budget, Phase::Setup)?;
