@@ -574,3 +574,43 @@ fn gives_up_after_the_attempt_budget_with_the_cause() {
         "the first connection and four attempts"
     );
 }
+
+#[test]
+fn keepalive_pings_are_answered_and_a_silent_peer_is_replaced() {
+    // A healthy server answers pings: an idle session with a 50 ms keepalive stays put.
+    let server = fake();
+    let mut c = resilient_config(&server);
+    c.keepalive_interval = Some(Duration::from_millis(50));
+    c.pong_timeout = Duration::from_secs(1);
+    let s = Session::connect(c.clone()).unwrap();
+    let mut events = Vec::new();
+    while let Ok(Some(ev)) = s.next_event(Duration::from_millis(400)) {
+        events.push(ev);
+    }
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, Event::Reconnecting { .. })),
+        "{events:#?}"
+    );
+    s.send_text("still fine").unwrap();
+    assert_eq!(reply(&s, &mut events), "[turn 1] echo: still fine");
+    drop(s);
+
+    // A server that stops reading answers no ping: the pong timeout replaces the connection.
+    let server = fake_with(FakeOptions {
+        faults: FaultPlan::new().at(1, 2, Fault::Freeze),
+        ..FakeOptions::default()
+    });
+    c.endpoint = server.endpoint();
+    c.stall_timeout = Duration::from_secs(30);
+    let s = Session::connect(c).unwrap();
+    s.send_text("are you there").unwrap();
+    let mut events = Vec::new();
+    assert_eq!(reply(&s, &mut events), "[turn 1] echo: are you there");
+    let cause = events.iter().find_map(|e| match e {
+        Event::Reconnecting { cause: Some(c), .. } => Some(c.clone()),
+        _ => None,
+    });
+    assert_eq!(cause, Some(Error::Stalled(Duration::from_secs(1))));
+}

@@ -172,6 +172,30 @@ fn stall(shared: &Shared, raw: &TcpStream) {
     }
 }
 
+/// Read nothing until the peer hangs up (seen without reading, through POLLRDHUP) or the
+/// server shuts down.
+fn freeze(shared: &Shared, raw: &TcpStream) {
+    use rustix::event::{poll, PollFd, PollFlags, Timespec};
+    let tick = Timespec {
+        tv_sec: 0,
+        tv_nsec: 20_000_000,
+    };
+    while !shared.stopping() {
+        let mut fds = [PollFd::new(raw, PollFlags::RDHUP)];
+        match poll(&mut fds, Some(&tick)) {
+            Ok(0) => {}
+            Ok(_) => {
+                let ev = fds[0].revents();
+                if ev.intersects(PollFlags::RDHUP | PollFlags::HUP | PollFlags::ERR) {
+                    return;
+                }
+            }
+            Err(rustix::io::Errno::INTR) => {}
+            Err(_) => return,
+        }
+    }
+}
+
 /// Faults that fire before the triggering message is processed.
 fn fires_before(f: &Fault) -> bool {
     matches!(
@@ -312,9 +336,7 @@ impl Conn {
             }
             Fault::CutMidReply { after_sends, code } => self.cut = Some((after_sends, code)),
             Fault::Freeze => {
-                while !self.shared.stopping() {
-                    std::thread::sleep(std::time::Duration::from_millis(20));
-                }
+                freeze(&self.shared, &self.raw);
                 return Err(Stop);
             }
             Fault::RefuseUpgrade { .. } => {
