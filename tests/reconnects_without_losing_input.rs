@@ -614,3 +614,30 @@ fn keepalive_pings_are_answered_and_a_silent_peer_is_replaced() {
     });
     assert_eq!(cause, Some(Error::Stalled(Duration::from_secs(1))));
 }
+
+#[test]
+fn a_persisted_handle_resumes_the_conversation_in_a_new_session() {
+    let server = fake();
+    let first = Session::connect(resilient_config(&server)).unwrap();
+    let mut events = Vec::new();
+    first.send_text("remember me").unwrap();
+    assert_eq!(reply(&first, &mut events), "[turn 1] echo: remember me");
+    // The handle that covers the turn follows its turnComplete.
+    let handle = loop {
+        match first.next_event(Duration::from_secs(5)).unwrap() {
+            Some(Event::ResumptionUpdate { handle: Some(h), .. }) => break h,
+            Some(_) => {}
+            None => panic!("no resumable handle after the turn"),
+        }
+    };
+    assert_eq!(first.resumption_handle().as_deref(), Some(handle.as_str()));
+    first.close().unwrap();
+
+    // "Another process": a new session from the persisted handle.
+    let mut c = resilient_config(&server);
+    c.resumption_handle = Some(handle.clone());
+    let second = Session::connect(c).unwrap();
+    second.send_text("and now").unwrap();
+    assert_eq!(reply(&second, &mut events), "[turn 2] echo: and now");
+    assert_eq!(server.connections()[1].resumed_handle.as_deref(), Some(handle.as_str()));
+}
