@@ -1,10 +1,152 @@
 //! Counters and latency figures of a session, kept with relaxed atomics (cheap enough to stay
 //! on) and read as one [`MetricsSnapshot`].
+//!
+//! Recording costs a few relaxed atomic operations per message and nothing while the session
+//! is idle; the send path's latency is kept as a fixed log-bucket histogram
+//! ([`LatencyHistogram`]), so memory does not grow with traffic.
 
+use crate::session::State;
 use crate::transport::ConnectTimings;
 use parking_lot::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::{Duration, Instant};
+
+/// Sub-buckets per power of two in [`LatencyHistogram`] (2^3 = 8: at most 12.5 % wide).
+const SUB_BITS: u32 = 3;
+const SUBS: usize = 1 << SUB_BITS;
+/// Values from 2^MAX_EXP microseconds (about 16.8 s) up share the last bucket.
+const MAX_EXP: u32 = 24;
+/// Number of buckets of a [`LatencyHistogram`].
+const BUCKETS: usize = SUBS + (MAX_EXP - SUB_BITS) as usize * SUBS;
+
+/// The bucket of a value in microseconds: exact below 8 us, then 8 per power of two.
+fn bucket_of(us: u64) -> usize {
+    if us < SUBS as u64 {
+        return us as usize;
+    }
+    let e = 63 - us.leading_zeros();
+    if e >= MAX_EXP {
+        return BUCKETS - 1;
+    }
+    let sub = (us >> (e - SUB_BITS)) as usize & (SUBS - 1);
+    SUBS + (e - SUB_BITS) as usize * SUBS + sub
+}
+
+/// The exclusive upper bound, in microseconds, of bucket `i`.
+fn bucket_upper(i: usize) -> u64 {
+    if i < SUBS {
+        return i as u64 + 1;
+    }
+    let k = i - SUBS;
+    let e = (k / SUBS) as u32 + SUB_BITS;
+    ((SUBS + k % SUBS + 1) as u64) << (e - SUB_BITS)
+}
+
+/// A latency distribution: counts in log-spaced buckets (exact below 8 us, then 8 buckets per
+/// power of two, so a quantile is an upper bound at most 12.5 % above the true value), plus
+/// the exact maximum.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LatencyHistogram {
+    /// Counts per bucket; empty when nothing was recorded.
+    counts: Vec<u64>,
+    count: u64,
+    sum_us: u64,
+    max: Duration,
+}
+
+impl LatencyHistogram {
+    /// Number of values recorded.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// The largest value recorded (exact).
+    pub fn max(&self) -> Option<Duration> {
+        (self.count > 0).then_some(self.max)
+    }
+
+    /// The mean, to the microsecond.
+    pub fn mean(&self) -> Option<Duration> {
+        (self.count > 0).then(|| Duration::from_micros(self.sum_us / self.count))
+    }
+
+    /// An upper bound of the `q` quantile (`q` in 0..=1; 0.99 is the p99): the upper edge of
+    /// the bucket that holds it, but never above [`max`](Self::max).
+    pub fn quantile(&self, q: f64) -> Option<Duration> {
+        if self.count == 0 {
+            return None;
+        }
+        let rank = ((q.clamp(0.0, 1.0) * self.count as f64).ceil() as u64).max(1);
+        let mut seen = 0;
+        for (i, c) in self.counts.iter().enumerate() {
+            seen += c;
+            if seen >= rank {
+                return Some(Duration::from_micros(bucket_upper(i)).min(self.max));
+            }
+        }
+        Some(self.max)
+    }
+
+    /// The non-empty buckets as (exclusive upper bound, count), smallest first.
+    pub fn buckets(&self) -> impl Iterator<Item = (Duration, u64)> + '_ {
+        self.counts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .map(|(i, c)| (Duration::from_micros(bucket_upper(i)), *c))
+    }
+}
+
+/// The live side of a [`LatencyHistogram`]: relaxed atomics, written by one thread.
+#[derive(Debug)]
+struct LiveHistogram {
+    counts: Box<[AtomicU64]>,
+    count: AtomicU64,
+    sum_us: AtomicU64,
+    max_ns: AtomicU64,
+}
+
+impl Default for LiveHistogram {
+    fn default() -> Self {
+        LiveHistogram {
+            counts: (0..BUCKETS).map(|_| AtomicU64::new(0)).collect(),
+            count: AtomicU64::new(0),
+            sum_us: AtomicU64::new(0),
+            max_ns: AtomicU64::new(0),
+        }
+    }
+}
+
+impl LiveHistogram {
+    fn record(&self, d: Duration) {
+        let us = d.as_micros().min(u64::MAX as u128) as u64;
+        self.counts[bucket_of(us)].fetch_add(1, Relaxed);
+        self.count.fetch_add(1, Relaxed);
+        self.sum_us.fetch_add(us, Relaxed);
+        self.max_ns
+            .fetch_max(d.as_nanos().min(u64::MAX as u128) as u64, Relaxed);
+    }
+
+    fn snapshot(&self) -> LatencyHistogram {
+        let count = self.count.load(Relaxed);
+        if count == 0 {
+            return LatencyHistogram::default();
+        }
+        LatencyHistogram {
+            counts: self.counts.iter().map(|c| c.load(Relaxed)).collect(),
+            count,
+            sum_us: self.sum_us.load(Relaxed),
+            max: Duration::from_nanos(self.max_ns.load(Relaxed)),
+        }
+    }
+}
+
+/// For [`MetricsSnapshot::default`]: a session starts out connecting.
+impl Default for State {
+    fn default() -> Self {
+        State::Connecting
+    }
+}
 
 /// A point-in-time copy of a session's metrics.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -46,6 +188,12 @@ pub struct MetricsSnapshot {
     pub last_close_code: Option<u16>,
     /// Close reason of the latest connection that ended.
     pub last_close_reason: String,
+    /// The session's state when the snapshot was taken.
+    pub state: State,
+    /// Send path: from the message entering the send queue (`send_*` returned) to the flush
+    /// of the socket that carried it returning, for every message written by the writer
+    /// thread (not replays after a reconnection).
+    pub send_latency: LatencyHistogram,
 }
 
 /// Live metrics, shared by the session's threads.
@@ -68,6 +216,7 @@ pub(crate) struct Metrics {
     turn: Mutex<TurnTimes>,
     connect: Mutex<ConnectTimings>,
     last_close: Mutex<Option<(u16, String)>>,
+    send_latency: LiveHistogram,
 }
 
 #[derive(Debug, Default)]
@@ -98,6 +247,7 @@ impl Default for Metrics {
             turn: Mutex::new(TurnTimes::default()),
             connect: Mutex::new(ConnectTimings::default()),
             last_close: Mutex::new(None),
+            send_latency: LiveHistogram::default(),
         }
     }
 }
@@ -138,6 +288,12 @@ impl Metrics {
         }
     }
 
+    /// A message queued at `queued` reached the socket (its flush returned).
+    pub fn flushed(&self, queued: Instant, now: Instant) {
+        self.send_latency
+            .record(now.saturating_duration_since(queued));
+    }
+
     pub fn received(&self, bytes: usize) {
         self.messages_received.fetch_add(1, Relaxed);
         self.bytes_received.fetch_add(bytes as u64, Relaxed);
@@ -169,7 +325,7 @@ impl Metrics {
         }
     }
 
-    pub fn snapshot(&self, queue_depth: usize) -> MetricsSnapshot {
+    pub fn snapshot(&self, queue_depth: usize, state: State) -> MetricsSnapshot {
         let last_close = self.last_close.lock().clone();
         let connect = *self.connect.lock();
         let t = self.turn.lock();
@@ -194,6 +350,53 @@ impl Metrics {
             dropped_messages: self.dropped.load(Relaxed),
             last_close_code: last_close.as_ref().map(|c| c.0),
             last_close_reason: last_close.map(|c| c.1).unwrap_or_default(),
+            state,
+            send_latency: self.send_latency.snapshot(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_cover_every_value_in_order() {
+        let mut last = 0;
+        for us in (0..70_000u64).chain([1 << 23, (1 << 24) - 1, 1 << 24, u64::MAX]) {
+            let b = bucket_of(us);
+            assert!(b < BUCKETS, "{us}");
+            assert!(b >= last, "buckets rise with the value ({us})");
+            last = b;
+            if b < BUCKETS - 1 {
+                assert!(us < bucket_upper(b), "{us} below the upper edge of {b}");
+                assert!(b == 0 || us >= bucket_upper(b - 1), "{us} above the edge below");
+                let width = bucket_upper(b) - if b == 0 { 0 } else { bucket_upper(b - 1) };
+                assert!(width * 8 <= us.max(8), "bucket {b} at most 12.5 % wide");
+            }
+        }
+    }
+
+    #[test]
+    fn quantiles_are_tight_upper_bounds() {
+        let h = LiveHistogram::default();
+        assert_eq!(h.snapshot().quantile(0.5), None);
+        for us in 1..=1000u64 {
+            h.record(Duration::from_micros(us));
+        }
+        h.record(Duration::from_micros(40_000) + Duration::from_nanos(7));
+        let s = h.snapshot();
+        assert_eq!(s.count(), 1001);
+        assert_eq!(
+            s.max(),
+            Some(Duration::from_micros(40_000) + Duration::from_nanos(7))
+        );
+        let p50 = s.quantile(0.5).unwrap();
+        assert!(p50 >= Duration::from_micros(501) && p50 <= Duration::from_micros(564));
+        let p99 = s.quantile(0.99).unwrap();
+        assert!(p99 >= Duration::from_micros(991) && p99 <= Duration::from_micros(1115));
+        assert_eq!(s.quantile(1.0), s.max());
+        assert_eq!(s.buckets().map(|(_, c)| c).sum::<u64>(), 1001);
+        assert_eq!(s.mean(), Some(Duration::from_micros((500_500 + 40_000) / 1001)));
     }
 }

@@ -47,6 +47,8 @@ pub(crate) enum Outgoing {
         input: bool,
         kind: InputKind,
         audio: Duration,
+        /// When it entered the send queue (for the send-latency histogram).
+        queued: Instant,
     },
     /// Send a close frame (after everything queued before it).
     Close,
@@ -238,7 +240,9 @@ impl Session {
 
     /// A snapshot of the session's metrics.
     pub fn metrics(&self) -> MetricsSnapshot {
-        self.shared.metrics.snapshot(self.out_tx.len())
+        self.shared
+            .metrics
+            .snapshot(self.out_tx.len(), self.shared.state())
     }
 
     fn enqueue(
@@ -262,6 +266,7 @@ impl Session {
             input,
             kind,
             audio,
+            queued: Instant::now(),
         };
         let r = if wait {
             self.out_tx
@@ -482,7 +487,8 @@ impl Session {
 
     /// Closes the session: sends what is queued, then a close frame, waits for the server's
     /// close up to the close timeout (then cuts the socket), and joins both threads.
-    /// Calling it again does nothing.
+    /// Calling it again does nothing. If a reconnection attempt is under way, `close` also
+    /// waits for that attempt's connect to end (at most `timeouts.connect_total`).
     pub fn close(&self) -> Result<()> {
         let deadline = Instant::now() + self.shared.config.timeouts.close;
         let first = self.closing_tx.lock().take();

@@ -498,8 +498,13 @@ impl Writer {
             let mut sizes = Vec::with_capacity(batch.len());
             let mut close = false;
             let mut msgs = batch.into_iter().map(|m| match m {
-                Outgoing::Data { frame, input, .. } => {
-                    sizes.push((frame.len(), input));
+                Outgoing::Data {
+                    frame,
+                    input,
+                    queued,
+                    ..
+                } => {
+                    sizes.push((frame.len(), input, queued));
                     Message::Text(frame)
                 }
                 Outgoing::Close => {
@@ -514,8 +519,11 @@ impl Writer {
             drop(msgs);
             match result {
                 Ok(()) => {
-                    for (len, input) in sizes {
+                    let now = Instant::now();
+                    log::trace!("sent {} messages", sizes.len());
+                    for (len, input, queued) in sizes {
                         self.shared.metrics.sent(len, input);
+                        self.shared.metrics.flushed(queued, now);
                     }
                     if starts_turn {
                         // Let the reader arm its stall timer for this turn.
