@@ -161,9 +161,12 @@ pub struct Config {
     /// Extra trusted root certificate(s), PEM, for proxies and test servers. Defaults to none
     /// (the system roots only). Certificate and host-name verification are always on.
     pub extra_root_ca_pem: Option<Vec<u8>>,
-    /// Messages the send queue holds before `send` waits. Defaults to 256.
+    /// Messages the send queue holds before `send` waits. Defaults to 128 (2.5 s of 20 ms
+    /// audio chunks). Both queues are preallocated: each slot costs about 110 bytes here.
     pub send_queue_capacity: usize,
-    /// Events held for the reader before the connection is paused. Defaults to 4096.
+    /// Events held for the reader before the connection is paused (the server is then not
+    /// read until the application takes events). Defaults to 256 (about 10 s of the model's
+    /// audio); each slot costs 128 bytes, preallocated.
     pub event_queue_capacity: usize,
     /// Largest message sent or accepted, in bytes. Defaults to 16 MiB.
     pub max_message_size: usize,
@@ -205,8 +208,8 @@ impl Default for Config {
             resumption_handle: None,
             timeouts: Timeouts::default(),
             extra_root_ca_pem: None,
-            send_queue_capacity: 256,
-            event_queue_capacity: 4096,
+            send_queue_capacity: 128,
+            event_queue_capacity: 256,
             max_message_size: 16 << 20,
             reconnect: ReconnectPolicy::default(),
             replay_max_bytes: 8 << 20,

@@ -370,7 +370,10 @@ mod tests {
             last = b;
             if b < BUCKETS - 1 {
                 assert!(us < bucket_upper(b), "{us} below the upper edge of {b}");
-                assert!(b == 0 || us >= bucket_upper(b - 1), "{us} above the edge below");
+                assert!(
+                    b == 0 || us >= bucket_upper(b - 1),
+                    "{us} above the edge below"
+                );
                 let width = bucket_upper(b) - if b == 0 { 0 } else { bucket_upper(b - 1) };
                 assert!(width * 8 <= us.max(8), "bucket {b} at most 12.5 % wide");
             }
@@ -397,6 +400,9 @@ mod tests {
         assert!(p99 >= Duration::from_micros(991) && p99 <= Duration::from_micros(1115));
         assert_eq!(s.quantile(1.0), s.max());
         assert_eq!(s.buckets().map(|(_, c)| c).sum::<u64>(), 1001);
-        assert_eq!(s.mean(), Some(Duration::from_micros((500_500 + 40_000) / 1001)));
+        assert_eq!(
+            s.mean(),
+            Some(Duration::from_micros((500_500 + 40_000) / 1001))
+        );
     }
 }

@@ -375,3 +375,219 @@ fn header_version_macros_match_the_crate() {
         env!("CARGO_PKG_VERSION")
     )));
 }
+
+/// `tests/c/stress.c`, built once as C99 and as C++ (with pthreads).
+fn stress_programs() -> &'static (PathBuf, PathBuf) {
+    static BUILT: OnceLock<Result<(PathBuf, PathBuf), String>> = OnceLock::new();
+    let built = BUILT.get_or_init(|| {
+        check_compilers();
+        let lib = cdylib();
+        let lib_dir = lib.parent().expect("the library is in a directory");
+        let out_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("c_api_stress");
+        std::fs::create_dir_all(&out_dir).map_err(|e| e.to_string())?;
+        Ok((
+            compile("tests/c/stress.c", false, &out_dir, lib_dir)?,
+            compile("tests/c/stress.c", true, &out_dir, lib_dir)?,
+        ))
+    });
+    match built {
+        Ok(bins) => bins,
+        Err(e) => panic!("compiling tests/c/stress.c failed:\n{e}"),
+    }
+}
+
+/// A command running `program` (optionally under `wrapper`), with the library on the loader
+/// path and no credentials.
+fn command_for(program: &Path, wrapper: &[&str]) -> Command {
+    let lib = cdylib();
+    let mut cmd = match wrapper.split_first() {
+        Some((first, rest)) => {
+            let mut c = Command::new(first);
+            c.args(rest).arg(program);
+            c
+        }
+        None => Command::new(program),
+    };
+    cmd.env("LD_LIBRARY_PATH", lib.parent().unwrap_or(Path::new(".")))
+        .env("RUST_BACKTRACE", "0")
+        .env_remove("GEMINI_API_KEY")
+        .env_remove("GEMINI_LIVE_ENDPOINT")
+        .env_remove("GEMINI_LIVE_MODEL")
+        .env_remove("GEMINI_LIVE_API_VERSION")
+        .env_remove("GEMINI_LIVE_CA_FILE");
+    cmd
+}
+
+#[test]
+fn stress_cycles_threads_events_after_free_and_panics_from_c_and_cpp() {
+    let (c, cpp) = stress_programs();
+    for (bin, cycles) in [(c, 100), (cpp, 20)] {
+        let mut cmd = command_for(bin, &[]);
+        cmd.arg(cycles.to_string());
+        let out = run(cmd, LIMIT);
+        let stdout = expect_success("stress", &out);
+        assert!(
+            stdout.contains(&format!("stress: ALL OK ({cycles} cycles")),
+            "{stdout}"
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("gemini_live_test_panic was called"),
+            "{stderr}"
+        );
+    }
+}
+
+/// valgrind's memcheck on the stress program: no invalid access, and no memory definitely
+/// or indirectly lost. About 10 s; it runs whenever valgrind is installed (CI installs it),
+/// is required with `GEMINI_LIVE_VALGRIND=1` and skipped with `GEMINI_LIVE_VALGRIND=0`.
+#[test]
+fn stress_under_valgrind_loses_no_memory() {
+    let wanted = std::env::var("GEMINI_LIVE_VALGRIND").ok();
+    if wanted.as_deref() == Some("0") {
+        eprintln!("skipped: GEMINI_LIVE_VALGRIND=0");
+        return;
+    }
+    let have = Command::new("valgrind")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have {
+        assert!(
+            wanted.as_deref() != Some("1"),
+            "GEMINI_LIVE_VALGRIND=1 but valgrind is not installed (apt-get install valgrind)"
+        );
+        eprintln!("skipped: valgrind is not installed");
+        return;
+    }
+    let (c, _) = stress_programs();
+    let mut cmd = command_for(
+        c,
+        &[
+            "valgrind",
+            "--leak-check=full",
+            "--show-leak-kinds=definite,indirect",
+            "--errors-for-leak-kinds=definite,indirect",
+            "--error-exitcode=99",
+        ],
+    );
+    cmd.arg("100");
+    let started = std::time::Instant::now();
+    let out = run(cmd, Duration::from_secs(300));
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let stdout = expect_success("stress under valgrind", &out);
+    assert!(stdout.contains("stress: ALL OK (100 cycles"), "{stdout}");
+    let summary: Vec<&str> = stderr
+        .lines()
+        .filter(|l| {
+            l.contains("ERROR SUMMARY")
+                || l.contains("definitely lost")
+                || l.contains("indirectly lost")
+                || l.contains("All heap blocks were freed")
+        })
+        .collect();
+    eprintln!(
+        "valgrind, 100 cycles in {:.1?}:\n{}",
+        started.elapsed(),
+        summary.join("\n")
+    );
+    assert!(
+        stderr.contains("ERROR SUMMARY: 0 errors from 0 contexts"),
+        "{stderr}"
+    );
+    let lost = |kind: &str| {
+        stderr
+            .lines()
+            .find(|l| l.contains(kind))
+            .map_or(true, |l| l.contains(": 0 bytes in 0 blocks"))
+    };
+    assert!(lost("definitely lost:"), "{stderr}");
+    assert!(lost("indirectly lost:"), "{stderr}");
+}
+
+/// The Python binding from several threads at once: four threads send turns while three take
+/// events, the main thread closes while they wait, and every turn is answered exactly once.
+#[test]
+fn python_binding_sends_and_reads_from_several_threads() {
+    const SCRIPT: &str = r#"
+import sys, threading, time
+import gemini_live as gl
+
+SENDERS, TURNS, READERS = 4, 10, 3
+fake = gl.FakeServer()
+s = gl.Session.connect(endpoint=fake.endpoint, response_modality="text")
+lock = threading.Lock()
+seen = {"turns": 0, "text": 0, "closed": 0, "ended": 0}
+errors = []
+
+def sender(k):
+    try:
+        for t in range(TURNS):
+            s.send_text(f"t{k}-{t}")
+    except Exception as e:
+        errors.append(repr(e))
+
+def reader():
+    try:
+        while True:
+            try:
+                ev = s.next_event(0.1)
+            except gl.ClosedError:
+                with lock:
+                    seen["ended"] += 1
+                return
+            if ev is None:
+                continue
+            with lock:
+                if isinstance(ev, gl.TextEvent):
+                    seen["text"] += len(ev.text.encode("utf-8"))
+                elif isinstance(ev, gl.TurnCompleteEvent):
+                    seen["turns"] += 1
+                elif isinstance(ev, gl.ClosedEvent):
+                    seen["closed"] += 1
+                elif isinstance(ev, (gl.ErrorEvent, gl.ReconnectingEvent)):
+                    errors.append(repr(ev))
+    except Exception as e:
+        errors.append(repr(e))
+
+readers = [threading.Thread(target=reader) for _ in range(READERS)]
+senders = [threading.Thread(target=sender, args=(k,)) for k in range(SENDERS)]
+for t in readers + senders:
+    t.start()
+for t in senders:
+    t.join(30)
+deadline = time.time() + 30
+while time.time() < deadline:
+    with lock:
+        if seen["turns"] >= SENDERS * TURNS:
+            break
+    time.sleep(0.01)
+s.close()  # while the readers wait in next_event
+for t in readers:
+    t.join(30)
+assert not any(t.is_alive() for t in readers + senders), "a thread hung"
+n = SENDERS * TURNS
+expected = sum(len(f"[turn {i}] ") for i in range(1, n + 1)) + n * len("echo: t0-0")
+assert errors == [], errors
+assert seen == {"turns": n, "text": expected, "closed": 1, "ended": READERS}, (seen, expected)
+fake.close()
+print("python threads: OK")
+"#;
+    let ok = Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(ok, "`python3` was not found");
+    let mut cmd = Command::new("python3");
+    cmd.current_dir(root())
+        .arg("-c")
+        .arg(SCRIPT)
+        .env("GEMINI_LIVE_LIBRARY", cdylib())
+        .env("PYTHONPATH", root().join("bindings/python"))
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .env("RUST_BACKTRACE", "0")
+        .env_remove("GEMINI_API_KEY")
+        .env_remove("GEMINI_LIVE_ENDPOINT");
+    let stdout = expect_success("python threads", &run(cmd, LIMIT));
+    assert!(stdout.contains("python threads: OK"), "{stdout}");
+}

@@ -625,7 +625,9 @@ fn a_persisted_handle_resumes_the_conversation_in_a_new_session() {
     // The handle that covers the turn follows its turnComplete.
     let handle = loop {
         match first.next_event(Duration::from_secs(5)).unwrap() {
-            Some(Event::ResumptionUpdate { handle: Some(h), .. }) => break h,
+            Some(Event::ResumptionUpdate {
+                handle: Some(h), ..
+            }) => break h,
             Some(_) => {}
             None => panic!("no resumable handle after the turn"),
         }
@@ -639,5 +641,8 @@ fn a_persisted_handle_resumes_the_conversation_in_a_new_session() {
     let second = Session::connect(c).unwrap();
     second.send_text("and now").unwrap();
     assert_eq!(reply(&second, &mut events), "[turn 2] echo: and now");
-    assert_eq!(server.connections()[1].resumed_handle.as_deref(), Some(handle.as_str()));
+    assert_eq!(
+        server.connections()[1].resumed_handle.as_deref(),
+        Some(handle.as_str())
+    );
 }

@@ -66,14 +66,58 @@ pub fn encode_client(msg: &ClientMessage) -> String {
     serde_json::to_string(msg).unwrap_or_else(|_| String::from("{}"))
 }
 
+/// Most bytes of serde_json's description kept in a [`DecodeError`]: its "invalid type"
+/// messages quote the offending value, which can be megabytes long.
+const MAX_DECODE_DETAIL: usize = 300;
+
 /// Decodes one server frame (the payload of a text or binary frame).
 pub fn decode_server(payload: &[u8]) -> Result<ServerMessage, DecodeError> {
     serde_json::from_slice(payload).map_err(|e| {
+        use std::fmt::Write;
+        let mut detail = Bounded {
+            text: String::new(),
+            left: MAX_DECODE_DETAIL,
+            cut: false,
+        };
+        let _ = write!(detail, "{e}");
+        if detail.cut {
+            detail.text.push_str(&format!(
+                "... (cut) at line {} column {}",
+                e.line(),
+                e.column()
+            ));
+        }
         DecodeError(format!(
-            "malformed server message ({} bytes): {e}",
-            payload.len()
+            "malformed server message ({} bytes): {}",
+            payload.len(),
+            detail.text
         ))
     })
+}
+
+/// A `fmt::Write` that keeps the first `left` bytes (whole characters) and drops the rest.
+struct Bounded {
+    text: String,
+    left: usize,
+    cut: bool,
+}
+
+impl std::fmt::Write for Bounded {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        if s.len() <= self.left {
+            self.text.push_str(s);
+            self.left -= s.len();
+        } else {
+            let mut end = self.left;
+            while !s.is_char_boundary(end) {
+                end -= 1;
+            }
+            self.text.push_str(&s[..end]);
+            self.left = 0;
+            self.cut = true;
+        }
+        Ok(())
+    }
 }
 
 /// Builds the `realtimeInput.audio` frame for PCM16LE bytes at `rate` Hz without intermediate

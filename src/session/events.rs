@@ -200,7 +200,7 @@ fn audio_rate(mime: &str) -> Option<u32> {
         lower
             .split(';')
             .filter_map(|p| p.trim().strip_prefix("rate="))
-            .find_map(|r| r.parse().ok())
+            .find_map(|r| r.parse().ok().filter(|&hz: &u32| hz > 0))
             .unwrap_or(24_000),
     )
 }

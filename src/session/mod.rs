@@ -19,6 +19,7 @@
 
 mod events;
 mod threads;
+mod writer;
 
 pub use events::{AudioChunk, Event, State};
 
@@ -30,7 +31,7 @@ use crate::reconnect::{next_delay, InputKind, Jitter, ReplayBuffer};
 use crate::transport::{self, io::Link, io::Waker};
 use crossbeam_channel::{bounded, Receiver, RecvTimeoutError, Sender, TrySendError};
 use parking_lot::{Condvar, Mutex};
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -75,6 +76,13 @@ pub(crate) struct Shared {
     pub waker: Waker,
     /// Signalled when `conn.link` is replaced or `conn.ended` is set.
     pub conn_ready: Condvar,
+    /// Held by whoever writes input to the socket: the writer thread for a batch, or a
+    /// sending thread on the direct path (see `writer.rs`), so input stays in order.
+    pub write_gate: Mutex<()>,
+    /// Messages handed to the send queue and not yet written by the writer thread.
+    pub queued: AtomicUsize,
+    /// Direct sends whose flush would have blocked, for the writer to finish and record.
+    pub unflushed: Mutex<Vec<writer::Unflushed>>,
 }
 
 impl Shared {
@@ -99,6 +107,8 @@ impl Shared {
 pub struct Session {
     shared: Arc<Shared>,
     out_tx: Sender<Outgoing>,
+    /// Asks the writer to finish a flush the direct path left.
+    flush_tx: Sender<()>,
     events_rx: Receiver<Event>,
     /// Dropped by `close` to tell the reader the application stopped listening.
     closing_tx: Mutex<Option<Sender<()>>>,
@@ -136,6 +146,7 @@ impl Session {
             })?,
         );
         let (out_tx, out_rx) = bounded(config.send_queue_capacity);
+        let (flush_tx, flush_rx) = bounded::<()>(1);
         let (closing_tx, closing_rx) = bounded::<()>(0);
         let (done_tx, reader_done) = bounded::<()>(0);
         let (writer_stop_tx, writer_stop_rx) = bounded::<()>(0);
@@ -150,6 +161,9 @@ impl Session {
                 replay: ReplayBuffer::new(config.replay_max_bytes, config.replay_max_audio),
             }),
             conn_ready: Condvar::new(),
+            write_gate: Mutex::new(()),
+            queued: AtomicUsize::new(0),
+            unflushed: Mutex::new(Vec::new()),
             waker: Waker::new().map_err(|e| Error::Io {
                 phase: None,
                 message: format!("cannot create an eventfd: {e}"),
@@ -178,10 +192,11 @@ impl Session {
             _done: done_tx,
             _writer_stop: writer_stop_tx,
         };
-        let writer = threads::Writer {
+        let writer = writer::Writer {
             shared: shared.clone(),
             queue: out_rx,
             stop: writer_stop_rx,
+            flush: flush_rx,
             events: events_tx,
         };
         let spawn = |name: &str, f: Box<dyn FnOnce() + Send>| {
@@ -215,6 +230,7 @@ impl Session {
         Ok(Session {
             shared,
             out_tx,
+            flush_tx,
             events_rx,
             closing_tx: Mutex::new(Some(closing_tx)),
             reader_done,
@@ -268,6 +284,12 @@ impl Session {
             audio,
             queued: Instant::now(),
         };
+        let msg = match writer::write_direct(&self.shared, &self.flush_tx, msg) {
+            Ok(()) => return Ok(()),
+            Err(msg) => msg,
+        };
+        // Counted before it enters the queue, so the direct path sees it (writer.rs).
+        self.shared.queued.fetch_add(1, Ordering::SeqCst);
         let r = if wait {
             self.out_tx
                 .send_timeout(msg, self.shared.config.timeouts.send)
@@ -281,6 +303,9 @@ impl Session {
                 TrySendError::Disconnected(_) => Error::SessionClosed,
             })
         };
+        if r.is_err() {
+            self.shared.queued.fetch_sub(1, Ordering::SeqCst);
+        }
         self.shared.metrics.queue_depth(self.out_tx.len());
         r
     }
@@ -496,11 +521,13 @@ impl Session {
             if self.state() != State::Closed {
                 self.shared.set_state(State::Closing);
                 log::info!("closing session");
+                self.shared.queued.fetch_add(1, Ordering::SeqCst);
                 if self
                     .out_tx
                     .send_deadline(Outgoing::Close, deadline)
                     .is_err()
                 {
+                    self.shared.queued.fetch_sub(1, Ordering::SeqCst);
                     self.shared.kill_link();
                 }
             }
@@ -528,9 +555,12 @@ impl Drop for Session {
     }
 }
 
-/// Stack size of the two session threads: their frames are small, and a thousand sessions
-/// must fit in memory.
-const THREAD_STACK: usize = 128 * 1024;
+/// Stack size of the two session threads. The reader decodes server JSON recursively, up to
+/// serde_json's nesting limit of 128 levels: that takes about 100 KiB in a release build and
+/// 380 KiB in a debug build (tests/decoder_fuzz.rs), and overflowing aborts the process. The
+/// stack is reserved, not committed: only the pages used cost memory, so a thousand sessions
+/// still fit.
+const THREAD_STACK: usize = 512 * 1024;
 
 /// The first connect, retried with backoff on retryable failures as the policy allows; the
 /// attempts are told as `Reconnecting` events.

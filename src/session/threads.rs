@@ -1,13 +1,11 @@
-//! The session's reader and writer threads.
+//! The session's reader thread (the writer is in `writer.rs`).
 //!
 //! The reader drives the connection: it reads, turns messages into events, watches the GoAway
 //! deadline, stalls and keepalive, and reconnects (resuming and replaying input) when a
-//! retryable failure ends a connection. The writer takes the send queue in order, records each
-//! input in the replay buffer, and writes it to whatever connection is current; while there is
-//! none it waits, so input sent during a reconnection is queued, not refused.
+//! retryable failure ends a connection.
 
 use super::events::{to_events, Event, State};
-use super::{Outgoing, Shared};
+use super::Shared;
 use crate::error::{Error, Phase};
 use crate::protocol::{self, ServerMessage};
 use crate::reconnect::{next_delay, resume_refused, Jitter};
@@ -19,8 +17,6 @@ use tungstenite::protocol::frame::coding::CloseCode;
 use tungstenite::protocol::CloseFrame;
 use tungstenite::Message;
 
-/// Most queued messages the writer sends in one lock hold and one flush.
-const WRITE_BATCH: usize = 32;
 /// How long a GoAway handover waits for the old connection's close reply.
 const HANDOVER_CLOSE_WAIT: Duration = Duration::from_secs(1);
 
@@ -122,18 +118,23 @@ impl Reader {
     fn pump(&mut self) -> End {
         let config = &self.shared.config;
         let mut inbound = Vec::with_capacity(crate::transport::io::DRAIN_CAP);
+        let mut events = Vec::new();
         let mut goaway: Option<Instant> = None;
         let mut last_rx = Instant::now();
         let mut ping_sent: Option<Instant> = None;
         loop {
             let drained = self.link.drain(&mut inbound);
+            // The batch is absorbed before any of its events go out, so the handover decision
+            // below sees the whole batch (a GoAway right behind a turnComplete) before the
+            // application can react to the events with new input.
             let mut turn_done = false;
+            let mut end = None;
             for item in inbound.drain(..) {
                 match item {
                     Inbound::Data(bytes) => {
                         last_rx = Instant::now();
                         ping_sent = None;
-                        let facts = self.process(&bytes);
+                        let facts = self.process(&bytes, &mut events);
                         if let Some(time_left) = facts.go_away {
                             goaway = Some(Instant::now() + self.handover_delay(time_left));
                         }
@@ -143,13 +144,34 @@ impl Reader {
                         last_rx = Instant::now();
                         ping_sent = None;
                     }
-                    Inbound::Close(code, reason) => return End::Close(code, reason),
-                    Inbound::Failed(e) => return End::Failed(self.failure(e)),
+                    Inbound::Close(code, reason) => {
+                        end = Some(End::Close(code, reason));
+                        break;
+                    }
+                    Inbound::Failed(e) => {
+                        end = Some(End::Failed(self.failure(e)));
+                        break;
+                    }
                 }
             }
             let reconnecting = config.reconnect.enabled;
-            let turn_active = self.shared.conn.lock().replay.turn_active();
-            if goaway.is_some() && reconnecting && !turn_active {
+            let (turn_active, handover) = {
+                let mut conn = self.shared.conn.lock();
+                let active = conn.replay.turn_active();
+                let handover = end.is_none() && goaway.is_some() && reconnecting && !active;
+                if handover {
+                    // Input sent from here on waits for the new connection.
+                    conn.link = None;
+                }
+                (active, handover)
+            };
+            for ev in events.drain(..) {
+                self.deliver(ev);
+            }
+            if let Some(end) = end {
+                return end;
+            }
+            if handover {
                 log::info!("GoAway: handing over at a turn boundary (turn done: {turn_done})");
                 return End::Handover;
             }
@@ -213,12 +235,12 @@ impl Reader {
         left.saturating_sub(self.shared.config.reconnect.goaway_margin.min(left / 2))
     }
 
-    fn process(&self, bytes: &[u8]) -> Facts {
+    /// Decodes one message into the shared state and appends its events to `events`.
+    fn process(&self, bytes: &[u8], events: &mut Vec<Event>) -> Facts {
         self.shared.metrics.received(bytes.len());
         log::trace!("received {} bytes", bytes.len());
-        let mut events = Vec::new();
-        let facts = match protocol::decode_server(bytes) {
-            Ok(msg) => absorb(&self.shared, msg, &mut events),
+        match protocol::decode_server(bytes) {
+            Ok(msg) => absorb(&self.shared, msg, events),
             Err(e) => {
                 self.shared
                     .metrics
@@ -228,11 +250,7 @@ impl Reader {
                 events.push(Event::Error(Error::Protocol(e.0)));
                 Facts::default()
             }
-        };
-        for ev in events {
-            self.deliver(ev);
         }
-        facts
     }
 
     /// Planned end of the old connection (GoAway): take it from the writer, send a close
@@ -253,7 +271,11 @@ impl Reader {
                 for item in inbound.drain(..) {
                     match item {
                         Inbound::Data(bytes) => {
-                            self.process(&bytes);
+                            let mut events = Vec::new();
+                            self.process(&bytes, &mut events);
+                            for ev in events {
+                                self.deliver(ev);
+                            }
                         }
                         Inbound::Pong => {}
                         Inbound::Close(..) | Inbound::Failed(_) => break 'wait,
@@ -429,123 +451,5 @@ impl Reader {
             reason,
             error,
         });
-    }
-}
-
-pub(crate) struct Writer {
-    pub shared: Arc<Shared>,
-    pub queue: Receiver<Outgoing>,
-    /// Disconnected when the reader ended.
-    pub stop: Receiver<()>,
-    /// For events the writer itself causes (dropped tool responses).
-    pub events: Sender<Event>,
-}
-
-impl Writer {
-    pub fn run(self) {
-        let replay_on = self.shared.config.reconnect.enabled;
-        loop {
-            let first = select! {
-                recv(self.queue) -> m => match m { Ok(m) => m, Err(_) => return },
-                recv(self.stop) -> _ => return,
-            };
-            let mut batch = vec![first];
-            while batch.len() < WRITE_BATCH {
-                match self.queue.try_recv() {
-                    Ok(m) => batch.push(m),
-                    Err(_) => break,
-                }
-            }
-            // Wait for a connection and record the input for replay in one hold of the lock,
-            // so a reconnection either replays it or installs the new link first.
-            let mut stale = Vec::new();
-            let link = {
-                let mut conn = self.shared.conn.lock();
-                let link = loop {
-                    if conn.ended {
-                        return;
-                    }
-                    if let Some(link) = &conn.link {
-                        break link.clone();
-                    }
-                    self.shared.conn_ready.wait(&mut conn);
-                };
-                if replay_on {
-                    batch.retain(|m| match m {
-                        Outgoing::Data {
-                            frame, kind, audio, ..
-                        } => {
-                            let ok = conn.replay.push(frame, kind.clone(), *audio);
-                            if !ok {
-                                stale.extend(kind.tool_ids().iter().cloned());
-                            }
-                            ok
-                        }
-                        Outgoing::Close => true,
-                    });
-                }
-                link
-            };
-            if !stale.is_empty() {
-                log::warn!("tool responses for unknown calls not sent: {stale:?}");
-                let _ = self
-                    .events
-                    .try_send(Event::ToolResponsesDropped { ids: stale });
-            }
-            let starts_turn = batch.iter().any(|m| {
-                matches!(m, Outgoing::Data { kind, .. } if *kind != crate::reconnect::InputKind::Plain)
-            });
-            let mut sizes = Vec::with_capacity(batch.len());
-            let mut close = false;
-            let mut msgs = batch.into_iter().map(|m| match m {
-                Outgoing::Data {
-                    frame,
-                    input,
-                    queued,
-                    ..
-                } => {
-                    sizes.push((frame.len(), input, queued));
-                    Message::Text(frame)
-                }
-                Outgoing::Close => {
-                    close = true;
-                    Message::Close(Some(CloseFrame {
-                        code: CloseCode::Normal,
-                        reason: "".into(),
-                    }))
-                }
-            });
-            let result = link.send_all(&mut msgs);
-            drop(msgs);
-            match result {
-                Ok(()) => {
-                    let now = Instant::now();
-                    log::trace!("sent {} messages", sizes.len());
-                    for (len, input, queued) in sizes {
-                        self.shared.metrics.sent(len, input);
-                        self.shared.metrics.flushed(queued, now);
-                    }
-                    if starts_turn {
-                        // Let the reader arm its stall timer for this turn.
-                        self.shared.waker.wake();
-                    }
-                }
-                Err(e) => {
-                    if !link.is_dead() && !close {
-                        let err = crate::transport::ws_error(e, Phase::Setup, &self.shared.config);
-                        log::warn!("send failed: {err}");
-                        self.shared.write_error.lock().get_or_insert(Error::Io {
-                            phase: None,
-                            message: format!("send failed: {err}"),
-                        });
-                    }
-                    // The reader sees the dead link, reconnects and replays what was recorded.
-                    link.kill();
-                }
-            }
-            if close {
-                return;
-            }
-        }
     }
 }

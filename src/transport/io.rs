@@ -130,6 +130,25 @@ impl Link {
         drained || ended
     }
 
+    /// Writes one message and tries once to flush it, without waiting for the socket: `true`
+    /// when it reached the socket, `false` when bytes are left in the buffer (a later flush,
+    /// e.g. [`send_all`](Self::send_all) with no messages, sends them). The direct send path.
+    pub(crate) fn try_send(&self, msg: Message) -> Result<bool, tungstenite::Error> {
+        let mut ws = self.ws.lock();
+        match ws.write(msg) {
+            Ok(()) => {}
+            Err(tungstenite::Error::Io(e)) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+            Err(e) => return Err(e),
+        }
+        match ws.flush() {
+            Ok(()) => Ok(true),
+            Err(tungstenite::Error::Io(e)) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                Ok(false)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
     /// Writes the messages and flushes them to the socket, waiting for writability without
     /// holding the lock. Never resends a frame: a `WouldBlock` write has already queued it.
     pub(crate) fn send_all(

@@ -5,6 +5,7 @@
 //! overall connect deadline; only then is the socket switched to non-blocking mode (native-tls
 //! and tungstenite handshakes must not see `WouldBlock` mid-way).
 
+mod handshake;
 pub(crate) mod io;
 
 use crate::config::{Auth, Config};
@@ -13,9 +14,7 @@ use crate::protocol::{self, ClientMessage, ServerMessage};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::time::{Duration, Instant};
-use tungstenite::client::IntoClientRequest;
-use tungstenite::handshake::HandshakeError;
-use tungstenite::http::HeaderValue;
+use tungstenite::http::Uri;
 use tungstenite::protocol::WebSocketConfig;
 use tungstenite::{Message, WebSocket};
 
@@ -126,11 +125,9 @@ pub(crate) fn connect(config: &Config, handle: Option<&str>) -> Result<Connected
     config.validate()?;
     let deadline = Deadline(Instant::now() + config.timeouts.connect_total);
     let url = config.url();
-    let mut request = url
-        .as_str()
-        .into_client_request()
+    let uri: Uri = url
+        .parse()
         .map_err(|e| Error::InvalidConfig(format!("endpoint {}: {e}", config.endpoint)))?;
-    let uri = request.uri().clone();
     let host = uri
         .host()
         .ok_or_else(|| Error::InvalidConfig(format!("endpoint {} has no host", config.endpoint)))?
@@ -159,33 +156,22 @@ pub(crate) fn connect(config: &Config, handle: Option<&str>) -> Result<Connected
     timings.tls = t.elapsed();
 
     let t = Instant::now();
-    let headers = request.headers_mut();
     let ua = concat!("gemini-live-rust/", env!("CARGO_PKG_VERSION"));
-    headers.insert("user-agent", HeaderValue::from_static(ua));
-    headers.insert("x-goog-api-client", HeaderValue::from_static(ua));
+    let mut headers = vec![
+        ("User-Agent", ua.to_string()),
+        ("x-goog-api-client", ua.to_string()),
+    ];
     match &config.auth {
         Auth::None => {}
-        Auth::ApiKey(key) => {
-            let mut v = HeaderValue::from_str(key.expose())
-                .map_err(|_| Error::InvalidConfig("the API key has invalid characters".into()))?;
-            v.set_sensitive(true);
-            headers.insert("x-goog-api-key", v);
-        }
+        Auth::ApiKey(key) => headers.push(("x-goog-api-key", key.expose().to_string())),
         Auth::EphemeralToken(token) => {
-            let mut v = HeaderValue::from_str(&format!("Token {}", token.expose()))
-                .map_err(|_| Error::InvalidConfig("the token has invalid characters".into()))?;
-            v.set_sensitive(true);
-            headers.insert("authorization", v);
+            headers.push(("Authorization", format!("Token {}", token.expose())))
         }
     }
     let budget = deadline.budget(Phase::Upgrade, config.timeouts.upgrade)?;
     set_timeouts(&ctl, budget, Phase::Upgrade)?;
-    let mut ws =
-        match tungstenite::client::client_with_config(request, stream, Some(ws_config(config))) {
-            Ok((ws, _response)) => ws,
-            Err(HandshakeError::Interrupted(_)) => return Err(Error::Timeout(Phase::Upgrade)),
-            Err(HandshakeError::Failure(e)) => return Err(upgrade_error(e)),
-        };
+    // Not tungstenite's client handshake: it logs the request, credentials included.
+    let mut ws = handshake::upgrade(stream, &uri, &headers, ws_config(config))?;
     timings.upgrade = t.elapsed();
 
     let t = Instant::now();
@@ -325,27 +311,6 @@ fn tls_handshake(
                 })
             }
         }
-    }
-}
-
-fn upgrade_error(e: tungstenite::Error) -> Error {
-    match e {
-        tungstenite::Error::Http(resp) => {
-            let body = resp
-                .body()
-                .as_ref()
-                .map(|b| String::from_utf8_lossy(&b[..b.len().min(200)]).into_owned())
-                .unwrap_or_default();
-            Error::Http {
-                status: resp.status().as_u16(),
-                body,
-            }
-        }
-        tungstenite::Error::Io(e) => io_err(Phase::Upgrade, &e),
-        other => Error::Io {
-            phase: Some(Phase::Upgrade),
-            message: other.to_string(),
-        },
     }
 }
 

@@ -1,0 +1,164 @@
+//! Scenarios 1 and 2: connect time and text-turn latency, ours and raw alternating.
+
+use crate::raw::Raw;
+use crate::report::{median, quantile, us, Row, Target};
+use gemini_live::{Event, Session};
+use std::time::{Duration, Instant};
+
+pub fn connect(port: u16, quick: bool) -> Vec<Row> {
+    let n = if quick { 40 } else { 200 };
+    let cfg = crate::config(port, "");
+    let (mut ours, mut raw, mut phases) = (Vec::new(), Vec::new(), Vec::new());
+    for i in 0..n + 10 {
+        let c = cfg.clone();
+        let t0 = Instant::now();
+        let s = Session::connect(c).expect("connect");
+        let d = t0.elapsed();
+        let m = s.metrics();
+        s.close().expect("close");
+        drop(s);
+        let (r, rd) = Raw::connect(port, "");
+        r.close();
+        if i >= 10 {
+            ours.push(d);
+            phases.push(m.connect.total());
+            raw.push(rd);
+        }
+    }
+    let spawns = spawn_pairs(n);
+    let sc = format!("1 connect (n={n})");
+    vec![
+        Row::new(&sc, "median", "us", Target::RatioMax(1.2))
+            .both(us(median(&ours)), us(median(&raw))),
+        Row::new(&sc, "p99", "us", Target::Info)
+            .both(us(quantile(&ours, 0.99)), us(quantile(&raw, 0.99))),
+        Row::new(
+            &sc,
+            "median of metrics tcp+upgrade+setup",
+            "us",
+            Target::Info,
+        )
+        .ours(us(median(&phases))),
+        Row::new(
+            &sc,
+            "two thread spawns (128 KiB stacks), median",
+            "us",
+            Target::Info,
+        )
+        .ours(us(median(&spawns))),
+    ]
+}
+
+/// What starting a session's two threads costs the caller on this machine.
+fn spawn_pairs(n: usize) -> Vec<Duration> {
+    (0..n)
+        .map(|_| {
+            let (tx, rx) = crossbeam_channel::bounded::<()>(0);
+            let spawn = |name: &str| {
+                let rx = rx.clone();
+                std::thread::Builder::new()
+                    .name(name.into())
+                    .stack_size(128 * 1024)
+                    .spawn(move || {
+                        let _ = rx.recv();
+                    })
+                    .expect("spawn")
+            };
+            let t0 = Instant::now();
+            let a = spawn("spawn-a");
+            let b = spawn("spawn-b");
+            let d = t0.elapsed();
+            drop(tx);
+            let _ = (a.join(), b.join());
+            d
+        })
+        .collect()
+}
+
+pub fn text_turn(port: u16, quick: bool) -> Vec<Row> {
+    let n = if quick { 200 } else { 1000 };
+    let s = Session::connect(crate::config(port, "")).expect("connect");
+    let _ = s.next_event(Duration::from_secs(1)); // SetupComplete
+    let (mut r, _) = Raw::connect(port, "");
+    let (mut of, mut oc, mut rf, mut rc) = (vec![], vec![], vec![], vec![]);
+    for i in 0..n + 50 {
+        let t0 = Instant::now();
+        s.send_text("hi").expect("send");
+        let mut first = None;
+        let done = loop {
+            match s.next_event(Duration::from_secs(5)).expect("open") {
+                Some(Event::Text(_)) => {
+                    first.get_or_insert(t0.elapsed());
+                }
+                Some(Event::TurnComplete { .. }) => break t0.elapsed(),
+                Some(_) => {}
+                None => panic!("no reply within 5 s"),
+            }
+        };
+        let (f, c) = r.text_turn("hi");
+        if i >= 50 {
+            of.push(first.unwrap_or_default());
+            oc.push(done);
+            rf.push(f);
+            rc.push(c);
+        }
+    }
+    let m = s.metrics();
+    s.close().expect("close");
+    r.close();
+    let handoff = handoff(n);
+    let sc = format!("2 text turn (n={n})");
+    vec![
+        Row::new(
+            &sc,
+            "send -> first reply, median",
+            "us",
+            Target::RatioMax(1.2),
+        )
+        .both(us(median(&of)), us(median(&rf))),
+        Row::new(&sc, "send -> first reply, p99", "us", Target::Info)
+            .both(us(quantile(&of, 0.99)), us(quantile(&rf, 0.99))),
+        Row::new(
+            &sc,
+            "send -> turn complete, median",
+            "us",
+            Target::RatioMax(1.2),
+        )
+        .both(us(median(&oc)), us(median(&rc))),
+        Row::new(&sc, "send -> turn complete, p99", "us", Target::Info)
+            .both(us(quantile(&oc, 0.99)), us(quantile(&rc, 0.99))),
+        Row::new(&sc, "metrics: last turn complete", "us", Target::Info)
+            .ours(m.last_turn_complete.map(us).unwrap_or(-1.0)),
+        Row::new(
+            &sc,
+            "one thread hand-off (channel ping-pong / 2), median",
+            "us",
+            Target::Info,
+        )
+        .ours(us(median(&handoff))),
+    ]
+}
+
+/// What one wake-up of a blocked thread through a crossbeam channel costs on this machine:
+/// half the round trip of a ping-pong between two threads.
+fn handoff(n: usize) -> Vec<Duration> {
+    let (ping_tx, ping_rx) = crossbeam_channel::bounded::<Instant>(1);
+    let (pong_tx, pong_rx) = crossbeam_channel::bounded::<Instant>(1);
+    let echo = std::thread::spawn(move || {
+        for t in ping_rx {
+            let _ = pong_tx.send(t);
+        }
+    });
+    let mut out = Vec::with_capacity(n);
+    for _ in 0..n {
+        // Let the echo thread go to sleep, as a session's threads do between messages.
+        std::thread::sleep(Duration::from_micros(200));
+        let _ = ping_tx.send(Instant::now());
+        if let Ok(t) = pong_rx.recv() {
+            out.push(t.elapsed() / 2);
+        }
+    }
+    drop(ping_tx);
+    let _ = echo.join();
+    out
+}
