@@ -461,7 +461,7 @@ typedef struct gemini_live_metrics {
      */
     uint32_t size;
     /**
-     * Layout version of this struct; 1 for the fields below.
+     * Layout version of this struct; 2 for the fields below.
      */
     uint32_t version;
     /**
@@ -545,13 +545,30 @@ typedef struct gemini_live_metrics {
      */
     uint64_t dropped_messages;
     /**
-     * Close code of the latest connection that ended; -1 if none has.
+     * Close code of the latest connection that ended; -1 if none has (the reason:
+     * `gemini_live_session_last_close_reason`).
      */
     int32_t last_close_code;
     /**
-     * Padding; always 0.
+     * The session's `GEMINI_LIVE_STATE_*` when the metrics were taken.
      */
-    uint32_t reserved;
+    uint32_t state;
+    /**
+     * Messages timed from `send` to the socket flush.
+     */
+    uint64_t send_latency_count;
+    /**
+     * Send-to-flush latency, median (an upper bound at most 12.5% high); -1 if none yet.
+     */
+    int64_t send_latency_p50_us;
+    /**
+     * Send-to-flush latency, 99th percentile (same bound); -1 if none yet.
+     */
+    int64_t send_latency_p99_us;
+    /**
+     * Send-to-flush latency, exact maximum; -1 if none yet.
+     */
+    int64_t send_latency_max_us;
 } gemini_live_metrics;
 
 /**
@@ -1184,6 +1201,16 @@ gemini_live_result gemini_live_session_state(const struct gemini_live_session *s
  * `gemini_live_config_set_resumption_handle` to resume later. Works after close.
  */
 gemini_live_result gemini_live_session_resumption_handle(const struct gemini_live_session *session,
+                                                         char *buf,
+                                                         size_t len,
+                                                         size_t *needed);
+
+/**
+ * Copies the close reason of the latest connection that ended (NUL-terminated; empty if
+ * none has, or the server gave none) into `buf` of `len` bytes; `*needed` (if not NULL) gets
+ * the size required, also on `GEMINI_LIVE_BUFFER_TOO_SMALL`. Works after close.
+ */
+gemini_live_result gemini_live_session_last_close_reason(const struct gemini_live_session *session,
                                                          char *buf,
                                                          size_t len,
                                                          size_t *needed);

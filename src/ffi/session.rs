@@ -36,7 +36,7 @@ pub struct gemini_live_session {
 pub struct gemini_live_metrics {
     /// In: `sizeof(gemini_live_metrics)`. Out: the bytes filled.
     pub size: u32,
-    /// Layout version of this struct; 1 for the fields below.
+    /// Layout version of this struct; 2 for the fields below.
     pub version: u32,
     /// Latest connect: DNS + TCP connect.
     pub connect_tcp_us: i64,
@@ -78,10 +78,19 @@ pub struct gemini_live_metrics {
     pub replayed_messages: u64,
     /// Input messages dropped (replay-buffer overflow, stale tool responses).
     pub dropped_messages: u64,
-    /// Close code of the latest connection that ended; -1 if none has.
+    /// Close code of the latest connection that ended; -1 if none has (the reason:
+    /// `gemini_live_session_last_close_reason`).
     pub last_close_code: i32,
-    /// Padding; always 0.
-    pub reserved: u32,
+    /// The session's `GEMINI_LIVE_STATE_*` when the metrics were taken.
+    pub state: u32,
+    /// Messages timed from `send` to the socket flush.
+    pub send_latency_count: u64,
+    /// Send-to-flush latency, median (an upper bound at most 12.5% high); -1 if none yet.
+    pub send_latency_p50_us: i64,
+    /// Send-to-flush latency, 99th percentile (same bound); -1 if none yet.
+    pub send_latency_p99_us: i64,
+    /// Send-to-flush latency, exact maximum; -1 if none yet.
+    pub send_latency_max_us: i64,
 }
 
 fn micros(d: Option<Duration>) -> i64 {
@@ -92,7 +101,7 @@ fn metrics_of(s: &Session) -> gemini_live_metrics {
     let m = s.metrics();
     gemini_live_metrics {
         size: std::mem::size_of::<gemini_live_metrics>() as u32,
-        version: 1,
+        version: 2,
         connect_tcp_us: micros(Some(m.connect.tcp)),
         connect_tls_us: micros(Some(m.connect.tls)),
         connect_upgrade_us: micros(Some(m.connect.upgrade)),
@@ -114,7 +123,11 @@ fn metrics_of(s: &Session) -> gemini_live_metrics {
         replayed_messages: m.replayed_messages,
         dropped_messages: m.dropped_messages,
         last_close_code: m.last_close_code.map_or(-1, i32::from),
-        reserved: 0,
+        state: state_code(m.state),
+        send_latency_count: m.send_latency.count(),
+        send_latency_p50_us: micros(m.send_latency.quantile(0.5)),
+        send_latency_p99_us: micros(m.send_latency.quantile(0.99)),
+        send_latency_max_us: micros(m.send_latency.max()),
     }
 }
 
@@ -199,6 +212,22 @@ pub unsafe extern "C" fn gemini_live_session_resumption_handle(
         let s = arg_ref(session, "session")?;
         let handle = s.inner.resumption_handle().unwrap_or_default();
         copy_out(&handle, buf, len, needed)
+    })
+}
+
+/// Copies the close reason of the latest connection that ended (NUL-terminated; empty if
+/// none has, or the server gave none) into `buf` of `len` bytes; `*needed` (if not NULL) gets
+/// the size required, also on `GEMINI_LIVE_BUFFER_TOO_SMALL`. Works after close.
+#[no_mangle]
+pub unsafe extern "C" fn gemini_live_session_last_close_reason(
+    session: *const gemini_live_session,
+    buf: *mut c_char,
+    len: usize,
+    needed: *mut usize,
+) -> gemini_live_result {
+    boundary(|| {
+        let s = arg_ref(session, "session")?;
+        copy_out(&s.inner.metrics().last_close_reason, buf, len, needed)
     })
 }
 

@@ -133,9 +133,12 @@ static void text_turn_metrics_and_handle(gemini_live_session *s) {
     memset(&m, 0, sizeof m);
     m.size = sizeof m;
     OK(gemini_live_session_metrics(s, &m));
-    CHECK(m.size == sizeof m && m.version == 1);
+    CHECK(m.size == sizeof m && m.version == 2);
     CHECK(m.messages_sent >= 1 && m.messages_received >= 3 && m.bytes_received > 0);
     CHECK(m.connect_total_us > 0 && m.last_turn_complete_us >= 0);
+    CHECK(m.state == GEMINI_LIVE_STATE_CONNECTED && m.last_close_code == -1);
+    CHECK(m.send_latency_count >= 1 && m.send_latency_max_us >= 0);
+    CHECK(m.send_latency_p99_us >= m.send_latency_p50_us);
     /* an old caller with a smaller struct gets only what it asked for */
     memset(&m, 0xAB, sizeof m);
     m.size = 16;
@@ -170,6 +173,16 @@ static void server_close(const char *endpoint) {
     }
     CHECK(gemini_live_session_next_event(s, 5000, &ev) == GEMINI_LIVE_CLOSED);
     CHECK(gemini_live_session_send_text(s, "late") == GEMINI_LIVE_CLOSED);
+    {
+        char why[128];
+        gemini_live_metrics m;
+        memset(&m, 0, sizeof m);
+        m.size = sizeof m;
+        OK(gemini_live_session_metrics(s, &m));
+        CHECK(m.last_close_code == 1011 && m.state == GEMINI_LIVE_STATE_CLOSED);
+        OK(gemini_live_session_last_close_reason(s, why, sizeof why, NULL));
+        CHECK(strcmp(why, "Internal error occurred.") == 0);
+    }
     gemini_live_session_free(s);
 }
 

@@ -167,7 +167,11 @@ class Metrics(Structure):
         ("replayed_messages", c_uint64),
         ("dropped_messages", c_uint64),
         ("last_close_code", c_int32),
-        ("reserved", c_uint32),
+        ("state", c_uint32),
+        ("send_latency_count", c_uint64),
+        ("send_latency_p50_us", c_int64),
+        ("send_latency_p99_us", c_int64),
+        ("send_latency_max_us", c_int64),
     ]
 
 
@@ -255,6 +259,10 @@ FUNCTIONS = {
     "gemini_live_session_next_event": (RESULT, [SESSION_P, c_uint32, POINTER(EVENT_P)]),
     "gemini_live_session_state": (RESULT, [SESSION_P, POINTER(c_uint32)]),
     "gemini_live_session_resumption_handle": (
+        RESULT,
+        [SESSION_P, c_char_p, c_size_t, POINTER(c_size_t)],
+    ),
+    "gemini_live_session_last_close_reason": (
         RESULT,
         [SESSION_P, c_char_p, c_size_t, POINTER(c_size_t)],
     ),

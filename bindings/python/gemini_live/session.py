@@ -204,14 +204,16 @@ class Session:
     @property
     def resumption_handle(self):
         """The latest resumable handle, or None."""
+        return self._string(L.gemini_live_session_resumption_handle)
+
+    def _string(self, getter):
+        """A string copied out by ``getter(session, buf, len, &needed)``, or None if empty."""
         needed = ctypes.c_size_t(0)
         while True:
             buf = ctypes.create_string_buffer(max(needed.value, 64))
-            code = L.gemini_live_session_resumption_handle(
-                self.handle, buf, len(buf), ctypes.byref(needed)
-            )
+            code = getter(self.handle, buf, len(buf), ctypes.byref(needed))
             if code == _lib.BUFFER_TOO_SMALL:
-                continue  # a longer handle arrived meanwhile: retry with the size asked
+                continue  # a longer value arrived meanwhile: retry with the size asked
             check(code)
             return buf.value.decode("utf-8") or None
 
@@ -222,15 +224,18 @@ class Session:
         check(L.gemini_live_session_metrics(self.handle, ctypes.byref(m)))
         out = {}
         for name, _ in m._fields_:
-            if name in ("size", "version", "reserved"):
+            if name in ("size", "version"):
                 continue
             value = getattr(m, name)
             if name.endswith("_us"):
                 out[name[:-3]] = None if value < 0 else value / 1e6
             elif name == "last_close_code":
                 out[name] = None if value < 0 else value
+            elif name == "state":
+                out[name] = State(value)
             else:
                 out[name] = value
+        out["last_close_reason"] = self._string(L.gemini_live_session_last_close_reason)
         return out
 
     def close(self):

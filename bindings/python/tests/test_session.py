@@ -132,6 +132,11 @@ class SessionTest(unittest.TestCase):
         self.assertGreater(m["bytes_received"], 0)
         self.assertGreater(m["connect_total"], 0)
         self.assertIsNotNone(m["last_turn_complete"])
+        self.assertEqual(m["state"], gl.State.CONNECTED)
+        self.assertGreaterEqual(m["send_latency_count"], 1)
+        self.assertIsNotNone(m["send_latency_max"])
+        self.assertIsNone(m["last_close_code"])
+        self.assertIsNone(m["last_close_reason"])
         # The fake issues a new handle after each turn; wait for it.
         handle = None
         while handle is None:
