@@ -23,6 +23,7 @@ fn tls_fake() -> FakeServer {
 /// What a refused connect must look like: a TLS error naming the certificate and the host,
 /// classified fatal.
 fn assert_refused(err: &Error, host: &str) {
+    eprintln!("refused as expected: {err}");
     match err {
         Error::Tls(m) => {
             let lower = m.to_ascii_lowercase();
@@ -85,7 +86,11 @@ fn a_certificate_from_another_ca_is_refused() {
 /// Forwards every connection accepted on `127.0.0.2` to `target` (both directions) until the
 /// returned listener's address stops being used; threads end when either side closes.
 fn forwarder(target: std::net::SocketAddr) -> std::net::SocketAddr {
-    let listener = TcpListener::bind("127.0.0.2:0").expect("127.0.0.2 is a loopback address");
+    forwarder_on("127.0.0.2", target)
+}
+
+fn forwarder_on(ip: &str, target: std::net::SocketAddr) -> std::net::SocketAddr {
+    let listener = TcpListener::bind((ip, 0)).expect("a loopback address");
     let addr = listener.local_addr().unwrap();
     std::thread::spawn(move || {
         // Bounded: a test makes a handful of connections.
@@ -114,7 +119,7 @@ fn forwarder(target: std::net::SocketAddr) -> std::net::SocketAddr {
 }
 
 #[test]
-fn a_certificate_for_another_host_name_is_refused() {
+fn a_certificate_for_another_ip_address_is_refused() {
     let server = tls_fake();
     // The certificate names `localhost` and 127.0.0.1; 127.0.0.2 reaches the same server
     // through a forwarder, so only the name differs.
@@ -136,6 +141,42 @@ fn a_certificate_for_another_host_name_is_refused() {
         s.next_event(Duration::from_secs(5)),
         Ok(Some(Event::SetupComplete { .. }))
     ));
+}
+
+/// A host name other than `localhost` that /etc/hosts maps to a loopback address, if any.
+fn other_loopback_name() -> Option<(String, String)> {
+    let hosts = std::fs::read_to_string("/etc/hosts").ok()?;
+    hosts.lines().find_map(|line| {
+        let mut words = line.split('#').next()?.split_whitespace();
+        let ip = words.next()?;
+        if !ip.starts_with("127.") {
+            return None;
+        }
+        words
+            .find(|n| !n.eq_ignore_ascii_case("localhost") && !n.contains("localhost"))
+            .map(|n| (ip.to_string(), n.to_string()))
+    })
+}
+
+#[test]
+fn a_certificate_for_another_dns_name_is_refused() {
+    // The same check by name (as opposed to by IP address), where the machine has a second
+    // name for a loopback address (e.g. its host name in /etc/hosts).
+    let Some((ip, name)) = other_loopback_name() else {
+        eprintln!("skipped: /etc/hosts names no loopback address but localhost");
+        return;
+    };
+    let server = tls_fake();
+    let port = if ip == "127.0.0.1" {
+        server.addr().port()
+    } else {
+        forwarder_on(&ip, server.addr()).port()
+    };
+    let mut c = config(&server, ResponseMode::Text);
+    c.endpoint = format!("wss://{name}:{port}");
+    let err = Session::connect(c).expect_err("the name is not in the certificate");
+    assert_refused(&err, &name);
+    assert!(err.to_string().to_lowercase().contains("mismatch"), "{err}");
 }
 
 #[test]
