@@ -1458,8 +1458,9 @@ gemini_live_result gemini_live_fake_server_start(uint16_t port,
  * `"1@3:close=1011,2@up:refuse=503"` (connection 1, after its 3rd client message: close
  * with 1011; connection 2: refuse the upgrade with HTTP 503). Items are
  * `CONN@WHEN:KIND[=ARG]`, with KIND one of `goaway=5s[+2s]`, `goaway-strict=5s+2s`,
- * `drop`, `close=CODE[/REASON]`, `stall`, `refuse=STATUS`, `malformed`, `slow=200ms`,
- * `unknown`, `silent`. `GEMINI_LIVE_INVALID_ARGUMENT` if the plan does not parse.
+ * `drop`, `close=CODE[/REASON]`, `stall`, `freeze`, `refuse=STATUS`, `malformed`,
+ * `slow=200ms`, `unknown`, `silent`, `cut=N[/CODE]` (cut the reply after N server
+ * messages). `GEMINI_LIVE_INVALID_ARGUMENT` if the plan does not parse.
  */
 gemini_live_result gemini_live_fake_server_start_with_faults(uint16_t port,
                                                              const char *fault_plan,

@@ -72,6 +72,17 @@ fn reply(s: &Session, events: &mut Vec<Event>) -> String {
 
 /// Text, audio, tool and text turns; returns the replies and every event.
 fn conversation(server: &FakeServer, config: Config) -> (Story, Vec<u8>) {
+    conversation_then(server, config, false)
+}
+
+/// [`conversation`]; with `await_handover`, waits (up to 5 s) for a `Resumed` before closing:
+/// a GoAway that arrives after the app started its last turn is handled at that turn's end,
+/// and closing at once would race with the handover.
+fn conversation_then(
+    server: &FakeServer,
+    config: Config,
+    await_handover: bool,
+) -> (Story, Vec<u8>) {
     let s = Session::connect(config).expect("connects (retrying if need be)");
     let mut events = Vec::new();
     let mut replies = Vec::new();
@@ -87,6 +98,15 @@ fn conversation(server: &FakeServer, config: Config) -> (Story, Vec<u8>) {
     replies.push(reply(&s, &mut events));
     s.send_text("last").unwrap();
     replies.push(reply(&s, &mut events));
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while await_handover
+        && !events.iter().any(|e| matches!(e, Event::Resumed { .. }))
+        && Instant::now() < deadline
+    {
+        if let Ok(Some(ev)) = s.next_event(Duration::from_millis(100)) {
+            events.push(ev);
+        }
+    }
     s.close().unwrap();
     while let Ok(Some(ev)) = s.next_event(Duration::from_secs(2)) {
         events.push(ev);
@@ -280,7 +300,7 @@ fn goaway_at_every_point_hands_over_closing_the_old_socket_first() {
             ),
             ..FakeOptions::default()
         });
-        let (story, _) = conversation(&server, resilient_config(&server));
+        let (story, _) = conversation_then(&server, resilient_config(&server), true);
         assert_eq!(story.replies[3], "[turn 4] echo: last", "{what}");
         assert!(
             story
