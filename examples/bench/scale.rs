@@ -177,21 +177,14 @@ pub fn scale(port: u16, quick: bool, n: usize, raw: bool) -> Vec<Row> {
         }
     };
     let per_session_target = Target::Max(256.0);
-    if raw {
-        let (clients, connect_time) = connect_all(n, || {
-            let (r, _) = Raw::connect(port, "turn_every=50");
-            r.ws.get_ref().set_nonblocking(true).expect("nonblocking");
-            parking_lot::Mutex::new(r)
-        });
-        let rss_idle = rss_kib();
-        let (max_late, late, cpu, rss) = drive(&clients, warm, window, |c, pcm| {
-            let mut r = c.lock();
-            let _ =
-                r.ws.send(tungstenite::Message::text(crate::raw::audio_json(pcm)));
-            while r.ws.read().is_ok() {}
-        });
-        drop(clients);
-        return vec![
+    // The rows both clients report.
+    let common_rows = |connect_time: Duration,
+                       rss_idle: u64,
+                       rss: u64,
+                       cpu: Duration,
+                       max_late: Duration,
+                       late: u64| {
+        vec![
             row(
                 "connect all",
                 "ms",
@@ -229,7 +222,23 @@ pub fn scale(port: u16, quick: bool, n: usize, raw: bool) -> Vec<Row> {
                 max_late.as_secs_f64() * 1e3,
             ),
             row("sends late by > 20 ms", "", Target::Max(0.0), late as f64),
-        ];
+        ]
+    };
+    if raw {
+        let (clients, connect_time) = connect_all(n, || {
+            let (r, _) = Raw::connect(port, "turn_every=50");
+            r.ws.get_ref().set_nonblocking(true).expect("nonblocking");
+            parking_lot::Mutex::new(r)
+        });
+        let rss_idle = rss_kib();
+        let (max_late, late, cpu, rss) = drive(&clients, warm, window, |c, pcm| {
+            let mut r = c.lock();
+            let _ =
+                r.ws.send(tungstenite::Message::text(crate::raw::audio_json(pcm)));
+            while r.ws.read().is_ok() {}
+        });
+        drop(clients);
+        return common_rows(connect_time, rss_idle, rss, cpu, max_late, late);
     }
     let (sessions, connect_time) = connect_all(n, || {
         Session::connect(crate::config(port, "turn_every=50")).expect("connect")
@@ -259,44 +268,8 @@ pub fn scale(port: u16, quick: bool, n: usize, raw: bool) -> Vec<Row> {
         drop(rest);
     });
     let close_time = t0.elapsed();
-    vec![
-        row(
-            "connect all",
-            "ms",
-            Target::Info,
-            connect_time.as_secs_f64() * 1e3,
-        ),
-        row(
-            "RSS per session, connected idle",
-            "KiB",
-            Target::Info,
-            (rss_idle - rss0) as f64 / n as f64,
-        ),
-        row(
-            "RSS per session, streaming",
-            "KiB",
-            per_session_target,
-            (rss - rss0) as f64 / n as f64,
-        ),
-        row(
-            "CPU per audio minute",
-            "s",
-            Target::Info,
-            cpu.as_secs_f64() / (chunks_in_window * 0.02 / 60.0),
-        ),
-        row(
-            "CPU, all sessions",
-            "% of one core",
-            Target::Info,
-            cpu.as_secs_f64() / window.as_secs_f64() * 100.0,
-        ),
-        row(
-            "app send lateness max",
-            "ms",
-            Target::Max(20.0),
-            max_late.as_secs_f64() * 1e3,
-        ),
-        row("sends late by > 20 ms", "", Target::Max(0.0), late as f64),
+    let mut rows = common_rows(connect_time, rss_idle, rss, cpu, max_late, late);
+    rows.extend([
         row(
             "send -> flush p99 (all sessions)",
             "ms",
@@ -316,7 +289,8 @@ pub fn scale(port: u16, quick: bool, n: usize, raw: bool) -> Vec<Row> {
             Target::Info,
             close_time.as_secs_f64() * 1e3,
         ),
-    ]
+    ]);
+    rows
 }
 
 pub fn soak(port: u16, quick: bool, raw: bool) -> Vec<Row> {

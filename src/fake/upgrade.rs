@@ -1,7 +1,7 @@
 //! The accepting side of a connection: TLS handshake, HTTP upgrade, routes and credentials.
 
 use std::cell::RefCell;
-use std::io::{self, Read, Write};
+use std::io;
 use std::net::TcpStream;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
@@ -14,36 +14,8 @@ use super::Shared;
 /// How long the TLS handshake and the HTTP upgrade may take.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// A plain or TLS socket.
-pub(super) enum Stream {
-    Plain(TcpStream),
-    Tls(Box<native_tls::TlsStream<TcpStream>>),
-}
-
-impl Read for Stream {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        match self {
-            Stream::Plain(s) => s.read(buf),
-            Stream::Tls(s) => s.read(buf),
-        }
-    }
-}
-
-impl Write for Stream {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match self {
-            Stream::Plain(s) => s.write(buf),
-            Stream::Tls(s) => s.write(buf),
-        }
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        match self {
-            Stream::Plain(s) => s.flush(),
-            Stream::Tls(s) => s.flush(),
-        }
-    }
-}
+/// A plain or TLS socket: the same stream type the client uses.
+pub(super) use crate::transport::Stream;
 
 /// Path, query and headers of the upgrade request, and the route they selected.
 pub(super) struct RequestInfo {
