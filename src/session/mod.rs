@@ -18,15 +18,16 @@
 //! ```
 
 mod events;
+mod input;
 mod threads;
 mod writer;
 
 pub use events::{AudioChunk, Event, State};
+pub use input::INPUT_SAMPLE_RATE;
 
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::metrics::{Metrics, MetricsSnapshot};
-use crate::protocol::{self, ClientMessage, Content, FunctionResponse};
 use crate::reconnect::{next_delay, InputKind, Jitter, ReplayBuffer};
 use crate::transport::{self, io::Link, io::Waker};
 use crossbeam_channel::{bounded, Receiver, RecvTimeoutError, Sender, TrySendError};
@@ -36,9 +37,6 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 use tungstenite::Utf8Bytes;
-
-/// Sample rate of `send_audio` when none is given: 16 kHz, what the service expects.
-pub const INPUT_SAMPLE_RATE: u32 = 16_000;
 
 /// A message for the writer thread.
 pub(crate) enum Outgoing {
@@ -310,182 +308,6 @@ impl Session {
         r
     }
 
-    /// Sends any client message, waiting up to the send timeout for room in the queue
-    /// ([`Error::SendTimeout`] after that). A `setup` is refused: the session sends it.
-    pub fn send(&self, msg: &ClientMessage) -> Result<()> {
-        self.send_message(msg, true)
-    }
-
-    /// Like [`send`](Self::send) but never waits: [`Error::WouldBlock`] if the queue is full.
-    pub fn try_send(&self, msg: &ClientMessage) -> Result<()> {
-        self.send_message(msg, false)
-    }
-
-    fn send_message(&self, msg: &ClientMessage, wait: bool) -> Result<()> {
-        let class = match msg {
-            ClientMessage::Setup(_) => {
-                return Err(Error::InvalidInput(
-                    "setup is sent by the session itself, once per connection".into(),
-                ))
-            }
-            ClientMessage::ClientContent(c) if c.turn_complete => {
-                (true, InputKind::TurnEnd, Duration::ZERO)
-            }
-            ClientMessage::ClientContent(_) => (false, InputKind::Plain, Duration::ZERO),
-            ClientMessage::RealtimeInput(r) => {
-                self.check_realtime(r)?;
-                let ends =
-                    r.text.is_some() || r.audio_stream_end.is_some() || r.activity_end.is_some();
-                let kind = if ends {
-                    InputKind::TurnEnd
-                } else {
-                    InputKind::Plain
-                };
-                (true, kind, Duration::ZERO)
-            }
-            ClientMessage::ToolResponse(t) => {
-                check_tool_responses(&t.function_responses)?;
-                let ids = t.function_responses.iter().map(|f| f.id.clone()).collect();
-                (true, InputKind::ToolResponse(ids), Duration::ZERO)
-            }
-        };
-        self.enqueue(protocol::encode_client(msg), class, wait)
-    }
-
-    fn check_realtime(&self, r: &protocol::RealtimeInput) -> Result<()> {
-        let vad = self.shared.config.automatic_vad();
-        if (r.activity_start.is_some() || r.activity_end.is_some()) && vad {
-            return Err(Error::InvalidInput(
-                "activity_start/activity_end need automatic activity detection disabled".into(),
-            ));
-        }
-        if r.audio_stream_end.is_some() && !vad {
-            return Err(Error::InvalidInput(
-                "audio_stream_end needs automatic activity detection enabled".into(),
-            ));
-        }
-        Ok(())
-    }
-
-    /// Sends a user text turn (`clientContent`, `turnComplete: true`).
-    pub fn send_text(&self, text: &str) -> Result<()> {
-        self.send_client_content(vec![Content::text("user", text)], true)
-    }
-
-    /// Sends turns (e.g. history, with `model` turns) as `clientContent`.
-    pub fn send_client_content(&self, turns: Vec<Content>, turn_complete: bool) -> Result<()> {
-        if turns.is_empty() {
-            return Err(Error::InvalidInput("no turns to send".into()));
-        }
-        self.send(&ClientMessage::ClientContent(protocol::ClientContent {
-            turns,
-            turn_complete,
-        }))
-    }
-
-    /// Sends text as realtime input (`realtimeInput.text`).
-    pub fn send_realtime_text(&self, text: &str) -> Result<()> {
-        self.send(&ClientMessage::RealtimeInput(protocol::RealtimeInput {
-            text: Some(text.to_string()),
-            ..Default::default()
-        }))
-    }
-
-    /// Sends 16 kHz mono PCM samples.
-    pub fn send_audio(&self, samples: &[i16]) -> Result<()> {
-        self.send_audio_rate(samples, INPUT_SAMPLE_RATE)
-    }
-
-    /// Sends mono PCM samples captured at `rate` Hz (labelled `audio/pcm;rate=N`; the
-    /// service resamples).
-    pub fn send_audio_rate(&self, samples: &[i16], rate: u32) -> Result<()> {
-        self.audio(&samples_to_bytes(samples), rate, true)
-    }
-
-    /// Sends 16 kHz mono PCM16LE bytes (an even count).
-    pub fn send_audio_bytes(&self, pcm: &[u8]) -> Result<()> {
-        self.audio(pcm, INPUT_SAMPLE_RATE, true)
-    }
-
-    /// Sends mono PCM16LE bytes captured at `rate` Hz.
-    pub fn send_audio_bytes_rate(&self, pcm: &[u8], rate: u32) -> Result<()> {
-        self.audio(pcm, rate, true)
-    }
-
-    /// Like [`send_audio_bytes_rate`](Self::send_audio_bytes_rate) but never waits:
-    /// [`Error::WouldBlock`] if the send queue is full.
-    pub fn try_send_audio_bytes_rate(&self, pcm: &[u8], rate: u32) -> Result<()> {
-        self.audio(pcm, rate, false)
-    }
-
-    fn audio(&self, pcm: &[u8], rate: u32, wait: bool) -> Result<()> {
-        if pcm.is_empty() {
-            return Err(Error::InvalidInput("empty audio chunk".into()));
-        }
-        if pcm.len() % 2 != 0 {
-            return Err(Error::InvalidInput(format!(
-                "{} bytes is not a whole number of 16-bit samples",
-                pcm.len()
-            )));
-        }
-        if !(1_000..=192_000).contains(&rate) {
-            return Err(Error::InvalidInput(format!(
-                "sample rate {rate} Hz is outside 1000..=192000"
-            )));
-        }
-        let audio = Duration::from_micros(pcm.len() as u64 / 2 * 1_000_000 / rate as u64);
-        self.enqueue(
-            protocol::encode_audio_frame(pcm, rate),
-            (true, InputKind::Plain, audio),
-            wait,
-        )
-    }
-
-    /// Sends one video frame (a JPEG image).
-    pub fn send_video_frame(&self, jpeg: &[u8]) -> Result<()> {
-        if jpeg.is_empty() {
-            return Err(Error::InvalidInput("empty video frame".into()));
-        }
-        self.send(&ClientMessage::RealtimeInput(protocol::RealtimeInput {
-            video: Some(protocol::Blob {
-                mime_type: "image/jpeg".into(),
-                data: protocol::encode_base64(jpeg),
-            }),
-            ..Default::default()
-        }))
-    }
-
-    /// Tells the service the microphone paused (automatic activity detection only).
-    pub fn audio_stream_end(&self) -> Result<()> {
-        self.send(&ClientMessage::RealtimeInput(protocol::RealtimeInput {
-            audio_stream_end: Some(true),
-            ..Default::default()
-        }))
-    }
-
-    /// Marks the start of user activity (automatic activity detection disabled only).
-    pub fn activity_start(&self) -> Result<()> {
-        self.send(&ClientMessage::RealtimeInput(protocol::RealtimeInput {
-            activity_start: Some(protocol::Empty {}),
-            ..Default::default()
-        }))
-    }
-
-    /// Marks the end of user activity (automatic activity detection disabled only).
-    pub fn activity_end(&self) -> Result<()> {
-        self.send(&ClientMessage::RealtimeInput(protocol::RealtimeInput {
-            activity_end: Some(protocol::Empty {}),
-            ..Default::default()
-        }))
-    }
-
-    /// Answers function calls; each response carries the `id` of its call.
-    pub fn send_tool_response(&self, responses: Vec<FunctionResponse>) -> Result<()> {
-        self.send(&ClientMessage::ToolResponse(protocol::ToolResponse {
-            function_responses: responses,
-        }))
-    }
-
     /// Waits up to `timeout` for the next event: `Ok(None)` on timeout;
     /// `Err(Error::SessionClosed)` once the session is closed and every event was taken.
     pub fn next_event(&self, timeout: Duration) -> Result<Option<Event>> {
@@ -591,25 +413,4 @@ fn connect_with_retry(config: &Config, events: &Sender<Event>) -> Result<transpo
             Err(e) => return Err(e),
         }
     }
-}
-
-fn samples_to_bytes(samples: &[i16]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(samples.len() * 2);
-    for s in samples {
-        out.extend_from_slice(&s.to_le_bytes());
-    }
-    out
-}
-
-fn check_tool_responses(r: &[FunctionResponse]) -> Result<()> {
-    if r.is_empty() {
-        return Err(Error::InvalidInput("no function responses".into()));
-    }
-    if let Some(bad) = r.iter().find(|f| f.id.is_empty()) {
-        return Err(Error::InvalidInput(format!(
-            "the response to `{}` has no call id (the service requires it)",
-            bad.name
-        )));
-    }
-    Ok(())
 }

@@ -1,5 +1,5 @@
 //! TCP + TLS + WebSocket upgrade with a timeout per phase, then the reader and writer threads
-//! around the non-blocking socket (see [`io`]).
+//! around the non-blocking socket (see `io`).
 //!
 //! The handshake is done blocking, with socket timeouts bounded by the phase timeout and the
 //! overall connect deadline; only then is the socket switched to non-blocking mode (native-tls
