@@ -16,15 +16,6 @@ use std::time::{Duration, Instant};
 
 static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
-/// Threads of this process whose name starts with `gemini-live-`.
-fn session_threads() -> usize {
-    std::fs::read_dir("/proc/self/task")
-        .expect("/proc is mounted")
-        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("comm")).ok())
-        .filter(|name| name.starts_with("gemini-live-"))
-        .count()
-}
-
 /// Open file descriptors of this process, with what they are (for the failure message).
 fn open_fds() -> Vec<String> {
     std::fs::read_dir("/proc/self/fd")
@@ -77,13 +68,13 @@ fn leaves_no_trace(server: &FakeServer, n: usize, cycle: impl Fn(usize)) {
     // One cycle first: lazily initialised statics (TLS library, thread-locals) are not leaks.
     cycle(0);
     fake_idle(server);
-    assert_eq!(session_threads(), 0);
+    assert_eq!(session_threads_after_join(), 0);
     let fds = open_fds();
     let started = Instant::now();
     for i in 1..=n {
         cycle(i);
         // close and drop join both session threads before they return.
-        assert_eq!(session_threads(), 0, "after cycle {i}");
+        assert_eq!(session_threads_after_join(), 0, "after cycle {i}");
     }
     let took = started.elapsed();
     fake_idle(server);

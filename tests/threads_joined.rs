@@ -9,20 +9,11 @@ use gemini_live::{ResponseMode, Session};
 /// The tests of this file count threads, so they must not run at the same time.
 static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
-/// Threads of this process whose name starts with `gemini-live-`.
-fn session_threads() -> usize {
-    std::fs::read_dir("/proc/self/task")
-        .expect("/proc is mounted")
-        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("comm")).ok())
-        .filter(|name| name.starts_with("gemini-live-"))
-        .count()
-}
-
 #[test]
 fn close_and_drop_join_both_threads() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let server = fake();
-    assert_eq!(session_threads(), 0);
+    assert_eq!(session_threads_after_join(), 0);
     for i in 0..20 {
         let s = Session::connect(config(&server, ResponseMode::Text)).unwrap();
         // A new thread names itself once it runs, so allow it a moment to do so.
@@ -35,10 +26,14 @@ fn close_and_drop_join_both_threads() {
         turn(&s);
         if i % 2 == 0 {
             s.close().unwrap();
-            assert_eq!(session_threads(), 0, "after close of session {i}");
+            assert_eq!(
+                session_threads_after_join(),
+                0,
+                "after close of session {i}"
+            );
         }
         drop(s);
-        assert_eq!(session_threads(), 0, "after drop of session {i}");
+        assert_eq!(session_threads_after_join(), 0, "after drop of session {i}");
     }
 }
 
@@ -61,5 +56,5 @@ fn drop_joins_threads_even_when_the_server_never_answers_the_close() {
         "{:?}",
         t.elapsed()
     );
-    assert_eq!(session_threads(), 0);
+    assert_eq!(session_threads_after_join(), 0);
 }

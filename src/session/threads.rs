@@ -6,7 +6,7 @@
 
 use super::events::{to_events, Event, State};
 use super::Shared;
-use crate::error::{Error, Phase};
+use crate::error::Error;
 use crate::protocol::{self, ServerMessage};
 use crate::reconnect::{next_delay, resume_refused, Jitter};
 use crate::transport::io::{Inbound, Link};
@@ -217,17 +217,11 @@ impl Reader {
 
     /// The error for a failed link: what the writer saw first, if anything.
     fn failure(&self, e: tungstenite::Error) -> Error {
-        let err =
-            self.shared.write_error.lock().take().unwrap_or_else(|| {
-                crate::transport::ws_error(e, Phase::Setup, &self.shared.config)
-            });
-        match err {
-            Error::Timeout(_) | Error::Io { phase: Some(_), .. } => Error::Io {
-                phase: None,
-                message: err.to_string(),
-            },
-            other => other,
-        }
+        self.shared
+            .write_error
+            .lock()
+            .take()
+            .unwrap_or_else(|| crate::transport::ws_error(e, None))
     }
 
     fn handover_delay(&self, time_left: Option<Duration>) -> Duration {
@@ -361,11 +355,7 @@ impl Reader {
         let mut frames = replay.frames.into_iter().map(Message::Text);
         if let Err(e) = link.send_all(&mut frames) {
             link.kill();
-            return Err(crate::transport::ws_error(
-                e,
-                Phase::Setup,
-                &self.shared.config,
-            ));
+            return Err(crate::transport::ws_error(e, None));
         }
         self.shared.metrics.reconnected(outage.elapsed(), replayed);
         {

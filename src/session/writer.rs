@@ -15,7 +15,7 @@
 
 use super::events::Event;
 use super::{Outgoing, Shared};
-use crate::error::{Error, Phase};
+use crate::error::Error;
 use crate::reconnect::InputKind;
 use crate::transport::io::Link;
 use crossbeam_channel::{select, Receiver, Sender};
@@ -190,7 +190,7 @@ fn after_write(
         Err(e) => {
             shared.unflushed.lock().clear();
             if !link.is_dead() && !close {
-                let err = crate::transport::ws_error(e, Phase::Setup, &shared.config);
+                let err = crate::transport::ws_error(e, None);
                 log::warn!("send failed: {err}");
                 shared.write_error.lock().get_or_insert(Error::Io {
                     phase: None,

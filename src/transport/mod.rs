@@ -182,7 +182,7 @@ pub(crate) fn connect(config: &Config, handle: Option<&str>) -> Result<Connected
     let budget = deadline.budget(Phase::Setup, config.timeouts.setup)?;
     set_timeouts(&ctl, budget, Phase::Setup)?;
     ws.send(Message::text(setup))
-        .map_err(|e| ws_error(e, Phase::Setup, config))?;
+        .map_err(|e| ws_error(e, Some(Phase::Setup)))?;
     let mut early = Vec::new();
     let setup_complete = loop {
         let budget = deadline.budget(
@@ -201,7 +201,7 @@ pub(crate) fn connect(config: &Config, handle: Option<&str>) -> Result<Connected
                 return Err(Error::from_close(code, &reason, config.model_id()));
             }
             Ok(_) => continue,
-            Err(e) => return Err(ws_error(e, Phase::Setup, config)),
+            Err(e) => return Err(ws_error(e, Some(Phase::Setup))),
         };
         let msg = protocol::decode_server(&payload).map_err(|e| Error::Protocol(e.0))?;
         if let Some(sc) = msg.setup_complete.clone() {
@@ -315,9 +315,15 @@ fn tls_handshake(
 }
 
 /// Maps a tungstenite error on an open connection.
-pub(crate) fn ws_error(e: tungstenite::Error, phase: Phase, _config: &Config) -> Error {
+pub(crate) fn ws_error(e: tungstenite::Error, phase: Option<Phase>) -> Error {
     match e {
-        tungstenite::Error::Io(e) => io_err(phase, &e),
+        tungstenite::Error::Io(e) => match phase {
+            Some(phase) => io_err(phase, &e),
+            None => Error::Io {
+                phase: None,
+                message: e.to_string(),
+            },
+        },
         tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed => {
             Error::ConnectionLost("the connection was closed".into())
         }

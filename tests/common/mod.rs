@@ -82,3 +82,26 @@ pub fn tone(ms: u32, freq: f32) -> Vec<u8> {
     }
     out
 }
+
+/// Session threads still alive: waits up to 1 s for the count to reach 0, because a joined
+/// thread can stay listed in `/proc/self/task` for a moment after `pthread_join` returns (the
+/// kernel clears the join futex before it removes the task). A leaked thread stays.
+pub fn session_threads_after_join() -> usize {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+    loop {
+        let n = session_threads();
+        if n == 0 || std::time::Instant::now() > deadline {
+            return n;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+}
+
+/// Threads of this process whose name starts with `gemini-live-`.
+pub fn session_threads() -> usize {
+    std::fs::read_dir("/proc/self/task")
+        .expect("/proc is mounted")
+        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("comm")).ok())
+        .filter(|name| name.starts_with("gemini-live-"))
+        .count()
+}
