@@ -1,5 +1,5 @@
 //! The fake Live server is as strict as the real service, accepts what the official SDKs
-//! send (shared/golden), answers deterministically and injects faults where told.
+//! send (tests/golden), answers deterministically and injects faults where told.
 //!
 //! Every test drives the server with a raw tungstenite client; reads time out after 2 s so a
 //! broken expectation fails fast instead of hanging.
@@ -322,15 +322,14 @@ const GOLDEN: &[&str] = &[
 ];
 
 fn golden_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/golden")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
 }
 
 fn load_golden(name: &str) -> Value {
     let path = golden_dir().join(format!("{name}.json"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
-            "golden capture {} is missing ({e}): these tests need the shared/golden directory \
-             beside the crate",
+            "golden capture {} is missing ({e}): tests/golden/ holds the captures",
             path.display()
         )
     });

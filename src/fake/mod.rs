@@ -9,7 +9,7 @@
 //!   setting all close the socket with the real service's close code and reason (truncated
 //!   to 123 bytes). Both lowerCamelCase and snake_case field names are accepted at every level,
 //!   as are text and binary client frames and standard or URL-safe base64, so everything the
-//!   official SDKs send (`shared/golden/`) is accepted.
+//!   official SDKs send (`tests/golden/`) is accepted.
 //! - **Deterministic**: a text turn (`clientContent` with `turnComplete: true`, answering the
 //!   last user text, or `realtimeInput.text`) is answered with `[turn N] echo: <text>`; an
 //!   audio turn (ended by `audioStreamEnd`, or by `activityEnd` when VAD is disabled; skipped

@@ -5,14 +5,12 @@ use super::*;
 use crate::config::{Config, ResponseMode};
 use serde_json::{json, Value};
 
-/// The frames of a golden capture (`../shared/golden/NAME.json`), as JSON values.
+/// The frames of a golden capture (`tests/golden/NAME.json`), as JSON values.
 fn golden(name: &str) -> Vec<Value> {
-    let path = format!(
-        "{}/../shared/golden/{name}.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("golden capture {path} is missing ({e}); CI has ../shared"));
+    let path = format!("{}/tests/golden/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!("golden capture {path} is missing ({e}); tests/golden/ holds the captures")
+    });
     let v: Value = serde_json::from_str(&text).unwrap();
     v["frames"]
         .as_array()
