@@ -211,6 +211,13 @@ pub(crate) struct Facts {
     pub reply_content: bool,
     pub audio: bool,
     pub turn_complete: bool,
+    /// `generationComplete` arrived: the model has finished generating this turn (its
+    /// `turnComplete` may still come 20+ s later, at the estimated end of playback, C.3).
+    pub generation_complete: bool,
+    /// `turnComplete` came with `interactionStatus: IN_PROGRESS` (extended thinking, C.2):
+    /// more output follows without new input, so the interaction is not idle yet.
+    /// `IDLE`, the deprecated `REQUIRES_ACTION` and no status at all end the interaction.
+    pub interaction_in_progress: bool,
     pub handle: Option<String>,
     pub tool_calls: Vec<String>,
     pub cancelled: Vec<String>,
@@ -293,10 +300,12 @@ pub(crate) fn to_events(msg: ServerMessage, mode: ResponseMode, out: &mut Vec<Ev
             out.push(Event::Interrupted);
         }
         if c.generation_complete == Some(true) {
+            facts.generation_complete = true;
             out.push(Event::GenerationComplete);
         }
         if c.turn_complete == Some(true) {
             facts.turn_complete = true;
+            facts.interaction_in_progress = c.interaction_status.as_deref() == Some("IN_PROGRESS");
             out.push(Event::TurnComplete {
                 usage: usage.take(),
                 reason: c.turn_complete_reason,

@@ -1,0 +1,156 @@
+//! `gemini-live`: chat, talk and run a fake Live server from the command line.
+
+use clap::{Parser, Subcommand};
+use gemini_live::offline::{config_from_env_or_fake, Target};
+use gemini_live::{Config, ResponseMode};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+mod chat;
+mod serve;
+mod talk;
+
+use chat::chat;
+use serve::fake_server;
+use talk::talk;
+
+#[derive(Parser, Debug)]
+#[command(name = "gemini-live", version, about = "A client for the Gemini Live API", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// Endpoint base URL, e.g. ws://127.0.0.1:8765 (default: GEMINI_LIVE_ENDPOINT, else Google).
+    #[arg(long, global = true)]
+    endpoint: Option<String>,
+    /// Model id (default: GEMINI_LIVE_MODEL, else gemini-live-2.5-flash-preview).
+    #[arg(long, global = true)]
+    model: Option<String>,
+    /// API version: v1alpha, v1beta or v1 (default: GEMINI_LIVE_API_VERSION, else v1alpha).
+    #[arg(long = "api-version", global = true)]
+    api_version: Option<String>,
+    /// Response modality: text, audio or text+audio (default text+audio).
+    #[arg(long, global = true)]
+    modality: Option<String>,
+    /// Log connection events to stderr (twice: every message).
+    #[arg(long, short, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Read lines from stdin, send each as a text turn, print the streamed replies.
+    Chat,
+    /// Stream a WAV file as realtime audio and write the spoken reply to a WAV file.
+    Talk {
+        /// 16-bit PCM WAV to send (mono, or stereo mixed down; any rate).
+        #[arg(long)]
+        input: PathBuf,
+        /// Where to write the reply (24 kHz mono 16-bit WAV).
+        #[arg(long)]
+        output: PathBuf,
+        /// Send as fast as allowed instead of at real time.
+        #[arg(long)]
+        fast: bool,
+    },
+    /// Run the fake Live server until interrupted.
+    FakeServer {
+        /// Port on 127.0.0.1 (0 picks a free one).
+        #[arg(long, default_value_t = 8765)]
+        port: u16,
+        /// Serve wss:// with a self-signed certificate (its PEM is written to --ca-out).
+        #[arg(long)]
+        tls: bool,
+        /// File to write the self-signed certificate to (with --tls).
+        #[arg(long)]
+        ca_out: Option<PathBuf>,
+        /// Require this API key.
+        #[arg(long)]
+        api_key: Option<String>,
+        /// Fault plan, e.g. "1@3:drop,2@2:close=1011" (see `gemini_live::fake::parse_fault_plan`).
+        #[arg(long)]
+        faults: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose);
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("gemini-live: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(verbose: u8) {
+    struct Stderr(log::LevelFilter);
+    impl log::Log for Stderr {
+        fn enabled(&self, m: &log::Metadata) -> bool {
+            m.level() <= self.0 && m.target().starts_with("gemini_live")
+        }
+        fn log(&self, r: &log::Record) {
+            if self.enabled(r.metadata()) {
+                eprintln!("[{} {}] {}", r.level(), r.target(), r.args());
+            }
+        }
+        fn flush(&self) {}
+    }
+    let level = match verbose {
+        0 => log::LevelFilter::Warn,
+        1 => log::LevelFilter::Info,
+        2 => log::LevelFilter::Debug,
+        _ => log::LevelFilter::Trace,
+    };
+    if log::set_boxed_logger(Box::new(Stderr(level))).is_ok() {
+        log::set_max_level(level);
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
+    if let Command::FakeServer {
+        port,
+        tls,
+        ca_out,
+        api_key,
+        faults,
+    } = cli.command
+    {
+        return fake_server(port, tls, ca_out, api_key, faults);
+    }
+    let endpoint_given = cli.endpoint.is_some();
+    let (mut config, target) = if endpoint_given {
+        (Config::from_env()?, Target::Configured)
+    } else {
+        config_from_env_or_fake()?
+    };
+    if let Target::EmbeddedFake(server) = &target {
+        eprintln!(
+            "gemini-live: no GEMINI_API_KEY or GEMINI_LIVE_ENDPOINT set; using the embedded fake Live server at {}",
+            server.endpoint()
+        );
+    }
+    if let Some(e) = cli.endpoint {
+        config.endpoint = e;
+    }
+    if let Some(m) = cli.model {
+        config.model = m;
+    }
+    if let Some(v) = cli.api_version {
+        config.api_version = v;
+    }
+    if let Some(m) = cli.modality {
+        config.response_mode = ResponseMode::parse(&m)
+            .ok_or_else(|| format!("--modality {m:?}: expected text, audio or text+audio"))?;
+    }
+    match cli.command {
+        Command::Chat => chat(config),
+        Command::Talk {
+            input,
+            output,
+            fast,
+        } => talk(config, &input, &output, fast),
+        Command::FakeServer { .. } => Ok(()),
+    }
+}

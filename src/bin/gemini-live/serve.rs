@@ -1,0 +1,37 @@
+//! `gemini-live fake-server`: the embedded fake Live server as a standalone process.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+pub(crate) fn fake_server(
+    port: u16,
+    tls: bool,
+    ca_out: Option<PathBuf>,
+    api_key: Option<String>,
+    faults: Option<String>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use gemini_live::fake::{parse_fault_plan, FakeOptions, FakeServer};
+    let mut options = FakeOptions {
+        port,
+        tls,
+        api_key,
+        ..FakeOptions::default()
+    };
+    if let Some(spec) = faults {
+        options.faults = parse_fault_plan(&spec)?;
+    }
+    let server = FakeServer::start(options)?;
+    if let (Some(path), Some(pem)) = (ca_out, server.ca_pem()) {
+        std::fs::write(&path, pem)?;
+        eprintln!("gemini-live: certificate written to {}", path.display());
+    }
+    println!("{}", server.endpoint());
+    eprintln!(
+        "gemini-live: fake Live server listening at {} (Ctrl-C to stop)",
+        server.endpoint()
+    );
+    std::io::stdout().flush()?;
+    loop {
+        std::thread::park();
+    }
+}
