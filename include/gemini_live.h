@@ -253,7 +253,9 @@
 #define GEMINI_LIVE_EVENT_USAGE 14
 
 /**
- * Grounding or URL-context metadata (`gemini_live_event_json`).
+ * Search grounding metadata (`gemini_live_event_json`: `web_search_queries`, `sources`,
+ * `search_entry_point`, `metadata` as sent). URL-context metadata is
+ * `GEMINI_LIVE_EVENT_URL_CONTEXT`.
  */
 #define GEMINI_LIVE_EVENT_GROUNDING 15
 
@@ -344,6 +346,57 @@
  * Session state: closed; no more input is accepted.
  */
 #define GEMINI_LIVE_STATE_CLOSED 4
+
+/**
+ * URL-context tool metadata (`gemini_live_event_json`: `urls` of `{retrieved_url, status}`,
+ * `metadata` as sent).
+ */
+#define GEMINI_LIVE_EVENT_URL_CONTEXT 27
+
+/**
+ * `waitingForInput`: the model is idle and expects more user input.
+ */
+#define GEMINI_LIVE_EVENT_WAITING_FOR_INPUT 28
+
+/**
+ * The server's voice activity detection saw the user start or stop speaking
+ * (`gemini_live_event_json`: `kind` `"start"`/`"end"`, `audio_offset_ms` or null).
+ */
+#define GEMINI_LIVE_EVENT_VOICE_ACTIVITY 29
+
+/**
+ * `voiceActivityDetectionSignal` (`gemini_live_event_json`: `signal`
+ * `"start_of_speech"`, `"end_of_speech"` or the value as sent).
+ */
+#define GEMINI_LIVE_EVENT_VAD_SIGNAL 30
+
+/**
+ * An interim (not final) transcription of the user's audio (`gemini_live_event_text`;
+ * `gemini_live_event_json`: `text`, `language_code`).
+ */
+#define GEMINI_LIVE_EVENT_INTERIM_INPUT_TRANSCRIPTION 31
+
+/**
+ * With `GEMINI_LIVE_MODALITY_TEXT_AND_AUDIO`: the transcription delivered as
+ * `GEMINI_LIVE_EVENT_TEXT` is final for this utterance.
+ */
+#define GEMINI_LIVE_EVENT_TEXT_FINISHED 32
+
+/**
+ * `gemini_live_event_interaction_status`: the model sent no `interactionStatus`.
+ */
+#define GEMINI_LIVE_INTERACTION_NONE 0
+
+/**
+ * `interactionStatus: IN_PROGRESS`: this turn is one segment; more output follows without
+ * new input (extended thinking). Keep reading events.
+ */
+#define GEMINI_LIVE_INTERACTION_IN_PROGRESS 1
+
+/**
+ * `interactionStatus: IDLE` (or the deprecated `REQUIRES_ACTION`): the interaction is over.
+ */
+#define GEMINI_LIVE_INTERACTION_IDLE 2
 
 /**
  * Log level: nothing.
@@ -1444,6 +1497,14 @@ gemini_live_result gemini_live_event_json(const struct gemini_live_event *event,
  * Frees an event and everything its accessors returned. NULL does nothing.
  */
 void gemini_live_event_free(struct gemini_live_event *event);
+
+/**
+ * The `GEMINI_LIVE_INTERACTION_*` status of a TURN_COMPLETE event (`*status`):
+ * `GEMINI_LIVE_INTERACTION_NONE` where the model sends none (then the turn ends the
+ * interaction). `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
+ */
+gemini_live_result gemini_live_event_interaction_status(const struct gemini_live_event *event,
+                                                        uint32_t *status);
 
 /**
  * Starts a fake server on 127.0.0.1:`port` (0 picks a free port). On success `*out`

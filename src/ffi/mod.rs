@@ -40,6 +40,9 @@ pub mod send;
 // Events and their accessors.
 pub mod event;
 
+// Lifecycle events (interaction status, voice activity, metadata) and their accessors.
+pub mod lifecycle;
+
 // The embedded fake server and logging.
 pub mod fake;
 
