@@ -49,6 +49,7 @@
 mod audio;
 mod conn;
 mod handler;
+mod lifecycle;
 mod options;
 mod schema;
 mod store;
