@@ -174,6 +174,16 @@
 #define GEMINI_LIVE_PHASE_SETUP 4
 
 /**
+ * `gemini_live_config_set_transcription_options`: the transcription of the user's audio.
+ */
+#define GEMINI_LIVE_TRANSCRIPTION_INPUT 1
+
+/**
+ * `gemini_live_config_set_transcription_options`: the transcription of the model's audio.
+ */
+#define GEMINI_LIVE_TRANSCRIPTION_OUTPUT 2
+
+/**
  * Returned by `gemini_live_event_type` for a NULL event.
  */
 #define GEMINI_LIVE_EVENT_NONE 0
@@ -460,9 +470,13 @@ typedef struct gemini_live_event gemini_live_event;
  * It answers deterministically: a text turn with `[turn N] echo: <text>`, an audio turn
  * (ended by `gemini_live_session_audio_stream_end`) with 24 kHz audio plus the text
  * `[turn N] heard B bytes of audio, checksum <16 hex digits>` (FNV-1a 64 of the PCM bytes
- * of that turn). It accepts any API key, or none, and serves the default model.
+ * of that turn). It accepts any API key, or none, and serves every model of the library's
+ * capability table with that model's rules (modalities, refusals with the service's close
+ * codes, the extended-thinking lifecycle), or only the models given to
+ * `gemini_live_fake_server_start_with_models`.
  *
  * Functions: `gemini_live_fake_server_start`, `gemini_live_fake_server_start_with_faults`,
+ * `gemini_live_fake_server_start_with_models`,
  * `gemini_live_fake_server_endpoint`, `gemini_live_fake_server_free`.
  */
 typedef struct gemini_live_fake_server gemini_live_fake_server;
@@ -1148,6 +1162,99 @@ gemini_live_result gemini_live_config_set_extra_root_ca_pem(struct gemini_live_c
                                                             size_t len);
 
 /**
+ * Sets `proactivity` (v1alpha, native-audio models): `audio` and `video` are -1 (not sent),
+ * 0 (false) or 1 (true); both -1 removes it (the default). 3.8 Live refuses
+ * `proactiveAudio: false` (`gemini_live_session_connect` fails with
+ * `GEMINI_LIVE_INVALID_CONFIG`). Other values: `GEMINI_LIVE_INVALID_ARGUMENT`.
+ */
+gemini_live_result gemini_live_config_set_proactivity(struct gemini_live_config *config,
+                                                      int32_t audio,
+                                                      int32_t video);
+
+/**
+ * Sets `historyConfig.initialHistoryInClientContent`: the server first takes
+ * `clientContent` history until a `turnComplete: true` without answering. Defaults to
+ * not sent.
+ */
+gemini_live_result gemini_live_config_set_initial_history_in_client_content(struct gemini_live_config *config,
+                                                                            bool enabled);
+
+/**
+ * Adds a `safetySettings` entry, e.g. `HARM_CATEGORY_HARASSMENT`, `BLOCK_ONLY_HIGH`
+ * (both required, sent as given). Defaults to none.
+ */
+gemini_live_result gemini_live_config_add_safety_setting(struct gemini_live_config *config,
+                                                         const char *category,
+                                                         const char *threshold);
+
+/**
+ * Sets `generationConfig.translationConfig` (live-translate models): the target language
+ * (e.g. `es`; `""` removes it, the default) and whether input already in that language is
+ * spoken too.
+ */
+gemini_live_result gemini_live_config_set_translation(struct gemini_live_config *config,
+                                                      const char *target_language_code,
+                                                      bool echo_target_language);
+
+/**
+ * Sets the options of one transcription (`which`: `GEMINI_LIVE_TRANSCRIPTION_INPUT` or
+ * `_OUTPUT`; it still has to be on): `language_codes` a comma-separated list (`""` for
+ * none), `mode` `VERBATIM`, `SMART` or `""`. Model support is uncertain. Defaults to none
+ * (`{}`).
+ */
+gemini_live_result gemini_live_config_set_transcription_options(struct gemini_live_config *config,
+                                                                uint32_t which,
+                                                                const char *language_codes,
+                                                                const char *mode);
+
+/**
+ * Sets the `behavior` of the function `name` declared with `gemini_live_config_add_function`:
+ * `BLOCKING`, `NON_BLOCKING` or `""` (the model's default: non-blocking on 3.8 Live).
+ * `GEMINI_LIVE_INVALID_ARGUMENT` if no such function was added or the value is unknown.
+ */
+gemini_live_result gemini_live_config_set_function_behavior(struct gemini_live_config *config,
+                                                            const char *name,
+                                                            const char *behavior);
+
+/**
+ * Merges a JSON object into the `setup` message (objects merge key by key, other values
+ * replace): an escape hatch for fields the service adds before this library does.
+ * **Not validated**: an unknown field closes the connection with 1007. `""` removes it
+ * (the default). `GEMINI_LIVE_INVALID_JSON` if it is not a JSON object.
+ */
+gemini_live_result gemini_live_config_set_extra_setup_json(struct gemini_live_config *config,
+                                                           const char *json);
+
+/**
+ * `true` skips the check of the configuration against the model capability table on
+ * validate and connect (to see how the service refuses it). Defaults to false.
+ */
+gemini_live_result gemini_live_config_set_skip_model_check(struct gemini_live_config *config,
+                                                           bool skip);
+
+/**
+ * Answers a non-blocking function call: like `gemini_live_session_send_tool_response`,
+ * plus `scheduling` (`SILENT`, `WHEN_IDLE`, `INTERRUPT`, or `""` for none) and
+ * `will_continue` (more responses to this call follow).
+ */
+gemini_live_result gemini_live_session_send_tool_response_scheduled(struct gemini_live_session *session,
+                                                                    const char *call_id,
+                                                                    const char *name,
+                                                                    const char *response_json,
+                                                                    const char *scheduling,
+                                                                    bool will_continue);
+
+/**
+ * Sends `contextUpdate`: `system_instruction` replaces the system instruction (NULL keeps
+ * it); the tools of `tools_from` (a config made for the purpose with the
+ * `gemini_live_config_add_*` tool functions) replace the session's tools (NULL keeps them;
+ * a config without tools clears them). Server support per model is uncertain.
+ */
+gemini_live_result gemini_live_session_send_context_update(struct gemini_live_session *session,
+                                                           const char *system_instruction,
+                                                           const struct gemini_live_config *tools_from);
+
+/**
  * Turns automatic reconnection after retryable failures on (the default) or off. While
  * reconnecting, events `GEMINI_LIVE_EVENT_RECONNECTING`, then `_RESUMED` or `_NEW_SESSION`
  * tell what happened; sends keep being accepted and are replayed.
@@ -1525,6 +1632,16 @@ gemini_live_result gemini_live_fake_server_start(uint16_t port,
  */
 gemini_live_result gemini_live_fake_server_start_with_faults(uint16_t port,
                                                              const char *fault_plan,
+                                                             struct gemini_live_fake_server **out);
+
+/**
+ * Like `gemini_live_fake_server_start_with_faults`, serving only `models`, a
+ * comma-separated list of model ids (e.g. `"gemini-3.8-live-extended-thinking"`); other
+ * models are closed with 1008 "not found". `""` serves every model of the capability table.
+ */
+gemini_live_result gemini_live_fake_server_start_with_models(uint16_t port,
+                                                             const char *fault_plan,
+                                                             const char *models,
                                                              struct gemini_live_fake_server **out);
 
 /**

@@ -30,6 +30,9 @@ pub mod config;
 
 pub mod tuning;
 
+// The newer setup fields (proactivity, history, safety, translation, ...).
+pub mod setup;
+
 pub mod resilience;
 
 // Sessions: connect, events, state, close; then sending.
