@@ -14,6 +14,7 @@ pub mod error;
 pub mod fake;
 pub mod ffi;
 pub mod metrics;
+pub mod models;
 pub mod offline;
 pub mod protocol;
 pub mod reconnect;

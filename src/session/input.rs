@@ -43,6 +43,7 @@ impl Session {
                 };
                 (true, kind, Duration::ZERO)
             }
+            ClientMessage::ContextUpdate(_) => (true, InputKind::Plain, Duration::ZERO),
             ClientMessage::ToolResponse(t) => {
                 check_tool_responses(&t.function_responses)?;
                 let ids = t.function_responses.iter().map(|f| f.id.clone()).collect();
