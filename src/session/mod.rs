@@ -19,7 +19,7 @@
 
 mod events;
 mod input;
-mod threads;
+mod reader;
 mod writer;
 
 pub use events::{AudioChunk, Event, State};
@@ -165,7 +165,7 @@ impl Session {
             session_id: connected.setup_complete.session_id,
         }];
         for msg in connected.early {
-            threads::absorb(&shared, msg, &mut first);
+            reader::absorb(&shared, msg, &mut first);
         }
         for ev in first {
             // The queue is new; with a tiny capacity an early event may not fit, and the
@@ -173,7 +173,7 @@ impl Session {
             let _ = events_tx.try_send(ev);
         }
 
-        let reader = threads::Reader {
+        let reader = reader::Reader {
             shared: shared.clone(),
             link: link.clone(),
             events: events_tx.clone(),

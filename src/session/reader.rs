@@ -1,4 +1,4 @@
-//! The session's reader thread (the writer is in `writer.rs`).
+//! The session's reader thread (the writer is in `writer.rs`; the turn ledger in `turns.rs`).
 //!
 //! The reader drives the connection: it reads, turns messages into events, watches the GoAway
 //! deadline, stalls and keepalive, and reconnects (resuming and replaying input) when a
