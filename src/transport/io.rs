@@ -9,7 +9,7 @@
 //!
 //! Where the rest lives: what is written when (input, keepalive pings, replay, close frames)
 //! is decided in one place, `session/writer.rs`; the reader thread that calls
-//! [`Link::drain`], decodes and delivers is `session/threads.rs`.
+//! [`Link::drain`], decodes and delivers is `session/reader.rs`.
 
 use super::Stream;
 use parking_lot::{Mutex, MutexGuard};
