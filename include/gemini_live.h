@@ -1360,6 +1360,12 @@ gemini_live_result gemini_live_event_text(const struct gemini_live_event *event,
  * The samples of an AUDIO event: `*samples` points to `*n_samples` native-endian PCM16 mono
  * samples at `*sample_rate` Hz (24000 from the service), borrowed until the event is freed.
  * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events.
+ *
+ * Zero-copy: on little-endian hosts `*samples` points into the event's own decoded audio
+ * (the buffer the base64 was decoded into, aligned for `int16_t`), so reading the samples
+ * costs no copy; calling it again returns the same pointer. The pointer is always aligned
+ * for `int16_t`, valid for `*n_samples` samples (`*n_samples` may be 0 only for an empty
+ * chunk), read-only, and lives until `gemini_live_event_free`. Any thread may call it.
  */
 gemini_live_result gemini_live_event_audio(const struct gemini_live_event *event,
                                            const int16_t **samples,
