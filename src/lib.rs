@@ -19,6 +19,7 @@ pub mod offline;
 pub mod protocol;
 pub mod reconnect;
 pub mod session;
+mod state;
 pub mod transport;
 
 pub use config::{Auth, Config, ResponseMode, Secret, Timeouts, DEFAULT_MODEL};
