@@ -334,6 +334,24 @@ const SAFETY_SETTING: Msg = Msg {
     ],
 };
 
+/// `AudioTranscriptionConfig`: `{}`, or the newer options (PY 3.6.1; model support uncertain).
+const AUDIO_TRANSCRIPTION_CONFIG: Msg = Msg {
+    name: "AudioTranscriptionConfig",
+    fields: &[
+        f("languageCodes", Ty::List(&Ty::Str)),
+        f("wordTimestamp", Ty::Bool),
+        f("diarization", Ty::Bool),
+        f(
+            "mode",
+            Ty::Enum(
+                "AudioTranscriptionConfig.Mode",
+                &["MODE_UNSPECIFIED", "VERBATIM", "SMART"],
+            ),
+        ),
+        f("customVocabulary", Ty::List(&Ty::Str)),
+    ],
+};
+
 /// `setup` (BidiGenerateContentSetup).
 pub(crate) const SETUP: Msg = Msg {
     name: "BidiGenerateContentSetup",
@@ -366,20 +384,8 @@ pub(crate) const SETUP: Msg = Msg {
                 ],
             }),
         ),
-        f(
-            "inputAudioTranscription",
-            Ty::Msg(&Msg {
-                name: "AudioTranscriptionConfig",
-                fields: &[],
-            }),
-        ),
-        f(
-            "outputAudioTranscription",
-            Ty::Msg(&Msg {
-                name: "AudioTranscriptionConfig",
-                fields: &[],
-            }),
-        ),
+        f("inputAudioTranscription", Ty::Msg(&AUDIO_TRANSCRIPTION_CONFIG)),
+        f("outputAudioTranscription", Ty::Msg(&AUDIO_TRANSCRIPTION_CONFIG)),
         alpha(
             "proactivity",
             Ty::Msg(&Msg {
