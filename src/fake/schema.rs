@@ -384,8 +384,14 @@ pub(crate) const SETUP: Msg = Msg {
                 ],
             }),
         ),
-        f("inputAudioTranscription", Ty::Msg(&AUDIO_TRANSCRIPTION_CONFIG)),
-        f("outputAudioTranscription", Ty::Msg(&AUDIO_TRANSCRIPTION_CONFIG)),
+        f(
+            "inputAudioTranscription",
+            Ty::Msg(&AUDIO_TRANSCRIPTION_CONFIG),
+        ),
+        f(
+            "outputAudioTranscription",
+            Ty::Msg(&AUDIO_TRANSCRIPTION_CONFIG),
+        ),
         alpha(
             "proactivity",
             Ty::Msg(&Msg {
