@@ -9,7 +9,7 @@
 use super::connection::{Attempts, Due, Lifecycle, Start, Timers};
 use super::events::{to_events, Event, State};
 use super::turns::Lost;
-use super::Shared;
+use super::{writer, Shared};
 use crate::error::Error;
 use crate::protocol::{self, ServerMessage};
 use crate::transport::io::{Inbound, Link};
@@ -18,9 +18,6 @@ use crossbeam_channel::{select, Receiver, RecvTimeoutError, Sender, TrySendError
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tungstenite::protocol::frame::coding::CloseCode;
-use tungstenite::protocol::CloseFrame;
-use tungstenite::Message;
 
 /// How long a GoAway handover waits for the old connection's close reply.
 const HANDOVER_CLOSE_WAIT: Duration = Duration::from_secs(1);
@@ -113,37 +110,46 @@ impl Reader {
     /// Reads the current link until it ends or a GoAway handover is due.
     fn pump(&mut self) -> End {
         let config = &self.shared.config;
-        let mut inbound = Vec::with_capacity(crate::transport::io::DRAIN_CAP);
+        let link = self.link.clone();
         let mut events = Vec::new();
         let mut timers = Timers::new(Instant::now());
         let reconnecting = config.reconnect.enabled;
         loop {
-            let drained = self.link.drain(&mut inbound);
-            // The batch is absorbed before any of its events go out, so the handover decision
-            // below sees the whole batch (a GoAway right behind a turnComplete) before the
-            // application can react to the events with new input.
+            // Each message's events go out as soon as it is decoded, except from a
+            // turnComplete on: those wait until the socket is drained, so the handover
+            // decision below sees what came right behind it (a GoAway) before the
+            // application can react to the turn's end with new input.
+            let mut turn_done = false;
             let mut end = None;
-            for item in inbound.drain(..) {
-                match item {
-                    Inbound::Data(bytes) => {
-                        let now = Instant::now();
-                        timers.received(now);
-                        let facts = self.process(&bytes, &mut events);
-                        if let Some(time_left) = facts.go_away.filter(|_| reconnecting) {
-                            timers.go_away(config, time_left, now);
+            let drained = link.drain(|item| match item {
+                Inbound::Data(bytes) => {
+                    let now = Instant::now();
+                    timers.received(now);
+                    let facts = self.process(&bytes, &mut events);
+                    if let Some(time_left) = facts.go_away.filter(|_| reconnecting) {
+                        timers.go_away(config, time_left, now);
+                    }
+                    turn_done |= facts.turn_complete;
+                    if !turn_done {
+                        for ev in events.drain(..) {
+                            self.deliver(ev);
                         }
                     }
-                    Inbound::Pong => timers.received(Instant::now()),
-                    Inbound::Close(code, reason) => {
-                        end = Some(End::Close(code, reason));
-                        break;
-                    }
-                    Inbound::Failed(e) => {
-                        end = Some(End::Failed(self.failure(e)));
-                        break;
-                    }
+                    true
                 }
-            }
+                Inbound::Pong => {
+                    timers.received(Instant::now());
+                    true
+                }
+                Inbound::Close(code, reason) => {
+                    end = Some(End::Close(code, reason));
+                    false
+                }
+                Inbound::Failed(e) => {
+                    end = Some(End::Failed(self.failure(e)));
+                    false
+                }
+            });
             let (stall_since, handover) = {
                 let mut conn = self.shared.conn.lock();
                 let handover = end.is_none() && timers.goaway().is_some() && conn.replay.idle();
@@ -160,7 +166,7 @@ impl Reader {
                 return end;
             }
             if handover {
-                log::info!("GoAway: handing over at a turn boundary");
+                log::info!("GoAway: handing over at a turn boundary (turn done: {turn_done})");
                 return End::Handover(timers.goaway().flatten());
             }
             if !drained {
@@ -168,7 +174,7 @@ impl Reader {
             }
             match timers.check(config, stall_since, Instant::now()) {
                 Due::Wait(wait) => {
-                    self.link.wait_readable(wait, &self.shared.waker);
+                    link.wait_readable(wait, &self.shared.waker);
                 }
                 Due::Handover => {
                     log::info!("GoAway: handing over before the deadline, mid-turn");
@@ -176,8 +182,7 @@ impl Reader {
                 }
                 Due::Stalled(d) => return End::Failed(Error::Stalled(d)),
                 Due::Ping => {
-                    let ping = Message::Ping(tungstenite::Bytes::from_static(b"k"));
-                    if let Err(e) = self.link.send_all(&mut std::iter::once(ping)) {
+                    if let Err(e) = writer::ping(&self.shared, &link) {
                         return End::Failed(self.failure(e));
                     }
                     timers.ping_sent(Instant::now());
@@ -205,30 +210,27 @@ impl Reader {
     /// resume while the old socket is open.
     fn close_old_link(&mut self) {
         self.shared.conn.lock().link = None;
-        let close = Message::Close(Some(CloseFrame {
-            code: CloseCode::Normal,
-            reason: "".into(),
-        }));
-        if self.link.send_all(&mut std::iter::once(close)).is_ok() {
+        if writer::close_frame(&self.link) {
             let deadline =
                 Instant::now() + HANDOVER_CLOSE_WAIT.min(self.shared.config.timeouts.close);
-            let mut inbound = Vec::new();
-            'wait: while Instant::now() < deadline {
-                let drained = self.link.drain(&mut inbound);
-                for item in inbound.drain(..) {
-                    match item {
-                        Inbound::Data(bytes) => {
-                            let mut events = Vec::new();
-                            self.process(&bytes, &mut events);
-                            for ev in events {
-                                self.deliver(ev);
-                            }
+            let mut ended = false;
+            while !ended && Instant::now() < deadline {
+                let drained = self.link.drain(|item| match item {
+                    Inbound::Data(bytes) => {
+                        let mut events = Vec::new();
+                        self.process(&bytes, &mut events);
+                        for ev in events {
+                            self.deliver(ev);
                         }
-                        Inbound::Pong => {}
-                        Inbound::Close(..) | Inbound::Failed(_) => break 'wait,
+                        true
                     }
-                }
-                if drained {
+                    Inbound::Pong => true,
+                    Inbound::Close(..) | Inbound::Failed(_) => {
+                        ended = true;
+                        false
+                    }
+                });
+                if drained && !ended {
                     self.link.wait_readable(
                         Some(deadline.saturating_duration_since(Instant::now())),
                         &self.shared.waker,
@@ -378,10 +380,9 @@ impl Attempts for Hooks<'_> {
                 message: e.to_string(),
             })?,
         );
-        let replay = shared.conn.lock().replay.replay(resumed);
+        let mut replay = shared.conn.lock().replay.replay(resumed);
         let replayed = replay.frames.len();
-        let mut frames = replay.frames.into_iter().map(Message::Text);
-        if let Err(e) = link.send_all(&mut frames) {
+        if let Err(e) = writer::replay(&link, std::mem::take(&mut replay.frames)) {
             link.kill();
             return Err(crate::transport::ws_error(e, None));
         }
