@@ -24,7 +24,10 @@ mod reader;
 mod turns;
 mod writer;
 
-pub use events::{AudioChunk, Event, State};
+pub use events::{
+    AudioChunk, Event, GroundingMetadata, GroundingSource, InteractionStatus, State,
+    UrlContextMetadata, UrlMetadata, VadSignal, VoiceActivityKind,
+};
 pub use input::INPUT_SAMPLE_RATE;
 
 use crate::config::Config;
