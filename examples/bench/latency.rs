@@ -125,8 +125,13 @@ pub fn text_turn(port: u16, quick: bool) -> Vec<Row> {
             Target::RatioMax(1.1),
         )
         .both(us(median(&oc)), us(median(&rc))),
-        Row::new(&sc, "send -> turn complete, p99", "us", Target::RatioMax(1.1))
-            .both(us(quantile(&oc, 0.99)), us(quantile(&rc, 0.99))),
+        Row::new(
+            &sc,
+            "send -> turn complete, p99",
+            "us",
+            Target::RatioMax(1.1),
+        )
+        .both(us(quantile(&oc, 0.99)), us(quantile(&rc, 0.99))),
         Row::new(&sc, "metrics: last turn complete", "us", Target::Info)
             .ours(m.last_turn_complete.map(us).unwrap_or(-1.0)),
         Row::new(
