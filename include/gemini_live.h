@@ -189,7 +189,9 @@
 #define GEMINI_LIVE_EVENT_NONE 0
 
 /**
- * `setupComplete` arrived; the session is ready (always the first event).
+ * `setupComplete` arrived; the session is ready. Always the first event (a first connect
+ * that had to retry delivers nothing before it); `GEMINI_LIVE_EVENT_NEW_SESSION` follows it
+ * when the configured resumption handle was refused and a new session was started.
  */
 #define GEMINI_LIVE_EVENT_SETUP_COMPLETE 1
 
@@ -331,6 +333,20 @@
  * `ids`).
  */
 #define GEMINI_LIVE_EVENT_TOOL_RESPONSES_DROPPED 26
+
+/**
+ * The reply in progress was cut off by a lost connection and is void: drop what was
+ * delivered for it since the last `TURN_COMPLETE` that ended an interaction (text, audio,
+ * tool calls); its question is asked again after the reconnection, so the whole reply comes
+ * again, once (`gemini_live_event_json`: `turn`, the session's turn number).
+ */
+#define GEMINI_LIVE_EVENT_REPLY_DISCARDED 40
+
+/**
+ * Resumed with a handle older than some answered turns: their replies were delivered, but
+ * the model no longer remembers those exchanges (`gemini_live_event_json`: `turns`).
+ */
+#define GEMINI_LIVE_EVENT_CONTEXT_LOST 41
 
 /**
  * Session state: opening the connection.
@@ -1133,15 +1149,16 @@ gemini_live_result gemini_live_config_set_close_timeout_ms(struct gemini_live_co
                                                            uint32_t ms);
 
 /**
- * Sets how many messages the send queue holds before sends wait. Defaults to 256; 0 is
- * `GEMINI_LIVE_INVALID_ARGUMENT`.
+ * Sets how many messages the send queue holds before sends wait. Defaults to 128 (2.5 s of
+ * 20 ms audio chunks); 0 is `GEMINI_LIVE_INVALID_ARGUMENT`.
  */
 gemini_live_result gemini_live_config_set_send_queue_capacity(struct gemini_live_config *config,
                                                               size_t capacity);
 
 /**
  * Sets how many events are held for the application before the connection is paused.
- * Defaults to 4096; 0 is `GEMINI_LIVE_INVALID_ARGUMENT`.
+ * Defaults to 256 (about 10 s of the model's audio; each slot is preallocated); 0 is
+ * `GEMINI_LIVE_INVALID_ARGUMENT`.
  */
 gemini_live_result gemini_live_config_set_event_queue_capacity(struct gemini_live_config *config,
                                                                size_t capacity);
@@ -1324,9 +1341,12 @@ gemini_live_result gemini_live_config_set_pong_timeout_ms(struct gemini_live_con
 
 /**
  * Connects with a copy of `config` (which stays the caller's: free it whenever you like),
- * sends `setup` and returns once the server confirmed it. Blocks up to the connect timeout
- * (5 s by default). On success `*out` owns the session: free it with
- * `gemini_live_session_free`. The first event is `GEMINI_LIVE_EVENT_SETUP_COMPLETE`.
+ * sends `setup` and returns once the server confirmed it. Blocks while it connects: each
+ * attempt takes at most the connect timeout (5 s by default), and retryable failures are
+ * retried up to 3 attempts within 10 s by default (the error text then says "gave up after N
+ * attempts over T s"; the code is the last failure's). On success `*out` owns the session: free it with
+ * `gemini_live_session_free`. The first event is always `GEMINI_LIVE_EVENT_SETUP_COMPLETE`
+ * (retries of the first connect deliver no events).
  *
  * Failures: `GEMINI_LIVE_INVALID_CONFIG`, `GEMINI_LIVE_CONNECT_TIMEOUT`, `GEMINI_LIVE_IO`,
  * `GEMINI_LIVE_TLS`, `GEMINI_LIVE_HTTP` (e.g. 401/403 for a bad key),
