@@ -101,6 +101,9 @@ pub(crate) fn result_of(e: &Error) -> gemini_live_result {
         Error::MessageTooLarge { .. } => GEMINI_LIVE_MESSAGE_TOO_LARGE,
         Error::SessionClosed => GEMINI_LIVE_CLOSED,
         Error::Internal(_) => GEMINI_LIVE_INTERNAL,
+        Error::ConfigRejected { .. } => GEMINI_LIVE_SERVER_CLOSED_FATAL,
+        Error::RetriesExhausted { last, .. } => result_of(last),
+        Error::GoAway(_) => GEMINI_LIVE_SERVER_CLOSED_RETRYABLE,
         // A variant added to the Rust API without a code yet.
         #[allow(unreachable_patterns)]
         _ => GEMINI_LIVE_INTERNAL,

@@ -158,6 +158,26 @@ pub enum Event {
         /// Input messages re-sent to the new session (those after the latest handle).
         replayed: usize,
     },
+    /// The reply in progress was cut off by a lost connection and is void: everything the
+    /// session delivered for it since the last `TurnComplete` that ended an interaction (its
+    /// text, audio, transcriptions, tool calls, `IN_PROGRESS` segments) must be dropped:
+    /// stop playback, erase or strike out the partial text. Its question is asked again on
+    /// the next connection (see [`Event::Resumed`] and [`Event::NewSession`]), so the whole
+    /// reply comes again from the start, once. It comes before the `Reconnecting` events of
+    /// that outage. Tool calls of the void reply are void too: a response to one is not sent
+    /// ([`Event::ToolResponsesDropped`]); the question brings new calls.
+    ReplyDiscarded {
+        /// The session's turn number (1-based: every turn-ending input, and every turn the
+        /// server's voice activity detection opened, counts).
+        turn: u64,
+    },
+    /// Resumed with a handle older than the last `turns` answered turns (the connection ended
+    /// between a `turnComplete` and the handle that covers it): their replies were delivered
+    /// and they are not asked again, but the model no longer remembers those exchanges.
+    ContextLost {
+        /// Answered turns the resumed server state does not include.
+        turns: u64,
+    },
     /// Input was dropped and will not reach the server: the replay buffer overflowed.
     InputDropped {
         /// Messages dropped.
@@ -222,6 +242,11 @@ pub(crate) struct Facts {
     pub tool_calls: Vec<String>,
     pub cancelled: Vec<String>,
     pub go_away: Option<Option<Duration>>,
+    /// How many of the input messages written on the current connection (setup not counted,
+    /// replayed input first) the server's state includes, for exact replay trimming: the
+    /// Vertex `lastConsumedClientMessageIndex` converted to that count by its parser. `None`
+    /// when the server does not say (the Developer API).
+    pub consumed_count: Option<u64>,
 }
 
 /// Turns one server message into events, in wire order.
