@@ -552,3 +552,82 @@ fn a_reply_cut_by_an_outage_is_discarded_then_comes_once() {
         "{events:#?}"
     );
 }
+
+#[test]
+fn the_cli_chat_prints_every_reply_once_in_order_through_faults() {
+    // Defect 6: `gemini-live chat` printed a reply cut by an outage twice (the partial, then
+    // the whole). Twenty lines through a cut reply, a 1011, a drop between a turnComplete and
+    // its handle, a GoAway and a cut by 1011.
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let plan = FaultPlan::new()
+        .at(
+            1,
+            3,
+            Fault::CutMidReply {
+                after_sends: 2,
+                code: None,
+            },
+        )
+        .at(
+            2,
+            4,
+            Fault::Close {
+                code: 1011,
+                reason: "Internal error occurred.".into(),
+            },
+        )
+        .after_server(3, 8, Fault::Drop)
+        .at(
+            4,
+            3,
+            Fault::GoAway {
+                time_left: Duration::from_secs(1),
+                then_close_after: Some(Duration::from_secs(1)),
+            },
+        )
+        .at(
+            5,
+            3,
+            Fault::CutMidReply {
+                after_sends: 3,
+                code: Some(1011),
+            },
+        );
+    let server = fake_with(FakeOptions {
+        faults: plan,
+        ..FakeOptions::default()
+    });
+    let lines: Vec<String> = (1..=20).map(|i| format!("line {i}")).collect();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gemini-live"))
+        .env_remove("GEMINI_API_KEY")
+        .env_remove("GEMINI_LIVE_MODEL")
+        .env("GEMINI_LIVE_ENDPOINT", server.endpoint())
+        .args(["chat", "--modality", "text"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{}\n", lines.join("\n")).as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    let echoes: Vec<&str> = stdout
+        .split("\n\n")
+        .filter(|r| !r.is_empty())
+        .map(|r| r.split("echo: ").nth(1).unwrap_or(r))
+        .collect();
+    assert_eq!(echoes, lines, "{stdout}\n{stderr}");
+    assert!(
+        server.connection_count() >= 5,
+        "every fault fired: {}",
+        server.connection_count()
+    );
+}
