@@ -35,8 +35,8 @@ def run_turn(session, label):
             text, samples = [], 0
         elif isinstance(event, gl.ClosedEvent):
             raise SystemExit(f"session closed: {event.error or event.reason}")
-        elif isinstance(event, gl.TurnCompleteEvent):
-            break
+        elif isinstance(event, gl.TurnCompleteEvent) and not event.in_progress:
+            break  # (extended thinking: a segment in progress is followed by the answer)
     else:
         raise SystemExit("no reply within 30 s")
     print(f"{label} reply: {''.join(text)}")
