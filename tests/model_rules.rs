@@ -436,3 +436,42 @@ fn turn_until_tool_call(s: &Session) -> String {
         }
     }
 }
+
+#[test]
+#[ignore = "needs ledger: session/turns.rs closes a call on its first response, also with \
+            willContinue: true, so the next response is dropped as ToolResponsesDropped"]
+fn will_continue_keeps_a_non_blocking_call_open_for_more_responses() {
+    let server = fake();
+    let s = Session::connect(tool_config(&server, "gemini-3.8-live")).unwrap();
+    s.send_text("call tool get_time with {}").unwrap();
+    let id = turn_until_tool_call(&s);
+    let partial = FunctionResponse {
+        id: id.clone(),
+        name: "get_time".into(),
+        response: json!({"progress": "half"}),
+        scheduling: Some(Scheduling::WhenIdle),
+        will_continue: Some(true),
+    };
+    s.send_tool_response(vec![partial]).unwrap();
+    assert!(turn(&s).text.contains("returned {\"progress\":\"half\"}"));
+    // The call is still open: the final response is accepted and answered.
+    respond(&s, &id, None);
+    let mut events = Vec::new();
+    while let Ok(Some(ev)) = s.next_event(Duration::from_secs(3)) {
+        let done = matches!(ev, Event::TurnComplete { .. });
+        events.push(ev);
+        if done {
+            break;
+        }
+    }
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, Event::ToolResponsesDropped { .. })),
+        "the session closed the call on its first response: {events:?}"
+    );
+    assert!(
+        text_of(&events).contains("returned {\"time\":\"12:00\"}"),
+        "{events:?}"
+    );
+}
