@@ -710,6 +710,13 @@ typedef void (*gemini_live_user_data_free)(void *user_data);
 #define GEMINI_LIVE_STALLED 309
 
 /**
+ * No usable access token (Vertex AI): the token callback failed, or returned an empty or
+ * malformed token. Retryable only when the callback returned
+ * `GEMINI_LIVE_TOKEN_RETRY_LATER`.
+ */
+#define GEMINI_LIVE_ACCESS_TOKEN 310
+
+/**
  * A bug: a panic inside the library was caught at the C boundary. The object involved may
  * be in an inconsistent state; free it.
  */

@@ -99,6 +99,14 @@ pub enum Error {
     SessionClosed,
     /// A bug inside the library (a panic caught at the boundary).
     Internal(String),
+    /// The access-token provider (Vertex AI, [`crate::vertex::TokenProvider`]) gave no
+    /// usable token; nothing was sent. Retryable only when the provider said so.
+    AccessToken {
+        /// The provider's message (never the token).
+        message: String,
+        /// Whether another connect attempt may succeed.
+        retryable: bool,
+    },
 }
 
 impl Error {
@@ -112,6 +120,9 @@ impl Error {
             Error::Closed { code, reason } => classify_close(*code, reason),
             // A malformed frame is a server-side fault; a new connection usually fixes it.
             Error::Protocol(_) => Retry::Retryable,
+            Error::AccessToken {
+                retryable: true, ..
+            } => Retry::Retryable,
             _ => Retry::Fatal,
         }
     }
@@ -138,7 +149,10 @@ impl Error {
 }
 
 fn is_model_not_found(reason: &str) -> bool {
-    reason.contains("is not found for API version") || reason.contains("not supported for bidi")
+    reason.contains("is not found for API version")
+        || reason.contains("not supported for bidi")
+        // Vertex AI: "Publisher Model `projects/.../models/M` was not found ..."
+        || (reason.contains("Publisher Model") && reason.contains("not found"))
 }
 
 /// The close-code table (protocol.md Part B §9): which closes are worth a reconnection.
@@ -216,6 +230,9 @@ impl fmt::Display for Error {
             }
             Error::SessionClosed => f.write_str("the session is closed"),
             Error::Internal(m) => write!(f, "internal error: {m}"),
+            Error::AccessToken { message, .. } => {
+                write!(f, "could not get an access token: {message}")
+            }
         }
     }
 }

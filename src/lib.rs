@@ -19,6 +19,7 @@ pub mod protocol;
 pub mod reconnect;
 pub mod session;
 pub mod transport;
+pub mod vertex;
 
 pub use config::{Auth, Config, ResponseMode, Secret, Timeouts, DEFAULT_MODEL};
 pub use error::{Error, Phase, Result, Retry};

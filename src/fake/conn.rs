@@ -60,7 +60,10 @@ pub(super) struct Conn {
     /// Credentials presented on the upgrade that count for its method.
     pub(super) creds: Vec<String>,
     faults: Vec<(Trigger, Fault)>,
-    received: usize,
+    /// Client data frames received so far (`setup` included).
+    pub(super) received: usize,
+    /// Set on the Vertex AI path.
+    pub(super) vertex: Option<super::vertex::ConnVertex>,
     pub(super) setup: Option<SetupInfo>,
     pub(super) session: Option<u64>,
     pub(super) silent: bool,
@@ -138,6 +141,7 @@ fn run(shared: &Arc<Shared>, index: usize, tcp: TcpStream) -> io::Result<()> {
         creds: credentials(&info, constrained),
         faults,
         received: 0,
+        vertex: info.vertex.then(Default::default),
         setup: None,
         session: None,
         silent: false,

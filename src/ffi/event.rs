@@ -528,9 +528,14 @@ pub(crate) fn to_json(e: &Event) -> Value {
             "go_away",
             json!({"time_left_ms": time_left.map(|d| d.as_millis() as u64)}),
         ),
-        Event::ResumptionUpdate { handle, resumable } => (
+        Event::ResumptionUpdate {
+            handle,
+            resumable,
+            last_consumed_index,
+        } => (
             "resumption_update",
-            json!({"handle": handle, "resumable": resumable}),
+            json!({"handle": handle, "resumable": resumable,
+                   "last_consumed_index": last_consumed_index}),
         ),
         Event::StateChanged(s) => ("state_changed", json!({"state": state_name(*s)})),
         Event::Unknown { key, value } => ("unknown", json!({"key": key, "value": value})),

@@ -212,6 +212,15 @@ pub struct SessionResumptionUpdate {
     /// Whether the session can be resumed at this point.
     #[serde(default)]
     pub resumable: Option<bool>,
+    /// Vertex AI with transparent resumption: the index of the last client message the state
+    /// behind this handle includes (proto `int64`: read from a number or a string; a negative
+    /// value, meaning none, reads as `None`).
+    #[serde(
+        default,
+        deserialize_with = "lenient_index",
+        alias = "last_consumed_client_message_index"
+    )]
+    pub last_consumed_client_message_index: Option<u64>,
 }
 
 impl SessionResumptionUpdate {
@@ -257,6 +266,24 @@ fn lenient_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error>
             .map(Some)
             .map_err(|_| de::Error::custom("token count is not a number")),
         Some(_) => Err(de::Error::custom("token count is not a number")),
+    }
+}
+
+/// An `int64` index from a number or a (canonical proto3 JSON) string; negative is `None`.
+fn lenient_index<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    let bad = || de::Error::custom("lastConsumedClientMessageIndex is not an integer");
+    match Option::<Value>::deserialize(d)? {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => match (n.as_u64(), n.as_i64()) {
+            (Some(u), _) => Ok(Some(u)),
+            (None, Some(_)) => Ok(None),
+            _ => Err(bad()),
+        },
+        Some(Value::String(s)) => match s.trim().parse::<i64>() {
+            Ok(i) => Ok(u64::try_from(i).ok()),
+            Err(_) => Err(bad()),
+        },
+        Some(_) => Err(bad()),
     }
 }
 

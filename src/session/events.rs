@@ -134,6 +134,10 @@ pub enum Event {
         handle: Option<String>,
         /// Whether the session is resumable at this point.
         resumable: bool,
+        /// Vertex AI with transparent resumption: `lastConsumedClientMessageIndex`, the
+        /// index of the last client message the server's state includes (see
+        /// [`SessionResumptionUpdate`](protocol::SessionResumptionUpdate)). `None` elsewhere.
+        last_consumed_index: Option<u64>,
     },
     /// The session changed state.
     StateChanged(State),
@@ -219,6 +223,11 @@ pub(crate) struct Facts {
     /// `IDLE`, the deprecated `REQUIRES_ACTION` and no status at all end the interaction.
     pub interaction_in_progress: bool,
     pub handle: Option<String>,
+    /// `lastConsumedClientMessageIndex` of a `sessionResumptionUpdate` (Vertex AI with
+    /// transparent resumption): the server's state includes the client messages of this
+    /// connection up to this index, counting `setup` as 0 (as the fake counts; the service's
+    /// base is not documented). Set whether or not the update carried a handle.
+    pub last_consumed_index: Option<u64>,
     pub tool_calls: Vec<String>,
     pub cancelled: Vec<String>,
     pub go_away: Option<Option<Duration>>,
@@ -329,9 +338,11 @@ pub(crate) fn to_events(msg: ServerMessage, mode: ResponseMode, out: &mut Vec<Ev
     if let Some(u) = msg.session_resumption_update {
         let handle = u.resumable_handle().map(str::to_string);
         facts.handle = handle.clone();
+        facts.last_consumed_index = u.last_consumed_client_message_index;
         out.push(Event::ResumptionUpdate {
             handle,
             resumable: u.resumable == Some(true),
+            last_consumed_index: u.last_consumed_client_message_index,
         });
     }
     if let Some(u) = usage {
