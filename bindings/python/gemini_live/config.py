@@ -139,6 +139,18 @@ class Config:
         for phase, ms in value.items():
             check(L.gemini_live_config_set_phase_timeout_ms(self.handle, PHASES[phase], ms))
 
+    def _set_vertex(self, value):
+        # Vertex AI target: ``(project, location)``; see ``gemini_live.vertex``.
+        from . import vertex
+
+        vertex.set_target(self, value)
+
+    def _set_access_token_provider(self, provider):
+        # A callable returning an access token, asked before every connect (Vertex AI).
+        from . import vertex
+
+        vertex.set_token_provider(self, provider)
+
     def _set_extra_root_ca_pem(self, pem):
         pem = _encode(pem)
         check(L.gemini_live_config_set_extra_root_ca_pem(self.handle, pem, len(pem)))
