@@ -408,6 +408,47 @@ mod tests {
     }
 
     #[test]
+    fn environment_variables_select_vertex() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        let mut c = Config::default().with_api_key("AIzaKEY");
+        apply_env(&mut c, &env(&[])).unwrap();
+        assert!(c.vertex.is_none() && matches!(c.auth, Auth::ApiKey(_)));
+        let mut c = Config::default().with_api_key("AIzaKEY");
+        let vars = env(&[
+            ("GEMINI_LIVE_VERTEX_PROJECT", "p1"),
+            ("GEMINI_LIVE_VERTEX_LOCATION", "global"),
+            ("GEMINI_LIVE_VERTEX_API_VERSION", "v1beta1"),
+            ("GEMINI_LIVE_VERTEX_USER_PROJECT", "bill"),
+            ("GEMINI_LIVE_ACCESS_TOKEN", " ya29.env "),
+        ]);
+        apply_env(&mut c, &vars).unwrap();
+        let v = c.vertex.clone().unwrap();
+        assert_eq!((v.project.as_str(), v.location.as_str()), ("p1", "global"));
+        assert_eq!(v.api_version, VertexApiVersion::V1beta1);
+        assert_eq!(v.user_project.as_deref(), Some("bill"));
+        match &c.auth {
+            Auth::AccessToken(p) => assert_eq!(p.token().unwrap().expose(), "ya29.env"),
+            other => panic!("{other:?}"),
+        }
+        let mut c = Config::default();
+        let e = apply_env(&mut c, &env(&[("GEMINI_LIVE_VERTEX_PROJECT", "p1")])).unwrap_err();
+        assert!(e.to_string().contains("GEMINI_LIVE_VERTEX_LOCATION"), "{e}");
+        let bad = env(&[
+            ("GEMINI_LIVE_VERTEX_PROJECT", "p1"),
+            ("GEMINI_LIVE_VERTEX_LOCATION", "us-central1"),
+            ("GEMINI_LIVE_VERTEX_API_VERSION", "v1beta"),
+        ]);
+        assert!(apply_env(&mut Config::default(), &bad).is_err());
+    }
+
+    #[test]
     fn provider_errors_keep_their_class_and_bad_tokens_are_fatal() {
         let p = TokenProvider::new(|| Err(TokenError::retryable("metadata server busy")));
         let e = p.token().unwrap_err();

@@ -127,7 +127,7 @@ impl Session {
         let connected = connect_with_retry(&config, &events_tx)?;
         log::info!(
             "connected to {} (model {}) in {:?}",
-            config.endpoint,
+            config.effective_endpoint(),
             config.model_id(),
             connected.timings.total()
         );
