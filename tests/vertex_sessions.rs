@@ -254,3 +254,29 @@ fn wrong_project_or_model_on_vertex_is_fatal() {
     ));
     assert_eq!(server.connection_count(), 2);
 }
+
+#[test]
+fn a_provider_failing_at_a_reconnect_ends_the_session_with_its_message() {
+    let server = vertex_fake(VertexFakeAuth::new(PROJECT, LOCATION), "1@2:drop");
+    let calls = Arc::new(AtomicUsize::new(0));
+    let n = calls.clone();
+    let provider = TokenProvider::new(move || match n.fetch_add(1, Ordering::SeqCst) {
+        0 => Ok(Secret::new("ya29.first")),
+        _ => Err(TokenError::fatal("the refresh token was revoked")),
+    });
+    let s = Session::connect(vertex_config(&server, provider)).unwrap();
+    s.send_text("one").unwrap();
+    match closed(&s) {
+        Event::Closed {
+            error: Some(Error::AccessToken { message, retryable }),
+            ..
+        } => {
+            assert!(message.contains("revoked"), "{message}");
+            assert!(!retryable);
+        }
+        other => panic!("expected the provider's error: {other:?}"),
+    }
+    // Fatal: asked once more, no socket opened without a token.
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    assert_eq!(server.connection_count(), 1);
+}
