@@ -407,6 +407,100 @@ mod tests {
         assert!(u.validate("m").is_err());
     }
 
+    fn vertex(location: &str) -> Config {
+        Config {
+            vertex: Some(VertexTarget::new("my-proj", location)),
+            auth: Auth::AccessToken(TokenProvider::fixed(Secret::new("ya29.SECRETTOKEN"))),
+            ..Config::default().with_model("gemini-3.8-live")
+        }
+    }
+
+    #[test]
+    fn vertex_url_host_and_model_path() {
+        let c = vertex("us-central1");
+        assert_eq!(
+            c.url(),
+            "wss://us-central1-aiplatform.googleapis.com/ws/google.cloud.aiplatform.v1.LlmBidiService/BidiGenerateContent"
+        );
+        assert!(c.validate().is_ok(), "{:?}", c.validate());
+        let mut g = vertex("global");
+        assert_eq!(
+            g.url(),
+            "wss://aiplatform.googleapis.com/ws/google.cloud.aiplatform.v1.LlmBidiService/BidiGenerateContent"
+        );
+        if let Some(v) = g.vertex.as_mut() {
+            v.api_version = VertexApiVersion::V1beta1;
+        }
+        assert!(g
+            .url()
+            .ends_with("aiplatform.v1beta1.LlmBidiService/BidiGenerateContent"));
+        // An explicit endpoint (a proxy, the fake) overrides the host, not the path.
+        let local = vertex("us-central1").with_endpoint("ws://127.0.0.1:9/");
+        assert_eq!(
+            local.url(),
+            "ws://127.0.0.1:9/ws/google.cloud.aiplatform.v1.LlmBidiService/BidiGenerateContent"
+        );
+        let v = serde_json::to_value(crate::protocol::ClientMessage::Setup(Box::new(
+            c.setup_message(Some("h")),
+        )))
+        .unwrap();
+        assert_eq!(
+            v["setup"]["model"],
+            "projects/my-proj/locations/us-central1/publishers/google/models/gemini-3.8-live"
+        );
+        assert_eq!(
+            v["setup"]["sessionResumption"],
+            serde_json::json!({"handle": "h"})
+        );
+        // The Developer API is unchanged.
+        let d = Config::default().with_api_key("k");
+        assert_eq!(d.model_name(), "models/gemini-live-2.5-flash-preview");
+        assert!(d.url().starts_with(
+            "wss://generativelanguage.googleapis.com/ws/google.ai.generativelanguage.v1alpha."
+        ));
+    }
+
+    #[test]
+    fn transparent_resumption_is_sent_on_vertex_only() {
+        let mut c = vertex("us-central1");
+        if let Some(v) = c.vertex.as_mut() {
+            v.transparent_resumption = true;
+        }
+        let v = serde_json::to_value(crate::protocol::ClientMessage::Setup(Box::new(
+            c.setup_message(None),
+        )))
+        .unwrap();
+        assert_eq!(
+            v["setup"]["sessionResumption"],
+            serde_json::json!({"transparent": true})
+        );
+        c.session_resumption = false;
+        assert!(c.validate().is_err());
+    }
+
+    #[test]
+    fn vertex_refuses_keys_and_missing_providers() {
+        let mut c = vertex("us-central1");
+        c.auth = Auth::ApiKey(Secret::new("AIzaKEY"));
+        let e = c.validate().unwrap_err().to_string();
+        assert!(e.contains("API keys do not work with Vertex AI"), "{e}");
+        assert!(!e.contains("AIzaKEY"), "{e}");
+        c.auth = Auth::None;
+        let e = c.validate().unwrap_err().to_string();
+        assert!(e.contains("needs an access-token provider"), "{e}");
+        c.auth = Auth::EphemeralToken(Secret::new("auth_tokens/x"));
+        assert!(c.validate().is_err());
+        let d = Config {
+            auth: Auth::AccessToken(TokenProvider::fixed(Secret::new("t"))),
+            ..Config::default()
+        };
+        let e = d.validate().unwrap_err().to_string();
+        assert!(e.contains("Vertex AI only"), "{e}");
+        let s = format!("{:?}", vertex("us-central1"));
+        assert!(!s.contains("SECRETTOKEN"), "{s}");
+        assert!(s.contains("TokenProvider(<callback>)"), "{s}");
+    }
+
     #[test]
     fn environment_variables_select_vertex() {
         let env = |pairs: &'static [(&'static str, &'static str)]| {

@@ -19,8 +19,9 @@ pub enum VertexTokens {
     /// client asks its token provider again on every connect. The default.
     #[default]
     FreshPerConnect,
-    /// The n-th upgrade to the Vertex path (0-based, refused ones included) must present
-    /// `tokens[n]`; upgrades beyond the list are refused.
+    /// The n-th upgrade to the Vertex path (0-based, counting those this check refused but
+    /// not those the fault plan refused first) must present `tokens[n]`; upgrades beyond the
+    /// list are refused.
     Sequence(Vec<String>),
 }
 
