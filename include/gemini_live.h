@@ -482,7 +482,8 @@ typedef uint32_t gemini_live_result;
  * the connecting thread: the caller of `gemini_live_session_connect` for the first, the
  * session's own reader thread afterwards; sessions connected from copies of one config may
  * call it at the same time from different threads. It must return promptly (cache tokens
- * until shortly before they expire) and must not call `gemini_live_session_*` functions.
+ * until shortly before they expire; `gemini_live_session_close` waits for a call in
+ * progress) and must not call `gemini_live_session_*` functions.
  */
 typedef uint32_t (*gemini_live_token_callback)(void *user_data, char *buf, size_t len);
 

@@ -215,7 +215,8 @@ type ProviderFn = dyn Fn() -> std::result::Result<Secret, TokenError> + Send + S
 /// on the thread that connects (the caller of `Session::connect` for the first, the
 /// session's reader thread for the others), before the TCP connection is opened and outside
 /// the connect timeout. It should return quickly (cache a token until shortly before it
-/// expires); it must not call back into the session. Clones share the same provider.
+/// expires): `Session::close` waits for a call in progress. It must not call back into the
+/// session. Clones share the same provider.
 ///
 /// A failure becomes [`Error::AccessToken`]: fatal or retryable as the provider says.
 /// `Debug` never shows a token.

@@ -34,7 +34,8 @@ pub const GEMINI_LIVE_TOKEN_BUFFER_SIZE: usize = 16384;
 /// the connecting thread: the caller of `gemini_live_session_connect` for the first, the
 /// session's own reader thread afterwards; sessions connected from copies of one config may
 /// call it at the same time from different threads. It must return promptly (cache tokens
-/// until shortly before they expire) and must not call `gemini_live_session_*` functions.
+/// until shortly before they expire; `gemini_live_session_close` waits for a call in
+/// progress) and must not call `gemini_live_session_*` functions.
 pub type gemini_live_token_callback =
     Option<unsafe extern "C" fn(user_data: *mut c_void, buf: *mut c_char, len: usize) -> u32>;
 

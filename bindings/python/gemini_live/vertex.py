@@ -53,8 +53,11 @@ _KEYS = itertools.count(1)
 
 
 def _release(user_data):
-    with _LOCK:
-        _LIVE.pop(user_data or 0, None)
+    try:
+        with _LOCK:
+            _LIVE.pop(user_data or 0, None)
+    except Exception:  # noqa: BLE001 - at interpreter exit the module may be half torn down
+        pass
 
 
 _RELEASE = _lib.USER_DATA_FREE(_release)
