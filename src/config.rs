@@ -384,6 +384,7 @@ impl Config {
         if self.endpoint.contains('?') || self.endpoint.contains('#') {
             return bad("endpoint must not carry a query or fragment (keys go in headers)".into());
         }
+        crate::vertex::check_model_api(self)?;
         if let Some(v) = &self.vertex {
             crate::vertex::validate_config(self, v)?;
         } else if let Auth::AccessToken(_) = self.auth {

@@ -311,6 +311,30 @@ pub(crate) fn validate_config(config: &Config, v: &VertexTarget) -> Result<()> {
     Ok(())
 }
 
+/// A current model id of the other API is refused before connecting (Vertex AI closes 1008
+/// without a reason for a Developer-API id, and the reverse is "not found"), naming the
+/// models to use instead. Unknown and retired ids pass, as does everything with
+/// `skip_model_check`.
+pub(crate) fn check_model_api(config: &Config) -> Result<()> {
+    use crate::models::{lookup, recommended, Api};
+    let Some(info) = lookup(&config.model).filter(|_| !config.skip_model_check) else {
+        return Ok(());
+    };
+    if !info.status.is_current() {
+        return Ok(());
+    }
+    let (wrong, here, other) = match (&config.vertex, info.api) {
+        (Some(_), Api::Developer) => ("the Developer API", "Vertex AI", Api::Vertex),
+        (None, Api::Vertex) => ("Vertex AI", "the Developer API", Api::Developer),
+        _ => return Ok(()),
+    };
+    Err(Error::InvalidConfig(format!(
+        "model {} is served by {wrong}, not {here}: choose another, e.g. {}",
+        info.id,
+        recommended(other)
+    )))
+}
+
 /// The Vertex part of [`Config::from_env`](crate::Config::from_env).
 pub(crate) fn apply_env(c: &mut Config, var: &impl Fn(&str) -> Option<String>) -> Result<()> {
     let project = var("GEMINI_LIVE_VERTEX_PROJECT");
@@ -500,6 +524,36 @@ mod tests {
         let s = format!("{:?}", vertex("us-central1"));
         assert!(!s.contains("SECRETTOKEN"), "{s}");
         assert!(s.contains("TokenProvider(<callback>)"), "{s}");
+    }
+
+    #[test]
+    fn a_model_of_the_other_api_is_refused_locally() {
+        let mut c =
+            vertex("us-central1").with_model("gemini-2.5-flash-native-audio-preview-12-2025");
+        let e = c.validate().unwrap_err().to_string();
+        assert!(
+            e.contains("served by the Developer API, not Vertex AI"),
+            "{e}"
+        );
+        assert!(e.contains("gemini-live-2.5-flash-native-audio"), "{e}");
+        c.skip_model_check = true;
+        assert!(c.validate().is_ok());
+        let d = Config::default()
+            .with_api_key("k")
+            .with_model("gemini-live-2.5-flash-native-audio");
+        let e = d.validate().unwrap_err().to_string();
+        assert!(
+            e.contains("served by Vertex AI, not the Developer API"),
+            "{e}"
+        );
+        // Ids on both APIs, unknown and retired ids pass.
+        for m in [
+            "gemini-3.8-live",
+            "some-future-model",
+            crate::config::DEFAULT_MODEL,
+        ] {
+            assert!(vertex("global").with_model(m).validate().is_ok(), "{m}");
+        }
     }
 
     #[test]
