@@ -30,6 +30,9 @@ pub mod config;
 
 pub mod tuning;
 
+// The newer setup fields (proactivity, history, safety, translation, ...).
+pub mod setup;
+
 pub mod resilience;
 
 // Vertex AI: target setters, the access-token callback, a Vertex fake server.
@@ -42,6 +45,9 @@ pub mod send;
 
 // Events and their accessors.
 pub mod event;
+
+// Lifecycle events (interaction status, voice activity, metadata) and their accessors.
+pub mod lifecycle;
 
 // The embedded fake server and logging.
 pub mod fake;
