@@ -201,3 +201,70 @@ fn a_failing_token_command_and_missing_flags_are_clear_errors() {
     );
     assert!(stderr.contains("--access-token-command"), "{stderr}");
 }
+
+#[test]
+fn fake_server_serves_the_vertex_path_for_a_cli_chat() {
+    use std::io::{BufRead, BufReader};
+    /// Stops the server process however the test ends.
+    struct Running(std::process::Child);
+    impl Drop for Running {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut server = gemini_live()
+        .args(["fake-server", "--port", "0"])
+        .args([
+            "--vertex-project",
+            "cli-proj",
+            "--vertex-location",
+            "global",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map(Running)
+        .unwrap();
+    let mut endpoint = String::new();
+    let stdout = server.0.stdout.take().unwrap();
+    BufReader::new(stdout).read_line(&mut endpoint).unwrap();
+    let endpoint = endpoint.trim().to_string();
+    let dir = scratch("cli_vertex_fake_server");
+    let out = chat(
+        gemini_live()
+            .current_dir(&dir)
+            .args(["--endpoint", &endpoint, "--modality", "text"])
+            .args([
+                "--vertex-project",
+                "cli-proj",
+                "--vertex-location",
+                "global",
+            ])
+            .args([
+                "--access-token-command",
+                "n=$(cat count 2>/dev/null || echo 0); echo $((n+1)) > count; echo ya29.s-$n",
+            ]),
+        "over the vertex path\n",
+    );
+    drop(server);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(stdout, "[turn 1] echo: over the vertex path\n\n");
+    // Client-only flags are refused by fake-server rather than ignored.
+    let out = gemini_live()
+        .args([
+            "fake-server",
+            "--port",
+            "0",
+            "--access-token-command",
+            "true",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("are for chat and talk"),
+        "{out:?}"
+    );
+}

@@ -123,7 +123,9 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     {
         // The global --model chooses what the fake serves (comma-separated; default: every
         // model of the capability table).
-        return fake_server(port, tls, ca_out, api_key, faults, cli.model);
+        // --vertex-project/--vertex-location also serve the Vertex AI path (bearer tokens).
+        let vertex = cli.vertex.fake_auth()?;
+        return fake_server(port, tls, ca_out, api_key, faults, cli.model, vertex);
     }
     // With Vertex flags, the target is Vertex AI (or --endpoint), never the embedded fake.
     let endpoint_given = cli.endpoint.is_some() || cli.vertex.requested();

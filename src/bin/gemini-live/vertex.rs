@@ -2,6 +2,7 @@
 //! with the access token from `--access-token-command CMD` (run before every connect) or
 //! `GEMINI_LIVE_ACCESS_TOKEN`. The token is never printed or logged.
 
+use gemini_live::fake::VertexFakeAuth;
 use gemini_live::vertex::{TokenError, TokenProvider, VertexApiVersion, VertexTarget};
 use gemini_live::{Auth, Config, Secret};
 use std::io::Read;
@@ -39,6 +40,25 @@ impl VertexArgs {
         self.vertex_project.is_some()
             || self.vertex_location.is_some()
             || self.access_token_command.is_some()
+    }
+
+    /// For `fake-server`: serve the Vertex path for the project and location given (every
+    /// connection must present a bearer token no earlier one did). The other Vertex flags
+    /// are for clients and refused here.
+    pub fn fake_auth(&self) -> Result<Option<VertexFakeAuth>, String> {
+        if self.access_token_command.is_some() || self.vertex_api_version.is_some() {
+            return Err(
+                "fake-server serves v1 and v1beta1 and checks tokens itself: \
+                        --access-token-command and --vertex-api-version are for chat and talk"
+                    .into(),
+            );
+        }
+        match (&self.vertex_project, &self.vertex_location) {
+            (None, None) => Ok(None),
+            (Some(p), Some(l)) => Ok(Some(VertexFakeAuth::new(p.as_str(), l.as_str()))),
+            (Some(_), None) => Err("--vertex-project needs --vertex-location".into()),
+            (None, Some(_)) => Err("--vertex-location needs --vertex-project".into()),
+        }
     }
 
     /// Applies the flags to `config` (which already holds the `GEMINI_LIVE_VERTEX_*`
