@@ -48,6 +48,10 @@ class Config:
     ``phase_timeouts_ms`` (``{"tcp_connect": ms, ...}``), ``extra_root_ca_pem`` (bytes or
     str). Unknown names raise ``TypeError``; invalid values raise ``InvalidArgumentError``.
 
+    Vertex AI: ``vertex`` (``(project, location)``, first), ``access_token_provider`` (a
+    callable returning a token, asked before every connect), ``vertex_api_version``,
+    ``vertex_user_project``, ``vertex_transparent_resumption``; see ``gemini_live.vertex``.
+
     Newer setup fields: ``proactivity`` (``{"audio": bool, "video": bool}``),
     ``initial_history_in_client_content`` (bool), ``safety_settings`` (a list of
     ``(category, threshold)``), ``translation`` (a target language such as ``"es"``, or
