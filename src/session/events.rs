@@ -551,3 +551,35 @@ pub(crate) fn to_events(msg: ServerMessage, mode: ResponseMode, out: &mut Vec<Ev
     }
     facts
 }
+
+#[cfg(test)]
+mod vertex_tests {
+    use super::*;
+
+    #[test]
+    fn the_last_consumed_index_reaches_the_event_and_the_facts() {
+        let msg = protocol::decode_server(
+            br#"{"sessionResumptionUpdate":{"newHandle":"h1","resumable":true,"lastConsumedClientMessageIndex":"7"}}"#,
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        let facts = to_events(msg, ResponseMode::Text, &mut out);
+        assert_eq!(facts.last_consumed_index, Some(7));
+        assert_eq!(facts.handle.as_deref(), Some("h1"));
+        assert_eq!(
+            out,
+            vec![Event::ResumptionUpdate {
+                handle: Some("h1".into()),
+                resumable: true,
+                last_consumed_index: Some(7),
+            }]
+        );
+        // Without a handle (not resumable) the index is still reported.
+        let msg = protocol::decode_server(
+            br#"{"sessionResumptionUpdate":{"resumable":false,"lastConsumedClientMessageIndex":3}}"#,
+        )
+        .unwrap();
+        let facts = to_events(msg, ResponseMode::Text, &mut Vec::new());
+        assert_eq!((facts.handle, facts.last_consumed_index), (None, Some(3)));
+    }
+}
