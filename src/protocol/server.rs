@@ -218,7 +218,7 @@ pub struct SessionResumptionUpdate {
     pub resumable: Option<bool>,
     /// Vertex AI with transparent resumption: the index of the last client message the state
     /// behind this handle includes (proto `int64`: read from a number or a string; a negative
-    /// value, meaning none, reads as `None`).
+    /// or non-integer value reads as `None`).
     #[serde(
         default,
         deserialize_with = "lenient_index",
@@ -323,22 +323,15 @@ fn lenient_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error>
     }
 }
 
-/// An `int64` index from a number or a (canonical proto3 JSON) string; negative is `None`.
+/// An `int64` index from a number or a (canonical proto3 JSON) string. Negative values and
+/// anything that is not an integer read as `None`: a strange index must not cost the handle
+/// that comes with it.
 fn lenient_index<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-    let bad = || de::Error::custom("lastConsumedClientMessageIndex is not an integer");
-    match Option::<Value>::deserialize(d)? {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Number(n)) => match (n.as_u64(), n.as_i64()) {
-            (Some(u), _) => Ok(Some(u)),
-            (None, Some(_)) => Ok(None),
-            _ => Err(bad()),
-        },
-        Some(Value::String(s)) => match s.trim().parse::<i64>() {
-            Ok(i) => Ok(u64::try_from(i).ok()),
-            Err(_) => Err(bad()),
-        },
-        Some(_) => Err(bad()),
-    }
+    Ok(match Option::<Value>::deserialize(d)? {
+        Some(Value::Number(n)) => n.as_u64(),
+        Some(Value::String(s)) => s.trim().parse::<u64>().ok(),
+        _ => None,
+    })
 }
 
 impl<'de> Deserialize<'de> for ServerMessage {
