@@ -299,7 +299,8 @@
 #define GEMINI_LIVE_EVENT_GO_AWAY 16
 
 /**
- * A session resumption update (`gemini_live_event_json`: `handle`, `resumable`); the
+ * A session resumption update (`gemini_live_event_json`: `handle`, `resumable`,
+ * `last_consumed_index`; `gemini_live_event_last_consumed_index`); the
  * latest handle is also kept by the session (`gemini_live_session_resumption_handle`).
  */
 #define GEMINI_LIVE_EVENT_RESUMPTION_UPDATE 17
@@ -1423,6 +1424,16 @@ gemini_live_result gemini_live_config_set_access_token_callback(struct gemini_li
                                                                 gemini_live_token_callback callback,
                                                                 void *user_data,
                                                                 gemini_live_user_data_free user_data_free);
+
+/**
+ * The `lastConsumedClientMessageIndex` of a RESUMPTION_UPDATE event (Vertex AI with
+ * transparent resumption): `*index` gets the index of the last client message of this
+ * connection that the server's state includes (`setup` is 0, as the fake counts; the
+ * service's base is not documented), or -1 when the update carried none.
+ * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
+ */
+gemini_live_result gemini_live_event_last_consumed_index(const struct gemini_live_event *event,
+                                                         int64_t *index);
 
 /**
  * Starts a fake server (as `gemini_live_fake_server_start_with_faults`) that also serves

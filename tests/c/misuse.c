@@ -109,6 +109,7 @@ static void null_config_setters(gemini_live_config *c) {
     EXPECT(gemini_live_config_set_vertex_user_project(c, NULL), NUL);
     EXPECT(gemini_live_config_set_vertex_transparent_resumption(NULL, true), NUL);
     EXPECT(gemini_live_config_set_access_token_callback(NULL, NULL, NULL, NULL), NUL);
+    EXPECT(gemini_live_event_last_consumed_index(NULL, NULL), NUL);
 
     /* valid config, NULL value */
     EXPECT(gemini_live_config_set_api_key(c, NULL), NUL);

@@ -69,10 +69,20 @@ static void turn(gemini_live_session *s, const char *text, char *reply, size_t c
             used = 0;
             reply[0] = '\0';
         }
-        if (t == GEMINI_LIVE_EVENT_RESUMPTION_UPDATE &&
-            gemini_live_event_json(ev, &p, &n) == GEMINI_LIVE_OK &&
-            strstr(p, "\"last_consumed_index\":") && !strstr(p, "\"last_consumed_index\":null")) {
-            (*indexed_updates)++;
+        if (t == GEMINI_LIVE_EVENT_RESUMPTION_UPDATE) {
+            int64_t index = -2;
+            CHECK(gemini_live_event_last_consumed_index(ev, &index) == GEMINI_LIVE_OK);
+            CHECK(index >= -1);
+            /* The JSON rendering says the same. */
+            CHECK(gemini_live_event_json(ev, &p, &n) == GEMINI_LIVE_OK);
+            if (index >= 0 && strstr(p, "\"last_consumed_index\":") &&
+                !strstr(p, "\"last_consumed_index\":null")) {
+                (*indexed_updates)++;
+            }
+        } else {
+            int64_t index = 0;
+            CHECK(gemini_live_event_last_consumed_index(ev, &index) ==
+                  GEMINI_LIVE_WRONG_EVENT_TYPE);
         }
         gemini_live_event_free(ev);
         if (t == GEMINI_LIVE_EVENT_TURN_COMPLETE || t == GEMINI_LIVE_EVENT_CLOSED) {

@@ -366,6 +366,7 @@ FUNCTIONS = {
         RESULT,
         [CONFIG_P, TOKEN_CALLBACK, c_void_p, USER_DATA_FREE],
     ),
+    "gemini_live_event_last_consumed_index": (RESULT, [EVENT_P, POINTER(c_int64)]),
     "gemini_live_fake_server_start_vertex": (
         RESULT,
         [c_uint16, _STR, _STR, _STR, POINTER(FAKE_P)],
