@@ -1,5 +1,5 @@
 //! The quickstart and the CLI with today's models: the quickstart runs against the embedded
-//! fake with `GEMINI_LIVE_MODEL` set to each current model; `chat` with extended thinking
+//! fake with `GEMINI_LIVE_MODEL` set to each current Developer-API model; `chat` with extended thinking
 //! prints each answer once; a modality the model refuses fails before connecting;
 //! `fake-server --model` serves what it is told.
 
@@ -33,7 +33,9 @@ fn the_quickstart_runs_offline_with_every_current_model() {
         path.display()
     );
     let mut ran = 0;
-    for info in models::current() {
+    // The embedded fake speaks the Developer API: Vertex-only ids are refused before
+    // connecting there (they are served on the Vertex path: tests/model_rules.rs).
+    for info in models::current().filter(|m| m.api != models::Api::Vertex) {
         let out = offline(&mut Command::new(&path))
             .env("GEMINI_LIVE_MODEL", info.id)
             .output()
