@@ -75,7 +75,8 @@ pub enum Kind {
     ExtendedThinking,
     /// Speech to text only: input transcriptions, no model turns, no tools.
     Transcribe,
-    /// Continuous speech translation: audio in, translated audio and transcriptions out.
+    /// Continuous speech translation: audio in, translated audio and transcriptions out
+    /// (the service has no turns; the fake ends each `audioStreamEnd` with `turnComplete`).
     Translate,
 }
 
@@ -309,7 +310,8 @@ pub const MODELS: &[ModelInfo] = &[
     ModelInfo {
         refuses: LIVE_38,
         non_blocking_tools: true,
-        notes: "stable since 2026-09-15, no shutdown date; AUDIO only; thinkingConfig, \
+        notes: "stable since 2026-09-15, no shutdown date; AUDIO only (the close code for \
+                TEXT is a guess: 1007, as on native audio); thinkingConfig, \
                 enableAffectiveDialog and proactiveAudio:false close 1007; functions default \
                 to NON_BLOCKING (Part C.1)",
         ..model(

@@ -157,3 +157,42 @@ fn fake_server_serves_the_models_it_is_given() {
         "{other:?}"
     );
 }
+
+#[test]
+fn chat_with_an_audio_only_model_says_to_use_talk_and_talk_transcribes() {
+    let out = chat(
+        &["--model", "gemini-3.5-transcribe-live-preview"],
+        "hello\n",
+    );
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("takes audio input only") && stderr.contains("gemini-live talk"),
+        "{stderr}"
+    );
+    // Without --modality, talk picks the mode the model accepts (text) and prints the
+    // transcript.
+    let dir = std::env::temp_dir().join(format!("gl-models-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let wav = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/assets/hello_16k.wav");
+    let out = offline(&mut Command::new(env!("CARGO_BIN_EXE_gemini-live")))
+        .args([
+            "talk",
+            "--model",
+            "gemini-3.5-transcribe-live-preview",
+            "--fast",
+        ])
+        .arg("--input")
+        .arg(wav)
+        .arg("--output")
+        .arg(dir.join("reply.wav"))
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("[turn 1] heard 38400 bytes of audio"),
+        "{stderr}"
+    );
+}
