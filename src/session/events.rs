@@ -301,13 +301,13 @@ pub enum Event {
     },
     /// Reconnected and resumed with the latest handle: the conversation goes on.
     Resumed {
-        /// Input messages re-sent because the handle did not cover them.
+        /// Input messages re-sent because their turn was not answered yet.
         replayed: usize,
     },
     /// Reconnected to a new session: the server's context (history) was lost, because there
     /// was no resumable handle or the server refused it.
     NewSession {
-        /// Input messages re-sent to the new session (those after the latest handle).
+        /// Input messages re-sent to the new session (those whose turn was not answered yet).
         replayed: usize,
     },
     /// The reply in progress was cut off by a lost connection and is void: everything the

@@ -4,7 +4,10 @@
 
 use super::*;
 use crate::reconnect::InputKind;
+use crate::session::events::Facts;
 use std::time::Duration;
+use std::time::Instant;
+use tungstenite::Utf8Bytes;
 
 fn t(ms: u64) -> Instant {
     use std::sync::OnceLock;

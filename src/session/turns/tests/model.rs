@@ -14,9 +14,12 @@
 
 use super::super::*;
 use crate::reconnect::InputKind;
+use crate::session::events::Facts;
 use proptest::prelude::*;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::time::Duration;
+use std::time::Instant;
+use tungstenite::Utf8Bytes;
 
 /// A client message.
 #[derive(Clone, Debug, PartialEq)]
