@@ -231,7 +231,10 @@ fn every_default_the_header_states_is_config_default() {
             "gemini_live_config_set_pong_timeout_ms",
             vec![ms(d.pong_timeout)],
         ),
-        ("gemini_live_session_connect", vec![ms(t.connect_total)]),
+        (
+            "gemini_live_session_connect",
+            vec![ms(t.connect_total), ms(d.reconnect.first_connect_total)],
+        ),
         ("gemini_live_session_close", vec![ms(t.close)]),
     ]
     .into_iter()
