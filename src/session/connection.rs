@@ -193,7 +193,11 @@ impl Lifecycle {
                 attempt = 0;
                 phase_start = Instant::now();
             } else if spent {
-                return Err(give_up(total, began.elapsed(), cause, &start));
+                return Err(match cause {
+                    // One attempt and no retry meant: its own error says it all.
+                    Some(e) if total <= 1 => e,
+                    cause => give_up(total, began.elapsed(), cause, &start),
+                });
             }
             let delay = self.delay(&start, attempt);
             hooks.before(attempt + 1, delay, cause.as_ref())?;
