@@ -145,7 +145,7 @@ impl Session {
         let handle_dropped = life.take_handle_dropped();
         log::info!(
             "connected to {} (model {}) in {:?}",
-            config.endpoint,
+            config.effective_endpoint(),
             config.model_id(),
             connected.timings.total()
         );

@@ -171,7 +171,9 @@ fn brief(ev: &Event) -> String {
     match ev {
         Event::Text(t) => format!("Text({t:?})"),
         Event::TurnComplete { .. } => "TurnComplete".into(),
-        Event::ResumptionUpdate { handle, resumable } => {
+        Event::ResumptionUpdate {
+            handle, resumable, ..
+        } => {
             format!("Handle(resumable={resumable}, {})", handle.is_some())
         }
         Event::Reconnecting { attempt, cause, .. } => {
