@@ -403,11 +403,6 @@ pub(crate) struct Facts {
     pub tool_calls: Vec<String>,
     pub cancelled: Vec<String>,
     pub go_away: Option<Option<Duration>>,
-    /// How many of the input messages written on the current connection (setup not counted,
-    /// replayed input first) the server's state includes, for exact replay trimming: the
-    /// Vertex `lastConsumedClientMessageIndex` converted to that count by its parser. `None`
-    /// when the server does not say (the Developer API).
-    pub consumed_count: Option<u64>,
 }
 
 /// Turns one server message into events, in wire order.

@@ -38,7 +38,10 @@
 //!   content of a server-detected turn); the reader takes the later of that and the last server
 //!   message.
 //! - [`Ledger::consumed_through`] lets an exact server acknowledgement (Vertex's
-//!   `lastConsumedClientMessageIndex`) trim replay further.
+//!   `lastConsumedClientMessageIndex` with a new handle, under transparent resumption) trim
+//!   replay further: input the handle's state includes is not re-sent, except questions still
+//!   unanswered (asking again is how their answer comes). Should that handle then be refused
+//!   (a new session), the trimmed input is not in the new session either.
 
 use crate::reconnect::InputKind;
 use std::collections::{HashMap, VecDeque};

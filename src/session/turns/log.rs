@@ -76,8 +76,13 @@ impl InputLog {
         if facts.handle.is_some() {
             self.ledger.handle_received();
         }
+        // Vertex transparent resumption: the handle's state includes this connection's client
+        // messages up to `lastConsumedClientMessageIndex` (setup = 0, so the index is also the
+        // count of input messages). Only an update that carries a handle counts: a resume uses
+        // the latest handle, whose state is what the index describes.
         if let Some(seq) = facts
-            .consumed_count
+            .last_consumed_index
+            .filter(|_| facts.handle.is_some())
             .and_then(|n| self.ledger.connection_seq(n))
         {
             answered.extend(self.ledger.consumed_through(seq));
