@@ -3,7 +3,8 @@
 //! tool call, a last text turn), with resumption on and off.
 //!
 //! Each case checks, from the application's view (reply text assembled from `Event::Text`,
-//! the partial turn discarded on `Resumed`/`NewSession` as the README says), that every input
+//! a reply cut by an outage dropped on `Event::ReplyDiscarded` as documented, and nothing
+//! partial left when `Resumed`/`NewSession` arrives), that every input
 //! is answered exactly once and in order, and that nothing else arrives: a last sentinel turn
 //! must get its own reply, and nothing may follow it. From the server's view (the fake's record
 //! of every message it sent) every input's reply was completed exactly once (for a TCP reset,

@@ -156,6 +156,8 @@ pub fn config(server: &FakeServer, resumption: bool) -> Config {
     c.reconnect.max_delay = Duration::from_millis(100);
     c.reconnect.max_attempts = 40;
     c.reconnect.max_total = Duration::from_secs(20);
+    // A session held by a stalled connection for ever is given up after this (default 10 s).
+    c.reconnect.resume_wait = Duration::from_millis(1500);
     c.timeouts.close = Duration::from_millis(500);
     c
 }
@@ -184,8 +186,8 @@ fn brief(ev: &Event) -> String {
     }
 }
 
-/// Waits for one turn's reply: text since the last `Resumed`/`NewSession`, every tool call
-/// answered.
+/// Waits for one turn's reply: its text, the part before an `Event::ReplyDiscarded` dropped;
+/// every tool call answered.
 fn reply(s: &Session, log: &mut Vec<String>) -> Result<String, String> {
     let mut text = String::new();
     let deadline = Instant::now() + REPLY_DEADLINE;
@@ -202,7 +204,15 @@ fn reply(s: &Session, log: &mut Vec<String>) -> Result<String, String> {
         log.push(brief(&ev));
         match ev {
             Event::Text(t) => text.push_str(&t),
-            Event::Resumed { .. } | Event::NewSession { .. } => text.clear(),
+            // The documented handling: a reply cut by an outage is void; drop what was shown.
+            Event::ReplyDiscarded { .. } => text.clear(),
+            // The conversation goes on; a cut reply must have been discarded before this.
+            Event::Resumed { .. } | Event::NewSession { .. } if !text.is_empty() => {
+                return Err(format!(
+                    "{} with the partial reply {text:?} not discarded",
+                    brief(&ev)
+                ))
+            }
             Event::ToolCall(calls) => {
                 let responses = calls
                     .into_iter()
