@@ -3,14 +3,18 @@
 //! utterance, longer than `stall_timeout`, use one connection and re-send nothing. (The
 //! default `stall_timeout` is 20 s; these tests use 300 ms so they are quick.)
 
-use gemini_live::fake::{FakeOptions, FakeServer};
+use gemini_live::fake::{FakeOptions, FakeServer, Fault, FaultPlan};
 use gemini_live::{Config, Event, ResponseMode, Session};
 use std::time::Duration;
 
 const STALL: Duration = Duration::from_millis(300);
 
 fn setup() -> (FakeServer, Session) {
-    let server = FakeServer::start(FakeOptions::default()).expect("fake server starts");
+    setup_with(FakeOptions::default())
+}
+
+fn setup_with(options: FakeOptions) -> (FakeServer, Session) {
+    let server = FakeServer::start(options).expect("fake server starts");
     let mut c = Config::default()
         .with_endpoint(server.endpoint())
         .with_response_mode(ResponseMode::Text);
@@ -74,8 +78,14 @@ fn quiet_between_turns_longer_than_the_stall_timeout_keeps_the_connection() {
 
 #[test]
 fn an_utterance_longer_than_the_stall_timeout_is_not_re_uploaded() {
-    let (server, s) = setup();
     let chunks = 50;
+    // The server takes 150 ms (half the stall timeout) to start answering, as a real model
+    // takes a moment: the stall timer must count from audioStreamEnd, not from the last
+    // server message (setupComplete, over a second before).
+    let (server, s) = setup_with(FakeOptions {
+        faults: FaultPlan::new().at(1, 1 + chunks, Fault::SlowReader { delay: STALL / 2 }),
+        ..FakeOptions::default()
+    });
     let chunk = vec![0x10u8; 640]; // 20 ms of 16 kHz PCM16
     for _ in 0..chunks {
         s.send_audio_bytes(&chunk).unwrap();
