@@ -1,37 +1,66 @@
-"""Typed events. Each is a plain Python object copied out of the C event (which is freed at
-once), so it can be kept, passed between threads and compared freely.
+"""Typed events, made from the C event by its typed accessors.
 
-Every event has ``type`` (the ``GEMINI_LIVE_EVENT_*`` number), ``kind`` (e.g. ``"text"``) and
-``data`` (the library's JSON rendering as a dict; for audio only a summary).
+Each event has ``type`` (an ``EventType``), ``kind`` (its lower-case name, e.g. ``"text"``)
+and ``data`` (its fields as a dict). Every kind the header gives typed accessors for
+(text, thought, transcriptions, tool calls, inline data, state changes, errors, closes) is
+built from those accessors alone; the C event is freed at once and the Python event is a
+plain object. Only the kinds whose payload the header exposes solely as JSON
+(``gemini_live_event_json``: setup complete, tool call cancellation, turn complete, usage,
+grounding, go away, resumption update, reconnecting, resumed, new session, input dropped,
+tool responses dropped, code execution, unknown) read that JSON.
+
+``AudioEvent`` is the exception to "copied out": its ``samples`` and ``pcm`` are zero-copy
+``memoryview``s over the C event's own buffer, which is freed when the event and every
+view of it are gone.
 """
+
+from __future__ import annotations
 
 import ctypes
 import json
 import sys
 from array import array
+from typing import Any, Dict, List, Optional, Type
 
 from . import _lib
-from .errors import error_for
+from ._managed import Managed
+from .enums import EventType, State
+from .errors import GeminiLiveError, check, error_for
 
 L = _lib.lib
 
+Usage = Dict[str, Optional[int]]
+
 
 class Event:
-    """Base of all events; also used for kinds without a dedicated class (code execution,
-    grounding, unknown server messages)."""
+    """Base of all events; also the class of kinds without a dedicated one (code execution,
+    grounding, unknown server messages), whose ``data`` is the library's JSON rendering."""
 
-    __slots__ = ("type", "data")
+    __slots__ = ("type", "_data")
 
-    def __init__(self, type_, data):
-        self.type = type_
-        self.data = data
+    #: Fields listed in ``data`` and ``repr`` (besides the JSON of generic events).
+    _FIELDS: tuple[str, ...] = ()
+
+    def __init__(self, type_: int, data: Optional[Dict[str, Any]] = None) -> None:
+        self.type = EventType(type_) if type_ in _TYPES else type_
+        self._data = data
 
     @property
-    def kind(self):
+    def kind(self) -> str:
         """The event kind, e.g. ``"text"``, ``"turn_complete"``, ``"unknown"``."""
-        return self.data.get("type", "unknown")
+        return _KINDS.get(int(self.type), "unknown")
 
-    def __repr__(self):
+    @property
+    def data(self) -> Dict[str, Any]:
+        """The event's fields as a dict, with ``"type"`` its kind."""
+        if self._data is not None:
+            return self._data
+        out: Dict[str, Any] = {"type": self.kind}
+        for name in self._FIELDS:
+            out[name] = getattr(self, name)
+        return out
+
+    def __repr__(self) -> str:
         fields = {k: v for k, v in self.data.items() if k != "type"}
         return f"{type(self).__name__}({fields})"
 
@@ -40,14 +69,21 @@ class SetupCompleteEvent(Event):
     """The session is ready (always first)."""
 
     @property
-    def session_id(self):
-        return self.data.get("session_id")
+    def session_id(self) -> Optional[str]:
+        """The server's session id, if it sent one."""
+        value = self.data.get("session_id")
+        return value if isinstance(value, str) else None
 
 
 class TextEvent(Event):
     """Model text (in TEXT_AND_AUDIO mode: the transcription of the model's audio)."""
 
     __slots__ = ("text",)
+    _FIELDS = ("text",)
+
+    def __init__(self, type_: int, text: str) -> None:
+        super().__init__(type_)
+        self.text = text
 
 
 class ThoughtEvent(TextEvent):
@@ -55,30 +91,51 @@ class ThoughtEvent(TextEvent):
 
 
 class AudioEvent(Event):
-    """Model audio: ``pcm`` is little-endian 16-bit mono at ``sample_rate`` Hz."""
+    """Model audio, 16-bit mono at ``sample_rate`` Hz (24000 from the service).
 
-    __slots__ = ("pcm", "sample_rate")
+    ``samples`` is a read-only ``memoryview`` of format ``'h'`` (native-endian ``int16``)
+    and ``pcm`` one of format ``'B'`` (little-endian bytes), both over the C event's own
+    buffer without a copy; ``bytes(ev.pcm)`` or ``ev.samples.tolist()`` copy when needed.
+    On a big-endian host ``pcm`` is a little-endian copy."""
+
+    __slots__ = ("samples", "pcm", "sample_rate")
+    _FIELDS = ("sample_rate",)
+
+    def __init__(self, type_: int, samples: memoryview, pcm: memoryview, rate: int) -> None:
+        super().__init__(type_)
+        self.samples = samples
+        self.pcm = pcm
+        self.sample_rate = rate
 
     @property
-    def samples(self):
-        """The samples as ``array('h')``."""
-        a = array("h")
-        a.frombytes(self.pcm)
-        if sys.byteorder == "big":
-            a.byteswap()
-        return a
+    def data(self) -> Dict[str, Any]:
+        return {"type": "audio", "sample_rate": self.sample_rate, "samples": len(self.samples)}
+
+    def to_array(self) -> "array[int]":
+        """A copy of the samples as ``array('h')``."""
+        return array("h", self.samples)
 
 
 class InlineDataEvent(Event):
-    """Inline data that is not audio."""
+    """Inline data that is not audio: ``mime_type`` and ``payload`` (bytes)."""
 
     __slots__ = ("mime_type", "payload")
+    _FIELDS = ("mime_type",)
+
+    def __init__(self, type_: int, mime_type: str, payload: bytes) -> None:
+        super().__init__(type_)
+        self.mime_type, self.payload = mime_type, payload
 
 
 class TranscriptionEvent(Event):
     """Base of the transcription events: ``text`` and ``finished``."""
 
     __slots__ = ("text", "finished")
+    _FIELDS = ("text", "finished")
+
+    def __init__(self, type_: int, text: str, finished: bool) -> None:
+        super().__init__(type_)
+        self.text, self.finished = text, finished
 
 
 class InputTranscriptionEvent(TranscriptionEvent):
@@ -94,25 +151,35 @@ class ToolCall:
 
     __slots__ = ("id", "name", "args")
 
-    def __init__(self, id_, name, args):
+    def __init__(self, id_: str, name: str, args: Dict[str, Any]) -> None:
         self.id, self.name, self.args = id_, name, args
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"ToolCall(id={self.id!r}, name={self.name!r}, args={self.args!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ToolCall):
+            return NotImplemented
+        return (self.id, self.name, self.args) == (other.id, other.name, other.args)
 
 
 class ToolCallEvent(Event):
     """The model calls functions: ``calls`` is a list of ``ToolCall``."""
 
     __slots__ = ("calls",)
+    _FIELDS = ("calls",)
+
+    def __init__(self, type_: int, calls: List[ToolCall]) -> None:
+        super().__init__(type_)
+        self.calls = calls
 
 
 class ToolCallCancellationEvent(Event):
     """These call ids are abandoned."""
 
     @property
-    def ids(self):
-        return list(self.data.get("ids", []))
+    def ids(self) -> List[str]:
+        return [str(i) for i in self.data.get("ids", [])]
 
 
 class InterruptedEvent(Event):
@@ -127,40 +194,44 @@ class TurnCompleteEvent(Event):
     """The turn is over; ``usage`` (dict or None) and ``reason``."""
 
     @property
-    def usage(self):
-        return self.data.get("usage")
+    def usage(self) -> Optional[Usage]:
+        value = self.data.get("usage")
+        return value if isinstance(value, dict) else None
 
     @property
-    def reason(self):
-        return self.data.get("reason")
+    def reason(self) -> Optional[str]:
+        value = self.data.get("reason")
+        return value if isinstance(value, str) else None
 
 
 class UsageEvent(Event):
     """Token usage outside a turn's end."""
 
     @property
-    def usage(self):
-        return self.data.get("usage")
+    def usage(self) -> Optional[Usage]:
+        value = self.data.get("usage")
+        return value if isinstance(value, dict) else None
 
 
 class GoAwayEvent(Event):
     """The server will end the connection after ``time_left`` seconds (or None)."""
 
     @property
-    def time_left(self):
+    def time_left(self) -> Optional[float]:
         ms = self.data.get("time_left_ms")
-        return None if ms is None else ms / 1000.0
+        return None if ms is None else float(ms) / 1000.0
 
 
 class ResumptionUpdateEvent(Event):
     """A new resumption handle (None when not resumable)."""
 
     @property
-    def handle(self):
-        return self.data.get("handle")
+    def handle(self) -> Optional[str]:
+        value = self.data.get("handle")
+        return value if isinstance(value, str) else None
 
     @property
-    def resumable(self):
+    def resumable(self) -> bool:
         return bool(self.data.get("resumable"))
 
 
@@ -168,6 +239,11 @@ class StateChangedEvent(Event):
     """The session changed state: ``state`` is a ``State``."""
 
     __slots__ = ("state",)
+    _FIELDS = ("state",)
+
+    def __init__(self, type_: int, state: State) -> None:
+        super().__init__(type_)
+        self.state = state
 
 
 class ReconnectingEvent(Event):
@@ -176,21 +252,25 @@ class ReconnectingEvent(Event):
 
     __slots__ = ("cause",)
 
-    @property
-    def attempt(self):
-        return self.data.get("attempt")
+    def __init__(self, type_: int, data: Dict[str, Any], cause: Optional[GeminiLiveError]):
+        super().__init__(type_, data)
+        self.cause = cause
 
     @property
-    def delay(self):
-        return self.data.get("delay_ms", 0) / 1000.0
+    def attempt(self) -> int:
+        return int(self.data.get("attempt") or 0)
+
+    @property
+    def delay(self) -> float:
+        return float(self.data.get("delay_ms") or 0) / 1000.0
 
 
 class ResumedEvent(Event):
     """Reconnected and resumed; ``replayed`` input messages were re-sent."""
 
     @property
-    def replayed(self):
-        return self.data.get("replayed", 0)
+    def replayed(self) -> int:
+        return int(self.data.get("replayed") or 0)
 
 
 class NewSessionEvent(ResumedEvent):
@@ -201,26 +281,31 @@ class InputDroppedEvent(Event):
     """Input was dropped (replay buffer overflow): ``messages`` and ``bytes``."""
 
     @property
-    def messages(self):
-        return self.data.get("messages", 0)
+    def messages(self) -> int:
+        return int(self.data.get("messages") or 0)
 
     @property
-    def bytes(self):
-        return self.data.get("bytes", 0)
+    def bytes(self) -> int:
+        return int(self.data.get("bytes") or 0)
 
 
 class ToolResponsesDroppedEvent(Event):
     """Tool responses were not sent: their calls are gone."""
 
     @property
-    def ids(self):
-        return list(self.data.get("ids", []))
+    def ids(self) -> List[str]:
+        return [str(i) for i in self.data.get("ids", [])]
 
 
 class ErrorEvent(Event):
     """An error that did not end the session: ``error`` is a ``GeminiLiveError``."""
 
     __slots__ = ("error",)
+    _FIELDS = ("error",)
+
+    def __init__(self, type_: int, error: Optional[GeminiLiveError]) -> None:
+        super().__init__(type_)
+        self.error = error
 
 
 class ClosedEvent(Event):
@@ -228,129 +313,182 @@ class ClosedEvent(Event):
     (a ``GeminiLiveError``, or None when it ended on request)."""
 
     __slots__ = ("code", "reason", "error")
+    _FIELDS = ("code", "reason", "error")
+
+    def __init__(
+        self, type_: int, code: int, reason: str, error: Optional[GeminiLiveError]
+    ) -> None:
+        super().__init__(type_)
+        self.code, self.reason, self.error = code, reason, error
 
 
-_CLASSES = {
+_TYPES = frozenset(int(t) for t in EventType)
+_KINDS: Dict[int, str] = {int(t): t.name.lower() for t in EventType}
+
+# The kinds whose payload only gemini_live_event_json carries, and their class.
+_JSON_CLASSES: Dict[int, Type[Event]] = {
     _lib.EVENT_SETUP_COMPLETE: SetupCompleteEvent,
-    _lib.EVENT_TEXT: TextEvent,
-    _lib.EVENT_THOUGHT: ThoughtEvent,
-    _lib.EVENT_AUDIO: AudioEvent,
-    _lib.EVENT_INLINE_DATA: InlineDataEvent,
-    _lib.EVENT_INPUT_TRANSCRIPTION: InputTranscriptionEvent,
-    _lib.EVENT_OUTPUT_TRANSCRIPTION: OutputTranscriptionEvent,
-    _lib.EVENT_TOOL_CALL: ToolCallEvent,
+    _lib.EVENT_CODE_EXECUTION: Event,
     _lib.EVENT_TOOL_CALL_CANCELLATION: ToolCallCancellationEvent,
-    _lib.EVENT_INTERRUPTED: InterruptedEvent,
-    _lib.EVENT_GENERATION_COMPLETE: GenerationCompleteEvent,
     _lib.EVENT_TURN_COMPLETE: TurnCompleteEvent,
     _lib.EVENT_USAGE: UsageEvent,
+    _lib.EVENT_GROUNDING: Event,
     _lib.EVENT_GO_AWAY: GoAwayEvent,
     _lib.EVENT_RESUMPTION_UPDATE: ResumptionUpdateEvent,
-    _lib.EVENT_STATE_CHANGED: StateChangedEvent,
-    _lib.EVENT_RECONNECTING: ReconnectingEvent,
+    _lib.EVENT_UNKNOWN: Event,
     _lib.EVENT_RESUMED: ResumedEvent,
     _lib.EVENT_NEW_SESSION: NewSessionEvent,
     _lib.EVENT_INPUT_DROPPED: InputDroppedEvent,
     _lib.EVENT_TOOL_RESPONSES_DROPPED: ToolResponsesDroppedEvent,
-    _lib.EVENT_ERROR: ErrorEvent,
-    _lib.EVENT_CLOSED: ClosedEvent,
 }
 
 
-def _check(code):
-    if code != _lib.OK:
-        raise error_for(code)
+# ---- reading a C event --------------------------------------------------------------------
 
 
-def _string(ptr, length=None):
+def _string(ptr: Optional[int], length: Optional[int] = None) -> str:
     if not ptr:
         return ""
     raw = ctypes.string_at(ptr, length) if length is not None else ctypes.string_at(ptr)
     return raw.decode("utf-8", "replace")
 
 
-def _text(ev):
+def _text(ev: Any) -> str:
     p, n = ctypes.c_void_p(), ctypes.c_size_t()
-    _check(L.gemini_live_event_text(ev, ctypes.byref(p), ctypes.byref(n)))
+    check(L.gemini_live_event_text(ev, ctypes.byref(p), ctypes.byref(n)))
     return _string(p.value, n.value)
 
 
-def _error(ev):
+def _finished(ev: Any) -> bool:
+    done = ctypes.c_bool()
+    check(L.gemini_live_event_finished(ev, ctypes.byref(done)))
+    return bool(done.value)
+
+
+def _error(ev: Any) -> Optional[GeminiLiveError]:
     code, msg = _lib.RESULT(), ctypes.c_void_p()
-    _check(L.gemini_live_event_error(ev, ctypes.byref(code), ctypes.byref(msg)))
+    check(L.gemini_live_event_error(ev, ctypes.byref(code), ctypes.byref(msg)))
     return None if code.value == _lib.OK else error_for(code.value, _string(msg.value))
 
 
-def _json(ev):
+def _json(ev: Any) -> Dict[str, Any]:
     p, n = ctypes.c_void_p(), ctypes.c_size_t()
-    _check(L.gemini_live_event_json(ev, ctypes.byref(p), ctypes.byref(n)))
-    return json.loads(_string(p.value, n.value))
+    check(L.gemini_live_event_json(ev, ctypes.byref(p), ctypes.byref(n)))
+    value = json.loads(_string(p.value, n.value))
+    return value if isinstance(value, dict) else {"type": "unknown", "value": value}
 
 
-def _audio(obj, ev):
-    samples, n, rate = _lib._SAMPLES(), ctypes.c_size_t(), ctypes.c_uint32()
-    _check(L.gemini_live_event_audio(ev, ctypes.byref(samples), ctypes.byref(n), ctypes.byref(rate)))
-    pcm = ctypes.string_at(samples, n.value * 2) if n.value else b""
-    if sys.byteorder == "big":
-        a = array("h", pcm)
-        a.byteswap()
-        pcm = a.tobytes()
-    obj.pcm, obj.sample_rate = pcm, rate.value
-
-
-def _tool_calls(ev):
+def _tool_calls(ev: Any) -> List[ToolCall]:
     count = ctypes.c_size_t()
-    _check(L.gemini_live_event_tool_call_count(ev, ctypes.byref(count)))
+    check(L.gemini_live_event_tool_call_count(ev, ctypes.byref(count)))
     calls = []
     for i in range(count.value):
         id_, name, args = ctypes.c_void_p(), ctypes.c_void_p(), ctypes.c_void_p()
-        _check(
+        check(
             L.gemini_live_event_tool_call(
                 ev, i, ctypes.byref(id_), ctypes.byref(name), ctypes.byref(args)
             )
         )
-        calls.append(ToolCall(_string(id_.value), _string(name.value), json.loads(_string(args.value))))
+        parsed = json.loads(_string(args.value) or "{}")
+        calls.append(ToolCall(_string(id_.value), _string(name.value), parsed))
     return calls
 
 
-def from_c(ev):
-    """Copies the C event ``ev`` into a Python event (the caller frees ``ev``)."""
-    from .session import State  # late import: session imports this module
+def _inline_data(type_: int, ev: Any) -> InlineDataEvent:
+    mime, data, n = ctypes.c_void_p(), ctypes.POINTER(ctypes.c_uint8)(), ctypes.c_size_t()
+    check(L.gemini_live_event_data(ev, ctypes.byref(mime), ctypes.byref(data), ctypes.byref(n)))
+    payload = ctypes.string_at(data, n.value) if n.value else b""
+    return InlineDataEvent(type_, _string(mime.value), payload)
 
-    type_ = L.gemini_live_event_type(ev)
-    cls = _CLASSES.get(type_, Event)
-    if cls is AudioEvent:
-        obj = AudioEvent(type_, {})
-        _audio(obj, ev)
-        obj.data = {"type": "audio", "sample_rate": obj.sample_rate, "samples": len(obj.pcm) // 2}
-        return obj
-    obj = cls(type_, _json(ev))
-    if isinstance(obj, TextEvent):
-        obj.text = _text(ev)
-    elif isinstance(obj, TranscriptionEvent):
-        obj.text = _text(ev)
-        done = ctypes.c_bool()
-        _check(L.gemini_live_event_finished(ev, ctypes.byref(done)))
-        obj.finished = done.value
-    elif isinstance(obj, ToolCallEvent):
-        obj.calls = _tool_calls(ev)
-    elif isinstance(obj, InlineDataEvent):
-        mime, data, n = ctypes.c_void_p(), ctypes.POINTER(ctypes.c_uint8)(), ctypes.c_size_t()
-        _check(L.gemini_live_event_data(ev, ctypes.byref(mime), ctypes.byref(data), ctypes.byref(n)))
-        obj.mime_type = _string(mime.value)
-        obj.payload = ctypes.string_at(data, n.value) if n.value else b""
-    elif isinstance(obj, StateChangedEvent):
-        state = ctypes.c_uint32()
-        _check(L.gemini_live_event_state(ev, ctypes.byref(state)))
-        obj.state = State(state.value)
-    elif isinstance(obj, ClosedEvent):
-        code, reason = ctypes.c_uint16(), ctypes.c_void_p()
-        _check(L.gemini_live_event_close(ev, ctypes.byref(code), ctypes.byref(reason)))
-        obj.code, obj.reason, obj.error = code.value, _string(reason.value), _error(ev)
-    elif isinstance(obj, (ErrorEvent, ReconnectingEvent)):
-        err = _error(ev)
-        if isinstance(obj, ErrorEvent):
-            obj.error = err
-        else:
-            obj.cause = err
-    return obj
+
+def _state(ev: Any) -> State:
+    state = ctypes.c_uint32()
+    check(L.gemini_live_event_state(ev, ctypes.byref(state)))
+    return State(state.value)
+
+
+def _closed(type_: int, ev: Any) -> ClosedEvent:
+    code, reason = ctypes.c_uint16(), ctypes.c_void_p()
+    check(L.gemini_live_event_close(ev, ctypes.byref(code), ctypes.byref(reason)))
+    return ClosedEvent(type_, code.value, _string(reason.value), _error(ev))
+
+
+# ---- audio: zero-copy views over the C event ----------------------------------------------
+
+
+class _CEvent(Managed):
+    """Owns a C event whose buffer Python views point into (audio). Never closed
+    explicitly: freed when the last view of it (and the event) is garbage-collected."""
+
+    def __init__(self, ptr: Any) -> None:
+        super().__init__(ptr, L.gemini_live_event_free, "event")
+
+
+def audio_view(ev: Any) -> "tuple[int, int, int]":
+    """The address of the AUDIO event's native-endian ``int16`` samples, their count and the
+    sample rate. The one place that knows which C accessor gives the view into the event's
+    own buffer (``gemini_live_event_audio``: the samples stay valid until the event is
+    freed)."""
+    samples, n, rate = _lib.SAMPLES(), ctypes.c_size_t(), ctypes.c_uint32()
+    check(L.gemini_live_event_audio(ev, ctypes.byref(samples), ctypes.byref(n), ctypes.byref(rate)))
+    address = ctypes.cast(samples, ctypes.c_void_p).value or 0
+    return address, n.value, rate.value
+
+
+_EMPTY = memoryview(array("h")).toreadonly()
+
+
+def _audio(type_: int, ev: Any) -> "tuple[AudioEvent, bool]":
+    """The audio event over ``ev``'s buffer, and whether the caller must still free ``ev``
+    (False: the views own it now)."""
+    address, n, rate = audio_view(ev)
+    if n == 0 or not address:
+        return AudioEvent(type_, _EMPTY, _EMPTY.cast("B"), rate), True
+    buf = (ctypes.c_int16 * n).from_address(address)
+    # The ctypes array keeps the owner of the C event alive; every memoryview keeps the array.
+    setattr(buf, "_owner", _CEvent(ev))
+    samples = memoryview(buf).cast("B").cast("h").toreadonly()
+    if sys.byteorder == "little":
+        pcm = samples.cast("B")
+    else:  # pragma: no cover - big-endian hosts get a little-endian copy
+        swapped = array("h", samples)
+        swapped.byteswap()
+        pcm = memoryview(swapped.tobytes())
+    return AudioEvent(type_, samples, pcm, rate), False
+
+
+def from_c(ev: Any) -> "tuple[Event, bool]":
+    """The Python event for the C event ``ev``, and whether the caller must free ``ev``
+    now (False for audio, whose views own it)."""
+    type_ = int(L.gemini_live_event_type(ev))
+    if type_ == _lib.EVENT_AUDIO:
+        return _audio(type_, ev)
+    return _copy(type_, ev), True
+
+
+def _copy(type_: int, ev: Any) -> Event:
+    if type_ in (_lib.EVENT_TEXT, _lib.EVENT_THOUGHT):
+        cls = TextEvent if type_ == _lib.EVENT_TEXT else ThoughtEvent
+        return cls(type_, _text(ev))
+    if type_ == _lib.EVENT_INPUT_TRANSCRIPTION:
+        return InputTranscriptionEvent(type_, _text(ev), _finished(ev))
+    if type_ == _lib.EVENT_OUTPUT_TRANSCRIPTION:
+        return OutputTranscriptionEvent(type_, _text(ev), _finished(ev))
+    if type_ == _lib.EVENT_TOOL_CALL:
+        return ToolCallEvent(type_, _tool_calls(ev))
+    if type_ == _lib.EVENT_INLINE_DATA:
+        return _inline_data(type_, ev)
+    if type_ == _lib.EVENT_STATE_CHANGED:
+        return StateChangedEvent(type_, _state(ev))
+    if type_ == _lib.EVENT_ERROR:
+        return ErrorEvent(type_, _error(ev))
+    if type_ == _lib.EVENT_CLOSED:
+        return _closed(type_, ev)
+    if type_ == _lib.EVENT_INTERRUPTED:
+        return InterruptedEvent(type_)
+    if type_ == _lib.EVENT_GENERATION_COMPLETE:
+        return GenerationCompleteEvent(type_)
+    if type_ == _lib.EVENT_RECONNECTING:
+        return ReconnectingEvent(type_, _json(ev), _error(ev))
+    # The kinds only the JSON describes, and kinds newer than this package.
+    return _JSON_CLASSES.get(type_, Event)(type_, _json(ev))
