@@ -135,8 +135,10 @@ class AsyncSession:
         """The next event, waiting up to ``timeout`` seconds (None: until one comes);
         ``None`` on timeout. Raises ``ClosedError`` once every event, including the
         ``ClosedEvent``, was taken, or after ``close()``."""
+        if self._closed:
+            raise ClosedError(102, "the session was closed")
         while not self._items:
-            if self._ended or self._closed:
+            if self._ended:
                 raise ClosedError(102, "the session is closed")
             waiter = self._loop.create_future()
             self._waiter = waiter
@@ -244,6 +246,7 @@ class AsyncSession:
         self._closed = True
         done = self._loop.run_in_executor(None, self._shutdown)
         await asyncio.shield(done)
+        self._items.clear()
 
     def _shutdown(self) -> None:
         """Blocking part of ``close`` (runs on a thread): close, wake the reader, join."""
