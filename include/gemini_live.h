@@ -1360,6 +1360,12 @@ gemini_live_result gemini_live_event_text(const struct gemini_live_event *event,
  * The samples of an AUDIO event: `*samples` points to `*n_samples` native-endian PCM16 mono
  * samples at `*sample_rate` Hz (24000 from the service), borrowed until the event is freed.
  * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events.
+ *
+ * Zero-copy: on little-endian hosts `*samples` points into the event's own decoded audio
+ * (the buffer the base64 was decoded into, aligned for `int16_t`), so reading the samples
+ * costs no copy; calling it again returns the same pointer. The pointer is always aligned
+ * for `int16_t`, valid for `*n_samples` samples (`*n_samples` may be 0 only for an empty
+ * chunk), read-only, and lives until `gemini_live_event_free`. Any thread may call it.
  */
 gemini_live_result gemini_live_event_audio(const struct gemini_live_event *event,
                                            const int16_t **samples,
@@ -1457,8 +1463,14 @@ gemini_live_result gemini_live_fake_server_start(uint16_t port,
  * Like `gemini_live_fake_server_start`, injecting the faults of `fault_plan`, e.g.
  * `"1@3:close=1011,2@up:refuse=503"` (connection 1, after its 3rd client message: close
  * with 1011; connection 2: refuse the upgrade with HTTP 503). Items are
- * `CONN@WHEN:KIND[=ARG]`, with KIND one of `goaway=5s[+2s]`, `goaway-strict=5s+2s`,
- * `drop`, `close=CODE[/REASON]`, `stall`, `freeze`, `refuse=STATUS`, `malformed`,
+ * `CONN@WHEN:KIND[=ARG]`, WHEN a client message count (`0`: right after the upgrade), `sN`
+ * (right after the server's N-th message on that connection, `s1` being `setupComplete`) or
+ * `up` (the upgrade), with KIND one of `goaway=5s[+2s]`, `goaway-strict=5s+2s`,
+ * `drop` (TCP end without a close frame), `reset` (TCP reset), `close=CODE[/REASON]`,
+ * `stall` (silent; the session is released when the client leaves), `stall=5s` or
+ * `stall=forever` (silent, and the session stays attached that long: resumes meanwhile are
+ * refused with close 1011, like the real service), `freeze`, `refuse=STATUS`, `malformed`,
+ * `truncate` (the next server frame is cut in half, then the TCP connection ends),
  * `slow=200ms`, `unknown`, `silent`, `cut=N[/CODE]` (cut the reply after N server
  * messages). `GEMINI_LIVE_INVALID_ARGUMENT` if the plan does not parse.
  */

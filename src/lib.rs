@@ -14,10 +14,12 @@ pub mod error;
 pub mod fake;
 pub mod ffi;
 pub mod metrics;
+pub mod models;
 pub mod offline;
 pub mod protocol;
 pub mod reconnect;
 pub mod session;
+mod state;
 pub mod transport;
 
 pub use config::{Auth, Config, ResponseMode, Secret, Timeouts, DEFAULT_MODEL};

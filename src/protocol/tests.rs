@@ -87,7 +87,7 @@ fn activity_scenario_matches_the_js_sdk() {
             disabled: Some(true),
             ..Default::default()
         }),
-        activity_handling: Some("NO_INTERRUPTION".into()),
+        activity_handling: Some(ActivityHandling::NoInterruption),
         ..Default::default()
     });
     assert_eq!(

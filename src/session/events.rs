@@ -6,33 +6,7 @@ use crate::protocol::{self, FunctionCall, ServerMessage, UsageMetadata};
 use serde_json::Value;
 use std::time::Duration;
 
-/// The state of a session.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
-pub enum State {
-    /// Opening the connection and waiting for `setupComplete`.
-    Connecting = 0,
-    /// Set up; input is accepted and events flow.
-    Connected = 1,
-    /// The connection was lost and a new one is being made.
-    Reconnecting = 2,
-    /// `close` was called; the close handshake is under way.
-    Closing = 3,
-    /// Closed; no more input is accepted.
-    Closed = 4,
-}
-
-impl State {
-    pub(crate) fn from_u8(v: u8) -> State {
-        match v {
-            0 => State::Connecting,
-            1 => State::Connected,
-            2 => State::Reconnecting,
-            3 => State::Closing,
-            _ => State::Closed,
-        }
-    }
-}
+pub use crate::state::State;
 
 /// A chunk of the model's audio.
 #[derive(Clone, PartialEq, Eq)]
