@@ -28,7 +28,7 @@ from setuptools.command.build_py import build_py
 try:  # setuptools >= 70.1 has its own bdist_wheel
     from setuptools.command.bdist_wheel import bdist_wheel
 except ImportError:  # pragma: no cover - older setuptools use the wheel package's
-    from wheel.bdist_wheel import bdist_wheel  # type: ignore[no-redef]
+    from wheel.bdist_wheel import bdist_wheel
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -82,6 +82,9 @@ class BuildPyWithLibrary(build_py):
     """``build_py`` that also copies the shared library into the built package."""
 
     def run(self) -> None:
+        # pip builds in the source tree: start from an empty package dir so that a module
+        # removed from the source, or an old library, cannot linger in the wheel.
+        shutil.rmtree(Path(self.build_lib) / "gemini_live", ignore_errors=True)
         super().run()
         library = build_library()
         dest = Path(self.build_lib) / "gemini_live" / library_name()
@@ -95,7 +98,7 @@ class BuildPyWithLibrary(build_py):
         return outputs
 
 
-class PlatformWheel(bdist_wheel):  # type: ignore[misc, valid-type]
+class PlatformWheel(bdist_wheel):
     """A wheel for this platform but any Python 3 (ctypes needs no CPython ABI)."""
 
     def finalize_options(self) -> None:
