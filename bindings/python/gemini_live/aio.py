@@ -274,6 +274,11 @@ class AsyncSession:
         await self.close()
 
 
+def _close_in_background(session: Session) -> None:
+    """Closes ``session`` on a new thread (closing may wait up to the close timeout)."""
+    threading.Thread(target=session.close, name="gemini_live.aio.close", daemon=True).start()
+
+
 class _Connecting:
     """What ``connect`` returns: ``await`` it for an ``AsyncSession``, or use it with
     ``async with`` (which closes the session on exit)."""
@@ -285,9 +290,37 @@ class _Connecting:
         self._session: Optional[AsyncSession] = None
 
     async def _connect(self) -> AsyncSession:
+        """Connects on a thread of its own; if the awaiting task is cancelled meanwhile, the
+        cancellation propagates at once and a session that still connects is closed (on a
+        thread, never blocking the loop)."""
         loop = asyncio.get_running_loop()
+        future: asyncio.Future[Session] = loop.create_future()
         config, options = self._config, self._options
-        session = await loop.run_in_executor(None, lambda: Session.connect(config, **options))
+
+        def settle(result: Optional[Session], error: Optional[BaseException]) -> None:
+            if future.cancelled():
+                if result is not None:
+                    _close_in_background(result)
+            elif error is not None:
+                future.set_exception(error)
+            elif result is not None:
+                future.set_result(result)
+
+        def work() -> None:
+            result: Optional[Session] = None
+            error: Optional[BaseException] = None
+            try:
+                result = Session.connect(config, **options)
+            except BaseException as e:  # handed to the awaiting task
+                error = e
+            try:
+                loop.call_soon_threadsafe(settle, result, error)
+            except RuntimeError:  # the loop is gone: nobody will take the session
+                if result is not None:
+                    result.close()
+
+        threading.Thread(target=work, name="gemini_live.aio.connect", daemon=True).start()
+        session = await future
         return AsyncSession(session, max_pending=self._max_pending)
 
     def __await__(self) -> Generator[Any, None, AsyncSession]:

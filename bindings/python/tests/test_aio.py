@@ -141,6 +141,20 @@ class AioTest(unittest.TestCase):
 
         self.run_async(main())
 
+    def test_a_cancelled_connect_raises_cancelled_error_without_waiting_for_it(self):
+        async def main():
+            with gl.FakeServer(faults="1@up:stall") as stalling:
+                task = asyncio.ensure_future(self.connect_task(stalling.endpoint))
+                await asyncio.sleep(0)
+                task.cancel()
+                with self.assertRaises(asyncio.CancelledError):
+                    await task  # does not wait for the 60 s connect timeout
+
+        self.run_async(main())
+
+    async def connect_task(self, endpoint):
+        return await aio.connect(endpoint=endpoint, connect_timeout_ms=60000, reconnect=False)
+
     def test_connect_errors_are_raised_by_await(self):
         async def main():
             with self.assertRaises(gl.ModelNotFoundError):
