@@ -91,7 +91,7 @@ __all__ = [
     "ServerClosedError", "Session", "SetupCompleteEvent", "State", "StateChangedEvent",
     "TLSError", "TextEvent", "ThoughtEvent", "TimeoutError", "ToolCall",
     "ToolCallCancellationEvent", "ToolCallEvent", "ToolResponsesDroppedEvent",
-    "TranscriptionEvent", "TurnCompleteEvent", "UsageEvent", "connect", "library_path",
+    "TranscriptionEvent", "TurnCompleteEvent", "UsageEvent", "aio", "connect", "library_path",
     "set_log_level",
 ]
 from . import aio  # noqa: E402  (gemini_live.aio.connect)

@@ -37,6 +37,7 @@ from typing import (
     Callable,
     Deque,
     Generator,
+    List,
     Mapping,
     Optional,
     Sequence,
@@ -78,7 +79,7 @@ class AsyncSession:
         self.session = session
         self._loop = asyncio.get_running_loop()
         self._items: Deque[Union[Event, BaseException, object]] = deque()
-        self._waiter: Optional[asyncio.Future[None]] = None
+        self._waiters: List[asyncio.Future[None]] = []
         self._room = threading.Semaphore(max_pending)
         self._stopping = threading.Event()
         self._worker = concurrent.futures.ThreadPoolExecutor(
@@ -125,9 +126,10 @@ class AsyncSession:
     def _push(self, item: Union[Event, BaseException, object]) -> None:
         """On the loop's thread: queue the item and wake the consumer."""
         self._items.append(item)
-        waiter = self._waiter
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
+        waiters, self._waiters = self._waiters, []
+        for waiter in waiters:  # every waiting consumer re-checks; one takes the item
+            if not waiter.done():
+                waiter.set_result(None)
 
     # ---- receiving -------------------------------------------------------------------------
 
@@ -141,7 +143,7 @@ class AsyncSession:
             if self._ended:
                 raise ClosedError(102, "the session is closed")
             waiter = self._loop.create_future()
-            self._waiter = waiter
+            self._waiters.append(waiter)
             try:
                 if timeout is None:
                     await waiter
@@ -150,7 +152,8 @@ class AsyncSession:
             except asyncio.TimeoutError:
                 return None
             finally:
-                self._waiter = None
+                if waiter in self._waiters:
+                    self._waiters.remove(waiter)
         item = self._items.popleft()
         if item is _END:
             self._ended = True

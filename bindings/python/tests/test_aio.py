@@ -124,6 +124,25 @@ class AioTest(unittest.TestCase):
     async def drain(self, s):
         return [e async for e in s]
 
+    def test_a_waiting_consumer_is_woken_when_another_one_gives_up(self):
+        async def main():
+            async with aio.connect(endpoint=self.fake.endpoint, modality="text") as s:
+                self.assertIsInstance(await s.next_event(LIMIT), gl.SetupCompleteEvent)
+                while await s.next_event(0.05) is not None:
+                    pass
+                first = asyncio.ensure_future(turn(s))
+                await asyncio.sleep(0)  # waits now
+                second = asyncio.ensure_future(s.next_event())
+                await asyncio.sleep(0)  # waits too, then is cancelled
+                second.cancel()
+                with self.assertRaises(asyncio.CancelledError):
+                    await second
+                await s.send_text("still heard")
+                self.assertEqual(await asyncio.wait_for(first, LIMIT),
+                                 "[turn 1] echo: still heard")
+
+        self.run_async(main())
+
     def test_next_event_timeout_returns_none(self):
         async def main():
             async with aio.connect(endpoint=self.fake.endpoint, modality="text") as s:
