@@ -26,4 +26,4 @@ pub use config::{Auth, Config, ResponseMode, Secret, Timeouts, DEFAULT_MODEL};
 pub use error::{Error, Phase, Result, Retry};
 pub use metrics::MetricsSnapshot;
 pub use reconnect::ReconnectPolicy;
-pub use session::{AudioChunk, Event, Session, State};
+pub use session::{AudioChunk, Event, InteractionStatus, Session, State};

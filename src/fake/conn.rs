@@ -48,6 +48,12 @@ pub(super) struct SetupInfo {
     pub(super) resumption: bool,
     pub(super) input_transcription: bool,
     pub(super) output_transcription: bool,
+    /// The model's rules (capability table), when the model is in it.
+    pub(super) model: Option<&'static crate::models::ModelInfo>,
+    /// Functions declared with an explicit `behavior`: (name, non-blocking).
+    pub(super) behaviors: Vec<(String, bool)>,
+    /// `generationConfig.translationConfig.targetLanguageCode`.
+    pub(super) target_language: Option<String>,
 }
 
 /// A connection after the upgrade.
@@ -74,6 +80,8 @@ pub(super) struct Conn {
     pub(super) turn_audio: (u64, u64),
     /// An armed `CutMidReply`: sends left before the cut, and the close code (None: drop).
     cut: Option<(usize, Option<u16>)>,
+    /// The deferred rest of an extended-thinking interaction (see `fake/lifecycle.rs`).
+    pub(super) later: Option<super::lifecycle::Later>,
 }
 
 impl Drop for Conn {
@@ -151,6 +159,7 @@ fn run(shared: &Arc<Shared>, index: usize, tcp: TcpStream) -> io::Result<()> {
         deadline: None,
         turn_audio: (super::FNV_OFFSET, 0),
         cut: None,
+        later: None,
     };
     conn.run();
     Ok(())
@@ -250,6 +259,7 @@ impl Conn {
                 return Err(self.close(code, reason));
             }
         }
+        self.flush_later(false)?;
         match self.ws.read() {
             Ok(Message::Text(t)) => self.on_frame(Ok(t.as_str().to_owned())),
             Ok(Message::Binary(b)) => self.on_frame(

@@ -52,6 +52,7 @@
 mod audio;
 mod conn;
 mod handler;
+mod lifecycle;
 mod options;
 mod plan;
 mod schema;

@@ -18,9 +18,17 @@ pub struct FakeOptions {
     /// `BidiGenerateContentConstrained` method also `Authorization: Token X` or
     /// `access_token=X`). Defaults to `None`: any credentials, or none, are accepted.
     pub api_key: Option<String>,
-    /// Served model ids, without the `models/` prefix. Defaults to
-    /// `vec![DEFAULT_MODEL.to_string()]`.
+    /// Served model ids, without the `models/` prefix; any other model is closed 1008 "not
+    /// found". Each model of the capability table ([`crate::models::MODELS`]) is served with
+    /// its rules (modality, refusals with the service's close codes, extended-thinking
+    /// lifecycle, non-blocking tools, transcribe and translate replies); other ids get the
+    /// generic behaviour. Defaults to every model of the table (the retired
+    /// [`DEFAULT_MODEL`] included), see [`FakeOptions::all_models`].
     pub models: Vec<String>,
+    /// Extended-thinking models: how long after the filler segment (`turnComplete` +
+    /// `interactionStatus: IN_PROGRESS`) the answer (ending with `IDLE`) is sent. New input
+    /// on the connection sends it at once. Defaults to 200 ms.
+    pub thinking_ms: u32,
     /// Faults to inject. Defaults to an empty plan.
     pub faults: FaultPlan,
     /// Length of a synthetic audio reply in milliseconds. Defaults to 400.
@@ -48,7 +56,8 @@ impl Default for FakeOptions {
             port: 0,
             tls: false,
             api_key: None,
-            models: vec![DEFAULT_MODEL.to_string()],
+            models: FakeOptions::all_models(),
+            thinking_ms: 200,
             faults: FaultPlan::default(),
             audio_reply_ms: 400,
             audio_chunk_ms: 100,
@@ -60,6 +69,20 @@ impl Default for FakeOptions {
     }
 }
 
+impl FakeOptions {
+    /// Every model id of the capability table, and [`DEFAULT_MODEL`].
+    pub fn all_models() -> Vec<String> {
+        let mut ids: Vec<String> = crate::models::MODELS
+            .iter()
+            .map(|m| m.id.to_string())
+            .collect();
+        if !ids.iter().any(|m| m == DEFAULT_MODEL) {
+            ids.push(DEFAULT_MODEL.to_string());
+        }
+        ids
+    }
+}
+
 impl fmt::Debug for FakeOptions {
     // Written by hand so that the API key never appears in Debug output.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -68,6 +91,7 @@ impl fmt::Debug for FakeOptions {
             .field("tls", &self.tls)
             .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
             .field("models", &self.models)
+            .field("thinking_ms", &self.thinking_ms)
             .field("faults", &self.faults)
             .field("audio_reply_ms", &self.audio_reply_ms)
             .field("audio_chunk_ms", &self.audio_chunk_ms)

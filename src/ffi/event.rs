@@ -1,5 +1,6 @@
 //! `gemini_live_event`: one event taken from a session, with borrowed views into it.
 
+use super::lifecycle::*;
 use super::*;
 use crate::protocol::UsageMetadata;
 use crate::session::{Event, State};
@@ -40,7 +41,9 @@ pub const GEMINI_LIVE_EVENT_GENERATION_COMPLETE: u32 = 12;
 pub const GEMINI_LIVE_EVENT_TURN_COMPLETE: u32 = 13;
 /// Token usage outside a turn's end (`gemini_live_event_json`).
 pub const GEMINI_LIVE_EVENT_USAGE: u32 = 14;
-/// Grounding or URL-context metadata (`gemini_live_event_json`).
+/// Search grounding metadata (`gemini_live_event_json`: `web_search_queries`, `sources`,
+/// `search_entry_point`, `metadata` as sent). URL-context metadata is
+/// `GEMINI_LIVE_EVENT_URL_CONTEXT`.
 pub const GEMINI_LIVE_EVENT_GROUNDING: u32 = 15;
 /// The server will end the connection soon (`gemini_live_event_json`: `time_left_ms`).
 pub const GEMINI_LIVE_EVENT_GO_AWAY: u32 = 16;
@@ -105,7 +108,7 @@ pub(crate) fn state_code(s: State) -> u32 {
 /// `gemini_live_event_close`, `gemini_live_event_error`, `gemini_live_event_json`,
 /// `gemini_live_event_free`.
 pub struct gemini_live_event {
-    event: Event,
+    pub(crate) event: Event,
     /// NUL-terminated text of Text/Thought/transcription events.
     text: Option<Box<[u8]>>,
     /// Audio samples for `gemini_live_event_audio` (see [`Samples`]).
@@ -124,9 +127,9 @@ impl gemini_live_event {
     pub(crate) fn new(event: Event) -> gemini_live_event {
         let text = match &event {
             Event::Text(t) | Event::Thought(t) => Some(c_text(t)),
-            Event::InputTranscription { text, .. } | Event::OutputTranscription { text, .. } => {
-                Some(c_text(text))
-            }
+            Event::InputTranscription { text, .. }
+            | Event::OutputTranscription { text, .. }
+            | Event::InterimInputTranscription { text, .. } => Some(c_text(text)),
             _ => None,
         };
         let samples = match &event {
@@ -226,6 +229,12 @@ fn type_of(e: &Event) -> u32 {
         Event::NewSession { .. } => GEMINI_LIVE_EVENT_NEW_SESSION,
         Event::InputDropped { .. } => GEMINI_LIVE_EVENT_INPUT_DROPPED,
         Event::ToolResponsesDropped { .. } => GEMINI_LIVE_EVENT_TOOL_RESPONSES_DROPPED,
+        Event::UrlContext(_) => GEMINI_LIVE_EVENT_URL_CONTEXT,
+        Event::WaitingForInput => GEMINI_LIVE_EVENT_WAITING_FOR_INPUT,
+        Event::VoiceActivity { .. } => GEMINI_LIVE_EVENT_VOICE_ACTIVITY,
+        Event::VadSignal(_) => GEMINI_LIVE_EVENT_VAD_SIGNAL,
+        Event::InterimInputTranscription { .. } => GEMINI_LIVE_EVENT_INTERIM_INPUT_TRANSCRIPTION,
+        Event::TextFinished => GEMINI_LIVE_EVENT_TEXT_FINISHED,
         // A variant added to the Rust API without a constant yet: still delivered.
         #[allow(unreachable_patterns)]
         _ => GEMINI_LIVE_EVENT_UNKNOWN,
@@ -498,6 +507,10 @@ fn usage_json(u: &UsageMetadata) -> Value {
         "tool_use_prompt_token_count": u.tool_use_prompt_token_count,
         "thoughts_token_count": u.thoughts_token_count,
         "total_token_count": u.total_token_count,
+        "prompt_tokens_details": details_json(&u.prompt_tokens_details),
+        "cache_tokens_details": details_json(&u.cache_tokens_details),
+        "response_tokens_details": details_json(&u.response_tokens_details),
+        "tool_use_prompt_tokens_details": details_json(&u.tool_use_prompt_tokens_details),
     })
 }
 
@@ -539,13 +552,21 @@ pub(crate) fn to_json(e: &Event) -> Value {
             json!({"mime_type": mime_type, "data": encode_base64(data)}),
         ),
         Event::CodeExecution(p) => ("code_execution", json!({ "part": p })),
-        Event::InputTranscription { text, finished } => (
+        Event::InputTranscription {
+            text,
+            finished,
+            language_code,
+        } => (
             "input_transcription",
-            json!({"text": text, "finished": finished}),
+            json!({"text": text, "finished": finished, "language_code": language_code}),
         ),
-        Event::OutputTranscription { text, finished } => (
+        Event::OutputTranscription {
+            text,
+            finished,
+            language_code,
+        } => (
             "output_transcription",
-            json!({"text": text, "finished": finished}),
+            json!({"text": text, "finished": finished, "language_code": language_code}),
         ),
         Event::ToolCall(calls) => {
             let calls: Vec<Value> = calls
@@ -557,12 +578,23 @@ pub(crate) fn to_json(e: &Event) -> Value {
         Event::ToolCallCancellation(ids) => ("tool_call_cancellation", json!({ "ids": ids })),
         Event::Interrupted => ("interrupted", json!({})),
         Event::GenerationComplete => ("generation_complete", json!({})),
-        Event::TurnComplete { usage, reason } => (
+        Event::TurnComplete {
+            usage,
+            reason,
+            interaction,
+        } => (
             "turn_complete",
-            json!({"usage": usage.as_ref().map(usage_json), "reason": reason}),
+            json!({"usage": usage.as_ref().map(usage_json), "reason": reason,
+                   "interaction_status": interaction.map(interaction_name)}),
         ),
         Event::Usage(u) => ("usage", json!({ "usage": usage_json(u) })),
-        Event::Grounding(g) => ("grounding", json!({ "metadata": g })),
+        Event::Grounding(_)
+        | Event::UrlContext(_)
+        | Event::WaitingForInput
+        | Event::VoiceActivity { .. }
+        | Event::VadSignal(_)
+        | Event::InterimInputTranscription { .. }
+        | Event::TextFinished => lifecycle_json(e),
         Event::GoAway { time_left } => (
             "go_away",
             json!({"time_left_ms": time_left.map(|d| d.as_millis() as u64)}),

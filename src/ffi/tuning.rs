@@ -394,8 +394,8 @@ pub unsafe extern "C" fn gemini_live_config_set_close_timeout_ms(
     })
 }
 
-/// Sets how many messages the send queue holds before sends wait. Defaults to 256; 0 is
-/// `GEMINI_LIVE_INVALID_ARGUMENT`.
+/// Sets how many messages the send queue holds before sends wait. Defaults to 128 (2.5 s of
+/// 20 ms audio chunks); 0 is `GEMINI_LIVE_INVALID_ARGUMENT`.
 #[no_mangle]
 pub unsafe extern "C" fn gemini_live_config_set_send_queue_capacity(
     config: *mut gemini_live_config,
@@ -411,7 +411,8 @@ pub unsafe extern "C" fn gemini_live_config_set_send_queue_capacity(
 }
 
 /// Sets how many events are held for the application before the connection is paused.
-/// Defaults to 4096; 0 is `GEMINI_LIVE_INVALID_ARGUMENT`.
+/// Defaults to 256 (about 10 s of the model's audio; each slot is preallocated); 0 is
+/// `GEMINI_LIVE_INVALID_ARGUMENT`.
 #[no_mangle]
 pub unsafe extern "C" fn gemini_live_config_set_event_queue_capacity(
     config: *mut gemini_live_config,

@@ -22,7 +22,10 @@ mod input;
 mod reader;
 mod writer;
 
-pub use events::{AudioChunk, Event, State};
+pub use events::{
+    AudioChunk, Event, GroundingMetadata, GroundingSource, InteractionStatus, State,
+    UrlContextMetadata, UrlMetadata, VadSignal, VoiceActivityKind,
+};
 pub use input::INPUT_SAMPLE_RATE;
 
 use crate::config::Config;

@@ -23,8 +23,8 @@ from __future__ import annotations
 from . import _lib
 from ._logging import set_log_level
 from ._logging import install as _install_logging
-from .config import Config, ConfigOptions, FunctionDeclaration
-from .enums import EventType, LogLevel, Modality, Phase, State
+from .config import Config, ConfigOptions, FunctionDeclaration, Proactivity, TranscriptionOptions
+from .enums import EventType, Interaction, LogLevel, Modality, Phase, State, Transcription
 from .errors import (
     ClosedError,
     ConnectionFailedError,
@@ -49,9 +49,11 @@ from .events import (
     Event,
     GenerationCompleteEvent,
     GoAwayEvent,
+    GroundingEvent,
     InlineDataEvent,
     InputDroppedEvent,
     InputTranscriptionEvent,
+    InterimInputTranscriptionEvent,
     InterruptedEvent,
     NewSessionEvent,
     OutputTranscriptionEvent,
@@ -61,6 +63,7 @@ from .events import (
     SetupCompleteEvent,
     StateChangedEvent,
     TextEvent,
+    TextFinishedEvent,
     ThoughtEvent,
     ToolCall,
     ToolCallCancellationEvent,
@@ -68,7 +71,11 @@ from .events import (
     ToolResponsesDroppedEvent,
     TranscriptionEvent,
     TurnCompleteEvent,
+    UrlContextEvent,
     UsageEvent,
+    VadSignalEvent,
+    VoiceActivityEvent,
+    WaitingForInputEvent,
 )
 from .fake import FakeServer
 from .session import Audio, Session, connect
@@ -83,15 +90,17 @@ __all__ = [
     "Audio", "AudioEvent", "ClosedError", "ClosedEvent", "Config", "ConfigOptions",
     "ConnectTimeoutError", "ConnectionFailedError", "ErrorEvent", "Event", "EventType",
     "FakeServer", "FunctionDeclaration", "GeminiLiveError", "GenerationCompleteEvent",
-    "GoAwayEvent", "HTTPError", "InlineDataEvent", "InputDroppedEvent",
-    "InputTranscriptionEvent", "InternalError", "InterruptedEvent", "InvalidArgumentError",
-    "InvalidConfigError", "LogLevel", "MessageTooLargeError", "Modality",
-    "ModelNotFoundError", "NewSessionEvent", "OutputTranscriptionEvent", "PanicError",
-    "Phase", "QueueFullError", "ReconnectingEvent", "ResumedEvent", "ResumptionUpdateEvent",
-    "ServerClosedError", "Session", "SetupCompleteEvent", "State", "StateChangedEvent",
-    "TLSError", "TextEvent", "ThoughtEvent", "TimeoutError", "ToolCall",
+    "GoAwayEvent", "GroundingEvent", "HTTPError", "InlineDataEvent", "InputDroppedEvent",
+    "InputTranscriptionEvent", "Interaction", "InterimInputTranscriptionEvent",
+    "InternalError", "InterruptedEvent", "InvalidArgumentError", "InvalidConfigError",
+    "LogLevel", "MessageTooLargeError", "Modality", "ModelNotFoundError", "NewSessionEvent",
+    "OutputTranscriptionEvent", "PanicError", "Phase", "Proactivity", "QueueFullError",
+    "ReconnectingEvent", "ResumedEvent", "ResumptionUpdateEvent", "ServerClosedError",
+    "Session", "SetupCompleteEvent", "State", "StateChangedEvent", "TLSError", "TextEvent",
+    "TextFinishedEvent", "ThoughtEvent", "TimeoutError", "ToolCall",
     "ToolCallCancellationEvent", "ToolCallEvent", "ToolResponsesDroppedEvent",
-    "TranscriptionEvent", "TurnCompleteEvent", "UsageEvent", "aio", "connect", "library_path",
-    "set_log_level",
+    "Transcription", "TranscriptionEvent", "TranscriptionOptions", "TurnCompleteEvent",
+    "UrlContextEvent", "UsageEvent", "VadSignalEvent", "VoiceActivityEvent",
+    "WaitingForInputEvent", "aio", "connect", "library_path", "set_log_level",
 ]
 from . import aio  # noqa: E402  (gemini_live.aio.connect)

@@ -227,10 +227,23 @@ class AsyncSession:
         await self._run(self.session.activity_end)
 
     async def send_tool_response(
-        self, call_id: str, name: str, response: Mapping[str, Any]
+        self,
+        call_id: str,
+        name: str,
+        response: Mapping[str, Any],
+        scheduling: Optional[str] = None,
+        will_continue: bool = False,
     ) -> None:
         """``Session.send_tool_response``."""
-        await self._run(self.session.send_tool_response, call_id, name, response)
+        await self._run(
+            self.session.send_tool_response, call_id, name, response, scheduling, will_continue
+        )
+
+    async def send_context_update(
+        self, system_instruction: Optional[str] = None, tools: Optional[Config] = None
+    ) -> None:
+        """``Session.send_context_update``."""
+        await self._run(self.session.send_context_update, system_instruction, tools)
 
     async def send_client_content(
         self, turns: Sequence[Mapping[str, Any]], turn_complete: bool = True

@@ -12,7 +12,7 @@ from typing import Any, Dict, Mapping, Optional, Sequence, Tuple, TypedDict, Uni
 
 from . import _lib
 from ._managed import Managed
-from .enums import Modality, Phase
+from .enums import Modality, Phase, Transcription
 from .errors import InvalidArgumentError, check, cstr
 
 L = _lib.lib
@@ -46,12 +46,30 @@ PemLike = Union[str, bytes]
 
 
 class FunctionDeclaration(TypedDict, total=False):
-    """A function the model may call: ``name`` (required), ``description`` and
-    ``parameters`` (a JSON-schema object, e.g. ``{"type": "OBJECT", "properties": ...}``)."""
+    """A function the model may call: ``name`` (required), ``description``, ``parameters``
+    (a JSON-schema object, e.g. ``{"type": "OBJECT", "properties": ...}``) and
+    ``behavior`` (``"BLOCKING"`` or ``"NON_BLOCKING"``; absent: the model's default)."""
 
     name: str
     description: str
     parameters: Dict[str, Any]
+    behavior: str
+
+
+class TranscriptionOptions(TypedDict, total=False):
+    """Options of one transcription: ``language_codes`` (e.g. ``["en-US"]``) and ``mode``
+    (``"VERBATIM"`` or ``"SMART"``). Model support is uncertain."""
+
+    language_codes: Sequence[str]
+    mode: str
+
+
+class Proactivity(TypedDict, total=False):
+    """``proactivity`` (v1alpha, native-audio models): ``audio`` / ``video`` True, False or
+    absent (not sent)."""
+
+    audio: Optional[bool]
+    video: Optional[bool]
 
 
 def _integer(value: object, ctype: Any, what: str) -> int:
@@ -102,7 +120,12 @@ class Config(Managed):
     ``url_context`` (``True`` adds the tool), ``context_window_compression`` (``True`` or
     ``(trigger_tokens, target_tokens)``), ``reconnect_delays_ms`` (``(initial, max)``),
     ``phase_timeouts_ms`` (``{"tcp_connect": ms, ...}`` or ``{Phase.SETUP: ms}``),
-    ``extra_root_ca_pem`` (bytes or str).
+    ``extra_root_ca_pem`` (bytes or str), ``proactivity`` (``{"audio": bool, "video":
+    bool}``), ``safety_settings`` (``(category, threshold)`` pairs), ``translation`` (a
+    target language such as ``"es"``, or ``(language, echo_target_language)``),
+    ``input_transcription_options`` / ``output_transcription_options``
+    (``TranscriptionOptions``), ``extra_setup`` (a dict merged into ``setup`` unvalidated;
+    ``extra_setup_json`` takes the JSON text).
 
     Errors: an unknown name raises ``TypeError``; a value of the wrong type ``TypeError``;
     a value the library refuses, an integer out of its C range or a string with a NUL
@@ -168,10 +191,21 @@ class Config(Managed):
         stall_timeout_ms: Optional[int] = None,
         keepalive_interval_ms: Optional[int] = None,
         pong_timeout_ms: Optional[int] = None,
+        proactivity: Optional[Proactivity] = None,
+        initial_history_in_client_content: Optional[bool] = None,
+        safety_settings: Optional[Sequence[Tuple[str, str]]] = None,
+        translation: Union[str, Tuple[str, bool], None] = None,
+        input_transcription_options: Optional[TranscriptionOptions] = None,
+        output_transcription_options: Optional[TranscriptionOptions] = None,
+        extra_setup: Optional[Mapping[str, Any]] = None,
+        extra_setup_json: Optional[str] = None,
+        skip_model_check: Optional[bool] = None,
     ) -> None:
         options = {k: v for k, v in locals().items() if k not in ("self", "__class__")}
         if response_modality is not None and modality is not None:
             raise TypeError("pass response_modality or its alias modality, not both")
+        if extra_setup is not None and extra_setup_json is not None:
+            raise TypeError("pass extra_setup or extra_setup_json, not both")
         handle = _lib.CONFIG_P()
         check(L.gemini_live_config_new(ctypes.byref(handle)))
         super().__init__(handle, L.gemini_live_config_free, "config")
@@ -200,18 +234,27 @@ class Config(Managed):
         return self
 
     def add_function(
-        self, name: str, description: str = "", parameters: Optional[Mapping[str, Any]] = None
+        self,
+        name: str,
+        description: str = "",
+        parameters: Optional[Mapping[str, Any]] = None,
+        behavior: Optional[str] = None,
     ) -> "Config":
-        """Declares a function the model may call; ``parameters`` is a JSON-schema dict."""
+        """Declares a function the model may call; ``parameters`` is a JSON-schema dict,
+        ``behavior`` ``"BLOCKING"`` or ``"NON_BLOCKING"`` (``None``: the model's default)."""
         params = "" if parameters is None else json.dumps(parameters)
+        raw_name = cstr(name, "function name")
         check(
             self._call(
                 L.gemini_live_config_add_function,
-                cstr(name, "function name"),
+                raw_name,
                 cstr(description, "function description"),
                 cstr(params, "function parameters"),
             )
         )
+        if behavior:
+            fn = L.gemini_live_config_set_function_behavior
+            check(self._call(fn, raw_name, cstr(behavior, "function behavior")))
         return self
 
     def clear_tools(self) -> "Config":
@@ -238,7 +281,9 @@ class Config(Managed):
 
     def _set_functions(self, functions: Sequence[Mapping[str, Any]]) -> None:
         for f in functions:
-            self.add_function(f["name"], f.get("description", ""), f.get("parameters"))
+            self.add_function(
+                f["name"], f.get("description", ""), f.get("parameters"), f.get("behavior")
+            )
 
     def _set_google_search(self, on: bool) -> None:
         if on:
@@ -294,6 +339,49 @@ class Config(Managed):
                     _integer(ms, ctypes.c_uint32, f"phase_timeouts_ms[{phase.name.lower()}]"),
                 )
             )
+
+    def _set_proactivity(self, value: Mapping[str, Optional[bool]]) -> None:
+        def tri(v: Optional[bool]) -> int:
+            return -1 if v is None else int(bool(v))
+
+        unknown = set(value) - {"audio", "video"}
+        if unknown:
+            raise TypeError(f"proactivity takes 'audio' and 'video', not {sorted(unknown)}")
+        fn = L.gemini_live_config_set_proactivity
+        check(self._call(fn, tri(value.get("audio")), tri(value.get("video"))))
+
+    def _set_safety_settings(self, settings: Sequence[Tuple[str, str]]) -> None:
+        for category, threshold in settings:
+            check(
+                self._call(
+                    L.gemini_live_config_add_safety_setting,
+                    cstr(category, "safety category"),
+                    cstr(threshold, "safety threshold"),
+                )
+            )
+
+    def _set_translation(self, value: Union[str, Tuple[str, bool]]) -> None:
+        lang, echo = (value, False) if isinstance(value, str) else value
+        fn = L.gemini_live_config_set_translation
+        check(self._call(fn, cstr(lang, "translation"), bool(echo)))
+
+    def _transcription_options(self, which: int, value: Mapping[str, Any]) -> None:
+        codes = value.get("language_codes", [])
+        if isinstance(codes, str):
+            codes = [codes]
+        fn = L.gemini_live_config_set_transcription_options
+        joined = cstr(",".join(codes), "language_codes")
+        check(self._call(fn, which, joined, cstr(value.get("mode") or "", "mode")))
+
+    def _set_input_transcription_options(self, value: TranscriptionOptions) -> None:
+        self._transcription_options(Transcription.INPUT, value)
+
+    def _set_output_transcription_options(self, value: TranscriptionOptions) -> None:
+        self._transcription_options(Transcription.OUTPUT, value)
+
+    def _set_extra_setup(self, value: Mapping[str, Any]) -> None:
+        fn = L.gemini_live_config_set_extra_setup_json
+        check(self._call(fn, cstr(json.dumps(dict(value)), "extra_setup")))
 
     def _set_extra_root_ca_pem(self, pem: PemLike) -> None:
         raw = pem.encode("utf-8") if isinstance(pem, str) else bytes(pem)
@@ -360,3 +448,12 @@ class ConfigOptions(TypedDict, total=False):
     stall_timeout_ms: Optional[int]
     keepalive_interval_ms: Optional[int]
     pong_timeout_ms: Optional[int]
+    proactivity: Optional[Proactivity]
+    initial_history_in_client_content: Optional[bool]
+    safety_settings: Optional[Sequence[Tuple[str, str]]]
+    translation: Optional[Union[str, Tuple[str, bool]]]
+    input_transcription_options: Optional[TranscriptionOptions]
+    output_transcription_options: Optional[TranscriptionOptions]
+    extra_setup: Optional[Mapping[str, Any]]
+    extra_setup_json: Optional[str]
+    skip_model_check: Optional[bool]

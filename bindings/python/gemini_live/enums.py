@@ -1,5 +1,5 @@
 """The header's enumerations as ``IntEnum``s: session state, event type, response modality,
-connection phase and log level. Each member is the ``GEMINI_LIVE_*`` constant of the same
+connection phase, log level, interaction status and transcription direction. Each member is the ``GEMINI_LIVE_*`` constant of the same
 name (a test checks every group against ``include/gemini_live.h``, both ways)."""
 
 from __future__ import annotations
@@ -49,6 +49,12 @@ class EventType(enum.IntEnum):
     NEW_SESSION = _lib.EVENT_NEW_SESSION
     INPUT_DROPPED = _lib.EVENT_INPUT_DROPPED
     TOOL_RESPONSES_DROPPED = _lib.EVENT_TOOL_RESPONSES_DROPPED
+    URL_CONTEXT = _lib.EVENT_URL_CONTEXT
+    WAITING_FOR_INPUT = _lib.EVENT_WAITING_FOR_INPUT
+    VOICE_ACTIVITY = _lib.EVENT_VOICE_ACTIVITY
+    VAD_SIGNAL = _lib.EVENT_VAD_SIGNAL
+    INTERIM_INPUT_TRANSCRIPTION = _lib.EVENT_INTERIM_INPUT_TRANSCRIPTION
+    TEXT_FINISHED = _lib.EVENT_TEXT_FINISHED
 
 
 class Modality(enum.IntEnum):
@@ -77,3 +83,19 @@ class LogLevel(enum.IntEnum):
     INFO = _lib.LOG_INFO
     DEBUG = _lib.LOG_DEBUG
     TRACE = _lib.LOG_TRACE
+
+
+class Interaction(enum.IntEnum):
+    """A turn's ``interactionStatus`` (``GEMINI_LIVE_INTERACTION_*``);
+    ``TurnCompleteEvent.interaction_status`` gives it as ``"in_progress"``/``"idle"``/None."""
+
+    NONE = _lib.INTERACTION_NONE
+    IN_PROGRESS = _lib.INTERACTION_IN_PROGRESS
+    IDLE = _lib.INTERACTION_IDLE
+
+
+class Transcription(enum.IntEnum):
+    """Which transcription options apply to (``GEMINI_LIVE_TRANSCRIPTION_*``)."""
+
+    INPUT = _lib.TRANSCRIPTION_INPUT
+    OUTPUT = _lib.TRANSCRIPTION_OUTPUT

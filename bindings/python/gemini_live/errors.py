@@ -115,13 +115,18 @@ RETRYABLE_CODES = {
     _lib.STALLED,
 }
 
+# The header's other groups of constants (enums.py), not result codes.
+_ENUM_PREFIXES = (
+    "MODALITY_", "EVENT_", "STATE_", "LOG_", "PHASE_", "INTERACTION_", "TRANSCRIPTION_",
+)
+
 #: The result codes of the header, by number (a test checks them against it).
 RESULT_CODES: Dict[str, int] = {
     name: value
     for name, value in vars(_lib).items()
     if name.isupper()
     and isinstance(value, int)
-    and not name.startswith(("MODALITY_", "EVENT_", "STATE_", "LOG_", "PHASE_"))
+    and not name.startswith(_ENUM_PREFIXES)
 }
 _NAMES: Dict[int, str] = {value: name for name, value in RESULT_CODES.items()}
 

@@ -1,17 +1,16 @@
 """Typed events, made from the C event by its typed accessors.
 
 Each event has ``type`` (an ``EventType``), ``kind`` (its lower-case name, e.g. ``"text"``)
-and ``data`` (its fields as a dict). Every kind the header gives typed accessors for
-(text, thought, transcriptions, tool calls, inline data, state changes, errors, closes) is
-built from those accessors alone; the C event is freed at once and the Python event is a
-plain object. Only the kinds whose payload the header exposes solely as JSON
-(``gemini_live_event_json``: setup complete, tool call cancellation, turn complete, usage,
-grounding, go away, resumption update, reconnecting, resumed, new session, input dropped,
-tool responses dropped, code execution, unknown) read that JSON.
+and ``data`` (its fields as a dict). The fields the header gives typed accessors for (text,
+finished, tool calls, inline data, state, errors, close code and reason, interaction status)
+are read from those accessors when the event is taken. No event is rendered as JSON unless
+a field the header exposes only through ``gemini_live_event_json`` is read (``data``, or
+e.g. ``TurnCompleteEvent.usage``, ``GoAwayEvent.time_left``,
+``InputTranscriptionEvent.language_code``): such events keep their C event until then, and
+free it once the JSON is read or the Python event is garbage-collected.
 
-``AudioEvent`` is the exception to "copied out": its ``samples`` and ``pcm`` are zero-copy
-``memoryview``s over the C event's own buffer, which is freed when the event and every
-view of it are gone.
+``AudioEvent``'s ``samples`` and ``pcm`` are zero-copy ``memoryview``s over the C event's
+own buffer, which is freed when the event and every view of it are gone.
 """
 
 from __future__ import annotations
@@ -24,7 +23,7 @@ from typing import Any, Dict, List, Optional, Type
 
 from . import _lib
 from ._managed import Managed
-from .enums import EventType, State
+from .enums import EventType, Interaction, State
 from .errors import GeminiLiveError, check, error_for
 
 L = _lib.lib
@@ -32,18 +31,28 @@ L = _lib.lib
 Usage = Dict[str, Optional[int]]
 
 
+class _CEvent(Managed):
+    """Owns a C event that Python still reads from: the buffer audio views point into, or
+    the JSON of fields not read yet. Freed when no longer needed (the last view or the
+    event garbage-collected, or the JSON read)."""
+
+    def __init__(self, ptr: Any) -> None:
+        super().__init__(ptr, L.gemini_live_event_free, "event")
+
+
 class Event:
     """Base of all events; also the class of kinds without a dedicated one (code execution,
-    grounding, unknown server messages), whose ``data`` is the library's JSON rendering."""
+    unknown server messages), whose ``data`` is the library's JSON rendering."""
 
-    __slots__ = ("type", "_data")
+    __slots__ = ("type", "_data", "_c")
 
-    #: Fields listed in ``data`` and ``repr`` (besides the JSON of generic events).
+    #: Fields listed in ``data`` and ``repr`` of events whose fields are all typed.
     _FIELDS: tuple[str, ...] = ()
 
-    def __init__(self, type_: int, data: Optional[Dict[str, Any]] = None) -> None:
+    def __init__(self, type_: int, c: Optional[_CEvent] = None) -> None:
         self.type = EventType(type_) if type_ in _TYPES else type_
-        self._data = data
+        self._data: Optional[Dict[str, Any]] = None
+        self._c = c
 
     @property
     def kind(self) -> str:
@@ -52,13 +61,19 @@ class Event:
 
     @property
     def data(self) -> Dict[str, Any]:
-        """The event's fields as a dict, with ``"type"`` its kind."""
-        if self._data is not None:
-            return self._data
-        out: Dict[str, Any] = {"type": self.kind}
-        for name in self._FIELDS:
-            out[name] = getattr(self, name)
-        return out
+        """The event's fields as a dict, with ``"type"`` its kind (the library's JSON
+        rendering, read on first use, for kinds with fields only the JSON carries)."""
+        if self._data is None:
+            c = self._c
+            if c is not None:
+                self._data = c._call(_json)
+                self._c = None
+                c.close()  # everything is in Python now
+            else:
+                self._data = {"type": self.kind}
+                for name in self._FIELDS:
+                    self._data[name] = getattr(self, name)
+        return self._data
 
     def __repr__(self) -> str:
         fields = {k: v for k, v in self.data.items() if k != "type"}
@@ -128,14 +143,20 @@ class InlineDataEvent(Event):
 
 
 class TranscriptionEvent(Event):
-    """Base of the transcription events: ``text`` and ``finished``."""
+    """Base of the transcription events: ``text`` and ``finished`` (typed), and
+    ``language_code`` (read from the JSON when asked for)."""
 
     __slots__ = ("text", "finished")
-    _FIELDS = ("text", "finished")
 
-    def __init__(self, type_: int, text: str, finished: bool) -> None:
-        super().__init__(type_)
+    def __init__(self, type_: int, text: str, finished: bool, c: Optional[_CEvent]) -> None:
+        super().__init__(type_, c)
         self.text, self.finished = text, finished
+
+    @property
+    def language_code(self) -> Optional[str]:
+        """The (detected) language, BCP-47, or None."""
+        value = self.data.get("language_code")
+        return value if isinstance(value, str) else None
 
 
 class InputTranscriptionEvent(TranscriptionEvent):
@@ -144,6 +165,77 @@ class InputTranscriptionEvent(TranscriptionEvent):
 
 class OutputTranscriptionEvent(TranscriptionEvent):
     """Transcription of the model's audio (AUDIO mode)."""
+
+
+class InterimInputTranscriptionEvent(Event):
+    """An interim (not final) transcription of the user's audio: ``text`` and
+    ``language_code``."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, type_: int, text: str, c: Optional[_CEvent]) -> None:
+        super().__init__(type_, c)
+        self.text = text
+
+    @property
+    def language_code(self) -> Optional[str]:
+        """The detected language, BCP-47, or None."""
+        value = self.data.get("language_code")
+        return value if isinstance(value, str) else None
+
+
+class TextFinishedEvent(Event):
+    """TEXT_AND_AUDIO mode: the transcription delivered as text events is final."""
+
+
+class WaitingForInputEvent(Event):
+    """The model is idle and expects more user input."""
+
+
+class VoiceActivityEvent(Event):
+    """The server's VAD saw the user start or stop speaking: ``activity`` ``"start"`` or
+    ``"end"``, at ``audio_offset_ms`` (or None)."""
+
+    @property
+    def activity(self) -> Optional[str]:
+        value = self.data.get("kind")
+        return value if isinstance(value, str) else None
+
+    @property
+    def audio_offset_ms(self) -> Optional[int]:
+        value = self.data.get("audio_offset_ms")
+        return value if isinstance(value, int) else None
+
+
+class VadSignalEvent(Event):
+    """``voiceActivityDetectionSignal``: ``signal`` ``"start_of_speech"``,
+    ``"end_of_speech"`` or the value as sent."""
+
+    @property
+    def signal(self) -> Optional[str]:
+        value = self.data.get("signal")
+        return value if isinstance(value, str) else None
+
+
+class GroundingEvent(Event):
+    """Search grounding: ``web_search_queries``, ``sources`` (``uri``, ``title``);
+    ``data`` also has ``search_entry_point`` and ``metadata`` (as sent)."""
+
+    @property
+    def web_search_queries(self) -> List[str]:
+        return [str(q) for q in self.data.get("web_search_queries") or []]
+
+    @property
+    def sources(self) -> List[Dict[str, Any]]:
+        return [s for s in self.data.get("sources") or [] if isinstance(s, dict)]
+
+
+class UrlContextEvent(Event):
+    """URL-context tool metadata: ``urls`` (``retrieved_url``, ``status``)."""
+
+    @property
+    def urls(self) -> List[Dict[str, Any]]:
+        return [u for u in self.data.get("urls") or [] if isinstance(u, dict)]
 
 
 class ToolCall:
@@ -191,7 +283,21 @@ class GenerationCompleteEvent(Event):
 
 
 class TurnCompleteEvent(Event):
-    """The turn is over; ``usage`` (dict or None) and ``reason``."""
+    """The turn is over: ``interaction_status`` (typed), ``usage`` (dict or None) and
+    ``reason`` (read from the JSON when asked for)."""
+
+    __slots__ = ("interaction_status",)
+
+    def __init__(self, type_: int, interaction: Optional[str], c: Optional[_CEvent]) -> None:
+        super().__init__(type_, c)
+        #: ``"in_progress"`` (extended thinking: more output follows without new input),
+        #: ``"idle"``, or None where the model sends no status.
+        self.interaction_status = interaction
+
+    @property
+    def in_progress(self) -> bool:
+        """True when the interaction goes on after this turn (wait for an idle one)."""
+        return self.interaction_status == "in_progress"
 
     @property
     def usage(self) -> Optional[Usage]:
@@ -252,8 +358,10 @@ class ReconnectingEvent(Event):
 
     __slots__ = ("cause",)
 
-    def __init__(self, type_: int, data: Dict[str, Any], cause: Optional[GeminiLiveError]):
-        super().__init__(type_, data)
+    def __init__(
+        self, type_: int, cause: Optional[GeminiLiveError], c: Optional[_CEvent]
+    ) -> None:
+        super().__init__(type_, c)
         self.cause = cause
 
     @property
@@ -325,14 +433,24 @@ class ClosedEvent(Event):
 _TYPES = frozenset(int(t) for t in EventType)
 _KINDS: Dict[int, str] = {int(t): t.name.lower() for t in EventType}
 
+# The kinds without fields.
+_EMPTY_CLASSES: Dict[int, Type[Event]] = {
+    _lib.EVENT_INTERRUPTED: InterruptedEvent,
+    _lib.EVENT_GENERATION_COMPLETE: GenerationCompleteEvent,
+    _lib.EVENT_WAITING_FOR_INPUT: WaitingForInputEvent,
+    _lib.EVENT_TEXT_FINISHED: TextFinishedEvent,
+}
+
 # The kinds whose payload only gemini_live_event_json carries, and their class.
 _JSON_CLASSES: Dict[int, Type[Event]] = {
     _lib.EVENT_SETUP_COMPLETE: SetupCompleteEvent,
     _lib.EVENT_CODE_EXECUTION: Event,
     _lib.EVENT_TOOL_CALL_CANCELLATION: ToolCallCancellationEvent,
-    _lib.EVENT_TURN_COMPLETE: TurnCompleteEvent,
     _lib.EVENT_USAGE: UsageEvent,
-    _lib.EVENT_GROUNDING: Event,
+    _lib.EVENT_GROUNDING: GroundingEvent,
+    _lib.EVENT_URL_CONTEXT: UrlContextEvent,
+    _lib.EVENT_VOICE_ACTIVITY: VoiceActivityEvent,
+    _lib.EVENT_VAD_SIGNAL: VadSignalEvent,
     _lib.EVENT_GO_AWAY: GoAwayEvent,
     _lib.EVENT_RESUMPTION_UPDATE: ResumptionUpdateEvent,
     _lib.EVENT_UNKNOWN: Event,
@@ -416,14 +534,6 @@ def _closed(type_: int, ev: Any) -> ClosedEvent:
 # ---- audio: zero-copy views over the C event ----------------------------------------------
 
 
-class _CEvent(Managed):
-    """Owns a C event whose buffer Python views point into (audio). Never closed
-    explicitly: freed when the last view of it (and the event) is garbage-collected."""
-
-    def __init__(self, ptr: Any) -> None:
-        super().__init__(ptr, L.gemini_live_event_free, "event")
-
-
 def audio_view(ev: Any) -> "tuple[int, int, int]":
     """The address of the AUDIO event's native-endian ``int16`` samples, their count and the
     sample rate. The one place that knows which C accessor gives the view into the event's
@@ -457,23 +567,34 @@ def _audio(type_: int, ev: Any) -> "tuple[AudioEvent, bool]":
     return AudioEvent(type_, samples, pcm, rate), False
 
 
+_INTERACTION: Dict[int, str] = {Interaction.IN_PROGRESS: "in_progress", Interaction.IDLE: "idle"}
+
+
+def _interaction(ev: Any) -> Optional[str]:
+    status = ctypes.c_uint32()
+    check(L.gemini_live_event_interaction_status(ev, ctypes.byref(status)))
+    return _INTERACTION.get(status.value)
+
+
 def from_c(ev: Any) -> "tuple[Event, bool]":
     """The Python event for the C event ``ev``, and whether the caller must free ``ev``
-    now (False for audio, whose views own it)."""
+    now (False when the Python event took it: audio views, JSON not read yet)."""
     type_ = int(L.gemini_live_event_type(ev))
     if type_ == _lib.EVENT_AUDIO:
         return _audio(type_, ev)
-    return _copy(type_, ev), True
+    event = _typed(type_, ev)
+    if event is not None:
+        return event, True
+    # The kinds with fields only the JSON carries, and kinds newer than this package: the
+    # Python event keeps the C event and renders the JSON when it is asked for.
+    return _with_json(type_, ev, _CEvent(ev)), False
 
 
-def _copy(type_: int, ev: Any) -> Event:
+def _typed(type_: int, ev: Any) -> Optional[Event]:
+    """The kinds whose every field has a typed accessor (or that have no field)."""
     if type_ in (_lib.EVENT_TEXT, _lib.EVENT_THOUGHT):
         cls = TextEvent if type_ == _lib.EVENT_TEXT else ThoughtEvent
         return cls(type_, _text(ev))
-    if type_ == _lib.EVENT_INPUT_TRANSCRIPTION:
-        return InputTranscriptionEvent(type_, _text(ev), _finished(ev))
-    if type_ == _lib.EVENT_OUTPUT_TRANSCRIPTION:
-        return OutputTranscriptionEvent(type_, _text(ev), _finished(ev))
     if type_ == _lib.EVENT_TOOL_CALL:
         return ToolCallEvent(type_, _tool_calls(ev))
     if type_ == _lib.EVENT_INLINE_DATA:
@@ -484,11 +605,20 @@ def _copy(type_: int, ev: Any) -> Event:
         return ErrorEvent(type_, _error(ev))
     if type_ == _lib.EVENT_CLOSED:
         return _closed(type_, ev)
-    if type_ == _lib.EVENT_INTERRUPTED:
-        return InterruptedEvent(type_)
-    if type_ == _lib.EVENT_GENERATION_COMPLETE:
-        return GenerationCompleteEvent(type_)
+    empty = _EMPTY_CLASSES.get(type_)
+    return None if empty is None else empty(type_)
+
+
+def _with_json(type_: int, ev: Any, c: _CEvent) -> Event:
+    """A kind with fields only the JSON carries: typed fields now, the rest via ``c``."""
+    if type_ == _lib.EVENT_INPUT_TRANSCRIPTION:
+        return InputTranscriptionEvent(type_, _text(ev), _finished(ev), c)
+    if type_ == _lib.EVENT_OUTPUT_TRANSCRIPTION:
+        return OutputTranscriptionEvent(type_, _text(ev), _finished(ev), c)
+    if type_ == _lib.EVENT_INTERIM_INPUT_TRANSCRIPTION:
+        return InterimInputTranscriptionEvent(type_, _text(ev), c)
+    if type_ == _lib.EVENT_TURN_COMPLETE:
+        return TurnCompleteEvent(type_, _interaction(ev), c)
     if type_ == _lib.EVENT_RECONNECTING:
-        return ReconnectingEvent(type_, _json(ev), _error(ev))
-    # The kinds only the JSON describes, and kinds newer than this package.
-    return _JSON_CLASSES.get(type_, Event)(type_, _json(ev))
+        return ReconnectingEvent(type_, _error(ev), c)
+    return _JSON_CLASSES.get(type_, Event)(type_, c)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+from typing import Iterable, Union
 
 from . import _lib
 from ._managed import Managed
@@ -18,7 +19,9 @@ class FakeServer(Managed):
     ``Session.audio_stream_end``) with 24 kHz audio and the text
     ``[turn N] heard B bytes of audio, checksum <FNV-1a 64 hex>``, answers
     ``call tool NAME with {JSON}`` with a tool call, and injects the faults of ``faults``
-    (e.g. ``"1@2:close=1011"``; see ``gemini_live_fake_server_start_with_faults``)::
+    (e.g. ``"1@2:close=1011"``; see ``gemini_live_fake_server_start_with_faults``). It
+    serves ``models`` (ids, as a list or a comma-separated string), each with its rules from
+    the library's capability table; ``None`` serves every model of the table::
 
         with FakeServer() as fake, connect(endpoint=fake.endpoint) as s:
             ...
@@ -27,16 +30,19 @@ class FakeServer(Managed):
     of the library leaves the fake server out.
     """
 
-    def __init__(self, port: int = 0, faults: str = "") -> None:
-        if "gemini_live_fake_server_start_with_faults" in _lib.MISSING:
+    def __init__(
+        self, port: int = 0, faults: str = "", models: Union[str, Iterable[str], None] = None
+    ) -> None:
+        if "gemini_live_fake_server_start_with_models" in _lib.MISSING:
             raise InternalError(
                 _lib.INTERNAL,
                 f"the library at {_lib.path} was built without the embedded fake server",
             )
+        served = "" if models is None else models if isinstance(models, str) else ",".join(models)
         handle = _lib.FAKE_P()
         check(
-            L.gemini_live_fake_server_start_with_faults(
-                port, cstr(faults, "faults"), ctypes.byref(handle)
+            L.gemini_live_fake_server_start_with_models(
+                port, cstr(faults, "faults"), cstr(served, "models"), ctypes.byref(handle)
             )
         )
         super().__init__(handle, L.gemini_live_fake_server_free, "fake server")
@@ -53,7 +59,9 @@ class FakeServer(Managed):
         return f"<gemini_live.FakeServer {self.endpoint}>"
 
 
-def start(port: int = 0, faults: str = "") -> FakeServer:
-    """Starts a fake server on 127.0.0.1 with ``port`` (0 picks a free port) and ``faults``
-    (same as ``FakeServer(...)``)."""
-    return FakeServer(port, faults)
+def start(
+    port: int = 0, faults: str = "", models: Union[str, Iterable[str], None] = None
+) -> FakeServer:
+    """Starts a fake server on 127.0.0.1 with ``port`` (0 picks a free port), ``faults`` and
+    ``models`` (same as ``FakeServer(...)``)."""
+    return FakeServer(port, faults, models)

@@ -162,16 +162,41 @@ class Session(Managed):
         """Marks the end of user activity (voice activity detection off)."""
         check(self._call(L.gemini_live_session_activity_end))
 
-    def send_tool_response(self, call_id: str, name: str, response: Mapping[str, Any]) -> None:
-        """Answers a function call; ``response`` is a dict (sent as JSON)."""
-        check(
-            self._call(
-                L.gemini_live_session_send_tool_response,
-                cstr(call_id, "call_id"),
-                cstr(name, "name"),
-                cstr(json.dumps(response), "response"),
-            )
+    def send_tool_response(
+        self,
+        call_id: str,
+        name: str,
+        response: Mapping[str, Any],
+        scheduling: Optional[str] = None,
+        will_continue: bool = False,
+    ) -> None:
+        """Answers a function call; ``response`` is a dict (sent as JSON). For non-blocking
+        functions, ``scheduling`` (``"SILENT"``, ``"WHEN_IDLE"``, ``"INTERRUPT"``) says when
+        the model uses the result and ``will_continue`` that more responses follow."""
+        args = (
+            cstr(call_id, "call_id"),
+            cstr(name, "name"),
+            cstr(json.dumps(response), "response"),
         )
+        if scheduling is None and not will_continue:
+            check(self._call(L.gemini_live_session_send_tool_response, *args))
+            return
+        fn = L.gemini_live_session_send_tool_response_scheduled
+        check(self._call(fn, *args, cstr(scheduling or "", "scheduling"), bool(will_continue)))
+
+    def send_context_update(
+        self, system_instruction: Optional[str] = None, tools: Optional[Config] = None
+    ) -> None:
+        """Sends ``contextUpdate``: a new system instruction (None keeps it) and/or the tools
+        of ``tools`` (a ``Config`` used as a tool list; None keeps them, a config without
+        tools clears them). Server support per model is uncertain."""
+        text = None if system_instruction is None else cstr(system_instruction, "text")
+        fn = L.gemini_live_session_send_context_update
+        if tools is None:
+            check(self._call(fn, text, None))
+            return
+        # The tools config is held in use for the call, like the session.
+        check(tools._call(lambda tools_ptr: self._call(fn, text, tools_ptr)))
 
     def send_client_content(
         self, turns: Sequence[Mapping[str, Any]], turn_complete: bool = True

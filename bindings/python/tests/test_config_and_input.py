@@ -34,6 +34,31 @@ class ConfigTest(unittest.TestCase):
             s.send_text("configured")
             self.assertEqual(collect_turn(s)[0], "[turn 1] echo: configured")
 
+    def test_setup_fields_are_accepted_and_checked(self):
+        cfg = gl.Config(
+            endpoint=self.fake.endpoint,
+            modality="text",
+            initial_history_in_client_content=False,
+            safety_settings=[("HARM_CATEGORY_HARASSMENT", "BLOCK_ONLY_HIGH")],
+            input_transcription=True,
+            input_transcription_options={"language_codes": ["en-US"], "mode": "VERBATIM"},
+            extra_setup={"generationConfig": {"candidateCount": 1}},
+            skip_model_check=True,
+            functions=[{"name": "f", "behavior": "NON_BLOCKING"}],
+        )
+        self.addCleanup(cfg.close)
+        cfg.validate()
+        with self.assertRaises(TypeError):
+            gl.Config(proactivity={"sound": True})
+        with self.assertRaises(TypeError):
+            gl.Config(extra_setup={}, extra_setup_json="{}")
+        with self.assertRaises(gl.InvalidArgumentError):
+            gl.Config(functions=[{"name": "f", "behavior": "SOMETIMES"}])
+        with self.assertRaises(gl.InvalidArgumentError):
+            gl.Config(extra_setup_json="[1]")  # not an object
+        with self.assertRaises(gl.InvalidArgumentError):
+            gl.Config(translation="es\x00")
+
     def test_wrong_types_and_out_of_range_integers_are_refused(self):
         with self.assertRaises(TypeError):
             gl.Config(connect_timeout_ms="3000")

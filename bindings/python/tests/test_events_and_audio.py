@@ -9,19 +9,8 @@ from _support import collect_turn, fnv1a64, gl, le_bytes, tone
 
 from gemini_live import _lib, events
 
-# The kinds whose payload gemini_live.h documents only through gemini_live_event_json.
-JSON_ONLY = {
-    gl.EventType.SETUP_COMPLETE, gl.EventType.CODE_EXECUTION,
-    gl.EventType.TOOL_CALL_CANCELLATION, gl.EventType.TURN_COMPLETE, gl.EventType.USAGE,
-    gl.EventType.GROUNDING, gl.EventType.GO_AWAY, gl.EventType.RESUMPTION_UPDATE,
-    gl.EventType.UNKNOWN, gl.EventType.RECONNECTING, gl.EventType.RESUMED,
-    gl.EventType.NEW_SESSION, gl.EventType.INPUT_DROPPED,
-    gl.EventType.TOOL_RESPONSES_DROPPED,
-}
-
-
 class TypedEventsTest(unittest.TestCase):
-    def test_only_json_only_kinds_read_the_json(self):
+    def test_no_event_is_rendered_as_json_unless_a_json_only_field_is_read(self):
         real_json = events._json
         read_for = []
 
@@ -29,31 +18,55 @@ class TypedEventsTest(unittest.TestCase):
             read_for.append(gl.EventType(_lib.lib.gemini_live_event_type(ev)))
             return real_json(ev)
 
-        seen = set()
+        seen = []
         with mock.patch.object(events, "_json", spy), gl.FakeServer() as fake:
             with gl.connect(endpoint=fake.endpoint, input_transcription=True,
                             functions=[{"name": "f"}]) as s:
                 s.send_text("hello")
-                seen |= {e.type for e in collect_turn(s)[2]}
+                seen += collect_turn(s)[2]
                 s.send_text('call tool f with {"x": 1}')
                 ev = s.next_event(5)
                 while not isinstance(ev, gl.ToolCallEvent):
                     self.assertIsNotNone(ev)
-                    seen.add(ev.type)
+                    seen.append(ev)
                     ev = s.next_event(5)
-                seen.add(ev.type)
+                seen.append(ev)
                 self.assertEqual(ev.calls, [gl.ToolCall(ev.calls[0].id, "f", {"x": 1})])
                 s.send_tool_response(ev.calls[0].id, "f", {"ok": True})
-                seen |= {e.type for e in collect_turn(s)[2]}
+                seen += collect_turn(s)[2]
                 s.send_audio(tone(3200))
                 s.audio_stream_end()
-                seen |= {e.type for e in collect_turn(s)[2]}
-            seen |= {e.type for e in s.events()}
-        typed = {gl.EventType.TEXT, gl.EventType.AUDIO, gl.EventType.TOOL_CALL,
-                 gl.EventType.INPUT_TRANSCRIPTION}
-        self.assertTrue(typed <= seen, seen)  # the typed kinds did occur
-        self.assertTrue(set(read_for) <= JSON_ONLY, set(read_for) - JSON_ONLY)
-        self.assertIn(gl.EventType.TURN_COMPLETE, read_for)  # and the spy did work
+                seen += collect_turn(s)[2]
+            seen += list(s.events())
+            kinds = {e.type for e in seen}
+            typed = {gl.EventType.TEXT, gl.EventType.AUDIO, gl.EventType.TOOL_CALL,
+                     gl.EventType.INPUT_TRANSCRIPTION, gl.EventType.TURN_COMPLETE}
+            self.assertTrue(typed <= kinds, kinds)  # these kinds did occur...
+            self.assertEqual(read_for, [])  # ...and none was rendered as JSON
+            # Typed fields are there without the JSON.
+            complete = [e for e in seen if isinstance(e, gl.TurnCompleteEvent)]
+            heard = [e for e in seen if isinstance(e, gl.InputTranscriptionEvent)]
+            self.assertTrue(heard[0].text.endswith("bytes of audio"), heard)
+            self.assertEqual(read_for, [])
+            # A JSON-only field renders that event's JSON, once, and frees its C event.
+            owner = complete[0]._c._owner
+            self.assertFalse(owner.closing)
+            self.assertIn("reason", complete[0].data)
+            complete[0].usage
+            complete[0].reason
+            self.assertEqual(read_for, [gl.EventType.TURN_COMPLETE])
+            self.assertTrue(owner._freed)
+            heard[0].language_code
+            self.assertEqual(read_for[-1], gl.EventType.INPUT_TRANSCRIPTION)
+
+    def test_json_kept_events_free_their_c_event_when_collected(self):
+        with gl.FakeServer() as fake, gl.connect(endpoint=fake.endpoint, modality="text") as s:
+            s.send_text("x")
+            evs = collect_turn(s)[2]
+        owner = evs[-1]._c._owner
+        self.assertFalse(owner.closing)
+        del evs
+        self.assertTrue(owner._freed)
 
     def test_typed_event_data_and_kind(self):
         with gl.FakeServer() as fake, gl.connect(endpoint=fake.endpoint, modality="text") as s:

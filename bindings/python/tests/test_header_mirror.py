@@ -52,6 +52,8 @@ class ConstantsTest(unittest.TestCase):
             "MODALITY_": enums.Modality,
             "PHASE_": enums.Phase,
             "LOG_": enums.LogLevel,
+            "INTERACTION_": enums.Interaction,
+            "TRANSCRIPTION_": enums.Transcription,
         }
         for prefix, enum_cls in groups.items():
             expected = {n[len(prefix):]: v for n, v in defines.items() if n.startswith(prefix)}
@@ -60,7 +62,8 @@ class ConstantsTest(unittest.TestCase):
 
     def test_result_codes_are_the_rest_of_the_header(self):
         defines = header_defines()
-        groups = ("STATE_", "EVENT_", "MODALITY_", "PHASE_", "LOG_")
+        groups = ("STATE_", "EVENT_", "MODALITY_", "PHASE_", "LOG_", "INTERACTION_",
+                  "TRANSCRIPTION_")
         expected = {n: v for n, v in defines.items() if not n.startswith(groups)}
         self.assertEqual(errors.RESULT_CODES, expected)
         for name, code in expected.items():
@@ -89,17 +92,25 @@ class MetricsStructTest(unittest.TestCase):
         self.assertEqual(list(_lib.Metrics._fields_), expected)
 
 
-def setter_parameter(fn):
-    """The Config parameter a C config function maps to (None: a method, not a parameter)."""
+def setter_parameters(fn):
+    """The Config parameters a C config function maps to (empty: a method or a field of
+    another parameter, not a parameter of its own)."""
     special = {
-        "gemini_live_config_set_phase_timeout_ms": "phase_timeouts_ms",
-        "gemini_live_config_add_function": "functions",
-        "gemini_live_config_clear_tools": None,  # Config.clear_tools()
+        "gemini_live_config_set_phase_timeout_ms": {"phase_timeouts_ms"},
+        "gemini_live_config_add_function": {"functions"},
+        "gemini_live_config_add_safety_setting": {"safety_settings"},
+        "gemini_live_config_set_transcription_options": {
+            "input_transcription_options",
+            "output_transcription_options",
+        },
+        "gemini_live_config_set_extra_setup_json": {"extra_setup_json", "extra_setup"},
+        "gemini_live_config_set_function_behavior": set(),  # functions=[{"behavior": ...}]
+        "gemini_live_config_clear_tools": set(),  # Config.clear_tools()
     }
     if fn in special:
         return special[fn]
     m = re.fullmatch(r"gemini_live_config_(?:set|add)_(\w+)", fn)
-    return m.group(1) if m else None
+    return {m.group(1)} if m else set()
 
 
 class ConfigSignatureTest(unittest.TestCase):
@@ -121,7 +132,7 @@ class ConfigSignatureTest(unittest.TestCase):
     def test_every_c_setter_has_a_parameter_and_every_parameter_a_setter(self):
         functions = self.config_functions()
         self.assertGreater(len(functions), 50)
-        wanted = {setter_parameter(f) for f in functions} - {None}
+        wanted = set().union(*(setter_parameters(f) for f in functions))
         params = self.parameters() - set(config.ALIASES)
         self.assertEqual(sorted(wanted - params), [], "C setters without a Config parameter")
         self.assertEqual(sorted(params - wanted), [], "Config parameters without a C setter")
