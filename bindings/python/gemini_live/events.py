@@ -15,29 +15,15 @@ own buffer, which is freed when the event and every view of it are gone.
 
 from __future__ import annotations
 
-import ctypes
-import json
-import sys
 from array import array
 from typing import Any, Dict, List, Optional, Type
 
-from . import _lib
-from ._managed import Managed
-from .enums import EventType, Interaction, State
-from .errors import GeminiLiveError, check, error_for
-
-L = _lib.lib
+from . import _cevent, _lib
+from ._cevent import CEvent
+from .enums import EventType, State
+from .errors import ClosedError, GeminiLiveError
 
 Usage = Dict[str, Optional[int]]
-
-
-class _CEvent(Managed):
-    """Owns a C event that Python still reads from: the buffer audio views point into, or
-    the JSON of fields not read yet. Freed when no longer needed (the last view or the
-    event garbage-collected, or the JSON read)."""
-
-    def __init__(self, ptr: Any) -> None:
-        super().__init__(ptr, L.gemini_live_event_free, "event")
 
 
 class Event:
@@ -49,7 +35,7 @@ class Event:
     #: Fields listed in ``data`` and ``repr`` of events whose fields are all typed.
     _FIELDS: tuple[str, ...] = ()
 
-    def __init__(self, type_: int, c: Optional[_CEvent] = None) -> None:
+    def __init__(self, type_: int, c: Optional[CEvent] = None) -> None:
         self.type = EventType(type_) if type_ in _TYPES else type_
         self._data: Optional[Dict[str, Any]] = None
         self._c = c
@@ -66,7 +52,13 @@ class Event:
         if self._data is None:
             c = self._c
             if c is not None:
-                self._data = c._call(_json)
+                try:
+                    data: Dict[str, Any] = c._call(_cevent.json_of)
+                except ClosedError:  # another thread read it first and freed the C event
+                    if self._data is not None:
+                        return self._data
+                    raise
+                self._data = data
                 self._c = None
                 c.close()  # everything is in Python now
             else:
@@ -148,7 +140,7 @@ class TranscriptionEvent(Event):
 
     __slots__ = ("text", "finished")
 
-    def __init__(self, type_: int, text: str, finished: bool, c: Optional[_CEvent]) -> None:
+    def __init__(self, type_: int, text: str, finished: bool, c: Optional[CEvent]) -> None:
         super().__init__(type_, c)
         self.text, self.finished = text, finished
 
@@ -173,7 +165,7 @@ class InterimInputTranscriptionEvent(Event):
 
     __slots__ = ("text",)
 
-    def __init__(self, type_: int, text: str, c: Optional[_CEvent]) -> None:
+    def __init__(self, type_: int, text: str, c: Optional[CEvent]) -> None:
         super().__init__(type_, c)
         self.text = text
 
@@ -288,7 +280,7 @@ class TurnCompleteEvent(Event):
 
     __slots__ = ("interaction_status",)
 
-    def __init__(self, type_: int, interaction: Optional[str], c: Optional[_CEvent]) -> None:
+    def __init__(self, type_: int, interaction: Optional[str], c: Optional[CEvent]) -> None:
         super().__init__(type_, c)
         #: ``"in_progress"`` (extended thinking: more output follows without new input),
         #: ``"idle"``, or None where the model sends no status.
@@ -359,7 +351,7 @@ class ReconnectingEvent(Event):
     __slots__ = ("cause",)
 
     def __init__(
-        self, type_: int, cause: Optional[GeminiLiveError], c: Optional[_CEvent]
+        self, type_: int, cause: Optional[GeminiLiveError], c: Optional[CEvent]
     ) -> None:
         super().__init__(type_, c)
         self.cause = cause
@@ -459,166 +451,3 @@ _JSON_CLASSES: Dict[int, Type[Event]] = {
     _lib.EVENT_INPUT_DROPPED: InputDroppedEvent,
     _lib.EVENT_TOOL_RESPONSES_DROPPED: ToolResponsesDroppedEvent,
 }
-
-
-# ---- reading a C event --------------------------------------------------------------------
-
-
-def _string(ptr: Optional[int], length: Optional[int] = None) -> str:
-    if not ptr:
-        return ""
-    raw = ctypes.string_at(ptr, length) if length is not None else ctypes.string_at(ptr)
-    return raw.decode("utf-8", "replace")
-
-
-def _text(ev: Any) -> str:
-    p, n = ctypes.c_void_p(), ctypes.c_size_t()
-    check(L.gemini_live_event_text(ev, ctypes.byref(p), ctypes.byref(n)))
-    return _string(p.value, n.value)
-
-
-def _finished(ev: Any) -> bool:
-    done = ctypes.c_bool()
-    check(L.gemini_live_event_finished(ev, ctypes.byref(done)))
-    return bool(done.value)
-
-
-def _error(ev: Any) -> Optional[GeminiLiveError]:
-    code, msg = _lib.RESULT(), ctypes.c_void_p()
-    check(L.gemini_live_event_error(ev, ctypes.byref(code), ctypes.byref(msg)))
-    return None if code.value == _lib.OK else error_for(code.value, _string(msg.value))
-
-
-def _json(ev: Any) -> Dict[str, Any]:
-    p, n = ctypes.c_void_p(), ctypes.c_size_t()
-    check(L.gemini_live_event_json(ev, ctypes.byref(p), ctypes.byref(n)))
-    value = json.loads(_string(p.value, n.value))
-    return value if isinstance(value, dict) else {"type": "unknown", "value": value}
-
-
-def _tool_calls(ev: Any) -> List[ToolCall]:
-    count = ctypes.c_size_t()
-    check(L.gemini_live_event_tool_call_count(ev, ctypes.byref(count)))
-    calls = []
-    for i in range(count.value):
-        id_, name, args = ctypes.c_void_p(), ctypes.c_void_p(), ctypes.c_void_p()
-        check(
-            L.gemini_live_event_tool_call(
-                ev, i, ctypes.byref(id_), ctypes.byref(name), ctypes.byref(args)
-            )
-        )
-        parsed = json.loads(_string(args.value) or "{}")
-        calls.append(ToolCall(_string(id_.value), _string(name.value), parsed))
-    return calls
-
-
-def _inline_data(type_: int, ev: Any) -> InlineDataEvent:
-    mime, data, n = ctypes.c_void_p(), ctypes.POINTER(ctypes.c_uint8)(), ctypes.c_size_t()
-    check(L.gemini_live_event_data(ev, ctypes.byref(mime), ctypes.byref(data), ctypes.byref(n)))
-    payload = ctypes.string_at(data, n.value) if n.value else b""
-    return InlineDataEvent(type_, _string(mime.value), payload)
-
-
-def _state(ev: Any) -> State:
-    state = ctypes.c_uint32()
-    check(L.gemini_live_event_state(ev, ctypes.byref(state)))
-    return State(state.value)
-
-
-def _closed(type_: int, ev: Any) -> ClosedEvent:
-    code, reason = ctypes.c_uint16(), ctypes.c_void_p()
-    check(L.gemini_live_event_close(ev, ctypes.byref(code), ctypes.byref(reason)))
-    return ClosedEvent(type_, code.value, _string(reason.value), _error(ev))
-
-
-# ---- audio: zero-copy views over the C event ----------------------------------------------
-
-
-def audio_view(ev: Any) -> "tuple[int, int, int]":
-    """The address of the AUDIO event's native-endian ``int16`` samples, their count and the
-    sample rate. The one place that knows which C accessor gives the view into the event's
-    own buffer (``gemini_live_event_audio``: the samples stay valid until the event is
-    freed)."""
-    samples, n, rate = _lib.SAMPLES(), ctypes.c_size_t(), ctypes.c_uint32()
-    check(L.gemini_live_event_audio(ev, ctypes.byref(samples), ctypes.byref(n), ctypes.byref(rate)))
-    address = ctypes.cast(samples, ctypes.c_void_p).value or 0
-    return address, n.value, rate.value
-
-
-_EMPTY = memoryview(array("h")).toreadonly()
-
-
-def _audio(type_: int, ev: Any) -> "tuple[AudioEvent, bool]":
-    """The audio event over ``ev``'s buffer, and whether the caller must still free ``ev``
-    (False: the views own it now)."""
-    address, n, rate = audio_view(ev)
-    if n == 0 or not address:
-        return AudioEvent(type_, _EMPTY, _EMPTY.cast("B"), rate), True
-    buf = (ctypes.c_int16 * n).from_address(address)
-    # The ctypes array keeps the owner of the C event alive; every memoryview keeps the array.
-    setattr(buf, "_owner", _CEvent(ev))
-    samples = memoryview(buf).cast("B").cast("h").toreadonly()
-    if sys.byteorder == "little":
-        pcm = samples.cast("B")
-    else:  # pragma: no cover - big-endian hosts get a little-endian copy
-        swapped = array("h", samples)
-        swapped.byteswap()
-        pcm = memoryview(swapped.tobytes())
-    return AudioEvent(type_, samples, pcm, rate), False
-
-
-_INTERACTION: Dict[int, str] = {Interaction.IN_PROGRESS: "in_progress", Interaction.IDLE: "idle"}
-
-
-def _interaction(ev: Any) -> Optional[str]:
-    status = ctypes.c_uint32()
-    check(L.gemini_live_event_interaction_status(ev, ctypes.byref(status)))
-    return _INTERACTION.get(status.value)
-
-
-def from_c(ev: Any) -> "tuple[Event, bool]":
-    """The Python event for the C event ``ev``, and whether the caller must free ``ev``
-    now (False when the Python event took it: audio views, JSON not read yet)."""
-    type_ = int(L.gemini_live_event_type(ev))
-    if type_ == _lib.EVENT_AUDIO:
-        return _audio(type_, ev)
-    event = _typed(type_, ev)
-    if event is not None:
-        return event, True
-    # The kinds with fields only the JSON carries, and kinds newer than this package: the
-    # Python event keeps the C event and renders the JSON when it is asked for.
-    return _with_json(type_, ev, _CEvent(ev)), False
-
-
-def _typed(type_: int, ev: Any) -> Optional[Event]:
-    """The kinds whose every field has a typed accessor (or that have no field)."""
-    if type_ in (_lib.EVENT_TEXT, _lib.EVENT_THOUGHT):
-        cls = TextEvent if type_ == _lib.EVENT_TEXT else ThoughtEvent
-        return cls(type_, _text(ev))
-    if type_ == _lib.EVENT_TOOL_CALL:
-        return ToolCallEvent(type_, _tool_calls(ev))
-    if type_ == _lib.EVENT_INLINE_DATA:
-        return _inline_data(type_, ev)
-    if type_ == _lib.EVENT_STATE_CHANGED:
-        return StateChangedEvent(type_, _state(ev))
-    if type_ == _lib.EVENT_ERROR:
-        return ErrorEvent(type_, _error(ev))
-    if type_ == _lib.EVENT_CLOSED:
-        return _closed(type_, ev)
-    empty = _EMPTY_CLASSES.get(type_)
-    return None if empty is None else empty(type_)
-
-
-def _with_json(type_: int, ev: Any, c: _CEvent) -> Event:
-    """A kind with fields only the JSON carries: typed fields now, the rest via ``c``."""
-    if type_ == _lib.EVENT_INPUT_TRANSCRIPTION:
-        return InputTranscriptionEvent(type_, _text(ev), _finished(ev), c)
-    if type_ == _lib.EVENT_OUTPUT_TRANSCRIPTION:
-        return OutputTranscriptionEvent(type_, _text(ev), _finished(ev), c)
-    if type_ == _lib.EVENT_INTERIM_INPUT_TRANSCRIPTION:
-        return InterimInputTranscriptionEvent(type_, _text(ev), c)
-    if type_ == _lib.EVENT_TURN_COMPLETE:
-        return TurnCompleteEvent(type_, _interaction(ev), c)
-    if type_ == _lib.EVENT_RECONNECTING:
-        return ReconnectingEvent(type_, _error(ev), c)
-    return _JSON_CLASSES.get(type_, Event)(type_, c)

@@ -15,7 +15,8 @@ from ._managed import Managed
 from .config import Config
 from .enums import State
 from .errors import ClosedError, check, cstr, error_for
-from .events import ClosedEvent, Event, from_c
+from ._reader import from_c
+from .events import ClosedEvent, Event
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack

@@ -7,11 +7,11 @@ from unittest import mock
 
 from _support import collect_turn, fnv1a64, gl, le_bytes, tone
 
-from gemini_live import _lib, events
+from gemini_live import _cevent, _lib, _reader
 
 class TypedEventsTest(unittest.TestCase):
     def test_no_event_is_rendered_as_json_unless_a_json_only_field_is_read(self):
-        real_json = events._json
+        real_json = _cevent.json_of
         read_for = []
 
         def spy(ev):
@@ -19,7 +19,7 @@ class TypedEventsTest(unittest.TestCase):
             return real_json(ev)
 
         seen = []
-        with mock.patch.object(events, "_json", spy), gl.FakeServer() as fake:
+        with mock.patch.object(_cevent, "json_of", spy), gl.FakeServer() as fake:
             with gl.connect(endpoint=fake.endpoint, input_transcription=True,
                             functions=[{"name": "f"}]) as s:
                 s.send_text("hello")
@@ -99,7 +99,7 @@ class ZeroCopyAudioTest(unittest.TestCase):
                                    "samples": len(view)})
         # The view's memory is the C event's own sample buffer: no copy was made.
         owner = view.obj._owner._owner
-        address, n, rate = events.audio_view(owner.ptr)
+        address, n, rate = _reader.audio_view(owner.ptr)
         self.assertEqual((ctypes.addressof(view.obj), n, rate),
                          (address, len(view), 24000))
         # The C event lives as long as any view of it, and is freed with the last one.
