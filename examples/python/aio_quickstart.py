@@ -15,26 +15,30 @@ import math
 import os
 import sys
 from array import array
-from typing import Optional
+from typing import List, Optional
 
 import gemini_live as gl
 
 
 async def run_turn(session: gl.aio.AsyncSession, label: str) -> None:
-    """Prints the reply text of one turn and how much audio came back."""
+    """Prints the reply text of one turn once it is complete, and how much audio came back
+    (a reply cut off by a lost connection comes again: ``ReplyDiscardedEvent``)."""
+    text: List[str] = []
     samples, rate = 0, 0
-    print(f"{label} reply: ", end="", flush=True)
     async for event in session:
         if isinstance(event, gl.TextEvent):
-            print(event.text, end="", flush=True)
+            text.append(event.text)
         elif isinstance(event, gl.AudioEvent):
             samples += len(event.samples)
             rate = event.sample_rate
+        elif isinstance(event, gl.ReplyDiscardedEvent):
+            text, samples = [], 0
         elif isinstance(event, gl.ClosedEvent):
-            raise SystemExit(f"\nsession closed: {event.error or event.reason}")
+            raise SystemExit(f"session closed: {event.error or event.reason}")
         elif isinstance(event, gl.TurnCompleteEvent):
             break
-    print(f"\n{label} audio: {samples} samples at {rate} Hz")
+    print(f"{label} reply: {''.join(text)}")
+    print(f"{label} audio: {samples} samples at {rate} Hz")
 
 
 async def talk(endpoint: Optional[str]) -> None:

@@ -24,7 +24,16 @@ from . import _lib
 from ._logging import set_log_level
 from ._logging import install as _install_logging
 from .config import Config, ConfigOptions, FunctionDeclaration, Proactivity, TranscriptionOptions
-from .enums import EventType, Interaction, LogLevel, Modality, Phase, State, Transcription
+from .enums import (
+    EventType,
+    Interaction,
+    LogLevel,
+    Modality,
+    Phase,
+    State,
+    TokenResult,
+    Transcription,
+)
 from .errors import (
     ClosedError,
     ConnectionFailedError,
@@ -45,6 +54,7 @@ from .errors import (
 from .events import (
     AudioEvent,
     ClosedEvent,
+    ContextLostEvent,
     ErrorEvent,
     Event,
     GenerationCompleteEvent,
@@ -58,6 +68,7 @@ from .events import (
     NewSessionEvent,
     OutputTranscriptionEvent,
     ReconnectingEvent,
+    ReplyDiscardedEvent,
     ResumedEvent,
     ResumptionUpdateEvent,
     SetupCompleteEvent,
@@ -88,19 +99,21 @@ _install_logging()
 
 __all__ = [
     "Audio", "AudioEvent", "ClosedError", "ClosedEvent", "Config", "ConfigOptions",
-    "ConnectTimeoutError", "ConnectionFailedError", "ErrorEvent", "Event", "EventType",
-    "FakeServer", "FunctionDeclaration", "GeminiLiveError", "GenerationCompleteEvent",
-    "GoAwayEvent", "GroundingEvent", "HTTPError", "InlineDataEvent", "InputDroppedEvent",
-    "InputTranscriptionEvent", "Interaction", "InterimInputTranscriptionEvent",
-    "InternalError", "InterruptedEvent", "InvalidArgumentError", "InvalidConfigError",
-    "LogLevel", "MessageTooLargeError", "Modality", "ModelNotFoundError", "NewSessionEvent",
-    "OutputTranscriptionEvent", "PanicError", "Phase", "Proactivity", "QueueFullError",
-    "ReconnectingEvent", "ResumedEvent", "ResumptionUpdateEvent", "ServerClosedError",
+    "ConnectTimeoutError", "ConnectionFailedError", "ContextLostEvent", "ErrorEvent",
+    "Event", "EventType", "FakeServer", "FunctionDeclaration", "GeminiLiveError",
+    "GenerationCompleteEvent", "GoAwayEvent", "GroundingEvent", "HTTPError",
+    "InlineDataEvent", "InputDroppedEvent", "InputTranscriptionEvent", "Interaction",
+    "InterimInputTranscriptionEvent", "InternalError", "InterruptedEvent",
+    "InvalidArgumentError", "InvalidConfigError", "LogLevel", "MessageTooLargeError",
+    "Modality", "ModelNotFoundError", "NewSessionEvent", "OutputTranscriptionEvent",
+    "PanicError", "Phase", "Proactivity", "QueueFullError", "ReconnectingEvent",
+    "ReplyDiscardedEvent", "ResumedEvent", "ResumptionUpdateEvent", "ServerClosedError",
     "Session", "SetupCompleteEvent", "State", "StateChangedEvent", "TLSError", "TextEvent",
-    "TextFinishedEvent", "ThoughtEvent", "TimeoutError", "ToolCall",
+    "TextFinishedEvent", "ThoughtEvent", "TimeoutError", "TokenResult", "ToolCall",
     "ToolCallCancellationEvent", "ToolCallEvent", "ToolResponsesDroppedEvent",
     "Transcription", "TranscriptionEvent", "TranscriptionOptions", "TurnCompleteEvent",
     "UrlContextEvent", "UsageEvent", "VadSignalEvent", "VoiceActivityEvent",
-    "WaitingForInputEvent", "aio", "connect", "library_path", "set_log_level",
+    "WaitingForInputEvent", "aio", "connect", "library_path", "set_log_level", "vertex",
 ]
 from . import aio  # noqa: E402  (gemini_live.aio.connect)
+from . import vertex  # noqa: E402  (gemini_live.vertex.VertexFakeServer, RetryLater)

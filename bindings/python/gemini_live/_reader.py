@@ -26,6 +26,7 @@ from .events import (
     InterimInputTranscriptionEvent,
     OutputTranscriptionEvent,
     ReconnectingEvent,
+    ResumptionUpdateEvent,
     StateChangedEvent,
     TextEvent,
     ThoughtEvent,
@@ -135,6 +136,12 @@ def _interaction(ev: Any) -> Optional[str]:
     return _INTERACTION.get(status.value)
 
 
+def _last_consumed_index(ev: Any) -> Optional[int]:
+    index = ctypes.c_int64()
+    check(L.gemini_live_event_last_consumed_index(ev, ctypes.byref(index)))
+    return None if index.value < 0 else index.value
+
+
 def from_c(ev: Any) -> "tuple[Event, bool]":
     """The Python event for the C event ``ev``, and whether the caller must free ``ev``
     now (False when the Python event took it: audio views, JSON not read yet)."""
@@ -180,4 +187,6 @@ def _with_json(type_: int, ev: Any, c: CEvent) -> Event:
         return TurnCompleteEvent(type_, _interaction(ev), c)
     if type_ == _lib.EVENT_RECONNECTING:
         return ReconnectingEvent(type_, _error(ev), c)
+    if type_ == _lib.EVENT_RESUMPTION_UPDATE:
+        return ResumptionUpdateEvent(type_, _last_consumed_index(ev), c)
     return _JSON_CLASSES.get(type_, Event)(type_, c)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import json
-from typing import Any, Dict, Mapping, Optional, Sequence, Tuple, TypedDict, Union
+from typing import Any, Callable, Dict, Mapping, Optional, Sequence, Tuple, TypedDict, Union
 
 from . import _lib
 from ._managed import Managed
@@ -125,7 +125,10 @@ class Config(Managed):
     target language such as ``"es"``, or ``(language, echo_target_language)``),
     ``input_transcription_options`` / ``output_transcription_options``
     (``TranscriptionOptions``), ``extra_setup`` (a dict merged into ``setup`` unvalidated;
-    ``extra_setup_json`` takes the JSON text).
+    ``extra_setup_json`` takes the JSON text). Vertex AI: ``vertex`` (``(project,
+    location)``), ``access_token_provider`` (a callable returning a token, asked before
+    every connect), ``vertex_api_version``, ``vertex_user_project``,
+    ``vertex_transparent_resumption``; see ``gemini_live.vertex``.
 
     Errors: an unknown name raises ``TypeError``; a value of the wrong type ``TypeError``;
     a value the library refuses, an integer out of its C range or a string with a NUL
@@ -200,6 +203,11 @@ class Config(Managed):
         extra_setup: Optional[Mapping[str, Any]] = None,
         extra_setup_json: Optional[str] = None,
         skip_model_check: Optional[bool] = None,
+        vertex: Optional[Tuple[str, str]] = None,
+        vertex_api_version: Optional[str] = None,
+        vertex_user_project: Optional[str] = None,
+        vertex_transparent_resumption: Optional[bool] = None,
+        access_token_provider: Optional[Callable[[], str]] = None,
     ) -> None:
         options = {k: v for k, v in locals().items() if k not in ("self", "__class__")}
         if response_modality is not None and modality is not None:
@@ -209,6 +217,8 @@ class Config(Managed):
         handle = _lib.CONFIG_P()
         check(L.gemini_live_config_new(ctypes.byref(handle)))
         super().__init__(handle, L.gemini_live_config_free, "config")
+        if vertex is not None:  # the Vertex target first: other options are checked against it
+            options = {"vertex": options.pop("vertex"), **options}
         try:
             for name, value in options.items():
                 if value is not None:
@@ -383,6 +393,17 @@ class Config(Managed):
         fn = L.gemini_live_config_set_extra_setup_json
         check(self._call(fn, cstr(json.dumps(dict(value)), "extra_setup")))
 
+    def _set_vertex(self, value: Optional[Tuple[str, str]]) -> None:
+        from . import vertex  # late: vertex imports fake, which needs nothing from here
+
+        vertex.set_target(self, value)
+
+    def _set_access_token_provider(self, provider: Optional[Callable[[], str]]) -> None:
+        from . import vertex
+
+        # Kept by the config too, for as long as it lives.
+        self._token_callback = vertex.set_token_provider(self, provider)
+
     def _set_extra_root_ca_pem(self, pem: PemLike) -> None:
         raw = pem.encode("utf-8") if isinstance(pem, str) else bytes(pem)
         check(self._call(L.gemini_live_config_set_extra_root_ca_pem, raw, len(raw)))
@@ -457,3 +478,8 @@ class ConfigOptions(TypedDict, total=False):
     extra_setup: Optional[Mapping[str, Any]]
     extra_setup_json: Optional[str]
     skip_model_check: Optional[bool]
+    vertex: Optional[Tuple[str, str]]
+    vertex_api_version: Optional[str]
+    vertex_user_project: Optional[str]
+    vertex_transparent_resumption: Optional[bool]
+    access_token_provider: Optional[Callable[[], str]]

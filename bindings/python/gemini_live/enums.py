@@ -1,5 +1,6 @@
 """The header's enumerations as ``IntEnum``s: session state, event type, response modality,
-connection phase, log level, interaction status and transcription direction. Each member is the ``GEMINI_LIVE_*`` constant of the same
+connection phase, log level, interaction status, transcription direction and token
+callback result. Each member is the ``GEMINI_LIVE_*`` constant of the same
 name (a test checks every group against ``include/gemini_live.h``, both ways)."""
 
 from __future__ import annotations
@@ -55,6 +56,8 @@ class EventType(enum.IntEnum):
     VAD_SIGNAL = _lib.EVENT_VAD_SIGNAL
     INTERIM_INPUT_TRANSCRIPTION = _lib.EVENT_INTERIM_INPUT_TRANSCRIPTION
     TEXT_FINISHED = _lib.EVENT_TEXT_FINISHED
+    REPLY_DISCARDED = _lib.EVENT_REPLY_DISCARDED
+    CONTEXT_LOST = _lib.EVENT_CONTEXT_LOST
 
 
 class Modality(enum.IntEnum):
@@ -99,3 +102,12 @@ class Transcription(enum.IntEnum):
 
     INPUT = _lib.TRANSCRIPTION_INPUT
     OUTPUT = _lib.TRANSCRIPTION_OUTPUT
+
+
+class TokenResult(enum.IntEnum):
+    """What an access-token callback returns (``GEMINI_LIVE_TOKEN_*``, Vertex AI;
+    ``TOKEN_BUFFER_SIZE`` is the size of its buffer, not a member)."""
+
+    OK = _lib.TOKEN_OK
+    RETRY_LATER = _lib.TOKEN_RETRY_LATER
+    FAILED = _lib.TOKEN_FAILED

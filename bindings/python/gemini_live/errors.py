@@ -13,7 +13,8 @@ Hierarchy (by result-code group)::
     │   ├── TLSError                   302
     │   ├── HTTPError                  303
     │   ├── ServerClosedError          304, 305
-    │   └── ModelNotFoundError         306
+    │   ├── ModelNotFoundError         306
+    │   └── (310 ACCESS_TOKEN: the Vertex AI token provider failed; .retryable None)
     └── InternalError                  9xx
         └── PanicError                 900
 
@@ -70,7 +71,7 @@ class ConnectionFailedError(GeminiLiveError, builtins.ConnectionError):
     def retryable(self) -> Optional[bool]:
         if self.code in (CONNECT_TIMEOUT_CODES | RETRYABLE_CODES):
             return True
-        if self.code == _lib.HTTP:
+        if self.code in (_lib.HTTP, _lib.ACCESS_TOKEN):  # depends on the status / provider
             return None
         return False
 
@@ -118,6 +119,7 @@ RETRYABLE_CODES = {
 # The header's other groups of constants (enums.py), not result codes.
 _ENUM_PREFIXES = (
     "MODALITY_", "EVENT_", "STATE_", "LOG_", "PHASE_", "INTERACTION_", "TRANSCRIPTION_",
+    "TOKEN_",
 )
 
 #: The result codes of the header, by number (a test checks them against it).

@@ -321,7 +321,15 @@ class GoAwayEvent(Event):
 
 
 class ResumptionUpdateEvent(Event):
-    """A new resumption handle (None when not resumable)."""
+    """A new resumption handle (None when not resumable); ``last_consumed_index`` (typed)
+    is Vertex AI's ``lastConsumedClientMessageIndex`` with transparent resumption (None
+    when the update carried none)."""
+
+    __slots__ = ("last_consumed_index",)
+
+    def __init__(self, type_: int, last_consumed_index: Optional[int], c: Optional[CEvent]):
+        super().__init__(type_, c)
+        self.last_consumed_index = last_consumed_index
 
     @property
     def handle(self) -> Optional[str]:
@@ -375,6 +383,27 @@ class ResumedEvent(Event):
 
 class NewSessionEvent(ResumedEvent):
     """Reconnected to a new session: the server's history was lost."""
+
+
+class ReplyDiscardedEvent(Event):
+    """The reply in progress was cut off by a lost connection and is void: drop what was
+    delivered for it since the last turn that ended an interaction (text, audio, tool
+    calls); the question is asked again after the reconnection, so the whole reply comes
+    again, once. ``turn`` is the session's turn number."""
+
+    @property
+    def turn(self) -> Optional[int]:
+        value = self.data.get("turn")
+        return value if isinstance(value, int) else None
+
+
+class ContextLostEvent(Event):
+    """Resumed with a handle older than some answered turns: their replies were delivered,
+    but the model no longer remembers those exchanges (``turns``)."""
+
+    @property
+    def turns(self) -> List[int]:
+        return [t for t in self.data.get("turns") or [] if isinstance(t, int)]
 
 
 class InputDroppedEvent(Event):
@@ -444,7 +473,8 @@ _JSON_CLASSES: Dict[int, Type[Event]] = {
     _lib.EVENT_VOICE_ACTIVITY: VoiceActivityEvent,
     _lib.EVENT_VAD_SIGNAL: VadSignalEvent,
     _lib.EVENT_GO_AWAY: GoAwayEvent,
-    _lib.EVENT_RESUMPTION_UPDATE: ResumptionUpdateEvent,
+    _lib.EVENT_REPLY_DISCARDED: ReplyDiscardedEvent,
+    _lib.EVENT_CONTEXT_LOST: ContextLostEvent,
     _lib.EVENT_UNKNOWN: Event,
     _lib.EVENT_RESUMED: ResumedEvent,
     _lib.EVENT_NEW_SESSION: NewSessionEvent,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ctypes
-from typing import Iterable, Union
+from typing import Any, Iterable, Union
 
 from . import _lib
 from ._managed import Managed
@@ -45,6 +45,10 @@ class FakeServer(Managed):
                 port, cstr(faults, "faults"), cstr(served, "models"), ctypes.byref(handle)
             )
         )
+        self._adopt(handle)
+
+    def _adopt(self, handle: Any) -> None:
+        """Takes ownership of a started fake server (also for ``VertexFakeServer``)."""
         super().__init__(handle, L.gemini_live_fake_server_free, "fake server")
         buf = ctypes.create_string_buffer(128)
         check(self._call(L.gemini_live_fake_server_endpoint, buf, len(buf), None))
