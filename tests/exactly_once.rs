@@ -255,9 +255,9 @@ fn quiet_between_turns_is_not_a_stall() {
     assert_eq!(server.connection_count(), 1);
 }
 
-/// A scripted Live server: answers a text turn with a part and `generationComplete`, then
-/// sends `turnComplete` only after `delay` (the service sends it at the estimated end of
-/// playback, 20+ s after the audio, protocol.md C.3).
+/// A scripted Live server: answers a text turn with one second of audio, its transcription
+/// and `generationComplete`, then sends `turnComplete` only after `delay` (the service sends
+/// it at the estimated end of playback, 20+ s after the last audio chunk, protocol.md C.3).
 fn playback_delayed_server(delay: Duration) -> (String, std::thread::JoinHandle<usize>) {
     use tungstenite::Message;
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -278,9 +278,18 @@ fn playback_delayed_server(delay: Duration) -> (String, std::thread::JoinHandle<
                     send(&mut ws, serde_json::json!({"setupComplete": {}}))
                 }
                 Ok(Message::Text(_)) => {
+                    // One second of 24 kHz audio, and its transcription.
+                    let pcm = vec![0u8; 48_000];
                     send(
                         &mut ws,
-                        serde_json::json!({"serverContent": {"modelTurn": {"parts": [{"text": "played"}]}}}),
+                        serde_json::json!({"serverContent": {"modelTurn": {"parts": [{"inlineData": {
+                            "mimeType": "audio/pcm;rate=24000",
+                            "data": gemini_live::protocol::encode_base64(&pcm),
+                        }}]}}}),
+                    );
+                    send(
+                        &mut ws,
+                        serde_json::json!({"serverContent": {"outputTranscription": {"text": "played"}}}),
                     );
                     send(
                         &mut ws,
@@ -309,8 +318,10 @@ fn waiting_for_turn_complete_after_generation_complete_is_not_a_stall() {
     let (endpoint, server) = playback_delayed_server(Duration::from_millis(900));
     let mut c = Config::default()
         .with_endpoint(endpoint)
-        .with_response_mode(ResponseMode::Text);
+        .with_response_mode(ResponseMode::TextAndAudio);
     c.session_resumption = false;
+    // 1 s of audio: turnComplete is not due before 1 s after generationComplete; it comes
+    // after 0.9 s, three stall timeouts after the last message.
     c.stall_timeout = Duration::from_millis(300);
     let s = Session::connect(c).unwrap();
     let (replies, events) = chat(&s, &["play it"]);
