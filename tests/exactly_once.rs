@@ -642,3 +642,83 @@ fn the_cli_chat_prints_every_reply_once_in_order_through_faults() {
         server.connection_count()
     );
 }
+
+/// Collects one interaction's text: `IN_PROGRESS` segments included, until the `TurnComplete`
+/// that ends it; a `ReplyDiscarded` voids what came so far.
+fn interaction(s: &Session, events: &mut Vec<Event>) -> String {
+    use gemini_live::InteractionStatus;
+    let mut text = String::new();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        assert!(Instant::now() < deadline, "no answer; events: {events:#?}");
+        let ev = match s.next_event(Duration::from_secs(10)) {
+            Ok(Some(ev)) => ev,
+            other => panic!("{other:?}; events: {events:#?}"),
+        };
+        events.push(ev.clone());
+        match ev {
+            Event::Text(t) => text.push_str(&t),
+            Event::ReplyDiscarded { .. } => text.clear(),
+            Event::TurnComplete {
+                interaction: Some(InteractionStatus::InProgress),
+                ..
+            } => text.push('|'),
+            Event::TurnComplete { .. } => return text,
+            Event::Closed { .. } => panic!("closed; events: {events:#?}"),
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn a_question_cut_after_its_in_progress_segment_is_asked_again_and_answered_once() {
+    // Extended thinking: turnComplete with IN_PROGRESS does not end the interaction; a drop
+    // right after it must not count the question as answered.
+    const MODEL: &str = "gemini-3.8-live-extended-thinking";
+    let options = |faults| FakeOptions {
+        models: vec![MODEL.to_string()],
+        faults,
+        ..FakeOptions::default()
+    };
+    let setup = |server: &FakeServer| {
+        let mut c = config(server, ResponseMode::TextAndAudio).with_model(MODEL);
+        c.stall_timeout = Duration::from_secs(2);
+        c
+    };
+    let clean = fake_with(options(FaultPlan::new()));
+    let s = Session::connect(setup(&clean)).unwrap();
+    s.send_text("one").unwrap();
+    let mut events = Vec::new();
+    let want = interaction(&s, &mut events);
+    s.close().unwrap();
+    let sent = clean.connections()[0].sent.clone();
+    let at = sent
+        .iter()
+        .position(|m| m.contains("IN_PROGRESS"))
+        .map(|i| i + 1)
+        .unwrap_or_else(|| panic!("no IN_PROGRESS segment: {sent:#?}"));
+
+    let server = fake_with(options(FaultPlan::new().after_server(1, at, Fault::Drop)));
+    let s = Session::connect(setup(&server)).unwrap();
+    let mut events = Vec::new();
+    s.send_text("one").unwrap();
+    let got = interaction(&s, &mut events);
+    assert_eq!(got, want, "the whole interaction, once: {events:#?}");
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::ReplyDiscarded { turn: 1 })),
+        "{events:#?}"
+    );
+    s.send_text("two").unwrap();
+    let second = interaction(&s, &mut events);
+    assert!(
+        second.ends_with("echo: two") || second.contains("two"),
+        "{second}"
+    );
+    assert_eq!(
+        main_texts(&server),
+        vec!["one", "two"],
+        "asked again once (the handle predates it)"
+    );
+}
