@@ -387,8 +387,9 @@ pub fn shape(resumption: bool) -> Shape {
     }
 }
 
-/// One case of the sweep: `kind` at `pos` of connection 1; `Err` describes the failure.
-pub fn run_case(kind: FaultKind, pos: Position, resumption: bool) -> Result<(), String> {
+/// One case of the sweep: `kind` at `pos` of connection 1; the number of connections it took,
+/// or what failed.
+pub fn run_case(kind: FaultKind, pos: Position, resumption: bool) -> Result<usize, String> {
     let fault = kind.fault();
     let mut plan = match pos {
         Position::Client(n) => FaultPlan::new().at(1, n, fault),
@@ -446,7 +447,7 @@ pub fn run_case(kind: FaultKind, pos: Position, resumption: bool) -> Result<(), 
             ));
         }
     }
-    Ok(())
+    Ok(conns.len())
 }
 
 impl Shape {
@@ -504,6 +505,7 @@ pub fn run_kind(kind: FaultKind) {
     let started = Instant::now();
     let seed = kind.name().bytes().map(usize::from).sum::<usize>();
     let mut cases = 0;
+    let mut reconnected = 0;
     let mut failures = Vec::new();
     for resumption in [true, false] {
         let shape = shape(resumption);
@@ -511,14 +513,17 @@ pub fn run_kind(kind: FaultKind) {
         let positions = positions(&shape, full, slow, seed + usize::from(resumption));
         for pos in positions {
             cases += 1;
-            if let Err(e) = run_case(kind, pos, resumption) {
-                eprintln!("FAIL {e}");
-                failures.push(e);
+            match run_case(kind, pos, resumption) {
+                Ok(conns) => reconnected += usize::from(conns > 1),
+                Err(e) => {
+                    eprintln!("FAIL {e}");
+                    failures.push(e);
+                }
             }
         }
     }
     eprintln!(
-        "fault sweep {}: {cases} cases ({}) in {:.1} s, {} failed",
+        "fault sweep {}: {cases} cases ({}; {reconnected} used more than one connection) in {:.1} s, {} failed",
         kind.name(),
         if full { "full" } else { "subset" },
         started.elapsed().as_secs_f64(),
