@@ -1082,8 +1082,9 @@ gemini_live_result gemini_live_config_set_frequency_penalty(struct gemini_live_c
                                                             float penalty);
 
 /**
- * Sets the media resolution of video input: `MEDIA_RESOLUTION_LOW`, `_MEDIUM` or `_HIGH`;
- * `""` leaves it to the server (the default).
+ * Sets the media resolution of video input: `MEDIA_RESOLUTION_LOW`, `_MEDIUM` or `_HIGH`
+ * (or `low`, `medium`, `high`); `""` leaves it to the server (the default). Other values:
+ * `GEMINI_LIVE_INVALID_ARGUMENT`.
  */
 gemini_live_result gemini_live_config_set_media_resolution(struct gemini_live_config *config,
                                                            const char *resolution);
@@ -1122,15 +1123,17 @@ gemini_live_result gemini_live_config_set_automatic_activity_detection(struct ge
                                                                        bool enabled);
 
 /**
- * Sets the VAD start-of-speech sensitivity: `START_SENSITIVITY_LOW` or `_HIGH`; `""`
- * leaves it to the server (the default).
+ * Sets the VAD start-of-speech sensitivity: `START_SENSITIVITY_LOW` or `_HIGH` (or `low`,
+ * `high`); `""` leaves it to the server (the default). Other values:
+ * `GEMINI_LIVE_INVALID_ARGUMENT`.
  */
 gemini_live_result gemini_live_config_set_vad_start_sensitivity(struct gemini_live_config *config,
                                                                 const char *sensitivity);
 
 /**
- * Sets the VAD end-of-speech sensitivity: `END_SENSITIVITY_LOW` or `_HIGH`; `""` leaves it
- * to the server (the default).
+ * Sets the VAD end-of-speech sensitivity: `END_SENSITIVITY_LOW` or `_HIGH` (or `low`,
+ * `high`); `""` leaves it to the server (the default). Other values:
+ * `GEMINI_LIVE_INVALID_ARGUMENT`.
  */
 gemini_live_result gemini_live_config_set_vad_end_sensitivity(struct gemini_live_config *config,
                                                               const char *sensitivity);
@@ -1149,14 +1152,15 @@ gemini_live_result gemini_live_config_set_vad_silence_duration_ms(struct gemini_
 
 /**
  * Sets barge-in handling: `START_OF_ACTIVITY_INTERRUPTS` or `NO_INTERRUPTION`; `""` leaves
- * it to the server (the default).
+ * it to the server (the default). Other values: `GEMINI_LIVE_INVALID_ARGUMENT`.
  */
 gemini_live_result gemini_live_config_set_activity_handling(struct gemini_live_config *config,
                                                             const char *handling);
 
 /**
- * Sets what a turn includes: `TURN_INCLUDES_ONLY_ACTIVITY` or `TURN_INCLUDES_ALL_INPUT`;
- * `""` leaves it to the server (the default).
+ * Sets what a turn includes: `TURN_INCLUDES_ONLY_ACTIVITY`, `TURN_INCLUDES_ALL_INPUT` or
+ * `TURN_INCLUDES_AUDIO_ACTIVITY_AND_ALL_VIDEO` (the default on Gemini 3.1/3.8 Live); `""`
+ * leaves it to the server (the default). Other values: `GEMINI_LIVE_INVALID_ARGUMENT`.
  */
 gemini_live_result gemini_live_config_set_turn_coverage(struct gemini_live_config *config,
                                                         const char *coverage);
@@ -1357,6 +1361,24 @@ gemini_live_result gemini_live_config_set_reconnect_max_total_ms(struct gemini_l
  */
 gemini_live_result gemini_live_config_set_goaway_margin_ms(struct gemini_live_config *config,
                                                            uint32_t margin_ms);
+
+/**
+ * While resuming, how long a resume the server keeps refusing at setup (it answers 1011
+ * while it still holds the old, stalled connection) is retried before the session starts a
+ * new one (`GEMINI_LIVE_EVENT_NEW_SESSION`, unanswered input replayed). Defaults to 10000 ms.
+ */
+gemini_live_result gemini_live_config_set_resume_wait_ms(struct gemini_live_config *config,
+                                                         uint32_t wait_ms);
+
+/**
+ * Sets the first connect's budget (`gemini_live_session_connect`): at most `attempts` (at
+ * least 1; defaults to 3) within `total_ms` (at least 1; defaults to 10000 ms), then the
+ * connect fails with the last failure's code and a message saying "gave up after N attempts
+ * over T s".
+ */
+gemini_live_result gemini_live_config_set_first_connect_budget(struct gemini_live_config *config,
+                                                               uint32_t attempts,
+                                                               uint32_t total_ms);
 
 /**
  * Sets the bytes of input kept for replay after a reconnection. Defaults to 8 MiB.

@@ -17,7 +17,9 @@ use std::time::Duration;
 /// The model used when none is configured: `gemini-live-2.5-flash-preview`, as the product
 /// brief asks. This is the only place it is defined. Google retired it on 2025-12-09 (the
 /// service now closes with 1008 "not found", reported as [`Error::ModelNotFound`]); override it
-/// with [`Config::model`] or `GEMINI_LIVE_MODEL` (see protocol.md Part A).
+/// with [`Config::model`] or `GEMINI_LIVE_MODEL` (see protocol.md Part A). The capability table
+/// ([`crate::models`]) lists it as retired but does not refuse it locally: the service's answer
+/// decides. The current models are [`crate::models::current`].
 pub const DEFAULT_MODEL: &str = "gemini-live-2.5-flash-preview";
 /// The API version used when none is configured.
 pub const DEFAULT_API_VERSION: &str = "v1alpha";
