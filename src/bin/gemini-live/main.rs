@@ -9,6 +9,7 @@ use std::process::ExitCode;
 mod chat;
 mod serve;
 mod talk;
+mod vertex;
 
 use chat::chat;
 use serve::fake_server;
@@ -35,6 +36,8 @@ struct Cli {
     /// Log connection events to stderr (twice: every message).
     #[arg(long, short, global = true, action = clap::ArgAction::Count)]
     verbose: u8,
+    #[command(flatten)]
+    vertex: vertex::VertexArgs,
 }
 
 #[derive(Subcommand, Debug)]
@@ -120,9 +123,12 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     {
         // The global --model chooses what the fake serves (comma-separated; default: every
         // model of the capability table).
-        return fake_server(port, tls, ca_out, api_key, faults, cli.model);
+        // --vertex-project/--vertex-location also serve the Vertex AI path (bearer tokens).
+        let vertex = cli.vertex.fake_auth()?;
+        return fake_server(port, tls, ca_out, api_key, faults, cli.model, vertex);
     }
-    let endpoint_given = cli.endpoint.is_some();
+    // With Vertex flags, the target is Vertex AI (or --endpoint), never the embedded fake.
+    let endpoint_given = cli.endpoint.is_some() || cli.vertex.requested();
     let (mut config, target) = if endpoint_given {
         (Config::from_env()?, Target::Configured)
     } else {
@@ -137,6 +143,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     if let Some(e) = cli.endpoint {
         config.endpoint = e;
     }
+    cli.vertex.apply(&mut config)?;
     if let Some(m) = cli.model {
         config.model = m;
     }
@@ -146,6 +153,19 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     if let Some(m) = cli.modality {
         config.response_mode = ResponseMode::parse(&m)
             .ok_or_else(|| format!("--modality {m:?}: expected text, audio or text+audio"))?;
+    } else if let Some(info) =
+        gemini_live::models::lookup(&config.model).filter(|m| !m.supports(config.response_mode))
+    {
+        // No --modality: a known model gets one it accepts (the transcribe models: text).
+        config.response_mode = info.default_mode();
+    }
+    let audio_only = gemini_live::models::lookup(&config.model).filter(|m| !m.text_input);
+    if let (Command::Chat, Some(info)) = (&cli.command, audio_only) {
+        return Err(format!(
+            "model `{}` takes audio input only (no text turns): use `gemini-live talk`",
+            info.id
+        )
+        .into());
     }
     match cli.command {
         Command::Chat => chat(config),
