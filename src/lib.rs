@@ -9,6 +9,7 @@
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
 
+pub mod audio;
 pub mod config;
 pub mod error;
 pub mod fake;
