@@ -185,6 +185,9 @@ pub struct Config {
     /// With keepalive on, how long to wait for the pong before the connection counts as
     /// lost; Gemini's pongs take 8-30 s. Defaults to 45 s.
     pub pong_timeout: Duration,
+    /// Record every data frame, both ways, as JSON Lines (see [`crate::record`]). Defaults
+    /// to none.
+    pub recorder: Option<crate::record::Recorder>,
 }
 
 impl Default for Config {
@@ -217,6 +220,7 @@ impl Default for Config {
             stall_timeout: Duration::from_secs(20),
             keepalive_interval: None,
             pong_timeout: Duration::from_secs(45),
+            recorder: None,
         }
     }
 }

@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod offline;
 pub mod protocol;
 pub mod reconnect;
+pub mod record;
 pub mod session;
 pub mod transport;
 

@@ -50,6 +50,7 @@ mod audio;
 mod conn;
 mod handler;
 mod options;
+pub mod replay;
 mod schema;
 mod store;
 mod tls;

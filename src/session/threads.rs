@@ -232,6 +232,7 @@ impl Reader {
     /// Decodes one message into the shared state and appends its events to `events`.
     fn process(&self, bytes: &[u8], events: &mut Vec<Event>) -> Facts {
         self.shared.metrics.received(bytes.len());
+        crate::record::received(&self.shared.config, bytes);
         log::trace!("received {} bytes", bytes.len());
         match protocol::decode_server(bytes) {
             Ok(msg) => absorb(&self.shared, msg, events),

@@ -142,6 +142,7 @@ impl Writer {
                 ..
             } => {
                 sizes.push((frame.len(), input, queued));
+                crate::record::sent(&shared.config, frame.as_bytes());
                 Message::Text(frame)
             }
             Outgoing::Close => {
@@ -247,6 +248,7 @@ pub(crate) fn write_direct(
     }
     drop(conn);
     let len = frame.len();
+    crate::record::sent(&shared.config, frame.as_bytes());
     match link.try_send(Message::Text(frame)) {
         Ok(true) => after_write(shared, &link, Ok(()), false, &[(len, input, queued)]),
         Ok(false) => {
