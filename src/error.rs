@@ -77,6 +77,16 @@ pub enum Error {
         /// The server's reason text.
         reason: String,
     },
+    /// The configuration asks for something the model refuses (per the capability table in
+    /// [`crate::models`]); nothing was sent. Fatal. Bypass with `Config::skip_model_check`.
+    UnsupportedByModel {
+        /// The model id.
+        model: String,
+        /// The setup field (and value) it refuses.
+        field: String,
+        /// What to do instead, and how the service would refuse it.
+        fix: String,
+    },
     /// The connection ended without a close frame (code 1006).
     ConnectionLost(String),
     /// The connection went silent: no message during a turn for the stall timeout, or no
@@ -200,8 +210,17 @@ impl fmt::Display for Error {
             Error::ModelNotFound { model, reason } => write!(
                 f,
                 "model `{model}` is not served by this endpoint (server said: {reason}); \
-                 choose another with GEMINI_LIVE_MODEL or Config::model, e.g. \
-                 gemini-2.5-flash-native-audio-preview-12-2025 or gemini-3.8-live"
+                 choose another with GEMINI_LIVE_MODEL or Config::model (CLI: --model), \
+                 e.g. one of the current models: {}",
+                crate::models::recommended(if model.contains("/locations/") {
+                    crate::models::Api::Vertex
+                } else {
+                    crate::models::Api::Developer
+                })
+            ),
+            Error::UnsupportedByModel { model, field, fix } => write!(
+                f,
+                "model `{model}` does not accept {field}: {fix}; nothing was sent"
             ),
             Error::ConnectionLost(m) => write!(f, "connection lost without a close frame: {m}"),
             Error::Stalled(d) => write!(f, "the connection was silent for {d:?}"),
@@ -260,6 +279,12 @@ mod tests {
         let s = e.to_string();
         assert!(s.contains("gemini-live-2.5-flash-preview"));
         assert!(s.contains("GEMINI_LIVE_MODEL"));
+        assert!(s.contains("--model"), "{s}");
+        // The advice names the current models of the capability table.
+        assert!(
+            s.contains("gemini-3.8-live, gemini-3.8-live-extended-thinking"),
+            "{s}"
+        );
         assert!(!e.is_retryable());
     }
 

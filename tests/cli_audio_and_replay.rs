@@ -5,7 +5,7 @@
 use gemini_live::audio::Resampler;
 use gemini_live::fake::fnv1a64;
 use std::io::{BufRead, BufReader, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
 fn exe() -> Command {
@@ -22,7 +22,7 @@ fn temp(name: &str) -> PathBuf {
 }
 
 /// One second of a 44.1 kHz stereo WAV: different tones left and right.
-fn stereo_wav(path: &PathBuf) -> Vec<i16> {
+fn stereo_wav(path: &Path) -> Vec<i16> {
     let spec = hound::WavSpec {
         channels: 2,
         sample_rate: 44_100,
@@ -99,7 +99,7 @@ fn talk_uploads_a_44k_stereo_wav_as_16k_mono() {
 }
 
 /// Starts `fake-server --replay FILE --port 0`, returning the child and its endpoint.
-fn replay_server(file: &PathBuf, fast: bool) -> (Child, String) {
+fn replay_server(file: &Path, fast: bool) -> (Child, String) {
     let mut cmd = exe();
     cmd.args([
         "fake-server",

@@ -224,3 +224,45 @@ fn malformed_recordings_are_refused_with_the_line_number() {
     let err = Recording::parse("{\"gemini_live_recording\":9}\n".as_bytes()).unwrap_err();
     assert!(err.to_string().contains("not supported"), "{err}");
 }
+
+#[test]
+fn a_recording_with_a_reconnection_replays_through_the_same_reconnection() {
+    // The fake drops connection 1 on the second text (message 3, setup counting as 1): the
+    // session reconnects, resumes and replays it; the recording holds both connections.
+    let server = common::fake_with(FakeOptions {
+        faults: gemini_live::fake::FaultPlan::new().at(1, 3, gemini_live::fake::Fault::Drop),
+        ..FakeOptions::default()
+    });
+    let path = temp("reconnect");
+    let recorder = Recorder::create(&path, AudioRecording::Keep).unwrap();
+    let run = |config: Config| {
+        let session = Session::connect(config).expect("connects");
+        let mut texts = Vec::new();
+        for line in ["first", "second", "third"] {
+            session.send_text(line).unwrap();
+            texts.push(common::turn(&session).text);
+        }
+        session.close().unwrap();
+        texts
+    };
+    let mut config = recorded_config(&server.endpoint(), Auth::None, Some(recorder));
+    config.response_mode = ResponseMode::Text;
+    let live = run(config);
+    assert_eq!(server.connection_count(), 2);
+    let recording = Recording::load(&path).unwrap();
+    assert_eq!(recording.connections.len(), 2);
+    let replay = ReplayServer::start(
+        recording,
+        ReplayOptions {
+            fast: true,
+            ..ReplayOptions::default()
+        },
+    )
+    .unwrap();
+    let mut config = recorded_config(&replay.endpoint(), Auth::None, None);
+    config.response_mode = ResponseMode::Text;
+    assert_eq!(run(config), live);
+    assert_eq!(replay.connections(), 2);
+    assert_eq!(replay.mismatches(), 0);
+    let _ = std::fs::remove_file(&path);
+}

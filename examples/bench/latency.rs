@@ -28,9 +28,9 @@ pub fn connect(port: u16, quick: bool) -> Vec<Row> {
     let spawns = spawn_pairs(n);
     let sc = format!("1 connect (n={n})");
     vec![
-        Row::new(&sc, "median", "us", Target::RatioMax(1.2))
+        Row::new(&sc, "median", "us", Target::RatioMax(1.1))
             .both(us(median(&ours)), us(median(&raw))),
-        Row::new(&sc, "p99", "us", Target::Info)
+        Row::new(&sc, "p99", "us", Target::RatioMax(1.1))
             .both(us(quantile(&ours, 0.99)), us(quantile(&raw, 0.99))),
         Row::new(
             &sc,
@@ -116,17 +116,22 @@ pub fn text_turn(port: u16, quick: bool) -> Vec<Row> {
             Target::RatioMax(1.2),
         )
         .both(us(median(&of)), us(median(&rf))),
-        Row::new(&sc, "send -> first reply, p99", "us", Target::Info)
+        Row::new(&sc, "send -> first reply, p99", "us", Target::RatioMax(1.2))
             .both(us(quantile(&of, 0.99)), us(quantile(&rf, 0.99))),
         Row::new(
             &sc,
             "send -> turn complete, median",
             "us",
-            Target::RatioMax(1.2),
+            Target::RatioMax(1.1),
         )
         .both(us(median(&oc)), us(median(&rc))),
-        Row::new(&sc, "send -> turn complete, p99", "us", Target::Info)
-            .both(us(quantile(&oc, 0.99)), us(quantile(&rc, 0.99))),
+        Row::new(
+            &sc,
+            "send -> turn complete, p99",
+            "us",
+            Target::RatioMax(1.1),
+        )
+        .both(us(quantile(&oc, 0.99)), us(quantile(&rc, 0.99))),
         Row::new(&sc, "metrics: last turn complete", "us", Target::Info)
             .ours(m.last_turn_complete.map(us).unwrap_or(-1.0)),
         Row::new(

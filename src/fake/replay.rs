@@ -9,7 +9,10 @@
 //! the recorded server frames, in order and with the recorded pacing. A client frame whose
 //! kind (its top-level key, e.g. `realtimeInput`) differs from the recording's is logged and
 //! counted ([`ReplayServer::mismatches`]); it still counts as the awaited frame. Client frames
-//! after the end of the recording are read and counted as extra. The server speaks `ws://`
+//! after the end of the recording are read and counted as extra. The end of a connection is
+//! not recorded: when a later recorded connection exists, the server ends this one (without
+//! a close frame, as a drop) after its last frame, unless the client closes it within a
+//! second, so the client reconnects and meets the next one. The server speaks `ws://`
 //! only, on any path, and checks no credentials.
 
 use crate::record::restore_summaries;
@@ -259,10 +262,15 @@ enum Got {
     Ended,
 }
 
-/// Reads the client's next data frame; pongs and pings are handled by tungstenite.
-fn next_client_frame(shared: &Shared, ws: &mut WebSocket<TcpStream>) -> Got {
+/// Reads the client's next data frame (until `deadline`, if given); pongs and pings are
+/// handled by tungstenite.
+fn next_client_frame(
+    shared: &Shared,
+    ws: &mut WebSocket<TcpStream>,
+    deadline: Option<Instant>,
+) -> Got {
     loop {
-        if shared.stop.load(Ordering::SeqCst) {
+        if shared.stop.load(Ordering::SeqCst) || deadline.is_some_and(|d| Instant::now() >= d) {
             return Got::Ended;
         }
         match ws.read() {
@@ -311,7 +319,7 @@ fn serve(shared: &Shared, index: usize, tcp: TcpStream) {
     let mut prev_t = frames.first().map_or(0.0, |f| f.t);
     for f in frames {
         if f.from_client {
-            let got = match next_client_frame(shared, &mut ws) {
+            let got = match next_client_frame(shared, &mut ws, None) {
                 Got::Frame(t) => t,
                 Got::Ended => return,
             };
@@ -337,8 +345,19 @@ fn serve(shared: &Shared, index: usize, tcp: TcpStream) {
         last = Instant::now();
         prev_t = f.t;
     }
+    if index + 1 < shared.recording.connections.len() {
+        // The client made another connection after this one: unless it closes this one
+        // itself within a second, end it as a dropped connection (no close frame), so the
+        // client reconnects and meets the next recorded connection.
+        let deadline = Instant::now() + Duration::from_secs(1);
+        if let Got::Frame(_) = next_client_frame(shared, &mut ws, Some(deadline)) {
+            shared.extra.fetch_add(1, Ordering::Relaxed);
+        }
+        let _ = ws.get_ref().shutdown(std::net::Shutdown::Both);
+        return;
+    }
     // The recording is over; keep the connection until the client ends it.
-    while let Got::Frame(_) = next_client_frame(shared, &mut ws) {
+    while let Got::Frame(_) = next_client_frame(shared, &mut ws, None) {
         shared.extra.fetch_add(1, Ordering::Relaxed);
     }
 }

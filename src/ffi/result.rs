@@ -83,6 +83,8 @@ pub const GEMINI_LIVE_INTERNAL: gemini_live_result = 901;
 pub(crate) fn result_of(e: &Error) -> gemini_live_result {
     match e {
         Error::InvalidConfig(_) => GEMINI_LIVE_INVALID_CONFIG,
+        // The model refuses part of the configuration (capability table): a config error.
+        Error::UnsupportedByModel { .. } => GEMINI_LIVE_INVALID_CONFIG,
         Error::InvalidInput(_) => GEMINI_LIVE_INVALID_ARGUMENT,
         Error::Timeout(_) => GEMINI_LIVE_CONNECT_TIMEOUT,
         Error::Io { .. } => GEMINI_LIVE_IO,

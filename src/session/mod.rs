@@ -19,10 +19,13 @@
 
 mod events;
 mod input;
-mod threads;
+mod reader;
 mod writer;
 
-pub use events::{AudioChunk, Event, State};
+pub use events::{
+    AudioChunk, Event, GroundingMetadata, GroundingSource, InteractionStatus, State,
+    UrlContextMetadata, UrlMetadata, VadSignal, VoiceActivityKind,
+};
 pub use input::INPUT_SAMPLE_RATE;
 
 use crate::config::Config;
@@ -30,9 +33,9 @@ use crate::error::{Error, Result};
 use crate::metrics::{Metrics, MetricsSnapshot};
 use crate::reconnect::{next_delay, InputKind, Jitter, ReplayBuffer};
 use crate::transport::{self, io::Link, io::Waker};
-use crossbeam_channel::{bounded, Receiver, RecvTimeoutError, Sender, TrySendError};
+use crossbeam_channel::{bounded, Receiver, RecvTimeoutError, Sender};
 use parking_lot::{Condvar, Mutex};
-use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -74,13 +77,8 @@ pub(crate) struct Shared {
     pub waker: Waker,
     /// Signalled when `conn.link` is replaced or `conn.ended` is set.
     pub conn_ready: Condvar,
-    /// Held by whoever writes input to the socket: the writer thread for a batch, or a
-    /// sending thread on the direct path (see `writer.rs`), so input stays in order.
-    pub write_gate: Mutex<()>,
-    /// Messages handed to the send queue and not yet written by the writer thread.
-    pub queued: AtomicUsize,
-    /// Direct sends whose flush would have blocked, for the writer to finish and record.
-    pub unflushed: Mutex<Vec<writer::Unflushed>>,
+    /// The write path's gate, counters and flush requests (all rules in `writer.rs`).
+    pub writes: writer::WriteState,
 }
 
 impl Shared {
@@ -104,9 +102,8 @@ impl Shared {
 /// Dropping it closes it (bounded by the close timeout) and joins its threads.
 pub struct Session {
     shared: Arc<Shared>,
-    out_tx: Sender<Outgoing>,
-    /// Asks the writer to finish a flush the direct path left.
-    flush_tx: Sender<()>,
+    /// Input goes to the socket through this (`writer.rs`).
+    input: writer::Input,
     events_rx: Receiver<Event>,
     /// Dropped by `close` to tell the reader the application stopped listening.
     closing_tx: Mutex<Option<Sender<()>>>,
@@ -143,8 +140,7 @@ impl Session {
                 message: e.to_string(),
             })?,
         );
-        let (out_tx, out_rx) = bounded(config.send_queue_capacity);
-        let (flush_tx, flush_rx) = bounded::<()>(1);
+        let (writes, input, queues) = writer::write_path(config.send_queue_capacity);
         let (closing_tx, closing_rx) = bounded::<()>(0);
         let (done_tx, reader_done) = bounded::<()>(0);
         let (writer_stop_tx, writer_stop_rx) = bounded::<()>(0);
@@ -159,9 +155,7 @@ impl Session {
                 replay: ReplayBuffer::new(config.replay_max_bytes, config.replay_max_audio),
             }),
             conn_ready: Condvar::new(),
-            write_gate: Mutex::new(()),
-            queued: AtomicUsize::new(0),
-            unflushed: Mutex::new(Vec::new()),
+            writes,
             waker: Waker::new().map_err(|e| Error::Io {
                 phase: None,
                 message: format!("cannot create an eventfd: {e}"),
@@ -174,7 +168,7 @@ impl Session {
             session_id: connected.setup_complete.session_id,
         }];
         for msg in connected.early {
-            threads::absorb(&shared, msg, &mut first);
+            reader::absorb(&shared, msg, &mut first);
         }
         for ev in first {
             // The queue is new; with a tiny capacity an early event may not fit, and the
@@ -182,7 +176,7 @@ impl Session {
             let _ = events_tx.try_send(ev);
         }
 
-        let reader = threads::Reader {
+        let reader = reader::Reader {
             shared: shared.clone(),
             link: link.clone(),
             events: events_tx.clone(),
@@ -192,9 +186,8 @@ impl Session {
         };
         let writer = writer::Writer {
             shared: shared.clone(),
-            queue: out_rx,
+            queues,
             stop: writer_stop_rx,
-            flush: flush_rx,
             events: events_tx,
         };
         let spawn = |name: &str, f: Box<dyn FnOnce() + Send>| {
@@ -218,7 +211,7 @@ impl Session {
                     conn.ended = true;
                     shared.conn_ready.notify_all();
                 }
-                drop(out_tx);
+                drop(input);
                 for h in handles {
                     let _ = h.join();
                 }
@@ -227,8 +220,7 @@ impl Session {
         }
         Ok(Session {
             shared,
-            out_tx,
-            flush_tx,
+            input,
             events_rx,
             closing_tx: Mutex::new(Some(closing_tx)),
             reader_done,
@@ -256,7 +248,7 @@ impl Session {
     pub fn metrics(&self) -> MetricsSnapshot {
         self.shared
             .metrics
-            .snapshot(self.out_tx.len(), self.shared.state())
+            .snapshot(self.input.depth(), self.shared.state())
     }
 
     fn enqueue(
@@ -282,30 +274,7 @@ impl Session {
             audio,
             queued: Instant::now(),
         };
-        let msg = match writer::write_direct(&self.shared, &self.flush_tx, msg) {
-            Ok(()) => return Ok(()),
-            Err(msg) => msg,
-        };
-        // Counted before it enters the queue, so the direct path sees it (writer.rs).
-        self.shared.queued.fetch_add(1, Ordering::SeqCst);
-        let r = if wait {
-            self.out_tx
-                .send_timeout(msg, self.shared.config.timeouts.send)
-                .map_err(|e| match e {
-                    crossbeam_channel::SendTimeoutError::Timeout(_) => Error::SendTimeout,
-                    crossbeam_channel::SendTimeoutError::Disconnected(_) => Error::SessionClosed,
-                })
-        } else {
-            self.out_tx.try_send(msg).map_err(|e| match e {
-                TrySendError::Full(_) => Error::WouldBlock,
-                TrySendError::Disconnected(_) => Error::SessionClosed,
-            })
-        };
-        if r.is_err() {
-            self.shared.queued.fetch_sub(1, Ordering::SeqCst);
-        }
-        self.shared.metrics.queue_depth(self.out_tx.len());
-        r
+        self.input.send(&self.shared, msg, wait)
     }
 
     /// Waits up to `timeout` for the next event: `Ok(None)` on timeout;
@@ -343,13 +312,7 @@ impl Session {
             if self.state() != State::Closed {
                 self.shared.set_state(State::Closing);
                 log::info!("closing session");
-                self.shared.queued.fetch_add(1, Ordering::SeqCst);
-                if self
-                    .out_tx
-                    .send_deadline(Outgoing::Close, deadline)
-                    .is_err()
-                {
-                    self.shared.queued.fetch_sub(1, Ordering::SeqCst);
+                if !self.input.close(&self.shared, deadline) {
                     self.shared.kill_link();
                 }
             }

@@ -1,6 +1,6 @@
 //! `gemini-live chat`: one line of stdin per turn, replies on stdout.
 
-use gemini_live::{Config, Event, Session};
+use gemini_live::{Config, Event, InteractionStatus, Session};
 use std::io::{BufRead, Write};
 use std::time::Duration;
 
@@ -15,10 +15,13 @@ pub(crate) fn chat(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         }
         session.send_text(&line)?;
         wait_turn(&session, |ev| {
-            if let Event::Text(t) = ev {
-                print!("{t}");
-                let _ = out.flush();
+            match ev {
+                Event::Text(t) => print!("{t}"),
+                // The end of one segment of a longer interaction (extended thinking).
+                Event::TurnComplete { .. } => println!(),
+                _ => {}
             }
+            let _ = out.flush();
         })?;
         println!();
         println!();
@@ -36,6 +39,14 @@ pub(crate) fn wait_turn(
     loop {
         match session.next_event(Duration::from_secs(60))? {
             None => return Err("no reply within 60 s".into()),
+            // Extended thinking: a segment marked IN_PROGRESS is followed by more output
+            // (the answer) without new input; the interaction ends at IDLE.
+            Some(
+                ev @ Event::TurnComplete {
+                    interaction: Some(InteractionStatus::InProgress),
+                    ..
+                },
+            ) => f(&ev),
             Some(Event::TurnComplete { .. }) => return Ok(()),
             Some(Event::Closed { error: Some(e), .. }) => return Err(e.into()),
             Some(Event::Closed { code, reason, .. }) => {

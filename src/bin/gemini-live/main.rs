@@ -22,7 +22,8 @@ struct Cli {
     /// Endpoint base URL, e.g. ws://127.0.0.1:8765 (default: GEMINI_LIVE_ENDPOINT, else Google).
     #[arg(long, global = true)]
     endpoint: Option<String>,
-    /// Model id (default: GEMINI_LIVE_MODEL, else gemini-live-2.5-flash-preview).
+    /// Model id (default: GEMINI_LIVE_MODEL, else gemini-live-2.5-flash-preview). With
+    /// fake-server: the model(s) it serves, comma-separated (default: every known model).
     #[arg(long, global = true)]
     model: Option<String>,
     /// API version: v1alpha, v1beta or v1 (default: GEMINI_LIVE_API_VERSION, else v1alpha).
@@ -144,7 +145,9 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         if let Some(file) = replay {
             return serve::replay_server(port, &file, fast);
         }
-        return fake_server(port, tls, ca_out, api_key, faults);
+        // The global --model chooses what the fake serves (comma-separated; default: every
+        // model of the capability table).
+        return fake_server(port, tls, ca_out, api_key, faults, cli.model);
     }
     let endpoint_given = cli.endpoint.is_some();
     let (mut config, target) = if endpoint_given {

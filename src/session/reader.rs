@@ -1,11 +1,11 @@
-//! The session's reader thread (the writer is in `writer.rs`).
+//! The session's reader thread (the writer is in `writer.rs`; the turn ledger in `turns.rs`).
 //!
 //! The reader drives the connection: it reads, turns messages into events, watches the GoAway
 //! deadline, stalls and keepalive, and reconnects (resuming and replaying input) when a
 //! retryable failure ends a connection.
 
 use super::events::{to_events, Event, State};
-use super::Shared;
+use super::{writer, Shared};
 use crate::error::Error;
 use crate::protocol::{self, ServerMessage};
 use crate::reconnect::{next_delay, resume_refused, Jitter};
@@ -13,9 +13,6 @@ use crate::transport::io::{Inbound, Link};
 use crossbeam_channel::{select, Receiver, RecvTimeoutError, Sender, TrySendError};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tungstenite::protocol::frame::coding::CloseCode;
-use tungstenite::protocol::CloseFrame;
-use tungstenite::Message;
 
 /// How long a GoAway handover waits for the old connection's close reply.
 const HANDOVER_CLOSE_WAIT: Duration = Duration::from_secs(1);
@@ -117,43 +114,48 @@ impl Reader {
     /// Reads the current link until it ends or a GoAway handover is due.
     fn pump(&mut self) -> End {
         let config = &self.shared.config;
-        let mut inbound = Vec::with_capacity(crate::transport::io::DRAIN_CAP);
+        let link = self.link.clone();
         let mut events = Vec::new();
         let mut goaway: Option<Instant> = None;
         let mut last_rx = Instant::now();
         let mut ping_sent: Option<Instant> = None;
         loop {
-            let drained = self.link.drain(&mut inbound);
-            // The batch is absorbed before any of its events go out, so the handover decision
-            // below sees the whole batch (a GoAway right behind a turnComplete) before the
-            // application can react to the events with new input.
+            // Each message's events go out as soon as it is decoded, except from a
+            // turnComplete on: those wait until the socket is drained, so the handover
+            // decision below sees what came right behind it (a GoAway) before the
+            // application can react to the turn's end with new input.
             let mut turn_done = false;
             let mut end = None;
-            for item in inbound.drain(..) {
-                match item {
-                    Inbound::Data(bytes) => {
-                        last_rx = Instant::now();
-                        ping_sent = None;
-                        let facts = self.process(&bytes, &mut events);
-                        if let Some(time_left) = facts.go_away {
-                            goaway = Some(Instant::now() + self.handover_delay(time_left));
+            let drained = link.drain(|item| match item {
+                Inbound::Data(bytes) => {
+                    last_rx = Instant::now();
+                    ping_sent = None;
+                    let facts = self.process(&bytes, &mut events);
+                    if let Some(time_left) = facts.go_away {
+                        goaway = Some(Instant::now() + self.handover_delay(time_left));
+                    }
+                    turn_done |= facts.turn_complete;
+                    if !turn_done {
+                        for ev in events.drain(..) {
+                            self.deliver(ev);
                         }
-                        turn_done |= facts.turn_complete;
                     }
-                    Inbound::Pong => {
-                        last_rx = Instant::now();
-                        ping_sent = None;
-                    }
-                    Inbound::Close(code, reason) => {
-                        end = Some(End::Close(code, reason));
-                        break;
-                    }
-                    Inbound::Failed(e) => {
-                        end = Some(End::Failed(self.failure(e)));
-                        break;
-                    }
+                    true
                 }
-            }
+                Inbound::Pong => {
+                    last_rx = Instant::now();
+                    ping_sent = None;
+                    true
+                }
+                Inbound::Close(code, reason) => {
+                    end = Some(End::Close(code, reason));
+                    false
+                }
+                Inbound::Failed(e) => {
+                    end = Some(End::Failed(self.failure(e)));
+                    false
+                }
+            });
             let reconnecting = config.reconnect.enabled;
             let (turn_active, handover) = {
                 let mut conn = self.shared.conn.lock();
@@ -201,8 +203,7 @@ impl Reader {
                     }
                     Some(_) => {}
                     None if due(last_rx + interval) => {
-                        let ping = Message::Ping(tungstenite::Bytes::from_static(b"k"));
-                        if let Err(e) = self.link.send_all(&mut std::iter::once(ping)) {
+                        if let Err(e) = writer::ping(&self.shared, &link) {
                             return End::Failed(self.failure(e));
                         }
                         ping_sent = Some(Instant::now());
@@ -211,7 +212,7 @@ impl Reader {
                     None => {}
                 }
             }
-            self.link.wait_readable(wait, &self.shared.waker);
+            link.wait_readable(wait, &self.shared.waker);
         }
     }
 
@@ -253,30 +254,27 @@ impl Reader {
     /// resume while the old socket is open.
     fn close_old_link(&mut self) {
         self.shared.conn.lock().link = None;
-        let close = Message::Close(Some(CloseFrame {
-            code: CloseCode::Normal,
-            reason: "".into(),
-        }));
-        if self.link.send_all(&mut std::iter::once(close)).is_ok() {
+        if writer::close_frame(&self.link) {
             let deadline =
                 Instant::now() + HANDOVER_CLOSE_WAIT.min(self.shared.config.timeouts.close);
-            let mut inbound = Vec::new();
-            'wait: while Instant::now() < deadline {
-                let drained = self.link.drain(&mut inbound);
-                for item in inbound.drain(..) {
-                    match item {
-                        Inbound::Data(bytes) => {
-                            let mut events = Vec::new();
-                            self.process(&bytes, &mut events);
-                            for ev in events {
-                                self.deliver(ev);
-                            }
+            let mut ended = false;
+            while !ended && Instant::now() < deadline {
+                let drained = self.link.drain(|item| match item {
+                    Inbound::Data(bytes) => {
+                        let mut events = Vec::new();
+                        self.process(&bytes, &mut events);
+                        for ev in events {
+                            self.deliver(ev);
                         }
-                        Inbound::Pong => {}
-                        Inbound::Close(..) | Inbound::Failed(_) => break 'wait,
+                        true
                     }
-                }
-                if drained {
+                    Inbound::Pong => true,
+                    Inbound::Close(..) | Inbound::Failed(_) => {
+                        ended = true;
+                        false
+                    }
+                });
+                if drained && !ended {
                     self.link.wait_readable(
                         Some(deadline.saturating_duration_since(Instant::now())),
                         &self.shared.waker,
@@ -351,10 +349,10 @@ impl Reader {
                 message: e.to_string(),
             })?,
         );
-        let replay = self.shared.conn.lock().replay.take_replay();
+        let mut replay = self.shared.conn.lock().replay.take_replay();
         let replayed = replay.frames.len();
-        let mut frames = replay.frames.into_iter().map(Message::Text);
-        if let Err(e) = link.send_all(&mut frames) {
+        (replay.frames.iter()).for_each(|f| crate::record::sent(&self.shared.config, f.as_bytes()));
+        if let Err(e) = writer::replay(&link, std::mem::take(&mut replay.frames)) {
             link.kill();
             return Err(crate::transport::ws_error(e, None));
         }
