@@ -571,6 +571,11 @@ impl PlayerReader {
         self.shared.stats()
     }
 
+    /// Interleaved channels per frame.
+    pub fn channels(&self) -> u16 {
+        self.channels as u16
+    }
+
     /// Takes up to `frames` samples from the ring, handing each to `put(index, sample)`.
     fn take(&mut self, frames: usize, mut put: impl FnMut(usize, i16)) -> usize {
         let s = &*self.shared;

@@ -167,6 +167,20 @@ impl Resampler {
         }
     }
 
+    /// At least how many output samples the next [`process`](Self::process) of
+    /// `input_samples` interleaved samples (or, with 0, the next [`flush`](Self::flush)) can
+    /// produce: for callers with fixed buffers (the C API).
+    pub fn max_output(&self, input_samples: usize) -> usize {
+        let frames = self.pending.len() + (self.partial.len() + input_samples) / self.channels;
+        match &self.inner {
+            None => frames,
+            Some(r) => {
+                let ratio = self.out_rate as f64 / self.in_rate as f64;
+                ((frames + self.chunk) as f64 * ratio).ceil() as usize + r.output_delay() + 16
+            }
+        }
+    }
+
     /// Converts interleaved PCM16 and appends the mono output to `out`; returns how many
     /// samples were appended. A trailing incomplete frame is kept for the next call.
     pub fn process(&mut self, input: &[i16], out: &mut Vec<i16>) -> usize {

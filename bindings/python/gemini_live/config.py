@@ -56,6 +56,10 @@ class Config:
     a ``"behavior"`` (``"BLOCKING"``/``"NON_BLOCKING"``) in each ``functions`` dict,
     ``extra_setup`` (a dict merged into ``setup`` unvalidated; ``extra_setup_json`` takes
     the JSON text) and ``skip_model_check`` (bool: skip the model capability check).
+
+    ``record``: a file to record every frame of the session to, both ways, as JSON Lines
+    (``(path, "summary")`` keeps only the length and checksum of audio; ``None``: off, the
+    default); replay it with ``gemini-live fake-server --replay FILE``.
     """
 
     def __init__(self, **options):
@@ -197,6 +201,15 @@ class Config:
     def _set_extra_setup(self, value):
         text = "" if value is None else json.dumps(value)
         check(L.gemini_live_config_set_extra_setup_json(self.handle, _encode(text)))
+
+    def _set_record(self, value):
+        # A path (audio kept), (path, "summary"), or None (off): the wire recorder.
+        path, audio = (value, "keep") if not isinstance(value, tuple) else value
+        modes = {"keep": _lib.RECORD_AUDIO_KEEP, "summary": _lib.RECORD_AUDIO_SUMMARY}
+        if audio not in modes:
+            raise ValueError(f"record audio {audio!r}: expected 'keep' or 'summary'")
+        path = None if path is None else _encode(str(path))
+        check(L.gemini_live_config_set_record(self.handle, path, modes[audio]))
 
     def _set_extra_root_ca_pem(self, pem):
         pem = _encode(pem)
