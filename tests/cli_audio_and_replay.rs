@@ -164,3 +164,29 @@ fn a_recorded_chat_replays_with_the_same_replies() {
     }
     let _ = std::fs::remove_file(&file);
 }
+
+/// `talk --mic` where no sound card exists: ALSA's null devices (silence in, discard out).
+/// Only with `--features mic` (it needs libasound2-dev to build).
+#[cfg(feature = "mic")]
+#[test]
+fn talk_mic_runs_on_the_null_device_and_answers_at_the_end() {
+    let mut child = exe()
+        .args(["talk", "--mic"])
+        .env("GEMINI_LIVE_MIC_DEVICE", "null")
+        .env("GEMINI_LIVE_SPEAKER_DEVICE", "null")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Talk (silence) for half a second, then press Enter.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    child.stdin.take().unwrap().write_all(b"\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(stderr.contains("mic "), "no level meter: {stderr}");
+    assert!(stdout.contains("[turn 1] heard "), "{stdout}\n{stderr}");
+    assert!(stderr.contains("underruns"), "{stderr}");
+}

@@ -137,7 +137,9 @@ fn meter(samples: &[i16]) -> String {
     format!("mic {:>5.1} dB [{:<20}]", db, "#".repeat(bars))
 }
 
-pub(crate) fn run(config: Config) -> Result<(), BoxError> {
+pub(crate) fn run(mut config: Config) -> Result<(), BoxError> {
+    // The reply's transcript is what gets cut at the heard position on barge-in.
+    config.output_transcription = true;
     let host = cpal::default_host();
     let mic_dev = pick(&host, "GEMINI_LIVE_MIC_DEVICE", true)?;
     let spk_dev = pick(&host, "GEMINI_LIVE_SPEAKER_DEVICE", false)?;
