@@ -97,26 +97,29 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// Prints the turn's text as it streams; returns the reply audio and its byte count.
+/// Prints the turn's text once it is complete; returns the reply audio and its byte count.
+/// A reply cut off by a lost connection is announced with `ReplyDiscarded` and comes again
+/// from the start, so what was collected of it is dropped, text and audio alike.
 fn turn(session: &Session) -> Result<(Vec<i16>, usize), Box<dyn std::error::Error>> {
     let mut audio = Vec::new();
+    let mut text = String::new();
     loop {
         match session.next_event(Duration::from_secs(30))? {
             None => return Err("no reply within 30 s".into()),
-            Some(Event::Text(t)) => {
-                print!("{t}");
-                use std::io::Write;
-                std::io::stdout().flush()?;
-            }
+            Some(Event::Text(t)) => text.push_str(&t),
             Some(Event::InputTranscription { text, .. }) => print!("(heard: {text}) "),
             Some(Event::Audio(chunk)) => audio.extend(chunk.samples()),
+            Some(Event::ReplyDiscarded { .. }) => {
+                text.clear();
+                audio.clear();
+            }
             // Extended thinking: a segment marked IN_PROGRESS; the answer follows.
             Some(Event::TurnComplete {
                 interaction: Some(InteractionStatus::InProgress),
                 ..
-            }) => print!(" "),
+            }) => text.push(' '),
             Some(Event::TurnComplete { .. }) => {
-                println!();
+                println!("{text}");
                 let n = audio.len() * 2;
                 return Ok((audio, n));
             }

@@ -1,12 +1,16 @@
 //! Session configuration: every option says what it defaults to.
 //!
 //! Start from [`Config::from_env`] (reads `GEMINI_API_KEY`, `GEMINI_LIVE_MODEL`,
-//! `GEMINI_LIVE_ENDPOINT`, `GEMINI_LIVE_API_VERSION`, `GEMINI_LIVE_CA_FILE`) or
-//! [`Config::default`], then adjust fields or use the `with_*` methods.
+//! `GEMINI_LIVE_ENDPOINT`, `GEMINI_LIVE_API_VERSION`, `GEMINI_LIVE_CA_FILE`, and for Vertex AI
+//! `GEMINI_LIVE_VERTEX_PROJECT`, `GEMINI_LIVE_VERTEX_LOCATION`,
+//! `GEMINI_LIVE_VERTEX_API_VERSION`, `GEMINI_LIVE_VERTEX_USER_PROJECT`,
+//! `GEMINI_LIVE_ACCESS_TOKEN`) or [`Config::default`], then adjust fields or use the `with_*`
+//! methods.
 
 use crate::error::{Error, Result};
 use crate::protocol;
 pub use crate::reconnect::ReconnectPolicy;
+pub use crate::vertex::{TokenError, TokenProvider, VertexApiVersion, VertexTarget};
 use std::fmt;
 use std::time::Duration;
 
@@ -52,6 +56,9 @@ pub enum Auth {
     /// An ephemeral token (`auth_tokens/...`), sent as `Authorization: Token ...` to the
     /// `v1alpha` `BidiGenerateContentConstrained` method.
     EphemeralToken(Secret),
+    /// OAuth 2 access tokens for Vertex AI ([`Config::vertex`]), sent as
+    /// `Authorization: Bearer ...`; the provider is asked for a token on every connect.
+    AccessToken(TokenProvider),
 }
 
 /// What the model answers with.
@@ -156,6 +163,12 @@ pub struct Config {
     /// Resume this handle on the first connect (e.g. persisted by a previous process).
     /// Defaults to none.
     pub resumption_handle: Option<String>,
+    /// Talk to Vertex AI in this project and location instead of the Developer API: the
+    /// host comes from the location (unless `endpoint` is changed from its default), the path
+    /// is Vertex's, `model` becomes `projects/P/locations/L/publishers/google/models/M`, and
+    /// `auth` must be [`Auth::AccessToken`]. `api_version` is not used then (the target has
+    /// its own). Defaults to none (the Developer API).
+    pub vertex: Option<VertexTarget>,
     /// Connection timeouts. See [`Timeouts`].
     pub timeouts: Timeouts,
     /// Extra trusted root certificate(s), PEM, for proxies and test servers. Defaults to none
@@ -229,6 +242,7 @@ impl Default for Config {
             context_window_compression: None,
             session_resumption: true,
             resumption_handle: None,
+            vertex: None,
             timeouts: Timeouts::default(),
             extra_root_ca_pem: None,
             send_queue_capacity: 128,
@@ -258,6 +272,14 @@ impl Config {
     /// `GEMINI_LIVE_MODEL`, `GEMINI_LIVE_ENDPOINT`, `GEMINI_LIVE_API_VERSION`, and
     /// `GEMINI_LIVE_CA_FILE` (a PEM file of extra roots; an unreadable file is an error).
     /// Empty variables count as unset.
+    ///
+    /// Vertex AI: `GEMINI_LIVE_VERTEX_PROJECT` and `GEMINI_LIVE_VERTEX_LOCATION` (both or
+    /// neither) select [`Config::vertex`], with `GEMINI_LIVE_VERTEX_API_VERSION` (`v1`, the
+    /// default, or `v1beta1`) and `GEMINI_LIVE_VERTEX_USER_PROJECT`; the access token then
+    /// comes from `GEMINI_LIVE_ACCESS_TOKEN` (a fixed token: it is not refreshed, so set
+    /// [`Auth::AccessToken`] with your own [`TokenProvider`] for sessions longer than the
+    /// token's life) and `GEMINI_API_KEY` is not used. Without the Vertex variables
+    /// `GEMINI_LIVE_ACCESS_TOKEN` is ignored.
     pub fn from_env() -> Result<Config> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let mut c = Config::default();
@@ -278,6 +300,7 @@ impl Config {
                 .map_err(|e| Error::InvalidConfig(format!("GEMINI_LIVE_CA_FILE {path}: {e}")))?;
             c.extra_root_ca_pem = Some(pem);
         }
+        crate::vertex::apply_env(&mut c, &var)?;
         Ok(c)
     }
 
@@ -324,7 +347,25 @@ impl Config {
 
     /// `true` when the endpoint is Google's own host (where credentials are required).
     pub fn is_google_endpoint(&self) -> bool {
-        self.endpoint.contains("googleapis.com")
+        self.effective_endpoint().contains("googleapis.com")
+    }
+
+    /// The endpoint connected to: [`Config::endpoint`], except that with a Vertex target and
+    /// the default (Developer API) endpoint it is the target's regional or global host.
+    pub fn effective_endpoint(&self) -> String {
+        match &self.vertex {
+            Some(v) if self.endpoint.trim_end_matches('/') == DEFAULT_ENDPOINT => v.endpoint(),
+            _ => self.endpoint.clone(),
+        }
+    }
+
+    /// The setup's `model` field: `models/M`, or on Vertex
+    /// `projects/P/locations/L/publishers/google/models/M`.
+    pub fn model_name(&self) -> String {
+        match &self.vertex {
+            Some(v) => v.model_path(&self.model),
+            None => format!("models/{}", self.model_id()),
+        }
     }
 
     /// The model id without the `models/` prefix.
@@ -347,7 +388,19 @@ impl Config {
         if self.endpoint.contains('?') || self.endpoint.contains('#') {
             return bad("endpoint must not carry a query or fragment (keys go in headers)".into());
         }
-        if !matches!(self.api_version.as_str(), "v1alpha" | "v1beta" | "v1") {
+        crate::vertex::check_model_api(self)?;
+        if let Some(v) = &self.vertex {
+            crate::vertex::validate_config(self, v)?;
+        } else if let Auth::AccessToken(_) = self.auth {
+            return bad(
+                "an access-token provider (Bearer) is for Vertex AI only: set a Vertex \
+                        project and location, or use an API key for the Developer API"
+                    .into(),
+            );
+        }
+        if self.vertex.is_none()
+            && !matches!(self.api_version.as_str(), "v1alpha" | "v1beta" | "v1")
+        {
             return bad(format!(
                 "api version {:?} is not one of v1alpha, v1beta, v1",
                 self.api_version
@@ -387,8 +440,16 @@ impl Config {
         crate::models::check_config(self)
     }
 
-    /// The full WebSocket URL: endpoint, one slash, then the Live method path.
+    /// The full WebSocket URL: endpoint, one slash, then the Live method path (Vertex's
+    /// `LlmBidiService` path with a Vertex target).
     pub fn url(&self) -> String {
+        if let Some(v) = &self.vertex {
+            return format!(
+                "{}{}",
+                self.effective_endpoint().trim_end_matches('/'),
+                v.path()
+            );
+        }
         let method = match self.auth {
             Auth::EphemeralToken(_) => "BidiGenerateContentConstrained",
             _ => "BidiGenerateContent",
@@ -421,7 +482,7 @@ impl Config {
         }
         let audio_out = self.response_mode != ResponseMode::Text;
         Setup {
-            model: format!("models/{}", self.model_id()),
+            model: self.model_name(),
             generation_config: Some(generation),
             system_instruction: self
                 .system_instruction
@@ -431,6 +492,11 @@ impl Config {
             realtime_input_config: self.realtime_input.clone(),
             session_resumption: self.session_resumption.then(|| SessionResumptionConfig {
                 handle: handle.map(str::to_string),
+                transparent: self
+                    .vertex
+                    .as_ref()
+                    .is_some_and(|v| v.transparent_resumption)
+                    .then_some(true),
             }),
             context_window_compression: self.context_window_compression.clone(),
             input_audio_transcription: self

@@ -23,6 +23,7 @@ pub mod record;
 pub mod session;
 mod state;
 pub mod transport;
+pub mod vertex;
 
 pub use config::{Auth, Config, ResponseMode, Secret, Timeouts, DEFAULT_MODEL};
 pub use error::{Error, Phase, Result, Retry};

@@ -143,6 +143,16 @@ fn stated_defaults(h: &str) -> BTreeMap<String, Vec<String>> {
     out
 }
 
+/// The doc comment of the function declared as `... name(` at the start of a line.
+fn doc_of<'a>(h: &'a str, name: &str) -> &'a str {
+    let decl = h
+        .lines()
+        .find(|l| !l.starts_with([' ', '*', '/']) && l.contains(&format!(" {name}(")))
+        .unwrap_or_else(|| panic!("{name} is declared"));
+    let at = h.find(decl).expect("the declaration");
+    &h[h[..at].rfind("/**").expect("its doc")..at]
+}
+
 fn ms(d: Duration) -> String {
     d.as_millis().to_string()
 }
@@ -236,7 +246,14 @@ fn every_default_the_header_states_is_config_default() {
             "gemini_live_player_new_with",
             vec![ms(player.start_threshold), ms(player.max_latency)],
         ),
-        ("gemini_live_session_connect", vec![ms(t.connect_total)]),
+        (
+            "gemini_live_config_set_skip_model_check",
+            vec![d.skip_model_check.to_string()],
+        ),
+        (
+            "gemini_live_session_connect",
+            vec![ms(t.connect_total), ms(r.first_connect_total)],
+        ),
         ("gemini_live_session_close", vec![ms(t.close)]),
     ]
     .into_iter()
@@ -262,13 +279,13 @@ fn every_default_the_header_states_is_config_default() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 
-    // The one default stated in words: keepalive off.
-    assert_eq!(d.keepalive_interval, None);
     let h = header();
-    let keepalive = h
-        .find("gemini_live_config_set_keepalive_interval_ms(")
-        .expect("keepalive setter");
-    let doc = &h[h[..keepalive].rfind("/**").expect("its doc")..keepalive];
+    // Defaults stated next to a word rather than "default".
+    let doc = doc_of(&h, "gemini_live_session_connect");
+    let attempts = format!("up to {} attempts", r.first_connect_attempts);
+    assert!(doc.contains(&attempts), "{attempts:?} in {doc}");
+    assert_eq!(d.keepalive_interval, None);
+    let doc = doc_of(&h, "gemini_live_config_set_keepalive_interval_ms");
     assert!(doc.contains("0 sends none (the default"), "{doc}");
 }
 

@@ -319,7 +319,8 @@ static int maybe_start_fake(gemini_live_config *config, gemini_live_fake_server 
 }
 
 /* Drains events until the turn completes, feeding the player, collecting the reply's audio
- * (if `reply`) and its text (transcript) into `text`. 0 on success. */
+ * (if `reply`) and its text (transcript) into `text`. A reply cut off by a lost connection
+ * (GEMINI_LIVE_EVENT_REPLY_DISCARDED) comes again from the start. 0 on success. */
 static int drain(gemini_live_session *session, gemini_live_player *player, pcm_buffer *reply,
                  char *text, size_t text_cap) {
     size_t used = 0;
@@ -354,6 +355,15 @@ static int drain(gemini_live_session *session, gemini_live_player *player, pcm_b
                 used += len;
                 text[used] = '\0';
             }
+        } else if (type == GEMINI_LIVE_EVENT_REPLY_DISCARDED) {
+            /* A lost connection cut the reply: it comes again from the start, so drop what
+             * was collected and what is queued for the device. */
+            used = 0;
+            text[0] = '\0';
+            if (reply) {
+                reply->n = 0;
+            }
+            gemini_live_player_flush(player, NULL);
         } else if (type == GEMINI_LIVE_EVENT_INPUT_TRANSCRIPTION &&
                    gemini_live_event_text(ev, &t, &len) == GEMINI_LIVE_OK) {
             printf("you (transcribed): %.*s\n", (int)len, t);

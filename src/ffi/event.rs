@@ -9,7 +9,9 @@ use std::sync::OnceLock;
 
 /// Returned by `gemini_live_event_type` for a NULL event.
 pub const GEMINI_LIVE_EVENT_NONE: u32 = 0;
-/// `setupComplete` arrived; the session is ready (always the first event).
+/// `setupComplete` arrived; the session is ready. Always the first event (a first connect
+/// that had to retry delivers nothing before it); `GEMINI_LIVE_EVENT_NEW_SESSION` follows it
+/// when the configured resumption handle was refused and a new session was started.
 pub const GEMINI_LIVE_EVENT_SETUP_COMPLETE: u32 = 1;
 /// Model text (`gemini_live_event_text`). With `GEMINI_LIVE_MODALITY_TEXT_AND_AUDIO` this
 /// is the transcription of the model's audio.
@@ -47,7 +49,8 @@ pub const GEMINI_LIVE_EVENT_USAGE: u32 = 14;
 pub const GEMINI_LIVE_EVENT_GROUNDING: u32 = 15;
 /// The server will end the connection soon (`gemini_live_event_json`: `time_left_ms`).
 pub const GEMINI_LIVE_EVENT_GO_AWAY: u32 = 16;
-/// A session resumption update (`gemini_live_event_json`: `handle`, `resumable`); the
+/// A session resumption update (`gemini_live_event_json`: `handle`, `resumable`,
+/// `last_consumed_index`; `gemini_live_event_last_consumed_index`); the
 /// latest handle is also kept by the session (`gemini_live_session_resumption_handle`).
 pub const GEMINI_LIVE_EVENT_RESUMPTION_UPDATE: u32 = 17;
 /// The session changed state (`gemini_live_event_state`).
@@ -75,6 +78,15 @@ pub const GEMINI_LIVE_EVENT_INPUT_DROPPED: u32 = 25;
 /// Tool responses were not sent because their calls are gone (`gemini_live_event_json`:
 /// `ids`).
 pub const GEMINI_LIVE_EVENT_TOOL_RESPONSES_DROPPED: u32 = 26;
+
+/// The reply in progress was cut off by a lost connection and is void: drop what was
+/// delivered for it since the last `TURN_COMPLETE` that ended an interaction (text, audio,
+/// tool calls); its question is asked again after the reconnection, so the whole reply comes
+/// again, once (`gemini_live_event_json`: `turn`, the session's turn number).
+pub const GEMINI_LIVE_EVENT_REPLY_DISCARDED: u32 = 40;
+/// Resumed with a handle older than some answered turns: their replies were delivered, but
+/// the model no longer remembers those exchanges (`gemini_live_event_json`: `turns`).
+pub const GEMINI_LIVE_EVENT_CONTEXT_LOST: u32 = 41;
 
 /// Session state: opening the connection.
 pub const GEMINI_LIVE_STATE_CONNECTING: u32 = 0;
@@ -235,6 +247,8 @@ fn type_of(e: &Event) -> u32 {
         Event::VadSignal(_) => GEMINI_LIVE_EVENT_VAD_SIGNAL,
         Event::InterimInputTranscription { .. } => GEMINI_LIVE_EVENT_INTERIM_INPUT_TRANSCRIPTION,
         Event::TextFinished => GEMINI_LIVE_EVENT_TEXT_FINISHED,
+        Event::ReplyDiscarded { .. } => GEMINI_LIVE_EVENT_REPLY_DISCARDED,
+        Event::ContextLost { .. } => GEMINI_LIVE_EVENT_CONTEXT_LOST,
         // A variant added to the Rust API without a constant yet: still delivered.
         #[allow(unreachable_patterns)]
         _ => GEMINI_LIVE_EVENT_UNKNOWN,
@@ -599,9 +613,14 @@ pub(crate) fn to_json(e: &Event) -> Value {
             "go_away",
             json!({"time_left_ms": time_left.map(|d| d.as_millis() as u64)}),
         ),
-        Event::ResumptionUpdate { handle, resumable } => (
+        Event::ResumptionUpdate {
+            handle,
+            resumable,
+            last_consumed_index,
+        } => (
             "resumption_update",
-            json!({"handle": handle, "resumable": resumable}),
+            json!({"handle": handle, "resumable": resumable,
+                   "last_consumed_index": last_consumed_index}),
         ),
         Event::StateChanged(s) => ("state_changed", json!({"state": state_name(*s)})),
         Event::Unknown { key, value } => ("unknown", json!({"key": key, "value": value})),
@@ -630,6 +649,8 @@ pub(crate) fn to_json(e: &Event) -> Value {
             json!({"messages": messages, "bytes": bytes}),
         ),
         Event::ToolResponsesDropped { ids } => ("tool_responses_dropped", json!({ "ids": ids })),
+        Event::ReplyDiscarded { turn } => ("reply_discarded", json!({ "turn": turn })),
+        Event::ContextLost { turns } => ("context_lost", json!({ "turns": turns })),
         #[allow(unreachable_patterns)]
         other => ("unknown", json!({ "debug": format!("{other:?}") })),
     };

@@ -543,6 +543,10 @@ pub struct SessionResumptionConfig {
     /// The latest resumable handle.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub handle: Option<String>,
+    /// `true` asks for transparent resumption (Vertex AI only): resumption updates then
+    /// carry `lastConsumedClientMessageIndex`. Omitted when `None`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transparent: Option<bool>,
 }
 
 /// `contextWindowCompression`.

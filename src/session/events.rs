@@ -286,6 +286,10 @@ pub enum Event {
         handle: Option<String>,
         /// Whether the session is resumable at this point.
         resumable: bool,
+        /// Vertex AI with transparent resumption: `lastConsumedClientMessageIndex`, the
+        /// index of the last client message the server's state includes (see
+        /// [`SessionResumptionUpdate`](protocol::SessionResumptionUpdate)). `None` elsewhere.
+        last_consumed_index: Option<u64>,
     },
     /// The session changed state.
     StateChanged(State),
@@ -309,6 +313,26 @@ pub enum Event {
     NewSession {
         /// Input messages re-sent to the new session (those after the latest handle).
         replayed: usize,
+    },
+    /// The reply in progress was cut off by a lost connection and is void: everything the
+    /// session delivered for it since the last `TurnComplete` that ended an interaction (its
+    /// text, audio, transcriptions, tool calls, `IN_PROGRESS` segments) must be dropped:
+    /// stop playback, erase or strike out the partial text. Its question is asked again on
+    /// the next connection (see [`Event::Resumed`] and [`Event::NewSession`]), so the whole
+    /// reply comes again from the start, once. It comes before the `Reconnecting` events of
+    /// that outage. Tool calls of the void reply are void too: a response to one is not sent
+    /// ([`Event::ToolResponsesDropped`]); the question brings new calls.
+    ReplyDiscarded {
+        /// The session's turn number (1-based: every turn-ending input, and every turn the
+        /// server's voice activity detection opened, counts).
+        turn: u64,
+    },
+    /// Resumed with a handle older than the last `turns` answered turns (the connection ended
+    /// between a `turnComplete` and the handle that covers it): their replies were delivered
+    /// and they are not asked again, but the model no longer remembers those exchanges.
+    ContextLost {
+        /// Answered turns the resumed server state does not include.
+        turns: u64,
     },
     /// Input was dropped and will not reach the server: the replay buffer overflowed.
     InputDropped {
@@ -371,9 +395,19 @@ pub(crate) struct Facts {
     /// `IDLE`, the deprecated `REQUIRES_ACTION` and no status at all end the interaction.
     pub interaction_in_progress: bool,
     pub handle: Option<String>,
+    /// `lastConsumedClientMessageIndex` of a `sessionResumptionUpdate` (Vertex AI with
+    /// transparent resumption): the server's state includes the client messages of this
+    /// connection up to this index, counting `setup` as 0 (as the fake counts; the service's
+    /// base is not documented). Set whether or not the update carried a handle.
+    pub last_consumed_index: Option<u64>,
     pub tool_calls: Vec<String>,
     pub cancelled: Vec<String>,
     pub go_away: Option<Option<Duration>>,
+    /// How many of the input messages written on the current connection (setup not counted,
+    /// replayed input first) the server's state includes, for exact replay trimming: the
+    /// Vertex `lastConsumedClientMessageIndex` converted to that count by its parser. `None`
+    /// when the server does not say (the Developer API).
+    pub consumed_count: Option<u64>,
 }
 
 /// Turns one server message into events, in wire order.
@@ -502,9 +536,11 @@ pub(crate) fn to_events(msg: ServerMessage, mode: ResponseMode, out: &mut Vec<Ev
     if let Some(u) = msg.session_resumption_update {
         let handle = u.resumable_handle().map(str::to_string);
         facts.handle = handle.clone();
+        facts.last_consumed_index = u.last_consumed_client_message_index;
         out.push(Event::ResumptionUpdate {
             handle,
             resumable: u.resumable == Some(true),
+            last_consumed_index: u.last_consumed_client_message_index,
         });
     }
     if let Some(u) = usage {
@@ -539,4 +575,40 @@ pub(crate) fn to_events(msg: ServerMessage, mode: ResponseMode, out: &mut Vec<Ev
         out.push(Event::Unknown { key, value });
     }
     facts
+}
+
+#[cfg(test)]
+#[path = "lifecycle_tests.rs"]
+mod lifecycle_tests;
+
+#[cfg(test)]
+mod vertex_tests {
+    use super::*;
+
+    #[test]
+    fn the_last_consumed_index_reaches_the_event_and_the_facts() {
+        let msg = protocol::decode_server(
+            br#"{"sessionResumptionUpdate":{"newHandle":"h1","resumable":true,"lastConsumedClientMessageIndex":"7"}}"#,
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        let facts = to_events(msg, ResponseMode::Text, &mut out);
+        assert_eq!(facts.last_consumed_index, Some(7));
+        assert_eq!(facts.handle.as_deref(), Some("h1"));
+        assert_eq!(
+            out,
+            vec![Event::ResumptionUpdate {
+                handle: Some("h1".into()),
+                resumable: true,
+                last_consumed_index: Some(7),
+            }]
+        );
+        // Without a handle (not resumable) the index is still reported.
+        let msg = protocol::decode_server(
+            br#"{"sessionResumptionUpdate":{"resumable":false,"lastConsumedClientMessageIndex":3}}"#,
+        )
+        .unwrap();
+        let facts = to_events(msg, ResponseMode::Text, &mut Vec::new());
+        assert_eq!((facts.handle, facts.last_consumed_index), (None, Some(3)));
+    }
 }

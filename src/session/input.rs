@@ -34,9 +34,9 @@ impl Session {
             ClientMessage::ClientContent(_) => (false, InputKind::Plain, Duration::ZERO),
             ClientMessage::RealtimeInput(r) => {
                 self.check_realtime(r)?;
-                let ends =
-                    r.text.is_some() || r.audio_stream_end.is_some() || r.activity_end.is_some();
-                let kind = if ends {
+                let kind = if r.audio_stream_end.is_some() || r.activity_end.is_some() {
+                    InputKind::AudioEnd
+                } else if r.text.is_some() {
                     InputKind::TurnEnd
                 } else {
                     InputKind::Plain

@@ -17,9 +17,11 @@
 //! # Ok::<(), gemini_live::Error>(())
 //! ```
 
+mod connection;
 mod events;
 mod input;
 mod reader;
+mod turns;
 mod writer;
 
 pub use events::{
@@ -31,8 +33,9 @@ pub use input::INPUT_SAMPLE_RATE;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::metrics::{Metrics, MetricsSnapshot};
-use crate::reconnect::{next_delay, InputKind, Jitter, ReplayBuffer};
+use crate::reconnect::InputKind;
 use crate::transport::{self, io::Link, io::Waker};
+use connection::{Attempts, Lifecycle, Start};
 use crossbeam_channel::{bounded, Receiver, RecvTimeoutError, Sender};
 use parking_lot::{Condvar, Mutex};
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -40,6 +43,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 use tungstenite::Utf8Bytes;
+use turns::InputLog;
 
 /// A message for the writer thread.
 pub(crate) enum Outgoing {
@@ -61,7 +65,8 @@ pub(crate) struct Conn {
     pub link: Option<Arc<Link>>,
     /// The session is over: the writer stops.
     pub ended: bool,
-    pub replay: ReplayBuffer,
+    /// The turn ledger and the input it may replay.
+    pub replay: InputLog,
 }
 
 /// State shared by the session handle and its threads.
@@ -124,13 +129,23 @@ impl std::fmt::Debug for Session {
 impl Session {
     /// Connects, sends `setup` and returns once `setupComplete` arrived, or with a classified
     /// error (see [`Error::retry`]). Resumes `config.resumption_handle` if set.
+    ///
+    /// Retryable failures are retried as [`ReconnectPolicy`](crate::ReconnectPolicy) says for
+    /// the first connect (3 attempts within 10 s by default), then it fails with
+    /// [`Error::RetriesExhausted`] ("gave up after N attempts over T s: ..."). Nothing is
+    /// delivered meanwhile: the first event is always [`Event::SetupComplete`], followed by
+    /// [`Event::NewSession`] if the server refused `config.resumption_handle` (or kept
+    /// refusing it for `resume_wait`) and a new session was started instead.
     pub fn connect(config: Config) -> Result<Session> {
         config.validate()?;
         let (events_tx, events_rx) = bounded(config.event_queue_capacity);
-        let connected = connect_with_retry(&config, &events_tx)?;
+        let handle = Mutex::new(config.resumption_handle.clone());
+        let mut life = Lifecycle::new(config.reconnect.clone());
+        let connected = life.connect(&config, &handle, Start::First, &mut FirstConnect)?;
+        let handle_dropped = life.take_handle_dropped();
         log::info!(
             "connected to {} (model {}) in {:?}",
-            config.endpoint,
+            config.effective_endpoint(),
             config.model_id(),
             connected.timings.total()
         );
@@ -147,12 +162,12 @@ impl Session {
         let shared = Arc::new(Shared {
             metrics: Metrics::default(),
             state: AtomicU8::new(State::Connected as u8),
-            handle: Mutex::new(config.resumption_handle.clone()),
+            handle,
             write_error: Mutex::new(None),
             conn: Mutex::new(Conn {
                 link: Some(link.clone()),
                 ended: false,
-                replay: ReplayBuffer::new(config.replay_max_bytes, config.replay_max_audio),
+                replay: InputLog::new(config.replay_max_bytes, config.replay_max_audio),
             }),
             conn_ready: Condvar::new(),
             writes,
@@ -167,6 +182,9 @@ impl Session {
         let mut first = vec![Event::SetupComplete {
             session_id: connected.setup_complete.session_id,
         }];
+        if handle_dropped {
+            first.push(Event::NewSession { replayed: 0 });
+        }
         for msg in connected.early {
             reader::absorb(&shared, msg, &mut first);
         }
@@ -179,6 +197,7 @@ impl Session {
         let reader = reader::Reader {
             shared: shared.clone(),
             link: link.clone(),
+            life,
             events: events_tx.clone(),
             closing: closing_rx,
             _done: done_tx,
@@ -347,33 +366,26 @@ impl Drop for Session {
 /// still fit.
 const THREAD_STACK: usize = 512 * 1024;
 
-/// The first connect, retried with backoff on retryable failures as the policy allows; the
-/// attempts are told as `Reconnecting` events.
-fn connect_with_retry(config: &Config, events: &Sender<Event>) -> Result<transport::Connected> {
-    let policy = &config.reconnect;
-    let started = Instant::now();
-    let mut jitter = Jitter::new();
-    let mut attempt = 0;
-    loop {
-        match transport::connect(config, config.resumption_handle.as_deref()) {
-            Ok(c) => return Ok(c),
-            Err(e)
-                if policy.enabled
-                    && e.is_retryable()
-                    && attempt + 1 < policy.max_attempts
-                    && started.elapsed() < policy.max_total =>
-            {
-                let delay = next_delay(policy, attempt, jitter.next());
-                attempt += 1;
-                log::info!("connect failed ({e}); attempt {} in {delay:?}", attempt + 1);
-                let _ = events.try_send(Event::Reconnecting {
-                    attempt,
-                    delay,
-                    cause: Some(e),
-                });
-                std::thread::sleep(delay);
-            }
-            Err(e) => return Err(e),
+/// The first connect's side of the lifecycle: no events (none may come before
+/// `SetupComplete`), the delays are slept.
+struct FirstConnect;
+
+impl Attempts for FirstConnect {
+    type Output = transport::Connected;
+
+    fn before(&mut self, attempt: u32, delay: Duration, cause: Option<&Error>) -> Result<()> {
+        if let Some(e) = cause {
+            log::info!("connect failed ({e}); attempt {attempt} in {delay:?}");
         }
+        std::thread::sleep(delay);
+        Ok(())
+    }
+
+    fn established(
+        &mut self,
+        connected: transport::Connected,
+        _resumed: bool,
+    ) -> Result<transport::Connected> {
+        Ok(connected)
     }
 }

@@ -1,18 +1,28 @@
-//! The session's reader thread (the writer is in `writer.rs`; the turn ledger in `turns.rs`).
+//! The session's reader thread. Where things live: the writer is in `writer.rs`, the turn
+//! ledger (what is owed, what to replay) in `turns.rs`, the connection policy (backoff,
+//! budgets, timers) in `connection.rs`.
 //!
-//! The reader drives the connection: it reads, turns messages into events, watches the GoAway
-//! deadline, stalls and keepalive, and reconnects (resuming and replaying input) when a
-//! retryable failure ends a connection.
+//! The reader drives the connection: it reads, turns messages into events and folds them into
+//! the ledger, acts on what the timers say (stall, keepalive, GoAway handover), and when a
+//! connection ends it reconnects through the lifecycle, replaying what the ledger says.
 
+use super::connection::{Attempts, Due, Lifecycle, Start, Timers};
 use super::events::{to_events, Event, State};
+use super::turns::Lost;
 use super::{writer, Shared};
 use crate::error::Error;
 use crate::protocol::{self, ServerMessage};
-use crate::reconnect::{next_delay, resume_refused, Jitter};
 use crate::transport::io::{Inbound, Link};
+use crate::transport::Connected;
 use crossbeam_channel::{select, Receiver, RecvTimeoutError, Sender, TrySendError};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+/// The reader yields its CPU once before decoding a message of at least this many bytes
+/// when the event before it went to a waiting application (`pump`): decoding one costs more
+/// than the two context switches (a 20 ms audio chunk is about 1.3 KB).
+const YIELD_BEFORE: usize = 1024;
 
 /// How long a GoAway handover waits for the old connection's close reply.
 const HANDOVER_CLOSE_WAIT: Duration = Duration::from_secs(1);
@@ -26,21 +36,12 @@ pub(crate) fn absorb(shared: &Shared, msg: ServerMessage, out: &mut Vec<Event>) 
     if facts.turn_complete {
         shared.metrics.turn_complete();
     }
-    let mut conn = shared.conn.lock();
-    let replay = &mut conn.replay;
-    if facts.reply_content {
-        replay.reply_started();
-    }
-    if !facts.tool_calls.is_empty() {
-        replay.tool_call(facts.tool_calls.iter().cloned());
-    }
-    replay.tool_calls_cancelled(&facts.cancelled);
-    if facts.turn_complete {
-        replay.turn_complete();
-    }
+    shared
+        .conn
+        .lock()
+        .replay
+        .server(&facts, std::time::Instant::now());
     if let Some(h) = &facts.handle {
-        replay.handle_received();
-        drop(conn);
         *shared.handle.lock() = Some(h.clone());
     }
     facts
@@ -52,13 +53,14 @@ pub(crate) use super::events::Facts;
 enum End {
     Close(u16, String),
     Failed(Error),
-    /// A GoAway asked us to move to a new connection.
-    Handover,
+    /// A GoAway asked us to move to a new connection (its `timeLeft`).
+    Handover(Option<Duration>),
 }
 
 pub(crate) struct Reader {
     pub shared: Arc<Shared>,
     pub link: Arc<Link>,
+    pub life: Lifecycle,
     pub events: Sender<Event>,
     /// Disconnected when the application closed the session.
     pub closing: Receiver<()>,
@@ -70,41 +72,40 @@ pub(crate) struct Reader {
 
 impl Reader {
     pub fn run(mut self) {
-        let policy = self.shared.config.reconnect.clone();
+        let enabled = self.shared.config.reconnect.enabled;
         loop {
             let end = self.pump();
             let closing = self.shared.state() == State::Closing;
-            let cause = match end {
+            let start = match end {
                 End::Close(code, reason) => {
                     self.shared.metrics.closed(code, &reason);
                     let err = (code != 1000 && !closing)
                         .then(|| Error::from_close(code, &reason, self.shared.config.model_id()));
                     match err {
-                        Some(e) if e.is_retryable() && policy.enabled => Some(e),
+                        Some(e) if e.is_retryable() && enabled => Start::Failure(e),
                         err => return self.finish(code, reason, err),
                     }
                 }
                 End::Failed(e) => {
                     self.shared.metrics.closed(1006, "");
-                    if closing || !(e.is_retryable() && policy.enabled) {
+                    if closing || !(e.is_retryable() && enabled) {
                         return self.finish(1006, String::new(), (!closing).then_some(e));
                     }
-                    Some(e)
+                    Start::Failure(e)
                 }
-                End::Handover => {
+                End::Handover(time_left) => {
                     self.close_old_link();
-                    None
+                    Start::Handover(time_left)
                 }
             };
-            match self.reconnect(cause) {
+            match self.reconnect(start) {
                 Ok(link) => self.link = link,
                 Err(Error::SessionClosed) => return self.finish(1000, String::new(), None),
                 Err(e) => {
-                    let (code, reason) = match &e {
-                        Error::Closed { code, reason } => (*code, reason.clone()),
-                        Error::ModelNotFound { reason, .. } => (1008, reason.clone()),
-                        _ => (1006, String::new()),
-                    };
+                    let (code, reason) = e
+                        .close_code()
+                        .map(|(c, r)| (c, r.to_string()))
+                        .unwrap_or((1006, String::new()));
                     return self.finish(code, reason, Some(e));
                 }
             }
@@ -116,9 +117,8 @@ impl Reader {
         let config = &self.shared.config;
         let link = self.link.clone();
         let mut events = Vec::new();
-        let mut goaway: Option<Instant> = None;
-        let mut last_rx = Instant::now();
-        let mut ping_sent: Option<Instant> = None;
+        let mut timers = Timers::new(Instant::now());
+        let reconnecting = config.reconnect.enabled;
         loop {
             // Each message's events go out as soon as it is decoded, except from a
             // turnComplete on: those wait until the socket is drained, so the handover
@@ -126,16 +126,28 @@ impl Reader {
             // application can react to the turn's end with new input.
             let mut turn_done = false;
             let mut end = None;
+            // At most one yield per drain (see below).
+            let (mut yielded, mut consumer_waiting) = (false, false);
             let drained = link.drain(|item| match item {
                 Inbound::Data(bytes) => {
-                    last_rx = Instant::now();
-                    ping_sent = None;
+                    let now = Instant::now();
+                    timers.received(now);
+                    if consumer_waiting && !yielded && bytes.len() >= YIELD_BEFORE {
+                        yielded = true;
+                        // A burst goes on behind an event the application is waiting for:
+                        // let it take that event before this message is decoded. Woken on
+                        // this CPU (the scheduler puts a wakee next to its waker), it would
+                        // otherwise wait for the whole burst (BENCHMARKS.md, burst).
+                        std::thread::yield_now();
+                    }
+                    consumer_waiting = false;
                     let facts = self.process(&bytes, &mut events);
-                    if let Some(time_left) = facts.go_away {
-                        goaway = Some(Instant::now() + self.handover_delay(time_left));
+                    if let Some(time_left) = facts.go_away.filter(|_| reconnecting) {
+                        timers.go_away(config, time_left, now);
                     }
                     turn_done |= facts.turn_complete;
-                    if !turn_done {
+                    if !turn_done && !events.is_empty() {
+                        consumer_waiting = self.events.is_empty();
                         for ev in events.drain(..) {
                             self.deliver(ev);
                         }
@@ -143,8 +155,7 @@ impl Reader {
                     true
                 }
                 Inbound::Pong => {
-                    last_rx = Instant::now();
-                    ping_sent = None;
+                    timers.received(Instant::now());
                     true
                 }
                 Inbound::Close(code, reason) => {
@@ -156,16 +167,14 @@ impl Reader {
                     false
                 }
             });
-            let reconnecting = config.reconnect.enabled;
-            let (turn_active, handover) = {
+            let (stall_since, handover) = {
                 let mut conn = self.shared.conn.lock();
-                let active = conn.replay.turn_active();
-                let handover = end.is_none() && goaway.is_some() && reconnecting && !active;
+                let handover = end.is_none() && timers.goaway().is_some() && conn.replay.idle();
                 if handover {
                     // Input sent from here on waits for the new connection.
                     conn.link = None;
                 }
-                (active, handover)
+                (conn.replay.stall_since(), handover)
             };
             for ev in events.drain(..) {
                 self.deliver(ev);
@@ -175,44 +184,27 @@ impl Reader {
             }
             if handover {
                 log::info!("GoAway: handing over at a turn boundary (turn done: {turn_done})");
-                return End::Handover;
+                return End::Handover(timers.goaway().flatten());
             }
             if !drained {
                 continue;
             }
-            let now = Instant::now();
-            let mut wait: Option<Duration> = None;
-            let mut due = |at: Instant| {
-                let left = at.saturating_duration_since(now);
-                wait = Some(wait.map_or(left, |w: Duration| w.min(left)));
-                left.is_zero()
-            };
-            if let Some(at) = goaway.filter(|_| reconnecting) {
-                if due(at) {
+            match timers.check(config, stall_since, Instant::now()) {
+                Due::Wait(wait) => {
+                    link.wait_readable(wait, &self.shared.waker);
+                }
+                Due::Handover => {
                     log::info!("GoAway: handing over before the deadline, mid-turn");
-                    return End::Handover;
+                    return End::Handover(timers.goaway().flatten());
+                }
+                Due::Stalled(d) => return End::Failed(Error::Stalled(d)),
+                Due::Ping => {
+                    if let Err(e) = writer::ping(&self.shared, &link) {
+                        return End::Failed(self.failure(e));
+                    }
+                    timers.ping_sent(Instant::now());
                 }
             }
-            if turn_active && due(last_rx + config.stall_timeout) {
-                return End::Failed(Error::Stalled(config.stall_timeout));
-            }
-            if let Some(interval) = config.keepalive_interval {
-                match ping_sent {
-                    Some(at) if due(at + config.pong_timeout) => {
-                        return End::Failed(Error::Stalled(config.pong_timeout))
-                    }
-                    Some(_) => {}
-                    None if due(last_rx + interval) => {
-                        if let Err(e) = writer::ping(&self.shared, &link) {
-                            return End::Failed(self.failure(e));
-                        }
-                        ping_sent = Some(Instant::now());
-                        continue;
-                    }
-                    None => {}
-                }
-            }
-            link.wait_readable(wait, &self.shared.waker);
         }
     }
 
@@ -225,28 +217,9 @@ impl Reader {
             .unwrap_or_else(|| crate::transport::ws_error(e, None))
     }
 
-    fn handover_delay(&self, time_left: Option<Duration>) -> Duration {
-        let left = time_left.unwrap_or(Duration::ZERO);
-        left.saturating_sub(self.shared.config.reconnect.goaway_margin.min(left / 2))
-    }
-
     /// Decodes one message into the shared state and appends its events to `events`.
     fn process(&self, bytes: &[u8], events: &mut Vec<Event>) -> Facts {
-        self.shared.metrics.received(bytes.len());
-        crate::record::received(&self.shared.config, bytes);
-        log::trace!("received {} bytes", bytes.len());
-        match protocol::decode_server(bytes) {
-            Ok(msg) => absorb(&self.shared, msg, events),
-            Err(e) => {
-                self.shared
-                    .metrics
-                    .decode_errors
-                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                log::warn!("{e}");
-                events.push(Event::Error(Error::Protocol(e.0)));
-                Facts::default()
-            }
-        }
+        process(&self.shared, bytes, events)
     }
 
     /// Planned end of the old connection (GoAway): take it from the writer, send a close
@@ -285,134 +258,39 @@ impl Reader {
         self.link.kill();
     }
 
-    /// Makes a new connection (resuming with the latest handle), replays unacknowledged
-    /// input, and hands the connection to the writer.
-    fn reconnect(&mut self, mut cause: Option<Error>) -> Result<Arc<Link>, Error> {
+    /// Makes a new connection through the lifecycle (resuming with the latest handle), replays
+    /// what the ledger says, and hands the connection to the writer.
+    fn reconnect(&mut self, start: Start) -> Result<Arc<Link>, Error> {
         let shared = self.shared.clone();
-        let config = &shared.config;
-        let policy = &config.reconnect;
-        self.shared.conn.lock().link = None;
+        shared.conn.lock().link = None;
         self.link.kill();
-        self.shared.set_state(State::Reconnecting);
+        let lost = shared.conn.lock().replay.connection_lost();
+        self.life
+            .connection_ended(lost.answered_on_connection, Instant::now());
+        if let Some(turn) = lost.discarded {
+            log::info!("the reply to turn {turn} was cut off; it will start again");
+            self.deliver(Event::ReplyDiscarded { turn });
+        }
+        shared.set_state(State::Reconnecting);
         self.deliver(Event::StateChanged(State::Reconnecting));
-        let started = Instant::now();
-        let mut jitter = Jitter::new();
-        let mut use_handle = config.session_resumption;
-        let planned = cause.is_none();
-        for attempt in 0..policy.max_attempts.max(1) {
-            if attempt > 0 && started.elapsed() >= policy.max_total {
-                break;
-            }
-            let delay = if planned && attempt == 0 {
-                Duration::ZERO
-            } else {
-                next_delay(policy, attempt, jitter.next())
-            };
-            log::info!(
-                "reconnecting (attempt {}, in {delay:?}): {cause:?}",
-                attempt + 1
-            );
-            self.deliver(Event::Reconnecting {
-                attempt: attempt + 1,
-                delay,
-                cause: cause.clone(),
-            });
-            if let Err(RecvTimeoutError::Disconnected) = self.closing.recv_timeout(delay) {
-                return Err(Error::SessionClosed);
-            }
-            let handle = if use_handle {
-                self.shared.handle.lock().clone()
-            } else {
-                None
-            };
-            match self.try_resume(handle.as_deref(), started) {
-                Ok(link) => return Ok(link),
-                Err(e) if handle.is_some() && resume_refused(&e) => {
-                    log::warn!("the server refused the resumption handle: {e}");
-                    use_handle = false;
-                    *self.shared.handle.lock() = None;
-                    cause = Some(e);
-                }
-                Err(e) if !e.is_retryable() => return Err(e),
-                Err(e) => cause = Some(e),
-            }
-        }
-        Err(cause.unwrap_or(Error::ConnectionLost("reconnection gave up".into())))
-    }
-
-    fn try_resume(&mut self, handle: Option<&str>, outage: Instant) -> Result<Arc<Link>, Error> {
-        let connected = crate::transport::connect(&self.shared.config, handle)?;
-        self.shared.metrics.set_connect(connected.timings);
-        let link = Arc::new(
-            Link::new(connected.ws, connected.ctl).map_err(|e| Error::Io {
-                phase: None,
-                message: e.to_string(),
-            })?,
-        );
-        let mut replay = self.shared.conn.lock().replay.take_replay();
-        let replayed = replay.frames.len();
-        (replay.frames.iter()).for_each(|f| crate::record::sent(&self.shared.config, f.as_bytes()));
-        if let Err(e) = writer::replay(&link, std::mem::take(&mut replay.frames)) {
-            link.kill();
-            return Err(crate::transport::ws_error(e, None));
-        }
-        self.shared.metrics.reconnected(outage.elapsed(), replayed);
-        {
-            let mut conn = self.shared.conn.lock();
-            conn.link = Some(link.clone());
-            self.shared.conn_ready.notify_all();
-        }
-        self.shared.set_state(State::Connected);
-        self.deliver(Event::StateChanged(State::Connected));
-        self.deliver(if handle.is_some() {
-            Event::Resumed { replayed }
-        } else {
-            Event::NewSession { replayed }
-        });
-        let (messages, bytes) = replay.overflowed;
-        if messages > 0 {
-            self.shared
-                .metrics
-                .dropped
-                .fetch_add(messages, std::sync::atomic::Ordering::Relaxed);
-            self.deliver(Event::InputDropped { messages, bytes });
-        }
-        if !replay.stale_tool_responses.is_empty() {
-            self.shared.metrics.dropped.fetch_add(
-                replay.stale_tool_responses.len() as u64,
-                std::sync::atomic::Ordering::Relaxed,
-            );
-            self.deliver(Event::ToolResponsesDropped {
-                ids: replay.stale_tool_responses,
-            });
-        }
-        log::info!(
-            "reconnected after {:?}; replayed {replayed} messages",
-            outage.elapsed()
-        );
-        let mut early = Vec::new();
-        for msg in connected.early {
-            absorb(&self.shared, msg, &mut early);
-        }
-        for ev in early {
-            self.deliver(ev);
-        }
+        log::info!("reconnecting: {start:?}");
+        let mut hooks = Hooks {
+            shared: &shared,
+            events: &self.events,
+            closing: &self.closing,
+            outage: Instant::now(),
+            lost: Some(lost),
+        };
+        let link = self
+            .life
+            .connect(&shared.config, &shared.handle, start, &mut hooks)?;
+        self.life.take_handle_dropped();
         Ok(link)
     }
 
-    /// Queues an event for the application; if it has closed the session and the queue is
-    /// full, the event is dropped rather than waited on.
+    /// Queues an event for the application (see [`deliver`]).
     fn deliver(&self, ev: Event) {
-        match self.events.try_send(ev) {
-            Ok(()) => {}
-            Err(TrySendError::Disconnected(_)) => {}
-            Err(TrySendError::Full(ev)) => {
-                select! {
-                    send(self.events, ev) -> _ => {}
-                    recv(self.closing) -> _ => log::debug!("event dropped: the session is closing"),
-                }
-            }
-        }
+        deliver(&self.events, &self.closing, ev);
     }
 
     fn finish(&self, code: u16, reason: String, error: Option<Error>) {
@@ -440,5 +318,141 @@ impl Reader {
             reason,
             error,
         });
+    }
+}
+
+/// Decodes one message into the shared state and appends its events to `events`.
+fn process(shared: &Shared, bytes: &[u8], events: &mut Vec<Event>) -> Facts {
+    shared.metrics.received(bytes.len());
+    crate::record::received(&shared.config, bytes);
+    log::trace!("received {} bytes", bytes.len());
+    match protocol::decode_server(bytes) {
+        Ok(msg) => absorb(shared, msg, events),
+        Err(e) => {
+            shared.metrics.decode_errors.fetch_add(1, Ordering::Relaxed);
+            log::warn!("{e}");
+            events.push(Event::Error(Error::Protocol(e.0)));
+            Facts::default()
+        }
+    }
+}
+
+/// Queues an event for the application; if it has closed the session and the queue is full,
+/// the event is dropped rather than waited on.
+fn deliver(events: &Sender<Event>, closing: &Receiver<()>, ev: Event) {
+    match events.try_send(ev) {
+        Ok(()) => {}
+        Err(TrySendError::Disconnected(_)) => {}
+        Err(TrySendError::Full(ev)) => {
+            select! {
+                send(events, ev) -> _ => {}
+                recv(closing) -> _ => log::debug!("event dropped: the session is closing"),
+            }
+        }
+    }
+}
+
+/// The reader's side of a reconnection: announce attempts, wait interruptibly, replay.
+struct Hooks<'a> {
+    shared: &'a Arc<Shared>,
+    events: &'a Sender<Event>,
+    closing: &'a Receiver<()>,
+    outage: Instant,
+    /// What the lost connection left to report, told once the new one is up.
+    lost: Option<Lost>,
+}
+
+impl Hooks<'_> {
+    fn deliver(&self, ev: Event) {
+        deliver(self.events, self.closing, ev);
+    }
+}
+
+impl Attempts for Hooks<'_> {
+    type Output = Arc<Link>;
+
+    fn before(
+        &mut self,
+        attempt: u32,
+        delay: Duration,
+        cause: Option<&Error>,
+    ) -> Result<(), Error> {
+        log::info!("reconnecting (attempt {attempt}, in {delay:?}): {cause:?}");
+        self.deliver(Event::Reconnecting {
+            attempt,
+            delay,
+            cause: cause.cloned(),
+        });
+        match self.closing.recv_timeout(delay) {
+            Err(RecvTimeoutError::Disconnected) => Err(Error::SessionClosed),
+            _ => Ok(()),
+        }
+    }
+
+    fn established(&mut self, connected: Connected, resumed: bool) -> Result<Arc<Link>, Error> {
+        let shared = self.shared;
+        shared.metrics.set_connect(connected.timings);
+        let link = Arc::new(
+            Link::new(connected.ws, connected.ctl).map_err(|e| Error::Io {
+                phase: None,
+                message: e.to_string(),
+            })?,
+        );
+        let mut replay = shared.conn.lock().replay.replay(resumed);
+        let replayed = replay.frames.len();
+        (replay.frames.iter()).for_each(|f| crate::record::sent(&shared.config, f.as_bytes()));
+        if let Err(e) = writer::replay(&link, std::mem::take(&mut replay.frames)) {
+            link.kill();
+            return Err(crate::transport::ws_error(e, None));
+        }
+        shared.metrics.reconnected(self.outage.elapsed(), replayed);
+        {
+            let mut conn = shared.conn.lock();
+            conn.replay.replayed(replay.seqs, Instant::now());
+            conn.link = Some(link.clone());
+            shared.conn_ready.notify_all();
+        }
+        shared.set_state(State::Connected);
+        self.deliver(Event::StateChanged(State::Connected));
+        self.deliver(if resumed {
+            Event::Resumed { replayed }
+        } else {
+            Event::NewSession { replayed }
+        });
+        if replay.context_lost > 0 {
+            self.deliver(Event::ContextLost {
+                turns: replay.context_lost,
+            });
+        }
+        let lost = self.lost.take().unwrap_or_default();
+        let (messages, bytes) = lost.dropped;
+        if messages > 0 {
+            shared
+                .metrics
+                .dropped
+                .fetch_add(messages, Ordering::Relaxed);
+            self.deliver(Event::InputDropped { messages, bytes });
+        }
+        if !lost.stale_tool_responses.is_empty() {
+            shared
+                .metrics
+                .dropped
+                .fetch_add(lost.stale_tool_responses.len() as u64, Ordering::Relaxed);
+            self.deliver(Event::ToolResponsesDropped {
+                ids: lost.stale_tool_responses,
+            });
+        }
+        log::info!(
+            "reconnected after {:?}; replayed {replayed} messages",
+            self.outage.elapsed()
+        );
+        let mut early = Vec::new();
+        for msg in connected.early {
+            absorb(shared, msg, &mut early);
+        }
+        for ev in early {
+            self.deliver(ev);
+        }
+        Ok(link)
     }
 }

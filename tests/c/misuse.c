@@ -100,6 +100,16 @@ static void null_config_setters(gemini_live_config *c) {
     EXPECT(gemini_live_config_set_stall_timeout_ms(NULL, 1000), NUL);
     EXPECT(gemini_live_config_set_keepalive_interval_ms(NULL, 1000), NUL);
     EXPECT(gemini_live_config_set_pong_timeout_ms(NULL, 1000), NUL);
+    EXPECT(gemini_live_config_set_vertex(NULL, "p", "us-central1"), NUL);
+    EXPECT(gemini_live_config_set_vertex(c, NULL, "us-central1"), NUL);
+    EXPECT(gemini_live_config_set_vertex(c, "p", NULL), NUL);
+    EXPECT(gemini_live_config_set_vertex_api_version(NULL, "v1"), NUL);
+    EXPECT(gemini_live_config_set_vertex_api_version(c, NULL), NUL);
+    EXPECT(gemini_live_config_set_vertex_user_project(NULL, "u"), NUL);
+    EXPECT(gemini_live_config_set_vertex_user_project(c, NULL), NUL);
+    EXPECT(gemini_live_config_set_vertex_transparent_resumption(NULL, true), NUL);
+    EXPECT(gemini_live_config_set_access_token_callback(NULL, NULL, NULL, NULL), NUL);
+    EXPECT(gemini_live_event_last_consumed_index(NULL, NULL), NUL);
 
     /* valid config, NULL value */
     EXPECT(gemini_live_config_set_api_key(c, NULL), NUL);
@@ -330,6 +340,10 @@ static void misc(void) {
     EXPECT(gemini_live_set_log_callback(NULL, NULL, NULL), GEMINI_LIVE_OK);
     EXPECT(gemini_live_config_new(NULL), NUL);
     EXPECT(gemini_live_fake_server_start(0, NULL), NUL);
+    EXPECT(gemini_live_fake_server_start_vertex(0, NULL, "l", "", &fake), NUL);
+    EXPECT(gemini_live_fake_server_start_vertex(0, "p", NULL, "", &fake), NUL);
+    EXPECT(gemini_live_fake_server_start_vertex(0, "p", "l", NULL, &fake), NUL);
+    EXPECT(gemini_live_fake_server_start_vertex(0, "p", "l", "", NULL), NUL);
     EXPECT(gemini_live_fake_server_start_with_faults(0, NULL, &fake), NUL);
     EXPECT(gemini_live_fake_server_start_with_faults(0, "1@x:what", &fake),
            GEMINI_LIVE_INVALID_ARGUMENT);
@@ -425,6 +439,51 @@ static void audio_misuse(gemini_live_config *c) {
     CHECK(gemini_live_transcript_heard_len("one two", 1.0) == 7);
 }
 
+/* The newer setup fields, lifecycle accessors and model choice (issue 11). */
+static void model_calls(gemini_live_config *c, gemini_live_session *s) {
+    gemini_live_fake_server *fake = NULL;
+    uint32_t status = 0;
+    EXPECT(gemini_live_config_set_proactivity(NULL, 1, -1), NUL);
+    EXPECT(gemini_live_config_set_initial_history_in_client_content(NULL, true), NUL);
+    EXPECT(gemini_live_config_add_safety_setting(NULL, "HARM_CATEGORY_HARASSMENT", "OFF"), NUL);
+    EXPECT(gemini_live_config_add_safety_setting(c, NULL, "OFF"), NUL);
+    EXPECT(gemini_live_config_set_translation(NULL, "es", false), NUL);
+    EXPECT(gemini_live_config_set_translation(c, NULL, false), NUL);
+    EXPECT(gemini_live_config_set_transcription_options(NULL, GEMINI_LIVE_TRANSCRIPTION_INPUT,
+                                                        "", ""),
+           NUL);
+    EXPECT(gemini_live_config_set_transcription_options(c, GEMINI_LIVE_TRANSCRIPTION_INPUT,
+                                                        NULL, ""),
+           NUL);
+    EXPECT(gemini_live_config_set_function_behavior(NULL, "f", "BLOCKING"), NUL);
+    EXPECT(gemini_live_config_set_function_behavior(c, "f", NULL), NUL);
+    EXPECT(gemini_live_config_set_extra_setup_json(NULL, "{}"), NUL);
+    EXPECT(gemini_live_config_set_extra_setup_json(c, NULL), NUL);
+    EXPECT(gemini_live_config_set_skip_model_check(NULL, true), NUL);
+    EXPECT(gemini_live_session_send_tool_response_scheduled(NULL, "id", "f", "{}", "SILENT",
+                                                            false),
+           NUL);
+    EXPECT(gemini_live_session_send_tool_response_scheduled(s, "id", "f", "{}", NULL, false),
+           NUL);
+    EXPECT(gemini_live_session_send_context_update(NULL, "x", NULL), NUL);
+    EXPECT(gemini_live_event_interaction_status(NULL, &status), NUL);
+    EXPECT(gemini_live_fake_server_start_with_models(0, "", NULL, &fake), NUL);
+    /* Bad values: nothing changes, and the code says why. */
+    EXPECT(gemini_live_config_set_proactivity(c, 2, -1), GEMINI_LIVE_INVALID_ARGUMENT);
+    EXPECT(gemini_live_config_set_vad_start_sensitivity(c, "medium"),
+           GEMINI_LIVE_INVALID_ARGUMENT);
+    EXPECT(gemini_live_config_set_activity_handling(c, "sometimes"),
+           GEMINI_LIVE_INVALID_ARGUMENT);
+    EXPECT(gemini_live_config_set_function_behavior(c, "no_such_function", "BLOCKING"),
+           GEMINI_LIVE_INVALID_ARGUMENT);
+    EXPECT(gemini_live_config_set_transcription_options(c, 9, "", ""),
+           GEMINI_LIVE_INVALID_ARGUMENT);
+    EXPECT(gemini_live_config_set_extra_setup_json(c, "[1]"), GEMINI_LIVE_INVALID_JSON);
+    EXPECT(gemini_live_session_send_tool_response_scheduled(s, "id", "f", "{}", "LATER", false),
+           GEMINI_LIVE_INVALID_ARGUMENT);
+    CHECK(fake == NULL);
+}
+
 int main(void) {
     gemini_live_config *config = NULL;
     gemini_live_session *session = NULL;
@@ -449,6 +508,9 @@ int main(void) {
     EXPECT(gemini_live_session_connect(config, NULL), NUL);
     EXPECT(gemini_live_session_connect(config, &session), GEMINI_LIVE_OK);
     bad_config_values(config);
+    if (session) {
+        model_calls(config, session);
+    }
     gemini_live_config_free(config);
     if (session) {
         wrong_event_accessors(session);

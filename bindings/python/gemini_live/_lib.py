@@ -57,6 +57,7 @@ MODEL_NOT_FOUND = 306
 PROTOCOL = 307
 CONNECTION_LOST = 308
 STALLED = 309
+ACCESS_TOKEN = 310
 PANIC = 900
 INTERNAL = 901
 
@@ -98,6 +99,8 @@ EVENT_VOICE_ACTIVITY = 29
 EVENT_VAD_SIGNAL = 30
 EVENT_INTERIM_INPUT_TRANSCRIPTION = 31
 EVENT_TEXT_FINISHED = 32
+EVENT_REPLY_DISCARDED = 40
+EVENT_CONTEXT_LOST = 41
 
 INTERACTION_NONE = 0
 INTERACTION_IN_PROGRESS = 1
@@ -123,6 +126,11 @@ PHASE_TCP_CONNECT = 1
 PHASE_TLS_HANDSHAKE = 2
 PHASE_UPGRADE = 3
 PHASE_SETUP = 4
+
+TOKEN_OK = 0
+TOKEN_RETRY_LATER = 1
+TOKEN_FAILED = 2
+TOKEN_BUFFER_SIZE = 16384
 
 
 # ---- types ----------------------------------------------------------------------------------
@@ -190,6 +198,8 @@ class Metrics(Structure):
 
 LOG_CALLBACK = CFUNCTYPE(None, c_void_p, c_int, c_char_p, c_char_p)
 USER_DATA_FREE = CFUNCTYPE(None, c_void_p)
+# uint32_t (*)(void *user_data, char *buf, size_t len): buf is written with memmove.
+TOKEN_CALLBACK = CFUNCTYPE(c_uint32, c_void_p, c_void_p, c_size_t)
 
 _STR = c_char_p  # const char * argument (NUL-terminated UTF-8)
 _BYTES = c_char_p  # const uint8_t * argument with a length
@@ -349,6 +359,20 @@ FUNCTIONS = {
         [FAKE_P, c_char_p, c_size_t, POINTER(c_size_t)],
     ),
     "gemini_live_fake_server_free": (None, [FAKE_P]),
+    # vertex.rs
+    "gemini_live_config_set_vertex": (RESULT, [CONFIG_P, _STR, _STR]),
+    "gemini_live_config_set_vertex_api_version": (RESULT, [CONFIG_P, _STR]),
+    "gemini_live_config_set_vertex_user_project": (RESULT, [CONFIG_P, _STR]),
+    "gemini_live_config_set_vertex_transparent_resumption": (RESULT, [CONFIG_P, c_bool]),
+    "gemini_live_config_set_access_token_callback": (
+        RESULT,
+        [CONFIG_P, TOKEN_CALLBACK, c_void_p, USER_DATA_FREE],
+    ),
+    "gemini_live_event_last_consumed_index": (RESULT, [EVENT_P, POINTER(c_int64)]),
+    "gemini_live_fake_server_start_vertex": (
+        RESULT,
+        [c_uint16, _STR, _STR, _STR, POINTER(FAKE_P)],
+    ),
     # logging.rs
     "gemini_live_set_log_callback": (RESULT, [LOG_CALLBACK, c_void_p, USER_DATA_FREE]),
     "gemini_live_set_log_level": (RESULT, [c_uint32]),

@@ -48,6 +48,10 @@ class Config:
     ``phase_timeouts_ms`` (``{"tcp_connect": ms, ...}``), ``extra_root_ca_pem`` (bytes or
     str). Unknown names raise ``TypeError``; invalid values raise ``InvalidArgumentError``.
 
+    Vertex AI: ``vertex`` (``(project, location)``, first), ``access_token_provider`` (a
+    callable returning a token, asked before every connect), ``vertex_api_version``,
+    ``vertex_user_project``, ``vertex_transparent_resumption``; see ``gemini_live.vertex``.
+
     Newer setup fields: ``proactivity`` (``{"audio": bool, "video": bool}``),
     ``initial_history_in_client_content`` (bool), ``safety_settings`` (a list of
     ``(category, threshold)``), ``translation`` (a target language such as ``"es"``, or
@@ -160,6 +164,18 @@ class Config:
     def _set_phase_timeouts_ms(self, value):
         for phase, ms in value.items():
             check(L.gemini_live_config_set_phase_timeout_ms(self.handle, PHASES[phase], ms))
+
+    def _set_vertex(self, value):
+        # Vertex AI target: ``(project, location)``; see ``gemini_live.vertex``.
+        from . import vertex
+
+        vertex.set_target(self, value)
+
+    def _set_access_token_provider(self, provider):
+        # A callable returning an access token, asked before every connect (Vertex AI).
+        from . import vertex
+
+        vertex.set_token_provider(self, provider)
 
     def _set_proactivity(self, value):
         def tri(v):

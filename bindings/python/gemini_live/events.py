@@ -245,6 +245,11 @@ class ResumptionUpdateEvent(Event):
     def resumable(self):
         return bool(self.data.get("resumable"))
 
+    @property
+    def last_consumed_index(self):
+        """Vertex AI with transparent resumption: ``lastConsumedClientMessageIndex``."""
+        return self.data.get("last_consumed_index")
+
 
 class StateChangedEvent(Event):
     """The session changed state: ``state`` is a ``State``."""

@@ -1,28 +1,53 @@
 //! `gemini-live chat`: one line of stdin per turn, replies on stdout.
 
 use gemini_live::{Config, Event, InteractionStatus, Session};
-use std::io::{BufRead, Write};
+use std::io::{BufRead, IsTerminal, Write};
 use std::time::Duration;
 
 pub(crate) fn chat(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let session = Session::connect(config)?;
     let stdin = std::io::stdin();
     let mut out = std::io::stdout();
+    // On a terminal the reply streams as it comes. Into a pipe or a file each reply is
+    // written once it is complete, so a reply cut off by a lost connection (and asked again:
+    // `ReplyDiscarded`) never shows up twice.
+    let live = out.is_terminal();
     for line in stdin.lock().lines() {
         let line = line?;
         if line.trim().is_empty() {
             continue;
         }
         session.send_text(&line)?;
+        let mut reply = String::new();
         wait_turn(&session, |ev| {
             match ev {
-                Event::Text(t) => print!("{t}"),
+                Event::Text(t) => {
+                    reply.push_str(t);
+                    if live {
+                        print!("{t}");
+                    }
+                }
                 // The end of one segment of a longer interaction (extended thinking).
-                Event::TurnComplete { .. } => println!(),
+                Event::TurnComplete { .. } => {
+                    reply.push('\n');
+                    if live {
+                        println!();
+                    }
+                }
+                // The reply so far is void; it comes again from the start.
+                Event::ReplyDiscarded { .. } => {
+                    if live && !reply.is_empty() {
+                        println!(" [cut off by a lost connection; the reply starts again]");
+                    }
+                    reply.clear();
+                }
                 _ => {}
             }
             let _ = out.flush();
         })?;
+        if !live {
+            print!("{reply}");
+        }
         println!();
         println!();
         out.flush()?;

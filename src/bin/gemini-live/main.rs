@@ -9,6 +9,7 @@ use std::process::ExitCode;
 mod chat;
 mod serve;
 mod talk;
+mod vertex;
 
 use chat::chat;
 use serve::fake_server;
@@ -42,6 +43,8 @@ struct Cli {
     /// Log connection events to stderr (twice: every message).
     #[arg(long, short, global = true, action = clap::ArgAction::Count)]
     verbose: u8,
+    #[command(flatten)]
+    vertex: vertex::VertexArgs,
 }
 
 #[derive(Subcommand, Debug)]
@@ -147,9 +150,12 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         }
         // The global --model chooses what the fake serves (comma-separated; default: every
         // model of the capability table).
-        return fake_server(port, tls, ca_out, api_key, faults, cli.model);
+        // --vertex-project/--vertex-location also serve the Vertex AI path (bearer tokens).
+        let vertex = cli.vertex.fake_auth()?;
+        return fake_server(port, tls, ca_out, api_key, faults, cli.model, vertex);
     }
-    let endpoint_given = cli.endpoint.is_some();
+    // With Vertex flags, the target is Vertex AI (or --endpoint), never the embedded fake.
+    let endpoint_given = cli.endpoint.is_some() || cli.vertex.requested();
     let (mut config, target) = if endpoint_given {
         (Config::from_env()?, Target::Configured)
     } else {
@@ -164,6 +170,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     if let Some(e) = cli.endpoint {
         config.endpoint = e;
     }
+    cli.vertex.apply(&mut config)?;
     if let Some(m) = cli.model {
         config.model = m;
     }
