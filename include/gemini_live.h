@@ -1205,8 +1205,9 @@ gemini_live_result gemini_live_config_set_frequency_penalty(struct gemini_live_c
                                                             float penalty);
 
 /**
- * Sets the media resolution of video input: `MEDIA_RESOLUTION_LOW`, `_MEDIUM` or `_HIGH`;
- * `""` leaves it to the server (the default).
+ * Sets the media resolution of video input: `MEDIA_RESOLUTION_LOW`, `_MEDIUM` or `_HIGH`
+ * (or `low`, `medium`, `high`); `""` leaves it to the server (the default). Other values:
+ * `GEMINI_LIVE_INVALID_ARGUMENT`.
  */
 gemini_live_result gemini_live_config_set_media_resolution(struct gemini_live_config *config,
                                                            const char *resolution);
@@ -1245,15 +1246,17 @@ gemini_live_result gemini_live_config_set_automatic_activity_detection(struct ge
                                                                        bool enabled);
 
 /**
- * Sets the VAD start-of-speech sensitivity: `START_SENSITIVITY_LOW` or `_HIGH`; `""`
- * leaves it to the server (the default).
+ * Sets the VAD start-of-speech sensitivity: `START_SENSITIVITY_LOW` or `_HIGH` (or `low`,
+ * `high`); `""` leaves it to the server (the default). Other values:
+ * `GEMINI_LIVE_INVALID_ARGUMENT`.
  */
 gemini_live_result gemini_live_config_set_vad_start_sensitivity(struct gemini_live_config *config,
                                                                 const char *sensitivity);
 
 /**
- * Sets the VAD end-of-speech sensitivity: `END_SENSITIVITY_LOW` or `_HIGH`; `""` leaves it
- * to the server (the default).
+ * Sets the VAD end-of-speech sensitivity: `END_SENSITIVITY_LOW` or `_HIGH` (or `low`,
+ * `high`); `""` leaves it to the server (the default). Other values:
+ * `GEMINI_LIVE_INVALID_ARGUMENT`.
  */
 gemini_live_result gemini_live_config_set_vad_end_sensitivity(struct gemini_live_config *config,
                                                               const char *sensitivity);
@@ -1272,14 +1275,15 @@ gemini_live_result gemini_live_config_set_vad_silence_duration_ms(struct gemini_
 
 /**
  * Sets barge-in handling: `START_OF_ACTIVITY_INTERRUPTS` or `NO_INTERRUPTION`; `""` leaves
- * it to the server (the default).
+ * it to the server (the default). Other values: `GEMINI_LIVE_INVALID_ARGUMENT`.
  */
 gemini_live_result gemini_live_config_set_activity_handling(struct gemini_live_config *config,
                                                             const char *handling);
 
 /**
- * Sets what a turn includes: `TURN_INCLUDES_ONLY_ACTIVITY` or `TURN_INCLUDES_ALL_INPUT`;
- * `""` leaves it to the server (the default).
+ * Sets what a turn includes: `TURN_INCLUDES_ONLY_ACTIVITY`, `TURN_INCLUDES_ALL_INPUT` or
+ * `TURN_INCLUDES_AUDIO_ACTIVITY_AND_ALL_VIDEO` (the default on Gemini 3.1/3.8 Live); `""`
+ * leaves it to the server (the default). Other values: `GEMINI_LIVE_INVALID_ARGUMENT`.
  */
 gemini_live_result gemini_live_config_set_turn_coverage(struct gemini_live_config *config,
                                                         const char *coverage);

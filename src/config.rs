@@ -17,7 +17,9 @@ use std::time::Duration;
 /// The model used when none is configured: `gemini-live-2.5-flash-preview`, as the product
 /// brief asks. This is the only place it is defined. Google retired it on 2025-12-09 (the
 /// service now closes with 1008 "not found", reported as [`Error::ModelNotFound`]); override it
-/// with [`Config::model`] or `GEMINI_LIVE_MODEL` (see protocol.md Part A).
+/// with [`Config::model`] or `GEMINI_LIVE_MODEL` (see protocol.md Part A). The capability table
+/// ([`crate::models`]) lists it as retired but does not refuse it locally: the service's answer
+/// decides. The current models are [`crate::models::current`].
 pub const DEFAULT_MODEL: &str = "gemini-live-2.5-flash-preview";
 /// The API version used when none is configured.
 pub const DEFAULT_API_VERSION: &str = "v1alpha";
@@ -185,6 +187,10 @@ pub struct Config {
     pub max_message_size: usize,
     /// Automatic reconnection. See [`ReconnectPolicy`].
     pub reconnect: ReconnectPolicy,
+    /// Retry policy of the first connect, when it should differ from reconnections' (a
+    /// command-line tool fails fast on a wrong or unreachable endpoint, yet rides out outages
+    /// later). Defaults to none: the first connect follows [`Config::reconnect`].
+    pub first_connect: Option<ReconnectPolicy>,
     /// Bytes of unacknowledged input kept for replay after a reconnection. Defaults to 8 MiB.
     pub replay_max_bytes: usize,
     /// Seconds of unacknowledged audio kept for replay. Defaults to 60 s.
@@ -249,6 +255,7 @@ impl Default for Config {
             event_queue_capacity: 256,
             max_message_size: 16 << 20,
             reconnect: ReconnectPolicy::default(),
+            first_connect: None,
             replay_max_bytes: 8 << 20,
             replay_max_audio: Duration::from_secs(60),
             stall_timeout: Duration::from_secs(20),

@@ -120,7 +120,8 @@ pub enum Error {
     },
     /// (Re)connecting gave up: the attempt or time budget of the reconnection policy is
     /// spent (see [`ReconnectPolicy`](crate::ReconnectPolicy)). Its text says "after N
-    /// attempts over T s".
+    /// attempts over T s"; [`Error::retry`] is the last cause's (a transient cause may be
+    /// worth a new session later, but this one will not try again).
     RetriesExhausted {
         /// Connection attempts made.
         attempts: u32,
@@ -153,6 +154,8 @@ impl Error {
                 Retry::Retryable
             }
             Error::GoAway(_) => Retry::Retryable,
+            // The session gave up; whether trying again later makes sense is the cause's call.
+            Error::RetriesExhausted { last, .. } => last.retry(),
             Error::Closed { code, reason } => classify_close(*code, reason),
             // A malformed frame is a server-side fault; a new connection usually fixes it.
             Error::Protocol(_) => Retry::Retryable,

@@ -20,6 +20,8 @@ It honours GEMINI_API_KEY, GEMINI_LIVE_ENDPOINT and GEMINI_LIVE_MODEL. With neit
 nor an endpoint it starts the embedded fake server and says so on stderr.
 """
 
+from __future__ import annotations
+
 import ctypes
 import math
 import os
@@ -28,6 +30,7 @@ import threading
 import time
 import wave
 from array import array
+from typing import Any, Dict, Optional, Tuple
 
 import gemini_live as gl
 from gemini_live.audio import Player, Resampler
@@ -36,7 +39,7 @@ DEVICE_RATE, DEVICE_CHANNELS = 48000, 2
 PERIOD = DEVICE_RATE // 100  # 10 ms of frames
 
 
-def read_input(path):
+def read_input(path: Optional[str]) -> Tuple[bytes, int, int]:
     """Interleaved PCM16 bytes, rate and channels of a WAV file (or a 1.5 s tone)."""
     if path is None:
         tone = array("h", (int(8000 * math.sin(2 * math.pi * 440 * i / 16000)) for i in range(24000)))
@@ -49,7 +52,7 @@ def read_input(path):
         return w.readframes(w.getnframes()), w.getframerate(), w.getnchannels()
 
 
-def sender(session, pcm, rate, channels, result):
+def sender(session: gl.Session, pcm: bytes, rate: int, channels: int, result: Dict[str, Any]) -> None:
     """The microphone thread: 20 ms chunks, resampled to 16 kHz mono, at real-time pace."""
     try:
         resampler = Resampler(rate, channels)
@@ -72,12 +75,12 @@ def sender(session, pcm, rate, channels, result):
 class Device(threading.Thread):
     """A simulated sound card: its 'callback' reads the player every 10 ms."""
 
-    def __init__(self, player):
+    def __init__(self, player: Player) -> None:
         super().__init__(daemon=True)
         self.player, self.stop, self.reads, self.worst = player, threading.Event(), 0, 0.0
         self.buf = (ctypes.c_int16 * (PERIOD * DEVICE_CHANNELS))()
 
-    def run(self):
+    def run(self) -> None:
         due = time.monotonic()
         while not self.stop.is_set():
             t0 = time.perf_counter()
@@ -88,10 +91,15 @@ class Device(threading.Thread):
             time.sleep(max(0.0, due - time.monotonic()))
 
 
-def drain(session, player):
+def drain(session: gl.Session, player: Player) -> str:
     """Feeds one turn's events to the player; returns the reply text."""
     text = ""
     for event in session.events(timeout=30):
+        if isinstance(event, gl.ReplyDiscardedEvent):
+            # A lost connection cut the reply: it comes again from the start.
+            text = ""
+            player.flush()
+            continue
         player.handle_event(event)
         if isinstance(event, gl.TextEvent):
             text += event.text
@@ -102,21 +110,23 @@ def drain(session, player):
     raise SystemExit("no reply within 30 s")
 
 
-def main():
+def main() -> None:
     path = sys.argv[1] if len(sys.argv) > 1 and sys.argv[1] != "--tone" else None
     record = sys.argv[2] if len(sys.argv) > 2 else "session.jsonl"
     pcm, rate, channels = read_input(path)
-    fake, options = None, {"response_modality": "text+audio", "record": record}
+    fake: Optional[gl.FakeServer] = None
+    endpoint: Optional[str] = None
     if not os.environ.get("GEMINI_API_KEY") and not os.environ.get("GEMINI_LIVE_ENDPOINT"):
         fake = gl.FakeServer()
-        options["endpoint"] = fake.endpoint
+        endpoint = fake.endpoint
         print("no GEMINI_API_KEY or GEMINI_LIVE_ENDPOINT: using the embedded fake server at "
               + fake.endpoint, file=sys.stderr)
     player = Player(device_rate=DEVICE_RATE, channels=DEVICE_CHANNELS)
     device = Device(player)
     device.start()
-    with gl.Session.connect(**options) as session:
-        result = {"sent": 0, "error": None}
+    with gl.Session.connect(endpoint=endpoint, response_modality="text+audio",
+                            record=record) as session:
+        result: Dict[str, Any] = {"sent": 0, "error": None}
         mic = threading.Thread(target=sender, args=(session, pcm, rate, channels, result))
         mic.start()
         print("model:", drain(session, player))
@@ -144,7 +154,10 @@ def main():
     device.stop.set()
     device.join()
     st = player.stats()
-    ms = lambda n: n * 1000 // DEVICE_RATE  # noqa: E731
+
+    def ms(n: int) -> int:
+        return n * 1000 // DEVICE_RATE
+
     print(f"sent {result['sent']} samples at 16000 Hz (from {rate} Hz x{channels})")
     print(f"player: {device.reads} reads of {PERIOD} frames (worst {device.worst * 1e6:.0f} us, "
           f"Python included), played {ms(st.played)} ms, {st.underruns} underruns "

@@ -305,13 +305,13 @@ pub enum Event {
     },
     /// Reconnected and resumed with the latest handle: the conversation goes on.
     Resumed {
-        /// Input messages re-sent because the handle did not cover them.
+        /// Input messages re-sent because their turn was not answered yet.
         replayed: usize,
     },
     /// Reconnected to a new session: the server's context (history) was lost, because there
     /// was no resumable handle or the server refused it.
     NewSession {
-        /// Input messages re-sent to the new session (those after the latest handle).
+        /// Input messages re-sent to the new session (those whose turn was not answered yet).
         replayed: usize,
     },
     /// The reply in progress was cut off by a lost connection and is void: everything the
@@ -403,11 +403,6 @@ pub(crate) struct Facts {
     pub tool_calls: Vec<String>,
     pub cancelled: Vec<String>,
     pub go_away: Option<Option<Duration>>,
-    /// How many of the input messages written on the current connection (setup not counted,
-    /// replayed input first) the server's state includes, for exact replay trimming: the
-    /// Vertex `lastConsumedClientMessageIndex` converted to that count by its parser. `None`
-    /// when the server does not say (the Developer API).
-    pub consumed_count: Option<u64>,
 }
 
 /// Turns one server message into events, in wire order.

@@ -2,13 +2,19 @@
 
 The library is looked for, in order:
 
-1. the path in the environment variable ``GEMINI_LIVE_LIBRARY``;
-2. beside this package (``gemini_live/libgemini_live.so``, ``.dylib`` or ``gemini_live.dll``);
-3. the repository's ``target/release``, then ``target/debug`` (after ``cargo build``).
+1. the path in the environment variable ``GEMINI_LIVE_LIBRARY`` (no fallback if it is set);
+2. beside this package (``gemini_live/libgemini_live.so``, ``.dylib`` or ``gemini_live.dll``),
+   where ``pip install ./bindings/python`` puts the library it built or bundled;
+3. the repository's ``target/release``, then ``target/debug`` (a source checkout after
+   ``cargo build``; only when this package sits in ``bindings/python`` of the repository).
 
 ``FUNCTIONS`` maps each C function to ``(restype, argtypes)``; a test checks that it covers
-every function of the header. The constants mirror the header's ``#define``s (also checked).
+every function of the header, with the same number of arguments. The constants mirror the
+header's ``#define``s and ``Metrics._fields_`` its ``gemini_live_metrics`` (both checked by
+tests against ``include/gemini_live.h``).
 """
+
+from __future__ import annotations
 
 import ctypes
 import os
@@ -32,6 +38,7 @@ from ctypes import (
     c_void_p,
 )
 from pathlib import Path
+from typing import Any, Dict, FrozenSet, List, Set, Tuple
 
 # ---- result codes (never renumbered) ------------------------------------------------------
 OK = 0
@@ -154,10 +161,10 @@ class FakeServer(_Opaque):
     """``gemini_live_fake_server``."""
 
 
-CONFIG_P = POINTER(Config)
-SESSION_P = POINTER(Session)
-EVENT_P = POINTER(Event)
-FAKE_P = POINTER(FakeServer)
+CONFIG_P: Any = POINTER(Config)
+SESSION_P: Any = POINTER(Session)
+EVENT_P: Any = POINTER(Event)
+FAKE_P: Any = POINTER(FakeServer)
 RESULT = c_uint32
 
 
@@ -196,17 +203,18 @@ class Metrics(Structure):
     ]
 
 
-LOG_CALLBACK = CFUNCTYPE(None, c_void_p, c_int, c_char_p, c_char_p)
-USER_DATA_FREE = CFUNCTYPE(None, c_void_p)
+LOG_CALLBACK: Any = CFUNCTYPE(None, c_void_p, c_int, c_char_p, c_char_p)
+USER_DATA_FREE: Any = CFUNCTYPE(None, c_void_p)
 # uint32_t (*)(void *user_data, char *buf, size_t len): buf is written with memmove.
-TOKEN_CALLBACK = CFUNCTYPE(c_uint32, c_void_p, c_void_p, c_size_t)
+TOKEN_CALLBACK: Any = CFUNCTYPE(c_uint32, c_void_p, c_void_p, c_size_t)
 
 _STR = c_char_p  # const char * argument (NUL-terminated UTF-8)
 _BYTES = c_char_p  # const uint8_t * argument with a length
 _OUT_STR = POINTER(c_void_p)  # const char ** out-parameter (read with string_at)
-_SAMPLES = POINTER(c_int16)
+SAMPLES: Any = POINTER(c_int16)
+_SAMPLES = SAMPLES
 
-FUNCTIONS = {
+FUNCTIONS: Dict[str, Tuple[Any, List[Any]]] = {
     # result.rs
     "gemini_live_result_str": (c_char_p, [RESULT]),
     "gemini_live_version": (c_char_p, []),
@@ -379,6 +387,11 @@ FUNCTIONS = {
 }
 
 
+# Functions a library may lack: the embedded fake server and the test-only exports can be
+# left out of an installed library (a cargo feature). Everything else must be there.
+OPTIONAL_PREFIXES = ("gemini_live_fake_server_", "gemini_live_test_")
+
+
 # ---- audio.rs (resampler, real-time-safe player, recorder) -----------------------------------
 RECORD_AUDIO_KEEP = 0
 RECORD_AUDIO_SUMMARY = 1
@@ -473,7 +486,8 @@ FUNCTIONS.update(
 )
 
 
-def _library_name():
+
+def _library_name() -> str:
     if sys.platform == "win32":
         return "gemini_live.dll"
     if sys.platform == "darwin":
@@ -481,38 +495,62 @@ def _library_name():
     return "libgemini_live.so"
 
 
-def candidates():
+def _repository() -> Path | None:
+    """The repository root if this package is the source tree's ``bindings/python``."""
+    here = Path(__file__).resolve().parent
+    repo = here.parents[2]  # bindings/python/gemini_live -> repository root
+    if (repo / "Cargo.toml").is_file() and (repo / "include" / "gemini_live.h").is_file():
+        return repo
+    return None
+
+
+def candidates() -> List[Path]:
     """Where the library is looked for, in order."""
-    found = []
     env = os.environ.get("GEMINI_LIVE_LIBRARY")
     if env:
-        found.append(Path(env))
-    here = Path(__file__).resolve().parent
+        return [Path(env)]  # an explicit choice must not silently fall back
     name = _library_name()
-    found.append(here / name)
-    repo = here.parents[2]  # bindings/python/gemini_live -> repository root
-    found.append(repo / "target" / "release" / name)
-    found.append(repo / "target" / "debug" / name)
+    found = [Path(__file__).resolve().parent / name]
+    repo = _repository()
+    if repo is not None:
+        found.append(repo / "target" / "release" / name)
+        found.append(repo / "target" / "debug" / name)
     return found
 
 
-def _load():
+def _load() -> Tuple[ctypes.CDLL, Path]:
     tried = candidates()
-    if os.environ.get("GEMINI_LIVE_LIBRARY"):
-        tried = tried[:1]  # an explicit choice must not silently fall back
     for path in tried:
         if path.is_file():
             return ctypes.CDLL(str(path)), path
     raise ImportError(
         "cannot find the gemini_live library; tried: "
         + ", ".join(str(p) for p in tried)
-        + ". Build it with `cargo build --release` or set GEMINI_LIVE_LIBRARY."
+        + ". Install the package with `pip install ./bindings/python` (it builds and bundles"
+        " the library), build it with `cargo build --release`, or set GEMINI_LIVE_LIBRARY."
     )
 
 
-lib, path = _load()
+def _bind(library: ctypes.CDLL, where: Path) -> FrozenSet[str]:
+    """Sets restype/argtypes of every function; returns the optional ones the library lacks."""
+    absent: Set[str] = set()
+    for name, (restype, argtypes) in FUNCTIONS.items():
+        try:
+            fn = getattr(library, name)
+        except AttributeError:
+            absent.add(name)
+            continue
+        fn.restype = restype
+        fn.argtypes = argtypes
+    required = sorted(n for n in absent if not n.startswith(OPTIONAL_PREFIXES))
+    if required:
+        raise ImportError(
+            f"the gemini_live library at {where} lacks {', '.join(required)}: it is older than"
+            " this package; rebuild it or set GEMINI_LIVE_LIBRARY to a matching build"
+        )
+    return frozenset(absent)
 
-for _name, (_restype, _argtypes) in FUNCTIONS.items():
-    _fn = getattr(lib, _name)
-    _fn.restype = _restype
-    _fn.argtypes = _argtypes
+
+lib, path = _load()
+#: Optional functions (fake server, test exports) this build of the library leaves out.
+MISSING: FrozenSet[str] = _bind(lib, path)

@@ -29,16 +29,21 @@ backs off and asks again), any other exception ends the connect or the session w
 into the session. The callable stays alive as long as any config or session uses it.
 """
 
+from __future__ import annotations
+
 import ctypes
 import itertools
 import threading
-import weakref
+from typing import Any, Callable, Dict, Optional, Tuple, Union
 
 from . import _lib
-from .errors import check
+from ._managed import Managed
+from .errors import InternalError, check, cstr
 from .fake import FakeServer
 
 L = _lib.lib
+
+__all__ = ["RetryLater", "VertexFakeServer", "live_providers"]
 
 
 class RetryLater(Exception):
@@ -47,12 +52,12 @@ class RetryLater(Exception):
 
 # The providers the library still holds, by user_data key; removed when the library calls
 # user_data_free (once no config or session uses the callback any more).
-_LIVE = {}
+_LIVE: Dict[int, Any] = {}
 _LOCK = threading.Lock()
 _KEYS = itertools.count(1)
 
 
-def _release(user_data):
+def _release(user_data: Optional[int]) -> None:
     try:
         with _LOCK:
             _LIVE.pop(user_data or 0, None)
@@ -63,14 +68,14 @@ def _release(user_data):
 _RELEASE = _lib.USER_DATA_FREE(_release)
 
 
-def _write(buf, length, data):
+def _write(buf: int, length: int, data: bytes) -> None:
     data = data[: max(length - 1, 0)]
     ctypes.memmove(buf, data, len(data))
     ctypes.memset(buf + len(data), 0, 1)
 
 
-def _thunk(provider):
-    def call(user_data, buf, length):
+def _thunk(provider: Callable[[], Union[str, bytes]]) -> Any:
+    def call(user_data: Optional[int], buf: int, length: int) -> int:
         try:
             token = provider()
         except RetryLater as e:
@@ -83,8 +88,8 @@ def _thunk(provider):
             _write(buf, length, b"the access token provider did not return a str")
             return _lib.TOKEN_FAILED
         data = token.encode("utf-8") if isinstance(token, str) else token
-        if len(data) + 1 > length:
-            _write(buf, length, b"the access token is longer than TOKEN_BUFFER_SIZE")
+        if len(data) + 1 > length or b"\0" in data:
+            _write(buf, length, b"the access token is too long or contains a NUL character")
             return _lib.TOKEN_FAILED
         _write(buf, length, data)
         return _lib.TOKEN_OK
@@ -92,38 +97,31 @@ def _thunk(provider):
     return _lib.TOKEN_CALLBACK(call)
 
 
-def set_token_provider(config, provider):
+def set_token_provider(config: Managed, provider: Optional[Callable[[], str]]) -> Any:
     """Sets ``provider`` (a callable returning a token, or None to remove credentials) on
-    ``config`` (a ``Config``)."""
+    ``config`` (a ``Config``); returns the C callback, which the config keeps alive."""
+    fn = L.gemini_live_config_set_access_token_callback
     if provider is None:
-        check(
-            L.gemini_live_config_set_access_token_callback(
-                config.handle, _lib.TOKEN_CALLBACK(), None, _lib.USER_DATA_FREE()
-            )
-        )
-        return
+        check(config._call(fn, _lib.TOKEN_CALLBACK(), None, _lib.USER_DATA_FREE()))
+        return None
     if not callable(provider):
         raise TypeError("access_token_provider must be callable")
     thunk = _thunk(provider)
     key = next(_KEYS)
     with _LOCK:
         _LIVE[key] = thunk
-    # Kept by the config too, for as long as it lives.
-    config._access_token_callback = thunk
-    check(L.gemini_live_config_set_access_token_callback(config.handle, thunk, key, _RELEASE))
+    check(config._call(fn, thunk, key, _RELEASE))
+    return thunk
 
 
-def set_target(config, value):
+def set_target(config: Managed, value: Optional[Tuple[str, str]]) -> None:
     """Sets the Vertex target ``(project, location)`` on ``config``; ``None`` removes it."""
     project, location = ("", "") if value is None else value
-    check(
-        L.gemini_live_config_set_vertex(
-            config.handle, project.encode("utf-8"), location.encode("utf-8")
-        )
-    )
+    fn = L.gemini_live_config_set_vertex
+    check(config._call(fn, cstr(project, "vertex project"), cstr(location, "vertex location")))
 
 
-def live_providers():
+def live_providers() -> int:
     """How many providers the library still holds (for tests)."""
     with _LOCK:
         return len(_LIVE)
@@ -134,19 +132,20 @@ class VertexFakeServer(FakeServer):
     every connection must present a bearer token no earlier one presented (HTTP 401
     otherwise), and the model must be ``projects/{project}/locations/{location}/...``."""
 
-    def __init__(self, project, location, port=0, faults=""):  # noqa: D107
+    def __init__(self, project: str, location: str, port: int = 0, faults: str = "") -> None:
+        if "gemini_live_fake_server_start_vertex" in _lib.MISSING:
+            raise InternalError(
+                _lib.INTERNAL,
+                f"the library at {_lib.path} was built without the embedded fake server",
+            )
         handle = _lib.FAKE_P()
         check(
             L.gemini_live_fake_server_start_vertex(
                 port,
-                project.encode("utf-8"),
-                location.encode("utf-8"),
-                faults.encode("utf-8"),
+                cstr(project, "project"),
+                cstr(location, "location"),
+                cstr(faults, "faults"),
                 ctypes.byref(handle),
             )
         )
-        self._handle = handle
-        self._finalizer = weakref.finalize(self, L.gemini_live_fake_server_free, handle)
-        buf = ctypes.create_string_buffer(128)
-        check(L.gemini_live_fake_server_endpoint(handle, buf, len(buf), None))
-        self.endpoint = buf.value.decode("utf-8")
+        self._adopt(handle)

@@ -180,6 +180,19 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     if let Some(m) = cli.modality {
         config.response_mode = ResponseMode::parse(&m)
             .ok_or_else(|| format!("--modality {m:?}: expected text, audio or text+audio"))?;
+    } else if let Some(info) =
+        gemini_live::models::lookup(&config.model).filter(|m| !m.supports(config.response_mode))
+    {
+        // No --modality: a known model gets one it accepts (the transcribe models: text).
+        config.response_mode = info.default_mode();
+    }
+    let audio_only = gemini_live::models::lookup(&config.model).filter(|m| !m.text_input);
+    if let (Command::Chat, Some(info)) = (&cli.command, audio_only) {
+        return Err(format!(
+            "model `{}` takes audio input only (no text turns): use `gemini-live talk`",
+            info.id
+        )
+        .into());
     }
     if let Some(path) = &cli.record {
         let audio = match cli.record_audio.as_str() {

@@ -4,7 +4,10 @@
 
 use super::*;
 use crate::reconnect::InputKind;
+use crate::session::events::Facts;
 use std::time::Duration;
+use std::time::Instant;
+use tungstenite::Utf8Bytes;
 
 fn t(ms: u64) -> Instant {
     use std::sync::OnceLock;
@@ -326,8 +329,16 @@ fn an_exact_acknowledgement_trims_replay_but_keeps_open_questions() {
     assert_eq!(l.ledger.connection_seq(5), None, "not sent yet");
     l.server(
         &Facts {
-            consumed_count: Some(4),
+            last_consumed_index: Some(4),
             ..facts()
+        },
+        t(1),
+    );
+    assert_eq!(l.held(), 4, "an index without a handle trims nothing");
+    l.server(
+        &Facts {
+            last_consumed_index: Some(4),
+            ..handle()
         },
         t(1),
     );
