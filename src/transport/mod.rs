@@ -125,9 +125,11 @@ pub(crate) fn ws_config(config: &Config) -> WebSocketConfig {
         )
 }
 
-/// Opens a connection and completes setup, resuming `handle` if given.
+/// Opens a connection and completes setup, resuming `handle` if given. The caller has
+/// validated `config` (`Session::connect` does, once: a session's config never changes, and
+/// the model check serialises the whole setup, about 10 us, which every reconnect would
+/// pay again).
 pub(crate) fn connect(config: &Config, handle: Option<&str>) -> Result<Connected> {
-    config.validate()?;
     // Before the deadline starts: a token provider (Vertex) may take a moment.
     let headers = handshake::request_headers(config)?;
     let deadline = Deadline(Instant::now() + config.timeouts.connect_total);
