@@ -5,7 +5,7 @@
 //! Stalls are left out: the CLI uses the default 20 s `stall_timeout` (the library sweep,
 //! tests/fault_sweep.rs, covers them with a short one).
 //!
-//! Plain `cargo test` runs a few positions per fault kind; every position runs with
+//! Plain `cargo test` runs a dozen positions per fault kind; every position runs with
 //! `GEMINI_LIVE_FULL_SWEEP=1 cargo test --release --test fault_sweep_chat -- --nocapture`.
 
 use std::io::Write;
@@ -152,14 +152,18 @@ fn shape() -> (usize, usize) {
 fn sweep(kind: Kind, subset: &[Pos]) {
     let full = std::env::var("GEMINI_LIVE_FULL_SWEEP").is_ok_and(|v| !v.is_empty() && v != "0");
     let started = Instant::now();
+    let (client, server) = shape();
+    let all: Vec<Pos> = (1..=client)
+        .map(Pos::Client)
+        .chain((1..=server).map(Pos::Server))
+        .collect();
     let positions: Vec<Pos> = if full {
-        let (client, server) = shape();
-        (1..=client)
-            .map(Pos::Client)
-            .chain((1..=server).map(Pos::Server))
-            .collect()
+        all
     } else {
-        subset.to_vec()
+        // The given boundaries, and every 16th position (a different set per kind).
+        let offset = format!("{kind:?}").len() % 16;
+        let every = all.into_iter().skip(offset).step_by(16);
+        subset.iter().copied().chain(every).collect()
     };
     let failures: Vec<String> = positions
         .iter()

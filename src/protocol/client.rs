@@ -133,7 +133,7 @@ pub struct AudioTranscriptionConfig {
 #[serde(rename_all = "camelCase")]
 pub struct HistoryConfig {
     /// `true`: the server first takes `clientContent` history until `turnComplete: true`
-    /// without generating.
+    /// without generating. Defaults to none sent (`false`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub initial_history_in_client_content: Option<bool>,
 }
@@ -167,10 +167,10 @@ pub struct TranslationConfig {
 #[derive(Serialize, Debug, Clone, Default, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct ContextUpdate {
-    /// A new system instruction.
+    /// A new system instruction. Defaults to none (kept).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub system_instruction: Option<Content>,
-    /// New tools: `Some` with an empty list clears them, `None` keeps them.
+    /// New tools: `Some` with an empty list clears them, `None` (the default) keeps them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tools: Option<ContextTools>,
 }
@@ -446,9 +446,10 @@ pub struct SlidingWindow {
 #[serde(rename_all = "camelCase")]
 pub struct Proactivity {
     /// Let the model decide not to answer (always on in 3.8 Live: `false` is refused).
+    /// Defaults to none sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub proactive_audio: Option<bool>,
-    /// Let the model speak up about what it sees in the video.
+    /// Let the model speak up about what it sees in the video. Defaults to none sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub proactive_video: Option<bool>,
 }

@@ -386,6 +386,8 @@ fn audio_rate(mime: &str) -> Option<u32> {
 pub(crate) struct Facts {
     pub reply_content: bool,
     pub audio: bool,
+    /// Playback time of the reply audio in this message.
+    pub audio_duration: Duration,
     pub turn_complete: bool,
     /// `generationComplete` arrived: the model has finished generating this turn (its
     /// `turnComplete` may still come 20+ s later, at the estimated end of playback, C.3).
@@ -447,6 +449,9 @@ pub(crate) fn to_events(msg: ServerMessage, mode: ResponseMode, out: &mut Vec<Ev
                     Ok(data) => match audio_rate(&blob.mime_type) {
                         Some(sample_rate) if data.len() % 2 == 0 => {
                             facts.audio = true;
+                            facts.audio_duration += Duration::from_micros(
+                                data.len() as u64 / 2 * 1_000_000 / u64::from(sample_rate),
+                            );
                             out.push(Event::Audio(AudioChunk { data, sample_rate }))
                         }
                         Some(_) => out.push(Event::Error(Error::Protocol(format!(

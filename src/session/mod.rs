@@ -16,6 +16,13 @@
 //! session.close()?;
 //! # Ok::<(), gemini_live::Error>(())
 //! ```
+//!
+//! Where things live: `input.rs` checks and classifies every `send_*`; `writer.rs` is the one
+//! owner of socket writes; `reader.rs` is the reader thread (reads, turns messages into events
+//! with `events.rs`, acts on timers, reconnects); `turns.rs` is the turn ledger (what the
+//! server owes, what to replay: pure); `connection.rs` is the connection lifecycle (backoff,
+//! budgets, GoAway handover, stall and keepalive timers) for the first connect and every
+//! reconnection.
 
 mod connection;
 mod events;

@@ -32,11 +32,12 @@
 //! - Input that the bounded store had to evict is reported (`InputDropped`) only if it is ever
 //!   needed: when a reconnection happens before its turn was answered.
 //! - A reply is *owed* (the stall timer runs) only while the oldest open turn waits for the
-//!   server: not while the app owes a tool response, and not after `generationComplete` while
-//!   only `turnComplete` is outstanding (the service sends it at the estimated end of playback,
-//!   20+ s later). The timer counts from when the question was flushed (or the first reply
-//!   content of a server-detected turn); the reader takes the later of that and the last server
-//!   message.
+//!   server, not while the app owes a tool response. The timer counts from when the question
+//!   was flushed (or the first reply content of a server-detected turn); the reader takes the
+//!   later of that and the last server message. After `generationComplete`, when only
+//!   `turnComplete` is outstanding, it counts from `generationComplete` plus the playback time
+//!   of the reply's audio: the service sends `turnComplete` at the estimated end of playback,
+//!   20+ s after the last audio chunk (protocol.md C.3), which is not a stall.
 //! - [`Ledger::consumed_through`] lets an exact server acknowledgement (Vertex's
 //!   `lastConsumedClientMessageIndex` with a new handle, under transparent resumption) trim
 //!   replay further: input the handle's state includes is not re-sent, except questions still
@@ -45,7 +46,7 @@
 
 use crate::reconnect::InputKind;
 use std::collections::{HashMap, VecDeque};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 mod log;
 #[cfg(test)]
@@ -84,7 +85,10 @@ struct Turn {
     asked_at: Instant,
     /// Reply content or a tool call was delivered on the current connection.
     replied: bool,
-    generation_complete: bool,
+    /// When `generationComplete` arrived, if it did.
+    generation_complete: Option<Instant>,
+    /// Playback time of the reply audio delivered on this connection.
+    audio: Duration,
     /// Calls of this turn awaiting the app's response.
     open_calls: Vec<String>,
     /// A tool response joined this turn after its last call.
@@ -216,7 +220,7 @@ impl Ledger {
                         if t.open_calls.is_empty() {
                             // The server's move again: the answer to the tool results.
                             t.asked_at = now;
-                            t.generation_complete = false;
+                            t.generation_complete = None;
                         }
                         rec.turn = Some(t.id);
                     }
@@ -238,7 +242,8 @@ impl Ledger {
             explicit,
             asked_at: now,
             replied: false,
-            generation_complete: false,
+            generation_complete: None,
+            audio: Duration::ZERO,
             open_calls: Vec::new(),
             responded: false,
             question_lost: false,
@@ -259,9 +264,12 @@ impl Ledger {
         &mut self.turns[0]
     }
 
-    /// Reply content arrived (model parts, the transcription of the reply).
-    pub fn reply_content(&mut self, now: Instant) {
-        self.current(now).replied = true;
+    /// Reply content arrived (model parts, the transcription of the reply), with `audio` of
+    /// playback time.
+    pub fn reply_content(&mut self, audio: Duration, now: Instant) {
+        let t = self.current(now);
+        t.replied = true;
+        t.audio += audio;
     }
 
     /// The server called tools.
@@ -298,9 +306,9 @@ impl Ledger {
     }
 
     /// `generationComplete` arrived.
-    pub fn generation_complete(&mut self) {
+    pub fn generation_complete(&mut self, now: Instant) {
         if let Some(t) = self.turns.front_mut() {
-            t.generation_complete = true;
+            t.generation_complete = Some(now);
         }
     }
 
@@ -312,7 +320,8 @@ impl Ledger {
         };
         if in_progress {
             // A segment ended; more output follows without new input.
-            t.generation_complete = false;
+            t.generation_complete = None;
+            t.audio = Duration::ZERO;
             return Vec::new();
         }
         let id = t.id;
@@ -404,13 +413,19 @@ impl Ledger {
     }
 
     /// Since when a reply is owed (the stall timer counts from the later of this and the last
-    /// server message), or `None` when the server owes nothing right now.
+    /// server message), or `None` when the server owes nothing right now. After
+    /// `generationComplete` only `turnComplete` is owed, and the service sends it at the
+    /// estimated end of playback: the timer then counts from `generationComplete` plus the
+    /// playback time of the reply's audio (a text reply has none: silence is a stall).
     pub fn stall_since(&self) -> Option<Instant> {
         let t = self.turns.front()?;
-        if !t.open_calls.is_empty() || t.generation_complete {
+        if !t.open_calls.is_empty() {
             return None;
         }
-        Some(t.asked_at)
+        Some(match t.generation_complete {
+            Some(at) => at + t.audio,
+            None => t.asked_at,
+        })
     }
 
     /// No turn is open and no tool call awaits an answer: a turn boundary.
@@ -452,7 +467,8 @@ impl Ledger {
         let mut gone = Vec::new();
         for t in self.turns.iter_mut() {
             t.replied = false;
-            t.generation_complete = false;
+            t.generation_complete = None;
+            t.audio = Duration::ZERO;
             t.open_calls.clear();
             t.responded = false;
             lost.dropped.0 += t.lost.0;

@@ -59,7 +59,7 @@ impl InputLog {
         let before = self.ledger.answered_on_connection();
         let mut answered = Vec::new();
         if facts.reply_content {
-            self.ledger.reply_content(now);
+            self.ledger.reply_content(facts.audio_duration, now);
         }
         if !facts.tool_calls.is_empty() {
             self.ledger.tool_call(&facts.tool_calls, now);
@@ -68,7 +68,7 @@ impl InputLog {
             answered.extend(self.ledger.tool_calls_cancelled(&facts.cancelled));
         }
         if facts.generation_complete {
-            self.ledger.generation_complete();
+            self.ledger.generation_complete(now);
         }
         if facts.turn_complete {
             answered.extend(self.ledger.turn_complete(facts.interaction_in_progress));

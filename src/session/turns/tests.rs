@@ -149,7 +149,13 @@ fn the_stall_timer_runs_only_while_the_server_owes_a_reply() {
         Some(t(21_000)),
         "from the question's flush"
     );
-    l.server(&content(), t(21_100));
+    l.server(
+        &Facts {
+            audio_duration: Duration::from_secs(25),
+            ..content()
+        },
+        t(21_100),
+    );
     l.server(
         &Facts {
             generation_complete: true,
@@ -159,10 +165,23 @@ fn the_stall_timer_runs_only_while_the_server_owes_a_reply() {
     );
     assert_eq!(
         l.stall_since(),
-        None,
-        "after generationComplete only turnComplete is outstanding (protocol C.3)"
+        Some(t(46_200)),
+        "after generationComplete only turnComplete is outstanding: it comes at the end of \
+         playback (protocol C.3), 25 s of audio later"
     );
     l.server(&done(false), t(45_000));
+    // A text reply has no playback: silence after generationComplete is a stall.
+    push(&mut l, "two", InputKind::TurnEnd);
+    l.server(&content(), t(45_100));
+    l.server(
+        &Facts {
+            generation_complete: true,
+            ..facts()
+        },
+        t(45_200),
+    );
+    assert_eq!(l.stall_since(), Some(t(45_200)));
+    l.server(&done(false), t(45_300));
     assert_eq!(l.stall_since(), None);
     // A tool call: the app owes the response; then the server owes the answer.
     l.push_at(
