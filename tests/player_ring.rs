@@ -290,3 +290,30 @@ fn interrupted_through_a_live_session_flushes_the_player_at_once() {
     assert_eq!(s.buffered, 0);
     session.close().unwrap();
 }
+
+#[test]
+fn a_whole_reply_at_48k_plays_out_exactly_without_an_underrun() {
+    // The fake's reply shape: 400 ms in 100 ms chunks, then turnComplete; a 48 kHz stereo
+    // device reading 10 ms at a time. The resampler's tail comes out at the turn's end.
+    let (mut w, mut r) = Player::new(PlayerConfig::for_device(48_000, 2))
+        .unwrap()
+        .split();
+    for k in 0..4 {
+        let chunk: Vec<i16> = (0..2400)
+            .map(|i| (6000.0 * ((k * 2400 + i) as f64 * 0.03).sin()) as i16)
+            .collect();
+        w.push(&chunk);
+    }
+    w.end_turn();
+    let mut buf = [0i16; 480 * 2];
+    let mut frames = 0;
+    for _ in 0..60 {
+        frames += r.read(&mut buf);
+    }
+    let s = r.stats();
+    assert_eq!(frames, 19_200, "exactly twice the 9600 samples received");
+    assert_eq!(s.played, 19_200);
+    assert_eq!((s.underruns, s.underrun_samples, s.dropped), (0, 0, 0));
+    assert_eq!(w.monitor().current().heard, 9_600);
+    assert_eq!(w.monitor().last().heard, 0, "as it was when the turn ended");
+}
