@@ -100,8 +100,8 @@
  * - Events are independent objects; an event may be read by several threads at once and
  *   freed on any thread.
  * - A config must not be changed while another thread uses it; connecting copies it.
- * - The library runs two threads per session (reader and writer). The log callback is
- *   called on them, and on yours.
+ * - The library runs one or two threads per session (a reader, and a writer once input
+ *   has to wait). The log callback is called on them, and on yours.
  * - No library function belongs inside a real-time audio callback (e.g. a CoreAudio or ALSA
  *   callback): they allocate, take locks and may wait (sends up to the send timeout).
  *   Copy audio into a ring buffer there and send it from an ordinary thread;

@@ -67,7 +67,7 @@ pub(crate) struct Reader {
     /// Dropped when this thread ends: `close` waits for that.
     pub _done: Sender<()>,
     /// Dropped when this thread ends: stops the writer.
-    pub _writer_stop: Sender<()>,
+    pub _writer_stop: super::writer::StopWriter,
 }
 
 impl Reader {
