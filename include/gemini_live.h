@@ -1486,6 +1486,24 @@ gemini_live_result gemini_live_config_set_goaway_margin_ms(struct gemini_live_co
                                                            uint32_t margin_ms);
 
 /**
+ * While resuming, how long a resume the server keeps refusing at setup (it answers 1011
+ * while it still holds the old, stalled connection) is retried before the session starts a
+ * new one (`GEMINI_LIVE_EVENT_NEW_SESSION`, unanswered input replayed). Defaults to 10000 ms.
+ */
+gemini_live_result gemini_live_config_set_resume_wait_ms(struct gemini_live_config *config,
+                                                         uint32_t wait_ms);
+
+/**
+ * Sets the first connect's budget (`gemini_live_session_connect`): at most `attempts` (at
+ * least 1; defaults to 3) within `total_ms` (at least 1; defaults to 10000 ms), then the
+ * connect fails with the last failure's code and a message saying "gave up after N attempts
+ * over T s".
+ */
+gemini_live_result gemini_live_config_set_first_connect_budget(struct gemini_live_config *config,
+                                                               uint32_t attempts,
+                                                               uint32_t total_ms);
+
+/**
  * Sets the bytes of input kept for replay after a reconnection. Defaults to 8 MiB.
  */
 gemini_live_result gemini_live_config_set_replay_max_bytes(struct gemini_live_config *config,

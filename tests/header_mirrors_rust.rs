@@ -227,6 +227,17 @@ fn every_default_the_header_states_is_config_default() {
             vec![ms(r.goaway_margin)],
         ),
         (
+            "gemini_live_config_set_resume_wait_ms",
+            vec![ms(r.resume_wait)],
+        ),
+        (
+            "gemini_live_config_set_first_connect_budget",
+            vec![
+                r.first_connect_attempts.to_string(),
+                ms(r.first_connect_total),
+            ],
+        ),
+        (
             "gemini_live_config_set_replay_max_bytes",
             vec![d.replay_max_bytes.to_string()],
         ),

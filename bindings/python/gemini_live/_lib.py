@@ -294,6 +294,8 @@ FUNCTIONS: Dict[str, Tuple[Any, List[Any]]] = {
     "gemini_live_config_set_reconnect_delays_ms": (RESULT, [CONFIG_P, c_uint32, c_uint32]),
     "gemini_live_config_set_reconnect_max_total_ms": (RESULT, [CONFIG_P, c_uint32]),
     "gemini_live_config_set_goaway_margin_ms": (RESULT, [CONFIG_P, c_uint32]),
+    "gemini_live_config_set_resume_wait_ms": (RESULT, [CONFIG_P, c_uint32]),
+    "gemini_live_config_set_first_connect_budget": (RESULT, [CONFIG_P, c_uint32, c_uint32]),
     "gemini_live_config_set_replay_max_bytes": (RESULT, [CONFIG_P, c_size_t]),
     "gemini_live_config_set_replay_max_audio_ms": (RESULT, [CONFIG_P, c_uint32]),
     "gemini_live_config_set_stall_timeout_ms": (RESULT, [CONFIG_P, c_uint32]),

@@ -120,6 +120,7 @@ class Config(Managed):
     ``functions`` (``FunctionDeclaration`` dicts), ``google_search``/``code_execution``/
     ``url_context`` (``True`` adds the tool), ``context_window_compression`` (``True`` or
     ``(trigger_tokens, target_tokens)``), ``reconnect_delays_ms`` (``(initial, max)``),
+    ``first_connect_budget`` (``(attempts, total_ms)``),
     ``phase_timeouts_ms`` (``{"tcp_connect": ms, ...}`` or ``{Phase.SETUP: ms}``),
     ``extra_root_ca_pem`` (bytes or str), ``proactivity`` (``{"audio": bool, "video":
     bool}``), ``safety_settings`` (``(category, threshold)`` pairs), ``translation`` (a
@@ -194,6 +195,8 @@ class Config(Managed):
         reconnect_delays_ms: Optional[Tuple[int, int]] = None,
         reconnect_max_total_ms: Optional[int] = None,
         goaway_margin_ms: Optional[int] = None,
+        resume_wait_ms: Optional[int] = None,
+        first_connect_budget: Optional[Tuple[int, int]] = None,
         replay_max_bytes: Optional[int] = None,
         replay_max_audio_ms: Optional[int] = None,
         stall_timeout_ms: Optional[int] = None,
@@ -339,6 +342,17 @@ class Config(Managed):
             )
         )
 
+    def _set_first_connect_budget(self, value: Tuple[int, int]) -> None:
+        attempts, total_ms = value
+        u32 = ctypes.c_uint32
+        check(
+            self._call(
+                L.gemini_live_config_set_first_connect_budget,
+                _integer(attempts, u32, "attempts"),
+                _integer(total_ms, u32, "total_ms"),
+            )
+        )
+
     def _set_phase_timeouts_ms(self, value: Mapping[Union[str, Phase], int]) -> None:
         for phase, ms in value.items():
             if isinstance(phase, str):
@@ -481,6 +495,8 @@ class ConfigOptions(TypedDict, total=False):
     reconnect_delays_ms: Optional[Tuple[int, int]]
     reconnect_max_total_ms: Optional[int]
     goaway_margin_ms: Optional[int]
+    resume_wait_ms: Optional[int]
+    first_connect_budget: Optional[Tuple[int, int]]
     replay_max_bytes: Optional[int]
     replay_max_audio_ms: Optional[int]
     stall_timeout_ms: Optional[int]
