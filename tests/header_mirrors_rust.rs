@@ -160,6 +160,7 @@ fn ms(d: Duration) -> String {
 #[test]
 fn every_default_the_header_states_is_config_default() {
     let d = Config::default();
+    let player = gemini_live::audio::PlayerConfig::default();
     let t = &d.timeouts;
     let r = &d.reconnect;
     // Each phase timeout is documented as one figure.
@@ -251,6 +252,10 @@ fn every_default_the_header_states_is_config_default() {
         (
             "gemini_live_config_set_pong_timeout_ms",
             vec![ms(d.pong_timeout)],
+        ),
+        (
+            "gemini_live_player_new_with",
+            vec![ms(player.start_threshold), ms(player.max_latency)],
         ),
         (
             "gemini_live_config_set_skip_model_check",

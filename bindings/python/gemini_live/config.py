@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import json
+import os
 from typing import Any, Callable, Dict, Mapping, Optional, Sequence, Tuple, TypedDict, Union
 
 from . import _lib
@@ -131,6 +132,10 @@ class Config(Managed):
     every connect), ``vertex_api_version``, ``vertex_user_project``,
     ``vertex_transparent_resumption``; see ``gemini_live.vertex``.
 
+    ``record``: a file to record every frame of the session to, both ways, as JSON Lines
+    (``(path, "summary")`` keeps only the length and checksum of audio); replay it with
+    ``gemini-live fake-server --replay FILE``. Defaults to no recording.
+
     Errors: an unknown name raises ``TypeError``; a value of the wrong type ``TypeError``;
     a value the library refuses, an integer out of its C range or a string with a NUL
     character ``InvalidArgumentError`` (a ``ValueError``).
@@ -211,6 +216,7 @@ class Config(Managed):
         vertex_user_project: Optional[str] = None,
         vertex_transparent_resumption: Optional[bool] = None,
         access_token_provider: Optional[Callable[[], str]] = None,
+        record: Union[str, "os.PathLike[str]", Tuple[Any, str], None] = None,
     ) -> None:
         options = {k: v for k, v in locals().items() if k not in ("self", "__class__")}
         if response_modality is not None and modality is not None:
@@ -418,6 +424,17 @@ class Config(Managed):
         # Kept by the config too, for as long as it lives.
         self._token_callback = vertex.set_token_provider(self, provider)
 
+    def _set_record(self, value: Union[str, "os.PathLike[str]", Tuple[Any, str]]) -> None:
+        # A path (audio kept) or (path, "summary"): the wire recorder.
+        path, audio = value if isinstance(value, tuple) else (value, "keep")
+        modes = {"keep": _lib.RECORD_AUDIO_KEEP, "summary": _lib.RECORD_AUDIO_SUMMARY}
+        if audio not in modes:
+            raise InvalidArgumentError(
+                _lib.INVALID_ARGUMENT, f"record audio {audio!r}: expected 'keep' or 'summary'"
+            )
+        raw = cstr(os.fspath(path), "record")
+        check(self._call(L.gemini_live_config_set_record, raw, modes[audio]))
+
     def _set_extra_root_ca_pem(self, pem: PemLike) -> None:
         raw = pem.encode("utf-8") if isinstance(pem, str) else bytes(pem)
         check(self._call(L.gemini_live_config_set_extra_root_ca_pem, raw, len(raw)))
@@ -499,3 +516,4 @@ class ConfigOptions(TypedDict, total=False):
     vertex_user_project: Optional[str]
     vertex_transparent_resumption: Optional[bool]
     access_token_provider: Optional[Callable[[], str]]
+    record: Union[str, "os.PathLike[str]", Tuple[Any, str], None]
