@@ -105,7 +105,10 @@
  * - No library function belongs inside a real-time audio callback (e.g. a CoreAudio or ALSA
  *   callback): they allocate, take locks and may wait (sends up to the send timeout).
  *   Copy audio into a ring buffer there and send it from an ordinary thread;
- *   gemini_live_session_try_send_audio never waits but still allocates.
+ *   gemini_live_session_try_send_audio never waits but still allocates. The exceptions,
+ *   made for that callback: gemini_live_player_read and gemini_live_player_read_f32 (no
+ *   lock, no allocation, no system call), and gemini_live_player_flush and
+ *   gemini_live_player_get_stats (lock-free).
  *
  * ===========================================================================================
  * Shutdown order
