@@ -317,3 +317,21 @@ fn a_whole_reply_at_48k_plays_out_exactly_without_an_underrun() {
     assert_eq!(w.monitor().current().heard, 9_600);
     assert_eq!(w.monitor().last().heard, 0, "as it was when the turn ended");
 }
+
+#[test]
+fn a_discarded_reply_is_flushed_like_an_interruption() {
+    let (mut w, mut r) = Player::new(PlayerConfig {
+        start_threshold: Duration::ZERO,
+        ..PlayerConfig::default()
+    })
+    .unwrap()
+    .split();
+    w.push(&[3; 2400]);
+    let mut buf = [0i16; 240];
+    assert_eq!(r.read(&mut buf), 240);
+    let p = w
+        .handle_event(&Event::ReplyDiscarded { turn: 1 })
+        .expect("a flush");
+    assert_eq!((p.received, p.heard, p.interrupted), (2400, 240, true));
+    assert_eq!(r.read(&mut buf), 0, "nothing of the void reply plays");
+}
