@@ -31,7 +31,7 @@ from typing import Any, Optional, Sequence, Tuple, Union
 from . import _lib
 from ._managed import Managed
 from .errors import check
-from .events import AudioEvent, Event, InterruptedEvent, TurnCompleteEvent
+from .events import AudioEvent, Event, InterruptedEvent, ReplyDiscardedEvent, TurnCompleteEvent
 
 L = _lib.lib
 
@@ -220,11 +220,12 @@ class Player(Managed):
         return TurnPlayback(out)
 
     def handle_event(self, event: Event) -> Optional[TurnPlayback]:
-        """Audio is queued, ``InterruptedEvent`` flushes, ``TurnCompleteEvent`` ends the
-        turn (those two return a ``TurnPlayback``); other events are ignored."""
+        """Audio is queued, ``InterruptedEvent`` and ``ReplyDiscardedEvent`` (the reply
+        comes again from the start) flush, ``TurnCompleteEvent`` ends the turn (those return
+        a ``TurnPlayback``); other events are ignored."""
         if isinstance(event, AudioEvent):
             self.push(bytes(event.pcm))
-        elif isinstance(event, InterruptedEvent):
+        elif isinstance(event, (InterruptedEvent, ReplyDiscardedEvent)):
             return self.flush()
         elif isinstance(event, TurnCompleteEvent):
             return self.end_turn()
