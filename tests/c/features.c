@@ -8,22 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gemini_live.h"
-
-static int checks = 0, failures = 0;
-
-static void check(int ok, const char *what, int line) {
-    checks++;
-    if (!ok) {
-        char detail[512];
-        gemini_live_last_error_message(detail, sizeof detail, NULL);
-        fprintf(stderr, "line %d: %s is false\n  last error: %s\n", line, what, detail);
-        failures++;
-    }
-}
-
-#define CHECK(cond) check((cond) ? 1 : 0, #cond, __LINE__)
-#define OK(call) check((call) == GEMINI_LIVE_OK, #call, __LINE__)
+#include "check.h"
 
 typedef struct {
     int records;
@@ -239,10 +224,5 @@ int main(void) {
     gemini_live_fake_server_free(closing);
     gemini_live_fake_server_free(fake);
 
-    if (failures) {
-        fprintf(stderr, "features: %d of %d checks FAILED\n", failures, checks);
-        return 1;
-    }
-    printf("features: ALL OK (%d checks)\n", checks);
-    return 0;
+    return check_report("features");
 }

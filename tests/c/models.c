@@ -9,22 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gemini_live.h"
-
-static int checks = 0, failures = 0;
-
-static void check(int ok, const char *what, int line) {
-    checks++;
-    if (!ok) {
-        char detail[512];
-        gemini_live_last_error_message(detail, sizeof detail, NULL);
-        fprintf(stderr, "line %d: %s is false\n  last error: %s\n", line, what, detail);
-        failures++;
-    }
-}
-
-#define CHECK(cond) check((cond) ? 1 : 0, #cond, __LINE__)
-#define OK(call) check((call) == GEMINI_LIVE_OK, #call, __LINE__)
+#include "check.h"
 
 static const char *ET = "gemini-3.8-live-extended-thinking";
 
@@ -204,10 +189,5 @@ int main(void) {
     not_served(endpoint);
     extended_thinking(endpoint);
     gemini_live_fake_server_free(fake);
-    if (failures) {
-        fprintf(stderr, "models: %d of %d checks FAILED\n", failures, checks);
-        return 1;
-    }
-    printf("models: ALL OK (%d checks)\n", checks);
-    return 0;
+    return check_report("models");
 }
