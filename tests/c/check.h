@@ -8,11 +8,13 @@
  *   OK(call)     CHECK(call == GEMINI_LIVE_OK).
  *   check_report("name") prints "name: ALL OK (N checks)" to stdout and returns 0, or
  *                "name: F of N checks FAILED" to stderr and returns 1: main's exit code.
+ *   append_text(ev, buf, cap, &used) appends a TEXT event's text to buf.
  */
 #ifndef GEMINI_LIVE_TESTS_CHECK_H
 #define GEMINI_LIVE_TESTS_CHECK_H
 
 #include <stdio.h>
+#include <string.h>
 
 #include "gemini_live.h"
 
@@ -35,6 +37,20 @@ static inline int check_report(const char *name) {
     }
     printf("%s: ALL OK (%d checks)\n", name, checks);
     return 0;
+}
+
+/* If ev is a TEXT event whose text fits, appends it to buf (cap bytes, *used of them taken
+ * before the terminator) and keeps buf NUL-terminated; otherwise leaves buf alone. */
+static inline void append_text(const gemini_live_event *ev, char *buf, size_t cap,
+                               size_t *used) {
+    const char *p;
+    size_t n;
+    if (gemini_live_event_type(ev) == GEMINI_LIVE_EVENT_TEXT && cap &&
+        gemini_live_event_text(ev, &p, &n) == GEMINI_LIVE_OK && *used + n < cap) {
+        memcpy(buf + *used, p, n);
+        *used += n;
+        buf[*used] = '\0';
+    }
 }
 
 #define CHECK(cond) check((cond) ? 1 : 0, #cond, __LINE__)

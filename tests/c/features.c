@@ -52,14 +52,7 @@ static gemini_live_event *wait_for(gemini_live_session *s, uint32_t type, char *
     }
     while (gemini_live_session_next_event(s, 10000, &ev) == GEMINI_LIVE_OK) {
         uint32_t t = gemini_live_event_type(ev);
-        const char *p;
-        size_t n;
-        if (t == GEMINI_LIVE_EVENT_TEXT && text_len &&
-            gemini_live_event_text(ev, &p, &n) == GEMINI_LIVE_OK && used + n < text_len) {
-            memcpy(text + used, p, n);
-            used += n;
-            text[used] = '\0';
-        }
+        append_text(ev, text, text_len, &used);
         if (t == type) {
             return ev;
         }

@@ -36,14 +36,7 @@ static int interaction(gemini_live_session *s, char *text, size_t cap, int *in_p
     }
     while (gemini_live_session_next_event(s, 10000, &ev) == GEMINI_LIVE_OK) {
         uint32_t t = gemini_live_event_type(ev), status = 99;
-        const char *p;
-        size_t n;
-        if (t == GEMINI_LIVE_EVENT_TEXT && gemini_live_event_text(ev, &p, &n) == GEMINI_LIVE_OK &&
-            used + n < cap) {
-            memcpy(text + used, p, n);
-            used += n;
-            text[used] = '\0';
-        }
+        append_text(ev, text, cap, &used);
         if (t == GEMINI_LIVE_EVENT_INTERRUPTED && interrupted) {
             *interrupted = 1;
         }

@@ -44,12 +44,7 @@ static void turn(gemini_live_session *s, const char *text, char *reply, size_t c
         uint32_t t = gemini_live_event_type(ev);
         const char *p;
         size_t n;
-        if (t == GEMINI_LIVE_EVENT_TEXT && gemini_live_event_text(ev, &p, &n) == GEMINI_LIVE_OK &&
-            used + n < cap) {
-            memcpy(reply + used, p, n);
-            used += n;
-            reply[used] = '\0';
-        }
+        append_text(ev, reply, cap, &used);
         if (t == GEMINI_LIVE_EVENT_RESUMED) {
             used = 0;
             reply[0] = '\0';
