@@ -9,6 +9,7 @@
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
 
+pub mod audio;
 pub mod config;
 pub mod error;
 pub mod fake;
@@ -18,6 +19,7 @@ pub mod models;
 pub mod offline;
 pub mod protocol;
 pub mod reconnect;
+pub mod record;
 pub mod session;
 mod state;
 pub mod transport;
