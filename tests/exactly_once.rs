@@ -233,8 +233,18 @@ fn a_stall_while_the_server_holds_the_session_falls_back_to_a_new_session() {
 #[test]
 fn quiet_between_turns_is_not_a_stall() {
     // Defect 4: the stall timer counted from the last server message, so the first turn
-    // after a quiet longer than stall_timeout was declared stalled on the spot.
-    let server = fake();
+    // after a quiet longer than stall_timeout was declared stalled on the spot. The server
+    // takes 200 ms to answer "two" (as a model thinks), well within the stall timeout.
+    let server = fake_with(FakeOptions {
+        faults: FaultPlan::new().at(
+            1,
+            2,
+            Fault::SlowReader {
+                delay: Duration::from_millis(200),
+            },
+        ),
+        ..FakeOptions::default()
+    });
     let s = Session::connect(text_config(&server)).unwrap();
     let (replies, _) = chat(&s, &["one"]);
     assert_eq!(replies, vec!["[turn 1] echo: one"]);
@@ -764,4 +774,53 @@ fn the_cli_talk_writes_a_reply_cut_by_an_outage_once() {
     assert_eq!(got, want, "one copy of the reply: {stdout}");
     assert!(stdout.contains("starts again"), "{stdout}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_long_utterance_is_not_a_stall_at_its_end() {
+    // Defect 4, audio: an utterance longer than stall_timeout, streamed in real time as a
+    // microphone does, then audioStreamEnd: the old timer counted from the last server
+    // message (setupComplete) and reconnected at once, re-uploading the utterance. The
+    // server takes 200 ms to read the end of the utterance (well within the stall timeout).
+    let pcm = tone(800, 220.0);
+    let chunks = pcm.chunks(640).count();
+    let server = fake_with(FakeOptions {
+        faults: FaultPlan::new().at(
+            1,
+            1 + chunks,
+            Fault::SlowReader {
+                delay: Duration::from_millis(200),
+            },
+        ),
+        ..FakeOptions::default()
+    });
+    let s = Session::connect(text_config(&server)).unwrap();
+    let started = Instant::now();
+    for (i, chunk) in pcm.chunks(640).enumerate() {
+        // 20 ms of audio per chunk, paced like a microphone.
+        let due = started + Duration::from_millis(20 * i as u64);
+        if let Some(wait) = due.checked_duration_since(Instant::now()) {
+            std::thread::sleep(wait);
+        }
+        s.send_audio_bytes(chunk).unwrap();
+    }
+    s.audio_stream_end().unwrap();
+    let mut events = Vec::new();
+    let text = reply(&s, &mut events);
+    assert!(
+        text.contains(&format!("heard {} bytes", pcm.len())),
+        "{text}: {events:#?}"
+    );
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, Event::Reconnecting { .. })),
+        "{events:#?}"
+    );
+    assert_eq!(server.connection_count(), 1);
+    assert_eq!(
+        server.connections()[0].frames.len(),
+        1 + pcm.chunks(640).count() + 1,
+        "the utterance went up once"
+    );
 }
