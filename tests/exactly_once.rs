@@ -722,3 +722,46 @@ fn a_question_cut_after_its_in_progress_segment_is_asked_again_and_answered_once
         "asked again once (the handle predates it)"
     );
 }
+
+#[test]
+fn the_cli_talk_writes_a_reply_cut_by_an_outage_once() {
+    // The same for `gemini-live talk`: the reply WAV holds one copy of the reply audio.
+    use std::process::Command;
+    let input = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/assets/hello_16k.wav");
+    let dir = std::env::temp_dir().join(format!("gemini-live-talk-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let run = |server: &FakeServer, name: &str| -> (usize, String) {
+        let path = dir.join(name);
+        let out = Command::new(env!("CARGO_BIN_EXE_gemini-live"))
+            .env_remove("GEMINI_API_KEY")
+            .env_remove("GEMINI_LIVE_MODEL")
+            .env("GEMINI_LIVE_ENDPOINT", server.endpoint())
+            .args(["talk", "--fast", "--input", input, "--output"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(out.status.success(), "{out:?}");
+        let samples = hound::WavReader::open(&path).unwrap().len() as usize;
+        (samples, stdout)
+    };
+    let clean = fake();
+    let (want, _) = run(&clean, "clean.wav");
+    assert!(want > 0);
+    let sent = clean.connections()[0].sent.clone();
+    let second_chunk = sent
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.contains("inlineData"))
+        .nth(1)
+        .map(|(i, _)| i + 1)
+        .unwrap_or_else(|| panic!("{sent:#?}"));
+    let server = fake_with(FakeOptions {
+        faults: FaultPlan::new().after_server(1, second_chunk, Fault::Drop),
+        ..FakeOptions::default()
+    });
+    let (got, stdout) = run(&server, "cut.wav");
+    assert_eq!(got, want, "one copy of the reply: {stdout}");
+    assert!(stdout.contains("starts again"), "{stdout}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
