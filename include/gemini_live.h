@@ -105,7 +105,10 @@
  * - No library function belongs inside a real-time audio callback (e.g. a CoreAudio or ALSA
  *   callback): they allocate, take locks and may wait (sends up to the send timeout).
  *   Copy audio into a ring buffer there and send it from an ordinary thread;
- *   gemini_live_session_try_send_audio never waits but still allocates.
+ *   gemini_live_session_try_send_audio never waits but still allocates. The exceptions,
+ *   made for that callback: gemini_live_player_read and gemini_live_player_read_f32 (no
+ *   lock, no allocation, no system call), and gemini_live_player_flush and
+ *   gemini_live_player_get_stats (lock-free).
  *
  * ===========================================================================================
  * Shutdown order
@@ -2013,9 +2016,10 @@ gemini_live_result gemini_live_player_push(struct gemini_live_player *player,
                                            size_t n);
 
 /**
- * Feeds a session event: audio is queued, `GEMINI_LIVE_EVENT_INTERRUPTED` flushes,
- * `GEMINI_LIVE_EVENT_TURN_COMPLETE` ends the turn; other events are ignored. For those two,
- * `*playback` (if not NULL) receives the turn's playback; otherwise it is left alone.
+ * Feeds a session event: audio is queued, `GEMINI_LIVE_EVENT_INTERRUPTED` and
+ * `GEMINI_LIVE_EVENT_REPLY_DISCARDED` (the reply comes again from the start) flush,
+ * `GEMINI_LIVE_EVENT_TURN_COMPLETE` ends the turn; other events are ignored. For those
+ * three, `*playback` (if not NULL) receives the turn's playback; otherwise it is left alone.
  * The event stays the caller's. Session side.
  */
 gemini_live_result gemini_live_player_push_event(struct gemini_live_player *player,

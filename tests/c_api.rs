@@ -263,7 +263,8 @@ fn audio_pipeline_resamples_plays_interrupts_and_records() {
         .next()
         .and_then(|v| v.parse().ok())
         .expect("heard ms");
-    assert!((200..400).contains(&ms), "{line}");
+    // (All 400 ms only if this machine starved the program for 200 ms.)
+    assert!((200..=400).contains(&ms), "{line}");
     assert!(line.contains("of 400 ms"), "{line}");
     assert!(stdout.contains(" underruns ("), "{stdout}");
     // The recording holds the session, both ways.

@@ -357,13 +357,12 @@ static int drain(gemini_live_session *session, gemini_live_player *player, pcm_b
             }
         } else if (type == GEMINI_LIVE_EVENT_REPLY_DISCARDED) {
             /* A lost connection cut the reply: it comes again from the start, so drop what
-             * was collected and what is queued for the device. */
+             * was collected (push_event above flushed what was queued for the device). */
             used = 0;
             text[0] = '\0';
             if (reply) {
                 reply->n = 0;
             }
-            gemini_live_player_flush(player, NULL);
         } else if (type == GEMINI_LIVE_EVENT_INPUT_TRANSCRIPTION &&
                    gemini_live_event_text(ev, &t, &len) == GEMINI_LIVE_OK) {
             printf("you (transcribed): %.*s\n", (int)len, t);

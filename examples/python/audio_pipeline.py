@@ -95,12 +95,9 @@ def drain(session: gl.Session, player: Player) -> str:
     """Feeds one turn's events to the player; returns the reply text."""
     text = ""
     for event in session.events(timeout=30):
+        player.handle_event(event)  # also flushes on ReplyDiscardedEvent
         if isinstance(event, gl.ReplyDiscardedEvent):
-            # A lost connection cut the reply: it comes again from the start.
-            text = ""
-            player.flush()
-            continue
-        player.handle_event(event)
+            text = ""  # a lost connection cut the reply: it comes again from the start
         if isinstance(event, gl.TextEvent):
             text += event.text
         elif isinstance(event, gl.ClosedEvent):

@@ -337,8 +337,9 @@ impl PlayerWriter {
         p
     }
 
-    /// Feeds a session event: audio is pushed, `Interrupted` flushes, `TurnComplete` ends
-    /// the turn. Returns the playback summary for the last two.
+    /// Feeds a session event: audio is pushed, `Interrupted` flushes, `ReplyDiscarded` (a
+    /// reply a lost connection cut off, which will come again from the start) flushes too,
+    /// `TurnComplete` ends the turn. Returns the playback summary for all but audio.
     pub fn handle_event(&mut self, event: &Event) -> Option<TurnPlayback> {
         match event {
             Event::Audio(chunk) => {
@@ -352,7 +353,7 @@ impl PlayerWriter {
                 self.push_bytes(&chunk.data);
                 None
             }
-            Event::Interrupted => Some(self.flush()),
+            Event::Interrupted | Event::ReplyDiscarded { .. } => Some(self.flush()),
             Event::TurnComplete { .. } => Some(self.end_turn()),
             _ => None,
         }

@@ -367,9 +367,10 @@ pub unsafe extern "C" fn gemini_live_player_push(
     })
 }
 
-/// Feeds a session event: audio is queued, `GEMINI_LIVE_EVENT_INTERRUPTED` flushes,
-/// `GEMINI_LIVE_EVENT_TURN_COMPLETE` ends the turn; other events are ignored. For those two,
-/// `*playback` (if not NULL) receives the turn's playback; otherwise it is left alone.
+/// Feeds a session event: audio is queued, `GEMINI_LIVE_EVENT_INTERRUPTED` and
+/// `GEMINI_LIVE_EVENT_REPLY_DISCARDED` (the reply comes again from the start) flush,
+/// `GEMINI_LIVE_EVENT_TURN_COMPLETE` ends the turn; other events are ignored. For those
+/// three, `*playback` (if not NULL) receives the turn's playback; otherwise it is left alone.
 /// The event stays the caller's. Session side.
 #[no_mangle]
 pub unsafe extern "C" fn gemini_live_player_push_event(

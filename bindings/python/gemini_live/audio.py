@@ -29,8 +29,9 @@ from array import array
 from typing import Any, Optional, Sequence, Tuple, Union
 
 from . import _lib
+from ._managed import Managed
 from .errors import check
-from .events import AudioEvent, Event, InterruptedEvent, TurnCompleteEvent
+from .events import AudioEvent, Event, InterruptedEvent, ReplyDiscardedEvent, TurnCompleteEvent
 
 L = _lib.lib
 
@@ -64,33 +65,27 @@ def _to_bytes(buf: Any, n: int) -> bytes:
     return a.tobytes()
 
 
-class Resampler:
+class Resampler(Managed):
     """Streaming conversion of interleaved PCM16 (or float) at ``in_rate`` Hz with
     ``channels`` channels to mono PCM16 at ``out_rate`` Hz (default 16000, the Live API's
     input). Keeps its state between calls, so any chunking gives the same output."""
 
     def __init__(self, in_rate: int, channels: int = 1, out_rate: int = 16000) -> None:
-        self._handle: Optional[Any] = None
         handle = _lib.RESAMPLER_P()
         check(L.gemini_live_resampler_new(in_rate, channels, out_rate, ctypes.byref(handle)))
-        self._handle = handle
+        super().__init__(handle, L.gemini_live_resampler_free, "resampler")
         self.in_rate, self.channels, self.out_rate = in_rate, channels, out_rate
 
     @property
     def latency_ms(self) -> float:
         """The most input held back before its output appears, in milliseconds."""
-        return float(L.gemini_live_resampler_latency_us(self._h())) / 1000.0
-
-    def _h(self) -> Any:
-        if not self._handle:
-            raise ValueError("the resampler was closed")
-        return self._handle
+        return float(self._call(L.gemini_live_resampler_latency_us)) / 1000.0
 
     def _run(self, fn: Any, *args: Any, n_in: int) -> bytes:
-        cap = int(L.gemini_live_resampler_max_output(self._h(), n_in))
+        cap = int(self._call(L.gemini_live_resampler_max_output, n_in))
         out = (ctypes.c_int16 * max(cap, 1))()
         got = ctypes.c_size_t()
-        check(fn(self._h(), *args, out, cap, ctypes.byref(got)))
+        check(self._call(fn, *args, out, cap, ctypes.byref(got)))
         return _to_bytes(out, got.value)
 
     def process(self, pcm: Pcm) -> bytes:
@@ -115,20 +110,6 @@ class Resampler:
         """Ends the stream: returns the rest of the output and resets for a new stream."""
         return self._run(L.gemini_live_resampler_flush, n_in=0)
 
-    def close(self) -> None:
-        """Frees the C object."""
-        if self._handle:
-            L.gemini_live_resampler_free(self._handle)
-            self._handle = None
-
-    def __del__(self) -> None:
-        self.close()
-
-    def __enter__(self) -> "Resampler":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def cut_transcript(text: str, heard_fraction: float) -> str:
@@ -194,7 +175,7 @@ class PlayerStats:
         return "PlayerStats(" + ", ".join(f"{f}={getattr(self, f)}" for f in self.__slots__) + ")"
 
 
-class Player:
+class Player(Managed):
     """A playout buffer for the model's 24 kHz audio, read at the device's rate.
 
     ``push``/``handle_event``/``end_turn`` belong to one session-side thread;
@@ -210,45 +191,41 @@ class Player:
         start_threshold_ms: int = 80,
         max_latency_ms: int = 30000,
     ) -> None:
-        self._handle: Optional[Any] = None
         handle = _lib.PLAYER_P()
         check(
             L.gemini_live_player_new_with(
                 device_rate, channels, start_threshold_ms, max_latency_ms, ctypes.byref(handle)
             )
         )
-        self._handle = handle
+        super().__init__(handle, L.gemini_live_player_free, "player")
         self.device_rate, self.channels = device_rate, channels
 
-    def _h(self) -> Any:
-        if not self._handle:
-            raise ValueError("the player was closed")
-        return self._handle
 
     def push(self, pcm: Pcm) -> None:
         """Queues the model's mono PCM16 (24 kHz)."""
         ptr, n, _keep = _samples(pcm)
-        check(L.gemini_live_player_push(self._h(), ptr, n))
+        check(self._call(L.gemini_live_player_push, ptr, n))
 
     def end_turn(self) -> TurnPlayback:
         """The reply is complete: the rest plays out even under the start threshold."""
         out = _lib.TurnPlayback()
-        check(L.gemini_live_player_end_turn(self._h(), ctypes.byref(out)))
+        check(self._call(L.gemini_live_player_end_turn, ctypes.byref(out)))
         return TurnPlayback(out)
 
     def flush(self) -> TurnPlayback:
         """Barge-in: drops everything queued, effective on the next read; returns how much
         of the turn was heard."""
         out = _lib.TurnPlayback()
-        check(L.gemini_live_player_flush(self._h(), ctypes.byref(out)))
+        check(self._call(L.gemini_live_player_flush, ctypes.byref(out)))
         return TurnPlayback(out)
 
     def handle_event(self, event: Event) -> Optional[TurnPlayback]:
-        """Audio is queued, ``InterruptedEvent`` flushes, ``TurnCompleteEvent`` ends the
-        turn (those two return a ``TurnPlayback``); other events are ignored."""
+        """Audio is queued, ``InterruptedEvent`` and ``ReplyDiscardedEvent`` (the reply
+        comes again from the start) flush, ``TurnCompleteEvent`` ends the turn (those return
+        a ``TurnPlayback``); other events are ignored."""
         if isinstance(event, AudioEvent):
             self.push(bytes(event.pcm))
-        elif isinstance(event, InterruptedEvent):
+        elif isinstance(event, (InterruptedEvent, ReplyDiscardedEvent)):
             return self.flush()
         elif isinstance(event, TurnCompleteEvent):
             return self.end_turn()
@@ -260,7 +237,7 @@ class Player:
         No lock and no allocation in the library (for the audio callback)."""
         frames = len(buf) // self.channels
         got = ctypes.c_size_t()
-        check(L.gemini_live_player_read(self._h(), buf, frames, ctypes.byref(got)))
+        check(self._call(L.gemini_live_player_read, buf, frames, ctypes.byref(got)))
         return int(got.value)
 
     def read(self, frames: int) -> bytes:
@@ -271,32 +248,17 @@ class Player:
 
     def stats(self) -> PlayerStats:
         out = _lib.PlayerStats()
-        check(L.gemini_live_player_get_stats(self._h(), ctypes.byref(out)))
+        check(self._call(L.gemini_live_player_get_stats, ctypes.byref(out)))
         return PlayerStats(out)
 
     def current(self) -> TurnPlayback:
         """The current (or latest) turn: received and heard so far."""
         out = _lib.TurnPlayback()
-        check(L.gemini_live_player_current(self._h(), ctypes.byref(out)))
+        check(self._call(L.gemini_live_player_current, ctypes.byref(out)))
         return TurnPlayback(out)
 
     def last(self) -> TurnPlayback:
         """The playback of the latest flush or ended turn."""
         out = _lib.TurnPlayback()
-        check(L.gemini_live_player_last(self._h(), ctypes.byref(out)))
+        check(self._call(L.gemini_live_player_last, ctypes.byref(out)))
         return TurnPlayback(out)
-
-    def close(self) -> None:
-        """Frees the C object; no thread may use the player any more."""
-        if self._handle:
-            L.gemini_live_player_free(self._handle)
-            self._handle = None
-
-    def __del__(self) -> None:
-        self.close()
-
-    def __enter__(self) -> "Player":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
