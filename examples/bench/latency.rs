@@ -153,8 +153,13 @@ pub fn text_turn(port: u16, quick: bool) -> Vec<Row> {
             Target::Info,
         )
         .ours(us(median(&rest))),
-        Row::new(&sc, "of which the send_text call, median", "us", Target::Info)
-            .both(us(median(&calls)), us(median(&raw_calls))),
+        Row::new(
+            &sc,
+            "of which the send_text call, median",
+            "us",
+            Target::Info,
+        )
+        .both(us(median(&calls)), us(median(&raw_calls))),
         Row::new(
             &sc,
             "one thread hand-off (channel ping-pong / 2), median",
