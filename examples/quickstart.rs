@@ -16,7 +16,18 @@ use std::time::{Duration, Instant};
 
 const WAV: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/assets/hello_16k.wav");
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// Runs the conversation; an error is printed in its readable (`Display`) form.
+fn main() -> std::process::ExitCode {
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("quickstart: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
     let (config, target) = config_from_env_or_fake()?;
     match &target {
         Target::EmbeddedFake(server) => println!(
@@ -31,7 +42,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     let t = Instant::now();
-    let session = Session::connect(config)?;
+    let endpoint = config.endpoint.clone();
+    let session =
+        Session::connect(config).map_err(|e| format!("cannot connect to {endpoint}: {e}"))?;
     let m = session.metrics();
     println!(
         "connected in {:.1} ms (tcp {:.1}, tls {:.1}, upgrade {:.1}, setup {:.1})",
@@ -51,7 +64,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     report(&session, "text turn", audio_bytes);
 
     // 2. An audio turn: stream the WAV in 20 ms chunks, then mark the end of the stream.
-    let mut reader = hound::WavReader::open(WAV)?;
+    let mut reader = hound::WavReader::open(WAV).map_err(|e| format!("{WAV}: {e}"))?;
     let spec = reader.spec();
     let samples: Vec<i16> = reader.samples::<i16>().collect::<Result<_, _>>()?;
     println!(
@@ -67,19 +80,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     report(&session, "audio turn", audio_bytes);
 
     let out = concat!(env!("CARGO_MANIFEST_DIR"), "/target/quickstart_reply.wav");
-    let mut w = hound::WavWriter::create(
-        out,
-        hound::WavSpec {
+    let write = || -> Result<(), hound::Error> {
+        let spec = hound::WavSpec {
             channels: 1,
             sample_rate: 24_000,
             bits_per_sample: 16,
             sample_format: hound::SampleFormat::Int,
-        },
-    )?;
-    for s in &reply {
-        w.write_sample(*s)?;
-    }
-    w.finalize()?;
+        };
+        let mut w = hound::WavWriter::create(out, spec)?;
+        for s in &reply {
+            w.write_sample(*s)?;
+        }
+        w.finalize()
+    };
+    write().map_err(|e| format!("{out}: {e}"))?;
     println!("reply audio written to {out}");
 
     session.close()?;

@@ -749,12 +749,16 @@ const char *gemini_live_version(void);
  */
 gemini_live_result gemini_live_last_error_message(char *buf, size_t len, size_t *needed);
 
+#if defined(GEMINI_LIVE_TEST_EXPORTS)
 /**
  * Test hook: panics inside the library's panic boundary, so tests can prove that a panic
  * returns `GEMINI_LIVE_PANIC` instead of aborting the host. Always returns
- * `GEMINI_LIVE_PANIC` (and prints a panic message to stderr). Never call it in production.
+ * `GEMINI_LIVE_PANIC` (and prints a panic message to stderr). Only in builds with the
+ * `test-exports` cargo feature (declared under `GEMINI_LIVE_TEST_EXPORTS`); an installed
+ * library does not have it.
  */
 gemini_live_result gemini_live_test_panic(void);
+#endif
 
 /**
  * Creates a configuration with the library defaults overridden by the environment, like

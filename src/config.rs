@@ -172,6 +172,10 @@ pub struct Config {
     pub max_message_size: usize,
     /// Automatic reconnection. See [`ReconnectPolicy`].
     pub reconnect: ReconnectPolicy,
+    /// Retry policy of the first connect, when it should differ from reconnections' (a
+    /// command-line tool fails fast on a wrong or unreachable endpoint, yet rides out outages
+    /// later). Defaults to none: the first connect follows [`Config::reconnect`].
+    pub first_connect: Option<ReconnectPolicy>,
     /// Bytes of unacknowledged input kept for replay after a reconnection. Defaults to 8 MiB.
     pub replay_max_bytes: usize,
     /// Seconds of unacknowledged audio kept for replay. Defaults to 60 s.
@@ -212,6 +216,7 @@ impl Default for Config {
             event_queue_capacity: 256,
             max_message_size: 16 << 20,
             reconnect: ReconnectPolicy::default(),
+            first_connect: None,
             replay_max_bytes: 8 << 20,
             replay_max_audio: Duration::from_secs(60),
             stall_timeout: Duration::from_secs(20),

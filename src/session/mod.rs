@@ -387,7 +387,7 @@ const THREAD_STACK: usize = 512 * 1024;
 /// The first connect, retried with backoff on retryable failures as the policy allows; the
 /// attempts are told as `Reconnecting` events.
 fn connect_with_retry(config: &Config, events: &Sender<Event>) -> Result<transport::Connected> {
-    let policy = &config.reconnect;
+    let policy = config.first_connect.as_ref().unwrap_or(&config.reconnect);
     let started = Instant::now();
     let mut jitter = Jitter::new();
     let mut attempt = 0;

@@ -5,7 +5,7 @@ use std::io::{BufRead, Write};
 use std::time::Duration;
 
 pub(crate) fn chat(config: Config) -> Result<(), Box<dyn std::error::Error>> {
-    let session = Session::connect(config)?;
+    let session = super::connect(config)?;
     let stdin = std::io::stdin();
     let mut out = std::io::stdout();
     for line in stdin.lock().lines() {

@@ -2,11 +2,13 @@
 
 use clap::{Parser, Subcommand};
 use gemini_live::offline::{config_from_env_or_fake, Target};
-use gemini_live::{Config, ResponseMode};
-use std::path::PathBuf;
+use gemini_live::{Config, ReconnectPolicy, ResponseMode, Session};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 mod chat;
+mod progress;
 mod serve;
 mod talk;
 
@@ -31,7 +33,9 @@ struct Cli {
     /// Response modality: text, audio or text+audio (default text+audio).
     #[arg(long, global = true)]
     modality: Option<String>,
-    /// Log connection events to stderr (twice: every message).
+    /// Log to stderr: -v connection events (connects, retries, GoAway, close), -vv also every
+    /// message sent and received, -vvv also the dependencies' logs. Default: warnings only.
+    /// RUST_LOG, when set, replaces these levels (e.g. RUST_LOG=gemini_live=debug).
     #[arg(long, short, global = true, action = clap::ArgAction::Count)]
     verbose: u8,
 }
@@ -84,28 +88,77 @@ fn main() -> ExitCode {
     }
 }
 
+/// The log filter for `-v` levels; `RUST_LOG`, when set, is used instead.
+fn log_filter(verbose: u8) -> &'static str {
+    match verbose {
+        0 => "warn",
+        1 => "warn,gemini_live=debug",
+        2 => "warn,gemini_live=trace",
+        _ => "trace",
+    }
+}
+
+/// Logs to stderr through `env_logger`, each line stamped with the seconds since start.
 fn init_logging(verbose: u8) {
-    struct Stderr(log::LevelFilter);
-    impl log::Log for Stderr {
-        fn enabled(&self, m: &log::Metadata) -> bool {
-            m.level() <= self.0 && m.target().starts_with("gemini_live")
-        }
-        fn log(&self, r: &log::Record) {
-            if self.enabled(r.metadata()) {
-                eprintln!("[{} {}] {}", r.level(), r.target(), r.args());
-            }
-        }
-        fn flush(&self) {}
+    use std::io::Write;
+    let started = Instant::now();
+    let env = env_logger::Env::default().default_filter_or(log_filter(verbose));
+    let _ = env_logger::Builder::from_env(env)
+        .format(move |buf, r| {
+            writeln!(
+                buf,
+                "[{:8.3}s {:<5} {}] {}",
+                started.elapsed().as_secs_f64(),
+                r.level(),
+                r.target(),
+                r.args()
+            )
+        })
+        .try_init();
+}
+
+/// The first connect's budget: a wrong or unreachable endpoint fails within seconds instead
+/// of the 10 attempts over 30 s that the session keeps for outages later on.
+const FIRST_CONNECT_ATTEMPTS: u32 = 3;
+/// Time budget of the first connect (a TCP connect in progress finishes first, at most
+/// `Timeouts::tcp_connect`, 5 s by default).
+const FIRST_CONNECT_BUDGET: Duration = Duration::from_secs(5);
+
+/// Connects with the CLI's short first-connect budget; the error names the endpoint and the
+/// budget.
+pub(crate) fn connect(mut config: Config) -> Result<Session, Box<dyn std::error::Error>> {
+    let mut first: ReconnectPolicy = config.reconnect.clone();
+    first.max_attempts = FIRST_CONNECT_ATTEMPTS;
+    first.max_total = FIRST_CONNECT_BUDGET;
+    config.first_connect = Some(first);
+    let endpoint = config.endpoint.clone();
+    let started = Instant::now();
+    Session::connect(config).map_err(|e| {
+        format!(
+            "cannot connect to {endpoint} (gave up after {:.1} s; first-connect budget {} \
+             attempts within {} s): {e}",
+            started.elapsed().as_secs_f64(),
+            FIRST_CONNECT_ATTEMPTS,
+            FIRST_CONNECT_BUDGET.as_secs()
+        )
+        .into()
+    })
+}
+
+/// Fails unless `path` can be written, before any audio is streamed; leaves no file behind
+/// when there was none.
+fn check_writable(path: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    let existed = path.exists();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .map_err(|e| format!("--output {}: cannot write: {e}", path.display()))?;
+    if !existed {
+        let _ = std::fs::remove_file(path);
     }
-    let level = match verbose {
-        0 => log::LevelFilter::Warn,
-        1 => log::LevelFilter::Info,
-        2 => log::LevelFilter::Debug,
-        _ => log::LevelFilter::Trace,
-    };
-    if log::set_boxed_logger(Box::new(Stderr(level))).is_ok() {
-        log::set_max_level(level);
-    }
+    Ok(())
 }
 
 fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
@@ -118,6 +171,9 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     } = cli.command
     {
         return fake_server(port, tls, ca_out, api_key, faults);
+    }
+    if let Command::Talk { output, .. } = &cli.command {
+        check_writable(output)?;
     }
     let endpoint_given = cli.endpoint.is_some();
     let (mut config, target) = if endpoint_given {
