@@ -6,8 +6,10 @@
  * Getting started
  * ===========================================================================================
  *
- * Build: cc app.c -Iinclude -Ltarget/release -lgemini_live -o app
+ * Build: cc app.c $(pkg-config --cflags --libs gemini_live) -o app   (after `cargo cinstall`)
+ *    or, in the repository: cc app.c -Iinclude -Ltarget/release -lgemini_live -o app
  * Run:   GEMINI_API_KEY=... GEMINI_LIVE_MODEL=... LD_LIBRARY_PATH=target/release ./app
+ * C++:   gemini_live.hpp, installed beside this header, wraps it (RAII, exceptions).
  *
  *     #include <stdio.h>
  *     #include "gemini_live.h"
