@@ -11,7 +11,7 @@
 //! ```
 
 use gemini_live::offline::{config_from_env_or_fake, Target};
-use gemini_live::{Event, Session};
+use gemini_live::{Event, InteractionStatus, Session};
 use std::time::{Duration, Instant};
 
 const WAV: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/assets/hello_16k.wav");
@@ -28,7 +28,14 @@ fn main() -> std::process::ExitCode {
 }
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let (config, target) = config_from_env_or_fake()?;
+    let (mut config, target) = config_from_env_or_fake()?;
+    // Known models get a response mode they accept (the transcribe models answer in text
+    // only); the capability table says which (gemini_live::models).
+    let model = gemini_live::models::lookup(&config.model);
+    if let Some(info) = model.filter(|m| !m.supports(config.response_mode)) {
+        config.response_mode = info.default_mode();
+    }
+    let text_input = model.map_or(true, |m| m.text_input);
     match &target {
         Target::EmbeddedFake(server) => println!(
             "No GEMINI_API_KEY set: talking to the embedded FAKE Live server at {} \
@@ -57,11 +64,14 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
 
     // 1. A text turn. In the default TEXT+AUDIO mode the reply arrives as audio plus its
     //    transcription, delivered as text events.
-    println!("\nyou> Hello! Who are you?");
-    session.send_text("Hello! Who are you?")?;
-    print!("model> ");
-    let (_, audio_bytes) = turn(&session)?;
-    report(&session, "text turn", audio_bytes);
+    //    (Transcribe and translate models take audio only: no text turn for them.)
+    if text_input {
+        println!("\nyou> Hello! Who are you?");
+        session.send_text("Hello! Who are you?")?;
+        print!("model> ");
+        let (_, audio_bytes) = turn(&session)?;
+        report(&session, "text turn", audio_bytes);
+    }
 
     // 2. An audio turn: stream the WAV in 20 ms chunks, then mark the end of the stream.
     let mut reader = hound::WavReader::open(WAV).map_err(|e| format!("{WAV}: {e}"))?;
@@ -114,6 +124,11 @@ fn turn(session: &Session) -> Result<(Vec<i16>, usize), Box<dyn std::error::Erro
             }
             Some(Event::InputTranscription { text, .. }) => print!("(heard: {text}) "),
             Some(Event::Audio(chunk)) => audio.extend(chunk.samples()),
+            // Extended thinking: a segment marked IN_PROGRESS; the answer follows.
+            Some(Event::TurnComplete {
+                interaction: Some(InteractionStatus::InProgress),
+                ..
+            }) => print!(" "),
             Some(Event::TurnComplete { .. }) => {
                 println!();
                 let n = audio.len() * 2;

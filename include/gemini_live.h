@@ -176,12 +176,24 @@
 #define GEMINI_LIVE_PHASE_SETUP 4
 
 /**
+ * `gemini_live_config_set_transcription_options`: the transcription of the user's audio.
+ */
+#define GEMINI_LIVE_TRANSCRIPTION_INPUT 1
+
+/**
+ * `gemini_live_config_set_transcription_options`: the transcription of the model's audio.
+ */
+#define GEMINI_LIVE_TRANSCRIPTION_OUTPUT 2
+
+/**
  * Returned by `gemini_live_event_type` for a NULL event.
  */
 #define GEMINI_LIVE_EVENT_NONE 0
 
 /**
- * `setupComplete` arrived; the session is ready (always the first event).
+ * `setupComplete` arrived; the session is ready. Always the first event (a first connect
+ * that had to retry delivers nothing before it); `GEMINI_LIVE_EVENT_NEW_SESSION` follows it
+ * when the configured resumption handle was refused and a new session was started.
  */
 #define GEMINI_LIVE_EVENT_SETUP_COMPLETE 1
 
@@ -255,7 +267,9 @@
 #define GEMINI_LIVE_EVENT_USAGE 14
 
 /**
- * Grounding or URL-context metadata (`gemini_live_event_json`).
+ * Search grounding metadata (`gemini_live_event_json`: `web_search_queries`, `sources`,
+ * `search_entry_point`, `metadata` as sent). URL-context metadata is
+ * `GEMINI_LIVE_EVENT_URL_CONTEXT`.
  */
 #define GEMINI_LIVE_EVENT_GROUNDING 15
 
@@ -323,6 +337,20 @@
 #define GEMINI_LIVE_EVENT_TOOL_RESPONSES_DROPPED 26
 
 /**
+ * The reply in progress was cut off by a lost connection and is void: drop what was
+ * delivered for it since the last `TURN_COMPLETE` that ended an interaction (text, audio,
+ * tool calls); its question is asked again after the reconnection, so the whole reply comes
+ * again, once (`gemini_live_event_json`: `turn`, the session's turn number).
+ */
+#define GEMINI_LIVE_EVENT_REPLY_DISCARDED 40
+
+/**
+ * Resumed with a handle older than some answered turns: their replies were delivered, but
+ * the model no longer remembers those exchanges (`gemini_live_event_json`: `turns`).
+ */
+#define GEMINI_LIVE_EVENT_CONTEXT_LOST 41
+
+/**
  * Session state: opening the connection.
  */
 #define GEMINI_LIVE_STATE_CONNECTING 0
@@ -346,6 +374,57 @@
  * Session state: closed; no more input is accepted.
  */
 #define GEMINI_LIVE_STATE_CLOSED 4
+
+/**
+ * URL-context tool metadata (`gemini_live_event_json`: `urls` of `{retrieved_url, status}`,
+ * `metadata` as sent).
+ */
+#define GEMINI_LIVE_EVENT_URL_CONTEXT 27
+
+/**
+ * `waitingForInput`: the model is idle and expects more user input.
+ */
+#define GEMINI_LIVE_EVENT_WAITING_FOR_INPUT 28
+
+/**
+ * The server's voice activity detection saw the user start or stop speaking
+ * (`gemini_live_event_json`: `kind` `"start"`/`"end"`, `audio_offset_ms` or null).
+ */
+#define GEMINI_LIVE_EVENT_VOICE_ACTIVITY 29
+
+/**
+ * `voiceActivityDetectionSignal` (`gemini_live_event_json`: `signal`
+ * `"start_of_speech"`, `"end_of_speech"` or the value as sent).
+ */
+#define GEMINI_LIVE_EVENT_VAD_SIGNAL 30
+
+/**
+ * An interim (not final) transcription of the user's audio (`gemini_live_event_text`;
+ * `gemini_live_event_json`: `text`, `language_code`).
+ */
+#define GEMINI_LIVE_EVENT_INTERIM_INPUT_TRANSCRIPTION 31
+
+/**
+ * With `GEMINI_LIVE_MODALITY_TEXT_AND_AUDIO`: the transcription delivered as
+ * `GEMINI_LIVE_EVENT_TEXT` is final for this utterance.
+ */
+#define GEMINI_LIVE_EVENT_TEXT_FINISHED 32
+
+/**
+ * `gemini_live_event_interaction_status`: the model sent no `interactionStatus`.
+ */
+#define GEMINI_LIVE_INTERACTION_NONE 0
+
+/**
+ * `interactionStatus: IN_PROGRESS`: this turn is one segment; more output follows without
+ * new input (extended thinking). Keep reading events.
+ */
+#define GEMINI_LIVE_INTERACTION_IN_PROGRESS 1
+
+/**
+ * `interactionStatus: IDLE` (or the deprecated `REQUIRES_ACTION`): the interaction is over.
+ */
+#define GEMINI_LIVE_INTERACTION_IDLE 2
 
 /**
  * Log level: nothing.
@@ -409,9 +488,13 @@ typedef struct gemini_live_event gemini_live_event;
  * It answers deterministically: a text turn with `[turn N] echo: <text>`, an audio turn
  * (ended by `gemini_live_session_audio_stream_end`) with 24 kHz audio plus the text
  * `[turn N] heard B bytes of audio, checksum <16 hex digits>` (FNV-1a 64 of the PCM bytes
- * of that turn). It accepts any API key, or none, and serves the default model.
+ * of that turn). It accepts any API key, or none, and serves every model of the library's
+ * capability table with that model's rules (modalities, refusals with the service's close
+ * codes, the extended-thinking lifecycle), or only the models given to
+ * `gemini_live_fake_server_start_with_models`.
  *
  * Functions: `gemini_live_fake_server_start`, `gemini_live_fake_server_start_with_faults`,
+ * `gemini_live_fake_server_start_with_models`,
  * `gemini_live_fake_server_endpoint`, `gemini_live_fake_server_free`.
  */
 typedef struct gemini_live_fake_server gemini_live_fake_server;
@@ -1072,15 +1155,16 @@ gemini_live_result gemini_live_config_set_close_timeout_ms(struct gemini_live_co
                                                            uint32_t ms);
 
 /**
- * Sets how many messages the send queue holds before sends wait. Defaults to 256; 0 is
- * `GEMINI_LIVE_INVALID_ARGUMENT`.
+ * Sets how many messages the send queue holds before sends wait. Defaults to 128 (2.5 s of
+ * 20 ms audio chunks); 0 is `GEMINI_LIVE_INVALID_ARGUMENT`.
  */
 gemini_live_result gemini_live_config_set_send_queue_capacity(struct gemini_live_config *config,
                                                               size_t capacity);
 
 /**
  * Sets how many events are held for the application before the connection is paused.
- * Defaults to 4096; 0 is `GEMINI_LIVE_INVALID_ARGUMENT`.
+ * Defaults to 256 (about 10 s of the model's audio; each slot is preallocated); 0 is
+ * `GEMINI_LIVE_INVALID_ARGUMENT`.
  */
 gemini_live_result gemini_live_config_set_event_queue_capacity(struct gemini_live_config *config,
                                                                size_t capacity);
@@ -1099,6 +1183,99 @@ gemini_live_result gemini_live_config_set_max_message_size(struct gemini_live_co
 gemini_live_result gemini_live_config_set_extra_root_ca_pem(struct gemini_live_config *config,
                                                             const uint8_t *pem,
                                                             size_t len);
+
+/**
+ * Sets `proactivity` (v1alpha, native-audio models): `audio` and `video` are -1 (not sent),
+ * 0 (false) or 1 (true); both -1 removes it (the default). 3.8 Live refuses
+ * `proactiveAudio: false` (`gemini_live_session_connect` fails with
+ * `GEMINI_LIVE_INVALID_CONFIG`). Other values: `GEMINI_LIVE_INVALID_ARGUMENT`.
+ */
+gemini_live_result gemini_live_config_set_proactivity(struct gemini_live_config *config,
+                                                      int32_t audio,
+                                                      int32_t video);
+
+/**
+ * Sets `historyConfig.initialHistoryInClientContent`: the server first takes
+ * `clientContent` history until a `turnComplete: true` without answering. Defaults to
+ * not sent.
+ */
+gemini_live_result gemini_live_config_set_initial_history_in_client_content(struct gemini_live_config *config,
+                                                                            bool enabled);
+
+/**
+ * Adds a `safetySettings` entry, e.g. `HARM_CATEGORY_HARASSMENT`, `BLOCK_ONLY_HIGH`
+ * (both required, sent as given). Defaults to none.
+ */
+gemini_live_result gemini_live_config_add_safety_setting(struct gemini_live_config *config,
+                                                         const char *category,
+                                                         const char *threshold);
+
+/**
+ * Sets `generationConfig.translationConfig` (live-translate models): the target language
+ * (e.g. `es`; `""` removes it, the default) and whether input already in that language is
+ * spoken too.
+ */
+gemini_live_result gemini_live_config_set_translation(struct gemini_live_config *config,
+                                                      const char *target_language_code,
+                                                      bool echo_target_language);
+
+/**
+ * Sets the options of one transcription (`which`: `GEMINI_LIVE_TRANSCRIPTION_INPUT` or
+ * `_OUTPUT`; it still has to be on): `language_codes` a comma-separated list (`""` for
+ * none), `mode` `VERBATIM`, `SMART` or `""`. Model support is uncertain. Defaults to none
+ * (`{}`).
+ */
+gemini_live_result gemini_live_config_set_transcription_options(struct gemini_live_config *config,
+                                                                uint32_t which,
+                                                                const char *language_codes,
+                                                                const char *mode);
+
+/**
+ * Sets the `behavior` of the function `name` declared with `gemini_live_config_add_function`:
+ * `BLOCKING`, `NON_BLOCKING` or `""` (the model's default: non-blocking on 3.8 Live).
+ * `GEMINI_LIVE_INVALID_ARGUMENT` if no such function was added or the value is unknown.
+ */
+gemini_live_result gemini_live_config_set_function_behavior(struct gemini_live_config *config,
+                                                            const char *name,
+                                                            const char *behavior);
+
+/**
+ * Merges a JSON object into the `setup` message (objects merge key by key, other values
+ * replace): an escape hatch for fields the service adds before this library does.
+ * **Not validated**: an unknown field closes the connection with 1007. `""` removes it
+ * (the default). `GEMINI_LIVE_INVALID_JSON` if it is not a JSON object.
+ */
+gemini_live_result gemini_live_config_set_extra_setup_json(struct gemini_live_config *config,
+                                                           const char *json);
+
+/**
+ * `true` skips the check of the configuration against the model capability table on
+ * validate and connect (to see how the service refuses it). Defaults to false.
+ */
+gemini_live_result gemini_live_config_set_skip_model_check(struct gemini_live_config *config,
+                                                           bool skip);
+
+/**
+ * Answers a non-blocking function call: like `gemini_live_session_send_tool_response`,
+ * plus `scheduling` (`SILENT`, `WHEN_IDLE`, `INTERRUPT`, or `""` for none) and
+ * `will_continue` (more responses to this call follow).
+ */
+gemini_live_result gemini_live_session_send_tool_response_scheduled(struct gemini_live_session *session,
+                                                                    const char *call_id,
+                                                                    const char *name,
+                                                                    const char *response_json,
+                                                                    const char *scheduling,
+                                                                    bool will_continue);
+
+/**
+ * Sends `contextUpdate`: `system_instruction` replaces the system instruction (NULL keeps
+ * it); the tools of `tools_from` (a config made for the purpose with the
+ * `gemini_live_config_add_*` tool functions) replace the session's tools (NULL keeps them;
+ * a config without tools clears them). Server support per model is uncertain.
+ */
+gemini_live_result gemini_live_session_send_context_update(struct gemini_live_session *session,
+                                                           const char *system_instruction,
+                                                           const struct gemini_live_config *tools_from);
 
 /**
  * Turns automatic reconnection after retryable failures on (the default) or off. While
@@ -1170,9 +1347,12 @@ gemini_live_result gemini_live_config_set_pong_timeout_ms(struct gemini_live_con
 
 /**
  * Connects with a copy of `config` (which stays the caller's: free it whenever you like),
- * sends `setup` and returns once the server confirmed it. Blocks up to the connect timeout
- * (5 s by default). On success `*out` owns the session: free it with
- * `gemini_live_session_free`. The first event is `GEMINI_LIVE_EVENT_SETUP_COMPLETE`.
+ * sends `setup` and returns once the server confirmed it. Blocks while it connects: each
+ * attempt takes at most the connect timeout (5 s by default), and retryable failures are
+ * retried up to 3 attempts within 10 s by default (the error text then says "gave up after N
+ * attempts over T s"; the code is the last failure's). On success `*out` owns the session: free it with
+ * `gemini_live_session_free`. The first event is always `GEMINI_LIVE_EVENT_SETUP_COMPLETE`
+ * (retries of the first connect deliver no events).
  *
  * Failures: `GEMINI_LIVE_INVALID_CONFIG`, `GEMINI_LIVE_CONNECT_TIMEOUT`, `GEMINI_LIVE_IO`,
  * `GEMINI_LIVE_TLS`, `GEMINI_LIVE_HTTP` (e.g. 401/403 for a bad key),
@@ -1366,6 +1546,12 @@ gemini_live_result gemini_live_event_text(const struct gemini_live_event *event,
  * The samples of an AUDIO event: `*samples` points to `*n_samples` native-endian PCM16 mono
  * samples at `*sample_rate` Hz (24000 from the service), borrowed until the event is freed.
  * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events.
+ *
+ * Zero-copy: on little-endian hosts `*samples` points into the event's own decoded audio
+ * (the buffer the base64 was decoded into, aligned for `int16_t`), so reading the samples
+ * costs no copy; calling it again returns the same pointer. The pointer is always aligned
+ * for `int16_t`, valid for `*n_samples` samples (`*n_samples` may be 0 only for an empty
+ * chunk), read-only, and lives until `gemini_live_event_free`. Any thread may call it.
  */
 gemini_live_result gemini_live_event_audio(const struct gemini_live_event *event,
                                            const int16_t **samples,
@@ -1452,6 +1638,14 @@ gemini_live_result gemini_live_event_json(const struct gemini_live_event *event,
 void gemini_live_event_free(struct gemini_live_event *event);
 
 /**
+ * The `GEMINI_LIVE_INTERACTION_*` status of a TURN_COMPLETE event (`*status`):
+ * `GEMINI_LIVE_INTERACTION_NONE` where the model sends none (then the turn ends the
+ * interaction). `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
+ */
+gemini_live_result gemini_live_event_interaction_status(const struct gemini_live_event *event,
+                                                        uint32_t *status);
+
+/**
  * Starts a fake server on 127.0.0.1:`port` (0 picks a free port). On success `*out`
  * owns it: free it with `gemini_live_fake_server_free`. `GEMINI_LIVE_IO` if the port
  * cannot be bound.
@@ -1463,13 +1657,29 @@ gemini_live_result gemini_live_fake_server_start(uint16_t port,
  * Like `gemini_live_fake_server_start`, injecting the faults of `fault_plan`, e.g.
  * `"1@3:close=1011,2@up:refuse=503"` (connection 1, after its 3rd client message: close
  * with 1011; connection 2: refuse the upgrade with HTTP 503). Items are
- * `CONN@WHEN:KIND[=ARG]`, with KIND one of `goaway=5s[+2s]`, `goaway-strict=5s+2s`,
- * `drop`, `close=CODE[/REASON]`, `stall`, `freeze`, `refuse=STATUS`, `malformed`,
+ * `CONN@WHEN:KIND[=ARG]`, WHEN a client message count (`0`: right after the upgrade), `sN`
+ * (right after the server's N-th message on that connection, `s1` being `setupComplete`) or
+ * `up` (the upgrade), with KIND one of `goaway=5s[+2s]`, `goaway-strict=5s+2s`,
+ * `drop` (TCP end without a close frame), `reset` (TCP reset), `close=CODE[/REASON]`,
+ * `stall` (silent; the session is released when the client leaves), `stall=5s` or
+ * `stall=forever` (silent, and the session stays attached that long: resumes meanwhile are
+ * refused with close 1011, like the real service), `freeze`, `refuse=STATUS`, `malformed`,
+ * `truncate` (the next server frame is cut in half, then the TCP connection ends),
  * `slow=200ms`, `unknown`, `silent`, `cut=N[/CODE]` (cut the reply after N server
  * messages). `GEMINI_LIVE_INVALID_ARGUMENT` if the plan does not parse.
  */
 gemini_live_result gemini_live_fake_server_start_with_faults(uint16_t port,
                                                              const char *fault_plan,
+                                                             struct gemini_live_fake_server **out);
+
+/**
+ * Like `gemini_live_fake_server_start_with_faults`, serving only `models`, a
+ * comma-separated list of model ids (e.g. `"gemini-3.8-live-extended-thinking"`); other
+ * models are closed with 1008 "not found". `""` serves every model of the capability table.
+ */
+gemini_live_result gemini_live_fake_server_start_with_models(uint16_t port,
+                                                             const char *fault_plan,
+                                                             const char *models,
                                                              struct gemini_live_fake_server **out);
 
 /**

@@ -172,10 +172,6 @@ pub struct Config {
     pub max_message_size: usize,
     /// Automatic reconnection. See [`ReconnectPolicy`].
     pub reconnect: ReconnectPolicy,
-    /// Retry policy of the first connect, when it should differ from reconnections' (a
-    /// command-line tool fails fast on a wrong or unreachable endpoint, yet rides out outages
-    /// later). Defaults to none: the first connect follows [`Config::reconnect`].
-    pub first_connect: Option<ReconnectPolicy>,
     /// Bytes of unacknowledged input kept for replay after a reconnection. Defaults to 8 MiB.
     pub replay_max_bytes: usize,
     /// Seconds of unacknowledged audio kept for replay. Defaults to 60 s.
@@ -189,6 +185,26 @@ pub struct Config {
     /// With keepalive on, how long to wait for the pong before the connection counts as
     /// lost; Gemini's pongs take 8-30 s. Defaults to 45 s.
     pub pong_timeout: Duration,
+    /// Options of the input transcription (used when `input_transcription` is on).
+    /// Defaults to none (`{}`).
+    pub input_transcription_config: protocol::AudioTranscriptionConfig,
+    /// Options of the output transcription (used when it is on). Defaults to none (`{}`).
+    pub output_transcription_config: protocol::AudioTranscriptionConfig,
+    /// Proactive audio / video (`proactivity`, v1alpha). Defaults to none sent.
+    pub proactivity: Option<protocol::Proactivity>,
+    /// `historyConfig`. Defaults to none sent.
+    pub history: Option<protocol::HistoryConfig>,
+    /// `safetySettings`. Defaults to none.
+    pub safety_settings: Vec<protocol::SafetySetting>,
+    /// `explicitVadSignal` (Vertex AI only). Defaults to none sent.
+    pub explicit_vad_signal: Option<bool>,
+    /// Extra JSON merged into `setup` (see [`protocol::Setup::extra`]): **not validated**,
+    /// for fields the service adds before this library does. Defaults to none.
+    pub extra_setup: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Skip the check of the configuration against the model capability table
+    /// ([`crate::models::check_config`]), e.g. to see how the service (or the fake) refuses
+    /// it. Defaults to false.
+    pub skip_model_check: bool,
 }
 
 impl Default for Config {
@@ -216,12 +232,19 @@ impl Default for Config {
             event_queue_capacity: 256,
             max_message_size: 16 << 20,
             reconnect: ReconnectPolicy::default(),
-            first_connect: None,
             replay_max_bytes: 8 << 20,
             replay_max_audio: Duration::from_secs(60),
             stall_timeout: Duration::from_secs(20),
             keepalive_interval: None,
             pong_timeout: Duration::from_secs(45),
+            input_transcription_config: protocol::AudioTranscriptionConfig::default(),
+            output_transcription_config: protocol::AudioTranscriptionConfig::default(),
+            proactivity: None,
+            history: None,
+            safety_settings: Vec::new(),
+            explicit_vad_signal: None,
+            extra_setup: None,
+            skip_model_check: false,
         }
     }
 }
@@ -273,6 +296,21 @@ impl Config {
     pub fn with_response_mode(mut self, mode: ResponseMode) -> Self {
         self.response_mode = mode;
         self
+    }
+    /// Merges extra JSON into `setup` (unvalidated; see [`Config::extra_setup`]). `json` must
+    /// be a JSON object; later calls merge into earlier ones.
+    pub fn with_extra_setup(mut self, json: serde_json::Value) -> Result<Self> {
+        let serde_json::Value::Object(map) = json else {
+            return Err(Error::InvalidConfig(
+                "extra setup JSON must be an object".into(),
+            ));
+        };
+        let mut merged = serde_json::Value::Object(self.extra_setup.take().unwrap_or_default());
+        protocol::merge_json(&mut merged, &map);
+        if let serde_json::Value::Object(m) = merged {
+            self.extra_setup = Some(m);
+        }
+        Ok(self)
     }
     /// Sets the system instruction.
     pub fn with_system_instruction(mut self, text: impl Into<String>) -> Self {
@@ -342,7 +380,7 @@ impl Config {
         if self.timeouts.connect_total.is_zero() || self.timeouts.close.is_zero() {
             return bad("timeouts must be greater than zero".into());
         }
-        Ok(())
+        crate::models::check_config(self)
     }
 
     /// The full WebSocket URL: endpoint, one slash, then the Live method path.
@@ -391,11 +429,18 @@ impl Config {
                 handle: handle.map(str::to_string),
             }),
             context_window_compression: self.context_window_compression.clone(),
-            input_audio_transcription: self.input_transcription.then_some(Empty {}),
+            input_audio_transcription: self
+                .input_transcription
+                .then(|| self.input_transcription_config.clone()),
             output_audio_transcription: (audio_out
                 && (self.output_transcription || self.response_mode == ResponseMode::TextAndAudio))
-                .then_some(Empty {}),
-            proactivity: None,
+                .then(|| self.output_transcription_config.clone()),
+            proactivity: self.proactivity.clone(),
+            history_config: self.history.clone(),
+            safety_settings: (!self.safety_settings.is_empty())
+                .then(|| self.safety_settings.clone()),
+            explicit_vad_signal: self.explicit_vad_signal,
+            extra: self.extra_setup.clone(),
         }
     }
 

@@ -77,6 +77,16 @@ pub enum Error {
         /// The server's reason text.
         reason: String,
     },
+    /// The configuration asks for something the model refuses (per the capability table in
+    /// [`crate::models`]); nothing was sent. Fatal. Bypass with `Config::skip_model_check`.
+    UnsupportedByModel {
+        /// The model id.
+        model: String,
+        /// The setup field (and value) it refuses.
+        field: String,
+        /// What to do instead, and how the service would refuse it.
+        fix: String,
+    },
     /// The connection ended without a close frame (code 1006).
     ConnectionLost(String),
     /// The connection went silent: no message during a turn for the stall timeout, or no
@@ -99,6 +109,29 @@ pub enum Error {
     SessionClosed,
     /// A bug inside the library (a panic caught at the boundary).
     Internal(String),
+    /// The server rejected this configuration: it closed the connection right after `setup`,
+    /// before `setupComplete`, twice in a row with the same code and reason (e.g. 1011 for a
+    /// response modality the model does not serve). Not retried again.
+    ConfigRejected {
+        /// The close code.
+        code: u16,
+        /// The close reason, as sent.
+        reason: String,
+    },
+    /// (Re)connecting gave up: the attempt or time budget of the reconnection policy is
+    /// spent (see [`ReconnectPolicy`](crate::ReconnectPolicy)). Its text says "after N
+    /// attempts over T s".
+    RetriesExhausted {
+        /// Connection attempts made.
+        attempts: u32,
+        /// Time from the first attempt to giving up.
+        elapsed: std::time::Duration,
+        /// What the last attempt failed with.
+        last: Box<Error>,
+    },
+    /// The server asked the client to move to a new connection (`goAway`). Only seen as the
+    /// `last` cause of [`Error::RetriesExhausted`], when every connection got one.
+    GoAway(Option<std::time::Duration>),
 }
 
 impl Error {
@@ -108,7 +141,10 @@ impl Error {
             Error::Timeout(_) | Error::Io { .. } | Error::ConnectionLost(_) | Error::Stalled(_) => {
                 Retry::Retryable
             }
-            Error::Http { status, .. } if *status >= 500 || *status == 429 => Retry::Retryable,
+            Error::Http { status, .. } if *status >= 500 || *status == 429 || *status == 408 => {
+                Retry::Retryable
+            }
+            Error::GoAway(_) => Retry::Retryable,
             Error::Closed { code, reason } => classify_close(*code, reason),
             // A malformed frame is a server-side fault; a new connection usually fixes it.
             Error::Protocol(_) => Retry::Retryable,
@@ -119,6 +155,19 @@ impl Error {
     /// Shorthand for `retry() == Retry::Retryable`.
     pub fn is_retryable(&self) -> bool {
         self.retry() == Retry::Retryable
+    }
+
+    /// The close code and reason this error carries, if it came from a close frame (directly
+    /// or as the last cause of [`Error::RetriesExhausted`]).
+    pub fn close_code(&self) -> Option<(u16, &str)> {
+        match self {
+            Error::Closed { code, reason } | Error::ConfigRejected { code, reason } => {
+                Some((*code, reason))
+            }
+            Error::ModelNotFound { reason, .. } => Some((1008, reason)),
+            Error::RetriesExhausted { last, .. } => last.close_code(),
+            _ => None,
+        }
     }
 
     /// Builds the error for a close frame, recognising "model not found".
@@ -146,6 +195,7 @@ fn is_model_not_found(reason: &str) -> bool {
 /// | code | verdict |
 /// |---|---|
 /// | 1000 normal, 1005 no status | fatal (the server ended the session on purpose) |
+/// | HTTP 408, 429, 5xx on the upgrade | retryable (other HTTP statuses are fatal) |
 /// | 1001 going away, 1006 abnormal, 1011 internal / deadline / unavailable, 1012, 1013, 1014 | retryable |
 /// | 1007 invalid argument, bad key, bad audio | fatal |
 /// | 1008 model not found, unregistered caller, GoAway ignored | fatal |
@@ -200,8 +250,17 @@ impl fmt::Display for Error {
             Error::ModelNotFound { model, reason } => write!(
                 f,
                 "model `{model}` is not served by this endpoint (server said: {reason}); \
-                 choose another with GEMINI_LIVE_MODEL or Config::model, e.g. \
-                 gemini-2.5-flash-native-audio-preview-12-2025 or gemini-3.8-live"
+                 choose another with GEMINI_LIVE_MODEL or Config::model (CLI: --model), \
+                 e.g. one of the current models: {}",
+                crate::models::recommended(if model.contains("/locations/") {
+                    crate::models::Api::Vertex
+                } else {
+                    crate::models::Api::Developer
+                })
+            ),
+            Error::UnsupportedByModel { model, field, fix } => write!(
+                f,
+                "model `{model}` does not accept {field}: {fix}; nothing was sent"
             ),
             Error::ConnectionLost(m) => write!(f, "connection lost without a close frame: {m}"),
             Error::Stalled(d) => write!(f, "the connection was silent for {d:?}"),
@@ -216,6 +275,30 @@ impl fmt::Display for Error {
             }
             Error::SessionClosed => f.write_str("the session is closed"),
             Error::Internal(m) => write!(f, "internal error: {m}"),
+            Error::ConfigRejected { code, reason } => write!(
+                f,
+                "the server rejected this configuration: it closed the connection right after \
+                 setup twice in a row ({code}: {reason}); check the model, the response \
+                 modality and the other setup options"
+            ),
+            Error::RetriesExhausted {
+                attempts,
+                elapsed,
+                last,
+            } => write!(
+                f,
+                "gave up after {attempts} attempt{} over {:.1} s: {last}",
+                if *attempts == 1 { "" } else { "s" },
+                elapsed.as_secs_f64()
+            ),
+            Error::GoAway(Some(left)) => write!(
+                f,
+                "the server asked to move to a new connection (GoAway, {:.1} s left)",
+                left.as_secs_f64()
+            ),
+            Error::GoAway(None) => {
+                f.write_str("the server asked to move to a new connection (GoAway)")
+            }
         }
     }
 }
@@ -260,6 +343,12 @@ mod tests {
         let s = e.to_string();
         assert!(s.contains("gemini-live-2.5-flash-preview"));
         assert!(s.contains("GEMINI_LIVE_MODEL"));
+        assert!(s.contains("--model"), "{s}");
+        // The advice names the current models of the capability table.
+        assert!(
+            s.contains("gemini-3.8-live, gemini-3.8-live-extended-thinking"),
+            "{s}"
+        );
         assert!(!e.is_retryable());
     }
 
@@ -271,6 +360,7 @@ mod tests {
         };
         assert!(e(503).is_retryable());
         assert!(e(429).is_retryable());
+        assert!(e(408).is_retryable(), "request timeout is transient");
         assert!(!e(401).is_retryable());
         assert!(!e(404).is_retryable());
     }

@@ -14,14 +14,16 @@ pub mod error;
 pub mod fake;
 pub mod ffi;
 pub mod metrics;
+pub mod models;
 pub mod offline;
 pub mod protocol;
 pub mod reconnect;
 pub mod session;
+mod state;
 pub mod transport;
 
 pub use config::{Auth, Config, ResponseMode, Secret, Timeouts, DEFAULT_MODEL};
 pub use error::{Error, Phase, Result, Retry};
 pub use metrics::MetricsSnapshot;
 pub use reconnect::ReconnectPolicy;
-pub use session::{AudioChunk, Event, Session, State};
+pub use session::{AudioChunk, Event, InteractionStatus, Session, State};

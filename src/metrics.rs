@@ -5,7 +5,7 @@
 //! is idle; the send path's latency is kept as a fixed log-bucket histogram
 //! ([`LatencyHistogram`]), so memory does not grow with traffic.
 
-use crate::session::State;
+use crate::state::State;
 use crate::transport::ConnectTimings;
 use parking_lot::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
@@ -138,13 +138,6 @@ impl LiveHistogram {
             sum_us: self.sum_us.load(Relaxed),
             max: Duration::from_nanos(self.max_ns.load(Relaxed)),
         }
-    }
-}
-
-/// For [`MetricsSnapshot::default`]: a session starts out connecting.
-impl Default for State {
-    fn default() -> Self {
-        State::Connecting
     }
 }
 

@@ -1,23 +1,25 @@
-//! Reconnection as data: the backoff policy with a pure [`next_delay`], and the replay buffer
-//! that keeps input the latest resumption handle may not cover.
+//! Reconnection as data: the policy (backoff, budgets) with a pure [`next_delay`], and the
+//! bounded store of input frames that may have to be re-sent.
 //!
-//! # What a handle covers
-//!
-//! The Developer API does not say which client message a handle includes
-//! (`lastConsumedClientMessageIndex` is Vertex-only), so the client infers it: a handle covers
-//! every input up to the last *turn-ending* input (a `clientContent` with `turnComplete`,
-//! realtime text, `audioStreamEnd`, `activityEnd`, a tool response) that the server has
-//! answered (with `turnComplete`, or with a `toolCall` for the turn that asked for it). For
-//! turns the server's own voice activity detection ended, input flushed before the turn's first
-//! reply counts as answered. Everything after that stays in the buffer and is re-sent, in
-//! order, after a reconnection.
+//! Which input is re-sent after a reconnection is decided by the turn ledger
+//! (`session/turns.rs`): input whose turn the server answered is never re-sent; the rest is, in
+//! order. How the policy is applied (first connect, reconnections, GoAway handovers, resuming
+//! while the server still holds a stalled session) is in `session/connection.rs`.
 
 use crate::error::Error;
-use std::collections::{HashSet, VecDeque};
+use std::collections::BTreeMap;
 use std::time::Duration;
 use tungstenite::Utf8Bytes;
 
-/// When and how often to reconnect after a retryable failure.
+/// When and how often to (re)connect.
+///
+/// One policy covers every way a connection ends: a retryable failure starts an *outage*
+/// bounded by `max_attempts` and `max_total`; a GoAway hands over to a new connection at once,
+/// but connections that end (by failure or GoAway) before they were *productive* (answered a
+/// turn, or stayed up for `stable_after`) count as churn: each one in a row pushes the backoff
+/// one step further, and after `max_attempts` of them in a row the session gives up
+/// ([`Error::RetriesExhausted`]). That bounds a server that sends GoAway on every connection
+/// (or drops every connection at once) to a handful of connections per second, then none.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReconnectPolicy {
     /// Reconnect automatically. Defaults to true.
@@ -26,13 +28,29 @@ pub struct ReconnectPolicy {
     pub initial_delay: Duration,
     /// Largest delay between attempts. Defaults to 5 s.
     pub max_delay: Duration,
-    /// Attempts per outage before giving up. Defaults to 10.
+    /// Attempts per outage before giving up; also the most unproductive connections in a row.
+    /// Defaults to 10.
     pub max_attempts: u32,
     /// Time per outage before giving up (the brief's recovery budget). Defaults to 30 s.
     pub max_total: Duration,
     /// After a GoAway, reconnect at the next turn boundary, but at the latest this long before
     /// `timeLeft` runs out (or at half of `timeLeft` if that is shorter). Defaults to 5 s.
     pub goaway_margin: Duration,
+    /// Attempts of the first connect (`Session::connect`) before it fails with
+    /// [`Error::RetriesExhausted`] ("after N attempts over T s"). Defaults to 3.
+    pub first_connect_attempts: u32,
+    /// Time the first connect may take over its attempts (each attempt is also bounded by
+    /// `Timeouts::connect_total`). Defaults to 10 s.
+    pub first_connect_total: Duration,
+    /// While resuming, how long to keep retrying (with backoff) a resume that the server
+    /// rejects at setup with a retryable close (it answers 1011 while it still holds the old,
+    /// stalled connection of the session) before giving the handle up and starting a new
+    /// session ([`Event::NewSession`](crate::Event::NewSession), unanswered input replayed),
+    /// which then has a full outage budget of its own. Defaults to 10 s.
+    pub resume_wait: Duration,
+    /// A connection up this long counts as productive even if it answered no turn (it resets
+    /// the churn count). Defaults to 30 s (the figure google/adk-go settled on).
+    pub stable_after: Duration,
 }
 
 impl Default for ReconnectPolicy {
@@ -44,6 +62,10 @@ impl Default for ReconnectPolicy {
             max_attempts: 10,
             max_total: Duration::from_secs(30),
             goaway_margin: Duration::from_secs(5),
+            first_connect_attempts: 3,
+            first_connect_total: Duration::from_secs(10),
+            resume_wait: Duration::from_secs(10),
+            stable_after: Duration::from_secs(30),
         }
     }
 }
@@ -92,9 +114,13 @@ impl Jitter {
 pub(crate) enum InputKind {
     /// Input that does not by itself ask for a reply (audio, video, history).
     Plain,
-    /// Input that ends a user turn: the server answers it.
+    /// Input that ends a user turn: the server answers it (text, `clientContent` with
+    /// `turnComplete`). It takes with it the earlier input that is not audio.
     TurnEnd,
-    /// A tool response for these call ids (it also ends a turn).
+    /// The end of an audio utterance (`audioStreamEnd`, `activityEnd`): a turn end that takes
+    /// with it the earlier audio (and any other input not yet in a turn).
+    AudioEnd,
+    /// A tool response for these call ids (the server answers it when no call is left open).
     ToolResponse(Vec<String>),
 }
 
@@ -108,195 +134,73 @@ impl InputKind {
     }
 }
 
-#[derive(Debug)]
-struct Entry {
-    seq: u64,
-    frame: Utf8Bytes,
-    kind: InputKind,
-    audio: Duration,
-}
-
-/// What a replay after reconnection sends and what it had to drop.
-#[derive(Debug, Default)]
-pub(crate) struct Replay {
-    pub frames: Vec<Utf8Bytes>,
-    /// Input dropped because the buffer overflowed (messages, bytes).
-    pub overflowed: (u64, u64),
-    /// Tool responses dropped because the resumed session does not know their calls.
-    pub stale_tool_responses: Vec<String>,
-}
-
-/// Input sent since the latest handle, bounded in bytes and in seconds of audio.
+/// The frames of input that may have to be re-sent, keyed by the turn ledger's sequence
+/// numbers (`session/turns.rs` decides what stays), bounded in bytes and in seconds of audio.
+/// When a bound is exceeded the oldest frames go first; [`push`](Self::push) says which, so
+/// the ledger can report them if they are ever needed.
 #[derive(Debug)]
 pub(crate) struct ReplayBuffer {
-    entries: VecDeque<Entry>,
+    entries: BTreeMap<u64, (Utf8Bytes, Duration)>,
     bytes: usize,
     audio: Duration,
     max_bytes: usize,
     max_audio: Duration,
-    next_seq: u64,
-    /// Sequence numbers of sent turn-ending inputs not yet answered, oldest first.
-    pending_turns: VecDeque<u64>,
-    /// Highest sequence number the server has answered.
-    answered: u64,
-    /// Highest sequence number handed to the socket.
-    flushed: u64,
-    /// `flushed` when the current turn's first reply content arrived.
-    at_first_reply: Option<u64>,
-    overflow_msgs: u64,
-    overflow_bytes: u64,
-    /// Tool call ids the current connection has issued and not seen answered or cancelled.
-    known_calls: HashSet<String>,
 }
 
 impl ReplayBuffer {
     pub fn new(max_bytes: usize, max_audio: Duration) -> ReplayBuffer {
         ReplayBuffer {
-            entries: VecDeque::new(),
+            entries: BTreeMap::new(),
             bytes: 0,
             audio: Duration::ZERO,
             max_bytes,
             max_audio,
-            next_seq: 1,
-            pending_turns: VecDeque::new(),
-            answered: 0,
-            flushed: 0,
-            at_first_reply: None,
-            overflow_msgs: 0,
-            overflow_bytes: 0,
-            known_calls: HashSet::new(),
         }
     }
 
-    /// Records input about to be written; returns `false` for a tool response to calls the
-    /// current connection does not know (it must not be sent).
-    pub fn push(&mut self, frame: &Utf8Bytes, kind: InputKind, audio: Duration) -> bool {
-        if let InputKind::ToolResponse(ids) = &kind {
-            if !ids.iter().all(|id| self.known_calls.contains(id)) {
-                return false;
-            }
-            for id in ids {
-                self.known_calls.remove(id);
-            }
-        }
-        let seq = self.next_seq;
-        self.next_seq += 1;
-        self.flushed = seq;
-        if kind != InputKind::Plain {
-            self.pending_turns.push_back(seq);
-        }
+    /// Keeps `frame` as input `seq`; returns the sequence numbers evicted to stay within the
+    /// bounds (never the newest entry), oldest first.
+    pub fn push(&mut self, seq: u64, frame: Utf8Bytes, audio: Duration) -> Vec<u64> {
         self.bytes += frame.len();
         self.audio += audio;
-        self.entries.push_back(Entry {
-            seq,
-            frame: frame.clone(),
-            kind,
-            audio,
-        });
+        self.entries.insert(seq, (frame, audio));
+        let mut evicted = Vec::new();
         while (self.bytes > self.max_bytes || self.audio > self.max_audio) && self.entries.len() > 1
         {
-            if let Some(old) = self.entries.pop_front() {
-                self.forget(&old);
-                self.overflow_msgs += 1;
-                self.overflow_bytes += old.frame.len() as u64;
-            }
-        }
-        true
-    }
-
-    fn forget(&mut self, e: &Entry) {
-        self.bytes -= e.frame.len();
-        self.audio = self.audio.saturating_sub(e.audio);
-    }
-
-    /// Reply content of the current turn arrived.
-    pub fn reply_started(&mut self) {
-        self.at_first_reply.get_or_insert(self.flushed);
-    }
-
-    /// The server called tools: the oldest pending turn is answered.
-    pub fn tool_call(&mut self, ids: impl IntoIterator<Item = String>) {
-        self.known_calls.extend(ids);
-        if let Some(seq) = self.pending_turns.pop_front() {
-            self.answered = self.answered.max(seq);
-        }
-    }
-
-    /// The server cancelled tool calls.
-    pub fn tool_calls_cancelled(&mut self, ids: &[String]) {
-        for id in ids {
-            self.known_calls.remove(id);
-        }
-    }
-
-    /// A turn completed: the oldest pending turn-ending input is answered (or, for a turn the
-    /// server's VAD ended, the input flushed before its first reply).
-    pub fn turn_complete(&mut self) {
-        match self.pending_turns.pop_front() {
-            Some(seq) => self.answered = self.answered.max(seq),
-            None => {
-                if let Some(seq) = self.at_first_reply {
-                    self.answered = self.answered.max(seq);
+            match self.entries.first_key_value().map(|(k, _)| *k) {
+                Some(old) => {
+                    self.remove(old);
+                    evicted.push(old);
                 }
+                None => break,
             }
         }
-        self.at_first_reply = None;
+        evicted
     }
 
-    /// A resumable handle arrived: drop what it covers.
-    pub fn handle_received(&mut self) {
-        while self.entries.front().is_some_and(|e| e.seq <= self.answered) {
-            if let Some(e) = self.entries.pop_front() {
-                self.forget(&e);
-            }
+    /// Forgets input `seq` (answered, or no longer to be re-sent).
+    pub fn remove(&mut self, seq: u64) {
+        if let Some((frame, audio)) = self.entries.remove(&seq) {
+            self.bytes -= frame.len();
+            self.audio = self.audio.saturating_sub(audio);
         }
     }
 
-    /// Everything to re-send on a new connection, oldest first; resets per-connection state.
-    pub fn take_replay(&mut self) -> Replay {
-        let mut replay = Replay {
-            overflowed: (self.overflow_msgs, self.overflow_bytes),
-            ..Replay::default()
-        };
-        self.overflow_msgs = 0;
-        self.overflow_bytes = 0;
-        self.pending_turns.clear();
-        self.at_first_reply = None;
-        let old = std::mem::take(&mut self.entries);
-        self.bytes = 0;
-        self.audio = Duration::ZERO;
-        // Calls of the old connection are unknown to the new one: the replayed input that
-        // asked for them asks again, with new ids.
-        self.known_calls.clear();
-        for e in old {
-            match &e.kind {
-                InputKind::ToolResponse(ids) => {
-                    replay.stale_tool_responses.extend(ids.iter().cloned())
-                }
-                _ => {
-                    if e.kind != InputKind::Plain {
-                        self.pending_turns.push_back(e.seq);
-                    }
-                    self.flushed = e.seq;
-                    replay.frames.push(e.frame.clone());
-                    self.bytes += e.frame.len();
-                    self.audio += e.audio;
-                    self.entries.push_back(e);
-                }
-            }
-        }
-        replay
+    /// The frame of input `seq`, if still held.
+    pub fn get(&self, seq: u64) -> Option<&Utf8Bytes> {
+        self.entries.get(&seq).map(|(f, _)| f)
     }
 
-    /// Messages currently held.
+    /// Frames held.
     #[cfg(test)]
     pub fn len(&self) -> usize {
         self.entries.len()
     }
 
-    /// Whether a turn is under way: input awaits its answer, or a reply is streaming.
-    pub fn turn_active(&self) -> bool {
-        !self.pending_turns.is_empty() || self.at_first_reply.is_some()
+    /// Bytes held.
+    #[cfg(test)]
+    pub fn bytes(&self) -> usize {
+        self.bytes
     }
 }
 
@@ -308,6 +212,7 @@ pub(crate) fn resume_refused(e: &Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashSet;
 
     fn frame(s: &str) -> Utf8Bytes {
         Utf8Bytes::from(s.to_string())
@@ -339,61 +244,26 @@ mod tests {
     }
 
     #[test]
-    fn a_handle_drops_only_answered_input() {
-        let mut b = ReplayBuffer::new(1 << 20, Duration::from_secs(60));
-        assert!(b.push(&frame("a1"), InputKind::Plain, Duration::from_millis(20)));
-        assert!(b.push(&frame("end1"), InputKind::TurnEnd, Duration::ZERO));
-        assert!(b.push(&frame("a2"), InputKind::Plain, Duration::from_millis(20)));
-        b.handle_received();
-        assert_eq!(b.len(), 3, "nothing answered yet");
-        b.turn_complete();
-        b.handle_received();
-        assert_eq!(b.len(), 1, "a2 came after the answered turn");
-        let r = b.take_replay();
-        assert_eq!(r.frames, vec![frame("a2")]);
-    }
-
-    #[test]
-    fn stale_tool_responses_are_not_replayed() {
-        let mut b = ReplayBuffer::new(1 << 20, Duration::from_secs(60));
-        assert!(b.push(&frame("call tool"), InputKind::TurnEnd, Duration::ZERO));
-        b.tool_call(["c1".to_string()]);
-        assert!(!b.push(
-            &frame("resp"),
-            InputKind::ToolResponse(vec!["nope".into()]),
-            Duration::ZERO
-        ));
-        assert!(b.push(
-            &frame("resp"),
-            InputKind::ToolResponse(vec!["c1".into()]),
-            Duration::ZERO
-        ));
-        let r = b.take_replay();
-        assert_eq!(r.stale_tool_responses, vec!["c1".to_string()]);
-        assert_eq!(
-            r.frames,
-            vec![frame("call tool")],
-            "the question is asked again"
-        );
-    }
-
-    #[test]
-    fn overflow_is_counted() {
+    fn the_store_is_bounded_in_bytes_and_audio_and_says_what_it_evicted() {
         let mut b = ReplayBuffer::new(10, Duration::from_secs(60));
-        for _ in 0..5 {
-            b.push(&frame("xxxx"), InputKind::Plain, Duration::ZERO);
+        let mut evicted = Vec::new();
+        for seq in 1..=5 {
+            evicted.extend(b.push(seq, frame("xxxx"), Duration::ZERO));
         }
-        let r = b.take_replay();
-        assert_eq!(r.frames.len(), 2);
-        assert_eq!(r.overflowed, (3, 12));
+        assert_eq!(evicted, vec![1, 2, 3]);
+        assert_eq!((b.len(), b.bytes()), (2, 8));
+        assert_eq!(b.get(4), Some(&frame("xxxx")));
+        assert_eq!(b.get(1), None);
+        b.remove(4);
+        assert_eq!((b.len(), b.bytes()), (1, 4));
         let mut b = ReplayBuffer::new(1 << 20, Duration::from_millis(100));
-        for _ in 0..10 {
-            b.push(&frame("a"), InputKind::Plain, Duration::from_millis(20));
+        let mut evicted = 0;
+        for seq in 1..=10 {
+            evicted += b.push(seq, frame("a"), Duration::from_millis(20)).len();
         }
-        assert_eq!(
-            b.take_replay().frames.len(),
-            5,
-            "bounded by seconds of audio"
-        );
+        assert_eq!((b.len(), evicted), (5, 5), "bounded by seconds of audio");
+        let mut b = ReplayBuffer::new(1, Duration::ZERO);
+        assert!(b.push(1, frame("big"), Duration::from_secs(1)).is_empty());
+        assert_eq!(b.len(), 1, "the newest entry always stays");
     }
 }

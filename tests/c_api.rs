@@ -18,11 +18,12 @@ use support::{cdylib, expect_success, header_functions, root, run};
 const LIMIT: Duration = Duration::from_secs(60);
 
 /// The programs, each built once as C99 (`name`) and as C++ (`name_cpp`).
-const PROGRAMS: [&str; 4] = [
+const PROGRAMS: [&str; 5] = [
     "examples/c/quickstart.c",
     "examples/c/audio_pipeline.c",
     "tests/c/misuse.c",
     "tests/c/features.c",
+    "tests/c/models.c",
 ];
 
 fn check_compilers() {
@@ -286,6 +287,17 @@ fn features_work_from_c_tools_logs_metrics_and_errors() {
         stdout.contains("text reply: [turn 2] echo: hello features"),
         "{stdout}"
     );
+}
+
+#[test]
+fn todays_models_from_c_check_lifecycle_scheduling_and_setup_fields() {
+    let out = run(program("models"), LIMIT);
+    let stdout = expect_success("models", &out);
+    assert!(stdout.contains("models: ALL OK"), "{stdout}");
+    assert!(stdout.contains("[turn 1] echo: hello c"), "{stdout}");
+    assert!(stdout.contains("refused: "), "{stdout}");
+    let out = run(program("models_cpp"), LIMIT);
+    assert!(expect_success("models (C++)", &out).contains("models: ALL OK"));
 }
 
 /// The getting-started program of the header's preamble, as C source.

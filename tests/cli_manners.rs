@@ -125,7 +125,9 @@ fn an_unreachable_endpoint_fails_with_the_stated_budget() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("first-connect budget 3 attempts within 5 s"),
+        stderr.contains(
+            "first-connect budget: 3 attempts within 5 s): gave up after 3 attempts over "
+        ),
         "{stderr}"
     );
 }

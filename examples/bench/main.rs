@@ -7,7 +7,7 @@
 //! output is a JSON summary. See BENCHMARKS.md for the results and how to read them.
 //!
 //! Options: `--quick` (a smoke run of about a minute), `--only a,b` (scenarios by name:
-//! connect, turn, upload, send_path, idle, scale100, scale1000, soak), `--wait-load X`
+//! connect, turn, burst, upload, send_path, idle, scale100, scale1000, soak), `--wait-load X`
 //! (wait up to 10 minutes for the 1-minute load average to drop under X before starting).
 
 mod audio;
@@ -36,6 +36,7 @@ pub fn config(port: u16, directives: &str) -> Config {
 const SCENARIOS: &[&str] = &[
     "connect",
     "turn",
+    "burst",
     "upload",
     "send_path",
     "idle",
@@ -52,6 +53,7 @@ fn run_scenario(name: &str, port: u16, quick: bool) -> Vec<Row> {
     match name {
         "connect" => latency::connect(port, quick),
         "turn" => latency::text_turn(port, quick),
+        "burst" => latency::burst_turn(port, quick),
         "upload" => audio::upload(port, quick),
         "send_path" => audio::send_path(port, quick),
         "idle" => scale::idle(port, quick),

@@ -8,6 +8,8 @@ use std::time::Duration;
 pub enum Target {
     /// ours / raw at most this.
     RatioMax(f64),
+    /// ours / raw at least this.
+    RatioMin(f64),
     /// ours at most this (in the row's unit).
     Max(f64),
     /// ours at least this.
@@ -59,6 +61,7 @@ impl Row {
     pub fn pass(&self) -> Option<bool> {
         match self.target {
             Target::RatioMax(x) => self.ratio().map(|r| r <= x),
+            Target::RatioMin(x) => self.ratio().map(|r| r >= x),
             Target::Max(x) => self.ours.map(|o| o <= x),
             Target::Min(x) => self.ours.map(|o| o >= x),
             Target::Info => None,
@@ -67,6 +70,7 @@ impl Row {
     pub fn target_text(&self) -> String {
         match self.target {
             Target::RatioMax(x) => format!("ratio <= {x}"),
+            Target::RatioMin(x) => format!("ratio >= {x}"),
             Target::Max(x) => format!("<= {}", fmt(x)),
             Target::Min(x) => format!(">= {}", fmt(x)),
             Target::Info => String::new(),

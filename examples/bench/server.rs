@@ -15,7 +15,8 @@
 //!   `turnComplete`, a resumable `sessionResumptionUpdate`).
 //!
 //! The text `count` is answered with `audio N` (chunks received so far), so a client knows
-//! when all it sent has arrived. Server frames are written whole under one lock, so the
+//! when all it sent has arrived; the text `burst` with [`BURST`] audio chunks and
+//! `turnComplete` in one write. Server frames are written whole under one lock, so the
 //! load generator thread and the reply path never interleave bytes.
 
 use std::collections::HashMap;
@@ -110,6 +111,9 @@ pub fn frame(payload: &str) -> Vec<u8> {
     f
 }
 
+/// Audio chunks in the reply to the text `burst`.
+pub const BURST: usize = 16;
+
 /// The inbound load message: 20 ms of 24 kHz audio (960 bytes, 1280 in base64).
 pub fn inbound_message() -> String {
     let pcm: Vec<u8> = (0..960u32).map(|i| (i * 7 % 251) as u8).collect();
@@ -203,6 +207,13 @@ impl Conn {
             );
             self.send(&[&reply])?;
             self.send(&[r#"{"serverContent":{"turnComplete":true}}"#])?;
+        } else if text.contains("\"burst\"") {
+            // A reply that arrives as one burst: BURST audio chunks and the turn's end in
+            // one write, as the service's audio often comes.
+            let audio = inbound_message();
+            let mut burst: Vec<&str> = vec![&audio; BURST];
+            burst.push(r#"{"serverContent":{"turnComplete":true}}"#);
+            self.send(&burst)?;
         } else {
             self.send(&[r#"{"serverContent":{"modelTurn":{"parts":[{"text":"ok"}]}}}"#])?;
             self.send(&[r#"{"serverContent":{"turnComplete":true}}"#])?;

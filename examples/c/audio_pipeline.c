@@ -234,9 +234,13 @@ static int maybe_start_fake(gemini_live_config *config, gemini_live_fake_server 
     return 0;
 }
 
-/* Drains events until the reply turn completes, collecting its audio. 0 on success. */
+/* Drains events until the reply turn completes, collecting its audio; prints the reply text
+ * once complete. A reply cut off by a lost connection (GEMINI_LIVE_EVENT_REPLY_DISCARDED)
+ * comes again from the start: what was collected of it is dropped. 0 on success. */
 static int drain(gemini_live_session *session, pcm_buffer *reply) {
-    int in_reply = 0; /* the reply text arrives in pieces: print them on one line */
+    char *said = NULL; /* the reply text, in pieces */
+    size_t said_len = 0;
+    int failed = 0;
     for (;;) {
         gemini_live_event *ev = NULL;
         gemini_live_result r = gemini_live_session_next_event(session, 30000, &ev);
@@ -245,7 +249,8 @@ static int drain(gemini_live_session *session, pcm_buffer *reply) {
         size_t len;
         if (r != GEMINI_LIVE_OK) {
             report("next_event", r);
-            return 1;
+            failed = 1;
+            break;
         }
         type = gemini_live_event_type(ev);
         if (type == GEMINI_LIVE_EVENT_AUDIO) {
@@ -257,22 +262,32 @@ static int drain(gemini_live_session *session, pcm_buffer *reply) {
             }
         } else if (type == GEMINI_LIVE_EVENT_TEXT &&
                    gemini_live_event_text(ev, &text, &len) == GEMINI_LIVE_OK) {
-            printf("%s%.*s", in_reply ? "" : "model: ", (int)len, text);
-            in_reply = 1;
+            char *grown = (char *)realloc(said, said_len + len + 1);
+            if (grown) {
+                said = grown;
+                memcpy(said + said_len, text, len);
+                said_len += len;
+            }
+        } else if (type == GEMINI_LIVE_EVENT_REPLY_DISCARDED) {
+            said_len = 0;
+            reply->n = 0;
         } else if (type == GEMINI_LIVE_EVENT_INPUT_TRANSCRIPTION &&
                    gemini_live_event_text(ev, &text, &len) == GEMINI_LIVE_OK) {
             printf("you (transcribed): %.*s\n", (int)len, text);
         } else if (type == GEMINI_LIVE_EVENT_CLOSED) {
             fprintf(stderr, "the session closed before the reply was complete\n");
-            gemini_live_event_free(ev);
-            return 1;
+            failed = 1;
         }
         gemini_live_event_free(ev);
-        if (type == GEMINI_LIVE_EVENT_TURN_COMPLETE) {
-            printf("%s", in_reply ? "\n" : "");
-            return 0;
+        if (failed || type == GEMINI_LIVE_EVENT_TURN_COMPLETE) {
+            break;
         }
     }
+    if (!failed && said_len > 0) {
+        printf("model: %.*s\n", (int)said_len, said);
+    }
+    free(said);
+    return failed;
 }
 
 int main(int argc, char **argv) {

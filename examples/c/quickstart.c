@@ -55,26 +55,36 @@ static uint64_t fnv1a64(uint64_t h, const unsigned char *p, size_t n) {
     return h;
 }
 
-/* Reads events until the turn completes; prints text, counts audio. 0 on success. */
+/* Reads events until the turn completes; prints its text once complete, counts audio.
+ * A reply cut off by a lost connection is announced with GEMINI_LIVE_EVENT_REPLY_DISCARDED
+ * and comes again from the start: what was collected of it is dropped. 0 on success. */
 static int run_turn(gemini_live_session *session, const char *label) {
     size_t audio_samples = 0;
     uint32_t audio_rate = 0;
-    printf("%s reply: ", label);
+    char *reply = NULL;
+    size_t reply_len = 0;
+    int failed = 0;
     for (;;) {
         gemini_live_event *event = NULL;
         gemini_live_result r = gemini_live_session_next_event(session, 30000, &event);
         uint32_t type;
         if (r != GEMINI_LIVE_OK) {
-            printf("\n");
             report("next_event", r);
-            return 1;
+            failed = 1;
+            break;
         }
         type = gemini_live_event_type(event);
         if (type == GEMINI_LIVE_EVENT_TEXT) {
             const char *text;
             size_t len;
             if (gemini_live_event_text(event, &text, &len) == GEMINI_LIVE_OK) {
-                fwrite(text, 1, len, stdout);
+                char *grown = (char *)realloc(reply, reply_len + len + 1);
+                if (grown) {
+                    reply = grown;
+                    memcpy(reply + reply_len, text, len);
+                    reply_len += len;
+                    reply[reply_len] = '\0';
+                }
             }
         } else if (type == GEMINI_LIVE_EVENT_AUDIO) {
             const int16_t *samples;
@@ -82,22 +92,28 @@ static int run_turn(gemini_live_session *session, const char *label) {
             if (gemini_live_event_audio(event, &samples, &n, &audio_rate) == GEMINI_LIVE_OK) {
                 audio_samples += n;
             }
+        } else if (type == GEMINI_LIVE_EVENT_REPLY_DISCARDED) {
+            reply_len = 0;
+            audio_samples = 0;
         } else if (type == GEMINI_LIVE_EVENT_CLOSED) {
             gemini_live_result code;
             const char *message;
             gemini_live_event_error(event, &code, &message);
-            fprintf(stderr, "\nsession closed: %s\n", message);
-            gemini_live_event_free(event);
-            return 1;
+            fprintf(stderr, "session closed: %s\n", message);
+            failed = 1;
         }
         gemini_live_event_free(event);
-        if (type == GEMINI_LIVE_EVENT_TURN_COMPLETE) {
+        if (failed || type == GEMINI_LIVE_EVENT_TURN_COMPLETE) {
             break;
         }
     }
-    printf("\n%s audio: %lu samples at %u Hz\n", label, (unsigned long)audio_samples,
-           (unsigned)audio_rate);
-    return 0;
+    if (!failed) {
+        printf("%s reply: %.*s\n", label, (int)reply_len, reply ? reply : "");
+        printf("%s audio: %lu samples at %u Hz\n", label, (unsigned long)audio_samples,
+               (unsigned)audio_rate);
+    }
+    free(reply);
+    return failed;
 }
 
 /* Streams a 1 s 440 Hz tone in 20 ms chunks, then ends the audio stream. */

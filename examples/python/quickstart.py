@@ -20,22 +20,27 @@ import gemini_live as gl
 
 
 def run_turn(session, label):
-    """Prints the reply text of one turn and how much audio came back."""
-    samples, rate = 0, 0
-    print(f"{label} reply: ", end="", flush=True)
+    """Prints the reply text of one turn once it is complete, and how much audio came back.
+
+    A reply cut off by a lost connection is announced by a ``reply_discarded`` event and comes
+    again from the start, so what was collected of it is dropped."""
+    text, samples, rate = [], 0, 0
     for event in session.events(timeout=30):
         if isinstance(event, gl.TextEvent):
-            print(event.text, end="", flush=True)
+            text.append(event.text)
         elif isinstance(event, gl.AudioEvent):
             samples += len(event.pcm) // 2
             rate = event.sample_rate
+        elif event.kind == "reply_discarded":
+            text, samples = [], 0
         elif isinstance(event, gl.ClosedEvent):
-            raise SystemExit(f"\nsession closed: {event.error or event.reason}")
+            raise SystemExit(f"session closed: {event.error or event.reason}")
         elif isinstance(event, gl.TurnCompleteEvent):
             break
     else:
-        raise SystemExit("\nno reply within 30 s")
-    print(f"\n{label} audio: {samples} samples at {rate} Hz")
+        raise SystemExit("no reply within 30 s")
+    print(f"{label} reply: {''.join(text)}")
+    print(f"{label} audio: {samples} samples at {rate} Hz")
 
 
 def main():

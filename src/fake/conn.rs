@@ -1,6 +1,6 @@
 //! One connection of the fake server: TLS, the HTTP upgrade, the read loop, faults, closing.
 
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -48,6 +48,12 @@ pub(super) struct SetupInfo {
     pub(super) resumption: bool,
     pub(super) input_transcription: bool,
     pub(super) output_transcription: bool,
+    /// The model's rules (capability table), when the model is in it.
+    pub(super) model: Option<&'static crate::models::ModelInfo>,
+    /// Functions declared with an explicit `behavior`: (name, non-blocking).
+    pub(super) behaviors: Vec<(String, bool)>,
+    /// `generationConfig.translationConfig.targetLanguageCode`.
+    pub(super) target_language: Option<String>,
 }
 
 /// A connection after the upgrade.
@@ -61,6 +67,10 @@ pub(super) struct Conn {
     pub(super) creds: Vec<String>,
     faults: Vec<(Trigger, Fault)>,
     received: usize,
+    /// Server messages sent, not counting those the fault plan injected.
+    sent: usize,
+    /// An armed `TruncatedFrame`: the next message is cut mid-frame.
+    truncate_next: bool,
     pub(super) setup: Option<SetupInfo>,
     pub(super) session: Option<u64>,
     pub(super) silent: bool,
@@ -70,6 +80,8 @@ pub(super) struct Conn {
     pub(super) turn_audio: (u64, u64),
     /// An armed `CutMidReply`: sends left before the cut, and the close code (None: drop).
     cut: Option<(usize, Option<u16>)>,
+    /// The deferred rest of an extended-thinking interaction (see `fake/lifecycle.rs`).
+    pub(super) later: Option<super::lifecycle::Later>,
 }
 
 impl Drop for Conn {
@@ -138,6 +150,8 @@ fn run(shared: &Arc<Shared>, index: usize, tcp: TcpStream) -> io::Result<()> {
         creds: credentials(&info, constrained),
         faults,
         received: 0,
+        sent: 0,
+        truncate_next: false,
         setup: None,
         session: None,
         silent: false,
@@ -145,6 +159,7 @@ fn run(shared: &Arc<Shared>, index: usize, tcp: TcpStream) -> io::Result<()> {
         deadline: None,
         turn_audio: (super::FNV_OFFSET, 0),
         cut: None,
+        later: None,
     };
     conn.run();
     Ok(())
@@ -160,9 +175,14 @@ pub(super) fn is_timeout(e: &io::Error) -> bool {
 /// Hold the socket open and silent: drain and discard what the peer sends until it goes away
 /// or the server shuts down.
 fn stall(shared: &Shared, raw: &TcpStream) {
+    stall_until(shared, raw, None);
+}
+
+/// [`stall`], ending at `until` at the latest.
+fn stall_until(shared: &Shared, raw: &TcpStream, until: Option<Instant>) {
     let mut buf = [0u8; 4096];
     let mut reader = raw;
-    while !shared.stopping() {
+    while !shared.stopping() && until.map_or(true, |t| Instant::now() < t) {
         match reader.read(&mut buf) {
             Ok(0) => break,
             Ok(_) => {}
@@ -208,6 +228,9 @@ fn fires_before(f: &Fault) -> bool {
             | Fault::Malformed
             | Fault::SilentDrop
             | Fault::RefuseUpgrade { .. }
+            | Fault::Reset
+            | Fault::StallAttached { .. }
+            | Fault::TruncatedFrame
     )
 }
 
@@ -236,6 +259,7 @@ impl Conn {
                 return Err(self.close(code, reason));
             }
         }
+        self.flush_later(false)?;
         match self.ws.read() {
             Ok(Message::Text(t)) => self.on_frame(Ok(t.as_str().to_owned())),
             Ok(Message::Binary(b)) => self.on_frame(
@@ -284,6 +308,7 @@ impl Conn {
         for f in due.iter().filter(|f| fires_before(f)) {
             self.apply(f.clone())?;
         }
+        let was_set_up = self.setup.is_some();
         match text {
             Ok(t) => self.handle(&t)?,
             Err(_) => {
@@ -291,6 +316,13 @@ impl Conn {
                     1007,
                     "Invalid JSON payload received. Unexpected token.",
                 )))
+            }
+        }
+        if !was_set_up && self.setup.is_some() {
+            if let Some(left) = self.shared.options.draining {
+                log::info!("fake server: connection {}: draining", self.index);
+                self.inject(&json!({"goAway": {"timeLeft": format_duration(left)}}))?;
+                self.deadline = Some((later(left), 1011, DEADLINE_EXPIRED));
             }
         }
         for f in due.iter().filter(|f| !fires_before(f)) {
@@ -304,16 +336,17 @@ impl Conn {
 
     fn apply(&mut self, fault: Fault) -> Step {
         log::info!(
-            "fake server: connection {} after {} messages: {fault:?}",
+            "fake server: connection {} after {} client and {} server messages: {fault:?}",
             self.index,
-            self.received
+            self.received,
+            self.sent
         );
         match fault {
             Fault::GoAway {
                 time_left,
                 then_close_after,
             } => {
-                self.send(&json!({"goAway": {"timeLeft": format_duration(time_left)}}))?;
+                self.inject(&json!({"goAway": {"timeLeft": format_duration(time_left)}}))?;
                 if let Some(d) = then_close_after {
                     self.deadline = Some((later(d), 1011, DEADLINE_EXPIRED));
                 }
@@ -322,13 +355,35 @@ impl Conn {
                 time_left,
                 close_after,
             } => {
-                self.send(&json!({"goAway": {"timeLeft": format_duration(time_left)}}))?;
+                self.inject(&json!({"goAway": {"timeLeft": format_duration(time_left)}}))?;
                 self.deadline = Some((later(close_after), 1008, GOAWAY_ABORT));
             }
             Fault::Drop => {
                 let _ = self.raw.shutdown(Shutdown::Both);
                 return Err(Stop);
             }
+            Fault::Reset => {
+                // With linger 0 the last close of the socket sends an RST; every handle on it
+                // is closed when the connection thread ends, right after this.
+                if let Err(e) =
+                    rustix::net::sockopt::set_socket_linger(&self.raw, Some(Duration::ZERO))
+                {
+                    log::warn!("fake server: cannot set SO_LINGER: {e}; dropping instead");
+                    let _ = self.raw.shutdown(Shutdown::Both);
+                }
+                return Err(Stop);
+            }
+            Fault::StallAttached { hold } => {
+                let until = hold.map(later);
+                stall_until(&self.shared, &self.raw, until);
+                // The client is gone (or the hold ran out): keep the session until the end.
+                while !self.shared.stopping() && until.map_or(true, |t| Instant::now() < t) {
+                    std::thread::sleep(READ_TICK);
+                }
+                let _ = self.raw.shutdown(Shutdown::Both);
+                return Err(Stop);
+            }
+            Fault::TruncatedFrame => self.truncate_next = true,
             Fault::Close { code, reason } => return Err(self.close(code, &reason)),
             Fault::Stall => {
                 stall(&self.shared, &self.raw);
@@ -342,9 +397,9 @@ impl Conn {
             Fault::RefuseUpgrade { .. } => {
                 log::warn!("fake server: RefuseUpgrade only applies at the upgrade; ignored");
             }
-            Fault::Malformed => self.send_text("{\"serverContent\": {".to_string())?,
+            Fault::Malformed => self.write_message("{\"serverContent\": {".to_string())?,
             Fault::SlowReader { delay } => self.slow = Some(delay),
-            Fault::UnknownMessage => self.send(&json!({"someFutureMessage": {"x": 1}}))?,
+            Fault::UnknownMessage => self.inject(&json!({"someFutureMessage": {"x": 1}}))?,
             Fault::SilentDrop => self.silent = true,
         }
         Ok(())
@@ -362,12 +417,34 @@ impl Conn {
         }
     }
 
-    /// Send one server message (text frame, or binary if the options say so).
+    /// Send one server message (text frame, or binary if the options say so), then fire the
+    /// faults planned after it.
     pub(super) fn send(&mut self, v: &Value) -> Step {
-        self.send_text(v.to_string())
+        self.write_message(v.to_string())?;
+        self.sent += 1;
+        let n = self.sent;
+        let due: Vec<Fault> = self
+            .faults
+            .iter()
+            .filter(|(t, _)| *t == Trigger::AfterServer(n))
+            .map(|(_, f)| f.clone())
+            .collect();
+        for f in due {
+            self.apply(f)?;
+        }
+        Ok(())
     }
 
-    fn send_text(&mut self, text: String) -> Step {
+    /// Send a message of the fault plan's own (not counted as a server message).
+    fn inject(&mut self, v: &Value) -> Step {
+        self.write_message(v.to_string())
+    }
+
+    /// Write `text` as a frame, unless an armed cut ends the connection first.
+    fn write_message(&mut self, text: String) -> Step {
+        if self.truncate_next {
+            return Err(self.truncate(text.as_bytes()));
+        }
         if let Some((left, code)) = self.cut {
             if left == 0 {
                 self.cut = None;
@@ -382,6 +459,8 @@ impl Conn {
             }
             self.cut = Some((left - 1, code));
         }
+        self.shared
+            .update(self.index, |r| r.sent.push(text.clone()));
         let msg = if self.shared.options.binary_frames {
             Message::binary(text.into_bytes())
         } else {
@@ -391,6 +470,34 @@ impl Conn {
             log::debug!("fake server: connection {}: send: {e}", self.index);
             Stop
         })
+    }
+
+    /// Write the header and half of the payload of `payload`'s frame, then end the connection.
+    fn truncate(&mut self, payload: &[u8]) -> Stop {
+        log::info!("fake server: connection {}: truncating a frame", self.index);
+        let opcode = if self.shared.options.binary_frames {
+            0x82
+        } else {
+            0x81
+        };
+        let mut bytes = vec![opcode];
+        match payload.len() {
+            n if n < 126 => bytes.push(n as u8),
+            n if n <= usize::from(u16::MAX) => {
+                bytes.push(126);
+                bytes.extend_from_slice(&(n as u16).to_be_bytes());
+            }
+            n => {
+                bytes.push(127);
+                bytes.extend_from_slice(&(n as u64).to_be_bytes());
+            }
+        }
+        bytes.extend_from_slice(&payload[..payload.len() / 2]);
+        let _ = self.ws.flush();
+        let stream = self.ws.get_mut();
+        let _ = stream.write_all(&bytes).and_then(|()| stream.flush());
+        let _ = self.raw.shutdown(Shutdown::Both);
+        Stop
     }
 
     /// Close with a rejection's code and reason.

@@ -10,6 +10,7 @@ use super::turn::{self, Modality, TurnSpec};
 use super::validate::{
     content_text, field, field_bool, field_str, parse_envelope, validate, Kind, Reject,
 };
+use crate::models::Kind as ModelKind;
 
 const UNREGISTERED: &str = "Method doesn't allow unregistered callers (callers without \
      established identity). Please use API Key or other form of API consumer identity to call \
@@ -17,10 +18,10 @@ const UNREGISTERED: &str = "Method doesn't allow unregistered callers (callers w
 const BAD_KEY: &str = "API key not valid. Please pass a valid API key.";
 const BAD_AUDIO: &str =
     "Request contains an invalid argument: invalid audio format, expected 16khz s16le pcm, mono channel";
-const NOT_FOUND: &str = "Requested entity was not found.";
+pub(super) const NOT_FOUND: &str = "Requested entity was not found.";
 
 /// What a model turn answers.
-enum TurnInput {
+pub(super) enum TurnInput {
     Text { text: String, realtime: bool },
     Audio { bytes: u64, checksum: u64 },
     Tool(Vec<(String, String)>),
@@ -38,6 +39,10 @@ impl Conn {
             return Err(self.reject(Reject::invalid_argument()));
         }
         validate(kind, &body, &self.version).map_err(|r| self.reject(r))?;
+        if self.refuses_text(kind, &body) {
+            // Transcribe and translate models take audio input only.
+            return Err(self.reject(Reject::invalid_argument()));
+        }
         match kind {
             Kind::Setup => self.on_setup(&body),
             Kind::ClientContent => self.on_client_content(&body),
@@ -112,6 +117,11 @@ impl Conn {
             Some("TEXT") => Modality::Text,
             Some(_) => return Err(self.reject(Reject::invalid_argument())),
         };
+        // The model's own rules, with the service's close codes (capability table).
+        let model = crate::models::lookup(id);
+        if let Some(r) = model.and_then(|m| crate::models::violation(m, body)) {
+            return Err(self.reject(Reject::new(r.code, r.reason)));
+        }
         let vad = !field(body, "realtimeInputConfig")
             .and_then(|r| field(r, "automaticActivityDetection"))
             .is_some_and(|a| field_bool(a, "disabled"));
@@ -139,6 +149,12 @@ impl Conn {
             resumption: resumption.is_some(),
             input_transcription: field(body, "inputAudioTranscription").is_some(),
             output_transcription: field(body, "outputAudioTranscription").is_some(),
+            model,
+            behaviors: super::lifecycle::behaviors(body),
+            target_language: field(body, "generationConfig")
+                .and_then(|g| field(g, "translationConfig"))
+                .and_then(|t| field_str(t, "targetLanguageCode"))
+                .map(str::to_string),
         });
         self.send(&json!({"setupComplete": {}}))?;
         if resumption.is_some() {
@@ -147,7 +163,7 @@ impl Conn {
         Ok(())
     }
 
-    fn send_new_handle(&mut self) -> Step {
+    pub(super) fn send_new_handle(&mut self) -> Step {
         let ttl = self.shared.options.handle_ttl;
         let handle = self.shared.store.issue_handle(self.session_id(), ttl);
         self.send(&json!({"sessionResumptionUpdate": {"newHandle": handle, "resumable": true}}))
@@ -307,6 +323,9 @@ impl Conn {
             .and_then(Value::as_array)
             .cloned()
             .unwrap_or_default();
+        if self.non_blocking_responses(&responses) {
+            return self.on_non_blocking_responses(&responses);
+        }
         for r in &responses {
             let Some(id) = field_str(r, "id").filter(|id| !id.is_empty()) else {
                 return Err(self.reject(Reject::invalid_argument()));
@@ -337,13 +356,19 @@ impl Conn {
     }
 
     /// Answer one turn (or issue a tool call) and update the session state.
-    fn model_turn(&mut self, input: TurnInput) -> Step {
+    pub(super) fn model_turn(&mut self, input: TurnInput) -> Step {
         if self.silent {
             return Ok(());
         }
+        // New input while an extended-thinking answer is pending: the answer goes first.
+        self.flush_later(true)?;
         let Some(setup) = self.setup.as_ref() else {
             return Ok(());
         };
+        let model = setup.model;
+        let kind = model.map(|m| m.kind);
+        let usage = model.map_or(true, |m| m.usage);
+        let target = setup.target_language.clone();
         let (modality, resumption) = (setup.modality, setup.resumption);
         let (input_tr, output_tr) = (setup.input_transcription, setup.output_transcription);
         let session = self.session_id();
@@ -352,6 +377,7 @@ impl Conn {
             self.send(&json!({"sessionResumptionUpdate": {"resumable": false}}))?;
         }
         let mut interrupted = false;
+        let is_tool = matches!(input, TurnInput::Tool(_));
         let (reply, prompt_tokens, input_transcript) = match input {
             TurnInput::Text { text, realtime } => {
                 if let Some((name, args)) = turn::parse_tool_request(&text) {
@@ -360,7 +386,8 @@ impl Conn {
                         s.pending_calls.push((id.clone(), name.clone()));
                     });
                     let call = json!({"id": id, "name": name, "args": args});
-                    return self.send(&json!({"toolCall": {"functionCalls": [call]}}));
+                    self.send(&json!({"toolCall": {"functionCalls": [call]}}))?;
+                    return self.while_tool_runs(n, &name);
                 }
                 match text.trim() {
                     "send unknown" => self.send(&json!({"someFutureMessage": {"x": 1}}))?,
@@ -375,11 +402,19 @@ impl Conn {
                 let tokens = turn::text_tokens(&text);
                 (format!("[turn {n}] echo: {text}"), tokens, transcript)
             }
-            TurnInput::Audio { bytes, checksum } => (
-                format!("[turn {n}] heard {bytes} bytes of audio, checksum {checksum:016x}"),
-                turn::audio_in_tokens(bytes),
-                input_tr.then(|| format!("{bytes} bytes of audio")),
-            ),
+            TurnInput::Audio { bytes, checksum } => {
+                let mut reply =
+                    format!("[turn {n}] heard {bytes} bytes of audio, checksum {checksum:016x}");
+                if let (Some(ModelKind::Translate), Some(lang)) = (kind, &target) {
+                    reply.push_str(&format!(", translated into {lang}"));
+                }
+                (
+                    reply,
+                    turn::audio_in_tokens(bytes),
+                    (input_tr && kind != Some(ModelKind::Transcribe))
+                        .then(|| format!("{bytes} bytes of audio")),
+                )
+            }
             TurnInput::Tool(results) => {
                 let parts: Vec<String> = results
                     .iter()
@@ -391,18 +426,30 @@ impl Conn {
             }
         };
         let opts = &self.shared.options;
-        let messages = turn::reply_messages(&TurnSpec {
+        let extended = kind == Some(ModelKind::ExtendedThinking);
+        let spec = TurnSpec {
             turn: n,
             reply: &reply,
             modality,
             input_transcript,
-            output_transcription: output_tr,
+            output_transcription: output_tr || kind == Some(ModelKind::Translate),
             prompt_tokens,
             interrupted,
             text_parts: opts.text_reply_parts,
             audio_ms: opts.audio_reply_ms,
             chunk_ms: opts.audio_chunk_ms,
-        });
+            interaction: extended.then_some("IDLE"),
+            usage,
+        };
+        if extended && !is_tool && !interrupted {
+            // A filler segment now (IN_PROGRESS), the answer (IDLE) after thinking_ms.
+            return self.think_then_answer(&spec, resumption);
+        }
+        let messages = if kind == Some(ModelKind::Transcribe) {
+            turn::transcribe_messages(&spec)
+        } else {
+            turn::reply_messages(&spec)
+        };
         // The state counts the turn before its last message goes out, so that a client that
         // has seen `turnComplete` also sees the turn in the snapshot.
         let last = messages.len().saturating_sub(1);
@@ -419,6 +466,6 @@ impl Conn {
     }
 }
 
-fn json_compact(v: Option<&Value>) -> String {
+pub(super) fn json_compact(v: Option<&Value>) -> String {
     v.map(Value::to_string).unwrap_or_else(|| "{}".to_string())
 }

@@ -41,7 +41,10 @@
 //!   close in flight).
 //! - **Faulty on demand**: a [`FaultPlan`] injects GoAway, TCP drops, close codes, stalls,
 //!   refused upgrades, malformed frames, slow reads, unknown messages and silent drops at an
-//!   exact point of an exact connection.
+//!   exact point of an exact connection: after the n-th client message, or after the n-th
+//!   server message (so every server-message boundary is reachable). It also resets
+//!   connections, truncates frames, keeps a stalled session attached (resumes are refused with
+//!   1011 meanwhile), and with [`FakeOptions::draining`] sends a GoAway on every connection.
 //!
 //! One acceptor thread and one thread per connection (blocking tungstenite, 50 ms read
 //! ticks); dropping the server closes every connection and joins every thread.
@@ -49,7 +52,9 @@
 mod audio;
 mod conn;
 mod handler;
+mod lifecycle;
 mod options;
+mod plan;
 mod schema;
 mod store;
 mod tls;
@@ -66,7 +71,8 @@ use std::time::{Duration, Instant};
 use parking_lot::Mutex;
 
 pub use audio::{fnv1a64, fnv1a64_update, synth_reply_audio, FNV_OFFSET, REPLY_SAMPLE_RATE};
-pub use options::{parse_fault_plan, FakeOptions, Fault, FaultPlan};
+pub use options::{FakeOptions, Fault, FaultPlan};
+pub use plan::parse_fault_plan;
 pub use store::SessionSnapshot;
 
 /// What the server saw and did on one accepted TCP connection.
@@ -88,6 +94,9 @@ pub struct ConnectionRecord {
     /// Close code and reason the client sent, if any (1005 and an empty reason for a close
     /// frame without a code).
     pub close_received: Option<(u16, String)>,
+    /// Raw text of every server data message sent, in order (those the fault plan injected
+    /// included; a frame cut by [`Fault::TruncatedFrame`] excluded).
+    pub sent: Vec<String>,
     /// The resumption handle the client's setup asked for, if any.
     pub resumed_handle: Option<String>,
     /// Whether the connection is still open.

@@ -18,9 +18,17 @@ pub struct FakeOptions {
     /// `BidiGenerateContentConstrained` method also `Authorization: Token X` or
     /// `access_token=X`). Defaults to `None`: any credentials, or none, are accepted.
     pub api_key: Option<String>,
-    /// Served model ids, without the `models/` prefix. Defaults to
-    /// `vec![DEFAULT_MODEL.to_string()]`.
+    /// Served model ids, without the `models/` prefix; any other model is closed 1008 "not
+    /// found". Each model of the capability table ([`crate::models::MODELS`]) is served with
+    /// its rules (modality, refusals with the service's close codes, extended-thinking
+    /// lifecycle, non-blocking tools, transcribe and translate replies); other ids get the
+    /// generic behaviour. Defaults to every model of the table (the retired
+    /// [`DEFAULT_MODEL`] included), see [`FakeOptions::all_models`].
     pub models: Vec<String>,
+    /// Extended-thinking models: how long after the filler segment (`turnComplete` +
+    /// `interactionStatus: IN_PROGRESS`) the answer (ending with `IDLE`) is sent. New input
+    /// on the connection sends it at once. Defaults to 200 ms.
+    pub thinking_ms: u32,
     /// Faults to inject. Defaults to an empty plan.
     pub faults: FaultPlan,
     /// Length of a synthetic audio reply in milliseconds. Defaults to 400.
@@ -34,6 +42,12 @@ pub struct FakeOptions {
     /// Send server JSON in binary frames instead of text frames (the real server may).
     /// Defaults to `false`.
     pub binary_frames: bool,
+    /// A draining server: on every connection, right after the setup is answered
+    /// (`setupComplete`, and the first handle when resumption is on), send
+    /// `{"goAway":{"timeLeft":...}}` with this time left, and close with 1011 "Deadline expired
+    /// before operation could complete." when it has run out if the client is still
+    /// connected. Defaults to `None` (no GoAway unless the fault plan asks for one).
+    pub draining: Option<Duration>,
 }
 
 impl Default for FakeOptions {
@@ -42,14 +56,30 @@ impl Default for FakeOptions {
             port: 0,
             tls: false,
             api_key: None,
-            models: vec![DEFAULT_MODEL.to_string()],
+            models: FakeOptions::all_models(),
+            thinking_ms: 200,
             faults: FaultPlan::default(),
             audio_reply_ms: 400,
             audio_chunk_ms: 100,
             text_reply_parts: 3,
             handle_ttl: Duration::from_secs(2 * 60 * 60),
             binary_frames: false,
+            draining: None,
         }
+    }
+}
+
+impl FakeOptions {
+    /// Every model id of the capability table, and [`DEFAULT_MODEL`].
+    pub fn all_models() -> Vec<String> {
+        let mut ids: Vec<String> = crate::models::MODELS
+            .iter()
+            .map(|m| m.id.to_string())
+            .collect();
+        if !ids.iter().any(|m| m == DEFAULT_MODEL) {
+            ids.push(DEFAULT_MODEL.to_string());
+        }
+        ids
     }
 }
 
@@ -61,12 +91,14 @@ impl fmt::Debug for FakeOptions {
             .field("tls", &self.tls)
             .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
             .field("models", &self.models)
+            .field("thinking_ms", &self.thinking_ms)
             .field("faults", &self.faults)
             .field("audio_reply_ms", &self.audio_reply_ms)
             .field("audio_chunk_ms", &self.audio_chunk_ms)
             .field("text_reply_parts", &self.text_reply_parts)
             .field("handle_ttl", &self.handle_ttl)
             .field("binary_frames", &self.binary_frames)
+            .field("draining", &self.draining)
             .finish()
     }
 }
@@ -74,7 +106,7 @@ impl fmt::Debug for FakeOptions {
 /// A fault the fake server injects on one connection.
 ///
 /// When a fault fires relative to the triggering client message is documented on
-/// [`FaultPlan::at`].
+/// [`FaultPlan::at`], relative to the triggering server message on [`FaultPlan::after_server`].
 #[derive(Clone, Debug)]
 pub enum Fault {
     /// Send `{"goAway":{"timeLeft":"Ns"}}`. If `then_close_after` is set and the client has
@@ -98,6 +130,9 @@ pub enum Fault {
     },
     /// End the TCP connection without a close frame (`shutdown(Both)` on the socket).
     Drop,
+    /// Reset the TCP connection: close the socket with `SO_LINGER` 0, so that the peer gets an
+    /// RST (`ECONNRESET`) instead of an orderly end, and may lose data it had not read yet.
+    Reset,
     /// Send a close frame with this code and reason (the reason is truncated to 123 bytes).
     Close {
         /// Close code.
@@ -108,7 +143,18 @@ pub enum Fault {
     /// Stop reading and writing WebSocket frames: the socket stays open and silent (bytes the
     /// client sends are drained and discarded, pings go unanswered) until the client goes
     /// away or the server shuts down. On the upgrade, the HTTP request is never answered.
+    /// The session is released as soon as the client goes away (see [`Fault::StallAttached`]
+    /// for a server that keeps it).
     Stall,
+    /// Like [`Fault::Stall`], but the stalled connection keeps holding its session, as the
+    /// real service does: until `hold` after the stall began (`None`: until the server shuts
+    /// down), whether or not the client is still connected, a resume of that session is
+    /// refused with 1011 "The service is currently unavailable.". When `hold` runs out the
+    /// server ends the TCP connection (if the client has not) and releases the session.
+    StallAttached {
+        /// How long the session stays attached; `None` for ever.
+        hold: Option<Duration>,
+    },
     /// Let the next `after_sends` server messages go out, then cut the connection in the
     /// middle of whatever it is sending (a reply, usually): with a TCP drop when `code` is
     /// `None`, else with that close code ("Internal error occurred." as the reason).
@@ -130,6 +176,9 @@ pub enum Fault {
     },
     /// Send a frame that is not valid JSON (`{"serverContent": {`), then carry on.
     Malformed,
+    /// Cut the next server message in the middle of its WebSocket frame: write the frame
+    /// header and half of its payload, then end the TCP connection (`shutdown(Both)`).
+    TruncatedFrame,
     /// Sleep this long before reading each further client message.
     SlowReader {
         /// Delay before each read.
@@ -148,10 +197,13 @@ pub(crate) enum Trigger {
     Upgrade,
     /// When the n-th client message has been received (0 = right after the upgrade).
     After(usize),
+    /// When the n-th server message has been sent (1 = `setupComplete`).
+    AfterServer(usize),
 }
 
-/// Which faults to inject, per connection. Build it with [`FaultPlan::at`] and
-/// [`FaultPlan::on_upgrade`], or parse it with [`parse_fault_plan`].
+/// Which faults to inject, per connection. Build it with [`FaultPlan::at`],
+/// [`FaultPlan::after_server`] and [`FaultPlan::on_upgrade`], or parse it with
+/// [`parse_fault_plan`](super::parse_fault_plan).
 #[derive(Clone, Debug, Default)]
 pub struct FaultPlan {
     entries: Vec<(usize, Trigger, Fault)>,
@@ -168,11 +220,13 @@ impl FaultPlan {
     /// (the setup counts as message 1), inject `fault`.
     ///
     /// Timing relative to that message:
-    /// - `Drop`, `Close`, `Stall`, `Malformed` and `SilentDrop` fire right after the message
+    /// - `Drop`, `Reset`, `Close`, `Stall`, `StallAttached`, `Freeze`, `Malformed` and
+    ///   `SilentDrop` fire right after the message
     ///   is received and recorded, **before** it is processed: its replies are never sent
     ///   (for `Malformed` the message is then processed normally; for `SilentDrop` its input is
     ///   processed but no turn is answered from then on). A dropped, closed or stalled message
-    ///   is not part of the session state.
+    ///   is not part of the session state. `CutMidReply` and `TruncatedFrame` are armed then,
+    ///   so they cut the message's own replies.
     /// - `GoAway`, `GoAwayStrict` and `UnknownMessage` fire **after** the message has been
     ///   processed and all its immediate replies (e.g. a whole model turn) were sent.
     ///   `SlowReader` also applies after it: the delay precedes every later read.
@@ -182,6 +236,25 @@ impl FaultPlan {
     pub fn at(mut self, conn: usize, after_messages: usize, fault: Fault) -> Self {
         self.entries
             .push((conn, Trigger::After(after_messages), fault));
+        self
+    }
+
+    /// On the `conn`-th accepted connection (1-based), right after the server has sent its
+    /// `after_messages`-th message on that connection (1 is `setupComplete`, and with
+    /// resumption 2 is the first handle), inject `fault`, before anything else is sent or read.
+    /// This reaches every server-message boundary, e.g. between a `turnComplete` and the
+    /// handle that follows it. Messages the fault plan itself injects (GoAway, malformed and
+    /// unknown messages) are not counted, so positions are those of a fault-free run.
+    ///
+    /// `Drop`, `Reset`, `Close`, `Stall`, `StallAttached` and `Freeze` end (or freeze) the
+    /// connection there, so the rest of the reply is never sent (the input being answered is
+    /// then part of the session state, its reply incomplete); `GoAway`, `GoAwayStrict`,
+    /// `Malformed` and `UnknownMessage` send their message and carry on; `TruncatedFrame` cuts
+    /// the next message; `CutMidReply` lets `after_sends` more messages out first; `SilentDrop`
+    /// and `SlowReader` apply from then on. `RefuseUpgrade` is ignored here.
+    pub fn after_server(mut self, conn: usize, after_messages: usize, fault: Fault) -> Self {
+        self.entries
+            .push((conn, Trigger::AfterServer(after_messages), fault));
         self
     }
 
@@ -209,285 +282,9 @@ impl FaultPlan {
     }
 }
 
-/// Parse a fault plan from the text syntax used by the `fake-server` command line.
-///
-/// The plan is a comma-separated list of `CONN@WHEN:KIND[=ARG]` items, where `CONN` is the
-/// 1-based connection index, `WHEN` is either a message count (see [`FaultPlan::at`]; `0` is
-/// right after the upgrade) or `up` (see [`FaultPlan::on_upgrade`]), and `KIND[=ARG]` is one of:
-///
-/// | Item | Fault |
-/// |---|---|
-/// | `goaway=5s` | [`Fault::GoAway`], no forced close |
-/// | `goaway=5s+2s` | [`Fault::GoAway`], close 1011 2 s after the GoAway |
-/// | `goaway-strict=5s+2s` | [`Fault::GoAwayStrict`] (close 1008 after 2 s; `goaway-strict=5s` closes after 5 s) |
-/// | `drop` | [`Fault::Drop`] |
-/// | `close=1011` or `close=1011/Some reason` | [`Fault::Close`]; without a reason, 1011 uses "Internal error occurred." and other codes an empty reason |
-/// | `stall` | [`Fault::Stall`] |
-/// | `freeze` | [`Fault::Freeze`] |
-/// | `cut=3`, `cut=3/1011` | [`Fault::CutMidReply`] (drop, or close with the code, after 3 sends) |
-/// | `refuse=503` | [`Fault::RefuseUpgrade`] |
-/// | `malformed` | [`Fault::Malformed`] |
-/// | `slow=200ms` | [`Fault::SlowReader`] |
-/// | `unknown` | [`Fault::UnknownMessage`] |
-/// | `silent` | [`Fault::SilentDrop`] |
-///
-/// Durations are a number followed by `ms`, `s` or `m` (a bare number is seconds), e.g.
-/// `250ms`, `1.5s`. Reasons cannot contain commas. Whitespace around items is ignored and an
-/// empty string is an empty plan. Example:
-/// `"2@5:close=1011,1@3:goaway=5s,3@up:refuse=503,1@4:drop,1@2:stall,1@2:malformed"`.
-pub fn parse_fault_plan(spec: &str) -> Result<FaultPlan, String> {
-    let mut plan = FaultPlan::new();
-    for item in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-        let (conn, rest) = item
-            .split_once('@')
-            .ok_or_else(|| format!("fault `{item}`: expected CONN@WHEN:KIND"))?;
-        let conn: usize = conn
-            .trim()
-            .parse()
-            .map_err(|_| format!("fault `{item}`: bad connection index `{conn}`"))?;
-        if conn == 0 {
-            return Err(format!("fault `{item}`: connections are numbered from 1"));
-        }
-        let (when, kind) = rest
-            .split_once(':')
-            .ok_or_else(|| format!("fault `{item}`: expected CONN@WHEN:KIND"))?;
-        let fault = parse_fault(kind.trim()).map_err(|e| format!("fault `{item}`: {e}"))?;
-        plan = match when.trim() {
-            "up" => plan.on_upgrade(conn, fault),
-            n => {
-                let n: usize = n
-                    .parse()
-                    .map_err(|_| format!("fault `{item}`: bad message count `{n}`"))?;
-                plan.at(conn, n, fault)
-            }
-        };
-    }
-    Ok(plan)
-}
-
-fn parse_fault(kind: &str) -> Result<Fault, String> {
-    let (name, arg) = match kind.split_once('=') {
-        Some((n, a)) => (n.trim(), Some(a.trim())),
-        None => (kind, None),
-    };
-    let need = |what: &str| arg.ok_or_else(|| format!("`{name}` needs ={what}"));
-    let no_arg = |f: Fault| match arg {
-        None => Ok(f),
-        Some(_) => Err(format!("`{name}` takes no argument")),
-    };
-    match name {
-        "goaway" | "goaway-strict" => {
-            let arg = need("TIME[+CLOSE_AFTER]")?;
-            let (left, after) = match arg.split_once('+') {
-                Some((l, a)) => (parse_duration(l)?, Some(parse_duration(a)?)),
-                None => (parse_duration(arg)?, None),
-            };
-            Ok(if name == "goaway" {
-                Fault::GoAway {
-                    time_left: left,
-                    then_close_after: after,
-                }
-            } else {
-                Fault::GoAwayStrict {
-                    time_left: left,
-                    close_after: after.unwrap_or(left),
-                }
-            })
-        }
-        "close" => {
-            let arg = need("CODE[/REASON]")?;
-            let (code, reason) = match arg.split_once('/') {
-                Some((c, r)) => (c, Some(r.to_string())),
-                None => (arg, None),
-            };
-            let code: u16 = code
-                .trim()
-                .parse()
-                .map_err(|_| format!("bad close code `{code}`"))?;
-            if !(1000..=4999).contains(&code) {
-                return Err(format!("close code {code} is out of range 1000..=4999"));
-            }
-            let reason = reason.unwrap_or_else(|| {
-                if code == 1011 {
-                    "Internal error occurred.".to_string()
-                } else {
-                    String::new()
-                }
-            });
-            Ok(Fault::Close { code, reason })
-        }
-        "refuse" => {
-            let arg = need("STATUS")?;
-            let status: u16 = arg
-                .parse()
-                .map_err(|_| format!("bad HTTP status `{arg}`"))?;
-            if !(100..=999).contains(&status) {
-                return Err(format!("HTTP status {status} is out of range"));
-            }
-            Ok(Fault::RefuseUpgrade { status })
-        }
-        "slow" => Ok(Fault::SlowReader {
-            delay: parse_duration(need("DELAY")?)?,
-        }),
-        "drop" => no_arg(Fault::Drop),
-        "stall" => no_arg(Fault::Stall),
-        "freeze" => no_arg(Fault::Freeze),
-        "cut" => {
-            let arg = need("COUNT[/CODE]")?;
-            let (n, code) = match arg.split_once('/') {
-                Some((n, c)) => (n, Some(c)),
-                None => (arg, None),
-            };
-            let after_sends = n.trim().parse().map_err(|_| format!("bad count `{n}`"))?;
-            let code = match code {
-                Some(c) => Some(
-                    c.trim()
-                        .parse::<u16>()
-                        .map_err(|_| format!("bad close code `{c}`"))?,
-                ),
-                None => None,
-            };
-            Ok(Fault::CutMidReply { after_sends, code })
-        }
-        "malformed" => no_arg(Fault::Malformed),
-        "unknown" => no_arg(Fault::UnknownMessage),
-        "silent" => no_arg(Fault::SilentDrop),
-        other => Err(format!("unknown fault kind `{other}`")),
-    }
-}
-
-/// Parse `250ms`, `1.5s`, `2m` or a bare number of seconds.
-pub(crate) fn parse_duration(s: &str) -> Result<Duration, String> {
-    let s = s.trim();
-    let (num, scale) = if let Some(n) = s.strip_suffix("ms") {
-        (n, 0.001)
-    } else if let Some(n) = s.strip_suffix('s') {
-        (n, 1.0)
-    } else if let Some(n) = s.strip_suffix('m') {
-        (n, 60.0)
-    } else {
-        (s, 1.0)
-    };
-    let value: f64 = num
-        .trim()
-        .parse()
-        .map_err(|_| format!("bad duration `{s}`"))?;
-    if !value.is_finite() || value < 0.0 || value * scale > 1.0e9 {
-        return Err(format!("bad duration `{s}`"));
-    }
-    Ok(Duration::from_secs_f64(value * scale))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn only(plan: &FaultPlan, conn: usize) -> Vec<(Trigger, Fault)> {
-        plan.for_conn(conn)
-    }
-
-    #[test]
-    fn parses_the_documented_example() {
-        let plan = parse_fault_plan(
-            "2@5:close=1011,1@3:goaway=5s,3@up:refuse=503,1@4:drop,1@2:stall,1@2:malformed",
-        )
-        .unwrap();
-        let c2 = only(&plan, 2);
-        assert_eq!(c2.len(), 1);
-        assert_eq!(c2[0].0, Trigger::After(5));
-        match &c2[0].1 {
-            Fault::Close { code, reason } => {
-                assert_eq!(*code, 1011);
-                assert_eq!(reason, "Internal error occurred.");
-            }
-            f => panic!("{f:?}"),
-        }
-        let c1 = only(&plan, 1);
-        assert_eq!(c1.len(), 4);
-        assert!(matches!(
-            c1[0],
-            (Trigger::After(3), Fault::GoAway { time_left, then_close_after: None })
-                if time_left == Duration::from_secs(5)
-        ));
-        assert!(matches!(c1[1], (Trigger::After(4), Fault::Drop)));
-        assert!(matches!(c1[2], (Trigger::After(2), Fault::Stall)));
-        assert!(matches!(c1[3], (Trigger::After(2), Fault::Malformed)));
-        assert!(matches!(
-            only(&plan, 3)[..],
-            [(Trigger::Upgrade, Fault::RefuseUpgrade { status: 503 })]
-        ));
-        assert!(only(&plan, 4).is_empty());
-    }
-
-    #[test]
-    fn parses_every_kind_and_argument_form() {
-        let plan = parse_fault_plan(
-            " 1@0:goaway=1.5s+250ms , 1@1:goaway-strict=2s, 1@2:goaway-strict=1s+3s, \
-             1@3:close=1000/bye now, 1@4:slow=20ms, 1@5:unknown, 1@6:silent, 1@7:close=4000",
-        )
-        .unwrap();
-        let c = only(&plan, 1);
-        assert!(matches!(
-            c[0],
-            (Trigger::After(0), Fault::GoAway { time_left, then_close_after: Some(a) })
-                if time_left == Duration::from_millis(1500) && a == Duration::from_millis(250)
-        ));
-        assert!(matches!(
-            c[1].1,
-            Fault::GoAwayStrict { time_left, close_after }
-                if time_left == Duration::from_secs(2) && close_after == Duration::from_secs(2)
-        ));
-        assert!(matches!(
-            c[2].1,
-            Fault::GoAwayStrict { close_after, .. } if close_after == Duration::from_secs(3)
-        ));
-        assert!(matches!(&c[3].1, Fault::Close { code: 1000, reason } if reason == "bye now"));
-        assert!(matches!(
-            c[4].1,
-            Fault::SlowReader { delay } if delay == Duration::from_millis(20)
-        ));
-        assert!(matches!(c[5].1, Fault::UnknownMessage));
-        assert!(matches!(c[6].1, Fault::SilentDrop));
-        assert!(matches!(&c[7].1, Fault::Close { code: 4000, reason } if reason.is_empty()));
-    }
-
-    #[test]
-    fn empty_spec_is_an_empty_plan() {
-        assert!(parse_fault_plan("").unwrap().is_empty());
-        assert!(parse_fault_plan(" , ").unwrap().is_empty());
-    }
-
-    #[test]
-    fn rejects_bad_specs_with_a_message() {
-        for bad in [
-            "drop",
-            "1:drop",
-            "0@1:drop",
-            "x@1:drop",
-            "1@x:drop",
-            "1@1",
-            "1@1:explode",
-            "1@1:drop=3",
-            "1@1:close",
-            "1@1:close=abc",
-            "1@1:close=99",
-            "1@up:refuse=abc",
-            "1@1:goaway",
-            "1@1:goaway=fast",
-            "1@1:slow=-1s",
-        ] {
-            let err = parse_fault_plan(bad).expect_err(bad);
-            assert!(err.contains("fault"), "{bad}: {err}");
-        }
-    }
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration("250ms").unwrap(), Duration::from_millis(250));
-        assert_eq!(parse_duration("2").unwrap(), Duration::from_secs(2));
-        assert_eq!(parse_duration("1m").unwrap(), Duration::from_secs(60));
-        assert!(parse_duration("inf").is_err());
-    }
 
     #[test]
     fn debug_output_hides_the_api_key() {

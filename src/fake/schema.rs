@@ -334,6 +334,24 @@ const SAFETY_SETTING: Msg = Msg {
     ],
 };
 
+/// `AudioTranscriptionConfig`: `{}`, or the newer options (PY 3.6.1; model support uncertain).
+const AUDIO_TRANSCRIPTION_CONFIG: Msg = Msg {
+    name: "AudioTranscriptionConfig",
+    fields: &[
+        f("languageCodes", Ty::List(&Ty::Str)),
+        f("wordTimestamp", Ty::Bool),
+        f("diarization", Ty::Bool),
+        f(
+            "mode",
+            Ty::Enum(
+                "AudioTranscriptionConfig.Mode",
+                &["MODE_UNSPECIFIED", "VERBATIM", "SMART"],
+            ),
+        ),
+        f("customVocabulary", Ty::List(&Ty::Str)),
+    ],
+};
+
 /// `setup` (BidiGenerateContentSetup).
 pub(crate) const SETUP: Msg = Msg {
     name: "BidiGenerateContentSetup",
@@ -368,17 +386,11 @@ pub(crate) const SETUP: Msg = Msg {
         ),
         f(
             "inputAudioTranscription",
-            Ty::Msg(&Msg {
-                name: "AudioTranscriptionConfig",
-                fields: &[],
-            }),
+            Ty::Msg(&AUDIO_TRANSCRIPTION_CONFIG),
         ),
         f(
             "outputAudioTranscription",
-            Ty::Msg(&Msg {
-                name: "AudioTranscriptionConfig",
-                fields: &[],
-            }),
+            Ty::Msg(&AUDIO_TRANSCRIPTION_CONFIG),
         ),
         alpha(
             "proactivity",

@@ -37,6 +37,10 @@ pub(crate) struct TurnSpec<'a> {
     pub(crate) text_parts: usize,
     pub(crate) audio_ms: u32,
     pub(crate) chunk_ms: u32,
+    /// `interactionStatus` sent with `turnComplete` (extended thinking), if any.
+    pub(crate) interaction: Option<&'static str>,
+    /// Send `usageMetadata` with `turnComplete` (the transcribe models send none).
+    pub(crate) usage: bool,
 }
 
 /// Token counts the fake reports: about 4 characters per text token, 25 tokens per second of
@@ -119,10 +123,36 @@ pub(crate) fn reply_messages(spec: &TurnSpec<'_>) -> Vec<Value> {
     } else {
         out.push(json!({"serverContent": {"generationComplete": true}}));
     }
-    out.push(json!({
-        "serverContent": {"turnComplete": true},
-        "usageMetadata": usage(spec.prompt_tokens, response_tokens(spec), spec.modality),
-    }));
+    out.push(turn_complete(spec, response_tokens(spec)));
+    out
+}
+
+/// The `turnComplete` message of a turn, with its interaction status and usage.
+fn turn_complete(spec: &TurnSpec<'_>, response: u64) -> Value {
+    let mut m = json!({"serverContent": {"turnComplete": true}});
+    if let Some(status) = spec.interaction {
+        m["serverContent"]["interactionStatus"] = json!(status);
+    }
+    if spec.usage {
+        m["usageMetadata"] = usage(spec.prompt_tokens, response, spec.modality);
+    }
+    m
+}
+
+/// A transcribe model's answer to an audio turn: the reply R as growing
+/// `interimInputTranscription`s, then the final `inputTranscription`, then `turnComplete`
+/// (no model turn; usage only if the spec asks).
+pub(crate) fn transcribe_messages(spec: &TurnSpec<'_>) -> Vec<Value> {
+    let mut out = Vec::new();
+    let mut so_far = String::new();
+    for piece in split_text(spec.reply, spec.text_parts) {
+        so_far.push_str(&piece);
+        out.push(json!({"serverContent": {"interimInputTranscription": {
+            "text": so_far, "languageCode": "en-US"}}}));
+    }
+    out.push(json!({"serverContent": {"inputTranscription": {
+        "text": spec.reply, "finished": true, "languageCode": "en-US"}}}));
+    out.push(turn_complete(spec, 0));
     out
 }
 
@@ -155,6 +185,8 @@ mod tests {
             text_parts: 3,
             audio_ms: 400,
             chunk_ms: 100,
+            interaction: None,
+            usage: true,
         }
     }
 
@@ -213,6 +245,33 @@ mod tests {
         let msgs = reply_messages(&s);
         assert_eq!(msgs.len(), 4);
         assert_eq!(msgs[2], json!({"serverContent": {"interrupted": true}}));
+    }
+
+    #[test]
+    fn interaction_status_rides_on_turn_complete_and_usage_can_be_left_out() {
+        let mut s = spec(Modality::Text, "[turn 1] echo: hi");
+        s.interaction = Some("IN_PROGRESS");
+        s.usage = false;
+        let msgs = reply_messages(&s);
+        assert_eq!(
+            msgs.last().unwrap(),
+            &json!({"serverContent": {"turnComplete": true, "interactionStatus": "IN_PROGRESS"}})
+        );
+        let t = transcribe_messages(&spec(Modality::Text, "[turn 1] heard"));
+        let interim: Vec<&str> = t
+            .iter()
+            .filter_map(|m| m["serverContent"]["interimInputTranscription"]["text"].as_str())
+            .collect();
+        assert_eq!(interim.last(), Some(&"[turn 1] heard"));
+        assert!(interim.len() > 1, "{interim:?}");
+        assert_eq!(
+            t[t.len() - 2]["serverContent"]["inputTranscription"]["finished"],
+            true
+        );
+        assert!(t
+            .iter()
+            .all(|m| m.get("usageMetadata").is_some()
+                == (m["serverContent"]["turnComplete"] == true)));
     }
 
     #[test]

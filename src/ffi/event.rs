@@ -1,5 +1,6 @@
 //! `gemini_live_event`: one event taken from a session, with borrowed views into it.
 
+use super::lifecycle::*;
 use super::*;
 use crate::protocol::UsageMetadata;
 use crate::session::{Event, State};
@@ -8,7 +9,9 @@ use std::sync::OnceLock;
 
 /// Returned by `gemini_live_event_type` for a NULL event.
 pub const GEMINI_LIVE_EVENT_NONE: u32 = 0;
-/// `setupComplete` arrived; the session is ready (always the first event).
+/// `setupComplete` arrived; the session is ready. Always the first event (a first connect
+/// that had to retry delivers nothing before it); `GEMINI_LIVE_EVENT_NEW_SESSION` follows it
+/// when the configured resumption handle was refused and a new session was started.
 pub const GEMINI_LIVE_EVENT_SETUP_COMPLETE: u32 = 1;
 /// Model text (`gemini_live_event_text`). With `GEMINI_LIVE_MODALITY_TEXT_AND_AUDIO` this
 /// is the transcription of the model's audio.
@@ -40,7 +43,9 @@ pub const GEMINI_LIVE_EVENT_GENERATION_COMPLETE: u32 = 12;
 pub const GEMINI_LIVE_EVENT_TURN_COMPLETE: u32 = 13;
 /// Token usage outside a turn's end (`gemini_live_event_json`).
 pub const GEMINI_LIVE_EVENT_USAGE: u32 = 14;
-/// Grounding or URL-context metadata (`gemini_live_event_json`).
+/// Search grounding metadata (`gemini_live_event_json`: `web_search_queries`, `sources`,
+/// `search_entry_point`, `metadata` as sent). URL-context metadata is
+/// `GEMINI_LIVE_EVENT_URL_CONTEXT`.
 pub const GEMINI_LIVE_EVENT_GROUNDING: u32 = 15;
 /// The server will end the connection soon (`gemini_live_event_json`: `time_left_ms`).
 pub const GEMINI_LIVE_EVENT_GO_AWAY: u32 = 16;
@@ -72,6 +77,15 @@ pub const GEMINI_LIVE_EVENT_INPUT_DROPPED: u32 = 25;
 /// Tool responses were not sent because their calls are gone (`gemini_live_event_json`:
 /// `ids`).
 pub const GEMINI_LIVE_EVENT_TOOL_RESPONSES_DROPPED: u32 = 26;
+
+/// The reply in progress was cut off by a lost connection and is void: drop what was
+/// delivered for it since the last `TURN_COMPLETE` that ended an interaction (text, audio,
+/// tool calls); its question is asked again after the reconnection, so the whole reply comes
+/// again, once (`gemini_live_event_json`: `turn`, the session's turn number).
+pub const GEMINI_LIVE_EVENT_REPLY_DISCARDED: u32 = 40;
+/// Resumed with a handle older than some answered turns: their replies were delivered, but
+/// the model no longer remembers those exchanges (`gemini_live_event_json`: `turns`).
+pub const GEMINI_LIVE_EVENT_CONTEXT_LOST: u32 = 41;
 
 /// Session state: opening the connection.
 pub const GEMINI_LIVE_STATE_CONNECTING: u32 = 0;
@@ -105,11 +119,11 @@ pub(crate) fn state_code(s: State) -> u32 {
 /// `gemini_live_event_close`, `gemini_live_event_error`, `gemini_live_event_json`,
 /// `gemini_live_event_free`.
 pub struct gemini_live_event {
-    event: Event,
+    pub(crate) event: Event,
     /// NUL-terminated text of Text/Thought/transcription events.
     text: Option<Box<[u8]>>,
-    /// Audio samples, native-endian and aligned for `int16_t`.
-    samples: Vec<i16>,
+    /// Audio samples for `gemini_live_event_audio` (see [`Samples`]).
+    samples: Samples,
     /// NUL-terminated id, name and JSON arguments of each tool call.
     calls: Vec<[Box<[u8]>; 3]>,
     /// NUL-terminated MIME type of InlineData events or reason of Closed events.
@@ -124,14 +138,14 @@ impl gemini_live_event {
     pub(crate) fn new(event: Event) -> gemini_live_event {
         let text = match &event {
             Event::Text(t) | Event::Thought(t) => Some(c_text(t)),
-            Event::InputTranscription { text, .. } | Event::OutputTranscription { text, .. } => {
-                Some(c_text(text))
-            }
+            Event::InputTranscription { text, .. }
+            | Event::OutputTranscription { text, .. }
+            | Event::InterimInputTranscription { text, .. } => Some(c_text(text)),
             _ => None,
         };
         let samples = match &event {
-            Event::Audio(a) => a.samples(),
-            _ => Vec::new(),
+            Event::Audio(a) => Samples::of(&a.data),
+            _ => Samples::Copied(Vec::new()),
         };
         let calls = match &event {
             Event::ToolCall(calls) => calls
@@ -165,6 +179,39 @@ impl gemini_live_event {
     }
 }
 
+/// Where an AUDIO event's samples are: in the event's own PCM16LE bytes when their layout is
+/// already `int16_t`'s (a little-endian host, and the buffer 2-byte aligned, which the
+/// allocator gives every buffer it hands out), else in a native-endian copy made once.
+enum Samples {
+    /// `AudioChunk::data` itself.
+    InPlace,
+    /// A converted copy (big-endian host or an odd address).
+    Copied(Vec<i16>),
+}
+
+impl Samples {
+    fn of(pcm: &[u8]) -> Samples {
+        let aligned = pcm.as_ptr().align_offset(std::mem::align_of::<i16>()) == 0;
+        if cfg!(target_endian = "little") && aligned {
+            Samples::InPlace
+        } else {
+            Samples::Copied(
+                pcm.chunks_exact(2)
+                    .map(|b| i16::from_le_bytes([b[0], b[1]]))
+                    .collect(),
+            )
+        }
+    }
+
+    fn ptr(&self, pcm: &[u8]) -> *const i16 {
+        match self {
+            Samples::InPlace if pcm.is_empty() => std::ptr::NonNull::<i16>::dangling().as_ptr(),
+            Samples::InPlace => pcm.as_ptr().cast(),
+            Samples::Copied(v) => v.as_ptr(),
+        }
+    }
+}
+
 fn type_of(e: &Event) -> u32 {
     match e {
         Event::SetupComplete { .. } => GEMINI_LIVE_EVENT_SETUP_COMPLETE,
@@ -193,6 +240,14 @@ fn type_of(e: &Event) -> u32 {
         Event::NewSession { .. } => GEMINI_LIVE_EVENT_NEW_SESSION,
         Event::InputDropped { .. } => GEMINI_LIVE_EVENT_INPUT_DROPPED,
         Event::ToolResponsesDropped { .. } => GEMINI_LIVE_EVENT_TOOL_RESPONSES_DROPPED,
+        Event::UrlContext(_) => GEMINI_LIVE_EVENT_URL_CONTEXT,
+        Event::WaitingForInput => GEMINI_LIVE_EVENT_WAITING_FOR_INPUT,
+        Event::VoiceActivity { .. } => GEMINI_LIVE_EVENT_VOICE_ACTIVITY,
+        Event::VadSignal(_) => GEMINI_LIVE_EVENT_VAD_SIGNAL,
+        Event::InterimInputTranscription { .. } => GEMINI_LIVE_EVENT_INTERIM_INPUT_TRANSCRIPTION,
+        Event::TextFinished => GEMINI_LIVE_EVENT_TEXT_FINISHED,
+        Event::ReplyDiscarded { .. } => GEMINI_LIVE_EVENT_REPLY_DISCARDED,
+        Event::ContextLost { .. } => GEMINI_LIVE_EVENT_CONTEXT_LOST,
         // A variant added to the Rust API without a constant yet: still delivered.
         #[allow(unreachable_patterns)]
         _ => GEMINI_LIVE_EVENT_UNKNOWN,
@@ -238,6 +293,12 @@ pub unsafe extern "C" fn gemini_live_event_text(
 /// The samples of an AUDIO event: `*samples` points to `*n_samples` native-endian PCM16 mono
 /// samples at `*sample_rate` Hz (24000 from the service), borrowed until the event is freed.
 /// `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events.
+///
+/// Zero-copy: on little-endian hosts `*samples` points into the event's own decoded audio
+/// (the buffer the base64 was decoded into, aligned for `int16_t`), so reading the samples
+/// costs no copy; calling it again returns the same pointer. The pointer is always aligned
+/// for `int16_t`, valid for `*n_samples` samples (`*n_samples` may be 0 only for an empty
+/// chunk), read-only, and lives until `gemini_live_event_free`. Any thread may call it.
 #[no_mangle]
 pub unsafe extern "C" fn gemini_live_event_audio(
     event: *const gemini_live_event,
@@ -255,8 +316,8 @@ pub unsafe extern "C" fn gemini_live_event_audio(
         let Event::Audio(chunk) = &ev.event else {
             return Err(wrong(ev, "audio"));
         };
-        *samples = ev.samples.as_ptr();
-        *n = ev.samples.len();
+        *samples = ev.samples.ptr(&chunk.data);
+        *n = chunk.data.len() / 2;
         *rate = chunk.sample_rate;
         Ok(())
     })
@@ -459,6 +520,10 @@ fn usage_json(u: &UsageMetadata) -> Value {
         "tool_use_prompt_token_count": u.tool_use_prompt_token_count,
         "thoughts_token_count": u.thoughts_token_count,
         "total_token_count": u.total_token_count,
+        "prompt_tokens_details": details_json(&u.prompt_tokens_details),
+        "cache_tokens_details": details_json(&u.cache_tokens_details),
+        "response_tokens_details": details_json(&u.response_tokens_details),
+        "tool_use_prompt_tokens_details": details_json(&u.tool_use_prompt_tokens_details),
     })
 }
 
@@ -500,13 +565,21 @@ pub(crate) fn to_json(e: &Event) -> Value {
             json!({"mime_type": mime_type, "data": encode_base64(data)}),
         ),
         Event::CodeExecution(p) => ("code_execution", json!({ "part": p })),
-        Event::InputTranscription { text, finished } => (
+        Event::InputTranscription {
+            text,
+            finished,
+            language_code,
+        } => (
             "input_transcription",
-            json!({"text": text, "finished": finished}),
+            json!({"text": text, "finished": finished, "language_code": language_code}),
         ),
-        Event::OutputTranscription { text, finished } => (
+        Event::OutputTranscription {
+            text,
+            finished,
+            language_code,
+        } => (
             "output_transcription",
-            json!({"text": text, "finished": finished}),
+            json!({"text": text, "finished": finished, "language_code": language_code}),
         ),
         Event::ToolCall(calls) => {
             let calls: Vec<Value> = calls
@@ -518,12 +591,23 @@ pub(crate) fn to_json(e: &Event) -> Value {
         Event::ToolCallCancellation(ids) => ("tool_call_cancellation", json!({ "ids": ids })),
         Event::Interrupted => ("interrupted", json!({})),
         Event::GenerationComplete => ("generation_complete", json!({})),
-        Event::TurnComplete { usage, reason } => (
+        Event::TurnComplete {
+            usage,
+            reason,
+            interaction,
+        } => (
             "turn_complete",
-            json!({"usage": usage.as_ref().map(usage_json), "reason": reason}),
+            json!({"usage": usage.as_ref().map(usage_json), "reason": reason,
+                   "interaction_status": interaction.map(interaction_name)}),
         ),
         Event::Usage(u) => ("usage", json!({ "usage": usage_json(u) })),
-        Event::Grounding(g) => ("grounding", json!({ "metadata": g })),
+        Event::Grounding(_)
+        | Event::UrlContext(_)
+        | Event::WaitingForInput
+        | Event::VoiceActivity { .. }
+        | Event::VadSignal(_)
+        | Event::InterimInputTranscription { .. }
+        | Event::TextFinished => lifecycle_json(e),
         Event::GoAway { time_left } => (
             "go_away",
             json!({"time_left_ms": time_left.map(|d| d.as_millis() as u64)}),
@@ -559,6 +643,8 @@ pub(crate) fn to_json(e: &Event) -> Value {
             json!({"messages": messages, "bytes": bytes}),
         ),
         Event::ToolResponsesDropped { ids } => ("tool_responses_dropped", json!({ "ids": ids })),
+        Event::ReplyDiscarded { turn } => ("reply_discarded", json!({ "turn": turn })),
+        Event::ContextLost { turns } => ("context_lost", json!({ "turns": turns })),
         #[allow(unreachable_patterns)]
         other => ("unknown", json!({ "debug": format!("{other:?}") })),
     };
@@ -566,4 +652,57 @@ pub(crate) fn to_json(e: &Event) -> Value {
         m.insert("type".into(), Value::String(kind.into()));
     }
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::AudioChunk;
+
+    #[test]
+    fn audio_samples_are_a_view_into_the_decoded_chunk() {
+        let pcm: Vec<u8> = [1i16, -2, 300, i16::MIN]
+            .iter()
+            .flat_map(|s| s.to_le_bytes())
+            .collect();
+        let ev = gemini_live_event::new(Event::Audio(AudioChunk {
+            data: pcm,
+            sample_rate: 24_000,
+        }));
+        let Event::Audio(chunk) = &ev.event else {
+            unreachable!()
+        };
+        let (mut ptr, mut n, mut rate) = (std::ptr::null(), 0usize, 0u32);
+        let r = unsafe { gemini_live_event_audio(&ev, &mut ptr, &mut n, &mut rate) };
+        assert_eq!(r, GEMINI_LIVE_OK);
+        assert_eq!((n, rate), (4, 24_000));
+        assert_eq!(ptr as usize % std::mem::align_of::<i16>(), 0);
+        if cfg!(target_endian = "little") {
+            assert_eq!(ptr, chunk.data.as_ptr().cast::<i16>(), "no copy");
+        }
+        let samples = unsafe { std::slice::from_raw_parts(ptr, n) };
+        assert_eq!(samples, &[1, -2, 300, i16::MIN]);
+    }
+
+    #[test]
+    fn samples_at_an_odd_address_are_copied_aligned() {
+        let buf = [0u8, 0x34, 0x12, 0xff, 0xff];
+        let odd = if buf.as_ptr() as usize % 2 == 1 {
+            &buf[..4]
+        } else {
+            &buf[1..]
+        };
+        let s = Samples::of(odd);
+        assert!(matches!(s, Samples::Copied(_)));
+        let p = s.ptr(odd);
+        assert_eq!(p as usize % 2, 0);
+        let v = unsafe { std::slice::from_raw_parts(p, 2) };
+        assert_eq!(
+            v,
+            &[
+                i16::from_le_bytes([odd[0], odd[1]]),
+                i16::from_le_bytes([odd[2], odd[3]])
+            ]
+        );
+    }
 }

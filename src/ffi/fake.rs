@@ -8,9 +8,13 @@ use crate::fake::{parse_fault_plan, FakeOptions, FakeServer};
 /// It answers deterministically: a text turn with `[turn N] echo: <text>`, an audio turn
 /// (ended by `gemini_live_session_audio_stream_end`) with 24 kHz audio plus the text
 /// `[turn N] heard B bytes of audio, checksum <16 hex digits>` (FNV-1a 64 of the PCM bytes
-/// of that turn). It accepts any API key, or none, and serves the default model.
+/// of that turn). It accepts any API key, or none, and serves every model of the library's
+/// capability table with that model's rules (modalities, refusals with the service's close
+/// codes, the extended-thinking lifecycle), or only the models given to
+/// `gemini_live_fake_server_start_with_models`.
 ///
 /// Functions: `gemini_live_fake_server_start`, `gemini_live_fake_server_start_with_faults`,
+/// `gemini_live_fake_server_start_with_models`,
 /// `gemini_live_fake_server_endpoint`, `gemini_live_fake_server_free`.
 pub struct gemini_live_fake_server {
     inner: FakeServer,
@@ -30,8 +34,14 @@ pub unsafe extern "C" fn gemini_live_fake_server_start(
 /// Like `gemini_live_fake_server_start`, injecting the faults of `fault_plan`, e.g.
 /// `"1@3:close=1011,2@up:refuse=503"` (connection 1, after its 3rd client message: close
 /// with 1011; connection 2: refuse the upgrade with HTTP 503). Items are
-/// `CONN@WHEN:KIND[=ARG]`, with KIND one of `goaway=5s[+2s]`, `goaway-strict=5s+2s`,
-/// `drop`, `close=CODE[/REASON]`, `stall`, `freeze`, `refuse=STATUS`, `malformed`,
+/// `CONN@WHEN:KIND[=ARG]`, WHEN a client message count (`0`: right after the upgrade), `sN`
+/// (right after the server's N-th message on that connection, `s1` being `setupComplete`) or
+/// `up` (the upgrade), with KIND one of `goaway=5s[+2s]`, `goaway-strict=5s+2s`,
+/// `drop` (TCP end without a close frame), `reset` (TCP reset), `close=CODE[/REASON]`,
+/// `stall` (silent; the session is released when the client leaves), `stall=5s` or
+/// `stall=forever` (silent, and the session stays attached that long: resumes meanwhile are
+/// refused with close 1011, like the real service), `freeze`, `refuse=STATUS`, `malformed`,
+/// `truncate` (the next server frame is cut in half, then the TCP connection ends),
 /// `slow=200ms`, `unknown`, `silent`, `cut=N[/CODE]` (cut the reply after N server
 /// messages). `GEMINI_LIVE_INVALID_ARGUMENT` if the plan does not parse.
 #[no_mangle]
@@ -40,15 +50,37 @@ pub unsafe extern "C" fn gemini_live_fake_server_start_with_faults(
     fault_plan: *const c_char,
     out: *mut *mut gemini_live_fake_server,
 ) -> gemini_live_result {
+    gemini_live_fake_server_start_with_models(port, fault_plan, c"".as_ptr(), out)
+}
+
+/// Like `gemini_live_fake_server_start_with_faults`, serving only `models`, a
+/// comma-separated list of model ids (e.g. `"gemini-3.8-live-extended-thinking"`); other
+/// models are closed with 1008 "not found". `""` serves every model of the capability table.
+#[no_mangle]
+pub unsafe extern "C" fn gemini_live_fake_server_start_with_models(
+    port: u16,
+    fault_plan: *const c_char,
+    models: *const c_char,
+    out: *mut *mut gemini_live_fake_server,
+) -> gemini_live_result {
     boundary(|| {
         let plan = arg_str(fault_plan, "fault_plan")?;
+        let models = arg_str(models, "models")?;
         let out = out_ptr(out, "out")?;
         let faults = parse_fault_plan(plan).map_err(Fail::invalid)?;
-        let options = FakeOptions {
+        let mut options = FakeOptions {
             port,
             faults,
             ..FakeOptions::default()
         };
+        let listed: Vec<String> = models
+            .split(',')
+            .map(|m| crate::models::bare_id(m.trim()).to_string())
+            .filter(|m| !m.is_empty())
+            .collect();
+        if !listed.is_empty() {
+            options.models = listed;
+        }
         let inner = FakeServer::start(options)
             .map_err(|e| Fail::new(GEMINI_LIVE_IO, format!("cannot start the fake server: {e}")))?;
         *out = into_raw(gemini_live_fake_server { inner });

@@ -30,6 +30,9 @@ pub mod config;
 
 pub mod tuning;
 
+// The newer setup fields (proactivity, history, safety, translation, ...).
+pub mod setup;
+
 pub mod resilience;
 
 // Sessions: connect, events, state, close; then sending.
@@ -39,6 +42,9 @@ pub mod send;
 
 // Events and their accessors.
 pub mod event;
+
+// Lifecycle events (interaction status, voice activity, metadata) and their accessors.
+pub mod lifecycle;
 
 // The embedded fake server and logging.
 pub mod fake;

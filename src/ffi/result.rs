@@ -83,6 +83,8 @@ pub const GEMINI_LIVE_INTERNAL: gemini_live_result = 901;
 pub(crate) fn result_of(e: &Error) -> gemini_live_result {
     match e {
         Error::InvalidConfig(_) => GEMINI_LIVE_INVALID_CONFIG,
+        // The model refuses part of the configuration (capability table): a config error.
+        Error::UnsupportedByModel { .. } => GEMINI_LIVE_INVALID_CONFIG,
         Error::InvalidInput(_) => GEMINI_LIVE_INVALID_ARGUMENT,
         Error::Timeout(_) => GEMINI_LIVE_CONNECT_TIMEOUT,
         Error::Io { .. } => GEMINI_LIVE_IO,
@@ -101,6 +103,9 @@ pub(crate) fn result_of(e: &Error) -> gemini_live_result {
         Error::MessageTooLarge { .. } => GEMINI_LIVE_MESSAGE_TOO_LARGE,
         Error::SessionClosed => GEMINI_LIVE_CLOSED,
         Error::Internal(_) => GEMINI_LIVE_INTERNAL,
+        Error::ConfigRejected { .. } => GEMINI_LIVE_SERVER_CLOSED_FATAL,
+        Error::RetriesExhausted { last, .. } => result_of(last),
+        Error::GoAway(_) => GEMINI_LIVE_SERVER_CLOSED_RETRYABLE,
         // A variant added to the Rust API without a code yet.
         #[allow(unreachable_patterns)]
         _ => GEMINI_LIVE_INTERNAL,

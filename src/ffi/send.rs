@@ -94,10 +94,6 @@ pub unsafe extern "C" fn gemini_live_session_send_audio_bytes_rate(
     })
 }
 
-fn le_bytes(samples: &[i16]) -> Vec<u8> {
-    samples.iter().flat_map(|s| s.to_le_bytes()).collect()
-}
-
 /// Like `gemini_live_session_send_audio_rate` but never waits: `GEMINI_LIVE_WOULD_BLOCK`
 /// (nothing queued) when the send queue is full. Pass `sample_rate` 16000 for the usual
 /// input. Even so, do not call it from a real-time audio callback: it allocates; hand the
@@ -111,7 +107,7 @@ pub unsafe extern "C" fn gemini_live_session_try_send_audio(
 ) -> gemini_live_result {
     with_session(session, |s| {
         let samples = arg_slice(samples, n_samples, "samples")?;
-        Ok(s.try_send_audio_bytes_rate(&le_bytes(samples), sample_rate)?)
+        Ok(s.try_send_audio_rate(samples, sample_rate)?)
     })
 }
 

@@ -132,9 +132,12 @@ fn metrics_of(s: &Session) -> gemini_live_metrics {
 }
 
 /// Connects with a copy of `config` (which stays the caller's: free it whenever you like),
-/// sends `setup` and returns once the server confirmed it. Blocks up to the connect timeout
-/// (5 s by default). On success `*out` owns the session: free it with
-/// `gemini_live_session_free`. The first event is `GEMINI_LIVE_EVENT_SETUP_COMPLETE`.
+/// sends `setup` and returns once the server confirmed it. Blocks while it connects: each
+/// attempt takes at most the connect timeout (5 s by default), and retryable failures are
+/// retried up to 3 attempts within 10 s by default (the error text then says "gave up after N
+/// attempts over T s"; the code is the last failure's). On success `*out` owns the session: free it with
+/// `gemini_live_session_free`. The first event is always `GEMINI_LIVE_EVENT_SETUP_COMPLETE`
+/// (retries of the first connect deliver no events).
 ///
 /// Failures: `GEMINI_LIVE_INVALID_CONFIG`, `GEMINI_LIVE_CONNECT_TIMEOUT`, `GEMINI_LIVE_IO`,
 /// `GEMINI_LIVE_TLS`, `GEMINI_LIVE_HTTP` (e.g. 401/403 for a bad key),

@@ -119,9 +119,23 @@ pub unsafe extern "C" fn gemini_live_config_set_media_resolution(
     resolution: *const c_char,
 ) -> gemini_live_result {
     with_str(config, resolution, "resolution", |c, s| {
-        c.generation.media_resolution = non_empty(s);
+        c.generation.media_resolution = wire_enum(s, crate::protocol::MediaResolution::parse)?;
         Ok(())
     })
+}
+
+/// `""` → `None`; else the parsed value, or `GEMINI_LIVE_INVALID_ARGUMENT` naming the
+/// accepted values.
+pub(crate) fn wire_enum<T: Copy + std::fmt::Display>(
+    s: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<Option<T>, Fail> {
+    if s.is_empty() {
+        return Ok(None);
+    }
+    parse(s)
+        .map(Some)
+        .ok_or_else(|| Fail::invalid(format!("{s:?} is not an accepted value")))
 }
 
 fn thinking(c: &mut Config) -> &mut ThinkingConfig {
@@ -212,7 +226,8 @@ pub unsafe extern "C" fn gemini_live_config_set_vad_start_sensitivity(
     sensitivity: *const c_char,
 ) -> gemini_live_result {
     with_str(config, sensitivity, "sensitivity", |c, s| {
-        vad(c).start_of_speech_sensitivity = non_empty(s);
+        vad(c).start_of_speech_sensitivity =
+            wire_enum(s, crate::protocol::StartSensitivity::parse)?;
         Ok(())
     })
 }
@@ -225,7 +240,7 @@ pub unsafe extern "C" fn gemini_live_config_set_vad_end_sensitivity(
     sensitivity: *const c_char,
 ) -> gemini_live_result {
     with_str(config, sensitivity, "sensitivity", |c, s| {
-        vad(c).end_of_speech_sensitivity = non_empty(s);
+        vad(c).end_of_speech_sensitivity = wire_enum(s, crate::protocol::EndSensitivity::parse)?;
         Ok(())
     })
 }
@@ -262,7 +277,7 @@ pub unsafe extern "C" fn gemini_live_config_set_activity_handling(
     handling: *const c_char,
 ) -> gemini_live_result {
     with_str(config, handling, "handling", |c, s| {
-        realtime(c).activity_handling = non_empty(s);
+        realtime(c).activity_handling = wire_enum(s, crate::protocol::ActivityHandling::parse)?;
         Ok(())
     })
 }
@@ -275,7 +290,7 @@ pub unsafe extern "C" fn gemini_live_config_set_turn_coverage(
     coverage: *const c_char,
 ) -> gemini_live_result {
     with_str(config, coverage, "coverage", |c, s| {
-        realtime(c).turn_coverage = non_empty(s);
+        realtime(c).turn_coverage = wire_enum(s, crate::protocol::TurnCoverage::parse)?;
         Ok(())
     })
 }
@@ -379,8 +394,8 @@ pub unsafe extern "C" fn gemini_live_config_set_close_timeout_ms(
     })
 }
 
-/// Sets how many messages the send queue holds before sends wait. Defaults to 256; 0 is
-/// `GEMINI_LIVE_INVALID_ARGUMENT`.
+/// Sets how many messages the send queue holds before sends wait. Defaults to 128 (2.5 s of
+/// 20 ms audio chunks); 0 is `GEMINI_LIVE_INVALID_ARGUMENT`.
 #[no_mangle]
 pub unsafe extern "C" fn gemini_live_config_set_send_queue_capacity(
     config: *mut gemini_live_config,
@@ -396,7 +411,8 @@ pub unsafe extern "C" fn gemini_live_config_set_send_queue_capacity(
 }
 
 /// Sets how many events are held for the application before the connection is paused.
-/// Defaults to 4096; 0 is `GEMINI_LIVE_INVALID_ARGUMENT`.
+/// Defaults to 256 (about 10 s of the model's audio; each slot is preallocated); 0 is
+/// `GEMINI_LIVE_INVALID_ARGUMENT`.
 #[no_mangle]
 pub unsafe extern "C" fn gemini_live_config_set_event_queue_capacity(
     config: *mut gemini_live_config,

@@ -11,18 +11,177 @@ use serde_json::Value;
 #[derive(Serialize, Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Empty {}
 
+/// Declares a wire enum: serialised as its protocol name, with [`as_str`](Self::as_str),
+/// `ALL` and a lenient `parse` (the full name or its last words, any case).
+macro_rules! wire_enum {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident = $wire:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Serialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $($(#[$vm])* #[serde(rename = $wire)] $v),+
+        }
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$v),+];
+            /// The protocol name, e.g. `"START_SENSITIVITY_LOW"`.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$v => $wire),+ }
+            }
+            /// Parses the protocol name or its distinguishing end (`"low"` for
+            /// `START_SENSITIVITY_LOW`), case-insensitive; `None` if it matches no value.
+            pub fn parse(s: &str) -> Option<$name> {
+                let up = s.trim().to_ascii_uppercase().replace(['-', ' '], "_");
+                if up.is_empty() {
+                    return None;
+                }
+                let all = Self::ALL.iter().copied();
+                all.clone().find(|v| v.as_str() == up).or_else(|| {
+                    let tail = format!("_{up}");
+                    let mut hits = all.filter(|v| v.as_str().ends_with(&tail));
+                    match (hits.next(), hits.next()) {
+                        (Some(v), None) => Some(v),
+                        _ => None,
+                    }
+                })
+            }
+        }
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+wire_enum! {
+    /// `generationConfig.mediaResolution`: the resolution video frames are read at.
+    MediaResolution {
+        /// `MEDIA_RESOLUTION_LOW` (64 tokens per frame).
+        Low = "MEDIA_RESOLUTION_LOW",
+        /// `MEDIA_RESOLUTION_MEDIUM`.
+        Medium = "MEDIA_RESOLUTION_MEDIUM",
+        /// `MEDIA_RESOLUTION_HIGH`.
+        High = "MEDIA_RESOLUTION_HIGH",
+    }
+}
+
+wire_enum! {
+    /// `automaticActivityDetection.startOfSpeechSensitivity` (the service's default is HIGH).
+    StartSensitivity {
+        /// Speech start is detected more often.
+        High = "START_SENSITIVITY_HIGH",
+        /// Speech start is detected less often.
+        Low = "START_SENSITIVITY_LOW",
+    }
+}
+
+wire_enum! {
+    /// `automaticActivityDetection.endOfSpeechSensitivity` (the service's default is HIGH).
+    EndSensitivity {
+        /// Speech end is detected more often.
+        High = "END_SENSITIVITY_HIGH",
+        /// Speech end is detected less often.
+        Low = "END_SENSITIVITY_LOW",
+    }
+}
+
+wire_enum! {
+    /// `realtimeInputConfig.activityHandling`: what user activity does to the model's output.
+    ActivityHandling {
+        /// Barge-in: the start of activity interrupts the model (the service's default).
+        StartOfActivityInterrupts = "START_OF_ACTIVITY_INTERRUPTS",
+        /// The model is not interrupted.
+        NoInterruption = "NO_INTERRUPTION",
+    }
+}
+
+wire_enum! {
+    /// `realtimeInputConfig.turnCoverage`: which input a user turn includes.
+    TurnCoverage {
+        /// Only the detected activity (the default before Gemini 3.1).
+        OnlyActivity = "TURN_INCLUDES_ONLY_ACTIVITY",
+        /// All input since the last turn.
+        AllInput = "TURN_INCLUDES_ALL_INPUT",
+        /// Audio activity and all video (the default on Gemini 3.1/3.8 Live).
+        AudioActivityAndAllVideo = "TURN_INCLUDES_AUDIO_ACTIVITY_AND_ALL_VIDEO",
+    }
+}
+
+wire_enum! {
+    /// `FunctionDeclaration.behavior`.
+    Behavior {
+        /// The model waits for the response before it goes on (the default before 3.8).
+        Blocking = "BLOCKING",
+        /// The model keeps talking while the call runs (the default, and the only kind on
+        /// extended thinking, on 3.8 Live).
+        NonBlocking = "NON_BLOCKING",
+    }
+}
+
+wire_enum! {
+    /// `FunctionResponse.scheduling`: when the model uses a non-blocking function's result.
+    Scheduling {
+        /// Add the result to the context without speaking about it.
+        Silent = "SILENT",
+        /// Speak about it once the model is idle.
+        WhenIdle = "WHEN_IDLE",
+        /// Interrupt what the model is saying and speak about it now.
+        Interrupt = "INTERRUPT",
+    }
+}
+
+wire_enum! {
+    /// `AudioTranscriptionConfig.mode` (model support uncertain).
+    TranscriptionMode {
+        /// Word for word.
+        Verbatim = "VERBATIM",
+        /// Cleaned up (fillers removed).
+        Smart = "SMART",
+    }
+}
+
 /// One client message: exactly one top-level key on the wire.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub enum ClientMessage {
-    /// `{"setup": {...}}`: the first and only setup of a connection.
-    Setup(Box<Setup>),
+    /// `{"setup": {...}}`: the first and only setup of a connection; [`Setup::extra`] is
+    /// merged into it.
+    Setup(#[serde(serialize_with = "serialize_setup")] Box<Setup>),
     /// `{"clientContent": {...}}`: conversation turns appended to the history.
     ClientContent(ClientContent),
     /// `{"realtimeInput": {...}}`: streamed audio, video, text or activity signals.
     RealtimeInput(RealtimeInput),
     /// `{"toolResponse": {...}}`: answers to the server's function calls.
     ToolResponse(ToolResponse),
+    /// `{"contextUpdate": {...}}`: replaces the system instruction and/or the tools mid-session
+    /// (protocol.md §3.5; server support per model is uncertain: Vertex documents it for
+    /// Gemini 3.8 Live).
+    ContextUpdate(ContextUpdate),
+}
+
+fn serialize_setup<S: serde::Serializer>(setup: &Setup, s: S) -> Result<S::Ok, S::Error> {
+    let mut v = serde_json::to_value(setup).map_err(serde::ser::Error::custom)?;
+    if let Some(extra) = &setup.extra {
+        merge_json(&mut v, extra);
+    }
+    v.serialize(s)
+}
+
+/// Merges `extra` into `target`: objects are merged key by key (recursively), anything else
+/// replaces the value at that key.
+pub fn merge_json(target: &mut Value, extra: &serde_json::Map<String, Value>) {
+    let Value::Object(obj) = target else {
+        *target = Value::Object(extra.clone());
+        return;
+    };
+    for (k, v) in extra {
+        match (obj.get_mut(k), v) {
+            (Some(existing @ Value::Object(_)), Value::Object(more)) => merge_json(existing, more),
+            _ => {
+                obj.insert(k.clone(), v.clone());
+            }
+        }
+    }
 }
 
 /// `BidiGenerateContentSetup`.
@@ -49,15 +208,107 @@ pub struct Setup {
     /// Sliding-window context compression.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub context_window_compression: Option<ContextWindowCompression>,
-    /// `{}` to receive transcriptions of the user's audio.
+    /// `{}` (or options) to receive transcriptions of the user's audio.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub input_audio_transcription: Option<Empty>,
-    /// `{}` to receive transcriptions of the model's audio.
+    pub input_audio_transcription: Option<AudioTranscriptionConfig>,
+    /// `{}` (or options) to receive transcriptions of the model's audio.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub output_audio_transcription: Option<Empty>,
-    /// Proactive audio (v1alpha, native-audio models only).
+    pub output_audio_transcription: Option<AudioTranscriptionConfig>,
+    /// Proactive audio and video (v1alpha, native-audio models only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub proactivity: Option<Proactivity>,
+    /// How initial history is sent (`initialHistoryInClientContent`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history_config: Option<HistoryConfig>,
+    /// Safety settings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub safety_settings: Option<Vec<SafetySetting>>,
+    /// Explicit VAD signals from the server (Vertex AI only; the Developer API refuses it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explicit_vad_signal: Option<bool>,
+    /// Extra JSON merged into `setup` when the message is serialised inside a
+    /// [`ClientMessage::Setup`] (objects merge key by key; other values replace). **Not
+    /// validated**: an escape hatch for fields the service adds before this library does;
+    /// unknown fields close the connection with 1007. Never serialised on its own.
+    #[serde(skip)]
+    pub extra: Option<serde_json::Map<String, Value>>,
+}
+
+/// `inputAudioTranscription` / `outputAudioTranscription`: `{}` enables with the defaults.
+/// The option fields are newer and their support per model is uncertain (protocol.md §3.1).
+#[derive(Serialize, Debug, Clone, Default, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct AudioTranscriptionConfig {
+    /// Expected languages (BCP-47). Defaults to none sent (detected).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub language_codes: Vec<String>,
+    /// Word timestamps. Defaults to none sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub word_timestamp: Option<bool>,
+    /// Speaker diarization. Defaults to none sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diarization: Option<bool>,
+    /// Verbatim or smart transcription. Defaults to none sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<TranscriptionMode>,
+    /// Words to favour (Vertex 3.8 Live). Defaults to none sent.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub custom_vocabulary: Vec<String>,
+}
+
+/// `historyConfig`.
+#[derive(Serialize, Debug, Clone, Default, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryConfig {
+    /// `true`: the server first takes `clientContent` history until `turnComplete: true`
+    /// without generating.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub initial_history_in_client_content: Option<bool>,
+}
+
+/// One `safetySettings` entry, e.g. category `HARM_CATEGORY_HARASSMENT`, threshold
+/// `BLOCK_ONLY_HIGH`.
+#[derive(Serialize, Debug, Clone, Default, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct SafetySetting {
+    /// `HARM_CATEGORY_*`.
+    pub category: String,
+    /// `BLOCK_*`, `OFF`.
+    pub threshold: String,
+    /// `SEVERITY` or `PROBABILITY` (Vertex). Defaults to none sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+}
+
+/// `generationConfig.translationConfig` (live-translate models).
+#[derive(Serialize, Debug, Clone, Default, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct TranslationConfig {
+    /// The language to translate into (BCP-47, e.g. `es`).
+    pub target_language_code: String,
+    /// Also speak input that is already in the target language. Defaults to none sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub echo_target_language: Option<bool>,
+}
+
+/// `contextUpdate`: each member set replaces that part of the session's context.
+#[derive(Serialize, Debug, Clone, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ContextUpdate {
+    /// A new system instruction.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system_instruction: Option<Content>,
+    /// New tools: `Some` with an empty list clears them, `None` keeps them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tools: Option<ContextTools>,
+}
+
+/// The tools wrapper of a `contextUpdate` (so that "keep" differs from "clear").
+#[derive(Serialize, Debug, Clone, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ContextTools {
+    /// The new tool list.
+    pub tools: Vec<Tool>,
 }
 
 /// `generationConfig`.
@@ -88,9 +339,9 @@ pub struct GenerationConfig {
     /// Frequency penalty.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub frequency_penalty: Option<f32>,
-    /// `MEDIA_RESOLUTION_LOW` | `MEDIUM` | `HIGH`.
+    /// Resolution of video input frames.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub media_resolution: Option<String>,
+    pub media_resolution: Option<MediaResolution>,
     /// Voice and language of audio output.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub speech_config: Option<SpeechConfig>,
@@ -100,6 +351,9 @@ pub struct GenerationConfig {
     /// Affective dialog (native-audio 2.5 models, v1alpha).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_affective_dialog: Option<bool>,
+    /// Target language (live-translate models).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translation_config: Option<TranslationConfig>,
 }
 
 /// A response modality.
@@ -110,6 +364,16 @@ pub enum Modality {
     Text,
     /// 24 kHz PCM audio.
     Audio,
+}
+
+impl Modality {
+    /// The protocol name, `"TEXT"` or `"AUDIO"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Modality::Text => "TEXT",
+            Modality::Audio => "AUDIO",
+        }
+    }
 }
 
 /// `speechConfig`.
@@ -231,9 +495,9 @@ pub struct FunctionDeclaration {
     /// OpenAPI-style schema of the arguments (`{"type":"OBJECT",...}`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<Value>,
-    /// `BLOCKING` or `NON_BLOCKING`.
+    /// Blocking or not; unset, the model's default (non-blocking on 3.8 Live).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub behavior: Option<String>,
+    pub behavior: Option<Behavior>,
 }
 
 /// `realtimeInputConfig`.
@@ -243,12 +507,12 @@ pub struct RealtimeInputConfig {
     /// Server-side voice activity detection.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub automatic_activity_detection: Option<AutomaticActivityDetection>,
-    /// `START_OF_ACTIVITY_INTERRUPTS` or `NO_INTERRUPTION`.
+    /// Barge-in or not.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub activity_handling: Option<String>,
-    /// `TURN_INCLUDES_ONLY_ACTIVITY` or `TURN_INCLUDES_ALL_INPUT`.
+    pub activity_handling: Option<ActivityHandling>,
+    /// What a user turn includes.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub turn_coverage: Option<String>,
+    pub turn_coverage: Option<TurnCoverage>,
 }
 
 /// `automaticActivityDetection`.
@@ -258,12 +522,12 @@ pub struct AutomaticActivityDetection {
     /// `true` turns server VAD off: the client sends `activityStart`/`activityEnd`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
-    /// `START_SENSITIVITY_LOW` | `START_SENSITIVITY_HIGH`.
+    /// How readily speech start is detected.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub start_of_speech_sensitivity: Option<String>,
-    /// `END_SENSITIVITY_LOW` | `END_SENSITIVITY_HIGH`.
+    pub start_of_speech_sensitivity: Option<StartSensitivity>,
+    /// How readily speech end is detected.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub end_of_speech_sensitivity: Option<String>,
+    pub end_of_speech_sensitivity: Option<EndSensitivity>,
     /// Audio kept before detected speech start.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix_padding_ms: Option<u32>,
@@ -305,9 +569,12 @@ pub struct SlidingWindow {
 #[derive(Serialize, Debug, Clone, Default, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct Proactivity {
-    /// Let the model decide not to answer.
+    /// Let the model decide not to answer (always on in 3.8 Live: `false` is refused).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub proactive_audio: Option<bool>,
+    /// Let the model speak up about what it sees in the video.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proactive_video: Option<bool>,
 }
 
 /// `clientContent`.
@@ -362,9 +629,10 @@ pub struct FunctionResponse {
     pub name: String,
     /// The result, a JSON object.
     pub response: Value,
-    /// `SILENT` | `WHEN_IDLE` | `INTERRUPT`, for non-blocking functions.
+    /// When the model uses the result, for non-blocking functions (sent beside
+    /// `response`, as the proto has it).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scheduling: Option<String>,
+    pub scheduling: Option<Scheduling>,
     /// More responses to this call will follow (non-blocking functions).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub will_continue: Option<bool>,

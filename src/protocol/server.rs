@@ -25,7 +25,11 @@ pub struct ServerMessage {
     pub session_resumption_update: Option<SessionResumptionUpdate>,
     /// `usageMetadata`.
     pub usage_metadata: Option<UsageMetadata>,
-    /// Top-level keys this client does not know (`voiceActivity`, future kinds), with values.
+    /// `voiceActivity`: the server's voice activity detection saw speech start or end.
+    pub voice_activity: Option<VoiceActivity>,
+    /// `voiceActivityDetectionSignal` (allowlisted projects).
+    pub voice_activity_detection_signal: Option<VoiceActivityDetectionSignal>,
+    /// Top-level keys this client does not know (future kinds), with values.
     pub unknown: Vec<(String, Value)>,
 }
 
@@ -224,6 +228,44 @@ impl SessionResumptionUpdate {
     }
 }
 
+/// `voiceActivity` (the wire key of the kind is `type`).
+#[derive(Deserialize, Debug, Clone, Default, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct VoiceActivity {
+    /// `ACTIVITY_START` | `ACTIVITY_END`.
+    #[serde(
+        default,
+        rename = "type",
+        alias = "voiceActivityType",
+        alias = "voice_activity_type"
+    )]
+    pub kind: Option<String>,
+    /// Offset into the input audio, a protobuf Duration such as `"1.5s"`.
+    #[serde(default, alias = "audio_offset")]
+    pub audio_offset: Option<String>,
+}
+
+/// `voiceActivityDetectionSignal`.
+#[derive(Deserialize, Debug, Clone, Default, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct VoiceActivityDetectionSignal {
+    /// `VAD_SIGNAL_TYPE_SOS` (start of speech) | `VAD_SIGNAL_TYPE_EOS` (end of speech).
+    #[serde(default, alias = "vad_signal_type")]
+    pub vad_signal_type: Option<String>,
+}
+
+/// Tokens of one modality (`promptTokensDetails[]` etc.).
+#[derive(Deserialize, Debug, Clone, Default, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct ModalityTokenCount {
+    /// `TEXT`, `AUDIO`, `IMAGE`, `VIDEO`, ...
+    #[serde(default)]
+    pub modality: String,
+    /// Tokens of that modality.
+    #[serde(default, deserialize_with = "lenient_u64", alias = "token_count")]
+    pub token_count: Option<u64>,
+}
+
 /// `usageMetadata`: token counts (proto `int32`/`int64`; read from numbers or strings).
 #[derive(Deserialize, Debug, Clone, Default, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
@@ -246,6 +288,18 @@ pub struct UsageMetadata {
     /// Total.
     #[serde(default, deserialize_with = "lenient_u64")]
     pub total_token_count: Option<u64>,
+    /// Prompt tokens per modality.
+    #[serde(default, alias = "prompt_tokens_details")]
+    pub prompt_tokens_details: Vec<ModalityTokenCount>,
+    /// Cached tokens per modality.
+    #[serde(default, alias = "cache_tokens_details")]
+    pub cache_tokens_details: Vec<ModalityTokenCount>,
+    /// Response tokens per modality.
+    #[serde(default, alias = "response_tokens_details")]
+    pub response_tokens_details: Vec<ModalityTokenCount>,
+    /// Tool-use prompt tokens per modality.
+    #[serde(default, alias = "tool_use_prompt_tokens_details")]
+    pub tool_use_prompt_tokens_details: Vec<ModalityTokenCount>,
 }
 
 fn lenient_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
@@ -288,6 +342,12 @@ impl<'de> Deserialize<'de> for ServerMessage {
                         }
                         "usageMetadata" | "usage_metadata" => {
                             m.usage_metadata = map.next_value()?
+                        }
+                        "voiceActivity" | "voice_activity" => {
+                            m.voice_activity = map.next_value()?
+                        }
+                        "voiceActivityDetectionSignal" | "voice_activity_detection_signal" => {
+                            m.voice_activity_detection_signal = map.next_value()?
                         }
                         _ => {
                             let v: Value = map.next_value()?;

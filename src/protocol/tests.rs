@@ -87,7 +87,7 @@ fn activity_scenario_matches_the_js_sdk() {
             disabled: Some(true),
             ..Default::default()
         }),
-        activity_handling: Some("NO_INTERRUPTION".into()),
+        activity_handling: Some(ActivityHandling::NoInterruption),
         ..Default::default()
     });
     assert_eq!(
@@ -228,7 +228,13 @@ fn server_messages_decode_as_documented() {
     .unwrap();
     let parts = m.server_content.unwrap().model_turn.unwrap().parts;
     assert_eq!(parts.len(), 2, "multi-part content");
-    assert_eq!(m.unknown[0].0, "voiceActivity");
+    assert_eq!(
+        m.voice_activity.unwrap().kind.as_deref(),
+        Some("ACTIVITY_START")
+    );
+    assert!(m.unknown.is_empty());
+    let m = decode_server(br#"{"someFutureMessage":{"x":1}}"#).unwrap();
+    assert_eq!(m.unknown[0].0, "someFutureMessage");
 }
 
 #[test]

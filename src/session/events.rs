@@ -6,33 +6,7 @@ use crate::protocol::{self, FunctionCall, ServerMessage, UsageMetadata};
 use serde_json::Value;
 use std::time::Duration;
 
-/// The state of a session.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
-pub enum State {
-    /// Opening the connection and waiting for `setupComplete`.
-    Connecting = 0,
-    /// Set up; input is accepted and events flow.
-    Connected = 1,
-    /// The connection was lost and a new one is being made.
-    Reconnecting = 2,
-    /// `close` was called; the close handshake is under way.
-    Closing = 3,
-    /// Closed; no more input is accepted.
-    Closed = 4,
-}
-
-impl State {
-    pub(crate) fn from_u8(v: u8) -> State {
-        match v {
-            0 => State::Connecting,
-            1 => State::Connected,
-            2 => State::Reconnecting,
-            3 => State::Closing,
-            _ => State::Closed,
-        }
-    }
-}
+pub use crate::state::State;
 
 /// A chunk of the model's audio.
 #[derive(Clone, PartialEq, Eq)]
@@ -61,6 +35,152 @@ impl AudioChunk {
             .chunks_exact(2)
             .map(|b| i16::from_le_bytes([b[0], b[1]]))
             .collect()
+    }
+}
+
+/// `serverContent.interactionStatus`, sent with every `turnComplete` by models that speak
+/// several times per request (extended thinking, protocol.md Part C.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InteractionStatus {
+    /// More output follows without new input: the interaction is not over.
+    InProgress,
+    /// All processing is done. The deprecated `REQUIRES_ACTION` and unknown values are
+    /// read as `Idle` too.
+    Idle,
+}
+
+impl InteractionStatus {
+    /// Reads the wire value.
+    pub fn from_wire(s: &str) -> InteractionStatus {
+        if s == "IN_PROGRESS" {
+            InteractionStatus::InProgress
+        } else {
+            InteractionStatus::Idle
+        }
+    }
+}
+
+/// `voiceActivity.type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VoiceActivityKind {
+    /// `ACTIVITY_START`: the user started speaking.
+    Start,
+    /// `ACTIVITY_END`: the user stopped speaking.
+    End,
+}
+
+/// `voiceActivityDetectionSignal.vadSignalType`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VadSignal {
+    /// `VAD_SIGNAL_TYPE_SOS`: start of speech.
+    StartOfSpeech,
+    /// `VAD_SIGNAL_TYPE_EOS`: end of speech.
+    EndOfSpeech,
+    /// Another value, as sent.
+    Other(String),
+}
+
+/// One web source of a grounded answer.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GroundingSource {
+    /// The page address.
+    pub uri: Option<String>,
+    /// The page title.
+    pub title: Option<String>,
+}
+
+/// `serverContent.groundingMetadata` (search grounding), typed where the fields are known.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GroundingMetadata {
+    /// `webSearchQueries`: the searches the model ran.
+    pub web_search_queries: Vec<String>,
+    /// `groundingChunks[].web`: the sources.
+    pub sources: Vec<GroundingSource>,
+    /// `searchEntryPoint.renderedContent`: HTML to show with the answer.
+    pub search_entry_point: Option<String>,
+    /// The metadata as sent (for `groundingSupports` and newer fields).
+    pub raw: Value,
+}
+
+/// One URL the URL-context tool fetched.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UrlMetadata {
+    /// `retrievedUrl`.
+    pub retrieved_url: Option<String>,
+    /// `urlRetrievalStatus`, e.g. `URL_RETRIEVAL_STATUS_SUCCESS`.
+    pub status: Option<String>,
+}
+
+/// `serverContent.urlContextMetadata`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UrlContextMetadata {
+    /// `urlMetadata[]`.
+    pub urls: Vec<UrlMetadata>,
+    /// The metadata as sent.
+    pub raw: Value,
+}
+
+fn strings(v: Option<&Value>) -> Vec<String> {
+    v.and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn string_at(v: &Value, path: &[&str]) -> Option<String> {
+    let mut cur = v;
+    for k in path {
+        cur = cur.get(*k)?;
+    }
+    cur.as_str().map(str::to_string)
+}
+
+impl GroundingMetadata {
+    /// Reads the known fields of `raw`, leniently (wrong types read as absent).
+    pub fn from_value(raw: Value) -> GroundingMetadata {
+        let sources = raw
+            .get("groundingChunks")
+            .and_then(Value::as_array)
+            .map(|chunks| {
+                chunks
+                    .iter()
+                    .filter_map(|c| c.get("web"))
+                    .map(|w| GroundingSource {
+                        uri: string_at(w, &["uri"]),
+                        title: string_at(w, &["title"]),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        GroundingMetadata {
+            web_search_queries: strings(raw.get("webSearchQueries")),
+            sources,
+            search_entry_point: string_at(&raw, &["searchEntryPoint", "renderedContent"]),
+            raw,
+        }
+    }
+}
+
+impl UrlContextMetadata {
+    /// Reads the known fields of `raw`, leniently.
+    pub fn from_value(raw: Value) -> UrlContextMetadata {
+        let urls = raw
+            .get("urlMetadata")
+            .and_then(Value::as_array)
+            .map(|items| {
+                items
+                    .iter()
+                    .map(|u| UrlMetadata {
+                        retrieved_url: string_at(u, &["retrievedUrl"]),
+                        status: string_at(u, &["urlRetrievalStatus"]),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        UrlContextMetadata { urls, raw }
     }
 }
 
@@ -95,15 +215,30 @@ pub enum Event {
         text: String,
         /// The utterance is final.
         finished: bool,
+        /// The detected language (BCP-47), where the model sends it.
+        language_code: Option<String>,
+    },
+    /// An interim (not yet final) transcription of the user's audio
+    /// (`interimInputTranscription`, e.g. from the transcribe models).
+    InterimInputTranscription {
+        /// Text so far.
+        text: String,
+        /// The detected language, where the model sends it.
+        language_code: Option<String>,
     },
     /// Transcription of the model's audio (in [`ResponseMode::Audio`]; in TextAndAudio it
-    /// arrives as [`Event::Text`]).
+    /// arrives as [`Event::Text`], followed by [`Event::TextFinished`] when final).
     OutputTranscription {
         /// Text fragment.
         text: String,
         /// The utterance is final.
         finished: bool,
+        /// The language, where the model sends it.
+        language_code: Option<String>,
     },
+    /// In [`ResponseMode::TextAndAudio`]: the transcription delivered as [`Event::Text`] is
+    /// final for this utterance (`outputTranscription.finished`).
+    TextFinished,
     /// The model calls functions: answer with `send_tool_response`.
     ToolCall(Vec<FunctionCall>),
     /// These calls are abandoned.
@@ -112,17 +247,34 @@ pub enum Event {
     Interrupted,
     /// The model finished generating (playback may still be going).
     GenerationComplete,
-    /// The turn is over.
+    /// The turn is over. On models that send `interactionStatus` (extended thinking), a
+    /// turn marked [`InteractionStatus::InProgress`] is one speech segment of a longer
+    /// interaction: the answer follows without new input; wait for `Idle`.
     TurnComplete {
         /// Token usage, when it came with the turn's end.
         usage: Option<UsageMetadata>,
         /// `turnCompleteReason`, where the model sends it.
         reason: Option<String>,
+        /// `interactionStatus`, where the model sends it.
+        interaction: Option<InteractionStatus>,
     },
+    /// `waitingForInput`: the model is idle and expects more user input.
+    WaitingForInput,
+    /// The server's voice activity detection saw the user start or stop speaking.
+    VoiceActivity {
+        /// Start or end.
+        kind: VoiceActivityKind,
+        /// Where in the input audio, if the server said.
+        audio_offset: Option<Duration>,
+    },
+    /// `voiceActivityDetectionSignal` (allowlisted projects).
+    VadSignal(VadSignal),
     /// Token usage that came outside a turn's end.
     Usage(UsageMetadata),
-    /// Grounding or URL-context metadata.
-    Grounding(Value),
+    /// Search grounding metadata.
+    Grounding(GroundingMetadata),
+    /// URL-context tool metadata.
+    UrlContext(UrlContextMetadata),
     /// The server will end the connection after `time_left`.
     GoAway {
         /// Time left, if the server's duration parsed.
@@ -157,6 +309,26 @@ pub enum Event {
     NewSession {
         /// Input messages re-sent to the new session (those after the latest handle).
         replayed: usize,
+    },
+    /// The reply in progress was cut off by a lost connection and is void: everything the
+    /// session delivered for it since the last `TurnComplete` that ended an interaction (its
+    /// text, audio, transcriptions, tool calls, `IN_PROGRESS` segments) must be dropped:
+    /// stop playback, erase or strike out the partial text. Its question is asked again on
+    /// the next connection (see [`Event::Resumed`] and [`Event::NewSession`]), so the whole
+    /// reply comes again from the start, once. It comes before the `Reconnecting` events of
+    /// that outage. Tool calls of the void reply are void too: a response to one is not sent
+    /// ([`Event::ToolResponsesDropped`]); the question brings new calls.
+    ReplyDiscarded {
+        /// The session's turn number (1-based: every turn-ending input, and every turn the
+        /// server's voice activity detection opened, counts).
+        turn: u64,
+    },
+    /// Resumed with a handle older than the last `turns` answered turns (the connection ended
+    /// between a `turnComplete` and the handle that covers it): their replies were delivered
+    /// and they are not asked again, but the model no longer remembers those exchanges.
+    ContextLost {
+        /// Answered turns the resumed server state does not include.
+        turns: u64,
     },
     /// Input was dropped and will not reach the server: the replay buffer overflowed.
     InputDropped {
@@ -222,6 +394,11 @@ pub(crate) struct Facts {
     pub tool_calls: Vec<String>,
     pub cancelled: Vec<String>,
     pub go_away: Option<Option<Duration>>,
+    /// How many of the input messages written on the current connection (setup not counted,
+    /// replayed input first) the server's state includes, for exact replay trimming: the
+    /// Vertex `lastConsumedClientMessageIndex` converted to that count by its parser. `None`
+    /// when the server does not say (the Developer API).
+    pub consumed_count: Option<u64>,
 }
 
 /// Turns one server message into events, in wire order.
@@ -234,11 +411,20 @@ pub(crate) fn to_events(msg: ServerMessage, mode: ResponseMode, out: &mut Vec<Ev
     }
     let mut usage = msg.usage_metadata;
     if let Some(c) = msg.server_content {
+        if let Some(t) = c.interim_input_transcription {
+            if let Some(text) = t.text {
+                out.push(Event::InterimInputTranscription {
+                    text,
+                    language_code: t.language_code,
+                });
+            }
+        }
         if let Some(t) = c.input_transcription {
             if let Some(text) = t.text {
                 out.push(Event::InputTranscription {
                     text,
                     finished: t.finished.unwrap_or(false),
+                    language_code: t.language_code,
                 });
             }
         }
@@ -279,22 +465,27 @@ pub(crate) fn to_events(msg: ServerMessage, mode: ResponseMode, out: &mut Vec<Ev
             }
         }
         if let Some(t) = c.output_transcription {
+            let finished = t.finished.unwrap_or(false);
             if let Some(text) = t.text {
                 facts.reply_content = true;
                 out.push(match mode {
                     ResponseMode::TextAndAudio => Event::Text(text),
                     _ => Event::OutputTranscription {
                         text,
-                        finished: t.finished.unwrap_or(false),
+                        finished,
+                        language_code: t.language_code,
                     },
                 });
             }
+            if finished && mode == ResponseMode::TextAndAudio {
+                out.push(Event::TextFinished);
+            }
         }
-        for v in [c.grounding_metadata, c.url_context_metadata]
-            .into_iter()
-            .flatten()
-        {
-            out.push(Event::Grounding(v));
+        if let Some(v) = c.grounding_metadata {
+            out.push(Event::Grounding(GroundingMetadata::from_value(v)));
+        }
+        if let Some(v) = c.url_context_metadata {
+            out.push(Event::UrlContext(UrlContextMetadata::from_value(v)));
         }
         if c.interrupted == Some(true) {
             out.push(Event::Interrupted);
@@ -309,7 +500,14 @@ pub(crate) fn to_events(msg: ServerMessage, mode: ResponseMode, out: &mut Vec<Ev
             out.push(Event::TurnComplete {
                 usage: usage.take(),
                 reason: c.turn_complete_reason,
+                interaction: c
+                    .interaction_status
+                    .as_deref()
+                    .map(InteractionStatus::from_wire),
             });
+        }
+        if c.waiting_for_input == Some(true) {
+            out.push(Event::WaitingForInput);
         }
     }
     if let Some(tc) = msg.tool_call {
@@ -337,8 +535,37 @@ pub(crate) fn to_events(msg: ServerMessage, mode: ResponseMode, out: &mut Vec<Ev
     if let Some(u) = usage {
         out.push(Event::Usage(u));
     }
+    if let Some(v) = msg.voice_activity {
+        let kind = match v.kind.as_deref() {
+            Some("ACTIVITY_START") => Some(VoiceActivityKind::Start),
+            Some("ACTIVITY_END") => Some(VoiceActivityKind::End),
+            _ => None,
+        };
+        match kind {
+            Some(kind) => out.push(Event::VoiceActivity {
+                kind,
+                audio_offset: v.audio_offset.as_deref().and_then(protocol::parse_duration),
+            }),
+            None => out.push(Event::Unknown {
+                key: "voiceActivity".into(),
+                value: serde_json::json!({"type": v.kind, "audioOffset": v.audio_offset}),
+            }),
+        }
+    }
+    if let Some(v) = msg.voice_activity_detection_signal {
+        let signal = match v.vad_signal_type.as_deref() {
+            Some("VAD_SIGNAL_TYPE_SOS") => VadSignal::StartOfSpeech,
+            Some("VAD_SIGNAL_TYPE_EOS") => VadSignal::EndOfSpeech,
+            other => VadSignal::Other(other.unwrap_or_default().to_string()),
+        };
+        out.push(Event::VadSignal(signal));
+    }
     for (key, value) in msg.unknown {
         out.push(Event::Unknown { key, value });
     }
     facts
 }
+
+#[cfg(test)]
+#[path = "lifecycle_tests.rs"]
+mod lifecycle_tests;

@@ -34,15 +34,16 @@ impl Session {
             ClientMessage::ClientContent(_) => (false, InputKind::Plain, Duration::ZERO),
             ClientMessage::RealtimeInput(r) => {
                 self.check_realtime(r)?;
-                let ends =
-                    r.text.is_some() || r.audio_stream_end.is_some() || r.activity_end.is_some();
-                let kind = if ends {
+                let kind = if r.audio_stream_end.is_some() || r.activity_end.is_some() {
+                    InputKind::AudioEnd
+                } else if r.text.is_some() {
                     InputKind::TurnEnd
                 } else {
                     InputKind::Plain
                 };
                 (true, kind, Duration::ZERO)
             }
+            ClientMessage::ContextUpdate(_) => (true, InputKind::Plain, Duration::ZERO),
             ClientMessage::ToolResponse(t) => {
                 check_tool_responses(&t.function_responses)?;
                 let ids = t.function_responses.iter().map(|f| f.id.clone()).collect();
@@ -118,6 +119,12 @@ impl Session {
         self.audio(pcm, rate, false)
     }
 
+    /// Like [`send_audio_rate`](Self::send_audio_rate) but never waits:
+    /// [`Error::WouldBlock`] if the send queue is full.
+    pub fn try_send_audio_rate(&self, samples: &[i16], rate: u32) -> Result<()> {
+        self.audio(&samples_to_bytes(samples), rate, false)
+    }
+
     fn audio(&self, pcm: &[u8], rate: u32, wait: bool) -> Result<()> {
         if pcm.is_empty() {
             return Err(Error::InvalidInput("empty audio chunk".into()));
@@ -187,6 +194,8 @@ impl Session {
     }
 }
 
+/// PCM16 samples as the little-endian bytes the wire carries (the one conversion; the C ABI's
+/// sample functions come through here too).
 fn samples_to_bytes(samples: &[i16]) -> Vec<u8> {
     let mut out = Vec::with_capacity(samples.len() * 2);
     for s in samples {

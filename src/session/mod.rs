@@ -17,26 +17,33 @@
 //! # Ok::<(), gemini_live::Error>(())
 //! ```
 
+mod connection;
 mod events;
 mod input;
-mod threads;
+mod reader;
+mod turns;
 mod writer;
 
-pub use events::{AudioChunk, Event, State};
+pub use events::{
+    AudioChunk, Event, GroundingMetadata, GroundingSource, InteractionStatus, State,
+    UrlContextMetadata, UrlMetadata, VadSignal, VoiceActivityKind,
+};
 pub use input::INPUT_SAMPLE_RATE;
 
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::metrics::{Metrics, MetricsSnapshot};
-use crate::reconnect::{next_delay, InputKind, Jitter, ReplayBuffer};
+use crate::reconnect::InputKind;
 use crate::transport::{self, io::Link, io::Waker};
-use crossbeam_channel::{bounded, Receiver, RecvTimeoutError, Sender, TrySendError};
+use connection::{Attempts, Lifecycle, Start};
+use crossbeam_channel::{bounded, Receiver, RecvTimeoutError, Sender};
 use parking_lot::{Condvar, Mutex};
-use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 use tungstenite::Utf8Bytes;
+use turns::InputLog;
 
 /// A message for the writer thread.
 pub(crate) enum Outgoing {
@@ -58,7 +65,8 @@ pub(crate) struct Conn {
     pub link: Option<Arc<Link>>,
     /// The session is over: the writer stops.
     pub ended: bool,
-    pub replay: ReplayBuffer,
+    /// The turn ledger and the input it may replay.
+    pub replay: InputLog,
 }
 
 /// State shared by the session handle and its threads.
@@ -74,13 +82,8 @@ pub(crate) struct Shared {
     pub waker: Waker,
     /// Signalled when `conn.link` is replaced or `conn.ended` is set.
     pub conn_ready: Condvar,
-    /// Held by whoever writes input to the socket: the writer thread for a batch, or a
-    /// sending thread on the direct path (see `writer.rs`), so input stays in order.
-    pub write_gate: Mutex<()>,
-    /// Messages handed to the send queue and not yet written by the writer thread.
-    pub queued: AtomicUsize,
-    /// Direct sends whose flush would have blocked, for the writer to finish and record.
-    pub unflushed: Mutex<Vec<writer::Unflushed>>,
+    /// The write path's gate, counters and flush requests (all rules in `writer.rs`).
+    pub writes: writer::WriteState,
 }
 
 impl Shared {
@@ -104,9 +107,8 @@ impl Shared {
 /// Dropping it closes it (bounded by the close timeout) and joins its threads.
 pub struct Session {
     shared: Arc<Shared>,
-    out_tx: Sender<Outgoing>,
-    /// Asks the writer to finish a flush the direct path left.
-    flush_tx: Sender<()>,
+    /// Input goes to the socket through this (`writer.rs`).
+    input: writer::Input,
     events_rx: Receiver<Event>,
     /// Dropped by `close` to tell the reader the application stopped listening.
     closing_tx: Mutex<Option<Sender<()>>>,
@@ -127,10 +129,20 @@ impl std::fmt::Debug for Session {
 impl Session {
     /// Connects, sends `setup` and returns once `setupComplete` arrived, or with a classified
     /// error (see [`Error::retry`]). Resumes `config.resumption_handle` if set.
+    ///
+    /// Retryable failures are retried as [`ReconnectPolicy`](crate::ReconnectPolicy) says for
+    /// the first connect (3 attempts within 10 s by default), then it fails with
+    /// [`Error::RetriesExhausted`] ("gave up after N attempts over T s: ..."). Nothing is
+    /// delivered meanwhile: the first event is always [`Event::SetupComplete`], followed by
+    /// [`Event::NewSession`] if the server refused `config.resumption_handle` (or kept
+    /// refusing it for `resume_wait`) and a new session was started instead.
     pub fn connect(config: Config) -> Result<Session> {
         config.validate()?;
         let (events_tx, events_rx) = bounded(config.event_queue_capacity);
-        let connected = connect_with_retry(&config, &events_tx)?;
+        let handle = Mutex::new(config.resumption_handle.clone());
+        let mut life = Lifecycle::new(config.reconnect.clone());
+        let connected = life.connect(&config, &handle, Start::First, &mut FirstConnect)?;
+        let handle_dropped = life.take_handle_dropped();
         log::info!(
             "connected to {} (model {}) in {:?}",
             config.endpoint,
@@ -143,25 +155,22 @@ impl Session {
                 message: e.to_string(),
             })?,
         );
-        let (out_tx, out_rx) = bounded(config.send_queue_capacity);
-        let (flush_tx, flush_rx) = bounded::<()>(1);
+        let (writes, input, queues) = writer::write_path(config.send_queue_capacity);
         let (closing_tx, closing_rx) = bounded::<()>(0);
         let (done_tx, reader_done) = bounded::<()>(0);
         let (writer_stop_tx, writer_stop_rx) = bounded::<()>(0);
         let shared = Arc::new(Shared {
             metrics: Metrics::default(),
             state: AtomicU8::new(State::Connected as u8),
-            handle: Mutex::new(config.resumption_handle.clone()),
+            handle,
             write_error: Mutex::new(None),
             conn: Mutex::new(Conn {
                 link: Some(link.clone()),
                 ended: false,
-                replay: ReplayBuffer::new(config.replay_max_bytes, config.replay_max_audio),
+                replay: InputLog::new(config.replay_max_bytes, config.replay_max_audio),
             }),
             conn_ready: Condvar::new(),
-            write_gate: Mutex::new(()),
-            queued: AtomicUsize::new(0),
-            unflushed: Mutex::new(Vec::new()),
+            writes,
             waker: Waker::new().map_err(|e| Error::Io {
                 phase: None,
                 message: format!("cannot create an eventfd: {e}"),
@@ -173,8 +182,11 @@ impl Session {
         let mut first = vec![Event::SetupComplete {
             session_id: connected.setup_complete.session_id,
         }];
+        if handle_dropped {
+            first.push(Event::NewSession { replayed: 0 });
+        }
         for msg in connected.early {
-            threads::absorb(&shared, msg, &mut first);
+            reader::absorb(&shared, msg, &mut first);
         }
         for ev in first {
             // The queue is new; with a tiny capacity an early event may not fit, and the
@@ -182,9 +194,10 @@ impl Session {
             let _ = events_tx.try_send(ev);
         }
 
-        let reader = threads::Reader {
+        let reader = reader::Reader {
             shared: shared.clone(),
             link: link.clone(),
+            life,
             events: events_tx.clone(),
             closing: closing_rx,
             _done: done_tx,
@@ -192,9 +205,8 @@ impl Session {
         };
         let writer = writer::Writer {
             shared: shared.clone(),
-            queue: out_rx,
+            queues,
             stop: writer_stop_rx,
-            flush: flush_rx,
             events: events_tx,
         };
         let spawn = |name: &str, f: Box<dyn FnOnce() + Send>| {
@@ -218,7 +230,7 @@ impl Session {
                     conn.ended = true;
                     shared.conn_ready.notify_all();
                 }
-                drop(out_tx);
+                drop(input);
                 for h in handles {
                     let _ = h.join();
                 }
@@ -227,8 +239,7 @@ impl Session {
         }
         Ok(Session {
             shared,
-            out_tx,
-            flush_tx,
+            input,
             events_rx,
             closing_tx: Mutex::new(Some(closing_tx)),
             reader_done,
@@ -256,7 +267,7 @@ impl Session {
     pub fn metrics(&self) -> MetricsSnapshot {
         self.shared
             .metrics
-            .snapshot(self.out_tx.len(), self.shared.state())
+            .snapshot(self.input.depth(), self.shared.state())
     }
 
     fn enqueue(
@@ -282,30 +293,7 @@ impl Session {
             audio,
             queued: Instant::now(),
         };
-        let msg = match writer::write_direct(&self.shared, &self.flush_tx, msg) {
-            Ok(()) => return Ok(()),
-            Err(msg) => msg,
-        };
-        // Counted before it enters the queue, so the direct path sees it (writer.rs).
-        self.shared.queued.fetch_add(1, Ordering::SeqCst);
-        let r = if wait {
-            self.out_tx
-                .send_timeout(msg, self.shared.config.timeouts.send)
-                .map_err(|e| match e {
-                    crossbeam_channel::SendTimeoutError::Timeout(_) => Error::SendTimeout,
-                    crossbeam_channel::SendTimeoutError::Disconnected(_) => Error::SessionClosed,
-                })
-        } else {
-            self.out_tx.try_send(msg).map_err(|e| match e {
-                TrySendError::Full(_) => Error::WouldBlock,
-                TrySendError::Disconnected(_) => Error::SessionClosed,
-            })
-        };
-        if r.is_err() {
-            self.shared.queued.fetch_sub(1, Ordering::SeqCst);
-        }
-        self.shared.metrics.queue_depth(self.out_tx.len());
-        r
+        self.input.send(&self.shared, msg, wait)
     }
 
     /// Waits up to `timeout` for the next event: `Ok(None)` on timeout;
@@ -343,13 +331,7 @@ impl Session {
             if self.state() != State::Closed {
                 self.shared.set_state(State::Closing);
                 log::info!("closing session");
-                self.shared.queued.fetch_add(1, Ordering::SeqCst);
-                if self
-                    .out_tx
-                    .send_deadline(Outgoing::Close, deadline)
-                    .is_err()
-                {
-                    self.shared.queued.fetch_sub(1, Ordering::SeqCst);
+                if !self.input.close(&self.shared, deadline) {
                     self.shared.kill_link();
                 }
             }
@@ -384,33 +366,26 @@ impl Drop for Session {
 /// still fit.
 const THREAD_STACK: usize = 512 * 1024;
 
-/// The first connect, retried with backoff on retryable failures as the policy allows; the
-/// attempts are told as `Reconnecting` events.
-fn connect_with_retry(config: &Config, events: &Sender<Event>) -> Result<transport::Connected> {
-    let policy = config.first_connect.as_ref().unwrap_or(&config.reconnect);
-    let started = Instant::now();
-    let mut jitter = Jitter::new();
-    let mut attempt = 0;
-    loop {
-        match transport::connect(config, config.resumption_handle.as_deref()) {
-            Ok(c) => return Ok(c),
-            Err(e)
-                if policy.enabled
-                    && e.is_retryable()
-                    && attempt + 1 < policy.max_attempts
-                    && started.elapsed() < policy.max_total =>
-            {
-                let delay = next_delay(policy, attempt, jitter.next());
-                attempt += 1;
-                log::info!("connect failed ({e}); attempt {} in {delay:?}", attempt + 1);
-                let _ = events.try_send(Event::Reconnecting {
-                    attempt,
-                    delay,
-                    cause: Some(e),
-                });
-                std::thread::sleep(delay);
-            }
-            Err(e) => return Err(e),
+/// The first connect's side of the lifecycle: no events (none may come before
+/// `SetupComplete`), the delays are slept.
+struct FirstConnect;
+
+impl Attempts for FirstConnect {
+    type Output = transport::Connected;
+
+    fn before(&mut self, attempt: u32, delay: Duration, cause: Option<&Error>) -> Result<()> {
+        if let Some(e) = cause {
+            log::info!("connect failed ({e}); attempt {attempt} in {delay:?}");
         }
+        std::thread::sleep(delay);
+        Ok(())
+    }
+
+    fn established(
+        &mut self,
+        connected: transport::Connected,
+        _resumed: bool,
+    ) -> Result<transport::Connected> {
+        Ok(connected)
     }
 }

@@ -1,11 +1,15 @@
-//! The two I/O threads around one non-blocking WebSocket (design.md §2).
+//! The non-blocking WebSocket that the session's threads share (design.md §2): [`Link`].
 //!
-//! tungstenite has no split halves and a TLS stream cannot be cloned, so both threads share
-//! the socket behind a `parking_lot` mutex and neither waits while holding it: the reader waits
-//! in `poll(2)` for readability, then drains what is there under the lock (at most
-//! [`DRAIN_CAP`] messages per hold, released fairly); the writer takes the lock to `write` and
-//! `flush`, and on `WouldBlock` releases it and waits in `poll` for writability. `shutdown(2)`
-//! on the socket wakes both.
+//! tungstenite has no split halves and a TLS stream cannot be cloned, so the reader and the
+//! writers share the socket behind a `parking_lot` mutex and nobody waits while holding it:
+//! the reader waits in `poll(2)` for readability, then reads one message per hold of the lock
+//! (released fairly) and hands it on before reading the next ([`Link::drain`]); writes go
+//! through [`Link::write`], which on `WouldBlock` releases the lock and waits in `poll` for
+//! writability. `shutdown(2)` on the socket wakes every waiter ([`Link::kill`]).
+//!
+//! Where the rest lives: what is written when (input, keepalive pings, replay, close frames)
+//! is decided in one place, `session/writer.rs`; the reader thread that calls
+//! [`Link::drain`], decodes and delivers is `session/reader.rs`.
 
 use super::Stream;
 use parking_lot::{Mutex, MutexGuard};
@@ -15,10 +19,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use tungstenite::{Message, WebSocket};
 
-/// Most messages the reader takes in one hold of the lock, so a writer is never starved.
+/// Most messages one [`Link::drain`] reads before it returns, so the reader's timers (GoAway,
+/// stall, keepalive) get a turn under an inbound flood. Each message is read in its own hold
+/// of the lock, so a writer waits for at most one read.
 pub(crate) const DRAIN_CAP: usize = 16;
 
-/// One connection's socket, shared by the reader and the writer.
+/// One connection's socket, shared by the reader and the writers.
 pub(crate) struct Link {
     ws: Mutex<WebSocket<Stream>>,
     ctl: TcpStream,
@@ -91,70 +97,68 @@ impl Link {
         }
     }
 
-    /// Reads every message already available, up to [`DRAIN_CAP`], and flushes queued control
-    /// replies (pongs, the close reply). Returns the messages and whether the socket is
-    /// drained (`WouldBlock` seen). An end of the connection is the last item.
-    pub(crate) fn drain(&self, out: &mut Vec<Inbound>) -> bool {
-        let mut ws = self.ws.lock();
-        let mut drained = false;
-        let mut ended = false;
+    /// Reads the messages already available and hands each to `each` as soon as it is read,
+    /// with the lock released: the reader decodes and delivers one message before it reads
+    /// the next, and a writer waiting for the lock gets it between any two messages
+    /// (`unlock_fair` hands it over). Stops at `WouldBlock`, at the end of the connection (its
+    /// [`Inbound::Close`] or [`Inbound::Failed`] is the last item), when `each` returns
+    /// `false`, or after [`DRAIN_CAP`] messages, so the caller's timers get a turn under a
+    /// flood. Returns whether the socket is drained (`WouldBlock` seen) or ended.
+    ///
+    /// The pong or close reply tungstenite queues when it reads a ping or a close is flushed
+    /// in the same hold; a `WouldBlock` there is fine, the bytes stay queued for the next
+    /// write or read.
+    pub(crate) fn drain(&self, mut each: impl FnMut(Inbound) -> bool) -> bool {
         for _ in 0..DRAIN_CAP {
-            match ws.read() {
-                Ok(Message::Text(t)) => out.push(Inbound::Data(t.into())),
-                Ok(Message::Binary(b)) => out.push(Inbound::Data(b)),
-                Ok(Message::Pong(_)) => out.push(Inbound::Pong),
+            let mut ws = self.ws.lock();
+            let (item, reply) = match ws.read() {
+                Ok(Message::Text(t)) => (Inbound::Data(t.into()), false),
+                Ok(Message::Binary(b)) => (Inbound::Data(b), false),
+                Ok(Message::Pong(_)) => (Inbound::Pong, false),
                 Ok(Message::Close(frame)) => {
                     let (code, reason) = frame
                         .map(|f| (u16::from(f.code), f.reason.to_string()))
                         .unwrap_or((1005, String::new()));
-                    out.push(Inbound::Close(code, reason));
-                    ended = true;
-                    break;
+                    (Inbound::Close(code, reason), true)
                 }
-                Ok(_) => {}
+                Ok(Message::Ping(_)) => {
+                    let _ = ws.flush();
+                    MutexGuard::unlock_fair(ws);
+                    continue;
+                }
+                Ok(Message::Frame(_)) => {
+                    MutexGuard::unlock_fair(ws);
+                    continue;
+                }
                 Err(tungstenite::Error::Io(e)) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                    drained = true;
-                    break;
+                    MutexGuard::unlock_fair(ws);
+                    return true;
                 }
-                Err(e) => {
-                    out.push(Inbound::Failed(e));
-                    ended = true;
-                    break;
-                }
+                Err(e) => (Inbound::Failed(e), false),
+            };
+            if reply {
+                let _ = ws.flush();
+            }
+            MutexGuard::unlock_fair(ws);
+            let end = matches!(item, Inbound::Close(..) | Inbound::Failed(_));
+            if !each(item) || end {
+                return end;
             }
         }
-        // Send the pong or close reply tungstenite queued while reading. A WouldBlock here is
-        // fine: the bytes stay queued and the next flush (writer's or ours) sends them.
-        let _ = ws.flush();
-        MutexGuard::unlock_fair(ws);
-        drained || ended
+        false
     }
 
-    /// Writes one message and tries once to flush it, without waiting for the socket: `true`
-    /// when it reached the socket, `false` when bytes are left in the buffer (a later flush,
-    /// e.g. [`send_all`](Self::send_all) with no messages, sends them). The direct send path.
-    pub(crate) fn try_send(&self, msg: Message) -> Result<bool, tungstenite::Error> {
-        let mut ws = self.ws.lock();
-        match ws.write(msg) {
-            Ok(()) => {}
-            Err(tungstenite::Error::Io(e)) if e.kind() == std::io::ErrorKind::WouldBlock => {}
-            Err(e) => return Err(e),
-        }
-        match ws.flush() {
-            Ok(()) => Ok(true),
-            Err(tungstenite::Error::Io(e)) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                Ok(false)
-            }
-            Err(e) => Err(e),
-        }
-    }
-
-    /// Writes the messages and flushes them to the socket, waiting for writability without
-    /// holding the lock. Never resends a frame: a `WouldBlock` write has already queued it.
-    pub(crate) fn send_all(
+    /// Writes the messages and flushes them: the only code that writes to the socket, called
+    /// only by `session/writer.rs`, which decides what is written when. With
+    /// [`Flush::Wait`] it waits for writability without holding the lock until everything is
+    /// flushed (`Ok(true)`); with [`Flush::Try`] it tries once and returns `Ok(false)` when
+    /// bytes are left in tungstenite's buffer (a later write or an empty `Flush::Wait` sends
+    /// them). Never resends a frame: a `WouldBlock` write has already queued it.
+    pub(crate) fn write(
         &self,
         msgs: &mut dyn Iterator<Item = Message>,
-    ) -> Result<(), tungstenite::Error> {
+        flush: Flush,
+    ) -> Result<bool, tungstenite::Error> {
         let mut ws = self.ws.lock();
         for msg in msgs {
             match ws.write(msg) {
@@ -165,8 +169,11 @@ impl Link {
         }
         loop {
             match ws.flush() {
-                Ok(()) => return Ok(()),
+                Ok(()) => return Ok(true),
                 Err(tungstenite::Error::Io(e)) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    if flush == Flush::Try {
+                        return Ok(false);
+                    }
                     drop(ws);
                     if self.is_dead() {
                         return Err(tungstenite::Error::AlreadyClosed);
@@ -178,6 +185,15 @@ impl Link {
             }
         }
     }
+}
+
+/// How [`Link::write`] waits for the socket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Flush {
+    /// One flush attempt; bytes the socket does not take stay buffered.
+    Try,
+    /// Until everything is flushed, waiting in `poll` (without the lock) for writability.
+    Wait,
 }
 
 /// Wakes the reader out of its `poll` without any socket traffic (an eventfd): the writer

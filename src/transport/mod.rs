@@ -1,9 +1,14 @@
-//! TCP + TLS + WebSocket upgrade with a timeout per phase, then the reader and writer threads
-//! around the non-blocking socket (see `io`).
+//! The connection: TCP + TLS + WebSocket upgrade with a timeout per phase (`connect`, with
+//! the upgrade itself in `handshake`), then the non-blocking socket the session's threads
+//! share (`io::Link`).
 //!
 //! The handshake is done blocking, with socket timeouts bounded by the phase timeout and the
 //! overall connect deadline; only then is the socket switched to non-blocking mode (native-tls
 //! and tungstenite handshakes must not see `WouldBlock` mid-way).
+//!
+//! No threads live here: the reader thread is `session/reader.rs`, and everything that
+//! writes to the socket (the writer thread, the direct send path, keepalive pings, replay,
+//! close frames) is `session/writer.rs`.
 
 mod handshake;
 pub(crate) mod io;

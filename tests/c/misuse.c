@@ -342,6 +342,51 @@ static void misc(void) {
     gemini_live_fake_server_free(NULL);
 }
 
+/* The newer setup fields, lifecycle accessors and model choice (issue 11). */
+static void model_calls(gemini_live_config *c, gemini_live_session *s) {
+    gemini_live_fake_server *fake = NULL;
+    uint32_t status = 0;
+    EXPECT(gemini_live_config_set_proactivity(NULL, 1, -1), NUL);
+    EXPECT(gemini_live_config_set_initial_history_in_client_content(NULL, true), NUL);
+    EXPECT(gemini_live_config_add_safety_setting(NULL, "HARM_CATEGORY_HARASSMENT", "OFF"), NUL);
+    EXPECT(gemini_live_config_add_safety_setting(c, NULL, "OFF"), NUL);
+    EXPECT(gemini_live_config_set_translation(NULL, "es", false), NUL);
+    EXPECT(gemini_live_config_set_translation(c, NULL, false), NUL);
+    EXPECT(gemini_live_config_set_transcription_options(NULL, GEMINI_LIVE_TRANSCRIPTION_INPUT,
+                                                        "", ""),
+           NUL);
+    EXPECT(gemini_live_config_set_transcription_options(c, GEMINI_LIVE_TRANSCRIPTION_INPUT,
+                                                        NULL, ""),
+           NUL);
+    EXPECT(gemini_live_config_set_function_behavior(NULL, "f", "BLOCKING"), NUL);
+    EXPECT(gemini_live_config_set_function_behavior(c, "f", NULL), NUL);
+    EXPECT(gemini_live_config_set_extra_setup_json(NULL, "{}"), NUL);
+    EXPECT(gemini_live_config_set_extra_setup_json(c, NULL), NUL);
+    EXPECT(gemini_live_config_set_skip_model_check(NULL, true), NUL);
+    EXPECT(gemini_live_session_send_tool_response_scheduled(NULL, "id", "f", "{}", "SILENT",
+                                                            false),
+           NUL);
+    EXPECT(gemini_live_session_send_tool_response_scheduled(s, "id", "f", "{}", NULL, false),
+           NUL);
+    EXPECT(gemini_live_session_send_context_update(NULL, "x", NULL), NUL);
+    EXPECT(gemini_live_event_interaction_status(NULL, &status), NUL);
+    EXPECT(gemini_live_fake_server_start_with_models(0, "", NULL, &fake), NUL);
+    /* Bad values: nothing changes, and the code says why. */
+    EXPECT(gemini_live_config_set_proactivity(c, 2, -1), GEMINI_LIVE_INVALID_ARGUMENT);
+    EXPECT(gemini_live_config_set_vad_start_sensitivity(c, "medium"),
+           GEMINI_LIVE_INVALID_ARGUMENT);
+    EXPECT(gemini_live_config_set_activity_handling(c, "sometimes"),
+           GEMINI_LIVE_INVALID_ARGUMENT);
+    EXPECT(gemini_live_config_set_function_behavior(c, "no_such_function", "BLOCKING"),
+           GEMINI_LIVE_INVALID_ARGUMENT);
+    EXPECT(gemini_live_config_set_transcription_options(c, 9, "", ""),
+           GEMINI_LIVE_INVALID_ARGUMENT);
+    EXPECT(gemini_live_config_set_extra_setup_json(c, "[1]"), GEMINI_LIVE_INVALID_JSON);
+    EXPECT(gemini_live_session_send_tool_response_scheduled(s, "id", "f", "{}", "LATER", false),
+           GEMINI_LIVE_INVALID_ARGUMENT);
+    CHECK(fake == NULL);
+}
+
 int main(void) {
     gemini_live_config *config = NULL;
     gemini_live_session *session = NULL;
@@ -365,6 +410,9 @@ int main(void) {
     EXPECT(gemini_live_session_connect(config, NULL), NUL);
     EXPECT(gemini_live_session_connect(config, &session), GEMINI_LIVE_OK);
     bad_config_values(config);
+    if (session) {
+        model_calls(config, session);
+    }
     gemini_live_config_free(config);
     if (session) {
         wrong_event_accessors(session);

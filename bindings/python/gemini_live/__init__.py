@@ -45,9 +45,11 @@ from .events import (
     Event,
     GenerationCompleteEvent,
     GoAwayEvent,
+    GroundingEvent,
     InlineDataEvent,
     InputDroppedEvent,
     InputTranscriptionEvent,
+    InterimInputTranscriptionEvent,
     InterruptedEvent,
     NewSessionEvent,
     OutputTranscriptionEvent,
@@ -57,6 +59,7 @@ from .events import (
     SetupCompleteEvent,
     StateChangedEvent,
     TextEvent,
+    TextFinishedEvent,
     ThoughtEvent,
     ToolCall,
     ToolCallCancellationEvent,
@@ -64,7 +67,11 @@ from .events import (
     ToolResponsesDroppedEvent,
     TranscriptionEvent,
     TurnCompleteEvent,
+    UrlContextEvent,
     UsageEvent,
+    VadSignalEvent,
+    VoiceActivityEvent,
+    WaitingForInputEvent,
 )
 from .fake import FakeServer
 from .session import Session, State, connect

@@ -92,6 +92,21 @@ EVENT_RESUMED = 23
 EVENT_NEW_SESSION = 24
 EVENT_INPUT_DROPPED = 25
 EVENT_TOOL_RESPONSES_DROPPED = 26
+EVENT_URL_CONTEXT = 27
+EVENT_WAITING_FOR_INPUT = 28
+EVENT_VOICE_ACTIVITY = 29
+EVENT_VAD_SIGNAL = 30
+EVENT_INTERIM_INPUT_TRANSCRIPTION = 31
+EVENT_TEXT_FINISHED = 32
+EVENT_REPLY_DISCARDED = 40
+EVENT_CONTEXT_LOST = 41
+
+INTERACTION_NONE = 0
+INTERACTION_IN_PROGRESS = 1
+INTERACTION_IDLE = 2
+
+TRANSCRIPTION_INPUT = 1
+TRANSCRIPTION_OUTPUT = 2
 
 STATE_CONNECTING = 0
 STATE_CONNECTED = 1
@@ -243,6 +258,20 @@ FUNCTIONS = {
     "gemini_live_config_set_event_queue_capacity": (RESULT, [CONFIG_P, c_size_t]),
     "gemini_live_config_set_max_message_size": (RESULT, [CONFIG_P, c_size_t]),
     "gemini_live_config_set_extra_root_ca_pem": (RESULT, [CONFIG_P, _BYTES, c_size_t]),
+    # setup.rs
+    "gemini_live_config_set_proactivity": (RESULT, [CONFIG_P, c_int32, c_int32]),
+    "gemini_live_config_set_initial_history_in_client_content": (RESULT, [CONFIG_P, c_bool]),
+    "gemini_live_config_add_safety_setting": (RESULT, [CONFIG_P, _STR, _STR]),
+    "gemini_live_config_set_translation": (RESULT, [CONFIG_P, _STR, c_bool]),
+    "gemini_live_config_set_transcription_options": (RESULT, [CONFIG_P, c_uint32, _STR, _STR]),
+    "gemini_live_config_set_function_behavior": (RESULT, [CONFIG_P, _STR, _STR]),
+    "gemini_live_config_set_extra_setup_json": (RESULT, [CONFIG_P, _STR]),
+    "gemini_live_config_set_skip_model_check": (RESULT, [CONFIG_P, c_bool]),
+    "gemini_live_session_send_tool_response_scheduled": (
+        RESULT,
+        [SESSION_P, _STR, _STR, _STR, _STR, c_bool],
+    ),
+    "gemini_live_session_send_context_update": (RESULT, [SESSION_P, _STR, CONFIG_P]),
     # resilience.rs
     "gemini_live_config_set_reconnect": (RESULT, [CONFIG_P, c_bool]),
     "gemini_live_config_set_reconnect_max_attempts": (RESULT, [CONFIG_P, c_uint32]),
@@ -308,9 +337,15 @@ FUNCTIONS = {
     "gemini_live_event_error": (RESULT, [EVENT_P, POINTER(RESULT), _OUT_STR]),
     "gemini_live_event_json": (RESULT, [EVENT_P, _OUT_STR, POINTER(c_size_t)]),
     "gemini_live_event_free": (None, [EVENT_P]),
+    # lifecycle.rs
+    "gemini_live_event_interaction_status": (RESULT, [EVENT_P, POINTER(c_uint32)]),
     # fake.rs
     "gemini_live_fake_server_start": (RESULT, [c_uint16, POINTER(FAKE_P)]),
     "gemini_live_fake_server_start_with_faults": (RESULT, [c_uint16, _STR, POINTER(FAKE_P)]),
+    "gemini_live_fake_server_start_with_models": (
+        RESULT,
+        [c_uint16, _STR, _STR, POINTER(FAKE_P)],
+    ),
     "gemini_live_fake_server_endpoint": (
         RESULT,
         [FAKE_P, c_char_p, c_size_t, POINTER(c_size_t)],

@@ -47,6 +47,15 @@ class Config:
     ``(trigger_tokens, target_tokens)``), ``reconnect_delays_ms`` (``(initial, max)``),
     ``phase_timeouts_ms`` (``{"tcp_connect": ms, ...}``), ``extra_root_ca_pem`` (bytes or
     str). Unknown names raise ``TypeError``; invalid values raise ``InvalidArgumentError``.
+
+    Newer setup fields: ``proactivity`` (``{"audio": bool, "video": bool}``),
+    ``initial_history_in_client_content`` (bool), ``safety_settings`` (a list of
+    ``(category, threshold)``), ``translation`` (a target language such as ``"es"``, or
+    ``(language, echo_target_language)``), ``input_transcription_options`` /
+    ``output_transcription_options`` (``{"language_codes": [...], "mode": "VERBATIM"}``),
+    a ``"behavior"`` (``"BLOCKING"``/``"NON_BLOCKING"``) in each ``functions`` dict,
+    ``extra_setup`` (a dict merged into ``setup`` unvalidated; ``extra_setup_json`` takes
+    the JSON text) and ``skip_model_check`` (bool: skip the model capability check).
     """
 
     def __init__(self, **options):
@@ -75,14 +84,21 @@ class Config:
         check(fn(self.handle, _encode(value)))
         return self
 
-    def add_function(self, name, description="", parameters=None):
-        """Declares a function the model may call; ``parameters`` is a JSON-schema dict."""
+    def add_function(self, name, description="", parameters=None, behavior=None):
+        """Declares a function the model may call; ``parameters`` is a JSON-schema dict,
+        ``behavior`` ``"BLOCKING"`` or ``"NON_BLOCKING"`` (``None``: the model's default)."""
         params = "" if parameters is None else json.dumps(parameters)
         check(
             L.gemini_live_config_add_function(
                 self.handle, _encode(name), _encode(description), _encode(params)
             )
         )
+        if behavior:
+            check(
+                L.gemini_live_config_set_function_behavior(
+                    self.handle, _encode(name), _encode(behavior)
+                )
+            )
         return self
 
     def validate(self):
@@ -110,7 +126,9 @@ class Config:
 
     def _set_functions(self, functions):
         for f in functions:
-            self.add_function(f["name"], f.get("description", ""), f.get("parameters"))
+            self.add_function(
+                f["name"], f.get("description", ""), f.get("parameters"), f.get("behavior")
+            )
 
     def _set_google_search(self, on):
         if on:
@@ -138,6 +156,47 @@ class Config:
     def _set_phase_timeouts_ms(self, value):
         for phase, ms in value.items():
             check(L.gemini_live_config_set_phase_timeout_ms(self.handle, PHASES[phase], ms))
+
+    def _set_proactivity(self, value):
+        def tri(v):
+            return -1 if v is None else int(bool(v))
+
+        check(
+            L.gemini_live_config_set_proactivity(
+                self.handle, tri(value.get("audio")), tri(value.get("video"))
+            )
+        )
+
+    def _set_safety_settings(self, settings):
+        for category, threshold in settings:
+            check(
+                L.gemini_live_config_add_safety_setting(
+                    self.handle, _encode(category), _encode(threshold)
+                )
+            )
+
+    def _set_translation(self, value):
+        lang, echo = (value, False) if isinstance(value, str) or value is None else value
+        check(L.gemini_live_config_set_translation(self.handle, _encode(lang or ""), bool(echo)))
+
+    def _transcription_options(self, which, value):
+        codes = ",".join(value.get("language_codes", []))
+        mode = value.get("mode") or ""
+        check(
+            L.gemini_live_config_set_transcription_options(
+                self.handle, which, _encode(codes), _encode(mode)
+            )
+        )
+
+    def _set_input_transcription_options(self, value):
+        self._transcription_options(_lib.TRANSCRIPTION_INPUT, value)
+
+    def _set_output_transcription_options(self, value):
+        self._transcription_options(_lib.TRANSCRIPTION_OUTPUT, value)
+
+    def _set_extra_setup(self, value):
+        text = "" if value is None else json.dumps(value)
+        check(L.gemini_live_config_set_extra_setup_json(self.handle, _encode(text)))
 
     def _set_extra_root_ca_pem(self, pem):
         pem = _encode(pem)

@@ -84,9 +84,80 @@ class TranscriptionEvent(Event):
 class InputTranscriptionEvent(TranscriptionEvent):
     """Transcription of the user's audio."""
 
+    @property
+    def language_code(self):
+        """The detected language (BCP-47) or None."""
+        return self.data.get("language_code")
+
 
 class OutputTranscriptionEvent(TranscriptionEvent):
     """Transcription of the model's audio (AUDIO mode)."""
+
+    @property
+    def language_code(self):
+        """The language (BCP-47) or None."""
+        return self.data.get("language_code")
+
+
+class InterimInputTranscriptionEvent(Event):
+    """An interim (not final) transcription of the user's audio: ``text``, ``language_code``."""
+
+    @property
+    def text(self):
+        return self.data.get("text", "")
+
+    @property
+    def language_code(self):
+        return self.data.get("language_code")
+
+
+class TextFinishedEvent(Event):
+    """TEXT_AND_AUDIO mode: the transcription delivered as text events is final."""
+
+
+class WaitingForInputEvent(Event):
+    """The model is idle and expects more user input."""
+
+
+class VoiceActivityEvent(Event):
+    """The server's VAD saw speech ``kind`` ``"start"`` or ``"end"`` (``audio_offset_ms``)."""
+
+    @property
+    def activity(self):
+        return self.data.get("kind")
+
+    @property
+    def audio_offset_ms(self):
+        return self.data.get("audio_offset_ms")
+
+
+class VadSignalEvent(Event):
+    """``voiceActivityDetectionSignal``: ``signal`` ``"start_of_speech"``/``"end_of_speech"``."""
+
+    @property
+    def signal(self):
+        return self.data.get("signal")
+
+
+class GroundingEvent(Event):
+    """Search grounding: ``web_search_queries``, ``sources`` (``uri``, ``title``),
+    ``search_entry_point``, ``metadata`` (as sent)."""
+
+    @property
+    def web_search_queries(self):
+        return self.data.get("web_search_queries", [])
+
+    @property
+    def sources(self):
+        return self.data.get("sources", [])
+
+
+class UrlContextEvent(Event):
+    """URL-context tool metadata: ``urls`` (``retrieved_url``, ``status``)."""
+
+    @property
+    def urls(self):
+        return self.data.get("urls", [])
 
 
 class ToolCall:
@@ -133,6 +204,17 @@ class TurnCompleteEvent(Event):
     @property
     def reason(self):
         return self.data.get("reason")
+
+    @property
+    def interaction_status(self):
+        """``"in_progress"`` (extended thinking: more output follows without new input),
+        ``"idle"``, or None where the model sends no status."""
+        return self.data.get("interaction_status")
+
+    @property
+    def in_progress(self):
+        """True when the interaction goes on after this turn (wait for an idle one)."""
+        return self.interaction_status == "in_progress"
 
 
 class UsageEvent(Event):
@@ -254,6 +336,13 @@ _CLASSES = {
     _lib.EVENT_TOOL_RESPONSES_DROPPED: ToolResponsesDroppedEvent,
     _lib.EVENT_ERROR: ErrorEvent,
     _lib.EVENT_CLOSED: ClosedEvent,
+    _lib.EVENT_GROUNDING: GroundingEvent,
+    _lib.EVENT_URL_CONTEXT: UrlContextEvent,
+    _lib.EVENT_WAITING_FOR_INPUT: WaitingForInputEvent,
+    _lib.EVENT_VOICE_ACTIVITY: VoiceActivityEvent,
+    _lib.EVENT_VAD_SIGNAL: VadSignalEvent,
+    _lib.EVENT_INTERIM_INPUT_TRANSCRIPTION: InterimInputTranscriptionEvent,
+    _lib.EVENT_TEXT_FINISHED: TextFinishedEvent,
 }
 
 

@@ -22,11 +22,17 @@ class FakeServer:
             ...
     """
 
-    def __init__(self, port=0, faults=""):
+    def __init__(self, port=0, faults="", models=None):
         handle = _lib.FAKE_P()
+        # models: the model ids it serves (a list or a comma-separated string); None serves
+        # every model of the library's capability table, each with its rules.
+        if models is None:
+            models = ""
+        elif not isinstance(models, str):
+            models = ",".join(models)
         check(
-            L.gemini_live_fake_server_start_with_faults(
-                port, faults.encode("utf-8"), ctypes.byref(handle)
+            L.gemini_live_fake_server_start_with_models(
+                port, faults.encode("utf-8"), models.encode("utf-8"), ctypes.byref(handle)
             )
         )
         self._handle = handle
@@ -53,6 +59,6 @@ class FakeServer:
         return f"<gemini_live.FakeServer {self.endpoint}>"
 
 
-def start(port=0, faults=""):
-    """Starts a fake server on 127.0.0.1 with ``port`` (0 picks a free port) and faults (same as ``FakeServer(...)``)."""
-    return FakeServer(port, faults)
+def start(port=0, faults="", models=None):
+    """Starts a fake server on 127.0.0.1 with ``port`` (0 picks a free port), faults and served models (same as ``FakeServer(...)``)."""
+    return FakeServer(port, faults, models)

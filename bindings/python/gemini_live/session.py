@@ -137,14 +137,38 @@ class Session:
         """Marks the end of user activity (voice activity detection off)."""
         check(L.gemini_live_session_activity_end(self.handle))
 
-    def send_tool_response(self, call_id, name, response):
-        """Answers a function call; ``response`` is a dict (sent as JSON)."""
+    def send_tool_response(self, call_id, name, response, scheduling=None, will_continue=False):
+        """Answers a function call; ``response`` is a dict (sent as JSON). For non-blocking
+        functions, ``scheduling`` (``"SILENT"``, ``"WHEN_IDLE"``, ``"INTERRUPT"``) says when
+        the model uses the result and ``will_continue`` that more responses follow."""
+        if scheduling is None and not will_continue:
+            check(
+                L.gemini_live_session_send_tool_response(
+                    self.handle,
+                    call_id.encode("utf-8"),
+                    name.encode("utf-8"),
+                    json.dumps(response).encode("utf-8"),
+                )
+            )
+            return
         check(
-            L.gemini_live_session_send_tool_response(
+            L.gemini_live_session_send_tool_response_scheduled(
                 self.handle,
                 call_id.encode("utf-8"),
                 name.encode("utf-8"),
                 json.dumps(response).encode("utf-8"),
+                (scheduling or "").encode("utf-8"),
+                bool(will_continue),
+            )
+        )
+
+    def send_context_update(self, system_instruction=None, tools=None):
+        """Sends ``contextUpdate``: a new system instruction (None keeps it) and/or the tools
+        of ``tools`` (a ``Config`` used as a tool list; None keeps them)."""
+        text = None if system_instruction is None else system_instruction.encode("utf-8")
+        check(
+            L.gemini_live_session_send_context_update(
+                self.handle, text, None if tools is None else tools.handle
             )
         )
 

@@ -2,7 +2,7 @@
 
 use clap::{Parser, Subcommand};
 use gemini_live::offline::{config_from_env_or_fake, Target};
-use gemini_live::{Config, ReconnectPolicy, ResponseMode, Session};
+use gemini_live::{Config, ResponseMode, Session};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -24,7 +24,8 @@ struct Cli {
     /// Endpoint base URL, e.g. ws://127.0.0.1:8765 (default: GEMINI_LIVE_ENDPOINT, else Google).
     #[arg(long, global = true)]
     endpoint: Option<String>,
-    /// Model id (default: GEMINI_LIVE_MODEL, else gemini-live-2.5-flash-preview).
+    /// Model id (default: GEMINI_LIVE_MODEL, else gemini-live-2.5-flash-preview). With
+    /// fake-server: the model(s) it serves, comma-separated (default: every known model).
     #[arg(long, global = true)]
     model: Option<String>,
     /// API version: v1alpha, v1beta or v1 (default: GEMINI_LIVE_API_VERSION, else v1alpha).
@@ -117,28 +118,23 @@ fn init_logging(verbose: u8) {
         .try_init();
 }
 
-/// The first connect's budget: a wrong or unreachable endpoint fails within seconds instead
-/// of the 10 attempts over 30 s that the session keeps for outages later on.
+/// The first connect's budget: a wrong or unreachable endpoint fails within seconds (the SDK
+/// default is 3 attempts within 10 s; outages later in the session get the full policy).
 const FIRST_CONNECT_ATTEMPTS: u32 = 3;
-/// Time budget of the first connect (a TCP connect in progress finishes first, at most
-/// `Timeouts::tcp_connect`, 5 s by default).
+/// Time budget of the first connect (an attempt in progress is bounded by the connect
+/// timeouts, 5 s per TCP connect by default).
 const FIRST_CONNECT_BUDGET: Duration = Duration::from_secs(5);
 
 /// Connects with the CLI's short first-connect budget; the error names the endpoint and the
-/// budget.
+/// budget (the SDK's error says how many attempts it made over how long).
 pub(crate) fn connect(mut config: Config) -> Result<Session, Box<dyn std::error::Error>> {
-    let mut first: ReconnectPolicy = config.reconnect.clone();
-    first.max_attempts = FIRST_CONNECT_ATTEMPTS;
-    first.max_total = FIRST_CONNECT_BUDGET;
-    config.first_connect = Some(first);
+    config.reconnect.first_connect_attempts = FIRST_CONNECT_ATTEMPTS;
+    config.reconnect.first_connect_total = FIRST_CONNECT_BUDGET;
     let endpoint = config.endpoint.clone();
-    let started = Instant::now();
     Session::connect(config).map_err(|e| {
         format!(
-            "cannot connect to {endpoint} (gave up after {:.1} s; first-connect budget {} \
+            "cannot connect to {endpoint} (first-connect budget: {FIRST_CONNECT_ATTEMPTS} \
              attempts within {} s): {e}",
-            started.elapsed().as_secs_f64(),
-            FIRST_CONNECT_ATTEMPTS,
             FIRST_CONNECT_BUDGET.as_secs()
         )
         .into()
@@ -170,7 +166,9 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         faults,
     } = cli.command
     {
-        return fake_server(port, tls, ca_out, api_key, faults);
+        // The global --model chooses what the fake serves (comma-separated; default: every
+        // model of the capability table).
+        return fake_server(port, tls, ca_out, api_key, faults, cli.model);
     }
     if let Command::Talk { output, .. } = &cli.command {
         check_writable(output)?;

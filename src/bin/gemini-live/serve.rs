@@ -9,6 +9,7 @@ pub(crate) fn fake_server(
     ca_out: Option<PathBuf>,
     api_key: Option<String>,
     faults: Option<String>,
+    models: Option<String>,
 ) -> Result<(), Box<dyn std::error::Error>> {
     use gemini_live::fake::{parse_fault_plan, FakeOptions, FakeServer};
     let mut options = FakeOptions {
@@ -17,15 +18,27 @@ pub(crate) fn fake_server(
         api_key,
         ..FakeOptions::default()
     };
+    if let Some(list) = models {
+        options.models = list
+            .split(',')
+            .map(|m| gemini_live::models::bare_id(m.trim()).to_string())
+            .filter(|m| !m.is_empty())
+            .collect();
+        if options.models.is_empty() {
+            return Err("--model: no model id given".into());
+        }
+    }
     if let Some(spec) = faults {
         options.faults = parse_fault_plan(&spec)?;
     }
+    let served = options.models.clone();
     let server = FakeServer::start(options)?;
     if let (Some(path), Some(pem)) = (ca_out, server.ca_pem()) {
         std::fs::write(&path, pem)?;
         eprintln!("gemini-live: certificate written to {}", path.display());
     }
     println!("{}", server.endpoint());
+    eprintln!("gemini-live: serving models {}", served.join(", "));
     eprintln!(
         "gemini-live: fake Live server listening at {} (Ctrl-C to stop)",
         server.endpoint()

@@ -1,0 +1,344 @@
+//! The text syntax of fault plans (`gemini-live fake-server --faults`, the C ABI's
+//! `gemini_live_fake_server_start_with_faults`).
+
+use std::time::Duration;
+
+use super::options::{Fault, FaultPlan};
+
+/// Parse a fault plan from the text syntax used by the `fake-server` command line.
+///
+/// The plan is a comma-separated list of `CONN@WHEN:KIND[=ARG]` items, where `CONN` is the
+/// 1-based connection index, `WHEN` is a client message count (see [`FaultPlan::at`]; `0` is
+/// right after the upgrade), `s` and a server message count (`s5`: after the server's 5th
+/// message on that connection, see [`FaultPlan::after_server`]) or `up` (see
+/// [`FaultPlan::on_upgrade`]), and `KIND[=ARG]` is one of:
+///
+/// | Item | Fault |
+/// |---|---|
+/// | `goaway=5s` | [`Fault::GoAway`], no forced close |
+/// | `goaway=5s+2s` | [`Fault::GoAway`], close 1011 2 s after the GoAway |
+/// | `goaway-strict=5s+2s` | [`Fault::GoAwayStrict`] (close 1008 after 2 s; `goaway-strict=5s` closes after 5 s) |
+/// | `drop` | [`Fault::Drop`] |
+/// | `reset` | [`Fault::Reset`] |
+/// | `close=1011` or `close=1011/Some reason` | [`Fault::Close`]; without a reason, 1011 uses "Internal error occurred." and other codes an empty reason |
+/// | `stall` | [`Fault::Stall`] |
+/// | `stall=5s`, `stall=forever` | [`Fault::StallAttached`] (the session stays attached 5 s, or for ever) |
+/// | `freeze` | [`Fault::Freeze`] |
+/// | `cut=3`, `cut=3/1011` | [`Fault::CutMidReply`] (drop, or close with the code, after 3 sends) |
+/// | `refuse=503` | [`Fault::RefuseUpgrade`] |
+/// | `malformed` | [`Fault::Malformed`] |
+/// | `truncate` | [`Fault::TruncatedFrame`] |
+/// | `slow=200ms` | [`Fault::SlowReader`] |
+/// | `unknown` | [`Fault::UnknownMessage`] |
+/// | `silent` | [`Fault::SilentDrop`] |
+///
+/// Durations are a number followed by `ms`, `s` or `m` (a bare number is seconds), e.g.
+/// `250ms`, `1.5s`. Reasons cannot contain commas. Whitespace around items is ignored and an
+/// empty string is an empty plan. Example:
+/// `"2@5:close=1011,1@3:goaway=5s,3@up:refuse=503,1@4:drop,1@2:stall,1@2:malformed"`, or
+/// `"1@s9:drop"` (connection 1 drops right after the server's 9th message).
+pub fn parse_fault_plan(spec: &str) -> Result<FaultPlan, String> {
+    let mut plan = FaultPlan::new();
+    for item in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let (conn, rest) = item
+            .split_once('@')
+            .ok_or_else(|| format!("fault `{item}`: expected CONN@WHEN:KIND"))?;
+        let conn: usize = conn
+            .trim()
+            .parse()
+            .map_err(|_| format!("fault `{item}`: bad connection index `{conn}`"))?;
+        if conn == 0 {
+            return Err(format!("fault `{item}`: connections are numbered from 1"));
+        }
+        let (when, kind) = rest
+            .split_once(':')
+            .ok_or_else(|| format!("fault `{item}`: expected CONN@WHEN:KIND"))?;
+        let fault = parse_fault(kind.trim()).map_err(|e| format!("fault `{item}`: {e}"))?;
+        plan = match when.trim() {
+            "up" => plan.on_upgrade(conn, fault),
+            s if s.starts_with('s') => {
+                let n: usize = s[1..]
+                    .parse()
+                    .map_err(|_| format!("fault `{item}`: bad server message count `{s}`"))?;
+                if n == 0 {
+                    return Err(format!(
+                        "fault `{item}`: server messages are counted from 1 (use 0 for the upgrade)"
+                    ));
+                }
+                plan.after_server(conn, n, fault)
+            }
+            n => {
+                let n: usize = n
+                    .parse()
+                    .map_err(|_| format!("fault `{item}`: bad message count `{n}`"))?;
+                plan.at(conn, n, fault)
+            }
+        };
+    }
+    Ok(plan)
+}
+
+fn parse_fault(kind: &str) -> Result<Fault, String> {
+    let (name, arg) = match kind.split_once('=') {
+        Some((n, a)) => (n.trim(), Some(a.trim())),
+        None => (kind, None),
+    };
+    let need = |what: &str| arg.ok_or_else(|| format!("`{name}` needs ={what}"));
+    let no_arg = |f: Fault| match arg {
+        None => Ok(f),
+        Some(_) => Err(format!("`{name}` takes no argument")),
+    };
+    match name {
+        "goaway" | "goaway-strict" => {
+            let arg = need("TIME[+CLOSE_AFTER]")?;
+            let (left, after) = match arg.split_once('+') {
+                Some((l, a)) => (parse_duration(l)?, Some(parse_duration(a)?)),
+                None => (parse_duration(arg)?, None),
+            };
+            Ok(if name == "goaway" {
+                Fault::GoAway {
+                    time_left: left,
+                    then_close_after: after,
+                }
+            } else {
+                Fault::GoAwayStrict {
+                    time_left: left,
+                    close_after: after.unwrap_or(left),
+                }
+            })
+        }
+        "close" => {
+            let arg = need("CODE[/REASON]")?;
+            let (code, reason) = match arg.split_once('/') {
+                Some((c, r)) => (c, Some(r.to_string())),
+                None => (arg, None),
+            };
+            let code: u16 = code
+                .trim()
+                .parse()
+                .map_err(|_| format!("bad close code `{code}`"))?;
+            if !(1000..=4999).contains(&code) {
+                return Err(format!("close code {code} is out of range 1000..=4999"));
+            }
+            let reason = reason.unwrap_or_else(|| {
+                if code == 1011 {
+                    "Internal error occurred.".to_string()
+                } else {
+                    String::new()
+                }
+            });
+            Ok(Fault::Close { code, reason })
+        }
+        "refuse" => {
+            let arg = need("STATUS")?;
+            let status: u16 = arg
+                .parse()
+                .map_err(|_| format!("bad HTTP status `{arg}`"))?;
+            if !(100..=999).contains(&status) {
+                return Err(format!("HTTP status {status} is out of range"));
+            }
+            Ok(Fault::RefuseUpgrade { status })
+        }
+        "slow" => Ok(Fault::SlowReader {
+            delay: parse_duration(need("DELAY")?)?,
+        }),
+        "drop" => no_arg(Fault::Drop),
+        "stall" => match arg {
+            None => Ok(Fault::Stall),
+            Some("forever") => Ok(Fault::StallAttached { hold: None }),
+            Some(d) => Ok(Fault::StallAttached {
+                hold: Some(parse_duration(d)?),
+            }),
+        },
+        "reset" => no_arg(Fault::Reset),
+        "truncate" => no_arg(Fault::TruncatedFrame),
+        "freeze" => no_arg(Fault::Freeze),
+        "cut" => {
+            let arg = need("COUNT[/CODE]")?;
+            let (n, code) = match arg.split_once('/') {
+                Some((n, c)) => (n, Some(c)),
+                None => (arg, None),
+            };
+            let after_sends = n.trim().parse().map_err(|_| format!("bad count `{n}`"))?;
+            let code = match code {
+                Some(c) => Some(
+                    c.trim()
+                        .parse::<u16>()
+                        .map_err(|_| format!("bad close code `{c}`"))?,
+                ),
+                None => None,
+            };
+            Ok(Fault::CutMidReply { after_sends, code })
+        }
+        "malformed" => no_arg(Fault::Malformed),
+        "unknown" => no_arg(Fault::UnknownMessage),
+        "silent" => no_arg(Fault::SilentDrop),
+        other => Err(format!("unknown fault kind `{other}`")),
+    }
+}
+
+/// Parse `250ms`, `1.5s`, `2m` or a bare number of seconds.
+pub(crate) fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let (num, scale) = if let Some(n) = s.strip_suffix("ms") {
+        (n, 0.001)
+    } else if let Some(n) = s.strip_suffix('s') {
+        (n, 1.0)
+    } else if let Some(n) = s.strip_suffix('m') {
+        (n, 60.0)
+    } else {
+        (s, 1.0)
+    };
+    let value: f64 = num
+        .trim()
+        .parse()
+        .map_err(|_| format!("bad duration `{s}`"))?;
+    if !value.is_finite() || value < 0.0 || value * scale > 1.0e9 {
+        return Err(format!("bad duration `{s}`"));
+    }
+    Ok(Duration::from_secs_f64(value * scale))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fake::options::Trigger;
+
+    fn only(plan: &FaultPlan, conn: usize) -> Vec<(Trigger, Fault)> {
+        plan.for_conn(conn)
+    }
+
+    #[test]
+    fn parses_the_documented_example() {
+        let plan = parse_fault_plan(
+            "2@5:close=1011,1@3:goaway=5s,3@up:refuse=503,1@4:drop,1@2:stall,1@2:malformed",
+        )
+        .unwrap();
+        let c2 = only(&plan, 2);
+        assert_eq!(c2.len(), 1);
+        assert_eq!(c2[0].0, Trigger::After(5));
+        match &c2[0].1 {
+            Fault::Close { code, reason } => {
+                assert_eq!(*code, 1011);
+                assert_eq!(reason, "Internal error occurred.");
+            }
+            f => panic!("{f:?}"),
+        }
+        let c1 = only(&plan, 1);
+        assert_eq!(c1.len(), 4);
+        assert!(matches!(
+            c1[0],
+            (Trigger::After(3), Fault::GoAway { time_left, then_close_after: None })
+                if time_left == Duration::from_secs(5)
+        ));
+        assert!(matches!(c1[1], (Trigger::After(4), Fault::Drop)));
+        assert!(matches!(c1[2], (Trigger::After(2), Fault::Stall)));
+        assert!(matches!(c1[3], (Trigger::After(2), Fault::Malformed)));
+        assert!(matches!(
+            only(&plan, 3)[..],
+            [(Trigger::Upgrade, Fault::RefuseUpgrade { status: 503 })]
+        ));
+        assert!(only(&plan, 4).is_empty());
+    }
+
+    #[test]
+    fn parses_every_kind_and_argument_form() {
+        let plan = parse_fault_plan(
+            " 1@0:goaway=1.5s+250ms , 1@1:goaway-strict=2s, 1@2:goaway-strict=1s+3s, \
+             1@3:close=1000/bye now, 1@4:slow=20ms, 1@5:unknown, 1@6:silent, 1@7:close=4000",
+        )
+        .unwrap();
+        let c = only(&plan, 1);
+        assert!(matches!(
+            c[0],
+            (Trigger::After(0), Fault::GoAway { time_left, then_close_after: Some(a) })
+                if time_left == Duration::from_millis(1500) && a == Duration::from_millis(250)
+        ));
+        assert!(matches!(
+            c[1].1,
+            Fault::GoAwayStrict { time_left, close_after }
+                if time_left == Duration::from_secs(2) && close_after == Duration::from_secs(2)
+        ));
+        assert!(matches!(
+            c[2].1,
+            Fault::GoAwayStrict { close_after, .. } if close_after == Duration::from_secs(3)
+        ));
+        assert!(matches!(&c[3].1, Fault::Close { code: 1000, reason } if reason == "bye now"));
+        assert!(matches!(
+            c[4].1,
+            Fault::SlowReader { delay } if delay == Duration::from_millis(20)
+        ));
+        assert!(matches!(c[5].1, Fault::UnknownMessage));
+        assert!(matches!(c[6].1, Fault::SilentDrop));
+        assert!(matches!(&c[7].1, Fault::Close { code: 4000, reason } if reason.is_empty()));
+    }
+
+    #[test]
+    fn parses_server_positions_and_the_newer_kinds() {
+        let plan =
+            parse_fault_plan("2@s9:reset,2@s1:truncate,2@3:stall=1.5s,2@s4:stall=forever").unwrap();
+        let c = only(&plan, 2);
+        assert!(matches!(c[0], (Trigger::AfterServer(9), Fault::Reset)));
+        assert!(matches!(
+            c[1],
+            (Trigger::AfterServer(1), Fault::TruncatedFrame)
+        ));
+        assert!(matches!(
+            c[2],
+            (Trigger::After(3), Fault::StallAttached { hold: Some(h) })
+                if h == Duration::from_millis(1500)
+        ));
+        assert!(matches!(
+            c[3],
+            (Trigger::AfterServer(4), Fault::StallAttached { hold: None })
+        ));
+        for bad in [
+            "1@s:drop",
+            "1@s0:drop",
+            "1@sx:drop",
+            "1@s1:reset=1",
+            "1@1:stall=soon",
+        ] {
+            let err = parse_fault_plan(bad).expect_err(bad);
+            assert!(err.contains("fault"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn empty_spec_is_an_empty_plan() {
+        assert!(parse_fault_plan("").unwrap().is_empty());
+        assert!(parse_fault_plan(" , ").unwrap().is_empty());
+    }
+
+    #[test]
+    fn rejects_bad_specs_with_a_message() {
+        for bad in [
+            "drop",
+            "1:drop",
+            "0@1:drop",
+            "x@1:drop",
+            "1@x:drop",
+            "1@1",
+            "1@1:explode",
+            "1@1:drop=3",
+            "1@1:close",
+            "1@1:close=abc",
+            "1@1:close=99",
+            "1@up:refuse=abc",
+            "1@1:goaway",
+            "1@1:goaway=fast",
+            "1@1:slow=-1s",
+        ] {
+            let err = parse_fault_plan(bad).expect_err(bad);
+            assert!(err.contains("fault"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("250ms").unwrap(), Duration::from_millis(250));
+        assert_eq!(parse_duration("2").unwrap(), Duration::from_secs(2));
+        assert_eq!(parse_duration("1m").unwrap(), Duration::from_secs(60));
+        assert!(parse_duration("inf").is_err());
+    }
+}

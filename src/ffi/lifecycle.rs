@@ -1,0 +1,129 @@
+//! Lifecycle events of today's Live models: the interaction status of extended thinking,
+//! `waitingForInput`, voice activity, interim transcriptions, grounding and URL-context
+//! metadata (protocol.md Part B §4, Part C.2). Their details are in `gemini_live_event_json`.
+
+use super::*;
+use crate::protocol::ModalityTokenCount;
+use crate::session::{
+    Event, GroundingMetadata, InteractionStatus, UrlContextMetadata, VadSignal, VoiceActivityKind,
+};
+use serde_json::{json, Value};
+
+/// URL-context tool metadata (`gemini_live_event_json`: `urls` of `{retrieved_url, status}`,
+/// `metadata` as sent).
+pub const GEMINI_LIVE_EVENT_URL_CONTEXT: u32 = 27;
+/// `waitingForInput`: the model is idle and expects more user input.
+pub const GEMINI_LIVE_EVENT_WAITING_FOR_INPUT: u32 = 28;
+/// The server's voice activity detection saw the user start or stop speaking
+/// (`gemini_live_event_json`: `kind` `"start"`/`"end"`, `audio_offset_ms` or null).
+pub const GEMINI_LIVE_EVENT_VOICE_ACTIVITY: u32 = 29;
+/// `voiceActivityDetectionSignal` (`gemini_live_event_json`: `signal`
+/// `"start_of_speech"`, `"end_of_speech"` or the value as sent).
+pub const GEMINI_LIVE_EVENT_VAD_SIGNAL: u32 = 30;
+/// An interim (not final) transcription of the user's audio (`gemini_live_event_text`;
+/// `gemini_live_event_json`: `text`, `language_code`).
+pub const GEMINI_LIVE_EVENT_INTERIM_INPUT_TRANSCRIPTION: u32 = 31;
+/// With `GEMINI_LIVE_MODALITY_TEXT_AND_AUDIO`: the transcription delivered as
+/// `GEMINI_LIVE_EVENT_TEXT` is final for this utterance.
+pub const GEMINI_LIVE_EVENT_TEXT_FINISHED: u32 = 32;
+
+/// `gemini_live_event_interaction_status`: the model sent no `interactionStatus`.
+pub const GEMINI_LIVE_INTERACTION_NONE: u32 = 0;
+/// `interactionStatus: IN_PROGRESS`: this turn is one segment; more output follows without
+/// new input (extended thinking). Keep reading events.
+pub const GEMINI_LIVE_INTERACTION_IN_PROGRESS: u32 = 1;
+/// `interactionStatus: IDLE` (or the deprecated `REQUIRES_ACTION`): the interaction is over.
+pub const GEMINI_LIVE_INTERACTION_IDLE: u32 = 2;
+
+/// The `GEMINI_LIVE_INTERACTION_*` status of a TURN_COMPLETE event (`*status`):
+/// `GEMINI_LIVE_INTERACTION_NONE` where the model sends none (then the turn ends the
+/// interaction). `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
+#[no_mangle]
+pub unsafe extern "C" fn gemini_live_event_interaction_status(
+    event: *const event::gemini_live_event,
+    status: *mut u32,
+) -> gemini_live_result {
+    boundary(|| {
+        let ev = arg_ref(event, "event")?;
+        let out = out_ptr(status, "status")?;
+        let Event::TurnComplete { interaction, .. } = &ev.event else {
+            return Err(Fail::new(
+                GEMINI_LIVE_WRONG_EVENT_TYPE,
+                "only TURN_COMPLETE events have an interaction status",
+            ));
+        };
+        *out = match interaction {
+            None => GEMINI_LIVE_INTERACTION_NONE,
+            Some(InteractionStatus::InProgress) => GEMINI_LIVE_INTERACTION_IN_PROGRESS,
+            Some(InteractionStatus::Idle) => GEMINI_LIVE_INTERACTION_IDLE,
+        };
+        Ok(())
+    })
+}
+
+/// `"in_progress"` or `"idle"`.
+pub(crate) fn interaction_name(s: InteractionStatus) -> &'static str {
+    match s {
+        InteractionStatus::InProgress => "in_progress",
+        InteractionStatus::Idle => "idle",
+    }
+}
+
+/// Per-modality token counts as JSON.
+pub(crate) fn details_json(d: &[ModalityTokenCount]) -> Value {
+    Value::Array(
+        d.iter()
+            .map(|c| json!({"modality": c.modality, "token_count": c.token_count}))
+            .collect(),
+    )
+}
+
+fn grounding_json(g: &GroundingMetadata) -> Value {
+    let sources: Vec<Value> = g
+        .sources
+        .iter()
+        .map(|s| json!({"uri": s.uri, "title": s.title}))
+        .collect();
+    json!({"web_search_queries": g.web_search_queries, "sources": sources,
+           "search_entry_point": g.search_entry_point, "metadata": g.raw})
+}
+
+fn url_context_json(u: &UrlContextMetadata) -> Value {
+    let urls: Vec<Value> = u
+        .urls
+        .iter()
+        .map(|m| json!({"retrieved_url": m.retrieved_url, "status": m.status}))
+        .collect();
+    json!({"urls": urls, "metadata": u.raw})
+}
+
+/// The kind and fields of the lifecycle events, for `gemini_live_event_json`.
+pub(crate) fn lifecycle_json(e: &Event) -> (&'static str, Value) {
+    match e {
+        Event::Grounding(g) => ("grounding", grounding_json(g)),
+        Event::UrlContext(u) => ("url_context", url_context_json(u)),
+        Event::WaitingForInput => ("waiting_for_input", json!({})),
+        Event::VoiceActivity { kind, audio_offset } => (
+            "voice_activity",
+            json!({"kind": match kind { VoiceActivityKind::Start => "start", VoiceActivityKind::End => "end" },
+                   "audio_offset_ms": audio_offset.map(|d| d.as_millis() as u64)}),
+        ),
+        Event::VadSignal(s) => (
+            "vad_signal",
+            json!({"signal": match s {
+                VadSignal::StartOfSpeech => "start_of_speech",
+                VadSignal::EndOfSpeech => "end_of_speech",
+                VadSignal::Other(v) => v.as_str(),
+            }}),
+        ),
+        Event::InterimInputTranscription {
+            text,
+            language_code,
+        } => (
+            "interim_input_transcription",
+            json!({"text": text, "language_code": language_code}),
+        ),
+        Event::TextFinished => ("text_finished", json!({})),
+        other => ("unknown", json!({ "debug": format!("{other:?}") })),
+    }
+}

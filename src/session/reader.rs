@@ -1,0 +1,456 @@
+//! The session's reader thread. Where things live: the writer is in `writer.rs`, the turn
+//! ledger (what is owed, what to replay) in `turns.rs`, the connection policy (backoff,
+//! budgets, timers) in `connection.rs`.
+//!
+//! The reader drives the connection: it reads, turns messages into events and folds them into
+//! the ledger, acts on what the timers say (stall, keepalive, GoAway handover), and when a
+//! connection ends it reconnects through the lifecycle, replaying what the ledger says.
+
+use super::connection::{Attempts, Due, Lifecycle, Start, Timers};
+use super::events::{to_events, Event, State};
+use super::turns::Lost;
+use super::{writer, Shared};
+use crate::error::Error;
+use crate::protocol::{self, ServerMessage};
+use crate::transport::io::{Inbound, Link};
+use crate::transport::Connected;
+use crossbeam_channel::{select, Receiver, RecvTimeoutError, Sender, TrySendError};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// The reader yields its CPU once before decoding a message of at least this many bytes
+/// when the event before it went to a waiting application (`pump`): decoding one costs more
+/// than the two context switches (a 20 ms audio chunk is about 1.3 KB).
+const YIELD_BEFORE: usize = 1024;
+
+/// How long a GoAway handover waits for the old connection's close reply.
+const HANDOVER_CLOSE_WAIT: Duration = Duration::from_secs(1);
+
+/// Folds one server message into the shared state and appends its events.
+pub(crate) fn absorb(shared: &Shared, msg: ServerMessage, out: &mut Vec<Event>) -> Facts {
+    let facts = to_events(msg, shared.config.response_mode, out);
+    if facts.reply_content {
+        shared.metrics.reply_content(facts.audio);
+    }
+    if facts.turn_complete {
+        shared.metrics.turn_complete();
+    }
+    shared
+        .conn
+        .lock()
+        .replay
+        .server(&facts, std::time::Instant::now());
+    if let Some(h) = &facts.handle {
+        *shared.handle.lock() = Some(h.clone());
+    }
+    facts
+}
+
+pub(crate) use super::events::Facts;
+
+/// How a connection ended.
+enum End {
+    Close(u16, String),
+    Failed(Error),
+    /// A GoAway asked us to move to a new connection (its `timeLeft`).
+    Handover(Option<Duration>),
+}
+
+pub(crate) struct Reader {
+    pub shared: Arc<Shared>,
+    pub link: Arc<Link>,
+    pub life: Lifecycle,
+    pub events: Sender<Event>,
+    /// Disconnected when the application closed the session.
+    pub closing: Receiver<()>,
+    /// Dropped when this thread ends: `close` waits for that.
+    pub _done: Sender<()>,
+    /// Dropped when this thread ends: stops the writer.
+    pub _writer_stop: Sender<()>,
+}
+
+impl Reader {
+    pub fn run(mut self) {
+        let enabled = self.shared.config.reconnect.enabled;
+        loop {
+            let end = self.pump();
+            let closing = self.shared.state() == State::Closing;
+            let start = match end {
+                End::Close(code, reason) => {
+                    self.shared.metrics.closed(code, &reason);
+                    let err = (code != 1000 && !closing)
+                        .then(|| Error::from_close(code, &reason, self.shared.config.model_id()));
+                    match err {
+                        Some(e) if e.is_retryable() && enabled => Start::Failure(e),
+                        err => return self.finish(code, reason, err),
+                    }
+                }
+                End::Failed(e) => {
+                    self.shared.metrics.closed(1006, "");
+                    if closing || !(e.is_retryable() && enabled) {
+                        return self.finish(1006, String::new(), (!closing).then_some(e));
+                    }
+                    Start::Failure(e)
+                }
+                End::Handover(time_left) => {
+                    self.close_old_link();
+                    Start::Handover(time_left)
+                }
+            };
+            match self.reconnect(start) {
+                Ok(link) => self.link = link,
+                Err(Error::SessionClosed) => return self.finish(1000, String::new(), None),
+                Err(e) => {
+                    let (code, reason) = e
+                        .close_code()
+                        .map(|(c, r)| (c, r.to_string()))
+                        .unwrap_or((1006, String::new()));
+                    return self.finish(code, reason, Some(e));
+                }
+            }
+        }
+    }
+
+    /// Reads the current link until it ends or a GoAway handover is due.
+    fn pump(&mut self) -> End {
+        let config = &self.shared.config;
+        let link = self.link.clone();
+        let mut events = Vec::new();
+        let mut timers = Timers::new(Instant::now());
+        let reconnecting = config.reconnect.enabled;
+        loop {
+            // Each message's events go out as soon as it is decoded, except from a
+            // turnComplete on: those wait until the socket is drained, so the handover
+            // decision below sees what came right behind it (a GoAway) before the
+            // application can react to the turn's end with new input.
+            let mut turn_done = false;
+            let mut end = None;
+            // At most one yield per drain (see below).
+            let (mut yielded, mut consumer_waiting) = (false, false);
+            let drained = link.drain(|item| match item {
+                Inbound::Data(bytes) => {
+                    let now = Instant::now();
+                    timers.received(now);
+                    if consumer_waiting && !yielded && bytes.len() >= YIELD_BEFORE {
+                        yielded = true;
+                        // A burst goes on behind an event the application is waiting for:
+                        // let it take that event before this message is decoded. Woken on
+                        // this CPU (the scheduler puts a wakee next to its waker), it would
+                        // otherwise wait for the whole burst (BENCHMARKS.md, burst).
+                        std::thread::yield_now();
+                    }
+                    consumer_waiting = false;
+                    let facts = self.process(&bytes, &mut events);
+                    if let Some(time_left) = facts.go_away.filter(|_| reconnecting) {
+                        timers.go_away(config, time_left, now);
+                    }
+                    turn_done |= facts.turn_complete;
+                    if !turn_done && !events.is_empty() {
+                        consumer_waiting = self.events.is_empty();
+                        for ev in events.drain(..) {
+                            self.deliver(ev);
+                        }
+                    }
+                    true
+                }
+                Inbound::Pong => {
+                    timers.received(Instant::now());
+                    true
+                }
+                Inbound::Close(code, reason) => {
+                    end = Some(End::Close(code, reason));
+                    false
+                }
+                Inbound::Failed(e) => {
+                    end = Some(End::Failed(self.failure(e)));
+                    false
+                }
+            });
+            let (stall_since, handover) = {
+                let mut conn = self.shared.conn.lock();
+                let handover = end.is_none() && timers.goaway().is_some() && conn.replay.idle();
+                if handover {
+                    // Input sent from here on waits for the new connection.
+                    conn.link = None;
+                }
+                (conn.replay.stall_since(), handover)
+            };
+            for ev in events.drain(..) {
+                self.deliver(ev);
+            }
+            if let Some(end) = end {
+                return end;
+            }
+            if handover {
+                log::info!("GoAway: handing over at a turn boundary (turn done: {turn_done})");
+                return End::Handover(timers.goaway().flatten());
+            }
+            if !drained {
+                continue;
+            }
+            match timers.check(config, stall_since, Instant::now()) {
+                Due::Wait(wait) => {
+                    link.wait_readable(wait, &self.shared.waker);
+                }
+                Due::Handover => {
+                    log::info!("GoAway: handing over before the deadline, mid-turn");
+                    return End::Handover(timers.goaway().flatten());
+                }
+                Due::Stalled(d) => return End::Failed(Error::Stalled(d)),
+                Due::Ping => {
+                    if let Err(e) = writer::ping(&self.shared, &link) {
+                        return End::Failed(self.failure(e));
+                    }
+                    timers.ping_sent(Instant::now());
+                }
+            }
+        }
+    }
+
+    /// The error for a failed link: what the writer saw first, if anything.
+    fn failure(&self, e: tungstenite::Error) -> Error {
+        self.shared
+            .write_error
+            .lock()
+            .take()
+            .unwrap_or_else(|| crate::transport::ws_error(e, None))
+    }
+
+    /// Decodes one message into the shared state and appends its events to `events`.
+    fn process(&self, bytes: &[u8], events: &mut Vec<Event>) -> Facts {
+        process(&self.shared, bytes, events)
+    }
+
+    /// Planned end of the old connection (GoAway): take it from the writer, send a close
+    /// frame, deliver what still arrives for a short while, then cut it. The server refuses a
+    /// resume while the old socket is open.
+    fn close_old_link(&mut self) {
+        self.shared.conn.lock().link = None;
+        if writer::close_frame(&self.link) {
+            let deadline =
+                Instant::now() + HANDOVER_CLOSE_WAIT.min(self.shared.config.timeouts.close);
+            let mut ended = false;
+            while !ended && Instant::now() < deadline {
+                let drained = self.link.drain(|item| match item {
+                    Inbound::Data(bytes) => {
+                        let mut events = Vec::new();
+                        self.process(&bytes, &mut events);
+                        for ev in events {
+                            self.deliver(ev);
+                        }
+                        true
+                    }
+                    Inbound::Pong => true,
+                    Inbound::Close(..) | Inbound::Failed(_) => {
+                        ended = true;
+                        false
+                    }
+                });
+                if drained && !ended {
+                    self.link.wait_readable(
+                        Some(deadline.saturating_duration_since(Instant::now())),
+                        &self.shared.waker,
+                    );
+                }
+            }
+        }
+        self.link.kill();
+    }
+
+    /// Makes a new connection through the lifecycle (resuming with the latest handle), replays
+    /// what the ledger says, and hands the connection to the writer.
+    fn reconnect(&mut self, start: Start) -> Result<Arc<Link>, Error> {
+        let shared = self.shared.clone();
+        shared.conn.lock().link = None;
+        self.link.kill();
+        let lost = shared.conn.lock().replay.connection_lost();
+        self.life
+            .connection_ended(lost.answered_on_connection, Instant::now());
+        if let Some(turn) = lost.discarded {
+            log::info!("the reply to turn {turn} was cut off; it will start again");
+            self.deliver(Event::ReplyDiscarded { turn });
+        }
+        shared.set_state(State::Reconnecting);
+        self.deliver(Event::StateChanged(State::Reconnecting));
+        log::info!("reconnecting: {start:?}");
+        let mut hooks = Hooks {
+            shared: &shared,
+            events: &self.events,
+            closing: &self.closing,
+            outage: Instant::now(),
+            lost: Some(lost),
+        };
+        let link = self
+            .life
+            .connect(&shared.config, &shared.handle, start, &mut hooks)?;
+        self.life.take_handle_dropped();
+        Ok(link)
+    }
+
+    /// Queues an event for the application (see [`deliver`]).
+    fn deliver(&self, ev: Event) {
+        deliver(&self.events, &self.closing, ev);
+    }
+
+    fn finish(&self, code: u16, reason: String, error: Option<Error>) {
+        let requested = self.shared.state() == State::Closing;
+        let error = if requested { None } else { error };
+        match &error {
+            Some(e) => log::warn!("session ended: {e}"),
+            None => log::info!("session closed ({code})"),
+        }
+        self.link.kill();
+        {
+            let mut conn = self.shared.conn.lock();
+            conn.ended = true;
+            conn.link = None;
+            self.shared.conn_ready.notify_all();
+        }
+        self.shared.set_state(State::Closed);
+        self.deliver(Event::StateChanged(State::Closed));
+        self.deliver(Event::Closed {
+            code: if requested && code == 1005 {
+                1000
+            } else {
+                code
+            },
+            reason,
+            error,
+        });
+    }
+}
+
+/// Decodes one message into the shared state and appends its events to `events`.
+fn process(shared: &Shared, bytes: &[u8], events: &mut Vec<Event>) -> Facts {
+    shared.metrics.received(bytes.len());
+    log::trace!("received {} bytes", bytes.len());
+    match protocol::decode_server(bytes) {
+        Ok(msg) => absorb(shared, msg, events),
+        Err(e) => {
+            shared.metrics.decode_errors.fetch_add(1, Ordering::Relaxed);
+            log::warn!("{e}");
+            events.push(Event::Error(Error::Protocol(e.0)));
+            Facts::default()
+        }
+    }
+}
+
+/// Queues an event for the application; if it has closed the session and the queue is full,
+/// the event is dropped rather than waited on.
+fn deliver(events: &Sender<Event>, closing: &Receiver<()>, ev: Event) {
+    match events.try_send(ev) {
+        Ok(()) => {}
+        Err(TrySendError::Disconnected(_)) => {}
+        Err(TrySendError::Full(ev)) => {
+            select! {
+                send(events, ev) -> _ => {}
+                recv(closing) -> _ => log::debug!("event dropped: the session is closing"),
+            }
+        }
+    }
+}
+
+/// The reader's side of a reconnection: announce attempts, wait interruptibly, replay.
+struct Hooks<'a> {
+    shared: &'a Arc<Shared>,
+    events: &'a Sender<Event>,
+    closing: &'a Receiver<()>,
+    outage: Instant,
+    /// What the lost connection left to report, told once the new one is up.
+    lost: Option<Lost>,
+}
+
+impl Hooks<'_> {
+    fn deliver(&self, ev: Event) {
+        deliver(self.events, self.closing, ev);
+    }
+}
+
+impl Attempts for Hooks<'_> {
+    type Output = Arc<Link>;
+
+    fn before(
+        &mut self,
+        attempt: u32,
+        delay: Duration,
+        cause: Option<&Error>,
+    ) -> Result<(), Error> {
+        log::info!("reconnecting (attempt {attempt}, in {delay:?}): {cause:?}");
+        self.deliver(Event::Reconnecting {
+            attempt,
+            delay,
+            cause: cause.cloned(),
+        });
+        match self.closing.recv_timeout(delay) {
+            Err(RecvTimeoutError::Disconnected) => Err(Error::SessionClosed),
+            _ => Ok(()),
+        }
+    }
+
+    fn established(&mut self, connected: Connected, resumed: bool) -> Result<Arc<Link>, Error> {
+        let shared = self.shared;
+        shared.metrics.set_connect(connected.timings);
+        let link = Arc::new(
+            Link::new(connected.ws, connected.ctl).map_err(|e| Error::Io {
+                phase: None,
+                message: e.to_string(),
+            })?,
+        );
+        let mut replay = shared.conn.lock().replay.replay(resumed);
+        let replayed = replay.frames.len();
+        if let Err(e) = writer::replay(&link, std::mem::take(&mut replay.frames)) {
+            link.kill();
+            return Err(crate::transport::ws_error(e, None));
+        }
+        shared.metrics.reconnected(self.outage.elapsed(), replayed);
+        {
+            let mut conn = shared.conn.lock();
+            conn.replay.replayed(replay.seqs, Instant::now());
+            conn.link = Some(link.clone());
+            shared.conn_ready.notify_all();
+        }
+        shared.set_state(State::Connected);
+        self.deliver(Event::StateChanged(State::Connected));
+        self.deliver(if resumed {
+            Event::Resumed { replayed }
+        } else {
+            Event::NewSession { replayed }
+        });
+        if replay.context_lost > 0 {
+            self.deliver(Event::ContextLost {
+                turns: replay.context_lost,
+            });
+        }
+        let lost = self.lost.take().unwrap_or_default();
+        let (messages, bytes) = lost.dropped;
+        if messages > 0 {
+            shared
+                .metrics
+                .dropped
+                .fetch_add(messages, Ordering::Relaxed);
+            self.deliver(Event::InputDropped { messages, bytes });
+        }
+        if !lost.stale_tool_responses.is_empty() {
+            shared
+                .metrics
+                .dropped
+                .fetch_add(lost.stale_tool_responses.len() as u64, Ordering::Relaxed);
+            self.deliver(Event::ToolResponsesDropped {
+                ids: lost.stale_tool_responses,
+            });
+        }
+        log::info!(
+            "reconnected after {:?}; replayed {replayed} messages",
+            self.outage.elapsed()
+        );
+        let mut early = Vec::new();
+        for msg in connected.early {
+            absorb(shared, msg, &mut early);
+        }
+        for ev in early {
+            self.deliver(ev);
+        }
+        Ok(link)
+    }
+}

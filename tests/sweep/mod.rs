@@ -1,0 +1,507 @@
+//! The fault sweep's harness: a scripted conversation, its fault positions, one case, and the
+//! checks of exactly-once delivery from the application's and from the server's view.
+#![allow(dead_code)]
+
+use std::fmt::Write as _;
+use std::time::{Duration, Instant};
+
+use gemini_live::fake::{fnv1a64, ConnectionRecord, FakeOptions, FakeServer, Fault, FaultPlan};
+use gemini_live::protocol::FunctionResponse;
+use gemini_live::{Config, Event, ResponseMode, Session};
+use serde_json::Value;
+
+/// Set to run every position of every fault kind.
+pub const FULL_SWEEP_VAR: &str = "GEMINI_LIVE_FULL_SWEEP";
+
+pub const TOOL_TEXT: &str = r#"call tool get_weather with {"city": "Paris"}"#;
+pub const TOOL_RESULT: &str = r#"{"temp_c":21}"#;
+const AUDIO_CHUNKS: usize = 4;
+const AUDIO_CHUNK_BYTES: usize = 640;
+
+/// How long one input may take to be answered, outages included.
+const REPLY_DEADLINE: Duration = Duration::from_secs(30);
+
+/// A fault of the sweep, placed at one position of connection 1.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum FaultKind {
+    /// TCP end without a close frame.
+    Drop,
+    /// TCP reset.
+    Reset,
+    /// Close 1011 "Internal error occurred.".
+    Close1011,
+    /// GoAway with this `timeLeft`; the server closes 1011 when it runs out if the client
+    /// is still connected.
+    GoAway(Duration),
+    /// The server goes silent; the session is released when the client leaves.
+    Stall,
+    /// The server goes silent and keeps the session attached this long (`None`: for ever):
+    /// resumes meanwhile are refused with 1011.
+    StallHeld(Option<Duration>),
+    /// A drop, and the next upgrade refused with 503.
+    Refuse,
+    /// A frame that is not JSON, then the conversation goes on.
+    Malformed,
+    /// The next server frame cut in half, then a TCP end.
+    Truncate,
+}
+
+impl FaultKind {
+    fn fault(self) -> Fault {
+        match self {
+            FaultKind::Drop | FaultKind::Refuse => Fault::Drop,
+            FaultKind::Reset => Fault::Reset,
+            FaultKind::Close1011 => Fault::Close {
+                code: 1011,
+                reason: "Internal error occurred.".into(),
+            },
+            FaultKind::GoAway(left) => Fault::GoAway {
+                time_left: left,
+                then_close_after: Some(left),
+            },
+            FaultKind::Stall => Fault::Stall,
+            FaultKind::StallHeld(hold) => Fault::StallAttached { hold },
+            FaultKind::Malformed => Fault::Malformed,
+            FaultKind::Truncate => Fault::TruncatedFrame,
+        }
+    }
+
+    fn name(self) -> String {
+        match self {
+            FaultKind::GoAway(d) => format!("goaway({d:?})"),
+            FaultKind::StallHeld(Some(d)) => format!("stall-held({d:?})"),
+            FaultKind::StallHeld(None) => "stall-held(forever)".into(),
+            other => format!("{other:?}").to_lowercase(),
+        }
+    }
+
+    /// Whether a reply the server completed may have been destroyed before the client read
+    /// it (an RST discards unread data), so that answering it again is right.
+    fn may_destroy_sent_data(self) -> bool {
+        matches!(self, FaultKind::Reset)
+    }
+}
+
+/// Where on connection 1 the fault fires.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Position {
+    /// After the n-th client message was received (1 = setup), see `FaultPlan::at`.
+    Client(usize),
+    /// After the n-th server message was sent (1 = setupComplete), see
+    /// `FaultPlan::after_server`.
+    Server(usize),
+}
+
+/// One input of the script.
+#[derive(Clone, Debug)]
+enum Input {
+    Text(&'static str),
+    Audio,
+    Tool,
+}
+
+const SCRIPT: [Input; 5] = [
+    Input::Text("one"),
+    Input::Text("two"),
+    Input::Audio,
+    Input::Tool,
+    Input::Text("last"),
+];
+/// Sent after the script (faults are placed only within the script): its reply proves no
+/// late duplicate is still on its way.
+const SENTINEL: &str = "the end";
+
+fn pcm() -> Vec<u8> {
+    (0..AUDIO_CHUNKS * AUDIO_CHUNK_BYTES / 2)
+        .flat_map(|i| (((i * 37) % 2000) as i16 - 1000).to_le_bytes())
+        .collect()
+}
+
+/// The reply each input must get, after its `[turn N] ` prefix.
+fn expected(input: &Input) -> String {
+    match input {
+        Input::Text(t) => format!("echo: {t}"),
+        Input::Audio => {
+            let pcm = pcm();
+            format!(
+                "heard {} bytes of audio, checksum {:016x}",
+                pcm.len(),
+                fnv1a64(&pcm)
+            )
+        }
+        Input::Tool => format!("tool get_weather returned {TOOL_RESULT}"),
+    }
+}
+
+fn expected_all() -> Vec<String> {
+    let mut all: Vec<String> = SCRIPT.iter().map(expected).collect();
+    all.push(format!("echo: {SENTINEL}"));
+    all
+}
+
+/// `[turn N] rest` → (N, rest).
+fn split_turn(reply: &str) -> Option<(u64, &str)> {
+    let rest = reply.strip_prefix("[turn ")?;
+    let (n, rest) = rest.split_once("] ")?;
+    Some((n.parse().ok()?, rest))
+}
+
+pub fn config(server: &FakeServer, resumption: bool) -> Config {
+    let mut c = Config::default()
+        .with_endpoint(server.endpoint())
+        .with_response_mode(ResponseMode::Text);
+    c.session_resumption = resumption;
+    c.stall_timeout = Duration::from_millis(400);
+    c.reconnect.initial_delay = Duration::from_millis(5);
+    c.reconnect.max_delay = Duration::from_millis(100);
+    c.reconnect.max_attempts = 40;
+    c.reconnect.max_total = Duration::from_secs(20);
+    c.timeouts.close = Duration::from_millis(500);
+    c
+}
+
+/// What the application saw.
+struct AppView {
+    replies: Vec<String>,
+    events: Vec<String>,
+}
+
+/// Events as short strings, for failure messages.
+fn brief(ev: &Event) -> String {
+    match ev {
+        Event::Text(t) => format!("Text({t:?})"),
+        Event::TurnComplete { .. } => "TurnComplete".into(),
+        Event::ResumptionUpdate { handle, resumable } => {
+            format!("Handle(resumable={resumable}, {})", handle.is_some())
+        }
+        Event::Reconnecting { attempt, cause, .. } => {
+            format!("Reconnecting(#{attempt}, {cause:?})")
+        }
+        other => {
+            let s = format!("{other:?}");
+            s.chars().take(120).collect()
+        }
+    }
+}
+
+/// Waits for one turn's reply: text since the last `Resumed`/`NewSession`, every tool call
+/// answered.
+fn reply(s: &Session, log: &mut Vec<String>) -> Result<String, String> {
+    let mut text = String::new();
+    let deadline = Instant::now() + REPLY_DEADLINE;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(format!("no reply within {REPLY_DEADLINE:?}"));
+        }
+        let ev = match s.next_event(left) {
+            Ok(Some(ev)) => ev,
+            Ok(None) => continue,
+            Err(e) => return Err(format!("next_event: {e}")),
+        };
+        log.push(brief(&ev));
+        match ev {
+            Event::Text(t) => text.push_str(&t),
+            Event::Resumed { .. } | Event::NewSession { .. } => text.clear(),
+            Event::ToolCall(calls) => {
+                let responses = calls
+                    .into_iter()
+                    .map(|c| FunctionResponse {
+                        id: c.id,
+                        name: c.name,
+                        response: serde_json::json!({"temp_c": 21}),
+                        ..Default::default()
+                    })
+                    .collect();
+                s.send_tool_response(responses)
+                    .map_err(|e| format!("send_tool_response: {e}"))?;
+            }
+            Event::TurnComplete { .. } => return Ok(text),
+            Event::Closed {
+                code,
+                reason,
+                error,
+            } => return Err(format!("closed {code} {reason:?} ({error:?})")),
+            _ => {}
+        }
+    }
+}
+
+fn send_input(s: &Session, input: &Input) -> Result<(), String> {
+    let r = match input {
+        Input::Text(t) => s.send_text(t),
+        Input::Tool => s.send_text(TOOL_TEXT),
+        Input::Audio => pcm()
+            .chunks(AUDIO_CHUNK_BYTES)
+            .try_for_each(|c| s.send_audio_bytes(c))
+            .and_then(|()| s.audio_stream_end()),
+    };
+    r.map_err(|e| format!("send: {e}"))
+}
+
+/// The script (and the sentinel, with `sentinel`), turn by turn; then close, and everything
+/// that came after the last reply.
+fn converse(config: Config, sentinel: bool) -> Result<AppView, (String, Vec<String>)> {
+    let mut log = Vec::new();
+    let s = match Session::connect(config) {
+        Ok(s) => s,
+        Err(e) => return Err((format!("connect: {e}"), log)),
+    };
+    let mut replies = Vec::new();
+    let mut inputs: Vec<Input> = SCRIPT.to_vec();
+    if sentinel {
+        inputs.push(Input::Text(SENTINEL));
+    }
+    for input in &inputs {
+        log.push(format!("> {input:?}"));
+        let r = send_input(&s, input).and_then(|()| reply(&s, &mut log));
+        match r {
+            Ok(text) => replies.push(text),
+            Err(e) => return Err((e, log)),
+        }
+    }
+    log.push("> close".into());
+    let _ = s.close();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let mut after = Vec::new();
+    while Instant::now() < deadline {
+        match s.next_event(Duration::from_millis(200)) {
+            Ok(Some(Event::Closed { .. })) | Err(_) => break,
+            Ok(Some(ev)) => {
+                log.push(brief(&ev));
+                if matches!(ev, Event::Text(_) | Event::TurnComplete { .. }) {
+                    after.push(brief(&ev));
+                }
+            }
+            Ok(None) => {}
+        }
+    }
+    if !after.is_empty() {
+        return Err((format!("output after the last reply: {after:?}"), log));
+    }
+    Ok(AppView {
+        replies,
+        events: log,
+    })
+}
+
+/// Replies the server completed (text parts up to a `turnComplete`), over all connections.
+fn completed_replies(conns: &[ConnectionRecord]) -> Vec<String> {
+    let mut out = Vec::new();
+    for c in conns {
+        let mut text = String::new();
+        for raw in &c.sent {
+            let Ok(m) = serde_json::from_str::<Value>(raw) else {
+                continue;
+            };
+            let sc = &m["serverContent"];
+            if let Some(parts) = sc["modelTurn"]["parts"].as_array() {
+                for p in parts {
+                    text.push_str(p["text"].as_str().unwrap_or(""));
+                }
+            }
+            if sc["turnComplete"] == true {
+                out.push(std::mem::take(&mut text));
+            }
+        }
+    }
+    out
+}
+
+/// A short name of a server message.
+fn kind_of(raw: &str) -> String {
+    let Ok(m) = serde_json::from_str::<Value>(raw) else {
+        return "malformed".into();
+    };
+    if let Some(sc) = m.get("serverContent") {
+        for k in [
+            "turnComplete",
+            "generationComplete",
+            "modelTurn",
+            "inputTranscription",
+        ] {
+            if sc.get(k).is_some() {
+                return k.into();
+            }
+        }
+    }
+    if let Some(u) = m.get("sessionResumptionUpdate") {
+        return if u["newHandle"].is_string() {
+            "handle".into()
+        } else {
+            "resumable:false".into()
+        };
+    }
+    m.as_object()
+        .and_then(|o| o.keys().next().cloned())
+        .unwrap_or_default()
+}
+
+fn transcript(conns: &[ConnectionRecord]) -> String {
+    let mut s = String::new();
+    for c in conns {
+        let kinds: Vec<String> = c.sent.iter().map(|m| kind_of(m)).collect();
+        let _ = writeln!(
+            s,
+            "  conn {} (client msgs {}, resumed {}, close sent {:?}, received {:?}): {}",
+            c.index,
+            c.frames.len(),
+            c.resumed_handle.is_some(),
+            c.close_sent,
+            c.close_received,
+            kinds.join(" ")
+        );
+    }
+    s
+}
+
+/// The fault-free conversation's message counts on its one connection.
+pub struct Shape {
+    pub client: usize,
+    pub server: Vec<String>,
+}
+
+/// Runs the script without faults (no sentinel) and returns connection 1's messages.
+pub fn shape(resumption: bool) -> Shape {
+    let server = FakeServer::start(FakeOptions::default()).expect("fake server starts");
+    let view = converse(config(&server, resumption), false)
+        .unwrap_or_else(|(e, log)| panic!("fault-free run: {e}\n{log:#?}"));
+    assert_eq!(view.replies.len(), SCRIPT.len());
+    let conns = server.connections();
+    assert_eq!(conns.len(), 1, "one connection without faults");
+    Shape {
+        client: conns[0].frames.len(),
+        server: conns[0].sent.iter().map(|m| kind_of(m)).collect(),
+    }
+}
+
+/// One case of the sweep: `kind` at `pos` of connection 1; `Err` describes the failure.
+pub fn run_case(kind: FaultKind, pos: Position, resumption: bool) -> Result<(), String> {
+    let fault = kind.fault();
+    let mut plan = match pos {
+        Position::Client(n) => FaultPlan::new().at(1, n, fault),
+        Position::Server(n) => FaultPlan::new().after_server(1, n, fault),
+    };
+    if kind == FaultKind::Refuse {
+        plan = plan.on_upgrade(2, Fault::RefuseUpgrade { status: 503 });
+    }
+    let server = FakeServer::start(FakeOptions {
+        faults: plan,
+        ..FakeOptions::default()
+    })
+    .map_err(|e| format!("fake server: {e}"))?;
+    let outcome = converse(config(&server, resumption), true);
+    let conns = server.connections();
+    let fail = |what: String, log: &[String]| {
+        format!(
+            "{} at {pos:?}, resumption {}: {what}\n  app: {}\n{}",
+            kind.name(),
+            if resumption { "on" } else { "off" },
+            log.join(" | "),
+            transcript(&conns)
+        )
+    };
+    let view = outcome.map_err(|(e, log)| fail(e, &log))?;
+    let want = expected_all();
+    // The application's view: every input answered once, in order.
+    for (i, (got, want)) in view.replies.iter().zip(&want).enumerate() {
+        match split_turn(got) {
+            Some((_, rest)) if rest == want => {}
+            _ => {
+                return Err(fail(
+                    format!("reply {} is {got:?}, expected \"[turn N] {want}\"", i + 1),
+                    &view.events,
+                ))
+            }
+        }
+    }
+    // The server's view: every reply completed exactly once (at least once after a reset).
+    let done = completed_replies(&conns);
+    for want in &want {
+        let n = done
+            .iter()
+            .filter(|r| split_turn(r).is_some_and(|(_, rest)| rest == want))
+            .count();
+        let ok = if kind.may_destroy_sent_data() {
+            n >= 1
+        } else {
+            n == 1
+        };
+        if !ok {
+            return Err(fail(
+                format!("the server completed \"{want}\" {n} times; completed: {done:?}"),
+                &view.events,
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Every position of the script, or (without [`FULL_SWEEP_VAR`]) a representative few.
+pub fn positions(shape: &Shape, full: bool, seed: usize) -> Vec<Position> {
+    let all: Vec<Position> = (1..=shape.client)
+        .map(Position::Client)
+        .chain((1..=shape.server.len()).map(Position::Server))
+        .collect();
+    if full {
+        return all;
+    }
+    // Boundaries the session code is most sensitive to, then a rotating pick of the rest.
+    let find = |kind: &str, nth: usize| {
+        shape
+            .server
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| k.as_str() == kind)
+            .nth(nth)
+            .map(|(i, _)| Position::Server(i + 1))
+    };
+    let mut pick: Vec<Position> = [
+        find("turnComplete", 0),           // answered, not yet covered by a handle
+        find("modelTurn", 4),              // mid reply of the second turn
+        Some(Position::Client(2 + 1 + 2)), // mid audio upload
+        find("toolCall", 0),               // tool call open
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let len = pick.len();
+    pick.rotate_left(seed % len);
+    pick.truncate(2);
+    pick.push(all[(seed * 7 + 3) % all.len()]);
+    pick.dedup();
+    pick
+}
+
+/// Runs `kind` at its positions with resumption on and off; panics listing every failure.
+pub fn run_kind(kind: FaultKind) {
+    let full = std::env::var(FULL_SWEEP_VAR).is_ok_and(|v| !v.is_empty() && v != "0");
+    let started = Instant::now();
+    let seed = kind.name().bytes().map(usize::from).sum::<usize>();
+    let mut cases = 0;
+    let mut failures = Vec::new();
+    for resumption in [true, false] {
+        let shape = shape(resumption);
+        let positions = positions(&shape, full, seed + usize::from(resumption));
+        for pos in positions {
+            cases += 1;
+            if let Err(e) = run_case(kind, pos, resumption) {
+                eprintln!("FAIL {e}");
+                failures.push(e);
+            }
+        }
+    }
+    eprintln!(
+        "fault sweep {}: {cases} cases ({}) in {:.1} s, {} failed",
+        kind.name(),
+        if full { "full" } else { "subset" },
+        started.elapsed().as_secs_f64(),
+        failures.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {cases} cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
