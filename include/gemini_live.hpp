@@ -216,6 +216,14 @@ enum class event_type : uint32_t {
     new_session = GEMINI_LIVE_EVENT_NEW_SESSION,
     input_dropped = GEMINI_LIVE_EVENT_INPUT_DROPPED,
     tool_responses_dropped = GEMINI_LIVE_EVENT_TOOL_RESPONSES_DROPPED,
+    url_context = GEMINI_LIVE_EVENT_URL_CONTEXT,
+    waiting_for_input = GEMINI_LIVE_EVENT_WAITING_FOR_INPUT,
+    voice_activity = GEMINI_LIVE_EVENT_VOICE_ACTIVITY,
+    vad_signal = GEMINI_LIVE_EVENT_VAD_SIGNAL,
+    interim_input_transcription = GEMINI_LIVE_EVENT_INTERIM_INPUT_TRANSCRIPTION,
+    text_finished = GEMINI_LIVE_EVENT_TEXT_FINISHED,
+    reply_discarded = GEMINI_LIVE_EVENT_REPLY_DISCARDED,
+    context_lost = GEMINI_LIVE_EVENT_CONTEXT_LOST,
 };
 
 /** Model audio of an AUDIO event, borrowed from the event. */
@@ -310,6 +318,41 @@ class config {
     GEMINI_LIVE_HPP_SETTER(set_output_transcription, bool)
     GEMINI_LIVE_HPP_SETTER(set_session_resumption, bool)
     GEMINI_LIVE_HPP_STR_SETTER(set_resumption_handle)
+    /** Skips the check against the model capability table (to see how the service refuses). */
+    GEMINI_LIVE_HPP_SETTER(set_skip_model_check, bool)
+    /** A JSON object merged into `setup` (not validated; empty removes it). */
+    GEMINI_LIVE_HPP_STR_SETTER(set_extra_setup_json)
+    GEMINI_LIVE_HPP_SETTER(set_initial_history_in_client_content, bool)
+    /** -1 not sent, 0 false, 1 true (both -1 removes it). */
+    config &set_proactivity(int32_t audio, int32_t video) {
+        detail::check(gemini_live_config_set_proactivity(p_, audio, video),
+                      "gemini_live_config_set_proactivity");
+        return *this;
+    }
+    /** `which` is GEMINI_LIVE_TRANSCRIPTION_INPUT or _OUTPUT; `language_codes` comma-separated. */
+    config &set_transcription_options(uint32_t which, std::string_view language_codes,
+                                      std::string_view mode) {
+        const char *call = "gemini_live_config_set_transcription_options";
+        std::string codes = detail::c_string(language_codes, call);
+        std::string m = detail::c_string(mode, call);
+        detail::check(gemini_live_config_set_transcription_options(p_, which, codes.c_str(), m.c_str()),
+                      call);
+        return *this;
+    }
+    /** Live-translate models: the target language (empty removes it). */
+    config &set_translation(std::string_view target_language_code, bool echo_target_language) {
+        const char *call = "gemini_live_config_set_translation";
+        std::string code = detail::c_string(target_language_code, call);
+        detail::check(gemini_live_config_set_translation(p_, code.c_str(), echo_target_language), call);
+        return *this;
+    }
+    config &add_safety_setting(std::string_view category, std::string_view threshold) {
+        const char *call = "gemini_live_config_add_safety_setting";
+        std::string c = detail::c_string(category, call);
+        std::string t = detail::c_string(threshold, call);
+        detail::check(gemini_live_config_add_safety_setting(p_, c.c_str(), t.c_str()), call);
+        return *this;
+    }
 
     // Tools.
     /** Declares a function the model may call; `parameters_json` is an OpenAPI-style schema
@@ -321,6 +364,14 @@ class config {
         std::string d = detail::c_string(description, call);
         std::string p = detail::c_string(parameters_json, call);
         detail::check(gemini_live_config_add_function(p_, n.c_str(), d.c_str(), p.c_str()), call);
+        return *this;
+    }
+    /** BLOCKING, NON_BLOCKING or empty (the model's default) for a function added above. */
+    config &set_function_behavior(std::string_view name, std::string_view behavior) {
+        const char *call = "gemini_live_config_set_function_behavior";
+        std::string n = detail::c_string(name, call);
+        std::string b = detail::c_string(behavior, call);
+        detail::check(gemini_live_config_set_function_behavior(p_, n.c_str(), b.c_str()), call);
         return *this;
     }
     GEMINI_LIVE_HPP_ACTION(add_google_search)
@@ -431,7 +482,7 @@ class event {
     event_type type() const noexcept { return static_cast<event_type>(gemini_live_event_type(p_)); }
     bool is(event_type t) const noexcept { return type() == t; }
 
-    /** TEXT, THOUGHT, INPUT_TRANSCRIPTION, OUTPUT_TRANSCRIPTION. */
+    /** TEXT, THOUGHT, INPUT_TRANSCRIPTION, OUTPUT_TRANSCRIPTION, INTERIM_INPUT_TRANSCRIPTION. */
     std::string_view text() const {
         const char *text = nullptr;
         size_t len = 0;
@@ -481,6 +532,13 @@ class event {
             calls.push_back(function_call{id, name, args});
         }
         return calls;
+    }
+    /** TURN_COMPLETE: the GEMINI_LIVE_INTERACTION_* status (NONE where the model sends none). */
+    uint32_t interaction_status() const {
+        uint32_t status = 0;
+        detail::check(gemini_live_event_interaction_status(p_, &status),
+                      "gemini_live_event_interaction_status");
+        return status;
     }
     /** CLOSED: the close code and reason. */
     close_info close() const {
@@ -606,6 +664,31 @@ class session {
         std::string json = detail::c_string(response_json, call);
         detail::check(gemini_live_session_send_tool_response(p_, id.c_str(), n.c_str(), json.c_str()), call);
     }
+    /** Answers a non-blocking function call: `scheduling` SILENT, WHEN_IDLE, INTERRUPT or
+     *  empty; `will_continue`: more responses to this call follow. */
+    void send_tool_response(std::string_view call_id, std::string_view name,
+                            std::string_view response_json, std::string_view scheduling,
+                            bool will_continue = false) {
+        const char *call = "gemini_live_session_send_tool_response_scheduled";
+        std::string id = detail::c_string(call_id, call);
+        std::string n = detail::c_string(name, call);
+        std::string json = detail::c_string(response_json, call);
+        std::string sched = detail::c_string(scheduling, call);
+        detail::check(gemini_live_session_send_tool_response_scheduled(
+                          p_, id.c_str(), n.c_str(), json.c_str(), sched.c_str(), will_continue),
+                      call);
+    }
+    /** contextUpdate: a new system instruction (nullopt keeps it) and the tools of
+     *  `tools_from` (nullptr keeps them; a config without tools clears them). */
+    void send_context_update(std::optional<std::string_view> system_instruction,
+                             const config *tools_from = nullptr) {
+        const char *call = "gemini_live_session_send_context_update";
+        std::string text = system_instruction ? detail::c_string(*system_instruction, call) : std::string();
+        detail::check(gemini_live_session_send_context_update(
+                          p_, system_instruction ? text.c_str() : nullptr,
+                          tools_from != nullptr ? tools_from->get() : nullptr),
+                      call);
+    }
     /** A clientContent message given as JSON (history, several turns). */
     void send_client_content_json(std::string_view json) {
         std::string s = detail::c_string(json, "gemini_live_session_send_client_content_json");
@@ -664,6 +747,14 @@ class fake_server {
         const char *call = "gemini_live_fake_server_start_with_faults";
         std::string plan = detail::c_string(fault_plan, call);
         detail::check(gemini_live_fake_server_start_with_faults(port, plan.c_str(), &p_), call);
+    }
+    /** Starts it with a fault plan (may be empty) serving only `models`, comma-separated
+     *  (empty: every model of the capability table). */
+    fake_server(uint16_t port, std::string_view fault_plan, std::string_view models) {
+        const char *call = "gemini_live_fake_server_start_with_models";
+        std::string plan = detail::c_string(fault_plan, call);
+        std::string m = detail::c_string(models, call);
+        detail::check(gemini_live_fake_server_start_with_models(port, plan.c_str(), m.c_str(), &p_), call);
     }
     ~fake_server() { gemini_live_fake_server_free(p_); }
     fake_server(fake_server &&o) noexcept : p_(std::exchange(o.p_, nullptr)) {}

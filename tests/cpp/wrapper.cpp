@@ -297,6 +297,42 @@ void reconnects_through_a_fault_plan() {
     EXPECT_ERROR(GEMINI_LIVE_INVALID_ARGUMENT, gl::fake_server bad(0, "not a plan"));
 }
 
+void newer_surfaces(const std::string &endpoint) {
+    // A fake that serves one model refuses others as the service does (1008 "not found").
+    gl::fake_server one(0, "", "gemini-2.5-flash-native-audio-preview-12-2025");
+    gl::config other = text_config(one.endpoint());
+    other.set_model("gemini-3.0-imaginary-live").set_skip_model_check(true).set_reconnect(false);
+    std::string what = EXPECT_ERROR(GEMINI_LIVE_MODEL_NOT_FOUND, gl::session s(other));
+    CHECK(what.find("gemini-3.0-imaginary-live") != std::string::npos);
+
+    gl::config c = text_config(endpoint);
+    c.set_function_behavior("get_weather", "NON_BLOCKING");
+    EXPECT_ERROR(GEMINI_LIVE_INVALID_ARGUMENT, c.set_function_behavior("no_such_function", "BLOCKING"));
+    EXPECT_ERROR(GEMINI_LIVE_INVALID_JSON, c.set_extra_setup_json("[]"));
+    EXPECT_ERROR(GEMINI_LIVE_INVALID_ARGUMENT, c.set_proactivity(2, -1));
+    gl::session s(c);
+    s.send_text("status please");
+    gl::event done = wait_for(s, event_type::turn_complete);
+    uint32_t status = done.interaction_status();
+    CHECK(status == GEMINI_LIVE_INTERACTION_NONE || status == GEMINI_LIVE_INTERACTION_IDLE ||
+          status == GEMINI_LIVE_INTERACTION_IN_PROGRESS);
+    s.send_text(R"(call tool get_weather with {"city": "Oslo"})");
+    std::string id;
+    {
+        gl::event ev = wait_for(s, event_type::tool_call);
+        EXPECT_ERROR(GEMINI_LIVE_WRONG_EVENT_TYPE, (void)ev.interaction_status());
+        std::vector<gl::function_call> calls = ev.tool_calls();
+        CHECK(calls.size() == 1);
+        if (!calls.empty()) {
+            id = std::string(calls[0].id);
+        }
+    }
+    s.send_tool_response(id, "get_weather", R"({"result":"snow"})", "WHEN_IDLE", false);
+    std::string text;
+    wait_for(s, event_type::turn_complete, &text);
+    CHECK(text.find("snow") != std::string::npos);
+}
+
 void end_of_session(const std::string &endpoint) {
     gl::session s(text_config(endpoint));
     wait_for(s, event_type::setup_complete);
@@ -359,6 +395,7 @@ int main() {
         text_audio_and_views(endpoint);
         tool_round_trip(endpoint);
         reconnects_through_a_fault_plan();
+        newer_surfaces(endpoint);
         end_of_session(endpoint);
         log_callback(endpoint);
     } catch (const std::exception &e) {
