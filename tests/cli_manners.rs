@@ -248,3 +248,35 @@ fn the_quickstart_prints_errors_readably() {
     assert!(!stderr.contains("InvalidConfig("), "{stderr}");
     assert!(!stderr.contains("Error {"), "{stderr}");
 }
+
+#[test]
+fn an_error_during_the_conversation_names_the_endpoint() {
+    let options = FakeOptions {
+        faults: gemini_live::fake::parse_fault_plan("1@2:close=1007/bad request")
+            .expect("the plan parses"),
+        ..FakeOptions::default()
+    };
+    let server = FakeServer::start(options).expect("the fake starts");
+    let mut cmd = cli();
+    cmd.env("GEMINI_API_KEY", "any")
+        .env("GEMINI_LIVE_ENDPOINT", server.endpoint())
+        .arg("chat")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("gemini-live starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin is piped")
+        .write_all(b"hello\n")
+        .expect("stdin takes the line");
+    let out = child.wait_with_output().expect("gemini-live ends");
+    let stderr = stderr_of(&out);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&format!("gemini-live: {}: ", server.endpoint())),
+        "{stderr}"
+    );
+    assert!(stderr.contains("1007"), "{stderr}");
+}

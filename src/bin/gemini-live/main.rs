@@ -198,7 +198,8 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         config.response_mode = ResponseMode::parse(&m)
             .ok_or_else(|| format!("--modality {m:?}: expected text, audio or text+audio"))?;
     }
-    match cli.command {
+    let endpoint = config.endpoint.clone();
+    let result = match cli.command {
         Command::Chat => chat(config),
         Command::Talk {
             input,
@@ -206,5 +207,16 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             fast,
         } => talk(config, &input, &output, fast),
         Command::FakeServer { .. } => Ok(()),
+    };
+    result.map_err(|e| name_endpoint(e, &endpoint))
+}
+
+/// The SDK's errors during a conversation name the endpoint they came from; the CLI's own
+/// errors (files, the connect budget) already name what they are about.
+fn name_endpoint(e: Box<dyn std::error::Error>, endpoint: &str) -> Box<dyn std::error::Error> {
+    if e.downcast_ref::<gemini_live::Error>().is_some() {
+        format!("{endpoint}: {e}").into()
+    } else {
+        e
     }
 }
