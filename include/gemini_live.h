@@ -186,6 +186,30 @@
 #define GEMINI_LIVE_TRANSCRIPTION_OUTPUT 2
 
 /**
+ * The token callback wrote a NUL-terminated access token into the buffer.
+ */
+#define GEMINI_LIVE_TOKEN_OK 0
+
+/**
+ * The token callback failed for now (e.g. the metadata server did not answer): the
+ * connect fails with `GEMINI_LIVE_ACCESS_TOKEN` as a retryable error, so the session backs
+ * off and calls it again on its next attempt. The buffer may hold a NUL-terminated message.
+ */
+#define GEMINI_LIVE_TOKEN_RETRY_LATER 1
+
+/**
+ * The token callback failed for good (not logged in, no permission): the connect or the
+ * session ends with `GEMINI_LIVE_ACCESS_TOKEN`. The buffer may hold a NUL-terminated
+ * message. Any other return value counts as this.
+ */
+#define GEMINI_LIVE_TOKEN_FAILED 2
+
+/**
+ * Size in bytes of the buffer handed to a token callback (room for the token and its NUL).
+ */
+#define GEMINI_LIVE_TOKEN_BUFFER_SIZE 16384
+
+/**
  * Returned by `gemini_live_event_type` for a NULL event.
  */
 #define GEMINI_LIVE_EVENT_NONE 0
@@ -279,7 +303,8 @@
 #define GEMINI_LIVE_EVENT_GO_AWAY 16
 
 /**
- * A session resumption update (`gemini_live_event_json`: `handle`, `resumable`); the
+ * A session resumption update (`gemini_live_event_json`: `handle`, `resumable`,
+ * `last_consumed_index`; `gemini_live_event_last_consumed_index`); the
  * latest handle is also kept by the session (`gemini_live_session_resumption_handle`).
  */
 #define GEMINI_LIVE_EVENT_RESUMPTION_UPDATE 17
@@ -533,6 +558,27 @@ typedef struct gemini_live_session gemini_live_session;
 typedef uint32_t gemini_live_result;
 
 /**
+ * Produces an OAuth 2 access token for Vertex AI: write it, NUL-terminated, into `buf`
+ * (`len` bytes, `GEMINI_LIVE_TOKEN_BUFFER_SIZE`; the library owns it, zeroes it after use,
+ * and it is valid only during the call) and return `GEMINI_LIVE_TOKEN_OK`; or return
+ * `GEMINI_LIVE_TOKEN_RETRY_LATER` / `GEMINI_LIVE_TOKEN_FAILED`, optionally with a
+ * NUL-terminated message (never a secret) in `buf`.
+ *
+ * Called before every connect (the first, each reconnection and each GoAway handover), on
+ * the connecting thread: the caller of `gemini_live_session_connect` for the first, the
+ * session's own reader thread afterwards; sessions connected from copies of one config may
+ * call it at the same time from different threads. It must return promptly (cache tokens
+ * until shortly before they expire; `gemini_live_session_close` waits for a call in
+ * progress) and must not call `gemini_live_session_*` functions.
+ */
+typedef uint32_t (*gemini_live_token_callback)(void *user_data, char *buf, size_t len);
+
+/**
+ * Frees the `user_data` of a log callback when the callback is replaced or removed.
+ */
+typedef void (*gemini_live_user_data_free)(void *user_data);
+
+/**
  * A session's metrics: plain numbers, filled by `gemini_live_session_metrics`.
  *
  * ABI growth: set `size = sizeof(gemini_live_metrics)` before the call. The library fills
@@ -669,11 +715,6 @@ typedef void (*gemini_live_log_callback)(void *user_data,
                                          const char *message);
 
 /**
- * Frees the `user_data` of a log callback when the callback is replaced or removed.
- */
-typedef void (*gemini_live_user_data_free)(void *user_data);
-
-/**
  * Success.
  */
 #define GEMINI_LIVE_OK 0
@@ -795,6 +836,13 @@ typedef void (*gemini_live_user_data_free)(void *user_data);
 #define GEMINI_LIVE_STALLED 309
 
 /**
+ * No usable access token (Vertex AI): the token callback failed, or returned an empty or
+ * malformed token. Retryable only when the callback returned
+ * `GEMINI_LIVE_TOKEN_RETRY_LATER`.
+ */
+#define GEMINI_LIVE_ACCESS_TOKEN 310
+
+/**
  * A bug: a panic inside the library was caught at the C boundary. The object involved may
  * be in an inconsistent state; free it.
  */
@@ -849,7 +897,11 @@ gemini_live_result gemini_live_test_panic(void);
  * Creates a configuration with the library defaults overridden by the environment, like
  * the Rust `Config::from_env`: `GEMINI_API_KEY` (API key), `GEMINI_LIVE_MODEL`,
  * `GEMINI_LIVE_ENDPOINT`, `GEMINI_LIVE_API_VERSION`, `GEMINI_LIVE_CA_FILE` (a PEM file of
- * extra trusted roots). Empty variables count as unset.
+ * extra trusted roots), and for Vertex AI `GEMINI_LIVE_VERTEX_PROJECT`,
+ * `GEMINI_LIVE_VERTEX_LOCATION`, `GEMINI_LIVE_VERTEX_API_VERSION`,
+ * `GEMINI_LIVE_VERTEX_USER_PROJECT`, `GEMINI_LIVE_ACCESS_TOKEN` (a fixed token; see
+ * `gemini_live_config_set_access_token_callback` for fresh ones). Empty variables count as
+ * unset.
  *
  * Defaults: model `gemini-live-2.5-flash-preview` (retired by Google: set another), API
  * version `v1alpha`, endpoint `wss://generativelanguage.googleapis.com`, no credentials,
@@ -1036,8 +1088,9 @@ gemini_live_result gemini_live_config_set_frequency_penalty(struct gemini_live_c
                                                             float penalty);
 
 /**
- * Sets the media resolution of video input: `MEDIA_RESOLUTION_LOW`, `_MEDIUM` or `_HIGH`;
- * `""` leaves it to the server (the default).
+ * Sets the media resolution of video input: `MEDIA_RESOLUTION_LOW`, `_MEDIUM` or `_HIGH`
+ * (or `low`, `medium`, `high`); `""` leaves it to the server (the default). Other values:
+ * `GEMINI_LIVE_INVALID_ARGUMENT`.
  */
 gemini_live_result gemini_live_config_set_media_resolution(struct gemini_live_config *config,
                                                            const char *resolution);
@@ -1076,15 +1129,17 @@ gemini_live_result gemini_live_config_set_automatic_activity_detection(struct ge
                                                                        bool enabled);
 
 /**
- * Sets the VAD start-of-speech sensitivity: `START_SENSITIVITY_LOW` or `_HIGH`; `""`
- * leaves it to the server (the default).
+ * Sets the VAD start-of-speech sensitivity: `START_SENSITIVITY_LOW` or `_HIGH` (or `low`,
+ * `high`); `""` leaves it to the server (the default). Other values:
+ * `GEMINI_LIVE_INVALID_ARGUMENT`.
  */
 gemini_live_result gemini_live_config_set_vad_start_sensitivity(struct gemini_live_config *config,
                                                                 const char *sensitivity);
 
 /**
- * Sets the VAD end-of-speech sensitivity: `END_SENSITIVITY_LOW` or `_HIGH`; `""` leaves it
- * to the server (the default).
+ * Sets the VAD end-of-speech sensitivity: `END_SENSITIVITY_LOW` or `_HIGH` (or `low`,
+ * `high`); `""` leaves it to the server (the default). Other values:
+ * `GEMINI_LIVE_INVALID_ARGUMENT`.
  */
 gemini_live_result gemini_live_config_set_vad_end_sensitivity(struct gemini_live_config *config,
                                                               const char *sensitivity);
@@ -1103,14 +1158,15 @@ gemini_live_result gemini_live_config_set_vad_silence_duration_ms(struct gemini_
 
 /**
  * Sets barge-in handling: `START_OF_ACTIVITY_INTERRUPTS` or `NO_INTERRUPTION`; `""` leaves
- * it to the server (the default).
+ * it to the server (the default). Other values: `GEMINI_LIVE_INVALID_ARGUMENT`.
  */
 gemini_live_result gemini_live_config_set_activity_handling(struct gemini_live_config *config,
                                                             const char *handling);
 
 /**
- * Sets what a turn includes: `TURN_INCLUDES_ONLY_ACTIVITY` or `TURN_INCLUDES_ALL_INPUT`;
- * `""` leaves it to the server (the default).
+ * Sets what a turn includes: `TURN_INCLUDES_ONLY_ACTIVITY`, `TURN_INCLUDES_ALL_INPUT` or
+ * `TURN_INCLUDES_AUDIO_ACTIVITY_AND_ALL_VIDEO` (the default on Gemini 3.1/3.8 Live); `""`
+ * leaves it to the server (the default). Other values: `GEMINI_LIVE_INVALID_ARGUMENT`.
  */
 gemini_live_result gemini_live_config_set_turn_coverage(struct gemini_live_config *config,
                                                         const char *coverage);
@@ -1344,6 +1400,79 @@ gemini_live_result gemini_live_config_set_keepalive_interval_ms(struct gemini_li
  */
 gemini_live_result gemini_live_config_set_pong_timeout_ms(struct gemini_live_config *config,
                                                           uint32_t timeout_ms);
+
+/**
+ * Talks to Vertex AI in `project` and `location` (e.g. `us-central1`, or `global`) instead
+ * of the Developer API: the host becomes `{location}-aiplatform.googleapis.com`
+ * (`aiplatform.googleapis.com` for `global`) unless an endpoint was set, the path Vertex's
+ * `LlmBidiService`, and the model `projects/P/locations/L/publishers/google/models/M`.
+ * Needs an access-token callback (`gemini_live_config_set_access_token_callback`); API keys
+ * are refused. Keeps the other Vertex options when called again; `project = ""` switches
+ * back to the Developer API. Overrides `GEMINI_LIVE_VERTEX_PROJECT` / `_LOCATION`.
+ */
+gemini_live_result gemini_live_config_set_vertex(struct gemini_live_config *config,
+                                                 const char *project,
+                                                 const char *location);
+
+/**
+ * Sets the Vertex API version, `"v1"` (the default) or `"v1beta1"`.
+ * `GEMINI_LIVE_INVALID_ARGUMENT` for another value or without a Vertex target.
+ */
+gemini_live_result gemini_live_config_set_vertex_api_version(struct gemini_live_config *config,
+                                                             const char *api_version);
+
+/**
+ * Sets the project billed for the calls, sent as `x-goog-user-project`; `""` removes it
+ * (the default: none). `GEMINI_LIVE_INVALID_ARGUMENT` without a Vertex target.
+ */
+gemini_live_result gemini_live_config_set_vertex_user_project(struct gemini_live_config *config,
+                                                              const char *user_project);
+
+/**
+ * Asks for transparent resumption (`sessionResumption.transparent: true`, Vertex only;
+ * default off): resumption-update events then carry `last_consumed_index` in their JSON.
+ * `GEMINI_LIVE_INVALID_ARGUMENT` without a Vertex target.
+ */
+gemini_live_result gemini_live_config_set_vertex_transparent_resumption(struct gemini_live_config *config,
+                                                                        bool enabled);
+
+/**
+ * Sets the access-token callback (Vertex AI), called for a fresh token before every connect
+ * (see `gemini_live_token_callback` for its thread, reentrancy and buffer rules); the token
+ * is sent as `Authorization: Bearer ...` and never logged. Replaces any API key, token or
+ * callback. `user_data` is passed to every call; `user_data_free` (may be NULL) is called
+ * with it once, when no config or session holds the callback any more (after the last of
+ * them is freed, or when this config's callback is replaced), on the thread that lets go of
+ * it last. A NULL `callback` removes the credentials (`user_data` and `user_data_free` are
+ * then ignored).
+ */
+gemini_live_result gemini_live_config_set_access_token_callback(struct gemini_live_config *config,
+                                                                gemini_live_token_callback callback,
+                                                                void *user_data,
+                                                                gemini_live_user_data_free user_data_free);
+
+/**
+ * The `lastConsumedClientMessageIndex` of a RESUMPTION_UPDATE event (Vertex AI with
+ * transparent resumption): `*index` gets the index of the last client message of this
+ * connection that the server's state includes (`setup` is 0, as the fake counts; the
+ * service's base is not documented), or -1 when the update carried none.
+ * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
+ */
+gemini_live_result gemini_live_event_last_consumed_index(const struct gemini_live_event *event,
+                                                         int64_t *index);
+
+/**
+ * Starts a fake server (as `gemini_live_fake_server_start_with_faults`) that also serves
+ * the Vertex path for `project` and `location`: each upgrade must carry
+ * `Authorization: Bearer T` with a token no earlier upgrade presented (HTTP 401 otherwise),
+ * the setup's model must be `projects/{project}/locations/{location}/publishers/google/models/M`,
+ * and with transparent resumption its updates carry `lastConsumedClientMessageIndex`.
+ */
+gemini_live_result gemini_live_fake_server_start_vertex(uint16_t port,
+                                                        const char *project,
+                                                        const char *location,
+                                                        const char *fault_plan,
+                                                        struct gemini_live_fake_server **out);
 
 /**
  * Connects with a copy of `config` (which stays the caller's: free it whenever you like),

@@ -1,19 +1,25 @@
 //! Session configuration: every option says what it defaults to.
 //!
 //! Start from [`Config::from_env`] (reads `GEMINI_API_KEY`, `GEMINI_LIVE_MODEL`,
-//! `GEMINI_LIVE_ENDPOINT`, `GEMINI_LIVE_API_VERSION`, `GEMINI_LIVE_CA_FILE`) or
-//! [`Config::default`], then adjust fields or use the `with_*` methods.
+//! `GEMINI_LIVE_ENDPOINT`, `GEMINI_LIVE_API_VERSION`, `GEMINI_LIVE_CA_FILE`, and for Vertex AI
+//! `GEMINI_LIVE_VERTEX_PROJECT`, `GEMINI_LIVE_VERTEX_LOCATION`,
+//! `GEMINI_LIVE_VERTEX_API_VERSION`, `GEMINI_LIVE_VERTEX_USER_PROJECT`,
+//! `GEMINI_LIVE_ACCESS_TOKEN`) or [`Config::default`], then adjust fields or use the `with_*`
+//! methods.
 
 use crate::error::{Error, Result};
 use crate::protocol;
 pub use crate::reconnect::ReconnectPolicy;
+pub use crate::vertex::{TokenError, TokenProvider, VertexApiVersion, VertexTarget};
 use std::fmt;
 use std::time::Duration;
 
 /// The model used when none is configured: `gemini-live-2.5-flash-preview`, as the product
 /// brief asks. This is the only place it is defined. Google retired it on 2025-12-09 (the
 /// service now closes with 1008 "not found", reported as [`Error::ModelNotFound`]); override it
-/// with [`Config::model`] or `GEMINI_LIVE_MODEL` (see protocol.md Part A).
+/// with [`Config::model`] or `GEMINI_LIVE_MODEL` (see protocol.md Part A). The capability table
+/// ([`crate::models`]) lists it as retired but does not refuse it locally: the service's answer
+/// decides. The current models are [`crate::models::current`].
 pub const DEFAULT_MODEL: &str = "gemini-live-2.5-flash-preview";
 /// The API version used when none is configured.
 pub const DEFAULT_API_VERSION: &str = "v1alpha";
@@ -52,6 +58,9 @@ pub enum Auth {
     /// An ephemeral token (`auth_tokens/...`), sent as `Authorization: Token ...` to the
     /// `v1alpha` `BidiGenerateContentConstrained` method.
     EphemeralToken(Secret),
+    /// OAuth 2 access tokens for Vertex AI ([`Config::vertex`]), sent as
+    /// `Authorization: Bearer ...`; the provider is asked for a token on every connect.
+    AccessToken(TokenProvider),
 }
 
 /// What the model answers with.
@@ -156,6 +165,12 @@ pub struct Config {
     /// Resume this handle on the first connect (e.g. persisted by a previous process).
     /// Defaults to none.
     pub resumption_handle: Option<String>,
+    /// Talk to Vertex AI in this project and location instead of the Developer API: the
+    /// host comes from the location (unless `endpoint` is changed from its default), the path
+    /// is Vertex's, `model` becomes `projects/P/locations/L/publishers/google/models/M`, and
+    /// `auth` must be [`Auth::AccessToken`]. `api_version` is not used then (the target has
+    /// its own). Defaults to none (the Developer API).
+    pub vertex: Option<VertexTarget>,
     /// Connection timeouts. See [`Timeouts`].
     pub timeouts: Timeouts,
     /// Extra trusted root certificate(s), PEM, for proxies and test servers. Defaults to none
@@ -172,6 +187,10 @@ pub struct Config {
     pub max_message_size: usize,
     /// Automatic reconnection. See [`ReconnectPolicy`].
     pub reconnect: ReconnectPolicy,
+    /// Retry policy of the first connect, when it should differ from reconnections' (a
+    /// command-line tool fails fast on a wrong or unreachable endpoint, yet rides out outages
+    /// later). Defaults to none: the first connect follows [`Config::reconnect`].
+    pub first_connect: Option<ReconnectPolicy>,
     /// Bytes of unacknowledged input kept for replay after a reconnection. Defaults to 8 MiB.
     pub replay_max_bytes: usize,
     /// Seconds of unacknowledged audio kept for replay. Defaults to 60 s.
@@ -226,12 +245,14 @@ impl Default for Config {
             context_window_compression: None,
             session_resumption: true,
             resumption_handle: None,
+            vertex: None,
             timeouts: Timeouts::default(),
             extra_root_ca_pem: None,
             send_queue_capacity: 128,
             event_queue_capacity: 256,
             max_message_size: 16 << 20,
             reconnect: ReconnectPolicy::default(),
+            first_connect: None,
             replay_max_bytes: 8 << 20,
             replay_max_audio: Duration::from_secs(60),
             stall_timeout: Duration::from_secs(20),
@@ -254,6 +275,14 @@ impl Config {
     /// `GEMINI_LIVE_MODEL`, `GEMINI_LIVE_ENDPOINT`, `GEMINI_LIVE_API_VERSION`, and
     /// `GEMINI_LIVE_CA_FILE` (a PEM file of extra roots; an unreadable file is an error).
     /// Empty variables count as unset.
+    ///
+    /// Vertex AI: `GEMINI_LIVE_VERTEX_PROJECT` and `GEMINI_LIVE_VERTEX_LOCATION` (both or
+    /// neither) select [`Config::vertex`], with `GEMINI_LIVE_VERTEX_API_VERSION` (`v1`, the
+    /// default, or `v1beta1`) and `GEMINI_LIVE_VERTEX_USER_PROJECT`; the access token then
+    /// comes from `GEMINI_LIVE_ACCESS_TOKEN` (a fixed token: it is not refreshed, so set
+    /// [`Auth::AccessToken`] with your own [`TokenProvider`] for sessions longer than the
+    /// token's life) and `GEMINI_API_KEY` is not used. Without the Vertex variables
+    /// `GEMINI_LIVE_ACCESS_TOKEN` is ignored.
     pub fn from_env() -> Result<Config> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let mut c = Config::default();
@@ -274,6 +303,7 @@ impl Config {
                 .map_err(|e| Error::InvalidConfig(format!("GEMINI_LIVE_CA_FILE {path}: {e}")))?;
             c.extra_root_ca_pem = Some(pem);
         }
+        crate::vertex::apply_env(&mut c, &var)?;
         Ok(c)
     }
 
@@ -320,7 +350,25 @@ impl Config {
 
     /// `true` when the endpoint is Google's own host (where credentials are required).
     pub fn is_google_endpoint(&self) -> bool {
-        self.endpoint.contains("googleapis.com")
+        self.effective_endpoint().contains("googleapis.com")
+    }
+
+    /// The endpoint connected to: [`Config::endpoint`], except that with a Vertex target and
+    /// the default (Developer API) endpoint it is the target's regional or global host.
+    pub fn effective_endpoint(&self) -> String {
+        match &self.vertex {
+            Some(v) if self.endpoint.trim_end_matches('/') == DEFAULT_ENDPOINT => v.endpoint(),
+            _ => self.endpoint.clone(),
+        }
+    }
+
+    /// The setup's `model` field: `models/M`, or on Vertex
+    /// `projects/P/locations/L/publishers/google/models/M`.
+    pub fn model_name(&self) -> String {
+        match &self.vertex {
+            Some(v) => v.model_path(&self.model),
+            None => format!("models/{}", self.model_id()),
+        }
     }
 
     /// The model id without the `models/` prefix.
@@ -343,7 +391,19 @@ impl Config {
         if self.endpoint.contains('?') || self.endpoint.contains('#') {
             return bad("endpoint must not carry a query or fragment (keys go in headers)".into());
         }
-        if !matches!(self.api_version.as_str(), "v1alpha" | "v1beta" | "v1") {
+        crate::vertex::check_model_api(self)?;
+        if let Some(v) = &self.vertex {
+            crate::vertex::validate_config(self, v)?;
+        } else if let Auth::AccessToken(_) = self.auth {
+            return bad(
+                "an access-token provider (Bearer) is for Vertex AI only: set a Vertex \
+                        project and location, or use an API key for the Developer API"
+                    .into(),
+            );
+        }
+        if self.vertex.is_none()
+            && !matches!(self.api_version.as_str(), "v1alpha" | "v1beta" | "v1")
+        {
             return bad(format!(
                 "api version {:?} is not one of v1alpha, v1beta, v1",
                 self.api_version
@@ -383,8 +443,16 @@ impl Config {
         crate::models::check_config(self)
     }
 
-    /// The full WebSocket URL: endpoint, one slash, then the Live method path.
+    /// The full WebSocket URL: endpoint, one slash, then the Live method path (Vertex's
+    /// `LlmBidiService` path with a Vertex target).
     pub fn url(&self) -> String {
+        if let Some(v) = &self.vertex {
+            return format!(
+                "{}{}",
+                self.effective_endpoint().trim_end_matches('/'),
+                v.path()
+            );
+        }
         let method = match self.auth {
             Auth::EphemeralToken(_) => "BidiGenerateContentConstrained",
             _ => "BidiGenerateContent",
@@ -417,7 +485,7 @@ impl Config {
         }
         let audio_out = self.response_mode != ResponseMode::Text;
         Setup {
-            model: format!("models/{}", self.model_id()),
+            model: self.model_name(),
             generation_config: Some(generation),
             system_instruction: self
                 .system_instruction
@@ -427,6 +495,11 @@ impl Config {
             realtime_input_config: self.realtime_input.clone(),
             session_resumption: self.session_resumption.then(|| SessionResumptionConfig {
                 handle: handle.map(str::to_string),
+                transparent: self
+                    .vertex
+                    .as_ref()
+                    .is_some_and(|v| v.transparent_resumption)
+                    .then_some(true),
             }),
             context_window_compression: self.context_window_compression.clone(),
             input_audio_transcription: self

@@ -120,7 +120,8 @@ pub enum Error {
     },
     /// (Re)connecting gave up: the attempt or time budget of the reconnection policy is
     /// spent (see [`ReconnectPolicy`](crate::ReconnectPolicy)). Its text says "after N
-    /// attempts over T s".
+    /// attempts over T s"; [`Error::retry`] is the last cause's (a transient cause may be
+    /// worth a new session later, but this one will not try again).
     RetriesExhausted {
         /// Connection attempts made.
         attempts: u32,
@@ -132,6 +133,14 @@ pub enum Error {
     /// The server asked the client to move to a new connection (`goAway`). Only seen as the
     /// `last` cause of [`Error::RetriesExhausted`], when every connection got one.
     GoAway(Option<std::time::Duration>),
+    /// The access-token provider (Vertex AI, [`crate::vertex::TokenProvider`]) gave no
+    /// usable token; nothing was sent. Retryable only when the provider said so.
+    AccessToken {
+        /// The provider's message (never the token).
+        message: String,
+        /// Whether another connect attempt may succeed.
+        retryable: bool,
+    },
 }
 
 impl Error {
@@ -145,9 +154,14 @@ impl Error {
                 Retry::Retryable
             }
             Error::GoAway(_) => Retry::Retryable,
+            // The session gave up; whether trying again later makes sense is the cause's call.
+            Error::RetriesExhausted { last, .. } => last.retry(),
             Error::Closed { code, reason } => classify_close(*code, reason),
             // A malformed frame is a server-side fault; a new connection usually fixes it.
             Error::Protocol(_) => Retry::Retryable,
+            Error::AccessToken {
+                retryable: true, ..
+            } => Retry::Retryable,
             _ => Retry::Fatal,
         }
     }
@@ -187,7 +201,10 @@ impl Error {
 }
 
 fn is_model_not_found(reason: &str) -> bool {
-    reason.contains("is not found for API version") || reason.contains("not supported for bidi")
+    reason.contains("is not found for API version")
+        || reason.contains("not supported for bidi")
+        // Vertex AI: "Publisher Model `projects/.../models/M` was not found ..."
+        || (reason.contains("Publisher Model") && reason.contains("not found"))
 }
 
 /// The close-code table (protocol.md Part B §9): which closes are worth a reconnection.
@@ -298,6 +315,9 @@ impl fmt::Display for Error {
             ),
             Error::GoAway(None) => {
                 f.write_str("the server asked to move to a new connection (GoAway)")
+            }
+            Error::AccessToken { message, .. } => {
+                write!(f, "could not get an access token: {message}")
             }
         }
     }

@@ -21,6 +21,7 @@ pub mod reconnect;
 pub mod session;
 mod state;
 pub mod transport;
+pub mod vertex;
 
 pub use config::{Auth, Config, ResponseMode, Secret, Timeouts, DEFAULT_MODEL};
 pub use error::{Error, Phase, Result, Retry};

@@ -14,12 +14,12 @@ pub enum Target {
     EmbeddedFake(FakeServer),
 }
 
-/// [`Config::from_env`]; when neither `GEMINI_API_KEY` nor `GEMINI_LIVE_ENDPOINT` is set,
-/// also starts an embedded fake Live server on `127.0.0.1` and points the config at it.
+/// [`Config::from_env`]; when none of `GEMINI_API_KEY`, `GEMINI_LIVE_ENDPOINT` and
+/// `GEMINI_LIVE_VERTEX_PROJECT` is set, also starts an embedded fake Live server on `127.0.0.1` and points the config at it.
 pub fn config_from_env_or_fake() -> Result<(Config, Target)> {
     let config = Config::from_env()?;
     let has = |name: &str| std::env::var(name).is_ok_and(|v| !v.trim().is_empty());
-    if has("GEMINI_API_KEY") || has("GEMINI_LIVE_ENDPOINT") {
+    if has("GEMINI_API_KEY") || has("GEMINI_LIVE_ENDPOINT") || has("GEMINI_LIVE_VERTEX_PROJECT") {
         return Ok((config, Target::Configured));
     }
     let server = FakeServer::start(FakeOptions::default()).map_err(|e| Error::Io {

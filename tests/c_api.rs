@@ -18,12 +18,13 @@ use support::{cdylib, expect_success, header_functions, root, run};
 const LIMIT: Duration = Duration::from_secs(60);
 
 /// The programs, each built once as C99 (`name`) and as C++ (`name_cpp`).
-const PROGRAMS: [&str; 5] = [
+const PROGRAMS: [&str; 6] = [
     "examples/c/quickstart.c",
     "examples/c/audio_pipeline.c",
     "tests/c/misuse.c",
     "tests/c/features.c",
     "tests/c/models.c",
+    "tests/c/vertex.c",
 ];
 
 fn check_compilers() {
@@ -602,4 +603,39 @@ print("python threads: OK")
         .env_remove("GEMINI_LIVE_ENDPOINT");
     let stdout = expect_success("python threads", &run(cmd, LIMIT));
     assert!(stdout.contains("python threads: OK"), "{stdout}");
+}
+
+/// Vertex AI from C (`tests/c/vertex.c`), as C99 and as C++: the fake expects exactly the
+/// callback's tokens, one per connect, in order, so a cached or reused token fails the run.
+#[test]
+fn vertex_from_c_asks_the_token_callback_on_every_connect() {
+    use gemini_live::fake::{VertexFakeAuth, VertexTokens};
+    for name in ["vertex", "vertex_cpp"] {
+        let mut auth = VertexFakeAuth::new("c-proj", "us-central1");
+        auth.tokens =
+            VertexTokens::Sequence(vec!["ya29.c-token-1".into(), "ya29.c-token-2".into()]);
+        auth.user_project = Some("billing".into());
+        let server = FakeServer::start(FakeOptions {
+            vertex: Some(auth),
+            faults: gemini_live::fake::parse_fault_plan("1@2:drop").expect("plan"),
+            ..FakeOptions::default()
+        })
+        .expect("the fake server starts");
+        let mut cmd = program(name);
+        cmd.env("GEMINI_LIVE_ENDPOINT", server.endpoint());
+        let stdout = expect_success(name, &run(cmd, LIMIT));
+        assert!(stdout.contains("vertex: ALL OK"), "{stdout}");
+        assert!(stdout.contains("vertex: tokens handed out: 2"), "{stdout}");
+        let conns = server.connections();
+        assert_eq!(conns.len(), 2, "{conns:#?}");
+        for (i, c) in conns.iter().enumerate() {
+            assert_eq!(
+                c.path,
+                "/ws/google.cloud.aiplatform.v1beta1.LlmBidiService/BidiGenerateContent"
+            );
+            let auth = c.headers.iter().find(|(k, _)| k == "authorization");
+            let want = format!("Bearer ya29.c-token-{}", i + 1);
+            assert_eq!(auth.map(|(_, v)| v.as_str()), Some(want.as_str()));
+        }
+    }
 }

@@ -255,9 +255,9 @@ fn quiet_between_turns_is_not_a_stall() {
     assert_eq!(server.connection_count(), 1);
 }
 
-/// A scripted Live server: answers a text turn with a part and `generationComplete`, then
-/// sends `turnComplete` only after `delay` (the service sends it at the estimated end of
-/// playback, 20+ s after the audio, protocol.md C.3).
+/// A scripted Live server: answers a text turn with one second of audio, its transcription
+/// and `generationComplete`, then sends `turnComplete` only after `delay` (the service sends
+/// it at the estimated end of playback, 20+ s after the last audio chunk, protocol.md C.3).
 fn playback_delayed_server(delay: Duration) -> (String, std::thread::JoinHandle<usize>) {
     use tungstenite::Message;
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -278,9 +278,18 @@ fn playback_delayed_server(delay: Duration) -> (String, std::thread::JoinHandle<
                     send(&mut ws, serde_json::json!({"setupComplete": {}}))
                 }
                 Ok(Message::Text(_)) => {
+                    // One second of 24 kHz audio, and its transcription.
+                    let pcm = vec![0u8; 48_000];
                     send(
                         &mut ws,
-                        serde_json::json!({"serverContent": {"modelTurn": {"parts": [{"text": "played"}]}}}),
+                        serde_json::json!({"serverContent": {"modelTurn": {"parts": [{"inlineData": {
+                            "mimeType": "audio/pcm;rate=24000",
+                            "data": gemini_live::protocol::encode_base64(&pcm),
+                        }}]}}}),
+                    );
+                    send(
+                        &mut ws,
+                        serde_json::json!({"serverContent": {"outputTranscription": {"text": "played"}}}),
                     );
                     send(
                         &mut ws,
@@ -309,8 +318,10 @@ fn waiting_for_turn_complete_after_generation_complete_is_not_a_stall() {
     let (endpoint, server) = playback_delayed_server(Duration::from_millis(900));
     let mut c = Config::default()
         .with_endpoint(endpoint)
-        .with_response_mode(ResponseMode::Text);
+        .with_response_mode(ResponseMode::TextAndAudio);
     c.session_resumption = false;
+    // 1 s of audio: turnComplete is not due before 1 s after generationComplete; it comes
+    // after 0.9 s, three stall timeouts after the last message.
     c.stall_timeout = Duration::from_millis(300);
     let s = Session::connect(c).unwrap();
     let (replies, events) = chat(&s, &["play it"]);
@@ -629,5 +640,85 @@ fn the_cli_chat_prints_every_reply_once_in_order_through_faults() {
         server.connection_count() >= 5,
         "every fault fired: {}",
         server.connection_count()
+    );
+}
+
+/// Collects one interaction's text: `IN_PROGRESS` segments included, until the `TurnComplete`
+/// that ends it; a `ReplyDiscarded` voids what came so far.
+fn interaction(s: &Session, events: &mut Vec<Event>) -> String {
+    use gemini_live::InteractionStatus;
+    let mut text = String::new();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        assert!(Instant::now() < deadline, "no answer; events: {events:#?}");
+        let ev = match s.next_event(Duration::from_secs(10)) {
+            Ok(Some(ev)) => ev,
+            other => panic!("{other:?}; events: {events:#?}"),
+        };
+        events.push(ev.clone());
+        match ev {
+            Event::Text(t) => text.push_str(&t),
+            Event::ReplyDiscarded { .. } => text.clear(),
+            Event::TurnComplete {
+                interaction: Some(InteractionStatus::InProgress),
+                ..
+            } => text.push('|'),
+            Event::TurnComplete { .. } => return text,
+            Event::Closed { .. } => panic!("closed; events: {events:#?}"),
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn a_question_cut_after_its_in_progress_segment_is_asked_again_and_answered_once() {
+    // Extended thinking: turnComplete with IN_PROGRESS does not end the interaction; a drop
+    // right after it must not count the question as answered.
+    const MODEL: &str = "gemini-3.8-live-extended-thinking";
+    let options = |faults| FakeOptions {
+        models: vec![MODEL.to_string()],
+        faults,
+        ..FakeOptions::default()
+    };
+    let setup = |server: &FakeServer| {
+        let mut c = config(server, ResponseMode::TextAndAudio).with_model(MODEL);
+        c.stall_timeout = Duration::from_secs(2);
+        c
+    };
+    let clean = fake_with(options(FaultPlan::new()));
+    let s = Session::connect(setup(&clean)).unwrap();
+    s.send_text("one").unwrap();
+    let mut events = Vec::new();
+    let want = interaction(&s, &mut events);
+    s.close().unwrap();
+    let sent = clean.connections()[0].sent.clone();
+    let at = sent
+        .iter()
+        .position(|m| m.contains("IN_PROGRESS"))
+        .map(|i| i + 1)
+        .unwrap_or_else(|| panic!("no IN_PROGRESS segment: {sent:#?}"));
+
+    let server = fake_with(options(FaultPlan::new().after_server(1, at, Fault::Drop)));
+    let s = Session::connect(setup(&server)).unwrap();
+    let mut events = Vec::new();
+    s.send_text("one").unwrap();
+    let got = interaction(&s, &mut events);
+    assert_eq!(got, want, "the whole interaction, once: {events:#?}");
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::ReplyDiscarded { turn: 1 })),
+        "{events:#?}"
+    );
+    s.send_text("two").unwrap();
+    let second = interaction(&s, &mut events);
+    assert!(
+        second.ends_with("echo: two") || second.contains("two"),
+        "{second}"
+    );
+    assert_eq!(
+        main_texts(&server),
+        vec!["one", "two"],
+        "asked again once (the handle predates it)"
     );
 }

@@ -3,7 +3,8 @@
 //! tool call, a last text turn), with resumption on and off.
 //!
 //! Each case checks, from the application's view (reply text assembled from `Event::Text`,
-//! the partial turn discarded on `Resumed`/`NewSession` as the README says), that every input
+//! a reply cut by an outage dropped on `Event::ReplyDiscarded` as documented, and nothing
+//! partial left when `Resumed`/`NewSession` arrives), that every input
 //! is answered exactly once and in order, and that nothing else arrives: a last sentinel turn
 //! must get its own reply, and nothing may follow it. From the server's view (the fake's record
 //! of every message it sent) every input's reply was completed exactly once (for a TCP reset,
@@ -17,7 +18,7 @@ mod sweep;
 
 use std::time::Duration;
 
-use sweep::{run_kind, FaultKind};
+use sweep::{run_case, run_kind, shape, FaultKind};
 
 #[test]
 fn tcp_drop_at_every_position() {
@@ -72,4 +73,33 @@ fn malformed_frame_at_every_position() {
 #[test]
 fn reply_cut_mid_frame_at_every_position() {
     run_kind(FaultKind::Truncate);
+}
+
+/// A server that goes silent after `generationComplete`, before `turnComplete`: the session
+/// must not wait for ever (the service may send `turnComplete` late, at the estimated end of
+/// playback, protocol.md C.3, but a TEXT reply has no playback and the silence is a stall).
+#[test]
+fn a_stall_between_generation_complete_and_turn_complete_is_detected() {
+    let full = std::env::var(sweep::FULL_SWEEP_VAR).is_ok_and(|v| !v.is_empty() && v != "0");
+    let mut failures = Vec::new();
+    let kinds: &[FaultKind] = if full {
+        &[FaultKind::Stall, FaultKind::StallHeld(None)]
+    } else {
+        &[FaultKind::Stall]
+    };
+    for &kind in kinds {
+        for resumption in [true, false] {
+            let shape = shape(resumption);
+            for nth in if full { 0..5 } else { 0..1 } {
+                let pos = shape
+                    .after("generationComplete", nth)
+                    .expect("the script has generationComplete messages");
+                if let Err(e) = run_case(kind, pos, resumption) {
+                    eprintln!("FAIL {e}");
+                    failures.push(e);
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -1,14 +1,19 @@
 //! The Python binding (`bindings/python`, ctypes over the cdylib): its unit tests pass against
-//! the library built with these tests, its quickstart runs offline, and it declares every
-//! function of the header.
+//! the library built with these tests, its quickstart runs offline, it declares every
+//! function of the header, `pip install ./bindings/python` in a new virtual environment
+//! gives a package that works from any directory, and `mypy --strict` accepts the package
+//! and the examples.
 //!
-//! Needs `python3` (3.8 or later; CI installs it).
+//! Needs `python3` (3.8 or later) with `venv` (Debian: `python3-venv`), PyPI for pip's build
+//! dependencies (setuptools, wheel), and `mypy` (the mypy test is skipped with a message
+//! when it is missing, except under `CI=true`, where it fails). CI installs them.
 
 #[path = "c/support.rs"]
 mod support;
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use support::{cdylib, expect_success, header_functions, root, run};
 
 fn python() -> Command {
@@ -87,4 +92,184 @@ fn every_header_function_is_declared_in_the_python_module() {
         missing.is_empty(),
         "bindings/python/gemini_live/_lib.py declares no argtypes for {missing:?}"
     );
+}
+
+/// A directory under the system temp dir, removed when dropped (also when a test fails).
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(label: &str) -> TempDir {
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let dir = std::env::temp_dir().join(format!(
+            "gemini_live_{label}_{}_{nanos}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&dir).expect("create a temp dir");
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Whether CI runs these tests (`CI` set to anything but `false`/`0`/empty).
+fn under_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
+/// A command with none of the variables that would let Python find the source tree or a
+/// library outside the installed package.
+fn isolated(program: &Path) -> Command {
+    let mut cmd = Command::new(program);
+    cmd.env_remove("PYTHONPATH")
+        .env_remove("GEMINI_LIVE_LIBRARY")
+        .env_remove("GEMINI_LIVE_BUNDLE")
+        .env_remove("GEMINI_API_KEY")
+        .env_remove("GEMINI_LIVE_ENDPOINT")
+        .env_remove("GEMINI_LIVE_MODEL")
+        .env_remove("VIRTUAL_ENV")
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .env("PIP_DISABLE_PIP_VERSION_CHECK", "1")
+        .env("RUST_BACKTRACE", "0");
+    cmd
+}
+
+/// Makes a new virtual environment in `dir` and pip-installs `bindings/python` into it with
+/// `env` added; returns the environment's python.
+fn venv_with_package(dir: &Path, env: &[(&str, &Path)]) -> PathBuf {
+    let venv = dir.join("venv");
+    let mut cmd = isolated(Path::new("python3"));
+    cmd.arg("-m").arg("venv").arg(&venv);
+    let out = run(cmd, Duration::from_secs(120));
+    expect_success(
+        "python3 -m venv (Debian: apt-get install python3-venv)",
+        &out,
+    );
+    let python = venv.join("bin").join("python");
+    let mut cmd = isolated(&python);
+    cmd.current_dir(root())
+        .args(["-m", "pip", "install", "--quiet", "./bindings/python"]);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = run(cmd, Duration::from_secs(600));
+    expect_success("pip install ./bindings/python", &out);
+    python
+}
+
+/// Runs both Python quickstarts with `python` from `/` and checks they used the library in
+/// `site` (the installed package's own copy) against the embedded fake.
+fn quickstarts_run_from_root(python: &Path, site: &str) {
+    for example in ["quickstart.py", "aio_quickstart.py"] {
+        let mut cmd = isolated(python);
+        cmd.current_dir("/")
+            .arg(root().join("examples/python").join(example));
+        let out = run(cmd, Duration::from_secs(120));
+        let stdout = expect_success(example, &out);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("using the embedded fake server"),
+            "{stderr}"
+        );
+        let first = stdout.lines().next().unwrap_or_default();
+        assert!(
+            first.starts_with("gemini_live ") && first.contains(site),
+            "{example} did not use the installed package's library: {first}"
+        );
+        assert!(
+            stdout.contains("text turn reply: [turn 1] echo: Hello from "),
+            "{stdout}"
+        );
+        assert!(
+            stdout.contains("audio turn reply: [turn 2] heard 32000 bytes of audio, checksum "),
+            "{stdout}"
+        );
+    }
+}
+
+/// The installed package's directory, its wheel's tag and whether `py.typed` came along.
+fn installed(python: &Path) -> (String, String) {
+    let probe = "import gemini_live, importlib.metadata as m, pathlib\n\
+                 d = pathlib.Path(gemini_live.__file__).parent\n\
+                 assert (d / 'py.typed').is_file(), 'py.typed is not installed'\n\
+                 wheel = m.distribution('gemini_live').read_text('WHEEL') or ''\n\
+                 print(d)\n\
+                 print([l for l in wheel.splitlines() if l.startswith('Tag:')])\n";
+    let mut cmd = isolated(python);
+    cmd.current_dir("/").args(["-c", probe]);
+    let out = run(cmd, Duration::from_secs(60));
+    let stdout = expect_success("import the installed package", &out);
+    let mut lines = stdout.lines().map(str::to_string);
+    let dir = lines.next().unwrap_or_default();
+    let tag = lines.next().unwrap_or_default();
+    (dir, tag)
+}
+
+#[test]
+fn pip_install_in_a_new_venv_gives_a_package_that_runs_from_any_directory() {
+    // The library built with these tests is bundled (GEMINI_LIVE_BUNDLE), so the package
+    // and the library match and no release build is needed here; the cargo build path is
+    // the next test.
+    let tmp = TempDir::new("venv_bundle");
+    let python = venv_with_package(&tmp.0, &[("GEMINI_LIVE_BUNDLE", &cdylib())]);
+    let (dir, tag) = installed(&python);
+    assert!(dir.starts_with(&tmp.0.display().to_string()), "{dir}");
+    assert!(
+        tag.contains("Tag: py3-none-") && !tag.contains("-any"),
+        "the wheel must be platform-tagged: {tag}"
+    );
+    quickstarts_run_from_root(&python, &dir);
+}
+
+#[test]
+fn pip_install_builds_the_library_with_cargo() {
+    if !under_ci() && std::env::var_os("GEMINI_LIVE_TEST_PIP_CARGO").is_none() {
+        eprintln!(
+            "SKIPPED pip_install_builds_the_library_with_cargo: it runs `cargo build --release \
+             --lib` (minutes on a fresh clone); it runs under CI=true, or set \
+             GEMINI_LIVE_TEST_PIP_CARGO=1"
+        );
+        return;
+    }
+    let tmp = TempDir::new("venv_cargo");
+    let python = venv_with_package(&tmp.0, &[]);
+    let (dir, _) = installed(&python);
+    assert!(dir.starts_with(&tmp.0.display().to_string()), "{dir}");
+    quickstarts_run_from_root(&python, &dir);
+}
+
+#[test]
+fn mypy_strict_accepts_the_package_and_the_examples() {
+    // `python3 -m mypy`: the mypy of the Python the other tests use.
+    let found = Command::new("python3")
+        .args(["-m", "mypy", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            !under_ci(),
+            "`python3 -m mypy` is not available: CI must install it (python3 -m pip install mypy)"
+        );
+        eprintln!(
+            "SKIPPED mypy_strict_accepts_the_package_and_the_examples: `mypy` is not \
+             installed (python3 -m pip install mypy); under CI=true this fails"
+        );
+        return;
+    }
+    let cache = TempDir::new("mypy_cache");
+    let mut cmd = Command::new("python3");
+    cmd.current_dir(root().join("bindings/python"))
+        .env_remove("MYPYPATH")
+        .args(["-m", "mypy", "--strict"])
+        .arg("--cache-dir")
+        .arg(&cache.0)
+        .args(["gemini_live", "../../examples/python"]);
+    let out = run(cmd, Duration::from_secs(300));
+    let stdout = expect_success("mypy --strict gemini_live ../../examples/python", &out);
+    assert!(stdout.contains("Success: no issues found"), "{stdout}");
 }

@@ -191,9 +191,13 @@ fn connection_refused_is_a_retryable_io_error() {
     let mut c = Config::default().with_endpoint(format!("ws://127.0.0.1:{port}"));
     c.reconnect.max_attempts = 2;
     let err = Session::connect(c).unwrap_err();
+    // The first connect retried within its budget, then said so.
+    let Error::RetriesExhausted { last, .. } = &err else {
+        panic!("{err:?}")
+    };
     assert!(
         matches!(
-            err,
+            **last,
             Error::Io {
                 phase: Some(Phase::TcpConnect),
                 ..

@@ -106,6 +106,14 @@ static int run_turn(gemini_live_session *session, const char *label) {
             fprintf(stderr, "session closed: %s\n", message);
             failed = 1;
         }
+        if (type == GEMINI_LIVE_EVENT_TURN_COMPLETE) {
+            /* Extended thinking: a segment marked IN_PROGRESS; the answer follows. */
+            uint32_t status = GEMINI_LIVE_INTERACTION_NONE;
+            gemini_live_event_interaction_status(event, &status);
+            if (status == GEMINI_LIVE_INTERACTION_IN_PROGRESS) {
+                type = GEMINI_LIVE_EVENT_NONE;
+            }
+        }
         gemini_live_event_free(event);
         if (failed || type == GEMINI_LIVE_EVENT_TURN_COMPLETE) {
             break;

@@ -66,7 +66,10 @@ pub(super) struct Conn {
     /// Credentials presented on the upgrade that count for its method.
     pub(super) creds: Vec<String>,
     faults: Vec<(Trigger, Fault)>,
-    received: usize,
+    /// Client data frames received so far (`setup` included).
+    pub(super) received: usize,
+    /// Set on the Vertex AI path.
+    pub(super) vertex: Option<super::vertex::ConnVertex>,
     /// Server messages sent, not counting those the fault plan injected.
     sent: usize,
     /// An armed `TruncatedFrame`: the next message is cut mid-frame.
@@ -150,6 +153,7 @@ fn run(shared: &Arc<Shared>, index: usize, tcp: TcpStream) -> io::Result<()> {
         creds: credentials(&info, constrained),
         faults,
         received: 0,
+        vertex: info.vertex.then(Default::default),
         sent: 0,
         truncate_next: false,
         setup: None,

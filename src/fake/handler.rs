@@ -30,7 +30,8 @@ pub(super) enum TurnInput {
 impl Conn {
     /// Handle one client data frame's text.
     pub(super) fn handle(&mut self, text: &str) -> Step {
-        if self.setup.is_none() {
+        // On the Vertex path the bearer token was checked at the upgrade.
+        if self.setup.is_none() && self.vertex.is_none() {
             self.check_auth().map_err(|r| self.reject(r))?;
         }
         let (kind, body) = parse_envelope(text).map_err(|r| self.reject(r))?;
@@ -71,9 +72,17 @@ impl Conn {
 
     fn on_setup(&mut self, body: &Value) -> Step {
         let model = field_str(body, "model").unwrap_or("");
+        let vertex = self.vertex.as_ref().and(self.shared.options.vertex.clone());
+        let model = match &vertex {
+            Some(auth) => super::vertex::served_id(model, auth).map_err(|r| self.reject(r))?,
+            None => model,
+        };
         let id = model.strip_prefix("models/").unwrap_or(model);
         let served = (self.shared.options.models.iter())
             .any(|m| m.strip_prefix("models/").unwrap_or(m) == id);
+        if let (Some(auth), false) = (&vertex, served) {
+            return Err(self.reject(super::vertex::not_found(auth, id)));
+        }
         if id.is_empty() || !served {
             return Err(self.reject(Reject::new(
                 1008,
@@ -126,6 +135,9 @@ impl Conn {
             .and_then(|r| field(r, "automaticActivityDetection"))
             .is_some_and(|a| field_bool(a, "disabled"));
         let resumption = field(body, "sessionResumption");
+        if let Some(v) = self.vertex.as_mut() {
+            v.transparent = resumption.is_some_and(|r| field_bool(r, "transparent"));
+        }
         let handle = resumption
             .and_then(|r| field_str(r, "handle"))
             .filter(|h| !h.is_empty());
@@ -166,7 +178,19 @@ impl Conn {
     pub(super) fn send_new_handle(&mut self) -> Step {
         let ttl = self.shared.options.handle_ttl;
         let handle = self.shared.store.issue_handle(self.session_id(), ttl);
-        self.send(&json!({"sessionResumptionUpdate": {"newHandle": handle, "resumable": true}}))
+        let update = json!({"newHandle": handle, "resumable": true});
+        self.send(&json!({ "sessionResumptionUpdate": self.with_consumed_index(update) }))
+    }
+
+    /// Vertex with transparent resumption: add `lastConsumedClientMessageIndex`, the 0-based
+    /// index among this connection's client messages (`setup` = 0) of the last one handled,
+    /// as an int64 in canonical proto3 JSON (a string).
+    fn with_consumed_index(&self, mut update: Value) -> Value {
+        if self.vertex.as_ref().is_some_and(|v| v.transparent) {
+            let last = self.received.saturating_sub(1).to_string();
+            update["lastConsumedClientMessageIndex"] = Value::String(last);
+        }
+        update
     }
 
     fn on_client_content(&mut self, body: &Value) -> Step {
@@ -374,7 +398,8 @@ impl Conn {
         let session = self.session_id();
         let n = self.shared.store.with(session, |s| s.turns) + 1;
         if resumption {
-            self.send(&json!({"sessionResumptionUpdate": {"resumable": false}}))?;
+            let update = self.with_consumed_index(json!({"resumable": false}));
+            self.send(&json!({ "sessionResumptionUpdate": update }))?;
         }
         let mut interrupted = false;
         let is_tool = matches!(input, TurnInput::Tool(_));

@@ -78,6 +78,10 @@ impl Conn {
         let Some(later) = self.later.take() else {
             return Ok(());
         };
+        if self.silent {
+            // `SilentDrop`: no turn is answered from then on.
+            return Ok(());
+        }
         let session = self.session.unwrap_or(0);
         let last = later.messages.len().saturating_sub(1);
         for (i, m) in later.messages.iter().enumerate() {

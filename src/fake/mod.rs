@@ -61,6 +61,7 @@ mod tls;
 mod turn;
 mod upgrade;
 mod validate;
+mod vertex;
 
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -74,6 +75,7 @@ pub use audio::{fnv1a64, fnv1a64_update, synth_reply_audio, FNV_OFFSET, REPLY_SA
 pub use options::{FakeOptions, Fault, FaultPlan};
 pub use plan::parse_fault_plan;
 pub use store::SessionSnapshot;
+pub use vertex::{VertexFakeAuth, VertexTokens};
 
 /// What the server saw and did on one accepted TCP connection.
 #[derive(Clone, Debug, Default)]
@@ -116,6 +118,8 @@ pub(crate) struct Shared {
     pub(crate) options: FakeOptions,
     pub(crate) tls: Option<native_tls::TlsAcceptor>,
     pub(crate) store: store::Store,
+    /// Bearer tokens presented on the Vertex path, in order.
+    pub(crate) vertex_tokens: vertex::TokenLog,
     stop: AtomicBool,
     slots: Mutex<Vec<Slot>>,
 }
@@ -176,6 +180,7 @@ impl FakeServer {
             options,
             tls,
             store: store::Store::new(),
+            vertex_tokens: vertex::TokenLog::default(),
             stop: AtomicBool::new(false),
             slots: Mutex::new(Vec::new()),
         });

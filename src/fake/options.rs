@@ -42,6 +42,10 @@ pub struct FakeOptions {
     /// Send server JSON in binary frames instead of text frames (the real server may).
     /// Defaults to `false`.
     pub binary_frames: bool,
+    /// Also serve the Vertex AI path for this project and location, with bearer tokens
+    /// checked on every upgrade (see [`VertexFakeAuth`](super::VertexFakeAuth)). Defaults to
+    /// `None` (the Vertex path answers 404).
+    pub vertex: Option<super::VertexFakeAuth>,
     /// A draining server: on every connection, right after the setup is answered
     /// (`setupComplete`, and the first handle when resumption is on), send
     /// `{"goAway":{"timeLeft":...}}` with this time left, and close with 1011 "Deadline expired
@@ -64,6 +68,7 @@ impl Default for FakeOptions {
             text_reply_parts: 3,
             handle_ttl: Duration::from_secs(2 * 60 * 60),
             binary_frames: false,
+            vertex: None,
             draining: None,
         }
     }
@@ -98,6 +103,7 @@ impl fmt::Debug for FakeOptions {
             .field("text_reply_parts", &self.text_reply_parts)
             .field("handle_ttl", &self.handle_ttl)
             .field("binary_frames", &self.binary_frames)
+            .field("vertex", &self.vertex)
             .field("draining", &self.draining)
             .finish()
     }

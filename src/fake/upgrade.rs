@@ -24,6 +24,8 @@ pub(super) struct RequestInfo {
     headers: Vec<(String, String)>,
     /// (API version, constrained method)
     pub(super) route: Option<(String, bool)>,
+    /// The route is Vertex AI's `LlmBidiService` (its version is in `route`).
+    pub(super) vertex: bool,
 }
 
 pub(super) fn tls_accept(
@@ -66,19 +68,25 @@ pub(super) fn upgrade(
     #[allow(clippy::result_large_err)]
     let callback = move |req: &Request, resp: Response| -> Result<Response, ErrorResponse> {
         let info = request_info(req);
-        let routed = info.route.is_some();
+        let vertex_auth = shared.options.vertex.as_ref().filter(|_| info.vertex);
+        let routed = info.route.is_some() && (!info.vertex || vertex_auth.is_some());
         // Recorded before the response goes out, so a client that saw it sees the record.
         shared.update(index, |r| {
             r.path = info.path.clone();
             r.query = info.query.clone();
             r.headers = info.headers.clone();
         });
+        let cb_headers = info.headers.clone();
         *cb_seen.borrow_mut() = Some(info);
         if let Some(status) = refuse {
             return Err(error_response(status, "Refused by the fault plan."));
         }
         if !routed {
             return Err(error_response(404, "Not Found"));
+        }
+        if let Some(auth) = vertex_auth {
+            super::vertex::check_upgrade(auth, &shared.vertex_tokens, &cb_headers)
+                .map_err(|(status, body)| error_response(status, body))?;
         }
         Ok(resp)
     };
@@ -118,8 +126,10 @@ fn error_response(status: u16, body: &str) -> ErrorResponse {
 
 fn request_info(req: &Request) -> RequestInfo {
     let path = req.uri().path().to_string();
+    let vertex = super::vertex::parse_route(&path);
     RequestInfo {
-        route: parse_route(&path),
+        vertex: vertex.is_some(),
+        route: parse_route(&path).or(vertex.map(|v| (v, false))),
         query: req.uri().query().unwrap_or("").to_string(),
         headers: req
             .headers()
@@ -246,6 +256,7 @@ mod tests {
                 ("x-goog-api-key".into(), "k2".into()),
             ],
             route: None,
+            vertex: false,
         };
         assert_eq!(credentials(&info, false), vec!["k2", "k1"]);
         assert_eq!(credentials(&info, true), vec!["t2", "k2", "t1", "k1"]);

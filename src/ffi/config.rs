@@ -32,7 +32,11 @@ pub struct gemini_live_config {
 /// Creates a configuration with the library defaults overridden by the environment, like
 /// the Rust `Config::from_env`: `GEMINI_API_KEY` (API key), `GEMINI_LIVE_MODEL`,
 /// `GEMINI_LIVE_ENDPOINT`, `GEMINI_LIVE_API_VERSION`, `GEMINI_LIVE_CA_FILE` (a PEM file of
-/// extra trusted roots). Empty variables count as unset.
+/// extra trusted roots), and for Vertex AI `GEMINI_LIVE_VERTEX_PROJECT`,
+/// `GEMINI_LIVE_VERTEX_LOCATION`, `GEMINI_LIVE_VERTEX_API_VERSION`,
+/// `GEMINI_LIVE_VERTEX_USER_PROJECT`, `GEMINI_LIVE_ACCESS_TOKEN` (a fixed token; see
+/// `gemini_live_config_set_access_token_callback` for fresh ones). Empty variables count as
+/// unset.
 ///
 /// Defaults: model `gemini-live-2.5-flash-preview` (retired by Google: set another), API
 /// version `v1alpha`, endpoint `wss://generativelanguage.googleapis.com`, no credentials,

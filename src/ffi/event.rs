@@ -49,7 +49,8 @@ pub const GEMINI_LIVE_EVENT_USAGE: u32 = 14;
 pub const GEMINI_LIVE_EVENT_GROUNDING: u32 = 15;
 /// The server will end the connection soon (`gemini_live_event_json`: `time_left_ms`).
 pub const GEMINI_LIVE_EVENT_GO_AWAY: u32 = 16;
-/// A session resumption update (`gemini_live_event_json`: `handle`, `resumable`); the
+/// A session resumption update (`gemini_live_event_json`: `handle`, `resumable`,
+/// `last_consumed_index`; `gemini_live_event_last_consumed_index`); the
 /// latest handle is also kept by the session (`gemini_live_session_resumption_handle`).
 pub const GEMINI_LIVE_EVENT_RESUMPTION_UPDATE: u32 = 17;
 /// The session changed state (`gemini_live_event_state`).
@@ -612,9 +613,14 @@ pub(crate) fn to_json(e: &Event) -> Value {
             "go_away",
             json!({"time_left_ms": time_left.map(|d| d.as_millis() as u64)}),
         ),
-        Event::ResumptionUpdate { handle, resumable } => (
+        Event::ResumptionUpdate {
+            handle,
+            resumable,
+            last_consumed_index,
+        } => (
             "resumption_update",
-            json!({"handle": handle, "resumable": resumable}),
+            json!({"handle": handle, "resumable": resumable,
+                   "last_consumed_index": last_consumed_index}),
         ),
         Event::StateChanged(s) => ("state_changed", json!({"state": state_name(*s)})),
         Event::Unknown { key, value } => ("unknown", json!({"key": key, "value": value})),

@@ -17,7 +17,7 @@ use crate::fake::{parse_fault_plan, FakeOptions, FakeServer};
 /// `gemini_live_fake_server_start_with_models`,
 /// `gemini_live_fake_server_endpoint`, `gemini_live_fake_server_free`.
 pub struct gemini_live_fake_server {
-    inner: FakeServer,
+    pub(crate) inner: FakeServer,
 }
 
 /// Starts a fake server on 127.0.0.1:`port` (0 picks a free port). On success `*out`

@@ -127,3 +127,54 @@ pub(crate) fn lifecycle_json(e: &Event) -> (&'static str, Value) {
         other => ("unknown", json!({ "debug": format!("{other:?}") })),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::event::to_json;
+    use crate::session::{
+        Event, GroundingMetadata, InteractionStatus, VadSignal, VoiceActivityKind,
+    };
+    use serde_json::json;
+    use std::time::Duration;
+
+    #[test]
+    fn lifecycle_events_have_their_json() {
+        let tc = Event::TurnComplete {
+            usage: None,
+            reason: None,
+            interaction: Some(InteractionStatus::InProgress),
+        };
+        assert_eq!(to_json(&tc)["interaction_status"], "in_progress");
+        let va = Event::VoiceActivity {
+            kind: VoiceActivityKind::Start,
+            audio_offset: Some(Duration::from_millis(250)),
+        };
+        assert_eq!(
+            to_json(&va),
+            json!({"type": "voice_activity", "kind": "start", "audio_offset_ms": 250})
+        );
+        assert_eq!(
+            to_json(&Event::VadSignal(VadSignal::EndOfSpeech))["signal"],
+            "end_of_speech"
+        );
+        let g = GroundingMetadata::from_value(json!({"webSearchQueries": ["q"],
+            "groundingChunks": [{"web": {"uri": "https://e.com", "title": "E"}}]}));
+        let v = to_json(&Event::Grounding(g));
+        assert_eq!(v["type"], "grounding");
+        assert_eq!(v["sources"][0]["uri"], "https://e.com");
+        assert_eq!(v["metadata"]["webSearchQueries"][0], "q");
+        let interim = Event::InterimInputTranscription {
+            text: "hel".into(),
+            language_code: Some("en-US".into()),
+        };
+        assert_eq!(
+            to_json(&interim),
+            json!({"type": "interim_input_transcription", "text": "hel", "language_code": "en-US"})
+        );
+        assert_eq!(to_json(&Event::TextFinished)["type"], "text_finished");
+        assert_eq!(
+            to_json(&Event::WaitingForInput)["type"],
+            "waiting_for_input"
+        );
+    }
+}

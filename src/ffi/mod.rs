@@ -35,6 +35,9 @@ pub mod setup;
 
 pub mod resilience;
 
+// Vertex AI: target setters, the access-token callback, a Vertex fake server.
+pub mod vertex;
+
 // Sessions: connect, events, state, close; then sending.
 pub mod session;
 

@@ -72,6 +72,10 @@ pub const GEMINI_LIVE_CONNECTION_LOST: gemini_live_result = 308;
 /// The connection went silent (no reply during a turn, or no pong) and was given up.
 /// Retryable.
 pub const GEMINI_LIVE_STALLED: gemini_live_result = 309;
+/// No usable access token (Vertex AI): the token callback failed, or returned an empty or
+/// malformed token. Retryable only when the callback returned
+/// `GEMINI_LIVE_TOKEN_RETRY_LATER`.
+pub const GEMINI_LIVE_ACCESS_TOKEN: gemini_live_result = 310;
 
 /// A bug: a panic inside the library was caught at the C boundary. The object involved may
 /// be in an inconsistent state; free it.
@@ -106,6 +110,7 @@ pub(crate) fn result_of(e: &Error) -> gemini_live_result {
         Error::ConfigRejected { .. } => GEMINI_LIVE_SERVER_CLOSED_FATAL,
         Error::RetriesExhausted { last, .. } => result_of(last),
         Error::GoAway(_) => GEMINI_LIVE_SERVER_CLOSED_RETRYABLE,
+        Error::AccessToken { .. } => GEMINI_LIVE_ACCESS_TOKEN,
         // A variant added to the Rust API without a code yet.
         #[allow(unreachable_patterns)]
         _ => GEMINI_LIVE_INTERNAL,
@@ -159,6 +164,7 @@ fn describe(code: gemini_live_result) -> (&'static str, &'static CStr) {
             c"the connection ended without a close frame",
         ),
         GEMINI_LIVE_STALLED => ("STALLED", c"the connection went silent"),
+        GEMINI_LIVE_ACCESS_TOKEN => ("ACCESS_TOKEN", c"no usable access token"),
         GEMINI_LIVE_PANIC => ("PANIC", c"internal panic caught at the C boundary (a bug)"),
         GEMINI_LIVE_INTERNAL => ("INTERNAL", c"internal error"),
         _ => ("UNKNOWN", c"unknown result code"),

@@ -111,8 +111,9 @@ pub unsafe extern "C" fn gemini_live_config_set_frequency_penalty(
     })
 }
 
-/// Sets the media resolution of video input: `MEDIA_RESOLUTION_LOW`, `_MEDIUM` or `_HIGH`;
-/// `""` leaves it to the server (the default).
+/// Sets the media resolution of video input: `MEDIA_RESOLUTION_LOW`, `_MEDIUM` or `_HIGH`
+/// (or `low`, `medium`, `high`); `""` leaves it to the server (the default). Other values:
+/// `GEMINI_LIVE_INVALID_ARGUMENT`.
 #[no_mangle]
 pub unsafe extern "C" fn gemini_live_config_set_media_resolution(
     config: *mut gemini_live_config,
@@ -218,8 +219,9 @@ pub unsafe extern "C" fn gemini_live_config_set_automatic_activity_detection(
     })
 }
 
-/// Sets the VAD start-of-speech sensitivity: `START_SENSITIVITY_LOW` or `_HIGH`; `""`
-/// leaves it to the server (the default).
+/// Sets the VAD start-of-speech sensitivity: `START_SENSITIVITY_LOW` or `_HIGH` (or `low`,
+/// `high`); `""` leaves it to the server (the default). Other values:
+/// `GEMINI_LIVE_INVALID_ARGUMENT`.
 #[no_mangle]
 pub unsafe extern "C" fn gemini_live_config_set_vad_start_sensitivity(
     config: *mut gemini_live_config,
@@ -232,8 +234,9 @@ pub unsafe extern "C" fn gemini_live_config_set_vad_start_sensitivity(
     })
 }
 
-/// Sets the VAD end-of-speech sensitivity: `END_SENSITIVITY_LOW` or `_HIGH`; `""` leaves it
-/// to the server (the default).
+/// Sets the VAD end-of-speech sensitivity: `END_SENSITIVITY_LOW` or `_HIGH` (or `low`,
+/// `high`); `""` leaves it to the server (the default). Other values:
+/// `GEMINI_LIVE_INVALID_ARGUMENT`.
 #[no_mangle]
 pub unsafe extern "C" fn gemini_live_config_set_vad_end_sensitivity(
     config: *mut gemini_live_config,
@@ -270,7 +273,7 @@ pub unsafe extern "C" fn gemini_live_config_set_vad_silence_duration_ms(
 }
 
 /// Sets barge-in handling: `START_OF_ACTIVITY_INTERRUPTS` or `NO_INTERRUPTION`; `""` leaves
-/// it to the server (the default).
+/// it to the server (the default). Other values: `GEMINI_LIVE_INVALID_ARGUMENT`.
 #[no_mangle]
 pub unsafe extern "C" fn gemini_live_config_set_activity_handling(
     config: *mut gemini_live_config,
@@ -282,8 +285,9 @@ pub unsafe extern "C" fn gemini_live_config_set_activity_handling(
     })
 }
 
-/// Sets what a turn includes: `TURN_INCLUDES_ONLY_ACTIVITY` or `TURN_INCLUDES_ALL_INPUT`;
-/// `""` leaves it to the server (the default).
+/// Sets what a turn includes: `TURN_INCLUDES_ONLY_ACTIVITY`, `TURN_INCLUDES_ALL_INPUT` or
+/// `TURN_INCLUDES_AUDIO_ACTIVITY_AND_ALL_VIDEO` (the default on Gemini 3.1/3.8 Live); `""`
+/// leaves it to the server (the default). Other values: `GEMINI_LIVE_INVALID_ARGUMENT`.
 #[no_mangle]
 pub unsafe extern "C" fn gemini_live_config_set_turn_coverage(
     config: *mut gemini_live_config,

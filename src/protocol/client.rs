@@ -3,6 +3,7 @@
 //! Every optional field is skipped when `None`: the service rejects explicit `null`s in some
 //! places (protocol.md §1.3), and unknown client fields close the socket with 1007.
 
+use super::enums::*;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -10,135 +11,6 @@ use serde_json::Value;
 /// `inputAudioTranscription`.
 #[derive(Serialize, Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Empty {}
-
-/// Declares a wire enum: serialised as its protocol name, with [`as_str`](Self::as_str),
-/// `ALL` and a lenient `parse` (the full name or its last words, any case).
-macro_rules! wire_enum {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident = $wire:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Serialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum $name {
-            $($(#[$vm])* #[serde(rename = $wire)] $v),+
-        }
-        impl $name {
-            /// Every value, in declaration order.
-            pub const ALL: &'static [$name] = &[$($name::$v),+];
-            /// The protocol name, e.g. `"START_SENSITIVITY_LOW"`.
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$v => $wire),+ }
-            }
-            /// Parses the protocol name or its distinguishing end (`"low"` for
-            /// `START_SENSITIVITY_LOW`), case-insensitive; `None` if it matches no value.
-            pub fn parse(s: &str) -> Option<$name> {
-                let up = s.trim().to_ascii_uppercase().replace(['-', ' '], "_");
-                if up.is_empty() {
-                    return None;
-                }
-                let all = Self::ALL.iter().copied();
-                all.clone().find(|v| v.as_str() == up).or_else(|| {
-                    let tail = format!("_{up}");
-                    let mut hits = all.filter(|v| v.as_str().ends_with(&tail));
-                    match (hits.next(), hits.next()) {
-                        (Some(v), None) => Some(v),
-                        _ => None,
-                    }
-                })
-            }
-        }
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-
-wire_enum! {
-    /// `generationConfig.mediaResolution`: the resolution video frames are read at.
-    MediaResolution {
-        /// `MEDIA_RESOLUTION_LOW` (64 tokens per frame).
-        Low = "MEDIA_RESOLUTION_LOW",
-        /// `MEDIA_RESOLUTION_MEDIUM`.
-        Medium = "MEDIA_RESOLUTION_MEDIUM",
-        /// `MEDIA_RESOLUTION_HIGH`.
-        High = "MEDIA_RESOLUTION_HIGH",
-    }
-}
-
-wire_enum! {
-    /// `automaticActivityDetection.startOfSpeechSensitivity` (the service's default is HIGH).
-    StartSensitivity {
-        /// Speech start is detected more often.
-        High = "START_SENSITIVITY_HIGH",
-        /// Speech start is detected less often.
-        Low = "START_SENSITIVITY_LOW",
-    }
-}
-
-wire_enum! {
-    /// `automaticActivityDetection.endOfSpeechSensitivity` (the service's default is HIGH).
-    EndSensitivity {
-        /// Speech end is detected more often.
-        High = "END_SENSITIVITY_HIGH",
-        /// Speech end is detected less often.
-        Low = "END_SENSITIVITY_LOW",
-    }
-}
-
-wire_enum! {
-    /// `realtimeInputConfig.activityHandling`: what user activity does to the model's output.
-    ActivityHandling {
-        /// Barge-in: the start of activity interrupts the model (the service's default).
-        StartOfActivityInterrupts = "START_OF_ACTIVITY_INTERRUPTS",
-        /// The model is not interrupted.
-        NoInterruption = "NO_INTERRUPTION",
-    }
-}
-
-wire_enum! {
-    /// `realtimeInputConfig.turnCoverage`: which input a user turn includes.
-    TurnCoverage {
-        /// Only the detected activity (the default before Gemini 3.1).
-        OnlyActivity = "TURN_INCLUDES_ONLY_ACTIVITY",
-        /// All input since the last turn.
-        AllInput = "TURN_INCLUDES_ALL_INPUT",
-        /// Audio activity and all video (the default on Gemini 3.1/3.8 Live).
-        AudioActivityAndAllVideo = "TURN_INCLUDES_AUDIO_ACTIVITY_AND_ALL_VIDEO",
-    }
-}
-
-wire_enum! {
-    /// `FunctionDeclaration.behavior`.
-    Behavior {
-        /// The model waits for the response before it goes on (the default before 3.8).
-        Blocking = "BLOCKING",
-        /// The model keeps talking while the call runs (the default, and the only kind on
-        /// extended thinking, on 3.8 Live).
-        NonBlocking = "NON_BLOCKING",
-    }
-}
-
-wire_enum! {
-    /// `FunctionResponse.scheduling`: when the model uses a non-blocking function's result.
-    Scheduling {
-        /// Add the result to the context without speaking about it.
-        Silent = "SILENT",
-        /// Speak about it once the model is idle.
-        WhenIdle = "WHEN_IDLE",
-        /// Interrupt what the model is saying and speak about it now.
-        Interrupt = "INTERRUPT",
-    }
-}
-
-wire_enum! {
-    /// `AudioTranscriptionConfig.mode` (model support uncertain).
-    TranscriptionMode {
-        /// Word for word.
-        Verbatim = "VERBATIM",
-        /// Cleaned up (fillers removed).
-        Smart = "SMART",
-    }
-}
 
 /// One client message: exactly one top-level key on the wire.
 #[derive(Serialize, Debug, Clone, PartialEq)]
@@ -261,7 +133,7 @@ pub struct AudioTranscriptionConfig {
 #[serde(rename_all = "camelCase")]
 pub struct HistoryConfig {
     /// `true`: the server first takes `clientContent` history until `turnComplete: true`
-    /// without generating.
+    /// without generating. Defaults to none sent (`false`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub initial_history_in_client_content: Option<bool>,
 }
@@ -295,10 +167,10 @@ pub struct TranslationConfig {
 #[derive(Serialize, Debug, Clone, Default, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct ContextUpdate {
-    /// A new system instruction.
+    /// A new system instruction. Defaults to none (kept).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub system_instruction: Option<Content>,
-    /// New tools: `Some` with an empty list clears them, `None` keeps them.
+    /// New tools: `Some` with an empty list clears them, `None` (the default) keeps them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tools: Option<ContextTools>,
 }
@@ -543,6 +415,10 @@ pub struct SessionResumptionConfig {
     /// The latest resumable handle.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub handle: Option<String>,
+    /// `true` asks for transparent resumption (Vertex AI only): resumption updates then
+    /// carry `lastConsumedClientMessageIndex`. Omitted when `None`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transparent: Option<bool>,
 }
 
 /// `contextWindowCompression`.
@@ -570,9 +446,10 @@ pub struct SlidingWindow {
 #[serde(rename_all = "camelCase")]
 pub struct Proactivity {
     /// Let the model decide not to answer (always on in 3.8 Live: `false` is refused).
+    /// Defaults to none sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub proactive_audio: Option<bool>,
-    /// Let the model speak up about what it sees in the video.
+    /// Let the model speak up about what it sees in the video. Defaults to none sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub proactive_video: Option<bool>,
 }

@@ -5,9 +5,11 @@
 //! unknown message kinds. See `shared/protocol.md` Part B.
 
 pub mod client;
+pub mod enums;
 pub mod server;
 
 pub use client::*;
+pub use enums::*;
 pub use server::*;
 
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};

@@ -216,6 +216,15 @@ pub struct SessionResumptionUpdate {
     /// Whether the session can be resumed at this point.
     #[serde(default)]
     pub resumable: Option<bool>,
+    /// Vertex AI with transparent resumption: the index of the last client message the state
+    /// behind this handle includes (proto `int64`: read from a number or a string; a negative
+    /// or non-integer value reads as `None`).
+    #[serde(
+        default,
+        deserialize_with = "lenient_index",
+        alias = "last_consumed_client_message_index"
+    )]
+    pub last_consumed_client_message_index: Option<u64>,
 }
 
 impl SessionResumptionUpdate {
@@ -312,6 +321,17 @@ fn lenient_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error>
             .map_err(|_| de::Error::custom("token count is not a number")),
         Some(_) => Err(de::Error::custom("token count is not a number")),
     }
+}
+
+/// An `int64` index from a number or a (canonical proto3 JSON) string. Negative values and
+/// anything that is not an integer read as `None`: a strange index must not cost the handle
+/// that comes with it.
+fn lenient_index<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    Ok(match Option::<Value>::deserialize(d)? {
+        Some(Value::Number(n)) => n.as_u64(),
+        Some(Value::String(s)) => s.trim().parse::<u64>().ok(),
+        _ => None,
+    })
 }
 
 impl<'de> Deserialize<'de> for ServerMessage {

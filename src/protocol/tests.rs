@@ -281,3 +281,39 @@ fn durations_parse_strictly() {
         assert_eq!(parse_duration(bad), None, "{bad}");
     }
 }
+
+#[test]
+fn last_consumed_client_message_index_reads_strings_and_numbers() {
+    let index = |v: &str| {
+        let text = format!(
+            r#"{{"sessionResumptionUpdate":{{"newHandle":"h","resumable":true,"lastConsumedClientMessageIndex":{v}}}}}"#
+        );
+        decode_server(text.as_bytes()).map(|m| {
+            m.session_resumption_update
+                .and_then(|u| u.last_consumed_client_message_index)
+        })
+    };
+    assert_eq!(
+        index(r#""9007199254740993""#).ok(),
+        Some(Some(9_007_199_254_740_993))
+    );
+    assert_eq!(index("42").ok(), Some(Some(42)));
+    assert_eq!(index(r#""-1""#).ok(), Some(None));
+    assert_eq!(index("-1").ok(), Some(None));
+    // Not an integer: ignored, the handle is kept.
+    for odd in [r#""x""#, "1.5", "true", "{}"] {
+        assert_eq!(index(odd).ok(), Some(None), "{odd}");
+    }
+    let snake = br#"{"sessionResumptionUpdate":{"resumable":false,"last_consumed_client_message_index":"3"}}"#;
+    let u = decode_server(snake)
+        .unwrap()
+        .session_resumption_update
+        .unwrap();
+    assert_eq!(u.last_consumed_client_message_index, Some(3));
+    let plain = br#"{"sessionResumptionUpdate":{"newHandle":"h","resumable":true}}"#;
+    let u = decode_server(plain)
+        .unwrap()
+        .session_resumption_update
+        .unwrap();
+    assert_eq!(u.last_consumed_client_message_index, None);
+}

@@ -154,9 +154,19 @@ impl Lifecycle {
             );
             return Err(give_up(self.churn, since.elapsed(), cause, &start));
         }
-        let (max_attempts, max_total) = match (first, policy.enabled) {
-            (true, false) => (1, policy.first_connect_total),
-            (true, true) => (policy.first_connect_attempts, policy.first_connect_total),
+        // The first connect: `Config::first_connect` if set, else the policy's first-connect
+        // budget.
+        let first_budget = match &config.first_connect {
+            Some(p) => (p.enabled, p.max_attempts, p.max_total),
+            None => (
+                policy.enabled,
+                policy.first_connect_attempts,
+                policy.first_connect_total,
+            ),
+        };
+        let (max_attempts, max_total) = match (first, first_budget) {
+            (true, (false, _, total)) => (1, total),
+            (true, (true, attempts, total)) => (attempts, total),
             _ => (policy.max_attempts, policy.max_total),
         };
         let max_attempts = max_attempts.max(1);
@@ -183,7 +193,11 @@ impl Lifecycle {
                 attempt = 0;
                 phase_start = Instant::now();
             } else if spent {
-                return Err(give_up(total, began.elapsed(), cause, &start));
+                return Err(match cause {
+                    // One attempt and no retry meant: its own error says it all.
+                    Some(e) if total <= 1 => e,
+                    cause => give_up(total, began.elapsed(), cause, &start),
+                });
             }
             let delay = self.delay(&start, attempt);
             hooks.before(attempt + 1, delay, cause.as_ref())?;

@@ -286,6 +286,10 @@ pub enum Event {
         handle: Option<String>,
         /// Whether the session is resumable at this point.
         resumable: bool,
+        /// Vertex AI with transparent resumption: `lastConsumedClientMessageIndex`, the
+        /// index of the last client message the server's state includes (see
+        /// [`SessionResumptionUpdate`](protocol::SessionResumptionUpdate)). `None` elsewhere.
+        last_consumed_index: Option<u64>,
     },
     /// The session changed state.
     StateChanged(State),
@@ -301,13 +305,13 @@ pub enum Event {
     },
     /// Reconnected and resumed with the latest handle: the conversation goes on.
     Resumed {
-        /// Input messages re-sent because the handle did not cover them.
+        /// Input messages re-sent because their turn was not answered yet.
         replayed: usize,
     },
     /// Reconnected to a new session: the server's context (history) was lost, because there
     /// was no resumable handle or the server refused it.
     NewSession {
-        /// Input messages re-sent to the new session (those after the latest handle).
+        /// Input messages re-sent to the new session (those whose turn was not answered yet).
         replayed: usize,
     },
     /// The reply in progress was cut off by a lost connection and is void: everything the
@@ -382,6 +386,8 @@ fn audio_rate(mime: &str) -> Option<u32> {
 pub(crate) struct Facts {
     pub reply_content: bool,
     pub audio: bool,
+    /// Playback time of the reply audio in this message.
+    pub audio_duration: Duration,
     pub turn_complete: bool,
     /// `generationComplete` arrived: the model has finished generating this turn (its
     /// `turnComplete` may still come 20+ s later, at the estimated end of playback, C.3).
@@ -391,14 +397,14 @@ pub(crate) struct Facts {
     /// `IDLE`, the deprecated `REQUIRES_ACTION` and no status at all end the interaction.
     pub interaction_in_progress: bool,
     pub handle: Option<String>,
+    /// `lastConsumedClientMessageIndex` of a `sessionResumptionUpdate` (Vertex AI with
+    /// transparent resumption): the server's state includes the client messages of this
+    /// connection up to this index, counting `setup` as 0 (as the fake counts; the service's
+    /// base is not documented). Set whether or not the update carried a handle.
+    pub last_consumed_index: Option<u64>,
     pub tool_calls: Vec<String>,
     pub cancelled: Vec<String>,
     pub go_away: Option<Option<Duration>>,
-    /// How many of the input messages written on the current connection (setup not counted,
-    /// replayed input first) the server's state includes, for exact replay trimming: the
-    /// Vertex `lastConsumedClientMessageIndex` converted to that count by its parser. `None`
-    /// when the server does not say (the Developer API).
-    pub consumed_count: Option<u64>,
 }
 
 /// Turns one server message into events, in wire order.
@@ -443,6 +449,9 @@ pub(crate) fn to_events(msg: ServerMessage, mode: ResponseMode, out: &mut Vec<Ev
                     Ok(data) => match audio_rate(&blob.mime_type) {
                         Some(sample_rate) if data.len() % 2 == 0 => {
                             facts.audio = true;
+                            facts.audio_duration += Duration::from_micros(
+                                data.len() as u64 / 2 * 1_000_000 / u64::from(sample_rate),
+                            );
                             out.push(Event::Audio(AudioChunk { data, sample_rate }))
                         }
                         Some(_) => out.push(Event::Error(Error::Protocol(format!(
@@ -527,9 +536,11 @@ pub(crate) fn to_events(msg: ServerMessage, mode: ResponseMode, out: &mut Vec<Ev
     if let Some(u) = msg.session_resumption_update {
         let handle = u.resumable_handle().map(str::to_string);
         facts.handle = handle.clone();
+        facts.last_consumed_index = u.last_consumed_client_message_index;
         out.push(Event::ResumptionUpdate {
             handle,
             resumable: u.resumable == Some(true),
+            last_consumed_index: u.last_consumed_client_message_index,
         });
     }
     if let Some(u) = usage {
@@ -569,3 +580,35 @@ pub(crate) fn to_events(msg: ServerMessage, mode: ResponseMode, out: &mut Vec<Ev
 #[cfg(test)]
 #[path = "lifecycle_tests.rs"]
 mod lifecycle_tests;
+
+#[cfg(test)]
+mod vertex_tests {
+    use super::*;
+
+    #[test]
+    fn the_last_consumed_index_reaches_the_event_and_the_facts() {
+        let msg = protocol::decode_server(
+            br#"{"sessionResumptionUpdate":{"newHandle":"h1","resumable":true,"lastConsumedClientMessageIndex":"7"}}"#,
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        let facts = to_events(msg, ResponseMode::Text, &mut out);
+        assert_eq!(facts.last_consumed_index, Some(7));
+        assert_eq!(facts.handle.as_deref(), Some("h1"));
+        assert_eq!(
+            out,
+            vec![Event::ResumptionUpdate {
+                handle: Some("h1".into()),
+                resumable: true,
+                last_consumed_index: Some(7),
+            }]
+        );
+        // Without a handle (not resumable) the index is still reported.
+        let msg = protocol::decode_server(
+            br#"{"sessionResumptionUpdate":{"resumable":false,"lastConsumedClientMessageIndex":3}}"#,
+        )
+        .unwrap();
+        let facts = to_events(msg, ResponseMode::Text, &mut Vec::new());
+        assert_eq!((facts.handle, facts.last_consumed_index), (None, Some(3)));
+    }
+}

@@ -69,6 +69,12 @@ pub(crate) struct Conn {
     pub replay: InputLog,
 }
 
+/// The event queue carries boxed events: a slot then costs 16 bytes whatever the size of
+/// [`Event`] (224 bytes with its usage details), and crossbeam's bounded channel touches
+/// every slot when it is made, so this is most of an idle session's memory
+/// (`event_queue_capacity` slots; BENCHMARKS.md, scale).
+pub(crate) type EventTx = Sender<Box<Event>>;
+
 /// State shared by the session handle and its threads.
 pub(crate) struct Shared {
     pub config: Config,
@@ -109,7 +115,7 @@ pub struct Session {
     shared: Arc<Shared>,
     /// Input goes to the socket through this (`writer.rs`).
     input: writer::Input,
-    events_rx: Receiver<Event>,
+    events_rx: Receiver<Box<Event>>,
     /// Dropped by `close` to tell the reader the application stopped listening.
     closing_tx: Mutex<Option<Sender<()>>>,
     /// Disconnected when the reader thread has ended.
@@ -145,7 +151,7 @@ impl Session {
         let handle_dropped = life.take_handle_dropped();
         log::info!(
             "connected to {} (model {}) in {:?}",
-            config.endpoint,
+            config.effective_endpoint(),
             config.model_id(),
             connected.timings.total()
         );
@@ -191,7 +197,7 @@ impl Session {
         for ev in first {
             // The queue is new; with a tiny capacity an early event may not fit, and the
             // reader's later events tell the same story.
-            let _ = events_tx.try_send(ev);
+            let _ = events_tx.try_send(Box::new(ev));
         }
 
         let reader = reader::Reader {
@@ -300,7 +306,7 @@ impl Session {
     /// `Err(Error::SessionClosed)` once the session is closed and every event was taken.
     pub fn next_event(&self, timeout: Duration) -> Result<Option<Event>> {
         match self.events_rx.recv_timeout(timeout) {
-            Ok(ev) => Ok(Some(ev)),
+            Ok(ev) => Ok(Some(*ev)),
             Err(RecvTimeoutError::Timeout) => Ok(None),
             Err(RecvTimeoutError::Disconnected) => Err(Error::SessionClosed),
         }
@@ -309,7 +315,7 @@ impl Session {
     /// The next event if one is ready; `Err(Error::SessionClosed)` as for `next_event`.
     pub fn try_next_event(&self) -> Result<Option<Event>> {
         match self.events_rx.try_recv() {
-            Ok(ev) => Ok(Some(ev)),
+            Ok(ev) => Ok(Some(*ev)),
             Err(crossbeam_channel::TryRecvError::Empty) => Ok(None),
             Err(crossbeam_channel::TryRecvError::Disconnected) => Err(Error::SessionClosed),
         }
@@ -317,7 +323,7 @@ impl Session {
 
     /// A blocking iterator over events; it ends after [`Event::Closed`].
     pub fn events(&self) -> impl Iterator<Item = Event> + '_ {
-        self.events_rx.iter()
+        self.events_rx.iter().map(|ev| *ev)
     }
 
     /// Closes the session: sends what is queued, then a close frame, waits for the server's

@@ -61,7 +61,7 @@ pub(crate) struct Reader {
     pub shared: Arc<Shared>,
     pub link: Arc<Link>,
     pub life: Lifecycle,
-    pub events: Sender<Event>,
+    pub events: super::EventTx,
     /// Disconnected when the application closed the session.
     pub closing: Receiver<()>,
     /// Dropped when this thread ends: `close` waits for that.
@@ -338,8 +338,8 @@ fn process(shared: &Shared, bytes: &[u8], events: &mut Vec<Event>) -> Facts {
 
 /// Queues an event for the application; if it has closed the session and the queue is full,
 /// the event is dropped rather than waited on.
-fn deliver(events: &Sender<Event>, closing: &Receiver<()>, ev: Event) {
-    match events.try_send(ev) {
+fn deliver(events: &super::EventTx, closing: &Receiver<()>, ev: Event) {
+    match events.try_send(Box::new(ev)) {
         Ok(()) => {}
         Err(TrySendError::Disconnected(_)) => {}
         Err(TrySendError::Full(ev)) => {
@@ -354,7 +354,7 @@ fn deliver(events: &Sender<Event>, closing: &Receiver<()>, ev: Event) {
 /// The reader's side of a reconnection: announce attempts, wait interruptibly, replay.
 struct Hooks<'a> {
     shared: &'a Arc<Shared>,
-    events: &'a Sender<Event>,
+    events: &'a super::EventTx,
     closing: &'a Receiver<()>,
     outage: Instant,
     /// What the lost connection left to report, told once the new one is up.

@@ -32,22 +32,27 @@
 //! - Input that the bounded store had to evict is reported (`InputDropped`) only if it is ever
 //!   needed: when a reconnection happens before its turn was answered.
 //! - A reply is *owed* (the stall timer runs) only while the oldest open turn waits for the
-//!   server: not while the app owes a tool response, and not after `generationComplete` while
-//!   only `turnComplete` is outstanding (the service sends it at the estimated end of playback,
-//!   20+ s later). The timer counts from when the question was flushed (or the first reply
-//!   content of a server-detected turn); the reader takes the later of that and the last server
-//!   message.
+//!   server, not while the app owes a tool response. The timer counts from when the question
+//!   was flushed (or the first reply content of a server-detected turn); the reader takes the
+//!   later of that and the last server message. After `generationComplete`, when only
+//!   `turnComplete` is outstanding, it counts from `generationComplete` plus the playback time
+//!   of the reply's audio: the service sends `turnComplete` at the estimated end of playback,
+//!   20+ s after the last audio chunk (protocol.md C.3), which is not a stall.
 //! - [`Ledger::consumed_through`] lets an exact server acknowledgement (Vertex's
-//!   `lastConsumedClientMessageIndex`) trim replay further.
+//!   `lastConsumedClientMessageIndex` with a new handle, under transparent resumption) trim
+//!   replay further: input the handle's state includes is not re-sent, except questions still
+//!   unanswered (asking again is how their answer comes). Should that handle then be refused
+//!   (a new session), the trimmed input is not in the new session either.
 
-use super::events::Facts;
-use crate::reconnect::{InputKind, ReplayBuffer};
+use crate::reconnect::InputKind;
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
-use tungstenite::Utf8Bytes;
 
+mod log;
 #[cfg(test)]
 mod tests;
+
+pub(crate) use log::InputLog;
 
 /// What the ledger keeps of an input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,7 +85,10 @@ struct Turn {
     asked_at: Instant,
     /// Reply content or a tool call was delivered on the current connection.
     replied: bool,
-    generation_complete: bool,
+    /// When `generationComplete` arrived, if it did.
+    generation_complete: Option<Instant>,
+    /// Playback time of the reply audio delivered on this connection.
+    audio: Duration,
     /// Calls of this turn awaiting the app's response.
     open_calls: Vec<String>,
     /// A tool response joined this turn after its last call.
@@ -212,7 +220,7 @@ impl Ledger {
                         if t.open_calls.is_empty() {
                             // The server's move again: the answer to the tool results.
                             t.asked_at = now;
-                            t.generation_complete = false;
+                            t.generation_complete = None;
                         }
                         rec.turn = Some(t.id);
                     }
@@ -234,7 +242,8 @@ impl Ledger {
             explicit,
             asked_at: now,
             replied: false,
-            generation_complete: false,
+            generation_complete: None,
+            audio: Duration::ZERO,
             open_calls: Vec::new(),
             responded: false,
             question_lost: false,
@@ -255,9 +264,12 @@ impl Ledger {
         &mut self.turns[0]
     }
 
-    /// Reply content arrived (model parts, the transcription of the reply).
-    pub fn reply_content(&mut self, now: Instant) {
-        self.current(now).replied = true;
+    /// Reply content arrived (model parts, the transcription of the reply), with `audio` of
+    /// playback time.
+    pub fn reply_content(&mut self, audio: Duration, now: Instant) {
+        let t = self.current(now);
+        t.replied = true;
+        t.audio += audio;
     }
 
     /// The server called tools.
@@ -294,9 +306,9 @@ impl Ledger {
     }
 
     /// `generationComplete` arrived.
-    pub fn generation_complete(&mut self) {
+    pub fn generation_complete(&mut self, now: Instant) {
         if let Some(t) = self.turns.front_mut() {
-            t.generation_complete = true;
+            t.generation_complete = Some(now);
         }
     }
 
@@ -308,7 +320,8 @@ impl Ledger {
         };
         if in_progress {
             // A segment ended; more output follows without new input.
-            t.generation_complete = false;
+            t.generation_complete = None;
+            t.audio = Duration::ZERO;
             return Vec::new();
         }
         let id = t.id;
@@ -400,13 +413,19 @@ impl Ledger {
     }
 
     /// Since when a reply is owed (the stall timer counts from the later of this and the last
-    /// server message), or `None` when the server owes nothing right now.
+    /// server message), or `None` when the server owes nothing right now. After
+    /// `generationComplete` only `turnComplete` is owed, and the service sends it at the
+    /// estimated end of playback: the timer then counts from `generationComplete` plus the
+    /// playback time of the reply's audio (a text reply has none: silence is a stall).
     pub fn stall_since(&self) -> Option<Instant> {
         let t = self.turns.front()?;
-        if !t.open_calls.is_empty() || t.generation_complete {
+        if !t.open_calls.is_empty() {
             return None;
         }
-        Some(t.asked_at)
+        Some(match t.generation_complete {
+            Some(at) => at + t.audio,
+            None => t.asked_at,
+        })
     }
 
     /// No turn is open and no tool call awaits an answer: a turn boundary.
@@ -448,7 +467,8 @@ impl Ledger {
         let mut gone = Vec::new();
         for t in self.turns.iter_mut() {
             t.replied = false;
-            t.generation_complete = false;
+            t.generation_complete = None;
+            t.audio = Duration::ZERO;
             t.open_calls.clear();
             t.responded = false;
             lost.dropped.0 += t.lost.0;
@@ -513,133 +533,5 @@ impl Ledger {
         for t in self.turns.iter_mut() {
             t.asked_at = now;
         }
-    }
-}
-
-/// The ledger and the frames it may replay, side by side: what the session's threads use.
-#[derive(Debug)]
-pub(crate) struct InputLog {
-    pub ledger: Ledger,
-    store: ReplayBuffer,
-}
-
-/// A replay ready to send.
-#[derive(Debug, Default)]
-pub(crate) struct Replay {
-    pub seqs: Vec<u64>,
-    pub frames: Vec<Utf8Bytes>,
-    pub context_lost: u64,
-}
-
-impl InputLog {
-    pub fn new(max_bytes: usize, max_audio: Duration) -> InputLog {
-        InputLog {
-            ledger: Ledger::new(),
-            store: ReplayBuffer::new(max_bytes, max_audio),
-        }
-    }
-
-    /// Records input about to be written; `false` for a tool response to calls the current
-    /// connection does not know (it must not be sent).
-    pub fn push(&mut self, frame: &Utf8Bytes, kind: InputKind, audio: Duration) -> bool {
-        self.push_at(frame, kind, audio, Instant::now())
-    }
-
-    pub fn push_at(
-        &mut self,
-        frame: &Utf8Bytes,
-        kind: InputKind,
-        audio: Duration,
-        now: Instant,
-    ) -> bool {
-        let is_audio = !audio.is_zero();
-        let Some(seq) = self.ledger.record(&kind, frame.len() as u64, is_audio, now) else {
-            return false;
-        };
-        for old in self.store.push(seq, frame.clone(), audio) {
-            self.ledger.evicted(old);
-        }
-        true
-    }
-
-    /// Folds what one server message says into the ledger; returns whether it answered a turn.
-    pub fn server(&mut self, facts: &Facts, now: Instant) -> bool {
-        let before = self.ledger.answered_on_connection();
-        let mut answered = Vec::new();
-        if facts.reply_content {
-            self.ledger.reply_content(now);
-        }
-        if !facts.tool_calls.is_empty() {
-            self.ledger.tool_call(&facts.tool_calls, now);
-        }
-        if !facts.cancelled.is_empty() {
-            answered.extend(self.ledger.tool_calls_cancelled(&facts.cancelled));
-        }
-        if facts.generation_complete {
-            self.ledger.generation_complete();
-        }
-        if facts.turn_complete {
-            answered.extend(self.ledger.turn_complete(facts.interaction_in_progress));
-        }
-        if facts.handle.is_some() {
-            self.ledger.handle_received();
-        }
-        if let Some(seq) = facts
-            .consumed_count
-            .and_then(|n| self.ledger.connection_seq(n))
-        {
-            answered.extend(self.ledger.consumed_through(seq));
-        }
-        self.forget(&answered);
-        self.ledger.answered_on_connection() > before
-    }
-
-    fn forget(&mut self, seqs: &[u64]) {
-        for s in seqs {
-            self.store.remove(*s);
-        }
-    }
-
-    /// The connection ended (see [`Ledger::connection_lost`]).
-    pub fn connection_lost(&mut self) -> Lost {
-        let lost = self.ledger.connection_lost();
-        self.forget(&lost.forget);
-        lost
-    }
-
-    /// The frames to re-send on a new connection; input the store no longer holds was
-    /// reported by [`connection_lost`](Self::connection_lost).
-    pub fn replay(&self, resumed: bool) -> Replay {
-        let plan = self.ledger.plan(resumed);
-        let mut replay = Replay {
-            context_lost: plan.context_lost,
-            ..Replay::default()
-        };
-        for seq in plan.seqs {
-            if let Some(f) = self.store.get(seq) {
-                replay.seqs.push(seq);
-                replay.frames.push(f.clone());
-            }
-        }
-        replay
-    }
-
-    /// The replay went out on the new connection.
-    pub fn replayed(&mut self, seqs: Vec<u64>, now: Instant) {
-        self.ledger.replayed(seqs, now);
-    }
-
-    pub fn stall_since(&self) -> Option<Instant> {
-        self.ledger.stall_since()
-    }
-
-    pub fn idle(&self) -> bool {
-        self.ledger.idle()
-    }
-
-    /// Frames held for replay.
-    #[cfg(test)]
-    pub fn held(&self) -> usize {
-        self.store.len()
     }
 }

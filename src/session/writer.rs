@@ -182,7 +182,7 @@ pub(crate) struct Writer {
     /// Disconnected when the reader ended.
     pub stop: Receiver<()>,
     /// For events the writer itself causes (dropped tool responses).
-    pub events: Sender<Event>,
+    pub events: super::EventTx,
 }
 
 impl Writer {
@@ -265,7 +265,7 @@ impl Writer {
             log::warn!("tool responses for unknown calls not sent: {stale:?}");
             let _ = self
                 .events
-                .try_send(Event::ToolResponsesDropped { ids: stale });
+                .try_send(Box::new(Event::ToolResponsesDropped { ids: stale }));
         }
         let starts_turn = batch
             .iter()

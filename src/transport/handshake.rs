@@ -9,6 +9,7 @@
 //! WebSocket, as tungstenite does.
 
 use super::{io_err, Stream};
+use crate::config::{Auth, Config};
 use crate::error::{Error, Phase, Result};
 use std::io::{Read, Write};
 use tungstenite::handshake::client::generate_key;
@@ -21,6 +22,34 @@ use tungstenite::WebSocket;
 const MAX_HEAD: usize = 64 * 1024;
 /// Most bytes of an error response's body kept for [`Error::Http`].
 const MAX_BODY: usize = 200;
+
+/// The upgrade request's headers for `config`'s target and credentials: the client
+/// identification pair, then `x-goog-api-key: K` (API key), `Authorization: Token T`
+/// (ephemeral token) or, for Vertex AI, `Authorization: Bearer T` with a token fresh from the
+/// provider (called here, so on every connect and reconnect) and `x-goog-user-project` when
+/// set. Values may be secrets: never log them.
+pub(crate) fn request_headers(config: &Config) -> Result<Vec<(&'static str, String)>> {
+    let ua = concat!("gemini-live-rust/", env!("CARGO_PKG_VERSION"));
+    let mut headers = vec![
+        ("User-Agent", ua.to_string()),
+        ("x-goog-api-client", ua.to_string()),
+    ];
+    match &config.auth {
+        Auth::None => {}
+        Auth::ApiKey(key) => headers.push(("x-goog-api-key", key.expose().to_string())),
+        Auth::EphemeralToken(token) => {
+            headers.push(("Authorization", format!("Token {}", token.expose())))
+        }
+        Auth::AccessToken(provider) => {
+            let token = provider.token()?;
+            headers.push(("Authorization", format!("Bearer {}", token.expose())));
+        }
+    }
+    if let Some(project) = config.vertex.as_ref().and_then(|v| v.user_project.as_ref()) {
+        headers.push(("x-goog-user-project", project.clone()));
+    }
+    Ok(headers)
+}
 
 /// Sends the upgrade request for `uri` with `headers` (name, value; values may be secrets and
 /// are never logged) and reads the response; on `101 Switching Protocols` returns the
@@ -137,7 +166,81 @@ fn upgrade_failed(message: &str) -> Error {
 
 #[cfg(test)]
 mod tests {
-    use super::find_head_end;
+    use super::{find_head_end, request_headers};
+    use crate::config::{Auth, Config, Secret};
+    use crate::error::Error;
+    use crate::vertex::{TokenError, TokenProvider, VertexTarget};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    fn get<'a>(h: &'a [(&str, String)], name: &str) -> Vec<&'a str> {
+        h.iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn developer_api_headers_carry_the_key_and_no_bearer() {
+        let h = request_headers(&Config::default().with_api_key("AIzaKEY")).unwrap();
+        assert_eq!(get(&h, "x-goog-api-key"), ["AIzaKEY"]);
+        assert!(get(&h, "authorization").is_empty());
+        assert!(get(&h, "x-goog-user-project").is_empty());
+        let c = Config {
+            auth: Auth::EphemeralToken(Secret::new("auth_tokens/t")),
+            ..Config::default()
+        };
+        assert_eq!(
+            get(&request_headers(&c).unwrap(), "authorization"),
+            ["Token auth_tokens/t"]
+        );
+    }
+
+    #[test]
+    fn vertex_headers_ask_the_provider_on_every_connect() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let counter = calls.clone();
+        let mut target = VertexTarget::new("proj", "us-central1");
+        target.user_project = Some("billing-proj".into());
+        let c = Config {
+            vertex: Some(target),
+            auth: Auth::AccessToken(TokenProvider::new(move || {
+                let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+                Ok(Secret::new(format!("ya29.token-{n}")))
+            })),
+            ..Config::default()
+        };
+        let first = request_headers(&c).unwrap();
+        let second = request_headers(&c.clone()).unwrap();
+        assert_eq!(get(&first, "authorization"), ["Bearer ya29.token-1"]);
+        assert_eq!(get(&second, "authorization"), ["Bearer ya29.token-2"]);
+        assert_eq!(get(&first, "x-goog-user-project"), ["billing-proj"]);
+        assert!(get(&first, "x-goog-api-key").is_empty());
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn provider_failures_are_classified() {
+        let c = Config {
+            vertex: Some(VertexTarget::new("proj", "global")),
+            auth: Auth::AccessToken(TokenProvider::new(|| {
+                Err(TokenError::retryable("metadata server timed out"))
+            })),
+            ..Config::default()
+        };
+        let e = request_headers(&c).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                Error::AccessToken {
+                    retryable: true,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+        assert!(e.is_retryable());
+    }
 
     #[test]
     fn head_end_is_after_the_blank_line() {

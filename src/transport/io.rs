@@ -2,8 +2,9 @@
 //!
 //! tungstenite has no split halves and a TLS stream cannot be cloned, so the reader and the
 //! writers share the socket behind a `parking_lot` mutex and nobody waits while holding it:
-//! the reader waits in `poll(2)` for readability, then reads one message per hold of the lock
-//! (released fairly) and hands it on before reading the next ([`Link::drain`]); writes go
+//! the reader waits in `poll(2)` for readability, then reads what is there in one hold of the
+//! lock (at most [`DRAIN_CAP`] messages, released fairly) and decodes and delivers the
+//! messages one by one after releasing it ([`Link::drain`]); writes go
 //! through [`Link::write`], which on `WouldBlock` releases the lock and waits in `poll` for
 //! writability. `shutdown(2)` on the socket wakes every waiter ([`Link::kill`]).
 //!
@@ -19,9 +20,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use tungstenite::{Message, WebSocket};
 
-/// Most messages one [`Link::drain`] reads before it returns, so the reader's timers (GoAway,
-/// stall, keepalive) get a turn under an inbound flood. Each message is read in its own hold
-/// of the lock, so a writer waits for at most one read.
+/// Most messages one [`Link::drain`] reads in one hold of the lock, so a writer is never
+/// starved and the reader's timers (GoAway, stall, keepalive) get a turn under a flood.
 pub(crate) const DRAIN_CAP: usize = 16;
 
 /// One connection's socket, shared by the reader and the writers.
@@ -97,55 +97,61 @@ impl Link {
         }
     }
 
-    /// Reads the messages already available and hands each to `each` as soon as it is read,
-    /// with the lock released: the reader decodes and delivers one message before it reads
-    /// the next, and a writer waiting for the lock gets it between any two messages
-    /// (`unlock_fair` hands it over). Stops at `WouldBlock`, at the end of the connection (its
-    /// [`Inbound::Close`] or [`Inbound::Failed`] is the last item), when `each` returns
-    /// `false`, or after [`DRAIN_CAP`] messages, so the caller's timers get a turn under a
-    /// flood. Returns whether the socket is drained (`WouldBlock` seen) or ended.
+    /// Reads the messages already available (up to [`DRAIN_CAP`], until `WouldBlock` or the
+    /// end of the connection) in one hold of the lock, released fairly (`unlock_fair` hands it
+    /// to a waiting writer), and flushes the pong or close reply tungstenite queued while
+    /// reading (a `WouldBlock` there is fine: the bytes stay queued for the next write or
+    /// read). Then, with the lock released, hands the messages to `each` one by one, so the
+    /// reader decodes and delivers the first before it decodes the second; stops early when
+    /// `each` returns `false`. An end of the connection ([`Inbound::Close`] or
+    /// [`Inbound::Failed`]) is the last item. Returns whether the socket is drained
+    /// (`WouldBlock` seen) or ended.
     ///
-    /// The pong or close reply tungstenite queues when it reads a ping or a close is flushed
-    /// in the same hold; a `WouldBlock` there is fine, the bytes stay queued for the next
-    /// write or read.
+    /// Reading is cheap next to decoding (base64 and JSON), so the first message of a burst
+    /// waits for the frames behind it to be read, not decoded. One hold per message instead
+    /// measured the same first-message latency but cost a flat-out upload half its rate,
+    /// the writer and the reader trading the lock four times as often (BENCHMARKS.md).
     pub(crate) fn drain(&self, mut each: impl FnMut(Inbound) -> bool) -> bool {
-        for _ in 0..DRAIN_CAP {
+        let mut batch = Vec::with_capacity(DRAIN_CAP);
+        let mut drained = false;
+        {
             let mut ws = self.ws.lock();
-            let (item, reply) = match ws.read() {
-                Ok(Message::Text(t)) => (Inbound::Data(t.into()), false),
-                Ok(Message::Binary(b)) => (Inbound::Data(b), false),
-                Ok(Message::Pong(_)) => (Inbound::Pong, false),
-                Ok(Message::Close(frame)) => {
-                    let (code, reason) = frame
-                        .map(|f| (u16::from(f.code), f.reason.to_string()))
-                        .unwrap_or((1005, String::new()));
-                    (Inbound::Close(code, reason), true)
+            while batch.len() < DRAIN_CAP {
+                match ws.read() {
+                    Ok(Message::Text(t)) => batch.push(Inbound::Data(t.into())),
+                    Ok(Message::Binary(b)) => batch.push(Inbound::Data(b)),
+                    Ok(Message::Pong(_)) => batch.push(Inbound::Pong),
+                    Ok(Message::Close(frame)) => {
+                        let (code, reason) = frame
+                            .map(|f| (u16::from(f.code), f.reason.to_string()))
+                            .unwrap_or((1005, String::new()));
+                        batch.push(Inbound::Close(code, reason));
+                        drained = true;
+                        break;
+                    }
+                    Ok(_) => {}
+                    Err(tungstenite::Error::Io(e))
+                        if e.kind() == std::io::ErrorKind::WouldBlock =>
+                    {
+                        drained = true;
+                        break;
+                    }
+                    Err(e) => {
+                        batch.push(Inbound::Failed(e));
+                        drained = true;
+                        break;
+                    }
                 }
-                Ok(Message::Ping(_)) => {
-                    let _ = ws.flush();
-                    MutexGuard::unlock_fair(ws);
-                    continue;
-                }
-                Ok(Message::Frame(_)) => {
-                    MutexGuard::unlock_fair(ws);
-                    continue;
-                }
-                Err(tungstenite::Error::Io(e)) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                    MutexGuard::unlock_fair(ws);
-                    return true;
-                }
-                Err(e) => (Inbound::Failed(e), false),
-            };
-            if reply {
-                let _ = ws.flush();
             }
+            let _ = ws.flush();
             MutexGuard::unlock_fair(ws);
-            let end = matches!(item, Inbound::Close(..) | Inbound::Failed(_));
-            if !each(item) || end {
-                return end;
+        }
+        for item in batch {
+            if !each(item) {
+                return drained;
             }
         }
-        false
+        drained
     }
 
     /// Writes the messages and flushes them: the only code that writes to the socket, called

@@ -13,7 +13,7 @@
 mod handshake;
 pub(crate) mod io;
 
-use crate::config::{Auth, Config};
+use crate::config::Config;
 use crate::error::{Error, Phase, Result};
 use crate::protocol::{self, ClientMessage, ServerMessage};
 use std::io::{Read, Write};
@@ -125,9 +125,13 @@ pub(crate) fn ws_config(config: &Config) -> WebSocketConfig {
         )
 }
 
-/// Opens a connection and completes setup, resuming `handle` if given.
+/// Opens a connection and completes setup, resuming `handle` if given. The caller has
+/// validated `config` (`Session::connect` does, once: a session's config never changes, and
+/// the model check serialises the whole setup, about 10 us, which every reconnect would
+/// pay again).
 pub(crate) fn connect(config: &Config, handle: Option<&str>) -> Result<Connected> {
-    config.validate()?;
+    // Before the deadline starts: a token provider (Vertex) may take a moment.
+    let headers = handshake::request_headers(config)?;
     let deadline = Deadline(Instant::now() + config.timeouts.connect_total);
     let url = config.url();
     let uri: Uri = url
@@ -161,18 +165,6 @@ pub(crate) fn connect(config: &Config, handle: Option<&str>) -> Result<Connected
     timings.tls = t.elapsed();
 
     let t = Instant::now();
-    let ua = concat!("gemini-live-rust/", env!("CARGO_PKG_VERSION"));
-    let mut headers = vec![
-        ("User-Agent", ua.to_string()),
-        ("x-goog-api-client", ua.to_string()),
-    ];
-    match &config.auth {
-        Auth::None => {}
-        Auth::ApiKey(key) => headers.push(("x-goog-api-key", key.expose().to_string())),
-        Auth::EphemeralToken(token) => {
-            headers.push(("Authorization", format!("Token {}", token.expose())))
-        }
-    }
     let budget = deadline.budget(Phase::Upgrade, config.timeouts.upgrade)?;
     set_timeouts(&ctl, budget, Phase::Upgrade)?;
     // Not tungstenite's client handshake: it logs the request, credentials included.

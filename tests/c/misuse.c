@@ -102,6 +102,16 @@ static void null_config_setters(gemini_live_config *c) {
     EXPECT(gemini_live_config_set_stall_timeout_ms(NULL, 1000), NUL);
     EXPECT(gemini_live_config_set_keepalive_interval_ms(NULL, 1000), NUL);
     EXPECT(gemini_live_config_set_pong_timeout_ms(NULL, 1000), NUL);
+    EXPECT(gemini_live_config_set_vertex(NULL, "p", "us-central1"), NUL);
+    EXPECT(gemini_live_config_set_vertex(c, NULL, "us-central1"), NUL);
+    EXPECT(gemini_live_config_set_vertex(c, "p", NULL), NUL);
+    EXPECT(gemini_live_config_set_vertex_api_version(NULL, "v1"), NUL);
+    EXPECT(gemini_live_config_set_vertex_api_version(c, NULL), NUL);
+    EXPECT(gemini_live_config_set_vertex_user_project(NULL, "u"), NUL);
+    EXPECT(gemini_live_config_set_vertex_user_project(c, NULL), NUL);
+    EXPECT(gemini_live_config_set_vertex_transparent_resumption(NULL, true), NUL);
+    EXPECT(gemini_live_config_set_access_token_callback(NULL, NULL, NULL, NULL), NUL);
+    EXPECT(gemini_live_event_last_consumed_index(NULL, NULL), NUL);
 
     /* valid config, NULL value */
     EXPECT(gemini_live_config_set_api_key(c, NULL), NUL);
@@ -332,6 +342,10 @@ static void misc(void) {
     EXPECT(gemini_live_set_log_callback(NULL, NULL, NULL), GEMINI_LIVE_OK);
     EXPECT(gemini_live_config_new(NULL), NUL);
     EXPECT(gemini_live_fake_server_start(0, NULL), NUL);
+    EXPECT(gemini_live_fake_server_start_vertex(0, NULL, "l", "", &fake), NUL);
+    EXPECT(gemini_live_fake_server_start_vertex(0, "p", NULL, "", &fake), NUL);
+    EXPECT(gemini_live_fake_server_start_vertex(0, "p", "l", NULL, &fake), NUL);
+    EXPECT(gemini_live_fake_server_start_vertex(0, "p", "l", "", NULL), NUL);
     EXPECT(gemini_live_fake_server_start_with_faults(0, NULL, &fake), NUL);
     EXPECT(gemini_live_fake_server_start_with_faults(0, "1@x:what", &fake),
            GEMINI_LIVE_INVALID_ARGUMENT);

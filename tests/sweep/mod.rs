@@ -19,7 +19,7 @@ const AUDIO_CHUNKS: usize = 4;
 const AUDIO_CHUNK_BYTES: usize = 640;
 
 /// How long one input may take to be answered, outages included.
-const REPLY_DEADLINE: Duration = Duration::from_secs(30);
+const REPLY_DEADLINE: Duration = Duration::from_secs(15);
 
 /// A fault of the sweep, placed at one position of connection 1.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -156,6 +156,8 @@ pub fn config(server: &FakeServer, resumption: bool) -> Config {
     c.reconnect.max_delay = Duration::from_millis(100);
     c.reconnect.max_attempts = 40;
     c.reconnect.max_total = Duration::from_secs(20);
+    // A session held by a stalled connection for ever is given up after this (default 10 s).
+    c.reconnect.resume_wait = Duration::from_millis(1500);
     c.timeouts.close = Duration::from_millis(500);
     c
 }
@@ -171,7 +173,9 @@ fn brief(ev: &Event) -> String {
     match ev {
         Event::Text(t) => format!("Text({t:?})"),
         Event::TurnComplete { .. } => "TurnComplete".into(),
-        Event::ResumptionUpdate { handle, resumable } => {
+        Event::ResumptionUpdate {
+            handle, resumable, ..
+        } => {
             format!("Handle(resumable={resumable}, {})", handle.is_some())
         }
         Event::Reconnecting { attempt, cause, .. } => {
@@ -184,8 +188,8 @@ fn brief(ev: &Event) -> String {
     }
 }
 
-/// Waits for one turn's reply: text since the last `Resumed`/`NewSession`, every tool call
-/// answered.
+/// Waits for one turn's reply: its text, the part before an `Event::ReplyDiscarded` dropped;
+/// every tool call answered.
 fn reply(s: &Session, log: &mut Vec<String>) -> Result<String, String> {
     let mut text = String::new();
     let deadline = Instant::now() + REPLY_DEADLINE;
@@ -202,7 +206,15 @@ fn reply(s: &Session, log: &mut Vec<String>) -> Result<String, String> {
         log.push(brief(&ev));
         match ev {
             Event::Text(t) => text.push_str(&t),
-            Event::Resumed { .. } | Event::NewSession { .. } => text.clear(),
+            // The documented handling: a reply cut by an outage is void; drop what was shown.
+            Event::ReplyDiscarded { .. } => text.clear(),
+            // The conversation goes on; a cut reply must have been discarded before this.
+            Event::Resumed { .. } | Event::NewSession { .. } if !text.is_empty() => {
+                return Err(format!(
+                    "{} with the partial reply {text:?} not discarded",
+                    brief(&ev)
+                ))
+            }
             Event::ToolCall(calls) => {
                 let responses = calls
                     .into_iter()
@@ -437,8 +449,22 @@ pub fn run_case(kind: FaultKind, pos: Position, resumption: bool) -> Result<(), 
     Ok(())
 }
 
-/// Every position of the script, or (without [`FULL_SWEEP_VAR`]) a representative few.
-pub fn positions(shape: &Shape, full: bool, seed: usize) -> Vec<Position> {
+impl Shape {
+    /// The position right after the `nth` (0-based) server message of this kind.
+    pub fn after(&self, kind: &str, nth: usize) -> Option<Position> {
+        self.server
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| k.as_str() == kind)
+            .nth(nth)
+            .map(|(i, _)| Position::Server(i + 1))
+    }
+}
+
+/// Every position of the script, or (without [`FULL_SWEEP_VAR`]) a representative subset: the
+/// boundaries the session code is most sensitive to, and every fourth position (for a `slow`
+/// kind, whose cases take seconds, two of those boundaries and one other position).
+pub fn positions(shape: &Shape, full: bool, slow: bool, seed: usize) -> Vec<Position> {
     let all: Vec<Position> = (1..=shape.client)
         .map(Position::Client)
         .chain((1..=shape.server.len()).map(Position::Server))
@@ -446,30 +472,29 @@ pub fn positions(shape: &Shape, full: bool, seed: usize) -> Vec<Position> {
     if full {
         return all;
     }
-    // Boundaries the session code is most sensitive to, then a rotating pick of the rest.
-    let find = |kind: &str, nth: usize| {
-        shape
-            .server
-            .iter()
-            .enumerate()
-            .filter(|(_, k)| k.as_str() == kind)
-            .nth(nth)
-            .map(|(i, _)| Position::Server(i + 1))
-    };
     let mut pick: Vec<Position> = [
-        find("turnComplete", 0),           // answered, not yet covered by a handle
-        find("modelTurn", 4),              // mid reply of the second turn
+        shape.after("turnComplete", 0), // answered, not yet covered by a handle
+        shape.after("modelTurn", 4),    // mid reply of the second turn
         Some(Position::Client(2 + 1 + 2)), // mid audio upload
-        find("toolCall", 0),               // tool call open
+        shape.after("toolCall", 0),     // tool call open
     ]
     .into_iter()
     .flatten()
     .collect();
-    let len = pick.len();
-    pick.rotate_left(seed % len);
-    pick.truncate(2);
-    pick.push(all[(seed * 7 + 3) % all.len()]);
-    pick.dedup();
+    if slow {
+        let len = pick.len();
+        pick.rotate_left(seed % len);
+        pick.truncate(2);
+        pick.push(all[(seed * 7 + 3) % all.len()]);
+    } else {
+        pick.extend(all.iter().copied().skip(seed % 4).step_by(4));
+    }
+    let mut seen = Vec::new();
+    pick.retain(|p| {
+        let new = !seen.contains(p);
+        seen.push(*p);
+        new
+    });
     pick
 }
 
@@ -482,7 +507,8 @@ pub fn run_kind(kind: FaultKind) {
     let mut failures = Vec::new();
     for resumption in [true, false] {
         let shape = shape(resumption);
-        let positions = positions(&shape, full, seed + usize::from(resumption));
+        let slow = matches!(kind, FaultKind::Stall | FaultKind::StallHeld(_));
+        let positions = positions(&shape, full, slow, seed + usize::from(resumption));
         for pos in positions {
             cases += 1;
             if let Err(e) = run_case(kind, pos, resumption) {

@@ -5,9 +5,9 @@ Quick start::
 
     import gemini_live as gl
 
-    with gl.Session.connect(response_modality="text") as session:  # reads GEMINI_API_KEY...
+    with gl.connect(response_modality="text") as session:  # reads GEMINI_API_KEY...
         session.send_text("Hello!")
-        for event in session.events():
+        for event in session:
             if isinstance(event, gl.TextEvent):
                 print(event.text, end="")
             elif isinstance(event, gl.TurnCompleteEvent):
@@ -15,12 +15,25 @@ Quick start::
 
 Offline, start the embedded fake: ``with gl.FakeServer() as fake:`` and connect with
 ``endpoint=fake.endpoint``. Library logs go to ``logging.getLogger("gemini_live")``.
+For asyncio, ``gemini_live.aio.connect(...)`` (``async with`` / ``async for``).
 """
+
+from __future__ import annotations
 
 from . import _lib
 from ._logging import set_log_level
 from ._logging import install as _install_logging
-from .config import Config
+from .config import Config, ConfigOptions, FunctionDeclaration, Proactivity, TranscriptionOptions
+from .enums import (
+    EventType,
+    Interaction,
+    LogLevel,
+    Modality,
+    Phase,
+    State,
+    TokenResult,
+    Transcription,
+)
 from .errors import (
     ClosedError,
     ConnectionFailedError,
@@ -41,6 +54,7 @@ from .errors import (
 from .events import (
     AudioEvent,
     ClosedEvent,
+    ContextLostEvent,
     ErrorEvent,
     Event,
     GenerationCompleteEvent,
@@ -54,6 +68,7 @@ from .events import (
     NewSessionEvent,
     OutputTranscriptionEvent,
     ReconnectingEvent,
+    ReplyDiscardedEvent,
     ResumedEvent,
     ResumptionUpdateEvent,
     SetupCompleteEvent,
@@ -74,11 +89,31 @@ from .events import (
     WaitingForInputEvent,
 )
 from .fake import FakeServer
-from .session import Session, State, connect
+from .session import Audio, Session, connect
 
-__version__ = _lib.lib.gemini_live_version().decode("ascii")
-library_path = str(_lib.path)
+__version__: str = _lib.lib.gemini_live_version().decode("ascii")
+#: The shared library in use.
+library_path: str = str(_lib.path)
 
 _install_logging()
 
-__all__ = [name for name in dir() if not name.startswith("_")]
+__all__ = [
+    "Audio", "AudioEvent", "ClosedError", "ClosedEvent", "Config", "ConfigOptions",
+    "ConnectTimeoutError", "ConnectionFailedError", "ContextLostEvent", "ErrorEvent",
+    "Event", "EventType", "FakeServer", "FunctionDeclaration", "GeminiLiveError",
+    "GenerationCompleteEvent", "GoAwayEvent", "GroundingEvent", "HTTPError",
+    "InlineDataEvent", "InputDroppedEvent", "InputTranscriptionEvent", "Interaction",
+    "InterimInputTranscriptionEvent", "InternalError", "InterruptedEvent",
+    "InvalidArgumentError", "InvalidConfigError", "LogLevel", "MessageTooLargeError",
+    "Modality", "ModelNotFoundError", "NewSessionEvent", "OutputTranscriptionEvent",
+    "PanicError", "Phase", "Proactivity", "QueueFullError", "ReconnectingEvent",
+    "ReplyDiscardedEvent", "ResumedEvent", "ResumptionUpdateEvent", "ServerClosedError",
+    "Session", "SetupCompleteEvent", "State", "StateChangedEvent", "TLSError", "TextEvent",
+    "TextFinishedEvent", "ThoughtEvent", "TimeoutError", "TokenResult", "ToolCall",
+    "ToolCallCancellationEvent", "ToolCallEvent", "ToolResponsesDroppedEvent",
+    "Transcription", "TranscriptionEvent", "TranscriptionOptions", "TurnCompleteEvent",
+    "UrlContextEvent", "UsageEvent", "VadSignalEvent", "VoiceActivityEvent",
+    "WaitingForInputEvent", "aio", "connect", "library_path", "set_log_level", "vertex",
+]
+from . import aio  # noqa: E402  (gemini_live.aio.connect)
+from . import vertex  # noqa: E402  (gemini_live.vertex.VertexFakeServer, RetryLater)

@@ -2,13 +2,19 @@
 
 The library is looked for, in order:
 
-1. the path in the environment variable ``GEMINI_LIVE_LIBRARY``;
-2. beside this package (``gemini_live/libgemini_live.so``, ``.dylib`` or ``gemini_live.dll``);
-3. the repository's ``target/release``, then ``target/debug`` (after ``cargo build``).
+1. the path in the environment variable ``GEMINI_LIVE_LIBRARY`` (no fallback if it is set);
+2. beside this package (``gemini_live/libgemini_live.so``, ``.dylib`` or ``gemini_live.dll``),
+   where ``pip install ./bindings/python`` puts the library it built or bundled;
+3. the repository's ``target/release``, then ``target/debug`` (a source checkout after
+   ``cargo build``; only when this package sits in ``bindings/python`` of the repository).
 
 ``FUNCTIONS`` maps each C function to ``(restype, argtypes)``; a test checks that it covers
-every function of the header. The constants mirror the header's ``#define``s (also checked).
+every function of the header, with the same number of arguments. The constants mirror the
+header's ``#define``s and ``Metrics._fields_`` its ``gemini_live_metrics`` (both checked by
+tests against ``include/gemini_live.h``).
 """
+
+from __future__ import annotations
 
 import ctypes
 import os
@@ -32,6 +38,7 @@ from ctypes import (
     c_void_p,
 )
 from pathlib import Path
+from typing import Any, Dict, FrozenSet, List, Set, Tuple
 
 # ---- result codes (never renumbered) ------------------------------------------------------
 OK = 0
@@ -57,6 +64,7 @@ MODEL_NOT_FOUND = 306
 PROTOCOL = 307
 CONNECTION_LOST = 308
 STALLED = 309
+ACCESS_TOKEN = 310
 PANIC = 900
 INTERNAL = 901
 
@@ -126,6 +134,11 @@ PHASE_TLS_HANDSHAKE = 2
 PHASE_UPGRADE = 3
 PHASE_SETUP = 4
 
+TOKEN_OK = 0
+TOKEN_RETRY_LATER = 1
+TOKEN_FAILED = 2
+TOKEN_BUFFER_SIZE = 16384
+
 
 # ---- types ----------------------------------------------------------------------------------
 class _Opaque(Structure):
@@ -148,10 +161,10 @@ class FakeServer(_Opaque):
     """``gemini_live_fake_server``."""
 
 
-CONFIG_P = POINTER(Config)
-SESSION_P = POINTER(Session)
-EVENT_P = POINTER(Event)
-FAKE_P = POINTER(FakeServer)
+CONFIG_P: Any = POINTER(Config)
+SESSION_P: Any = POINTER(Session)
+EVENT_P: Any = POINTER(Event)
+FAKE_P: Any = POINTER(FakeServer)
 RESULT = c_uint32
 
 
@@ -190,15 +203,18 @@ class Metrics(Structure):
     ]
 
 
-LOG_CALLBACK = CFUNCTYPE(None, c_void_p, c_int, c_char_p, c_char_p)
-USER_DATA_FREE = CFUNCTYPE(None, c_void_p)
+LOG_CALLBACK: Any = CFUNCTYPE(None, c_void_p, c_int, c_char_p, c_char_p)
+USER_DATA_FREE: Any = CFUNCTYPE(None, c_void_p)
+# uint32_t (*)(void *user_data, char *buf, size_t len): buf is written with memmove.
+TOKEN_CALLBACK: Any = CFUNCTYPE(c_uint32, c_void_p, c_void_p, c_size_t)
 
 _STR = c_char_p  # const char * argument (NUL-terminated UTF-8)
 _BYTES = c_char_p  # const uint8_t * argument with a length
 _OUT_STR = POINTER(c_void_p)  # const char ** out-parameter (read with string_at)
-_SAMPLES = POINTER(c_int16)
+SAMPLES: Any = POINTER(c_int16)
+_SAMPLES = SAMPLES
 
-FUNCTIONS = {
+FUNCTIONS: Dict[str, Tuple[Any, List[Any]]] = {
     # result.rs
     "gemini_live_result_str": (c_char_p, [RESULT]),
     "gemini_live_version": (c_char_p, []),
@@ -351,13 +367,32 @@ FUNCTIONS = {
         [FAKE_P, c_char_p, c_size_t, POINTER(c_size_t)],
     ),
     "gemini_live_fake_server_free": (None, [FAKE_P]),
+    # vertex.rs
+    "gemini_live_config_set_vertex": (RESULT, [CONFIG_P, _STR, _STR]),
+    "gemini_live_config_set_vertex_api_version": (RESULT, [CONFIG_P, _STR]),
+    "gemini_live_config_set_vertex_user_project": (RESULT, [CONFIG_P, _STR]),
+    "gemini_live_config_set_vertex_transparent_resumption": (RESULT, [CONFIG_P, c_bool]),
+    "gemini_live_config_set_access_token_callback": (
+        RESULT,
+        [CONFIG_P, TOKEN_CALLBACK, c_void_p, USER_DATA_FREE],
+    ),
+    "gemini_live_event_last_consumed_index": (RESULT, [EVENT_P, POINTER(c_int64)]),
+    "gemini_live_fake_server_start_vertex": (
+        RESULT,
+        [c_uint16, _STR, _STR, _STR, POINTER(FAKE_P)],
+    ),
     # logging.rs
     "gemini_live_set_log_callback": (RESULT, [LOG_CALLBACK, c_void_p, USER_DATA_FREE]),
     "gemini_live_set_log_level": (RESULT, [c_uint32]),
 }
 
 
-def _library_name():
+# Functions a library may lack: the embedded fake server and the test-only exports can be
+# left out of an installed library (a cargo feature). Everything else must be there.
+OPTIONAL_PREFIXES = ("gemini_live_fake_server_", "gemini_live_test_")
+
+
+def _library_name() -> str:
     if sys.platform == "win32":
         return "gemini_live.dll"
     if sys.platform == "darwin":
@@ -365,43 +400,62 @@ def _library_name():
     return "libgemini_live.so"
 
 
-def candidates():
+def _repository() -> Path | None:
+    """The repository root if this package is the source tree's ``bindings/python``."""
+    here = Path(__file__).resolve().parent
+    repo = here.parents[2]  # bindings/python/gemini_live -> repository root
+    if (repo / "Cargo.toml").is_file() and (repo / "include" / "gemini_live.h").is_file():
+        return repo
+    return None
+
+
+def candidates() -> List[Path]:
     """Where the library is looked for, in order."""
-    found = []
     env = os.environ.get("GEMINI_LIVE_LIBRARY")
     if env:
-        found.append(Path(env))
-    here = Path(__file__).resolve().parent
+        return [Path(env)]  # an explicit choice must not silently fall back
     name = _library_name()
-    found.append(here / name)
-    repo = here.parents[2]  # bindings/python/gemini_live -> repository root
-    found.append(repo / "target" / "release" / name)
-    found.append(repo / "target" / "debug" / name)
+    found = [Path(__file__).resolve().parent / name]
+    repo = _repository()
+    if repo is not None:
+        found.append(repo / "target" / "release" / name)
+        found.append(repo / "target" / "debug" / name)
     return found
 
 
-def _load():
+def _load() -> Tuple[ctypes.CDLL, Path]:
     tried = candidates()
-    if os.environ.get("GEMINI_LIVE_LIBRARY"):
-        tried = tried[:1]  # an explicit choice must not silently fall back
     for path in tried:
         if path.is_file():
             return ctypes.CDLL(str(path)), path
     raise ImportError(
         "cannot find the gemini_live library; tried: "
         + ", ".join(str(p) for p in tried)
-        + ". Build it with `cargo build --release` or set GEMINI_LIVE_LIBRARY."
+        + ". Install the package with `pip install ./bindings/python` (it builds and bundles"
+        " the library), build it with `cargo build --release`, or set GEMINI_LIVE_LIBRARY."
     )
 
 
+def _bind(library: ctypes.CDLL, where: Path) -> FrozenSet[str]:
+    """Sets restype/argtypes of every function; returns the optional ones the library lacks."""
+    absent: Set[str] = set()
+    for name, (restype, argtypes) in FUNCTIONS.items():
+        try:
+            fn = getattr(library, name)
+        except AttributeError:
+            absent.add(name)
+            continue
+        fn.restype = restype
+        fn.argtypes = argtypes
+    required = sorted(n for n in absent if not n.startswith(OPTIONAL_PREFIXES))
+    if required:
+        raise ImportError(
+            f"the gemini_live library at {where} lacks {', '.join(required)}: it is older than"
+            " this package; rebuild it or set GEMINI_LIVE_LIBRARY to a matching build"
+        )
+    return frozenset(absent)
+
+
 lib, path = _load()
-
-# Exported only by test builds (cargo feature `test-exports`); an installed library has none.
-TEST_ONLY = {"gemini_live_test_panic"}
-
-for _name, (_restype, _argtypes) in FUNCTIONS.items():
-    if _name in TEST_ONLY and not hasattr(lib, _name):
-        continue
-    _fn = getattr(lib, _name)
-    _fn.restype = _restype
-    _fn.argtypes = _argtypes
+#: Optional functions (fake server, test exports) this build of the library leaves out.
+MISSING: FrozenSet[str] = _bind(lib, path)

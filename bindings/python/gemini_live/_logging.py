@@ -6,8 +6,11 @@ ctypes object is kept alive here, and it is removed at interpreter exit, before 
 can no longer run it.
 """
 
+from __future__ import annotations
+
 import atexit
 import logging
+from typing import Dict, Optional
 
 from . import _lib
 from .errors import check
@@ -18,7 +21,7 @@ logger = logging.getLogger("gemini_live")
 # logging (e.g. logging.basicConfig(level=logging.INFO)).
 logger.addHandler(logging.NullHandler())
 
-_TO_PYTHON = {
+_TO_PYTHON: Dict[int, int] = {
     _lib.LOG_ERROR: logging.ERROR,
     _lib.LOG_WARN: logging.WARNING,
     _lib.LOG_INFO: logging.INFO,
@@ -27,13 +30,15 @@ _TO_PYTHON = {
 }
 
 
-def _logger_for(target):
+def _logger_for(target: Optional[bytes]) -> logging.Logger:
     """``gemini_live::session::threads`` logs to ``gemini_live.session.threads``."""
     name = target.decode("utf-8", "replace").replace("::", ".") if target else ""
     return logging.getLogger(name) if name.startswith("gemini_live") else logger
 
 
-def _on_log(_user_data, level, target, message):
+def _on_log(
+    _user_data: Optional[int], level: int, target: Optional[bytes], message: Optional[bytes]
+) -> None:
     try:
         py_level = _TO_PYTHON.get(level, logging.DEBUG)
         log = _logger_for(target)
@@ -47,14 +52,14 @@ _CALLBACK = _lib.LOG_CALLBACK(_on_log)
 _installed = False
 
 
-def install():
+def install() -> None:
     """Routes library logs to Python logging (done on import)."""
     global _installed
     check(L.gemini_live_set_log_callback(_CALLBACK, None, _lib.USER_DATA_FREE()))
     _installed = True
 
 
-def uninstall():
+def uninstall() -> None:
     """Stops routing library logs (done at exit)."""
     global _installed
     if _installed:
@@ -62,7 +67,7 @@ def uninstall():
         _installed = False
 
 
-def set_log_level(level):
+def set_log_level(level: int) -> None:
     """Sets the most detailed level the library produces, as a ``logging`` level
     (e.g. ``logging.DEBUG``; default INFO). Filtering by the ``gemini_live`` logger's own
     level still applies."""

@@ -3,7 +3,7 @@
 Hierarchy (by result-code group)::
 
     GeminiLiveError
-    ├── ClosedError                    102 the session is closed
+    ├── ClosedError                    102 the session (or config, fake server) is closed
     ├── QueueFullError                 101 WOULD_BLOCK, 103 SEND_TIMEOUT
     ├── InvalidArgumentError           2xx (also a ValueError)
     │   ├── InvalidConfigError         203
@@ -13,12 +13,21 @@ Hierarchy (by result-code group)::
     │   ├── TLSError                   302
     │   ├── HTTPError                  303
     │   ├── ServerClosedError          304, 305
-    │   └── ModelNotFoundError         306
+    │   ├── ModelNotFoundError         306
+    │   └── (310 ACCESS_TOKEN: the Vertex AI token provider failed; .retryable None)
     └── InternalError                  9xx
         └── PanicError                 900
+
+Strings the C API cannot carry (an embedded NUL character, e.g. ``send_text("a\\x00b")``)
+are refused before any call with ``InvalidArgumentError`` (code 201, ``INVALID_ARGUMENT``),
+which is also a ``ValueError``; nothing is sent or set.
 """
 
+from __future__ import annotations
+
 import builtins
+import ctypes
+from typing import Dict, Optional, Type, Union
 
 from . import _lib
 
@@ -27,7 +36,7 @@ class GeminiLiveError(Exception):
     """A failed call: ``code`` (the C result code), ``name`` (e.g. ``"MODEL_NOT_FOUND"``)
     and ``detail`` (the library's message)."""
 
-    def __init__(self, code, detail=""):
+    def __init__(self, code: int, detail: str = "") -> None:
         self.code = int(code)
         self.name = _NAMES.get(self.code, "UNKNOWN")
         self.detail = detail or describe(self.code)
@@ -35,7 +44,7 @@ class GeminiLiveError(Exception):
 
 
 class ClosedError(GeminiLiveError):
-    """The session is closed (and every event was delivered)."""
+    """The session is closed (and every event was delivered), or the object was closed."""
 
 
 class QueueFullError(GeminiLiveError):
@@ -59,10 +68,10 @@ class ConnectionFailedError(GeminiLiveError, builtins.ConnectionError):
     reconnection may succeed (None when it depends, e.g. on an HTTP status)."""
 
     @property
-    def retryable(self):
+    def retryable(self) -> Optional[bool]:
         if self.code in (CONNECT_TIMEOUT_CODES | RETRYABLE_CODES):
             return True
-        if self.code == _lib.HTTP:
+        if self.code in (_lib.HTTP, _lib.ACCESS_TOKEN):  # depends on the status / provider
             return None
         return False
 
@@ -107,15 +116,23 @@ RETRYABLE_CODES = {
     _lib.STALLED,
 }
 
-_NAMES = {
-    value: name
+# The header's other groups of constants (enums.py), not result codes.
+_ENUM_PREFIXES = (
+    "MODALITY_", "EVENT_", "STATE_", "LOG_", "PHASE_", "INTERACTION_", "TRANSCRIPTION_",
+    "TOKEN_",
+)
+
+#: The result codes of the header, by number (a test checks them against it).
+RESULT_CODES: Dict[str, int] = {
+    name: value
     for name, value in vars(_lib).items()
     if name.isupper()
     and isinstance(value, int)
-    and not name.startswith(("MODALITY_", "EVENT_", "STATE_", "LOG_", "PHASE_"))
+    and not name.startswith(_ENUM_PREFIXES)
 }
+_NAMES: Dict[int, str] = {value: name for name, value in RESULT_CODES.items()}
 
-_CLASSES = {
+_CLASSES: Dict[int, Type[GeminiLiveError]] = {
     _lib.CLOSED: ClosedError,
     _lib.WOULD_BLOCK: QueueFullError,
     _lib.SEND_TIMEOUT: QueueFullError,
@@ -131,29 +148,30 @@ _CLASSES = {
 }
 
 
-def describe(code):
+def describe(code: int) -> str:
     """The library's static description of a result code."""
     text = _lib.lib.gemini_live_result_str(code)
-    return text.decode("utf-8", "replace") if text else ""
+    return text.decode("utf-8", "replace") if isinstance(text, bytes) else ""
 
 
-def last_error_message():
+def last_error_message() -> str:
     """The detail text of the calling thread's latest failed call."""
-    needed = _lib.c_size_t(0)
-    _lib.lib.gemini_live_last_error_message(None, 0, _lib.ctypes.byref(needed))
-    buf = _lib.ctypes.create_string_buffer(max(needed.value, 1))
+    needed = ctypes.c_size_t(0)
+    _lib.lib.gemini_live_last_error_message(None, 0, ctypes.byref(needed))
+    buf = ctypes.create_string_buffer(max(needed.value, 1))
     if _lib.lib.gemini_live_last_error_message(buf, len(buf), None) != _lib.OK:
         return ""
     return buf.value.decode("utf-8", "replace")
 
 
-def error_for(code, detail=None):
+def error_for(code: int, detail: Optional[str] = None) -> GeminiLiveError:
     """The exception for ``code``; ``detail`` defaults to this thread's last error text."""
     if detail is None:
         detail = last_error_message()
         prefix = _NAMES.get(int(code), "") + ": "
         if detail.startswith(prefix):
             detail = detail[len(prefix):]
+    cls: Type[GeminiLiveError]
     if code in _CLASSES:
         cls = _CLASSES[code]
     elif 200 <= code < 300:
@@ -167,7 +185,26 @@ def error_for(code, detail=None):
     return cls(code, detail)
 
 
-def check(code):
+def check(code: int) -> None:
     """Raises the exception for a failing result code."""
     if code != _lib.OK:
         raise error_for(code)
+
+
+def cstr(value: Union[str, bytes], what: str) -> bytes:
+    """``value`` as NUL-free UTF-8 for a ``const char *`` argument named ``what``.
+
+    Raises ``InvalidArgumentError`` (a ``ValueError``) for an embedded NUL, which C would
+    silently cut the string at, and ``TypeError`` for anything but ``str``/``bytes``."""
+    if isinstance(value, str):
+        raw = value.encode("utf-8")
+    elif isinstance(value, (bytes, bytearray)):
+        raw = bytes(value)
+    else:
+        raise TypeError(f"{what} must be a str, not {type(value).__name__}")
+    if b"\0" in raw:
+        raise InvalidArgumentError(
+            _lib.INVALID_ARGUMENT,
+            f"{what} contains a NUL character at index {raw.index(0)}; C strings end there",
+        )
+    return raw

@@ -1,37 +1,73 @@
-"""Typed events. Each is a plain Python object copied out of the C event (which is freed at
-once), so it can be kept, passed between threads and compared freely.
+"""Typed events, made from the C event by its typed accessors.
 
-Every event has ``type`` (the ``GEMINI_LIVE_EVENT_*`` number), ``kind`` (e.g. ``"text"``) and
-``data`` (the library's JSON rendering as a dict; for audio only a summary).
+Each event has ``type`` (an ``EventType``), ``kind`` (its lower-case name, e.g. ``"text"``)
+and ``data`` (its fields as a dict). The fields the header gives typed accessors for (text,
+finished, tool calls, inline data, state, errors, close code and reason, interaction status)
+are read from those accessors when the event is taken. No event is rendered as JSON unless
+a field the header exposes only through ``gemini_live_event_json`` is read (``data``, or
+e.g. ``TurnCompleteEvent.usage``, ``GoAwayEvent.time_left``,
+``InputTranscriptionEvent.language_code``): such events keep their C event until then, and
+free it once the JSON is read or the Python event is garbage-collected.
+
+``AudioEvent``'s ``samples`` and ``pcm`` are zero-copy ``memoryview``s over the C event's
+own buffer, which is freed when the event and every view of it are gone.
 """
 
-import ctypes
-import json
-import sys
+from __future__ import annotations
+
 from array import array
+from typing import Any, Dict, List, Optional, Type
 
-from . import _lib
-from .errors import error_for
+from . import _cevent, _lib
+from ._cevent import CEvent
+from .enums import EventType, State
+from .errors import ClosedError, GeminiLiveError
 
-L = _lib.lib
+Usage = Dict[str, Optional[int]]
 
 
 class Event:
-    """Base of all events; also used for kinds without a dedicated class (code execution,
-    grounding, unknown server messages)."""
+    """Base of all events; also the class of kinds without a dedicated one (code execution,
+    unknown server messages), whose ``data`` is the library's JSON rendering."""
 
-    __slots__ = ("type", "data")
+    __slots__ = ("type", "_data", "_c")
 
-    def __init__(self, type_, data):
-        self.type = type_
-        self.data = data
+    #: Fields listed in ``data`` and ``repr`` of events whose fields are all typed.
+    _FIELDS: tuple[str, ...] = ()
+
+    def __init__(self, type_: int, c: Optional[CEvent] = None) -> None:
+        self.type = EventType(type_) if type_ in _TYPES else type_
+        self._data: Optional[Dict[str, Any]] = None
+        self._c = c
 
     @property
-    def kind(self):
+    def kind(self) -> str:
         """The event kind, e.g. ``"text"``, ``"turn_complete"``, ``"unknown"``."""
-        return self.data.get("type", "unknown")
+        return _KINDS.get(int(self.type), "unknown")
 
-    def __repr__(self):
+    @property
+    def data(self) -> Dict[str, Any]:
+        """The event's fields as a dict, with ``"type"`` its kind (the library's JSON
+        rendering, read on first use, for kinds with fields only the JSON carries)."""
+        if self._data is None:
+            c = self._c
+            if c is not None:
+                try:
+                    data: Dict[str, Any] = c._call(_cevent.json_of)
+                except ClosedError:  # another thread read it first and freed the C event
+                    if self._data is not None:
+                        return self._data
+                    raise
+                self._data = data
+                self._c = None
+                c.close()  # everything is in Python now
+            else:
+                self._data = {"type": self.kind}
+                for name in self._FIELDS:
+                    self._data[name] = getattr(self, name)
+        return self._data
+
+    def __repr__(self) -> str:
         fields = {k: v for k, v in self.data.items() if k != "type"}
         return f"{type(self).__name__}({fields})"
 
@@ -40,14 +76,21 @@ class SetupCompleteEvent(Event):
     """The session is ready (always first)."""
 
     @property
-    def session_id(self):
-        return self.data.get("session_id")
+    def session_id(self) -> Optional[str]:
+        """The server's session id, if it sent one."""
+        value = self.data.get("session_id")
+        return value if isinstance(value, str) else None
 
 
 class TextEvent(Event):
     """Model text (in TEXT_AND_AUDIO mode: the transcription of the model's audio)."""
 
     __slots__ = ("text",)
+    _FIELDS = ("text",)
+
+    def __init__(self, type_: int, text: str) -> None:
+        super().__init__(type_)
+        self.text = text
 
 
 class ThoughtEvent(TextEvent):
@@ -55,60 +98,82 @@ class ThoughtEvent(TextEvent):
 
 
 class AudioEvent(Event):
-    """Model audio: ``pcm`` is little-endian 16-bit mono at ``sample_rate`` Hz."""
+    """Model audio, 16-bit mono at ``sample_rate`` Hz (24000 from the service).
 
-    __slots__ = ("pcm", "sample_rate")
+    ``samples`` is a read-only ``memoryview`` of format ``'h'`` (native-endian ``int16``)
+    and ``pcm`` one of format ``'B'`` (little-endian bytes), both over the C event's own
+    buffer without a copy; ``bytes(ev.pcm)`` or ``ev.samples.tolist()`` copy when needed.
+    On a big-endian host ``pcm`` is a little-endian copy."""
+
+    __slots__ = ("samples", "pcm", "sample_rate")
+    _FIELDS = ("sample_rate",)
+
+    def __init__(self, type_: int, samples: memoryview, pcm: memoryview, rate: int) -> None:
+        super().__init__(type_)
+        self.samples = samples
+        self.pcm = pcm
+        self.sample_rate = rate
 
     @property
-    def samples(self):
-        """The samples as ``array('h')``."""
-        a = array("h")
-        a.frombytes(self.pcm)
-        if sys.byteorder == "big":
-            a.byteswap()
-        return a
+    def data(self) -> Dict[str, Any]:
+        return {"type": "audio", "sample_rate": self.sample_rate, "samples": len(self.samples)}
+
+    def to_array(self) -> "array[int]":
+        """A copy of the samples as ``array('h')``."""
+        return array("h", self.samples)
 
 
 class InlineDataEvent(Event):
-    """Inline data that is not audio."""
+    """Inline data that is not audio: ``mime_type`` and ``payload`` (bytes)."""
 
     __slots__ = ("mime_type", "payload")
+    _FIELDS = ("mime_type",)
+
+    def __init__(self, type_: int, mime_type: str, payload: bytes) -> None:
+        super().__init__(type_)
+        self.mime_type, self.payload = mime_type, payload
 
 
 class TranscriptionEvent(Event):
-    """Base of the transcription events: ``text`` and ``finished``."""
+    """Base of the transcription events: ``text`` and ``finished`` (typed), and
+    ``language_code`` (read from the JSON when asked for)."""
 
     __slots__ = ("text", "finished")
+
+    def __init__(self, type_: int, text: str, finished: bool, c: Optional[CEvent]) -> None:
+        super().__init__(type_, c)
+        self.text, self.finished = text, finished
+
+    @property
+    def language_code(self) -> Optional[str]:
+        """The (detected) language, BCP-47, or None."""
+        value = self.data.get("language_code")
+        return value if isinstance(value, str) else None
 
 
 class InputTranscriptionEvent(TranscriptionEvent):
     """Transcription of the user's audio."""
 
-    @property
-    def language_code(self):
-        """The detected language (BCP-47) or None."""
-        return self.data.get("language_code")
-
 
 class OutputTranscriptionEvent(TranscriptionEvent):
     """Transcription of the model's audio (AUDIO mode)."""
 
-    @property
-    def language_code(self):
-        """The language (BCP-47) or None."""
-        return self.data.get("language_code")
-
 
 class InterimInputTranscriptionEvent(Event):
-    """An interim (not final) transcription of the user's audio: ``text``, ``language_code``."""
+    """An interim (not final) transcription of the user's audio: ``text`` and
+    ``language_code``."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, type_: int, text: str, c: Optional[CEvent]) -> None:
+        super().__init__(type_, c)
+        self.text = text
 
     @property
-    def text(self):
-        return self.data.get("text", "")
-
-    @property
-    def language_code(self):
-        return self.data.get("language_code")
+    def language_code(self) -> Optional[str]:
+        """The detected language, BCP-47, or None."""
+        value = self.data.get("language_code")
+        return value if isinstance(value, str) else None
 
 
 class TextFinishedEvent(Event):
@@ -120,44 +185,49 @@ class WaitingForInputEvent(Event):
 
 
 class VoiceActivityEvent(Event):
-    """The server's VAD saw speech ``kind`` ``"start"`` or ``"end"`` (``audio_offset_ms``)."""
+    """The server's VAD saw the user start or stop speaking: ``activity`` ``"start"`` or
+    ``"end"``, at ``audio_offset_ms`` (or None)."""
 
     @property
-    def activity(self):
-        return self.data.get("kind")
+    def activity(self) -> Optional[str]:
+        value = self.data.get("kind")
+        return value if isinstance(value, str) else None
 
     @property
-    def audio_offset_ms(self):
-        return self.data.get("audio_offset_ms")
+    def audio_offset_ms(self) -> Optional[int]:
+        value = self.data.get("audio_offset_ms")
+        return value if isinstance(value, int) else None
 
 
 class VadSignalEvent(Event):
-    """``voiceActivityDetectionSignal``: ``signal`` ``"start_of_speech"``/``"end_of_speech"``."""
+    """``voiceActivityDetectionSignal``: ``signal`` ``"start_of_speech"``,
+    ``"end_of_speech"`` or the value as sent."""
 
     @property
-    def signal(self):
-        return self.data.get("signal")
+    def signal(self) -> Optional[str]:
+        value = self.data.get("signal")
+        return value if isinstance(value, str) else None
 
 
 class GroundingEvent(Event):
-    """Search grounding: ``web_search_queries``, ``sources`` (``uri``, ``title``),
-    ``search_entry_point``, ``metadata`` (as sent)."""
+    """Search grounding: ``web_search_queries``, ``sources`` (``uri``, ``title``);
+    ``data`` also has ``search_entry_point`` and ``metadata`` (as sent)."""
 
     @property
-    def web_search_queries(self):
-        return self.data.get("web_search_queries", [])
+    def web_search_queries(self) -> List[str]:
+        return [str(q) for q in self.data.get("web_search_queries") or []]
 
     @property
-    def sources(self):
-        return self.data.get("sources", [])
+    def sources(self) -> List[Dict[str, Any]]:
+        return [s for s in self.data.get("sources") or [] if isinstance(s, dict)]
 
 
 class UrlContextEvent(Event):
     """URL-context tool metadata: ``urls`` (``retrieved_url``, ``status``)."""
 
     @property
-    def urls(self):
-        return self.data.get("urls", [])
+    def urls(self) -> List[Dict[str, Any]]:
+        return [u for u in self.data.get("urls") or [] if isinstance(u, dict)]
 
 
 class ToolCall:
@@ -165,25 +235,35 @@ class ToolCall:
 
     __slots__ = ("id", "name", "args")
 
-    def __init__(self, id_, name, args):
+    def __init__(self, id_: str, name: str, args: Dict[str, Any]) -> None:
         self.id, self.name, self.args = id_, name, args
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"ToolCall(id={self.id!r}, name={self.name!r}, args={self.args!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ToolCall):
+            return NotImplemented
+        return (self.id, self.name, self.args) == (other.id, other.name, other.args)
 
 
 class ToolCallEvent(Event):
     """The model calls functions: ``calls`` is a list of ``ToolCall``."""
 
     __slots__ = ("calls",)
+    _FIELDS = ("calls",)
+
+    def __init__(self, type_: int, calls: List[ToolCall]) -> None:
+        super().__init__(type_)
+        self.calls = calls
 
 
 class ToolCallCancellationEvent(Event):
     """These call ids are abandoned."""
 
     @property
-    def ids(self):
-        return list(self.data.get("ids", []))
+    def ids(self) -> List[str]:
+        return [str(i) for i in self.data.get("ids", [])]
 
 
 class InterruptedEvent(Event):
@@ -195,54 +275,69 @@ class GenerationCompleteEvent(Event):
 
 
 class TurnCompleteEvent(Event):
-    """The turn is over; ``usage`` (dict or None) and ``reason``."""
+    """The turn is over: ``interaction_status`` (typed), ``usage`` (dict or None) and
+    ``reason`` (read from the JSON when asked for)."""
+
+    __slots__ = ("interaction_status",)
+
+    def __init__(self, type_: int, interaction: Optional[str], c: Optional[CEvent]) -> None:
+        super().__init__(type_, c)
+        #: ``"in_progress"`` (extended thinking: more output follows without new input),
+        #: ``"idle"``, or None where the model sends no status.
+        self.interaction_status = interaction
 
     @property
-    def usage(self):
-        return self.data.get("usage")
-
-    @property
-    def reason(self):
-        return self.data.get("reason")
-
-    @property
-    def interaction_status(self):
-        """``"in_progress"`` (extended thinking: more output follows without new input),
-        ``"idle"``, or None where the model sends no status."""
-        return self.data.get("interaction_status")
-
-    @property
-    def in_progress(self):
+    def in_progress(self) -> bool:
         """True when the interaction goes on after this turn (wait for an idle one)."""
         return self.interaction_status == "in_progress"
+
+    @property
+    def usage(self) -> Optional[Usage]:
+        value = self.data.get("usage")
+        return value if isinstance(value, dict) else None
+
+    @property
+    def reason(self) -> Optional[str]:
+        value = self.data.get("reason")
+        return value if isinstance(value, str) else None
 
 
 class UsageEvent(Event):
     """Token usage outside a turn's end."""
 
     @property
-    def usage(self):
-        return self.data.get("usage")
+    def usage(self) -> Optional[Usage]:
+        value = self.data.get("usage")
+        return value if isinstance(value, dict) else None
 
 
 class GoAwayEvent(Event):
     """The server will end the connection after ``time_left`` seconds (or None)."""
 
     @property
-    def time_left(self):
+    def time_left(self) -> Optional[float]:
         ms = self.data.get("time_left_ms")
-        return None if ms is None else ms / 1000.0
+        return None if ms is None else float(ms) / 1000.0
 
 
 class ResumptionUpdateEvent(Event):
-    """A new resumption handle (None when not resumable)."""
+    """A new resumption handle (None when not resumable); ``last_consumed_index`` (typed)
+    is Vertex AI's ``lastConsumedClientMessageIndex`` with transparent resumption (None
+    when the update carried none)."""
+
+    __slots__ = ("last_consumed_index",)
+
+    def __init__(self, type_: int, last_consumed_index: Optional[int], c: Optional[CEvent]):
+        super().__init__(type_, c)
+        self.last_consumed_index = last_consumed_index
 
     @property
-    def handle(self):
-        return self.data.get("handle")
+    def handle(self) -> Optional[str]:
+        value = self.data.get("handle")
+        return value if isinstance(value, str) else None
 
     @property
-    def resumable(self):
+    def resumable(self) -> bool:
         return bool(self.data.get("resumable"))
 
 
@@ -250,6 +345,11 @@ class StateChangedEvent(Event):
     """The session changed state: ``state`` is a ``State``."""
 
     __slots__ = ("state",)
+    _FIELDS = ("state",)
+
+    def __init__(self, type_: int, state: State) -> None:
+        super().__init__(type_)
+        self.state = state
 
 
 class ReconnectingEvent(Event):
@@ -258,51 +358,83 @@ class ReconnectingEvent(Event):
 
     __slots__ = ("cause",)
 
-    @property
-    def attempt(self):
-        return self.data.get("attempt")
+    def __init__(
+        self, type_: int, cause: Optional[GeminiLiveError], c: Optional[CEvent]
+    ) -> None:
+        super().__init__(type_, c)
+        self.cause = cause
 
     @property
-    def delay(self):
-        return self.data.get("delay_ms", 0) / 1000.0
+    def attempt(self) -> int:
+        return int(self.data.get("attempt") or 0)
+
+    @property
+    def delay(self) -> float:
+        return float(self.data.get("delay_ms") or 0) / 1000.0
 
 
 class ResumedEvent(Event):
     """Reconnected and resumed; ``replayed`` input messages were re-sent."""
 
     @property
-    def replayed(self):
-        return self.data.get("replayed", 0)
+    def replayed(self) -> int:
+        return int(self.data.get("replayed") or 0)
 
 
 class NewSessionEvent(ResumedEvent):
     """Reconnected to a new session: the server's history was lost."""
 
 
+class ReplyDiscardedEvent(Event):
+    """The reply in progress was cut off by a lost connection and is void: drop what was
+    delivered for it since the last turn that ended an interaction (text, audio, tool
+    calls); the question is asked again after the reconnection, so the whole reply comes
+    again, once. ``turn`` is the session's turn number."""
+
+    @property
+    def turn(self) -> Optional[int]:
+        value = self.data.get("turn")
+        return value if isinstance(value, int) else None
+
+
+class ContextLostEvent(Event):
+    """Resumed with a handle older than some answered turns: their replies were delivered,
+    but the model no longer remembers those exchanges (``turns``)."""
+
+    @property
+    def turns(self) -> List[int]:
+        return [t for t in self.data.get("turns") or [] if isinstance(t, int)]
+
+
 class InputDroppedEvent(Event):
     """Input was dropped (replay buffer overflow): ``messages`` and ``bytes``."""
 
     @property
-    def messages(self):
-        return self.data.get("messages", 0)
+    def messages(self) -> int:
+        return int(self.data.get("messages") or 0)
 
     @property
-    def bytes(self):
-        return self.data.get("bytes", 0)
+    def bytes(self) -> int:
+        return int(self.data.get("bytes") or 0)
 
 
 class ToolResponsesDroppedEvent(Event):
     """Tool responses were not sent: their calls are gone."""
 
     @property
-    def ids(self):
-        return list(self.data.get("ids", []))
+    def ids(self) -> List[str]:
+        return [str(i) for i in self.data.get("ids", [])]
 
 
 class ErrorEvent(Event):
     """An error that did not end the session: ``error`` is a ``GeminiLiveError``."""
 
     __slots__ = ("error",)
+    _FIELDS = ("error",)
+
+    def __init__(self, type_: int, error: Optional[GeminiLiveError]) -> None:
+        super().__init__(type_)
+        self.error = error
 
 
 class ClosedEvent(Event):
@@ -310,136 +442,42 @@ class ClosedEvent(Event):
     (a ``GeminiLiveError``, or None when it ended on request)."""
 
     __slots__ = ("code", "reason", "error")
+    _FIELDS = ("code", "reason", "error")
+
+    def __init__(
+        self, type_: int, code: int, reason: str, error: Optional[GeminiLiveError]
+    ) -> None:
+        super().__init__(type_)
+        self.code, self.reason, self.error = code, reason, error
 
 
-_CLASSES = {
-    _lib.EVENT_SETUP_COMPLETE: SetupCompleteEvent,
-    _lib.EVENT_TEXT: TextEvent,
-    _lib.EVENT_THOUGHT: ThoughtEvent,
-    _lib.EVENT_AUDIO: AudioEvent,
-    _lib.EVENT_INLINE_DATA: InlineDataEvent,
-    _lib.EVENT_INPUT_TRANSCRIPTION: InputTranscriptionEvent,
-    _lib.EVENT_OUTPUT_TRANSCRIPTION: OutputTranscriptionEvent,
-    _lib.EVENT_TOOL_CALL: ToolCallEvent,
-    _lib.EVENT_TOOL_CALL_CANCELLATION: ToolCallCancellationEvent,
+_TYPES = frozenset(int(t) for t in EventType)
+_KINDS: Dict[int, str] = {int(t): t.name.lower() for t in EventType}
+
+# The kinds without fields.
+_EMPTY_CLASSES: Dict[int, Type[Event]] = {
     _lib.EVENT_INTERRUPTED: InterruptedEvent,
     _lib.EVENT_GENERATION_COMPLETE: GenerationCompleteEvent,
-    _lib.EVENT_TURN_COMPLETE: TurnCompleteEvent,
+    _lib.EVENT_WAITING_FOR_INPUT: WaitingForInputEvent,
+    _lib.EVENT_TEXT_FINISHED: TextFinishedEvent,
+}
+
+# The kinds whose payload only gemini_live_event_json carries, and their class.
+_JSON_CLASSES: Dict[int, Type[Event]] = {
+    _lib.EVENT_SETUP_COMPLETE: SetupCompleteEvent,
+    _lib.EVENT_CODE_EXECUTION: Event,
+    _lib.EVENT_TOOL_CALL_CANCELLATION: ToolCallCancellationEvent,
     _lib.EVENT_USAGE: UsageEvent,
+    _lib.EVENT_GROUNDING: GroundingEvent,
+    _lib.EVENT_URL_CONTEXT: UrlContextEvent,
+    _lib.EVENT_VOICE_ACTIVITY: VoiceActivityEvent,
+    _lib.EVENT_VAD_SIGNAL: VadSignalEvent,
     _lib.EVENT_GO_AWAY: GoAwayEvent,
-    _lib.EVENT_RESUMPTION_UPDATE: ResumptionUpdateEvent,
-    _lib.EVENT_STATE_CHANGED: StateChangedEvent,
-    _lib.EVENT_RECONNECTING: ReconnectingEvent,
+    _lib.EVENT_REPLY_DISCARDED: ReplyDiscardedEvent,
+    _lib.EVENT_CONTEXT_LOST: ContextLostEvent,
+    _lib.EVENT_UNKNOWN: Event,
     _lib.EVENT_RESUMED: ResumedEvent,
     _lib.EVENT_NEW_SESSION: NewSessionEvent,
     _lib.EVENT_INPUT_DROPPED: InputDroppedEvent,
     _lib.EVENT_TOOL_RESPONSES_DROPPED: ToolResponsesDroppedEvent,
-    _lib.EVENT_ERROR: ErrorEvent,
-    _lib.EVENT_CLOSED: ClosedEvent,
-    _lib.EVENT_GROUNDING: GroundingEvent,
-    _lib.EVENT_URL_CONTEXT: UrlContextEvent,
-    _lib.EVENT_WAITING_FOR_INPUT: WaitingForInputEvent,
-    _lib.EVENT_VOICE_ACTIVITY: VoiceActivityEvent,
-    _lib.EVENT_VAD_SIGNAL: VadSignalEvent,
-    _lib.EVENT_INTERIM_INPUT_TRANSCRIPTION: InterimInputTranscriptionEvent,
-    _lib.EVENT_TEXT_FINISHED: TextFinishedEvent,
 }
-
-
-def _check(code):
-    if code != _lib.OK:
-        raise error_for(code)
-
-
-def _string(ptr, length=None):
-    if not ptr:
-        return ""
-    raw = ctypes.string_at(ptr, length) if length is not None else ctypes.string_at(ptr)
-    return raw.decode("utf-8", "replace")
-
-
-def _text(ev):
-    p, n = ctypes.c_void_p(), ctypes.c_size_t()
-    _check(L.gemini_live_event_text(ev, ctypes.byref(p), ctypes.byref(n)))
-    return _string(p.value, n.value)
-
-
-def _error(ev):
-    code, msg = _lib.RESULT(), ctypes.c_void_p()
-    _check(L.gemini_live_event_error(ev, ctypes.byref(code), ctypes.byref(msg)))
-    return None if code.value == _lib.OK else error_for(code.value, _string(msg.value))
-
-
-def _json(ev):
-    p, n = ctypes.c_void_p(), ctypes.c_size_t()
-    _check(L.gemini_live_event_json(ev, ctypes.byref(p), ctypes.byref(n)))
-    return json.loads(_string(p.value, n.value))
-
-
-def _audio(obj, ev):
-    samples, n, rate = _lib._SAMPLES(), ctypes.c_size_t(), ctypes.c_uint32()
-    _check(L.gemini_live_event_audio(ev, ctypes.byref(samples), ctypes.byref(n), ctypes.byref(rate)))
-    pcm = ctypes.string_at(samples, n.value * 2) if n.value else b""
-    if sys.byteorder == "big":
-        a = array("h", pcm)
-        a.byteswap()
-        pcm = a.tobytes()
-    obj.pcm, obj.sample_rate = pcm, rate.value
-
-
-def _tool_calls(ev):
-    count = ctypes.c_size_t()
-    _check(L.gemini_live_event_tool_call_count(ev, ctypes.byref(count)))
-    calls = []
-    for i in range(count.value):
-        id_, name, args = ctypes.c_void_p(), ctypes.c_void_p(), ctypes.c_void_p()
-        _check(
-            L.gemini_live_event_tool_call(
-                ev, i, ctypes.byref(id_), ctypes.byref(name), ctypes.byref(args)
-            )
-        )
-        calls.append(ToolCall(_string(id_.value), _string(name.value), json.loads(_string(args.value))))
-    return calls
-
-
-def from_c(ev):
-    """Copies the C event ``ev`` into a Python event (the caller frees ``ev``)."""
-    from .session import State  # late import: session imports this module
-
-    type_ = L.gemini_live_event_type(ev)
-    cls = _CLASSES.get(type_, Event)
-    if cls is AudioEvent:
-        obj = AudioEvent(type_, {})
-        _audio(obj, ev)
-        obj.data = {"type": "audio", "sample_rate": obj.sample_rate, "samples": len(obj.pcm) // 2}
-        return obj
-    obj = cls(type_, _json(ev))
-    if isinstance(obj, TextEvent):
-        obj.text = _text(ev)
-    elif isinstance(obj, TranscriptionEvent):
-        obj.text = _text(ev)
-        done = ctypes.c_bool()
-        _check(L.gemini_live_event_finished(ev, ctypes.byref(done)))
-        obj.finished = done.value
-    elif isinstance(obj, ToolCallEvent):
-        obj.calls = _tool_calls(ev)
-    elif isinstance(obj, InlineDataEvent):
-        mime, data, n = ctypes.c_void_p(), ctypes.POINTER(ctypes.c_uint8)(), ctypes.c_size_t()
-        _check(L.gemini_live_event_data(ev, ctypes.byref(mime), ctypes.byref(data), ctypes.byref(n)))
-        obj.mime_type = _string(mime.value)
-        obj.payload = ctypes.string_at(data, n.value) if n.value else b""
-    elif isinstance(obj, StateChangedEvent):
-        state = ctypes.c_uint32()
-        _check(L.gemini_live_event_state(ev, ctypes.byref(state)))
-        obj.state = State(state.value)
-    elif isinstance(obj, ClosedEvent):
-        code, reason = ctypes.c_uint16(), ctypes.c_void_p()
-        _check(L.gemini_live_event_close(ev, ctypes.byref(code), ctypes.byref(reason)))
-        obj.code, obj.reason, obj.error = code.value, _string(reason.value), _error(ev)
-    elif isinstance(obj, (ErrorEvent, ReconnectingEvent)):
-        err = _error(ev)
-        if isinstance(obj, ErrorEvent):
-            obj.error = err
-        else:
-            obj.cause = err
-    return obj

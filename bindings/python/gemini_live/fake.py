@@ -1,64 +1,71 @@
 """``FakeServer``: the library's embedded fake Live server, for tests and offline examples."""
 
+from __future__ import annotations
+
 import ctypes
-import weakref
+from typing import Any, Iterable, Union
 
 from . import _lib
-from .errors import check
+from ._managed import Managed
+from .errors import InternalError, check, cstr
 
 L = _lib.lib
 
 
-class FakeServer:
+class FakeServer(Managed):
     """A fake Gemini Live server on 127.0.0.1 (``port=0`` picks a free port).
 
     It echoes text turns as ``[turn N] echo: <text>``, answers audio turns (ended by
     ``Session.audio_stream_end``) with 24 kHz audio and the text
     ``[turn N] heard B bytes of audio, checksum <FNV-1a 64 hex>``, answers
     ``call tool NAME with {JSON}`` with a tool call, and injects the faults of ``faults``
-    (e.g. ``"1@2:close=1011"``; see ``gemini_live_fake_server_start_with_faults``)::
+    (e.g. ``"1@2:close=1011"``; see ``gemini_live_fake_server_start_with_faults``). It
+    serves ``models`` (ids, as a list or a comma-separated string), each with its rules from
+    the library's capability table; ``None`` serves every model of the table::
 
-        with FakeServer() as fake, Session.connect(endpoint=fake.endpoint) as s:
+        with FakeServer() as fake, connect(endpoint=fake.endpoint) as s:
             ...
+
+    ``close()`` stops it (close its sessions first). Raises ``InternalError`` if this build
+    of the library leaves the fake server out.
     """
 
-    def __init__(self, port=0, faults="", models=None):
+    def __init__(
+        self, port: int = 0, faults: str = "", models: Union[str, Iterable[str], None] = None
+    ) -> None:
+        if "gemini_live_fake_server_start_with_models" in _lib.MISSING:
+            raise InternalError(
+                _lib.INTERNAL,
+                f"the library at {_lib.path} was built without the embedded fake server",
+            )
+        served = "" if models is None else models if isinstance(models, str) else ",".join(models)
         handle = _lib.FAKE_P()
-        # models: the model ids it serves (a list or a comma-separated string); None serves
-        # every model of the library's capability table, each with its rules.
-        if models is None:
-            models = ""
-        elif not isinstance(models, str):
-            models = ",".join(models)
         check(
             L.gemini_live_fake_server_start_with_models(
-                port, faults.encode("utf-8"), models.encode("utf-8"), ctypes.byref(handle)
+                port, cstr(faults, "faults"), cstr(served, "models"), ctypes.byref(handle)
             )
         )
-        self._handle = handle
-        self._finalizer = weakref.finalize(self, L.gemini_live_fake_server_free, handle)
+        self._adopt(handle)
+
+    def _adopt(self, handle: Any) -> None:
+        """Takes ownership of a started fake server (also for ``VertexFakeServer``)."""
+        super().__init__(handle, L.gemini_live_fake_server_free, "fake server")
         buf = ctypes.create_string_buffer(128)
-        check(L.gemini_live_fake_server_endpoint(handle, buf, len(buf), None))
-        self.endpoint = buf.value.decode("utf-8")
+        check(self._call(L.gemini_live_fake_server_endpoint, buf, len(buf), None))
+        self.endpoint: str = buf.value.decode("utf-8")
 
     @property
-    def port(self):
+    def port(self) -> int:
+        """The port it listens on."""
         return int(self.endpoint.rsplit(":", 1)[1])
 
-    def close(self):
-        """Stops the server (close its sessions first)."""
-        self._finalizer()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<gemini_live.FakeServer {self.endpoint}>"
 
 
-def start(port=0, faults="", models=None):
-    """Starts a fake server on 127.0.0.1 with ``port`` (0 picks a free port), faults and served models (same as ``FakeServer(...)``)."""
+def start(
+    port: int = 0, faults: str = "", models: Union[str, Iterable[str], None] = None
+) -> FakeServer:
+    """Starts a fake server on 127.0.0.1 with ``port`` (0 picks a free port), ``faults`` and
+    ``models`` (same as ``FakeServer(...)``)."""
     return FakeServer(port, faults, models)

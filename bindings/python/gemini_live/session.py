@@ -2,41 +2,46 @@
 reads events (ctypes releases the GIL during each call, so a waiting ``next_event`` does not
 block other Python threads)."""
 
+from __future__ import annotations
+
 import ctypes
-import enum
 import json
 import sys
-import weakref
 from array import array
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 
 from . import _lib
+from ._managed import Managed
 from .config import Config
-from .errors import ClosedError, check, error_for
-from .events import ClosedEvent, from_c
+from .enums import State
+from .errors import ClosedError, check, cstr, error_for
+from ._reader import from_c
+from .events import ClosedEvent, Event
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from .config import ConfigOptions
 
 L = _lib.lib
 
 # next_event(None) waits in slices of this many ms, so Ctrl-C is noticed between them.
 _WAIT_SLICE_MS = 1000
+_MAX_WAIT_MS = 0xFFFFFFFF
+
+#: Mono 16-bit PCM as accepted by the send methods: little-endian bytes, ``array('h')``, a
+#: ``memoryview`` of 16-bit items or a sequence of ints.
+Audio = Union[bytes, bytearray, memoryview, "array[int]", Sequence[int]]
+
+__all__ = ["Audio", "Session", "State", "connect"]
 
 
-class State(enum.IntEnum):
-    """The state of a session."""
-
-    CONNECTING = _lib.STATE_CONNECTING
-    CONNECTED = _lib.STATE_CONNECTED
-    RECONNECTING = _lib.STATE_RECONNECTING
-    CLOSING = _lib.STATE_CLOSING
-    CLOSED = _lib.STATE_CLOSED
-
-
-def _pcm_bytes(audio):
-    """Little-endian PCM16 bytes from bytes-like data, array('h'), a memoryview of 16-bit
-    items or a sequence of ints."""
+def _pcm_bytes(audio: Audio) -> bytes:
+    """Little-endian PCM16 bytes from any accepted audio shape (a copy)."""
     if isinstance(audio, (bytes, bytearray)):
         return bytes(audio)
     if isinstance(audio, memoryview):
-        if audio.itemsize == 2 and audio.format in ("h", "H", "<h", "=h"):
+        if audio.itemsize == 2 and audio.format in ("h", "H", "<h", "=h", "@h"):
             audio = array("h", audio.cast("B").tobytes()) if audio.ndim else array("h")
         else:
             return audio.tobytes()
@@ -50,161 +55,189 @@ def _pcm_bytes(audio):
     return audio.tobytes()
 
 
-class Session:
-    """A live conversation; make one with ``Session.connect(config)``.
+def _native_samples(audio: Audio) -> Any:
+    """A ctypes ``int16`` array over ``audio``'s own memory when it is a writable buffer of
+    native 16-bit samples (``array('h')``, a memoryview of one), else None."""
+    if isinstance(audio, array) and audio.typecode == "h" and len(audio):
+        return (ctypes.c_int16 * len(audio)).from_buffer(audio)
+    if (
+        isinstance(audio, memoryview)
+        and not audio.readonly
+        and audio.format in ("h", "@h")
+        and audio.c_contiguous
+        and audio.nbytes
+    ):
+        return (ctypes.c_int16 * (audio.nbytes // 2)).from_buffer(audio)
+    return None
 
-    Use it as a context manager (``with Session.connect(cfg) as s:``) or call ``close()``;
-    the C object is freed when the session is garbage-collected.
+
+class Session(Managed):
+    """A live conversation; make one with ``Session.connect(config)`` or ``connect(...)``.
+
+    Use it as a context manager (``with connect(...) as s:``) or call ``close()``, which
+    closes the connection and frees the C session; it is also freed when garbage-collected.
     """
 
-    def __init__(self, handle):
-        self._handle = handle
-        self._finalizer = weakref.finalize(self, L.gemini_live_session_free, handle)
+    def __init__(self, handle: Any) -> None:
+        super().__init__(handle, L.gemini_live_session_free, "session")
 
     @classmethod
-    def connect(cls, config=None, **options):
+    def connect(
+        cls, config: Optional[Config] = None, **options: "Unpack[ConfigOptions]"
+    ) -> "Session":
         """Connects and returns once the server confirmed the setup. ``config`` is a
-        ``Config`` (not consumed); without one, ``options`` build it. Raises
-        ``ConnectionFailedError`` subclasses (``ModelNotFoundError``, ``ConnectTimeoutError``
-        ...) or ``InvalidConfigError``."""
+        ``Config`` (not consumed); without one, ``options`` (the parameters of ``Config``)
+        build it. Raises ``ConnectionFailedError`` subclasses (``ModelNotFoundError``,
+        ``ConnectTimeoutError`` ...) or ``InvalidConfigError``."""
         own = config is None
-        if own:
+        if config is None:
             config = Config(**options)
         elif options:
             raise TypeError("pass either a Config or keyword options, not both")
         try:
             handle = _lib.SESSION_P()
-            check(L.gemini_live_session_connect(config.handle, ctypes.byref(handle)))
+            check(config._call(L.gemini_live_session_connect, ctypes.byref(handle)))
             return cls(handle)
         finally:
             if own:
                 config.close()
 
-    @property
-    def handle(self):
-        if not self._finalizer.alive:
-            raise ClosedError(_lib.CLOSED, "the session was freed")
-        return self._handle
-
     # ---- sending --------------------------------------------------------------------------------
 
-    def send_text(self, text):
-        """Sends a user text turn; the model answers."""
-        check(L.gemini_live_session_send_text(self.handle, text.encode("utf-8")))
+    def send_text(self, text: str) -> None:
+        """Sends a user text turn; the model answers. A NUL character in ``text`` raises
+        ``InvalidArgumentError`` (nothing is sent)."""
+        check(self._call(L.gemini_live_session_send_text, cstr(text, "text")))
 
-    def send_realtime_text(self, text):
+    def send_realtime_text(self, text: str) -> None:
         """Sends text as realtime input (mixed with streamed audio)."""
-        check(L.gemini_live_session_send_realtime_text(self.handle, text.encode("utf-8")))
+        check(self._call(L.gemini_live_session_send_realtime_text, cstr(text, "text")))
 
-    def send_audio(self, audio, sample_rate=16000):
+    def send_audio(self, audio: Audio, sample_rate: int = 16000) -> None:
         """Sends mono 16-bit PCM: bytes (little-endian), ``array('h')``, a memoryview or a
-        list of ints, captured at ``sample_rate`` Hz (16000 is what the service expects)."""
+        list of ints, captured at ``sample_rate`` Hz (16000 is what the service expects).
+        An ``array('h')`` (or writable memoryview of one) is passed without a copy."""
+        native = _native_samples(audio)
+        if native is not None:
+            fn = L.gemini_live_session_send_audio_rate
+            check(self._call(fn, native, len(native), sample_rate))
+            return
         pcm = _pcm_bytes(audio)
-        check(L.gemini_live_session_send_audio_bytes_rate(self.handle, pcm, len(pcm), sample_rate))
+        fn = L.gemini_live_session_send_audio_bytes_rate
+        check(self._call(fn, pcm, len(pcm), sample_rate))
 
-    def send_audio_rate(self, audio, sample_rate):
+    def send_audio_rate(self, audio: Audio, sample_rate: int) -> None:
         """``send_audio`` with an explicit sample rate."""
         self.send_audio(audio, sample_rate)
 
-    def try_send_audio(self, audio, sample_rate=16000):
+    def try_send_audio(self, audio: Audio, sample_rate: int = 16000) -> bool:
         """Like ``send_audio`` but never waits: ``False`` (nothing sent) if the queue is full."""
-        samples = array("h")
-        samples.frombytes(_pcm_bytes(audio))
-        if sys.byteorder == "big":
-            samples.byteswap()
-        n = len(samples)
-        buf = (ctypes.c_int16 * max(n, 1)).from_buffer(samples) if n else None
-        code = L.gemini_live_session_try_send_audio(self.handle, buf, n, sample_rate)
+        native = _native_samples(audio)
+        if native is None:
+            samples = array("h")
+            samples.frombytes(_pcm_bytes(audio))
+            if sys.byteorder == "big":
+                samples.byteswap()
+            native = (ctypes.c_int16 * len(samples)).from_buffer(samples) if samples else None
+        n = len(native) if native is not None else 0
+        code = self._call(L.gemini_live_session_try_send_audio, native, n, sample_rate)
         if code == _lib.WOULD_BLOCK:
             return False
         check(code)
         return True
 
-    def send_video_frame(self, jpeg):
+    def send_video_frame(self, jpeg: Union[bytes, bytearray, memoryview]) -> None:
         """Sends one JPEG frame."""
-        jpeg = bytes(jpeg)
-        check(L.gemini_live_session_send_video_frame(self.handle, jpeg, len(jpeg)))
+        raw = bytes(jpeg)
+        check(self._call(L.gemini_live_session_send_video_frame, raw, len(raw)))
 
-    def audio_stream_end(self):
+    def audio_stream_end(self) -> None:
         """Ends the audio stream (voice activity detection on): the model answers now."""
-        check(L.gemini_live_session_audio_stream_end(self.handle))
+        check(self._call(L.gemini_live_session_audio_stream_end))
 
-    def activity_start(self):
+    def activity_start(self) -> None:
         """Marks the start of user activity (voice activity detection off)."""
-        check(L.gemini_live_session_activity_start(self.handle))
+        check(self._call(L.gemini_live_session_activity_start))
 
-    def activity_end(self):
+    def activity_end(self) -> None:
         """Marks the end of user activity (voice activity detection off)."""
-        check(L.gemini_live_session_activity_end(self.handle))
+        check(self._call(L.gemini_live_session_activity_end))
 
-    def send_tool_response(self, call_id, name, response, scheduling=None, will_continue=False):
+    def send_tool_response(
+        self,
+        call_id: str,
+        name: str,
+        response: Mapping[str, Any],
+        scheduling: Optional[str] = None,
+        will_continue: bool = False,
+    ) -> None:
         """Answers a function call; ``response`` is a dict (sent as JSON). For non-blocking
         functions, ``scheduling`` (``"SILENT"``, ``"WHEN_IDLE"``, ``"INTERRUPT"``) says when
         the model uses the result and ``will_continue`` that more responses follow."""
+        args = (
+            cstr(call_id, "call_id"),
+            cstr(name, "name"),
+            cstr(json.dumps(response), "response"),
+        )
         if scheduling is None and not will_continue:
-            check(
-                L.gemini_live_session_send_tool_response(
-                    self.handle,
-                    call_id.encode("utf-8"),
-                    name.encode("utf-8"),
-                    json.dumps(response).encode("utf-8"),
-                )
-            )
+            check(self._call(L.gemini_live_session_send_tool_response, *args))
             return
-        check(
-            L.gemini_live_session_send_tool_response_scheduled(
-                self.handle,
-                call_id.encode("utf-8"),
-                name.encode("utf-8"),
-                json.dumps(response).encode("utf-8"),
-                (scheduling or "").encode("utf-8"),
-                bool(will_continue),
-            )
-        )
+        fn = L.gemini_live_session_send_tool_response_scheduled
+        check(self._call(fn, *args, cstr(scheduling or "", "scheduling"), bool(will_continue)))
 
-    def send_context_update(self, system_instruction=None, tools=None):
+    def send_context_update(
+        self, system_instruction: Optional[str] = None, tools: Optional[Config] = None
+    ) -> None:
         """Sends ``contextUpdate``: a new system instruction (None keeps it) and/or the tools
-        of ``tools`` (a ``Config`` used as a tool list; None keeps them)."""
-        text = None if system_instruction is None else system_instruction.encode("utf-8")
-        check(
-            L.gemini_live_session_send_context_update(
-                self.handle, text, None if tools is None else tools.handle
-            )
-        )
+        of ``tools`` (a ``Config`` used as a tool list; None keeps them, a config without
+        tools clears them). Server support per model is uncertain."""
+        text = None if system_instruction is None else cstr(system_instruction, "text")
+        fn = L.gemini_live_session_send_context_update
+        if tools is None:
+            check(self._call(fn, text, None))
+            return
+        # The tools config is held in use for the call, like the session.
+        check(tools._call(lambda tools_ptr: self._call(fn, text, tools_ptr)))
 
-    def send_client_content(self, turns, turn_complete=True):
+    def send_client_content(
+        self, turns: Sequence[Mapping[str, Any]], turn_complete: bool = True
+    ) -> None:
         """Sends ``clientContent`` turns, e.g. ``[{"role": "user", "parts": [{"text": "hi"}]}]``."""
-        body = json.dumps({"turns": turns, "turnComplete": turn_complete})
-        check(L.gemini_live_session_send_client_content_json(self.handle, body.encode("utf-8")))
+        body = json.dumps({"turns": list(turns), "turnComplete": turn_complete})
+        check(self._call(L.gemini_live_session_send_client_content_json, cstr(body, "turns")))
 
     # ---- receiving ------------------------------------------------------------------------------
 
-    def _next(self, timeout_ms):
+    def _next(self, timeout_ms: int) -> Optional[Event]:
+        """One ``next_event`` call: the event, None on timeout; raises as ``next_event``."""
         ev = _lib.EVENT_P()
-        code = L.gemini_live_session_next_event(self.handle, timeout_ms, ctypes.byref(ev))
+        code = self._call(L.gemini_live_session_next_event, timeout_ms, ctypes.byref(ev))
         if code == _lib.TIMEOUT:
             return None
         if code != _lib.OK:
             raise error_for(code)
+        free = True
         try:
-            return from_c(ev)
+            event, free = from_c(ev)
+            return event
         finally:
-            L.gemini_live_event_free(ev)
+            if free:
+                L.gemini_live_event_free(ev)
 
-    def next_event(self, timeout=None):
+    def next_event(self, timeout: Optional[float] = None) -> Optional[Event]:
         """The next event, waiting up to ``timeout`` seconds (None: until one comes);
         ``None`` on timeout. Raises ``ClosedError`` once the session ended and every event,
-        including the final ``ClosedEvent``, was taken."""
+        including the final ``ClosedEvent``, was taken, or after ``close()``."""
         if timeout is not None:
-            return self._next(max(0, min(int(timeout * 1000), 0xFFFFFFFF)))
+            return self._next(max(0, min(int(timeout * 1000), _MAX_WAIT_MS)))
         while True:
             ev = self._next(_WAIT_SLICE_MS)
             if ev is not None:
                 return ev
 
-    def events(self, timeout=None):
+    def events(self, timeout: Optional[float] = None) -> Iterator[Event]:
         """Iterates over events until (and including) the ``ClosedEvent``. With a
-        ``timeout``, stops early if no event comes within it."""
+        ``timeout``, stops early if no event comes within it. Ends quietly after ``close()``."""
         while True:
             try:
                 ev = self.next_event(timeout)
@@ -216,38 +249,46 @@ class Session:
             if isinstance(ev, ClosedEvent):
                 return
 
+    def __iter__(self) -> Iterator[Event]:
+        """``events()`` without a timeout."""
+        return self.events()
+
     # ---- state ----------------------------------------------------------------------------------
 
     @property
-    def state(self):
-        """The current ``State``."""
+    def state(self) -> State:
+        """The current ``State`` (``CLOSED`` after ``close()``)."""
         out = ctypes.c_uint32()
-        check(L.gemini_live_session_state(self.handle, ctypes.byref(out)))
+        try:
+            check(self._call(L.gemini_live_session_state, ctypes.byref(out)))
+        except ClosedError:
+            return State.CLOSED
         return State(out.value)
 
     @property
-    def resumption_handle(self):
+    def resumption_handle(self) -> Optional[str]:
         """The latest resumable handle, or None."""
         return self._string(L.gemini_live_session_resumption_handle)
 
-    def _string(self, getter):
+    def _string(self, getter: Any) -> Optional[str]:
         """A string copied out by ``getter(session, buf, len, &needed)``, or None if empty."""
         needed = ctypes.c_size_t(0)
         while True:
             buf = ctypes.create_string_buffer(max(needed.value, 64))
-            code = getter(self.handle, buf, len(buf), ctypes.byref(needed))
+            code = self._call(getter, buf, len(buf), ctypes.byref(needed))
             if code == _lib.BUFFER_TOO_SMALL:
                 continue  # a longer value arrived meanwhile: retry with the size asked
             check(code)
             return buf.value.decode("utf-8") or None
 
-    def metrics(self):
+    def metrics(self) -> Dict[str, Any]:
         """A dict of the session's metrics; durations in seconds (None if not measured)."""
         m = _lib.Metrics()
         m.size = ctypes.sizeof(m)
-        check(L.gemini_live_session_metrics(self.handle, ctypes.byref(m)))
-        out = {}
-        for name, _ in m._fields_:
+        check(self._call(L.gemini_live_session_metrics, ctypes.byref(m)))
+        out: Dict[str, Any] = {}
+        fields: List[Any] = m._fields_
+        for name, _ in fields:
             if name in ("size", "version"):
                 continue
             value = getattr(m, name)
@@ -262,23 +303,22 @@ class Session:
         out["last_close_reason"] = self._string(L.gemini_live_session_last_close_reason)
         return out
 
-    def close(self):
-        """Closes the session (bounded by the close timeout). Later sends raise
-        ``ClosedError``; ``next_event`` returns what was queued, then raises it. Idempotent."""
-        if self._finalizer.alive:
-            check(L.gemini_live_session_close(self._handle))
+    def close(self) -> None:
+        """Closes the session (bounded by the close timeout: sends what is queued, then a
+        close frame) and frees the C session once no other thread is inside a call on it.
+        Events not yet taken are dropped; later calls raise ``ClosedError`` (``events()``
+        ends). A thread waiting in ``next_event`` wakes up. Idempotent."""
+        try:
+            code = self._call(L.gemini_live_session_close)
+        except ClosedError:
+            return
+        super().close()
+        check(code)
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def __repr__(self):
-        state = self.state.name if self._finalizer.alive else "FREED"
-        return f"<gemini_live.Session {state}>"
+    def __repr__(self) -> str:
+        return f"<gemini_live.Session {self.state.name}>"
 
 
-def connect(config=None, **options):
-    """``Session.connect``."""
+def connect(config: Optional[Config] = None, **options: "Unpack[ConfigOptions]") -> Session:
+    """``Session.connect``: connects with ``config`` or with ``Config(**options)``."""
     return Session.connect(config, **options)

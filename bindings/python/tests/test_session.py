@@ -86,20 +86,52 @@ class SessionTest(unittest.TestCase):
         self.assertIn("tool get_weather returned", text)
         self.assertIn("sunny, 21C", text)
 
-    def test_context_manager_closes_and_events_end_after_closed(self):
+    def test_context_manager_closes_and_frees_the_session(self):
         with gl.Session.connect(endpoint=self.fake.endpoint, response_modality="text") as s:
             s.send_text("bye")
             collect_turn(s)
             self.assertEqual(s.state, gl.State.CONNECTED)
+            self.assertFalse(s.closed)
+        self.assertTrue(s.closed)
+        self.assertTrue(s._owner._freed, "close() must free the C session, not only close it")
         self.assertEqual(s.state, gl.State.CLOSED)
         with self.assertRaises(gl.ClosedError):
             s.send_text("too late")
-        rest = list(s.events())
-        self.assertIsInstance(rest[-1], gl.ClosedEvent)
-        self.assertEqual((rest[-1].code, rest[-1].error), (1000, None))
+        self.assertEqual(list(s.events()), [])
         with self.assertRaises(gl.ClosedError):
             s.next_event(1)
+        with self.assertRaises(gl.ClosedError):
+            s.metrics()
         s.close()  # twice is fine
+
+    def test_close_while_another_thread_waits_frees_after_its_call_returns(self):
+        s = gl.Session.connect(endpoint=self.fake.endpoint, response_modality="text")
+        self.assertIsInstance(s.next_event(5), gl.SetupCompleteEvent)
+        waiting = threading.Event()
+        seen = []
+        real_next = s._next
+
+        def traced_next(timeout_ms):
+            waiting.set()
+            return real_next(timeout_ms)
+
+        s._next = traced_next
+
+        def reader():
+            seen.extend(s.events())  # blocks in next_event until close() wakes it
+
+        t = threading.Thread(target=reader)
+        t.start()
+        self.assertTrue(waiting.wait(10))
+        s.close()
+        t.join(10)
+        self.assertFalse(t.is_alive(), "close() did not wake the waiting reader")
+        self.assertTrue(s._owner._freed)
+        # Whatever the reader got before the free is complete events, ending at most with
+        # the ClosedEvent; nothing after it.
+        self.assertTrue(all(isinstance(e, gl.Event) for e in seen), seen)
+        if seen:
+            self.assertNotIn(gl.ClosedEvent, [type(e) for e in seen[:-1]])
 
     def test_one_thread_sends_audio_while_another_reads_events(self):
         s = self.connect(response_modality="text")

@@ -11,6 +11,7 @@ mod chat;
 mod progress;
 mod serve;
 mod talk;
+mod vertex;
 
 use chat::chat;
 use serve::fake_server;
@@ -39,6 +40,8 @@ struct Cli {
     /// RUST_LOG, when set, replaces these levels (e.g. RUST_LOG=gemini_live=debug).
     #[arg(long, short, global = true, action = clap::ArgAction::Count)]
     verbose: u8,
+    #[command(flatten)]
+    vertex: vertex::VertexArgs,
 }
 
 #[derive(Subcommand, Debug)]
@@ -168,12 +171,15 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     {
         // The global --model chooses what the fake serves (comma-separated; default: every
         // model of the capability table).
-        return fake_server(port, tls, ca_out, api_key, faults, cli.model);
+        // --vertex-project/--vertex-location also serve the Vertex AI path (bearer tokens).
+        let vertex = cli.vertex.fake_auth()?;
+        return fake_server(port, tls, ca_out, api_key, faults, cli.model, vertex);
     }
     if let Command::Talk { output, .. } = &cli.command {
         check_writable(output)?;
     }
-    let endpoint_given = cli.endpoint.is_some();
+    // With Vertex flags, the target is Vertex AI (or --endpoint), never the embedded fake.
+    let endpoint_given = cli.endpoint.is_some() || cli.vertex.requested();
     let (mut config, target) = if endpoint_given {
         (Config::from_env()?, Target::Configured)
     } else {
@@ -188,6 +194,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     if let Some(e) = cli.endpoint {
         config.endpoint = e;
     }
+    cli.vertex.apply(&mut config)?;
     if let Some(m) = cli.model {
         config.model = m;
     }
@@ -197,6 +204,19 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     if let Some(m) = cli.modality {
         config.response_mode = ResponseMode::parse(&m)
             .ok_or_else(|| format!("--modality {m:?}: expected text, audio or text+audio"))?;
+    } else if let Some(info) =
+        gemini_live::models::lookup(&config.model).filter(|m| !m.supports(config.response_mode))
+    {
+        // No --modality: a known model gets one it accepts (the transcribe models: text).
+        config.response_mode = info.default_mode();
+    }
+    let audio_only = gemini_live::models::lookup(&config.model).filter(|m| !m.text_input);
+    if let (Command::Chat, Some(info)) = (&cli.command, audio_only) {
+        return Err(format!(
+            "model `{}` takes audio input only (no text turns): use `gemini-live talk`",
+            info.id
+        )
+        .into());
     }
     let endpoint = config.endpoint.clone();
     let result = match cli.command {

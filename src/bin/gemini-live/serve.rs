@@ -10,12 +10,14 @@ pub(crate) fn fake_server(
     api_key: Option<String>,
     faults: Option<String>,
     models: Option<String>,
+    vertex: Option<gemini_live::fake::VertexFakeAuth>,
 ) -> Result<(), Box<dyn std::error::Error>> {
     use gemini_live::fake::{parse_fault_plan, FakeOptions, FakeServer};
     let mut options = FakeOptions {
         port,
         tls,
         api_key,
+        vertex,
         ..FakeOptions::default()
     };
     if let Some(list) = models {

@@ -4,7 +4,10 @@
 
 use super::*;
 use crate::reconnect::InputKind;
+use crate::session::events::Facts;
 use std::time::Duration;
+use std::time::Instant;
+use tungstenite::Utf8Bytes;
 
 fn t(ms: u64) -> Instant {
     use std::sync::OnceLock;
@@ -146,7 +149,13 @@ fn the_stall_timer_runs_only_while_the_server_owes_a_reply() {
         Some(t(21_000)),
         "from the question's flush"
     );
-    l.server(&content(), t(21_100));
+    l.server(
+        &Facts {
+            audio_duration: Duration::from_secs(25),
+            ..content()
+        },
+        t(21_100),
+    );
     l.server(
         &Facts {
             generation_complete: true,
@@ -156,10 +165,23 @@ fn the_stall_timer_runs_only_while_the_server_owes_a_reply() {
     );
     assert_eq!(
         l.stall_since(),
-        None,
-        "after generationComplete only turnComplete is outstanding (protocol C.3)"
+        Some(t(46_200)),
+        "after generationComplete only turnComplete is outstanding: it comes at the end of \
+         playback (protocol C.3), 25 s of audio later"
     );
     l.server(&done(false), t(45_000));
+    // A text reply has no playback: silence after generationComplete is a stall.
+    push(&mut l, "two", InputKind::TurnEnd);
+    l.server(&content(), t(45_100));
+    l.server(
+        &Facts {
+            generation_complete: true,
+            ..facts()
+        },
+        t(45_200),
+    );
+    assert_eq!(l.stall_since(), Some(t(45_200)));
+    l.server(&done(false), t(45_300));
     assert_eq!(l.stall_since(), None);
     // A tool call: the app owes the response; then the server owes the answer.
     l.push_at(
@@ -326,8 +348,16 @@ fn an_exact_acknowledgement_trims_replay_but_keeps_open_questions() {
     assert_eq!(l.ledger.connection_seq(5), None, "not sent yet");
     l.server(
         &Facts {
-            consumed_count: Some(4),
+            last_consumed_index: Some(4),
             ..facts()
+        },
+        t(1),
+    );
+    assert_eq!(l.held(), 4, "an index without a handle trims nothing");
+    l.server(
+        &Facts {
+            last_consumed_index: Some(4),
+            ..handle()
         },
         t(1),
     );

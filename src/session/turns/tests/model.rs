@@ -14,9 +14,12 @@
 
 use super::super::*;
 use crate::reconnect::InputKind;
+use crate::session::events::Facts;
 use proptest::prelude::*;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::time::Duration;
+use std::time::Instant;
+use tungstenite::Utf8Bytes;
 
 /// A client message.
 #[derive(Clone, Debug, PartialEq)]
@@ -532,7 +535,11 @@ fn run(ops: &[Op], resumption: bool) -> Result<(), String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+    // 1,000 stories by default; PROPTEST_CASES=N for more.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(1000),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn every_question_is_answered_exactly_once_in_order(

@@ -1,0 +1,192 @@
+"""Turns a C event into a Python event (``from_c``) with the typed accessors of
+``gemini_live.h``; audio becomes zero-copy views (``audio_view`` is the one function that
+knows which accessor gives the samples)."""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import sys
+from array import array
+from typing import Any, Dict, List, Optional
+
+from . import _lib
+from ._cevent import CEvent, string
+from .enums import Interaction, State
+from .errors import GeminiLiveError, check, error_for
+from .events import (
+    _EMPTY_CLASSES,
+    _JSON_CLASSES,
+    AudioEvent,
+    ClosedEvent,
+    ErrorEvent,
+    Event,
+    InlineDataEvent,
+    InputTranscriptionEvent,
+    InterimInputTranscriptionEvent,
+    OutputTranscriptionEvent,
+    ReconnectingEvent,
+    ResumptionUpdateEvent,
+    StateChangedEvent,
+    TextEvent,
+    ThoughtEvent,
+    ToolCall,
+    ToolCallEvent,
+    TurnCompleteEvent,
+)
+
+L = _lib.lib
+
+
+def _text(ev: Any) -> str:
+    p, n = ctypes.c_void_p(), ctypes.c_size_t()
+    check(L.gemini_live_event_text(ev, ctypes.byref(p), ctypes.byref(n)))
+    return string(p.value, n.value)
+
+
+def _finished(ev: Any) -> bool:
+    done = ctypes.c_bool()
+    check(L.gemini_live_event_finished(ev, ctypes.byref(done)))
+    return bool(done.value)
+
+
+def _error(ev: Any) -> Optional[GeminiLiveError]:
+    code, msg = _lib.RESULT(), ctypes.c_void_p()
+    check(L.gemini_live_event_error(ev, ctypes.byref(code), ctypes.byref(msg)))
+    return None if code.value == _lib.OK else error_for(code.value, string(msg.value))
+
+
+def _tool_calls(ev: Any) -> List[ToolCall]:
+    count = ctypes.c_size_t()
+    check(L.gemini_live_event_tool_call_count(ev, ctypes.byref(count)))
+    calls = []
+    for i in range(count.value):
+        id_, name, args = ctypes.c_void_p(), ctypes.c_void_p(), ctypes.c_void_p()
+        check(
+            L.gemini_live_event_tool_call(
+                ev, i, ctypes.byref(id_), ctypes.byref(name), ctypes.byref(args)
+            )
+        )
+        parsed = json.loads(string(args.value) or "{}")
+        calls.append(ToolCall(string(id_.value), string(name.value), parsed))
+    return calls
+
+
+def _inline_data(type_: int, ev: Any) -> InlineDataEvent:
+    mime, data, n = ctypes.c_void_p(), ctypes.POINTER(ctypes.c_uint8)(), ctypes.c_size_t()
+    check(L.gemini_live_event_data(ev, ctypes.byref(mime), ctypes.byref(data), ctypes.byref(n)))
+    payload = ctypes.string_at(data, n.value) if n.value else b""
+    return InlineDataEvent(type_, string(mime.value), payload)
+
+
+def _state(ev: Any) -> State:
+    state = ctypes.c_uint32()
+    check(L.gemini_live_event_state(ev, ctypes.byref(state)))
+    return State(state.value)
+
+
+def _closed(type_: int, ev: Any) -> ClosedEvent:
+    code, reason = ctypes.c_uint16(), ctypes.c_void_p()
+    check(L.gemini_live_event_close(ev, ctypes.byref(code), ctypes.byref(reason)))
+    return ClosedEvent(type_, code.value, string(reason.value), _error(ev))
+
+
+# ---- audio: zero-copy views over the C event ----------------------------------------------
+
+
+def audio_view(ev: Any) -> "tuple[int, int, int]":
+    """The address of the AUDIO event's native-endian ``int16`` samples, their count and the
+    sample rate. The one place that knows which C accessor gives the view into the event's
+    own buffer (``gemini_live_event_audio``: the samples stay valid until the event is
+    freed)."""
+    samples, n, rate = _lib.SAMPLES(), ctypes.c_size_t(), ctypes.c_uint32()
+    check(L.gemini_live_event_audio(ev, ctypes.byref(samples), ctypes.byref(n), ctypes.byref(rate)))
+    address = ctypes.cast(samples, ctypes.c_void_p).value or 0
+    return address, n.value, rate.value
+
+
+_EMPTY = memoryview(array("h")).toreadonly()
+
+
+def _audio(type_: int, ev: Any) -> "tuple[AudioEvent, bool]":
+    """The audio event over ``ev``'s buffer, and whether the caller must still free ``ev``
+    (False: the views own it now)."""
+    address, n, rate = audio_view(ev)
+    if n == 0 or not address:
+        return AudioEvent(type_, _EMPTY, _EMPTY.cast("B"), rate), True
+    buf = (ctypes.c_int16 * n).from_address(address)
+    # The ctypes array keeps the owner of the C event alive; every memoryview keeps the array.
+    setattr(buf, "_owner", CEvent(ev))
+    samples = memoryview(buf).cast("B").cast("h").toreadonly()
+    if sys.byteorder == "little":
+        pcm = samples.cast("B")
+    else:  # pragma: no cover - big-endian hosts get a little-endian copy
+        swapped = array("h", samples)
+        swapped.byteswap()
+        pcm = memoryview(swapped.tobytes())
+    return AudioEvent(type_, samples, pcm, rate), False
+
+
+_INTERACTION: Dict[int, str] = {Interaction.IN_PROGRESS: "in_progress", Interaction.IDLE: "idle"}
+
+
+def _interaction(ev: Any) -> Optional[str]:
+    status = ctypes.c_uint32()
+    check(L.gemini_live_event_interaction_status(ev, ctypes.byref(status)))
+    return _INTERACTION.get(status.value)
+
+
+def _last_consumed_index(ev: Any) -> Optional[int]:
+    index = ctypes.c_int64()
+    check(L.gemini_live_event_last_consumed_index(ev, ctypes.byref(index)))
+    return None if index.value < 0 else index.value
+
+
+def from_c(ev: Any) -> "tuple[Event, bool]":
+    """The Python event for the C event ``ev``, and whether the caller must free ``ev``
+    now (False when the Python event took it: audio views, JSON not read yet)."""
+    type_ = int(L.gemini_live_event_type(ev))
+    if type_ == _lib.EVENT_AUDIO:
+        return _audio(type_, ev)
+    event = _typed(type_, ev)
+    if event is not None:
+        return event, True
+    # The kinds with fields only the JSON carries, and kinds newer than this package: the
+    # Python event keeps the C event and renders the JSON when it is asked for.
+    return _with_json(type_, ev, CEvent(ev)), False
+
+
+def _typed(type_: int, ev: Any) -> Optional[Event]:
+    """The kinds whose every field has a typed accessor (or that have no field)."""
+    if type_ in (_lib.EVENT_TEXT, _lib.EVENT_THOUGHT):
+        cls = TextEvent if type_ == _lib.EVENT_TEXT else ThoughtEvent
+        return cls(type_, _text(ev))
+    if type_ == _lib.EVENT_TOOL_CALL:
+        return ToolCallEvent(type_, _tool_calls(ev))
+    if type_ == _lib.EVENT_INLINE_DATA:
+        return _inline_data(type_, ev)
+    if type_ == _lib.EVENT_STATE_CHANGED:
+        return StateChangedEvent(type_, _state(ev))
+    if type_ == _lib.EVENT_ERROR:
+        return ErrorEvent(type_, _error(ev))
+    if type_ == _lib.EVENT_CLOSED:
+        return _closed(type_, ev)
+    empty = _EMPTY_CLASSES.get(type_)
+    return None if empty is None else empty(type_)
+
+
+def _with_json(type_: int, ev: Any, c: CEvent) -> Event:
+    """A kind with fields only the JSON carries: typed fields now, the rest via ``c``."""
+    if type_ == _lib.EVENT_INPUT_TRANSCRIPTION:
+        return InputTranscriptionEvent(type_, _text(ev), _finished(ev), c)
+    if type_ == _lib.EVENT_OUTPUT_TRANSCRIPTION:
+        return OutputTranscriptionEvent(type_, _text(ev), _finished(ev), c)
+    if type_ == _lib.EVENT_INTERIM_INPUT_TRANSCRIPTION:
+        return InterimInputTranscriptionEvent(type_, _text(ev), c)
+    if type_ == _lib.EVENT_TURN_COMPLETE:
+        return TurnCompleteEvent(type_, _interaction(ev), c)
+    if type_ == _lib.EVENT_RECONNECTING:
+        return ReconnectingEvent(type_, _error(ev), c)
+    if type_ == _lib.EVENT_RESUMPTION_UPDATE:
+        return ResumptionUpdateEvent(type_, _last_consumed_index(ev), c)
+    return _JSON_CLASSES.get(type_, Event)(type_, c)

@@ -1,0 +1,109 @@
+"""Config's keyword parameters, the CLI's names, and refusal of what C cannot carry:
+strings with a NUL character, integers outside their C type."""
+
+import unittest
+
+from _support import collect_turn, gl
+
+
+class ConfigTest(unittest.TestCase):
+    def setUp(self):
+        self.fake = gl.FakeServer()
+        self.addCleanup(self.fake.close)
+
+    def test_modality_is_an_alias_of_response_modality(self):
+        for value in ("text", gl.Modality.TEXT, "TEXT"):
+            with gl.connect(endpoint=self.fake.endpoint, modality=value) as s:
+                s.send_text("hi")
+                text, pcm, _ = collect_turn(s)
+                self.assertEqual((text, pcm), ("[turn 1] echo: hi", b""), value)
+        with self.assertRaises(TypeError):
+            gl.Config(modality="text", response_modality="audio")
+        with self.assertRaises(gl.InvalidArgumentError) as cm:
+            gl.Config(modality="video")
+        self.assertIn("text+audio", cm.exception.detail)
+
+    def test_set_takes_parameter_names_and_aliases(self):
+        cfg = gl.Config()
+        self.addCleanup(cfg.close)
+        self.assertIs(cfg.set("modality", "text"), cfg)
+        cfg.set("endpoint", self.fake.endpoint).set("phase_timeout_ms", {"setup": 2000})
+        with self.assertRaises(TypeError):
+            cfg.set("no_such_option", 1)
+        with gl.Session.connect(cfg) as s:
+            s.send_text("configured")
+            self.assertEqual(collect_turn(s)[0], "[turn 1] echo: configured")
+
+    def test_setup_fields_are_accepted_and_checked(self):
+        cfg = gl.Config(
+            endpoint=self.fake.endpoint,
+            modality="text",
+            initial_history_in_client_content=False,
+            safety_settings=[("HARM_CATEGORY_HARASSMENT", "BLOCK_ONLY_HIGH")],
+            input_transcription=True,
+            input_transcription_options={"language_codes": ["en-US"], "mode": "VERBATIM"},
+            extra_setup={"generationConfig": {"candidateCount": 1}},
+            skip_model_check=True,
+            functions=[{"name": "f", "behavior": "NON_BLOCKING"}],
+        )
+        self.addCleanup(cfg.close)
+        cfg.validate()
+        with self.assertRaises(TypeError):
+            gl.Config(proactivity={"sound": True})
+        with self.assertRaises(TypeError):
+            gl.Config(extra_setup={}, extra_setup_json="{}")
+        with self.assertRaises(gl.InvalidArgumentError):
+            gl.Config(functions=[{"name": "f", "behavior": "SOMETIMES"}])
+        with self.assertRaises(gl.InvalidArgumentError):
+            gl.Config(extra_setup_json="[1]")  # not an object
+        with self.assertRaises(gl.InvalidArgumentError):
+            gl.Config(translation="es\x00")
+
+    def test_wrong_types_and_out_of_range_integers_are_refused(self):
+        with self.assertRaises(TypeError):
+            gl.Config(connect_timeout_ms="3000")
+        with self.assertRaises(TypeError):
+            gl.Config(model=42)
+        with self.assertRaises(TypeError):
+            gl.Config(temperature="hot")
+        for bad in (-1, 2**32):
+            with self.assertRaises(gl.InvalidArgumentError) as cm:
+                gl.Config(connect_timeout_ms=bad)  # would wrap around in ctypes
+            self.assertIsInstance(cm.exception, ValueError)
+            self.assertIn("connect_timeout_ms", cm.exception.detail)
+        with self.assertRaises(gl.InvalidArgumentError):
+            gl.Config(phase_timeouts_ms={"dns": 10})
+
+    def test_nul_in_config_strings_is_refused(self):
+        for name in ("model", "system_instruction", "endpoint", "api_key", "voice"):
+            with self.assertRaises(gl.InvalidArgumentError) as cm:
+                gl.Config(**{name: "ab\x00cd"})
+            e = cm.exception
+            self.assertIsInstance(e, ValueError)
+            self.assertEqual(e.code, 201)
+            self.assertIn(name, e.detail)
+            self.assertIn("NUL", e.detail)
+        with self.assertRaises(gl.InvalidArgumentError):
+            gl.Config(functions=[{"name": "f\x00"}])
+        with self.assertRaises(gl.InvalidArgumentError):
+            gl.FakeServer(faults="1@2:close=1011\x00")
+
+
+class NulInputTest(unittest.TestCase):
+    def test_nul_in_sent_text_is_refused_and_nothing_is_sent(self):
+        with gl.FakeServer() as fake, gl.connect(endpoint=fake.endpoint, modality="text") as s:
+            for send in (s.send_text, s.send_realtime_text):
+                with self.assertRaises(gl.InvalidArgumentError) as cm:
+                    send("a\x00b")
+                self.assertIn("NUL character at index 1", cm.exception.detail)
+            with self.assertRaises(gl.InvalidArgumentError):
+                s.send_tool_response("id\x00", "f", {})
+            before = s.metrics()["messages_sent"]
+            s.send_text("after")
+            # The first turn the server sees is the one after the refused sends.
+            self.assertEqual(collect_turn(s)[0], "[turn 1] echo: after")
+            self.assertEqual(s.metrics()["messages_sent"], before + 1)
+
+
+if __name__ == "__main__":
+    unittest.main()

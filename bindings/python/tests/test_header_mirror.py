@@ -1,0 +1,195 @@
+"""The Python mirrors of the header stay in step with it: constants and enums (both ways),
+the metrics struct's fields and C types, Config's parameters versus the C setters, and the
+package's module graph has no import cycle."""
+
+import ast
+import ctypes
+import inspect
+import re
+import unittest
+
+from _support import HEADER, HERE, gl
+
+from gemini_live import _lib, config, enums, errors
+
+PACKAGE = HERE.parent / "gemini_live"
+
+
+def header_defines():
+    return {
+        name: int(value)
+        for name, value in re.findall(r"#define GEMINI_LIVE_(\w+) (\d+)\n", HEADER.read_text())
+        if not name.startswith("VERSION_")
+    }
+
+
+def header_functions():
+    return sorted(set(re.findall(r"\b(gemini_live_\w+)\s*\(", HEADER.read_text())))
+
+
+class ConstantsTest(unittest.TestCase):
+    def test_every_define_is_mirrored_with_its_value(self):
+        defines = header_defines()
+        self.assertGreater(len(defines), 60)
+        for name, value in defines.items():
+            self.assertEqual(getattr(_lib, name, None), value, name)
+
+    def test_every_python_constant_is_in_the_header(self):
+        defines = header_defines()
+        mirrored = {
+            n: v
+            for n, v in vars(_lib).items()
+            if re.fullmatch(r"[A-Z][A-Z0-9_]*", n) and isinstance(v, int)
+        }
+        extra = sorted(set(mirrored) - set(defines))
+        self.assertEqual(extra, [], "constants in _lib.py the header does not define")
+
+    def test_enums_cover_their_header_groups_exactly(self):
+        defines = header_defines()
+        groups = {
+            "STATE_": enums.State,
+            "EVENT_": enums.EventType,
+            "MODALITY_": enums.Modality,
+            "PHASE_": enums.Phase,
+            "LOG_": enums.LogLevel,
+            "INTERACTION_": enums.Interaction,
+            "TRANSCRIPTION_": enums.Transcription,
+            "TOKEN_": enums.TokenResult,
+        }
+        not_members = {"TOKEN_BUFFER_SIZE"}  # a size, not a value of the enum
+        for prefix, enum_cls in groups.items():
+            expected = {
+                n[len(prefix):]: v
+                for n, v in defines.items()
+                if n.startswith(prefix) and n not in not_members
+            }
+            actual = {m.name: int(m) for m in enum_cls}
+            self.assertEqual(actual, expected, enum_cls.__name__)
+
+    def test_result_codes_are_the_rest_of_the_header(self):
+        defines = header_defines()
+        groups = ("STATE_", "EVENT_", "MODALITY_", "PHASE_", "LOG_", "INTERACTION_",
+                  "TRANSCRIPTION_", "TOKEN_")
+        expected = {n: v for n, v in defines.items() if not n.startswith(groups)}
+        self.assertEqual(errors.RESULT_CODES, expected)
+        for name, code in expected.items():
+            self.assertEqual(gl.errors.error_for(code, "x").name, name)
+
+
+C_TYPES = {
+    "uint32_t": ctypes.c_uint32,
+    "int32_t": ctypes.c_int32,
+    "uint64_t": ctypes.c_uint64,
+    "int64_t": ctypes.c_int64,
+    "size_t": ctypes.c_size_t,
+    "bool": ctypes.c_bool,
+    "uint16_t": ctypes.c_uint16,
+}
+
+
+class MetricsStructTest(unittest.TestCase):
+    def test_fields_names_and_types_match_the_header(self):
+        text = HEADER.read_text()
+        body = text[text.index("typedef struct gemini_live_metrics {"):]
+        body = body[: body.index("} gemini_live_metrics;")]
+        fields = re.findall(r"^\s+(\w+) (\w+);$", body, re.M)
+        self.assertGreater(len(fields), 20)
+        expected = [(name, C_TYPES[ctype]) for ctype, name in fields]
+        self.assertEqual(list(_lib.Metrics._fields_), expected)
+
+
+def setter_parameters(fn):
+    """The Config parameters a C config function maps to (empty: a method or a field of
+    another parameter, not a parameter of its own)."""
+    special = {
+        "gemini_live_config_set_phase_timeout_ms": {"phase_timeouts_ms"},
+        "gemini_live_config_add_function": {"functions"},
+        "gemini_live_config_add_safety_setting": {"safety_settings"},
+        "gemini_live_config_set_transcription_options": {
+            "input_transcription_options",
+            "output_transcription_options",
+        },
+        "gemini_live_config_set_extra_setup_json": {"extra_setup_json", "extra_setup"},
+        "gemini_live_config_set_access_token_callback": {"access_token_provider"},
+        "gemini_live_config_set_function_behavior": set(),  # functions=[{"behavior": ...}]
+        "gemini_live_config_clear_tools": set(),  # Config.clear_tools()
+    }
+    if fn in special:
+        return special[fn]
+    m = re.fullmatch(r"gemini_live_config_(?:set|add)_(\w+)", fn)
+    return {m.group(1)} if m else set()
+
+
+class ConfigSignatureTest(unittest.TestCase):
+    def config_functions(self):
+        return [
+            f
+            for f in header_functions()
+            if re.match(r"gemini_live_config_(set|add|clear)_", f)
+        ]
+
+    def parameters(self):
+        sig = inspect.signature(gl.Config.__init__)
+        params = [p for p in sig.parameters.values() if p.name != "self"]
+        for p in params:
+            self.assertEqual(p.kind, p.KEYWORD_ONLY, p.name)
+            self.assertIsNone(p.default, p.name)
+        return {p.name for p in params}
+
+    def test_every_c_setter_has_a_parameter_and_every_parameter_a_setter(self):
+        functions = self.config_functions()
+        self.assertGreater(len(functions), 50)
+        wanted = set().union(*(setter_parameters(f) for f in functions))
+        params = self.parameters() - set(config.ALIASES)
+        self.assertEqual(sorted(wanted - params), [], "C setters without a Config parameter")
+        self.assertEqual(sorted(params - wanted), [], "Config parameters without a C setter")
+        for name in params:
+            # Each parameter is applied: by a special handler or the setter of its name.
+            fn = "gemini_live_config_set_" + name
+            self.assertTrue(
+                hasattr(gl.Config, "_set_" + name) or fn in _lib.FUNCTIONS, name
+            )
+
+    def test_connect_options_are_the_config_parameters(self):
+        self.assertEqual(set(config.ConfigOptions.__annotations__), self.parameters())
+
+    def test_aliases_point_at_parameters(self):
+        params = self.parameters()
+        for alias, target in config.ALIASES.items():
+            self.assertIn(target, params, alias)
+        self.assertIn("modality", params, "the CLI's --modality is accepted")
+
+
+class ImportGraphTest(unittest.TestCase):
+    def test_the_package_modules_import_each_other_without_a_cycle(self):
+        graph = {}
+        for path in PACKAGE.glob("*.py"):
+            mod = path.stem
+            deps = set()
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.ImportFrom) and node.level == 1:
+                    if node.module:
+                        deps.add(node.module.split(".")[0])
+                    else:
+                        deps.update(a.name for a in node.names)
+            graph[mod] = deps & {p.stem for p in PACKAGE.glob("*.py")} - {"__init__"}
+        self.assertIn("session", graph["aio"])
+        self.assertNotIn("session", graph["events"])
+        state = {}
+
+        def visit(mod, stack):
+            if state.get(mod) == "done":
+                return
+            self.assertNotEqual(state.get(mod), "active", " -> ".join(stack + [mod]))
+            state[mod] = "active"
+            for dep in sorted(graph.get(mod, ())):
+                visit(dep, stack + [mod])
+            state[mod] = "done"
+
+        for mod in sorted(graph):
+            if mod != "__init__":
+                visit(mod, [])
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,142 @@
+//! The ledger and the frames it may replay, side by side: what the session's threads use
+//! (the writer records input, the reader folds server messages in and replays).
+
+use super::Ledger;
+use super::Lost;
+use crate::reconnect::{InputKind, ReplayBuffer};
+use crate::session::events::Facts;
+use std::time::{Duration, Instant};
+use tungstenite::Utf8Bytes;
+
+/// The ledger and the frames it may replay, side by side: what the session's threads use.
+#[derive(Debug)]
+pub(crate) struct InputLog {
+    pub ledger: Ledger,
+    store: ReplayBuffer,
+}
+
+/// A replay ready to send.
+#[derive(Debug, Default)]
+pub(crate) struct Replay {
+    pub seqs: Vec<u64>,
+    pub frames: Vec<Utf8Bytes>,
+    pub context_lost: u64,
+}
+
+impl InputLog {
+    pub fn new(max_bytes: usize, max_audio: Duration) -> InputLog {
+        InputLog {
+            ledger: Ledger::new(),
+            store: ReplayBuffer::new(max_bytes, max_audio),
+        }
+    }
+
+    /// Records input about to be written; `false` for a tool response to calls the current
+    /// connection does not know (it must not be sent).
+    pub fn push(&mut self, frame: &Utf8Bytes, kind: InputKind, audio: Duration) -> bool {
+        self.push_at(frame, kind, audio, Instant::now())
+    }
+
+    pub fn push_at(
+        &mut self,
+        frame: &Utf8Bytes,
+        kind: InputKind,
+        audio: Duration,
+        now: Instant,
+    ) -> bool {
+        let is_audio = !audio.is_zero();
+        let Some(seq) = self.ledger.record(&kind, frame.len() as u64, is_audio, now) else {
+            return false;
+        };
+        for old in self.store.push(seq, frame.clone(), audio) {
+            self.ledger.evicted(old);
+        }
+        true
+    }
+
+    /// Folds what one server message says into the ledger; returns whether it answered a turn.
+    pub fn server(&mut self, facts: &Facts, now: Instant) -> bool {
+        let before = self.ledger.answered_on_connection();
+        let mut answered = Vec::new();
+        if facts.reply_content {
+            self.ledger.reply_content(facts.audio_duration, now);
+        }
+        if !facts.tool_calls.is_empty() {
+            self.ledger.tool_call(&facts.tool_calls, now);
+        }
+        if !facts.cancelled.is_empty() {
+            answered.extend(self.ledger.tool_calls_cancelled(&facts.cancelled));
+        }
+        if facts.generation_complete {
+            self.ledger.generation_complete(now);
+        }
+        if facts.turn_complete {
+            answered.extend(self.ledger.turn_complete(facts.interaction_in_progress));
+        }
+        if facts.handle.is_some() {
+            self.ledger.handle_received();
+        }
+        // Vertex transparent resumption: the handle's state includes this connection's client
+        // messages up to `lastConsumedClientMessageIndex` (setup = 0, so the index is also the
+        // count of input messages). Only an update that carries a handle counts: a resume uses
+        // the latest handle, whose state is what the index describes.
+        if let Some(seq) = facts
+            .last_consumed_index
+            .filter(|_| facts.handle.is_some())
+            .and_then(|n| self.ledger.connection_seq(n))
+        {
+            answered.extend(self.ledger.consumed_through(seq));
+        }
+        self.forget(&answered);
+        self.ledger.answered_on_connection() > before
+    }
+
+    fn forget(&mut self, seqs: &[u64]) {
+        for s in seqs {
+            self.store.remove(*s);
+        }
+    }
+
+    /// The connection ended (see [`Ledger::connection_lost`]).
+    pub fn connection_lost(&mut self) -> Lost {
+        let lost = self.ledger.connection_lost();
+        self.forget(&lost.forget);
+        lost
+    }
+
+    /// The frames to re-send on a new connection; input the store no longer holds was
+    /// reported by [`connection_lost`](Self::connection_lost).
+    pub fn replay(&self, resumed: bool) -> Replay {
+        let plan = self.ledger.plan(resumed);
+        let mut replay = Replay {
+            context_lost: plan.context_lost,
+            ..Replay::default()
+        };
+        for seq in plan.seqs {
+            if let Some(f) = self.store.get(seq) {
+                replay.seqs.push(seq);
+                replay.frames.push(f.clone());
+            }
+        }
+        replay
+    }
+
+    /// The replay went out on the new connection.
+    pub fn replayed(&mut self, seqs: Vec<u64>, now: Instant) {
+        self.ledger.replayed(seqs, now);
+    }
+
+    pub fn stall_since(&self) -> Option<Instant> {
+        self.ledger.stall_since()
+    }
+
+    pub fn idle(&self) -> bool {
+        self.ledger.idle()
+    }
+
+    /// Frames held for replay.
+    #[cfg(test)]
+    pub fn held(&self) -> usize {
+        self.store.len()
+    }
+}

@@ -1,0 +1,232 @@
+//! `gemini-live chat` (the CLI binary) answers every line of a 20-line chat exactly once, in
+//! order, through any single fault at any position: every client-message and server-message
+//! position of connection 1, for a TCP drop, a reset, close 1011, GoAway (short and long
+//! `timeLeft`), a refused upgrade after a drop, a malformed frame and a frame cut in half.
+//! Stalls are left out: the CLI uses the default 20 s `stall_timeout` (the library sweep,
+//! tests/fault_sweep.rs, covers them with a short one).
+//!
+//! Plain `cargo test` runs a dozen positions per fault kind; every position runs with
+//! `GEMINI_LIVE_FULL_SWEEP=1 cargo test --release --test fault_sweep_chat -- --nocapture`.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use gemini_live::fake::{FakeOptions, FakeServer, Fault, FaultPlan};
+
+const LINES: usize = 20;
+
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    Drop,
+    Reset,
+    Close1011,
+    GoAway(Duration),
+    Refuse,
+    Malformed,
+    Truncate,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Pos {
+    Client(usize),
+    Server(usize),
+}
+
+fn lines() -> Vec<String> {
+    (1..=LINES).map(|i| format!("line number {i}")).collect()
+}
+
+fn plan(kind: Kind, pos: Pos) -> FaultPlan {
+    let fault = match kind {
+        Kind::Drop | Kind::Refuse => Fault::Drop,
+        Kind::Reset => Fault::Reset,
+        Kind::Close1011 => Fault::Close {
+            code: 1011,
+            reason: "Internal error occurred.".into(),
+        },
+        Kind::GoAway(left) => Fault::GoAway {
+            time_left: left,
+            then_close_after: Some(left),
+        },
+        Kind::Malformed => Fault::Malformed,
+        Kind::Truncate => Fault::TruncatedFrame,
+    };
+    let p = match pos {
+        Pos::Client(n) => FaultPlan::new().at(1, n, fault),
+        Pos::Server(n) => FaultPlan::new().after_server(1, n, fault),
+    };
+    match kind {
+        Kind::Refuse => p.on_upgrade(2, Fault::RefuseUpgrade { status: 503 }),
+        _ => p,
+    }
+}
+
+/// Runs the chat against `server`: (success, stdout, stderr).
+fn chat(server: &FakeServer) -> (bool, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gemini-live"))
+        .env_remove("GEMINI_API_KEY")
+        .env_remove("GEMINI_LIVE_ENDPOINT")
+        .env_remove("GEMINI_LIVE_MODEL")
+        .env_remove("GEMINI_LIVE_API_VERSION")
+        .args([
+            "chat",
+            "--modality",
+            "text",
+            "--endpoint",
+            &server.endpoint(),
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("gemini-live starts");
+    let input: String = lines().iter().map(|l| format!("{l}\n")).collect();
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin.write_all(input.as_bytes()).expect("write stdin");
+    }
+    let out = child.wait_with_output().expect("gemini-live runs");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Every line answered once, in order: stdout is 20 blocks `[turn N] echo: LINE\n\n`.
+fn check(stdout: &str) -> Result<(), String> {
+    let blocks: Vec<&str> = stdout
+        .strip_suffix("\n\n")
+        .unwrap_or(stdout)
+        .split("\n\n")
+        .collect();
+    if blocks.len() != LINES {
+        return Err(format!("{} replies, expected {LINES}", blocks.len()));
+    }
+    for (i, (block, line)) in blocks.iter().zip(lines()).enumerate() {
+        let ok = block
+            .strip_prefix("[turn ")
+            .and_then(|r| r.split_once("] "))
+            .is_some_and(|(n, rest)| n.parse::<u64>().is_ok() && rest == format!("echo: {line}"));
+        if !ok {
+            return Err(format!(
+                "reply {} is {block:?}, expected the echo of {line:?}",
+                i + 1
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn run_case(kind: Kind, pos: Pos) -> Result<(), String> {
+    let server = FakeServer::start(FakeOptions {
+        faults: plan(kind, pos),
+        ..FakeOptions::default()
+    })
+    .map_err(|e| e.to_string())?;
+    let (ok, stdout, stderr) = chat(&server);
+    let result = if ok {
+        check(&stdout)
+    } else {
+        Err("the chat failed".into())
+    };
+    result.map_err(|e| {
+        format!(
+            "{kind:?} at {pos:?}: {e}; {} connections\n--- stdout\n{stdout}--- stderr\n{stderr}",
+            server.connection_count()
+        )
+    })
+}
+
+/// Connection 1's message counts in a fault-free chat.
+fn shape() -> (usize, usize) {
+    let server = FakeServer::start(FakeOptions::default()).expect("fake server starts");
+    let (ok, stdout, stderr) = chat(&server);
+    assert!(ok, "{stderr}");
+    check(&stdout).unwrap_or_else(|e| panic!("fault-free chat: {e}\n{stdout}"));
+    let conns = server.connections();
+    assert_eq!(conns.len(), 1);
+    (conns[0].frames.len(), conns[0].sent.len())
+}
+
+fn sweep(kind: Kind, subset: &[Pos]) {
+    let full = std::env::var("GEMINI_LIVE_FULL_SWEEP").is_ok_and(|v| !v.is_empty() && v != "0");
+    let started = Instant::now();
+    let (client, server) = shape();
+    let all: Vec<Pos> = (1..=client)
+        .map(Pos::Client)
+        .chain((1..=server).map(Pos::Server))
+        .collect();
+    let positions: Vec<Pos> = if full {
+        all
+    } else {
+        // The given boundaries, and every 16th position (a different set per kind).
+        let offset = format!("{kind:?}").len() % 16;
+        let every = all.into_iter().skip(offset).step_by(16);
+        subset.iter().copied().chain(every).collect()
+    };
+    let failures: Vec<String> = positions
+        .iter()
+        .filter_map(|&pos| run_case(kind, pos).err())
+        .inspect(|e| eprintln!("FAIL {e}"))
+        .collect();
+    eprintln!(
+        "chat sweep {kind:?}: {} cases in {:.1} s, {} failed",
+        positions.len(),
+        started.elapsed().as_secs_f64(),
+        failures.len()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+// Server positions of a resumable text chat: 1 setupComplete, 2 handle, then 7 per line
+// (resumable:false, 3 parts, generationComplete, turnComplete, handle): line k's
+// turnComplete is 2 + 7k - 1, its handle 2 + 7k.
+
+#[test]
+fn chat_through_a_tcp_drop_at_any_position() {
+    // After line 1's turnComplete, before its handle (issue 10, defect 1); mid reply of line 3.
+    sweep(Kind::Drop, &[Pos::Server(8), Pos::Server(2 + 14 + 3)]);
+}
+
+#[test]
+fn chat_through_a_reset_at_any_position() {
+    sweep(Kind::Reset, &[Pos::Client(5)]);
+}
+
+#[test]
+fn chat_through_close_1011_at_any_position() {
+    sweep(
+        Kind::Close1011,
+        &[Pos::Server(2 + 7 * 10 - 1), Pos::Client(12)],
+    );
+}
+
+#[test]
+fn chat_through_goaway_with_a_short_time_left_at_any_position() {
+    sweep(
+        Kind::GoAway(Duration::from_millis(500)),
+        &[Pos::Server(2 + 7 * 4 + 2)],
+    );
+}
+
+#[test]
+fn chat_through_goaway_with_a_long_time_left_at_any_position() {
+    sweep(Kind::GoAway(Duration::from_secs(60)), &[Pos::Client(3)]);
+}
+
+#[test]
+fn chat_through_a_refused_upgrade_at_any_position() {
+    sweep(Kind::Refuse, &[Pos::Server(2 + 7 * 19 + 4)]);
+}
+
+#[test]
+fn chat_through_a_malformed_frame_at_any_position() {
+    sweep(Kind::Malformed, &[Pos::Server(4)]);
+}
+
+#[test]
+fn chat_through_a_frame_cut_in_half_at_any_position() {
+    // The second part of line 2's reply is cut: the partial reply must not be printed twice.
+    sweep(Kind::Truncate, &[Pos::Server(2 + 7 + 2)]);
+}
