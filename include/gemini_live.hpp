@@ -50,6 +50,7 @@
 
 #include "gemini_live.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -257,6 +258,58 @@ struct error_info {
     std::string_view message;
 };
 
+/** Thrown by a token_callback when no token can be had now but a later attempt may succeed
+ *  (GEMINI_LIVE_TOKEN_RETRY_LATER); any other exception means GEMINI_LIVE_TOKEN_FAILED. */
+class token_retry_later : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+/** Returns a fresh OAuth 2 access token for Vertex AI (cache it until shortly before it
+ *  expires). Called before every connect, on the connecting thread (see
+ *  gemini_live_token_callback); its exceptions never reach the library. */
+using token_callback = std::function<std::string()>;
+
+namespace detail {
+inline void write_message(char *buf, size_t len, const char *text) {
+    if (buf == nullptr || len == 0) {
+        return;
+    }
+    size_t n = std::char_traits<char>::length(text);
+    n = n < len - 1 ? n : len - 1;
+    std::char_traits<char>::copy(buf, text, n);
+    buf[n] = '\0';
+}
+
+inline uint32_t token_trampoline(void *user_data, char *buf, size_t len) {
+    try {
+        std::string token = (*static_cast<token_callback *>(user_data))();
+        const bool fits = buf != nullptr && token.size() < len;
+        if (fits) {
+            std::char_traits<char>::copy(buf, token.data(), token.size());
+            buf[token.size()] = '\0';
+        }
+        std::fill(token.begin(), token.end(), '\0'); // no copy of the secret lingers here
+        if (!fits) {
+            write_message(buf, len, "the access token does not fit the library's buffer");
+            return GEMINI_LIVE_TOKEN_FAILED;
+        }
+        return GEMINI_LIVE_TOKEN_OK;
+    } catch (const token_retry_later &e) {
+        write_message(buf, len, e.what());
+        return GEMINI_LIVE_TOKEN_RETRY_LATER;
+    } catch (const std::exception &e) {
+        write_message(buf, len, e.what());
+        return GEMINI_LIVE_TOKEN_FAILED;
+    } catch (...) {
+        write_message(buf, len, "the token callback threw");
+        return GEMINI_LIVE_TOKEN_FAILED;
+    }
+}
+
+inline void token_free(void *user_data) { delete static_cast<token_callback *>(user_data); }
+} // namespace detail
+
 /** Configuration: starts from the library defaults overridden by the environment
  *  (GEMINI_API_KEY, GEMINI_LIVE_MODEL, GEMINI_LIVE_ENDPOINT...). Setters return *this. */
 class config {
@@ -318,6 +371,37 @@ class config {
     GEMINI_LIVE_HPP_SETTER(set_output_transcription, bool)
     GEMINI_LIVE_HPP_SETTER(set_session_resumption, bool)
     GEMINI_LIVE_HPP_STR_SETTER(set_resumption_handle)
+    // Vertex AI.
+    /** Vertex AI in `project` and `location` instead of the Developer API (needs an access
+     *  token callback; an empty project switches back). */
+    config &set_vertex(std::string_view project, std::string_view location) {
+        const char *call = "gemini_live_config_set_vertex";
+        std::string p = detail::c_string(project, call);
+        std::string l = detail::c_string(location, call);
+        detail::check(gemini_live_config_set_vertex(p_, p.c_str(), l.c_str()), call);
+        return *this;
+    }
+    GEMINI_LIVE_HPP_STR_SETTER(set_vertex_api_version)
+    GEMINI_LIVE_HPP_SETTER(set_vertex_transparent_resumption, bool)
+    GEMINI_LIVE_HPP_STR_SETTER(set_vertex_user_project)
+    /** The access-token source (sent as Authorization: Bearer, never logged); replaces any
+     *  key or token. An empty callback removes the credentials. */
+    config &set_access_token_callback(token_callback callback) {
+        const char *call = "gemini_live_config_set_access_token_callback";
+        if (!callback) {
+            detail::check(gemini_live_config_set_access_token_callback(p_, nullptr, nullptr, nullptr), call);
+            return *this;
+        }
+        auto *owned = new token_callback(std::move(callback));
+        gemini_live_result r = gemini_live_config_set_access_token_callback(
+            p_, &detail::token_trampoline, owned, &detail::token_free);
+        if (r != GEMINI_LIVE_OK) {
+            delete owned; // not taken on failure
+            detail::check(r, call);
+        }
+        return *this;
+    }
+
     /** Skips the check against the model capability table (to see how the service refuses). */
     GEMINI_LIVE_HPP_SETTER(set_skip_model_check, bool)
     /** A JSON object merged into `setup` (not validated; empty removes it). */
@@ -540,6 +624,14 @@ class event {
                       "gemini_live_event_interaction_status");
         return status;
     }
+    /** RESUMPTION_UPDATE (Vertex, transparent resumption): the last client message index
+     *  the server's state includes, or -1 when the update carried none. */
+    int64_t last_consumed_index() const {
+        int64_t index = -1;
+        detail::check(gemini_live_event_last_consumed_index(p_, &index),
+                      "gemini_live_event_last_consumed_index");
+        return index;
+    }
     /** CLOSED: the close code and reason. */
     close_info close() const {
         uint16_t code = 0;
@@ -756,6 +848,19 @@ class fake_server {
         std::string m = detail::c_string(models, call);
         detail::check(gemini_live_fake_server_start_with_models(port, plan.c_str(), m.c_str(), &p_), call);
     }
+    /** A fake that also serves the Vertex AI path for `project` and `location` (each upgrade
+     *  needs a bearer token no earlier upgrade presented). */
+    static fake_server vertex(uint16_t port, std::string_view project, std::string_view location,
+                              std::string_view fault_plan = {}) {
+        const char *call = "gemini_live_fake_server_start_vertex";
+        std::string p = detail::c_string(project, call);
+        std::string l = detail::c_string(location, call);
+        std::string plan = detail::c_string(fault_plan, call);
+        gemini_live_fake_server *out = nullptr;
+        detail::check(gemini_live_fake_server_start_vertex(port, p.c_str(), l.c_str(), plan.c_str(), &out),
+                      call);
+        return fake_server(adopt{}, out);
+    }
     ~fake_server() { gemini_live_fake_server_free(p_); }
     fake_server(fake_server &&o) noexcept : p_(std::exchange(o.p_, nullptr)) {}
     fake_server &operator=(fake_server &&o) noexcept {
@@ -782,6 +887,8 @@ class fake_server {
     }
 
   private:
+    struct adopt {};
+    fake_server(adopt, gemini_live_fake_server *adopted) noexcept : p_(adopted) {}
     gemini_live_fake_server *p_ = nullptr;
 };
 

@@ -333,6 +333,39 @@ void newer_surfaces(const std::string &endpoint) {
     CHECK(text.find("snow") != std::string::npos);
 }
 
+void vertex_with_a_token_callback() {
+    gl::fake_server vertex = gl::fake_server::vertex(0, "my-project", "us-central1");
+    std::atomic<int> calls{0};
+    gl::config c = text_config(vertex.endpoint());
+    c.set_vertex("my-project", "us-central1").set_access_token_callback([&calls] {
+        return "token-" + std::to_string(++calls); // a fresh token for every connect
+    });
+    {
+        gl::session s(c);
+        s.send_text("hello vertex");
+        std::string text;
+        wait_for(s, event_type::turn_complete, &text);
+        CHECK(text.find("echo: hello vertex") != std::string::npos);
+    }
+    CHECK(calls.load() == 1);
+
+    gl::config failing = text_config(vertex.endpoint());
+    failing.set_vertex("my-project", "us-central1").set_reconnect(false).set_access_token_callback(
+        []() -> std::string { throw std::runtime_error("no credentials on this machine"); });
+    try {
+        gl::session s(failing);
+        CHECK(false);
+    } catch (const gl::error &e) {
+        CHECK(std::string(e.what()).find("no credentials on this machine") != std::string::npos);
+        if (std::string(e.what()).find("no credentials") == std::string::npos) {
+            std::fprintf(stderr, "  token failure: %s\n", e.what());
+        }
+    }
+    gl::session s(c);
+    gl::event setup = wait_for(s, event_type::setup_complete);
+    EXPECT_ERROR(GEMINI_LIVE_WRONG_EVENT_TYPE, (void)setup.last_consumed_index());
+}
+
 void end_of_session(const std::string &endpoint) {
     gl::session s(text_config(endpoint));
     wait_for(s, event_type::setup_complete);
@@ -396,6 +429,7 @@ int main() {
         tool_round_trip(endpoint);
         reconnects_through_a_fault_plan();
         newer_surfaces(endpoint);
+        vertex_with_a_token_callback();
         end_of_session(endpoint);
         log_callback(endpoint);
     } catch (const std::exception &e) {
