@@ -102,12 +102,15 @@
  * - Events are independent objects; an event may be read by several threads at once and
  *   freed on any thread.
  * - A config must not be changed while another thread uses it; connecting copies it.
- * - The library runs two threads per session (reader and writer). The log callback is
- *   called on them, and on yours.
+ * - The library runs one or two threads per session (a reader, and a writer once input
+ *   has to wait). The log callback is called on them, and on yours.
  * - No library function belongs inside a real-time audio callback (e.g. a CoreAudio or ALSA
  *   callback): they allocate, take locks and may wait (sends up to the send timeout).
  *   Copy audio into a ring buffer there and send it from an ordinary thread;
- *   gemini_live_session_try_send_audio never waits but still allocates.
+ *   gemini_live_session_try_send_audio never waits but still allocates. The exceptions,
+ *   made for that callback: gemini_live_player_read and gemini_live_player_read_f32 (no
+ *   lock, no allocation, no system call), and gemini_live_player_flush and
+ *   gemini_live_player_get_stats (lock-free).
  *
  * ===========================================================================================
  * Shutdown order
@@ -452,6 +455,16 @@
 #define GEMINI_LIVE_INTERACTION_IDLE 2
 
 /**
+ * `gemini_live_config_set_record`: keep audio and video payloads as sent.
+ */
+#define GEMINI_LIVE_RECORD_AUDIO_KEEP 0
+
+/**
+ * `gemini_live_config_set_record`: keep only their length and checksum.
+ */
+#define GEMINI_LIVE_RECORD_AUDIO_SUMMARY 1
+
+/**
  * Log level: nothing.
  */
 #define GEMINI_LIVE_LOG_OFF 0
@@ -523,6 +536,38 @@ typedef struct gemini_live_event gemini_live_event;
  * `gemini_live_fake_server_endpoint`, `gemini_live_fake_server_free`.
  */
 typedef struct gemini_live_fake_server gemini_live_fake_server;
+
+/**
+ * A playout buffer for the model's 24 kHz audio, read by the sound card's callback.
+ *
+ * Threads: the *session side* (one thread at a time) calls `_push`, `_push_event` and
+ * `_end_turn`; the *audio callback* (one thread at a time) calls `_read` / `_read_f32`,
+ * which are **real-time safe**: no lock, no allocation, no system call, bounded time (the
+ * only exception is a NULL argument, which records an error text). `_flush`, `_get_stats`,
+ * `_current` and `_last` may be called from any thread. Free it only after both sides
+ * have stopped.
+ *
+ * Functions: `gemini_live_player_new`, `gemini_live_player_new_with`,
+ * `gemini_live_player_push`, `gemini_live_player_push_event`, `gemini_live_player_end_turn`,
+ * `gemini_live_player_flush`, `gemini_live_player_read`, `gemini_live_player_read_f32`,
+ * `gemini_live_player_get_stats`, `gemini_live_player_current`, `gemini_live_player_last`,
+ * `gemini_live_player_free`.
+ */
+typedef struct gemini_live_player gemini_live_player;
+
+/**
+ * A streaming resampler: interleaved PCM16 (or float) at any rate and channel count in,
+ * mono PCM16 at a fixed rate out, state kept across calls (no clicks at chunk borders).
+ *
+ * Not for the audio callback (it may allocate): resample on the thread that sends. One
+ * thread at a time.
+ *
+ * Functions: `gemini_live_resampler_new`, `gemini_live_resampler_max_output`,
+ * `gemini_live_resampler_process`, `gemini_live_resampler_process_f32`,
+ * `gemini_live_resampler_flush`, `gemini_live_resampler_latency_us`,
+ * `gemini_live_resampler_free`.
+ */
+typedef struct gemini_live_resampler gemini_live_resampler;
 
 /**
  * A live conversation. Made by `gemini_live_session_connect`, freed by
@@ -701,6 +746,87 @@ typedef struct gemini_live_metrics {
      */
     int64_t send_latency_max_us;
 } gemini_live_metrics;
+
+/**
+ * How much of one reply was received and heard, in the model's samples (24 kHz).
+ */
+typedef struct gemini_live_turn_playback {
+    /**
+     * The turn's number (from 1; 0: none yet).
+     */
+    uint64_t turn;
+    /**
+     * Samples of the model's audio received for the turn.
+     */
+    uint64_t received;
+    /**
+     * Of those, how many the device had taken.
+     */
+    uint64_t heard;
+    /**
+     * The rate of those samples (24000).
+     */
+    uint32_t source_rate;
+    /**
+     * 1 if a flush cut the turn short, else 0.
+     */
+    uint32_t interrupted;
+    /**
+     * `heard / received` (1.0 for a turn without audio): pass it to
+     * `gemini_live_transcript_heard_len` to cut the reply's transcript.
+     */
+    double heard_fraction;
+} gemini_live_turn_playback;
+
+/**
+ * A player's counters since it was created; samples are device samples per channel.
+ */
+typedef struct gemini_live_player_stats {
+    /**
+     * The device rate (Hz), to turn samples into time.
+     */
+    uint32_t device_rate;
+    /**
+     * Samples waiting to be read now.
+     */
+    uint64_t buffered;
+    /**
+     * Samples of audio the reads delivered (silence not counted).
+     */
+    uint64_t played;
+    /**
+     * Times playback ran dry in the middle of a turn.
+     */
+    uint64_t underruns;
+    /**
+     * Samples of silence delivered because of those underruns.
+     */
+    uint64_t underrun_samples;
+    /**
+     * Samples dropped because more than the maximum latency was buffered (oldest first).
+     */
+    uint64_t dropped;
+    /**
+     * Samples dropped because the ring was full (the callback stopped reading).
+     */
+    uint64_t overflowed;
+    /**
+     * Samples discarded by flushes.
+     */
+    uint64_t flushed;
+    /**
+     * Flushes done.
+     */
+    uint64_t flushes;
+    /**
+     * Read calls.
+     */
+    uint64_t reads;
+    /**
+     * The current (or latest) turn's number, from 1; 0 before any audio.
+     */
+    uint64_t turn;
+} gemini_live_player_stats;
 
 /**
  * Receives one log record: `level` is a `GEMINI_LIVE_LOG_*` constant (1 to 5), `target`
@@ -1369,6 +1495,24 @@ gemini_live_result gemini_live_config_set_goaway_margin_ms(struct gemini_live_co
                                                            uint32_t margin_ms);
 
 /**
+ * While resuming, how long a resume the server keeps refusing at setup (it answers 1011
+ * while it still holds the old, stalled connection) is retried before the session starts a
+ * new one (`GEMINI_LIVE_EVENT_NEW_SESSION`, unanswered input replayed). Defaults to 10000 ms.
+ */
+gemini_live_result gemini_live_config_set_resume_wait_ms(struct gemini_live_config *config,
+                                                         uint32_t wait_ms);
+
+/**
+ * Sets the first connect's budget (`gemini_live_session_connect`): at most `attempts` (at
+ * least 1; defaults to 3) within `total_ms` (at least 1; defaults to 10000 ms), then the
+ * connect fails with the last failure's code and a message saying "gave up after N attempts
+ * over T s".
+ */
+gemini_live_result gemini_live_config_set_first_connect_budget(struct gemini_live_config *config,
+                                                               uint32_t attempts,
+                                                               uint32_t total_ms);
+
+/**
  * Sets the bytes of input kept for replay after a reconnection. Defaults to 8 MiB.
  */
 gemini_live_result gemini_live_config_set_replay_max_bytes(struct gemini_live_config *config,
@@ -1773,6 +1917,184 @@ void gemini_live_event_free(struct gemini_live_event *event);
  */
 gemini_live_result gemini_live_event_interaction_status(const struct gemini_live_event *event,
                                                         uint32_t *status);
+
+/**
+ * Records every data frame of the sessions made from `config`, both ways, as JSON Lines in
+ * the file `path` (created or truncated now; the format is in the README and
+ * `gemini_live::record`). `audio` is `GEMINI_LIVE_RECORD_AUDIO_KEEP` (default) or
+ * `GEMINI_LIVE_RECORD_AUDIO_SUMMARY`. A NULL `path` turns recording off. Secrets are never
+ * written. `GEMINI_LIVE_IO` if the file cannot be created. Defaults to no recording.
+ */
+gemini_live_result gemini_live_config_set_record(struct gemini_live_config *config,
+                                                 const char *path,
+                                                 uint32_t audio);
+
+/**
+ * Creates a resampler from `channels` interleaved channels at `in_rate` Hz to mono at
+ * `out_rate` Hz (16000 for the Live API's input; the device's rate for playback). Rates
+ * 1..=768000, channels 1..=64, else `GEMINI_LIVE_INVALID_ARGUMENT`. On success `*out`
+ * owns it: free it with `gemini_live_resampler_free`. Any thread.
+ */
+gemini_live_result gemini_live_resampler_new(uint32_t in_rate,
+                                             uint16_t channels,
+                                             uint32_t out_rate,
+                                             struct gemini_live_resampler **out);
+
+/**
+ * At least how many output samples the next `_process` of `input_samples` interleaved
+ * samples can produce (or, with 0, the next `_flush`): the capacity to pass. 0 for NULL.
+ */
+size_t gemini_live_resampler_max_output(const struct gemini_live_resampler *resampler,
+                                        size_t input_samples);
+
+/**
+ * The most input (in microseconds) is held back before its output appears.
+ * 0 for NULL.
+ */
+uint64_t gemini_live_resampler_latency_us(const struct gemini_live_resampler *resampler);
+
+/**
+ * Resamples `n` interleaved PCM16 samples (a trailing incomplete frame is kept for the
+ * next call) into `out`, which has room for `capacity` samples; `*out_len` is set to the
+ * samples written. `capacity` must be at least `gemini_live_resampler_max_output(r, n)`,
+ * else `GEMINI_LIVE_BUFFER_TOO_SMALL` and nothing is consumed.
+ */
+gemini_live_result gemini_live_resampler_process(struct gemini_live_resampler *resampler,
+                                                 const int16_t *input,
+                                                 size_t n,
+                                                 int16_t *out,
+                                                 size_t capacity,
+                                                 size_t *out_len);
+
+/**
+ * Like `gemini_live_resampler_process`, for float samples (-1.0 to 1.0).
+ */
+gemini_live_result gemini_live_resampler_process_f32(struct gemini_live_resampler *resampler,
+                                                     const float *input,
+                                                     size_t n,
+                                                     int16_t *out,
+                                                     size_t capacity,
+                                                     size_t *out_len);
+
+/**
+ * Ends the stream: writes the rest of the output (the filter tail) to `out` (room for
+ * `gemini_live_resampler_max_output(r, 0)` samples) and resets the resampler for a new
+ * stream.
+ */
+gemini_live_result gemini_live_resampler_flush(struct gemini_live_resampler *resampler,
+                                               int16_t *out,
+                                               size_t capacity,
+                                               size_t *out_len);
+
+/**
+ * Frees a resampler. NULL does nothing.
+ */
+void gemini_live_resampler_free(struct gemini_live_resampler *resampler);
+
+/**
+ * Creates a player for a device at `device_rate` Hz with `channels` interleaved channels
+ * (the mono reply is copied to each), with the defaults: start threshold 80 ms, maximum
+ * latency 30 s. Allocates the whole ring now. On success `*out` owns it: free it with
+ * `gemini_live_player_free`. Any thread.
+ */
+gemini_live_result gemini_live_player_new(uint32_t device_rate,
+                                          uint16_t channels,
+                                          struct gemini_live_player **out);
+
+/**
+ * Like `gemini_live_player_new`, choosing the audio buffered before playback starts (and
+ * restarts after an underrun), `start_threshold_ms` (default 80), and the most audio held
+ * before the oldest is dropped, `max_latency_ms` (default 30000: the service can send a
+ * reply faster than real time).
+ */
+gemini_live_result gemini_live_player_new_with(uint32_t device_rate,
+                                               uint16_t channels,
+                                               uint32_t start_threshold_ms,
+                                               uint32_t max_latency_ms,
+                                               struct gemini_live_player **out);
+
+/**
+ * Queues `n` mono samples of the model's audio (24 kHz), opening a turn if none is open.
+ * Session side.
+ */
+gemini_live_result gemini_live_player_push(struct gemini_live_player *player,
+                                           const int16_t *samples,
+                                           size_t n);
+
+/**
+ * Feeds a session event: audio is queued, `GEMINI_LIVE_EVENT_INTERRUPTED` and
+ * `GEMINI_LIVE_EVENT_REPLY_DISCARDED` (the reply comes again from the start) flush,
+ * `GEMINI_LIVE_EVENT_TURN_COMPLETE` ends the turn; other events are ignored. For those
+ * three, `*playback` (if not NULL) receives the turn's playback; otherwise it is left alone.
+ * The event stays the caller's. Session side.
+ */
+gemini_live_result gemini_live_player_push_event(struct gemini_live_player *player,
+                                                 const struct gemini_live_event *event,
+                                                 struct gemini_live_turn_playback *playback);
+
+/**
+ * The reply is complete: what is buffered plays out even under the start threshold.
+ * `*playback` (if not NULL) receives the turn's playback so far. Session side.
+ */
+gemini_live_result gemini_live_player_end_turn(struct gemini_live_player *player,
+                                               struct gemini_live_turn_playback *playback);
+
+/**
+ * Barge-in: discards everything queued, effective on the callback's next read; `*playback`
+ * (if not NULL) receives how much of the turn was heard. Any thread (lock-free).
+ */
+gemini_live_result gemini_live_player_flush(const struct gemini_live_player *player,
+                                            struct gemini_live_turn_playback *playback);
+
+/**
+ * **Real-time safe.** Fills `frames` interleaved frames at `out` (`frames * channels`
+ * samples) with the next audio, silence where there is none (counted as an underrun in
+ * the middle of a turn); `*played` (if not NULL) receives the frames of real audio. The
+ * audio callback's thread, one at a time.
+ */
+gemini_live_result gemini_live_player_read(struct gemini_live_player *player,
+                                           int16_t *out,
+                                           size_t frames,
+                                           size_t *played);
+
+/**
+ * **Real-time safe.** Like `gemini_live_player_read`, for float devices (-1.0 to 1.0).
+ */
+gemini_live_result gemini_live_player_read_f32(struct gemini_live_player *player,
+                                               float *out,
+                                               size_t frames,
+                                               size_t *played);
+
+/**
+ * Copies the counters to `*out`. Any thread (lock-free; also from the callback).
+ */
+gemini_live_result gemini_live_player_get_stats(const struct gemini_live_player *player,
+                                                struct gemini_live_player_stats *out);
+
+/**
+ * The current (or latest) turn's playback: received and heard so far. Any thread.
+ */
+gemini_live_result gemini_live_player_current(const struct gemini_live_player *player,
+                                              struct gemini_live_turn_playback *out);
+
+/**
+ * The playback of the latest flush or ended turn. Any thread.
+ */
+gemini_live_result gemini_live_player_last(const struct gemini_live_player *player,
+                                           struct gemini_live_turn_playback *out);
+
+/**
+ * Frees a player. NULL does nothing. Neither side may use it any more.
+ */
+void gemini_live_player_free(struct gemini_live_player *player);
+
+/**
+ * How many bytes of the NUL-terminated UTF-8 `text` (a reply's output transcript) the user
+ * heard, given the turn's `heard_fraction`: proportional by characters, backed up to a
+ * word boundary (an estimate: the service gives no word timings). 0 for NULL or invalid
+ * UTF-8.
+ */
+size_t gemini_live_transcript_heard_len(const char *text, double heard_fraction);
 
 /**
  * Starts a fake server on 127.0.0.1:`port` (0 picks a free port). On success `*out`

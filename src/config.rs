@@ -224,6 +224,9 @@ pub struct Config {
     /// ([`crate::models::check_config`]), e.g. to see how the service (or the fake) refuses
     /// it. Defaults to false.
     pub skip_model_check: bool,
+    /// Record every data frame, both ways, as JSON Lines (see [`crate::record`]). Defaults
+    /// to none.
+    pub recorder: Option<crate::record::Recorder>,
 }
 
 impl Default for Config {
@@ -266,6 +269,7 @@ impl Default for Config {
             explicit_vad_signal: None,
             extra_setup: None,
             skip_model_check: false,
+            recorder: None,
         }
     }
 }

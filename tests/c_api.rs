@@ -197,13 +197,15 @@ fn quickstart_built_as_cpp_starts_the_embedded_fake_without_key_or_endpoint() {
 }
 
 #[test]
-fn audio_pipeline_streams_a_stereo_wav_and_writes_the_reply_wav() {
+fn audio_pipeline_resamples_plays_interrupts_and_records() {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("audio_pipeline");
     std::fs::create_dir_all(&dir).expect("temp dir");
     let input = dir.join("in.wav");
     let output = dir.join("out.wav");
+    let record = dir.join("session.jsonl");
     let _ = std::fs::remove_file(&output);
-    // 0.4 s of stereo at 8 kHz: the program mixes it down and sends it at 8 kHz.
+    let _ = std::fs::remove_file(&record);
+    // 0.4 s of stereo at 8 kHz: the program resamples it to 16 kHz mono.
     let spec = hound::WavSpec {
         channels: 2,
         sample_rate: 8000,
@@ -211,30 +213,37 @@ fn audio_pipeline_streams_a_stereo_wav_and_writes_the_reply_wav() {
         sample_format: hound::SampleFormat::Int,
     };
     let mut w = hound::WavWriter::create(&input, spec).expect("create wav");
-    let mut mono = Vec::new();
+    let mut interleaved = Vec::new();
     for i in 0..3200i32 {
         let (l, r) = ((i * 7 % 2000 - 1000) as i16, (i * 13 % 3000 - 1500) as i16);
         w.write_sample(l)
             .and_then(|_| w.write_sample(r))
             .expect("write");
-        mono.extend_from_slice(&(((l as i32 + r as i32) / 2) as i16).to_le_bytes());
+        interleaved.extend([l, r]);
     }
     w.finalize().expect("finalize");
+    let mut resampler = gemini_live::audio::Resampler::to_16k_mono(8000, 2).expect("resampler");
+    let mut upload = Vec::new();
+    resampler.process(&interleaved, &mut upload);
+    resampler.flush(&mut upload);
+    let upload: Vec<u8> = upload.iter().flat_map(|s| s.to_le_bytes()).collect();
 
     let server = fake();
     let mut cmd = program("audio_pipeline");
     cmd.current_dir(&dir)
         .env("GEMINI_LIVE_ENDPOINT", server.endpoint())
         .arg(&input)
-        .arg(&output);
+        .arg(&output)
+        .arg(&record);
     let stdout = expect_success("audio_pipeline", &run(cmd, LIMIT));
 
     let heard = format!(
         "[turn 1] heard {} bytes of audio, checksum {:016x}",
-        mono.len(),
-        fnv1a64(&mono)
+        upload.len(),
+        fnv1a64(&upload)
     );
     assert!(stdout.contains(&heard), "expected `{heard}` in:\n{stdout}");
+    assert!(stdout.contains("(from 8000 Hz x2)"), "{stdout}");
     let reply = hound::WavReader::open(&output).expect("the reply WAV is readable");
     assert_eq!(reply.spec().channels, 1);
     assert_eq!(reply.spec().sample_rate, 24000);
@@ -244,6 +253,24 @@ fn audio_pipeline_streams_a_stereo_wav_and_writes_the_reply_wav() {
         stdout.contains(&format!("wrote {n} reply samples at 24000 Hz")),
         "{stdout}"
     );
+    // The forced interruption: heard about 200 ms of the fake's 400 ms reply.
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("barge-in: heard "))
+        .unwrap_or_else(|| panic!("no barge-in line in:\n{stdout}"));
+    let ms: u64 = line["barge-in: heard ".len()..]
+        .split(' ')
+        .next()
+        .and_then(|v| v.parse().ok())
+        .expect("heard ms");
+    // (All 400 ms only if this machine starved the program for 200 ms.)
+    assert!((200..=400).contains(&ms), "{line}");
+    assert!(line.contains("of 400 ms"), "{line}");
+    assert!(stdout.contains(" underruns ("), "{stdout}");
+    // The recording holds the session, both ways.
+    let rec = std::fs::read_to_string(&record).expect("session.jsonl");
+    assert!(rec.contains(r#""dir":"send""#) && rec.contains(r#""dir":"recv""#));
+    assert!(rec.contains("Tell me a long story."));
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Exactly once at every fault position: each fault kind, at every client-message position and
 //! every server-message position of a scripted conversation (two text turns, an audio turn, a
-//! tool call, a last text turn), with resumption on and off.
+//! tool call, a last text turn), with resumption on and off, with text replies and with spoken
+//! replies (audio and its transcription; the audio of each reply must be that turn's, once).
 //!
 //! Each case checks, from the application's view (reply text assembled from `Event::Text`,
 //! a reply cut by an outage dropped on `Event::ReplyDiscarded` as documented, and nothing
@@ -18,7 +19,7 @@ mod sweep;
 
 use std::time::Duration;
 
-use sweep::{run_case, run_kind, shape, FaultKind};
+use sweep::{run_case, run_kind, shape, FaultKind, Variant};
 
 #[test]
 fn tcp_drop_at_every_position() {
@@ -88,13 +89,16 @@ fn a_stall_between_generation_complete_and_turn_complete_is_detected() {
         &[FaultKind::Stall]
     };
     for &kind in kinds {
-        for resumption in [true, false] {
-            let shape = shape(resumption);
+        for v in Variant::ALL {
+            if v.audio && !full {
+                continue;
+            }
+            let shape = shape(v);
             for nth in if full { 0..5 } else { 0..1 } {
                 let pos = shape
                     .after("generationComplete", nth)
                     .expect("the script has generationComplete messages");
-                if let Err(e) = run_case(kind, pos, resumption) {
+                if let Err(e) = run_case(kind, pos, v) {
                     eprintln!("FAIL {e}");
                     failures.push(e);
                 }

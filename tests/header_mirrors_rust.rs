@@ -160,6 +160,7 @@ fn ms(d: Duration) -> String {
 #[test]
 fn every_default_the_header_states_is_config_default() {
     let d = Config::default();
+    let player = gemini_live::audio::PlayerConfig::default();
     let t = &d.timeouts;
     let r = &d.reconnect;
     // Each phase timeout is documented as one figure.
@@ -226,6 +227,17 @@ fn every_default_the_header_states_is_config_default() {
             vec![ms(r.goaway_margin)],
         ),
         (
+            "gemini_live_config_set_resume_wait_ms",
+            vec![ms(r.resume_wait)],
+        ),
+        (
+            "gemini_live_config_set_first_connect_budget",
+            vec![
+                r.first_connect_attempts.to_string(),
+                ms(r.first_connect_total),
+            ],
+        ),
+        (
             "gemini_live_config_set_replay_max_bytes",
             vec![d.replay_max_bytes.to_string()],
         ),
@@ -240,6 +252,10 @@ fn every_default_the_header_states_is_config_default() {
         (
             "gemini_live_config_set_pong_timeout_ms",
             vec![ms(d.pong_timeout)],
+        ),
+        (
+            "gemini_live_player_new_with",
+            vec![ms(player.start_threshold), ms(player.max_latency)],
         ),
         (
             "gemini_live_config_set_skip_model_check",

@@ -94,6 +94,29 @@ fn every_header_function_is_declared_in_the_python_module() {
     );
 }
 
+#[test]
+fn python_audio_pipeline_plays_interrupts_and_records_offline() {
+    let dir = std::env::temp_dir().join(format!("gemini-live-pyaudio-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let record = dir.join("session.jsonl");
+    let mut cmd = python();
+    cmd.arg("examples/python/audio_pipeline.py")
+        .arg("--tone")
+        .arg(&record);
+    let out = run(cmd, Duration::from_secs(60));
+    let stdout = expect_success("examples/python/audio_pipeline.py", &out);
+    assert!(
+        stdout.contains("model: [turn 1] heard 48000 bytes of audio, checksum "),
+        "{stdout}"
+    );
+    assert!(stdout.contains("barge-in: heard "), "{stdout}");
+    assert!(stdout.contains(" of 400 ms of the reply"), "{stdout}");
+    assert!(stdout.contains(" underruns ("), "{stdout}");
+    let rec = std::fs::read_to_string(&record).expect("the recording");
+    assert!(rec.contains(r#""dir":"recv""#), "{rec}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// A directory under the system temp dir, removed when dropped (also when a test fails).
 struct TempDir(PathBuf);
 

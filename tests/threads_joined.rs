@@ -1,4 +1,4 @@
-//! `close` and `Drop` join both session threads: no `gemini-live-rx`/`-tx` thread outlives its
+//! `close` and `Drop` join the session threads: no `gemini-live-rx`/`-tx` thread outlives its
 //! session. (Its own test binary, so no other test's sessions are counted.)
 
 mod common;
@@ -18,10 +18,11 @@ fn close_and_drop_join_both_threads() {
         let s = Session::connect(config(&server, ResponseMode::Text)).unwrap();
         // A new thread names itself once it runs, so allow it a moment to do so.
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
-        while session_threads() < 2 && std::time::Instant::now() < deadline {
+        while session_threads() < 1 && std::time::Instant::now() < deadline {
             std::thread::yield_now();
         }
-        assert_eq!(session_threads(), 2, "session {i} runs two threads");
+        // The reader; the writer starts only when input has to wait for it.
+        assert_eq!(session_threads(), 1, "session {i} runs its reader thread");
         s.send_text("hi").unwrap();
         turn(&s);
         if i % 2 == 0 {
@@ -56,5 +57,38 @@ fn drop_joins_threads_even_when_the_server_never_answers_the_close() {
         "{:?}",
         t.elapsed()
     );
+    assert_eq!(session_threads_after_join(), 0);
+}
+
+#[test]
+fn the_writer_starts_when_input_has_to_wait_and_is_joined() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    use gemini_live::protocol::FunctionResponse;
+    use gemini_live::Event;
+    let server = fake();
+    let s = Session::connect(config(&server, ResponseMode::Text)).unwrap();
+    s.send_text("hi").unwrap();
+    turn(&s);
+    assert_eq!(session_threads(), 1, "direct sends need no writer");
+    // A response to a call the server never made cannot go direct: the writer thread
+    // decides its fate (it is dropped, with an event only the writer sends).
+    s.send_tool_response(vec![FunctionResponse {
+        id: "no-such-call".into(),
+        name: "f".into(),
+        ..FunctionResponse::default()
+    }])
+    .unwrap();
+    loop {
+        match s.next_event(std::time::Duration::from_secs(5)).unwrap() {
+            Some(Event::ToolResponsesDropped { ids }) => {
+                assert_eq!(ids, ["no-such-call"]);
+                break;
+            }
+            Some(_) => {}
+            None => panic!("no ToolResponsesDropped within 5 s"),
+        }
+    }
+    assert_eq!(session_threads(), 2, "the reader and the writer");
+    s.close().unwrap();
     assert_eq!(session_threads_after_join(), 0);
 }

@@ -25,7 +25,7 @@ pub fn connect(port: u16, quick: bool) -> Vec<Row> {
             raw.push(rd);
         }
     }
-    let spawns = spawn_pairs(n);
+    let spawns = spawns(n);
     let sc = format!("1 connect (n={n})");
     vec![
         Row::new(&sc, "median", "us", Target::RatioMax(1.1))
@@ -41,7 +41,7 @@ pub fn connect(port: u16, quick: bool) -> Vec<Row> {
         .ours(us(median(&phases))),
         Row::new(
             &sc,
-            "two thread spawns (128 KiB stacks), median",
+            "one thread spawn (512 KiB stack), median",
             "us",
             Target::Info,
         )
@@ -49,27 +49,23 @@ pub fn connect(port: u16, quick: bool) -> Vec<Row> {
     ]
 }
 
-/// What starting a session's two threads costs the caller on this machine.
-fn spawn_pairs(n: usize) -> Vec<Duration> {
+/// What starting a session's reader thread costs the caller on this machine (the writer
+/// thread starts only when input has to wait).
+fn spawns(n: usize) -> Vec<Duration> {
     (0..n)
         .map(|_| {
             let (tx, rx) = crossbeam_channel::bounded::<()>(0);
-            let spawn = |name: &str| {
-                let rx = rx.clone();
-                std::thread::Builder::new()
-                    .name(name.into())
-                    .stack_size(128 * 1024)
-                    .spawn(move || {
-                        let _ = rx.recv();
-                    })
-                    .expect("spawn")
-            };
             let t0 = Instant::now();
-            let a = spawn("spawn-a");
-            let b = spawn("spawn-b");
+            let h = std::thread::Builder::new()
+                .name("spawn-a".into())
+                .stack_size(512 * 1024)
+                .spawn(move || {
+                    let _ = rx.recv();
+                })
+                .expect("spawn");
             let d = t0.elapsed();
             drop(tx);
-            let _ = (a.join(), b.join());
+            let _ = h.join();
             d
         })
         .collect()
@@ -81,9 +77,11 @@ pub fn text_turn(port: u16, quick: bool) -> Vec<Row> {
     let _ = s.next_event(Duration::from_secs(1)); // SetupComplete
     let (mut r, _) = Raw::connect(port, "");
     let (mut of, mut oc, mut rf, mut rc) = (vec![], vec![], vec![], vec![]);
+    let (mut seen, mut rest, mut calls, mut raw_calls) = (vec![], vec![], vec![], vec![]);
     for i in 0..n + 50 {
         let t0 = Instant::now();
         s.send_text("hi").expect("send");
+        let call = t0.elapsed();
         let mut first = None;
         let done = loop {
             match s.next_event(Duration::from_secs(5)).expect("open") {
@@ -95,12 +93,19 @@ pub fn text_turn(port: u16, quick: bool) -> Vec<Row> {
                 None => panic!("no reply within 5 s"),
             }
         };
-        let (f, c) = r.text_turn("hi");
+        // Where the time went: the reader's own figure runs from the input's flush to the
+        // turnComplete decoded; the rest is the send call and the hand-off to this thread.
+        let reader = s.metrics().last_turn_complete.unwrap_or_default();
+        let (f, c, rcall) = r.text_turn("hi");
         if i >= 50 {
             of.push(first.unwrap_or_default());
             oc.push(done);
             rf.push(f);
             rc.push(c);
+            seen.push(reader);
+            rest.push(done.saturating_sub(reader));
+            calls.push(call);
+            raw_calls.push(rcall);
         }
     }
     let m = s.metrics();
@@ -134,6 +139,27 @@ pub fn text_turn(port: u16, quick: bool) -> Vec<Row> {
         .both(us(quantile(&oc, 0.99)), us(quantile(&rc, 0.99))),
         Row::new(&sc, "metrics: last turn complete", "us", Target::Info)
             .ours(m.last_turn_complete.map(us).unwrap_or(-1.0)),
+        Row::new(
+            &sc,
+            "reader: input flushed -> turnComplete decoded (metrics), median",
+            "us",
+            Target::Info,
+        )
+        .ours(us(median(&seen))),
+        Row::new(
+            &sc,
+            "the rest: send call + hand-off to the app thread, median",
+            "us",
+            Target::Info,
+        )
+        .ours(us(median(&rest))),
+        Row::new(
+            &sc,
+            "of which the send_text call, median",
+            "us",
+            Target::Info,
+        )
+        .both(us(median(&calls)), us(median(&raw_calls))),
         Row::new(
             &sc,
             "one thread hand-off (channel ping-pong / 2), median",
@@ -171,7 +197,7 @@ pub fn burst_turn(port: u16, quick: bool) -> Vec<Row> {
             }
         };
         assert_eq!(chunks, crate::server::BURST, "every chunk arrived");
-        let (f, c) = r.text_turn("burst");
+        let (f, c, _) = r.text_turn("burst");
         if i >= 50 {
             of.push(first.unwrap_or_default());
             oc.push(done);

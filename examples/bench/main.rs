@@ -7,10 +7,11 @@
 //! output is a JSON summary. See BENCHMARKS.md for the results and how to read them.
 //!
 //! Options: `--quick` (a smoke run of about a minute), `--only a,b` (scenarios by name:
-//! connect, turn, burst, upload, send_path, idle, scale100, scale1000, soak), `--wait-load X`
+//! connect, turn, burst, upload, send_path, idle, scale100, scale1000, soak, dsp), `--wait-load X`
 //! (wait up to 10 minutes for the 1-minute load average to drop under X before starting).
 
 mod audio;
+mod dsp;
 mod latency;
 mod raw;
 mod report;
@@ -46,6 +47,7 @@ const SCENARIOS: &[&str] = &[
     "scale1000-raw",
     "soak",
     "soak-raw",
+    "dsp",
 ];
 
 fn run_scenario(name: &str, port: u16, quick: bool) -> Vec<Row> {
@@ -63,6 +65,7 @@ fn run_scenario(name: &str, port: u16, quick: bool) -> Vec<Row> {
         "scale1000-raw" => scale::scale(port, quick, big, true),
         "soak" => scale::soak(port, quick, false),
         "soak-raw" => scale::soak(port, quick, true),
+        "dsp" => dsp::run(quick),
         other => panic!("unknown scenario {other}"),
     }
 }

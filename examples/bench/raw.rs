@@ -53,11 +53,13 @@ impl Raw {
     }
 
     /// Sends a text turn; returns (first reply content, turn complete) times.
-    pub fn text_turn(&mut self, text: &str) -> (Duration, Duration) {
+    /// One text turn: (send -> first reply part, send -> turnComplete, the send call).
+    pub fn text_turn(&mut self, text: &str) -> (Duration, Duration, Duration) {
         let t0 = Instant::now();
         self.ws
             .send(Message::text(text_json(text)))
             .expect("raw: send");
+        let call = t0.elapsed();
         let mut first = None;
         loop {
             if let Message::Text(t) = self.ws.read().expect("raw: read") {
@@ -66,7 +68,7 @@ impl Raw {
                     first = Some(t0.elapsed());
                 }
                 if t.contains("turnComplete") {
-                    return (first.unwrap_or_default(), t0.elapsed());
+                    return (first.unwrap_or_default(), t0.elapsed(), call);
                 }
             }
         }

@@ -1,6 +1,17 @@
 /*
- * audio_pipeline.c - stream a WAV file to Gemini Live from one thread while the main thread
- * drains events and writes the spoken reply to another WAV file.
+ * audio_pipeline.c - the audio path of a voice app in C, end to end:
+ *
+ *   - the "microphone" (a WAV file, any rate and channel count) is resampled to 16 kHz mono
+ *     with gemini_live_resampler and streamed from a sender thread in 20 ms chunks;
+ *   - the model's 24 kHz reply is played through gemini_live_player from a simulated sound
+ *     card callback thread (48 kHz stereo, every 10 ms): gemini_live_player_read is
+ *     real-time safe (no lock, no allocation, no blocking), as a CoreAudio / ALSA /
+ *     PortAudio callback needs;
+ *   - a second reply is interrupted on purpose (the user "barges in" once 200 ms of it have
+ *     played): gemini_live_player_flush silences it at once and reports how much was heard,
+ *     and the reply's transcript is cut there;
+ *   - the whole session is recorded (gemini_live_config_set_record) to session.jsonl, which
+ *     `gemini-live fake-server --replay session.jsonl` can serve back.
  *
  * Build (after `cargo build --release`), from the repository root:
  *
@@ -12,12 +23,12 @@
  *
  * Run:
  *
- *   LD_LIBRARY_PATH=target/release ./audio_pipeline [input.wav [reply.wav]]
+ *   LD_LIBRARY_PATH=target/release ./audio_pipeline [input.wav [reply.wav [session.jsonl]]]
  *
- * input.wav: 16-bit PCM, any rate, mono or stereo (stereo is mixed down). Without it, a
- * 1.5 s 440 Hz tone is generated and saved as tone.wav first. The reply (24 kHz mono) goes
- * to reply.wav unless named. Audio is sent in 20 ms chunks at real-time pace, as a
- * microphone would deliver it, then the stream is ended so the model answers.
+ * input.wav: 16-bit PCM, any rate, any channel count. Without it, a 1.5 s 440 Hz tone is
+ * generated and saved as tone.wav first. The first reply (24 kHz mono) goes to reply.wav
+ * unless named. It prints the player's underruns, its worst read time and the heard
+ * position at the interruption.
  *
  * It honours GEMINI_API_KEY, GEMINI_LIVE_ENDPOINT and GEMINI_LIVE_MODEL. With neither a key
  * nor an endpoint it starts the embedded fake server and says so on stderr.
@@ -36,18 +47,32 @@
 
 static const double PI = 3.14159265358979323846;
 
+#define DEVICE_RATE 48000
+#define DEVICE_CHANNELS 2
+#define PERIOD_FRAMES (DEVICE_RATE / 100) /* 10 ms */
+
 typedef struct {
-    int16_t *samples;
-    size_t n;
+    int16_t *samples; /* interleaved */
+    size_t n;         /* samples, all channels */
     size_t cap;
     uint32_t rate;
+    uint16_t channels;
 } pcm_buffer;
 
 typedef struct {
     gemini_live_session *session;
     const pcm_buffer *input;
     gemini_live_result result; /* what the sender thread ended with */
+    size_t sent;               /* 16 kHz samples sent */
 } sender_args;
+
+typedef struct {
+    gemini_live_player *player;
+    pthread_mutex_t lock; /* guards `stop` only; never taken around the read */
+    int stop;
+    unsigned long reads;
+    long worst_ns;
+} device_args;
 
 static void report(const char *what, gemini_live_result r) {
     char detail[512];
@@ -77,6 +102,17 @@ static int append(pcm_buffer *b, const int16_t *s, size_t n) {
     return 0;
 }
 
+static long elapsed_ns(const struct timespec *a, const struct timespec *b) {
+    return (long)(b->tv_sec - a->tv_sec) * 1000000000L + (b->tv_nsec - a->tv_nsec);
+}
+
+static void sleep_ms(long ms) {
+    struct timespec t;
+    t.tv_sec = ms / 1000;
+    t.tv_nsec = (ms % 1000) * 1000000L;
+    nanosleep(&t, NULL);
+}
+
 /* ---- WAV files: little-endian RIFF, PCM 16-bit ---------------------------------------- */
 
 static void put_u32(unsigned char *p, uint32_t v) {
@@ -92,6 +128,7 @@ static uint32_t get_u32(const unsigned char *p) {
 
 static uint16_t get_u16(const unsigned char *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
 
+/* Writes a mono 16-bit WAV. */
 static int write_wav(const char *path, const pcm_buffer *b) {
     unsigned char h[44];
     uint32_t data_bytes = (uint32_t)(b->n * 2);
@@ -122,10 +159,9 @@ static int write_wav(const char *path, const pcm_buffer *b) {
     return fclose(f) == 0 ? 0 : 1;
 }
 
-/* Reads a 16-bit PCM WAV file, mixing channels down to mono. */
+/* Reads a 16-bit PCM WAV file as interleaved samples (any channel count). */
 static int read_wav(const char *path, pcm_buffer *out) {
-    unsigned char h[12], ch[8], fmt[16];
-    uint16_t channels = 0;
+    unsigned char h[12], ch[8], fmt[16], le[2];
     FILE *f = fopen(path, "rb");
     if (!f) {
         perror(path);
@@ -139,30 +175,21 @@ static int read_wav(const char *path, pcm_buffer *out) {
     while (fread(ch, 1, 8, f) == 8) {
         uint32_t size = get_u32(ch + 4);
         if (!memcmp(ch, "fmt ", 4) && size >= 16 && fread(fmt, 1, 16, f) == 16) {
-            channels = get_u16(fmt + 2);
+            out->channels = get_u16(fmt + 2);
             out->rate = get_u32(fmt + 4);
-            if (get_u16(fmt) != 1 || get_u16(fmt + 14) != 16 || channels == 0) {
+            if (get_u16(fmt) != 1 || get_u16(fmt + 14) != 16 || out->channels == 0) {
                 fprintf(stderr, "%s: only 16-bit PCM is supported\n", path);
                 break;
             }
             fseek(f, (long)(size - 16 + (size & 1)), SEEK_CUR);
-        } else if (!memcmp(ch, "data", 4) && channels) {
-            unsigned char *frame = (unsigned char *)malloc(2u * channels);
-            uint32_t frames = size / (2u * channels), i;
-            for (i = 0; frame && i < frames && fread(frame, 1, 2u * channels, f) == 2u * channels;
-                 i++) {
-                long sum = 0;
-                int16_t s;
-                uint16_t c;
-                for (c = 0; c < channels; c++) {
-                    sum += (int16_t)get_u16(frame + 2 * c);
-                }
-                s = (int16_t)(sum / channels);
+        } else if (!memcmp(ch, "data", 4) && out->channels) {
+            uint32_t i, n = size / 2;
+            for (i = 0; i < n && fread(le, 1, 2, f) == 2; i++) {
+                int16_t s = (int16_t)get_u16(le);
                 if (append(out, &s, 1)) {
                     break;
                 }
             }
-            free(frame);
             fclose(f);
             return out->n ? 0 : 1;
         } else {
@@ -177,6 +204,7 @@ static int read_wav(const char *path, pcm_buffer *out) {
 static int make_tone(const char *path, pcm_buffer *out) {
     size_t i, n = 24000; /* 1.5 s at 16 kHz */
     out->rate = 16000;
+    out->channels = 1;
     for (i = 0; i < n; i++) {
         int16_t s = (int16_t)(8000.0 * sin(2.0 * PI * 440.0 * (double)i / 16000.0));
         if (append(out, &s, 1)) {
@@ -187,28 +215,84 @@ static int make_tone(const char *path, pcm_buffer *out) {
     return write_wav(path, out);
 }
 
-/* ---- the sender thread ---------------------------------------------------------------- */
+/* ---- the sender thread: the "microphone", resampled to 16 kHz mono ------------------------ */
 
 static void *send_audio(void *p) {
     sender_args *a = (sender_args *)p;
-    size_t chunk = a->input->rate / 50, at = 0; /* 20 ms */
-    struct timespec pace = {0, 20 * 1000 * 1000};
-    a->result = GEMINI_LIVE_OK;
-    while (at < a->input->n) {
+    gemini_live_resampler *rs = NULL;
+    size_t chunk = (size_t)(a->input->rate / 50) * a->input->channels, at = 0; /* 20 ms */
+    size_t cap, got = 0;
+    int16_t *out;
+    a->result = gemini_live_resampler_new(a->input->rate, a->input->channels, 16000, &rs);
+    if (a->result != GEMINI_LIVE_OK) {
+        return NULL;
+    }
+    cap = gemini_live_resampler_max_output(rs, chunk);
+    out = (int16_t *)malloc(cap * sizeof *out);
+    if (!out) {
+        gemini_live_resampler_free(rs);
+        a->result = GEMINI_LIVE_INTERNAL;
+        return NULL;
+    }
+    while (a->result == GEMINI_LIVE_OK && at < a->input->n) {
         size_t n = a->input->n - at < chunk ? a->input->n - at : chunk;
-        a->result = gemini_live_session_send_audio_rate(a->session, a->input->samples + at, n,
-                                                        a->input->rate);
-        if (a->result != GEMINI_LIVE_OK) {
-            return NULL;
+        a->result = gemini_live_resampler_process(rs, a->input->samples + at, n, out, cap, &got);
+        if (a->result == GEMINI_LIVE_OK && got > 0) {
+            a->result = gemini_live_session_send_audio(a->session, out, got);
+            a->sent += got;
         }
         at += n;
-        nanosleep(&pace, NULL); /* a microphone delivers 20 ms every 20 ms */
+        sleep_ms(20); /* a microphone delivers 20 ms every 20 ms */
     }
-    a->result = gemini_live_session_audio_stream_end(a->session);
+    if (a->result == GEMINI_LIVE_OK) {
+        a->result = gemini_live_resampler_flush(rs, out, cap, &got);
+    }
+    if (a->result == GEMINI_LIVE_OK && got > 0) {
+        a->result = gemini_live_session_send_audio(a->session, out, got);
+        a->sent += got;
+    }
+    if (a->result == GEMINI_LIVE_OK) {
+        a->result = gemini_live_session_audio_stream_end(a->session);
+    }
+    free(out);
+    gemini_live_resampler_free(rs);
     return NULL;
 }
 
-/* ---- main: connect, start the sender, drain events --------------------------------------- */
+/* ---- the device thread: a sound card callback every 10 ms ------------------------------ */
+
+static void *device(void *p) {
+    device_args *d = (device_args *)p;
+    static int16_t buf[PERIOD_FRAMES * DEVICE_CHANNELS];
+    struct timespec next, t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &next);
+    for (;;) {
+        int stop;
+        size_t played = 0;
+        pthread_mutex_lock(&d->lock);
+        stop = d->stop;
+        pthread_mutex_unlock(&d->lock);
+        if (stop) {
+            return NULL;
+        }
+        /* This is what the real callback would do: one real-time-safe call. */
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        gemini_live_player_read(d->player, buf, PERIOD_FRAMES, &played);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        if (elapsed_ns(&t0, &t1) > d->worst_ns) {
+            d->worst_ns = elapsed_ns(&t0, &t1);
+        }
+        d->reads++;
+        next.tv_nsec += 10 * 1000000L;
+        if (next.tv_nsec >= 1000000000L) {
+            next.tv_nsec -= 1000000000L;
+            next.tv_sec++;
+        }
+        clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
+    }
+}
+
+/* ---- main: connect, stream, play, interrupt ---------------------------------------------- */
 
 static int maybe_start_fake(gemini_live_config *config, gemini_live_fake_server **fake) {
     const char *key = getenv("GEMINI_API_KEY");
@@ -234,26 +318,30 @@ static int maybe_start_fake(gemini_live_config *config, gemini_live_fake_server 
     return 0;
 }
 
-/* Drains events until the reply turn completes, collecting its audio; prints the reply text
- * once complete. A reply cut off by a lost connection (GEMINI_LIVE_EVENT_REPLY_DISCARDED)
- * comes again from the start: what was collected of it is dropped. 0 on success. */
-static int drain(gemini_live_session *session, pcm_buffer *reply) {
-    char *said = NULL; /* the reply text, in pieces */
-    size_t said_len = 0;
-    int failed = 0;
+/* Drains events until the turn completes, feeding the player, collecting the reply's audio
+ * (if `reply`) and its text (transcript) into `text`. A reply cut off by a lost connection
+ * (GEMINI_LIVE_EVENT_REPLY_DISCARDED) comes again from the start. 0 on success. */
+static int drain(gemini_live_session *session, gemini_live_player *player, pcm_buffer *reply,
+                 char *text, size_t text_cap) {
+    size_t used = 0;
+    text[0] = '\0';
     for (;;) {
         gemini_live_event *ev = NULL;
         gemini_live_result r = gemini_live_session_next_event(session, 30000, &ev);
         uint32_t type;
-        const char *text;
+        const char *t;
         size_t len;
         if (r != GEMINI_LIVE_OK) {
             report("next_event", r);
-            failed = 1;
-            break;
+            return 1;
         }
         type = gemini_live_event_type(ev);
-        if (type == GEMINI_LIVE_EVENT_AUDIO) {
+        /* Audio is queued for the device; TURN_COMPLETE ends the turn (plays out the tail). */
+        r = gemini_live_player_push_event(player, ev, NULL);
+        if (r != GEMINI_LIVE_OK) {
+            report("player_push_event", r);
+        }
+        if (type == GEMINI_LIVE_EVENT_AUDIO && reply) {
             const int16_t *s;
             size_t n;
             if (gemini_live_event_audio(ev, &s, &n, &reply->rate) == GEMINI_LIVE_OK &&
@@ -261,44 +349,96 @@ static int drain(gemini_live_session *session, pcm_buffer *reply) {
                 fprintf(stderr, "out of memory\n");
             }
         } else if (type == GEMINI_LIVE_EVENT_TEXT &&
-                   gemini_live_event_text(ev, &text, &len) == GEMINI_LIVE_OK) {
-            char *grown = (char *)realloc(said, said_len + len + 1);
-            if (grown) {
-                said = grown;
-                memcpy(said + said_len, text, len);
-                said_len += len;
+                   gemini_live_event_text(ev, &t, &len) == GEMINI_LIVE_OK) {
+            if (used + len + 1 < text_cap) {
+                memcpy(text + used, t, len);
+                used += len;
+                text[used] = '\0';
             }
         } else if (type == GEMINI_LIVE_EVENT_REPLY_DISCARDED) {
-            said_len = 0;
-            reply->n = 0;
+            /* A lost connection cut the reply: it comes again from the start, so drop what
+             * was collected (push_event above flushed what was queued for the device). */
+            used = 0;
+            text[0] = '\0';
+            if (reply) {
+                reply->n = 0;
+            }
         } else if (type == GEMINI_LIVE_EVENT_INPUT_TRANSCRIPTION &&
-                   gemini_live_event_text(ev, &text, &len) == GEMINI_LIVE_OK) {
-            printf("you (transcribed): %.*s\n", (int)len, text);
+                   gemini_live_event_text(ev, &t, &len) == GEMINI_LIVE_OK) {
+            printf("you (transcribed): %.*s\n", (int)len, t);
         } else if (type == GEMINI_LIVE_EVENT_CLOSED) {
             fprintf(stderr, "the session closed before the reply was complete\n");
-            failed = 1;
+            gemini_live_event_free(ev);
+            return 1;
         }
         gemini_live_event_free(ev);
-        if (failed || type == GEMINI_LIVE_EVENT_TURN_COMPLETE) {
-            break;
+        if (type == GEMINI_LIVE_EVENT_TURN_COMPLETE) {
+            return 0;
         }
     }
-    if (!failed && said_len > 0) {
-        printf("model: %.*s\n", (int)said_len, said);
+}
+
+/* Waits (at most `ms`) until the device has played everything queued. */
+static void wait_played_out(gemini_live_player *player, long ms) {
+    gemini_live_player_stats st;
+    for (; ms > 0; ms -= 10) {
+        if (gemini_live_player_get_stats(player, &st) != GEMINI_LIVE_OK || st.buffered == 0) {
+            return;
+        }
+        sleep_ms(10);
     }
-    free(said);
-    return failed;
+}
+
+/* The second turn: the user barges in once 200 ms of the reply have played. */
+static int interrupt_a_reply(gemini_live_session *session, gemini_live_player *player) {
+    char text[4096];
+    gemini_live_turn_playback now, cut;
+    gemini_live_result r = gemini_live_session_send_text(session, "Tell me a long story.");
+    long waited;
+    size_t keep;
+    if (r != GEMINI_LIVE_OK) {
+        report("send_text", r);
+        return 1;
+    }
+    if (drain(session, player, NULL, text, sizeof text)) {
+        return 1;
+    }
+    for (waited = 0; waited < 5000; waited += 5) {
+        if (gemini_live_player_current(player, &now) != GEMINI_LIVE_OK ||
+            now.heard * 1000 >= 200u * now.source_rate || now.heard >= now.received) {
+            break;
+        }
+        sleep_ms(5);
+    }
+    /* Barge-in: one lock-free call; the device's next read is silent. */
+    r = gemini_live_player_flush(player, &cut);
+    if (r != GEMINI_LIVE_OK) {
+        report("player_flush", r);
+        return 1;
+    }
+    keep = gemini_live_transcript_heard_len(text, cut.heard_fraction);
+    printf("model (turn %lu): %s\n", (unsigned long)cut.turn, text);
+    printf("barge-in: heard %lu ms of %lu ms of the reply (%.0f%%); the user heard: \"%.*s\"\n",
+           (unsigned long)(cut.heard * 1000 / cut.source_rate),
+           (unsigned long)(cut.received * 1000 / cut.source_rate), 100.0 * cut.heard_fraction,
+           (int)keep, text);
+    return 0;
 }
 
 int main(int argc, char **argv) {
     const char *out_path = argc > 2 ? argv[2] : "reply.wav";
-    pcm_buffer input = {NULL, 0, 0, 0}, reply = {NULL, 0, 0, 24000};
+    const char *record_path = argc > 3 ? argv[3] : "session.jsonl";
+    pcm_buffer input = {NULL, 0, 0, 0, 1}, reply = {NULL, 0, 0, 24000, 1};
     gemini_live_config *config = NULL;
     gemini_live_session *session = NULL;
     gemini_live_fake_server *fake = NULL;
+    gemini_live_player *player = NULL;
+    gemini_live_player_stats st;
     sender_args args;
-    pthread_t sender;
+    device_args dev;
+    pthread_t sender, device_thread;
     gemini_live_result r;
+    char text[4096];
     int failed = 1;
 
     if (argc > 1 ? read_wav(argv[1], &input) : make_tone("tone.wav", &input)) {
@@ -311,6 +451,10 @@ int main(int argc, char **argv) {
         return 1;
     }
     gemini_live_config_set_response_modality(config, GEMINI_LIVE_MODALITY_TEXT_AND_AUDIO);
+    r = gemini_live_config_set_record(config, record_path, GEMINI_LIVE_RECORD_AUDIO_KEEP);
+    if (r != GEMINI_LIVE_OK) {
+        report("config_set_record", r);
+    }
     if (maybe_start_fake(config, &fake) == 0) {
         r = gemini_live_session_connect(config, &session);
         if (r != GEMINI_LIVE_OK) {
@@ -318,30 +462,69 @@ int main(int argc, char **argv) {
         }
     }
     gemini_live_config_free(config);
+    r = gemini_live_player_new(DEVICE_RATE, DEVICE_CHANNELS, &player);
+    if (r != GEMINI_LIVE_OK) {
+        report("player_new", r);
+    }
 
-    if (session) {
+    if (session && player) {
+        dev.player = player;
+        dev.stop = 0;
+        dev.reads = 0;
+        dev.worst_ns = 0;
+        pthread_mutex_init(&dev.lock, NULL);
         args.session = session;
         args.input = &input;
         args.result = GEMINI_LIVE_OK;
-        if (pthread_create(&sender, NULL, send_audio, &args) == 0) {
-            int drained = drain(session, &reply);
-            /* Closing makes a sender still running fail fast with GEMINI_LIVE_CLOSED. */
-            if (drained) {
-                gemini_live_session_close(session);
+        args.sent = 0;
+        if (pthread_create(&device_thread, NULL, device, &dev) == 0) {
+            if (pthread_create(&sender, NULL, send_audio, &args) == 0) {
+                int drained = drain(session, player, &reply, text, sizeof text);
+                /* Closing makes a sender still running fail fast with GEMINI_LIVE_CLOSED. */
+                if (drained) {
+                    gemini_live_session_close(session);
+                }
+                pthread_join(sender, NULL);
+                if (drained == 0) {
+                    printf("model: %s\n", text);
+                }
+                if (args.result != GEMINI_LIVE_OK) {
+                    report("sending audio", args.result);
+                } else if (drained == 0) {
+                    wait_played_out(player, 5000);
+                    if (interrupt_a_reply(session, player) == 0 &&
+                        write_wav(out_path, &reply) == 0) {
+                        printf("sent %lu samples at 16000 Hz (from %u Hz x%u); wrote %lu "
+                               "reply samples at %u Hz to %s\n",
+                               (unsigned long)args.sent, (unsigned)input.rate,
+                               (unsigned)input.channels, (unsigned long)reply.n,
+                               (unsigned)reply.rate, out_path);
+                        failed = 0;
+                    }
+                }
             }
-            pthread_join(sender, NULL);
-            if (args.result != GEMINI_LIVE_OK) {
-                report("sending audio", args.result);
-            } else if (drained == 0 && write_wav(out_path, &reply) == 0) {
-                printf("sent %lu samples at %u Hz; wrote %lu reply samples at %u Hz to %s\n",
-                       (unsigned long)input.n, (unsigned)input.rate, (unsigned long)reply.n,
-                       (unsigned)reply.rate, out_path);
-                failed = 0;
+            sleep_ms(30); /* a few silent periods after the flush */
+            pthread_mutex_lock(&dev.lock);
+            dev.stop = 1;
+            pthread_mutex_unlock(&dev.lock);
+            pthread_join(device_thread, NULL);
+            if (gemini_live_player_get_stats(player, &st) == GEMINI_LIVE_OK) {
+                printf("player: %lu reads of %d frames (worst %.1f us), played %lu ms, "
+                       "%lu underruns (%lu ms of silence), %lu ms dropped, %lu ms flushed\n",
+                       dev.reads, PERIOD_FRAMES, dev.worst_ns / 1000.0,
+                       (unsigned long)(st.played * 1000 / DEVICE_RATE),
+                       (unsigned long)st.underruns,
+                       (unsigned long)(st.underrun_samples * 1000 / DEVICE_RATE),
+                       (unsigned long)((st.dropped + st.overflowed) * 1000 / DEVICE_RATE),
+                       (unsigned long)(st.flushed * 1000 / DEVICE_RATE));
             }
         }
+        pthread_mutex_destroy(&dev.lock);
         gemini_live_session_close(session);
-        gemini_live_session_free(session);
+        printf("recorded the session to %s\n", record_path);
     }
+    gemini_live_session_free(session);
+    gemini_live_player_free(player);
     gemini_live_fake_server_free(fake);
     free(input.samples);
     free(reply.samples);

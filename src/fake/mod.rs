@@ -55,6 +55,7 @@ mod handler;
 mod lifecycle;
 mod options;
 mod plan;
+pub mod replay;
 mod schema;
 mod store;
 mod tls;

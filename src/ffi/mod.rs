@@ -49,6 +49,9 @@ pub mod event;
 // Lifecycle events (interaction status, voice activity, metadata) and their accessors.
 pub mod lifecycle;
 
+// Audio: the resampler, the real-time-safe player, the recorder's setter.
+pub mod audio;
+
 // The embedded fake server and logging.
 pub mod fake;
 

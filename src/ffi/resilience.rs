@@ -88,6 +88,40 @@ pub unsafe extern "C" fn gemini_live_config_set_goaway_margin_ms(
     })
 }
 
+/// While resuming, how long a resume the server keeps refusing at setup (it answers 1011
+/// while it still holds the old, stalled connection) is retried before the session starts a
+/// new one (`GEMINI_LIVE_EVENT_NEW_SESSION`, unanswered input replayed). Defaults to 10000 ms.
+#[no_mangle]
+pub unsafe extern "C" fn gemini_live_config_set_resume_wait_ms(
+    config: *mut gemini_live_config,
+    wait_ms: u32,
+) -> gemini_live_result {
+    with_config(config, |c| {
+        c.reconnect.resume_wait = ms(wait_ms);
+        Ok(())
+    })
+}
+
+/// Sets the first connect's budget (`gemini_live_session_connect`): at most `attempts` (at
+/// least 1; defaults to 3) within `total_ms` (at least 1; defaults to 10000 ms), then the
+/// connect fails with the last failure's code and a message saying "gave up after N attempts
+/// over T s".
+#[no_mangle]
+pub unsafe extern "C" fn gemini_live_config_set_first_connect_budget(
+    config: *mut gemini_live_config,
+    attempts: u32,
+    total_ms: u32,
+) -> gemini_live_result {
+    with_config(config, |c| {
+        if attempts == 0 {
+            return Err(Fail::invalid("at least one connection attempt"));
+        }
+        c.reconnect.first_connect_attempts = attempts;
+        c.reconnect.first_connect_total = at_least_1ms(total_ms, "the first-connect budget")?;
+        Ok(())
+    })
+}
+
 /// Sets the bytes of input kept for replay after a reconnection. Defaults to 8 MiB.
 #[no_mangle]
 pub unsafe extern "C" fn gemini_live_config_set_replay_max_bytes(

@@ -1,6 +1,7 @@
 //! The send functions of `gemini_live_session`.
 //!
-//! Every send copies its input, queues one message for the session's writer thread and
+//! Every send copies its input, writes it from the calling thread when nothing is queued and
+//! the socket takes it at once, else queues it for the session's writer thread, and
 //! returns: it waits only for room in a full send queue, up to the send timeout
 //! (`GEMINI_LIVE_SEND_TIMEOUT`), and `gemini_live_session_try_send_audio` never waits
 //! (`GEMINI_LIVE_WOULD_BLOCK`). After close they return `GEMINI_LIVE_CLOSED`.

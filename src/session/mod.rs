@@ -16,6 +16,13 @@
 //! session.close()?;
 //! # Ok::<(), gemini_live::Error>(())
 //! ```
+//!
+//! Where things live: `input.rs` checks and classifies every `send_*`; `writer.rs` is the one
+//! owner of socket writes; `reader.rs` is the reader thread (reads, turns messages into events
+//! with `events.rs`, acts on timers, reconnects); `turns.rs` is the turn ledger (what the
+//! server owes, what to replay: pure); `connection.rs` is the connection lifecycle (backoff,
+//! budgets, GoAway handover, stall and keepalive timers) for the first connect and every
+//! reconnection.
 
 mod connection;
 mod events;
@@ -161,10 +168,10 @@ impl Session {
                 message: e.to_string(),
             })?,
         );
-        let (writes, input, queues) = writer::write_path(config.send_queue_capacity);
+        let (writes, input, stop_writer) =
+            writer::write_path(config.send_queue_capacity, events_tx.clone());
         let (closing_tx, closing_rx) = bounded::<()>(0);
         let (done_tx, reader_done) = bounded::<()>(0);
-        let (writer_stop_tx, writer_stop_rx) = bounded::<()>(0);
         let shared = Arc::new(Shared {
             metrics: Metrics::default(),
             state: AtomicU8::new(State::Connected as u8),
@@ -204,30 +211,19 @@ impl Session {
             shared: shared.clone(),
             link: link.clone(),
             life,
-            events: events_tx.clone(),
+            events: events_tx,
             closing: closing_rx,
             _done: done_tx,
-            _writer_stop: writer_stop_tx,
+            _writer_stop: stop_writer(&shared),
         };
-        let writer = writer::Writer {
-            shared: shared.clone(),
-            queues,
-            stop: writer_stop_rx,
-            events: events_tx,
-        };
-        let spawn = |name: &str, f: Box<dyn FnOnce() + Send>| {
-            std::thread::Builder::new()
-                .name(name.to_string())
-                .stack_size(THREAD_STACK)
-                .spawn(f)
-                .map_err(|e| Error::Io {
-                    phase: None,
-                    message: format!("cannot start a thread: {e}"),
-                })
-        };
-        let mut handles = Vec::with_capacity(2);
-        handles.push(spawn("gemini-live-tx", Box::new(move || writer.run()))?);
-        match spawn("gemini-live-rx", Box::new(move || reader.run())) {
+        // The reader only: the writer thread starts when input first has to wait
+        // (`writer.rs`).
+        let mut handles = Vec::with_capacity(1);
+        let spawned = std::thread::Builder::new()
+            .name("gemini-live-rx".into())
+            .stack_size(THREAD_STACK)
+            .spawn(move || reader.run());
+        match spawned {
             Ok(h) => handles.push(h),
             Err(e) => {
                 link.kill();
@@ -236,11 +232,10 @@ impl Session {
                     conn.ended = true;
                     shared.conn_ready.notify_all();
                 }
-                drop(input);
-                for h in handles {
-                    let _ = h.join();
-                }
-                return Err(e);
+                return Err(Error::Io {
+                    phase: None,
+                    message: format!("cannot start a thread: {e}"),
+                });
             }
         }
         Ok(Session {
@@ -327,7 +322,7 @@ impl Session {
     }
 
     /// Closes the session: sends what is queued, then a close frame, waits for the server's
-    /// close up to the close timeout (then cuts the socket), and joins both threads.
+    /// close up to the close timeout (then cuts the socket), and joins the session's threads.
     /// Calling it again does nothing. If a reconnection attempt is under way, `close` also
     /// waits for that attempt's connect to end (at most `timeouts.connect_total`).
     pub fn close(&self) -> Result<()> {
@@ -355,6 +350,7 @@ impl Session {
                 log::error!("a session thread panicked");
             }
         }
+        writer::join_writer(&self.shared);
         Ok(())
     }
 }
@@ -365,12 +361,12 @@ impl Drop for Session {
     }
 }
 
-/// Stack size of the two session threads. The reader decodes server JSON recursively, up to
+/// Stack size of the session threads (the reader, and the writer once it starts). The reader decodes server JSON recursively, up to
 /// serde_json's nesting limit of 128 levels: that takes about 100 KiB in a release build and
 /// 380 KiB in a debug build (tests/decoder_fuzz.rs), and overflowing aborts the process. The
 /// stack is reserved, not committed: only the pages used cost memory, so a thousand sessions
 /// still fit.
-const THREAD_STACK: usize = 512 * 1024;
+pub(crate) const THREAD_STACK: usize = 512 * 1024;
 
 /// The first connect's side of the lifecycle: no events (none may come before
 /// `SetupComplete`), the delays are slept.

@@ -67,7 +67,7 @@ pub(crate) struct Reader {
     /// Dropped when this thread ends: `close` waits for that.
     pub _done: Sender<()>,
     /// Dropped when this thread ends: stops the writer.
-    pub _writer_stop: Sender<()>,
+    pub _writer_stop: super::writer::StopWriter,
 }
 
 impl Reader {
@@ -324,6 +324,7 @@ impl Reader {
 /// Decodes one message into the shared state and appends its events to `events`.
 fn process(shared: &Shared, bytes: &[u8], events: &mut Vec<Event>) -> Facts {
     shared.metrics.received(bytes.len());
+    crate::record::received(&shared.config, bytes);
     log::trace!("received {} bytes", bytes.len());
     match protocol::decode_server(bytes) {
         Ok(msg) => absorb(shared, msg, events),
@@ -399,6 +400,7 @@ impl Attempts for Hooks<'_> {
         );
         let mut replay = shared.conn.lock().replay.replay(resumed);
         let replayed = replay.frames.len();
+        (replay.frames.iter()).for_each(|f| crate::record::sent(&shared.config, f.as_bytes()));
         if let Err(e) = writer::replay(&link, std::mem::take(&mut replay.frames)) {
             link.kill();
             return Err(crate::transport::ws_error(e, None));

@@ -253,28 +253,31 @@ impl Ledger {
     }
 
     /// The turn the server is answering now: the oldest open one, or a server-detected turn
-    /// made of the input flushed so far.
-    fn current(&mut self, now: Instant) -> &mut Turn {
+    /// made of the input flushed so far (so there always is one).
+    fn current(&mut self, now: Instant) -> Option<&mut Turn> {
         if self.turns.is_empty() {
             let id = self.open_turn(false, now);
             for r in self.recs.iter_mut().filter(|r| r.turn.is_none()) {
                 r.turn = Some(id);
             }
         }
-        &mut self.turns[0]
+        self.turns.front_mut()
     }
 
     /// Reply content arrived (model parts, the transcription of the reply), with `audio` of
     /// playback time.
     pub fn reply_content(&mut self, audio: Duration, now: Instant) {
-        let t = self.current(now);
-        t.replied = true;
-        t.audio += audio;
+        if let Some(t) = self.current(now) {
+            t.replied = true;
+            t.audio += audio;
+        }
     }
 
     /// The server called tools.
     pub fn tool_call(&mut self, ids: &[String], now: Instant) {
-        let t = self.current(now);
+        let Some(t) = self.current(now) else {
+            return;
+        };
         t.replied = true;
         t.responded = false;
         t.open_calls.extend(ids.iter().cloned());

@@ -67,6 +67,44 @@ pub(crate) struct WriteState {
     unflushed: Mutex<Vec<Unflushed>>,
     /// Asks the writer thread to finish a flush.
     flush: Sender<()>,
+    /// The writer thread, started the first time something has to wait for it
+    /// ([`start_writer`]): a session whose input always takes the direct path never starts
+    /// one (a thread spawn less at connect, a stack less per session).
+    thread: Mutex<WriterThread>,
+}
+
+/// The writer thread's lifecycle.
+enum WriterThread {
+    /// Not started: what it will need (dropped when the reader ends, see [`StopWriter`]).
+    Idle(Option<Parts>),
+    /// Started; joined by [`join_writer`].
+    Running(std::thread::JoinHandle<()>),
+    /// Retired without starting, joined, or failed to start.
+    Done,
+}
+
+/// What a writer thread is started with.
+struct Parts {
+    queues: Queues,
+    stop: Receiver<()>,
+    events: super::EventTx,
+}
+
+/// Held by the reader thread: when it ends, the writer stops (its `stop` channel
+/// disconnects) or, if it never started, its parts are dropped, so the event queue
+/// disconnects once the reader's events are taken.
+pub(crate) struct StopWriter {
+    _stop: Sender<()>,
+    shared: Arc<Shared>,
+}
+
+impl Drop for StopWriter {
+    fn drop(&mut self) {
+        let mut t = self.shared.writes.thread.lock();
+        if matches!(*t, WriterThread::Idle(_)) {
+            *t = WriterThread::Done;
+        }
+    }
 }
 
 /// The sending side of the send queue, held by the [`Session`](super::Session).
@@ -75,33 +113,108 @@ pub(crate) struct Input {
 }
 
 /// The writer thread's ends of the channels [`Input`] and [`WriteState`] send on.
-pub(crate) struct Queues {
+struct Queues {
     queue: Receiver<Outgoing>,
     flush: Receiver<()>,
 }
 
-/// A new write path with a send queue of `capacity` messages.
-pub(crate) fn write_path(capacity: usize) -> (WriteState, Input, Queues) {
+/// A new write path with a send queue of `capacity` messages; the writer thread, when it
+/// starts, reports dropped tool responses on `events`. Returns the state for
+/// [`Shared::writes`], the session's [`Input`], and a function that makes the reader's
+/// [`StopWriter`] once `Shared` exists.
+pub(crate) fn write_path(
+    capacity: usize,
+    events: super::EventTx,
+) -> (WriteState, Input, impl FnOnce(&Arc<Shared>) -> StopWriter) {
     let (queue_tx, queue) = bounded(capacity);
     let (flush_tx, flush) = bounded::<()>(1);
+    let (stop_tx, stop) = bounded::<()>(0);
     let state = WriteState {
         gate: Mutex::new(()),
         queued: AtomicUsize::new(0),
         unflushed: Mutex::new(Vec::new()),
         flush: flush_tx,
+        thread: Mutex::new(WriterThread::Idle(Some(Parts {
+            queues: Queues { queue, flush },
+            stop,
+            events,
+        }))),
     };
-    (state, Input { queue: queue_tx }, Queues { queue, flush })
+    let stopper = move |shared: &Arc<Shared>| StopWriter {
+        _stop: stop_tx,
+        shared: shared.clone(),
+    };
+    (state, Input { queue: queue_tx }, stopper)
+}
+
+/// Starts the writer thread if it has not started yet. `Err` if it cannot start (then
+/// nothing may be queued for it) or the session is over.
+fn start_writer(shared: &Arc<Shared>) -> Result<()> {
+    let mut t = shared.writes.thread.lock();
+    let parts = match &mut *t {
+        WriterThread::Running(_) => return Ok(()),
+        WriterThread::Done => return Err(Error::SessionClosed),
+        WriterThread::Idle(parts) => parts.take(),
+    };
+    let Some(p) = parts else {
+        return Err(Error::SessionClosed);
+    };
+    let writer = Writer {
+        shared: shared.clone(),
+        queues: p.queues,
+        stop: p.stop,
+        events: p.events,
+    };
+    match std::thread::Builder::new()
+        .name("gemini-live-tx".into())
+        .stack_size(super::THREAD_STACK)
+        .spawn(move || writer.run())
+    {
+        Ok(h) => {
+            *t = WriterThread::Running(h);
+            Ok(())
+        }
+        Err(e) => {
+            *t = WriterThread::Done;
+            Err(Error::Io {
+                phase: None,
+                message: format!("cannot start the writer thread: {e}"),
+            })
+        }
+    }
+}
+
+/// Joins the writer thread, if it ran (after the reader ended, which stops it).
+pub(crate) fn join_writer(shared: &Shared) {
+    let t = std::mem::replace(&mut *shared.writes.thread.lock(), WriterThread::Done);
+    if let WriterThread::Running(h) = t {
+        if h.join().is_err() {
+            log::error!("the writer thread panicked");
+        }
+    }
+}
+
+/// Asks the writer thread to finish a flush, starting it if need be.
+fn request_flush(shared: &Arc<Shared>) {
+    match start_writer(shared) {
+        Ok(()) => {
+            let _ = shared.writes.flush.try_send(());
+        }
+        // The bytes stay in tungstenite's buffer; the next write flushes them.
+        Err(e) => log::warn!("a flush is left to the next write: {e}"),
+    }
 }
 
 impl Input {
     /// Sends `msg`: written in this thread if the direct path is open, otherwise queued,
     /// waiting up to the send timeout for room (`wait`) or not at all
     /// ([`Error::WouldBlock`]).
-    pub fn send(&self, shared: &Shared, msg: Outgoing, wait: bool) -> Result<()> {
+    pub fn send(&self, shared: &Arc<Shared>, msg: Outgoing, wait: bool) -> Result<()> {
         let msg = match write_direct(shared, msg) {
             Ok(()) => return Ok(()),
             Err(msg) => msg,
         };
+        start_writer(shared)?;
         // Counted before it enters the queue, so the direct path sees it.
         shared.writes.queued.fetch_add(1, Ordering::SeqCst);
         let r = if wait {
@@ -124,9 +237,16 @@ impl Input {
         r
     }
 
-    /// Queues a close frame behind everything queued; `false` if it could not be queued
-    /// by `deadline` (the caller then cuts the connection).
-    pub fn close(&self, shared: &Shared, deadline: Instant) -> bool {
+    /// Sends a close frame behind everything sent before (directly, or queued behind what
+    /// is queued); `false` if it could not be queued by `deadline` (the caller then cuts the
+    /// connection).
+    pub fn close(&self, shared: &Arc<Shared>, deadline: Instant) -> bool {
+        if write_direct(shared, Outgoing::Close).is_ok() {
+            return true;
+        }
+        if start_writer(shared).is_err() {
+            return false;
+        }
         shared.writes.queued.fetch_add(1, Ordering::SeqCst);
         let ok = self.queue.send_deadline(Outgoing::Close, deadline).is_ok();
         if !ok {
@@ -143,10 +263,13 @@ impl Input {
 
 /// Sends a keepalive ping on `link` without waiting for the socket (the writer thread
 /// finishes a flush that would block).
-pub(crate) fn ping(shared: &Shared, link: &Link) -> std::result::Result<(), tungstenite::Error> {
+pub(crate) fn ping(
+    shared: &Arc<Shared>,
+    link: &Link,
+) -> std::result::Result<(), tungstenite::Error> {
     let ping = Message::Ping(tungstenite::Bytes::from_static(b"k"));
     if !link.write(&mut std::iter::once(ping), Flush::Try)? {
-        let _ = shared.writes.flush.try_send(());
+        request_flush(shared);
     }
     Ok(())
 }
@@ -176,17 +299,17 @@ fn close_message() -> Message {
 }
 
 /// The writer thread.
-pub(crate) struct Writer {
-    pub shared: Arc<Shared>,
-    pub queues: Queues,
+struct Writer {
+    shared: Arc<Shared>,
+    queues: Queues,
     /// Disconnected when the reader ended.
-    pub stop: Receiver<()>,
+    stop: Receiver<()>,
     /// For events the writer itself causes (dropped tool responses).
-    pub events: super::EventTx,
+    events: super::EventTx,
 }
 
 impl Writer {
-    pub fn run(self) {
+    fn run(self) {
         loop {
             let first = select! {
                 recv(self.queues.queue) -> m => match m { Ok(m) => Some(m), Err(_) => return },
@@ -280,6 +403,7 @@ impl Writer {
                 ..
             } => {
                 sizes.push((frame.len(), input, queued));
+                crate::record::sent(&shared.config, frame.as_bytes());
                 Message::Text(frame)
             }
             Outgoing::Close => {
@@ -340,7 +464,7 @@ fn after_write(
 /// The direct path: writes `msg` in the caller's thread if nothing is queued or being
 /// written and a connection is up; otherwise gives it back for the queue. Never waits for
 /// the socket (a flush that would block is finished by the writer thread).
-fn write_direct(shared: &Shared, msg: Outgoing) -> std::result::Result<(), Outgoing> {
+fn write_direct(shared: &Arc<Shared>, msg: Outgoing) -> std::result::Result<(), Outgoing> {
     let writes = &shared.writes;
     let Some(_gate) = writes.gate.try_lock() else {
         return Err(msg);
@@ -351,6 +475,11 @@ fn write_direct(shared: &Shared, msg: Outgoing) -> std::result::Result<(), Outgo
     if writes.queued.load(Ordering::SeqCst) != 0 || !writes.unflushed.lock().is_empty() {
         return Err(msg);
     }
+    let mut conn = shared.conn.lock();
+    let link = match &conn.link {
+        Some(link) if !conn.ended => link.clone(),
+        _ => return Err(msg),
+    };
     let Outgoing::Data {
         frame,
         input,
@@ -359,20 +488,14 @@ fn write_direct(shared: &Shared, msg: Outgoing) -> std::result::Result<(), Outgo
         queued,
     } = msg
     else {
-        return Err(msg);
-    };
-    let mut conn = shared.conn.lock();
-    let link = match &conn.link {
-        Some(link) if !conn.ended => link.clone(),
-        _ => {
-            return Err(Outgoing::Data {
-                frame,
-                input,
-                kind,
-                audio,
-                queued,
-            })
+        // A close frame: nothing to record.
+        drop(conn);
+        match link.write(&mut std::iter::once(close_message()), Flush::Try) {
+            Ok(true) => {}
+            Ok(false) => request_flush(shared),
+            Err(_) => link.kill(),
         }
+        return Ok(());
     };
     let starts_turn = kind != InputKind::Plain;
     // A tool response the replay buffer refuses (its calls are unknown) goes to the writer,
@@ -389,6 +512,7 @@ fn write_direct(shared: &Shared, msg: Outgoing) -> std::result::Result<(), Outgo
     }
     drop(conn);
     let len = frame.len();
+    crate::record::sent(&shared.config, frame.as_bytes());
     match link.write(&mut std::iter::once(Message::Text(frame)), Flush::Try) {
         Ok(true) => after_write(shared, &link, Ok(true), false, &[(len, input, queued)]),
         Ok(false) => {
@@ -396,7 +520,7 @@ fn write_direct(shared: &Shared, msg: Outgoing) -> std::result::Result<(), Outgo
                 .unflushed
                 .lock()
                 .push(Unflushed { len, input, queued });
-            let _ = writes.flush.try_send(());
+            request_flush(shared);
         }
         Err(e) => after_write(shared, &link, Err(e), false, &[]),
     }

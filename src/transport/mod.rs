@@ -147,6 +147,7 @@ pub(crate) fn connect(config: &Config, handle: Option<&str>) -> Result<Connected
     let port = uri.port_u16().unwrap_or(if tls { 443 } else { 80 });
 
     let started = Instant::now();
+    crate::record::connecting(config, &url);
     let tcp = tcp_connect(&host, port, config, &deadline)?;
     let ctl = tcp.try_clone().map_err(|e| io_err(Phase::TcpConnect, &e))?;
     let mut timings = ConnectTimings {
@@ -178,6 +179,7 @@ pub(crate) fn connect(config: &Config, handle: Option<&str>) -> Result<Connected
     log::debug!("sending setup ({} bytes)", setup.len());
     let budget = deadline.budget(Phase::Setup, config.timeouts.setup)?;
     set_timeouts(&ctl, budget, Phase::Setup)?;
+    crate::record::sent(config, setup.as_bytes());
     ws.send(Message::text(setup))
         .map_err(|e| ws_error(e, Some(Phase::Setup)))?;
     let mut early = Vec::new();
@@ -200,6 +202,7 @@ pub(crate) fn connect(config: &Config, handle: Option<&str>) -> Result<Connected
             Ok(_) => continue,
             Err(e) => return Err(ws_error(e, Some(Phase::Setup))),
         };
+        crate::record::received(config, &payload);
         let msg = protocol::decode_server(&payload).map_err(|e| Error::Protocol(e.0))?;
         if let Some(sc) = msg.setup_complete.clone() {
             break sc;

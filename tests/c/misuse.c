@@ -97,6 +97,8 @@ static void null_config_setters(gemini_live_config *c) {
     EXPECT(gemini_live_config_set_reconnect_delays_ms(NULL, 10, 100), NUL);
     EXPECT(gemini_live_config_set_reconnect_max_total_ms(NULL, 1000), NUL);
     EXPECT(gemini_live_config_set_goaway_margin_ms(NULL, 1000), NUL);
+    EXPECT(gemini_live_config_set_resume_wait_ms(NULL, 1000), NUL);
+    EXPECT(gemini_live_config_set_first_connect_budget(NULL, 3, 1000), NUL);
     EXPECT(gemini_live_config_set_replay_max_bytes(NULL, 1000), NUL);
     EXPECT(gemini_live_config_set_replay_max_audio_ms(NULL, 1000), NUL);
     EXPECT(gemini_live_config_set_stall_timeout_ms(NULL, 1000), NUL);
@@ -356,6 +358,91 @@ static void misc(void) {
     gemini_live_fake_server_free(NULL);
 }
 
+/* The audio helpers: NULLs, bad rates and channel counts, small buffers, and a player that
+ * reads silence and counts what it was given. */
+static void audio_misuse(gemini_live_config *c) {
+    gemini_live_resampler *rs = NULL;
+    gemini_live_player *pl = NULL;
+    gemini_live_player_stats st;
+    gemini_live_turn_playback tp;
+    int16_t in[64], out[256];
+    float fin[4] = {0.0f, 0.5f, -0.5f, 0.0f};
+    size_t got = 0;
+    memset(in, 0, sizeof in);
+    EXPECT(gemini_live_config_set_record(NULL, "x.jsonl", GEMINI_LIVE_RECORD_AUDIO_KEEP), NUL);
+    EXPECT(gemini_live_config_set_record(c, "x.jsonl", 7), GEMINI_LIVE_INVALID_ARGUMENT);
+    EXPECT(gemini_live_config_set_record(c, "/nonexistent-dir/x.jsonl",
+                                         GEMINI_LIVE_RECORD_AUDIO_SUMMARY),
+           GEMINI_LIVE_IO);
+    EXPECT(gemini_live_config_set_record(c, NULL, GEMINI_LIVE_RECORD_AUDIO_KEEP), GEMINI_LIVE_OK);
+
+    EXPECT(gemini_live_resampler_new(44100, 2, 16000, NULL), NUL);
+    EXPECT(gemini_live_resampler_new(0, 2, 16000, &rs), GEMINI_LIVE_INVALID_ARGUMENT);
+    EXPECT(gemini_live_resampler_new(44100, 0, 16000, &rs), GEMINI_LIVE_INVALID_ARGUMENT);
+    CHECK(rs == NULL);
+    CHECK(gemini_live_resampler_max_output(NULL, 10) == 0);
+    CHECK(gemini_live_resampler_latency_us(NULL) == 0);
+    EXPECT(gemini_live_resampler_process(NULL, in, 64, out, 256, &got), NUL);
+    EXPECT(gemini_live_resampler_process_f32(NULL, fin, 4, out, 256, &got), NUL);
+    EXPECT(gemini_live_resampler_flush(NULL, out, 256, &got), NUL);
+    EXPECT(gemini_live_resampler_new(48000, 2, 16000, &rs), GEMINI_LIVE_OK);
+    EXPECT(gemini_live_resampler_process(rs, NULL, 64, out, 256, &got), NUL);
+    EXPECT(gemini_live_resampler_process(rs, in, 64, NULL, 256, &got), NUL);
+    EXPECT(gemini_live_resampler_process(rs, in, 64, out, 256, NULL), NUL);
+    EXPECT(gemini_live_resampler_process(rs, in, 64, out, 1, &got), GEMINI_LIVE_BUFFER_TOO_SMALL);
+    EXPECT(gemini_live_resampler_process(rs, in, 64, out, 256, &got), GEMINI_LIVE_OK);
+    EXPECT(gemini_live_resampler_process_f32(rs, fin, 4, out, 256, &got), GEMINI_LIVE_OK);
+    CHECK(gemini_live_resampler_max_output(rs, 0) <= 256);
+    CHECK(gemini_live_resampler_latency_us(rs) > 0);
+    EXPECT(gemini_live_resampler_flush(rs, out, 256, &got), GEMINI_LIVE_OK);
+    CHECK(got == (64 / 2 + 4 / 2) / 3);
+    gemini_live_resampler_free(rs);
+    gemini_live_resampler_free(NULL);
+
+    EXPECT(gemini_live_player_new(48000, 2, NULL), NUL);
+    EXPECT(gemini_live_player_new(48000, 0, &pl), GEMINI_LIVE_INVALID_ARGUMENT);
+    EXPECT(gemini_live_player_new_with(0, 1, 80, 1000, &pl), GEMINI_LIVE_INVALID_ARGUMENT);
+    CHECK(pl == NULL);
+    EXPECT(gemini_live_player_push(NULL, in, 64), NUL);
+    EXPECT(gemini_live_player_push_event(NULL, NULL, &tp), NUL);
+    EXPECT(gemini_live_player_end_turn(NULL, &tp), NUL);
+    EXPECT(gemini_live_player_flush(NULL, &tp), NUL);
+    EXPECT(gemini_live_player_read(NULL, out, 16, &got), NUL);
+    EXPECT(gemini_live_player_read_f32(NULL, fin, 2, &got), NUL);
+    EXPECT(gemini_live_player_get_stats(NULL, &st), NUL);
+    EXPECT(gemini_live_player_current(NULL, &tp), NUL);
+    EXPECT(gemini_live_player_last(NULL, &tp), NUL);
+    EXPECT(gemini_live_player_new_with(24000, 1, 0, 1000, &pl), GEMINI_LIVE_OK);
+    EXPECT(gemini_live_player_push(pl, NULL, 64), NUL);
+    EXPECT(gemini_live_player_push_event(pl, NULL, &tp), NUL);
+    EXPECT(gemini_live_player_read(pl, NULL, 16, &got), NUL);
+    EXPECT(gemini_live_player_get_stats(pl, NULL), NUL);
+    EXPECT(gemini_live_player_current(pl, NULL), NUL);
+    EXPECT(gemini_live_player_last(pl, NULL), NUL);
+    in[0] = 7;
+    EXPECT(gemini_live_player_push(pl, in, 64), GEMINI_LIVE_OK);
+    EXPECT(gemini_live_player_read(pl, out, 16, NULL), GEMINI_LIVE_OK);
+    EXPECT(gemini_live_player_read(pl, out, 16, &got), GEMINI_LIVE_OK);
+    CHECK(got == 16);
+    EXPECT(gemini_live_player_read_f32(pl, fin, 4, &got), GEMINI_LIVE_OK);
+    EXPECT(gemini_live_player_flush(pl, &tp), GEMINI_LIVE_OK);
+    CHECK(tp.interrupted == 1 && tp.received == 64 && tp.heard == 36 && tp.turn == 1);
+    EXPECT(gemini_live_player_read(pl, out, 16, &got), GEMINI_LIVE_OK);
+    CHECK(got == 0 && out[0] == 0);
+    EXPECT(gemini_live_player_end_turn(pl, NULL), GEMINI_LIVE_OK);
+    EXPECT(gemini_live_player_get_stats(pl, &st), GEMINI_LIVE_OK);
+    CHECK(st.played == 36 && st.flushed == 28 && st.flushes == 1 && st.buffered == 0);
+    EXPECT(gemini_live_player_current(pl, &tp), GEMINI_LIVE_OK);
+    EXPECT(gemini_live_player_last(pl, &tp), GEMINI_LIVE_OK);
+    CHECK(tp.heard == 36);
+    gemini_live_player_free(pl);
+    gemini_live_player_free(NULL);
+
+    CHECK(gemini_live_transcript_heard_len(NULL, 0.5) == 0);
+    CHECK(gemini_live_transcript_heard_len("one two three four", 0.5) == 7);
+    CHECK(gemini_live_transcript_heard_len("one two", 1.0) == 7);
+}
+
 /* The newer setup fields, lifecycle accessors and model choice (issue 11). */
 static void model_calls(gemini_live_config *c, gemini_live_session *s) {
     gemini_live_fake_server *fake = NULL;
@@ -419,6 +506,7 @@ int main(void) {
     CHECK(strlen(endpoint) + 1 == needed);
     EXPECT(gemini_live_config_new(&config), GEMINI_LIVE_OK);
     null_config_setters(config);
+    audio_misuse(config);
     EXPECT(gemini_live_config_set_endpoint(config, endpoint), GEMINI_LIVE_OK);
     EXPECT(gemini_live_config_validate(config), GEMINI_LIVE_OK);
     EXPECT(gemini_live_session_connect(config, NULL), NUL);

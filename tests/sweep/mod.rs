@@ -5,7 +5,9 @@
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
-use gemini_live::fake::{fnv1a64, ConnectionRecord, FakeOptions, FakeServer, Fault, FaultPlan};
+use gemini_live::fake::{
+    fnv1a64, synth_reply_audio, ConnectionRecord, FakeOptions, FakeServer, Fault, FaultPlan,
+};
 use gemini_live::protocol::FunctionResponse;
 use gemini_live::{Config, Event, ResponseMode, Session};
 use serde_json::Value;
@@ -82,6 +84,45 @@ impl FaultKind {
     }
 }
 
+/// How the conversation is set up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Variant {
+    /// `Config::session_resumption`.
+    pub resumption: bool,
+    /// Spoken replies (`ResponseMode::TextAndAudio`: the fake's audio and its transcription)
+    /// instead of text replies.
+    pub audio: bool,
+}
+
+impl Variant {
+    /// Text replies, resumption on and off, and spoken replies with resumption.
+    pub const ALL: [Variant; 3] = [
+        Variant {
+            resumption: true,
+            audio: false,
+        },
+        Variant {
+            resumption: false,
+            audio: false,
+        },
+        Variant {
+            resumption: true,
+            audio: true,
+        },
+    ];
+
+    fn name(self) -> String {
+        format!(
+            "resumption {}, {} replies",
+            if self.resumption { "on" } else { "off" },
+            if self.audio { "spoken" } else { "text" }
+        )
+    }
+}
+
+/// Length of the fake's spoken replies (its default).
+const REPLY_AUDIO_MS: u32 = 400;
+
 /// Where on connection 1 the fault fires.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Position {
@@ -146,11 +187,16 @@ fn split_turn(reply: &str) -> Option<(u64, &str)> {
     Some((n.parse().ok()?, rest))
 }
 
-pub fn config(server: &FakeServer, resumption: bool) -> Config {
+pub fn config(server: &FakeServer, v: Variant) -> Config {
+    let mode = if v.audio {
+        ResponseMode::TextAndAudio
+    } else {
+        ResponseMode::Text
+    };
     let mut c = Config::default()
         .with_endpoint(server.endpoint())
-        .with_response_mode(ResponseMode::Text);
-    c.session_resumption = resumption;
+        .with_response_mode(mode);
+    c.session_resumption = v.resumption;
     c.stall_timeout = Duration::from_millis(400);
     c.reconnect.initial_delay = Duration::from_millis(5);
     c.reconnect.max_delay = Duration::from_millis(100);
@@ -164,7 +210,8 @@ pub fn config(server: &FakeServer, resumption: bool) -> Config {
 
 /// What the application saw.
 struct AppView {
-    replies: Vec<String>,
+    /// Each reply's text and audio.
+    replies: Vec<(String, Vec<u8>)>,
     events: Vec<String>,
 }
 
@@ -188,10 +235,11 @@ fn brief(ev: &Event) -> String {
     }
 }
 
-/// Waits for one turn's reply: its text, the part before an `Event::ReplyDiscarded` dropped;
-/// every tool call answered.
-fn reply(s: &Session, log: &mut Vec<String>) -> Result<String, String> {
+/// Waits for one turn's reply: its text and audio, the part before an `Event::ReplyDiscarded`
+/// dropped; every tool call answered.
+fn reply(s: &Session, log: &mut Vec<String>) -> Result<(String, Vec<u8>), String> {
     let mut text = String::new();
+    let mut audio = Vec::new();
     let deadline = Instant::now() + REPLY_DEADLINE;
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
@@ -206,10 +254,17 @@ fn reply(s: &Session, log: &mut Vec<String>) -> Result<String, String> {
         log.push(brief(&ev));
         match ev {
             Event::Text(t) => text.push_str(&t),
-            // The documented handling: a reply cut by an outage is void; drop what was shown.
-            Event::ReplyDiscarded { .. } => text.clear(),
+            Event::Audio(a) => audio.extend_from_slice(&a.data),
+            // The documented handling: a reply cut by an outage is void; drop what was shown
+            // and stop its playback.
+            Event::ReplyDiscarded { .. } => {
+                text.clear();
+                audio.clear();
+            }
             // The conversation goes on; a cut reply must have been discarded before this.
-            Event::Resumed { .. } | Event::NewSession { .. } if !text.is_empty() => {
+            Event::Resumed { .. } | Event::NewSession { .. }
+                if !text.is_empty() || !audio.is_empty() =>
+            {
                 return Err(format!(
                     "{} with the partial reply {text:?} not discarded",
                     brief(&ev)
@@ -228,7 +283,7 @@ fn reply(s: &Session, log: &mut Vec<String>) -> Result<String, String> {
                 s.send_tool_response(responses)
                     .map_err(|e| format!("send_tool_response: {e}"))?;
             }
-            Event::TurnComplete { .. } => return Ok(text),
+            Event::TurnComplete { .. } => return Ok((text, audio)),
             Event::Closed {
                 code,
                 reason,
@@ -268,7 +323,7 @@ fn converse(config: Config, sentinel: bool) -> Result<AppView, (String, Vec<Stri
         log.push(format!("> {input:?}"));
         let r = send_input(&s, input).and_then(|()| reply(&s, &mut log));
         match r {
-            Ok(text) => replies.push(text),
+            Ok(r) => replies.push(r),
             Err(e) => return Err((e, log)),
         }
     }
@@ -312,6 +367,7 @@ fn completed_replies(conns: &[ConnectionRecord]) -> Vec<String> {
                     text.push_str(p["text"].as_str().unwrap_or(""));
                 }
             }
+            text.push_str(sc["outputTranscription"]["text"].as_str().unwrap_or(""));
             if sc["turnComplete"] == true {
                 out.push(std::mem::take(&mut text));
             }
@@ -331,6 +387,7 @@ fn kind_of(raw: &str) -> String {
             "generationComplete",
             "modelTurn",
             "inputTranscription",
+            "outputTranscription",
         ] {
             if sc.get(k).is_some() {
                 return k.into();
@@ -374,9 +431,9 @@ pub struct Shape {
 }
 
 /// Runs the script without faults (no sentinel) and returns connection 1's messages.
-pub fn shape(resumption: bool) -> Shape {
+pub fn shape(v: Variant) -> Shape {
     let server = FakeServer::start(FakeOptions::default()).expect("fake server starts");
-    let view = converse(config(&server, resumption), false)
+    let view = converse(config(&server, v), false)
         .unwrap_or_else(|(e, log)| panic!("fault-free run: {e}\n{log:#?}"));
     assert_eq!(view.replies.len(), SCRIPT.len());
     let conns = server.connections();
@@ -387,8 +444,9 @@ pub fn shape(resumption: bool) -> Shape {
     }
 }
 
-/// One case of the sweep: `kind` at `pos` of connection 1; `Err` describes the failure.
-pub fn run_case(kind: FaultKind, pos: Position, resumption: bool) -> Result<(), String> {
+/// One case of the sweep: `kind` at `pos` of connection 1; the number of connections it took,
+/// or what failed.
+pub fn run_case(kind: FaultKind, pos: Position, v: Variant) -> Result<usize, String> {
     let fault = kind.fault();
     let mut plan = match pos {
         Position::Client(n) => FaultPlan::new().at(1, n, fault),
@@ -402,13 +460,13 @@ pub fn run_case(kind: FaultKind, pos: Position, resumption: bool) -> Result<(), 
         ..FakeOptions::default()
     })
     .map_err(|e| format!("fake server: {e}"))?;
-    let outcome = converse(config(&server, resumption), true);
+    let outcome = converse(config(&server, v), true);
     let conns = server.connections();
     let fail = |what: String, log: &[String]| {
         format!(
-            "{} at {pos:?}, resumption {}: {what}\n  app: {}\n{}",
+            "{} at {pos:?}, {}: {what}\n  app: {}\n{}",
             kind.name(),
-            if resumption { "on" } else { "off" },
+            v.name(),
             log.join(" | "),
             transcript(&conns)
         )
@@ -416,9 +474,22 @@ pub fn run_case(kind: FaultKind, pos: Position, resumption: bool) -> Result<(), 
     let view = outcome.map_err(|(e, log)| fail(e, &log))?;
     let want = expected_all();
     // The application's view: every input answered once, in order.
-    for (i, (got, want)) in view.replies.iter().zip(&want).enumerate() {
+    for (i, ((got, audio), want)) in view.replies.iter().zip(&want).enumerate() {
         match split_turn(got) {
-            Some((_, rest)) if rest == want => {}
+            Some((n, rest)) if rest == want => {
+                // A spoken reply's audio is that turn's whole audio, once.
+                if v.audio && *audio != synth_reply_audio(n, REPLY_AUDIO_MS) {
+                    return Err(fail(
+                        format!(
+                            "reply {} has {} bytes of audio, not turn {n}'s {}",
+                            i + 1,
+                            audio.len(),
+                            synth_reply_audio(n, REPLY_AUDIO_MS).len()
+                        ),
+                        &view.events,
+                    ));
+                }
+            }
             _ => {
                 return Err(fail(
                     format!("reply {} is {got:?}, expected \"[turn N] {want}\"", i + 1),
@@ -446,7 +517,7 @@ pub fn run_case(kind: FaultKind, pos: Position, resumption: bool) -> Result<(), 
             ));
         }
     }
-    Ok(())
+    Ok(conns.len())
 }
 
 impl Shape {
@@ -498,27 +569,35 @@ pub fn positions(shape: &Shape, full: bool, slow: bool, seed: usize) -> Vec<Posi
     pick
 }
 
-/// Runs `kind` at its positions with resumption on and off; panics listing every failure.
+/// Runs `kind` at its positions in every [`Variant`] (the subset: spoken replies only for the
+/// quick kinds); panics listing every failure.
 pub fn run_kind(kind: FaultKind) {
     let full = std::env::var(FULL_SWEEP_VAR).is_ok_and(|v| !v.is_empty() && v != "0");
     let started = Instant::now();
     let seed = kind.name().bytes().map(usize::from).sum::<usize>();
     let mut cases = 0;
+    let mut reconnected = 0;
     let mut failures = Vec::new();
-    for resumption in [true, false] {
-        let shape = shape(resumption);
-        let slow = matches!(kind, FaultKind::Stall | FaultKind::StallHeld(_));
-        let positions = positions(&shape, full, slow, seed + usize::from(resumption));
+    let slow = matches!(kind, FaultKind::Stall | FaultKind::StallHeld(_));
+    for (i, v) in Variant::ALL.into_iter().enumerate() {
+        if v.audio && slow && !full {
+            continue;
+        }
+        let shape = shape(v);
+        let positions = positions(&shape, full, slow, seed + i);
         for pos in positions {
             cases += 1;
-            if let Err(e) = run_case(kind, pos, resumption) {
-                eprintln!("FAIL {e}");
-                failures.push(e);
+            match run_case(kind, pos, v) {
+                Ok(conns) => reconnected += usize::from(conns > 1),
+                Err(e) => {
+                    eprintln!("FAIL {e}");
+                    failures.push(e);
+                }
             }
         }
     }
     eprintln!(
-        "fault sweep {}: {cases} cases ({}) in {:.1} s, {} failed",
+        "fault sweep {}: {cases} cases ({}; {reconnected} used more than one connection) in {:.1} s, {} failed",
         kind.name(),
         if full { "full" } else { "subset" },
         started.elapsed().as_secs_f64(),

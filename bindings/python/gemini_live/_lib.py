@@ -294,6 +294,8 @@ FUNCTIONS: Dict[str, Tuple[Any, List[Any]]] = {
     "gemini_live_config_set_reconnect_delays_ms": (RESULT, [CONFIG_P, c_uint32, c_uint32]),
     "gemini_live_config_set_reconnect_max_total_ms": (RESULT, [CONFIG_P, c_uint32]),
     "gemini_live_config_set_goaway_margin_ms": (RESULT, [CONFIG_P, c_uint32]),
+    "gemini_live_config_set_resume_wait_ms": (RESULT, [CONFIG_P, c_uint32]),
+    "gemini_live_config_set_first_connect_budget": (RESULT, [CONFIG_P, c_uint32, c_uint32]),
     "gemini_live_config_set_replay_max_bytes": (RESULT, [CONFIG_P, c_size_t]),
     "gemini_live_config_set_replay_max_audio_ms": (RESULT, [CONFIG_P, c_uint32]),
     "gemini_live_config_set_stall_timeout_ms": (RESULT, [CONFIG_P, c_uint32]),
@@ -390,6 +392,101 @@ FUNCTIONS: Dict[str, Tuple[Any, List[Any]]] = {
 # Functions a library may lack: the embedded fake server and the test-only exports can be
 # left out of an installed library (a cargo feature). Everything else must be there.
 OPTIONAL_PREFIXES = ("gemini_live_fake_server_", "gemini_live_test_")
+
+
+# ---- audio.rs (resampler, real-time-safe player, recorder) -----------------------------------
+RECORD_AUDIO_KEEP = 0
+RECORD_AUDIO_SUMMARY = 1
+
+
+class Resampler(_Opaque):
+    """``gemini_live_resampler``."""
+
+
+class Player(_Opaque):
+    """``gemini_live_player``."""
+
+
+RESAMPLER_P = POINTER(Resampler)
+PLAYER_P = POINTER(Player)
+
+
+class PlayerStats(Structure):
+    """``gemini_live_player_stats``."""
+
+    _fields_ = [
+        ("device_rate", c_uint32),
+        ("buffered", c_uint64),
+        ("played", c_uint64),
+        ("underruns", c_uint64),
+        ("underrun_samples", c_uint64),
+        ("dropped", c_uint64),
+        ("overflowed", c_uint64),
+        ("flushed", c_uint64),
+        ("flushes", c_uint64),
+        ("reads", c_uint64),
+        ("turn", c_uint64),
+    ]
+
+
+class TurnPlayback(Structure):
+    """``gemini_live_turn_playback``."""
+
+    _fields_ = [
+        ("turn", c_uint64),
+        ("received", c_uint64),
+        ("heard", c_uint64),
+        ("source_rate", c_uint32),
+        ("interrupted", c_uint32),
+        ("heard_fraction", ctypes.c_double),
+    ]
+
+
+_OUT_LEN = POINTER(c_size_t)
+FUNCTIONS.update(
+    {
+        "gemini_live_config_set_record": (RESULT, [CONFIG_P, _STR, c_uint32]),
+        "gemini_live_resampler_new": (
+            RESULT,
+            [c_uint32, c_uint16, c_uint32, POINTER(RESAMPLER_P)],
+        ),
+        "gemini_live_resampler_max_output": (c_size_t, [RESAMPLER_P, c_size_t]),
+        "gemini_live_resampler_latency_us": (c_uint64, [RESAMPLER_P]),
+        "gemini_live_resampler_process": (
+            RESULT,
+            [RESAMPLER_P, _SAMPLES, c_size_t, _SAMPLES, c_size_t, _OUT_LEN],
+        ),
+        "gemini_live_resampler_process_f32": (
+            RESULT,
+            [RESAMPLER_P, POINTER(ctypes.c_float), c_size_t, _SAMPLES, c_size_t, _OUT_LEN],
+        ),
+        "gemini_live_resampler_flush": (RESULT, [RESAMPLER_P, _SAMPLES, c_size_t, _OUT_LEN]),
+        "gemini_live_resampler_free": (None, [RESAMPLER_P]),
+        "gemini_live_player_new": (RESULT, [c_uint32, c_uint16, POINTER(PLAYER_P)]),
+        "gemini_live_player_new_with": (
+            RESULT,
+            [c_uint32, c_uint16, c_uint32, c_uint32, POINTER(PLAYER_P)],
+        ),
+        "gemini_live_player_push": (RESULT, [PLAYER_P, _SAMPLES, c_size_t]),
+        "gemini_live_player_push_event": (
+            RESULT,
+            [PLAYER_P, EVENT_P, POINTER(TurnPlayback)],
+        ),
+        "gemini_live_player_end_turn": (RESULT, [PLAYER_P, POINTER(TurnPlayback)]),
+        "gemini_live_player_flush": (RESULT, [PLAYER_P, POINTER(TurnPlayback)]),
+        "gemini_live_player_read": (RESULT, [PLAYER_P, _SAMPLES, c_size_t, _OUT_LEN]),
+        "gemini_live_player_read_f32": (
+            RESULT,
+            [PLAYER_P, POINTER(ctypes.c_float), c_size_t, _OUT_LEN],
+        ),
+        "gemini_live_player_get_stats": (RESULT, [PLAYER_P, POINTER(PlayerStats)]),
+        "gemini_live_player_current": (RESULT, [PLAYER_P, POINTER(TurnPlayback)]),
+        "gemini_live_player_last": (RESULT, [PLAYER_P, POINTER(TurnPlayback)]),
+        "gemini_live_player_free": (None, [PLAYER_P]),
+        "gemini_live_transcript_heard_len": (c_size_t, [_STR, ctypes.c_double]),
+    }
+)
+
 
 
 def _library_name() -> str:

@@ -1,4 +1,5 @@
-"""``Managed``: the one owner of a C handle (config, session, fake server, event buffer).
+"""``Managed``: the one owner of a C handle (config, session, fake server, event, audio
+resampler and player).
 
 A handle is freed exactly once: by ``close()``, by leaving a ``with`` block, or when the
 Python object is garbage-collected (a ``weakref.finalize``, which also runs at interpreter

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import json
+import os
 from typing import Any, Callable, Dict, Mapping, Optional, Sequence, Tuple, TypedDict, Union
 
 from . import _lib
@@ -119,6 +120,7 @@ class Config(Managed):
     ``functions`` (``FunctionDeclaration`` dicts), ``google_search``/``code_execution``/
     ``url_context`` (``True`` adds the tool), ``context_window_compression`` (``True`` or
     ``(trigger_tokens, target_tokens)``), ``reconnect_delays_ms`` (``(initial, max)``),
+    ``first_connect_budget`` (``(attempts, total_ms)``),
     ``phase_timeouts_ms`` (``{"tcp_connect": ms, ...}`` or ``{Phase.SETUP: ms}``),
     ``extra_root_ca_pem`` (bytes or str), ``proactivity`` (``{"audio": bool, "video":
     bool}``), ``safety_settings`` (``(category, threshold)`` pairs), ``translation`` (a
@@ -129,6 +131,10 @@ class Config(Managed):
     location)``), ``access_token_provider`` (a callable returning a token, asked before
     every connect), ``vertex_api_version``, ``vertex_user_project``,
     ``vertex_transparent_resumption``; see ``gemini_live.vertex``.
+
+    ``record``: a file to record every frame of the session to, both ways, as JSON Lines
+    (``(path, "summary")`` keeps only the length and checksum of audio); replay it with
+    ``gemini-live fake-server --replay FILE``. Defaults to no recording.
 
     Errors: an unknown name raises ``TypeError``; a value of the wrong type ``TypeError``;
     a value the library refuses, an integer out of its C range or a string with a NUL
@@ -189,6 +195,8 @@ class Config(Managed):
         reconnect_delays_ms: Optional[Tuple[int, int]] = None,
         reconnect_max_total_ms: Optional[int] = None,
         goaway_margin_ms: Optional[int] = None,
+        resume_wait_ms: Optional[int] = None,
+        first_connect_budget: Optional[Tuple[int, int]] = None,
         replay_max_bytes: Optional[int] = None,
         replay_max_audio_ms: Optional[int] = None,
         stall_timeout_ms: Optional[int] = None,
@@ -208,6 +216,7 @@ class Config(Managed):
         vertex_user_project: Optional[str] = None,
         vertex_transparent_resumption: Optional[bool] = None,
         access_token_provider: Optional[Callable[[], str]] = None,
+        record: Union[str, "os.PathLike[str]", Tuple[Any, str], None] = None,
     ) -> None:
         options = {k: v for k, v in locals().items() if k not in ("self", "__class__")}
         if response_modality is not None and modality is not None:
@@ -333,6 +342,17 @@ class Config(Managed):
             )
         )
 
+    def _set_first_connect_budget(self, value: Tuple[int, int]) -> None:
+        attempts, total_ms = value
+        u32 = ctypes.c_uint32
+        check(
+            self._call(
+                L.gemini_live_config_set_first_connect_budget,
+                _integer(attempts, u32, "attempts"),
+                _integer(total_ms, u32, "total_ms"),
+            )
+        )
+
     def _set_phase_timeouts_ms(self, value: Mapping[Union[str, Phase], int]) -> None:
         for phase, ms in value.items():
             if isinstance(phase, str):
@@ -404,6 +424,17 @@ class Config(Managed):
         # Kept by the config too, for as long as it lives.
         self._token_callback = vertex.set_token_provider(self, provider)
 
+    def _set_record(self, value: Union[str, "os.PathLike[str]", Tuple[Any, str]]) -> None:
+        # A path (audio kept) or (path, "summary"): the wire recorder.
+        path, audio = value if isinstance(value, tuple) else (value, "keep")
+        modes = {"keep": _lib.RECORD_AUDIO_KEEP, "summary": _lib.RECORD_AUDIO_SUMMARY}
+        if audio not in modes:
+            raise InvalidArgumentError(
+                _lib.INVALID_ARGUMENT, f"record audio {audio!r}: expected 'keep' or 'summary'"
+            )
+        raw = cstr(os.fspath(path), "record")
+        check(self._call(L.gemini_live_config_set_record, raw, modes[audio]))
+
     def _set_extra_root_ca_pem(self, pem: PemLike) -> None:
         raw = pem.encode("utf-8") if isinstance(pem, str) else bytes(pem)
         check(self._call(L.gemini_live_config_set_extra_root_ca_pem, raw, len(raw)))
@@ -464,6 +495,8 @@ class ConfigOptions(TypedDict, total=False):
     reconnect_delays_ms: Optional[Tuple[int, int]]
     reconnect_max_total_ms: Optional[int]
     goaway_margin_ms: Optional[int]
+    resume_wait_ms: Optional[int]
+    first_connect_budget: Optional[Tuple[int, int]]
     replay_max_bytes: Optional[int]
     replay_max_audio_ms: Optional[int]
     stall_timeout_ms: Optional[int]
@@ -483,3 +516,4 @@ class ConfigOptions(TypedDict, total=False):
     vertex_user_project: Optional[str]
     vertex_transparent_resumption: Optional[bool]
     access_token_provider: Optional[Callable[[], str]]
+    record: Union[str, "os.PathLike[str]", Tuple[Any, str], None]

@@ -69,7 +69,7 @@ class ConstantsTest(unittest.TestCase):
     def test_result_codes_are_the_rest_of_the_header(self):
         defines = header_defines()
         groups = ("STATE_", "EVENT_", "MODALITY_", "PHASE_", "LOG_", "INTERACTION_",
-                  "TRANSCRIPTION_", "TOKEN_")
+                  "TRANSCRIPTION_", "TOKEN_", "RECORD_AUDIO_")
         expected = {n: v for n, v in defines.items() if not n.startswith(groups)}
         self.assertEqual(errors.RESULT_CODES, expected)
         for name, code in expected.items():

@@ -69,8 +69,16 @@ class ManagedTest(unittest.TestCase):
         self.assertEqual(freed, ["a", "b"])
 
     def test_every_handle_owner_is_managed(self):
-        for cls in (gl.Config, gl.Session, gl.FakeServer):
+        from gemini_live import audio, vertex
+
+        owners = (gl.Config, gl.Session, gl.FakeServer, vertex.VertexFakeServer,
+                  audio.Resampler, audio.Player)
+        for cls in owners:
             self.assertTrue(issubclass(cls, Managed), cls)
+        with audio.Player() as player:
+            pass
+        with self.assertRaises(gl.ClosedError):
+            player.stats()
         cfg = gl.Config(model="m")
         owner = cfg._owner
         del cfg

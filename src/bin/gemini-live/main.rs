@@ -35,6 +35,13 @@ struct Cli {
     /// Response modality: text, audio or text+audio (default text+audio).
     #[arg(long, global = true)]
     modality: Option<String>,
+    /// Record every frame both ways to this file, as JSON Lines (replay it with
+    /// `fake-server --replay FILE`).
+    #[arg(long, global = true, value_name = "FILE")]
+    record: Option<PathBuf>,
+    /// What the recording keeps of audio: keep (the default) or summary (length and checksum).
+    #[arg(long = "record-audio", global = true, default_value = "keep")]
+    record_audio: String,
     /// Log to stderr: -v connection events (connects, retries, GoAway, close), -vv also every
     /// message sent and received, -vvv also the dependencies' logs. Default: warnings only.
     /// RUST_LOG, when set, replaces these levels (e.g. RUST_LOG=gemini_live=debug).
@@ -50,15 +57,23 @@ enum Command {
     Chat,
     /// Stream a WAV file as realtime audio and write the spoken reply to a WAV file.
     Talk {
-        /// 16-bit PCM WAV to send (mono, or stereo mixed down; any rate).
-        #[arg(long)]
-        input: PathBuf,
+        /// 16-bit PCM WAV to send (any rate and channel count; resampled to 16 kHz mono).
+        #[arg(long, required_unless_present = "mic")]
+        input: Option<PathBuf>,
         /// Where to write the reply (24 kHz mono 16-bit WAV).
-        #[arg(long)]
-        output: PathBuf,
+        #[arg(long, required_unless_present = "mic")]
+        output: Option<PathBuf>,
         /// Send as fast as allowed instead of at real time.
         #[arg(long)]
         fast: bool,
+        /// Send the WAV's samples at its own rate (channels mixed down) instead of
+        /// resampling them to 16 kHz mono.
+        #[arg(long = "send-as-is")]
+        send_as_is: bool,
+        /// Talk live: microphone in, speaker out, with a level meter and barge-in (needs the
+        /// `mic` cargo feature).
+        #[arg(long)]
+        mic: bool,
     },
     /// Run the fake Live server until interrupted.
     FakeServer {
@@ -77,6 +92,13 @@ enum Command {
         /// Fault plan, e.g. "1@3:drop,2@2:close=1011" (see `gemini_live::fake::parse_fault_plan`).
         #[arg(long)]
         faults: Option<String>,
+        /// Serve this recording (from `--record`) instead: answer the client's messages with
+        /// the recorded server frames, in order, with the recorded pacing.
+        #[arg(long, value_name = "FILE")]
+        replay: Option<PathBuf>,
+        /// With --replay: send the recorded frames without the recorded gaps.
+        #[arg(long, requires = "replay")]
+        fast: bool,
     },
 }
 
@@ -167,15 +189,24 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         ca_out,
         api_key,
         faults,
+        replay,
+        fast,
     } = cli.command
     {
+        if let Some(file) = replay {
+            return serve::replay_server(port, &file, fast);
+        }
         // The global --model chooses what the fake serves (comma-separated; default: every
         // model of the capability table).
         // --vertex-project/--vertex-location also serve the Vertex AI path (bearer tokens).
         let vertex = cli.vertex.fake_auth()?;
         return fake_server(port, tls, ca_out, api_key, faults, cli.model, vertex);
     }
-    if let Command::Talk { output, .. } = &cli.command {
+    if let Command::Talk {
+        output: Some(output),
+        ..
+    } = &cli.command
+    {
         check_writable(output)?;
     }
     // With Vertex flags, the target is Vertex AI (or --endpoint), never the embedded fake.
@@ -218,6 +249,16 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         )
         .into());
     }
+    if let Some(path) = &cli.record {
+        let audio = match cli.record_audio.as_str() {
+            "keep" => gemini_live::record::AudioRecording::Keep,
+            "summary" => gemini_live::record::AudioRecording::Summary,
+            other => {
+                return Err(format!("--record-audio {other:?}: expected keep or summary").into())
+            }
+        };
+        config.recorder = Some(gemini_live::record::Recorder::create(path, audio)?);
+    }
     let endpoint = config.endpoint.clone();
     let result = match cli.command {
         Command::Chat => chat(config),
@@ -225,7 +266,13 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             input,
             output,
             fast,
-        } => talk(config, &input, &output, fast),
+            send_as_is,
+            mic,
+        } => match (mic, input, output) {
+            (true, _, _) => talk::talk_mic(config),
+            (false, Some(input), Some(output)) => talk(config, &input, &output, fast, send_as_is),
+            _ => Err("talk needs --input and --output (or --mic)".into()),
+        },
         Command::FakeServer { .. } => Ok(()),
     };
     result.map_err(|e| name_endpoint(e, &endpoint))

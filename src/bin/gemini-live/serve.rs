@@ -50,3 +50,26 @@ pub(crate) fn fake_server(
         std::thread::park();
     }
 }
+
+/// `fake-server --replay FILE`: serves a recording until interrupted.
+pub(crate) fn replay_server(
+    port: u16,
+    file: &std::path::Path,
+    fast: bool,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use gemini_live::fake::replay::{Recording, ReplayOptions, ReplayServer};
+    let recording = Recording::load(file)?;
+    let frames: usize = recording.connections.iter().map(Vec::len).sum();
+    let server = ReplayServer::start(recording, ReplayOptions { port, fast })?;
+    println!("{}", server.endpoint());
+    eprintln!(
+        "gemini-live: replaying {} ({frames} frames{}) at {} (Ctrl-C to stop)",
+        file.display(),
+        if fast { ", fast" } else { ", recorded pacing" },
+        server.endpoint()
+    );
+    std::io::stdout().flush()?;
+    loop {
+        std::thread::park();
+    }
+}

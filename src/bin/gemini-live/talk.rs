@@ -1,24 +1,84 @@
 //! `gemini-live talk`: streams a WAV file as realtime audio and writes the reply as a WAV.
+//!
+//! By default the WAV is resampled to what the Live API takes, 16 kHz mono PCM16
+//! ([`gemini_live::audio::Resampler`]): a 44.1 kHz stereo file uploads 2.75x less per channel
+//! than sending it at its own rate. `--send-as-is` sends the file's rate instead (channels
+//! mixed down). `--mic` (cargo feature `mic`) talks live through the sound card.
 
 use super::chat::wait_turn;
+use gemini_live::audio::Resampler;
 use gemini_live::{Config, Event};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-fn read_wav(path: &PathBuf) -> Result<(Vec<i16>, u32), Box<dyn std::error::Error>> {
+#[cfg(feature = "mic")]
+#[path = "mic.rs"]
+mod mic;
+
+/// Live conversation through the microphone and speaker.
+#[cfg(feature = "mic")]
+pub(crate) fn talk_mic(config: Config) -> Result<(), Box<dyn std::error::Error>> {
+    mic::run(config)
+}
+
+/// Without the `mic` feature: say how to get it.
+#[cfg(not(feature = "mic"))]
+pub(crate) fn talk_mic(_config: Config) -> Result<(), Box<dyn std::error::Error>> {
+    Err(
+        "--mic needs the `mic` feature: cargo install gemini_live --features mic \
+         (on Linux, install libasound2-dev first)"
+            .into(),
+    )
+}
+
+/// The WAV's interleaved samples, its rate and channel count.
+fn read_wav(path: &PathBuf) -> Result<(Vec<i16>, u32, u16), Box<dyn std::error::Error>> {
     let mut reader =
         hound::WavReader::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let spec = reader.spec();
     if spec.bits_per_sample != 16 || spec.sample_format != hound::SampleFormat::Int {
         return Err(format!("{}: expected 16-bit PCM", path.display()).into());
     }
-    let channels = spec.channels.max(1) as usize;
     let raw: Vec<i16> = reader.samples::<i16>().collect::<Result<_, _>>()?;
-    let mono = raw
-        .chunks(channels)
-        .map(|c| (c.iter().map(|&s| s as i32).sum::<i32>() / c.len() as i32) as i16)
-        .collect();
-    Ok((mono, spec.sample_rate))
+    Ok((raw, spec.sample_rate, spec.channels.max(1)))
+}
+
+/// The audio to upload, in 20 ms chunks, and its rate.
+type Upload = (Vec<Vec<i16>>, u32);
+
+/// Cuts the file into 20 ms chunks, resampled to 16 kHz mono unless sent as is.
+fn prepare(
+    raw: &[i16],
+    rate: u32,
+    channels: u16,
+    as_is: bool,
+) -> Result<Upload, Box<dyn std::error::Error>> {
+    let ch = channels as usize;
+    if as_is {
+        let mono: Vec<i16> = raw
+            .chunks(ch)
+            .map(|c| (c.iter().map(|&s| s as i32).sum::<i32>() / c.len() as i32) as i16)
+            .collect();
+        let chunk = (rate as usize / 50).max(1);
+        return Ok((mono.chunks(chunk).map(<[i16]>::to_vec).collect(), rate));
+    }
+    // Streamed through the resampler 20 ms at a time, as a live source would be.
+    let mut r = Resampler::to_16k_mono(rate, channels)?;
+    let frames_in = (rate as usize / 50).max(1) * ch;
+    let mut chunks = Vec::new();
+    for piece in raw.chunks(frames_in) {
+        let mut out = Vec::with_capacity(320);
+        r.process(piece, &mut out);
+        if !out.is_empty() {
+            chunks.push(out);
+        }
+    }
+    let mut tail = Vec::new();
+    r.flush(&mut tail);
+    if !tail.is_empty() {
+        chunks.push(tail);
+    }
+    Ok((chunks, gemini_live::audio::INPUT_RATE))
 }
 
 pub(crate) fn talk(
@@ -26,20 +86,27 @@ pub(crate) fn talk(
     input: &PathBuf,
     output: &PathBuf,
     fast: bool,
+    send_as_is: bool,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let (samples, rate) = read_wav(input)?;
+    let (raw, in_rate, channels) = read_wav(input)?;
+    let (chunks, rate) = prepare(&raw, in_rate, channels, send_as_is)?;
+    let uploaded: usize = chunks.iter().map(Vec::len).sum();
+    eprintln!(
+        "gemini-live: sending {} ms of audio as {rate} Hz mono ({} bytes; the file is {in_rate} Hz, {channels} channel(s))",
+        uploaded as u64 * 1000 / rate.max(1) as u64,
+        uploaded * 2
+    );
     let session = super::connect(config)?;
-    let chunk = (rate as usize / 50).max(1); // 20 ms
     let mut reply: Vec<i16> = Vec::new();
     let mut reply_rate = 24_000;
     let started = Instant::now();
     let sent = super::progress::AudioSent::default();
-    let total = Duration::from_micros(samples.len() as u64 * 1_000_000 / u64::from(rate.max(1)));
+    let total = Duration::from_micros(uploaded as u64 * 1_000_000 / u64::from(rate.max(1)));
     std::thread::scope(|s| -> Result<(), Box<dyn std::error::Error>> {
         let progress = super::progress::Progress::start(s, &session, total, &sent);
         let sender = s.spawn(|| -> gemini_live::Result<()> {
             let t0 = Instant::now();
-            for (i, c) in samples.chunks(chunk).enumerate() {
+            for (i, c) in chunks.iter().enumerate() {
                 if !fast {
                     let due = t0 + Duration::from_millis(20 * i as u64);
                     if let Some(wait) = due.checked_duration_since(Instant::now()) {

@@ -1,0 +1,264 @@
+"""Audio helpers over the C ABI: a streaming resampler (any rate and channel count to 16 kHz
+mono PCM16) and a playout buffer for the model's 24 kHz audio whose read is real-time safe.
+
+Microphone side::
+
+    from gemini_live.audio import Resampler
+    r = Resampler(44100, channels=2)          # to 16 kHz mono
+    session.send_audio(r.process(pcm_chunk))  # bytes in, bytes out; state kept across calls
+    session.send_audio(r.flush())             # at the end of the stream
+
+Speaker side (call ``read_into`` from the sound card's callback thread; it takes no lock and
+allocates nothing in the library; ``read`` allocates the Python ``bytes`` it returns)::
+
+    from gemini_live.audio import Player
+    player = Player(device_rate=48000, channels=2)
+    for event in session.events():
+        playback = player.handle_event(event)  # audio queued; interrupted -> flushed at once
+        if playback and playback.interrupted:
+            print("heard", playback.heard_ms, "ms:", playback.cut_transcript(transcript))
+
+PCM is little-endian 16-bit (``bytes``, ``bytearray``, ``memoryview`` or ``array('h')``).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import sys
+from array import array
+from typing import Any, Optional, Sequence, Tuple, Union
+
+from . import _lib
+from ._managed import Managed
+from .errors import check
+from .events import AudioEvent, Event, InterruptedEvent, ReplyDiscardedEvent, TurnCompleteEvent
+
+L = _lib.lib
+
+__all__ = ["Resampler", "Player", "PlayerStats", "TurnPlayback", "cut_transcript"]
+
+#: PCM16 input: little-endian bytes-like, or ``array('h')``.
+Pcm = Union[bytes, bytearray, memoryview, "array[int]"]
+
+
+def _samples(pcm: Pcm) -> Tuple[Any, int, "array[int]"]:
+    """``(ctypes pointer, sample count, keep-alive)`` for PCM16 bytes or ``array('h')``."""
+    if isinstance(pcm, array):
+        if pcm.typecode != "h":
+            raise TypeError("expected array('h') of 16-bit samples")
+        a = pcm
+    else:
+        a = array("h")
+        a.frombytes(bytes(pcm))
+        if sys.byteorder == "big":
+            a.byteswap()
+    if len(a) == 0:
+        return ctypes.cast(ctypes.pointer(ctypes.c_int16(0)), _lib._SAMPLES), 0, a
+    address, n = a.buffer_info()
+    return ctypes.cast(address, _lib._SAMPLES), n, a
+
+
+def _to_bytes(buf: Any, n: int) -> bytes:
+    a = array("h", buf[:n])
+    if sys.byteorder == "big":
+        a.byteswap()
+    return a.tobytes()
+
+
+class Resampler(Managed):
+    """Streaming conversion of interleaved PCM16 (or float) at ``in_rate`` Hz with
+    ``channels`` channels to mono PCM16 at ``out_rate`` Hz (default 16000, the Live API's
+    input). Keeps its state between calls, so any chunking gives the same output."""
+
+    def __init__(self, in_rate: int, channels: int = 1, out_rate: int = 16000) -> None:
+        handle = _lib.RESAMPLER_P()
+        check(L.gemini_live_resampler_new(in_rate, channels, out_rate, ctypes.byref(handle)))
+        super().__init__(handle, L.gemini_live_resampler_free, "resampler")
+        self.in_rate, self.channels, self.out_rate = in_rate, channels, out_rate
+
+    @property
+    def latency_ms(self) -> float:
+        """The most input held back before its output appears, in milliseconds."""
+        return float(self._call(L.gemini_live_resampler_latency_us)) / 1000.0
+
+    def _run(self, fn: Any, *args: Any, n_in: int) -> bytes:
+        cap = int(self._call(L.gemini_live_resampler_max_output, n_in))
+        out = (ctypes.c_int16 * max(cap, 1))()
+        got = ctypes.c_size_t()
+        check(self._call(fn, *args, out, cap, ctypes.byref(got)))
+        return _to_bytes(out, got.value)
+
+    def process(self, pcm: Pcm) -> bytes:
+        """Resamples interleaved PCM16; returns the mono PCM16 output available so far."""
+        ptr, n, _keep = _samples(pcm)
+        return self._run(L.gemini_live_resampler_process, ptr, n, n_in=n)
+
+    def process_f32(self, samples: Union[Sequence[float], "array[float]"]) -> bytes:
+        """Like ``process``, for float samples (-1.0 to 1.0; a sequence or ``array('f')``)."""
+        if isinstance(samples, array) and samples.typecode == "f":
+            a = samples
+        else:
+            a = array("f", samples)
+        n = len(a)
+        if n:
+            ptr: Any = ctypes.cast(a.buffer_info()[0], ctypes.POINTER(ctypes.c_float))
+        else:
+            ptr = ctypes.pointer(ctypes.c_float(0))
+        return self._run(L.gemini_live_resampler_process_f32, ptr, n, n_in=n)
+
+    def flush(self) -> bytes:
+        """Ends the stream: returns the rest of the output and resets for a new stream."""
+        return self._run(L.gemini_live_resampler_flush, n_in=0)
+
+
+
+def cut_transcript(text: str, heard_fraction: float) -> str:
+    """The part of ``text`` (a reply's output transcript) the user heard: proportional by
+    characters, backed up to a word boundary (an estimate; there are no word timings)."""
+    raw = text.encode("utf-8")
+    n = int(L.gemini_live_transcript_heard_len(raw, float(heard_fraction)))
+    return raw[:n].decode("utf-8")
+
+
+class TurnPlayback:
+    """How much of one reply was received and heard (model samples at ``source_rate``)."""
+
+    __slots__ = ("turn", "received", "heard", "source_rate", "interrupted", "heard_fraction")
+
+    def __init__(self, c: Any) -> None:
+        self.turn: int = c.turn
+        self.received: int = c.received
+        self.heard: int = c.heard
+        self.source_rate: int = c.source_rate
+        self.interrupted: bool = bool(c.interrupted)
+        self.heard_fraction: float = c.heard_fraction
+
+    @property
+    def heard_ms(self) -> int:
+        return self.heard * 1000 // max(self.source_rate, 1)
+
+    @property
+    def received_ms(self) -> int:
+        return self.received * 1000 // max(self.source_rate, 1)
+
+    def cut_transcript(self, text: str) -> str:
+        """``text`` cut at the heard position (see ``cut_transcript``)."""
+        return cut_transcript(text, self.heard_fraction)
+
+    def __repr__(self) -> str:
+        return (
+            f"TurnPlayback(turn={self.turn}, heard={self.heard_ms} ms of {self.received_ms} ms"
+            f"{', interrupted' if self.interrupted else ''})"
+        )
+
+
+class PlayerStats:
+    """A player's counters (device samples); see ``gemini_live_player_stats``."""
+
+    __slots__ = ("device_rate", "buffered", "played", "underruns", "underrun_samples",
+                 "dropped", "overflowed", "flushed", "flushes", "reads", "turn")
+
+    def __init__(self, c: Any) -> None:
+        self.device_rate: int = c.device_rate
+        self.buffered: int = c.buffered
+        self.played: int = c.played
+        self.underruns: int = c.underruns
+        self.underrun_samples: int = c.underrun_samples
+        self.dropped: int = c.dropped
+        self.overflowed: int = c.overflowed
+        self.flushed: int = c.flushed
+        self.flushes: int = c.flushes
+        self.reads: int = c.reads
+        self.turn: int = c.turn
+
+    def __repr__(self) -> str:
+        return "PlayerStats(" + ", ".join(f"{f}={getattr(self, f)}" for f in self.__slots__) + ")"
+
+
+class Player(Managed):
+    """A playout buffer for the model's 24 kHz audio, read at the device's rate.
+
+    ``push``/``handle_event``/``end_turn`` belong to one session-side thread;
+    ``read``/``read_into`` to one audio-callback thread; ``flush``, ``stats``,
+    ``current`` and ``last`` to any thread. Defaults: ``device_rate`` 24000, ``channels``
+    1, ``start_threshold_ms`` 80, ``max_latency_ms`` 30000.
+    """
+
+    def __init__(
+        self,
+        device_rate: int = 24000,
+        channels: int = 1,
+        start_threshold_ms: int = 80,
+        max_latency_ms: int = 30000,
+    ) -> None:
+        handle = _lib.PLAYER_P()
+        check(
+            L.gemini_live_player_new_with(
+                device_rate, channels, start_threshold_ms, max_latency_ms, ctypes.byref(handle)
+            )
+        )
+        super().__init__(handle, L.gemini_live_player_free, "player")
+        self.device_rate, self.channels = device_rate, channels
+
+
+    def push(self, pcm: Pcm) -> None:
+        """Queues the model's mono PCM16 (24 kHz)."""
+        ptr, n, _keep = _samples(pcm)
+        check(self._call(L.gemini_live_player_push, ptr, n))
+
+    def end_turn(self) -> TurnPlayback:
+        """The reply is complete: the rest plays out even under the start threshold."""
+        out = _lib.TurnPlayback()
+        check(self._call(L.gemini_live_player_end_turn, ctypes.byref(out)))
+        return TurnPlayback(out)
+
+    def flush(self) -> TurnPlayback:
+        """Barge-in: drops everything queued, effective on the next read; returns how much
+        of the turn was heard."""
+        out = _lib.TurnPlayback()
+        check(self._call(L.gemini_live_player_flush, ctypes.byref(out)))
+        return TurnPlayback(out)
+
+    def handle_event(self, event: Event) -> Optional[TurnPlayback]:
+        """Audio is queued, ``InterruptedEvent`` and ``ReplyDiscardedEvent`` (the reply
+        comes again from the start) flush, ``TurnCompleteEvent`` ends the turn (those return
+        a ``TurnPlayback``); other events are ignored."""
+        if isinstance(event, AudioEvent):
+            self.push(bytes(event.pcm))
+        elif isinstance(event, (InterruptedEvent, ReplyDiscardedEvent)):
+            return self.flush()
+        elif isinstance(event, TurnCompleteEvent):
+            return self.end_turn()
+        return None
+
+    def read_into(self, buf: Any) -> int:
+        """Fills ``buf`` (a ctypes ``c_int16`` array of ``frames * channels`` samples) with
+        the next audio, silence where there is none; returns the frames of real audio.
+        No lock and no allocation in the library (for the audio callback)."""
+        frames = len(buf) // self.channels
+        got = ctypes.c_size_t()
+        check(self._call(L.gemini_live_player_read, buf, frames, ctypes.byref(got)))
+        return int(got.value)
+
+    def read(self, frames: int) -> bytes:
+        """``frames`` interleaved frames as PCM16 bytes (allocates; see ``read_into``)."""
+        buf = (ctypes.c_int16 * (frames * self.channels))()
+        self.read_into(buf)
+        return _to_bytes(buf, len(buf))
+
+    def stats(self) -> PlayerStats:
+        out = _lib.PlayerStats()
+        check(self._call(L.gemini_live_player_get_stats, ctypes.byref(out)))
+        return PlayerStats(out)
+
+    def current(self) -> TurnPlayback:
+        """The current (or latest) turn: received and heard so far."""
+        out = _lib.TurnPlayback()
+        check(self._call(L.gemini_live_player_current, ctypes.byref(out)))
+        return TurnPlayback(out)
+
+    def last(self) -> TurnPlayback:
+        """The playback of the latest flush or ended turn."""
+        out = _lib.TurnPlayback()
+        check(self._call(L.gemini_live_player_last, ctypes.byref(out)))
+        return TurnPlayback(out)

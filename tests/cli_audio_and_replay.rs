@@ -1,0 +1,192 @@
+//! The CLI's audio and recording paths: `talk` uploads a 44.1 kHz stereo WAV as 16 kHz mono
+//! (the fake's byte count and checksum of what it received prove it), `--send-as-is` does
+//! not, and `chat --record` then `fake-server --replay` prints the same replies.
+
+use gemini_live::audio::Resampler;
+use gemini_live::fake::fnv1a64;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+fn exe() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_gemini-live"));
+    c.env_remove("GEMINI_API_KEY")
+        .env_remove("GEMINI_LIVE_ENDPOINT")
+        .env_remove("GEMINI_LIVE_MODEL")
+        .env_remove("GEMINI_LIVE_API_VERSION");
+    c
+}
+
+fn temp(name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("gemini-live-cli-{}-{name}", std::process::id()))
+}
+
+/// One second of a 44.1 kHz stereo WAV: different tones left and right.
+fn stereo_wav(path: &Path) -> Vec<i16> {
+    let spec = hound::WavSpec {
+        channels: 2,
+        sample_rate: 44_100,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut w = hound::WavWriter::create(path, spec).unwrap();
+    let mut samples = Vec::new();
+    for i in 0..44_100 {
+        let t = i as f64 / 44_100.0;
+        let l = (9000.0 * (2.0 * std::f64::consts::PI * 440.0 * t).sin()) as i16;
+        let r = (7000.0 * (2.0 * std::f64::consts::PI * 660.0 * t).sin()) as i16;
+        for s in [l, r] {
+            w.write_sample(s).unwrap();
+            samples.push(s);
+        }
+    }
+    w.finalize().unwrap();
+    samples
+}
+
+fn talk(args: &[&str]) -> String {
+    let out = exe()
+        .args(["--modality", "text", "talk", "--fast"])
+        .args(args)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+#[test]
+fn talk_uploads_a_44k_stereo_wav_as_16k_mono() {
+    let input = temp("in44.wav");
+    let output = temp("out.wav");
+    let samples = stereo_wav(&input);
+    // What the upload must be: the library's resampler over the file, 20 ms at a time.
+    let mut r = Resampler::to_16k_mono(44_100, 2).unwrap();
+    let mut expected = Vec::new();
+    for piece in samples.chunks(882 * 2) {
+        r.process(piece, &mut expected);
+    }
+    r.flush(&mut expected);
+    assert_eq!(expected.len(), 16_000);
+    let bytes: Vec<u8> = expected.iter().flat_map(|s| s.to_le_bytes()).collect();
+    let stdout = talk(&[
+        "--input",
+        input.to_str().unwrap(),
+        "--output",
+        output.to_str().unwrap(),
+    ]);
+    let want = format!(
+        "heard 32000 bytes of audio, checksum {:016x}",
+        fnv1a64(&bytes)
+    );
+    assert!(stdout.contains(&want), "{stdout}\nwanted: {want}");
+
+    // As is: the file's own rate, channels mixed down: 88200 bytes.
+    let stdout = talk(&[
+        "--input",
+        input.to_str().unwrap(),
+        "--output",
+        output.to_str().unwrap(),
+        "--send-as-is",
+    ]);
+    assert!(stdout.contains("heard 88200 bytes of audio"), "{stdout}");
+    let _ = std::fs::remove_file(&input);
+    let _ = std::fs::remove_file(&output);
+}
+
+/// Starts `fake-server --replay FILE --port 0`, returning the child and its endpoint.
+fn replay_server(file: &Path, fast: bool) -> (Child, String) {
+    let mut cmd = exe();
+    cmd.args([
+        "fake-server",
+        "--port",
+        "0",
+        "--replay",
+        file.to_str().unwrap(),
+    ]);
+    if fast {
+        cmd.arg("--fast");
+    }
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    (child, line.trim().to_string())
+}
+
+fn chat(extra: &[&str], input: &str) -> String {
+    let mut child = exe()
+        .args(extra)
+        .arg("chat")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+#[test]
+fn a_recorded_chat_replays_with_the_same_replies() {
+    let file = temp("chat.jsonl");
+    let lines = "hello\nwhat is the weather\ninterrupt me\n";
+    let live = chat(&["--record", file.to_str().unwrap()], lines);
+    assert!(live.contains("[turn 1] echo: hello"), "{live}");
+    assert!(live.contains("[turn 3]"), "{live}");
+    for fast in [true, false] {
+        let (mut server, endpoint) = replay_server(&file, fast);
+        let again = chat(&["--endpoint", &endpoint], lines);
+        let _ = server.kill();
+        let _ = server.wait();
+        assert_eq!(again, live, "fast={fast}");
+    }
+    let _ = std::fs::remove_file(&file);
+}
+
+/// `talk --mic` where no sound card exists: ALSA's null devices (silence in, discard out).
+/// Only with `--features mic` (it needs libasound2-dev to build).
+#[cfg(feature = "mic")]
+#[test]
+fn talk_mic_runs_on_the_null_device_and_answers_at_the_end() {
+    let mut child = exe()
+        .args(["talk", "--mic"])
+        .env("GEMINI_LIVE_MIC_DEVICE", "null")
+        .env("GEMINI_LIVE_SPEAKER_DEVICE", "null")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Talk (silence) for half a second, then press Enter.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    child.stdin.take().unwrap().write_all(b"\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(stderr.contains("mic "), "no level meter: {stderr}");
+    assert!(stdout.contains("[turn 1] heard "), "{stdout}\n{stderr}");
+    assert!(stderr.contains("underruns"), "{stderr}");
+}
