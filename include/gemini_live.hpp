@@ -402,6 +402,22 @@ class config {
         return *this;
     }
 
+    /** The first connect: at most `attempts` within `total` (defaults 3 and 10 s). */
+    config &set_first_connect_budget(uint32_t attempts, std::chrono::milliseconds total) {
+        detail::check(gemini_live_config_set_first_connect_budget(p_, attempts, detail::to_ms(total)),
+                      "gemini_live_config_set_first_connect_budget");
+        return *this;
+    }
+    GEMINI_LIVE_HPP_MS_SETTER(set_resume_wait_ms)
+    /** Records every frame as JSON Lines to `path` (GEMINI_LIVE_RECORD_AUDIO_KEEP or _SUMMARY);
+     *  an empty path turns recording off. Secrets are never written. */
+    config &set_record(std::string_view path, uint32_t audio = GEMINI_LIVE_RECORD_AUDIO_KEEP) {
+        const char *call = "gemini_live_config_set_record";
+        std::string p = detail::c_string(path, call);
+        detail::check(gemini_live_config_set_record(p_, path.empty() ? nullptr : p.c_str(), audio), call);
+        return *this;
+    }
+
     /** Skips the check against the model capability table (to see how the service refuses). */
     GEMINI_LIVE_HPP_SETTER(set_skip_model_check, bool)
     /** A JSON object merged into `setup` (not validated; empty removes it). */
@@ -891,6 +907,161 @@ class fake_server {
     fake_server(adopt, gemini_live_fake_server *adopted) noexcept : p_(adopted) {}
     gemini_live_fake_server *p_ = nullptr;
 };
+
+/** Streaming resampler: `channels` interleaved channels at `in_rate` Hz to mono at `out_rate`
+ *  Hz (16000 for the Live API's input). State carries across calls; move-only. */
+class resampler {
+  public:
+    resampler(uint32_t in_rate, uint16_t channels, uint32_t out_rate = 16000) {
+        detail::check(gemini_live_resampler_new(in_rate, channels, out_rate, &p_),
+                      "gemini_live_resampler_new");
+    }
+    ~resampler() { gemini_live_resampler_free(p_); }
+    resampler(resampler &&o) noexcept : p_(std::exchange(o.p_, nullptr)) {}
+    resampler &operator=(resampler &&o) noexcept {
+        if (this != &o) {
+            gemini_live_resampler_free(p_);
+            p_ = std::exchange(o.p_, nullptr);
+        }
+        return *this;
+    }
+    resampler(const resampler &) = delete;
+    resampler &operator=(const resampler &) = delete;
+
+    gemini_live_resampler *get() const noexcept { return p_; }
+
+    /** Resamples `input` (a trailing incomplete frame is kept for the next call). */
+    std::vector<int16_t> process(samples_view input) {
+        std::vector<int16_t> out(gemini_live_resampler_max_output(p_, input.size()));
+        size_t n = 0;
+        detail::check(gemini_live_resampler_process(p_, input.data(), input.size(), out.data(),
+                                                    out.size(), &n),
+                      "gemini_live_resampler_process");
+        out.resize(n);
+        return out;
+    }
+    /** Float input (-1.0 to 1.0). */
+    std::vector<int16_t> process(basic_view<float> input) {
+        std::vector<int16_t> out(gemini_live_resampler_max_output(p_, input.size()));
+        size_t n = 0;
+        detail::check(gemini_live_resampler_process_f32(p_, input.data(), input.size(), out.data(),
+                                                        out.size(), &n),
+                      "gemini_live_resampler_process_f32");
+        out.resize(n);
+        return out;
+    }
+    /** Ends the stream: the filter's tail; the resampler is then ready for a new stream. */
+    std::vector<int16_t> flush() {
+        std::vector<int16_t> out(gemini_live_resampler_max_output(p_, 0));
+        size_t n = 0;
+        detail::check(gemini_live_resampler_flush(p_, out.data(), out.size(), &n),
+                      "gemini_live_resampler_flush");
+        out.resize(n);
+        return out;
+    }
+    /** The most input held back before its output appears. */
+    std::chrono::microseconds latency() const noexcept {
+        return std::chrono::microseconds(
+            static_cast<std::chrono::microseconds::rep>(gemini_live_resampler_latency_us(p_)));
+    }
+
+  private:
+    gemini_live_resampler *p_ = nullptr;
+};
+
+/** Playout buffer for the model's audio: the session side pushes, the sound card's callback
+ *  reads (real-time safe: read() never locks, allocates or throws). Move-only. */
+class player {
+  public:
+    /** For a device at `device_rate` Hz with `channels` interleaved channels. */
+    player(uint32_t device_rate, uint16_t channels) {
+        detail::check(gemini_live_player_new(device_rate, channels, &p_), "gemini_live_player_new");
+    }
+    player(uint32_t device_rate, uint16_t channels, std::chrono::milliseconds start_threshold,
+           std::chrono::milliseconds max_latency) {
+        detail::check(gemini_live_player_new_with(device_rate, channels, detail::to_ms(start_threshold),
+                                                  detail::to_ms(max_latency), &p_),
+                      "gemini_live_player_new_with");
+    }
+    ~player() { gemini_live_player_free(p_); }
+    player(player &&o) noexcept : p_(std::exchange(o.p_, nullptr)) {}
+    player &operator=(player &&o) noexcept {
+        if (this != &o) {
+            gemini_live_player_free(p_);
+            p_ = std::exchange(o.p_, nullptr);
+        }
+        return *this;
+    }
+    player(const player &) = delete;
+    player &operator=(const player &) = delete;
+
+    gemini_live_player *get() const noexcept { return p_; }
+
+    /** Session side: queues 24 kHz mono samples. */
+    void push(samples_view samples) {
+        detail::check(gemini_live_player_push(p_, samples.data(), samples.size()), "gemini_live_player_push");
+    }
+    /** Session side: audio is queued, INTERRUPTED / REPLY_DISCARDED flush, TURN_COMPLETE ends
+     *  the turn; returns the turn's playback for those three. */
+    std::optional<gemini_live_turn_playback> push_event(const event &ev) {
+        gemini_live_turn_playback pb{};
+        pb.turn = std::numeric_limits<uint64_t>::max(); // left alone for other events
+        detail::check(gemini_live_player_push_event(p_, ev.get(), &pb), "gemini_live_player_push_event");
+        if (pb.turn == std::numeric_limits<uint64_t>::max()) {
+            return std::nullopt;
+        }
+        return pb;
+    }
+    /** Session side: the reply is complete. */
+    gemini_live_turn_playback end_turn() {
+        gemini_live_turn_playback pb{};
+        detail::check(gemini_live_player_end_turn(p_, &pb), "gemini_live_player_end_turn");
+        return pb;
+    }
+    /** Barge-in, from any thread: discards what is queued; how much of the turn was heard. */
+    gemini_live_turn_playback flush() {
+        gemini_live_turn_playback pb{};
+        detail::check(gemini_live_player_flush(p_, &pb), "gemini_live_player_flush");
+        return pb;
+    }
+    /** Real-time safe: fills `frames` interleaved frames at `out`; the frames of real audio
+     *  (0 as well on a misuse, e.g. a moved-from player). */
+    size_t read(int16_t *out, size_t frames) noexcept {
+        size_t played = 0;
+        return gemini_live_player_read(p_, out, frames, &played) == GEMINI_LIVE_OK ? played : 0;
+    }
+    /** Real-time safe, float devices. */
+    size_t read(float *out, size_t frames) noexcept {
+        size_t played = 0;
+        return gemini_live_player_read_f32(p_, out, frames, &played) == GEMINI_LIVE_OK ? played : 0;
+    }
+    gemini_live_player_stats stats() const {
+        gemini_live_player_stats st{};
+        detail::check(gemini_live_player_get_stats(p_, &st), "gemini_live_player_get_stats");
+        return st;
+    }
+    gemini_live_turn_playback current() const {
+        gemini_live_turn_playback pb{};
+        detail::check(gemini_live_player_current(p_, &pb), "gemini_live_player_current");
+        return pb;
+    }
+    gemini_live_turn_playback last() const {
+        gemini_live_turn_playback pb{};
+        detail::check(gemini_live_player_last(p_, &pb), "gemini_live_player_last");
+        return pb;
+    }
+
+  private:
+    gemini_live_player *p_ = nullptr;
+};
+
+/** The part of a reply's transcript the user heard, given the turn's heard fraction (cut at
+ *  a word boundary; an estimate). */
+inline std::string_view transcript_heard(std::string_view text, double heard_fraction) {
+    std::string s = detail::c_string(text, "gemini_live_transcript_heard_len");
+    size_t n = gemini_live_transcript_heard_len(s.c_str(), heard_fraction);
+    return text.substr(0, n < text.size() ? n : text.size());
+}
 
 /** The library's version, e.g. "0.1.0". */
 inline std::string_view version() noexcept { return gemini_live_version(); }

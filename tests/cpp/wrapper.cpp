@@ -366,6 +366,50 @@ void vertex_with_a_token_callback() {
     EXPECT_ERROR(GEMINI_LIVE_WRONG_EVENT_TYPE, (void)setup.last_consumed_index());
 }
 
+void audio_helpers_and_budget() {
+    // 1 s of 48 kHz stereo, in 10 ms chunks, to 16 kHz mono.
+    gl::resampler r(48000, 2, 16000);
+    CHECK(r.latency().count() > 0);
+    std::vector<int16_t> chunk(2 * 480);
+    size_t out = 0;
+    for (int i = 0; i < 100; i++) {
+        for (size_t k = 0; k < chunk.size(); k++) {
+            chunk[k] = static_cast<int16_t>(((i * 480 + static_cast<int>(k / 2)) % 48) * 100);
+        }
+        out += r.process(chunk).size();
+    }
+    out += r.flush().size();
+    CHECK(out >= 15900 && out <= 16100);
+    EXPECT_ERROR(GEMINI_LIVE_INVALID_ARGUMENT, gl::resampler bad(0, 1, 16000));
+
+    // 100 ms of the model's 24 kHz audio played on a 48 kHz mono device.
+    gl::player p(48000, 1);
+    std::vector<int16_t> reply(2400, 1000);
+    p.push(reply);
+    p.end_turn();
+    std::vector<int16_t> device(4800);
+    size_t played = 0;
+    for (int i = 0; i < 20 && played < 4000; i++) {
+        played += p.read(device.data(), 480);
+    }
+    CHECK(played >= 4000);
+    CHECK(p.stats().played >= 4000);
+    gemini_live_turn_playback heard = p.last();
+    CHECK(heard.received == 2400);
+    std::string_view transcript = "the quick brown fox";
+    std::string_view part = gl::transcript_heard(transcript, 0.5);
+    CHECK(part.size() < transcript.size() && transcript.substr(0, part.size()) == part);
+
+    // The first-connect budget: two attempts, and the error says so.
+    gl::config c;
+    c.set_endpoint("ws://127.0.0.1:1").set_first_connect_budget(2, seconds(5));
+    std::string what = EXPECT_ERROR(GEMINI_LIVE_IO, gl::session s(c));
+    CHECK(what.find("gave up after 2 attempts") != std::string::npos);
+    if (what.find("gave up after 2 attempts") == std::string::npos) {
+        std::fprintf(stderr, "  budget error: %s\n", what.c_str());
+    }
+}
+
 void end_of_session(const std::string &endpoint) {
     gl::session s(text_config(endpoint));
     wait_for(s, event_type::setup_complete);
@@ -430,6 +474,7 @@ int main() {
         reconnects_through_a_fault_plan();
         newer_surfaces(endpoint);
         vertex_with_a_token_callback();
+        audio_helpers_and_budget();
         end_of_session(endpoint);
         log_callback(endpoint);
     } catch (const std::exception &e) {
