@@ -121,14 +121,19 @@ pub(crate) enum InputKind {
     /// with it the earlier audio (and any other input not yet in a turn).
     AudioEnd,
     /// A tool response for these call ids (the server answers it when no call is left open).
-    ToolResponse(Vec<String>),
+    ToolResponse {
+        /// The call ids it answers.
+        ids: Vec<String>,
+        /// Those whose response has `willContinue: true`: the call stays open for more.
+        continuing: Vec<String>,
+    },
 }
 
 impl InputKind {
     /// The call ids of a tool response (empty for other input).
     pub fn tool_ids(&self) -> &[String] {
         match self {
-            InputKind::ToolResponse(ids) => ids,
+            InputKind::ToolResponse { ids, .. } => ids,
             _ => &[],
         }
     }

@@ -233,8 +233,18 @@ fn a_stall_while_the_server_holds_the_session_falls_back_to_a_new_session() {
 #[test]
 fn quiet_between_turns_is_not_a_stall() {
     // Defect 4: the stall timer counted from the last server message, so the first turn
-    // after a quiet longer than stall_timeout was declared stalled on the spot.
-    let server = fake();
+    // after a quiet longer than stall_timeout was declared stalled on the spot. The server
+    // takes 200 ms to answer "two" (as a model thinks), well within the stall timeout.
+    let server = fake_with(FakeOptions {
+        faults: FaultPlan::new().at(
+            1,
+            2,
+            Fault::SlowReader {
+                delay: Duration::from_millis(200),
+            },
+        ),
+        ..FakeOptions::default()
+    });
     let s = Session::connect(text_config(&server)).unwrap();
     let (replies, _) = chat(&s, &["one"]);
     assert_eq!(replies, vec!["[turn 1] echo: one"]);
@@ -720,5 +730,97 @@ fn a_question_cut_after_its_in_progress_segment_is_asked_again_and_answered_once
         main_texts(&server),
         vec!["one", "two"],
         "asked again once (the handle predates it)"
+    );
+}
+
+#[test]
+fn the_cli_talk_writes_a_reply_cut_by_an_outage_once() {
+    // The same for `gemini-live talk`: the reply WAV holds one copy of the reply audio.
+    use std::process::Command;
+    let input = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/assets/hello_16k.wav");
+    let dir = std::env::temp_dir().join(format!("gemini-live-talk-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let run = |server: &FakeServer, name: &str| -> (usize, String) {
+        let path = dir.join(name);
+        let out = Command::new(env!("CARGO_BIN_EXE_gemini-live"))
+            .env_remove("GEMINI_API_KEY")
+            .env_remove("GEMINI_LIVE_MODEL")
+            .env("GEMINI_LIVE_ENDPOINT", server.endpoint())
+            .args(["talk", "--fast", "--input", input, "--output"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(out.status.success(), "{out:?}");
+        let samples = hound::WavReader::open(&path).unwrap().len() as usize;
+        (samples, stdout)
+    };
+    let clean = fake();
+    let (want, _) = run(&clean, "clean.wav");
+    assert!(want > 0);
+    let sent = clean.connections()[0].sent.clone();
+    let second_chunk = sent
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.contains("inlineData"))
+        .nth(1)
+        .map(|(i, _)| i + 1)
+        .unwrap_or_else(|| panic!("{sent:#?}"));
+    let server = fake_with(FakeOptions {
+        faults: FaultPlan::new().after_server(1, second_chunk, Fault::Drop),
+        ..FakeOptions::default()
+    });
+    let (got, stdout) = run(&server, "cut.wav");
+    assert_eq!(got, want, "one copy of the reply: {stdout}");
+    assert!(stdout.contains("starts again"), "{stdout}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_long_utterance_is_not_a_stall_at_its_end() {
+    // Defect 4, audio: an utterance longer than stall_timeout, streamed in real time as a
+    // microphone does, then audioStreamEnd: the old timer counted from the last server
+    // message (setupComplete) and reconnected at once, re-uploading the utterance. The
+    // server takes 200 ms to read the end of the utterance (well within the stall timeout).
+    let pcm = tone(800, 220.0);
+    let chunks = pcm.chunks(640).count();
+    let server = fake_with(FakeOptions {
+        faults: FaultPlan::new().at(
+            1,
+            1 + chunks,
+            Fault::SlowReader {
+                delay: Duration::from_millis(200),
+            },
+        ),
+        ..FakeOptions::default()
+    });
+    let s = Session::connect(text_config(&server)).unwrap();
+    let started = Instant::now();
+    for (i, chunk) in pcm.chunks(640).enumerate() {
+        // 20 ms of audio per chunk, paced like a microphone.
+        let due = started + Duration::from_millis(20 * i as u64);
+        if let Some(wait) = due.checked_duration_since(Instant::now()) {
+            std::thread::sleep(wait);
+        }
+        s.send_audio_bytes(chunk).unwrap();
+    }
+    s.audio_stream_end().unwrap();
+    let mut events = Vec::new();
+    let text = reply(&s, &mut events);
+    assert!(
+        text.contains(&format!("heard {} bytes", pcm.len())),
+        "{text}: {events:#?}"
+    );
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, Event::Reconnecting { .. })),
+        "{events:#?}"
+    );
+    assert_eq!(server.connection_count(), 1);
+    assert_eq!(
+        server.connections()[0].frames.len(),
+        1 + pcm.chunks(640).count() + 1,
+        "the utterance went up once"
     );
 }

@@ -459,8 +459,6 @@ fn turn_until_tool_call(s: &Session) -> String {
 }
 
 #[test]
-#[ignore = "needs ledger: session/turns.rs closes a call on its first response, also with \
-            willContinue: true, so the next response is dropped as ToolResponsesDropped"]
 fn will_continue_keeps_a_non_blocking_call_open_for_more_responses() {
     let server = fake();
     let s = Session::connect(tool_config(&server, "gemini-3.8-live")).unwrap();

@@ -104,3 +104,44 @@ fn an_utterance_longer_than_the_stall_timeout_is_not_re_uploaded() {
     // setup, every chunk once, audioStreamEnd: nothing uploaded twice.
     assert_eq!(server.connections()[0].frames.len(), 1 + chunks + 1);
 }
+
+/// The issue's own check, with the default 20 s `stall_timeout`:
+/// `(echo one; sleep 21; echo two) | gemini-live chat` uses one connection.
+#[test]
+#[ignore = "takes 21 s of real time: cargo test --test quiet_is_not_a_stall -- --ignored"]
+fn the_cli_quiet_for_21_seconds_between_lines_uses_one_connection() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let server = FakeServer::start(FakeOptions::default()).expect("fake server starts");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gemini-live"))
+        .env_remove("GEMINI_API_KEY")
+        .env_remove("GEMINI_LIVE_ENDPOINT")
+        .args([
+            "chat",
+            "--modality",
+            "text",
+            "--endpoint",
+            &server.endpoint(),
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("gemini-live starts");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(b"one\n").unwrap();
+    stdin.flush().unwrap();
+    std::thread::sleep(Duration::from_secs(21));
+    stdin.write_all(b"two\n").unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().expect("gemini-live runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(stdout, "[turn 1] echo: one\n\n[turn 2] echo: two\n\n");
+    assert_eq!(server.connection_count(), 1, "{out:?}");
+    assert_eq!(
+        server.state_snapshot()[0].turns,
+        2,
+        "\"two\" generated once"
+    );
+}

@@ -47,7 +47,15 @@ impl Session {
             ClientMessage::ToolResponse(t) => {
                 check_tool_responses(&t.function_responses)?;
                 let ids = t.function_responses.iter().map(|f| f.id.clone()).collect();
-                (true, InputKind::ToolResponse(ids), Duration::ZERO)
+                let continuing = (t.function_responses.iter())
+                    .filter(|f| f.will_continue == Some(true))
+                    .map(|f| f.id.clone())
+                    .collect();
+                (
+                    true,
+                    InputKind::ToolResponse { ids, continuing },
+                    Duration::ZERO,
+                )
             }
         };
         self.enqueue(protocol::encode_client(msg), class, wait)

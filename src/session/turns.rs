@@ -200,7 +200,7 @@ impl Ledger {
                 }
                 rec.turn = Some(id);
             }
-            InputKind::ToolResponse(ids) => {
+            InputKind::ToolResponse { ids, continuing } => {
                 if ids.is_empty() || !ids.iter().all(|id| self.calls.contains_key(id)) {
                     return None;
                 }
@@ -209,13 +209,16 @@ impl Ledger {
                 let owner = ids
                     .iter()
                     .find_map(|id| self.calls.get(id).copied().flatten());
-                for id in ids {
-                    self.calls.remove(id);
+                // A response with `willContinue: true` keeps its call open for more.
+                let closing: Vec<&String> =
+                    ids.iter().filter(|id| !continuing.contains(id)).collect();
+                for id in &closing {
+                    self.calls.remove(*id);
                 }
                 let open = owner.and_then(|t| self.turns.iter_mut().find(|x| x.id == t));
                 match open {
                     Some(t) => {
-                        t.open_calls.retain(|c| !ids.contains(c));
+                        t.open_calls.retain(|c| !closing.contains(&c));
                         t.responded = true;
                         if t.open_calls.is_empty() {
                             // The server's move again: the answer to the tool results.

@@ -126,6 +126,11 @@ pub(crate) fn talk(
             Event::Text(t) => print!("{t}"),
             Event::InputTranscription { text, .. } => eprintln!("you: {text}"),
             Event::OutputTranscription { text, .. } => print!("{text}"),
+            // A reply cut off by a lost connection comes again from the start: keep one copy.
+            Event::ReplyDiscarded { .. } => {
+                reply.clear();
+                println!(" [cut off by a lost connection; the reply starts again]");
+            }
             _ => {}
         })?;
         sender.join().map_err(|_| "the sending thread panicked")??;

@@ -200,7 +200,10 @@ fn the_stall_timer_runs_only_while_the_server_owes_a_reply() {
     assert_eq!(l.stall_since(), None, "the app's move");
     l.push_at(
         &Utf8Bytes::from_static("resp"),
-        InputKind::ToolResponse(vec!["c1".into()]),
+        InputKind::ToolResponse {
+            ids: vec!["c1".into()],
+            continuing: vec![],
+        },
         Duration::ZERO,
         t(60_000),
     );
@@ -263,12 +266,18 @@ fn tool_responses_are_never_replayed_and_the_question_is_asked_again() {
     assert!(!push(
         &mut l,
         "bogus",
-        InputKind::ToolResponse(vec!["nope".into()])
+        InputKind::ToolResponse {
+            ids: vec!["nope".into()],
+            continuing: vec![]
+        }
     ));
     assert!(push(
         &mut l,
         "resp",
-        InputKind::ToolResponse(vec!["c1".into()])
+        InputKind::ToolResponse {
+            ids: vec!["c1".into()],
+            continuing: vec![]
+        }
     ));
     let lost = l.connection_lost();
     assert_eq!(
@@ -279,9 +288,48 @@ fn tool_responses_are_never_replayed_and_the_question_is_asked_again() {
     assert_eq!(lost.stale_tool_responses, vec!["c1".to_string()]);
     assert_eq!(frames(&l, true), vec!["call tool"]);
     assert!(
-        !push(&mut l, "late", InputKind::ToolResponse(vec!["c1".into()])),
+        !push(
+            &mut l,
+            "late",
+            InputKind::ToolResponse {
+                ids: vec!["c1".into()],
+                continuing: vec![]
+            }
+        ),
         "a response to a call of the old connection is refused"
     );
+}
+
+#[test]
+fn a_response_with_will_continue_keeps_its_call_open() {
+    let mut l = log();
+    push(&mut l, "call tool", InputKind::TurnEnd);
+    l.server(
+        &Facts {
+            tool_calls: vec!["c1".into()],
+            ..facts()
+        },
+        t(1),
+    );
+    l.server(&done(false), t(2));
+    let partial = InputKind::ToolResponse {
+        ids: vec!["c1".into()],
+        continuing: vec!["c1".into()],
+    };
+    assert!(push(&mut l, "half", partial));
+    l.server(&done(false), t(3));
+    assert!(!l.idle(), "the call is still open");
+    let last = InputKind::ToolResponse {
+        ids: vec!["c1".into()],
+        continuing: vec![],
+    };
+    assert!(
+        push(&mut l, "all", last.clone()),
+        "more responses are accepted"
+    );
+    l.server(&done(false), t(4));
+    assert!(l.idle());
+    assert!(!push(&mut l, "again", last), "closed by its last response");
 }
 
 #[test]

@@ -62,7 +62,10 @@ impl C {
             C::Text(_) | C::Think(_) | C::ToolQ(_) => InputKind::TurnEnd,
             C::Audio(..) => InputKind::Plain,
             C::AudioEnd(_) => InputKind::AudioEnd,
-            C::ToolResp(c, _) => InputKind::ToolResponse(vec![c.to_string()]),
+            C::ToolResp(c, _) => InputKind::ToolResponse {
+                ids: vec![c.to_string()],
+                continuing: vec![],
+            },
         }
     }
 }
