@@ -16,7 +16,18 @@ use std::time::{Duration, Instant};
 
 const WAV: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/assets/hello_16k.wav");
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// Runs the conversation; an error is printed in its readable (`Display`) form.
+fn main() -> std::process::ExitCode {
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("quickstart: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
     let (mut config, target) = config_from_env_or_fake()?;
     // Known models get a response mode they accept (the transcribe models answer in text
     // only); the capability table says which (gemini_live::models).
@@ -38,7 +49,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     let t = Instant::now();
-    let session = Session::connect(config)?;
+    let endpoint = config.endpoint.clone();
+    let session =
+        Session::connect(config).map_err(|e| format!("cannot connect to {endpoint}: {e}"))?;
     let m = session.metrics();
     println!(
         "connected in {:.1} ms (tcp {:.1}, tls {:.1}, upgrade {:.1}, setup {:.1})",
@@ -61,7 +74,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     // 2. An audio turn: stream the WAV in 20 ms chunks, then mark the end of the stream.
-    let mut reader = hound::WavReader::open(WAV)?;
+    let mut reader = hound::WavReader::open(WAV).map_err(|e| format!("{WAV}: {e}"))?;
     let spec = reader.spec();
     let samples: Vec<i16> = reader.samples::<i16>().collect::<Result<_, _>>()?;
     println!(
@@ -77,19 +90,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     report(&session, "audio turn", audio_bytes);
 
     let out = concat!(env!("CARGO_MANIFEST_DIR"), "/target/quickstart_reply.wav");
-    let mut w = hound::WavWriter::create(
-        out,
-        hound::WavSpec {
+    let write = || -> Result<(), hound::Error> {
+        let spec = hound::WavSpec {
             channels: 1,
             sample_rate: 24_000,
             bits_per_sample: 16,
             sample_format: hound::SampleFormat::Int,
-        },
-    )?;
-    for s in &reply {
-        w.write_sample(*s)?;
-    }
-    w.finalize()?;
+        };
+        let mut w = hound::WavWriter::create(out, spec)?;
+        for s in &reply {
+            w.write_sample(*s)?;
+        }
+        w.finalize()
+    };
+    write().map_err(|e| format!("{out}: {e}"))?;
     println!("reply audio written to {out}");
 
     session.close()?;
@@ -97,29 +111,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// Prints the turn's text once it is complete; returns the reply audio and its byte count.
-/// A reply cut off by a lost connection is announced with `ReplyDiscarded` and comes again
-/// from the start, so what was collected of it is dropped, text and audio alike.
+/// Prints the turn's text as it streams; returns the reply audio and its byte count.
 fn turn(session: &Session) -> Result<(Vec<i16>, usize), Box<dyn std::error::Error>> {
     let mut audio = Vec::new();
-    let mut text = String::new();
     loop {
         match session.next_event(Duration::from_secs(30))? {
             None => return Err("no reply within 30 s".into()),
-            Some(Event::Text(t)) => text.push_str(&t),
+            Some(Event::Text(t)) => {
+                print!("{t}");
+                use std::io::Write;
+                std::io::stdout().flush()?;
+            }
             Some(Event::InputTranscription { text, .. }) => print!("(heard: {text}) "),
             Some(Event::Audio(chunk)) => audio.extend(chunk.samples()),
-            Some(Event::ReplyDiscarded { .. }) => {
-                text.clear();
-                audio.clear();
-            }
             // Extended thinking: a segment marked IN_PROGRESS; the answer follows.
             Some(Event::TurnComplete {
                 interaction: Some(InteractionStatus::InProgress),
                 ..
-            }) => text.push(' '),
+            }) => print!(" "),
             Some(Event::TurnComplete { .. }) => {
-                println!("{text}");
+                println!();
                 let n = audio.len() * 2;
                 return Ok((audio, n));
             }

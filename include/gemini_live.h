@@ -6,8 +6,10 @@
  * Getting started
  * ===========================================================================================
  *
- * Build: cc app.c -Iinclude -Ltarget/release -lgemini_live -o app
+ * Build: cc app.c $(pkg-config --cflags --libs gemini_live) -o app   (after `cargo cinstall`)
+ *    or, in the repository: cc app.c -Iinclude -Ltarget/release -lgemini_live -o app
  * Run:   GEMINI_API_KEY=... GEMINI_LIVE_MODEL=... LD_LIBRARY_PATH=target/release ./app
+ * C++:   gemini_live.hpp, installed beside this header, wraps it (RAII, exceptions).
  *
  *     #include <stdio.h>
  *     #include "gemini_live.h"
@@ -1006,12 +1008,16 @@ const char *gemini_live_version(void);
  */
 gemini_live_result gemini_live_last_error_message(char *buf, size_t len, size_t *needed);
 
+#if defined(GEMINI_LIVE_TEST_EXPORTS)
 /**
  * Test hook: panics inside the library's panic boundary, so tests can prove that a panic
  * returns `GEMINI_LIVE_PANIC` instead of aborting the host. Always returns
- * `GEMINI_LIVE_PANIC` (and prints a panic message to stderr). Never call it in production.
+ * `GEMINI_LIVE_PANIC` (and prints a panic message to stderr). Only in builds with the
+ * `test-exports` cargo feature (declared under `GEMINI_LIVE_TEST_EXPORTS`); an installed
+ * library does not have it.
  */
 gemini_live_result gemini_live_test_panic(void);
+#endif
 
 /**
  * Creates a configuration with the library defaults overridden by the environment, like

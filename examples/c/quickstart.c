@@ -1,17 +1,19 @@
 /*
  * quickstart.c - one text turn and one audio turn with the gemini_live C API.
  *
- * Build (after `cargo build --release`), from the repository root:
+ * Build, after `cargo cinstall --release --prefix PREFIX --libdir lib` (with
+ * PKG_CONFIG_PATH=PREFIX/lib/pkgconfig unless PREFIX is a system one):
  *
- *   cc examples/c/quickstart.c -Iinclude -Ltarget/release -lgemini_live -lpthread -ldl -lm -o quickstart
+ *   cc examples/c/quickstart.c $(pkg-config --cflags --libs gemini_live) -o quickstart
+ *   LD_LIBRARY_PATH=PREFIX/lib ./quickstart
  *
- * (With the shared library, -lpthread -ldl are not strictly needed on current glibc. To link
- * the static library instead, replace -Ltarget/release -lgemini_live by
- * target/release/libgemini_live.a and add -lssl -lcrypto.)
+ * or after `cargo build --release`, from the repository root:
  *
- * Run:
- *
+ *   cc examples/c/quickstart.c -Iinclude -Ltarget/release -lgemini_live -o quickstart
  *   LD_LIBRARY_PATH=target/release ./quickstart
+ *
+ * (To link the static library instead, replace -Ltarget/release -lgemini_live by
+ * target/release/libgemini_live.a and add -lssl -lcrypto -lpthread -ldl -lm.)
  *
  * It honours GEMINI_API_KEY, GEMINI_LIVE_ENDPOINT and GEMINI_LIVE_MODEL (read by
  * gemini_live_config_new). With neither a key nor an endpoint it starts the embedded fake
@@ -21,7 +23,6 @@
  * 440 Hz tone (16 kHz, 20 ms chunks), ends the audio stream and prints the reply text and how
  * much audio came back.
  */
-#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +34,10 @@
 #define CHUNK_SAMPLES (INPUT_RATE / 50) /* 20 ms */
 #define TONE_SAMPLES INPUT_RATE         /* 1 s */
 
-static const double PI = 3.14159265358979323846;
+/* cos and sin of one sample's step of a 440 Hz tone at 16 kHz (2 pi 440 / 16000): the tone is
+ * made by rotating a phasor, so the program needs no libm. */
+static const double COS_STEP = 0.9851093261547739;
+static const double SIN_STEP = 0.17192910027940955;
 
 /* Prints what failed and the library's detail text. */
 static void report(const char *what, gemini_live_result r) {
@@ -129,13 +133,16 @@ static int send_tone(gemini_live_session *session) {
     int16_t chunk[CHUNK_SAMPLES];
     uint64_t checksum = 0xcbf29ce484222325ULL;
     size_t sent = 0;
+    double re = 1.0, im = 0.0; /* the phasor: im is sin(2 pi 440 t) */
     while (sent < TONE_SAMPLES) {
         size_t i;
         gemini_live_result r;
         for (i = 0; i < CHUNK_SAMPLES; i++) {
-            double t = (double)(sent + i) / INPUT_RATE;
-            int16_t s = (int16_t)(8000.0 * sin(2.0 * PI * 440.0 * t));
+            int16_t s = (int16_t)(8000.0 * im);
+            double next_re = re * COS_STEP - im * SIN_STEP;
             unsigned char le[2];
+            im = re * SIN_STEP + im * COS_STEP;
+            re = next_re;
             chunk[i] = s;
             le[0] = (unsigned char)((uint16_t)s & 0xff);
             le[1] = (unsigned char)((uint16_t)s >> 8);

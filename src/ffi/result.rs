@@ -1,6 +1,6 @@
 //! Result codes, their texts, the library version and the thread-local last error.
 
-use super::{boundary, copy_out, FfiResult};
+use super::copy_out;
 use crate::error::{Error, Retry};
 use std::ffi::{c_char, CStr};
 
@@ -216,8 +216,11 @@ pub unsafe extern "C" fn gemini_live_last_error_message(
 
 /// Test hook: panics inside the library's panic boundary, so tests can prove that a panic
 /// returns `GEMINI_LIVE_PANIC` instead of aborting the host. Always returns
-/// `GEMINI_LIVE_PANIC` (and prints a panic message to stderr). Never call it in production.
+/// `GEMINI_LIVE_PANIC` (and prints a panic message to stderr). Only in builds with the
+/// `test-exports` cargo feature (declared under `GEMINI_LIVE_TEST_EXPORTS`); an installed
+/// library does not have it.
+#[cfg(feature = "test-exports")]
 #[no_mangle]
 pub extern "C" fn gemini_live_test_panic() -> gemini_live_result {
-    boundary(|| -> FfiResult { panic!("gemini_live_test_panic was called") })
+    super::boundary(|| -> super::FfiResult { panic!("gemini_live_test_panic was called") })
 }

@@ -7,6 +7,8 @@
  *
  * Prints "misuse: ALL OK (N checks)" and exits 0 on success.
  */
+/* gemini_live_test_panic: only in the test build (cargo feature test-exports) */
+#define GEMINI_LIVE_TEST_EXPORTS
 #include "gemini_live.h"
 #include "gemini_live.h" /* twice on purpose: the include guard must hold */
 

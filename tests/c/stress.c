@@ -18,6 +18,8 @@
  * Run by tests/c_api.rs. Prints "stress: ALL OK (...)" and exits 0 on success.
  */
 #define _POSIX_C_SOURCE 200809L
+/* gemini_live_test_panic: only in the test build (cargo feature test-exports) */
+#define GEMINI_LIVE_TEST_EXPORTS
 #include "gemini_live.h"
 
 #include <pthread.h>

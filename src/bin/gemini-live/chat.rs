@@ -5,7 +5,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::time::Duration;
 
 pub(crate) fn chat(config: Config) -> Result<(), Box<dyn std::error::Error>> {
-    let session = Session::connect(config)?;
+    let session = super::connect(config)?;
     let stdin = std::io::stdin();
     let mut out = std::io::stdout();
     // On a terminal the reply streams as it comes. Into a pipe or a file each reply is

@@ -2,11 +2,13 @@
 
 use clap::{Parser, Subcommand};
 use gemini_live::offline::{config_from_env_or_fake, Target};
-use gemini_live::{Config, ResponseMode};
-use std::path::PathBuf;
+use gemini_live::{Config, ResponseMode, Session};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 mod chat;
+mod progress;
 mod serve;
 mod talk;
 mod vertex;
@@ -40,7 +42,9 @@ struct Cli {
     /// What the recording keeps of audio: keep (the default) or summary (length and checksum).
     #[arg(long = "record-audio", global = true, default_value = "keep")]
     record_audio: String,
-    /// Log connection events to stderr (twice: every message).
+    /// Log to stderr: -v connection events (connects, retries, GoAway, close), -vv also every
+    /// message sent and received, -vvv also the dependencies' logs. Default: warnings only.
+    /// RUST_LOG, when set, replaces these levels (e.g. RUST_LOG=gemini_live=debug).
     #[arg(long, short, global = true, action = clap::ArgAction::Count)]
     verbose: u8,
     #[command(flatten)]
@@ -110,28 +114,72 @@ fn main() -> ExitCode {
     }
 }
 
+/// The log filter for `-v` levels; `RUST_LOG`, when set, is used instead.
+fn log_filter(verbose: u8) -> &'static str {
+    match verbose {
+        0 => "warn",
+        1 => "warn,gemini_live=debug",
+        2 => "warn,gemini_live=trace",
+        _ => "trace",
+    }
+}
+
+/// Logs to stderr through `env_logger`, each line stamped with the seconds since start.
 fn init_logging(verbose: u8) {
-    struct Stderr(log::LevelFilter);
-    impl log::Log for Stderr {
-        fn enabled(&self, m: &log::Metadata) -> bool {
-            m.level() <= self.0 && m.target().starts_with("gemini_live")
-        }
-        fn log(&self, r: &log::Record) {
-            if self.enabled(r.metadata()) {
-                eprintln!("[{} {}] {}", r.level(), r.target(), r.args());
-            }
-        }
-        fn flush(&self) {}
+    use std::io::Write;
+    let started = Instant::now();
+    let env = env_logger::Env::default().default_filter_or(log_filter(verbose));
+    let _ = env_logger::Builder::from_env(env)
+        .format(move |buf, r| {
+            writeln!(
+                buf,
+                "[{:8.3}s {:<5} {}] {}",
+                started.elapsed().as_secs_f64(),
+                r.level(),
+                r.target(),
+                r.args()
+            )
+        })
+        .try_init();
+}
+
+/// The first connect's budget: a wrong or unreachable endpoint fails within seconds (the SDK
+/// default is 3 attempts within 10 s; outages later in the session get the full policy).
+const FIRST_CONNECT_ATTEMPTS: u32 = 3;
+/// Time budget of the first connect (an attempt in progress is bounded by the connect
+/// timeouts, 5 s per TCP connect by default).
+const FIRST_CONNECT_BUDGET: Duration = Duration::from_secs(5);
+
+/// Connects with the CLI's short first-connect budget; the error names the endpoint and the
+/// budget (the SDK's error says how many attempts it made over how long).
+pub(crate) fn connect(mut config: Config) -> Result<Session, Box<dyn std::error::Error>> {
+    config.reconnect.first_connect_attempts = FIRST_CONNECT_ATTEMPTS;
+    config.reconnect.first_connect_total = FIRST_CONNECT_BUDGET;
+    let endpoint = config.endpoint.clone();
+    Session::connect(config).map_err(|e| {
+        format!(
+            "cannot connect to {endpoint} (first-connect budget: {FIRST_CONNECT_ATTEMPTS} \
+             attempts within {} s): {e}",
+            FIRST_CONNECT_BUDGET.as_secs()
+        )
+        .into()
+    })
+}
+
+/// Fails unless `path` can be written, before any audio is streamed; leaves no file behind
+/// when there was none.
+fn check_writable(path: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    let existed = path.exists();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .map_err(|e| format!("--output {}: cannot write: {e}", path.display()))?;
+    if !existed {
+        let _ = std::fs::remove_file(path);
     }
-    let level = match verbose {
-        0 => log::LevelFilter::Warn,
-        1 => log::LevelFilter::Info,
-        2 => log::LevelFilter::Debug,
-        _ => log::LevelFilter::Trace,
-    };
-    if log::set_boxed_logger(Box::new(Stderr(level))).is_ok() {
-        log::set_max_level(level);
-    }
+    Ok(())
 }
 
 fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
@@ -153,6 +201,13 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         // --vertex-project/--vertex-location also serve the Vertex AI path (bearer tokens).
         let vertex = cli.vertex.fake_auth()?;
         return fake_server(port, tls, ca_out, api_key, faults, cli.model, vertex);
+    }
+    if let Command::Talk {
+        output: Some(output),
+        ..
+    } = &cli.command
+    {
+        check_writable(output)?;
     }
     // With Vertex flags, the target is Vertex AI (or --endpoint), never the embedded fake.
     let endpoint_given = cli.endpoint.is_some() || cli.vertex.requested();
@@ -204,7 +259,8 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         };
         config.recorder = Some(gemini_live::record::Recorder::create(path, audio)?);
     }
-    match cli.command {
+    let endpoint = config.endpoint.clone();
+    let result = match cli.command {
         Command::Chat => chat(config),
         Command::Talk {
             input,
@@ -218,5 +274,16 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             _ => Err("talk needs --input and --output (or --mic)".into()),
         },
         Command::FakeServer { .. } => Ok(()),
+    };
+    result.map_err(|e| name_endpoint(e, &endpoint))
+}
+
+/// The SDK's errors during a conversation name the endpoint they came from; the CLI's own
+/// errors (files, the connect budget) already name what they are about.
+fn name_endpoint(e: Box<dyn std::error::Error>, endpoint: &str) -> Box<dyn std::error::Error> {
+    if e.downcast_ref::<gemini_live::Error>().is_some() {
+        format!("{endpoint}: {e}").into()
+    } else {
+        e
     }
 }

@@ -7,7 +7,7 @@
 
 use super::chat::wait_turn;
 use gemini_live::audio::Resampler;
-use gemini_live::{Config, Event, Session};
+use gemini_live::{Config, Event};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -96,11 +96,14 @@ pub(crate) fn talk(
         uploaded as u64 * 1000 / rate.max(1) as u64,
         uploaded * 2
     );
-    let session = Session::connect(config)?;
+    let session = super::connect(config)?;
     let mut reply: Vec<i16> = Vec::new();
     let mut reply_rate = 24_000;
     let started = Instant::now();
+    let sent = super::progress::AudioSent::default();
+    let total = Duration::from_micros(uploaded as u64 * 1_000_000 / u64::from(rate.max(1)));
     std::thread::scope(|s| -> Result<(), Box<dyn std::error::Error>> {
+        let progress = super::progress::Progress::start(s, &session, total, &sent);
         let sender = s.spawn(|| -> gemini_live::Result<()> {
             let t0 = Instant::now();
             for (i, c) in chunks.iter().enumerate() {
@@ -111,6 +114,7 @@ pub(crate) fn talk(
                     }
                 }
                 session.send_audio_rate(c, rate)?;
+                sent.add(c.len(), rate);
             }
             session.audio_stream_end()
         });
@@ -130,6 +134,7 @@ pub(crate) fn talk(
             _ => {}
         })?;
         sender.join().map_err(|_| "the sending thread panicked")??;
+        progress.finish();
         Ok(())
     })?;
     println!();
@@ -139,11 +144,14 @@ pub(crate) fn talk(
         bits_per_sample: 16,
         sample_format: hound::SampleFormat::Int,
     };
-    let mut w = hound::WavWriter::create(output, spec)?;
-    for s in &reply {
-        w.write_sample(*s)?;
-    }
-    w.finalize()?;
+    let write = || -> Result<(), hound::Error> {
+        let mut w = hound::WavWriter::create(output, spec)?;
+        for s in &reply {
+            w.write_sample(*s)?;
+        }
+        w.finalize()
+    };
+    write().map_err(|e| format!("--output {}: {e}", output.display()))?;
     eprintln!(
         "gemini-live: wrote {} ms of reply audio to {} ({} ms after the first chunk)",
         reply.len() as u64 * 1000 / reply_rate.max(1) as u64,

@@ -1,0 +1,490 @@
+/*
+ * wrapper.cpp - the C++ wrapper (include/gemini_live.hpp) against the embedded fake server:
+ * ownership and moves, errors as exceptions with their codes, string_view and span-style
+ * input, typed event accessors, a tool-call round trip, reconnection through a fault plan,
+ * the log callback, and the end of a session. Built as C++17 with -Wall -Wextra -Werror and
+ * run (also under valgrind) by tests/cpp_api.rs. Prints "cpp wrapper: ALL OK (N checks)".
+ */
+#include "gemini_live.hpp"
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+#if __cplusplus >= 202002L && __has_include(<span>)
+#include <span>
+#endif
+
+namespace gl = gemini_live;
+using gl::event_type;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+namespace {
+
+int checks = 0;
+int failures = 0;
+
+void check(bool ok, const char *what, int line) {
+    checks++;
+    if (!ok) {
+        std::fprintf(stderr, "line %d: %s is false\n", line, what);
+        failures++;
+    }
+}
+
+#define CHECK(cond) check((cond), #cond, __LINE__)
+
+// Runs `f`, which must throw gemini_live::error with `code`; returns its message.
+template <class F> std::string expect_error(gemini_live_result code, F f, int line) {
+    try {
+        f();
+    } catch (const gl::error &e) {
+        check(e.code() == code, "the error code is the expected one", line);
+        if (e.code() != code) {
+            std::fprintf(stderr, "  got %u: %s\n", static_cast<unsigned>(e.code()), e.what());
+        }
+        check(std::strlen(e.what()) > 0, "the error has a message", line);
+        check(e.description() == std::string(gemini_live_result_str(code)),
+              "description() is the code's", line);
+        return e.what();
+    }
+    check(false, "an exception was thrown", line);
+    return std::string();
+}
+#define EXPECT_ERROR(code, body) expect_error((code), [&] { body; }, __LINE__)
+
+static_assert(!std::is_copy_constructible<gl::session>::value, "sessions are move-only");
+static_assert(!std::is_copy_assignable<gl::config>::value, "configs are move-only");
+static_assert(!std::is_copy_constructible<gl::event>::value, "events are move-only");
+static_assert(!std::is_copy_constructible<gl::fake_server>::value, "servers are move-only");
+static_assert(std::is_nothrow_move_constructible<gl::session>::value, "moves do not throw");
+static_assert(std::is_nothrow_move_assignable<gl::event>::value, "moves do not throw");
+
+gl::config text_config(const std::string &endpoint) {
+    gl::config c;
+    c.set_endpoint(endpoint)
+        .set_response_modality(GEMINI_LIVE_MODALITY_TEXT)
+        .add_function("get_weather", "Weather by city",
+                      R"({"type":"OBJECT","properties":{"city":{"type":"STRING"}}})")
+        .set_send_timeout_ms(seconds(5));
+    return c; // moved out
+}
+
+// Events until one of `type`; the text of TEXT events on the way is appended to `text`.
+gl::event wait_for(gl::session &s, event_type type, std::string *text = nullptr) {
+    for (;;) {
+        std::optional<gl::event> ev = s.next_event(seconds(10));
+        if (!ev) {
+            throw std::runtime_error("no event within 10 s");
+        }
+        if (text != nullptr && ev->is(event_type::text)) {
+            *text += ev->text();
+        }
+        if (ev->type() == type) {
+            return std::move(*ev);
+        }
+        if (ev->is(event_type::closed)) {
+            throw std::runtime_error("closed while waiting: " + std::string(ev->json()));
+        }
+    }
+}
+
+void ownership_and_moves(const std::string &endpoint) {
+    gl::config a = text_config(endpoint);
+    CHECK(a.get() != nullptr);
+    gl::config b(std::move(a));
+    CHECK(a.get() == nullptr && b.get() != nullptr);
+    // A moved-from object holds nothing: the C API reports the NULL.
+    EXPECT_ERROR(GEMINI_LIVE_NULL_ARGUMENT, a.set_model("x"));
+    gl::config c;
+    c = std::move(b);
+    CHECK(b.get() == nullptr && c.get() != nullptr);
+    c.validate();
+
+    gl::session s1(c);
+    gl::session s2(std::move(s1));
+    CHECK(s1.get() == nullptr && s2.get() != nullptr);
+    EXPECT_ERROR(GEMINI_LIVE_NULL_ARGUMENT, s1.send_text("to nobody"));
+    gl::event setup = wait_for(s2, event_type::setup_complete);
+    gl::event moved(std::move(setup));
+    CHECK(setup.type() == event_type::none && moved.type() == event_type::setup_complete);
+    gl::session s3(c);
+    s3 = std::move(s2); // closes and frees s3's own session first
+    CHECK(s2.get() == nullptr && s3.get() != nullptr);
+    s3.send_text("after the move");
+    std::string text;
+    wait_for(s3, event_type::turn_complete, &text);
+    CHECK(text.find("echo: after the move") != std::string::npos);
+}
+
+void errors_carry_codes_and_messages(const std::string &endpoint) {
+    gl::config c;
+    EXPECT_ERROR(GEMINI_LIVE_INVALID_ARGUMENT, c.set_response_modality(99));
+    std::string nul = EXPECT_ERROR(GEMINI_LIVE_INVALID_ARGUMENT,
+                                   c.set_system_instruction(std::string_view("a\0b", 3)));
+    CHECK(nul.find("NUL") != std::string::npos);
+    EXPECT_ERROR(GEMINI_LIVE_INVALID_JSON, c.add_function("f", "", "[1,2]"));
+
+    // Nothing listens on port 1: refused at once, reported as an I/O error with detail.
+    gl::config refused;
+    refused.set_endpoint("ws://127.0.0.1:1").set_reconnect(false);
+    std::string what = EXPECT_ERROR(GEMINI_LIVE_IO, gl::session s(refused));
+    CHECK(what.find("gemini_live_session_connect") != std::string::npos);
+    CHECK(what.find("refused") != std::string::npos);
+
+    gl::session s(text_config(endpoint));
+    gl::event setup = wait_for(s, event_type::setup_complete);
+    std::string wrong = EXPECT_ERROR(GEMINI_LIVE_WRONG_EVENT_TYPE, (void)setup.text());
+    CHECK(wrong.find("gemini_live_event_text") != std::string::npos);
+    EXPECT_ERROR(GEMINI_LIVE_WRONG_EVENT_TYPE, (void)setup.audio());
+    EXPECT_ERROR(GEMINI_LIVE_WRONG_EVENT_TYPE, (void)setup.tool_calls());
+    CHECK(setup.json().find("\"type\":\"setup_complete\"") != std::string_view::npos);
+    const int16_t one[1] = {0};
+    EXPECT_ERROR(GEMINI_LIVE_INVALID_ARGUMENT, s.send_audio(one, 0)); // rate 0
+    EXPECT_ERROR(GEMINI_LIVE_NULL_ARGUMENT, s.send_audio(gl::samples_view(nullptr, 4)));
+    // Odd PCM byte counts are refused locally.
+    const uint8_t odd[3] = {1, 2, 3};
+    EXPECT_ERROR(GEMINI_LIVE_INVALID_ARGUMENT, s.send_audio_bytes(odd));
+}
+
+void text_audio_and_views(const std::string &endpoint) {
+    gl::config c = text_config(endpoint);
+    c.set_response_modality(GEMINI_LIVE_MODALITY_TEXT_AND_AUDIO);
+    gl::session s(c);
+    std::string_view hello = "Hello from a string_view, not NUL-terminated: XYZ";
+    s.send_text(hello.substr(0, 25));
+    std::string text;
+    wait_for(s, event_type::turn_complete, &text);
+    CHECK(text.find("echo: Hello from a string_view") != std::string::npos);
+    CHECK(text.find("XYZ") == std::string::npos);
+
+    // The same audio through every input form: a vector, a std::array, pointer + size, bytes.
+    std::vector<int16_t> tone(1600);
+    for (size_t i = 0; i < tone.size(); i++) {
+        tone[i] = static_cast<int16_t>((i % 40) * 200 - 4000);
+    }
+    std::array<int16_t, 320> silence{};
+    s.send_audio(tone);                                   // 16 kHz
+    s.send_audio(silence, 16000);                         // explicit rate
+    s.send_audio(gl::samples_view(tone.data(), 320));     // pointer and count
+    std::vector<uint8_t> le(640);
+    for (size_t i = 0; i < 320; i++) {
+        le[2 * i] = static_cast<uint8_t>(static_cast<uint16_t>(tone[i]) & 0xff);
+        le[2 * i + 1] = static_cast<uint8_t>(static_cast<uint16_t>(tone[i]) >> 8);
+    }
+    s.send_audio_bytes(le);
+#if __cplusplus >= 202002L && __has_include(<span>)
+    static_assert(std::is_convertible<std::span<const int16_t>, gl::samples_view>::value,
+                  "a std::span converts to samples_view");
+#endif
+    CHECK(s.try_send_audio(gl::samples_view(tone.data(), 320), 16000));
+    s.audio_stream_end();
+    size_t audio = 0;
+    uint32_t rate = 0;
+    text.clear();
+    for (;;) {
+        std::optional<gl::event> ev = s.next_event(seconds(10));
+        if (!ev) {
+            CHECK(false);
+            break;
+        }
+        if (ev->is(event_type::audio)) {
+            gl::audio_chunk chunk = ev->audio();
+            audio += chunk.samples.size();
+            rate = chunk.sample_rate;
+            CHECK(chunk.samples.data() != nullptr);
+        } else if (ev->is(event_type::text)) {
+            text += ev->text();
+        } else if (ev->is(event_type::turn_complete)) {
+            break;
+        }
+    }
+    // 1600 + 4 * 320 samples, in the order sent: the fake's checksum of what it heard.
+    uint64_t h = 0xcbf29ce484222325ULL;
+    auto add = [&h](const int16_t *p, size_t n) {
+        for (size_t i = 0; i < n; i++) {
+            const uint16_t u = static_cast<uint16_t>(p[i]);
+            for (unsigned b : {u & 0xffu, static_cast<unsigned>(u >> 8)}) {
+                h ^= b;
+                h *= 0x100000001b3ULL;
+            }
+        }
+    };
+    add(tone.data(), tone.size());
+    add(silence.data(), silence.size());
+    add(tone.data(), 320);
+    add(tone.data(), 320);
+    add(tone.data(), 320);
+    char expected[96];
+    std::snprintf(expected, sizeof expected, "heard 5760 bytes of audio, checksum %016llx",
+                  static_cast<unsigned long long>(h));
+    CHECK(text.find(expected) != std::string::npos);
+    if (text.find(expected) == std::string::npos) {
+        std::fprintf(stderr, "  audio turn text: %s\n  expected: %s\n", text.c_str(), expected);
+    }
+    CHECK(audio > 0 && rate == 24000);
+    gemini_live_metrics m = s.metrics();
+    CHECK(m.bytes_sent > 5760 && m.bytes_received > 0 && m.messages_sent >= 7);
+    CHECK(s.state() == GEMINI_LIVE_STATE_CONNECTED);
+    CHECK(!s.resumption_handle().empty());
+}
+
+void tool_round_trip(const std::string &endpoint) {
+    gl::session s(text_config(endpoint));
+    s.send_text(R"(call tool get_weather with {"city": "Paris"})");
+    std::string id;
+    {
+        gl::event ev = wait_for(s, event_type::tool_call);
+        std::vector<gl::function_call> calls = ev.tool_calls();
+        CHECK(calls.size() == 1);
+        if (calls.size() == 1) {
+            CHECK(calls[0].name == "get_weather");
+            CHECK(calls[0].args_json.find("\"city\":\"Paris\"") != std::string_view::npos);
+            id = std::string(calls[0].id); // the views end with the event
+        }
+    }
+    s.send_tool_response(id, "get_weather", R"({"result":"sunny, 21C"})");
+    std::string text;
+    wait_for(s, event_type::turn_complete, &text);
+    CHECK(text.find("tool get_weather returned") != std::string::npos);
+    CHECK(text.find("sunny, 21C") != std::string::npos);
+}
+
+void reconnects_through_a_fault_plan() {
+    // Connection 1 drops after the server received setup and the first turn.
+    gl::fake_server faulty(0, "1@2:drop");
+    gl::session s(text_config(faulty.endpoint()));
+    s.send_text("first");
+    std::string text;
+    bool reconnecting = false;
+    bool resumed = false;
+    for (int turns = 0; turns < 1;) {
+        std::optional<gl::event> ev = s.next_event(seconds(10));
+        if (!ev) {
+            CHECK(false);
+            break;
+        }
+        switch (ev->type()) {
+        case event_type::reconnecting:
+            reconnecting = true;
+            CHECK(ev->error_detail().code != GEMINI_LIVE_OK);
+            break;
+        case event_type::resumed:
+        case event_type::new_session:
+            resumed = true;
+            text.clear(); // a reply cut by the outage starts again
+            break;
+        case event_type::text:
+            text += ev->text();
+            break;
+        case event_type::turn_complete:
+            turns++;
+            break;
+        default:
+            break;
+        }
+    }
+    CHECK(reconnecting && resumed);
+    CHECK(text.find("echo: first") != std::string::npos);
+    CHECK(s.metrics().reconnects == 1);
+    EXPECT_ERROR(GEMINI_LIVE_INVALID_ARGUMENT, gl::fake_server bad(0, "not a plan"));
+}
+
+void newer_surfaces(const std::string &endpoint) {
+    // A fake that serves one model refuses others as the service does (1008 "not found").
+    gl::fake_server one(0, "", "gemini-2.5-flash-native-audio-preview-12-2025");
+    gl::config other = text_config(one.endpoint());
+    other.set_model("gemini-3.0-imaginary-live").set_skip_model_check(true).set_reconnect(false);
+    std::string what = EXPECT_ERROR(GEMINI_LIVE_MODEL_NOT_FOUND, gl::session s(other));
+    CHECK(what.find("gemini-3.0-imaginary-live") != std::string::npos);
+
+    gl::config c = text_config(endpoint);
+    c.set_function_behavior("get_weather", "NON_BLOCKING");
+    EXPECT_ERROR(GEMINI_LIVE_INVALID_ARGUMENT, c.set_function_behavior("no_such_function", "BLOCKING"));
+    EXPECT_ERROR(GEMINI_LIVE_INVALID_JSON, c.set_extra_setup_json("[]"));
+    EXPECT_ERROR(GEMINI_LIVE_INVALID_ARGUMENT, c.set_proactivity(2, -1));
+    gl::session s(c);
+    s.send_text("status please");
+    gl::event done = wait_for(s, event_type::turn_complete);
+    uint32_t status = done.interaction_status();
+    CHECK(status == GEMINI_LIVE_INTERACTION_NONE || status == GEMINI_LIVE_INTERACTION_IDLE ||
+          status == GEMINI_LIVE_INTERACTION_IN_PROGRESS);
+    s.send_text(R"(call tool get_weather with {"city": "Oslo"})");
+    std::string id;
+    {
+        gl::event ev = wait_for(s, event_type::tool_call);
+        EXPECT_ERROR(GEMINI_LIVE_WRONG_EVENT_TYPE, (void)ev.interaction_status());
+        std::vector<gl::function_call> calls = ev.tool_calls();
+        CHECK(calls.size() == 1);
+        if (!calls.empty()) {
+            id = std::string(calls[0].id);
+        }
+    }
+    s.send_tool_response(id, "get_weather", R"({"result":"snow"})", "WHEN_IDLE", false);
+    std::string text;
+    wait_for(s, event_type::turn_complete, &text);
+    CHECK(text.find("snow") != std::string::npos);
+}
+
+void vertex_with_a_token_callback() {
+    gl::fake_server vertex = gl::fake_server::vertex(0, "my-project", "us-central1");
+    std::atomic<int> calls{0};
+    gl::config c = text_config(vertex.endpoint());
+    c.set_vertex("my-project", "us-central1").set_access_token_callback([&calls] {
+        return "token-" + std::to_string(++calls); // a fresh token for every connect
+    });
+    {
+        gl::session s(c);
+        s.send_text("hello vertex");
+        std::string text;
+        wait_for(s, event_type::turn_complete, &text);
+        CHECK(text.find("echo: hello vertex") != std::string::npos);
+    }
+    CHECK(calls.load() == 1);
+
+    gl::config failing = text_config(vertex.endpoint());
+    failing.set_vertex("my-project", "us-central1").set_reconnect(false).set_access_token_callback(
+        []() -> std::string { throw std::runtime_error("no credentials on this machine"); });
+    try {
+        gl::session s(failing);
+        CHECK(false);
+    } catch (const gl::error &e) {
+        CHECK(std::string(e.what()).find("no credentials on this machine") != std::string::npos);
+        if (std::string(e.what()).find("no credentials") == std::string::npos) {
+            std::fprintf(stderr, "  token failure: %s\n", e.what());
+        }
+    }
+    gl::session s(c);
+    gl::event setup = wait_for(s, event_type::setup_complete);
+    EXPECT_ERROR(GEMINI_LIVE_WRONG_EVENT_TYPE, (void)setup.last_consumed_index());
+}
+
+void audio_helpers_and_budget() {
+    // 1 s of 48 kHz stereo, in 10 ms chunks, to 16 kHz mono.
+    gl::resampler r(48000, 2, 16000);
+    CHECK(r.latency().count() > 0);
+    std::vector<int16_t> chunk(2 * 480);
+    size_t out = 0;
+    for (int i = 0; i < 100; i++) {
+        for (size_t k = 0; k < chunk.size(); k++) {
+            chunk[k] = static_cast<int16_t>(((i * 480 + static_cast<int>(k / 2)) % 48) * 100);
+        }
+        out += r.process(chunk).size();
+    }
+    out += r.flush().size();
+    CHECK(out >= 15900 && out <= 16100);
+    EXPECT_ERROR(GEMINI_LIVE_INVALID_ARGUMENT, gl::resampler bad(0, 1, 16000));
+
+    // 100 ms of the model's 24 kHz audio played on a 48 kHz mono device.
+    gl::player p(48000, 1);
+    std::vector<int16_t> reply(2400, 1000);
+    p.push(reply);
+    p.end_turn();
+    std::vector<int16_t> device(4800);
+    size_t played = 0;
+    for (int i = 0; i < 20 && played < 4000; i++) {
+        played += p.read(device.data(), 480);
+    }
+    CHECK(played >= 4000);
+    CHECK(p.stats().played >= 4000);
+    gemini_live_turn_playback heard = p.last();
+    CHECK(heard.received == 2400);
+    std::string_view transcript = "the quick brown fox";
+    std::string_view part = gl::transcript_heard(transcript, 0.5);
+    CHECK(part.size() < transcript.size() && transcript.substr(0, part.size()) == part);
+
+    // The first-connect budget: two attempts, and the error says so.
+    gl::config c;
+    c.set_endpoint("ws://127.0.0.1:1").set_first_connect_budget(2, seconds(5));
+    std::string what = EXPECT_ERROR(GEMINI_LIVE_IO, gl::session s(c));
+    CHECK(what.find("gave up after 2 attempts") != std::string::npos);
+    if (what.find("gave up after 2 attempts") == std::string::npos) {
+        std::fprintf(stderr, "  budget error: %s\n", what.c_str());
+    }
+}
+
+void end_of_session(const std::string &endpoint) {
+    gl::session s(text_config(endpoint));
+    wait_for(s, event_type::setup_complete);
+    // Once the events after setup are taken, a wait times out: an empty optional, no error.
+    bool timed_out = false;
+    for (int i = 0; i < 100 && !timed_out; i++) {
+        timed_out = !s.next_event(milliseconds(50)).has_value();
+    }
+    CHECK(timed_out);
+    s.close();
+    gl::event closed = wait_for(s, event_type::closed);
+    gl::close_info info = closed.close();
+    CHECK(info.code == 1000);
+    CHECK(closed.error_detail().code == GEMINI_LIVE_OK);
+    EXPECT_ERROR(GEMINI_LIVE_CLOSED, (void)s.next_event(milliseconds(10)));
+    EXPECT_ERROR(GEMINI_LIVE_CLOSED, s.send_text("too late"));
+    CHECK(s.state() == GEMINI_LIVE_STATE_CLOSED);
+}
+
+struct log_counts {
+    std::atomic<int> records{0};
+    std::atomic<int> connected{0};
+};
+
+void log_callback(const std::string &endpoint) {
+    static log_counts counts;
+    gl::set_log_level(GEMINI_LIVE_LOG_INFO);
+    gl::set_log_callback([](int level, std::string_view target, std::string_view message) {
+        counts.records++;
+        if (level == GEMINI_LIVE_LOG_INFO && target.substr(0, 11) == "gemini_live" &&
+            message.find("connected to") != std::string_view::npos) {
+            counts.connected++;
+        }
+        throw std::runtime_error("swallowed by the wrapper, never reaches the library");
+    });
+    {
+        gl::session s(text_config(endpoint));
+        wait_for(s, event_type::setup_complete);
+    }
+    gl::set_log_callback(nullptr);
+    int seen = counts.records.load();
+    CHECK(seen > 0 && counts.connected.load() == 1);
+    {
+        gl::session s(text_config(endpoint));
+        wait_for(s, event_type::setup_complete);
+    }
+    CHECK(counts.records.load() == seen); // removed: nothing more arrives
+}
+
+} // namespace
+
+int main() {
+    try {
+        CHECK(gl::version() == GEMINI_LIVE_VERSION_STRING);
+        gl::fake_server server;
+        const std::string endpoint = server.endpoint();
+        CHECK(endpoint.rfind("ws://127.0.0.1:", 0) == 0);
+        ownership_and_moves(endpoint);
+        errors_carry_codes_and_messages(endpoint);
+        text_audio_and_views(endpoint);
+        tool_round_trip(endpoint);
+        reconnects_through_a_fault_plan();
+        newer_surfaces(endpoint);
+        vertex_with_a_token_callback();
+        audio_helpers_and_budget();
+        end_of_session(endpoint);
+        log_callback(endpoint);
+    } catch (const std::exception &e) {
+        std::fprintf(stderr, "unexpected exception: %s\n", e.what());
+        failures++;
+    }
+    if (failures != 0) {
+        std::printf("cpp wrapper: %d of %d checks FAILED\n", failures, checks);
+        return 1;
+    }
+    std::printf("cpp wrapper: ALL OK (%d checks)\n", checks);
+    return 0;
+}
