@@ -2,10 +2,18 @@
 
 use super::lifecycle::*;
 use super::*;
-use crate::protocol::UsageMetadata;
 use crate::session::{Event, State};
-use serde_json::{json, Value};
 use std::sync::OnceLock;
+
+// The zero-copy view of an AUDIO event's samples, and its tests.
+#[path = "event_audio.rs"]
+mod audio_view;
+use audio_view::Samples;
+
+// The JSON rendering of events (`gemini_live_event_json`).
+#[path = "event_json.rs"]
+mod json;
+pub(crate) use json::to_json;
 
 /// Returned by `gemini_live_event_type` for a NULL event.
 pub const GEMINI_LIVE_EVENT_NONE: u32 = 0;
@@ -176,39 +184,6 @@ impl gemini_live_event {
             aux,
             error,
             json: OnceLock::new(),
-        }
-    }
-}
-
-/// Where an AUDIO event's samples are: in the event's own PCM16LE bytes when their layout is
-/// already `int16_t`'s (a little-endian host, and the buffer 2-byte aligned, which the
-/// allocator gives every buffer it hands out), else in a native-endian copy made once.
-enum Samples {
-    /// `AudioChunk::data` itself.
-    InPlace,
-    /// A converted copy (big-endian host or an odd address).
-    Copied(Vec<i16>),
-}
-
-impl Samples {
-    fn of(pcm: &[u8]) -> Samples {
-        let aligned = pcm.as_ptr().align_offset(std::mem::align_of::<i16>()) == 0;
-        if cfg!(target_endian = "little") && aligned {
-            Samples::InPlace
-        } else {
-            Samples::Copied(
-                pcm.chunks_exact(2)
-                    .map(|b| i16::from_le_bytes([b[0], b[1]]))
-                    .collect(),
-            )
-        }
-    }
-
-    fn ptr(&self, pcm: &[u8]) -> *const i16 {
-        match self {
-            Samples::InPlace if pcm.is_empty() => std::ptr::NonNull::<i16>::dangling().as_ptr(),
-            Samples::InPlace => pcm.as_ptr().cast(),
-            Samples::Copied(v) => v.as_ptr(),
         }
     }
 }
@@ -511,204 +486,4 @@ pub unsafe extern "C" fn gemini_live_event_json(
 #[no_mangle]
 pub unsafe extern "C" fn gemini_live_event_free(event: *mut gemini_live_event) {
     boundary_value((), || free_raw(event))
-}
-
-fn usage_json(u: &UsageMetadata) -> Value {
-    json!({
-        "prompt_token_count": u.prompt_token_count,
-        "cached_content_token_count": u.cached_content_token_count,
-        "response_token_count": u.response_token_count,
-        "tool_use_prompt_token_count": u.tool_use_prompt_token_count,
-        "thoughts_token_count": u.thoughts_token_count,
-        "total_token_count": u.total_token_count,
-        "prompt_tokens_details": details_json(&u.prompt_tokens_details),
-        "cache_tokens_details": details_json(&u.cache_tokens_details),
-        "response_tokens_details": details_json(&u.response_tokens_details),
-        "tool_use_prompt_tokens_details": details_json(&u.tool_use_prompt_tokens_details),
-    })
-}
-
-fn error_json(e: &crate::Error) -> Value {
-    json!({
-        "code": result_of(e),
-        "name": result_name(result_of(e)),
-        "message": e.to_string(),
-        "retryable": e.is_retryable(),
-    })
-}
-
-/// The snake-case name of a state.
-pub(crate) fn state_name(s: State) -> &'static str {
-    match s {
-        State::Connecting => "connecting",
-        State::Connected => "connected",
-        State::Reconnecting => "reconnecting",
-        State::Closing => "closing",
-        State::Closed => "closed",
-    }
-}
-
-/// The JSON rendering of an event.
-pub(crate) fn to_json(e: &Event) -> Value {
-    use crate::protocol::encode_base64;
-    let (kind, mut v) = match e {
-        Event::SetupComplete { session_id } => {
-            ("setup_complete", json!({"session_id": session_id}))
-        }
-        Event::Text(t) => ("text", json!({ "text": t })),
-        Event::Thought(t) => ("thought", json!({ "text": t })),
-        Event::Audio(a) => (
-            "audio",
-            json!({"sample_rate": a.sample_rate, "samples": a.data.len() / 2}),
-        ),
-        Event::InlineData { mime_type, data } => (
-            "inline_data",
-            json!({"mime_type": mime_type, "data": encode_base64(data)}),
-        ),
-        Event::CodeExecution(p) => ("code_execution", json!({ "part": p })),
-        Event::InputTranscription {
-            text,
-            finished,
-            language_code,
-        } => (
-            "input_transcription",
-            json!({"text": text, "finished": finished, "language_code": language_code}),
-        ),
-        Event::OutputTranscription {
-            text,
-            finished,
-            language_code,
-        } => (
-            "output_transcription",
-            json!({"text": text, "finished": finished, "language_code": language_code}),
-        ),
-        Event::ToolCall(calls) => {
-            let calls: Vec<Value> = calls
-                .iter()
-                .map(|c| json!({"id": c.id, "name": c.name, "args": c.args}))
-                .collect();
-            ("tool_call", json!({ "calls": calls }))
-        }
-        Event::ToolCallCancellation(ids) => ("tool_call_cancellation", json!({ "ids": ids })),
-        Event::Interrupted => ("interrupted", json!({})),
-        Event::GenerationComplete => ("generation_complete", json!({})),
-        Event::TurnComplete {
-            usage,
-            reason,
-            interaction,
-        } => (
-            "turn_complete",
-            json!({"usage": usage.as_ref().map(usage_json), "reason": reason,
-                   "interaction_status": interaction.map(interaction_name)}),
-        ),
-        Event::Usage(u) => ("usage", json!({ "usage": usage_json(u) })),
-        Event::Grounding(_)
-        | Event::UrlContext(_)
-        | Event::WaitingForInput
-        | Event::VoiceActivity { .. }
-        | Event::VadSignal(_)
-        | Event::InterimInputTranscription { .. }
-        | Event::TextFinished => lifecycle_json(e),
-        Event::GoAway { time_left } => (
-            "go_away",
-            json!({"time_left_ms": time_left.map(|d| d.as_millis() as u64)}),
-        ),
-        Event::ResumptionUpdate {
-            handle,
-            resumable,
-            last_consumed_index,
-        } => (
-            "resumption_update",
-            json!({"handle": handle, "resumable": resumable,
-                   "last_consumed_index": last_consumed_index}),
-        ),
-        Event::StateChanged(s) => ("state_changed", json!({"state": state_name(*s)})),
-        Event::Unknown { key, value } => ("unknown", json!({"key": key, "value": value})),
-        Event::Error(err) => ("error", json!({ "error": error_json(err) })),
-        Event::Closed {
-            code,
-            reason,
-            error,
-        } => (
-            "closed",
-            json!({"code": code, "reason": reason, "error": error.as_ref().map(error_json)}),
-        ),
-        Event::Reconnecting {
-            attempt,
-            delay,
-            cause,
-        } => (
-            "reconnecting",
-            json!({"attempt": attempt, "delay_ms": delay.as_millis() as u64,
-                   "cause": cause.as_ref().map(error_json)}),
-        ),
-        Event::Resumed { replayed } => ("resumed", json!({ "replayed": replayed })),
-        Event::NewSession { replayed } => ("new_session", json!({ "replayed": replayed })),
-        Event::InputDropped { messages, bytes } => (
-            "input_dropped",
-            json!({"messages": messages, "bytes": bytes}),
-        ),
-        Event::ToolResponsesDropped { ids } => ("tool_responses_dropped", json!({ "ids": ids })),
-        Event::ReplyDiscarded { turn } => ("reply_discarded", json!({ "turn": turn })),
-        Event::ContextLost { turns } => ("context_lost", json!({ "turns": turns })),
-        #[allow(unreachable_patterns)]
-        other => ("unknown", json!({ "debug": format!("{other:?}") })),
-    };
-    if let Value::Object(m) = &mut v {
-        m.insert("type".into(), Value::String(kind.into()));
-    }
-    v
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::session::AudioChunk;
-
-    #[test]
-    fn audio_samples_are_a_view_into_the_decoded_chunk() {
-        let pcm: Vec<u8> = [1i16, -2, 300, i16::MIN]
-            .iter()
-            .flat_map(|s| s.to_le_bytes())
-            .collect();
-        let ev = gemini_live_event::new(Event::Audio(AudioChunk {
-            data: pcm,
-            sample_rate: 24_000,
-        }));
-        let Event::Audio(chunk) = &ev.event else {
-            unreachable!()
-        };
-        let (mut ptr, mut n, mut rate) = (std::ptr::null(), 0usize, 0u32);
-        let r = unsafe { gemini_live_event_audio(&ev, &mut ptr, &mut n, &mut rate) };
-        assert_eq!(r, GEMINI_LIVE_OK);
-        assert_eq!((n, rate), (4, 24_000));
-        assert_eq!(ptr as usize % std::mem::align_of::<i16>(), 0);
-        if cfg!(target_endian = "little") {
-            assert_eq!(ptr, chunk.data.as_ptr().cast::<i16>(), "no copy");
-        }
-        let samples = unsafe { std::slice::from_raw_parts(ptr, n) };
-        assert_eq!(samples, &[1, -2, 300, i16::MIN]);
-    }
-
-    #[test]
-    fn samples_at_an_odd_address_are_copied_aligned() {
-        let buf = [0u8, 0x34, 0x12, 0xff, 0xff];
-        let odd = if buf.as_ptr() as usize % 2 == 1 {
-            &buf[..4]
-        } else {
-            &buf[1..]
-        };
-        let s = Samples::of(odd);
-        assert!(matches!(s, Samples::Copied(_)));
-        let p = s.ptr(odd);
-        assert_eq!(p as usize % 2, 0);
-        let v = unsafe { std::slice::from_raw_parts(p, 2) };
-        assert_eq!(
-            v,
-            &[
-                i16::from_le_bytes([odd[0], odd[1]]),
-                i16::from_le_bytes([odd[2], odd[3]])
-            ]
-        );
-    }
 }
