@@ -4,28 +4,12 @@
 //! reconnection) or from `GEMINI_LIVE_ACCESS_TOKEN`; a failing command and missing flags give
 //! clear errors; the token is never printed.
 
-use gemini_live::fake::{parse_fault_plan, FakeOptions, FakeServer, VertexFakeAuth};
-use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn gemini_live() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gemini-live"));
-    for var in [
-        "GEMINI_API_KEY",
-        "GEMINI_LIVE_ENDPOINT",
-        "GEMINI_LIVE_MODEL",
-        "GEMINI_LIVE_API_VERSION",
-        "GEMINI_LIVE_VERTEX_PROJECT",
-        "GEMINI_LIVE_VERTEX_LOCATION",
-        "GEMINI_LIVE_VERTEX_API_VERSION",
-        "GEMINI_LIVE_VERTEX_USER_PROJECT",
-        "GEMINI_LIVE_ACCESS_TOKEN",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd
-}
+use common::cli::{failure, fake_server, gemini_live, run_with_input, success};
+use gemini_live::fake::{parse_fault_plan, FakeOptions, FakeServer, VertexFakeAuth};
+use std::path::PathBuf;
+use std::process::{Command, Output};
 
 fn vertex_fake(faults: &str) -> FakeServer {
     FakeServer::start(FakeOptions {
@@ -37,20 +21,17 @@ fn vertex_fake(faults: &str) -> FakeServer {
 }
 
 fn chat(cmd: &mut Command, input: &str) -> Output {
-    let mut child = cmd
-        .arg("chat")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    run_with_input(cmd.arg("chat"), input)
+}
+
+/// `--vertex-project cli-proj --vertex-location <location>`.
+fn vertex(location: &str) -> [&str; 4] {
+    [
+        "--vertex-project",
+        "cli-proj",
+        "--vertex-location",
+        location,
+    ]
 }
 
 /// A fresh directory for a token-counter file.
@@ -72,18 +53,11 @@ fn chat_over_vertex_runs_the_token_command_before_every_connect() {
         gemini_live()
             .current_dir(&dir)
             .args(["--endpoint", &server.endpoint()])
-            .args([
-                "--vertex-project",
-                "cli-proj",
-                "--vertex-location",
-                "us-east5",
-            ])
+            .args(vertex("us-east5"))
             .args(["--modality", "text", "--access-token-command", command]),
         "hello\nsecond line\n",
     );
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stdout}\n{stderr}");
+    let (stdout, stderr) = success(&out, &"chat over vertex");
     assert_eq!(
         stdout, "[turn 1] echo: hello\n\n[turn 2] echo: second line\n\n",
         "{stderr}"
@@ -121,16 +95,10 @@ fn chat_over_vertex_with_a_token_from_the_environment() {
         gemini_live()
             .env("GEMINI_LIVE_ACCESS_TOKEN", "ya29.from-env")
             .args(["--endpoint", &server.endpoint(), "--modality", "text"])
-            .args([
-                "--vertex-project",
-                "cli-proj",
-                "--vertex-location",
-                "us-east5",
-            ]),
+            .args(vertex("us-east5")),
         "hi\n",
     );
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{out:?}");
+    let (stdout, _) = success(&out, &"chat over vertex");
     assert_eq!(stdout, "[turn 1] echo: hi\n\n");
     let conns = server.connections();
     let auth = conns[0].headers.iter().find(|(k, _)| k == "authorization");
@@ -143,12 +111,7 @@ fn a_failing_token_command_and_missing_flags_are_clear_errors() {
     let out = chat(
         gemini_live()
             .args(["--endpoint", &server.endpoint()])
-            .args([
-                "--vertex-project",
-                "cli-proj",
-                "--vertex-location",
-                "us-east5",
-            ])
+            .args(vertex("us-east5"))
             .args([
                 "--access-token-command",
                 "echo 'ERROR: (gcloud.auth) You do not currently have an active account' >&2; \
@@ -156,8 +119,7 @@ fn a_failing_token_command_and_missing_flags_are_clear_errors() {
             ]),
         "hi\n",
     );
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success());
+    let stderr = failure(&out);
     assert!(stderr.contains("could not get an access token"), "{stderr}");
     assert!(stderr.contains("exit status: 3"), "{stderr}");
     assert!(
@@ -175,8 +137,7 @@ fn a_failing_token_command_and_missing_flags_are_clear_errors() {
         ]),
         "",
     );
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success());
+    let stderr = failure(&out);
     assert!(
         stderr.contains("--vertex-project needs --vertex-location"),
         "{stderr}"
@@ -185,16 +146,10 @@ fn a_failing_token_command_and_missing_flags_are_clear_errors() {
     let out = chat(
         gemini_live()
             .args(["--endpoint", &server.endpoint()])
-            .args([
-                "--vertex-project",
-                "cli-proj",
-                "--vertex-location",
-                "us-east5",
-            ]),
+            .args(vertex("us-east5")),
         "",
     );
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success());
+    let stderr = failure(&out);
     assert!(
         stderr.contains("needs an access-token provider"),
         "{stderr}"
@@ -204,43 +159,17 @@ fn a_failing_token_command_and_missing_flags_are_clear_errors() {
 
 #[test]
 fn fake_server_serves_the_vertex_path_for_a_cli_chat() {
-    use std::io::{BufRead, BufReader};
-    /// Stops the server process however the test ends.
-    struct Running(std::process::Child);
-    impl Drop for Running {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-    let mut server = gemini_live()
-        .args(["fake-server", "--port", "0"])
-        .args([
-            "--vertex-project",
-            "cli-proj",
-            "--vertex-location",
-            "global",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .map(Running)
-        .unwrap();
-    let mut endpoint = String::new();
-    let stdout = server.0.stdout.take().unwrap();
-    BufReader::new(stdout).read_line(&mut endpoint).unwrap();
-    let endpoint = endpoint.trim().to_string();
+    let (server, endpoint) = fake_server(
+        gemini_live()
+            .args(["fake-server", "--port", "0"])
+            .args(vertex("global")),
+    );
     let dir = scratch("cli_vertex_fake_server");
     let out = chat(
         gemini_live()
             .current_dir(&dir)
             .args(["--endpoint", &endpoint, "--modality", "text"])
-            .args([
-                "--vertex-project",
-                "cli-proj",
-                "--vertex-location",
-                "global",
-            ])
+            .args(vertex("global"))
             .args([
                 "--access-token-command",
                 "n=$(cat count 2>/dev/null || echo 0); echo $((n+1)) > count; echo ya29.s-$n",
@@ -248,8 +177,7 @@ fn fake_server_serves_the_vertex_path_for_a_cli_chat() {
         "over the vertex path\n",
     );
     drop(server);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{out:?}");
+    let (stdout, _) = success(&out, &"chat over vertex");
     assert_eq!(stdout, "[turn 1] echo: over the vertex path\n\n");
     // Client-only flags are refused by fake-server rather than ignored.
     let out = gemini_live()
@@ -262,9 +190,6 @@ fn fake_server_serves_the_vertex_path_for_a_cli_chat() {
         ])
         .output()
         .unwrap();
-    assert!(!out.status.success());
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("are for chat and talk"),
-        "{out:?}"
-    );
+    let stderr = failure(&out);
+    assert!(stderr.contains("are for chat and talk"), "{stderr}");
 }

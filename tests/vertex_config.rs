@@ -14,6 +14,11 @@ fn vertex(location: &str) -> Config {
     c
 }
 
+/// The setup message `c` sends (resuming `handle`), as JSON.
+fn setup_json(c: &Config, handle: Option<&str>) -> serde_json::Value {
+    serde_json::to_value(ClientMessage::Setup(Box::new(c.setup_message(handle)))).unwrap()
+}
+
 #[test]
 fn vertex_url_host_and_model_path() {
     let c = vertex("us-central1");
@@ -39,8 +44,7 @@ fn vertex_url_host_and_model_path() {
         local.url(),
         "ws://127.0.0.1:9/ws/google.cloud.aiplatform.v1.LlmBidiService/BidiGenerateContent"
     );
-    let v =
-        serde_json::to_value(ClientMessage::Setup(Box::new(c.setup_message(Some("h"))))).unwrap();
+    let v = setup_json(&c, Some("h"));
     assert_eq!(
         v["setup"]["model"],
         "projects/my-proj/locations/us-central1/publishers/google/models/gemini-3.8-live"
@@ -63,7 +67,7 @@ fn transparent_resumption_is_sent_on_vertex_only() {
     if let Some(v) = c.vertex.as_mut() {
         v.transparent_resumption = true;
     }
-    let v = serde_json::to_value(ClientMessage::Setup(Box::new(c.setup_message(None)))).unwrap();
+    let v = setup_json(&c, None);
     assert_eq!(
         v["setup"]["sessionResumption"],
         serde_json::json!({"transparent": true})

@@ -27,15 +27,30 @@ fn vertex_fake(auth: VertexFakeAuth, faults: &str) -> FakeServer {
     })
 }
 
-/// A provider that hands out `ya29.fresh-1`, `ya29.fresh-2`, ... and counts its calls.
-fn counting_provider() -> (TokenProvider, Arc<AtomicUsize>) {
+/// A provider answering its `n`th call (from 0) with `answer(n)`, and the count of its calls.
+fn scripted_provider(
+    answer: impl Fn(usize) -> Result<Secret, TokenError> + Send + Sync + 'static,
+) -> (TokenProvider, Arc<AtomicUsize>) {
     let calls = Arc::new(AtomicUsize::new(0));
     let counter = calls.clone();
-    let provider = TokenProvider::new(move || {
-        let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
-        Ok(Secret::new(format!("ya29.fresh-{n}")))
-    });
+    let provider = TokenProvider::new(move || answer(counter.fetch_add(1, Ordering::SeqCst)));
     (provider, calls)
+}
+
+/// A provider that hands out `ya29.fresh-1`, `ya29.fresh-2`, ... and counts its calls.
+fn counting_provider() -> (TokenProvider, Arc<AtomicUsize>) {
+    scripted_provider(|n| Ok(Secret::new(format!("ya29.fresh-{}", n + 1))))
+}
+
+/// Asks "one" then "two" and checks each echo; closes the session; returns every event.
+fn one_then_two(s: Session) -> Vec<Event> {
+    let mut events = Vec::new();
+    s.send_text("one").unwrap();
+    assert_eq!(reply(&s, &mut events), "[turn 1] echo: one");
+    s.send_text("two").unwrap();
+    assert_eq!(reply(&s, &mut events), "[turn 2] echo: two");
+    s.close().unwrap();
+    events
 }
 
 fn vertex_config(server: &FakeServer, provider: TokenProvider) -> Config {
@@ -87,12 +102,7 @@ fn a_vertex_session_survives_a_drop_with_a_fresh_token_per_connect() {
     let server = vertex_fake(VertexFakeAuth::new(PROJECT, LOCATION), "1@2:drop");
     let (provider, calls) = counting_provider();
     let s = Session::connect(vertex_config(&server, provider)).unwrap();
-    let mut events = Vec::new();
-    s.send_text("one").unwrap();
-    assert_eq!(reply(&s, &mut events), "[turn 1] echo: one");
-    s.send_text("two").unwrap();
-    assert_eq!(reply(&s, &mut events), "[turn 2] echo: two");
-    s.close().unwrap();
+    let events = one_then_two(s);
 
     assert!(
         events.iter().any(|e| matches!(e, Event::Resumed { .. })),
@@ -125,14 +135,9 @@ fn transparent_resumption_reports_the_last_consumed_message_index() {
     auth.tokens = VertexTokens::Sequence(vec!["tok-a".into(), "tok-b".into()]);
     auth.user_project = Some("billing-42".into());
     let server = vertex_fake(auth, "1@3:drop");
-    let tokens = Arc::new(AtomicUsize::new(0));
-    let n = tokens.clone();
-    let provider = TokenProvider::new(move || {
-        let list = ["tok-a", "tok-b"];
-        match list.get(n.fetch_add(1, Ordering::SeqCst)) {
-            Some(t) => Ok(Secret::new(*t)),
-            None => Err(TokenError::fatal("no more test tokens")),
-        }
+    let (provider, tokens) = scripted_provider(|n| match ["tok-a", "tok-b"].get(n) {
+        Some(t) => Ok(Secret::new(*t)),
+        None => Err(TokenError::fatal("no more test tokens")),
     });
     let mut c = vertex_config(&server, provider);
     let target = c.vertex.as_mut().unwrap();
@@ -140,12 +145,7 @@ fn transparent_resumption_reports_the_last_consumed_message_index() {
     target.api_version = VertexApiVersion::V1beta1;
     target.user_project = Some("billing-42".into());
     let s = Session::connect(c).unwrap();
-    let mut events = Vec::new();
-    s.send_text("one").unwrap();
-    assert_eq!(reply(&s, &mut events), "[turn 1] echo: one");
-    s.send_text("two").unwrap();
-    assert_eq!(reply(&s, &mut events), "[turn 2] echo: two");
-    s.close().unwrap();
+    let events = one_then_two(s);
 
     let conns = server.connections();
     assert_eq!(conns.len(), 2, "{conns:#?}");
@@ -214,9 +214,7 @@ fn token_provider_failures_are_fatal_or_retried_as_the_provider_says() {
         "a socket was opened without a token"
     );
 
-    let calls = Arc::new(AtomicUsize::new(0));
-    let n = calls.clone();
-    let flaky = TokenProvider::new(move || match n.fetch_add(1, Ordering::SeqCst) {
+    let (flaky, calls) = scripted_provider(|n| match n {
         0 => Err(TokenError::retryable("metadata server timed out")),
         _ => Ok(Secret::new("ya29.second-try")),
     });
@@ -258,9 +256,7 @@ fn wrong_project_or_model_on_vertex_is_fatal() {
 #[test]
 fn a_provider_failing_at_a_reconnect_ends_the_session_with_its_message() {
     let server = vertex_fake(VertexFakeAuth::new(PROJECT, LOCATION), "1@2:drop");
-    let calls = Arc::new(AtomicUsize::new(0));
-    let n = calls.clone();
-    let provider = TokenProvider::new(move || match n.fetch_add(1, Ordering::SeqCst) {
+    let (provider, calls) = scripted_provider(|n| match n {
         0 => Ok(Secret::new("ya29.first")),
         _ => Err(TokenError::fatal("the refresh token was revoked")),
     });

@@ -8,22 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gemini_live.h"
-
-static int checks = 0, failures = 0;
-
-static void check(int ok, const char *what, int line) {
-    checks++;
-    if (!ok) {
-        char detail[512];
-        gemini_live_last_error_message(detail, sizeof detail, NULL);
-        fprintf(stderr, "line %d: %s is false\n  last error: %s\n", line, what, detail);
-        failures++;
-    }
-}
-
-#define CHECK(cond) check((cond) ? 1 : 0, #cond, __LINE__)
-#define OK(call) check((call) == GEMINI_LIVE_OK, #call, __LINE__)
+#include "check.h"
 
 typedef struct {
     int records;
@@ -67,14 +52,7 @@ static gemini_live_event *wait_for(gemini_live_session *s, uint32_t type, char *
     }
     while (gemini_live_session_next_event(s, 10000, &ev) == GEMINI_LIVE_OK) {
         uint32_t t = gemini_live_event_type(ev);
-        const char *p;
-        size_t n;
-        if (t == GEMINI_LIVE_EVENT_TEXT && text_len &&
-            gemini_live_event_text(ev, &p, &n) == GEMINI_LIVE_OK && used + n < text_len) {
-            memcpy(text + used, p, n);
-            used += n;
-            text[used] = '\0';
-        }
+        append_text(ev, text, text_len, &used);
         if (t == type) {
             return ev;
         }
@@ -239,10 +217,5 @@ int main(void) {
     gemini_live_fake_server_free(closing);
     gemini_live_fake_server_free(fake);
 
-    if (failures) {
-        fprintf(stderr, "features: %d of %d checks FAILED\n", failures, checks);
-        return 1;
-    }
-    printf("features: ALL OK (%d checks)\n", checks);
-    return 0;
+    return check_report("features");
 }

@@ -9,22 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gemini_live.h"
-
-static int checks = 0, failures = 0;
-
-static void check(int ok, const char *what, int line) {
-    checks++;
-    if (!ok) {
-        char detail[512];
-        gemini_live_last_error_message(detail, sizeof detail, NULL);
-        fprintf(stderr, "line %d: %s is false\n  last error: %s\n", line, what, detail);
-        failures++;
-    }
-}
-
-#define CHECK(cond) check((cond) ? 1 : 0, #cond, __LINE__)
-#define OK(call) check((call) == GEMINI_LIVE_OK, #call, __LINE__)
+#include "check.h"
 
 static const char *ET = "gemini-3.8-live-extended-thinking";
 
@@ -51,14 +36,7 @@ static int interaction(gemini_live_session *s, char *text, size_t cap, int *in_p
     }
     while (gemini_live_session_next_event(s, 10000, &ev) == GEMINI_LIVE_OK) {
         uint32_t t = gemini_live_event_type(ev), status = 99;
-        const char *p;
-        size_t n;
-        if (t == GEMINI_LIVE_EVENT_TEXT && gemini_live_event_text(ev, &p, &n) == GEMINI_LIVE_OK &&
-            used + n < cap) {
-            memcpy(text + used, p, n);
-            used += n;
-            text[used] = '\0';
-        }
+        append_text(ev, text, cap, &used);
         if (t == GEMINI_LIVE_EVENT_INTERRUPTED && interrupted) {
             *interrupted = 1;
         }
@@ -204,10 +182,5 @@ int main(void) {
     not_served(endpoint);
     extended_thinking(endpoint);
     gemini_live_fake_server_free(fake);
-    if (failures) {
-        fprintf(stderr, "models: %d of %d checks FAILED\n", failures, checks);
-        return 1;
-    }
-    printf("models: ALL OK (%d checks)\n", checks);
-    return 0;
+    return check_report("models");
 }

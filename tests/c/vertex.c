@@ -10,22 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gemini_live.h"
-
-static int checks = 0, failures = 0;
-
-static void check(int ok, const char *what, int line) {
-    checks++;
-    if (!ok) {
-        char detail[512];
-        gemini_live_last_error_message(detail, sizeof detail, NULL);
-        fprintf(stderr, "line %d: %s is false\n  last error: %s\n", line, what, detail);
-        failures++;
-    }
-}
-
-#define CHECK(cond) check((cond) ? 1 : 0, #cond, __LINE__)
-#define OK(call) check((call) == GEMINI_LIVE_OK, #call, __LINE__)
+#include "check.h"
 
 typedef struct {
     int calls;
@@ -59,12 +44,7 @@ static void turn(gemini_live_session *s, const char *text, char *reply, size_t c
         uint32_t t = gemini_live_event_type(ev);
         const char *p;
         size_t n;
-        if (t == GEMINI_LIVE_EVENT_TEXT && gemini_live_event_text(ev, &p, &n) == GEMINI_LIVE_OK &&
-            used + n < cap) {
-            memcpy(reply + used, p, n);
-            used += n;
-            reply[used] = '\0';
-        }
+        append_text(ev, reply, cap, &used);
         if (t == GEMINI_LIVE_EVENT_RESUMED) {
             used = 0;
             reply[0] = '\0';
@@ -166,10 +146,5 @@ int main(void) {
         gemini_live_fake_server_free(fake);
     }
 
-    if (failures) {
-        fprintf(stderr, "vertex: %d of %d checks failed\n", failures, checks);
-        return 1;
-    }
-    printf("vertex: ALL OK (%d checks)\n", checks);
-    return 0;
+    return check_report("vertex");
 }

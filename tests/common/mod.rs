@@ -1,6 +1,10 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+/// Running the CLI binary, which needs the `cli` feature.
+#[cfg(feature = "cli")]
+pub mod cli;
+
 use gemini_live::fake::{FakeOptions, FakeServer};
 use gemini_live::{Config, Event, ResponseMode, Session};
 use std::time::Duration;
