@@ -653,33 +653,6 @@ fn the_cli_chat_prints_every_reply_once_in_order_through_faults() {
     );
 }
 
-/// Collects one interaction's text: `IN_PROGRESS` segments included, until the `TurnComplete`
-/// that ends it; a `ReplyDiscarded` voids what came so far.
-fn interaction(s: &Session, events: &mut Vec<Event>) -> String {
-    use gemini_live::InteractionStatus;
-    let mut text = String::new();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        assert!(Instant::now() < deadline, "no answer; events: {events:#?}");
-        let ev = match s.next_event(Duration::from_secs(10)) {
-            Ok(Some(ev)) => ev,
-            other => panic!("{other:?}; events: {events:#?}"),
-        };
-        events.push(ev.clone());
-        match ev {
-            Event::Text(t) => text.push_str(&t),
-            Event::ReplyDiscarded { .. } => text.clear(),
-            Event::TurnComplete {
-                interaction: Some(InteractionStatus::InProgress),
-                ..
-            } => text.push('|'),
-            Event::TurnComplete { .. } => return text,
-            Event::Closed { .. } => panic!("closed; events: {events:#?}"),
-            _ => {}
-        }
-    }
-}
-
 #[test]
 fn a_question_cut_after_its_in_progress_segment_is_asked_again_and_answered_once() {
     // Extended thinking: turnComplete with IN_PROGRESS does not end the interaction; a drop

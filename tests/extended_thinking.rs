@@ -7,8 +7,8 @@ mod common;
 
 use common::*;
 use gemini_live::fake::{FakeOptions, FakeServer, Fault, FaultPlan};
-use gemini_live::{Config, Event, InteractionStatus, ResponseMode, Session};
-use std::time::{Duration, Instant};
+use gemini_live::{Config, Event, ResponseMode, Session};
+use std::time::Duration;
 
 const MODEL: &str = "gemini-3.8-live-extended-thinking";
 const LINES: [&str; 3] = ["one", "two", "three"];
@@ -17,32 +17,6 @@ fn et_config(server: &FakeServer) -> Config {
     let mut c = config(server, ResponseMode::TextAndAudio).with_model(MODEL);
     c.stall_timeout = Duration::from_secs(2);
     c
-}
-
-/// The text of one interaction: every segment until the `TurnComplete` that is not
-/// IN_PROGRESS; a `ReplyDiscarded` voids what came so far (as the README says).
-fn interaction(s: &Session, events: &mut Vec<Event>) -> String {
-    let mut text = String::new();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        assert!(Instant::now() < deadline, "no answer; events: {events:#?}");
-        let ev = match s.next_event(Duration::from_secs(10)) {
-            Ok(Some(ev)) => ev,
-            other => panic!("{other:?}; events: {events:#?}"),
-        };
-        events.push(ev.clone());
-        match ev {
-            Event::Text(t) => text.push_str(&t),
-            Event::ReplyDiscarded { .. } => text.clear(),
-            Event::TurnComplete {
-                interaction: Some(InteractionStatus::InProgress),
-                ..
-            } => text.push('|'),
-            Event::TurnComplete { .. } => return text,
-            Event::Closed { .. } => panic!("closed; events: {events:#?}"),
-            _ => {}
-        }
-    }
 }
 
 fn conversation(s: &Session) -> (Vec<String>, Vec<Event>) {

@@ -109,3 +109,32 @@ pub fn session_threads() -> usize {
         .filter(|name| name.starts_with("gemini-live-"))
         .count()
 }
+
+/// Collects one interaction's text: the `IN_PROGRESS` segments (each ended by `|`) and the
+/// segment of the `TurnComplete` that ends it; a `ReplyDiscarded` voids what came so far (as
+/// the README tells apps to do). Every event is appended to `events` for the failure message.
+pub fn interaction(s: &Session, events: &mut Vec<Event>) -> String {
+    use gemini_live::InteractionStatus;
+    use std::time::Instant;
+    let mut text = String::new();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        assert!(Instant::now() < deadline, "no answer; events: {events:#?}");
+        let ev = match s.next_event(Duration::from_secs(10)) {
+            Ok(Some(ev)) => ev,
+            other => panic!("{other:?}; events: {events:#?}"),
+        };
+        events.push(ev.clone());
+        match ev {
+            Event::Text(t) => text.push_str(&t),
+            Event::ReplyDiscarded { .. } => text.clear(),
+            Event::TurnComplete {
+                interaction: Some(InteractionStatus::InProgress),
+                ..
+            } => text.push('|'),
+            Event::TurnComplete { .. } => return text,
+            Event::Closed { .. } => panic!("closed; events: {events:#?}"),
+            _ => {}
+        }
+    }
+}
