@@ -109,6 +109,30 @@ proptest! {
     }
 }
 
+/// The property test's shrunk failure, kept as a plain test: exactly the start threshold
+/// buffered (21 ms = 504 samples at 24 kHz) starts playback. Through `f64` the threshold
+/// came out as 505 samples and this read gave nothing.
+#[test]
+fn exactly_the_start_threshold_buffered_starts_playback() {
+    let config = PlayerConfig {
+        channels: 1,
+        start_threshold: Duration::from_millis(21),
+        ..PlayerConfig::default()
+    };
+    let (mut w, mut r) = Player::new(config).unwrap().split();
+    for n in [231u64, 268, 5] {
+        let chunk: Vec<i16> = (0..n).map(value).collect();
+        assert_eq!(w.push(&chunk), n as usize);
+    }
+    let mut buf = [0i16; 1];
+    assert_eq!(
+        r.read(&mut buf),
+        1,
+        "504 samples buffered, threshold 504: playback starts"
+    );
+    assert_eq!(buf[0], value(0));
+}
+
 #[test]
 fn start_threshold_holds_playback_until_enough_is_buffered() {
     let config = PlayerConfig {

@@ -217,10 +217,8 @@ impl Player {
             None
         };
         let rate = config.device_rate as u64;
-        let max_latency = (config.max_latency.as_secs_f64() * rate as f64).ceil() as u64;
-        let max_latency = max_latency.clamp(1, rate * 600);
-        let threshold = ((config.start_threshold.as_secs_f64() * rate as f64).ceil() as u64)
-            .min(max_latency) as usize;
+        let max_latency = samples_in(config.max_latency, rate).clamp(1, rate * 600);
+        let threshold = samples_in(config.start_threshold, rate).min(max_latency) as usize;
         let (producer, consumer) = RingBuffer::new((max_latency + rate) as usize);
         let shared = Arc::new(Shared {
             device_rate: config.device_rate,
@@ -565,4 +563,12 @@ impl PlayerMonitor {
     pub fn flush(&self) -> TurnPlayback {
         self.0.flush()
     }
+}
+
+/// The samples `d` lasts at `rate`, rounded up, in integer arithmetic: through `f64`, 21 ms at
+/// 24 kHz came out as 505 samples instead of 504 (0.021 * 24000 = 504.00000000000006), and a
+/// buffer of exactly the threshold did not start.
+fn samples_in(d: Duration, rate: u64) -> u64 {
+    let samples = (d.as_nanos() * u128::from(rate)).div_ceil(1_000_000_000);
+    u64::try_from(samples).unwrap_or(u64::MAX)
 }
