@@ -109,14 +109,27 @@ pub unsafe extern "C" fn gemini_live_resampler_latency_us(
     })
 }
 
-/// Copies the scratch output to the caller's buffer.
-unsafe fn give(r: &mut gemini_live_resampler, out: *mut i16, out_len: *mut usize) -> FfiResult {
-    let n = r.scratch.len();
+/// The one shape of `_process`, `_process_f32` and `_flush`: checks `out` has room for the
+/// output of `input_samples`, lets `step` append to the resampler's scratch buffer (kept
+/// across calls, so no allocation once warm), then copies the output to the caller's buffer.
+unsafe fn resample_into(
+    r: &mut gemini_live_resampler,
+    out: *mut i16,
+    capacity: usize,
+    out_len: *mut usize,
+    input_samples: usize,
+    step: impl FnOnce(&mut Resampler, &mut Vec<i16>) -> usize,
+) -> FfiResult {
+    room(r, out, capacity, out_len, input_samples)?;
+    let mut buf = std::mem::take(&mut r.scratch);
+    step(&mut r.inner, &mut buf);
+    let n = buf.len();
     if n > 0 {
-        std::ptr::copy_nonoverlapping(r.scratch.as_ptr(), out, n);
+        std::ptr::copy_nonoverlapping(buf.as_ptr(), out, n);
     }
     *out_len = n;
-    r.scratch.clear();
+    buf.clear();
+    r.scratch = buf;
     Ok(())
 }
 
@@ -156,11 +169,9 @@ pub unsafe extern "C" fn gemini_live_resampler_process(
     boundary(|| {
         let r = arg_mut(resampler, "resampler")?;
         let input = arg_slice(input, n, "input")?;
-        room(r, out, capacity, out_len, n)?;
-        let mut buf = std::mem::take(&mut r.scratch);
-        r.inner.process(input, &mut buf);
-        r.scratch = buf;
-        give(r, out, out_len)
+        resample_into(r, out, capacity, out_len, n, |inner, buf| {
+            inner.process(input, buf)
+        })
     })
 }
 
@@ -177,11 +188,9 @@ pub unsafe extern "C" fn gemini_live_resampler_process_f32(
     boundary(|| {
         let r = arg_mut(resampler, "resampler")?;
         let input = arg_slice(input, n, "input")?;
-        room(r, out, capacity, out_len, n)?;
-        let mut buf = std::mem::take(&mut r.scratch);
-        r.inner.process_f32(input, &mut buf);
-        r.scratch = buf;
-        give(r, out, out_len)
+        resample_into(r, out, capacity, out_len, n, |inner, buf| {
+            inner.process_f32(input, buf)
+        })
     })
 }
 
@@ -197,11 +206,7 @@ pub unsafe extern "C" fn gemini_live_resampler_flush(
 ) -> gemini_live_result {
     boundary(|| {
         let r = arg_mut(resampler, "resampler")?;
-        room(r, out, capacity, out_len, 0)?;
-        let mut buf = std::mem::take(&mut r.scratch);
-        r.inner.flush(&mut buf);
-        r.scratch = buf;
-        give(r, out, out_len)
+        resample_into(r, out, capacity, out_len, 0, |inner, buf| inner.flush(buf))
     })
 }
 
