@@ -5,8 +5,10 @@
 //!   is found in the header text and compared with `Config::default()`; a stated default
 //!   this test does not know fails it, so a new one cannot drift unchecked.
 //! - The C metrics struct mirrors `MetricsSnapshot` field for field (by name, microseconds
-//!   as `_us`, nested structs as `prefix_field`), both ways.
+//!   as `_us`, nested structs as `prefix_field`), both ways; so does the C player stats
+//!   struct `gemini_live_player_stats` mirror `audio::PlayerStats`.
 
+use gemini_live::audio::PlayerStats;
 use gemini_live::{Config, MetricsSnapshot};
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -412,4 +414,15 @@ fn the_c_metrics_struct_mirrors_metrics_snapshot() {
         }
     }
     assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
+
+#[test]
+fn the_c_player_stats_struct_mirrors_player_stats() {
+    let c = c_fields(&header(), "gemini_live_player_stats");
+    let rust = debug_fields(&format!("{:?}", PlayerStats::default()));
+    assert!(rust.len() > 5, "parsed {rust:?}");
+    assert_eq!(
+        c, rust,
+        "gemini_live_player_stats and PlayerStats: same fields, same order"
+    );
 }
