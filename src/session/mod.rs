@@ -18,8 +18,9 @@
 //! ```
 //!
 //! Where things live: `input.rs` checks and classifies every `send_*`; `writer.rs` is the one
-//! owner of socket writes; `reader.rs` is the reader thread (reads, turns messages into events
-//! with `events.rs`, acts on timers, reconnects); `turns.rs` is the turn ledger (what the
+//! owner of socket writes; `pump.rs` reads, decodes and delivers, on the reader thread or on
+//! an application thread waiting in `next_event`; `reader.rs` is the reader thread (runs the
+//! pump, acts on timers, reconnects); `turns.rs` is the turn ledger (what the
 //! server owes, what to replay: pure); `connection.rs` is the connection lifecycle (backoff,
 //! budgets, GoAway handover, stall and keepalive timers) for the first connect and every
 //! reconnection.
@@ -27,6 +28,7 @@
 mod connection;
 mod events;
 mod input;
+mod pump;
 mod reader;
 mod turns;
 mod writer;
@@ -91,8 +93,14 @@ pub(crate) struct Shared {
     /// The first error the writer hit, reported by the reader when the connection ends.
     pub write_error: Mutex<Option<Error>>,
     pub conn: Mutex<Conn>,
-    /// Wakes the reader when a turn starts.
+    /// Wakes the reader (an application thread handing the socket back, `pump.rs`).
     pub waker: Waker,
+    /// Wakes application threads polling the socket in `next_event` (`pump.rs`).
+    pub app_waker: Waker,
+    /// The receive side of the current connection; whoever holds it may read (`pump.rs`).
+    pub pump: Mutex<pump::Pump>,
+    /// Whether application threads read the socket (`pump.rs`).
+    pub direct: pump::Direct,
     /// Signalled when `conn.link` is replaced or `conn.ended` is set.
     pub conn_ready: Condvar,
     /// The write path's gate, counters and flush requests (all rules in `writer.rs`).
@@ -112,6 +120,13 @@ impl Shared {
             link.kill();
         }
     }
+}
+
+fn waker() -> Result<Waker> {
+    Waker::new().map_err(|e| Error::Io {
+        phase: None,
+        message: format!("cannot create an eventfd: {e}"),
+    })
 }
 
 /// A live conversation with the Gemini Live API.
@@ -184,10 +199,10 @@ impl Session {
             }),
             conn_ready: Condvar::new(),
             writes,
-            waker: Waker::new().map_err(|e| Error::Io {
-                phase: None,
-                message: format!("cannot create an eventfd: {e}"),
-            })?,
+            waker: waker()?,
+            app_waker: waker()?,
+            pump: Mutex::new(pump::Pump::new(events_tx.clone())),
+            direct: pump::Direct::new(),
             config,
         });
         shared.metrics.set_connect(connected.timings);
@@ -299,8 +314,27 @@ impl Session {
 
     /// Waits up to `timeout` for the next event: `Ok(None)` on timeout;
     /// `Err(Error::SessionClosed)` once the session is closed and every event was taken.
+    ///
+    /// With [`Config::direct_receive`] (the default), a call that finds no event waiting reads
+    /// the socket itself instead of waiting for the reader thread to hand one over, which
+    /// saves a thread wake-up per reply (`session/pump.rs`, BENCHMARKS.md).
     pub fn next_event(&self, timeout: Duration) -> Result<Option<Event>> {
-        match self.events_rx.recv_timeout(timeout) {
+        if let Ok(ev) = self.events_rx.try_recv() {
+            return Ok(Some(*ev));
+        }
+        let now = Instant::now();
+        let deadline = now.checked_add(timeout);
+        let wait = match deadline {
+            Some(deadline) if self.shared.config.direct_receive => {
+                match pump::receive(&self.shared, &self.events_rx, deadline) {
+                    pump::Got::Event(ev) => return Ok(Some(*ev)),
+                    pump::Got::Timeout => Duration::ZERO,
+                    pump::Got::Queue => deadline.saturating_duration_since(Instant::now()),
+                }
+            }
+            _ => timeout,
+        };
+        match self.events_rx.recv_timeout(wait) {
             Ok(ev) => Ok(Some(*ev)),
             Err(RecvTimeoutError::Timeout) => Ok(None),
             Err(RecvTimeoutError::Disconnected) => Err(Error::SessionClosed),
@@ -318,7 +352,14 @@ impl Session {
 
     /// A blocking iterator over events; it ends after [`Event::Closed`].
     pub fn events(&self) -> impl Iterator<Item = Event> + '_ {
-        self.events_rx.iter().map(|ev| *ev)
+        const LONG: Duration = Duration::from_secs(3600);
+        std::iter::from_fn(move || loop {
+            match self.next_event(LONG) {
+                Ok(Some(ev)) => return Some(ev),
+                Ok(None) => continue,
+                Err(_) => return None,
+            }
+        })
     }
 
     /// Closes the session: sends what is queued, then a close frame, waits for the server's

@@ -6,8 +6,9 @@
 //! the ledger, acts on what the timers say (stall, keepalive, GoAway handover), and when a
 //! connection ends it reconnects through the lifecycle, replaying what the ledger says.
 
-use super::connection::{Attempts, Due, Lifecycle, Start, Timers};
+use super::connection::{Attempts, Due, Lifecycle, Start};
 use super::events::{to_events, Event, State};
+use super::pump::{failure, Cover, Mode, ReaderSleep, Step};
 use super::turns::Lost;
 use super::{writer, Shared};
 use crate::error::Error;
@@ -18,11 +19,6 @@ use crossbeam_channel::{select, Receiver, RecvTimeoutError, Sender, TrySendError
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-/// The reader yields its CPU once before decoding a message of at least this many bytes
-/// when the event before it went to a waiting application (`pump`): decoding one costs more
-/// than the two context switches (a 20 ms audio chunk is about 1.3 KB).
-const YIELD_BEFORE: usize = 1024;
 
 /// How long a GoAway handover waits for the old connection's close reply.
 const HANDOVER_CLOSE_WAIT: Duration = Duration::from_secs(1);
@@ -50,7 +46,8 @@ pub(crate) fn absorb(shared: &Shared, msg: ServerMessage, out: &mut Vec<Event>) 
 pub(crate) use super::events::Facts;
 
 /// How a connection ended.
-enum End {
+#[derive(Debug)]
+pub(crate) enum End {
     Close(u16, String),
     Failed(Error),
     /// A GoAway asked us to move to a new connection (its `timeLeft`).
@@ -112,114 +109,79 @@ impl Reader {
         }
     }
 
-    /// Reads the current link until it ends or a GoAway handover is due.
+    /// Pumps the current link (`pump.rs`) until it ends or a GoAway handover is due: steps
+    /// it while there is something to read, and in between acts on the timers and waits,
+    /// for the socket or, while an application thread is reading it, for the waker only.
     fn pump(&mut self) -> End {
-        let config = &self.shared.config;
+        let shared = self.shared.clone();
+        let config = &shared.config;
         let link = self.link.clone();
-        let mut events = Vec::new();
-        let mut timers = Timers::new(Instant::now());
-        let reconnecting = config.reconnect.enabled;
-        loop {
-            // Each message's events go out as soon as it is decoded, except from a
-            // turnComplete on: those wait until the socket is drained, so the handover
-            // decision below sees what came right behind it (a GoAway) before the
-            // application can react to the turn's end with new input.
-            let mut turn_done = false;
-            let mut end = None;
-            // At most one yield per drain (see below).
-            let (mut yielded, mut consumer_waiting) = (false, false);
-            let drained = link.drain(|item| match item {
-                Inbound::Data(bytes) => {
-                    let now = Instant::now();
-                    timers.received(now);
-                    if consumer_waiting && !yielded && bytes.len() >= YIELD_BEFORE {
-                        yielded = true;
-                        // A burst goes on behind an event the application is waiting for:
-                        // let it take that event before this message is decoded. Woken on
-                        // this CPU (the scheduler puts a wakee next to its waker), it would
-                        // otherwise wait for the whole burst (BENCHMARKS.md, burst).
-                        std::thread::yield_now();
+        shared.pump.lock().start(link.clone());
+        let mut sleep = ReaderSleep::default();
+        let end = loop {
+            let mut pump = shared.pump.lock();
+            if let Some(end) = pump.end.take() {
+                break end;
+            }
+            match pump.step(&shared, Mode::Reader) {
+                Step::Delivered | Step::More => continue,
+                Step::End(end) => break end,
+                Step::Handover(left) => break End::Handover(left),
+                Step::Full => {
+                    // Wait for room outside the lock; nobody delivers meanwhile (`sending`).
+                    let Some(ev) = pump.take_backlog_front() else {
+                        continue;
+                    };
+                    pump.sending = true;
+                    drop(pump);
+                    let sent = select! {
+                        send(self.events, ev) -> r => r.is_ok(),
+                        recv(self.closing) -> _ => false,
+                    };
+                    shared.pump.lock().sending = false;
+                    if !sent {
+                        log::debug!("event dropped: the session is closing");
                     }
-                    consumer_waiting = false;
-                    let facts = self.process(&bytes, &mut events);
-                    if let Some(time_left) = facts.go_away.filter(|_| reconnecting) {
-                        timers.go_away(config, time_left, now);
-                    }
-                    turn_done |= facts.turn_complete;
-                    if !turn_done && !events.is_empty() {
-                        consumer_waiting = self.events.is_empty();
-                        for ev in events.drain(..) {
-                            self.deliver(ev);
-                        }
-                    }
-                    true
+                    continue;
                 }
-                Inbound::Pong => {
-                    timers.received(Instant::now());
-                    true
-                }
-                Inbound::Close(code, reason) => {
-                    end = Some(End::Close(code, reason));
-                    false
-                }
-                Inbound::Failed(e) => {
-                    end = Some(End::Failed(self.failure(e)));
-                    false
-                }
-            });
-            let (stall_since, handover) = {
-                let mut conn = self.shared.conn.lock();
-                let handover = end.is_none() && timers.goaway().is_some() && conn.replay.idle();
-                if handover {
-                    // Input sent from here on waits for the new connection.
-                    conn.link = None;
-                }
-                (conn.replay.stall_since(), handover)
-            };
-            for ev in events.drain(..) {
-                self.deliver(ev);
+                Step::Idle => {}
             }
-            if let Some(end) = end {
-                return end;
-            }
-            if handover {
-                log::info!("GoAway: handing over at a turn boundary (turn done: {turn_done})");
-                return End::Handover(timers.goaway().flatten());
-            }
-            if !drained {
-                continue;
-            }
-            match timers.check(config, stall_since, Instant::now()) {
+            let stall_since = shared.conn.lock().replay.stall_since();
+            let now = Instant::now();
+            match pump.timers.check(config, stall_since, now) {
                 Due::Wait(wait) => {
-                    link.wait_readable(wait, &self.shared.waker);
+                    drop(pump);
+                    // Never longer than the stall timeout: a turn that starts meanwhile arms
+                    // the stall timer without waking this thread.
+                    let wait = wait.map_or(config.stall_timeout, |w| w.min(config.stall_timeout));
+                    let left = |t: Option<Instant>| t.map(|t| t.saturating_duration_since(now));
+                    match shared
+                        .direct
+                        .reader_sleeps(&mut sleep, now, Some(now + wait))
+                    {
+                        Cover::Socket(until) => {
+                            link.wait_readable(left(until), &shared.waker);
+                        }
+                        Cover::Waker(until) => shared.waker.wait(left(until)),
+                    }
+                    shared.direct.reader_awake();
                 }
                 Due::Handover => {
                     log::info!("GoAway: handing over before the deadline, mid-turn");
-                    return End::Handover(timers.goaway().flatten());
+                    break End::Handover(pump.timers.goaway().flatten());
                 }
-                Due::Stalled(d) => return End::Failed(Error::Stalled(d)),
+                Due::Stalled(d) => break End::Failed(Error::Stalled(d)),
                 Due::Ping => {
-                    if let Err(e) = writer::ping(&self.shared, &link) {
-                        return End::Failed(self.failure(e));
+                    if let Err(e) = writer::ping(&shared, &link) {
+                        break End::Failed(failure(&shared, e));
                     }
-                    timers.ping_sent(Instant::now());
+                    pump.timers.ping_sent(Instant::now());
                 }
             }
-        }
-    }
-
-    /// The error for a failed link: what the writer saw first, if anything.
-    fn failure(&self, e: tungstenite::Error) -> Error {
-        self.shared
-            .write_error
-            .lock()
-            .take()
-            .unwrap_or_else(|| crate::transport::ws_error(e, None))
-    }
-
-    /// Decodes one message into the shared state and appends its events to `events`.
-    fn process(&self, bytes: &[u8], events: &mut Vec<Event>) -> Facts {
-        process(&self.shared, bytes, events)
+        };
+        // No application thread reads this link any more.
+        shared.pump.lock().link = None;
+        end
     }
 
     /// Planned end of the old connection (GoAway): take it from the writer, send a close
@@ -231,22 +193,25 @@ impl Reader {
             let deadline =
                 Instant::now() + HANDOVER_CLOSE_WAIT.min(self.shared.config.timeouts.close);
             let mut ended = false;
+            let mut batch = std::collections::VecDeque::new();
             while !ended && Instant::now() < deadline {
-                let drained = self.link.drain(|item| match item {
-                    Inbound::Data(bytes) => {
-                        let mut events = Vec::new();
-                        self.process(&bytes, &mut events);
-                        for ev in events {
-                            self.deliver(ev);
+                let drained = self.link.read_batch(&mut batch);
+                for item in batch.drain(..) {
+                    match item {
+                        Inbound::Data(bytes) => {
+                            let mut events = Vec::new();
+                            process(&self.shared, &bytes, &mut events);
+                            for ev in events {
+                                self.deliver(ev);
+                            }
                         }
-                        true
+                        Inbound::Pong => {}
+                        Inbound::Close(..) | Inbound::Failed(_) => {
+                            ended = true;
+                            break;
+                        }
                     }
-                    Inbound::Pong => true,
-                    Inbound::Close(..) | Inbound::Failed(_) => {
-                        ended = true;
-                        false
-                    }
-                });
+                }
                 if drained && !ended {
                     self.link.wait_readable(
                         Some(deadline.saturating_duration_since(Instant::now())),
@@ -291,6 +256,10 @@ impl Reader {
     /// Queues an event for the application (see [`deliver`]).
     fn deliver(&self, ev: Event) {
         deliver(&self.events, &self.closing, ev);
+        if self.shared.direct.app_inside() {
+            // It may be polling a socket that has nothing for it.
+            self.shared.app_waker.wake();
+        }
     }
 
     fn finish(&self, code: u16, reason: String, error: Option<Error>) {
@@ -301,6 +270,12 @@ impl Reader {
             None => log::info!("session closed ({code})"),
         }
         self.link.kill();
+        {
+            let mut pump = self.shared.pump.lock();
+            pump.link = None;
+            // Queued events go to whoever waits; dropping this lets the queue disconnect.
+            pump.tx = None;
+        }
         {
             let mut conn = self.shared.conn.lock();
             conn.ended = true;
@@ -322,7 +297,7 @@ impl Reader {
 }
 
 /// Decodes one message into the shared state and appends its events to `events`.
-fn process(shared: &Shared, bytes: &[u8], events: &mut Vec<Event>) -> Facts {
+pub(crate) fn process(shared: &Shared, bytes: &[u8], events: &mut Vec<Event>) -> Facts {
     shared.metrics.received(bytes.len());
     crate::record::received(&shared.config, bytes);
     log::trace!("received {} bytes", bytes.len());

@@ -36,7 +36,6 @@ use super::events::Event;
 use super::{Outgoing, Shared};
 use crate::error::Error;
 use crate::error::Result;
-use crate::reconnect::InputKind;
 use crate::transport::io::{Flush, Link};
 use crossbeam_channel::{bounded, select, Receiver, Sender, TrySendError};
 use parking_lot::Mutex;
@@ -389,10 +388,10 @@ impl Writer {
             let _ = self
                 .events
                 .try_send(Box::new(Event::ToolResponsesDropped { ids: stale }));
+            if self.shared.direct.app_inside() {
+                self.shared.app_waker.wake();
+            }
         }
-        let starts_turn = batch
-            .iter()
-            .any(|m| matches!(m, Outgoing::Data { kind, .. } if *kind != InputKind::Plain));
         let mut sizes = Vec::with_capacity(batch.len());
         let mut close = false;
         let mut msgs = batch.into_iter().map(|m| match m {
@@ -414,10 +413,6 @@ impl Writer {
         let result = link.write(&mut msgs, Flush::Wait);
         drop(msgs);
         after_write(shared, &link, result, close, &sizes);
-        if starts_turn {
-            // Let the reader arm its stall timer for this turn.
-            shared.waker.wake();
-        }
         shared.writes.queued.fetch_sub(taken, Ordering::SeqCst);
         !close
     }
@@ -497,7 +492,6 @@ fn write_direct(shared: &Arc<Shared>, msg: Outgoing) -> std::result::Result<(), 
         }
         return Ok(());
     };
-    let starts_turn = kind != InputKind::Plain;
     // A tool response the replay buffer refuses (its calls are unknown) goes to the writer,
     // which refuses it again and tells the application with an event.
     if shared.config.reconnect.enabled && !conn.replay.push(&frame, kind.clone(), audio) {
@@ -523,10 +517,6 @@ fn write_direct(shared: &Arc<Shared>, msg: Outgoing) -> std::result::Result<(), 
             request_flush(shared);
         }
         Err(e) => after_write(shared, &link, Err(e), false, &[]),
-    }
-    if starts_turn {
-        // Let the reader arm its stall timer for this turn.
-        shared.waker.wake();
     }
     Ok(())
 }

@@ -3,18 +3,19 @@
 //! tungstenite has no split halves and a TLS stream cannot be cloned, so the reader and the
 //! writers share the socket behind a `parking_lot` mutex and nobody waits while holding it:
 //! the reader waits in `poll(2)` for readability, then reads what is there in one hold of the
-//! lock (at most [`DRAIN_CAP`] messages, released fairly) and decodes and delivers the
-//! messages one by one after releasing it ([`Link::drain`]); writes go
+//! lock (at most [`DRAIN_CAP`] messages, released fairly), then decodes and delivers the
+//! messages one by one after releasing it ([`Link::read_batch`]); writes go
 //! through [`Link::write`], which on `WouldBlock` releases the lock and waits in `poll` for
 //! writability. `shutdown(2)` on the socket wakes every waiter ([`Link::kill`]).
 //!
 //! Where the rest lives: what is written when (input, keepalive pings, replay, close frames)
-//! is decided in one place, `session/writer.rs`; the reader thread that calls
-//! [`Link::drain`], decodes and delivers is `session/reader.rs`.
+//! is decided in one place, `session/writer.rs`; who reads, decodes and delivers (the reader
+//! thread, or an application thread waiting for an event) is `session/pump.rs`.
 
 use super::Stream;
 use parking_lot::{Mutex, MutexGuard};
 use rustix::event::{PollFd, PollFlags};
+use std::collections::VecDeque;
 use std::net::{Shutdown, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -99,58 +100,50 @@ impl Link {
 
     /// Reads the messages already available (up to [`DRAIN_CAP`], until `WouldBlock` or the
     /// end of the connection) in one hold of the lock, released fairly (`unlock_fair` hands it
-    /// to a waiting writer), and flushes the pong or close reply tungstenite queued while
-    /// reading (a `WouldBlock` there is fine: the bytes stay queued for the next write or
-    /// read). Then, with the lock released, hands the messages to `each` one by one, so the
-    /// reader decodes and delivers the first before it decodes the second; stops early when
-    /// `each` returns `false`. An end of the connection ([`Inbound::Close`] or
+    /// to a waiting writer), appends them to `out`, and flushes the pong or close reply
+    /// tungstenite queued while reading (a `WouldBlock` there is fine: the bytes stay queued
+    /// for the next write or read). An end of the connection ([`Inbound::Close`] or
     /// [`Inbound::Failed`]) is the last item. Returns whether the socket is drained
     /// (`WouldBlock` seen) or ended.
     ///
-    /// Reading is cheap next to decoding (base64 and JSON), so the first message of a burst
-    /// waits for the frames behind it to be read, not decoded. One hold per message instead
-    /// measured the same first-message latency but cost a flat-out upload half its rate,
-    /// the writer and the reader trading the lock four times as often (BENCHMARKS.md).
-    pub(crate) fn drain(&self, mut each: impl FnMut(Inbound) -> bool) -> bool {
-        let mut batch = Vec::with_capacity(DRAIN_CAP);
+    /// The caller decodes and delivers them one by one with the lock released
+    /// (`session/pump.rs`). Reading is cheap next to decoding (base64 and JSON), so the first
+    /// message of a burst waits for the frames behind it to be read, not decoded. One hold per
+    /// message instead measured the same first-message latency but cost a flat-out upload
+    /// half its rate, the writer and the reader trading the lock four times as often
+    /// (BENCHMARKS.md).
+    pub(crate) fn read_batch(&self, out: &mut VecDeque<Inbound>) -> bool {
         let mut drained = false;
-        {
-            let mut ws = self.ws.lock();
-            while batch.len() < DRAIN_CAP {
-                match ws.read() {
-                    Ok(Message::Text(t)) => batch.push(Inbound::Data(t.into())),
-                    Ok(Message::Binary(b)) => batch.push(Inbound::Data(b)),
-                    Ok(Message::Pong(_)) => batch.push(Inbound::Pong),
-                    Ok(Message::Close(frame)) => {
-                        let (code, reason) = frame
-                            .map(|f| (u16::from(f.code), f.reason.to_string()))
-                            .unwrap_or((1005, String::new()));
-                        batch.push(Inbound::Close(code, reason));
-                        drained = true;
-                        break;
-                    }
-                    Ok(_) => {}
-                    Err(tungstenite::Error::Io(e))
-                        if e.kind() == std::io::ErrorKind::WouldBlock =>
-                    {
-                        drained = true;
-                        break;
-                    }
-                    Err(e) => {
-                        batch.push(Inbound::Failed(e));
-                        drained = true;
-                        break;
-                    }
+        let mut ws = self.ws.lock();
+        let mut read = 0;
+        while read < DRAIN_CAP {
+            read += 1;
+            match ws.read() {
+                Ok(Message::Text(t)) => out.push_back(Inbound::Data(t.into())),
+                Ok(Message::Binary(b)) => out.push_back(Inbound::Data(b)),
+                Ok(Message::Pong(_)) => out.push_back(Inbound::Pong),
+                Ok(Message::Close(frame)) => {
+                    let (code, reason) = frame
+                        .map(|f| (u16::from(f.code), f.reason.to_string()))
+                        .unwrap_or((1005, String::new()));
+                    out.push_back(Inbound::Close(code, reason));
+                    drained = true;
+                    break;
+                }
+                Ok(_) => {}
+                Err(tungstenite::Error::Io(e)) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    drained = true;
+                    break;
+                }
+                Err(e) => {
+                    out.push_back(Inbound::Failed(e));
+                    drained = true;
+                    break;
                 }
             }
-            let _ = ws.flush();
-            MutexGuard::unlock_fair(ws);
         }
-        for item in batch {
-            if !each(item) {
-                return drained;
-            }
-        }
+        let _ = ws.flush();
+        MutexGuard::unlock_fair(ws);
         drained
     }
 
@@ -208,6 +201,20 @@ pub(crate) enum Flush {
 pub(crate) struct Waker(rustix::fd::OwnedFd);
 
 impl Waker {
+    /// Waits until woken or `timeout` passes (`None`: forever), then clears it.
+    pub(crate) fn wait(&self, timeout: Option<Duration>) {
+        let ts = timespec(timeout);
+        loop {
+            let mut fds = [PollFd::new(&self.0, PollFlags::IN)];
+            match rustix::event::poll(&mut fds, ts.as_ref()) {
+                Ok(0) => return,
+                Ok(_) => return self.clear(),
+                Err(rustix::io::Errno::INTR) => continue,
+                Err(_) => return,
+            }
+        }
+    }
+
     pub(crate) fn new() -> std::io::Result<Waker> {
         use rustix::event::{eventfd, EventfdFlags};
         Ok(Waker(eventfd(
