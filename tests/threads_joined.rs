@@ -16,6 +16,22 @@ fn close_and_drop_join_both_threads() {
     assert_eq!(session_threads_after_join(), 0);
     for i in 0..20 {
         let s = Session::connect(config(&server, ResponseMode::Text)).unwrap();
+        // The reader starts with the first call that sends or waits, not in `connect`.
+        assert_eq!(
+            session_threads(),
+            0,
+            "session {i}: no thread before the first call"
+        );
+        assert!(matches!(
+            s.next_event(std::time::Duration::from_secs(1)),
+            Ok(Some(gemini_live::Event::SetupComplete { .. }))
+        ));
+        assert_eq!(
+            session_threads(),
+            0,
+            "an event already queued starts nothing"
+        );
+        s.send_text("hi").unwrap();
         // A new thread names itself once it runs, so allow it a moment to do so.
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
         while session_threads() < 1 && std::time::Instant::now() < deadline {
@@ -23,7 +39,6 @@ fn close_and_drop_join_both_threads() {
         }
         // The reader; the writer starts only when input has to wait for it.
         assert_eq!(session_threads(), 1, "session {i} runs its reader thread");
-        s.send_text("hi").unwrap();
         turn(&s);
         if i % 2 == 0 {
             s.close().unwrap();

@@ -47,7 +47,7 @@ use crate::transport::{self, io::Link, io::Waker};
 use connection::{Attempts, Lifecycle, Start};
 use crossbeam_channel::{bounded, Receiver, RecvTimeoutError, Sender};
 use parking_lot::{Condvar, Mutex};
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -133,6 +133,11 @@ fn waker() -> Result<Waker> {
 ///
 /// `Session` is `Send + Sync`: one thread can stream audio while another reads events.
 /// Dropping it closes it (bounded by the close timeout) and joins its threads.
+///
+/// Threads: the reader thread starts with the first call that sends or would wait for an
+/// event (its spawn then overlaps a network wait); the writer thread only when input first
+/// has to wait. A thread waiting in [`next_event`](Session::next_event) reads the socket
+/// itself ([`Config::direct_receive`]).
 pub struct Session {
     shared: Arc<Shared>,
     /// Input goes to the socket through this (`writer.rs`).
@@ -143,6 +148,11 @@ pub struct Session {
     /// Disconnected when the reader thread has ended.
     reader_done: Receiver<()>,
     threads: Mutex<Vec<JoinHandle<()>>>,
+    /// The reader thread's work until it starts: at the first call that sends or would wait
+    /// for an event (or `close`), so its spawn overlaps a network wait instead of adding to
+    /// `connect` ([`Session::start_reader`]).
+    reader: Mutex<Option<reader::Reader>>,
+    reader_started: AtomicBool,
 }
 
 impl std::fmt::Debug for Session {
@@ -231,36 +241,60 @@ impl Session {
             _done: done_tx,
             _writer_stop: stop_writer(&shared),
         };
-        // The reader only: the writer thread starts when input first has to wait
-        // (`writer.rs`).
-        let mut handles = Vec::with_capacity(1);
-        let spawned = std::thread::Builder::new()
-            .name("gemini-live-rx".into())
-            .stack_size(THREAD_STACK)
-            .spawn(move || reader.run());
-        match spawned {
-            Ok(h) => handles.push(h),
-            Err(e) => {
-                link.kill();
-                {
-                    let mut conn = shared.conn.lock();
-                    conn.ended = true;
-                    shared.conn_ready.notify_all();
-                }
-                return Err(Error::Io {
-                    phase: None,
-                    message: format!("cannot start a thread: {e}"),
-                });
-            }
-        }
+        shared.pump.lock().start(link);
         Ok(Session {
             shared,
             input,
             events_rx,
             closing_tx: Mutex::new(Some(closing_tx)),
             reader_done,
-            threads: Mutex::new(handles),
+            threads: Mutex::new(Vec::with_capacity(1)),
+            reader: Mutex::new(Some(reader)),
+            reader_started: AtomicBool::new(false),
         })
+    }
+
+    /// Starts the reader thread if it has not started yet. Until then the connection is
+    /// untouched: what the server sends waits in the socket, and no timer runs, which is
+    /// right while the application has neither sent anything nor waited for anything.
+    /// If the thread cannot be spawned, the session ends (`Closed`) with that error.
+    fn start_reader(&self) -> Result<()> {
+        if self.reader_started.load(Ordering::Acquire) {
+            return Ok(());
+        }
+        let mut slot = self.reader.lock();
+        let Some(reader) = slot.take() else {
+            return Ok(());
+        };
+        self.reader_started.store(true, Ordering::Release);
+        // The reader only: the writer thread starts when input first has to wait
+        // (`writer.rs`).
+        let spawned = std::thread::Builder::new()
+            .name("gemini-live-rx".into())
+            .stack_size(THREAD_STACK)
+            .spawn(move || reader.run());
+        match spawned {
+            Ok(h) => {
+                self.threads.lock().push(h);
+                Ok(())
+            }
+            Err(e) => {
+                let shared = &self.shared;
+                shared.kill_link();
+                shared.pump.lock().tx = None;
+                {
+                    let mut conn = shared.conn.lock();
+                    conn.ended = true;
+                    conn.link = None;
+                    shared.conn_ready.notify_all();
+                }
+                shared.set_state(State::Closed);
+                Err(Error::Io {
+                    phase: None,
+                    message: format!("cannot start the session's reader thread: {e}"),
+                })
+            }
+        }
     }
 
     /// The configuration this session was made with.
@@ -309,7 +343,10 @@ impl Session {
             audio,
             queued: Instant::now(),
         };
-        self.input.send(&self.shared, msg, wait)
+        let sent = self.input.send(&self.shared, msg, wait);
+        // After the write: the spawn overlaps the server's work on this input.
+        self.start_reader()?;
+        sent
     }
 
     /// Waits up to `timeout` for the next event: `Ok(None)` on timeout;
@@ -322,6 +359,7 @@ impl Session {
         if let Ok(ev) = self.events_rx.try_recv() {
             return Ok(Some(*ev));
         }
+        self.start_reader()?;
         let now = Instant::now();
         let deadline = now.checked_add(timeout);
         let wait = match deadline {
@@ -345,7 +383,10 @@ impl Session {
     pub fn try_next_event(&self) -> Result<Option<Event>> {
         match self.events_rx.try_recv() {
             Ok(ev) => Ok(Some(*ev)),
-            Err(crossbeam_channel::TryRecvError::Empty) => Ok(None),
+            Err(crossbeam_channel::TryRecvError::Empty) => {
+                self.start_reader()?;
+                Ok(None)
+            }
             Err(crossbeam_channel::TryRecvError::Disconnected) => Err(Error::SessionClosed),
         }
     }
@@ -367,6 +408,8 @@ impl Session {
     /// Calling it again does nothing. If a reconnection attempt is under way, `close` also
     /// waits for that attempt's connect to end (at most `timeouts.connect_total`).
     pub fn close(&self) -> Result<()> {
+        // It reads the server's close reply (a thread that cannot start ends the session).
+        let _ = self.start_reader();
         let deadline = Instant::now() + self.shared.config.timeouts.close;
         let first = self.closing_tx.lock().take();
         if let Some(closing) = first {

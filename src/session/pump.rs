@@ -60,8 +60,9 @@ pub(crate) struct Direct {
 /// The reader's side of [`Direct`]: how long it sleeps while an application thread polls.
 #[derive(Debug, Default)]
 pub(crate) struct ReaderSleep {
-    /// Sleeps in a row that found the same application thread still waiting.
-    doubled: u32,
+    /// Sleeps in a row that found the same wait going on (`None`: the last found nobody
+    /// waiting).
+    doubled: Option<u32>,
     leaves: u64,
 }
 
@@ -119,10 +120,14 @@ impl Direct {
         let busy = leaves != sleep.leaves;
         sleep.leaves = leaves;
         let by = if self.inside.load(Ordering::SeqCst) > 0 {
-            sleep.doubled = if busy { 0 } else { (sleep.doubled + 1).min(16) };
-            min(until, now + LEASE * (1 << sleep.doubled))
+            let doubled = match sleep.doubled {
+                Some(k) if !busy => (k + 1).min(16),
+                _ => 0,
+            };
+            sleep.doubled = Some(doubled);
+            min(until, now + LEASE * (1 << doubled))
         } else {
-            sleep.doubled = 0;
+            sleep.doubled = None;
             let lease = self.lease_until.load(Ordering::SeqCst);
             if lease <= self.ns(now) {
                 return Cover::Socket(until);
@@ -442,6 +447,10 @@ pub(crate) fn receive(
         let Some(mut pump) = shared.pump.try_lock() else {
             break Got::Queue;
         };
+        if pump.sending {
+            // The reader is sending the backlog's oldest event: it lands in the queue.
+            break Got::Queue;
+        }
         if let Some(ev) = pump.backlog.pop_front() {
             break Got::Event(ev);
         }
@@ -486,4 +495,100 @@ pub(crate) fn receive(
         shared.waker.wake();
     }
     got
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_socket_is_the_readers_unless_an_application_thread_waits_or_holds_the_lease() {
+        let d = Direct::new();
+        let mut sleep = ReaderSleep::default();
+        let now = Instant::now();
+        let until = Some(now + Duration::from_secs(20));
+        assert_eq!(
+            d.reader_sleeps(&mut sleep, now, until),
+            Cover::Socket(until)
+        );
+        d.reader_awake();
+        d.enter();
+        // Inside: waker only, a lease at a time, doubling while the same wait goes on.
+        for k in 0..4 {
+            assert_eq!(
+                d.reader_sleeps(&mut sleep, now, until),
+                Cover::Waker(Some(now + LEASE * (1 << k)))
+            );
+        }
+        // Capped by the reader's own deadline.
+        assert_eq!(
+            d.reader_sleeps(&mut sleep, now, Some(now + Duration::from_millis(30))),
+            Cover::Waker(Some(now + Duration::from_millis(30)))
+        );
+        d.reader_awake();
+        // A leave while the reader is awake needs no wake-up; the socket stays the
+        // application's for the lease, then it is the reader's again.
+        assert!(!d.leave(now, true));
+        assert_eq!(
+            d.reader_sleeps(&mut sleep, now, until),
+            Cover::Waker(Some(now + LEASE))
+        );
+        let later = now + LEASE + Duration::from_millis(1);
+        assert_eq!(
+            d.reader_sleeps(&mut sleep, later, until),
+            Cover::Socket(until)
+        );
+    }
+
+    #[test]
+    fn a_busy_loop_keeps_the_reader_at_one_lease_and_never_needs_to_wake_it() {
+        let d = Direct::new();
+        let mut sleep = ReaderSleep::default();
+        let t0 = Instant::now();
+        let until = Some(t0 + Duration::from_secs(20));
+        d.enter();
+        assert_eq!(
+            d.reader_sleeps(&mut sleep, t0, until),
+            Cover::Waker(Some(t0 + LEASE))
+        );
+        // The application returns and comes back many times within the lease: the reader's
+        // sleep ends before each lease would, so no leave wakes it.
+        for i in 1..=10u32 {
+            let t = t0 + Duration::from_millis(i.into());
+            assert!(!d.leave(t, true), "leave {i}");
+            d.enter();
+        }
+        d.reader_awake();
+        // It saw leaves: still one lease, not doubled.
+        assert_eq!(
+            d.reader_sleeps(&mut sleep, t0 + LEASE, until),
+            Cover::Waker(Some(t0 + LEASE * 2))
+        );
+    }
+
+    #[test]
+    fn a_long_wait_ending_wakes_the_reader_once_and_a_thread_giving_up_the_socket_too() {
+        let d = Direct::new();
+        let mut sleep = ReaderSleep::default();
+        let t0 = Instant::now();
+        let until = Some(t0 + Duration::from_secs(20));
+        d.enter();
+        for _ in 0..6 {
+            d.reader_sleeps(&mut sleep, t0, until);
+        }
+        // Sleeping 640 ms past t0: the leave at t0 must wake it to cover the lease's end.
+        assert!(d.leave(t0, true));
+        d.reader_awake();
+        // A thread that gives the socket up to wait on the queue clears the lease.
+        d.enter();
+        assert_eq!(
+            d.reader_sleeps(&mut sleep, t0, until),
+            Cover::Waker(Some(t0 + LEASE))
+        );
+        assert!(d.leave(t0, false), "the reader must take the socket now");
+        d.reader_awake();
+        assert_eq!(d.reader_sleeps(&mut sleep, t0, until), Cover::Socket(until));
+        d.reader_awake();
+        assert!(!d.app_inside());
+    }
 }

@@ -115,8 +115,9 @@ impl Reader {
     fn pump(&mut self) -> End {
         let shared = self.shared.clone();
         let config = &shared.config;
+        // The pump has this link already: `Session::connect` or the reconnection put it there,
+        // and an application thread may have read from it since.
         let link = self.link.clone();
-        shared.pump.lock().start(link.clone());
         let mut sleep = ReaderSleep::default();
         let end = loop {
             let mut pump = shared.pump.lock();
@@ -128,20 +129,8 @@ impl Reader {
                 Step::End(end) => break end,
                 Step::Handover(left) => break End::Handover(left),
                 Step::Full => {
-                    // Wait for room outside the lock; nobody delivers meanwhile (`sending`).
-                    let Some(ev) = pump.take_backlog_front() else {
-                        continue;
-                    };
-                    pump.sending = true;
                     drop(pump);
-                    let sent = select! {
-                        send(self.events, ev) -> r => r.is_ok(),
-                        recv(self.closing) -> _ => false,
-                    };
-                    shared.pump.lock().sending = false;
-                    if !sent {
-                        log::debug!("event dropped: the session is closing");
-                    }
+                    self.send_backlog_front();
                     continue;
                 }
                 Step::Idle => {}
@@ -181,7 +170,31 @@ impl Reader {
         };
         // No application thread reads this link any more.
         shared.pump.lock().link = None;
+        // What waits in the backlog goes out before anything the reconnection says.
+        while self.send_backlog_front() {}
         end
+    }
+
+    /// Sends the pump's oldest backlogged event, waiting outside the lock for room in the
+    /// queue (nobody delivers meanwhile: `sending`); `false` if the backlog was empty.
+    fn send_backlog_front(&self) -> bool {
+        let ev = {
+            let mut pump = self.shared.pump.lock();
+            let Some(ev) = pump.take_backlog_front() else {
+                return false;
+            };
+            pump.sending = true;
+            ev
+        };
+        let sent = select! {
+            send(self.events, ev) -> r => r.is_ok(),
+            recv(self.closing) -> _ => false,
+        };
+        self.shared.pump.lock().sending = false;
+        if !sent {
+            log::debug!("event dropped: the session is closing");
+        }
+        true
     }
 
     /// Planned end of the old connection (GoAway): take it from the writer, send a close
@@ -428,6 +441,8 @@ impl Attempts for Hooks<'_> {
         for ev in early {
             self.deliver(ev);
         }
+        // Application threads may read it from now on: after every event above.
+        shared.pump.lock().start(link.clone());
         Ok(link)
     }
 }

@@ -92,6 +92,8 @@ pub struct Variant {
     /// Spoken replies (`ResponseMode::TextAndAudio`: the fake's audio and its transcription)
     /// instead of text replies.
     pub audio: bool,
+    /// `Config::direct_receive` (the application thread reads while it waits).
+    pub direct: bool,
 }
 
 impl Variant {
@@ -100,22 +102,30 @@ impl Variant {
         Variant {
             resumption: true,
             audio: false,
+            direct: true,
         },
         Variant {
             resumption: false,
             audio: false,
+            direct: true,
         },
         Variant {
             resumption: true,
             audio: true,
+            direct: true,
         },
     ];
 
     fn name(self) -> String {
         format!(
-            "resumption {}, {} replies",
+            "resumption {}, {} replies{}",
             if self.resumption { "on" } else { "off" },
-            if self.audio { "spoken" } else { "text" }
+            if self.audio { "spoken" } else { "text" },
+            if self.direct {
+                ""
+            } else {
+                ", direct receive off"
+            }
         )
     }
 }
@@ -197,6 +207,7 @@ pub fn config(server: &FakeServer, v: Variant) -> Config {
         .with_endpoint(server.endpoint())
         .with_response_mode(mode);
     c.session_resumption = v.resumption;
+    c.direct_receive = v.direct;
     c.stall_timeout = Duration::from_millis(400);
     c.reconnect.initial_delay = Duration::from_millis(5);
     c.reconnect.max_delay = Duration::from_millis(100);
@@ -572,6 +583,11 @@ pub fn positions(shape: &Shape, full: bool, slow: bool, seed: usize) -> Vec<Posi
 /// Runs `kind` at its positions in every [`Variant`] (the subset: spoken replies only for the
 /// quick kinds); panics listing every failure.
 pub fn run_kind(kind: FaultKind) {
+    run_kind_in(kind, &Variant::ALL)
+}
+
+/// [`run_kind`] in the given variants.
+pub fn run_kind_in(kind: FaultKind, variants: &[Variant]) {
     let full = std::env::var(FULL_SWEEP_VAR).is_ok_and(|v| !v.is_empty() && v != "0");
     let started = Instant::now();
     let seed = kind.name().bytes().map(usize::from).sum::<usize>();
@@ -579,7 +595,7 @@ pub fn run_kind(kind: FaultKind) {
     let mut reconnected = 0;
     let mut failures = Vec::new();
     let slow = matches!(kind, FaultKind::Stall | FaultKind::StallHeld(_));
-    for (i, v) in Variant::ALL.into_iter().enumerate() {
+    for (i, &v) in variants.iter().enumerate() {
         if v.audio && slow && !full {
             continue;
         }

@@ -1,0 +1,207 @@
+//! Direct receive (`Config::direct_receive`, `src/session/pump.rs`): a thread waiting in
+//! `next_event` reads the socket itself. These check what that must not change: every event,
+//! in order, whoever reads; the reader thread takes the socket back when the application stops
+//! asking; several waiting threads; a full event queue; and that the reader does not wake
+//! needlessly while the application waits. Faults at every position with direct receive on
+//! are `fault_sweep.rs`; `fault_sweep_is_the_same_with_direct_receive_off` here runs a slice
+//! of it with it off.
+
+mod common;
+
+use common::*;
+use gemini_live::fake::FakeOptions;
+use gemini_live::{Event, ResponseMode, Session};
+use std::time::{Duration, Instant};
+
+/// A short name per event, for comparing sequences.
+fn kind(ev: &Event) -> String {
+    match ev {
+        Event::Text(t) => format!("text:{t}"),
+        Event::Audio(a) => format!("audio:{}", a.data.len()),
+        Event::OutputTranscription { text, .. } => format!("out:{text}"),
+        Event::TurnComplete { .. } => "turn".into(),
+        other => format!("{other:?}")
+            .split(['(', ' ', '{'])
+            .next()
+            .unwrap_or("")
+            .to_string(),
+    }
+}
+
+fn conversation(direct: bool, event_queue: usize, mode: ResponseMode) -> Vec<String> {
+    let server = fake_with(FakeOptions {
+        text_reply_parts: 5,
+        audio_reply_ms: 400,
+        audio_chunk_ms: 20,
+        ..FakeOptions::default()
+    });
+    let mut c = config(&server, mode);
+    c.direct_receive = direct;
+    c.event_queue_capacity = event_queue;
+    let s = Session::connect(c).unwrap();
+    let mut seen = Vec::new();
+    for i in 0..5 {
+        s.send_text(&format!("question {i}")).unwrap();
+        for ev in turn(&s).events {
+            if !matches!(ev, Event::Usage(_)) {
+                seen.push(kind(&ev));
+            }
+        }
+    }
+    s.close().unwrap();
+    seen
+}
+
+#[test]
+fn the_same_events_in_the_same_order_whoever_reads() {
+    for mode in [ResponseMode::Text, ResponseMode::Audio] {
+        let off = conversation(false, 256, mode);
+        assert!(off.len() > 20, "{off:?}");
+        assert_eq!(conversation(true, 256, mode), off, "{mode:?}");
+        // A queue of one: most events wait in the pump's backlog.
+        assert_eq!(conversation(true, 1, mode), off, "{mode:?}, queue of 1");
+        assert_eq!(
+            conversation(false, 1, mode),
+            off,
+            "{mode:?}, queue of 1, off"
+        );
+    }
+}
+
+#[test]
+fn the_reader_takes_the_socket_back_when_the_application_stops_asking() {
+    let server = fake_with(FakeOptions {
+        audio_reply_ms: 400,
+        audio_chunk_ms: 20,
+        ..FakeOptions::default()
+    });
+    let s = Session::connect(config(&server, ResponseMode::Audio)).unwrap();
+    let _ = s.next_event(Duration::from_secs(1)); // SetupComplete
+    s.send_text("a long answer please").unwrap();
+    // Read on this thread until the first audio chunk, then stop asking.
+    loop {
+        match s.next_event(Duration::from_secs(5)).unwrap() {
+            Some(Event::Audio(_)) => break,
+            Some(_) => {}
+            None => panic!("no audio within 5 s"),
+        }
+    }
+    let received = s.metrics().messages_received;
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        s.metrics().messages_received > received + 10,
+        "the reader kept reading: {} then {}",
+        received,
+        s.metrics().messages_received
+    );
+    // Everything is already queued: no further read is needed to see the turn's end.
+    let mut done = false;
+    while let Some(ev) = s.try_next_event().unwrap() {
+        done |= matches!(ev, Event::TurnComplete { .. });
+    }
+    assert!(done, "the turn's end was queued by the reader thread");
+    s.close().unwrap();
+}
+
+#[test]
+fn several_waiting_threads_share_the_events_and_lose_none() {
+    let server = fake_with(FakeOptions {
+        text_reply_parts: 3,
+        ..FakeOptions::default()
+    });
+    let s = std::sync::Arc::new(Session::connect(config(&server, ResponseMode::Text)).unwrap());
+    let (tx, rx) = crossbeam_channel::unbounded();
+    let readers: Vec<_> = (0..3)
+        .map(|_| {
+            let (s, tx) = (s.clone(), tx.clone());
+            std::thread::spawn(move || loop {
+                match s.next_event(Duration::from_secs(10)) {
+                    Ok(Some(ev)) => {
+                        let end = matches!(ev, Event::Closed { .. });
+                        let _ = tx.send(ev);
+                        if end {
+                            return;
+                        }
+                    }
+                    Ok(None) => panic!("no event within 10 s"),
+                    Err(_) => return,
+                }
+            })
+        })
+        .collect();
+    let n = 30;
+    for i in 0..n {
+        s.send_text(&format!("q{i}")).unwrap();
+        // One turn at a time, so each reply is owed to one question.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let ev = rx
+                .recv_timeout(deadline - Instant::now())
+                .expect("turn ends");
+            if matches!(ev, Event::TurnComplete { .. }) {
+                break;
+            }
+        }
+    }
+    s.close().unwrap();
+    for r in readers {
+        r.join().unwrap();
+    }
+    let left: Vec<_> = rx.try_iter().collect();
+    assert!(
+        left.iter().any(|e| matches!(e, Event::Closed { .. })),
+        "{left:?}"
+    );
+    // Each turn's end came once: none is left over.
+    assert!(
+        !left.iter().any(|e| matches!(e, Event::TurnComplete { .. })),
+        "{left:?}"
+    );
+    assert_eq!(s.metrics().reconnects, 0);
+}
+
+/// Voluntary context switches of the session's reader thread so far.
+fn reader_wakeups() -> u64 {
+    for t in std::fs::read_dir("/proc/self/task").unwrap() {
+        let path = t.unwrap().path();
+        let name = std::fs::read_to_string(path.join("comm")).unwrap_or_default();
+        if name.trim() == "gemini-live-rx" {
+            let status = std::fs::read_to_string(path.join("status")).unwrap();
+            return status
+                .lines()
+                .find_map(|l| l.strip_prefix("voluntary_ctxt_switches:"))
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap();
+        }
+    }
+    panic!("no reader thread")
+}
+
+#[test]
+fn the_reader_sleeps_while_the_application_waits() {
+    let server = fake();
+    let s = Session::connect(config(&server, ResponseMode::Text)).unwrap();
+    // SetupComplete and the first resumption updates.
+    while s.next_event(Duration::from_millis(200)).unwrap().is_some() {}
+    // An application waiting 2 s for an event that never comes: the reader backs off
+    // (20 ms, 40 ms, ... while the same wait goes on), it does not poll every lease.
+    let before = reader_wakeups();
+    assert!(s.next_event(Duration::from_secs(2)).unwrap().is_none());
+    let during = reader_wakeups() - before;
+    assert!(during <= 12, "{during} reader wake-ups in 2 s");
+    // Nobody waiting: the reader sleeps until a timer (the 20 s stall cap).
+    let before = reader_wakeups();
+    std::thread::sleep(Duration::from_secs(1));
+    assert!(reader_wakeups() - before <= 2);
+    // A busy loop of turns: the reader does not wake for each.
+    let before = reader_wakeups();
+    let n = 500;
+    for _ in 0..n {
+        s.send_text("hi").unwrap();
+        turn(&s);
+    }
+    let woke = reader_wakeups() - before;
+    // About one per lease (20 ms), against one per event without the lease.
+    assert!(woke < n / 5, "{woke} reader wake-ups in {n} turns");
+    s.close().unwrap();
+}
