@@ -218,7 +218,8 @@
 #define GEMINI_LIVE_EVENT_NONE 0
 
 /**
- * `setupComplete` arrived; the session is ready. Always the first event (a first connect
+ * `setupComplete` arrived; the session is ready (`gemini_live_event_session_id`). Always
+ * the first event (a first connect
  * that had to retry delivers nothing before it); `GEMINI_LIVE_EVENT_NEW_SESSION` follows it
  * when the configured resumption handle was refused and a new session was started.
  */
@@ -252,13 +253,14 @@
 
 /**
  * Transcription of the user's audio (`gemini_live_event_text`,
- * `gemini_live_event_finished`).
+ * `gemini_live_event_finished`, `gemini_live_event_language_code`).
  */
 #define GEMINI_LIVE_EVENT_INPUT_TRANSCRIPTION 7
 
 /**
  * Transcription of the model's audio with `GEMINI_LIVE_MODALITY_AUDIO`
- * (`gemini_live_event_text`, `gemini_live_event_finished`).
+ * (`gemini_live_event_text`, `gemini_live_event_finished`,
+ * `gemini_live_event_language_code`).
  */
 #define GEMINI_LIVE_EVENT_OUTPUT_TRANSCRIPTION 8
 
@@ -269,7 +271,7 @@
 #define GEMINI_LIVE_EVENT_TOOL_CALL 9
 
 /**
- * These calls are abandoned (`gemini_live_event_json`: `{"ids":[...]}`).
+ * These calls are abandoned (`gemini_live_event_id_count`, `gemini_live_event_id`).
  */
 #define GEMINI_LIVE_EVENT_TOOL_CALL_CANCELLATION 10
 
@@ -284,12 +286,14 @@
 #define GEMINI_LIVE_EVENT_GENERATION_COMPLETE 12
 
 /**
- * The turn is over (`gemini_live_event_json` carries usage and reason, if any).
+ * The turn is over (`gemini_live_event_usage`, `gemini_live_event_usage_detail`,
+ * `gemini_live_event_reason`, `gemini_live_event_interaction_status`).
  */
 #define GEMINI_LIVE_EVENT_TURN_COMPLETE 13
 
 /**
- * Token usage outside a turn's end (`gemini_live_event_json`).
+ * Token usage outside a turn's end (`gemini_live_event_usage`,
+ * `gemini_live_event_usage_detail`).
  */
 #define GEMINI_LIVE_EVENT_USAGE 14
 
@@ -301,14 +305,13 @@
 #define GEMINI_LIVE_EVENT_GROUNDING 15
 
 /**
- * The server will end the connection soon (`gemini_live_event_json`: `time_left_ms`).
+ * The server will end the connection soon (`gemini_live_event_time_left`).
  */
 #define GEMINI_LIVE_EVENT_GO_AWAY 16
 
 /**
- * A session resumption update (`gemini_live_event_json`: `handle`, `resumable`,
- * `last_consumed_index`; `gemini_live_event_last_consumed_index`); the
- * latest handle is also kept by the session (`gemini_live_session_resumption_handle`).
+ * A session resumption update (`gemini_live_event_resumption`: handle and resumable;
+ * `gemini_live_event_last_consumed_index`); the latest handle is also kept by the session (`gemini_live_session_resumption_handle`).
  */
 #define GEMINI_LIVE_EVENT_RESUMPTION_UPDATE 17
 
@@ -335,32 +338,31 @@
 
 /**
  * The connection was lost (or is being handed over after a GoAway) and a reconnection
- * attempt starts soon (`gemini_live_event_json`: `attempt`, `delay_ms`;
+ * attempt starts soon (`gemini_live_event_reconnecting`: attempt and delay;
  * `gemini_live_event_error`: the cause, `GEMINI_LIVE_OK` for a planned handover).
  */
 #define GEMINI_LIVE_EVENT_RECONNECTING 22
 
 /**
- * Reconnected and resumed: the conversation goes on (`gemini_live_event_json`:
- * `replayed`, the input messages re-sent).
+ * Reconnected and resumed: the conversation goes on (`gemini_live_event_count`: the input
+ * messages re-sent).
  */
 #define GEMINI_LIVE_EVENT_RESUMED 23
 
 /**
- * Reconnected to a new session: the server's history was lost (`gemini_live_event_json`:
- * `replayed`).
+ * Reconnected to a new session: the server's history was lost (`gemini_live_event_count`:
+ * the input messages re-sent).
  */
 #define GEMINI_LIVE_EVENT_NEW_SESSION 24
 
 /**
- * Input was dropped and will not reach the server (`gemini_live_event_json`: `messages`,
- * `bytes`).
+ * Input was dropped and will not reach the server (`gemini_live_event_input_dropped`).
  */
 #define GEMINI_LIVE_EVENT_INPUT_DROPPED 25
 
 /**
- * Tool responses were not sent because their calls are gone (`gemini_live_event_json`:
- * `ids`).
+ * Tool responses were not sent because their calls are gone (`gemini_live_event_id_count`,
+ * `gemini_live_event_id`).
  */
 #define GEMINI_LIVE_EVENT_TOOL_RESPONSES_DROPPED 26
 
@@ -368,13 +370,13 @@
  * The reply in progress was cut off by a lost connection and is void: drop what was
  * delivered for it since the last `TURN_COMPLETE` that ended an interaction (text, audio,
  * tool calls); its question is asked again after the reconnection, so the whole reply comes
- * again, once (`gemini_live_event_json`: `turn`, the session's turn number).
+ * again, once (`gemini_live_event_count`: the session's turn number).
  */
 #define GEMINI_LIVE_EVENT_REPLY_DISCARDED 40
 
 /**
  * Resumed with a handle older than some answered turns: their replies were delivered, but
- * the model no longer remembers those exchanges (`gemini_live_event_json`: `turns`).
+ * the model no longer remembers those exchanges (`gemini_live_event_count`: how many).
  */
 #define GEMINI_LIVE_EVENT_CONTEXT_LOST 41
 
@@ -404,6 +406,52 @@
 #define GEMINI_LIVE_STATE_CLOSED 4
 
 /**
+ * `gemini_live_event_usage_detail*`: prompt tokens per modality (`promptTokensDetails`).
+ */
+#define GEMINI_LIVE_USAGE_PROMPT_DETAILS 0
+
+/**
+ * Cached tokens per modality (`cacheTokensDetails`).
+ */
+#define GEMINI_LIVE_USAGE_CACHE_DETAILS 1
+
+/**
+ * Response tokens per modality (`responseTokensDetails`).
+ */
+#define GEMINI_LIVE_USAGE_RESPONSE_DETAILS 2
+
+/**
+ * Tool-use prompt tokens per modality (`toolUsePromptTokensDetails`).
+ */
+#define GEMINI_LIVE_USAGE_TOOL_USE_PROMPT_DETAILS 3
+
+/**
+ * `gemini_live_event_voice_activity`: the user started speaking (`ACTIVITY_START`).
+ */
+#define GEMINI_LIVE_VOICE_ACTIVITY_START 1
+
+/**
+ * `gemini_live_event_voice_activity`: the user stopped speaking (`ACTIVITY_END`).
+ */
+#define GEMINI_LIVE_VOICE_ACTIVITY_END 2
+
+/**
+ * `gemini_live_event_vad_signal`: a value this library does not know (its name is the value
+ * as sent).
+ */
+#define GEMINI_LIVE_VAD_SIGNAL_OTHER 0
+
+/**
+ * `gemini_live_event_vad_signal`: start of speech (`VAD_SIGNAL_TYPE_SOS`).
+ */
+#define GEMINI_LIVE_VAD_SIGNAL_START_OF_SPEECH 1
+
+/**
+ * `gemini_live_event_vad_signal`: end of speech (`VAD_SIGNAL_TYPE_EOS`).
+ */
+#define GEMINI_LIVE_VAD_SIGNAL_END_OF_SPEECH 2
+
+/**
  * URL-context tool metadata (`gemini_live_event_json`: `urls` of `{retrieved_url, status}`,
  * `metadata` as sent).
  */
@@ -416,19 +464,18 @@
 
 /**
  * The server's voice activity detection saw the user start or stop speaking
- * (`gemini_live_event_json`: `kind` `"start"`/`"end"`, `audio_offset_ms` or null).
+ * (`gemini_live_event_voice_activity`: kind and audio offset).
  */
 #define GEMINI_LIVE_EVENT_VOICE_ACTIVITY 29
 
 /**
- * `voiceActivityDetectionSignal` (`gemini_live_event_json`: `signal`
- * `"start_of_speech"`, `"end_of_speech"` or the value as sent).
+ * `voiceActivityDetectionSignal` (`gemini_live_event_vad_signal`).
  */
 #define GEMINI_LIVE_EVENT_VAD_SIGNAL 30
 
 /**
- * An interim (not final) transcription of the user's audio (`gemini_live_event_text`;
- * `gemini_live_event_json`: `text`, `language_code`).
+ * An interim (not final) transcription of the user's audio (`gemini_live_event_text`,
+ * `gemini_live_event_language_code`).
  */
 #define GEMINI_LIVE_EVENT_INTERIM_INPUT_TRANSCRIPTION 31
 
@@ -516,8 +563,14 @@ typedef struct gemini_live_config gemini_live_config;
  * Functions: `gemini_live_event_type`, `gemini_live_event_text`, `gemini_live_event_audio`,
  * `gemini_live_event_data`, `gemini_live_event_finished`, `gemini_live_event_state`,
  * `gemini_live_event_tool_call_count`, `gemini_live_event_tool_call`,
- * `gemini_live_event_close`, `gemini_live_event_error`, `gemini_live_event_json`,
- * `gemini_live_event_free`.
+ * `gemini_live_event_close`, `gemini_live_event_error`, `gemini_live_event_session_id`,
+ * `gemini_live_event_usage`, `gemini_live_event_usage_detail_count`,
+ * `gemini_live_event_usage_detail`, `gemini_live_event_reason`,
+ * `gemini_live_event_time_left`, `gemini_live_event_resumption`,
+ * `gemini_live_event_reconnecting`, `gemini_live_event_count`,
+ * `gemini_live_event_input_dropped`, `gemini_live_event_id_count`, `gemini_live_event_id`,
+ * `gemini_live_event_language_code`, `gemini_live_event_voice_activity`,
+ * `gemini_live_event_vad_signal`, `gemini_live_event_json`, `gemini_live_event_free`.
  */
 typedef struct gemini_live_event gemini_live_event;
 
@@ -746,6 +799,39 @@ typedef struct gemini_live_metrics {
      */
     int64_t send_latency_max_us;
 } gemini_live_metrics;
+
+/**
+ * Token counts of a USAGE or TURN_COMPLETE event (`gemini_live_event_usage`), one field per
+ * count of the server's `usageMetadata`; -1 where the server sent none. The per-modality
+ * breakdowns are read with `gemini_live_event_usage_detail_count` and
+ * `gemini_live_event_usage_detail`.
+ */
+typedef struct gemini_live_usage {
+    /**
+     * Tokens in the prompt.
+     */
+    int64_t prompt_token_count;
+    /**
+     * Tokens served from cache.
+     */
+    int64_t cached_content_token_count;
+    /**
+     * Tokens in the response.
+     */
+    int64_t response_token_count;
+    /**
+     * Tokens in tool-use prompts.
+     */
+    int64_t tool_use_prompt_token_count;
+    /**
+     * Thinking tokens.
+     */
+    int64_t thoughts_token_count;
+    /**
+     * Total.
+     */
+    int64_t total_token_count;
+} gemini_live_usage;
 
 /**
  * How much of one reply was received and heard, in the model's samples (24 kHz).
@@ -1899,7 +1985,8 @@ gemini_live_result gemini_live_event_error(const struct gemini_live_event *event
  * (`"text"`, `"turn_complete"`, `"tool_call"`, `"usage"`, `"unknown"`...) and its fields;
  * audio is summarised as `{"type":"audio","sample_rate":R,"samples":N}` without the samples.
  * `*json` is NUL-terminated UTF-8 of `*len` bytes, borrowed until the event is freed.
- * Useful for the events without a dedicated accessor and for logging.
+ * Useful for the structured events without typed accessors (code execution, grounding, URL
+ * context, unknown messages) and for logging; every other field has a typed accessor.
  */
 gemini_live_result gemini_live_event_json(const struct gemini_live_event *event,
                                           const char **json,
@@ -1909,6 +1996,144 @@ gemini_live_result gemini_live_event_json(const struct gemini_live_event *event,
  * Frees an event and everything its accessors returned. NULL does nothing.
  */
 void gemini_live_event_free(struct gemini_live_event *event);
+
+/**
+ * The session id of a SETUP_COMPLETE event: `*session_id` is NUL-terminated UTF-8 borrowed
+ * until the event is freed, or NULL where the service sent none.
+ * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
+ */
+gemini_live_result gemini_live_event_session_id(const struct gemini_live_event *event,
+                                                const char **session_id);
+
+/**
+ * The token counts of a USAGE or TURN_COMPLETE event: `*usage` gets each count, -1 where
+ * the server sent none, and `*has_usage` whether the event carries usage at all. A USAGE
+ * event always does; a TURN_COMPLETE without `usageMetadata` (e.g. from the transcribe
+ * models) gives `*has_usage` false and every count -1. `GEMINI_LIVE_WRONG_EVENT_TYPE` for
+ * other events. Any thread.
+ */
+gemini_live_result gemini_live_event_usage(const struct gemini_live_event *event,
+                                           struct gemini_live_usage *usage,
+                                           bool *has_usage);
+
+/**
+ * The number of per-modality counts in list `list` (a `GEMINI_LIVE_USAGE_*_DETAILS`) of a
+ * USAGE or TURN_COMPLETE event (`*count`; 0 for a TURN_COMPLETE without usage).
+ * `GEMINI_LIVE_INVALID_ARGUMENT` for an unknown `list`, `GEMINI_LIVE_WRONG_EVENT_TYPE` for
+ * other events. Any thread.
+ */
+gemini_live_result gemini_live_event_usage_detail_count(const struct gemini_live_event *event,
+                                                        uint32_t list,
+                                                        size_t *count);
+
+/**
+ * Per-modality count `index` (from 0) of list `list` (a `GEMINI_LIVE_USAGE_*_DETAILS`) of a
+ * USAGE or TURN_COMPLETE event: `*modality` (e.g. `"AUDIO"`, NUL-terminated, borrowed until
+ * the event is freed) and `*token_count` (-1 where the server sent none).
+ * `GEMINI_LIVE_INVALID_ARGUMENT` for an unknown `list` or an `index` out of range,
+ * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
+ */
+gemini_live_result gemini_live_event_usage_detail(const struct gemini_live_event *event,
+                                                  uint32_t list,
+                                                  size_t index,
+                                                  const char **modality,
+                                                  int64_t *token_count);
+
+/**
+ * The `turnCompleteReason` of a TURN_COMPLETE event (e.g. `"NEED_MORE_INPUT"`):
+ * NUL-terminated, borrowed until the event is freed, or NULL where the model sent none.
+ * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
+ */
+gemini_live_result gemini_live_event_reason(const struct gemini_live_event *event,
+                                            const char **reason);
+
+/**
+ * The time left before the server ends the connection, of a GO_AWAY event: `*ms` in
+ * milliseconds, -1 when the server's `timeLeft` was missing or did not parse.
+ * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
+ */
+gemini_live_result gemini_live_event_time_left(const struct gemini_live_event *event, int64_t *ms);
+
+/**
+ * A RESUMPTION_UPDATE event: `*handle` the new resumption handle (NUL-terminated, borrowed
+ * until the event is freed; NULL when the session is not resumable at this point) and
+ * `*resumable`. (Vertex's `lastConsumedClientMessageIndex` is
+ * `gemini_live_event_last_consumed_index`.) `GEMINI_LIVE_WRONG_EVENT_TYPE` for other
+ * events. Any thread.
+ */
+gemini_live_result gemini_live_event_resumption(const struct gemini_live_event *event,
+                                                const char **handle,
+                                                bool *resumable);
+
+/**
+ * A RECONNECTING event: `*attempt` (1-based within this outage) starts after `*delay_ms`
+ * milliseconds. Its cause is `gemini_live_event_error`. `GEMINI_LIVE_WRONG_EVENT_TYPE` for
+ * other events. Any thread.
+ */
+gemini_live_result gemini_live_event_reconnecting(const struct gemini_live_event *event,
+                                                  uint32_t *attempt,
+                                                  uint64_t *delay_ms);
+
+/**
+ * The number an event carries (`*count`): for RESUMED and NEW_SESSION the input messages
+ * replayed, for REPLY_DISCARDED the session's turn number of the void reply, for
+ * CONTEXT_LOST the answered turns the resumed server state does not include.
+ * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
+ */
+gemini_live_result gemini_live_event_count(const struct gemini_live_event *event, uint64_t *count);
+
+/**
+ * An INPUT_DROPPED event: `*messages` input messages of `*bytes` bytes in all were dropped
+ * and will not reach the server. `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any
+ * thread.
+ */
+gemini_live_result gemini_live_event_input_dropped(const struct gemini_live_event *event,
+                                                   uint64_t *messages,
+                                                   uint64_t *bytes);
+
+/**
+ * The number of call ids (`*count`) of a TOOL_CALL_CANCELLATION event (the calls
+ * abandoned) or a TOOL_RESPONSES_DROPPED event (the calls whose responses were not sent).
+ * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
+ */
+gemini_live_result gemini_live_event_id_count(const struct gemini_live_event *event, size_t *count);
+
+/**
+ * Call id `index` (from 0) of a TOOL_CALL_CANCELLATION or TOOL_RESPONSES_DROPPED event:
+ * `*id` is NUL-terminated, borrowed until the event is freed. `GEMINI_LIVE_INVALID_ARGUMENT`
+ * if `index` is out of range, `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
+ */
+gemini_live_result gemini_live_event_id(const struct gemini_live_event *event,
+                                        size_t index,
+                                        const char **id);
+
+/**
+ * The language (BCP-47, e.g. `"en-US"`) of an INPUT_TRANSCRIPTION, OUTPUT_TRANSCRIPTION or
+ * INTERIM_INPUT_TRANSCRIPTION event: `*language_code` is NUL-terminated, borrowed until the
+ * event is freed, or NULL where the model sent none. `GEMINI_LIVE_WRONG_EVENT_TYPE` for
+ * other events. Any thread.
+ */
+gemini_live_result gemini_live_event_language_code(const struct gemini_live_event *event,
+                                                   const char **language_code);
+
+/**
+ * A VOICE_ACTIVITY event: `*kind` is `GEMINI_LIVE_VOICE_ACTIVITY_START` or `_END`, and
+ * `*audio_offset_ms` where in the input audio (ms), -1 when the server did not say.
+ * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
+ */
+gemini_live_result gemini_live_event_voice_activity(const struct gemini_live_event *event,
+                                                    uint32_t *kind,
+                                                    int64_t *audio_offset_ms);
+
+/**
+ * A VAD_SIGNAL event: `*signal` is `GEMINI_LIVE_VAD_SIGNAL_START_OF_SPEECH`, `_END_OF_SPEECH`
+ * or `_OTHER`, and `*name` (NUL-terminated, borrowed until the event is freed) is
+ * `"start_of_speech"`, `"end_of_speech"` or, for `_OTHER`, the value as sent.
+ * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
+ */
+gemini_live_result gemini_live_event_vad_signal(const struct gemini_live_event *event,
+                                                uint32_t *signal,
+                                                const char **name);
 
 /**
  * The `GEMINI_LIVE_INTERACTION_*` status of a TURN_COMPLETE event (`*status`):

@@ -6,7 +6,9 @@
 //!   this test does not know fails it, so a new one cannot drift unchecked.
 //! - The C metrics struct mirrors `MetricsSnapshot` field for field (by name, microseconds
 //!   as `_us`, nested structs as `prefix_field`), both ways; so does the C player stats
-//!   struct `gemini_live_player_stats` mirror `audio::PlayerStats`.
+//!   struct `gemini_live_player_stats` mirror `audio::PlayerStats`, and the C usage struct
+//!   `gemini_live_usage` the counts of `UsageMetadata` (its per-modality lists each a
+//!   `GEMINI_LIVE_USAGE_*_DETAILS` constant).
 
 use gemini_live::audio::PlayerStats;
 use gemini_live::{Config, MetricsSnapshot};
@@ -425,4 +427,30 @@ fn the_c_player_stats_struct_mirrors_player_stats() {
         c, rust,
         "gemini_live_player_stats and PlayerStats: same fields, same order"
     );
+}
+
+#[test]
+fn the_c_usage_struct_mirrors_usage_metadata_counts() {
+    let c = c_fields(&header(), "gemini_live_usage");
+    let rust = debug_fields(&format!(
+        "{:?}",
+        gemini_live::protocol::UsageMetadata::default()
+    ));
+    // The per-modality lists are read with gemini_live_event_usage_detail.
+    let (details, counts): (Vec<String>, Vec<String>) =
+        rust.into_iter().partition(|f| f.ends_with("_details"));
+    assert!(
+        counts.len() >= 6 && details.len() >= 4,
+        "{counts:?} {details:?}"
+    );
+    assert_eq!(
+        c, counts,
+        "gemini_live_usage and UsageMetadata's counts: same fields, same order"
+    );
+    let h = header();
+    for d in &details {
+        let list = d.trim_end_matches("_tokens_details").to_ascii_uppercase();
+        let constant = format!("GEMINI_LIVE_USAGE_{list}_DETAILS");
+        assert!(h.contains(&constant), "{d} has no {constant}");
+    }
 }

@@ -15,9 +15,15 @@ use audio_view::Samples;
 mod json;
 pub(crate) use json::to_json;
 
+// The typed accessors of the other fields (session id, usage, counts, ids, ...).
+#[path = "event_fields.rs"]
+mod fields;
+pub use fields::*;
+
 /// Returned by `gemini_live_event_type` for a NULL event.
 pub const GEMINI_LIVE_EVENT_NONE: u32 = 0;
-/// `setupComplete` arrived; the session is ready. Always the first event (a first connect
+/// `setupComplete` arrived; the session is ready (`gemini_live_event_session_id`). Always
+/// the first event (a first connect
 /// that had to retry delivers nothing before it); `GEMINI_LIVE_EVENT_NEW_SESSION` follows it
 /// when the configured resumption handle was refused and a new session was started.
 pub const GEMINI_LIVE_EVENT_SETUP_COMPLETE: u32 = 1;
@@ -33,33 +39,35 @@ pub const GEMINI_LIVE_EVENT_INLINE_DATA: u32 = 5;
 /// Code the model ran, or its result (`gemini_live_event_json`).
 pub const GEMINI_LIVE_EVENT_CODE_EXECUTION: u32 = 6;
 /// Transcription of the user's audio (`gemini_live_event_text`,
-/// `gemini_live_event_finished`).
+/// `gemini_live_event_finished`, `gemini_live_event_language_code`).
 pub const GEMINI_LIVE_EVENT_INPUT_TRANSCRIPTION: u32 = 7;
 /// Transcription of the model's audio with `GEMINI_LIVE_MODALITY_AUDIO`
-/// (`gemini_live_event_text`, `gemini_live_event_finished`).
+/// (`gemini_live_event_text`, `gemini_live_event_finished`,
+/// `gemini_live_event_language_code`).
 pub const GEMINI_LIVE_EVENT_OUTPUT_TRANSCRIPTION: u32 = 8;
 /// The model calls functions (`gemini_live_event_tool_call_count`,
 /// `gemini_live_event_tool_call`); answer each with `gemini_live_session_send_tool_response`.
 pub const GEMINI_LIVE_EVENT_TOOL_CALL: u32 = 9;
-/// These calls are abandoned (`gemini_live_event_json`: `{"ids":[...]}`).
+/// These calls are abandoned (`gemini_live_event_id_count`, `gemini_live_event_id`).
 pub const GEMINI_LIVE_EVENT_TOOL_CALL_CANCELLATION: u32 = 10;
 /// User input interrupted the model: drop queued playback.
 pub const GEMINI_LIVE_EVENT_INTERRUPTED: u32 = 11;
 /// The model finished generating (playback may still be going).
 pub const GEMINI_LIVE_EVENT_GENERATION_COMPLETE: u32 = 12;
-/// The turn is over (`gemini_live_event_json` carries usage and reason, if any).
+/// The turn is over (`gemini_live_event_usage`, `gemini_live_event_usage_detail`,
+/// `gemini_live_event_reason`, `gemini_live_event_interaction_status`).
 pub const GEMINI_LIVE_EVENT_TURN_COMPLETE: u32 = 13;
-/// Token usage outside a turn's end (`gemini_live_event_json`).
+/// Token usage outside a turn's end (`gemini_live_event_usage`,
+/// `gemini_live_event_usage_detail`).
 pub const GEMINI_LIVE_EVENT_USAGE: u32 = 14;
 /// Search grounding metadata (`gemini_live_event_json`: `web_search_queries`, `sources`,
 /// `search_entry_point`, `metadata` as sent). URL-context metadata is
 /// `GEMINI_LIVE_EVENT_URL_CONTEXT`.
 pub const GEMINI_LIVE_EVENT_GROUNDING: u32 = 15;
-/// The server will end the connection soon (`gemini_live_event_json`: `time_left_ms`).
+/// The server will end the connection soon (`gemini_live_event_time_left`).
 pub const GEMINI_LIVE_EVENT_GO_AWAY: u32 = 16;
-/// A session resumption update (`gemini_live_event_json`: `handle`, `resumable`,
-/// `last_consumed_index`; `gemini_live_event_last_consumed_index`); the
-/// latest handle is also kept by the session (`gemini_live_session_resumption_handle`).
+/// A session resumption update (`gemini_live_event_resumption`: handle and resumable;
+/// `gemini_live_event_last_consumed_index`); the latest handle is also kept by the session (`gemini_live_session_resumption_handle`).
 pub const GEMINI_LIVE_EVENT_RESUMPTION_UPDATE: u32 = 17;
 /// The session changed state (`gemini_live_event_state`).
 pub const GEMINI_LIVE_EVENT_STATE_CHANGED: u32 = 18;
@@ -71,29 +79,28 @@ pub const GEMINI_LIVE_EVENT_ERROR: u32 = 20;
 /// `gemini_live_event_error`).
 pub const GEMINI_LIVE_EVENT_CLOSED: u32 = 21;
 /// The connection was lost (or is being handed over after a GoAway) and a reconnection
-/// attempt starts soon (`gemini_live_event_json`: `attempt`, `delay_ms`;
+/// attempt starts soon (`gemini_live_event_reconnecting`: attempt and delay;
 /// `gemini_live_event_error`: the cause, `GEMINI_LIVE_OK` for a planned handover).
 pub const GEMINI_LIVE_EVENT_RECONNECTING: u32 = 22;
-/// Reconnected and resumed: the conversation goes on (`gemini_live_event_json`:
-/// `replayed`, the input messages re-sent).
+/// Reconnected and resumed: the conversation goes on (`gemini_live_event_count`: the input
+/// messages re-sent).
 pub const GEMINI_LIVE_EVENT_RESUMED: u32 = 23;
-/// Reconnected to a new session: the server's history was lost (`gemini_live_event_json`:
-/// `replayed`).
+/// Reconnected to a new session: the server's history was lost (`gemini_live_event_count`:
+/// the input messages re-sent).
 pub const GEMINI_LIVE_EVENT_NEW_SESSION: u32 = 24;
-/// Input was dropped and will not reach the server (`gemini_live_event_json`: `messages`,
-/// `bytes`).
+/// Input was dropped and will not reach the server (`gemini_live_event_input_dropped`).
 pub const GEMINI_LIVE_EVENT_INPUT_DROPPED: u32 = 25;
-/// Tool responses were not sent because their calls are gone (`gemini_live_event_json`:
-/// `ids`).
+/// Tool responses were not sent because their calls are gone (`gemini_live_event_id_count`,
+/// `gemini_live_event_id`).
 pub const GEMINI_LIVE_EVENT_TOOL_RESPONSES_DROPPED: u32 = 26;
 
 /// The reply in progress was cut off by a lost connection and is void: drop what was
 /// delivered for it since the last `TURN_COMPLETE` that ended an interaction (text, audio,
 /// tool calls); its question is asked again after the reconnection, so the whole reply comes
-/// again, once (`gemini_live_event_json`: `turn`, the session's turn number).
+/// again, once (`gemini_live_event_count`: the session's turn number).
 pub const GEMINI_LIVE_EVENT_REPLY_DISCARDED: u32 = 40;
 /// Resumed with a handle older than some answered turns: their replies were delivered, but
-/// the model no longer remembers those exchanges (`gemini_live_event_json`: `turns`).
+/// the model no longer remembers those exchanges (`gemini_live_event_count`: how many).
 pub const GEMINI_LIVE_EVENT_CONTEXT_LOST: u32 = 41;
 
 /// Session state: opening the connection.
@@ -125,8 +132,14 @@ pub(crate) fn state_code(s: State) -> u32 {
 /// Functions: `gemini_live_event_type`, `gemini_live_event_text`, `gemini_live_event_audio`,
 /// `gemini_live_event_data`, `gemini_live_event_finished`, `gemini_live_event_state`,
 /// `gemini_live_event_tool_call_count`, `gemini_live_event_tool_call`,
-/// `gemini_live_event_close`, `gemini_live_event_error`, `gemini_live_event_json`,
-/// `gemini_live_event_free`.
+/// `gemini_live_event_close`, `gemini_live_event_error`, `gemini_live_event_session_id`,
+/// `gemini_live_event_usage`, `gemini_live_event_usage_detail_count`,
+/// `gemini_live_event_usage_detail`, `gemini_live_event_reason`,
+/// `gemini_live_event_time_left`, `gemini_live_event_resumption`,
+/// `gemini_live_event_reconnecting`, `gemini_live_event_count`,
+/// `gemini_live_event_input_dropped`, `gemini_live_event_id_count`, `gemini_live_event_id`,
+/// `gemini_live_event_language_code`, `gemini_live_event_voice_activity`,
+/// `gemini_live_event_vad_signal`, `gemini_live_event_json`, `gemini_live_event_free`.
 pub struct gemini_live_event {
     pub(crate) event: Event,
     /// NUL-terminated text of Text/Thought/transcription events.
@@ -141,6 +154,8 @@ pub struct gemini_live_event {
     error: Option<(gemini_live_result, Box<[u8]>)>,
     /// The JSON rendering, made on first use.
     json: OnceLock<Box<[u8]>>,
+    /// The NUL-terminated strings of the other fields, made on first use.
+    strings: OnceLock<fields::Strings>,
 }
 
 impl gemini_live_event {
@@ -184,6 +199,7 @@ impl gemini_live_event {
             aux,
             error,
             json: OnceLock::new(),
+            strings: OnceLock::new(),
         }
     }
 }
@@ -463,7 +479,8 @@ pub unsafe extern "C" fn gemini_live_event_error(
 /// (`"text"`, `"turn_complete"`, `"tool_call"`, `"usage"`, `"unknown"`...) and its fields;
 /// audio is summarised as `{"type":"audio","sample_rate":R,"samples":N}` without the samples.
 /// `*json` is NUL-terminated UTF-8 of `*len` bytes, borrowed until the event is freed.
-/// Useful for the events without a dedicated accessor and for logging.
+/// Useful for the structured events without typed accessors (code execution, grounding, URL
+/// context, unknown messages) and for logging; every other field has a typed accessor.
 #[no_mangle]
 pub unsafe extern "C" fn gemini_live_event_json(
     event: *const gemini_live_event,

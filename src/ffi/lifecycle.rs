@@ -1,6 +1,8 @@
 //! Lifecycle events of today's Live models: the interaction status of extended thinking,
 //! `waitingForInput`, voice activity, interim transcriptions, grounding and URL-context
-//! metadata (protocol.md Part B §4, Part C.2). Their details are in `gemini_live_event_json`.
+//! metadata (protocol.md Part B §4, Part C.2). Grounding and URL-context details are in
+//! `gemini_live_event_json`; voice activity and VAD signals have typed accessors
+//! (`event_fields.rs`).
 
 use super::*;
 use crate::protocol::ModalityTokenCount;
@@ -15,13 +17,12 @@ pub const GEMINI_LIVE_EVENT_URL_CONTEXT: u32 = 27;
 /// `waitingForInput`: the model is idle and expects more user input.
 pub const GEMINI_LIVE_EVENT_WAITING_FOR_INPUT: u32 = 28;
 /// The server's voice activity detection saw the user start or stop speaking
-/// (`gemini_live_event_json`: `kind` `"start"`/`"end"`, `audio_offset_ms` or null).
+/// (`gemini_live_event_voice_activity`: kind and audio offset).
 pub const GEMINI_LIVE_EVENT_VOICE_ACTIVITY: u32 = 29;
-/// `voiceActivityDetectionSignal` (`gemini_live_event_json`: `signal`
-/// `"start_of_speech"`, `"end_of_speech"` or the value as sent).
+/// `voiceActivityDetectionSignal` (`gemini_live_event_vad_signal`).
 pub const GEMINI_LIVE_EVENT_VAD_SIGNAL: u32 = 30;
-/// An interim (not final) transcription of the user's audio (`gemini_live_event_text`;
-/// `gemini_live_event_json`: `text`, `language_code`).
+/// An interim (not final) transcription of the user's audio (`gemini_live_event_text`,
+/// `gemini_live_event_language_code`).
 pub const GEMINI_LIVE_EVENT_INTERIM_INPUT_TRANSCRIPTION: u32 = 31;
 /// With `GEMINI_LIVE_MODALITY_TEXT_AND_AUDIO`: the transcription delivered as
 /// `GEMINI_LIVE_EVENT_TEXT` is final for this utterance.

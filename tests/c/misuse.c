@@ -260,6 +260,35 @@ static void null_events(void) {
     gemini_live_event_free(NULL);
 }
 
+/* The typed field accessors (event_fields.rs): NULL events and NULL out-parameters. */
+static void null_field_accessors(void) {
+    const char *p = NULL;
+    gemini_live_usage u;
+    bool b = false;
+    int64_t i = 0;
+    uint64_t x = 0, y = 0;
+    uint32_t k = 0;
+    size_t n = 0;
+    EXPECT(gemini_live_event_session_id(NULL, &p), NUL);
+    EXPECT(gemini_live_event_usage(NULL, &u, &b), NUL);
+    EXPECT(gemini_live_event_usage_detail_count(NULL, GEMINI_LIVE_USAGE_PROMPT_DETAILS, &n),
+           NUL);
+    EXPECT(gemini_live_event_usage_detail(NULL, GEMINI_LIVE_USAGE_RESPONSE_DETAILS, 0, &p, &i),
+           NUL);
+    EXPECT(gemini_live_event_reason(NULL, &p), NUL);
+    EXPECT(gemini_live_event_time_left(NULL, &i), NUL);
+    EXPECT(gemini_live_event_resumption(NULL, &p, &b), NUL);
+    EXPECT(gemini_live_event_reconnecting(NULL, &k, &x), NUL);
+    EXPECT(gemini_live_event_count(NULL, &x), NUL);
+    EXPECT(gemini_live_event_input_dropped(NULL, &x, &y), NUL);
+    EXPECT(gemini_live_event_id_count(NULL, &n), NUL);
+    EXPECT(gemini_live_event_id(NULL, 0, &p), NUL);
+    EXPECT(gemini_live_event_language_code(NULL, &p), NUL);
+    EXPECT(gemini_live_event_voice_activity(NULL, &k, &i), NUL);
+    EXPECT(gemini_live_event_vad_signal(NULL, &k, &p), NUL);
+    CHECK(p == NULL && n == 0 && x == 0 && k == 0); /* nothing written on failure */
+}
+
 /* The first event is SETUP_COMPLETE: every other accessor is the wrong type. */
 static void wrong_event_accessors(gemini_live_session *s) {
     gemini_live_event *ev = NULL;
@@ -271,6 +300,7 @@ static void wrong_event_accessors(gemini_live_session *s) {
     uint16_t code = 0;
     bool finished = false;
     gemini_live_result err = 0;
+    uint64_t count = 0;
     EXPECT(gemini_live_session_next_event(s, 5000, &ev), GEMINI_LIVE_OK);
     if (!ev) {
         return;
@@ -285,7 +315,10 @@ static void wrong_event_accessors(gemini_live_session *s) {
     EXPECT(gemini_live_event_tool_call(ev, 0, &text, &a, &b), GEMINI_LIVE_WRONG_EVENT_TYPE);
     EXPECT(gemini_live_event_close(ev, &code, &text), GEMINI_LIVE_WRONG_EVENT_TYPE);
     EXPECT(gemini_live_event_error(ev, &err, &text), GEMINI_LIVE_WRONG_EVENT_TYPE);
+    EXPECT(gemini_live_event_count(ev, &count), GEMINI_LIVE_WRONG_EVENT_TYPE);
+    EXPECT(gemini_live_event_id_count(ev, &n), GEMINI_LIVE_WRONG_EVENT_TYPE);
     /* NULL out-parameters on a valid event */
+    EXPECT(gemini_live_event_session_id(ev, NULL), NUL);
     EXPECT(gemini_live_event_text(ev, NULL, &n), NUL);
     EXPECT(gemini_live_event_json(ev, &text, NULL), NUL);
     EXPECT(gemini_live_event_json(ev, &text, &n), GEMINI_LIVE_OK);
@@ -497,6 +530,7 @@ int main(void) {
 
     misc();
     null_events();
+    null_field_accessors();
     EXPECT(gemini_live_fake_server_start(0, &fake), GEMINI_LIVE_OK);
     EXPECT(gemini_live_fake_server_endpoint(fake, tiny, sizeof tiny, &needed),
            GEMINI_LIVE_BUFFER_TOO_SMALL);

@@ -113,6 +113,17 @@ INTERACTION_NONE = 0
 INTERACTION_IN_PROGRESS = 1
 INTERACTION_IDLE = 2
 
+# event_fields.rs: the usage detail lists, voice activity kinds, VAD signals.
+USAGE_PROMPT_DETAILS = 0
+USAGE_CACHE_DETAILS = 1
+USAGE_RESPONSE_DETAILS = 2
+USAGE_TOOL_USE_PROMPT_DETAILS = 3
+VOICE_ACTIVITY_START = 1
+VOICE_ACTIVITY_END = 2
+VAD_SIGNAL_OTHER = 0
+VAD_SIGNAL_START_OF_SPEECH = 1
+VAD_SIGNAL_END_OF_SPEECH = 2
+
 TRANSCRIPTION_INPUT = 1
 TRANSCRIPTION_OUTPUT = 2
 
@@ -166,6 +177,19 @@ SESSION_P: Any = POINTER(Session)
 EVENT_P: Any = POINTER(Event)
 FAKE_P: Any = POINTER(FakeServer)
 RESULT = c_uint32
+
+
+class Usage(Structure):
+    """``gemini_live_usage``: token counts, -1 where absent."""
+
+    _fields_ = [
+        ("prompt_token_count", c_int64),
+        ("cached_content_token_count", c_int64),
+        ("response_token_count", c_int64),
+        ("tool_use_prompt_token_count", c_int64),
+        ("thoughts_token_count", c_int64),
+        ("total_token_count", c_int64),
+    ]
 
 
 class Metrics(Structure):
@@ -355,6 +379,25 @@ FUNCTIONS: Dict[str, Tuple[Any, List[Any]]] = {
     "gemini_live_event_error": (RESULT, [EVENT_P, POINTER(RESULT), _OUT_STR]),
     "gemini_live_event_json": (RESULT, [EVENT_P, _OUT_STR, POINTER(c_size_t)]),
     "gemini_live_event_free": (None, [EVENT_P]),
+    # event_fields.rs
+    "gemini_live_event_session_id": (RESULT, [EVENT_P, _OUT_STR]),
+    "gemini_live_event_usage": (RESULT, [EVENT_P, POINTER(Usage), POINTER(c_bool)]),
+    "gemini_live_event_usage_detail_count": (RESULT, [EVENT_P, c_uint32, POINTER(c_size_t)]),
+    "gemini_live_event_usage_detail": (
+        RESULT,
+        [EVENT_P, c_uint32, c_size_t, _OUT_STR, POINTER(c_int64)],
+    ),
+    "gemini_live_event_reason": (RESULT, [EVENT_P, _OUT_STR]),
+    "gemini_live_event_time_left": (RESULT, [EVENT_P, POINTER(c_int64)]),
+    "gemini_live_event_resumption": (RESULT, [EVENT_P, _OUT_STR, POINTER(c_bool)]),
+    "gemini_live_event_reconnecting": (RESULT, [EVENT_P, POINTER(c_uint32), POINTER(c_uint64)]),
+    "gemini_live_event_count": (RESULT, [EVENT_P, POINTER(c_uint64)]),
+    "gemini_live_event_input_dropped": (RESULT, [EVENT_P, POINTER(c_uint64), POINTER(c_uint64)]),
+    "gemini_live_event_id_count": (RESULT, [EVENT_P, POINTER(c_size_t)]),
+    "gemini_live_event_id": (RESULT, [EVENT_P, c_size_t, _OUT_STR]),
+    "gemini_live_event_language_code": (RESULT, [EVENT_P, _OUT_STR]),
+    "gemini_live_event_voice_activity": (RESULT, [EVENT_P, POINTER(c_uint32), POINTER(c_int64)]),
+    "gemini_live_event_vad_signal": (RESULT, [EVENT_P, POINTER(c_uint32), _OUT_STR]),
     # lifecycle.rs
     "gemini_live_event_interaction_status": (RESULT, [EVENT_P, POINTER(c_uint32)]),
     # fake.rs

@@ -69,7 +69,8 @@ class ConstantsTest(unittest.TestCase):
     def test_result_codes_are_the_rest_of_the_header(self):
         defines = header_defines()
         groups = ("STATE_", "EVENT_", "MODALITY_", "PHASE_", "LOG_", "INTERACTION_",
-                  "TRANSCRIPTION_", "TOKEN_", "RECORD_AUDIO_")
+                  "TRANSCRIPTION_", "TOKEN_", "RECORD_AUDIO_", "USAGE_", "VOICE_ACTIVITY_",
+                  "VAD_SIGNAL_")
         expected = {n: v for n, v in defines.items() if not n.startswith(groups)}
         self.assertEqual(errors.RESULT_CODES, expected)
         for name, code in expected.items():
@@ -87,15 +88,23 @@ C_TYPES = {
 }
 
 
+def c_struct_fields(name):
+    text = HEADER.read_text()
+    body = text[text.index(f"typedef struct {name} {{"):]
+    body = body[: body.index(f"}} {name};")]
+    return [(field, C_TYPES[ctype]) for ctype, field in re.findall(r"^\s+(\w+) (\w+);$", body, re.M)]
+
+
 class MetricsStructTest(unittest.TestCase):
     def test_fields_names_and_types_match_the_header(self):
-        text = HEADER.read_text()
-        body = text[text.index("typedef struct gemini_live_metrics {"):]
-        body = body[: body.index("} gemini_live_metrics;")]
-        fields = re.findall(r"^\s+(\w+) (\w+);$", body, re.M)
-        self.assertGreater(len(fields), 20)
-        expected = [(name, C_TYPES[ctype]) for ctype, name in fields]
+        expected = c_struct_fields("gemini_live_metrics")
+        self.assertGreater(len(expected), 20)
         self.assertEqual(list(_lib.Metrics._fields_), expected)
+
+    def test_usage_struct_matches_the_header(self):
+        expected = c_struct_fields("gemini_live_usage")
+        self.assertEqual(len(expected), 6)
+        self.assertEqual(list(_lib.Usage._fields_), expected)
 
 
 def setter_parameters(fn):
