@@ -8,10 +8,24 @@ import ctypes
 import json
 import sys
 from array import array
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 from . import _lib
 from ._cevent import CEvent, string
+from ._fields import (
+    _count,
+    _ids,
+    _input_dropped,
+    _language_code,
+    _reason,
+    _reconnecting,
+    _resumption,
+    _session_id,
+    _time_left_ms,
+    _usage,
+    _vad_signal,
+    _voice_activity,
+)
 from .enums import Interaction, State
 from .errors import GeminiLiveError, check, error_for
 from .events import (
@@ -19,20 +33,32 @@ from .events import (
     _JSON_CLASSES,
     AudioEvent,
     ClosedEvent,
+    ContextLostEvent,
     ErrorEvent,
     Event,
+    GoAwayEvent,
     InlineDataEvent,
+    InputDroppedEvent,
     InputTranscriptionEvent,
     InterimInputTranscriptionEvent,
+    NewSessionEvent,
     OutputTranscriptionEvent,
     ReconnectingEvent,
+    ReplyDiscardedEvent,
+    ResumedEvent,
     ResumptionUpdateEvent,
+    SetupCompleteEvent,
     StateChangedEvent,
     TextEvent,
     ThoughtEvent,
     ToolCall,
+    ToolCallCancellationEvent,
     ToolCallEvent,
+    ToolResponsesDroppedEvent,
     TurnCompleteEvent,
+    UsageEvent,
+    VadSignalEvent,
+    VoiceActivityEvent,
 )
 
 L = _lib.lib
@@ -144,49 +170,65 @@ def _last_consumed_index(ev: Any) -> Optional[int]:
 
 def from_c(ev: Any) -> "tuple[Event, bool]":
     """The Python event for the C event ``ev``, and whether the caller must free ``ev``
-    now (False when the Python event took it: audio views, JSON not read yet)."""
+    now (False when the Python event took it: audio views, a structured kind's JSON not
+    read yet)."""
     type_ = int(L.gemini_live_event_type(ev))
     if type_ == _lib.EVENT_AUDIO:
         return _audio(type_, ev)
-    event = _typed(type_, ev)
-    if event is not None:
-        return event, True
-    # The kinds with fields only the JSON carries, and kinds newer than this package: the
-    # Python event keeps the C event and renders the JSON when it is asked for.
-    return _with_json(type_, ev, CEvent(ev)), False
-
-
-def _typed(type_: int, ev: Any) -> Optional[Event]:
-    """The kinds whose every field has a typed accessor (or that have no field)."""
-    if type_ in (_lib.EVENT_TEXT, _lib.EVENT_THOUGHT):
-        cls = TextEvent if type_ == _lib.EVENT_TEXT else ThoughtEvent
-        return cls(type_, _text(ev))
-    if type_ == _lib.EVENT_TOOL_CALL:
-        return ToolCallEvent(type_, _tool_calls(ev))
-    if type_ == _lib.EVENT_INLINE_DATA:
-        return _inline_data(type_, ev)
-    if type_ == _lib.EVENT_STATE_CHANGED:
-        return StateChangedEvent(type_, _state(ev))
-    if type_ == _lib.EVENT_ERROR:
-        return ErrorEvent(type_, _error(ev))
-    if type_ == _lib.EVENT_CLOSED:
-        return _closed(type_, ev)
+    build = _BUILD.get(type_)
+    if build is not None:
+        return build(type_, ev), True
     empty = _EMPTY_CLASSES.get(type_)
-    return None if empty is None else empty(type_)
+    if empty is not None:
+        return empty(type_), True
+    # The structured kinds (code execution, grounding, URL context, unknown) and kinds newer
+    # than this package: the Python event keeps the C event and renders the JSON when asked.
+    return _JSON_CLASSES.get(type_, Event)(type_, CEvent(ev)), False
 
 
-def _with_json(type_: int, ev: Any, c: CEvent) -> Event:
-    """A kind with fields only the JSON carries: typed fields now, the rest via ``c``."""
-    if type_ == _lib.EVENT_INPUT_TRANSCRIPTION:
-        return InputTranscriptionEvent(type_, _text(ev), _finished(ev), c)
-    if type_ == _lib.EVENT_OUTPUT_TRANSCRIPTION:
-        return OutputTranscriptionEvent(type_, _text(ev), _finished(ev), c)
-    if type_ == _lib.EVENT_INTERIM_INPUT_TRANSCRIPTION:
-        return InterimInputTranscriptionEvent(type_, _text(ev), c)
-    if type_ == _lib.EVENT_TURN_COMPLETE:
-        return TurnCompleteEvent(type_, _interaction(ev), c)
-    if type_ == _lib.EVENT_RECONNECTING:
-        return ReconnectingEvent(type_, _error(ev), c)
-    if type_ == _lib.EVENT_RESUMPTION_UPDATE:
-        return ResumptionUpdateEvent(type_, _last_consumed_index(ev), c)
-    return _JSON_CLASSES.get(type_, Event)(type_, c)
+def _text_event(type_: int, ev: Any) -> Event:
+    cls = TextEvent if type_ == _lib.EVENT_TEXT else ThoughtEvent
+    return cls(type_, _text(ev))
+
+
+def _transcription(type_: int, ev: Any) -> Event:
+    cls = InputTranscriptionEvent if type_ == _lib.EVENT_INPUT_TRANSCRIPTION else (
+        OutputTranscriptionEvent
+    )
+    return cls(type_, _text(ev), _finished(ev), _language_code(ev))
+
+
+_BUILD: Dict[int, Callable[[int, Any], Event]] = {
+    _lib.EVENT_TEXT: _text_event,
+    _lib.EVENT_THOUGHT: _text_event,
+    _lib.EVENT_TOOL_CALL: lambda t, ev: ToolCallEvent(t, _tool_calls(ev)),
+    _lib.EVENT_INLINE_DATA: _inline_data,
+    _lib.EVENT_STATE_CHANGED: lambda t, ev: StateChangedEvent(t, _state(ev)),
+    _lib.EVENT_ERROR: lambda t, ev: ErrorEvent(t, _error(ev)),
+    _lib.EVENT_CLOSED: _closed,
+    _lib.EVENT_SETUP_COMPLETE: lambda t, ev: SetupCompleteEvent(t, _session_id(ev)),
+    _lib.EVENT_INPUT_TRANSCRIPTION: _transcription,
+    _lib.EVENT_OUTPUT_TRANSCRIPTION: _transcription,
+    _lib.EVENT_INTERIM_INPUT_TRANSCRIPTION: lambda t, ev: InterimInputTranscriptionEvent(
+        t, _text(ev), _language_code(ev)
+    ),
+    _lib.EVENT_TURN_COMPLETE: lambda t, ev: TurnCompleteEvent(
+        t, _interaction(ev), _usage(ev), _reason(ev)
+    ),
+    _lib.EVENT_USAGE: lambda t, ev: UsageEvent(t, _usage(ev) or {}),
+    _lib.EVENT_GO_AWAY: lambda t, ev: GoAwayEvent(t, _time_left_ms(ev)),
+    _lib.EVENT_RESUMPTION_UPDATE: lambda t, ev: ResumptionUpdateEvent(
+        t, *_resumption(ev), _last_consumed_index(ev)
+    ),
+    _lib.EVENT_RECONNECTING: lambda t, ev: ReconnectingEvent(t, *_reconnecting(ev), _error(ev)),
+    _lib.EVENT_RESUMED: lambda t, ev: ResumedEvent(t, _count(ev)),
+    _lib.EVENT_NEW_SESSION: lambda t, ev: NewSessionEvent(t, _count(ev)),
+    _lib.EVENT_REPLY_DISCARDED: lambda t, ev: ReplyDiscardedEvent(t, _count(ev)),
+    _lib.EVENT_CONTEXT_LOST: lambda t, ev: ContextLostEvent(t, _count(ev)),
+    _lib.EVENT_INPUT_DROPPED: lambda t, ev: InputDroppedEvent(t, *_input_dropped(ev)),
+    _lib.EVENT_TOOL_CALL_CANCELLATION: lambda t, ev: ToolCallCancellationEvent(t, _ids(ev)),
+    _lib.EVENT_TOOL_RESPONSES_DROPPED: lambda t, ev: ToolResponsesDroppedEvent(t, _ids(ev)),
+    _lib.EVENT_VOICE_ACTIVITY: lambda t, ev: VoiceActivityEvent(t, *_voice_activity(ev)),
+    _lib.EVENT_VAD_SIGNAL: lambda t, ev: VadSignalEvent(t, _vad_signal(ev)),
+}
+"""How each kind with typed fields (or none) is read from its C accessors."""

@@ -1,13 +1,14 @@
 """Typed events, made from the C event by its typed accessors.
 
 Each event has ``type`` (an ``EventType``), ``kind`` (its lower-case name, e.g. ``"text"``)
-and ``data`` (its fields as a dict). The fields the header gives typed accessors for (text,
-finished, tool calls, inline data, state, errors, close code and reason, interaction status)
-are read from those accessors when the event is taken. No event is rendered as JSON unless
-a field the header exposes only through ``gemini_live_event_json`` is read (``data``, or
-e.g. ``TurnCompleteEvent.usage``, ``GoAwayEvent.time_left``,
-``InputTranscriptionEvent.language_code``): such events keep their C event until then, and
-free it once the JSON is read or the Python event is garbage-collected.
+and ``data`` (its fields as a dict, with the keys of the library's JSON rendering). Every
+field of every kind is read from its typed accessor in ``gemini_live.h`` when the event is
+taken (text, usage, reason, session id, GoAway time, resumption handle, reconnection attempt,
+counts, call ids, language code, voice activity, VAD signal, ...), and ``data`` is built
+from those fields: no event crosses as JSON. Only the structured documents (code execution,
+grounding, URL context, unknown server messages) are the library's JSON rendering: those
+events keep their C event until ``data`` (or a property made from it) is read, and free it
+then or when the Python event is garbage-collected.
 
 ``AudioEvent``'s ``samples`` and ``pcm`` are zero-copy ``memoryview``s over the C event's
 own buffer, which is freed when the event and every view of it are gone.
@@ -23,7 +24,11 @@ from ._cevent import CEvent
 from .enums import EventType, State
 from .errors import ClosedError, GeminiLiveError
 
-Usage = Dict[str, Optional[int]]
+#: Token usage: the counts of ``gemini_live_usage`` by name (``prompt_token_count``, ...,
+#: ``total_token_count``; None where the server sent none) and the per-modality lists
+#: ``prompt_tokens_details``, ``cache_tokens_details``, ``response_tokens_details`` and
+#: ``tool_use_prompt_tokens_details`` (each a list of ``{"modality", "token_count"}``).
+Usage = Dict[str, Any]
 
 
 class Event:
@@ -34,6 +39,8 @@ class Event:
 
     #: Fields listed in ``data`` and ``repr`` of events whose fields are all typed.
     _FIELDS: tuple[str, ...] = ()
+    #: Attributes whose ``data`` key differs (the JSON rendering's name).
+    _KEYS: Dict[str, str] = {}
 
     def __init__(self, type_: int, c: Optional[CEvent] = None) -> None:
         self.type = EventType(type_) if type_ in _TYPES else type_
@@ -47,8 +54,9 @@ class Event:
 
     @property
     def data(self) -> Dict[str, Any]:
-        """The event's fields as a dict, with ``"type"`` its kind (the library's JSON
-        rendering, read on first use, for kinds with fields only the JSON carries)."""
+        """The event's fields as a dict, with ``"type"`` its kind: built from the typed
+        fields, or, for the structured kinds (code execution, grounding, URL context,
+        unknown), the library's JSON rendering, read on first use."""
         if self._data is None:
             c = self._c
             if c is not None:
@@ -64,7 +72,7 @@ class Event:
             else:
                 self._data = {"type": self.kind}
                 for name in self._FIELDS:
-                    self._data[name] = getattr(self, name)
+                    self._data[self._KEYS.get(name, name)] = getattr(self, name)
         return self._data
 
     def __repr__(self) -> str:
@@ -73,13 +81,15 @@ class Event:
 
 
 class SetupCompleteEvent(Event):
-    """The session is ready (always first)."""
+    """The session is ready (always first): ``session_id`` is the server's session id, or
+    None if it sent none."""
 
-    @property
-    def session_id(self) -> Optional[str]:
-        """The server's session id, if it sent one."""
-        value = self.data.get("session_id")
-        return value if isinstance(value, str) else None
+    __slots__ = ("session_id",)
+    _FIELDS = ("session_id",)
+
+    def __init__(self, type_: int, session_id: Optional[str]) -> None:
+        super().__init__(type_)
+        self.session_id = session_id
 
 
 class TextEvent(Event):
@@ -135,20 +145,17 @@ class InlineDataEvent(Event):
 
 
 class TranscriptionEvent(Event):
-    """Base of the transcription events: ``text`` and ``finished`` (typed), and
-    ``language_code`` (read from the JSON when asked for)."""
+    """Base of the transcription events: ``text``, ``finished`` and ``language_code`` (the
+    detected language, BCP-47, or None)."""
 
-    __slots__ = ("text", "finished")
+    __slots__ = ("text", "finished", "language_code")
+    _FIELDS = ("text", "finished", "language_code")
 
-    def __init__(self, type_: int, text: str, finished: bool, c: Optional[CEvent]) -> None:
-        super().__init__(type_, c)
-        self.text, self.finished = text, finished
-
-    @property
-    def language_code(self) -> Optional[str]:
-        """The (detected) language, BCP-47, or None."""
-        value = self.data.get("language_code")
-        return value if isinstance(value, str) else None
+    def __init__(
+        self, type_: int, text: str, finished: bool, language_code: Optional[str]
+    ) -> None:
+        super().__init__(type_)
+        self.text, self.finished, self.language_code = text, finished, language_code
 
 
 class InputTranscriptionEvent(TranscriptionEvent):
@@ -163,17 +170,12 @@ class InterimInputTranscriptionEvent(Event):
     """An interim (not final) transcription of the user's audio: ``text`` and
     ``language_code``."""
 
-    __slots__ = ("text",)
+    __slots__ = ("text", "language_code")
+    _FIELDS = ("text", "language_code")
 
-    def __init__(self, type_: int, text: str, c: Optional[CEvent]) -> None:
-        super().__init__(type_, c)
-        self.text = text
-
-    @property
-    def language_code(self) -> Optional[str]:
-        """The detected language, BCP-47, or None."""
-        value = self.data.get("language_code")
-        return value if isinstance(value, str) else None
+    def __init__(self, type_: int, text: str, language_code: Optional[str]) -> None:
+        super().__init__(type_)
+        self.text, self.language_code = text, language_code
 
 
 class TextFinishedEvent(Event):
@@ -186,27 +188,27 @@ class WaitingForInputEvent(Event):
 
 class VoiceActivityEvent(Event):
     """The server's VAD saw the user start or stop speaking: ``activity`` ``"start"`` or
-    ``"end"``, at ``audio_offset_ms`` (or None)."""
+    ``"end"`` (``data["kind"]``), at ``audio_offset_ms`` into the input audio (or None)."""
 
-    @property
-    def activity(self) -> Optional[str]:
-        value = self.data.get("kind")
-        return value if isinstance(value, str) else None
+    __slots__ = ("activity", "audio_offset_ms")
+    _FIELDS = ("activity", "audio_offset_ms")
+    _KEYS = {"activity": "kind"}
 
-    @property
-    def audio_offset_ms(self) -> Optional[int]:
-        value = self.data.get("audio_offset_ms")
-        return value if isinstance(value, int) else None
+    def __init__(self, type_: int, activity: str, audio_offset_ms: Optional[int]) -> None:
+        super().__init__(type_)
+        self.activity, self.audio_offset_ms = activity, audio_offset_ms
 
 
 class VadSignalEvent(Event):
     """``voiceActivityDetectionSignal``: ``signal`` ``"start_of_speech"``,
     ``"end_of_speech"`` or the value as sent."""
 
-    @property
-    def signal(self) -> Optional[str]:
-        value = self.data.get("signal")
-        return value if isinstance(value, str) else None
+    __slots__ = ("signal",)
+    _FIELDS = ("signal",)
+
+    def __init__(self, type_: int, signal: str) -> None:
+        super().__init__(type_)
+        self.signal = signal
 
 
 class GroundingEvent(Event):
@@ -259,11 +261,14 @@ class ToolCallEvent(Event):
 
 
 class ToolCallCancellationEvent(Event):
-    """These call ids are abandoned."""
+    """These call ``ids`` are abandoned."""
 
-    @property
-    def ids(self) -> List[str]:
-        return [str(i) for i in self.data.get("ids", [])]
+    __slots__ = ("ids",)
+    _FIELDS = ("ids",)
+
+    def __init__(self, type_: int, ids: List[str]) -> None:
+        super().__init__(type_)
+        self.ids = ids
 
 
 class InterruptedEvent(Event):
@@ -275,70 +280,74 @@ class GenerationCompleteEvent(Event):
 
 
 class TurnCompleteEvent(Event):
-    """The turn is over: ``interaction_status`` (typed), ``usage`` (dict or None) and
-    ``reason`` (read from the JSON when asked for)."""
+    """The turn is over: ``interaction_status``, ``usage`` (a ``Usage`` dict, or None when
+    the turn came without ``usageMetadata``) and ``reason`` (``turnCompleteReason``, or
+    None)."""
 
-    __slots__ = ("interaction_status",)
+    __slots__ = ("interaction_status", "usage", "reason")
+    _FIELDS = ("usage", "reason", "interaction_status")
 
-    def __init__(self, type_: int, interaction: Optional[str], c: Optional[CEvent]) -> None:
-        super().__init__(type_, c)
+    def __init__(
+        self, type_: int, interaction: Optional[str], usage: Optional[Usage], reason: Optional[str]
+    ) -> None:
+        super().__init__(type_)
         #: ``"in_progress"`` (extended thinking: more output follows without new input),
         #: ``"idle"``, or None where the model sends no status.
         self.interaction_status = interaction
+        self.usage, self.reason = usage, reason
 
     @property
     def in_progress(self) -> bool:
         """True when the interaction goes on after this turn (wait for an idle one)."""
         return self.interaction_status == "in_progress"
 
-    @property
-    def usage(self) -> Optional[Usage]:
-        value = self.data.get("usage")
-        return value if isinstance(value, dict) else None
-
-    @property
-    def reason(self) -> Optional[str]:
-        value = self.data.get("reason")
-        return value if isinstance(value, str) else None
-
 
 class UsageEvent(Event):
-    """Token usage outside a turn's end."""
+    """Token ``usage`` (a ``Usage`` dict) outside a turn's end."""
 
-    @property
-    def usage(self) -> Optional[Usage]:
-        value = self.data.get("usage")
-        return value if isinstance(value, dict) else None
+    __slots__ = ("usage",)
+    _FIELDS = ("usage",)
+
+    def __init__(self, type_: int, usage: Usage) -> None:
+        super().__init__(type_)
+        self.usage = usage
 
 
 class GoAwayEvent(Event):
-    """The server will end the connection after ``time_left`` seconds (or None)."""
+    """The server will end the connection after ``time_left`` seconds (``time_left_ms``
+    milliseconds), or None when it did not say."""
+
+    __slots__ = ("time_left_ms",)
+    _FIELDS = ("time_left_ms",)
+
+    def __init__(self, type_: int, time_left_ms: Optional[int]) -> None:
+        super().__init__(type_)
+        self.time_left_ms = time_left_ms
 
     @property
     def time_left(self) -> Optional[float]:
-        ms = self.data.get("time_left_ms")
+        ms = self.time_left_ms
         return None if ms is None else float(ms) / 1000.0
 
 
 class ResumptionUpdateEvent(Event):
-    """A new resumption handle (None when not resumable); ``last_consumed_index`` (typed)
+    """A new resumption ``handle`` (None when not ``resumable``); ``last_consumed_index``
     is Vertex AI's ``lastConsumedClientMessageIndex`` with transparent resumption (None
     when the update carried none)."""
 
-    __slots__ = ("last_consumed_index",)
+    __slots__ = ("handle", "resumable", "last_consumed_index")
+    _FIELDS = ("handle", "resumable", "last_consumed_index")
 
-    def __init__(self, type_: int, last_consumed_index: Optional[int], c: Optional[CEvent]):
-        super().__init__(type_, c)
+    def __init__(
+        self,
+        type_: int,
+        handle: Optional[str],
+        resumable: bool,
+        last_consumed_index: Optional[int],
+    ) -> None:
+        super().__init__(type_)
+        self.handle, self.resumable = handle, resumable
         self.last_consumed_index = last_consumed_index
-
-    @property
-    def handle(self) -> Optional[str]:
-        value = self.data.get("handle")
-        return value if isinstance(value, str) else None
-
-    @property
-    def resumable(self) -> bool:
-        return bool(self.data.get("resumable"))
 
 
 class StateChangedEvent(Event):
@@ -353,32 +362,33 @@ class StateChangedEvent(Event):
 
 
 class ReconnectingEvent(Event):
-    """The connection was lost; reconnection ``attempt`` starts after ``delay`` seconds.
-    ``cause`` is the exception that ended the connection (None for a GoAway handover)."""
+    """The connection was lost; reconnection ``attempt`` (1-based) starts after ``delay``
+    seconds (``delay_ms`` milliseconds). ``cause`` is the exception that ended the
+    connection (None for a GoAway handover)."""
 
-    __slots__ = ("cause",)
+    __slots__ = ("attempt", "delay_ms", "cause")
+    _FIELDS = ("attempt", "delay_ms", "cause")
 
     def __init__(
-        self, type_: int, cause: Optional[GeminiLiveError], c: Optional[CEvent]
+        self, type_: int, attempt: int, delay_ms: int, cause: Optional[GeminiLiveError]
     ) -> None:
-        super().__init__(type_, c)
-        self.cause = cause
-
-    @property
-    def attempt(self) -> int:
-        return int(self.data.get("attempt") or 0)
+        super().__init__(type_)
+        self.attempt, self.delay_ms, self.cause = attempt, delay_ms, cause
 
     @property
     def delay(self) -> float:
-        return float(self.data.get("delay_ms") or 0) / 1000.0
+        return float(self.delay_ms) / 1000.0
 
 
 class ResumedEvent(Event):
     """Reconnected and resumed; ``replayed`` input messages were re-sent."""
 
-    @property
-    def replayed(self) -> int:
-        return int(self.data.get("replayed") or 0)
+    __slots__ = ("replayed",)
+    _FIELDS = ("replayed",)
+
+    def __init__(self, type_: int, replayed: int) -> None:
+        super().__init__(type_)
+        self.replayed = replayed
 
 
 class NewSessionEvent(ResumedEvent):
@@ -389,41 +399,48 @@ class ReplyDiscardedEvent(Event):
     """The reply in progress was cut off by a lost connection and is void: drop what was
     delivered for it since the last turn that ended an interaction (text, audio, tool
     calls); the question is asked again after the reconnection, so the whole reply comes
-    again, once. ``turn`` is the session's turn number."""
+    again, once. ``turn`` is the session's turn number (1-based)."""
 
-    @property
-    def turn(self) -> Optional[int]:
-        value = self.data.get("turn")
-        return value if isinstance(value, int) else None
+    __slots__ = ("turn",)
+    _FIELDS = ("turn",)
+
+    def __init__(self, type_: int, turn: int) -> None:
+        super().__init__(type_)
+        self.turn = turn
 
 
 class ContextLostEvent(Event):
     """Resumed with a handle older than some answered turns: their replies were delivered,
-    but the model no longer remembers those exchanges (``turns``)."""
+    but the model no longer remembers those exchanges; ``turns`` is how many (an ``int``)."""
 
-    @property
-    def turns(self) -> List[int]:
-        return [t for t in self.data.get("turns") or [] if isinstance(t, int)]
+    __slots__ = ("turns",)
+    _FIELDS = ("turns",)
+
+    def __init__(self, type_: int, turns: int) -> None:
+        super().__init__(type_)
+        self.turns = turns
 
 
 class InputDroppedEvent(Event):
-    """Input was dropped (replay buffer overflow): ``messages`` and ``bytes``."""
+    """Input was dropped (replay buffer overflow): ``messages`` of ``bytes`` bytes in all."""
 
-    @property
-    def messages(self) -> int:
-        return int(self.data.get("messages") or 0)
+    __slots__ = ("messages", "bytes")
+    _FIELDS = ("messages", "bytes")
 
-    @property
-    def bytes(self) -> int:
-        return int(self.data.get("bytes") or 0)
+    def __init__(self, type_: int, messages: int, bytes_: int) -> None:
+        super().__init__(type_)
+        self.messages, self.bytes = messages, bytes_
 
 
 class ToolResponsesDroppedEvent(Event):
-    """Tool responses were not sent: their calls are gone."""
+    """Tool responses were not sent: their calls (``ids``) are gone."""
 
-    @property
-    def ids(self) -> List[str]:
-        return [str(i) for i in self.data.get("ids", [])]
+    __slots__ = ("ids",)
+    _FIELDS = ("ids",)
+
+    def __init__(self, type_: int, ids: List[str]) -> None:
+        super().__init__(type_)
+        self.ids = ids
 
 
 class ErrorEvent(Event):
@@ -462,22 +479,11 @@ _EMPTY_CLASSES: Dict[int, Type[Event]] = {
     _lib.EVENT_TEXT_FINISHED: TextFinishedEvent,
 }
 
-# The kinds whose payload only gemini_live_event_json carries, and their class.
+# The structured kinds, whose payload is a document only gemini_live_event_json carries,
+# and their class (kinds newer than this package are plain ``Event``s, JSON too).
 _JSON_CLASSES: Dict[int, Type[Event]] = {
-    _lib.EVENT_SETUP_COMPLETE: SetupCompleteEvent,
     _lib.EVENT_CODE_EXECUTION: Event,
-    _lib.EVENT_TOOL_CALL_CANCELLATION: ToolCallCancellationEvent,
-    _lib.EVENT_USAGE: UsageEvent,
     _lib.EVENT_GROUNDING: GroundingEvent,
     _lib.EVENT_URL_CONTEXT: UrlContextEvent,
-    _lib.EVENT_VOICE_ACTIVITY: VoiceActivityEvent,
-    _lib.EVENT_VAD_SIGNAL: VadSignalEvent,
-    _lib.EVENT_GO_AWAY: GoAwayEvent,
-    _lib.EVENT_REPLY_DISCARDED: ReplyDiscardedEvent,
-    _lib.EVENT_CONTEXT_LOST: ContextLostEvent,
     _lib.EVENT_UNKNOWN: Event,
-    _lib.EVENT_RESUMED: ResumedEvent,
-    _lib.EVENT_NEW_SESSION: NewSessionEvent,
-    _lib.EVENT_INPUT_DROPPED: InputDroppedEvent,
-    _lib.EVENT_TOOL_RESPONSES_DROPPED: ToolResponsesDroppedEvent,
 }

@@ -92,7 +92,8 @@ def c_struct_fields(name):
     text = HEADER.read_text()
     body = text[text.index(f"typedef struct {name} {{"):]
     body = body[: body.index(f"}} {name};")]
-    return [(field, C_TYPES[ctype]) for ctype, field in re.findall(r"^\s+(\w+) (\w+);$", body, re.M)]
+    fields = re.findall(r"^\s+(\w+) (\w+);$", body, re.M)
+    return [(field, C_TYPES[ctype]) for ctype, field in fields]
 
 
 class MetricsStructTest(unittest.TestCase):
