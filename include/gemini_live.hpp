@@ -258,6 +258,42 @@ struct error_info {
     std::string_view message;
 };
 
+/** One per-modality token count of a usage (event::usage_details). */
+struct usage_detail {
+    std::string_view modality;
+    int64_t token_count = -1; /**< -1 where the server sent none */
+};
+
+/** RESUMPTION_UPDATE (event::resumption). */
+struct resumption_info {
+    std::optional<std::string_view> handle; /**< none when not resumable */
+    bool resumable = false;
+};
+
+/** RECONNECTING (event::reconnecting). */
+struct reconnect_info {
+    uint32_t attempt = 0; /**< 1-based within this outage */
+    std::chrono::milliseconds delay{0};
+};
+
+/** INPUT_DROPPED (event::input_dropped). */
+struct dropped_input {
+    uint64_t messages = 0;
+    uint64_t bytes = 0;
+};
+
+/** VOICE_ACTIVITY (event::voice_activity). */
+struct voice_activity_info {
+    uint32_t kind = 0; /**< GEMINI_LIVE_VOICE_ACTIVITY_START or _END */
+    std::optional<std::chrono::milliseconds> audio_offset;
+};
+
+/** VAD_SIGNAL (event::vad_signal). */
+struct vad_signal_info {
+    uint32_t signal = GEMINI_LIVE_VAD_SIGNAL_OTHER; /**< a GEMINI_LIVE_VAD_SIGNAL_* */
+    std::string_view name; /**< "start_of_speech", "end_of_speech" or the value as sent */
+};
+
 /** Thrown by a token_callback when no token can be had now but a later attempt may succeed
  *  (GEMINI_LIVE_TOKEN_RETRY_LATER); any other exception means GEMINI_LIVE_TOKEN_FAILED. */
 class token_retry_later : public std::runtime_error {
@@ -648,6 +684,115 @@ class event {
                       "gemini_live_event_last_consumed_index");
         return index;
     }
+    /** SETUP_COMPLETE: the session id, if the service sent one. */
+    std::optional<std::string_view> session_id() const {
+        const char *id = nullptr;
+        detail::check(gemini_live_event_session_id(p_, &id), "gemini_live_event_session_id");
+        return opt(id);
+    }
+    /** USAGE, TURN_COMPLETE: the token counts (-1 where absent); none for a TURN_COMPLETE
+     *  without usage. */
+    std::optional<gemini_live_usage> usage() const {
+        gemini_live_usage u{};
+        bool present = false;
+        detail::check(gemini_live_event_usage(p_, &u, &present), "gemini_live_event_usage");
+        return present ? std::optional<gemini_live_usage>(u) : std::nullopt;
+    }
+    /** USAGE, TURN_COMPLETE: the per-modality counts of list `list`
+     *  (GEMINI_LIVE_USAGE_*_DETAILS). */
+    std::vector<usage_detail> usage_details(uint32_t list) const {
+        size_t count = 0;
+        detail::check(gemini_live_event_usage_detail_count(p_, list, &count),
+                      "gemini_live_event_usage_detail_count");
+        std::vector<usage_detail> out;
+        out.reserve(count);
+        for (size_t i = 0; i < count; i++) {
+            const char *modality = nullptr;
+            int64_t tokens = -1;
+            detail::check(gemini_live_event_usage_detail(p_, list, i, &modality, &tokens),
+                          "gemini_live_event_usage_detail");
+            out.push_back(usage_detail{std::string_view(modality), tokens});
+        }
+        return out;
+    }
+    /** TURN_COMPLETE: the turnCompleteReason, if the model sent one. */
+    std::optional<std::string_view> reason() const {
+        const char *reason = nullptr;
+        detail::check(gemini_live_event_reason(p_, &reason), "gemini_live_event_reason");
+        return opt(reason);
+    }
+    /** GO_AWAY: the time left, if the server said. */
+    std::optional<std::chrono::milliseconds> time_left() const {
+        int64_t ms = -1;
+        detail::check(gemini_live_event_time_left(p_, &ms), "gemini_live_event_time_left");
+        return ms < 0 ? std::nullopt : std::optional<std::chrono::milliseconds>(ms);
+    }
+    /** RESUMPTION_UPDATE: the new handle (none when not resumable) and resumable. */
+    resumption_info resumption() const {
+        const char *handle = nullptr;
+        bool resumable = false;
+        detail::check(gemini_live_event_resumption(p_, &handle, &resumable),
+                      "gemini_live_event_resumption");
+        return resumption_info{opt(handle), resumable};
+    }
+    /** RECONNECTING: the attempt and its delay (the cause is error_detail()). */
+    reconnect_info reconnecting() const {
+        uint32_t attempt = 0;
+        uint64_t delay = 0;
+        detail::check(gemini_live_event_reconnecting(p_, &attempt, &delay),
+                      "gemini_live_event_reconnecting");
+        return reconnect_info{attempt, std::chrono::milliseconds(static_cast<int64_t>(delay))};
+    }
+    /** RESUMED, NEW_SESSION: messages replayed; REPLY_DISCARDED: the turn number;
+     *  CONTEXT_LOST: the turns the model no longer remembers. */
+    uint64_t count() const {
+        uint64_t n = 0;
+        detail::check(gemini_live_event_count(p_, &n), "gemini_live_event_count");
+        return n;
+    }
+    /** INPUT_DROPPED: the messages and bytes dropped. */
+    dropped_input input_dropped() const {
+        dropped_input d;
+        detail::check(gemini_live_event_input_dropped(p_, &d.messages, &d.bytes),
+                      "gemini_live_event_input_dropped");
+        return d;
+    }
+    /** TOOL_CALL_CANCELLATION, TOOL_RESPONSES_DROPPED: the call ids. */
+    std::vector<std::string_view> ids() const {
+        size_t count = 0;
+        detail::check(gemini_live_event_id_count(p_, &count), "gemini_live_event_id_count");
+        std::vector<std::string_view> out;
+        out.reserve(count);
+        for (size_t i = 0; i < count; i++) {
+            const char *id = nullptr;
+            detail::check(gemini_live_event_id(p_, i, &id), "gemini_live_event_id");
+            out.emplace_back(id);
+        }
+        return out;
+    }
+    /** INPUT_TRANSCRIPTION, OUTPUT_TRANSCRIPTION, INTERIM_INPUT_TRANSCRIPTION: the
+     *  language (BCP-47), if the model sent one. */
+    std::optional<std::string_view> language_code() const {
+        const char *code = nullptr;
+        detail::check(gemini_live_event_language_code(p_, &code), "gemini_live_event_language_code");
+        return opt(code);
+    }
+    /** VOICE_ACTIVITY: start or end, and where in the input audio (if the server said). */
+    voice_activity_info voice_activity() const {
+        uint32_t kind = 0;
+        int64_t offset = -1;
+        detail::check(gemini_live_event_voice_activity(p_, &kind, &offset),
+                      "gemini_live_event_voice_activity");
+        return voice_activity_info{kind, offset < 0 ? std::nullopt
+                                                    : std::optional<std::chrono::milliseconds>(offset)};
+    }
+    /** VAD_SIGNAL: the signal and its name. */
+    vad_signal_info vad_signal() const {
+        uint32_t signal = 0;
+        const char *name = nullptr;
+        detail::check(gemini_live_event_vad_signal(p_, &signal, &name), "gemini_live_event_vad_signal");
+        return vad_signal_info{signal, std::string_view(name)};
+    }
     /** CLOSED: the close code and reason. */
     close_info close() const {
         uint16_t code = 0;
@@ -671,6 +816,9 @@ class event {
     }
 
   private:
+    static std::optional<std::string_view> opt(const char *s) {
+        return s ? std::optional<std::string_view>(s) : std::nullopt;
+    }
     gemini_live_event *p_ = nullptr;
 };
 

@@ -297,6 +297,85 @@ void reconnects_through_a_fault_plan() {
     EXPECT_ERROR(GEMINI_LIVE_INVALID_ARGUMENT, gl::fake_server bad(0, "not a plan"));
 }
 
+// The typed event fields: values, agreement with the JSON, and wrong kinds throwing.
+void typed_fields() {
+    gl::fake_server goaway(0, "1@2:goaway=3s");
+    gl::session s(text_config(goaway.endpoint()));
+    {
+        gl::event setup = wait_for(s, event_type::setup_complete);
+        CHECK(!setup.session_id().has_value());
+        CHECK(setup.json().find("\"session_id\":null") != std::string_view::npos);
+        EXPECT_ERROR(GEMINI_LIVE_WRONG_EVENT_TYPE, (void)setup.usage());
+        EXPECT_ERROR(GEMINI_LIVE_WRONG_EVENT_TYPE, (void)setup.count());
+        EXPECT_ERROR(GEMINI_LIVE_WRONG_EVENT_TYPE, (void)setup.ids());
+        EXPECT_ERROR(GEMINI_LIVE_WRONG_EVENT_TYPE, (void)setup.language_code());
+        EXPECT_ERROR(GEMINI_LIVE_WRONG_EVENT_TYPE, (void)setup.voice_activity());
+        EXPECT_ERROR(GEMINI_LIVE_WRONG_EVENT_TYPE, (void)setup.vad_signal());
+        EXPECT_ERROR(GEMINI_LIVE_WRONG_EVENT_TYPE, (void)setup.reconnecting());
+        EXPECT_ERROR(GEMINI_LIVE_WRONG_EVENT_TYPE, (void)setup.input_dropped());
+        EXPECT_ERROR(GEMINI_LIVE_WRONG_EVENT_TYPE, (void)setup.time_left());
+        EXPECT_ERROR(GEMINI_LIVE_WRONG_EVENT_TYPE, (void)setup.resumption());
+        EXPECT_ERROR(GEMINI_LIVE_WRONG_EVENT_TYPE, (void)setup.reason());
+    }
+    gl::event update = wait_for(s, event_type::resumption_update);
+    gl::resumption_info r = update.resumption();
+    CHECK(r.resumable && r.handle.has_value() && !r.handle->empty());
+    if (r.handle) {
+        CHECK(update.json().find("\"handle\":\"" + std::string(*r.handle) + "\"") !=
+              std::string_view::npos);
+    }
+    s.send_text("one");
+    gl::event done = wait_for(s, event_type::turn_complete);
+    std::optional<gemini_live_usage> u = done.usage();
+    CHECK(u.has_value() && !done.reason().has_value());
+    if (u) {
+        CHECK(u->total_token_count == u->prompt_token_count + u->response_token_count);
+        CHECK(u->thoughts_token_count == -1);
+        std::vector<gl::usage_detail> d = done.usage_details(GEMINI_LIVE_USAGE_RESPONSE_DETAILS);
+        CHECK(d.size() == 1 && !d.empty() && d[0].modality == "TEXT" &&
+              d[0].token_count == u->response_token_count);
+        CHECK(done.json().find("\"total_token_count\":" + std::to_string(u->total_token_count)) !=
+              std::string_view::npos);
+    }
+    EXPECT_ERROR(GEMINI_LIVE_INVALID_ARGUMENT, (void)done.usage_details(7));
+    gl::event away = wait_for(s, event_type::go_away);
+    CHECK(away.time_left() == std::chrono::milliseconds(3000));
+    gl::event again = wait_for(s, event_type::reconnecting);
+    gl::reconnect_info ri = again.reconnecting();
+    CHECK(ri.attempt == 1 && ri.delay.count() >= 0);
+    CHECK(again.json().find("\"attempt\":1") != std::string_view::npos);
+    gl::event resumed = wait_for(s, event_type::resumed);
+    CHECK(resumed.count() == 0); // the turn was answered: nothing to replay
+    s.send_text("usage only");
+    gl::event usage = wait_for(s, event_type::usage);
+    CHECK(usage.usage().has_value());
+    s.send_text(R"(call tool get_weather with {"city": "Rome"})");
+    gl::event call = wait_for(s, event_type::tool_call); // its views live as long as it does
+    std::vector<gl::function_call> calls = call.tool_calls();
+    s.send_text("never mind");
+    gl::event cancelled = wait_for(s, event_type::tool_call_cancellation);
+    std::vector<std::string_view> ids = cancelled.ids();
+    CHECK(ids.size() == 1 && calls.size() == 1 && !ids.empty() && !calls.empty() &&
+          ids[0] == calls[0].id);
+    wait_for(s, event_type::turn_complete);
+    s.send_tool_response("no-such-call", "get_weather", "{}");
+    gl::event dropped = wait_for(s, event_type::tool_responses_dropped);
+    CHECK(dropped.ids() == std::vector<std::string_view>{"no-such-call"});
+
+    const char *model = "gemini-3.5-transcribe-live-preview";
+    gl::fake_server transcribe(0, "", model);
+    gl::config c;
+    c.set_endpoint(transcribe.endpoint()).set_model(model).set_response_modality(GEMINI_LIVE_MODALITY_TEXT);
+    gl::session t(c);
+    std::vector<int16_t> silence(3200, 0);
+    t.send_audio(gl::samples_view(silence.data(), silence.size()));
+    t.audio_stream_end();
+    gl::event heard = wait_for(t, event_type::input_transcription);
+    CHECK(heard.language_code() == std::optional<std::string_view>("en-US"));
+    gl::event end = wait_for(t, event_type::turn_complete);
+    CHECK(!end.usage().has_value());
+}
+
 void newer_surfaces(const std::string &endpoint) {
     // A fake that serves one model refuses others as the service does (1008 "not found").
     gl::fake_server one(0, "", "gemini-2.5-flash-native-audio-preview-12-2025");
@@ -472,6 +551,7 @@ int main() {
         text_audio_and_views(endpoint);
         tool_round_trip(endpoint);
         reconnects_through_a_fault_plan();
+        typed_fields();
         newer_surfaces(endpoint);
         vertex_with_a_token_callback();
         audio_helpers_and_budget();
