@@ -1660,7 +1660,8 @@ gemini_live_result gemini_live_config_set_vertex_user_project(struct gemini_live
 
 /**
  * Asks for transparent resumption (`sessionResumption.transparent: true`, Vertex only;
- * default off): resumption-update events then carry `last_consumed_index` in their JSON.
+ * default off): resumption-update events then carry a last consumed index
+ * (`gemini_live_event_last_consumed_index`).
  * `GEMINI_LIVE_INVALID_ARGUMENT` without a Vertex target.
  */
 gemini_live_result gemini_live_config_set_vertex_transparent_resumption(struct gemini_live_config *config,

@@ -1,5 +1,5 @@
 """The C event as Python holds on to it: ``CEvent`` (a ``Managed`` owner, for audio views and
-for the JSON of fields not read yet), and reading its strings and JSON."""
+for the JSON of a structured event not read yet), and reading its strings and JSON."""
 
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ L = _lib.lib
 
 class CEvent(Managed):
     """Owns a C event that Python still reads from: the buffer audio views point into, or
-    the JSON of fields not read yet. Freed when no longer needed (the last view or the
-    event garbage-collected, or the JSON read)."""
+    the JSON of a structured event (code execution, grounding, URL context, unknown) not read
+    yet. Freed when no longer needed (the last view or the event garbage-collected, or the
+    JSON read)."""
 
     def __init__(self, ptr: Any) -> None:
         super().__init__(ptr, L.gemini_live_event_free, "event")
