@@ -1,7 +1,7 @@
 /*
  * check.h - the check counters and macros shared by the C test programs in tests/c (models.c,
- * vertex.c, features.c, fields.c; run by tests/c_api.rs). Header-only; valid C99 and C++11. Each program
- * is a single translation unit, so the static counters below are its own.
+ * vertex.c, features.c, fields.c; run by tests/c_api.rs). Header-only; valid C99 and C++11.
+ * Each program is a single translation unit, so the static counters below are its own.
  *
  *   CHECK(cond)  counts a check; on failure prints the line, the condition and the library's
  *                last error message to stderr.
