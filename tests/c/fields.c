@@ -139,6 +139,25 @@ static void check_kinds(const gemini_live_event *ev, uint32_t t) {
     ONLY(gemini_live_event_voice_activity(ev, &k, &i), t == GEMINI_LIVE_EVENT_VOICE_ACTIVITY);
     ONLY(gemini_live_event_vad_signal(ev, &k, &p), t == GEMINI_LIVE_EVENT_VAD_SIGNAL);
 #undef ONLY
+    /* A NULL out-parameter is refused before the kind is looked at. */
+#define NUL(call) CHECK((call) == GEMINI_LIVE_NULL_ARGUMENT)
+    NUL(gemini_live_event_session_id(ev, NULL));
+    NUL(gemini_live_event_usage(ev, NULL, &b));
+    NUL(gemini_live_event_usage(ev, &u, NULL));
+    NUL(gemini_live_event_usage_detail_count(ev, GEMINI_LIVE_USAGE_PROMPT_DETAILS, NULL));
+    NUL(gemini_live_event_usage_detail(ev, GEMINI_LIVE_USAGE_PROMPT_DETAILS, 0, NULL, &i));
+    NUL(gemini_live_event_reason(ev, NULL));
+    NUL(gemini_live_event_time_left(ev, NULL));
+    NUL(gemini_live_event_resumption(ev, NULL, &b));
+    NUL(gemini_live_event_reconnecting(ev, &k, NULL));
+    NUL(gemini_live_event_count(ev, NULL));
+    NUL(gemini_live_event_input_dropped(ev, NULL, &y));
+    NUL(gemini_live_event_id_count(ev, NULL));
+    NUL(gemini_live_event_id(ev, 0, NULL));
+    NUL(gemini_live_event_language_code(ev, NULL));
+    NUL(gemini_live_event_voice_activity(ev, NULL, &i));
+    NUL(gemini_live_event_vad_signal(ev, &k, NULL));
+#undef NUL
 }
 
 /* Reads ev's typed fields and checks them against its JSON. */
