@@ -52,10 +52,10 @@ pub(crate) enum Ready {
 }
 
 impl Link {
-    /// Switches the socket to non-blocking mode and wraps it.
+    /// Switches the socket to non-blocking mode and wraps it. (The connect phases' socket
+    /// timeouts stay set: a non-blocking socket never waits, so they no longer apply; every
+    /// wait from here on is a `poll` with its own timeout.)
     pub(crate) fn new(ws: WebSocket<Stream>, ctl: TcpStream) -> std::io::Result<Link> {
-        ctl.set_read_timeout(None)?;
-        ctl.set_write_timeout(None)?;
         ctl.set_nonblocking(true)?;
         Ok(Link {
             ws: Mutex::new(ws),

@@ -183,12 +183,16 @@ pub(crate) fn connect(config: &Config, handle: Option<&str>) -> Result<Connected
     ws.send(Message::text(setup))
         .map_err(|e| ws_error(e, Some(Phase::Setup)))?;
     let mut early = Vec::new();
+    // The first read runs under the timeouts just set for the send (same phase, same budget).
+    let mut first_read = true;
     let setup_complete = loop {
         let budget = deadline.budget(
             Phase::Setup,
             config.timeouts.setup.saturating_sub(t.elapsed()),
         )?;
-        set_timeouts(&ctl, budget, Phase::Setup)?;
+        if !std::mem::take(&mut first_read) {
+            set_timeouts(&ctl, budget, Phase::Setup)?;
+        }
         let payload = match ws.read() {
             Ok(Message::Text(t)) => t.as_bytes().to_vec(),
             Ok(Message::Binary(b)) => b.to_vec(),
