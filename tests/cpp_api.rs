@@ -72,9 +72,14 @@ fn programs() -> &'static (PathBuf, PathBuf) {
 
 fn offline(program: &Path) -> Command {
     let mut cmd = Command::new(program);
+    // The library the program was linked against first: cargo puts `target/<profile>` on
+    // the test's LD_LIBRARY_PATH, which outranks the program's RUNPATH, and the copy there is
+    // only refreshed by `cargo build` (see `cdylib`).
+    let lib = cdylib();
     cmd.env_remove("GEMINI_API_KEY")
         .env_remove("GEMINI_LIVE_ENDPOINT")
         .env_remove("GEMINI_LIVE_MODEL")
+        .env("LD_LIBRARY_PATH", lib.parent().unwrap_or(Path::new(".")))
         .env("RUST_BACKTRACE", "0");
     cmd
 }
@@ -226,6 +231,10 @@ fn cpp_wrapper_under_valgrind_loses_no_memory() {
     .arg(wrapper)
     .env_remove("GEMINI_API_KEY")
     .env_remove("GEMINI_LIVE_ENDPOINT")
+    .env(
+        "LD_LIBRARY_PATH",
+        cdylib().parent().unwrap_or(Path::new(".")),
+    )
     .env("RUST_BACKTRACE", "0");
     let out = run(cmd, Duration::from_secs(300));
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
