@@ -208,7 +208,9 @@ impl Reader {
             let mut ended = false;
             let mut batch = std::collections::VecDeque::new();
             while !ended && Instant::now() < deadline {
-                let drained = self.link.read_batch(&mut batch);
+                let drained = self
+                    .link
+                    .read_batch(&mut batch, crate::transport::io::DRAIN_CAP);
                 for item in batch.drain(..) {
                     match item {
                         Inbound::Data(bytes) => {

@@ -98,7 +98,7 @@ impl Link {
         }
     }
 
-    /// Reads the messages already available (up to [`DRAIN_CAP`], until `WouldBlock` or the
+    /// Reads the messages already available (up to `cap`, at most [`DRAIN_CAP`], until `WouldBlock` or the
     /// end of the connection) in one hold of the lock, released fairly (`unlock_fair` hands it
     /// to a waiting writer), appends them to `out`, and flushes the pong or close reply
     /// tungstenite queued while reading (a `WouldBlock` there is fine: the bytes stay queued
@@ -112,11 +112,11 @@ impl Link {
     /// message instead measured the same first-message latency but cost a flat-out upload
     /// half its rate, the writer and the reader trading the lock four times as often
     /// (BENCHMARKS.md).
-    pub(crate) fn read_batch(&self, out: &mut VecDeque<Inbound>) -> bool {
+    pub(crate) fn read_batch(&self, out: &mut VecDeque<Inbound>, cap: usize) -> bool {
         let mut drained = false;
         let mut ws = self.ws.lock();
         let mut read = 0;
-        while read < DRAIN_CAP {
+        while read < cap.clamp(1, DRAIN_CAP) {
             read += 1;
             match ws.read() {
                 Ok(Message::Text(t)) => out.push_back(Inbound::Data(t.into())),
