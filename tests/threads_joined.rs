@@ -84,6 +84,12 @@ fn the_writer_starts_when_input_has_to_wait_and_is_joined() {
     let s = Session::connect(config(&server, ResponseMode::Text)).unwrap();
     s.send_text("hi").unwrap();
     turn(&s);
+    // The reader started with the send; it names itself once it runs (the turn may be over
+    // before that: this thread read the reply itself).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    while session_threads() < 1 && std::time::Instant::now() < deadline {
+        std::thread::yield_now();
+    }
     assert_eq!(session_threads(), 1, "direct sends need no writer");
     // A response to a call the server never made cannot go direct: the writer thread
     // decides its fate (it is dropped, with an event only the writer sends).

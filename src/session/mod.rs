@@ -416,6 +416,11 @@ impl Session {
             if self.state() != State::Closed {
                 self.shared.set_state(State::Closing);
                 log::info!("closing session");
+                // The reader reads the close reply now, not when the last `next_event`'s
+                // lease on the socket runs out (`pump.rs`).
+                if self.shared.direct.release() {
+                    self.shared.waker.wake();
+                }
                 if !self.input.close(&self.shared, deadline) {
                     self.shared.kill_link();
                 }

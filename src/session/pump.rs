@@ -141,6 +141,14 @@ impl Direct {
         Cover::Waker(by)
     }
 
+    /// The socket is the reader's again at once, whatever the lease said (the session is
+    /// closing: the server's close reply must not wait for a lease to run out). Returns
+    /// whether the reader sleeps and must be woken for that.
+    pub fn release(&self) -> bool {
+        self.lease_until.store(0, Ordering::SeqCst);
+        self.reader_sleeps_until.load(Ordering::SeqCst) != 0
+    }
+
     /// The reader woke up.
     pub fn reader_awake(&self) {
         self.reader_sleeps_until.store(0, Ordering::SeqCst);
@@ -608,5 +616,25 @@ mod tests {
         assert_eq!(d.reader_sleeps(&mut sleep, t0, until), Cover::Socket(until));
         d.reader_awake();
         assert!(!d.app_inside());
+    }
+
+    #[test]
+    fn closing_gives_the_socket_back_at_once() {
+        let d = Direct::new();
+        let mut sleep = ReaderSleep::default();
+        let t0 = Instant::now();
+        let until = Some(t0 + Duration::from_secs(20));
+        d.enter();
+        assert!(!d.leave(t0, true));
+        assert_eq!(
+            d.reader_sleeps(&mut sleep, t0, until),
+            Cover::Waker(Some(t0 + LEASE))
+        );
+        // Asleep on the lease: it must be woken, and then the socket is its own.
+        assert!(d.release());
+        d.reader_awake();
+        assert_eq!(d.reader_sleeps(&mut sleep, t0, until), Cover::Socket(until));
+        d.reader_awake();
+        assert!(!d.release(), "awake: nothing to wake");
     }
 }
