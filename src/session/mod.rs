@@ -19,13 +19,14 @@
 //!
 //! Where things live: `input.rs` checks and classifies every `send_*`; `writer.rs` is the one
 //! owner of socket writes; `pump.rs` reads, decodes and delivers, on the reader thread or on
-//! an application thread waiting in `next_event`; `reader.rs` is the reader thread (runs the
+//! an application thread waiting in `next_event` (`direct.rs`: who may read when); `reader.rs` is the reader thread (runs the
 //! pump, acts on timers, reconnects); `turns.rs` is the turn ledger (what the
 //! server owes, what to replay: pure); `connection.rs` is the connection lifecycle (backoff,
 //! budgets, GoAway handover, stall and keepalive timers) for the first connect and every
 //! reconnection.
 
 mod connection;
+mod direct;
 mod events;
 mod input;
 mod pump;
@@ -100,7 +101,7 @@ pub(crate) struct Shared {
     /// The receive side of the current connection; whoever holds it may read (`pump.rs`).
     pub pump: Mutex<pump::Pump>,
     /// Whether application threads read the socket (`pump.rs`).
-    pub direct: pump::Direct,
+    pub direct: direct::Direct,
     /// Signalled when `conn.link` is replaced or `conn.ended` is set.
     pub conn_ready: Condvar,
     /// The write path's gate, counters and flush requests (all rules in `writer.rs`).
@@ -212,7 +213,7 @@ impl Session {
             waker: waker()?,
             app_waker: waker()?,
             pump: Mutex::new(pump::Pump::new(events_tx.clone())),
-            direct: pump::Direct::new(),
+            direct: direct::Direct::new(),
             config,
         });
         shared.metrics.set_connect(connected.timings);

@@ -7,8 +7,9 @@
 //! connection ends it reconnects through the lifecycle, replaying what the ledger says.
 
 use super::connection::{Attempts, Due, Lifecycle, Start};
+use super::direct::{Cover, ReaderSleep};
 use super::events::{to_events, Event, State};
-use super::pump::{failure, Cover, Mode, ReaderSleep, Step};
+use super::pump::{failure, Mode, Step};
 use super::turns::Lost;
 use super::{writer, Shared};
 use crate::error::Error;
