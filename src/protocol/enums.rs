@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-/// Declares a wire enum: serialised as its protocol name, with [`as_str`](Self::as_str),
+/// Declares a wire enum: serialised as its protocol name, with `as_str`,
 /// `ALL` and a lenient `parse` (the full name or its last words, any case).
 macro_rules! wire_enum {
     ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident = $wire:literal),+ $(,)? }) => {

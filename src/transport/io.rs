@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use tungstenite::{Message, WebSocket};
 
-/// Most messages one [`Link::drain`] reads in one hold of the lock, so a writer is never
+/// Most messages one [`Link::read_batch`] reads in one hold of the lock, so a writer is never
 /// starved and the reader's timers (GoAway, stall, keepalive) get a turn under a flood.
 pub(crate) const DRAIN_CAP: usize = 16;
 
