@@ -302,7 +302,7 @@ impl Conn {
         let raw = match &text {
             Ok(s) | Err(s) => s.clone(),
         };
-        self.shared.update(self.index, |r| r.frames.push(raw));
+        self.shared.record(self.index, raw, false);
         let due: Vec<Fault> = self
             .faults
             .iter()
@@ -463,8 +463,7 @@ impl Conn {
             }
             self.cut = Some((left - 1, code));
         }
-        self.shared
-            .update(self.index, |r| r.sent.push(text.clone()));
+        self.shared.record(self.index, text.clone(), true);
         let msg = if self.shared.options.binary_frames {
             Message::binary(text.into_bytes())
         } else {

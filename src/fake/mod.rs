@@ -104,6 +104,10 @@ pub struct ConnectionRecord {
     pub resumed_handle: Option<String>,
     /// Whether the connection is still open.
     pub open: bool,
+    /// Frames left out of `frames` and `sent` to keep the server's records within
+    /// [`FakeOptions::record_limit`]: a closed
+    /// connection's are dropped whole, oldest first; an open one stops recording.
+    pub unrecorded: usize,
 }
 
 /// One accepted connection: its record, a handle on its socket (to shut it down) and its
@@ -122,7 +126,70 @@ pub(crate) struct Shared {
     /// Bearer tokens presented on the Vertex path, in order.
     pub(crate) vertex_tokens: vertex::TokenLog,
     stop: AtomicBool,
-    slots: Mutex<Vec<Slot>>,
+    slots: Mutex<Slots>,
+}
+
+/// Every connection so far, and the bytes their records hold.
+#[derive(Default)]
+pub(crate) struct Slots {
+    list: Vec<Slot>,
+    /// Bytes in every record's `frames` and `sent`.
+    recorded: usize,
+    /// Records before this index were trimmed already (or are open).
+    trimmed_upto: usize,
+}
+
+impl Slots {
+    /// Records `text` in connection `index`'s `frames` (`sent` with `sent`), within the
+    /// record limit: the oldest closed connections' frames go first.
+    fn record(&mut self, index: usize, text: String, sent: bool, limit: usize) {
+        let len = text.len();
+        while self.recorded + len > limit && self.trim_oldest_closed() {}
+        let Some(slot) = index.checked_sub(1).and_then(|i| self.list.get_mut(i)) else {
+            return;
+        };
+        if self.recorded + len > limit {
+            slot.record.unrecorded += 1;
+            return;
+        }
+        self.recorded += len;
+        if sent {
+            slot.record.sent.push(text);
+        } else {
+            slot.record.frames.push(text);
+        }
+    }
+
+    /// Empties the oldest closed connection's frames; `false` if none is left to trim.
+    fn trim_oldest_closed(&mut self) -> bool {
+        for i in self.trimmed_upto..self.list.len() {
+            let r = &mut self.list[i].record;
+            if r.open || (r.frames.is_empty() && r.sent.is_empty()) {
+                continue;
+            }
+            let bytes: usize = r.frames.iter().chain(&r.sent).map(String::len).sum();
+            r.unrecorded += r.frames.len() + r.sent.len();
+            r.frames = Vec::new();
+            r.sent = Vec::new();
+            self.recorded -= bytes.min(self.recorded);
+            if self.list[..=i].iter().all(|s| !s.record.open) {
+                self.trimmed_upto = i + 1;
+            }
+            return true;
+        }
+        false
+    }
+
+    /// Joins the threads of connections that have ended (their stacks are freed only then).
+    fn join_finished(&mut self) {
+        for slot in &mut self.list {
+            if slot.thread.as_ref().is_some_and(JoinHandle::is_finished) {
+                if let Some(t) = slot.thread.take() {
+                    let _ = t.join();
+                }
+            }
+        }
+    }
 }
 
 impl Shared {
@@ -133,15 +200,21 @@ impl Shared {
     /// Update the record of connection `index`.
     pub(crate) fn update(&self, index: usize, f: impl FnOnce(&mut ConnectionRecord)) {
         let mut slots = self.slots.lock();
-        if let Some(slot) = index.checked_sub(1).and_then(|i| slots.get_mut(i)) {
+        if let Some(slot) = index.checked_sub(1).and_then(|i| slots.list.get_mut(i)) {
             f(&mut slot.record);
         }
+    }
+
+    /// Records a client frame (`sent == false`) or a server message of connection `index`.
+    pub(crate) fn record(&self, index: usize, text: String, sent: bool) {
+        let limit = self.options.record_limit;
+        self.slots.lock().record(index, text, sent, limit);
     }
 
     /// Connection `index` has ended.
     pub(crate) fn finished(&self, index: usize) {
         let mut slots = self.slots.lock();
-        if let Some(slot) = index.checked_sub(1).and_then(|i| slots.get_mut(i)) {
+        if let Some(slot) = index.checked_sub(1).and_then(|i| slots.list.get_mut(i)) {
             slot.record.open = false;
             slot.socket = None;
         }
@@ -183,7 +256,7 @@ impl FakeServer {
             store: store::Store::new(),
             vertex_tokens: vertex::TokenLog::default(),
             stop: AtomicBool::new(false),
-            slots: Mutex::new(Vec::new()),
+            slots: Mutex::new(Slots::default()),
         });
         let acc_shared = Arc::clone(&shared);
         let acceptor = std::thread::Builder::new()
@@ -223,6 +296,7 @@ impl FakeServer {
         self.shared
             .slots
             .lock()
+            .list
             .iter()
             .map(|s| s.record.clone())
             .collect()
@@ -230,7 +304,7 @@ impl FakeServer {
 
     /// Number of accepted TCP connections so far.
     pub fn connection_count(&self) -> usize {
-        self.shared.slots.lock().len()
+        self.shared.slots.lock().list.len()
     }
 
     /// State of every logical session, by id.
@@ -263,12 +337,16 @@ impl FakeServer {
         }
         let threads: Vec<JoinHandle<()>> = {
             let mut slots = self.shared.slots.lock();
-            for slot in slots.iter_mut() {
+            for slot in slots.list.iter_mut() {
                 if let Some(sock) = slot.socket.take() {
                     let _ = sock.shutdown(Shutdown::Both);
                 }
             }
-            slots.iter_mut().filter_map(|s| s.thread.take()).collect()
+            slots
+                .list
+                .iter_mut()
+                .filter_map(|s| s.thread.take())
+                .collect()
         };
         for t in threads {
             let _ = t.join();
@@ -280,6 +358,7 @@ impl FakeServer {
         self.shared
             .slots
             .lock()
+            .list
             .iter()
             .all(|s| s.thread.as_ref().map_or(true, |t| t.is_finished()))
     }
@@ -310,8 +389,9 @@ fn accept_loop(shared: Arc<Shared>, listener: TcpListener) {
         let socket = tcp.try_clone().ok();
         let index = {
             let mut slots = shared.slots.lock();
-            let index = slots.len() + 1;
-            slots.push(Slot {
+            slots.join_finished();
+            let index = slots.list.len() + 1;
+            slots.list.push(Slot {
                 record: ConnectionRecord {
                     index,
                     open: true,
@@ -330,7 +410,7 @@ fn accept_loop(shared: Arc<Shared>, listener: TcpListener) {
         match spawned {
             Ok(handle) => {
                 let mut slots = shared.slots.lock();
-                if let Some(slot) = slots.get_mut(index - 1) {
+                if let Some(slot) = slots.list.get_mut(index - 1) {
                     slot.thread = Some(handle);
                 }
             }
@@ -339,5 +419,57 @@ fn accept_loop(shared: Arc<Shared>, listener: TcpListener) {
                 shared.finished(index);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slots(open: &[bool]) -> Slots {
+        let mut s = Slots::default();
+        for (i, &open) in open.iter().enumerate() {
+            s.list.push(Slot {
+                record: ConnectionRecord {
+                    index: i + 1,
+                    open,
+                    ..ConnectionRecord::default()
+                },
+                socket: None,
+                thread: None,
+            });
+        }
+        s
+    }
+
+    #[test]
+    fn records_stay_within_the_limit_dropping_the_oldest_closed_connections_first() {
+        let mut s = slots(&[false, false, true]);
+        let ten = || "x".repeat(10);
+        for _ in 0..3 {
+            s.record(1, ten(), false, 100);
+            s.record(2, ten(), true, 100);
+            s.record(3, ten(), false, 100);
+        }
+        assert_eq!(s.recorded, 90);
+        // Over the limit: connection 1 (closed, oldest) goes whole, then 2.
+        s.record(3, ten(), false, 100);
+        s.record(3, ten(), false, 100);
+        assert_eq!(s.list[0].record.frames.len(), 0);
+        assert_eq!(s.list[0].record.unrecorded, 3);
+        assert_eq!(s.list[1].record.sent.len(), 3, "still within the limit");
+        assert_eq!(s.recorded, 80);
+        for _ in 0..3 {
+            s.record(3, ten(), false, 100);
+        }
+        assert!(s.list[1].record.sent.is_empty());
+        assert_eq!(s.list[2].record.frames.len(), 8);
+        // Only the open connection is left: it stops recording, counted.
+        for _ in 0..5 {
+            s.record(3, ten(), false, 100);
+        }
+        assert_eq!(s.list[2].record.frames.len(), 10);
+        assert_eq!(s.list[2].record.unrecorded, 3);
+        assert!(s.recorded <= 100);
     }
 }

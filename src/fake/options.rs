@@ -52,6 +52,11 @@ pub struct FakeOptions {
     /// before operation could complete." when it has run out if the client is still
     /// connected. Defaults to `None` (no GoAway unless the fault plan asks for one).
     pub draining: Option<Duration>,
+    /// Bytes of frames the server keeps in its [`ConnectionRecord`](super::ConnectionRecord)s
+    /// (`frames` and `sent`, every connection together), so a long-lived server's memory
+    /// stays bounded: past it, the oldest closed connections' frames are dropped (counted in
+    /// `unrecorded`), then an open connection stops recording. Defaults to 64 MiB.
+    pub record_limit: usize,
 }
 
 impl Default for FakeOptions {
@@ -70,6 +75,7 @@ impl Default for FakeOptions {
             binary_frames: false,
             vertex: None,
             draining: None,
+            record_limit: 64 << 20,
         }
     }
 }
