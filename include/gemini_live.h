@@ -1618,6 +1618,15 @@ gemini_live_result gemini_live_config_set_stall_timeout_ms(struct gemini_live_co
                                                            uint32_t timeout_ms);
 
 /**
+ * Whether a thread waiting in `gemini_live_session_next_event` with no event queued reads
+ * and decodes the socket itself, instead of waiting for the session's reader thread to hand
+ * it an event: one thread wake-up less per reply. Timers, reconnection and GoAway handover
+ * stay on the reader thread either way. Defaults to true.
+ */
+gemini_live_result gemini_live_config_set_direct_receive(struct gemini_live_config *config,
+                                                         bool enabled);
+
+/**
  * Sends a WebSocket ping after `interval_ms` of silence; 0 sends none (the default;
  * server pings are always answered).
  */
