@@ -1737,7 +1737,10 @@ gemini_live_result gemini_live_session_connect(const struct gemini_live_config *
  * came in time; `GEMINI_LIVE_CLOSED` once the session has ended and every event, including
  * the final `GEMINI_LIVE_EVENT_CLOSED`, was taken (also after
  * `gemini_live_session_close`, which leaves what was queued to be drained without waiting).
- * Several threads may wait at once; each event goes to one of them.
+ * Several threads may wait at once; each event goes to one of them. A waiting thread reads
+ * and decodes the socket itself (`gemini_live_config_set_direct_receive`, on by default),
+ * so a reply costs it one wake-up; the session's reader thread covers the socket whenever
+ * nobody waits.
  */
 gemini_live_result gemini_live_session_next_event(struct gemini_live_session *session,
                                                   uint32_t timeout_ms,
