@@ -13,7 +13,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 use std::time::Duration;
-use support::{cdylib, expect_success, header_functions, root, run};
+use support::{
+    assert_memcheck_clean, cdylib, command_for, expect_success, header_functions, root, run,
+    valgrind_wanted, MEMCHECK,
+};
 
 const LIMIT: Duration = Duration::from_secs(60);
 
@@ -439,25 +442,6 @@ fn stress_programs() -> &'static (PathBuf, PathBuf) {
 
 /// A command running `program` (optionally under `wrapper`), with the library on the loader
 /// path and no credentials.
-fn command_for(program: &Path, wrapper: &[&str]) -> Command {
-    let lib = cdylib();
-    let mut cmd = match wrapper.split_first() {
-        Some((first, rest)) => {
-            let mut c = Command::new(first);
-            c.args(rest).arg(program);
-            c
-        }
-        None => Command::new(program),
-    };
-    cmd.env("LD_LIBRARY_PATH", lib.parent().unwrap_or(Path::new(".")))
-        .env("RUST_BACKTRACE", "0")
-        .env_remove("GEMINI_API_KEY")
-        .env_remove("GEMINI_LIVE_ENDPOINT")
-        .env_remove("GEMINI_LIVE_MODEL")
-        .env_remove("GEMINI_LIVE_API_VERSION")
-        .env_remove("GEMINI_LIVE_CA_FILE");
-    cmd
-}
 
 #[test]
 fn stress_cycles_threads_events_after_free_and_panics_from_c_and_cpp() {
@@ -484,34 +468,11 @@ fn stress_cycles_threads_events_after_free_and_panics_from_c_and_cpp() {
 /// is required with `GEMINI_LIVE_VALGRIND=1` and skipped with `GEMINI_LIVE_VALGRIND=0`.
 #[test]
 fn stress_under_valgrind_loses_no_memory() {
-    let wanted = std::env::var("GEMINI_LIVE_VALGRIND").ok();
-    if wanted.as_deref() == Some("0") {
-        eprintln!("skipped: GEMINI_LIVE_VALGRIND=0");
-        return;
-    }
-    let have = Command::new("valgrind")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !have {
-        assert!(
-            wanted.as_deref() != Some("1"),
-            "GEMINI_LIVE_VALGRIND=1 but valgrind is not installed (apt-get install valgrind)"
-        );
-        eprintln!("skipped: valgrind is not installed");
+    if !valgrind_wanted() {
         return;
     }
     let (c, _) = stress_programs();
-    let mut cmd = command_for(
-        c,
-        &[
-            "valgrind",
-            "--leak-check=full",
-            "--show-leak-kinds=definite,indirect",
-            "--errors-for-leak-kinds=definite,indirect",
-            "--error-exitcode=99",
-        ],
-    );
+    let mut cmd = command_for(c, MEMCHECK);
     cmd.arg("100");
     let started = std::time::Instant::now();
     let out = run(cmd, Duration::from_secs(300));
@@ -532,18 +493,7 @@ fn stress_under_valgrind_loses_no_memory() {
         started.elapsed(),
         summary.join("\n")
     );
-    assert!(
-        stderr.contains("ERROR SUMMARY: 0 errors from 0 contexts"),
-        "{stderr}"
-    );
-    let lost = |kind: &str| {
-        stderr
-            .lines()
-            .find(|l| l.contains(kind))
-            .map_or(true, |l| l.contains(": 0 bytes in 0 blocks"))
-    };
-    assert!(lost("definitely lost:"), "{stderr}");
-    assert!(lost("indirectly lost:"), "{stderr}");
+    assert_memcheck_clean(&stderr);
 }
 
 /// The Python binding from several threads at once: four threads send turns while three take

@@ -14,7 +14,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 use std::time::Duration;
-use support::{cdylib, expect_success, root, run};
+use support::{
+    assert_memcheck_clean, cdylib, command_for, expect_success, root, run, valgrind_wanted,
+    MEMCHECK,
+};
 
 const LIMIT: Duration = Duration::from_secs(60);
 const STRICT: [&str; 5] = ["-Wall", "-Wextra", "-Werror", "-pedantic", "-g"];
@@ -71,17 +74,7 @@ fn programs() -> &'static (PathBuf, PathBuf) {
 }
 
 fn offline(program: &Path) -> Command {
-    let mut cmd = Command::new(program);
-    // The library the program was linked against first: cargo puts `target/<profile>` on
-    // the test's LD_LIBRARY_PATH, which outranks the program's RUNPATH, and the copy there is
-    // only refreshed by `cargo build` (see `cdylib`).
-    let lib = cdylib();
-    cmd.env_remove("GEMINI_API_KEY")
-        .env_remove("GEMINI_LIVE_ENDPOINT")
-        .env_remove("GEMINI_LIVE_MODEL")
-        .env("LD_LIBRARY_PATH", lib.parent().unwrap_or(Path::new(".")))
-        .env("RUST_BACKTRACE", "0");
-    cmd
+    command_for(program, &[])
 }
 
 fn check_quickstart(stdout: &str) {
@@ -203,52 +196,13 @@ fn cpp_wrapper_passes_its_checks() {
 
 #[test]
 fn cpp_wrapper_under_valgrind_loses_no_memory() {
-    let wanted = std::env::var("GEMINI_LIVE_VALGRIND").ok();
-    if wanted.as_deref() == Some("0") {
-        eprintln!("skipped: GEMINI_LIVE_VALGRIND=0");
-        return;
-    }
-    let have = Command::new("valgrind")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !have {
-        assert!(
-            wanted.as_deref() != Some("1"),
-            "GEMINI_LIVE_VALGRIND=1 but valgrind is not installed (apt-get install valgrind)"
-        );
-        eprintln!("skipped: valgrind is not installed");
+    if !valgrind_wanted() {
         return;
     }
     let (_, wrapper) = programs();
-    let mut cmd = Command::new("valgrind");
-    cmd.args([
-        "--leak-check=full",
-        "--show-leak-kinds=definite,indirect",
-        "--errors-for-leak-kinds=definite,indirect",
-        "--error-exitcode=99",
-    ])
-    .arg(wrapper)
-    .env_remove("GEMINI_API_KEY")
-    .env_remove("GEMINI_LIVE_ENDPOINT")
-    .env(
-        "LD_LIBRARY_PATH",
-        cdylib().parent().unwrap_or(Path::new(".")),
-    )
-    .env("RUST_BACKTRACE", "0");
-    let out = run(cmd, Duration::from_secs(300));
+    let out = run(command_for(wrapper, MEMCHECK), Duration::from_secs(300));
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     let stdout = expect_success("C++ wrapper under valgrind", &out);
     assert!(stdout.contains("cpp wrapper: ALL OK ("), "{stdout}");
-    assert!(
-        stderr.contains("ERROR SUMMARY: 0 errors from 0 contexts"),
-        "{stderr}"
-    );
-    for kind in ["definitely lost", "indirectly lost"] {
-        let leaked = stderr
-            .lines()
-            .filter(|l| l.contains(kind))
-            .any(|l| !l.contains(": 0 bytes in 0 blocks"));
-        assert!(!leaked, "{kind}:\n{stderr}");
-    }
+    assert_memcheck_clean(&stderr);
 }

@@ -1,5 +1,6 @@
-//! Shared by `tests/c_api.rs` and `tests/python_binding.rs`: where the built cdylib is, the
-//! functions the header declares, and running a child process with a watchdog.
+//! Shared by the C, C++, Python and CLI tests: where the built cdylib is, the functions the
+//! header declares, running a program against that library (offline, under valgrind if
+//! asked) and running a child process with a watchdog.
 
 #![allow(dead_code)]
 
@@ -110,4 +111,75 @@ pub fn expect_success(what: &str, out: &Output) -> String {
         out.status
     );
     stdout
+}
+
+/// A command running `program` under `wrapper` (e.g. `["valgrind", ...]`, or none) against
+/// the library `cdylib` finds, offline (no key, endpoint or model from the environment).
+/// LD_LIBRARY_PATH is set because cargo puts `target/<profile>` on the test's own, which
+/// outranks the program's RUNPATH, and the copy there is refreshed only by `cargo build`.
+pub fn command_for(program: &Path, wrapper: &[&str]) -> Command {
+    let lib = cdylib();
+    let mut cmd = match wrapper.split_first() {
+        Some((first, rest)) => {
+            let mut c = Command::new(first);
+            c.args(rest).arg(program);
+            c
+        }
+        None => Command::new(program),
+    };
+    cmd.env("LD_LIBRARY_PATH", lib.parent().unwrap_or(Path::new(".")))
+        .env("RUST_BACKTRACE", "0")
+        .env_remove("GEMINI_API_KEY")
+        .env_remove("GEMINI_LIVE_ENDPOINT")
+        .env_remove("GEMINI_LIVE_MODEL")
+        .env_remove("GEMINI_LIVE_API_VERSION")
+        .env_remove("GEMINI_LIVE_CA_FILE");
+    cmd
+}
+
+/// valgrind's memcheck as the leak tests run it (with [`command_for`]).
+pub const MEMCHECK: &[&str] = &[
+    "valgrind",
+    "--leak-check=full",
+    "--show-leak-kinds=definite,indirect",
+    "--errors-for-leak-kinds=definite,indirect",
+    "--error-exitcode=99",
+];
+
+/// Whether a valgrind test should run: whenever valgrind is installed; required with
+/// `GEMINI_LIVE_VALGRIND=1` (panics without it), skipped with `GEMINI_LIVE_VALGRIND=0`.
+pub fn valgrind_wanted() -> bool {
+    let wanted = std::env::var("GEMINI_LIVE_VALGRIND").ok();
+    if wanted.as_deref() == Some("0") {
+        eprintln!("skipped: GEMINI_LIVE_VALGRIND=0");
+        return false;
+    }
+    let have = Command::new("valgrind")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have {
+        assert!(
+            wanted.as_deref() != Some("1"),
+            "GEMINI_LIVE_VALGRIND=1 but valgrind is not installed (apt-get install valgrind)"
+        );
+        eprintln!("skipped: valgrind is not installed");
+    }
+    have
+}
+
+/// Asserts that memcheck's `stderr` reports no error and no memory definitely or indirectly
+/// lost.
+pub fn assert_memcheck_clean(stderr: &str) {
+    assert!(
+        stderr.contains("ERROR SUMMARY: 0 errors from 0 contexts"),
+        "{stderr}"
+    );
+    for kind in ["definitely lost:", "indirectly lost:"] {
+        let leaked = stderr
+            .lines()
+            .filter(|l| l.contains(kind))
+            .any(|l| !l.contains(": 0 bytes in 0 blocks"));
+        assert!(!leaked, "{kind}\n{stderr}");
+    }
 }
