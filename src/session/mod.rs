@@ -19,11 +19,11 @@
 //!
 //! Where things live: `input.rs` checks and classifies every `send_*`; `writer.rs` is the one
 //! owner of socket writes; `pump.rs` reads, decodes and delivers, on the reader thread or on
-//! an application thread waiting in `next_event` (`direct.rs`: who may read when); `reader.rs` is the reader thread (runs the
-//! pump, acts on timers, reconnects); `turns.rs` is the turn ledger (what the
-//! server owes, what to replay: pure); `connection.rs` is the connection lifecycle (backoff,
-//! budgets, GoAway handover, stall and keepalive timers) for the first connect and every
-//! reconnection.
+//! an application thread waiting in `next_event` (`direct.rs`: who may read when);
+//! `reader.rs` is the reader thread (runs the pump, acts on timers, reconnects); `turns.rs`
+//! is the turn ledger (what the server owes, what to replay: pure); `connection.rs` is the
+//! connection lifecycle (backoff, budgets, GoAway handover, stall and keepalive timers) for
+//! the first connect and every reconnection.
 
 mod connection;
 mod direct;

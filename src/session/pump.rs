@@ -30,7 +30,7 @@ use crate::transport::io::{Inbound, Link, DRAIN_CAP};
 use crossbeam_channel::TrySendError;
 use std::collections::VecDeque;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// The reader yields its CPU once before decoding a message of at least this many bytes when
 /// the event before it went to a waiting application: decoding one costs more than the two
@@ -75,10 +75,9 @@ pub(crate) enum Step {
     More,
     /// The queue is full: events wait in the backlog.
     Full,
-    /// The link ended.
+    /// The link ended, or a GoAway is pending and the turn is over ([`End::Handover`]: hand
+    /// over now).
     End(End),
-    /// A GoAway is pending and the turn is over: hand over now.
-    Handover(Option<Duration>),
 }
 
 /// Who calls [`Pump::step`].
@@ -283,7 +282,7 @@ impl Pump {
         }
         if handover {
             log::info!("GoAway: handing over at a turn boundary");
-            return Step::Handover(self.timers.goaway().flatten());
+            return Step::End(End::Handover(self.timers.goaway().flatten()));
         }
         if !self.backlog.is_empty() {
             Step::Full
@@ -364,13 +363,8 @@ pub(crate) fn receive(
                 shared.waker.wake();
             }
             Step::End(end) => {
+                // The reader reconnects or hands over; this thread waits on the queue.
                 pump.end = Some(end);
-                pump.link = None;
-                drop(pump);
-                shared.waker.wake();
-            }
-            Step::Handover(left) => {
-                pump.end = Some(End::Handover(left));
                 pump.link = None;
                 drop(pump);
                 shared.waker.wake();

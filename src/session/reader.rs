@@ -128,7 +128,6 @@ impl Reader {
             match pump.step(&shared, Mode::Reader) {
                 Step::Delivered | Step::More => continue,
                 Step::End(end) => break end,
-                Step::Handover(left) => break End::Handover(left),
                 Step::Full => {
                     drop(pump);
                     self.send_backlog_front();

@@ -203,15 +203,8 @@ pub(crate) struct Waker(rustix::fd::OwnedFd);
 impl Waker {
     /// Waits until woken or `timeout` passes (`None`: forever), then clears it.
     pub(crate) fn wait(&self, timeout: Option<Duration>) {
-        let ts = timespec(timeout);
-        loop {
-            let mut fds = [PollFd::new(&self.0, PollFlags::IN)];
-            match rustix::event::poll(&mut fds, ts.as_ref()) {
-                Ok(0) => return,
-                Ok(_) => return self.clear(),
-                Err(rustix::io::Errno::INTR) => continue,
-                Err(_) => return,
-            }
+        if poll_fd(&self.0, PollFlags::IN, timeout) == Ready::Yes {
+            self.clear();
         }
     }
 
@@ -240,10 +233,10 @@ fn timespec(timeout: Option<Duration>) -> Option<rustix::event::Timespec> {
 
 /// `poll(2)` on one descriptor; EINTR is retried, errors and hang-ups count as ready (the next
 /// I/O call reports them).
-fn poll_fd(sock: &TcpStream, events: PollFlags, timeout: Option<Duration>) -> Ready {
+fn poll_fd(fd: &impl rustix::fd::AsFd, events: PollFlags, timeout: Option<Duration>) -> Ready {
     let ts = timespec(timeout);
     loop {
-        let mut fds = [PollFd::new(sock, events)];
+        let mut fds = [PollFd::new(fd, events)];
         match rustix::event::poll(&mut fds, ts.as_ref()) {
             Ok(0) => return Ready::TimedOut,
             Ok(_) => return Ready::Yes,
