@@ -24,6 +24,7 @@ pub mod session;
 mod state;
 pub mod transport;
 pub mod vertex;
+pub mod wording;
 
 pub use config::{Auth, Config, ResponseMode, Secret, Timeouts, DEFAULT_MODEL};
 pub use error::{Error, Phase, Result, Retry};

@@ -248,7 +248,7 @@ impl FakeServer {
         } else {
             (None, None)
         };
-        let listener = TcpListener::bind(("127.0.0.1", options.port))?;
+        let listener = bind_port(options.port)?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
             options,
@@ -420,6 +420,21 @@ fn accept_loop(shared: Arc<Shared>, listener: TcpListener) {
             }
         }
     }
+}
+
+/// Binds 127.0.0.1:`port`; the error names the port ("127.0.0.1:8765: Address already in use").
+pub(crate) fn bind_port(port: u16) -> std::io::Result<TcpListener> {
+    TcpListener::bind(("127.0.0.1", port)).map_err(|e| {
+        let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
+            " (another server is listening there: choose another port, or 0 for a free one)"
+        } else {
+            ""
+        };
+        std::io::Error::new(
+            e.kind(),
+            format!("cannot listen on 127.0.0.1:{port}: {e}{hint}"),
+        )
+    })
 }
 
 #[cfg(test)]

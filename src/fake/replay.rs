@@ -15,6 +15,7 @@
 //! second, so the client reconnects and meets the next one. The server speaks `ws://`
 //! only, on any path, and checks no credentials.
 
+use super::bind_port;
 use crate::record::restore_summaries;
 use parking_lot::Mutex;
 use serde_json::Value;
@@ -157,7 +158,7 @@ pub struct ReplayServer {
 impl ReplayServer {
     /// Binds 127.0.0.1 and starts serving `recording`.
     pub fn start(recording: Recording, options: ReplayOptions) -> std::io::Result<ReplayServer> {
-        let listener = TcpListener::bind(("127.0.0.1", options.port))?;
+        let listener = bind_port(options.port)?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
             recording,

@@ -86,7 +86,7 @@ pub const GEMINI_LIVE_INTERNAL: gemini_live_result = 901;
 /// The code for a Rust error.
 pub(crate) fn result_of(e: &Error) -> gemini_live_result {
     match e {
-        Error::InvalidConfig(_) => GEMINI_LIVE_INVALID_CONFIG,
+        Error::InvalidConfig(_) | Error::InvalidSetting { .. } => GEMINI_LIVE_INVALID_CONFIG,
         // The model refuses part of the configuration (capability table): a config error.
         Error::UnsupportedByModel { .. } => GEMINI_LIVE_INVALID_CONFIG,
         Error::InvalidInput(_) => GEMINI_LIVE_INVALID_ARGUMENT,

@@ -384,7 +384,10 @@ impl Writer {
             link
         };
         if !stale.is_empty() {
-            log::warn!("tool responses for unknown calls not sent: {stale:?}");
+            log::warn!(
+                "tool responses for unknown calls not sent: {}",
+                stale.join(", ")
+            );
             let _ = self
                 .events
                 .try_send(Box::new(Event::ToolResponsesDropped { ids: stale }));

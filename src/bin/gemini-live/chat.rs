@@ -1,5 +1,6 @@
 //! `gemini-live chat`: one line of stdin per turn, replies on stdout.
 
+use gemini_live::wording::Lang;
 use gemini_live::{Config, Event, InteractionStatus, Session};
 use std::io::{BufRead, IsTerminal, Write};
 use std::time::Duration;
@@ -77,7 +78,7 @@ pub(crate) fn wait_turn(
             Some(Event::Closed { code, reason, .. }) => {
                 return Err(format!("the session closed ({code}) {reason}").into())
             }
-            Some(Event::Error(e)) => eprintln!("gemini-live: {e}"),
+            Some(Event::Error(e)) => eprintln!("gemini-live: {}", e.message(Lang::Cli)),
             Some(ev) => f(&ev),
         }
     }

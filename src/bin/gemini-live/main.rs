@@ -2,6 +2,7 @@
 
 use clap::{Parser, Subcommand};
 use gemini_live::offline::{config_from_env_or_fake, Target};
+use gemini_live::wording::Lang;
 use gemini_live::{Config, ResponseMode, Session};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -108,7 +109,7 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("gemini-live: {e}");
+            eprintln!("gemini-live: {}", say(&*e));
             ExitCode::FAILURE
         }
     }
@@ -156,14 +157,27 @@ pub(crate) fn connect(mut config: Config) -> Result<Session, Box<dyn std::error:
     config.reconnect.first_connect_attempts = FIRST_CONNECT_ATTEMPTS;
     config.reconnect.first_connect_total = FIRST_CONNECT_BUDGET;
     let endpoint = config.endpoint.clone();
-    Session::connect(config).map_err(|e| {
-        format!(
+    Session::connect(config).map_err(|e| match e {
+        // Refused before any connect: the budget has nothing to do with it.
+        gemini_live::Error::InvalidConfig(_)
+        | gemini_live::Error::InvalidSetting { .. }
+        | gemini_live::Error::UnsupportedByModel { .. } => e.message(Lang::Cli).into(),
+        _ => format!(
             "cannot connect to {endpoint} (first-connect budget: {FIRST_CONNECT_ATTEMPTS} \
-             attempts within {} s): {e}",
-            FIRST_CONNECT_BUDGET.as_secs()
+             attempts within {} s): {}",
+            FIRST_CONNECT_BUDGET.as_secs(),
+            e.message(Lang::Cli)
         )
-        .into()
+        .into(),
     })
+}
+
+/// An error as the command line says it: the SDK's errors name flags, not Rust fields.
+pub(crate) fn say(e: &(dyn std::error::Error + 'static)) -> String {
+    match e.downcast_ref::<gemini_live::Error>() {
+        Some(e) => e.message(Lang::Cli),
+        None => e.to_string(),
+    }
 }
 
 /// Fails unless `path` can be written, before any audio is streamed; leaves no file behind
@@ -281,8 +295,8 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
 /// The SDK's errors during a conversation name the endpoint they came from; the CLI's own
 /// errors (files, the connect budget) already name what they are about.
 fn name_endpoint(e: Box<dyn std::error::Error>, endpoint: &str) -> Box<dyn std::error::Error> {
-    if e.downcast_ref::<gemini_live::Error>().is_some() {
-        format!("{endpoint}: {e}").into()
+    if let Some(e) = e.downcast_ref::<gemini_live::Error>() {
+        format!("{endpoint}: {}", e.message(Lang::Cli)).into()
     } else {
         e
     }
