@@ -1091,6 +1091,10 @@ const char *gemini_live_version(void);
  * `*needed` (if `needed` is not NULL) is set to the size required including the NUL, also
  * when the result is `GEMINI_LIVE_BUFFER_TOO_SMALL`; pass `buf = NULL, len = 0` to ask.
  * A 512-byte buffer holds almost every message.
+ *
+ * Options are named by their setter in backticks (`` `gemini_live_config_set_voice` ``), a
+ * response mode as `` `gemini_live_config_set_response_modality(config,
+ * GEMINI_LIVE_MODALITY_TEXT)` ``; bindings may map these forms to their own names.
  */
 gemini_live_result gemini_live_last_error_message(char *buf, size_t len, size_t *needed);
 
