@@ -71,13 +71,17 @@ pub(crate) enum Outgoing {
     Close,
 }
 
-/// The current connection, shared by the reader (which replaces it) and the writer.
+/// The connection as every thread sees it, in one place (`Shared::conn`): the current link,
+/// the turn ledger, and whether the session ended. Only the reader thread changes the link
+/// ([`Shared::publish`]: after a reconnection's replay; `None` from a GoAway handover's
+/// decision until the new connection is up); writers take it from here and nowhere else
+/// (the reader keeps its own reference to the link it reads, to close it).
 pub(crate) struct Conn {
     pub link: Option<Arc<Link>>,
     /// The session is over: the writer stops.
     pub ended: bool,
-    /// The turn ledger and the input it may replay.
-    pub replay: InputLog,
+    /// The turn ledger and the input it may replay (`turns.rs`).
+    pub ledger: InputLog,
 }
 
 /// State shared by the session handle and its threads.
@@ -107,6 +111,19 @@ impl Shared {
         if let Some(link) = &self.conn.lock().link {
             link.kill();
         }
+    }
+    /// Makes `link` the connection writers use (`None`: none, input waits), and wakes
+    /// writers waiting for one.
+    pub fn publish(&self, link: Option<Arc<Link>>) {
+        self.conn.lock().link = link;
+        self.conn_ready.notify_all();
+    }
+    /// The session is over: no connection from now on; waiting writers stop.
+    pub fn end(&self) {
+        let mut conn = self.conn.lock();
+        conn.ended = true;
+        conn.link = None;
+        self.conn_ready.notify_all();
     }
 }
 
@@ -187,7 +204,7 @@ impl Session {
             conn: Mutex::new(Conn {
                 link: Some(link.clone()),
                 ended: false,
-                replay: InputLog::new(config.replay_max_bytes, config.replay_max_audio),
+                ledger: InputLog::new(config.replay_max_bytes, config.replay_max_audio),
             }),
             conn_ready: Condvar::new(),
             writes,
@@ -259,12 +276,7 @@ impl Session {
             Err(e) => {
                 let shared = &self.shared;
                 shared.kill_link();
-                {
-                    let mut conn = shared.conn.lock();
-                    conn.ended = true;
-                    conn.link = None;
-                    shared.conn_ready.notify_all();
-                }
+                shared.end();
                 shared.set_state(State::Closed);
                 Err(Error::Io {
                     phase: None,

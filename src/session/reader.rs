@@ -38,7 +38,7 @@ pub(crate) fn absorb(shared: &Shared, msg: ServerMessage, out: &mut Vec<Event>) 
     shared
         .conn
         .lock()
-        .replay
+        .ledger
         .server(&facts, std::time::Instant::now());
     if let Some(h) = &facts.handle {
         *shared.handle.lock() = Some(h.clone());
@@ -139,7 +139,7 @@ impl Reader {
                 Step::End(end) => return end,
                 Step::Idle => {}
             }
-            let stall_since = shared.conn.lock().replay.stall_since();
+            let stall_since = shared.conn.lock().ledger.stall_since();
             match rx.timers.check(config, stall_since, Instant::now()) {
                 Due::Wait(wait) => {
                     // Never longer than the stall timeout: a turn that starts meanwhile arms
@@ -166,7 +166,7 @@ impl Reader {
     /// frame, deliver what still arrives for a short while, then cut it. The server refuses a
     /// resume while the old socket is open.
     fn close_old_link(&mut self, link: &Link) {
-        self.shared.conn.lock().link = None;
+        self.shared.publish(None);
         if writer::close_frame(link) {
             let deadline =
                 Instant::now() + HANDOVER_CLOSE_WAIT.min(self.shared.config.timeouts.close);
@@ -202,9 +202,9 @@ impl Reader {
     /// what the ledger says, and hands the connection to the writer.
     fn reconnect(&mut self, old: &Link, start: Start) -> Result<Arc<Link>, Error> {
         let shared = self.shared.clone();
-        shared.conn.lock().link = None;
+        shared.publish(None);
         old.kill();
-        let lost = shared.conn.lock().replay.connection_lost();
+        let lost = shared.conn.lock().ledger.connection_lost();
         self.life
             .connection_ended(lost.answered_on_connection, Instant::now());
         if let Some(turn) = lost.discarded {
@@ -238,12 +238,7 @@ impl Reader {
         if let Some(link) = link {
             link.kill();
         }
-        {
-            let mut conn = self.shared.conn.lock();
-            conn.ended = true;
-            conn.link = None;
-            self.shared.conn_ready.notify_all();
-        }
+        self.shared.end();
         self.shared.set_state(State::Closed);
         self.outbox.deliver(Event::StateChanged(State::Closed));
         self.outbox.deliver(Event::Closed {
@@ -319,7 +314,7 @@ impl Attempts for Hooks<'_> {
                 message: e.to_string(),
             })?,
         );
-        let mut replay = shared.conn.lock().replay.replay(resumed);
+        let mut replay = shared.conn.lock().ledger.replay(resumed);
         let replayed = replay.frames.len();
         (replay.frames.iter()).for_each(|f| crate::record::sent(&shared.config, f.as_bytes()));
         if let Err(e) = writer::replay(&link, std::mem::take(&mut replay.frames)) {
@@ -329,7 +324,7 @@ impl Attempts for Hooks<'_> {
         shared.metrics.reconnected(self.outage.elapsed(), replayed);
         {
             let mut conn = shared.conn.lock();
-            conn.replay.replayed(replay.seqs, Instant::now());
+            conn.ledger.replayed(replay.seqs, Instant::now());
             conn.link = Some(link.clone());
             shared.conn_ready.notify_all();
         }

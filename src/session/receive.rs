@@ -131,7 +131,7 @@ impl Receive {
     fn batch_done(&mut self, shared: &Shared, outbox: &Outbox, end: Option<End>) -> Step {
         let handover = end.is_none() && self.timers.goaway().is_some() && {
             let mut conn = shared.conn.lock();
-            let idle = conn.replay.idle();
+            let idle = conn.ledger.idle();
             if idle {
                 // Input sent from here on waits for the new connection.
                 conn.link = None;

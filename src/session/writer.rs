@@ -373,7 +373,7 @@ impl Writer {
                     Outgoing::Data {
                         frame, kind, audio, ..
                     } => {
-                        let ok = conn.replay.push(frame, kind.clone(), *audio);
+                        let ok = conn.ledger.push(frame, kind.clone(), *audio);
                         if !ok {
                             stale.extend(kind.tool_ids().iter().cloned());
                         }
@@ -493,7 +493,7 @@ fn write_direct(shared: &Arc<Shared>, msg: Outgoing) -> std::result::Result<(), 
     };
     // A tool response the replay buffer refuses (its calls are unknown) goes to the writer,
     // which refuses it again and tells the application with an event.
-    if shared.config.reconnect.enabled && !conn.replay.push(&frame, kind.clone(), audio) {
+    if shared.config.reconnect.enabled && !conn.ledger.push(&frame, kind.clone(), audio) {
         drop(conn);
         return Err(Outgoing::Data {
             frame,
