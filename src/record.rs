@@ -274,7 +274,7 @@ pub(crate) fn received(config: &Config, payload: &[u8]) {
 }
 
 /// Replaces the payload of every audio/image/video blob by its length and checksum.
-fn summarise(v: &mut Value) {
+pub(crate) fn summarise(v: &mut Value) {
     match v {
         Value::Object(map) => {
             let media = map

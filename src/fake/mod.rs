@@ -56,6 +56,7 @@ mod lifecycle;
 mod options;
 mod plan;
 pub mod replay;
+mod replay_check;
 mod schema;
 mod store;
 mod tls;

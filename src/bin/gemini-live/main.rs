@@ -100,6 +100,15 @@ enum Command {
         /// With --replay: send the recorded frames without the recorded gaps.
         #[arg(long, requires = "replay")]
         fast: bool,
+        /// With --replay: end a connection whose client sends something other than the
+        /// recording (close 1007 naming the first difference; the client exits non-zero)
+        /// instead of warning.
+        #[arg(long, requires = "replay")]
+        strict: bool,
+        /// With --replay: serve the recording again to each new run of the client instead of
+        /// closing connections past its end.
+        #[arg(long = "loop", requires = "replay")]
+        repeat: bool,
     },
 }
 
@@ -205,10 +214,18 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         faults,
         replay,
         fast,
+        strict,
+        repeat,
     } = cli.command
     {
         if let Some(file) = replay {
-            return serve::replay_server(port, &file, fast);
+            let options = gemini_live::fake::replay::ReplayOptions {
+                port,
+                fast,
+                strict,
+                repeat,
+            };
+            return serve::replay_server(&file, options);
         }
         // The global --model chooses what the fake serves (comma-separated; default: every
         // model of the capability table).

@@ -1,5 +1,6 @@
 //! `gemini-live fake-server`: the embedded fake Live server as a standalone process.
 
+use gemini_live::fake::replay::ReplayOptions;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -53,14 +54,14 @@ pub(crate) fn fake_server(
 
 /// `fake-server --replay FILE`: serves a recording until interrupted.
 pub(crate) fn replay_server(
-    port: u16,
     file: &std::path::Path,
-    fast: bool,
+    options: ReplayOptions,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    use gemini_live::fake::replay::{Recording, ReplayOptions, ReplayServer};
+    use gemini_live::fake::replay::{Recording, ReplayServer};
+    let fast = options.fast;
     let recording = Recording::load(file)?;
     let frames: usize = recording.connections.iter().map(Vec::len).sum();
-    let server = ReplayServer::start(recording, ReplayOptions { port, fast })?;
+    let server = ReplayServer::start(recording, options)?;
     println!("{}", server.endpoint());
     eprintln!(
         "gemini-live: replaying {} ({frames} frames{}) at {} (Ctrl-C to stop)",
