@@ -166,6 +166,7 @@ struct Shared {
     accepted: AtomicU64,
     mismatches: AtomicU64,
     extra: AtomicU64,
+    closes: AtomicU64,
     sockets: Mutex<Vec<TcpStream>>,
     threads: Mutex<Vec<JoinHandle<()>>>,
 }
@@ -192,6 +193,7 @@ impl ReplayServer {
             accepted: AtomicU64::new(0),
             mismatches: AtomicU64::new(0),
             extra: AtomicU64::new(0),
+            closes: AtomicU64::new(0),
             sockets: Mutex::new(Vec::new()),
             threads: Mutex::new(Vec::new()),
         });
@@ -225,6 +227,11 @@ impl ReplayServer {
     /// connection and message, where in the frame, what was expected and what came.
     pub fn first_mismatch(&self) -> Option<String> {
         self.shared.first_mismatch.lock().clone()
+    }
+
+    /// Close frames received from clients.
+    pub fn closes_received(&self) -> u64 {
+        self.shared.closes.load(Ordering::Relaxed)
     }
 
     /// Client frames received after the recording's end.
@@ -301,6 +308,7 @@ fn next_client_frame(
             Ok(Message::Text(t)) => return Got::Frame(t.to_string()),
             Ok(Message::Binary(b)) => return Got::Frame(String::from_utf8_lossy(&b).into_owned()),
             Ok(Message::Close(_)) => {
+                shared.closes.fetch_add(1, Ordering::Relaxed);
                 let _ = ws.flush();
                 return Got::Ended;
             }

@@ -433,7 +433,6 @@ fn after_write(
         Ok(_) => {
             let now = Instant::now();
             let unflushed = std::mem::take(&mut *shared.writes.unflushed.lock());
-            log::trace!("sent {} messages", sizes.len());
             for u in &unflushed {
                 shared.metrics.sent(u.len, u.input);
                 shared.metrics.flushed(u.queued, now);

@@ -6,9 +6,11 @@ use gemini_live::wording::Lang;
 use gemini_live::{Config, ResponseMode, Session};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 mod chat;
+mod interrupt;
 mod progress;
 mod serve;
 mod talk;
@@ -115,8 +117,12 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.verbose);
-    match run(cli) {
+    interrupt::install();
+    let result = run(cli);
+    interrupt::finished();
+    match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.is::<interrupt::Interrupted>() => ExitCode::from(interrupt::EXIT_CODE),
         Err(e) => {
             eprintln!("gemini-live: {}", say(&*e));
             ExitCode::FAILURE
@@ -162,23 +168,28 @@ const FIRST_CONNECT_BUDGET: Duration = Duration::from_secs(5);
 
 /// Connects with the CLI's short first-connect budget; the error names the endpoint and the
 /// budget (the SDK's error says how many attempts it made over how long).
-pub(crate) fn connect(mut config: Config) -> Result<Session, Box<dyn std::error::Error>> {
+pub(crate) fn connect(mut config: Config) -> Result<Arc<Session>, Box<dyn std::error::Error>> {
     config.reconnect.first_connect_attempts = FIRST_CONNECT_ATTEMPTS;
     config.reconnect.first_connect_total = FIRST_CONNECT_BUDGET;
     let endpoint = config.endpoint.clone();
-    Session::connect(config).map_err(|e| match e {
-        // Refused before any connect: the budget has nothing to do with it.
-        gemini_live::Error::InvalidConfig(_)
-        | gemini_live::Error::InvalidSetting { .. }
-        | gemini_live::Error::UnsupportedByModel { .. } => e.message(Lang::Cli).into(),
-        _ => format!(
-            "cannot connect to {endpoint} (first-connect budget: {FIRST_CONNECT_ATTEMPTS} \
+    let session = Session::connect(config).map_err(|e| -> Box<dyn std::error::Error> {
+        match e {
+            // Refused before any connect: the budget has nothing to do with it.
+            gemini_live::Error::InvalidConfig(_)
+            | gemini_live::Error::InvalidSetting { .. }
+            | gemini_live::Error::UnsupportedByModel { .. } => e.message(Lang::Cli).into(),
+            _ => format!(
+                "cannot connect to {endpoint} (first-connect budget: {FIRST_CONNECT_ATTEMPTS} \
              attempts within {} s): {}",
-            FIRST_CONNECT_BUDGET.as_secs(),
-            e.message(Lang::Cli)
-        )
-        .into(),
-    })
+                FIRST_CONNECT_BUDGET.as_secs(),
+                e.message(Lang::Cli)
+            )
+            .into(),
+        }
+    })?;
+    let session = Arc::new(session);
+    interrupt::watch(&session);
+    Ok(session)
 }
 
 /// An error as the command line says it: the SDK's errors name flags, not Rust fields.
