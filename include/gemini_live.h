@@ -53,6 +53,19 @@
  * gemini_live_fake_server_endpoint to gemini_live_config_set_endpoint.
  * See examples/c/quickstart.c and examples/c/audio_pipeline.c.
  *
+ * The fake echoes a text turn ("[turn N] echo: ...") and answers audio ("[turn N] heard B
+ * bytes of audio, checksum C"); these texts, sent with gemini_live_session_send_text, make it
+ * do more, so barge-in and tools can be tested offline:
+ *   "call tool NAME with {JSON}"  a tool call of NAME with those args (GEMINI_LIVE_EVENT_TOOL_CALL);
+ *                                 answered "[turn N] tool NAME returned ..." once every call
+ *                                 has a response (gemini_live_session_send_tool_response)
+ *   "interrupt me"                the reply stops after two parts with
+ *                                 GEMINI_LIVE_EVENT_INTERRUPTED (barge-in), then turn complete
+ *   "send unknown"                an unknown message kind first (GEMINI_LIVE_EVENT_UNKNOWN)
+ *   "usage only"                  a message with nothing but usage first
+ * Faults (drops, 1011 closes, GoAway, stalls...) come from
+ * gemini_live_fake_server_start_with_faults; `gemini-live fake-server --help` lists them.
+ *
  * ===========================================================================================
  * Results and errors
  * ===========================================================================================

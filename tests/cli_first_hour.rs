@@ -92,3 +92,127 @@ fn a_busy_port_is_named() {
     assert!(stderr.contains(&format!("127.0.0.1:{port}")), "{stderr}");
     assert!(stderr.contains("choose another port"), "{stderr}");
 }
+
+fn help(args: &[&str]) -> String {
+    let mut cmd = gemini_live();
+    cmd.args(args).arg("--help");
+    let out = support::run(cmd, LIMIT);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn each_subcommand_help_lists_its_own_options() {
+    let server = help(&["fake-server"]);
+    for client_only in [
+        "--endpoint",
+        "--modality",
+        "--record <",
+        "--access-token-command",
+    ] {
+        assert!(!server.contains(client_only), "{client_only} in:\n{server}");
+    }
+    for own in [
+        "--port", "--faults", "--replay", "--strict", "--loop", "--model",
+    ] {
+        assert!(server.contains(own), "{own} missing:\n{server}");
+    }
+    // The fault kinds come from the library's list, not a pointer to a Rust function.
+    for (syntax, _, what) in gemini_live::fake::FAULT_KINDS {
+        assert!(server.contains(syntax) && server.contains(what), "{syntax}");
+    }
+    assert!(!server.contains("parse_fault_plan"), "{server}");
+    let chat = help(&["chat"]);
+    assert!(
+        chat.contains("--endpoint") && chat.contains("--modality"),
+        "{chat}"
+    );
+    assert!(
+        !chat.contains("--faults") && !chat.contains("--port"),
+        "{chat}"
+    );
+    // Options before the subcommand keep working.
+    let out = chat_ok(&["--modality", "text"], "hi\n");
+    assert!(out.contains("echo: hi"), "{out}");
+}
+
+fn chat_ok(before: &[&str], input: &str) -> String {
+    use std::io::Write;
+    let mut child = gemini_live()
+        .args(before)
+        .arg("chat")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("gemini-live starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("stdin takes the input");
+    let out = child.wait_with_output().expect("gemini-live ends");
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn the_test_phrases_are_in_the_help_the_header_and_the_readme() {
+    let header = include_str!("../include/gemini_live.h");
+    let readme = include_str!("../README.md");
+    let server = help(&["fake-server"]);
+    let chat = help(&["chat"]);
+    for (phrase, _) in gemini_live::fake::phrases::TEST_PHRASES {
+        assert!(
+            server.contains(phrase),
+            "{phrase} not in fake-server --help"
+        );
+        assert!(chat.contains(phrase), "{phrase} not in chat --help");
+        assert!(
+            header.contains(&format!("\"{phrase}\"")),
+            "{phrase} not in the header"
+        );
+        assert!(
+            readme.contains(&format!("`{phrase}`")),
+            "{phrase} not in the README"
+        );
+    }
+}
+
+#[test]
+fn vv_logs_each_message_with_secrets_redacted() {
+    const KEY: &str = "AIzaVERBOSETESTKEY0123456789";
+    let server = common::fake_with(FakeOptions {
+        api_key: Some(KEY.into()),
+        ..FakeOptions::default()
+    });
+    let endpoint = server.endpoint();
+    let mut cmd = gemini_live();
+    cmd.args(["-vv", "--modality", "text", "chat"])
+        .env("GEMINI_API_KEY", KEY)
+        .env("GEMINI_LIVE_ENDPOINT", &endpoint)
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("gemini-live starts");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin
+            .write_all(format!("my key is {KEY}\n").as_bytes())
+            .expect("stdin takes the line");
+    }
+    let out = child.wait_with_output().expect("gemini-live ends");
+    let stderr = stderr_of(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("sent {\"setup\":"), "{stderr}");
+    assert!(stderr.contains("received {\"setupComplete\":"), "{stderr}");
+    assert!(stderr.contains("my key is [REDACTED]"), "{stderr}");
+    assert!(!stderr.contains(KEY), "the key is in the log:\n{stderr}");
+    assert!(
+        !stderr.contains(" bytes\n"),
+        "byte counts instead of messages:\n{stderr}"
+    );
+}

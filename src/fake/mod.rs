@@ -54,6 +54,7 @@ mod conn;
 mod handler;
 mod lifecycle;
 mod options;
+pub mod phrases;
 mod plan;
 pub mod replay;
 mod replay_check;
@@ -75,7 +76,7 @@ use parking_lot::Mutex;
 
 pub use audio::{fnv1a64, fnv1a64_update, synth_reply_audio, FNV_OFFSET, REPLY_SAMPLE_RATE};
 pub use options::{FakeOptions, Fault, FaultPlan};
-pub use plan::parse_fault_plan;
+pub use plan::{fault_plan_help, parse_fault_plan, FAULT_KINDS};
 pub use store::SessionSnapshot;
 pub use vertex::{VertexFakeAuth, VertexTokens};
 

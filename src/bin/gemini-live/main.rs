@@ -1,6 +1,7 @@
 //! `gemini-live`: chat, talk and run a fake Live server from the command line.
 
-use clap::{Parser, Subcommand};
+use args::{Cli, Command};
+use clap::Parser;
 use gemini_live::offline::{config_from_env_or_fake, Target};
 use gemini_live::wording::Lang;
 use gemini_live::{Config, ResponseMode, Session};
@@ -9,6 +10,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+mod args;
 mod chat;
 mod interrupt;
 mod progress;
@@ -17,102 +19,7 @@ mod talk;
 mod vertex;
 
 use chat::chat;
-use serve::fake_server;
 use talk::talk;
-
-#[derive(Parser, Debug)]
-#[command(name = "gemini-live", version, about = "A client for the Gemini Live API", long_about = None)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-    /// Endpoint base URL, e.g. ws://127.0.0.1:8765 (default: GEMINI_LIVE_ENDPOINT, else Google).
-    #[arg(long, global = true)]
-    endpoint: Option<String>,
-    /// Model id (default: GEMINI_LIVE_MODEL, else gemini-live-2.5-flash-preview). With
-    /// fake-server: the model(s) it serves, comma-separated (default: every known model).
-    #[arg(long, global = true)]
-    model: Option<String>,
-    /// API version: v1alpha, v1beta or v1 (default: GEMINI_LIVE_API_VERSION, else v1alpha).
-    #[arg(long = "api-version", global = true)]
-    api_version: Option<String>,
-    /// Response modality: text, audio or text+audio (default text+audio).
-    #[arg(long, global = true)]
-    modality: Option<String>,
-    /// Record every frame both ways to this file, as JSON Lines (replay it with
-    /// `fake-server --replay FILE`).
-    #[arg(long, global = true, value_name = "FILE")]
-    record: Option<PathBuf>,
-    /// What the recording keeps of audio: keep (the default) or summary (length and checksum).
-    #[arg(long = "record-audio", global = true, default_value = "keep")]
-    record_audio: String,
-    /// Log to stderr: -v connection events (connects, retries, GoAway, close), -vv also every
-    /// message sent and received, -vvv also the dependencies' logs. Default: warnings only.
-    /// RUST_LOG, when set, replaces these levels (e.g. RUST_LOG=gemini_live=debug).
-    #[arg(long, short, global = true, action = clap::ArgAction::Count)]
-    verbose: u8,
-    #[command(flatten)]
-    vertex: vertex::VertexArgs,
-}
-
-#[derive(Subcommand, Debug)]
-enum Command {
-    /// Read lines from stdin, send each as a text turn, print the streamed replies.
-    Chat,
-    /// Stream a WAV file as realtime audio and write the spoken reply to a WAV file.
-    Talk {
-        /// 16-bit PCM WAV to send (any rate and channel count; resampled to 16 kHz mono).
-        #[arg(long, required_unless_present = "mic")]
-        input: Option<PathBuf>,
-        /// Where to write the reply (24 kHz mono 16-bit WAV).
-        #[arg(long, required_unless_present = "mic")]
-        output: Option<PathBuf>,
-        /// Send as fast as allowed instead of at real time.
-        #[arg(long)]
-        fast: bool,
-        /// Send the WAV's samples at its own rate (channels mixed down) instead of
-        /// resampling them to 16 kHz mono.
-        #[arg(long = "send-as-is")]
-        send_as_is: bool,
-        /// Talk live: microphone in, speaker out, with a level meter and barge-in (needs the
-        /// `mic` cargo feature).
-        #[arg(long)]
-        mic: bool,
-    },
-    /// Run the fake Live server until interrupted.
-    FakeServer {
-        /// Port on 127.0.0.1 (0 picks a free one).
-        #[arg(long, default_value_t = 8765)]
-        port: u16,
-        /// Serve wss:// with a self-signed certificate (its PEM is written to --ca-out).
-        #[arg(long)]
-        tls: bool,
-        /// File to write the self-signed certificate to (with --tls).
-        #[arg(long)]
-        ca_out: Option<PathBuf>,
-        /// Require this API key.
-        #[arg(long)]
-        api_key: Option<String>,
-        /// Fault plan, e.g. "1@3:drop,2@2:close=1011" (see `gemini_live::fake::parse_fault_plan`).
-        #[arg(long)]
-        faults: Option<String>,
-        /// Serve this recording (from `--record`) instead: answer the client's messages with
-        /// the recorded server frames, in order, with the recorded pacing.
-        #[arg(long, value_name = "FILE")]
-        replay: Option<PathBuf>,
-        /// With --replay: send the recorded frames without the recorded gaps.
-        #[arg(long, requires = "replay")]
-        fast: bool,
-        /// With --replay: end a connection whose client sends something other than the
-        /// recording (close 1007 naming the first difference; the client exits non-zero)
-        /// instead of warning.
-        #[arg(long, requires = "replay")]
-        strict: bool,
-        /// With --replay: serve the recording again to each new run of the client instead of
-        /// closing connections past its end.
-        #[arg(long = "loop", requires = "replay")]
-        repeat: bool,
-    },
-}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -217,42 +124,35 @@ fn check_writable(path: &Path) -> Result<(), Box<dyn std::error::Error>> {
 }
 
 fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
-    if let Command::FakeServer {
-        port,
-        tls,
-        ca_out,
-        api_key,
-        faults,
-        replay,
-        fast,
-        strict,
-        repeat,
-    } = cli.command
-    {
-        if let Some(file) = replay {
-            let options = gemini_live::fake::replay::ReplayOptions {
-                port,
-                fast,
-                strict,
-                repeat,
+    let (client, command) = match cli.command {
+        Command::FakeServer(server) => return serve::run(server, cli.client),
+        Command::Chat { client } => (client.or(cli.client), Job::Chat),
+        Command::Talk {
+            input,
+            output,
+            fast,
+            send_as_is,
+            mic,
+            client,
+        } => {
+            let job = match (mic, input, output) {
+                (true, _, _) => Job::Mic,
+                (false, Some(input), Some(output)) => {
+                    check_writable(&output)?;
+                    Job::Talk {
+                        input,
+                        output,
+                        fast,
+                        send_as_is,
+                    }
+                }
+                _ => return Err("talk needs --input and --output (or --mic)".into()),
             };
-            return serve::replay_server(&file, options);
+            (client.or(cli.client), job)
         }
-        // The global --model chooses what the fake serves (comma-separated; default: every
-        // model of the capability table).
-        // --vertex-project/--vertex-location also serve the Vertex AI path (bearer tokens).
-        let vertex = cli.vertex.fake_auth()?;
-        return fake_server(port, tls, ca_out, api_key, faults, cli.model, vertex);
-    }
-    if let Command::Talk {
-        output: Some(output),
-        ..
-    } = &cli.command
-    {
-        check_writable(output)?;
-    }
+    };
     // With Vertex flags, the target is Vertex AI (or --endpoint), never the embedded fake.
-    let endpoint_given = cli.endpoint.is_some() || cli.vertex.requested();
+    let endpoint_given = client.endpoint.is_some() || client.vertex.requested();
     let (mut config, target) = if endpoint_given {
         (Config::from_env()?, Target::Configured)
     } else {
@@ -264,17 +164,17 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             server.endpoint()
         );
     }
-    if let Some(e) = cli.endpoint {
+    if let Some(e) = client.endpoint {
         config.endpoint = e;
     }
-    cli.vertex.apply(&mut config)?;
-    if let Some(m) = cli.model {
+    client.vertex.apply(&mut config)?;
+    if let Some(m) = client.model {
         config.model = m;
     }
-    if let Some(v) = cli.api_version {
+    if let Some(v) = client.api_version {
         config.api_version = v;
     }
-    if let Some(m) = cli.modality {
+    if let Some(m) = client.modality {
         config.response_mode = ResponseMode::parse(&m)
             .ok_or_else(|| format!("--modality {m:?}: expected text, audio or text+audio"))?;
     } else if let Some(info) =
@@ -284,15 +184,15 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         config.response_mode = info.default_mode();
     }
     let audio_only = gemini_live::models::lookup(&config.model).filter(|m| !m.text_input);
-    if let (Command::Chat, Some(info)) = (&cli.command, audio_only) {
+    if let (Job::Chat, Some(info)) = (&command, audio_only) {
         return Err(format!(
             "model `{}` takes audio input only (no text turns): use `gemini-live talk`",
             info.id
         )
         .into());
     }
-    if let Some(path) = &cli.record {
-        let audio = match cli.record_audio.as_str() {
+    if let Some(path) = &client.record {
+        let audio = match client.record_audio.as_deref().unwrap_or("keep") {
             "keep" => gemini_live::record::AudioRecording::Keep,
             "summary" => gemini_live::record::AudioRecording::Summary,
             other => {
@@ -302,22 +202,29 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         config.recorder = Some(gemini_live::record::Recorder::create(path, audio)?);
     }
     let endpoint = config.endpoint.clone();
-    let result = match cli.command {
-        Command::Chat => chat(config),
-        Command::Talk {
+    let result = match command {
+        Job::Chat => chat(config),
+        Job::Mic => talk::talk_mic(config),
+        Job::Talk {
             input,
             output,
             fast,
             send_as_is,
-            mic,
-        } => match (mic, input, output) {
-            (true, _, _) => talk::talk_mic(config),
-            (false, Some(input), Some(output)) => talk(config, &input, &output, fast, send_as_is),
-            _ => Err("talk needs --input and --output (or --mic)".into()),
-        },
-        Command::FakeServer { .. } => Ok(()),
+        } => talk(config, &input, &output, fast, send_as_is),
     };
     result.map_err(|e| name_endpoint(e, &endpoint))
+}
+
+/// What a client subcommand does.
+enum Job {
+    Chat,
+    Mic,
+    Talk {
+        input: PathBuf,
+        output: PathBuf,
+        fast: bool,
+        send_as_is: bool,
+    },
 }
 
 /// The SDK's errors during a conversation name the endpoint they came from; the CLI's own
