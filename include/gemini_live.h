@@ -1789,6 +1789,19 @@ gemini_live_result gemini_live_session_metrics(const struct gemini_live_session 
                                                struct gemini_live_metrics *metrics);
 
 /**
+ * Copies the session's metrics as OpenMetrics text (the Prometheus exposition format,
+ * ending with `# EOF`; names `gemini_live_*`, counters as `_total`, units in the names,
+ * the send latency as a histogram) into `buf` of `len` bytes, NUL-terminated. `*needed`
+ * (if not NULL) gets the size required including the NUL, also on
+ * `GEMINI_LIVE_BUFFER_TOO_SMALL`; pass `buf = NULL, len = 0` to ask (the text can grow
+ * between calls: 8 KiB is plenty). Cheap; any thread; works after close.
+ */
+gemini_live_result gemini_live_session_metrics_openmetrics(const struct gemini_live_session *session,
+                                                           char *buf,
+                                                           size_t len,
+                                                           size_t *needed);
+
+/**
  * Closes the session: sends what is queued, then a close frame, waits for the server's
  * reply up to the close timeout (2 s by default; then cuts the socket) and stops the
  * session's threads. Afterwards sends return `GEMINI_LIVE_CLOSED`, `next_event` drains

@@ -17,6 +17,7 @@ pub mod ffi;
 pub mod metrics;
 pub mod models;
 pub mod offline;
+pub mod openmetrics;
 pub mod protocol;
 pub mod reconnect;
 pub mod record;
