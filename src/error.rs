@@ -284,6 +284,13 @@ impl Error {
                 message,
             } => write!(f, "connection error: {message}"),
             Error::Tls(m) => write!(f, "TLS error: {m}"),
+            Error::Http { status: 404, body } => write!(
+                f,
+                "the server refused the WebSocket upgrade with HTTP 404{}{body} (no Live \
+                 service at this URL: check the endpoint, which is a base URL such as \
+                 wss://host; the Live path /ws/... is appended to it)",
+                if body.is_empty() { "" } else { ": " }
+            ),
             Error::Http { status, body } if body.is_empty() => {
                 write!(
                     f,

@@ -273,6 +273,50 @@ pub const FAULT_KINDS: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// A fault in the plan syntax (`close=1011/Internal error occurred.`, `goaway=5s+2s`), for
+/// log lines; [`parse_fault_plan`] reads it back.
+impl std::fmt::Display for Fault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let d = |d: &Duration| format!("{}ms", d.as_millis());
+        match self {
+            Fault::Drop => f.write_str("drop"),
+            Fault::Reset => f.write_str("reset"),
+            Fault::Close { code, reason } if reason.is_empty() => write!(f, "close={code}"),
+            Fault::Close { code, reason } => write!(f, "close={code}/{reason}"),
+            Fault::GoAway {
+                time_left,
+                then_close_after: None,
+            } => write!(f, "goaway={}", d(time_left)),
+            Fault::GoAway {
+                time_left,
+                then_close_after: Some(after),
+            } => write!(f, "goaway={}+{}", d(time_left), d(after)),
+            Fault::GoAwayStrict {
+                time_left,
+                close_after,
+            } => write!(f, "goaway-strict={}+{}", d(time_left), d(close_after)),
+            Fault::Stall => f.write_str("stall"),
+            Fault::StallAttached { hold: None } => f.write_str("stall=forever"),
+            Fault::StallAttached { hold: Some(h) } => write!(f, "stall={}", d(h)),
+            Fault::Freeze => f.write_str("freeze"),
+            Fault::CutMidReply {
+                after_sends,
+                code: None,
+            } => write!(f, "cut={after_sends}"),
+            Fault::CutMidReply {
+                after_sends,
+                code: Some(c),
+            } => write!(f, "cut={after_sends}/{c}"),
+            Fault::RefuseUpgrade { status } => write!(f, "refuse={status}"),
+            Fault::Malformed => f.write_str("malformed"),
+            Fault::TruncatedFrame => f.write_str("truncate"),
+            Fault::SlowReader { delay } => write!(f, "slow={}", d(delay)),
+            Fault::UnknownMessage => f.write_str("unknown"),
+            Fault::SilentDrop => f.write_str("silent"),
+        }
+    }
+}
+
 /// The fault plan syntax and [`FAULT_KINDS`] as help text.
 pub fn fault_plan_help() -> String {
     let mut s = String::from(
@@ -459,6 +503,9 @@ mod tests {
             let fault = parse_fault(example).unwrap_or_else(|e| panic!("{example}: {e}"));
             seen[index(&fault)] = true;
             assert!(fault_plan_help().contains(syntax));
+            // Its log form reads back as the same fault.
+            let again = parse_fault(&fault.to_string()).unwrap_or_else(|e| panic!("{fault}: {e}"));
+            assert_eq!(again.to_string(), fault.to_string());
         }
         assert!(seen.iter().all(|s| *s), "{seen:?}");
     }
