@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import ctypes
 import json
-import sys
-from array import array
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 
 from . import _lib
 from ._managed import Managed
+from ._pcm import AudioInput, convert
 from .config import Config
 from .enums import State
 from .errors import ClosedError, check, cstr, error_for
@@ -29,46 +28,13 @@ L = _lib.lib
 _WAIT_SLICE_MS = 1000
 _MAX_WAIT_MS = 0xFFFFFFFF
 
-#: Mono 16-bit PCM as accepted by the send methods: little-endian bytes, ``array('h')``, a
-#: ``memoryview`` of 16-bit items or a sequence of ints.
-Audio = Union[bytes, bytearray, memoryview, "array[int]", Sequence[int]]
+#: Audio accepted by the send methods (and every audio entry point of the package): int16,
+#: float32 or float64 numpy arrays and buffers shaped ``(frames,)`` or ``(frames, channels)``
+#: (channels are averaged to mono), little-endian PCM16 bytes, ``array('h'/'f'/'d')``, a
+#: memoryview, or a list of ints or floats; see ``gemini_live.audio.to_pcm16``.
+Audio = AudioInput
 
 __all__ = ["Audio", "Session", "State", "connect"]
-
-
-def _pcm_bytes(audio: Audio) -> bytes:
-    """Little-endian PCM16 bytes from any accepted audio shape (a copy)."""
-    if isinstance(audio, (bytes, bytearray)):
-        return bytes(audio)
-    if isinstance(audio, memoryview):
-        if audio.itemsize == 2 and audio.format in ("h", "H", "<h", "=h", "@h"):
-            audio = array("h", audio.cast("B").tobytes()) if audio.ndim else array("h")
-        else:
-            return audio.tobytes()
-    if not isinstance(audio, array):
-        audio = array("h", audio)
-    elif audio.typecode != "h":
-        raise TypeError("audio arrays must have typecode 'h' (16-bit samples)")
-    if sys.byteorder == "big":
-        audio = array("h", audio)
-        audio.byteswap()
-    return audio.tobytes()
-
-
-def _native_samples(audio: Audio) -> Any:
-    """A ctypes ``int16`` array over ``audio``'s own memory when it is a writable buffer of
-    native 16-bit samples (``array('h')``, a memoryview of one), else None."""
-    if isinstance(audio, array) and audio.typecode == "h" and len(audio):
-        return (ctypes.c_int16 * len(audio)).from_buffer(audio)
-    if (
-        isinstance(audio, memoryview)
-        and not audio.readonly
-        and audio.format in ("h", "@h")
-        and audio.c_contiguous
-        and audio.nbytes
-    ):
-        return (ctypes.c_int16 * (audio.nbytes // 2)).from_buffer(audio)
-    return None
 
 
 class Session(Managed):
@@ -114,17 +80,14 @@ class Session(Managed):
         check(self._call(L.gemini_live_session_send_realtime_text, cstr(text, "text")))
 
     def send_audio(self, audio: Audio, sample_rate: int = 16000) -> None:
-        """Sends mono 16-bit PCM: bytes (little-endian), ``array('h')``, a memoryview or a
-        list of ints, captured at ``sample_rate`` Hz (16000 is what the service expects).
-        An ``array('h')`` (or writable memoryview of one) is passed without a copy."""
-        native = _native_samples(audio)
-        if native is not None:
-            fn = L.gemini_live_session_send_audio_rate
-            check(self._call(fn, native, len(native), sample_rate))
-            return
-        pcm = _pcm_bytes(audio)
-        fn = L.gemini_live_session_send_audio_bytes_rate
-        check(self._call(fn, pcm, len(pcm), sample_rate))
+        """Sends mono audio captured at ``sample_rate`` Hz (16000 is what the service
+        expects): int16 samples, or floats in [-1.0, 1.0] converted to int16 (clipped);
+        a ``(frames, channels)`` input is averaged to mono (see ``Audio``). Anything else
+        raises ``TypeError`` naming its dtype and shape. A native ``array('h')`` or
+        contiguous int16 numpy array is passed without a copy."""
+        pcm = convert(audio, what="send_audio")
+        fn = L.gemini_live_session_send_audio_rate
+        check(self._call(fn, pcm.pointer, pcm.count, sample_rate))
 
     def send_audio_rate(self, audio: Audio, sample_rate: int) -> None:
         """``send_audio`` with an explicit sample rate."""
@@ -132,15 +95,9 @@ class Session(Managed):
 
     def try_send_audio(self, audio: Audio, sample_rate: int = 16000) -> bool:
         """Like ``send_audio`` but never waits: ``False`` (nothing sent) if the queue is full."""
-        native = _native_samples(audio)
-        if native is None:
-            samples = array("h")
-            samples.frombytes(_pcm_bytes(audio))
-            if sys.byteorder == "big":
-                samples.byteswap()
-            native = (ctypes.c_int16 * len(samples)).from_buffer(samples) if samples else None
-        n = len(native) if native is not None else 0
-        code = self._call(L.gemini_live_session_try_send_audio, native, n, sample_rate)
+        pcm = convert(audio, what="try_send_audio")
+        fn = L.gemini_live_session_try_send_audio
+        code = self._call(fn, pcm.pointer, pcm.count, sample_rate)
         if code == _lib.WOULD_BLOCK:
             return False
         check(code)

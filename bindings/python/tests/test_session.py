@@ -225,7 +225,7 @@ class SessionTest(unittest.TestCase):
 
 class AudioShapesTest(unittest.TestCase):
     def test_pcm_conversion_accepts_every_shape(self):
-        from gemini_live.session import _pcm_bytes
+        from gemini_live.audio import to_pcm16 as _pcm_bytes
 
         a = array("h", [1, -2, 300])
         raw = le_bytes(a)
