@@ -204,7 +204,8 @@ _RULES: List[_Rule] = [
     (re.compile(r"&'static str|&str\b"), lambda m: "str"),
     # C: functions, constants, NULL.
     (re.compile(r"`?\bgemini_live_config_(\w+?)(?:\(\))?`?(?=\W|$)"), _c_config),
-    (re.compile(r"`?\bgemini_live_(\w+?)(?:\(\))?`?(?=\W|$)"), _c_function),
+    (re.compile(r"`?\bgemini_live_((?:session|event|resampler|player|fake_server)_\w+?)(?:\(\))?`?"
+                r"(?=\W|$)"), _c_function),
     (re.compile(r"\bGEMINI_LIVE_MODALITY_(TEXT_AND_AUDIO|TEXT|AUDIO)\b"),
      lambda m: f'"{_C_MODALITY[m.group(1)]}"'),
     (re.compile(r"\bGEMINI_LIVE_EVENT_(\w+)\b"), lambda m: _camel(m.group(1)) + "Event"),
