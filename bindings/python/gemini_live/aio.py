@@ -53,6 +53,7 @@ from .config import Config
 from .errors import ClosedError, GeminiLiveError
 from .events import ClosedEvent, Event
 from .session import Audio, Session
+from .types import Scheduling
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -236,7 +237,7 @@ class AsyncSession:
         call_id: str,
         name: str,
         response: Mapping[str, Any],
-        scheduling: Optional[str] = None,
+        scheduling: Optional[Scheduling] = None,
         will_continue: bool = False,
     ) -> None:
         """``Session.send_tool_response``."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import ctypes
 import json
-from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union, cast
 
 from . import _lib
 from ._managed import Managed
@@ -16,6 +16,7 @@ from .enums import State
 from .errors import ClosedError, check, cstr, error_for
 from ._reader import from_c
 from .events import ClosedEvent, Event
+from .types import Metrics, Scheduling
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -125,7 +126,7 @@ class Session(Managed):
         call_id: str,
         name: str,
         response: Mapping[str, Any],
-        scheduling: Optional[str] = None,
+        scheduling: Optional[Scheduling] = None,
         will_continue: bool = False,
     ) -> None:
         """Answers a function call; ``response`` is a dict (sent as JSON). For non-blocking
@@ -238,27 +239,28 @@ class Session(Managed):
             check(code)
             return buf.value.decode("utf-8") or None
 
-    def metrics(self) -> Dict[str, Any]:
-        """A dict of the session's metrics; durations in seconds (None if not measured)."""
+    def metrics(self) -> Metrics:
+        """The session's metrics (``gemini_live.types.Metrics``, a ``TypedDict``): the C
+        struct's fields by their C names and units (microseconds in ``*_us``), ``None``
+        where C says -1 (not measured yet), ``state`` a ``State``, and
+        ``last_close_reason``."""
         m = _lib.Metrics()
         m.size = ctypes.sizeof(m)
         check(self._call(L.gemini_live_session_metrics, ctypes.byref(m)))
         out: Dict[str, Any] = {}
         fields: List[Any] = m._fields_
-        for name, _ in fields:
+        for name, ctype in fields:
             if name in ("size", "version"):
                 continue
             value = getattr(m, name)
-            if name.endswith("_us"):
-                out[name[:-3]] = None if value < 0 else value / 1e6
-            elif name == "last_close_code":
-                out[name] = None if value < 0 else value
-            elif name == "state":
+            if name == "state":
                 out[name] = State(value)
+            elif ctype in (ctypes.c_int64, ctypes.c_int32):  # signed: -1 is "not measured"
+                out[name] = None if value < 0 else value
             else:
                 out[name] = value
         out["last_close_reason"] = self._string(L.gemini_live_session_last_close_reason)
-        return out
+        return cast(Metrics, out)
 
     def close(self) -> None:
         """Closes the session (bounded by the close timeout: sends what is queued, then a
