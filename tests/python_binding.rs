@@ -97,13 +97,13 @@ fn every_header_function_is_declared_in_the_python_module() {
 
 #[test]
 fn python_audio_pipeline_plays_interrupts_and_records_offline() {
-    let dir = std::env::temp_dir().join(format!("gemini-live-pyaudio-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let record = dir.join("session.jsonl");
+    let dir = TempDir::new("pyaudio_out");
+    let record = dir.0.join("session.jsonl");
     let mut cmd = python();
     cmd.arg("examples/python/audio_pipeline.py")
         .arg("--tone")
-        .arg(&record);
+        .arg("--out")
+        .arg(&dir.0);
     let out = run(cmd, Duration::from_secs(60));
     let stdout = expect_success("examples/python/audio_pipeline.py", &out);
     assert!(
@@ -113,9 +113,43 @@ fn python_audio_pipeline_plays_interrupts_and_records_offline() {
     assert!(stdout.contains("barge-in: heard "), "{stdout}");
     assert!(stdout.contains(" of 400 ms of the reply"), "{stdout}");
     assert!(stdout.contains(" underruns ("), "{stdout}");
+    assert!(
+        stdout.contains(&format!("recorded the session to {}", record.display())),
+        "{stdout}"
+    );
     let rec = std::fs::read_to_string(&record).expect("the recording");
     assert!(rec.contains(r#""dir":"recv""#), "{rec}");
-    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn python_audio_pipeline_records_into_a_new_temporary_directory_by_default() {
+    // Run from the repository root, as the docstring says: nothing may land there.
+    let tmp = TempDir::new("pyaudio_tmpdir");
+    let mut cmd = python();
+    cmd.env("TMPDIR", &tmp.0)
+        .arg("examples/python/audio_pipeline.py");
+    let out = run(cmd, Duration::from_secs(60));
+    let stdout = expect_success("examples/python/audio_pipeline.py", &out);
+    let made: Vec<PathBuf> = std::fs::read_dir(&tmp.0)
+        .expect("TMPDIR")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.display()
+                .to_string()
+                .contains("gemini_live_audio_pipeline_")
+        })
+        .collect();
+    assert_eq!(made.len(), 1, "{made:?}");
+    let record = made[0].join("session.jsonl");
+    assert!(record.is_file(), "{stdout}");
+    assert!(
+        stdout.contains(&format!("recorded the session to {}", record.display())),
+        "{stdout}"
+    );
+    assert!(
+        !root().join("session.jsonl").exists(),
+        "the example wrote session.jsonl into the source tree"
+    );
 }
 
 /// A directory under the system temp dir, removed when dropped (also when a test fails).
