@@ -254,6 +254,8 @@ class Config(Managed):
         """Sets one option by its parameter name (or an alias, e.g. ``modality``); returns
         ``self``. Raises as the constructor does."""
         name = ALIASES.get(name, name)
+        # Remembered for instrumentation (gemini_live._hooks.settings reads the safe ones).
+        self.__dict__.setdefault("_settings", {})[name] = value
         special = getattr(self, "_set_" + name, None)
         if special is not None:
             special(value)

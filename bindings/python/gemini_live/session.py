@@ -8,12 +8,12 @@ import ctypes
 import json
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union, cast
 
-from . import _lib
+from . import _hooks, _lib
 from ._managed import Managed
 from ._pcm import AudioInput, convert
 from .config import Config
 from .enums import State
-from .errors import ClosedError, check, cstr, error_for
+from .errors import ClosedError, GeminiLiveError, check, cstr, error_for
 from ._reader import from_c
 from .events import ClosedEvent, Event
 from .types import Metrics, Scheduling
@@ -47,6 +47,12 @@ class Session(Managed):
 
     def __init__(self, handle: Any) -> None:
         super().__init__(handle, L.gemini_live_session_free, "session")
+        #: Instrumentation watching this session (gemini_live._hooks); usually empty.
+        self._observers: List[Any] = []
+
+    def _sent(self, kind: str) -> None:
+        if self._observers:
+            _hooks.notify(self._observers, "on_send", kind)
 
     @classmethod
     def connect(
@@ -61,10 +67,21 @@ class Session(Managed):
             config = Config(**options)
         elif options:
             raise TypeError("pass either a Config or keyword options, not both")
+        hooked = bool(_hooks.CONNECT_HOOKS)
+        info = _hooks.settings(config) if hooked else {}
+        start = _hooks.now_ns()
         try:
             handle = _lib.SESSION_P()
-            check(config._call(L.gemini_live_session_connect, ctypes.byref(handle)))
-            return cls(handle)
+            try:
+                check(config._call(L.gemini_live_session_connect, ctypes.byref(handle)))
+            except GeminiLiveError as e:
+                if hooked:
+                    _hooks.connected(None, info, start, e)
+                raise
+            session = cls(handle)
+            if hooked:
+                session._observers = _hooks.connected(session, info, start, None)
+            return session
         finally:
             if own:
                 config.close()
@@ -75,10 +92,12 @@ class Session(Managed):
         """Sends a user text turn; the model answers. A NUL character in ``text`` raises
         ``InvalidArgumentError`` (nothing is sent)."""
         check(self._call(L.gemini_live_session_send_text, cstr(text, "text")))
+        self._sent("text")
 
     def send_realtime_text(self, text: str) -> None:
         """Sends text as realtime input (mixed with streamed audio)."""
         check(self._call(L.gemini_live_session_send_realtime_text, cstr(text, "text")))
+        self._sent("realtime_text")
 
     def send_audio(self, audio: Audio, sample_rate: int = 16000) -> None:
         """Sends mono audio captured at ``sample_rate`` Hz (16000 is what the service
@@ -89,6 +108,7 @@ class Session(Managed):
         pcm = convert(audio, what="send_audio")
         fn = L.gemini_live_session_send_audio_rate
         check(self._call(fn, pcm.pointer, pcm.count, sample_rate))
+        self._sent("audio")
 
     def send_audio_rate(self, audio: Audio, sample_rate: int) -> None:
         """``send_audio`` with an explicit sample rate."""
@@ -102,16 +122,19 @@ class Session(Managed):
         if code == _lib.WOULD_BLOCK:
             return False
         check(code)
+        self._sent("audio")
         return True
 
     def send_video_frame(self, jpeg: Union[bytes, bytearray, memoryview]) -> None:
         """Sends one JPEG frame."""
         raw = bytes(jpeg)
         check(self._call(L.gemini_live_session_send_video_frame, raw, len(raw)))
+        self._sent("video")
 
     def audio_stream_end(self) -> None:
         """Ends the audio stream (voice activity detection on): the model answers now."""
         check(self._call(L.gemini_live_session_audio_stream_end))
+        self._sent("audio_stream_end")
 
     def activity_start(self) -> None:
         """Marks the start of user activity (voice activity detection off)."""
@@ -120,6 +143,7 @@ class Session(Managed):
     def activity_end(self) -> None:
         """Marks the end of user activity (voice activity detection off)."""
         check(self._call(L.gemini_live_session_activity_end))
+        self._sent("activity_end")
 
     def send_tool_response(
         self,
@@ -139,9 +163,11 @@ class Session(Managed):
         )
         if scheduling is None and not will_continue:
             check(self._call(L.gemini_live_session_send_tool_response, *args))
+            self._sent("tool_response")
             return
         fn = L.gemini_live_session_send_tool_response_scheduled
         check(self._call(fn, *args, cstr(scheduling or "", "scheduling"), bool(will_continue)))
+        self._sent("tool_response")
 
     def send_context_update(
         self, system_instruction: Optional[str] = None, tools: Optional[Config] = None
@@ -163,6 +189,7 @@ class Session(Managed):
         """Sends ``clientContent`` turns, e.g. ``[{"role": "user", "parts": [{"text": "hi"}]}]``."""
         body = json.dumps({"turns": list(turns), "turnComplete": turn_complete})
         check(self._call(L.gemini_live_session_send_client_content_json, cstr(body, "turns")))
+        self._sent("client_content")
 
     # ---- receiving ------------------------------------------------------------------------------
 
@@ -177,6 +204,8 @@ class Session(Managed):
         free = True
         try:
             event, free = from_c(ev)
+            if self._observers:
+                _hooks.notify(self._observers, "on_event", event)
             return event
         finally:
             if free:
@@ -271,6 +300,9 @@ class Session(Managed):
             code = self._call(L.gemini_live_session_close)
         except ClosedError:
             return
+        observers, self._observers = self._observers, []
+        if observers:
+            _hooks.notify(observers, "on_close")
         super().close()
         check(code)
 
