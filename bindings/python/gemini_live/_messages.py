@@ -29,6 +29,8 @@ _RUST_FIELDS: Dict[str, str] = {
     "keepalive_interval": "keepalive_interval_ms",
     "pong_timeout": "pong_timeout_ms",
     "recorder": "record",
+    "with_extra_setup": "extra_setup",
+    "transparent_resumption": "vertex_transparent_resumption",
     "realtime_input": "automatic_activity_detection",
     "input_transcription_config": "input_transcription_options",
     "output_transcription_config": "output_transcription_options",
@@ -115,6 +117,10 @@ _C_RESULTS: Dict[str, str] = {
 }
 
 
+_TIMEOUTS = {"connect_total": "connect_timeout_ms=", "close": "close_timeout_ms=",
+             "send": "send_timeout_ms="}
+
+
 def _camel(upper: str) -> str:
     return "".join(w.capitalize() for w in upper.lower().split("_"))
 
@@ -129,13 +135,39 @@ def _rust_field(name: str) -> str:
     return _RUST_FIELDS.get(name, name) + "="
 
 
-def _c_config(m: Match[str]) -> str:
-    rest = m.group(1)
+def _c_value(value: str) -> str:
+    """A C argument as Python writes it."""
+    v = value.strip()
+    if v in ("true", "false"):
+        return "True" if v == "true" else "False"
+    if v == "NULL":
+        return "None"
+    mode = re.fullmatch(r"GEMINI_LIVE_MODALITY_(TEXT_AND_AUDIO|TEXT|AUDIO)", v)
+    if mode:
+        return f'"{_C_MODALITY[mode.group(1)]}"'
+    return v
+
+
+def _c_call(m: Match[str]) -> str:
+    """``gemini_live_config_set_X(config, V)`` -> ``X=V`` in Python's spelling."""
+    name = _c_config_name(m.group(1))
+    args = [a for a in m.group(2).split(",") if a.strip() and a.strip() != "config"]
+    value = ", ".join(_c_value(a) for a in args)
+    if len(args) > 1:
+        value = f"({value})"
+    return name + value if name.endswith("=") else name
+
+
+def _c_config_name(rest: str) -> str:
     if rest in _C_SETTERS:
         return _C_SETTERS[rest]
     if rest.startswith("set_"):
         return rest[4:] + "="
     return "Config." + rest + "()"
+
+
+def _c_config(m: Match[str]) -> str:
+    return _c_config_name(m.group(1))
 
 
 def _c_function(m: Match[str]) -> str:
@@ -194,6 +226,9 @@ _RULES: List[_Rule] = [
     (re.compile(r"\bAuth::ApiKey\b"), lambda m: "api_key="),
     (re.compile(r"\bAuth::EphemeralToken\b"), lambda m: "ephemeral_token="),
     (re.compile(r"\bAuth::None\b"), lambda m: "no credentials"),
+    (re.compile(r"`?\bTimeouts::(\w+)`?"), lambda m: _TIMEOUTS.get(m.group(1), "phase_timeouts_ms=")),
+    (re.compile(r"`?\bVertexTarget::(\w+)`?"), lambda m: _rust_field(
+        m.group(1) if m.group(1).startswith("transparent") else "vertex")),
     (re.compile(r"`?(?:\b[\w:]+(?:\(\))?)?\.(with_\w+)\(([^()]*)\)`?"),
      lambda m: _rust_field(m.group(1)) + m.group(2)),
     (re.compile(r"`?\b(?:crate::)?Config::(\w+)(?:\(\))?`?"), lambda m: _rust_field(m.group(1))),
@@ -203,6 +238,7 @@ _RULES: List[_Rule] = [
     (re.compile(r"\bVec<([^<>]*)>"), lambda m: f"list of {m.group(1)}"),
     (re.compile(r"&'static str|&str\b"), lambda m: "str"),
     # C: functions, constants, NULL.
+    (re.compile(r"`?\bgemini_live_config_(\w+?)\(([^()]*)\)`?"), _c_call),
     (re.compile(r"`?\bgemini_live_config_(\w+?)(?:\(\))?`?(?=\W|$)"), _c_config),
     (re.compile(r"`?\bgemini_live_((?:session|event|resampler|player|fake_server)_\w+?)(?:\(\))?`?"
                 r"(?=\W|$)"), _c_function),

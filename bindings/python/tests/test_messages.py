@@ -52,7 +52,7 @@ class TranslationTest(unittest.TestCase):
             "a Option<u32> in a Vec<String>": "a u32 or None in a list of String",
             "gemini_live_config_set_model: empty": "model=: empty",
             "see gemini_live_config_set_response_modality(GEMINI_LIVE_MODALITY_TEXT_AND_AUDIO)":
-                'see modality=("text+audio")',
+                'see modality="text+audio"',
             "call gemini_live_config_add_google_search() first": "call google_search=True first",
             "gemini_live_config_set_phase_timeout_ms": "phase_timeouts_ms=",
             "gemini_live_session_send_audio_bytes: odd length (GEMINI_LIVE_INVALID_ARGUMENT)":
@@ -68,6 +68,20 @@ class TranslationTest(unittest.TestCase):
             "does not accept generationConfig.enableAffectiveDialog: remove enableAffectiveDialog":
                 "does not accept generationConfig.enableAffectiveDialog: remove affective_dialog=True",
             "`json` is not a JSON object": "the JSON is not a JSON object",
+            # The C forms of the C ABI's messages (option setters in backticks).
+            "use `gemini_live_config_set_response_modality(config, "
+            "GEMINI_LIVE_MODALITY_TEXT_AND_AUDIO)` or `gemini_live_config_set_response_modality"
+            "(config, GEMINI_LIVE_MODALITY_AUDIO)`":
+                'use modality="text+audio" or modality="audio"',
+            "`gemini_live_config_set_voice` was set but the response mode is text":
+                "voice= was set but the response mode is text",
+            "or set `gemini_live_config_set_skip_model_check(config, true)`":
+                "or set skip_model_check=True",
+            "set `gemini_live_config_set_access_token_callback`": "set access_token_provider=",
+            "`gemini_live_config_set_vertex(config, NULL, NULL)`": "vertex=(None, None)",
+            "`Timeouts::connect_total` and `VertexTarget::transparent_resumption`":
+                "connect_timeout_ms= and vertex_transparent_resumption=",
+            "`Config::with_extra_setup`": "extra_setup=",
         }
         for rust, python in cases.items():
             with self.subTest(rust):
