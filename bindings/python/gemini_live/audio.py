@@ -39,7 +39,7 @@ from typing import Any, Optional, Sequence, Tuple, Union
 
 from . import _lib
 from ._managed import Managed
-from ._pcm import AudioInput, convert, output_buffer
+from ._pcm import AudioInput, Samples, convert, output_buffer
 from .errors import check
 from .events import AudioEvent, Event, InterruptedEvent, ReplyDiscardedEvent, TurnCompleteEvent
 
@@ -60,6 +60,13 @@ def to_pcm16(audio: AudioInput, channels: int = 1) -> bytes:
     to mono; with more, a 2-D input must have that many channels. The conversion every
     audio entry point of the package applies; raises ``TypeError`` as they do."""
     return convert(audio, channels=channels, what="to_pcm16").le_bytes()
+
+
+def _samples(pcm: Pcm, what: str = "audio") -> Tuple[Any, int, Samples]:
+    """``(ctypes int16 pointer, sample count, keep-alive)`` of mono audio in any accepted
+    input (``to_pcm16``'s conversion): for the package's other audio modules' C calls."""
+    s = convert(pcm, what=what)
+    return s.pointer, s.count, s
 
 
 def _to_bytes(buf: Any, n: int) -> bytes:

@@ -161,6 +161,18 @@ class BufferInputTest(unittest.TestCase):
         self.assertIn("int32", str(cm.exception))
 
 
+class ModuleHelperTest(unittest.TestCase):
+    def test_the_helper_other_audio_modules_call_converts_too(self):
+        from gemini_live.audio import _samples
+
+        _, n, keep = _samples(stereo_view(as_floats(INTERLEAVED), "f"))
+        self.assertEqual(n, N)
+        self.assertEqual(keep.le_bytes(), le_bytes(REF))
+        with self.assertRaises(TypeError) as cm:
+            _samples(array("i", [1]), "telephony.encode")
+        self.assertIn("telephony.encode: expected", str(cm.exception))
+
+
 class SendShapesTest(unittest.TestCase):
     """What the fake heard (its checksum of the PCM16 bytes) for each input."""
 
