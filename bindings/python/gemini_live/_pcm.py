@@ -122,6 +122,12 @@ def _refuse(what: str, audio: object, why: str = "") -> TypeError:
     return TypeError(f"{what}: expected {_EXPECTED}; got {describe(audio)}{why}")
 
 
+def _odd_bytes(what: str, n: int) -> InvalidArgumentError:
+    return InvalidArgumentError(
+        _lib.INVALID_ARGUMENT, f"{what}: 16-bit PCM bytes come in pairs; got {n} bytes"
+    )
+
+
 def _split_format(fmt: str) -> Tuple[str, str]:
     """``(byte order, type code)`` of a struct format: order ``'<'``, ``'>'`` or ``''``
     (native)."""
@@ -211,8 +217,13 @@ def convert(audio: object, *, channels: int = 1, floats: bool = False, what: str
     np = sys.modules.get("numpy")
     if np is not None and isinstance(audio, np.ndarray):
         return _from_numpy(np, audio, channels, floats, what)
-    if isinstance(audio, (bytes, bytearray)):
-        return _from_buffer(memoryview(audio), audio, channels, floats, what)
+    if isinstance(audio, (bytes, bytearray)):  # little-endian PCM16: one copy
+        if len(audio) % 2:
+            raise _odd_bytes(what, len(audio))
+        pcm = array("h", audio)
+        if not _NATIVE_LITTLE:
+            pcm.byteswap()
+        return Samples(pcm, False, channels)
     if isinstance(audio, array):
         if audio.typecode == "h" or (floats and audio.typecode == "f"):
             return Samples(audio, audio.typecode == "f", channels)  # as is: no copy
@@ -284,10 +295,7 @@ def _from_buffer(view: memoryview, audio: object, channels: int, floats: bool, w
     shape = tuple(view.shape or ())
     if code in ("B", "b", "c") and view.ndim == 1:  # bytes: little-endian PCM16
         if view.nbytes % 2:
-            raise InvalidArgumentError(
-                _lib.INVALID_ARGUMENT,
-                f"{what}: 16-bit PCM bytes come in pairs; got {view.nbytes} bytes",
-            )
+            raise _odd_bytes(what, view.nbytes)
         code, order, shape = "h", ("" if _NATIVE_LITTLE else "<"), (view.nbytes // 2,)
     if code not in ("h", "f", "d") or not shape:
         raise _refuse(what, audio)
