@@ -111,7 +111,7 @@ static void text_turn_metrics_and_handle(gemini_live_session *s) {
     memset(&m, 0, sizeof m);
     m.size = sizeof m;
     OK(gemini_live_session_metrics(s, &m));
-    CHECK(m.size == sizeof m && m.version == 2);
+    CHECK(m.size == sizeof m && m.version == 3);
     CHECK(m.messages_sent >= 1 && m.messages_received >= 3 && m.bytes_received > 0);
     CHECK(m.connect_total_us > 0 && m.last_turn_complete_us >= 0);
     CHECK(m.state == GEMINI_LIVE_STATE_CONNECTED && m.last_close_code == -1);
