@@ -164,9 +164,10 @@ pub enum Error {
     /// `last` cause of [`Error::RetriesExhausted`], when every connection got one.
     GoAway(Option<std::time::Duration>),
     /// The proxy refused or could not open the tunnel (its HTTP status to `CONNECT`, or its
-    /// SOCKS5 reply). 407 and 403 (credentials, policy), SOCKS authentication failures and
-    /// rule-set refusals are fatal; 5xx, 408, 429 and SOCKS network failures are retried.
-    /// A proxy that does not answer is [`Error::Timeout`]`(`[`Phase::Proxy`]`)`.
+    /// SOCKS5 reply). 407 and 403 (credentials, policy; also 401, which some proxies send
+    /// for wrong credentials), SOCKS authentication failures and rule-set refusals are
+    /// fatal; 5xx, 408, 429 and SOCKS network failures are retried. A proxy that does not
+    /// answer is [`Error::Timeout`]`(`[`Phase::Proxy`]`)`.
     Proxy {
         /// The proxy, `scheme://host:port` (never its credentials).
         proxy: String,

@@ -192,7 +192,9 @@ pub(crate) fn connect(config: &Config, handle: Option<&str>) -> Result<Connected
             tunnel
         }
     };
-    timings.proxy = t.elapsed();
+    if via.is_some() {
+        timings.proxy = t.elapsed();
+    }
 
     let t = Instant::now();
     let budget = if tls {

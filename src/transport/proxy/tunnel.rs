@@ -118,7 +118,8 @@ fn connect(proxy: &ProxyUrl, stream: &mut Tunnel, host: &str, port: u16) -> Resu
         })
         .unwrap_or_default();
     let message = match status {
-        407 if proxy.has_credentials() => format!(
+        // tinyproxy answers a wrong Proxy-Authorization with 401.
+        401 | 407 if proxy.has_credentials() => format!(
             "407 {reason}: the proxy rejected the credentials in the proxy URL{}",
             challenge_text(&challenge)
         ),
@@ -128,7 +129,10 @@ fn connect(proxy: &ProxyUrl, stream: &mut Tunnel, host: &str, port: u16) -> Resu
             challenge_text(&challenge)
         ),
         403 => format!("403 {reason}: the proxy does not allow a tunnel to {target}"),
-        502 | 504 => format!("{status} {reason}: the proxy could not reach {target}"),
+        500..=599 => format!(
+            "{status} {reason}: the proxy could not reach {target} (may be transient: \
+             retried)"
+        ),
         _ => format!("{status} {reason}: the proxy refused CONNECT {target}"),
     };
     Err(refused(proxy, ProxyRefusal::Status(status), message))
