@@ -108,6 +108,7 @@ pub fn run(port: u16, quick: bool) -> Vec<Row> {
     let sc = format!("connect via CONNECT proxy (n={n})");
     vec![
         Row::new(&sc, "direct, median", "us", Target::Info).ours(us(median(&direct))),
+        Row::new(&sc, "direct, p99", "us", Target::Info).ours(us(quantile(&direct, 0.99))),
         Row::new(&sc, "via proxy, median", "us", Target::Info).ours(us(median(&via))),
         Row::new(&sc, "via proxy, p99", "us", Target::Info).ours(us(quantile(&via, 0.99))),
         Row::new(
