@@ -182,6 +182,14 @@ static void connect_failures(const char *endpoint) {
     OK(gemini_live_config_set_model(config, "gemini-live-2.5-flash-preview"));
     CHECK(gemini_live_session_connect(config, &session) == GEMINI_LIVE_IO);
     CHECK(session == NULL);
+    /* through a proxy nobody listens on: the message names it, never its password */
+    OK(gemini_live_config_set_endpoint(config, endpoint));
+    OK(gemini_live_config_set_proxy(config, "http://user:CPROXYCANARY@127.0.0.1:1"));
+    CHECK(gemini_live_session_connect(config, &session) == GEMINI_LIVE_IO);
+    OK(gemini_live_last_error_message(detail, sizeof detail, NULL));
+    CHECK(strstr(detail, "proxy http://127.0.0.1:1") != NULL);
+    CHECK(strstr(detail, "CPROXYCANARY") == NULL);
+    printf("proxy down: %s\n", detail);
     gemini_live_config_free(config);
 }
 
