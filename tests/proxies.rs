@@ -5,10 +5,11 @@
 //! the reconnection, the handover) goes through the proxy again, as its log shows. Refusals
 //! (407, 403, 5xx, SOCKS) fail with a message that says what happened; 407 and 403 are not
 //! retried; a silent proxy times out in its own phase; `no_proxy` bypasses the environment's
-//! proxy; the credentials appear in no `Debug`, error or recording.
+//! proxy; a proxy of the other kind fails in the proxy phase; the credentials appear in no
+//! `Debug`, error or recording; the CLI takes `--proxy` and reads the environment.
 //!
-//! Every test sets `Config::proxy` explicitly except the environment test, which is the only
-//! one to read (and set) the proxy variables.
+//! Every test sets `Config::proxy` explicitly (the CLI's children get no proxy variable but
+//! their own) except the environment test, the only one to read (and set) the variables.
 
 mod common;
 mod proxy_servers;
@@ -430,4 +431,130 @@ fn credentials_appear_in_no_debug_error_or_recording() {
         // The Basic token (base64 of user:password) neither.
         assert!(!text.contains("YWxpY2U6"), "{text}");
     }
+}
+
+/// The `gemini-live` CLI with no proxy variable inherited.
+fn cli() -> std::process::Command {
+    let mut cmd = common::cli::gemini_live();
+    for v in [
+        "wss_proxy",
+        "ws_proxy",
+        "https_proxy",
+        "http_proxy",
+        "all_proxy",
+        "no_proxy",
+    ] {
+        cmd.env_remove(v).env_remove(v.to_ascii_uppercase());
+    }
+    cmd
+}
+
+#[test]
+fn the_cli_takes_proxy_and_reads_the_environment() {
+    let Some(proxy) = ProxyProcess::tinyproxy(Some((USER, PASSWORD)), "") else {
+        return;
+    };
+    let server = fake();
+    let endpoint = server.endpoint();
+    let url = format!("http://{USER}:{PASSWORD}@127.0.0.1:{}", proxy.port);
+    let chat = |cmd: &mut std::process::Command| {
+        let out = common::cli::run_with_input(cmd, "hello\n");
+        let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(!stdout.contains("PROXYCANARY") && !stderr.contains("PROXYCANARY"));
+        (out.status.success(), stdout, stderr)
+    };
+
+    // --proxy, with -vv logging every connection event.
+    let (ok, stdout, stderr) =
+        chat(cli().args(["chat", "--endpoint", &endpoint, "--proxy", &url, "-vv"]));
+    assert!(ok && stdout.contains("echo: hello"), "{stdout}{stderr}");
+    assert_eq!(proxy.wait_tunnels(1).len(), 1, "{}", proxy.log());
+
+    // The environment: http_proxy for a ws:// endpoint.
+    let (ok, stdout, stderr) = chat(
+        cli()
+            .args(["chat", "--endpoint", &endpoint])
+            .env("http_proxy", &url),
+    );
+    assert!(ok && stdout.contains("echo: hello"), "{stdout}{stderr}");
+    assert_eq!(proxy.wait_tunnels(2).len(), 2, "{}", proxy.log());
+
+    // no_proxy, and --proxy none, bypass it.
+    let (ok, _, stderr) = chat(
+        cli()
+            .args(["chat", "--endpoint", &endpoint])
+            .env("HTTP_PROXY", &url)
+            .env("NO_PROXY", "localhost,127.0.0.1"),
+    );
+    assert!(ok, "{stderr}");
+    let (ok, _, stderr) = chat(
+        cli()
+            .args(["chat", "--endpoint", &endpoint, "--proxy", "none"])
+            .env("http_proxy", &url),
+    );
+    assert!(ok, "{stderr}");
+    assert_eq!(server.connection_count(), 4);
+
+    // Wrong credentials: one attempt, a message that says so.
+    let wrong = format!("http://{USER}:WRONG-PROXYCANARY@127.0.0.1:{}", proxy.port);
+    let (ok, _, stderr) = chat(cli().args(["chat", "--endpoint", &endpoint, "--proxy", &wrong]));
+    assert!(
+        !ok && stderr.contains("rejected the credentials"),
+        "{stderr}"
+    );
+    assert_eq!(
+        proxy.wait_tunnels(3).len(),
+        3,
+        "asked once: {}",
+        proxy.log()
+    );
+
+    // A malformed --proxy: refused before connecting, in the CLI's words.
+    let (ok, _, stderr) = chat(cli().args([
+        "chat",
+        "--endpoint",
+        &endpoint,
+        "--proxy",
+        "gopher://u:PROXYCANARY@h",
+    ]));
+    assert!(
+        !ok && stderr.contains("--proxy") && stderr.contains("gopher"),
+        "{stderr}"
+    );
+    assert_eq!(server.connection_count(), 4);
+}
+
+#[test]
+fn a_proxy_of_the_other_kind_fails_in_the_proxy_phase() {
+    let (Some(http), Some(socks)) = (
+        ProxyProcess::tinyproxy(None, ""),
+        ProxyProcess::microsocks(None),
+    ) else {
+        return;
+    };
+    let server = fake();
+    // SOCKS5 to an HTTP proxy: it waits for a request line that never comes.
+    let mut c = via(&server, &format!("socks5h://127.0.0.1:{}", http.port));
+    c.reconnect.first_connect_attempts = 1;
+    c.timeouts.proxy = Duration::from_millis(300);
+    let e = innermost(Session::connect(c).unwrap_err());
+    assert_eq!(e, Error::Timeout(Phase::Proxy));
+    assert!(e.to_string().contains("is it a proxy of this kind?"), "{e}");
+    // CONNECT to a SOCKS5 proxy: it hangs up.
+    let mut c = via(&server, &format!("http://127.0.0.1:{}", socks.port));
+    c.reconnect.first_connect_attempts = 1;
+    let e = innermost(Session::connect(c).unwrap_err());
+    assert!(
+        matches!(
+            &e,
+            Error::Io {
+                phase: Some(Phase::Proxy),
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert!(e.to_string().contains("proxy http://127.0.0.1:"), "{e}");
+    assert_eq!(server.connection_count(), 0);
 }

@@ -120,7 +120,7 @@ fn connect(proxy: &ProxyUrl, stream: &mut Tunnel, host: &str, port: u16) -> Resu
     let message = match status {
         // tinyproxy answers a wrong Proxy-Authorization with 401.
         401 | 407 if proxy.has_credentials() => format!(
-            "407 {reason}: the proxy rejected the credentials in the proxy URL{}",
+            "{status} {reason}: the proxy rejected the credentials in the proxy URL{}",
             challenge_text(&challenge)
         ),
         407 => format!(
