@@ -14,7 +14,7 @@ mod common;
 
 use common::*;
 use gemini_live::config::{Proxy, DEFAULT_API_VERSION, DEFAULT_ENDPOINT};
-use gemini_live::fake::{FakeOptions, FakeServer, VertexFakeAuth};
+use gemini_live::fake::{FakeOptions, FakeServer, Fault, FaultPlan, VertexFakeAuth};
 use gemini_live::vertex::{TokenProvider, VertexTarget};
 use gemini_live::{Auth, Config, Error, Event, ResponseMode, Secret, Session};
 use openssl::asn1::Asn1Time;
@@ -294,6 +294,70 @@ fn developer_api_through_an_https_proxy_tls_inside_tls() {
     }
     s.close().unwrap();
     assert_eq!(proxy.targets(), vec![format!("{host}:443")]);
+}
+
+#[test]
+fn through_an_https_proxy_a_drop_and_a_goaway_each_open_a_new_tunnel() {
+    let ca = Ca::new();
+    let host = "generativelanguage.googleapis.com";
+    let server = fake_with(FakeOptions {
+        tls_identity: Some(ca.issue(&[host])),
+        api_key: Some(KEY.to_string()),
+        faults: FaultPlan::new().at(1, 2, Fault::Drop).at(
+            2,
+            2,
+            Fault::GoAway {
+                time_left: Duration::from_secs(2),
+                then_close_after: Some(Duration::from_secs(2)),
+            },
+        ),
+        ..FakeOptions::default()
+    });
+    let (chain, key) = ca.issue(&["127.0.0.1"]);
+    let identity = native_tls::Identity::from_pkcs8(chain.as_bytes(), key.as_bytes()).unwrap();
+    let proxy = TestProxy::start(
+        server.addr(),
+        Some(native_tls::TlsAcceptor::new(identity).unwrap()),
+    );
+    let mut c = Config::default().with_api_key(KEY);
+    c.extra_root_ca_pem = Some(ca.pem());
+    c.proxy = Proxy::parse(&format!("https://127.0.0.1:{}", proxy.port)).unwrap();
+    c.response_mode = ResponseMode::TextAndAudio;
+    c.output_transcription = true;
+    c.stall_timeout = Duration::from_millis(400);
+    let s = Session::connect(c).unwrap();
+    // The first turn meets the drop (replayed on the second connection), the second the
+    // GoAway (handed over to a third).
+    s.send_text("one").unwrap();
+    let mut text = String::new();
+    let mut events = Vec::new();
+    for want in ["echo: one", "echo: two"] {
+        loop {
+            let ev = s.next_event(Duration::from_secs(10)).unwrap().unwrap();
+            match &ev {
+                Event::Text(t) => text.push_str(t),
+                Event::Resumed { .. } | Event::NewSession { .. } => text.clear(),
+                _ => {}
+            }
+            let done = matches!(ev, Event::TurnComplete { .. });
+            events.push(ev);
+            if done {
+                break;
+            }
+        }
+        assert!(text.ends_with(want), "{text:?}: {events:#?}");
+        text.clear();
+        if want == "echo: one" {
+            s.send_text("two").unwrap();
+        }
+    }
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while server.connection_count() < 3 && std::time::Instant::now() < deadline {
+        let _ = s.next_event(Duration::from_millis(50));
+    }
+    s.close().unwrap();
+    assert_eq!(server.connection_count(), 3);
+    assert_eq!(proxy.targets(), vec![format!("{host}:443"); 3]);
 }
 
 #[test]
