@@ -292,6 +292,21 @@ fn developer_api_through_an_https_proxy_tls_inside_tls() {
             t.events
         );
     }
+    // An audio turn: 5 s of audio sent as fast as the socket takes it (writes that would
+    // block, through both TLS layers), the model's audio read back.
+    let pcm = tone(5000, 330.0);
+    for chunk in pcm.chunks(3200) {
+        s.send_audio_bytes(chunk).unwrap();
+    }
+    s.audio_stream_end().unwrap();
+    let t = turn(&s);
+    let expected = format!(
+        "heard {} bytes of audio, checksum {:016x}",
+        pcm.len(),
+        gemini_live::fake::fnv1a64(&pcm)
+    );
+    assert!(t.text.ends_with(&expected), "{:?}", t.text);
+    assert!(!t.audio.is_empty(), "the reply's audio came back");
     s.close().unwrap();
     assert_eq!(proxy.targets(), vec![format!("{host}:443")]);
 }
