@@ -84,7 +84,8 @@ class ProxyTest(unittest.TestCase):
     def test_a_turn_through_a_connect_proxy_with_credentials(self):
         p = self.proxy()
         url = f"http://alice:PYCANARY-pw@127.0.0.1:{p.port}"
-        s = gl.Session.connect(endpoint=self.fake.endpoint, response_modality="text", proxy=url)
+        # The default text+audio: the reply text is the audio's transcription.
+        s = gl.Session.connect(endpoint=self.fake.endpoint, proxy=url)
         self.addCleanup(s.close)
         s.send_text("through the proxy")
         text, _, _ = collect_turn(s)
@@ -96,9 +97,7 @@ class ProxyTest(unittest.TestCase):
         self.assertGreater(m["connect_proxy"], 0)
 
     def test_none_connects_directly(self):
-        s = gl.Session.connect(
-            endpoint=self.fake.endpoint, response_modality="text", proxy="none"
-        )
+        s = gl.Session.connect(endpoint=self.fake.endpoint, proxy="none")
         self.addCleanup(s.close)
         self.assertEqual(s.metrics()["connect_proxy"], 0)
 
@@ -107,7 +106,6 @@ class ProxyTest(unittest.TestCase):
         with self.assertRaises(gl.ProxyError) as cm:
             gl.Session.connect(
                 endpoint=self.fake.endpoint,
-                response_modality="text",
                 proxy=f"http://127.0.0.1:{p.port}",
             )
         self.assertIn("requires credentials", str(cm.exception))
@@ -122,7 +120,6 @@ class ProxyTest(unittest.TestCase):
         with self.assertRaises(gl.ConnectTimeoutError) as cm:
             gl.Session.connect(
                 endpoint=self.fake.endpoint,
-                response_modality="text",
                 proxy=f"http://127.0.0.1:{silent.getsockname()[1]}",
                 phase_timeouts_ms={"proxy": 200},
                 first_connect_budget=(1, 2000),
