@@ -164,7 +164,7 @@ pub(crate) fn connect(config: &Config, handle: Option<&str>) -> Result<Connected
         None => (host.as_str(), port),
     };
     let tcp = tcp_connect(dial_host, dial_port, config, &deadline).map_err(|e| match &via {
-        Some(p) => on_proxy(p, e),
+        Some(p) => proxy::named(p, e),
         None => e,
     })?;
     let ctl = tcp.try_clone().map_err(|e| io_err(Phase::TcpConnect, &e))?;
@@ -179,17 +179,7 @@ pub(crate) fn connect(config: &Config, handle: Option<&str>) -> Result<Connected
         Some(p) => {
             let budget = deadline.budget(Phase::Proxy, config.timeouts.proxy)?;
             set_timeouts(&ctl, budget, Phase::Proxy)?;
-            let mut tunnel = if p.kind() == proxy::ProxyKind::Https {
-                let s = tls_handshake(p.host(), tcp, config).map_err(|e| match e {
-                    Error::Timeout(Phase::Tls) => Error::Timeout(Phase::Proxy),
-                    e => on_proxy(p, e),
-                })?;
-                proxy::tunnel::Tunnel::Tls(Box::new(s))
-            } else {
-                proxy::tunnel::Tunnel::Plain(tcp)
-            };
-            proxy::tunnel::open(p, &mut tunnel, &host, port)?;
-            tunnel
+            proxy::through(p, tcp, &host, port, config)?
         }
     };
     if via.is_some() {
@@ -197,22 +187,20 @@ pub(crate) fn connect(config: &Config, handle: Option<&str>) -> Result<Connected
     }
 
     let t = Instant::now();
-    let budget = if tls {
+    if tls {
         let budget = deadline.budget(Phase::Tls, config.timeouts.tls_handshake)?;
         set_timeouts(&ctl, budget, Phase::Tls)?;
-        Some(budget)
-    } else {
-        None
-    };
-    let stream = match (tunnel, budget.is_some()) {
+    }
+    let stream = match (tunnel, tls) {
+        (proxy::tunnel::Tunnel::Plain(tcp), false) => Stream::Plain(tcp),
         (proxy::tunnel::Tunnel::Plain(tcp), true) => {
             Stream::Tls(Box::new(tls_handshake(&host, tcp, config)?))
         }
-        (proxy::tunnel::Tunnel::Plain(tcp), false) => Stream::Plain(tcp),
+        // `ws://` through an `https://` proxy.
+        (proxy::tunnel::Tunnel::Tls(s), false) => Stream::Tls(s),
         (proxy::tunnel::Tunnel::Tls(s), true) => {
             Stream::TlsInTls(Box::new(tls_handshake(&host, *s, config)?))
         }
-        (proxy::tunnel::Tunnel::Tls(s), false) => Stream::Tls(s),
     };
     timings.tls = t.elapsed();
 
@@ -329,18 +317,6 @@ fn pem_certificates(pem: &[u8]) -> Result<Vec<native_tls::Certificate>> {
         ));
     }
     Ok(certs)
-}
-
-/// Names the proxy in a failure to reach it (TCP, or TLS to an `https://` proxy).
-fn on_proxy(p: &proxy::ProxyUrl, e: Error) -> Error {
-    match e {
-        Error::Io { phase, message } => Error::Io {
-            phase,
-            message: format!("proxy {p}: {message}"),
-        },
-        Error::Tls(m) => Error::Tls(format!("proxy {p}: {m}")),
-        e => e,
-    }
 }
 
 fn tls_handshake<S: Read + Write + std::fmt::Debug>(

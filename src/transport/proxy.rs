@@ -19,8 +19,8 @@ pub(crate) mod tunnel;
 #[cfg(test)]
 mod tests;
 
-use crate::config::Secret;
-use crate::error::{Error, Result};
+use crate::config::{Config, Secret};
+use crate::error::{Error, Phase, Result};
 use std::fmt;
 use std::net::IpAddr;
 
@@ -229,6 +229,41 @@ fn percent_decode(s: &str) -> Option<String> {
         }
     }
     String::from_utf8(out).ok()
+}
+
+/// Opens the tunnel to `host:port` through `proxy` over `tcp` (connected to the proxy, its
+/// socket timeouts set for the proxy phase): TLS to an `https://` proxy first, then its
+/// `CONNECT` or the SOCKS5 exchange.
+pub(crate) fn through(
+    proxy: &ProxyUrl,
+    tcp: std::net::TcpStream,
+    host: &str,
+    port: u16,
+    config: &Config,
+) -> Result<tunnel::Tunnel> {
+    let mut tunnel = if proxy.kind() == ProxyKind::Https {
+        let tls = super::tls_handshake(proxy.host(), tcp, config).map_err(|e| match e {
+            Error::Timeout(Phase::Tls) => Error::Timeout(Phase::Proxy),
+            e => named(proxy, e),
+        })?;
+        tunnel::Tunnel::Tls(Box::new(tls))
+    } else {
+        tunnel::Tunnel::Plain(tcp)
+    };
+    tunnel::open(proxy, &mut tunnel, host, port)?;
+    Ok(tunnel)
+}
+
+/// Names the proxy in a failure to reach it (TCP, or TLS to an `https://` proxy).
+pub(crate) fn named(p: &ProxyUrl, e: Error) -> Error {
+    match e {
+        Error::Io { phase, message } => Error::Io {
+            phase,
+            message: format!("proxy {p}: {message}"),
+        },
+        Error::Tls(m) => Error::Tls(format!("proxy {p}: {m}")),
+        e => e,
+    }
 }
 
 /// The proxy for a connection to `host:port` (`tls`: a `wss://` target) under `setting`;
