@@ -26,7 +26,9 @@ pub mod transport;
 pub mod vertex;
 
 pub use config::{Auth, Config, ResponseMode, Secret, Timeouts, DEFAULT_MODEL};
-pub use error::{Error, Phase, ProxyRefusal, Result, Retry};
+pub use error::{Error, Phase, Result, Retry};
 pub use metrics::MetricsSnapshot;
 pub use reconnect::ReconnectPolicy;
 pub use session::{AudioChunk, Event, InteractionStatus, Session, State};
+// Proxies (issue 19).
+pub use error::ProxyRefusal;
