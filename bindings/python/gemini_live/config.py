@@ -146,6 +146,16 @@ class Config(Managed):
     every connect), ``vertex_api_version``, ``vertex_user_project``,
     ``vertex_transparent_resumption``; see ``gemini_live.vertex``.
 
+    ``proxy``: the proxy for every connect and reconnect, overriding the environment:
+    ``"http://[user:password@]host:port"`` (HTTP ``CONNECT``; ``"https://..."`` over TLS to
+    the proxy), ``"socks5h://[user:password@]host:port"`` (SOCKS5, the proxy resolves the
+    host; ``"socks5://..."`` resolves it here), ``"none"`` (connect directly) or ``"env"``.
+    Defaults to the environment, as Python's ``websockets`` reads it: ``wss_proxy``,
+    ``https_proxy``, ``all_proxy`` (either case) and ``no_proxy``. Credentials never appear
+    in logs, errors or recordings. A refusal raises ``ProxyError`` (407: credentials wrong
+    or missing; 403: not allowed; not retried); a proxy that does not answer,
+    ``ConnectTimeoutError`` (``phase_timeouts_ms={"proxy": ms}``).
+
     ``record``: a file to record every frame of the session to, both ways, as JSON Lines
     (``(path, "summary")`` keeps only the length and checksum of audio); replay it with
     ``gemini-live fake-server --replay FILE``. Defaults to no recording.
@@ -163,6 +173,7 @@ class Config(Managed):
         model: Optional[str] = None,
         endpoint: Optional[str] = None,
         api_version: Optional[ApiVersion] = None,
+        proxy: Optional[str] = None,
         response_modality: Optional[ModalityLike] = None,
         modality: Optional[ModalityLike] = None,
         system_instruction: Optional[str] = None,
@@ -465,6 +476,7 @@ class ConfigOptions(TypedDict, total=False):
     model: Optional[str]
     endpoint: Optional[str]
     api_version: Optional[ApiVersion]
+    proxy: Optional[str]
     response_modality: Optional[ModalityLike]
     modality: Optional[ModalityLike]
     system_instruction: Optional[str]
