@@ -53,6 +53,12 @@ pub(crate) struct ClientArgs {
     /// What the recording keeps of audio: keep (the default) or summary (length and checksum).
     #[arg(long = "record-audio")]
     pub(crate) record_audio: Option<String>,
+    /// Proxy for every connect: http://[user:password@]host:port (HTTP CONNECT; https://
+    /// for TLS to the proxy), socks5h://... (SOCKS5, the proxy resolves the host; socks5://
+    /// resolves it here), or none (connect directly). Default: the environment (wss_proxy,
+    /// https_proxy, all_proxy, either case, and no_proxy), as Python's websockets reads it.
+    #[arg(long, value_name = "URL")]
+    pub(crate) proxy: Option<String>,
     #[command(flatten)]
     pub(crate) vertex: VertexArgs,
 }
@@ -67,6 +73,7 @@ impl ClientArgs {
             modality: self.modality.or(parent.modality),
             record: self.record.or(parent.record),
             record_audio: self.record_audio.or(parent.record_audio),
+            proxy: self.proxy.or(parent.proxy),
             vertex: self.vertex.or(parent.vertex),
         }
     }

@@ -167,6 +167,13 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     if let Some(e) = client.endpoint {
         config.endpoint = e;
     }
+    if let Target::EmbeddedFake(_) = &target {
+        // In this process: never through a proxy from the environment.
+        config.proxy = gemini_live::config::Proxy::Direct;
+    }
+    if let Some(p) = &client.proxy {
+        config.proxy = gemini_live::config::Proxy::parse(p).map_err(|e| format!("--proxy: {e}"))?;
+    }
     client.vertex.apply(&mut config)?;
     if let Some(m) = client.model {
         config.model = m;
