@@ -153,7 +153,13 @@ fn chat_ok(before: &[&str], input: &str) -> String {
         .write_all(input.as_bytes())
         .expect("stdin takes the input");
     let out = child.wait_with_output().expect("gemini-live ends");
-    assert!(out.status.success(), "{}", stderr_of(&out));
+    let stderr = stderr_of(&out);
+    assert!(out.status.success(), "{stderr}");
+    // Into a pipe: no prompt and no typing hint (a terminal gets them: tests/cli_ctrl_c.rs).
+    assert!(
+        !stderr.contains("> ") && !stderr.contains("type a message"),
+        "{stderr}"
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
