@@ -222,3 +222,46 @@ fn vv_logs_each_message_with_secrets_redacted() {
         "byte counts instead of messages:\n{stderr}"
     );
 }
+
+#[test]
+fn v_log_lines_read_as_sentences_not_debug_dumps() {
+    let server = common::fake_with(FakeOptions {
+        faults: gemini_live::fake::parse_fault_plan("1@3:close=1011,2@3:goaway=1s+1s")
+            .expect("the plan parses"),
+        ..FakeOptions::default()
+    });
+    let endpoint = server.endpoint();
+    let mut cmd = gemini_live();
+    cmd.args(["-v", "--modality", "text", "chat"])
+        .env("GEMINI_API_KEY", "any")
+        .env("GEMINI_LIVE_ENDPOINT", &endpoint)
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("gemini-live starts");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin
+            .write_all(b"one\ntwo\nthree\n")
+            .expect("stdin takes the lines");
+    }
+    let out = child.wait_with_output().expect("gemini-live ends");
+    let stderr = stderr_of(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(
+            "reconnecting: the connection failed: the server closed the connection (1011)"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("reconnecting: GoAway ("), "{stderr}");
+    for dump in ["Some(", "None", "Failure(", "Handover(", "Closed {", "Io {"] {
+        assert!(!stderr.contains(dump), "{dump} in:\n{stderr}");
+    }
+    // Durations as people write them, not Debug's "1.234567ms".
+    for line in stderr.lines().filter(|l| l.contains(" in ")) {
+        assert!(!line.contains("µs") && !line.contains("ns)"), "{line}");
+    }
+}
