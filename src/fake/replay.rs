@@ -9,7 +9,9 @@
 //! the recorded server frames, in order and with the recorded pacing.
 //!
 //! Each client frame is compared with the recorded one (setup and every input; summarised
-//! audio by its length and checksum). The first difference is logged as a warning, naming
+//! audio by its length and checksum; a recorded frame with an empty body, as hand-written
+//! scripts use (`{"setup":{}}`), matches any frame of its kind). The first difference is
+//! logged as a warning, naming
 //! where and what ("at `clientContent.turns[0].parts[0].text`: expected "hello", got
 //! "goodbye""), counted ([`ReplayServer::mismatches`]) and kept
 //! ([`ReplayServer::first_mismatch`]); the frame still counts as the awaited one. With
