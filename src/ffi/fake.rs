@@ -15,7 +15,8 @@ use crate::fake::{parse_fault_plan, FakeOptions, FakeServer};
 ///
 /// Functions: `gemini_live_fake_server_start`, `gemini_live_fake_server_start_with_faults`,
 /// `gemini_live_fake_server_start_with_models`,
-/// `gemini_live_fake_server_endpoint`, `gemini_live_fake_server_free`.
+/// `gemini_live_fake_server_endpoint`, `gemini_live_fake_server_free`,
+/// `gemini_live_fake_server_start_vertex`.
 pub struct gemini_live_fake_server {
     pub(crate) inner: FakeServer,
 }
