@@ -610,6 +610,9 @@ typedef struct gemini_live_event gemini_live_event;
 
 /**
  * A fake Gemini Live server on 127.0.0.1, running in background threads until freed.
+ * Its functions exist in libraries built with the `fake` cargo feature (the default); a
+ * library built with `--no-default-features` leaves them out (linking fails, Python's
+ * binding reports them missing).
  * It answers deterministically: a text turn with `[turn N] echo: <text>`, an audio turn
  * (ended by `gemini_live_session_audio_stream_end`) with 24 kHz audio plus the text
  * `[turn N] heard B bytes of audio, checksum <16 hex digits>` (FNV-1a 64 of the PCM bytes
@@ -1725,19 +1728,6 @@ gemini_live_result gemini_live_event_last_consumed_index(const struct gemini_liv
                                                          int64_t *index);
 
 /**
- * Starts a fake server (as `gemini_live_fake_server_start_with_faults`) that also serves
- * the Vertex path for `project` and `location`: each upgrade must carry
- * `Authorization: Bearer T` with a token no earlier upgrade presented (HTTP 401 otherwise),
- * the setup's model must be `projects/{project}/locations/{location}/publishers/google/models/M`,
- * and with transparent resumption its updates carry `lastConsumedClientMessageIndex`.
- */
-gemini_live_result gemini_live_fake_server_start_vertex(uint16_t port,
-                                                        const char *project,
-                                                        const char *location,
-                                                        const char *fault_plan,
-                                                        struct gemini_live_fake_server **out);
-
-/**
  * Connects with a copy of `config` (which stays the caller's: free it whenever you like),
  * sends `setup` and returns once the server confirmed it. Blocks while it connects: each
  * attempt takes at most the connect timeout (5 s by default), and retryable failures are
@@ -2408,6 +2398,19 @@ gemini_live_result gemini_live_fake_server_endpoint(const struct gemini_live_fak
  * sessions connected to it first, or they see their connection drop.
  */
 void gemini_live_fake_server_free(struct gemini_live_fake_server *server);
+
+/**
+ * Starts a fake server (as `gemini_live_fake_server_start_with_faults`) that also serves
+ * the Vertex path for `project` and `location`: each upgrade must carry
+ * `Authorization: Bearer T` with a token no earlier upgrade presented (HTTP 401 otherwise),
+ * the setup's model must be `projects/{project}/locations/{location}/publishers/google/models/M`,
+ * and with transparent resumption its updates carry `lastConsumedClientMessageIndex`.
+ */
+gemini_live_result gemini_live_fake_server_start_vertex(uint16_t port,
+                                                        const char *project,
+                                                        const char *location,
+                                                        const char *fault_plan,
+                                                        struct gemini_live_fake_server **out);
 
 /**
  * Routes the library's log records to `callback` (see `gemini_live_log_callback`), at the

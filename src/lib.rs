@@ -38,12 +38,15 @@
 #![deny(unsafe_code)]
 
 pub mod audio;
+pub mod checksum;
 pub mod config;
 pub mod error;
+#[cfg(feature = "fake")]
 pub mod fake;
 pub mod ffi;
 pub mod metrics;
 pub mod models;
+#[cfg(feature = "fake")]
 pub mod offline;
 pub mod protocol;
 pub mod reconnect;
