@@ -2,8 +2,8 @@
 //!
 //! One reader thread (and a writer thread once input has to wait) around a
 //! blocking-handshake, then non-blocking `tungstenite` socket (TLS by `native-tls`), fed by
-//! `crossbeam-channel` queues; no async runtime. The same library is exposed through a C ABI (`include/gemini_live.h`) and a Python
-//! ctypes binding, and ships a strict fake Live server ([`fake`]) for offline tests.
+//! two bounded queues (`session/queue.rs`); no async runtime. The same library is exposed
+//! through a C ABI (`include/gemini_live.h`) and a Python ctypes binding, and ships a strict fake Live server ([`fake`]) for offline tests.
 //!
 //! Start with [`Session::connect`] and [`Config::from_env`].
 //!
@@ -53,6 +53,7 @@ pub mod reconnect;
 pub mod record;
 pub mod session;
 mod state;
+mod sync;
 pub mod transport;
 pub mod vertex;
 

@@ -16,7 +16,7 @@
 //! only, on any path, and checks no credentials.
 
 use crate::record::restore_summaries;
-use parking_lot::Mutex;
+use crate::sync::Mutex;
 use serde_json::Value;
 use std::io::BufRead;
 use std::net::{SocketAddr, TcpListener, TcpStream};
