@@ -31,6 +31,7 @@ import ctypes
 from typing import Dict, Optional, Type, Union
 
 from . import _lib
+from ._messages import pythonize
 
 
 class GeminiLiveError(Exception):
@@ -40,7 +41,8 @@ class GeminiLiveError(Exception):
     def __init__(self, code: int, detail: str = "") -> None:
         self.code = int(code)
         self.name = _NAMES.get(self.code, "UNKNOWN")
-        self.detail = detail or describe(self.code)
+        # The library's text in Python's terms (no Rust or C names): _messages.pythonize.
+        self.detail = pythonize(detail or describe(self.code))
         super().__init__(f"{self.name} ({self.code}): {self.detail}")
 
 
