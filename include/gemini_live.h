@@ -53,6 +53,19 @@
  * gemini_live_fake_server_endpoint to gemini_live_config_set_endpoint.
  * See examples/c/quickstart.c and examples/c/audio_pipeline.c.
  *
+ * The fake echoes a text turn ("[turn N] echo: ...") and answers audio ("[turn N] heard B
+ * bytes of audio, checksum C"); these texts, sent with gemini_live_session_send_text, make it
+ * do more, so barge-in and tools can be tested offline:
+ *   "call tool NAME with {JSON}"  a tool call of NAME with those args (GEMINI_LIVE_EVENT_TOOL_CALL);
+ *                                 answered "[turn N] tool NAME returned ..." once every call
+ *                                 has a response (gemini_live_session_send_tool_response)
+ *   "interrupt me"                the reply stops after two parts with
+ *                                 GEMINI_LIVE_EVENT_INTERRUPTED (barge-in), then turn complete
+ *   "send unknown"                an unknown message kind first (GEMINI_LIVE_EVENT_UNKNOWN)
+ *   "usage only"                  a message with nothing but usage first
+ * Faults (drops, 1011 closes, GoAway, stalls...) come from
+ * gemini_live_fake_server_start_with_faults; `gemini-live fake-server --help` lists them.
+ *
  * ===========================================================================================
  * Results and errors
  * ===========================================================================================
@@ -1145,6 +1158,10 @@ const char *gemini_live_version(void);
  * `*needed` (if `needed` is not NULL) is set to the size required including the NUL, also
  * when the result is `GEMINI_LIVE_BUFFER_TOO_SMALL`; pass `buf = NULL, len = 0` to ask.
  * A 512-byte buffer holds almost every message.
+ *
+ * Options are named by their setter in backticks (`` `gemini_live_config_set_voice` ``), a
+ * response mode as `` `gemini_live_config_set_response_modality(config,
+ * GEMINI_LIVE_MODALITY_TEXT)` ``; bindings may map these forms to their own names.
  */
 gemini_live_result gemini_live_last_error_message(char *buf, size_t len, size_t *needed);
 
@@ -1811,6 +1828,19 @@ gemini_live_result gemini_live_session_last_close_reason(const struct gemini_liv
  */
 gemini_live_result gemini_live_session_metrics(const struct gemini_live_session *session,
                                                struct gemini_live_metrics *metrics);
+
+/**
+ * Copies the session's metrics as OpenMetrics text (the Prometheus exposition format,
+ * ending with `# EOF`; names `gemini_live_*`, counters as `_total`, units in the names,
+ * the send latency as a histogram) into `buf` of `len` bytes, NUL-terminated. `*needed`
+ * (if not NULL) gets the size required including the NUL, also on
+ * `GEMINI_LIVE_BUFFER_TOO_SMALL`; pass `buf = NULL, len = 0` to ask (the text can grow
+ * between calls: 8 KiB is plenty). Cheap; any thread; works after close.
+ */
+gemini_live_result gemini_live_session_metrics_openmetrics(const struct gemini_live_session *session,
+                                                           char *buf,
+                                                           size_t len,
+                                                           size_t *needed);
 
 /**
  * Closes the session: sends what is queued, then a close frame, waits for the server's

@@ -89,7 +89,7 @@ impl Fail {
 
 impl From<Error> for Fail {
     fn from(e: Error) -> Fail {
-        Fail::new(result_of(&e), e.to_string())
+        Fail::new(result_of(&e), e.message(crate::wording::Lang::C))
     }
 }
 
