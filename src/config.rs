@@ -180,6 +180,10 @@ pub struct Config {
     /// Extra trusted root certificate(s), PEM, for proxies and test servers. Defaults to none
     /// (the system roots only). Certificate and host-name verification are always on.
     pub extra_root_ca_pem: Option<Vec<u8>>,
+    /// The proxy for every connect and reconnect (see [`crate::transport::proxy`]). Defaults
+    /// to [`Proxy::FromEnvironment`]: `wss_proxy` / `https_proxy` / `all_proxy` and
+    /// `no_proxy`, as Python's `websockets` reads them; [`Proxy::Direct`] ignores them.
+    pub proxy: Proxy,
     /// Messages the send queue holds before `send` waits. Defaults to 128 (2.5 s of 20 ms
     /// audio chunks). Both queues are preallocated: each slot costs about 110 bytes here.
     pub send_queue_capacity: usize,
@@ -231,10 +235,6 @@ pub struct Config {
     /// Record every data frame, both ways, as JSON Lines (see [`crate::record`]). Defaults
     /// to none.
     pub recorder: Option<crate::record::Recorder>,
-    /// The proxy for every connect and reconnect (see [`crate::transport::proxy`]). Defaults
-    /// to [`Proxy::FromEnvironment`]: `wss_proxy` / `https_proxy` / `all_proxy` and
-    /// `no_proxy`, as Python's `websockets` reads them; [`Proxy::Direct`] ignores them.
-    pub proxy: Proxy,
 }
 
 pub use crate::transport::proxy::{Proxy, ProxyKind, ProxyUrl};
@@ -261,6 +261,7 @@ impl Default for Config {
             vertex: None,
             timeouts: Timeouts::default(),
             extra_root_ca_pem: None,
+            proxy: Proxy::default(),
             send_queue_capacity: 128,
             event_queue_capacity: 256,
             max_message_size: 16 << 20,
@@ -280,7 +281,6 @@ impl Default for Config {
             extra_setup: None,
             skip_model_check: false,
             recorder: None,
-            proxy: Proxy::default(),
         }
     }
 }

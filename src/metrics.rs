@@ -6,8 +6,8 @@
 //! ([`LatencyHistogram`]), so memory does not grow with traffic.
 
 use crate::state::State;
+use crate::sync::Mutex;
 use crate::transport::ConnectTimings;
-use parking_lot::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 

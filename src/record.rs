@@ -50,9 +50,9 @@
 //! the caller of a direct send), under the recorder's lock; with the recorder unset, nothing.
 //! A write error is logged once and counted ([`Recorder::write_errors`]); the session goes on.
 
+use crate::checksum::fnv1a64;
 use crate::config::{Auth, Config};
 use crate::error::{Error, Result};
-use crate::fake::fnv1a64;
 use base64::Engine as _;
 use serde_json::Value;
 use std::fs::File;

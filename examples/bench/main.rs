@@ -7,7 +7,7 @@
 //! output is a JSON summary. See BENCHMARKS.md for the results and how to read them.
 //!
 //! Options: `--quick` (a smoke run of about a minute), `--only a,b` (scenarios by name:
-//! connect, proxy, turn, burst, upload, send_path, idle, scale100, scale1000, soak, dsp), `--wait-load X`
+//! connect, turn, burst, upload, send_path, idle, scale100, scale1000, soak, dsp), `--wait-load X`
 //! (wait up to 10 minutes for the 1-minute load average to drop under X before starting).
 
 mod audio;

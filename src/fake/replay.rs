@@ -29,7 +29,7 @@
 use super::bind_port;
 use super::replay_check::{compare, kind, Verdict};
 use crate::record::restore_summaries;
-use parking_lot::Mutex;
+use crate::sync::Mutex;
 use serde_json::Value;
 use std::io::BufRead;
 use std::net::{SocketAddr, TcpListener, TcpStream};

@@ -52,7 +52,8 @@ pub mod lifecycle;
 // Audio: the resampler, the real-time-safe player, the recorder's setter.
 pub mod audio;
 
-// The embedded fake server and logging.
+// The embedded fake server (cargo feature `fake`, on by default) and logging.
+#[cfg(feature = "fake")]
 pub mod fake;
 
 pub mod logging;

@@ -20,7 +20,7 @@ use std::time::Duration;
 /// `gemini_live_session_activity_start`, `gemini_live_session_activity_end`,
 /// `gemini_live_session_next_event`, `gemini_live_session_state`,
 /// `gemini_live_session_resumption_handle`, `gemini_live_session_metrics`,
-/// `gemini_live_session_close`, `gemini_live_session_free`.
+/// `gemini_live_session_close`, `gemini_live_session_free`, `gemini_live_session_last_close_reason`.
 pub struct gemini_live_session {
     pub(crate) inner: Session,
 }

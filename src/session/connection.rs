@@ -31,8 +31,8 @@
 use crate::config::Config;
 use crate::error::Error;
 use crate::reconnect::{next_delay, resume_refused, Jitter, ReconnectPolicy};
+use crate::sync::Mutex;
 use crate::transport::{self, Connected};
-use parking_lot::Mutex;
 use std::time::{Duration, Instant};
 
 /// Why a connect is made.

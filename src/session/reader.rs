@@ -18,7 +18,6 @@ use crate::error::Error;
 use crate::protocol::{self, ServerMessage};
 use crate::transport::io::{Inbound, Link};
 use crate::transport::Connected;
-use crossbeam_channel::Sender;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -64,7 +63,7 @@ pub(crate) struct Reader {
     /// Events of `Session::connect` that did not fit in the queue: delivered first.
     pub early: Vec<Event>,
     /// Dropped when this thread ends: `close` waits for that.
-    pub _done: Sender<()>,
+    pub _done: super::queue::LatchGuard,
     /// Dropped when this thread ends: stops the writer.
     pub _writer_stop: super::writer::StopWriter,
 }
