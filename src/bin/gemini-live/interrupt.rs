@@ -60,12 +60,12 @@ pub(crate) fn install() {
         if INTERRUPTED.swap(true, Ordering::SeqCst) {
             std::process::exit(EXIT_CODE.into());
         }
-        eprintln!("\ngemini-live: interrupted; closing the session");
         let (session, in_turn) = {
             let s = state();
             (s.session.clone(), s.in_turn)
         };
         if let Some(s) = session {
+            eprintln!("\ngemini-live: interrupted; closing the session");
             if let Err(e) = s.close() {
                 log::debug!("close after Ctrl-C: {e}");
             }
