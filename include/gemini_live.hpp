@@ -131,7 +131,9 @@ template <class F> std::string copy_out(F f, const char *call) {
     std::string buf(128, '\0');
     size_t needed = 0;
     gemini_live_result r = f(&buf[0], buf.size(), &needed);
-    if (r == GEMINI_LIVE_BUFFER_TOO_SMALL && needed > buf.size()) {
+    // The text may grow between calls (metrics text, a new handle): retry with the size asked.
+    for (int tries = 0; r == GEMINI_LIVE_BUFFER_TOO_SMALL && needed > buf.size() && tries < 4;
+         ++tries) {
         buf.assign(needed, '\0');
         r = f(&buf[0], buf.size(), &needed);
     }

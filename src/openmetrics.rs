@@ -56,9 +56,9 @@ impl Out {
     }
 }
 
-/// Seconds as OpenMetrics wants a float.
+/// Seconds as a float to the microsecond (the text's length stays steady between calls).
 fn secs(d: Duration) -> String {
-    format!("{:?}", d.as_secs_f64())
+    format!("{:.6}", d.as_secs_f64())
 }
 
 /// A label value with `\`, `"` and newlines escaped.
@@ -269,7 +269,7 @@ mod tests {
         );
         assert!(t.contains("# UNIT gemini_live_sent_bytes bytes\n"), "{t}");
         assert!(
-            t.contains("gemini_live_last_first_reply_seconds{session=\"a\\\"b\"} 0.25\n"),
+            t.contains("gemini_live_last_first_reply_seconds{session=\"a\\\"b\"} 0.250000\n"),
             "{t}"
         );
         assert!(

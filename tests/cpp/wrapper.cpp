@@ -239,6 +239,10 @@ void text_audio_and_views(const std::string &endpoint) {
     CHECK(audio > 0 && rate == 24000);
     gemini_live_metrics m = s.metrics();
     CHECK(m.bytes_sent > 5760 && m.bytes_received > 0 && m.messages_sent >= 7);
+    // The same snapshot as OpenMetrics text (the buffer sized by the wrapper).
+    std::string om = s.metrics_openmetrics();
+    CHECK(om.find("# TYPE gemini_live_messages_sent counter") != std::string::npos);
+    CHECK(om.size() > 6 && om.compare(om.size() - 6, 6, "# EOF\n") == 0);
     CHECK(s.state() == GEMINI_LIVE_STATE_CONNECTED);
     CHECK(!s.resumption_handle().empty());
 }
