@@ -312,3 +312,16 @@ fn a_missing_key_is_explained_in_full_with_the_fix() {
         .message(Lang::C)
         .contains("`gemini_live_config_set_api_key`"));
 }
+
+#[test]
+fn refused_input_speaks_no_rust_method_names() {
+    let server = common::fake();
+    let session = Session::connect(common::config(&server, ResponseMode::Text)).unwrap();
+    // Server voice activity detection is on: manual activity signals are refused locally.
+    let e = session.activity_start().unwrap_err();
+    assert!(matches!(e, Error::InvalidInput(_)), "{e:?}");
+    assert_foreign_clean(&e);
+    let e = session.send_audio(&[]).unwrap_err();
+    assert_foreign_clean(&e);
+    session.close().unwrap();
+}

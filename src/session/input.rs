@@ -65,12 +65,16 @@ impl Session {
         let vad = self.shared.config.automatic_vad();
         if (r.activity_start.is_some() || r.activity_end.is_some()) && vad {
             return Err(Error::InvalidInput(
-                "activity_start/activity_end need automatic activity detection disabled".into(),
+                "activity start and end signals need automatic activity detection disabled \
+                 (the server detects speech itself by default)"
+                    .into(),
             ));
         }
         if r.audio_stream_end.is_some() && !vad {
             return Err(Error::InvalidInput(
-                "audio_stream_end needs automatic activity detection enabled".into(),
+                "the end of the audio stream is for automatic activity detection; with it \
+                 disabled, end the turn with an activity end signal"
+                    .into(),
             ));
         }
         Ok(())
