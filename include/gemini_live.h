@@ -512,6 +512,44 @@
 #define GEMINI_LIVE_RECORD_AUDIO_SUMMARY 1
 
 /**
+ * G.711 µ-law (PCMU: Twilio media streams, North America, Japan).
+ */
+#define GEMINI_LIVE_G711_ULAW 1
+
+/**
+ * G.711 A-law (PCMA: Europe and most of the world).
+ */
+#define GEMINI_LIVE_G711_ALAW 2
+
+/**
+ * Samples (and G.711 bytes) in one 20 ms frame at 8 kHz (`FRAME_SAMPLES` in Rust; a test
+ * checks they agree).
+ */
+#define GEMINI_LIVE_PHONE_FRAME 160
+
+/**
+ * `gemini_live_phone_out_push_event`: the event was not for the phone line.
+ */
+#define GEMINI_LIVE_PHONE_OUT_IGNORED 0
+
+/**
+ * `gemini_live_phone_out_push_event`: reply audio was queued (`*count` codes).
+ */
+#define GEMINI_LIVE_PHONE_OUT_QUEUED 1
+
+/**
+ * `gemini_live_phone_out_push_event`: barge-in; the queue was cleared (`*count` codes
+ * dropped). Tell the line to drop what it holds too (Twilio: the `clear` message).
+ */
+#define GEMINI_LIVE_PHONE_OUT_CLEARED 2
+
+/**
+ * `gemini_live_phone_out_push_event`: the reply ended; the last frame was padded with
+ * silence.
+ */
+#define GEMINI_LIVE_PHONE_OUT_FINISHED 3
+
+/**
  * Log level: nothing.
  */
 #define GEMINI_LIVE_LOG_OFF 0
@@ -589,6 +627,36 @@ typedef struct gemini_live_event gemini_live_event;
  * `gemini_live_fake_server_endpoint`, `gemini_live_fake_server_free`.
  */
 typedef struct gemini_live_fake_server gemini_live_fake_server;
+
+/**
+ * The caller's side of a phone call: 8 kHz G.711 in, 16 kHz PCM16 out (for
+ * `gemini_live_session_send_audio`). Streaming: the filter state is kept across calls, and
+ * input short of a 20 ms chunk waits for the next call. Each 20 ms frame (160 codes) gives
+ * 320 samples (the first fewer: the filter's 8 ms delay is trimmed).
+ *
+ * **Real-time safe** after `_new` (no allocation, lock or system call). One thread at a
+ * time.
+ *
+ * Functions: `gemini_live_phone_in_new`, `gemini_live_phone_in_max_output`,
+ * `gemini_live_phone_in_process`, `gemini_live_phone_in_reset`, `gemini_live_phone_in_free`.
+ */
+typedef struct gemini_live_phone_in gemini_live_phone_in;
+
+/**
+ * The model's side of a phone call: 24 kHz PCM16 in, low-pass filtered (a 5 kHz tone is
+ * more than 40 dB down), resampled to 8 kHz, G.711-encoded, queued and taken out in whole
+ * frames (20 ms, 160 codes, by default). On barge-in, `_clear` (or `_push_event` with the
+ * interrupted event) drops the queue; then tell the line to drop its own (Twilio: `clear`).
+ *
+ * **Real-time safe** after `_new` (no allocation, lock or system call). One thread at a
+ * time.
+ *
+ * Functions: `gemini_live_phone_out_new`, `gemini_live_phone_out_push`,
+ * `gemini_live_phone_out_push_event`, `gemini_live_phone_out_finish`,
+ * `gemini_live_phone_out_pop_frame`, `gemini_live_phone_out_clear`,
+ * `gemini_live_phone_out_get_stats`, `gemini_live_phone_out_free`.
+ */
+typedef struct gemini_live_phone_out gemini_live_phone_out;
 
 /**
  * A playout buffer for the model's 24 kHz audio, read by the sound card's callback.
@@ -913,6 +981,32 @@ typedef struct gemini_live_player_stats {
      */
     uint64_t turn;
 } gemini_live_player_stats;
+
+/**
+ * A `gemini_live_phone_out`'s counters, in 8 kHz codes.
+ */
+typedef struct gemini_live_phone_out_stats {
+    /**
+     * Codes queued now.
+     */
+    uint64_t buffered;
+    /**
+     * Codes taken out in frames.
+     */
+    uint64_t sent;
+    /**
+     * Codes dropped by clears (barge-in).
+     */
+    uint64_t cleared;
+    /**
+     * Codes dropped because the queue was full.
+     */
+    uint64_t overflowed;
+    /**
+     * Frames taken out.
+     */
+    uint64_t frames;
+} gemini_live_phone_out_stats;
 
 /**
  * Receives one log record: `level` is a `GEMINI_LIVE_LOG_*` constant (1 to 5), `target`
@@ -2333,6 +2427,129 @@ void gemini_live_player_free(struct gemini_live_player *player);
  * UTF-8.
  */
 size_t gemini_live_transcript_heard_len(const char *text, double heard_fraction);
+
+/**
+ * **Real-time safe.** Encodes `n` PCM16 samples at `pcm` into `n` G.711 codes at `out`.
+ * `law` is `GEMINI_LIVE_G711_ULAW` or `GEMINI_LIVE_G711_ALAW`. Any thread.
+ */
+gemini_live_result gemini_live_g711_encode(uint32_t law_code,
+                                           const int16_t *pcm,
+                                           size_t n,
+                                           uint8_t *out);
+
+/**
+ * **Real-time safe.** Decodes `n` G.711 codes at `codes` into `n` PCM16 samples at `out`.
+ * Every one of the 256 codes comes back unchanged through `gemini_live_g711_encode`.
+ * Any thread.
+ */
+gemini_live_result gemini_live_g711_decode(uint32_t law_code,
+                                           const uint8_t *codes,
+                                           size_t n,
+                                           int16_t *out);
+
+/**
+ * Creates a converter from `law` (`GEMINI_LIVE_G711_ULAW` / `_ALAW`) at 8 kHz to 16 kHz
+ * PCM16. On success `*out` owns it: free it with `gemini_live_phone_in_free`. Any thread.
+ */
+gemini_live_result gemini_live_phone_in_new(uint32_t law_code, struct gemini_live_phone_in **out);
+
+/**
+ * At least how many samples the next `_process` of `n` codes can write: the capacity to
+ * pass (320 per complete 20 ms chunk, with the input held from earlier calls). 0 for NULL.
+ */
+size_t gemini_live_phone_in_max_output(const struct gemini_live_phone_in *phone_in, size_t n);
+
+/**
+ * **Real-time safe.** Decodes and resamples `n` G.711 codes into `out` (room for
+ * `capacity` samples); `*out_len` is set to the 16 kHz samples written. `capacity` must be
+ * at least `gemini_live_phone_in_max_output(p, n)`, else `GEMINI_LIVE_BUFFER_TOO_SMALL` and
+ * nothing is consumed.
+ */
+gemini_live_result gemini_live_phone_in_process(struct gemini_live_phone_in *phone_in,
+                                                const uint8_t *codes,
+                                                size_t n,
+                                                int16_t *out,
+                                                size_t capacity,
+                                                size_t *out_len);
+
+/**
+ * Forgets held input and the filter's state (a new call). NULL does nothing.
+ */
+void gemini_live_phone_in_reset(struct gemini_live_phone_in *phone_in);
+
+/**
+ * Frees a converter. NULL does nothing.
+ */
+void gemini_live_phone_in_free(struct gemini_live_phone_in *phone_in);
+
+/**
+ * Creates a converter to `law` (`GEMINI_LIVE_G711_ULAW` / `_ALAW`) taken out in frames of
+ * `frame` codes (0: the default, 160 = 20 ms; at most 8000), queueing at most
+ * `max_buffer_ms` of audio (0: the default, 60000; past it new audio is dropped and
+ * counted). Allocates the whole queue now. On success `*out` owns it: free it with
+ * `gemini_live_phone_out_free`. Any thread.
+ */
+gemini_live_result gemini_live_phone_out_new(uint32_t law_code,
+                                             size_t frame,
+                                             uint32_t max_buffer_ms,
+                                             struct gemini_live_phone_out **out);
+
+/**
+ * **Real-time safe.** Queues `n` samples of the model's 24 kHz mono PCM16; `*queued` (if
+ * not NULL) receives the 8 kHz codes queued.
+ */
+gemini_live_result gemini_live_phone_out_push(struct gemini_live_phone_out *phone_out,
+                                              const int16_t *pcm,
+                                              size_t n,
+                                              size_t *queued);
+
+/**
+ * Feeds a session event: audio is queued (`*action` = `GEMINI_LIVE_PHONE_OUT_QUEUED`,
+ * `*count` codes), `GEMINI_LIVE_EVENT_INTERRUPTED` and `_REPLY_DISCARDED` clear the queue
+ * (`_CLEARED`, `*count` codes dropped: tell the line to drop its audio too),
+ * `GEMINI_LIVE_EVENT_TURN_COMPLETE` finishes the reply (`_FINISHED`); other events are
+ * ignored (`_IGNORED`). `action` and `count` may be NULL. The event stays the caller's.
+ */
+gemini_live_result gemini_live_phone_out_push_event(struct gemini_live_phone_out *phone_out,
+                                                    const struct gemini_live_event *event,
+                                                    uint32_t *action,
+                                                    size_t *count);
+
+/**
+ * **Real-time safe.** The reply has ended: the filter's tail is pushed through and the last
+ * partial frame padded with silence, so all of it can be taken out.
+ */
+gemini_live_result gemini_live_phone_out_finish(struct gemini_live_phone_out *phone_out);
+
+/**
+ * **Real-time safe.** Takes the next whole frame into `frame` (room for `capacity` codes,
+ * at least the frame size): `*got` is set to the frame size, or to 0 (and `frame` left
+ * alone) when less than a frame is queued. `GEMINI_LIVE_BUFFER_TOO_SMALL` if `capacity` is
+ * under the frame size.
+ */
+gemini_live_result gemini_live_phone_out_pop_frame(struct gemini_live_phone_out *phone_out,
+                                                   uint8_t *frame,
+                                                   size_t capacity,
+                                                   size_t *got);
+
+/**
+ * **Real-time safe.** Barge-in: drops everything queued and the filter's state; `*dropped`
+ * (if not NULL) receives the codes dropped. Then tell the line to drop its audio too
+ * (Twilio: `{"event":"clear","streamSid":...}`).
+ */
+gemini_live_result gemini_live_phone_out_clear(struct gemini_live_phone_out *phone_out,
+                                               size_t *dropped);
+
+/**
+ * Copies the counters to `*out`.
+ */
+gemini_live_result gemini_live_phone_out_get_stats(const struct gemini_live_phone_out *phone_out,
+                                                   struct gemini_live_phone_out_stats *out);
+
+/**
+ * Frees a converter. NULL does nothing.
+ */
+void gemini_live_phone_out_free(struct gemini_live_phone_out *phone_out);
 
 /**
  * Starts a fake server on 127.0.0.1:`port` (0 picks a free port). On success `*out`

@@ -5,9 +5,11 @@
 pub mod playback;
 pub mod player;
 pub mod resample;
+pub mod telephony;
 
 pub use player::{
     cut_at_fraction, Player, PlayerConfig, PlayerMonitor, PlayerReader, PlayerStats, PlayerWriter,
     TurnPlayback,
 };
 pub use resample::{Resampler, INPUT_RATE, OUTPUT_RATE};
+pub use telephony::{PhoneIn, PhoneOut, PhoneOutAction, PhoneOutConfig, PhoneOutStats, G711};

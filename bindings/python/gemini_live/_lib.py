@@ -533,6 +533,71 @@ FUNCTIONS.update(
 
 
 
+# ---- telephony.rs (G.711, phone-line converters; real-time safe) ----------------------------
+G711_ULAW = 1
+G711_ALAW = 2
+PHONE_FRAME = 160
+PHONE_OUT_IGNORED = 0
+PHONE_OUT_QUEUED = 1
+PHONE_OUT_CLEARED = 2
+PHONE_OUT_FINISHED = 3
+
+
+class PhoneIn(_Opaque):
+    """``gemini_live_phone_in``."""
+
+
+class PhoneOut(_Opaque):
+    """``gemini_live_phone_out``."""
+
+
+PHONE_IN_P = POINTER(PhoneIn)
+PHONE_OUT_P = POINTER(PhoneOut)
+_CODES = POINTER(c_uint8)
+
+
+class PhoneOutStats(Structure):
+    """``gemini_live_phone_out_stats``."""
+
+    _fields_ = [
+        ("buffered", c_uint64),
+        ("sent", c_uint64),
+        ("cleared", c_uint64),
+        ("overflowed", c_uint64),
+        ("frames", c_uint64),
+    ]
+
+
+FUNCTIONS.update(
+    {
+        "gemini_live_g711_encode": (RESULT, [c_uint32, _SAMPLES, c_size_t, _CODES]),
+        "gemini_live_g711_decode": (RESULT, [c_uint32, _CODES, c_size_t, _SAMPLES]),
+        "gemini_live_phone_in_new": (RESULT, [c_uint32, POINTER(PHONE_IN_P)]),
+        "gemini_live_phone_in_max_output": (c_size_t, [PHONE_IN_P, c_size_t]),
+        "gemini_live_phone_in_process": (
+            RESULT,
+            [PHONE_IN_P, _CODES, c_size_t, _SAMPLES, c_size_t, _OUT_LEN],
+        ),
+        "gemini_live_phone_in_reset": (None, [PHONE_IN_P]),
+        "gemini_live_phone_in_free": (None, [PHONE_IN_P]),
+        "gemini_live_phone_out_new": (
+            RESULT,
+            [c_uint32, c_size_t, c_uint32, POINTER(PHONE_OUT_P)],
+        ),
+        "gemini_live_phone_out_push": (RESULT, [PHONE_OUT_P, _SAMPLES, c_size_t, _OUT_LEN]),
+        "gemini_live_phone_out_push_event": (
+            RESULT,
+            [PHONE_OUT_P, EVENT_P, POINTER(c_uint32), _OUT_LEN],
+        ),
+        "gemini_live_phone_out_finish": (RESULT, [PHONE_OUT_P]),
+        "gemini_live_phone_out_pop_frame": (RESULT, [PHONE_OUT_P, _CODES, c_size_t, _OUT_LEN]),
+        "gemini_live_phone_out_clear": (RESULT, [PHONE_OUT_P, _OUT_LEN]),
+        "gemini_live_phone_out_get_stats": (RESULT, [PHONE_OUT_P, POINTER(PhoneOutStats)]),
+        "gemini_live_phone_out_free": (None, [PHONE_OUT_P]),
+    }
+)
+
+
 def _library_name() -> str:
     if sys.platform == "win32":
         return "gemini_live.dll"

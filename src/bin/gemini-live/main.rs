@@ -74,6 +74,11 @@ enum Command {
         /// `mic` cargo feature).
         #[arg(long)]
         mic: bool,
+        /// Phone audio: --input is raw 8 kHz G.711 (`ulaw` or `alaw`, as Twilio and SIP carry
+        /// it), decoded and resampled to 16 kHz; the reply is band-limited, resampled to
+        /// 8 kHz and written to --output as raw G.711 of the same law, in whole 20 ms frames.
+        #[arg(long, value_name = "LAW", value_parser = ["ulaw", "alaw"], conflicts_with_all = ["mic", "send_as_is"])]
+        telephony: Option<String>,
     },
     /// Run the fake Live server until interrupted.
     FakeServer {
@@ -268,9 +273,15 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             fast,
             send_as_is,
             mic,
+            telephony,
         } => match (mic, input, output) {
             (true, _, _) => talk::talk_mic(config),
-            (false, Some(input), Some(output)) => talk(config, &input, &output, fast, send_as_is),
+            (false, Some(input), Some(output)) => {
+                let law = telephony
+                    .as_deref()
+                    .and_then(gemini_live::audio::G711::parse);
+                talk(config, &input, &output, fast, send_as_is, law)
+            }
             _ => Err("talk needs --input and --output (or --mic)".into()),
         },
         Command::FakeServer { .. } => Ok(()),
