@@ -67,7 +67,7 @@ impl G711 {
         n
     }
 
-    /// The code of silence (what [`PhoneOut::finish`] pads the last frame with): `0xFF` for
+    /// The code of silence (what [`PhoneOut::finish`](super::PhoneOut::finish) pads the last frame with): `0xFF` for
     /// µ-law, `0xD5` for A-law.
     pub fn silence(self) -> u8 {
         self.encode(0)
