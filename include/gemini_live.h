@@ -645,7 +645,7 @@ typedef struct gemini_live_phone_in gemini_live_phone_in;
 /**
  * The model's side of a phone call: 24 kHz PCM16 in, low-pass filtered (a 5 kHz tone is
  * more than 40 dB down), resampled to 8 kHz, G.711-encoded, queued and taken out in whole
- * frames (20 ms, 160 codes, by default). On barge-in, `_clear` (or `_push_event` with the
+ * frames (see `gemini_live_phone_out_new`). On barge-in, `_clear` (or `_push_event` with the
  * interrupted event) drops the queue; then tell the line to drop its own (Twilio: `clear`).
  *
  * **Real-time safe** after `_new` (no allocation, lock or system call). One thread at a
@@ -980,6 +980,16 @@ typedef struct gemini_live_player_stats {
      * The current (or latest) turn's number, from 1; 0 before any audio.
      */
     uint64_t turn;
+    /**
+     * Samples the latest turn waited, with audio buffered, before it started playing (the
+     * adaptive start's wait for a reply arriving slower than real time).
+     */
+    uint64_t start_delay;
+    /**
+     * How fast the latest reply arrived, in thousandths of real time (700: 0.7x, slower
+     * than it plays); 0 until measured.
+     */
+    uint64_t arrival_rate_milli;
 } gemini_live_player_stats;
 
 /**
@@ -2316,7 +2326,7 @@ void gemini_live_resampler_free(struct gemini_live_resampler *resampler);
 /**
  * Creates a player for a device at `device_rate` Hz with `channels` interleaved channels
  * (the mono reply is copied to each), with the defaults: start threshold 80 ms, maximum
- * latency 30 s. Allocates the whole ring now. On success `*out` owns it: free it with
+ * latency 30 s, adaptive start on (see `gemini_live_player_new_paced`). Allocates the whole ring now. On success `*out` owns it: free it with
  * `gemini_live_player_free`. Any thread.
  */
 gemini_live_result gemini_live_player_new(uint32_t device_rate,
@@ -2419,6 +2429,22 @@ void gemini_live_player_free(struct gemini_live_player *player);
 size_t gemini_live_transcript_heard_len(const char *text, double heard_fraction);
 
 /**
+ * Like `gemini_live_player_new_with`, choosing whether playback waits for a slow reply:
+ * with `adaptive_start` (the default of the other constructors) the player measures how
+ * fast each reply arrives against real time and, when it comes slower than real time,
+ * starts only once what is buffered will last to the reply's end (its length taken from
+ * the previous reply; the first reply of a session is not delayed); `start_threshold_ms`
+ * stays the minimum. Without it, playback starts at the threshold alone. On success `*out`
+ * owns the player: free it with `gemini_live_player_free`. Any thread.
+ */
+gemini_live_result gemini_live_player_new_paced(uint32_t device_rate,
+                                                uint16_t channels,
+                                                uint32_t start_threshold_ms,
+                                                uint32_t max_latency_ms,
+                                                bool adaptive_start,
+                                                struct gemini_live_player **out);
+
+/**
  * **Real-time safe.** Encodes `n` PCM16 samples at `pcm` into `n` G.711 codes at `out`.
  * `law` is `GEMINI_LIVE_G711_ULAW` or `GEMINI_LIVE_G711_ALAW`. Any thread.
  */
@@ -2474,8 +2500,8 @@ void gemini_live_phone_in_free(struct gemini_live_phone_in *phone_in);
 
 /**
  * Creates a converter to `law` (`GEMINI_LIVE_G711_ULAW` / `_ALAW`) taken out in frames of
- * `frame` codes (0: the default, 160 = 20 ms; at most 8000), queueing at most
- * `max_buffer_ms` of audio (0: the default, 60000; past it new audio is dropped and
+ * `frame` codes (0 for the default 160, 20 ms; at most 8000), queueing at most
+ * `max_buffer_ms` of audio (0 for the default 60000; past it new audio is dropped and
  * counted). Allocates the whole queue now. On success `*out` owns it: free it with
  * `gemini_live_phone_out_free`. Any thread.
  */

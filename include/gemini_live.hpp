@@ -1131,6 +1131,14 @@ class player {
                                                   detail::to_ms(max_latency), &p_),
                       "gemini_live_player_new_with");
     }
+    /** `adaptive_start`: wait for a reply that arrives slower than real time until the buffer
+     *  will last to its end (the other constructors turn it on). */
+    player(uint32_t device_rate, uint16_t channels, std::chrono::milliseconds start_threshold,
+           std::chrono::milliseconds max_latency, bool adaptive_start) {
+        detail::check(gemini_live_player_new_paced(device_rate, channels, detail::to_ms(start_threshold),
+                                                   detail::to_ms(max_latency), adaptive_start, &p_),
+                      "gemini_live_player_new_paced");
+    }
     ~player() { gemini_live_player_free(p_); }
     player(player &&o) noexcept : p_(std::exchange(o.p_, nullptr)) {}
     player &operator=(player &&o) noexcept {

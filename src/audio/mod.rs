@@ -2,6 +2,7 @@
 //! the Live API takes, and a real-time-safe playout buffer ([`player`]) for the model's
 //! 24 kHz audio that honours barge-in.
 
+mod pacing;
 pub mod playback;
 pub mod player;
 pub mod resample;

@@ -52,6 +52,9 @@ pub mod lifecycle;
 // Audio: the resampler, the real-time-safe player, the recorder's setter.
 pub mod audio;
 
+// The player's adaptive start (slow replies).
+pub mod player_pacing;
+
 // Telephony: G.711 and the phone-line converters (real-time safe).
 pub mod telephony;
 

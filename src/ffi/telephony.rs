@@ -172,7 +172,7 @@ pub unsafe extern "C" fn gemini_live_phone_in_free(phone_in: *mut gemini_live_ph
 
 /// The model's side of a phone call: 24 kHz PCM16 in, low-pass filtered (a 5 kHz tone is
 /// more than 40 dB down), resampled to 8 kHz, G.711-encoded, queued and taken out in whole
-/// frames (20 ms, 160 codes, by default). On barge-in, `_clear` (or `_push_event` with the
+/// frames (see `gemini_live_phone_out_new`). On barge-in, `_clear` (or `_push_event` with the
 /// interrupted event) drops the queue; then tell the line to drop its own (Twilio: `clear`).
 ///
 /// **Real-time safe** after `_new` (no allocation, lock or system call). One thread at a
@@ -203,8 +203,8 @@ pub struct gemini_live_phone_out_stats {
 }
 
 /// Creates a converter to `law` (`GEMINI_LIVE_G711_ULAW` / `_ALAW`) taken out in frames of
-/// `frame` codes (0: the default, 160 = 20 ms; at most 8000), queueing at most
-/// `max_buffer_ms` of audio (0: the default, 60000; past it new audio is dropped and
+/// `frame` codes (0 for the default 160, 20 ms; at most 8000), queueing at most
+/// `max_buffer_ms` of audio (0 for the default 60000; past it new audio is dropped and
 /// counted). Allocates the whole queue now. On success `*out` owns it: free it with
 /// `gemini_live_phone_out_free`. Any thread.
 #[no_mangle]

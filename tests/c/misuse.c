@@ -469,6 +469,19 @@ static void telephony_misuse(void) {
     CHECK(st.frames == 1 && st.buffered == 0 && st.cleared == got);
     gemini_live_phone_out_free(po);
     gemini_live_phone_out_free(NULL);
+
+    /* The player's adaptive start. */
+    {
+        gemini_live_player *pl = NULL;
+        gemini_live_player_stats ps;
+        EXPECT(gemini_live_player_new_paced(24000, 1, 80, 1000, true, NULL), NUL);
+        EXPECT(gemini_live_player_new_paced(24000, 0, 80, 1000, true, &pl),
+               GEMINI_LIVE_INVALID_ARGUMENT);
+        EXPECT(gemini_live_player_new_paced(24000, 1, 80, 1000, false, &pl), GEMINI_LIVE_OK);
+        EXPECT(gemini_live_player_get_stats(pl, &ps), GEMINI_LIVE_OK);
+        CHECK(ps.start_delay == 0 && ps.arrival_rate_milli == 0);
+        gemini_live_player_free(pl);
+    }
 }
 
 /* The audio helpers: NULLs, bad rates and channel counts, small buffers, and a player that

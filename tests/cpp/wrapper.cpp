@@ -592,6 +592,10 @@ void telephony_helpers(const std::string &endpoint) {
     out.finish();
     CHECK(out.pop_frame(buf, sizeof buf));
     CHECK(out.clear() > 0);
+
+    // The player's adaptive start, off and on.
+    gl::player fixed(24000, 1, std::chrono::milliseconds(80), std::chrono::milliseconds(1000), false);
+    CHECK(fixed.stats().start_delay == 0 && fixed.stats().arrival_rate_milli == 0);
 }
 
 int main() {

@@ -469,6 +469,8 @@ class PlayerStats(Structure):
         ("flushes", c_uint64),
         ("reads", c_uint64),
         ("turn", c_uint64),
+        ("start_delay", c_uint64),
+        ("arrival_rate_milli", c_uint64),
     ]
 
 
@@ -509,6 +511,10 @@ FUNCTIONS.update(
         "gemini_live_player_new_with": (
             RESULT,
             [c_uint32, c_uint16, c_uint32, c_uint32, POINTER(PLAYER_P)],
+        ),
+        "gemini_live_player_new_paced": (
+            RESULT,
+            [c_uint32, c_uint16, c_uint32, c_uint32, c_bool, POINTER(PLAYER_P)],
         ),
         "gemini_live_player_push": (RESULT, [PLAYER_P, _SAMPLES, c_size_t]),
         "gemini_live_player_push_event": (
