@@ -7,6 +7,7 @@ pub mod playback;
 pub mod player;
 pub mod resample;
 pub mod telephony;
+pub mod vad;
 
 pub use player::{
     cut_at_fraction, Player, PlayerConfig, PlayerMonitor, PlayerReader, PlayerStats, PlayerWriter,
@@ -14,3 +15,4 @@ pub use player::{
 };
 pub use resample::{Resampler, INPUT_RATE, OUTPUT_RATE};
 pub use telephony::{PhoneIn, PhoneOut, PhoneOutAction, PhoneOutConfig, PhoneOutStats, G711};
+pub use vad::{Vad, VadConfig, VadEvent, VadMode, VadSender, VadStats};

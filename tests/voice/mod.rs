@@ -4,3 +4,4 @@
 
 pub mod alloc_count;
 pub mod signal;
+pub mod speech;
