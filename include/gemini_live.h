@@ -550,6 +550,28 @@
 #define GEMINI_LIVE_PHONE_OUT_FINISHED 3
 
 /**
+ * `gemini_live_client_vad_new`: server VAD off; the client sends `activityStart` /
+ * `activityEnd` around each utterance, with pre-roll.
+ */
+#define GEMINI_LIVE_CLIENT_VAD_ACTIVITY 1
+
+/**
+ * `gemini_live_client_vad_new`: server VAD stays on; only the utterances are sent (with
+ * pre-roll), each ended with `audioStreamEnd`.
+ */
+#define GEMINI_LIVE_CLIENT_VAD_GATE 2
+
+/**
+ * Event bit: speech started.
+ */
+#define GEMINI_LIVE_CLIENT_VAD_SPEECH_START 1
+
+/**
+ * Event bit: speech ended (after the hangover).
+ */
+#define GEMINI_LIVE_CLIENT_VAD_SPEECH_END 2
+
+/**
  * Log level: nothing.
  */
 #define GEMINI_LIVE_LOG_OFF 0
@@ -578,6 +600,22 @@
  * Log level: everything, including per-message traces.
  */
 #define GEMINI_LIVE_LOG_TRACE 5
+
+/**
+ * A client-side voice activity detector (earshot, 16 ms frames of 16 kHz audio) with the
+ * sender that puts it in front of a session.
+ *
+ * `_push` and `_finish` send on the session: call them from the thread that would call
+ * `gemini_live_session_send_audio`, not from the audio callback. `_process` only runs the
+ * detector and is **real-time safe** (no allocation, lock or system call): use it instead
+ * of `_push` when the application sends the audio itself. One thread at a time.
+ *
+ * Functions: `gemini_live_client_vad_new`, `gemini_live_client_vad_configure`,
+ * `gemini_live_client_vad_push`, `gemini_live_client_vad_finish`,
+ * `gemini_live_client_vad_process`, `gemini_live_client_vad_get_stats`,
+ * `gemini_live_client_vad_free`.
+ */
+typedef struct gemini_live_client_vad gemini_live_client_vad;
 
 /**
  * Everything a session needs: an opaque, growable set of options.
@@ -1017,6 +1055,32 @@ typedef struct gemini_live_phone_out_stats {
      */
     uint64_t frames;
 } gemini_live_phone_out_stats;
+
+/**
+ * A client VAD's state and counters, in 16 kHz samples.
+ */
+typedef struct gemini_live_client_vad_stats {
+    /**
+     * 1 while an utterance is in progress, else 0.
+     */
+    uint32_t speaking;
+    /**
+     * The latest frame's score, 0 to 1.
+     */
+    float score;
+    /**
+     * Utterances started.
+     */
+    uint64_t utterances;
+    /**
+     * Samples sent (utterances with their pre-roll and hangover).
+     */
+    uint64_t sent;
+    /**
+     * Samples held back as silence and never sent.
+     */
+    uint64_t withheld;
+} gemini_live_client_vad_stats;
 
 /**
  * Receives one log record: `level` is a `GEMINI_LIVE_LOG_*` constant (1 to 5), `target`
@@ -2566,6 +2630,68 @@ gemini_live_result gemini_live_phone_out_get_stats(const struct gemini_live_phon
  * Frees a converter. NULL does nothing.
  */
 void gemini_live_phone_out_free(struct gemini_live_phone_out *phone_out);
+
+/**
+ * Creates a client VAD in `mode` (`GEMINI_LIVE_CLIENT_VAD_ACTIVITY` or `_GATE`) with speech
+ * starting at a frame score of `threshold` (0 to 1; 0.5 is the Rust default), ending after
+ * `hangover_ms` under the end threshold (0.85), and `pre_roll_ms` of audio from before the
+ * detected start sent with each utterance. The other settings are Rust's
+ * `VadConfig::default()`. On success `*out` owns it: free it with
+ * `gemini_live_client_vad_free`. Any thread.
+ */
+gemini_live_result gemini_live_client_vad_new(uint32_t mode,
+                                              float threshold,
+                                              uint32_t hangover_ms,
+                                              uint32_t pre_roll_ms,
+                                              struct gemini_live_client_vad **out);
+
+/**
+ * Sets `config` up for this VAD before connecting: in `GEMINI_LIVE_CLIENT_VAD_ACTIVITY`
+ * mode it turns the server's VAD off (`automaticActivityDetection.disabled`); in `_GATE`
+ * mode it changes nothing.
+ */
+gemini_live_result gemini_live_client_vad_configure(const struct gemini_live_client_vad *vad,
+                                                    struct gemini_live_config *config);
+
+/**
+ * Takes `n` samples of 16 kHz mono PCM16 from the microphone: runs the detector, sends
+ * what belongs to an utterance (with its pre-roll) and the activity signals on `session`.
+ * `*events` (if not NULL) receives the events of this call, OR-ed
+ * (`GEMINI_LIVE_CLIENT_VAD_SPEECH_START`, `_SPEECH_END`). A send error is returned as is.
+ */
+gemini_live_result gemini_live_client_vad_push(struct gemini_live_client_vad *vad,
+                                               const struct gemini_live_session *session,
+                                               const int16_t *samples,
+                                               size_t n,
+                                               uint32_t *events);
+
+/**
+ * Ends the microphone stream: an utterance in progress is sent and closed as at a speech
+ * end; the detector starts afresh.
+ */
+gemini_live_result gemini_live_client_vad_finish(struct gemini_live_client_vad *vad,
+                                                 const struct gemini_live_session *session);
+
+/**
+ * **Real-time safe.** Runs only the detector over `n` samples of 16 kHz mono PCM16 (nothing
+ * is sent); `*events` (if not NULL) receives this call's events, OR-ed. For applications
+ * that send the audio themselves; do not mix with `_push` on one VAD.
+ */
+gemini_live_result gemini_live_client_vad_process(struct gemini_live_client_vad *vad,
+                                                  const int16_t *samples,
+                                                  size_t n,
+                                                  uint32_t *events);
+
+/**
+ * Copies the state and counters to `*out`. Real-time safe.
+ */
+gemini_live_result gemini_live_client_vad_get_stats(const struct gemini_live_client_vad *vad,
+                                                    struct gemini_live_client_vad_stats *out);
+
+/**
+ * Frees a client VAD. NULL does nothing.
+ */
+void gemini_live_client_vad_free(struct gemini_live_client_vad *vad);
 
 /**
  * Starts a fake server on 127.0.0.1:`port` (0 picks a free port). On success `*out`

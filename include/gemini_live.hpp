@@ -1387,6 +1387,65 @@ class phone_out {
     gemini_live_phone_out *p_ = nullptr;
 };
 
+/* ---- Client VAD: activityStart / activityEnd from the client ------------------------------ */
+
+/** A client-side voice activity detector in front of a session: GEMINI_LIVE_CLIENT_VAD_ACTIVITY
+ *  (server VAD off, the client marks each utterance, with pre-roll) or _GATE (server VAD on,
+ *  silence not sent). push() sends (not for the audio callback); process() only detects and is
+ *  real-time safe. Move-only. */
+class client_vad {
+  public:
+    explicit client_vad(uint32_t mode = GEMINI_LIVE_CLIENT_VAD_ACTIVITY, float threshold = 0.5f,
+                        std::chrono::milliseconds hangover = std::chrono::milliseconds(500),
+                        std::chrono::milliseconds pre_roll = std::chrono::milliseconds(300)) {
+        detail::check(gemini_live_client_vad_new(mode, threshold, detail::to_ms(hangover), detail::to_ms(pre_roll), &p_),
+                      "gemini_live_client_vad_new");
+    }
+    ~client_vad() { gemini_live_client_vad_free(p_); }
+    client_vad(client_vad &&o) noexcept : p_(std::exchange(o.p_, nullptr)) {}
+    client_vad &operator=(client_vad &&o) noexcept {
+        if (this != &o) {
+            gemini_live_client_vad_free(p_);
+            p_ = std::exchange(o.p_, nullptr);
+        }
+        return *this;
+    }
+    client_vad(const client_vad &) = delete;
+    client_vad &operator=(const client_vad &) = delete;
+
+    gemini_live_client_vad *get() const noexcept { return p_; }
+
+    /** Before connecting: ACTIVITY mode turns the server's VAD off in `c`. */
+    void configure(config &c) const {
+        detail::check(gemini_live_client_vad_configure(p_, c.get()), "gemini_live_client_vad_configure");
+    }
+    /** 16 kHz microphone audio: sends the utterances and activity signals; the events of this
+     *  call (GEMINI_LIVE_CLIENT_VAD_SPEECH_START | _SPEECH_END bits). */
+    uint32_t push(const session &s, samples_view pcm) {
+        uint32_t events = 0;
+        detail::check(gemini_live_client_vad_push(p_, s.get(), pcm.data(), pcm.size(), &events),
+                      "gemini_live_client_vad_push");
+        return events;
+    }
+    /** Ends the stream: an utterance in progress is sent and closed. */
+    void finish(const session &s) {
+        detail::check(gemini_live_client_vad_finish(p_, s.get()), "gemini_live_client_vad_finish");
+    }
+    /** Real-time safe: the detector only (nothing sent); the events' bits (0 on a misuse). */
+    uint32_t process(samples_view pcm) noexcept {
+        uint32_t events = 0;
+        return gemini_live_client_vad_process(p_, pcm.data(), pcm.size(), &events) == GEMINI_LIVE_OK ? events : 0;
+    }
+    gemini_live_client_vad_stats stats() const {
+        gemini_live_client_vad_stats st{};
+        detail::check(gemini_live_client_vad_get_stats(p_, &st), "gemini_live_client_vad_get_stats");
+        return st;
+    }
+
+  private:
+    gemini_live_client_vad *p_ = nullptr;
+};
+
 } // namespace gemini_live
 
 #endif /* GEMINI_LIVE_HPP */

@@ -352,3 +352,45 @@ fn the_detector_allocates_nothing() {
     assert_eq!(allocs, 0);
     let _ = n;
 }
+
+#[test]
+fn the_python_example_marks_three_utterances_and_gets_three_replies() {
+    let Some(rec) = recording() else { return };
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("client_vad_py");
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let wav = dir.join("speech.wav");
+    voice::speech::write_wav(&wav, &rec.mixed[..rec.spans[3].0 - 8000]);
+    let lib = {
+        let exe = std::env::current_exe().expect("test binary");
+        let deps = exe.parent().expect("deps dir").to_path_buf();
+        let name = "libgemini_live.so";
+        if deps.join(name).exists() {
+            deps.join(name)
+        } else {
+            deps.parent().expect("profile dir").join(name)
+        }
+    };
+    let out = std::process::Command::new("python3")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("GEMINI_LIVE_LIBRARY", lib)
+        .env("PYTHONPATH", "bindings/python")
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .env_remove("GEMINI_API_KEY")
+        .env_remove("GEMINI_LIVE_ENDPOINT")
+        .env_remove("GEMINI_LIVE_MODEL")
+        .args(["examples/python/client_vad.py"])
+        .arg(&wav)
+        .arg("--fast")
+        .output()
+        .expect("python3 runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(stdout.matches("speech start").count(), 3, "{stdout}");
+    assert_eq!(stdout.matches("speech end").count(), 3, "{stdout}");
+    assert_eq!(stdout.matches("model: [turn ").count(), 3, "{stdout}");
+    assert!(stdout.contains("3 utterance(s); sent "), "{stdout}");
+}

@@ -13,7 +13,7 @@
 use crate::report::Row;
 use crate::report::Target;
 use crate::sys::process_cpu;
-use gemini_live::audio::{PhoneIn, PhoneOut, Player, PlayerConfig, G711};
+use gemini_live::audio::{PhoneIn, PhoneOut, Player, PlayerConfig, Vad, VadConfig, G711};
 use gemini_live::fake::{FakeOptions, FakeServer};
 use gemini_live::{Config, Event, ResponseMode, Session};
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -319,6 +319,12 @@ impl VadSender {
         &self.vad
     }
 
+    /// The detector, to run it without sending ([`Vad::process`]); do not mix with
+    /// [`push`](Self::push).
+    pub fn detector_mut(&mut self) -> &mut Vad {
+        &mut self.vad
+    }
+
     /// Counters.
     pub fn stats(&self) -> VadStats {
         self.stats

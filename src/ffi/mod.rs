@@ -58,6 +58,9 @@ pub mod player_pacing;
 // Telephony: G.711 and the phone-line converters (real-time safe).
 pub mod telephony;
 
+// The client VAD (activityStart / activityEnd from the client).
+pub mod vad;
+
 // The embedded fake server and logging.
 pub mod fake;
 

@@ -470,6 +470,36 @@ static void telephony_misuse(void) {
     gemini_live_phone_out_free(po);
     gemini_live_phone_out_free(NULL);
 
+    /* The client VAD. */
+    {
+        gemini_live_client_vad *vad = NULL;
+        gemini_live_client_vad_stats vs;
+        uint32_t ev = 77;
+        EXPECT(gemini_live_client_vad_new(GEMINI_LIVE_CLIENT_VAD_ACTIVITY, 0.5f, 500, 300, NULL), NUL);
+        EXPECT(gemini_live_client_vad_new(9, 0.5f, 500, 300, &vad), GEMINI_LIVE_INVALID_ARGUMENT);
+        EXPECT(gemini_live_client_vad_new(GEMINI_LIVE_CLIENT_VAD_GATE, 1.5f, 500, 300, &vad),
+               GEMINI_LIVE_INVALID_ARGUMENT);
+        CHECK(vad == NULL);
+        EXPECT(gemini_live_client_vad_configure(NULL, NULL), NUL);
+        EXPECT(gemini_live_client_vad_push(NULL, NULL, pcm, 480, &ev), NUL);
+        EXPECT(gemini_live_client_vad_finish(NULL, NULL), NUL);
+        EXPECT(gemini_live_client_vad_process(NULL, pcm, 480, &ev), NUL);
+        EXPECT(gemini_live_client_vad_get_stats(NULL, &vs), NUL);
+        EXPECT(gemini_live_client_vad_new(GEMINI_LIVE_CLIENT_VAD_ACTIVITY, 0.5f, 500, 300, &vad),
+               GEMINI_LIVE_OK);
+        EXPECT(gemini_live_client_vad_configure(vad, NULL), NUL);
+        EXPECT(gemini_live_client_vad_push(vad, NULL, pcm, 480, &ev), NUL);
+        EXPECT(gemini_live_client_vad_finish(vad, NULL), NUL);
+        EXPECT(gemini_live_client_vad_process(vad, NULL, 480, &ev), NUL);
+        EXPECT(gemini_live_client_vad_process(vad, pcm, 480, &ev), GEMINI_LIVE_OK);
+        CHECK(ev == 0); /* silence */
+        EXPECT(gemini_live_client_vad_get_stats(vad, NULL), NUL);
+        EXPECT(gemini_live_client_vad_get_stats(vad, &vs), GEMINI_LIVE_OK);
+        CHECK(vs.speaking == 0 && vs.utterances == 0);
+        gemini_live_client_vad_free(vad);
+        gemini_live_client_vad_free(NULL);
+    }
+
     /* The player's adaptive start. */
     {
         gemini_live_player *pl = NULL;

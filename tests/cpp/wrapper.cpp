@@ -596,6 +596,22 @@ void telephony_helpers(const std::string &endpoint) {
     // The player's adaptive start, off and on.
     gl::player fixed(24000, 1, std::chrono::milliseconds(80), std::chrono::milliseconds(1000), false);
     CHECK(fixed.stats().start_delay == 0 && fixed.stats().arrival_rate_milli == 0);
+
+    // The client VAD: silence is not speech; ACTIVITY mode turns server VAD off, so the
+    // session accepts the activity signals finish() would send.
+    gl::client_vad vad;
+    std::vector<int16_t> quiet(16000, 0);
+    CHECK(vad.process(quiet) == 0);
+    CHECK(vad.stats().speaking == 0);
+    gl::config vc;
+    vc.set_endpoint(endpoint);
+    vad.configure(vc);
+    gl::session vs(vc);
+    gl::client_vad sender;
+    CHECK(sender.push(vs, quiet) == 0);
+    sender.finish(vs);
+    CHECK(sender.stats().withheld == quiet.size());
+    EXPECT_ERROR(GEMINI_LIVE_INVALID_ARGUMENT, gl::client_vad bad(7));
 }
 
 int main() {

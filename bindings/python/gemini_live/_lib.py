@@ -603,6 +603,54 @@ FUNCTIONS.update(
 )
 
 
+# ---- vad.rs (the client VAD) ------------------------------------------------------------------
+CLIENT_VAD_ACTIVITY = 1
+CLIENT_VAD_GATE = 2
+CLIENT_VAD_SPEECH_START = 1
+CLIENT_VAD_SPEECH_END = 2
+
+
+class ClientVad(_Opaque):
+    """``gemini_live_client_vad``."""
+
+
+CLIENT_VAD_P = POINTER(ClientVad)
+
+
+class ClientVadStats(Structure):
+    """``gemini_live_client_vad_stats``."""
+
+    _fields_ = [
+        ("speaking", c_uint32),
+        ("score", c_float),
+        ("utterances", c_uint64),
+        ("sent", c_uint64),
+        ("withheld", c_uint64),
+    ]
+
+
+FUNCTIONS.update(
+    {
+        "gemini_live_client_vad_new": (
+            RESULT,
+            [c_uint32, c_float, c_uint32, c_uint32, POINTER(CLIENT_VAD_P)],
+        ),
+        "gemini_live_client_vad_configure": (RESULT, [CLIENT_VAD_P, CONFIG_P]),
+        "gemini_live_client_vad_push": (
+            RESULT,
+            [CLIENT_VAD_P, SESSION_P, _SAMPLES, c_size_t, POINTER(c_uint32)],
+        ),
+        "gemini_live_client_vad_finish": (RESULT, [CLIENT_VAD_P, SESSION_P]),
+        "gemini_live_client_vad_process": (
+            RESULT,
+            [CLIENT_VAD_P, _SAMPLES, c_size_t, POINTER(c_uint32)],
+        ),
+        "gemini_live_client_vad_get_stats": (RESULT, [CLIENT_VAD_P, POINTER(ClientVadStats)]),
+        "gemini_live_client_vad_free": (None, [CLIENT_VAD_P]),
+    }
+)
+
+
 def _library_name() -> str:
     if sys.platform == "win32":
         return "gemini_live.dll"
