@@ -85,6 +85,25 @@ pub fn voice(quick: bool) -> Vec<Row> {
         )
         .ours(phone_out),
     );
+
+    let mic = signal(16_000, secs);
+    let mut vad = Vad::new(&VadConfig::default()).expect("vad");
+    let mut events = 0u64;
+    let vad_cpu = cpu_percent(secs, || {
+        for chunk in mic.chunks(320) {
+            vad.process(chunk, |_| events += 1);
+        }
+    });
+    std::hint::black_box(events);
+    rows.push(
+        Row::new(
+            sc,
+            "client VAD (16k, 16 ms frames): CPU per stream",
+            "% core",
+            Target::Max(5.0),
+        )
+        .ours(vad_cpu),
+    );
     rows
 }
 
