@@ -30,3 +30,5 @@ pub use error::{Error, Phase, Result, Retry};
 pub use metrics::MetricsSnapshot;
 pub use reconnect::ReconnectPolicy;
 pub use session::{AudioChunk, Event, InteractionStatus, Session, State};
+// Proxies (issue 19).
+pub use error::ProxyRefusal;
