@@ -24,7 +24,18 @@ use voice::signal::{db, level_at, tone};
 
 const LIMIT: Duration = Duration::from_secs(120);
 
+/// The bridge built as C99 (`false`) or C++, once per test run (the tests run in parallel).
 fn compile(cpp: bool) -> PathBuf {
+    static BUILT: std::sync::OnceLock<(PathBuf, PathBuf)> = std::sync::OnceLock::new();
+    let (c, cxx) = BUILT.get_or_init(|| (build(false), build(true)));
+    if cpp {
+        cxx.clone()
+    } else {
+        c.clone()
+    }
+}
+
+fn build(cpp: bool) -> PathBuf {
     let lib = cdylib();
     let lib_dir = lib.parent().expect("the library is in a directory");
     let out_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("phone_bridge");
