@@ -28,6 +28,7 @@
 mod connection;
 mod direct;
 mod events;
+mod history;
 mod input;
 mod pump;
 mod reader;
