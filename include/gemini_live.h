@@ -381,6 +381,20 @@
 #define GEMINI_LIVE_EVENT_CONTEXT_LOST 41
 
 /**
+ * The server had lost part of the conversation and it was put back as history
+ * (`gemini_live_event_context_restored`; `gemini_live_event_count`: the exchanges put back).
+ * Comes instead of CONTEXT_LOST whenever anything was put back.
+ */
+#define GEMINI_LIVE_EVENT_CONTEXT_RESTORED 42
+
+/**
+ * New content was sent while BLOCKING function calls were pending: the service drops them
+ * without a cancellation, while their side effects may still happen
+ * (`gemini_live_event_id_count`, `gemini_live_event_id`). Once per call.
+ */
+#define GEMINI_LIVE_EVENT_TOOL_CALLS_ABANDONED 43
+
+/**
  * Session state: opening the connection.
  */
 #define GEMINI_LIVE_STATE_CONNECTING 0
@@ -1641,6 +1655,33 @@ gemini_live_result gemini_live_config_set_pong_timeout_ms(struct gemini_live_con
                                                           uint32_t timeout_ms);
 
 /**
+ * Whether the session keeps the conversation as it saw it and, when a reconnection finds
+ * that the server lost part of it (a resume from an older handle, a new session, resumption
+ * off), puts it back as history before unanswered input is replayed
+ * (`GEMINI_LIVE_EVENT_CONTEXT_RESTORED`). In audio sessions this needs transcripts: while it
+ * is on (and reconnection is), input and output transcription are requested whatever their
+ * own setters say. Off: a loss is only reported (`GEMINI_LIVE_EVENT_CONTEXT_LOST`).
+ * Defaults to true.
+ */
+gemini_live_result gemini_live_config_set_restore_context(struct gemini_live_config *config,
+                                                          bool enabled);
+
+/**
+ * The most characters of the conversation kept for a restore (text, plus tool arguments
+ * and results as JSON); the oldest exchanges go first. 0 keeps nothing (a loss is then
+ * reported as CONTEXT_LOST). Defaults to 32000.
+ */
+gemini_live_result gemini_live_config_set_context_budget_chars(struct gemini_live_config *config,
+                                                               size_t chars);
+
+/**
+ * The most exchanges (a user turn and the model's answer, with any tool rounds) kept for a
+ * restore; the oldest go first. 0 keeps nothing. Defaults to 100.
+ */
+gemini_live_result gemini_live_config_set_context_budget_turns(struct gemini_live_config *config,
+                                                               size_t turns);
+
+/**
  * Talks to Vertex AI in `project` and `location` (e.g. `us-central1`, or `global`) instead
  * of the Developer API: the host becomes `{location}-aiplatform.googleapis.com`
  * (`aiplatform.googleapis.com` for `global`) unless an endpoint was set, the path Vertex's
@@ -2090,7 +2131,8 @@ gemini_live_result gemini_live_event_reconnecting(const struct gemini_live_event
 /**
  * The number an event carries (`*count`): for RESUMED and NEW_SESSION the input messages
  * replayed, for REPLY_DISCARDED the session's turn number of the void reply, for
- * CONTEXT_LOST the answered turns the resumed server state does not include.
+ * CONTEXT_LOST the answered turns the resumed server state does not include, for
+ * CONTEXT_RESTORED the exchanges put back.
  * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
  */
 gemini_live_result gemini_live_event_count(const struct gemini_live_event *event, uint64_t *count);
@@ -2106,13 +2148,15 @@ gemini_live_result gemini_live_event_input_dropped(const struct gemini_live_even
 
 /**
  * The number of call ids (`*count`) of a TOOL_CALL_CANCELLATION event (the calls
- * abandoned) or a TOOL_RESPONSES_DROPPED event (the calls whose responses were not sent).
+ * abandoned), a TOOL_RESPONSES_DROPPED event (the calls whose responses were not sent) or a
+ * TOOL_CALLS_ABANDONED event (BLOCKING calls the service dropped).
  * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
  */
 gemini_live_result gemini_live_event_id_count(const struct gemini_live_event *event, size_t *count);
 
 /**
- * Call id `index` (from 0) of a TOOL_CALL_CANCELLATION or TOOL_RESPONSES_DROPPED event:
+ * Call id `index` (from 0) of a TOOL_CALL_CANCELLATION, TOOL_RESPONSES_DROPPED or
+ * TOOL_CALLS_ABANDONED event:
  * `*id` is NUL-terminated, borrowed until the event is freed. `GEMINI_LIVE_INVALID_ARGUMENT`
  * if `index` is out of range, `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
  */
@@ -2147,6 +2191,16 @@ gemini_live_result gemini_live_event_voice_activity(const struct gemini_live_eve
 gemini_live_result gemini_live_event_vad_signal(const struct gemini_live_event *event,
                                                 uint32_t *signal,
                                                 const char **name);
+
+/**
+ * A CONTEXT_RESTORED event: `*turns` exchanges of `*chars` characters were put back as
+ * history; `*dropped` exchanges the server lost did not fit the context budget and are
+ * gone. `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
+ */
+gemini_live_result gemini_live_event_context_restored(const struct gemini_live_event *event,
+                                                      uint64_t *turns,
+                                                      uint64_t *chars,
+                                                      uint64_t *dropped);
 
 /**
  * The `GEMINI_LIVE_INTERACTION_*` status of a TURN_COMPLETE event (`*status`):

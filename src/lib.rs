@@ -30,3 +30,4 @@ pub use error::{Error, Phase, Result, Retry};
 pub use metrics::MetricsSnapshot;
 pub use reconnect::ReconnectPolicy;
 pub use session::{AudioChunk, Event, InteractionStatus, Session, State};
+pub use session::ContextBudget;

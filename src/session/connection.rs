@@ -54,6 +54,10 @@ pub(crate) trait Attempts {
     /// wait; `Err` stops the loop (e.g. the application closed the session).
     fn before(&mut self, attempt: u32, delay: Duration, cause: Option<&Error>)
         -> Result<(), Error>;
+    /// The configuration whose `setup` an attempt sends (`resumed`: with a handle).
+    fn setup<'c>(&self, config: &'c Config, _resumed: bool) -> std::borrow::Cow<'c, Config> {
+        std::borrow::Cow::Borrowed(config)
+    }
     /// A connection is set up (`resumed`: with a handle): finish it, or fail the attempt.
     fn established(&mut self, connected: Connected, resumed: bool) -> Result<Self::Output, Error>;
 }
@@ -204,7 +208,8 @@ impl Lifecycle {
             let used = if resume { handle.lock().clone() } else { None };
             attempt += 1;
             total += 1;
-            let err = match transport::connect(config, used.as_deref()) {
+            let setup = hooks.setup(config, used.is_some());
+            let err = match transport::connect(&setup, used.as_deref()) {
                 Ok(connected) => match hooks.established(connected, used.is_some()) {
                     Ok(out) => {
                         self.up_since = Instant::now();

@@ -15,8 +15,8 @@
 //! never also restored). A spoken turn without a transcript keeps the model's side only and is
 //! counted ([`Restore::untranscribed`]).
 //!
-//! **Budget.** At most [`Budget::chars`] characters (text, plus the JSON of tool arguments and
-//! results) and [`Budget::turns`] exchanges are kept; the oldest go first and are counted. An
+//! **ContextBudget.** At most [`ContextBudget::chars`] characters (text, plus the JSON of tool arguments and
+//! results) and [`ContextBudget::turns`] exchanges are kept; the oldest go first and are counted. An
 //! exchange larger than the whole budget is dropped when it completes, and a reply that grows
 //! past the budget stops being kept as it arrives, so memory stays bounded by the budget.
 //!
@@ -38,23 +38,23 @@ use std::collections::VecDeque;
 #[cfg(test)]
 mod tests;
 
-/// Defaults of [`Budget`]: 32,000 characters (about 8,000 tokens) and 100 exchanges.
+/// Defaults of [`ContextBudget`]: 32,000 characters (about 8,000 tokens) and 100 exchanges.
 pub const DEFAULT_CHARS: usize = 32_000;
 /// See [`DEFAULT_CHARS`].
 pub const DEFAULT_TURNS: usize = 100;
 
 /// How much of the conversation is kept for a restore.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Budget {
+pub struct ContextBudget {
     /// Characters of text (and of tool arguments and results as JSON).
     pub chars: usize,
     /// Exchanges (a user turn and the model's answer, with any tool rounds).
     pub turns: usize,
 }
 
-impl Default for Budget {
+impl Default for ContextBudget {
     fn default() -> Self {
-        Budget {
+        ContextBudget {
             chars: DEFAULT_CHARS,
             turns: DEFAULT_TURNS,
         }
@@ -127,7 +127,7 @@ impl Restore {
 /// The conversation as the client saw it (see the module docs).
 #[derive(Debug)]
 pub struct History {
-    budget: Budget,
+    budget: ContextBudget,
     done: VecDeque<Exchange>,
     done_chars: usize,
     next_id: u64,
@@ -164,7 +164,7 @@ fn content_chars(c: &Value) -> usize {
 
 impl History {
     /// An empty history that keeps at most `budget`.
-    pub fn new(budget: Budget) -> History {
+    pub fn new(budget: ContextBudget) -> History {
         History {
             budget,
             done: VecDeque::new(),
@@ -321,6 +321,20 @@ impl History {
         }
     }
 
+    /// The server cancelled tool calls: a turn whose every call was cancelled before any
+    /// was answered is over (as the ledger has it).
+    pub fn calls_cancelled(&mut self, ids: &[String]) {
+        let Some(p) = self.pending.front_mut() else {
+            return;
+        };
+        let had = !p.calls.is_empty();
+        p.calls.retain(|c| !ids.contains(c));
+        let unanswered = !(p.rounds.iter()).any(|c| c.get("role").and_then(Value::as_str) == Some("user"));
+        if had && p.calls.is_empty() && unanswered {
+            self.turn_complete(false);
+        }
+    }
+
     /// `turnComplete` arrived (`in_progress`: `interactionStatus: IN_PROGRESS`, a segment).
     pub fn turn_complete(&mut self, in_progress: bool) {
         if in_progress {
@@ -440,10 +454,12 @@ impl History {
     }
 
     /// Exchanges kept, and their characters.
+    #[cfg(test)]
     pub fn kept(&self) -> (usize, usize) {
         (self.done.len(), self.done_chars)
     }
 
+    #[cfg(test)]
     /// Bytes held, approximately (the JSON of every content kept and pending).
     pub fn bytes(&self) -> usize {
         let size = |c: &Value| c.to_string().len();

@@ -32,6 +32,7 @@ mod history;
 mod input;
 mod pump;
 mod reader;
+mod restore;
 mod turns;
 mod writer;
 
@@ -39,6 +40,7 @@ pub use events::{
     AudioChunk, Event, GroundingMetadata, GroundingSource, InteractionStatus, State,
     UrlContextMetadata, UrlMetadata, VadSignal, VoiceActivityKind,
 };
+pub use history::ContextBudget;
 pub use input::INPUT_SAMPLE_RATE;
 
 use crate::config::Config;
@@ -195,6 +197,10 @@ impl Session {
                 message: e.to_string(),
             })?,
         );
+        let mut replay = InputLog::new(config.replay_max_bytes, config.replay_max_audio);
+        if config.restores_context() {
+            replay.keep_history(config.context_budget);
+        }
         let (writes, input, stop_writer) =
             writer::write_path(config.send_queue_capacity, events_tx.clone());
         let (closing_tx, closing_rx) = bounded::<()>(0);
@@ -207,7 +213,7 @@ impl Session {
             conn: Mutex::new(Conn {
                 link: Some(link.clone()),
                 ended: false,
-                replay: InputLog::new(config.replay_max_bytes, config.replay_max_audio),
+                replay,
             }),
             conn_ready: Condvar::new(),
             writes,

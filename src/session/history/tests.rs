@@ -31,7 +31,7 @@ fn call(id: &str) -> FunctionCall {
 
 #[test]
 fn a_new_session_gets_every_exchange_back_in_order_with_tool_rounds() {
-    let mut h = History::new(Budget::default());
+    let mut h = History::new(ContextBudget::default());
     h.user_text("hello", 1);
     h.model_text("hi ");
     h.model_text("there");
@@ -59,7 +59,7 @@ fn a_new_session_gets_every_exchange_back_in_order_with_tool_rounds() {
 
 #[test]
 fn a_resume_gets_what_came_after_the_handle_and_a_reply_in_progress_is_not_kept() {
-    let mut h = History::new(Budget::default());
+    let mut h = History::new(ContextBudget::default());
     h.user_text("one", 1);
     h.model_text("1");
     h.turn_complete(false);
@@ -84,7 +84,7 @@ fn a_resume_gets_what_came_after_the_handle_and_a_reply_in_progress_is_not_kept(
 
 #[test]
 fn a_handle_before_the_first_answer_after_a_restore_covers_only_what_the_connection_had() {
-    let mut h = History::new(Budget::default());
+    let mut h = History::new(ContextBudget::default());
     h.user_text("one", 1);
     h.model_text("1");
     h.turn_complete(false);
@@ -103,7 +103,7 @@ fn a_handle_before_the_first_answer_after_a_restore_covers_only_what_the_connect
 
 #[test]
 fn spoken_turns_use_their_transcripts_and_ones_without_are_counted() {
-    let mut h = History::new(Budget::default());
+    let mut h = History::new(ContextBudget::default());
     h.audio_end(1);
     h.input_transcript("what time ");
     h.model_text("noon");
@@ -122,7 +122,7 @@ fn spoken_turns_use_their_transcripts_and_ones_without_are_counted() {
 
 #[test]
 fn segments_in_progress_are_one_exchange() {
-    let mut h = History::new(Budget::default());
+    let mut h = History::new(ContextBudget::default());
     h.user_text("think", 1);
     h.model_text("hmm. ");
     h.turn_complete(true);
@@ -136,7 +136,7 @@ fn segments_in_progress_are_one_exchange() {
 
 #[test]
 fn the_budget_drops_the_oldest_and_counts_them() {
-    let mut h = History::new(Budget {
+    let mut h = History::new(ContextBudget {
         chars: 20,
         turns: 3,
     });
@@ -157,13 +157,13 @@ fn the_budget_drops_the_oldest_and_counts_them() {
     h.turn_complete(false);
     let r = h.restore(false);
     assert_eq!((r.turns, r.dropped), (3, 3));
-    let zero = History::new(Budget { chars: 0, turns: 5 });
+    let zero = History::new(ContextBudget { chars: 0, turns: 5 });
     assert!(zero.restore(false).is_empty());
 }
 
 #[test]
 fn vertex_consumed_index_decides_exactly() {
-    let mut h = History::new(Budget::default());
+    let mut h = History::new(ContextBudget::default());
     for i in 1..=3u64 {
         h.user_text(&format!("q{i}"), i);
         h.model_text("a");
@@ -208,7 +208,7 @@ fn exchange(n: u64, q: usize, a: usize, partial: bool) -> Vec<String> {
 }
 
 /// The exchanges a budget keeps: the longest fitting suffix, skipping any larger than it all.
-fn kept(all: &[(u64, usize)], b: Budget) -> Vec<u64> {
+fn kept(all: &[(u64, usize)], b: ContextBudget) -> Vec<u64> {
     let mut out: Vec<(u64, usize)> = Vec::new();
     for &(n, chars) in all {
         if b.chars == 0 || b.turns == 0 || chars > b.chars {
@@ -231,7 +231,7 @@ proptest! {
         chars in prop_oneof![Just(0usize), 10usize..200, Just(usize::MAX)],
         turns in prop_oneof![Just(0usize), 1usize..8, Just(usize::MAX)],
     ) {
-        let budget = Budget { chars, turns };
+        let budget = ContextBudget { chars, turns };
         let mut h = History::new(budget);
         let mut seq = 0u64;
         // Client: questions not answered yet (their padding), and every exchange answered.

@@ -1,0 +1,152 @@
+//! How the session feeds its history (`history.rs`) and what a restore sends: the input it
+//! writes and the events it delivers go in; `clientContent` frames come out.
+
+use super::events::{Event, Facts};
+use super::history::{History, Restore};
+use crate::reconnect::InputKind;
+use serde_json::{json, Value};
+use tungstenite::Utf8Bytes;
+
+/// Folds an input frame about to be written (ledger sequence number `seq`) into the history.
+/// Audio and video carry nothing to keep; frames that are not JSON (tests) are ignored.
+pub(crate) fn input(h: &mut History, kind: &InputKind, frame: &str, seq: u64) {
+    if matches!(kind, InputKind::AudioEnd) {
+        h.audio_end(seq);
+        return;
+    }
+    // Only these carry something to keep (and audio and video frames are large).
+    let keeps = ["{\"clientContent\"", "{\"toolResponse\"", "{\"realtimeInput\":{\"text\""];
+    if !keeps.iter().any(|k| frame.starts_with(k)) {
+        return;
+    }
+    let Ok(v) = serde_json::from_str::<Value>(frame) else {
+        return;
+    };
+    if let Some(c) = v.get("clientContent") {
+        let turns = c
+            .get("turns")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let complete = c.get("turnComplete").and_then(Value::as_bool) == Some(true);
+        h.client_content(turns, complete, seq);
+    } else if let Some(text) = v.pointer("/realtimeInput/text").and_then(Value::as_str) {
+        h.user_text(text, seq);
+    } else if let Some(rs) = v
+        .pointer("/toolResponse/functionResponses")
+        .and_then(Value::as_array)
+    {
+        let field = |r: &Value, k: &str| r.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+        let responses = rs
+            .iter()
+            .map(|r| {
+                let response = r.get("response").cloned().unwrap_or_else(|| json!({}));
+                (field(r, "id"), field(r, "name"), response)
+            })
+            .collect();
+        h.tool_responses(responses, seq);
+    }
+}
+
+/// Folds one server message's events into the history; `consumed` is Vertex's exact
+/// acknowledgement mapped to a ledger sequence number (see [`History::handle`]).
+pub(crate) fn server(h: &mut History, events: &[Event], facts: &Facts, consumed: Option<u64>) {
+    for ev in events {
+        match ev {
+            Event::Text(t) => h.model_text(t),
+            Event::OutputTranscription { text, .. } => h.model_text(text),
+            Event::InputTranscription { text, .. } => h.input_transcript(text),
+            Event::ToolCall(calls) => h.tool_calls(calls),
+            Event::ToolCallCancellation(ids) => h.calls_cancelled(ids),
+            Event::TurnComplete { .. } => h.turn_complete(facts.interaction_in_progress),
+            Event::ResumptionUpdate {
+                handle: Some(_), ..
+            } => h.handle(consumed),
+            _ => {}
+        }
+    }
+}
+
+/// The frames that put `restore` back: `clientContent` messages of at most about half of
+/// `max_message_size` each, `turnComplete: false` (history joins the context without a
+/// reply), or, as initial history of a new session (`historyConfig`), `true` on the last.
+pub(crate) fn frames(restore: &Restore, max_message_size: usize, initial: bool) -> Vec<Utf8Bytes> {
+    let limit = (max_message_size / 2).max(1024);
+    let mut out: Vec<Vec<&Value>> = vec![Vec::new()];
+    let mut size = 0;
+    for c in &restore.contents {
+        let n = c.to_string().len();
+        if size + n > limit && out.last().is_some_and(|b| !b.is_empty()) {
+            out.push(Vec::new());
+            size = 0;
+        }
+        size += n;
+        if let Some(b) = out.last_mut() {
+            b.push(c);
+        }
+    }
+    let count = out.len();
+    out.into_iter()
+        .enumerate()
+        .filter(|(_, turns)| !turns.is_empty())
+        .map(|(i, turns)| {
+            let last = i + 1 == count;
+            let msg = json!({"clientContent": {"turns": turns, "turnComplete": initial && last}});
+            Utf8Bytes::from(msg.to_string())
+        })
+        .collect()
+}
+
+/// Whether the session's model takes history only as initial history of a new session
+/// (the model table's `mid_session_history`).
+pub(crate) fn initial_only(config: &crate::Config) -> bool {
+    crate::models::lookup(config.model_id()).is_some_and(|m| !m.mid_session_history)
+}
+
+/// The setup of a connection that will put history back as initial history: `historyConfig`
+/// with `initialHistoryInClientContent`.
+pub(crate) fn initial_setup(config: &crate::Config) -> crate::Config {
+    let mut c = config.clone();
+    c.history = Some(crate::protocol::HistoryConfig {
+        initial_history_in_client_content: Some(true),
+    });
+    c
+}
+
+/// A restore for a new connection: its frames, and what it puts back.
+pub(crate) struct Planned {
+    pub frames: Vec<Utf8Bytes>,
+    pub restore: Option<Restore>,
+}
+
+/// What to put back on a new connection (`resumed`: with the latest handle).
+pub(crate) fn plan(log: &super::turns::InputLog, config: &crate::Config, resumed: bool) -> Planned {
+    let restore = log.restore(resumed);
+    let initial = !resumed && initial_only(config);
+    let frames = match &restore {
+        // Mid-session history would be refused: only a new session can take it.
+        Some(r) if !r.is_empty() && (initial || !initial_only(config)) => {
+            frames(r, config.max_message_size, initial)
+        }
+        _ => Vec::new(),
+    };
+    Planned { frames, restore }
+}
+
+/// The event that says what a reconnection did to the conversation, if anything:
+/// `ContextRestored` when something was put back, `ContextLost` when the server lost
+/// exchanges and none could be (`ledger_lost`: the ledger's count, when no history is kept).
+pub(crate) fn report(planned: &Planned, ledger_lost: u64) -> Option<Event> {
+    match &planned.restore {
+        Some(r) if !planned.frames.is_empty() => Some(Event::ContextRestored {
+            turns: r.turns,
+            chars: r.chars,
+            dropped: r.dropped,
+        }),
+        Some(r) if r.turns + r.dropped > 0 => Some(Event::ContextLost {
+            turns: r.turns + r.dropped,
+        }),
+        Some(_) => None,
+        None => (ledger_lost > 0).then_some(Event::ContextLost { turns: ledger_lost }),
+    }
+}
