@@ -244,6 +244,11 @@ impl History {
             .find(|p| responses.iter().any(|(id, ..)| p.calls.contains(id)));
         match owner {
             Some(p) => {
+                // The model's words while the call ran come before the response.
+                let text = std::mem::take(&mut p.model_text);
+                if !text.is_empty() {
+                    p.rounds.push(text_content("model", &text));
+                }
                 p.calls
                     .retain(|c| !responses.iter().any(|(id, ..)| id == c));
                 p.last_seq = seq;
@@ -285,8 +290,10 @@ impl History {
             return;
         }
         let budget = self.budget.chars;
-        let i = match self.pending.iter().rposition(|p| p.spoken.is_some()) {
-            Some(i) => i,
+        let i = match self.pending.back() {
+            Some(p) if p.spoken.is_some() => self.pending.len() - 1,
+            // A transcript of a text turn (realtime text): the text is its user side.
+            Some(_) => return,
             None => {
                 self.ask(Some(false), 0);
                 self.pending.len() - 1
