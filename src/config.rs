@@ -527,7 +527,7 @@ impl Config {
                 && (self.output_transcription
                     || self.response_mode == ResponseMode::TextAndAudio
                     || self.restores_context()))
-                .then(|| self.output_transcription_config.clone()),
+            .then(|| self.output_transcription_config.clone()),
             proactivity: self.proactivity.clone(),
             history_config: self.history.clone(),
             safety_settings: (!self.safety_settings.is_empty())

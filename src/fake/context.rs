@@ -44,7 +44,10 @@ impl SessionState {
                     text = true;
                 } else if let Some(f) = field(p, "functionCall") {
                     let name = field_str(f, "name").unwrap_or("");
-                    self.fold("model", &format!("call:{name}{}", json_compact(field(f, "args"))));
+                    self.fold(
+                        "model",
+                        &format!("call:{name}{}", json_compact(field(f, "args"))),
+                    );
                     call = true;
                 } else if let Some(f) = field(p, "functionResponse") {
                     let name = field_str(f, "name").unwrap_or("");
@@ -65,7 +68,10 @@ impl Conn {
         if !self.shared.options.context_digest {
             return format!("[turn {n}]");
         }
-        let digest = self.shared.store.with(self.session.unwrap_or(0), |s| s.context);
+        let digest = self
+            .shared
+            .store
+            .with(self.session.unwrap_or(0), |s| s.context);
         format!("[turn {n}, context {digest:016x}]")
     }
 

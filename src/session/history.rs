@@ -336,7 +336,8 @@ impl History {
         };
         let had = !p.calls.is_empty();
         p.calls.retain(|c| !ids.contains(c));
-        let unanswered = !(p.rounds.iter()).any(|c| c.get("role").and_then(Value::as_str) == Some("user"));
+        let unanswered =
+            !(p.rounds.iter()).any(|c| c.get("role").and_then(Value::as_str) == Some("user"));
         if had && p.calls.is_empty() && unanswered {
             self.turn_complete(false);
         }

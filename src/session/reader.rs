@@ -288,8 +288,13 @@ impl Hooks<'_> {
 impl Attempts for Hooks<'_> {
     type Output = Arc<Link>;
 
-    fn setup<'c>(&self, config: &'c crate::Config, resumed: bool) -> std::borrow::Cow<'c, crate::Config> {
-        let lost = || (self.shared.conn.lock().ledger.restore(false)).is_some_and(|r| !r.is_empty());
+    fn setup<'c>(
+        &self,
+        config: &'c crate::Config,
+        resumed: bool,
+    ) -> std::borrow::Cow<'c, crate::Config> {
+        let lost =
+            || (self.shared.conn.lock().ledger.restore(false)).is_some_and(|r| !r.is_empty());
         if !resumed && super::restore::initial_only(config) && lost() {
             std::borrow::Cow::Owned(super::restore::initial_setup(config))
         } else {

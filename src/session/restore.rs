@@ -15,7 +15,11 @@ pub(crate) fn input(h: &mut History, kind: &InputKind, frame: &str, seq: u64) {
         return;
     }
     // Only these carry something to keep (and audio and video frames are large).
-    let keeps = ["{\"clientContent\"", "{\"toolResponse\"", "{\"realtimeInput\":{\"text\""];
+    let keeps = [
+        "{\"clientContent\"",
+        "{\"toolResponse\"",
+        "{\"realtimeInput\":{\"text\"",
+    ];
     if !keeps.iter().any(|k| frame.starts_with(k)) {
         return;
     }

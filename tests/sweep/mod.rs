@@ -180,11 +180,44 @@ fn expected_all() -> Vec<String> {
     all
 }
 
-/// `[turn N] rest` → (N, rest).
+/// `[turn N] rest` or `[turn N, context D] rest` → (N, rest).
 fn split_turn(reply: &str) -> Option<(u64, &str)> {
     let rest = reply.strip_prefix("[turn ")?;
-    let (n, rest) = rest.split_once("] ")?;
+    let (tag, rest) = rest.split_once("] ")?;
+    let n = tag.split(", context ").next()?;
     Some((n.parse().ok()?, rest))
+}
+
+/// The context digest a reply names (`[turn N, context D]`).
+fn context_of(reply: &str) -> Option<&str> {
+    let tag = reply.strip_prefix("[turn ")?.split_once("] ")?.0;
+    Some(tag.split_once(", context ")?.1)
+}
+
+/// The fake's options for the sweep: replies name the context digest.
+fn fake_options(faults: FaultPlan) -> FakeOptions {
+    FakeOptions {
+        faults,
+        context_digest: true,
+        ..FakeOptions::default()
+    }
+}
+
+/// The replies of the fault-free conversation (with the sentinel) in variant `v`: what every
+/// faulty run must show, context digests included. Run once per variant.
+fn unbroken(v: Variant) -> Result<Vec<String>, String> {
+    use std::sync::Mutex;
+    static DONE: Mutex<Vec<(Variant, Vec<String>)>> = Mutex::new(Vec::new());
+    let mut done = DONE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, r)) = done.iter().find(|(w, _)| *w == v) {
+        return Ok(r.clone());
+    }
+    let server = FakeServer::start(fake_options(FaultPlan::new()))
+        .map_err(|e| format!("fake server: {e}"))?;
+    let view = converse(config(&server, v), true).map_err(|(e, _)| format!("fault-free: {e}"))?;
+    let replies: Vec<String> = view.replies.into_iter().map(|r| r.0).collect();
+    done.push((v, replies.clone()));
+    Ok(replies)
 }
 
 pub fn config(server: &FakeServer, v: Variant) -> Config {
@@ -432,7 +465,7 @@ pub struct Shape {
 
 /// Runs the script without faults (no sentinel) and returns connection 1's messages.
 pub fn shape(v: Variant) -> Shape {
-    let server = FakeServer::start(FakeOptions::default()).expect("fake server starts");
+    let server = FakeServer::start(fake_options(FaultPlan::new())).expect("fake server starts");
     let view = converse(config(&server, v), false)
         .unwrap_or_else(|(e, log)| panic!("fault-free run: {e}\n{log:#?}"));
     assert_eq!(view.replies.len(), SCRIPT.len());
@@ -455,11 +488,8 @@ pub fn run_case(kind: FaultKind, pos: Position, v: Variant) -> Result<usize, Str
     if kind == FaultKind::Refuse {
         plan = plan.on_upgrade(2, Fault::RefuseUpgrade { status: 503 });
     }
-    let server = FakeServer::start(FakeOptions {
-        faults: plan,
-        ..FakeOptions::default()
-    })
-    .map_err(|e| format!("fake server: {e}"))?;
+    let unbroken = unbroken(v)?;
+    let server = FakeServer::start(fake_options(plan)).map_err(|e| format!("fake server: {e}"))?;
     let outcome = converse(config(&server, v), true);
     let conns = server.connections();
     let fail = |what: String, log: &[String]| {
@@ -473,6 +503,27 @@ pub fn run_case(kind: FaultKind, pos: Position, v: Variant) -> Result<usize, Str
     };
     let view = outcome.map_err(|(e, log)| fail(e, &log))?;
     let want = expected_all();
+    // The conversation kept its context: each reply is the turn of its line, and names the
+    // digest of what the server knew in the unbroken conversation. (After a reset the server
+    // may have answered a question whose answer never arrived: it is asked again, and the
+    // server's context has both.)
+    if !kind.may_destroy_sent_data() {
+        for (i, (got, _)) in view.replies.iter().enumerate() {
+            let line = i as u64 + 1;
+            let same = unbroken
+                .get(i)
+                .is_some_and(|u| context_of(u) == context_of(got));
+            if split_turn(got).map(|(n, _)| n) != Some(line) || !same {
+                return Err(fail(
+                    format!(
+                        "reply {line} is {got:?}: the conversation lost its context (unbroken: {:?})",
+                        unbroken.get(i)
+                    ),
+                    &view.events,
+                ));
+            }
+        }
+    }
     // The application's view: every input answered once, in order.
     for (i, ((got, audio), want)) in view.replies.iter().zip(&want).enumerate() {
         match split_turn(got) {

@@ -3,10 +3,10 @@
 
 use super::Ledger;
 use super::Lost;
-use crate::session::events::Event;
-use crate::session::history::{ContextBudget, History, Restore};
 use crate::reconnect::{InputKind, ReplayBuffer};
+use crate::session::events::Event;
 use crate::session::events::Facts;
+use crate::session::history::{ContextBudget, History, Restore};
 use std::time::{Duration, Instant};
 use tungstenite::Utf8Bytes;
 
@@ -108,7 +108,13 @@ impl InputLog {
     pub fn history_server(&mut self, events: &[Event], facts: &Facts) {
         let consumed = (facts.last_consumed_index)
             .filter(|_| facts.handle.is_some())
-            .map(|n| if n == 0 { Some(0) } else { self.ledger.connection_seq(n) });
+            .map(|n| {
+                if n == 0 {
+                    Some(0)
+                } else {
+                    self.ledger.connection_seq(n)
+                }
+            });
         if let Some(h) = &mut self.history {
             // An index beyond this connection's input: everything (as a plain handle).
             crate::session::restore::server(h, events, facts, consumed.flatten());
