@@ -35,6 +35,11 @@ pub(crate) fn chat(config: Config) -> Result<(), Box<dyn std::error::Error>> {
                     }
                 }
                 // The reply so far is void; it comes again from the start.
+                ev @ (Event::ContextRestored { .. } | Event::ContextLost { .. }) => {
+                    if let Some(line) = super::context::note(ev) {
+                        eprintln!("{line}");
+                    }
+                }
                 Event::ReplyDiscarded { .. } => {
                     if live && !reply.is_empty() {
                         println!(" [cut off by a lost connection; the reply starts again]");

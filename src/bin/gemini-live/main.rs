@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 mod chat;
+mod context;
 mod progress;
 mod serve;
 mod talk;
@@ -49,6 +50,8 @@ struct Cli {
     verbose: u8,
     #[command(flatten)]
     vertex: vertex::VertexArgs,
+    #[command(flatten)]
+    context: context::ContextArgs,
 }
 
 #[derive(Subcommand, Debug)]
@@ -226,6 +229,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         config.endpoint = e;
     }
     cli.vertex.apply(&mut config)?;
+    cli.context.apply(&mut config);
     if let Some(m) = cli.model {
         config.model = m;
     }

@@ -126,6 +126,11 @@ pub(crate) fn talk(
             Event::Text(t) => print!("{t}"),
             Event::InputTranscription { text, .. } => eprintln!("you: {text}"),
             Event::OutputTranscription { text, .. } => print!("{text}"),
+            ev @ (Event::ContextRestored { .. } | Event::ContextLost { .. }) => {
+                if let Some(line) = super::context::note(ev) {
+                    eprintln!("{line}");
+                }
+            }
             // A reply cut off by a lost connection comes again from the start: keep one copy.
             Event::ReplyDiscarded { .. } => {
                 reply.clear();
