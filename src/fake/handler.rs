@@ -242,10 +242,21 @@ impl Conn {
 
     /// New user input while tool calls are pending abandons them.
     fn cancel_pending_calls(&mut self) -> Step {
-        let ids: Vec<String> = self.shared.store.with(self.session_id(), |s| {
+        // 3.8 Live drops a pending call declared BLOCKING without a cancellation (D.6).
+        let silent_drop = |name: &str| {
+            self.setup.as_ref().is_some_and(|s| {
+                s.model.is_some_and(|m| m.non_blocking_tools)
+                    && s.behaviors.iter().any(|(n, nb)| n == name && !nb)
+            })
+        };
+        let pending = self.shared.store.with(self.session_id(), |s| {
             s.tool_results.clear();
-            s.pending_calls.drain(..).map(|(id, _)| id).collect()
+            std::mem::take(&mut s.pending_calls)
         });
+        let ids: Vec<String> = (pending.into_iter())
+            .filter(|(_, name)| !silent_drop(name))
+            .map(|(id, _)| id)
+            .collect();
         if ids.is_empty() || self.silent {
             return Ok(());
         }

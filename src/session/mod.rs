@@ -154,6 +154,8 @@ pub struct Session {
     /// `connect` ([`Session::start_reader`]).
     reader: Mutex<Option<reader::Reader>>,
     reader_started: AtomicBool,
+    /// Input state the `send_*` checks need (`input.rs`).
+    turn_input: input::TurnInput,
 }
 
 impl std::fmt::Debug for Session {
@@ -198,6 +200,7 @@ impl Session {
         if config.restores_context() {
             replay.keep_history(config.context_budget);
         }
+        replay.blocking = restore::BlockingCalls::new(&config);
         let (closing_tx, closing_rx) = bounded::<()>(0);
         let outbox = Outbox::new(events_tx, closing_rx);
         let (writes, input, stop_writer) =
@@ -244,6 +247,7 @@ impl Session {
             _done: done_tx,
             _writer_stop: stop_writer(&shared),
         };
+        let turn_input = input::TurnInput::new(&shared.config);
         Ok(Session {
             shared,
             input,
@@ -253,6 +257,7 @@ impl Session {
             threads: Mutex::new(Vec::with_capacity(1)),
             reader: Mutex::new(Some(reader)),
             reader_started: AtomicBool::new(false),
+            turn_input,
         })
     }
 

@@ -28,6 +28,11 @@ const HANDOVER_CLOSE_WAIT: Duration = Duration::from_secs(1);
 
 /// Folds one server message into the shared state and appends its events.
 pub(crate) fn absorb(shared: &Shared, msg: ServerMessage, out: &mut Vec<Event>) -> Facts {
+    let abandoned = shared.conn.lock().ledger.blocking.take_abandoned();
+    if !abandoned.is_empty() {
+        log::warn!("new content was sent while BLOCKING calls were pending: {abandoned:?}");
+        out.push(Event::ToolCallsAbandoned { ids: abandoned });
+    }
     let start = out.len();
     let facts = to_events(msg, shared.config.response_mode, out);
     if facts.reply_content {
@@ -87,11 +92,20 @@ impl Reader {
             let start = match end {
                 End::Close(code, reason) => {
                     self.shared.metrics.closed(code, &reason);
-                    let err = (code != 1000 && !closing)
-                        .then(|| Error::from_close(code, &reason, self.shared.config.model_id()));
-                    match err {
-                        Some(e) if e.is_retryable() && enabled => Start::Failure(e),
-                        err => return self.finish(Some(&link), code, reason, err),
+                    // A normal close the application did not ask for (1000, 1001) ends the
+                    // server's side only: the conversation goes on, on a new connection
+                    // (resumed, or a new session with the context put back).
+                    if matches!(code, 1000 | 1001) && !closing && enabled {
+                        log::info!("the server closed the connection ({code}); reconnecting");
+                        Start::Failure(Error::Closed { code, reason })
+                    } else {
+                        let err = (code != 1000 && !closing).then(|| {
+                            Error::from_close(code, &reason, self.shared.config.model_id())
+                        });
+                        match err {
+                            Some(e) if e.is_retryable() && enabled => Start::Failure(e),
+                            err => return self.finish(Some(&link), code, reason, err),
+                        }
                     }
                 }
                 End::Failed(e) => {

@@ -154,3 +154,59 @@ pub(crate) fn report(planned: &Planned, ledger_lost: u64) -> Option<Event> {
         None => (ledger_lost > 0).then_some(Event::ContextLost { turns: ledger_lost }),
     }
 }
+
+/// BLOCKING function calls pending while new content goes out: on 3.8 Live the service
+/// drops them without a `toolCallCancellation` (protocol notes D.6). Only functions declared
+/// with an explicit `behavior: BLOCKING` are watched (where blocking is the model's default,
+/// the service cancels such calls itself). Pure.
+#[derive(Debug, Default)]
+pub(crate) struct BlockingCalls {
+    /// Functions declared BLOCKING.
+    blocking: Vec<String>,
+    /// Their calls the application has not answered.
+    open: Vec<String>,
+    /// Calls new content abandoned, not reported yet.
+    abandoned: Vec<String>,
+}
+
+impl BlockingCalls {
+    /// From the session's declarations.
+    pub fn new(config: &crate::Config) -> BlockingCalls {
+        use crate::protocol::Behavior;
+        let decls = (config.tools.iter()).flat_map(|t| t.function_declarations.iter().flatten());
+        BlockingCalls {
+            blocking: decls
+                .filter(|d| d.behavior == Some(Behavior::Blocking))
+                .map(|d| d.name.clone())
+                .collect(),
+            ..BlockingCalls::default()
+        }
+    }
+
+    /// The model called functions.
+    pub fn called(&mut self, calls: &[crate::protocol::FunctionCall]) {
+        let blocking = calls.iter().filter(|c| self.blocking.contains(&c.name));
+        self.open
+            .extend(blocking.map(|c| c.id.clone()).collect::<Vec<_>>());
+    }
+
+    /// Calls answered or cancelled.
+    pub fn closed(&mut self, ids: &[String]) {
+        self.open.retain(|id| !ids.contains(id));
+    }
+
+    /// New content went out: the open calls are abandoned.
+    pub fn new_content(&mut self) {
+        self.abandoned.append(&mut self.open);
+    }
+
+    /// The connection ended: its calls died with it (reported as such elsewhere).
+    pub fn connection_lost(&mut self) {
+        self.open.clear();
+    }
+
+    /// The abandoned calls not reported yet.
+    pub fn take_abandoned(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.abandoned)
+    }
+}

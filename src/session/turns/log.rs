@@ -17,6 +17,8 @@ pub(crate) struct InputLog {
     store: ReplayBuffer,
     /// The conversation, when the session restores it (`Config::restore_context`).
     pub history: Option<History>,
+    /// BLOCKING calls that new content may abandon.
+    pub blocking: crate::session::restore::BlockingCalls,
 }
 
 /// A replay ready to send.
@@ -33,6 +35,7 @@ impl InputLog {
             ledger: Ledger::new(),
             store: ReplayBuffer::new(max_bytes, max_audio),
             history: None,
+            blocking: Default::default(),
         }
     }
 
@@ -55,9 +58,23 @@ impl InputLog {
         now: Instant,
     ) -> bool {
         let is_audio = !audio.is_zero();
+        // The end of an utterance whose audio the server's activity detection already took
+        // into a turn asks nothing: no reply is owed for it.
+        let kind = match kind {
+            InputKind::AudioEnd if !self.ledger.audio_unassigned() => InputKind::Plain,
+            kind => kind,
+        };
         let Some(seq) = self.ledger.record(&kind, frame.len() as u64, is_audio, now) else {
             return false;
         };
+        match &kind {
+            InputKind::ToolResponse { ids, .. } => self.blocking.closed(ids),
+            InputKind::TurnEnd | InputKind::AudioEnd => self.blocking.new_content(),
+            InputKind::Plain if frame.as_str().starts_with("{\"clientContent\"") => {
+                self.blocking.new_content()
+            }
+            InputKind::Plain => {}
+        }
         if let (Some(h), false) = (&mut self.history, is_audio) {
             crate::session::restore::input(h, &kind, frame.as_str(), seq);
         }
@@ -115,6 +132,13 @@ impl InputLog {
                     self.ledger.connection_seq(n)
                 }
             });
+        for ev in events {
+            match ev {
+                Event::ToolCall(calls) => self.blocking.called(calls),
+                Event::ToolCallCancellation(ids) => self.blocking.closed(ids),
+                _ => {}
+            }
+        }
         if let Some(h) = &mut self.history {
             // An index beyond this connection's input: everything (as a plain handle).
             crate::session::restore::server(h, events, facts, consumed.flatten());
@@ -139,6 +163,7 @@ impl InputLog {
         if let Some(h) = &mut self.history {
             h.connection_lost();
         }
+        self.blocking.connection_lost();
         lost
     }
 

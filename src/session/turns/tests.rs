@@ -427,3 +427,16 @@ fn an_exact_acknowledgement_trims_replay_but_keeps_open_questions() {
 }
 
 mod model;
+
+#[test]
+fn an_utterance_end_after_the_server_took_the_audio_into_a_turn_owes_nothing() {
+    let mut l = log();
+    assert!(push(&mut l, "audio1", InputKind::Plain));
+    // The server's activity detection answered the audio.
+    l.server(&content(), t(1));
+    l.server(&done(false), t(2));
+    assert!(l.idle());
+    assert!(push(&mut l, "end", InputKind::AudioEnd));
+    assert!(l.idle(), "no reply is owed for an end with no audio");
+    assert_eq!(l.stall_since(), None);
+}
