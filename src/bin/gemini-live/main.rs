@@ -52,6 +52,8 @@ struct Cli {
     vertex: vertex::VertexArgs,
     #[command(flatten)]
     context: context::ContextArgs,
+    #[command(flatten)]
+    chat: chat::ChatArgs,
 }
 
 #[derive(Subcommand, Debug)]
@@ -265,7 +267,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     }
     let endpoint = config.endpoint.clone();
     let result = match cli.command {
-        Command::Chat => chat(config),
+        Command::Chat => chat(config, &cli.chat),
         Command::Talk {
             input,
             output,

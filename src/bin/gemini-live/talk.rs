@@ -91,6 +91,13 @@ pub(crate) fn talk(
     let (raw, in_rate, channels) = read_wav(input)?;
     let (chunks, rate) = prepare(&raw, in_rate, channels, send_as_is)?;
     let uploaded: usize = chunks.iter().map(Vec::len).sum();
+    if uploaded == 0 {
+        return Err(format!(
+            "--input {}: the file has no audio samples (a turn without audio asks for a reply to nothing)",
+            input.display()
+        )
+        .into());
+    }
     eprintln!(
         "gemini-live: sending {} ms of audio as {rate} Hz mono ({} bytes; the file is {in_rate} Hz, {channels} channel(s))",
         uploaded as u64 * 1000 / rate.max(1) as u64,
