@@ -24,6 +24,8 @@
 //!   handle is given up and a new session is started with a fresh outage budget
 //!   (`NewSession`, unanswered input replayed). A handle the server refuses outright (a fatal
 //!   close at setup: unknown, expired) is given up at once.
+//! - **A normal close** (1000, 1001) the application did not ask for, at setup or later, is
+//!   the server's end of a connection, not of the conversation: it is retried like a failure.
 //! - **Setup-time rejection** (the server closes right after `setup`, before `setupComplete`)
 //!   of a new session with the same code and reason twice in a row:
 //!   [`Error::ConfigRejected`], not retried further. Fatal closes stop at once.
@@ -247,7 +249,16 @@ impl Lifecycle {
                 }
                 _ => last_rejection = None,
             }
-            if !err.is_retryable() {
+            // A normal close at setup (1000, 1001) is the server's end, not a refusal of the
+            // request: try again (the same close twice in a row is `ConfigRejected` above).
+            let normal = matches!(
+                err,
+                Error::Closed {
+                    code: 1000 | 1001,
+                    ..
+                }
+            );
+            if !err.is_retryable() && !normal {
                 return Err(err);
             }
             log::info!("connect attempt {total} failed: {err}");
