@@ -65,7 +65,8 @@ impl Default for ContextBudget {
 #[derive(Debug, Clone)]
 struct Exchange {
     id: u64,
-    contents: Vec<Value>,
+    /// Each content as compact JSON (a `Value` tree costs several times its text).
+    contents: Vec<Box<str>>,
     chars: usize,
     /// The last input sequence number it includes (0: none).
     last_seq: u64,
@@ -105,8 +106,8 @@ impl Pending {
 /// What to put back on a new connection.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Restore {
-    /// The contents, in order (`clientContent.turns`).
-    pub contents: Vec<Value>,
+    /// The contents, in order (`clientContent.turns`), each as compact JSON.
+    pub contents: Vec<Box<str>>,
     /// Exchanges restored.
     pub turns: u64,
     /// Their characters.
@@ -382,7 +383,7 @@ impl History {
         self.done_chars += p.chars;
         self.done.push_back(Exchange {
             id,
-            contents,
+            contents: contents.iter().map(|c| c.to_string().into()).collect(),
             chars: p.chars,
             last_seq: p.last_seq,
             untranscribed,
@@ -471,7 +472,9 @@ impl History {
     /// Bytes held, approximately (the JSON of every content kept and pending).
     pub fn bytes(&self) -> usize {
         let size = |c: &Value| c.to_string().len();
-        let done: usize = self.done.iter().flat_map(|e| &e.contents).map(size).sum();
+        let done: usize = (self.done.iter().flat_map(|e| &e.contents))
+            .map(|c| c.len())
+            .sum();
         let pending: usize = (self.pending.iter())
             .map(|p| {
                 p.user.iter().chain(&p.rounds).map(size).sum::<usize>()

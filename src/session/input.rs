@@ -1,6 +1,6 @@
 //! The input side of [`Session`]: every `send_*` call, checked before it is queued.
 
-use super::Session;
+use super::{Session, State};
 use crate::error::{Error, Result};
 use crate::protocol::{self, ClientMessage, Content, FunctionResponse};
 use crate::reconnect::InputKind;
@@ -71,7 +71,9 @@ impl Session {
                 if r.audio.is_some() {
                     self.turn_input.audio.store(true, Ordering::SeqCst);
                 }
-                if (r.audio_stream_end.is_some() || r.activity_end.is_some())
+                let open = !matches!(self.state(), State::Closing | State::Closed);
+                if open
+                    && (r.audio_stream_end.is_some() || r.activity_end.is_some())
                     && !self.turn_input.audio.swap(false, Ordering::SeqCst)
                 {
                     let which = if r.activity_end.is_some() {

@@ -76,27 +76,30 @@ pub(crate) fn server(h: &mut History, events: &[Event], facts: &Facts, consumed:
 /// reply), or, as initial history of a new session (`historyConfig`), `true` on the last.
 pub(crate) fn frames(restore: &Restore, max_message_size: usize, initial: bool) -> Vec<Utf8Bytes> {
     let limit = (max_message_size / 2).max(1024);
-    let mut out: Vec<Vec<&Value>> = vec![Vec::new()];
+    let mut batches: Vec<Vec<&str>> = vec![Vec::new()];
     let mut size = 0;
     for c in &restore.contents {
-        let n = c.to_string().len();
-        if size + n > limit && out.last().is_some_and(|b| !b.is_empty()) {
-            out.push(Vec::new());
+        if size + c.len() > limit && batches.last().is_some_and(|b| !b.is_empty()) {
+            batches.push(Vec::new());
             size = 0;
         }
-        size += n;
-        if let Some(b) = out.last_mut() {
+        size += c.len() + 1;
+        if let Some(b) = batches.last_mut() {
             b.push(c);
         }
     }
-    let count = out.len();
-    out.into_iter()
+    let count = batches.len();
+    batches
+        .into_iter()
         .enumerate()
         .filter(|(_, turns)| !turns.is_empty())
         .map(|(i, turns)| {
-            let last = i + 1 == count;
-            let msg = json!({"clientContent": {"turns": turns, "turnComplete": initial && last}});
-            Utf8Bytes::from(msg.to_string())
+            let complete = initial && i + 1 == count;
+            let msg = format!(
+                r#"{{"clientContent":{{"turns":[{}],"turnComplete":{complete}}}}}"#,
+                turns.join(",")
+            );
+            Utf8Bytes::from(msg)
         })
         .collect()
 }

@@ -5,9 +5,10 @@
 use super::*;
 use proptest::prelude::*;
 
-fn texts(contents: &[Value]) -> Vec<String> {
+fn texts(contents: &[Box<str>]) -> Vec<String> {
     contents
         .iter()
+        .map(|c| serde_json::from_str::<Value>(c).unwrap_or_default())
         .map(|c| {
             let role = c["role"].as_str().unwrap_or("?");
             let parts: Vec<String> = (c["parts"].as_array().into_iter().flatten())
