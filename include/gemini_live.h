@@ -125,6 +125,21 @@
  *   5. Free configs whenever you like, and the fake server (if any) after its sessions.
  *   6. gemini_live_set_log_callback(NULL, NULL, NULL) before unloading the library or
  *      freeing what your log callback uses.
+ *
+ * ===========================================================================================
+ * Keeping the conversation
+ * ===========================================================================================
+ *
+ * The session keeps the conversation as it saw it (answered exchanges: user text, the
+ * transcripts of spoken turns, the model's replies or their transcription, tool rounds) and,
+ * when a reconnection finds the server lost part of it (resumed from an older handle, a new
+ * session, resumption off), puts it back as history before it replays unanswered input:
+ * GEMINI_LIVE_EVENT_CONTEXT_RESTORED (gemini_live_event_context_restored: exchanges,
+ * characters, exchanges that did not fit the budget). GEMINI_LIVE_EVENT_CONTEXT_LOST comes
+ * only when nothing could be put back. On by default (gemini_live_config_set_restore_context);
+ * at most 32000 characters and 100 exchanges are kept (..._set_context_budget_chars/_turns).
+ * While it is on, audio sessions request input and output transcription (the words to put
+ * back), so their TRANSCRIPTION events arrive too.
  */
 
 #ifndef GEMINI_LIVE_H
@@ -582,7 +597,8 @@ typedef struct gemini_live_config gemini_live_config;
  * `gemini_live_event_usage_detail`, `gemini_live_event_reason`,
  * `gemini_live_event_time_left`, `gemini_live_event_resumption`,
  * `gemini_live_event_reconnecting`, `gemini_live_event_count`,
- * `gemini_live_event_input_dropped`, `gemini_live_event_id_count`, `gemini_live_event_id`,
+ * `gemini_live_event_input_dropped`, `gemini_live_event_context_restored`,
+ * `gemini_live_event_id_count`, `gemini_live_event_id`,
  * `gemini_live_event_language_code`, `gemini_live_event_voice_activity`,
  * `gemini_live_event_vad_signal`, `gemini_live_event_json`, `gemini_live_event_free`.
  */

@@ -145,7 +145,8 @@ pub(crate) fn state_code(s: State) -> u32 {
 /// `gemini_live_event_usage_detail`, `gemini_live_event_reason`,
 /// `gemini_live_event_time_left`, `gemini_live_event_resumption`,
 /// `gemini_live_event_reconnecting`, `gemini_live_event_count`,
-/// `gemini_live_event_input_dropped`, `gemini_live_event_id_count`, `gemini_live_event_id`,
+/// `gemini_live_event_input_dropped`, `gemini_live_event_context_restored`,
+/// `gemini_live_event_id_count`, `gemini_live_event_id`,
 /// `gemini_live_event_language_code`, `gemini_live_event_voice_activity`,
 /// `gemini_live_event_vad_signal`, `gemini_live_event_json`, `gemini_live_event_free`.
 pub struct gemini_live_event {
