@@ -95,6 +95,9 @@ impl ResponseMode {
 pub struct Timeouts {
     /// TCP connect (per resolved address). Defaults to 5 s.
     pub tcp_connect: Duration,
+    /// Through a proxy: TLS to an `https://` proxy and its `CONNECT` or SOCKS5 exchange (a
+    /// proxy that accepts the connection but does not answer fails here). Defaults to 5 s.
+    pub proxy: Duration,
     /// TLS handshake. Defaults to 5 s.
     pub tls_handshake: Duration,
     /// HTTP upgrade to WebSocket. Defaults to 5 s.
@@ -115,6 +118,7 @@ impl Default for Timeouts {
         let five = Duration::from_secs(5);
         Timeouts {
             tcp_connect: five,
+            proxy: five,
             tls_handshake: five,
             upgrade: five,
             setup: five,
@@ -240,7 +244,13 @@ pub struct Config {
     /// How much of the conversation is kept for a restore; the oldest exchanges go first.
     /// Defaults to 32,000 characters and 100 exchanges ([`ContextBudget::default`]).
     pub context_budget: crate::session::ContextBudget,
+    /// The proxy for every connect and reconnect (see [`crate::transport::proxy`]). Defaults
+    /// to [`Proxy::FromEnvironment`]: `wss_proxy` / `https_proxy` / `all_proxy` and
+    /// `no_proxy`, as Python's `websockets` reads them; [`Proxy::Direct`] ignores them.
+    pub proxy: Proxy,
 }
+
+pub use crate::transport::proxy::{Proxy, ProxyKind, ProxyUrl};
 
 impl Default for Config {
     fn default() -> Self {
@@ -285,6 +295,7 @@ impl Default for Config {
             recorder: None,
             restore_context: true,
             context_budget: crate::session::ContextBudget::default(),
+            proxy: Proxy::default(),
         }
     }
 }

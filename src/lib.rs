@@ -31,3 +31,5 @@ pub use metrics::MetricsSnapshot;
 pub use reconnect::ReconnectPolicy;
 pub use session::ContextBudget;
 pub use session::{AudioChunk, Event, InteractionStatus, Session, State};
+// Proxies (issue 19).
+pub use error::ProxyRefusal;

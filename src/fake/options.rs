@@ -61,6 +61,14 @@ pub struct FakeOptions {
     /// test can see that a conversation's context survived faults (`src/fake/context.rs`).
     /// Defaults to false (`[turn N]`).
     pub context_digest: bool,
+    /// Serve `wss://` with this identity instead of a self-signed `localhost` certificate:
+    /// (certificate chain PEM, leaf first; its private key, PKCS#8 PEM). For tests that keep a
+    /// real host name (e.g. `generativelanguage.googleapis.com`) and reach the fake through a
+    /// proxy, with a test CA as the client's extra root. Implies TLS; [`ca_pem`] is then
+    /// `None` (the caller holds its CA). Defaults to none.
+    ///
+    /// [`ca_pem`]: super::FakeServer::ca_pem
+    pub tls_identity: Option<(String, String)>,
 }
 
 impl Default for FakeOptions {
@@ -81,6 +89,7 @@ impl Default for FakeOptions {
             draining: None,
             record_limit: 64 << 20,
             context_digest: false,
+            tls_identity: None,
         }
     }
 }
@@ -116,6 +125,10 @@ impl fmt::Debug for FakeOptions {
             .field("binary_frames", &self.binary_frames)
             .field("vertex", &self.vertex)
             .field("draining", &self.draining)
+            .field(
+                "tls_identity",
+                &self.tls_identity.as_ref().map(|_| "<certificate and key>"),
+            )
             .finish()
     }
 }
