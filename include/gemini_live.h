@@ -1708,6 +1708,16 @@ gemini_live_result gemini_live_config_set_context_budget_turns(struct gemini_liv
                                                                size_t turns);
 
 /**
+ * A CONTEXT_RESTORED event: `*turns` exchanges of `*chars` characters were put back as
+ * history; `*dropped` exchanges the server lost did not fit the context budget and are
+ * gone. `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
+ */
+gemini_live_result gemini_live_event_context_restored(const struct gemini_live_event *event,
+                                                      uint64_t *turns,
+                                                      uint64_t *chars,
+                                                      uint64_t *dropped);
+
+/**
  * Talks to Vertex AI in `project` and `location` (e.g. `us-central1`, or `global`) instead
  * of the Developer API: the host becomes `{location}-aiplatform.googleapis.com`
  * (`aiplatform.googleapis.com` for `global`) unless an endpoint was set, the path Vertex's
@@ -2216,16 +2226,6 @@ gemini_live_result gemini_live_event_voice_activity(const struct gemini_live_eve
 gemini_live_result gemini_live_event_vad_signal(const struct gemini_live_event *event,
                                                 uint32_t *signal,
                                                 const char **name);
-
-/**
- * A CONTEXT_RESTORED event: `*turns` exchanges of `*chars` characters were put back as
- * history; `*dropped` exchanges the server lost did not fit the context budget and are
- * gone. `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
- */
-gemini_live_result gemini_live_event_context_restored(const struct gemini_live_event *event,
-                                                      uint64_t *turns,
-                                                      uint64_t *chars,
-                                                      uint64_t *dropped);
 
 /**
  * The `GEMINI_LIVE_INTERACTION_*` status of a TURN_COMPLETE event (`*status`):

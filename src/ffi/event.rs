@@ -257,7 +257,7 @@ fn type_of(e: &Event) -> u32 {
     }
 }
 
-fn wrong(ev: &gemini_live_event, what: &str) -> Fail {
+pub(crate) fn wrong(ev: &gemini_live_event, what: &str) -> Fail {
     Fail::new(
         GEMINI_LIVE_WRONG_EVENT_TYPE,
         format!("event type {} has no {what}", type_of(&ev.event)),

@@ -521,30 +521,3 @@ pub unsafe extern "C" fn gemini_live_event_vad_signal(
 #[cfg(test)]
 #[path = "event_fields_tests.rs"]
 mod tests;
-
-/// A CONTEXT_RESTORED event: `*turns` exchanges of `*chars` characters were put back as
-/// history; `*dropped` exchanges the server lost did not fit the context budget and are
-/// gone. `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
-#[no_mangle]
-pub unsafe extern "C" fn gemini_live_event_context_restored(
-    event: *const gemini_live_event,
-    turns: *mut u64,
-    chars: *mut u64,
-    dropped: *mut u64,
-) -> gemini_live_result {
-    boundary(|| {
-        let ev = arg_ref(event, "event")?;
-        let t_out = out_ptr(turns, "turns")?;
-        let (c_out, d_out) = (out_ptr(chars, "chars")?, out_ptr(dropped, "dropped")?);
-        let Event::ContextRestored {
-            turns,
-            chars,
-            dropped,
-        } = &ev.event
-        else {
-            return Err(wrong(ev, "restored context"));
-        };
-        (*t_out, *c_out, *d_out) = (*turns, *chars, *dropped);
-        Ok(())
-    })
-}

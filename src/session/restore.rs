@@ -144,6 +144,12 @@ pub(crate) fn plan(log: &super::turns::InputLog, config: &crate::Config, resumed
 /// `ContextRestored` when something was put back, `ContextLost` when the server lost
 /// exchanges and none could be (`ledger_lost`: the ledger's count, when no history is kept).
 pub(crate) fn report(planned: &Planned, ledger_lost: u64) -> Option<Event> {
+    if let Some(r) = planned.restore.as_ref().filter(|r| r.untranscribed > 0) {
+        log::info!(
+            "{} spoken turn(s) had no transcript: put back with the model's side only",
+            r.untranscribed
+        );
+    }
     match &planned.restore {
         Some(r) if !planned.frames.is_empty() => Some(Event::ContextRestored {
             turns: r.turns,
