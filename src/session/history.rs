@@ -90,6 +90,8 @@ struct Pending {
     /// Grew past the budget: dropped when it completes.
     overflow: bool,
     last_seq: u64,
+    /// The input that asked (0: the server's activity detection opened it).
+    question: u64,
     replied: bool,
 }
 
@@ -227,6 +229,7 @@ impl History {
             chars,
             overflow,
             last_seq: seq,
+            question: seq,
             ..Pending::default()
         });
     }
@@ -413,9 +416,11 @@ impl History {
     }
 
     /// The connection ended: replies in progress are void (their questions are replayed and
-    /// answered again), and so are transcripts of speech that is replayed.
-    pub fn connection_lost(&mut self) {
-        self.pending.retain(|p| p.spoken != Some(false));
+    /// answered again), and so are transcripts of speech that is replayed. `replayed` says
+    /// whether the ledger still holds a question (one it had to give up is never answered).
+    pub fn connection_lost(&mut self, replayed: impl Fn(u64) -> bool) {
+        self.pending
+            .retain(|p| p.spoken != Some(false) && (p.question == 0 || replayed(p.question)));
         for p in self.pending.iter_mut() {
             let user: usize = p.user.iter().map(content_chars).sum();
             p.transcript.clear();

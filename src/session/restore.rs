@@ -32,7 +32,9 @@ pub(crate) fn input(h: &mut History, kind: &InputKind, frame: &str, seq: u64) {
             .and_then(Value::as_array)
             .cloned()
             .unwrap_or_default();
-        let complete = c.get("turnComplete").and_then(Value::as_bool) == Some(true);
+        // A `turnComplete` that asks nothing (the end of initial history) is history too.
+        let complete = c.get("turnComplete").and_then(Value::as_bool) == Some(true)
+            && !matches!(kind, InputKind::Plain);
         h.client_content(turns, complete, seq);
     } else if let Some(text) = v.pointer("/realtimeInput/text").and_then(Value::as_str) {
         h.user_text(text, seq);
@@ -129,7 +131,10 @@ pub(crate) struct Planned {
 /// What to put back on a new connection (`resumed`: with the latest handle).
 pub(crate) fn plan(log: &super::turns::InputLog, config: &crate::Config, resumed: bool) -> Planned {
     let restore = log.restore(resumed);
-    let initial = !resumed && initial_only(config);
+    // A new session whose setup asks for initial history (the model's need, or the
+    // application's own `historyConfig`) takes it ended by `turnComplete`.
+    let asked = (config.history.as_ref()).and_then(|h| h.initial_history_in_client_content);
+    let initial = !resumed && (initial_only(config) || asked == Some(true));
     let frames = match &restore {
         // Mid-session history would be refused: only a new session can take it.
         Some(r) if !r.is_empty() && (initial || !initial_only(config)) => {

@@ -70,7 +70,7 @@ fn a_resume_gets_what_came_after_the_handle_and_a_reply_in_progress_is_not_kept(
     h.turn_complete(false);
     h.user_text("three", 3);
     h.model_text("partial");
-    h.connection_lost();
+    h.connection_lost(|_| true);
     let r = h.restore(true);
     assert_eq!(texts(&r.contents), vec!["user:two", "model:2"]);
     h.restored(true);
@@ -78,7 +78,7 @@ fn a_resume_gets_what_came_after_the_handle_and_a_reply_in_progress_is_not_kept(
     h.model_text("3");
     h.turn_complete(false);
     h.handle(None);
-    h.connection_lost();
+    h.connection_lost(|_| true);
     assert!(h.restore(true).is_empty());
     assert_eq!(texts(&h.restore(false).contents).len(), 6);
 }
@@ -89,12 +89,12 @@ fn a_handle_before_the_first_answer_after_a_restore_covers_only_what_the_connect
     h.user_text("one", 1);
     h.model_text("1");
     h.turn_complete(false);
-    h.connection_lost();
+    h.connection_lost(|_| true);
     assert_eq!(h.restore(false).turns, 1);
     h.restored(false);
     // The setup-time handle of the new session: issued before the restore arrived.
     h.handle(None);
-    h.connection_lost();
+    h.connection_lost(|_| true);
     assert_eq!(
         h.restore(true).turns,
         1,
@@ -172,7 +172,7 @@ fn vertex_consumed_index_decides_exactly() {
     }
     // The handle's state includes input up to seq 2: exchange 3 is after it.
     h.handle(Some(2));
-    h.connection_lost();
+    h.connection_lost(|_| true);
     let r = h.restore(true);
     assert_eq!(texts(&r.contents), vec!["user:q3", "model:a"]);
 }
@@ -280,7 +280,7 @@ proptest! {
                     }
                 }
                 Op::Fault { resume_ok, setup_handle } => {
-                    h.connection_lost();
+                    h.connection_lost(|_| true);
                     partial = false;
                     let before_fault = server.clone();
                     let resumed = resume_ok && handle.is_some();

@@ -161,7 +161,8 @@ impl InputLog {
         let lost = self.ledger.connection_lost();
         self.forget(&lost.forget);
         if let Some(h) = &mut self.history {
-            h.connection_lost();
+            let ledger = &self.ledger;
+            h.connection_lost(|seq| ledger.holds(seq));
         }
         self.blocking.connection_lost();
         lost
