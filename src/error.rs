@@ -484,7 +484,9 @@ mod tests {
         assert!(e(429).is_retryable());
         assert!(e(408).is_retryable(), "request timeout is transient");
         // A 404 says where the Live path comes from (a pasted full URL, a wrong host path).
-        assert!(e(404).to_string().contains("the Live path /ws/... is appended"));
+        assert!(e(404)
+            .to_string()
+            .contains("the Live path /ws/... is appended"));
         assert!(!e(403).to_string().contains("/ws/"));
         assert!(!e(401).is_retryable());
         assert!(!e(404).is_retryable());

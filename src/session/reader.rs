@@ -29,7 +29,10 @@ const HANDOVER_CLOSE_WAIT: Duration = Duration::from_secs(1);
 pub(crate) fn absorb(shared: &Shared, msg: ServerMessage, out: &mut Vec<Event>) -> Facts {
     let abandoned = shared.conn.lock().ledger.blocking.take_abandoned();
     if !abandoned.is_empty() {
-        log::warn!("new content was sent while BLOCKING calls were pending: {abandoned:?}");
+        log::warn!(
+            "new content was sent while BLOCKING calls were pending: {}",
+            abandoned.join(", ")
+        );
         out.push(Event::ToolCallsAbandoned { ids: abandoned });
     }
     let start = out.len();
