@@ -151,7 +151,9 @@ pub(crate) fn run(mut config: Config) -> Result<(), BoxError> {
         device_name(&mic_dev),
         device_name(&spk_dev)
     );
-    let session = Session::connect(config)?;
+    let session = Arc::new(Session::connect(config)?);
+    // Ctrl-C closes it (a close frame), then the process exits 130.
+    crate::interrupt::watch(&session);
     let stop = Arc::new(AtomicBool::new(false));
     let stop_in = Arc::clone(&stop);
     // Enter (or the end of stdin) stops; the thread is left blocked in read if neither comes.
