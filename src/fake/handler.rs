@@ -391,7 +391,7 @@ impl Conn {
         };
         let model = setup.model;
         let kind = model.map(|m| m.kind);
-        let usage = model.map_or(true, |m| m.usage);
+        let usage = model.is_none_or(|m| m.usage);
         let target = setup.target_language.clone();
         let (modality, resumption) = (setup.modality, setup.resumption);
         let (input_tr, output_tr) = (setup.input_transcription, setup.output_transcription);

@@ -360,7 +360,7 @@ impl FakeServer {
             .lock()
             .list
             .iter()
-            .all(|s| s.thread.as_ref().map_or(true, |t| t.is_finished()))
+            .all(|s| s.thread.as_ref().is_none_or(|t| t.is_finished()))
     }
 }
 

@@ -206,12 +206,12 @@ pub(crate) unsafe fn arg_slice<'a, T>(p: *const T, n: usize, name: &str) -> Resu
     if p.is_null() {
         return Err(null(name));
     }
-    if (p as usize) % std::mem::align_of::<T>() != 0 {
+    if !(p as usize).is_multiple_of(std::mem::align_of::<T>()) {
         return Err(Fail::invalid(format!("`{name}` is not aligned")));
     }
     let too_big = n
         .checked_mul(std::mem::size_of::<T>())
-        .map_or(true, |b| b > isize::MAX as usize);
+        .is_none_or(|b| b > isize::MAX as usize);
     if too_big {
         return Err(Fail::invalid(format!("`{name}` length {n} is too large")));
     }
