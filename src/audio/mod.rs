@@ -2,12 +2,16 @@
 //! the Live API takes, and a real-time-safe playout buffer ([`player`]) for the model's
 //! 24 kHz audio that honours barge-in.
 
+pub mod echo;
 pub mod playback;
 pub mod player;
 pub mod resample;
+pub mod tap;
 
+pub use echo::{EchoCanceller, EchoConfig, EchoStats, NoiseSuppression};
 pub use player::{
     cut_at_fraction, Player, PlayerConfig, PlayerMonitor, PlayerReader, PlayerStats, PlayerWriter,
     TurnPlayback,
 };
 pub use resample::{Resampler, INPUT_RATE, OUTPUT_RATE};
+pub use tap::PlayedTap;

@@ -31,8 +31,10 @@
 //! (counted in [`PlayerStats::dropped`]); the service may send a reply faster than real
 //! time, so the default is generous.
 
+use super::echo::{EchoCanceller, EchoConfig};
 pub use super::playback::{cut_at_fraction, PlayerStats, TurnPlayback};
 use super::resample::{Resampler, OUTPUT_RATE};
+use super::tap::{PlayedTap, TapWriter};
 use crate::error::{Error, Result};
 use crate::session::Event;
 use rtrb::{Consumer, Producer, RingBuffer};
@@ -242,6 +244,7 @@ impl Player {
                 playing: false,
                 pos: 0,
                 seen_flush: 0,
+                tap: None,
             },
         })
     }
@@ -249,6 +252,23 @@ impl Player {
     /// The two halves, to move to their threads.
     pub fn split(self) -> (PlayerWriter, PlayerReader) {
         (self.writer, self.reader)
+    }
+
+    /// Starts recording what the reader plays (audio and silence, mono, at the device rate)
+    /// into a tap (see [`super::tap`]), and returns its consumer half: an echo canceller's
+    /// reference. Off until called; a second call replaces the first tap. Call it before the
+    /// reader goes to its thread.
+    pub fn played_tap(&mut self) -> PlayedTap {
+        let (writer, tap) = super::tap::tap(self.reader.shared.device_rate);
+        self.reader.tap = Some(writer);
+        tap
+    }
+
+    /// Turns echo cancellation on: an [`EchoCanceller`] fed with what this player plays
+    /// (through [`played_tap`](Self::played_tap)), for the microphone's audio at
+    /// `config.capture_rate`. Call it before the reader goes to its thread.
+    pub fn echo_canceller(&mut self, config: EchoConfig) -> Result<EchoCanceller> {
+        EchoCanceller::new(self.played_tap(), config)
     }
 }
 
@@ -429,6 +449,8 @@ pub struct PlayerReader {
     playing: bool,
     pos: u64,
     seen_flush: u64,
+    /// The played-signal tap, when one was asked for ([`Player::played_tap`]).
+    tap: Option<TapWriter>,
 }
 
 impl std::fmt::Debug for PlayerReader {
@@ -453,6 +475,9 @@ impl PlayerReader {
             }
         });
         out[n * ch..].fill(0);
+        if let Some(tap) = self.tap.as_mut() {
+            tap.record(frames, n, |i| out[i * ch]);
+        }
         n
     }
 
@@ -467,6 +492,10 @@ impl PlayerReader {
             }
         });
         out[n * ch..].fill(0.0);
+        if let Some(tap) = self.tap.as_mut() {
+            // Exact: the floats were made from these samples by this scale.
+            tap.record(frames, n, |i| (out[i * ch] * 32768.0) as i16);
+        }
         n
     }
 
