@@ -20,14 +20,17 @@
 //! played on) is skipped to re-align, counted in [`EchoStats::realigned`].
 //!
 //! **Frames and latency.** [`EchoCanceller::process`] takes any number of samples and gives
-//! back as many, exactly one 10 ms frame late (the first 10 ms out are silence): AEC3 works on
-//! 10 ms frames.
+//! back as many, one 10 ms frame late (the first 10 ms out are silence): AEC3 works on 10 ms
+//! frames. AEC3's own filters delay the speech by a few ms more (about 8 ms at 16 kHz).
 //!
-//! **Real-time safety.** Everything is allocated in [`EchoCanceller::new`]. `process`,
-//! `process_in_place`, `set_enabled`, `set_device_delay` and `stats` take no lock, make no
-//! system call and do not allocate (a test counts allocations), so the canceller can run in
-//! the capture callback itself; its cost is about one AEC3 frame per 10 ms (see
-//! BENCHMARKS.md). The player's `read` only copies into the tap.
+//! **Real-time safety.** The playback side stays real-time safe: the player's `read` only
+//! copies into the tap (no lock, no allocation; tests/echo_realtime.rs counts). On the
+//! microphone side, `set_enabled`, `set_device_delay` and `stats` take no lock and do not
+//! allocate, but `process` / `process_in_place` **allocate** (sonora's AEC3 makes short-lived
+//! buffers for every 10 ms frame) and take about 2-5 % of a core at 16 kHz (BENCHMARKS.md):
+//! call them on the thread that reads the microphone and sends to the session, not inside
+//! the capture callback (hand the callback's samples over through a ring, as the CLI's
+//! microphone does). They take no lock and make no system call.
 
 use super::tap::PlayedTap;
 use crate::error::{Error, Result};
@@ -139,7 +142,7 @@ pub struct EchoStats {
 /// The echo canceller: microphone in, microphone without the player's echo out. Made by
 /// [`Player::echo_canceller`](super::Player::echo_canceller) (or [`EchoCanceller::new`]
 /// from a [`PlayedTap`]); one thread at a time (it is `Send`), typically the one that reads
-/// the microphone. Real-time safe (see the module docs).
+/// the microphone. Not for the capture callback itself (see the module docs).
 pub struct EchoCanceller {
     apm: AudioProcessing,
     tap: PlayedTap,
@@ -184,9 +187,9 @@ impl EchoCanceller {
     /// everything it will use. Fails on a rate that is not a multiple of 100 Hz from 8 kHz
     /// to 384 kHz (the player's device rate included) or a device delay over 500 ms.
     pub fn new(tap: PlayedTap, config: EchoConfig) -> Result<EchoCanceller> {
+        Self::check(&config, tap.device_rate())?;
         let render_len = frame_len(tap.device_rate(), "device")?;
         let capture_len = frame_len(config.capture_rate, "capture")?;
-        check_delay(config.device_delay)?;
         let apm_config = ApmConfig {
             echo_canceller: Some(sonora::config::EchoCanceller::default()),
             noise_suppression: config.noise_suppression.sonora(),
@@ -226,13 +229,21 @@ impl EchoCanceller {
         Ok(canceller)
     }
 
+    /// Checks `config` for a player at `device_rate` (what [`new`](Self::new) refuses).
+    pub fn check(config: &EchoConfig, device_rate: u32) -> Result<()> {
+        frame_len(device_rate, "device")?;
+        frame_len(config.capture_rate, "capture")?;
+        check_delay(config.device_delay)
+    }
+
     /// The configuration it was made with (the device delay as last set).
     pub fn config(&self) -> &EchoConfig {
         &self.config
     }
 
     /// Cancels the echo in `mic` (mono PCM16 at the capture rate) into `out`, which must be
-    /// as long: `out` is `mic` one 10 ms frame late, without the echo. Real-time safe.
+    /// as long: `out` is `mic` one 10 ms frame late, without the echo. Allocates inside
+    /// AEC3: not for a real-time callback (see the module docs).
     /// `Error::InvalidInput` if the lengths differ (nothing is consumed).
     pub fn process(&mut self, mic: &[i16], out: &mut [i16]) -> Result<()> {
         if mic.len() != out.len() {
@@ -248,7 +259,7 @@ impl EchoCanceller {
         Ok(())
     }
 
-    /// Like [`process`](Self::process), replacing `pcm` with its output. Real-time safe.
+    /// Like [`process`](Self::process), replacing `pcm` with its output.
     pub fn process_in_place(&mut self, pcm: &mut [i16]) {
         for s in pcm.iter_mut() {
             *s = self.step(*s);
@@ -278,7 +289,7 @@ impl EchoCanceller {
         self.stats
     }
 
-    /// The latency `process` adds: one 10 ms frame.
+    /// The buffering `process` adds: one 10 ms frame (AEC3's filters add a few ms more).
     pub fn latency(&self) -> Duration {
         Duration::from_millis(10)
     }
@@ -329,7 +340,8 @@ impl EchoCanceller {
             }
             self.started = true;
             self.seen_dropped = dropped;
-            self.tap.skip(self.tap.available());
+            // Keep the newest frame: the reference may lead the microphone, never lag it.
+            self.tap.skip(self.tap.available().saturating_sub(frame));
             self.balance = 0;
         } else if self.tap.available() > lead_limit + frame {
             // The microphone paused while the speaker played on.

@@ -30,6 +30,10 @@
 //! all there is. More than [`PlayerConfig::max_latency`] buffered drops the oldest audio
 //! (counted in [`PlayerStats::dropped`]); the service may send a reply faster than real
 //! time, so the default is generous.
+//!
+//! **Echo cancellation.** [`Player::echo_canceller`] (or [`Player::played_tap`]) makes the
+//! reader also record what it hands the device, silence included, into a second SPSC ring:
+//! the reference of an echo canceller ([`super::echo`]). The read stays real-time safe.
 
 use super::echo::{EchoCanceller, EchoConfig};
 pub use super::playback::{cut_at_fraction, PlayerStats, TurnPlayback};
@@ -259,15 +263,14 @@ impl Player {
     /// reference. Off until called; a second call replaces the first tap. Call it before the
     /// reader goes to its thread.
     pub fn played_tap(&mut self) -> PlayedTap {
-        let (writer, tap) = super::tap::tap(self.reader.shared.device_rate);
-        self.reader.tap = Some(writer);
-        tap
+        self.reader.played_tap()
     }
 
     /// Turns echo cancellation on: an [`EchoCanceller`] fed with what this player plays
     /// (through [`played_tap`](Self::played_tap)), for the microphone's audio at
     /// `config.capture_rate`. Call it before the reader goes to its thread.
     pub fn echo_canceller(&mut self, config: EchoConfig) -> Result<EchoCanceller> {
+        EchoCanceller::check(&config, self.reader.shared.device_rate)?;
         EchoCanceller::new(self.played_tap(), config)
     }
 }
@@ -507,6 +510,14 @@ impl PlayerReader {
     /// Interleaved channels per frame.
     pub fn channels(&self) -> u16 {
         self.channels as u16
+    }
+
+    /// Like [`Player::played_tap`], on the reader itself: call it while no read is running
+    /// (before the reader goes to its thread, or from that thread). Allocates the tap.
+    pub fn played_tap(&mut self) -> PlayedTap {
+        let (writer, tap) = super::tap::tap(self.shared.device_rate);
+        self.tap = Some(writer);
+        tap
     }
 
     /// Takes up to `frames` samples from the ring, handing each to `put(index, sample)`.

@@ -51,6 +51,7 @@
 
 mod audio;
 mod conn;
+mod energy_vad;
 mod handler;
 mod lifecycle;
 mod options;

@@ -52,6 +52,9 @@ pub mod lifecycle;
 // Audio: the resampler, the real-time-safe player, the recorder's setter.
 pub mod audio;
 
+// Echo cancellation fed by the player (after the player, which it needs).
+pub mod echo;
+
 // The embedded fake server and logging.
 pub mod fake;
 
