@@ -7,11 +7,12 @@
 //! output is a JSON summary. See BENCHMARKS.md for the results and how to read them.
 //!
 //! Options: `--quick` (a smoke run of about a minute), `--only a,b` (scenarios by name:
-//! connect, turn, burst, upload, send_path, idle, scale100, scale1000, soak, dsp), `--wait-load X`
+//! connect, turn, burst, upload, send_path, idle, scale100, scale1000, soak, dsp, echo), `--wait-load X`
 //! (wait up to 10 minutes for the 1-minute load average to drop under X before starting).
 
 mod audio;
 mod dsp;
+mod echo;
 mod latency;
 mod raw;
 mod report;
@@ -48,6 +49,7 @@ const SCENARIOS: &[&str] = &[
     "soak",
     "soak-raw",
     "dsp",
+    "echo",
 ];
 
 fn run_scenario(name: &str, port: u16, quick: bool) -> Vec<Row> {
@@ -66,6 +68,7 @@ fn run_scenario(name: &str, port: u16, quick: bool) -> Vec<Row> {
         "soak" => scale::soak(port, quick, false),
         "soak-raw" => scale::soak(port, quick, true),
         "dsp" => dsp::run(quick),
+        "echo" => echo::run(quick),
         other => panic!("unknown scenario {other}"),
     }
 }
