@@ -2,13 +2,17 @@
 //! (reported, never retried) or retryable (worth a reconnection), in one table:
 //! [`classify_close`].
 
+use crate::wording::{Lang, Phrase, Setting};
 use std::fmt;
 
 /// The connection phase an error happened in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
-    /// Resolving the host and opening the TCP connection.
+    /// Resolving the host and opening the TCP connection (to the proxy, when there is one).
     TcpConnect,
+    /// Through a proxy: TLS to an `https://` proxy, then its `CONNECT` or SOCKS5 exchange,
+    /// until the tunnel to the host is open.
+    Proxy,
     /// The TLS handshake.
     Tls,
     /// The HTTP upgrade to WebSocket.
@@ -21,10 +25,37 @@ impl fmt::Display for Phase {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Phase::TcpConnect => "TCP connect",
+            Phase::Proxy => "proxy handshake",
             Phase::Tls => "TLS handshake",
             Phase::Upgrade => "WebSocket upgrade",
             Phase::Setup => "setup",
         })
+    }
+}
+
+/// A proxy's answer that is not a tunnel ([`Error::Proxy`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ProxyRefusal {
+    /// An HTTP status to `CONNECT` (407 credentials, 403 policy, 502 upstream, ...).
+    Status(u16),
+    /// A SOCKS5 reply code (RFC 1928 §6: 1 failure, 2 not allowed, 3 network unreachable,
+    /// 4 host unreachable, 5 refused, 6 TTL expired, 7 command, 8 address type).
+    Socks(u8),
+    /// The SOCKS5 proxy wants credentials, or rejected the ones given.
+    SocksAuth,
+    /// The reply is not HTTP or SOCKS5 (not a proxy, or the wrong kind).
+    Malformed,
+}
+
+impl ProxyRefusal {
+    /// Whether another attempt may get a tunnel.
+    pub fn retry(self) -> Retry {
+        match self {
+            ProxyRefusal::Status(s) if s >= 500 || s == 408 || s == 429 => Retry::Retryable,
+            ProxyRefusal::Socks(1 | 3 | 4 | 5 | 6) => Retry::Retryable,
+            _ => Retry::Fatal,
+        }
     }
 }
 
@@ -43,6 +74,14 @@ pub enum Retry {
 pub enum Error {
     /// The configuration is invalid; nothing was sent.
     InvalidConfig(String),
+    /// An option has a value that cannot work; nothing was sent. The text names the option
+    /// in each language's terms ([`Error::message`]).
+    InvalidSetting {
+        /// The option it is about.
+        setting: Setting,
+        /// What is wrong, and what to do (naming options through [`Phrase`]).
+        problem: Phrase,
+    },
     /// An argument of a call is invalid (e.g. an odd number of PCM bytes); nothing was sent.
     InvalidInput(String),
     /// A connection phase did not finish in time.
@@ -85,7 +124,7 @@ pub enum Error {
         /// The setup field (and value) it refuses.
         field: String,
         /// What to do instead, and how the service would refuse it.
-        fix: String,
+        fix: Phrase,
     },
     /// The connection ended without a close frame (code 1006).
     ConnectionLost(String),
@@ -133,6 +172,19 @@ pub enum Error {
     /// The server asked the client to move to a new connection (`goAway`). Only seen as the
     /// `last` cause of [`Error::RetriesExhausted`], when every connection got one.
     GoAway(Option<std::time::Duration>),
+    /// The proxy refused or could not open the tunnel (its HTTP status to `CONNECT`, or its
+    /// SOCKS5 reply). 407 and 403 (credentials, policy; also 401, which some proxies send
+    /// for wrong credentials), SOCKS authentication failures and rule-set refusals are
+    /// fatal; 5xx, 408, 429 and SOCKS network failures are retried. A proxy that does not
+    /// answer is [`Error::Timeout`]`(`[`Phase::Proxy`]`)`.
+    Proxy {
+        /// The proxy, `scheme://host:port` (never its credentials).
+        proxy: String,
+        /// What it answered.
+        refusal: ProxyRefusal,
+        /// What happened and what to do, in words.
+        message: String,
+    },
     /// The access-token provider (Vertex AI, [`crate::vertex::TokenProvider`]) gave no
     /// usable token; nothing was sent. Retryable only when the provider said so.
     AccessToken {
@@ -162,6 +214,7 @@ impl Error {
             Error::AccessToken {
                 retryable: true, ..
             } => Retry::Retryable,
+            Error::Proxy { refusal, .. } => refusal.retry(),
             _ => Retry::Fatal,
         }
     }
@@ -213,6 +266,8 @@ fn is_model_not_found(reason: &str) -> bool {
 /// |---|---|
 /// | 1000 normal, 1005 no status | fatal (the server ended the session on purpose) |
 /// | HTTP 408, 429, 5xx on the upgrade | retryable (other HTTP statuses are fatal) |
+/// | a proxy's 408, 429, 5xx to `CONNECT`; SOCKS5 replies 1, 3, 4, 5, 6 | retryable ([`ProxyRefusal::retry`]) |
+/// | a proxy's 401, 403, 407 (other statuses); SOCKS5 authentication, replies 2, 7, 8 | fatal |
 /// | 1001 going away, 1006 abnormal, 1011 internal / deadline / unavailable, 1012, 1013, 1014 | retryable |
 /// | 1007 invalid argument, bad key, bad audio | fatal |
 /// | 1008 model not found, unregistered caller, GoAway ignored | fatal |
@@ -238,10 +293,39 @@ pub fn classify_close(code: u16, reason: &str) -> Retry {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_in(f, Lang::Rust)
+    }
+}
+
+impl Error {
+    /// The option a configuration error is about ([`Error::InvalidSetting`]).
+    pub fn setting(&self) -> Option<Setting> {
+        match self {
+            Error::InvalidSetting { setting, .. } => Some(*setting),
+            Error::RetriesExhausted { last, .. } => last.setting(),
+            _ => None,
+        }
+    }
+
+    /// The message in `lang`'s terms: options named as that language sets them (`Display`
+    /// is the Rust form). See [`crate::wording`].
+    pub fn message(&self, lang: Lang) -> String {
+        crate::wording::InLang(self, lang).to_string()
+    }
+
+    pub(crate) fn write_in(&self, f: &mut fmt::Formatter<'_>, lang: Lang) -> fmt::Result {
         match self {
             Error::InvalidConfig(m) => write!(f, "invalid configuration: {m}"),
+            Error::InvalidSetting { problem, .. } => {
+                write!(f, "invalid configuration: {}", problem.render(lang))
+            }
             Error::InvalidInput(m) => write!(f, "invalid input: {m}"),
+            Error::Timeout(Phase::Proxy) => f.write_str(
+                "proxy handshake timed out: the proxy accepted the connection but did not open \
+                 the tunnel in time (is it a proxy of this kind?)",
+            ),
             Error::Timeout(p) => write!(f, "{p} timed out"),
+            Error::Proxy { proxy, message, .. } => write!(f, "proxy {proxy}: {message}"),
             Error::Io {
                 phase: Some(p),
                 message,
@@ -251,6 +335,13 @@ impl fmt::Display for Error {
                 message,
             } => write!(f, "connection error: {message}"),
             Error::Tls(m) => write!(f, "TLS error: {m}"),
+            Error::Http { status: 404, body } => write!(
+                f,
+                "the server refused the WebSocket upgrade with HTTP 404{}{body} (no Live \
+                 service at this URL: check the endpoint, which is a base URL such as \
+                 wss://host; the Live path /ws/... is appended to it)",
+                if body.is_empty() { "" } else { ": " }
+            ),
             Error::Http { status, body } if body.is_empty() => {
                 write!(
                     f,
@@ -261,14 +352,19 @@ impl fmt::Display for Error {
                 f,
                 "the server refused the WebSocket upgrade with HTTP {status}: {body}"
             ),
-            Error::Closed { code, reason } => {
-                write!(f, "the server closed the connection ({code}): {reason}")
-            }
+            Error::Closed { code, reason } => match crate::wording::credential_hint(reason, lang) {
+                Some((full, hint)) => write!(
+                    f,
+                    "the server closed the connection ({code}): {full} ({hint})"
+                ),
+                None => write!(f, "the server closed the connection ({code}): {reason}"),
+            },
             Error::ModelNotFound { model, reason } => write!(
                 f,
                 "model `{model}` is not served by this endpoint (server said: {reason}); \
-                 choose another with GEMINI_LIVE_MODEL or Config::model (CLI: --model), \
+                 choose another with GEMINI_LIVE_MODEL or {}, \
                  e.g. one of the current models: {}",
+                Setting::Model.name(lang),
                 crate::models::recommended(if model.contains("/locations/") {
                     crate::models::Api::Vertex
                 } else {
@@ -277,7 +373,8 @@ impl fmt::Display for Error {
             ),
             Error::UnsupportedByModel { model, field, fix } => write!(
                 f,
-                "model `{model}` does not accept {field}: {fix}; nothing was sent"
+                "model `{model}` does not accept {field}: {}; nothing was sent",
+                fix.render(lang)
             ),
             Error::ConnectionLost(m) => write!(f, "connection lost without a close frame: {m}"),
             Error::Stalled(d) => write!(f, "the connection was silent for {d:?}"),
@@ -304,9 +401,10 @@ impl fmt::Display for Error {
                 last,
             } => write!(
                 f,
-                "gave up after {attempts} attempt{} over {:.1} s: {last}",
+                "gave up after {attempts} attempt{} over {:.1} s: {}",
                 if *attempts == 1 { "" } else { "s" },
-                elapsed.as_secs_f64()
+                elapsed.as_secs_f64(),
+                crate::wording::InLang(last, lang)
             ),
             Error::GoAway(Some(left)) => write!(
                 f,
@@ -363,7 +461,11 @@ mod tests {
         let s = e.to_string();
         assert!(s.contains("gemini-live-2.5-flash-preview"));
         assert!(s.contains("GEMINI_LIVE_MODEL"));
-        assert!(s.contains("--model"), "{s}");
+        assert!(s.contains("`Config::model`"), "{s}");
+        assert!(e.message(Lang::Cli).contains("or --model,"), "{s}");
+        assert!(e
+            .message(Lang::C)
+            .contains("`gemini_live_config_set_model`"));
         // The advice names the current models of the capability table.
         assert!(
             s.contains("gemini-3.8-live, gemini-3.8-live-extended-thinking"),

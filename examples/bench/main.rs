@@ -14,6 +14,7 @@ mod audio;
 mod dsp;
 mod echo;
 mod latency;
+mod proxy;
 mod raw;
 mod report;
 mod scale;
@@ -37,6 +38,7 @@ pub fn config(port: u16, directives: &str) -> Config {
 
 const SCENARIOS: &[&str] = &[
     "connect",
+    "proxy",
     "turn",
     "burst",
     "upload",
@@ -56,6 +58,7 @@ fn run_scenario(name: &str, port: u16, quick: bool) -> Vec<Row> {
     let (small, big) = if quick { (20, 200) } else { (100, 1000) };
     match name {
         "connect" => latency::connect(port, quick),
+        "proxy" => proxy::run(port, quick),
         "turn" => latency::text_turn(port, quick),
         "burst" => latency::burst_turn(port, quick),
         "upload" => audio::upload(port, quick),

@@ -55,10 +55,14 @@ pub mod audio;
 // Echo cancellation fed by the player (after the player, which it needs).
 pub mod echo;
 
-// The embedded fake server and logging.
+// The embedded fake server (cargo feature `fake`, on by default) and logging.
+#[cfg(feature = "fake")]
 pub mod fake;
 
 pub mod logging;
+
+// Proxies: the setter and the proxy connect phase.
+pub mod proxy;
 
 pub use result::*;
 
@@ -88,7 +92,7 @@ impl Fail {
 
 impl From<Error> for Fail {
     fn from(e: Error) -> Fail {
-        Fail::new(result_of(&e), e.to_string())
+        Fail::new(result_of(&e), e.message(crate::wording::Lang::C))
     }
 }
 

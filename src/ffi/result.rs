@@ -76,6 +76,11 @@ pub const GEMINI_LIVE_STALLED: gemini_live_result = 309;
 /// malformed token. Retryable only when the callback returned
 /// `GEMINI_LIVE_TOKEN_RETRY_LATER`.
 pub const GEMINI_LIVE_ACCESS_TOKEN: gemini_live_result = 310;
+/// The proxy refused or could not open the tunnel (HTTP 407 credentials, 403 policy, 502
+/// upstream, a SOCKS5 refusal); the message names the proxy (never its credentials) and the
+/// answer. 407, 403 and SOCKS authentication or rule-set refusals are fatal (not retried); a
+/// proxy that does not answer is `GEMINI_LIVE_CONNECT_TIMEOUT`.
+pub const GEMINI_LIVE_PROXY: gemini_live_result = 311;
 
 /// A bug: a panic inside the library was caught at the C boundary. The object involved may
 /// be in an inconsistent state; free it.
@@ -86,7 +91,7 @@ pub const GEMINI_LIVE_INTERNAL: gemini_live_result = 901;
 /// The code for a Rust error.
 pub(crate) fn result_of(e: &Error) -> gemini_live_result {
     match e {
-        Error::InvalidConfig(_) => GEMINI_LIVE_INVALID_CONFIG,
+        Error::InvalidConfig(_) | Error::InvalidSetting { .. } => GEMINI_LIVE_INVALID_CONFIG,
         // The model refuses part of the configuration (capability table): a config error.
         Error::UnsupportedByModel { .. } => GEMINI_LIVE_INVALID_CONFIG,
         Error::InvalidInput(_) => GEMINI_LIVE_INVALID_ARGUMENT,
@@ -111,6 +116,7 @@ pub(crate) fn result_of(e: &Error) -> gemini_live_result {
         Error::RetriesExhausted { last, .. } => result_of(last),
         Error::GoAway(_) => GEMINI_LIVE_SERVER_CLOSED_RETRYABLE,
         Error::AccessToken { .. } => GEMINI_LIVE_ACCESS_TOKEN,
+        Error::Proxy { .. } => GEMINI_LIVE_PROXY,
         // A variant added to the Rust API without a code yet.
         #[allow(unreachable_patterns)]
         _ => GEMINI_LIVE_INTERNAL,
@@ -165,6 +171,7 @@ fn describe(code: gemini_live_result) -> (&'static str, &'static CStr) {
         ),
         GEMINI_LIVE_STALLED => ("STALLED", c"the connection went silent"),
         GEMINI_LIVE_ACCESS_TOKEN => ("ACCESS_TOKEN", c"no usable access token"),
+        GEMINI_LIVE_PROXY => ("PROXY", c"the proxy refused or could not open the tunnel"),
         GEMINI_LIVE_PANIC => ("PANIC", c"internal panic caught at the C boundary (a bug)"),
         GEMINI_LIVE_INTERNAL => ("INTERNAL", c"internal error"),
         _ => ("UNKNOWN", c"unknown result code"),
@@ -199,6 +206,10 @@ pub extern "C" fn gemini_live_version() -> *const c_char {
 /// `*needed` (if `needed` is not NULL) is set to the size required including the NUL, also
 /// when the result is `GEMINI_LIVE_BUFFER_TOO_SMALL`; pass `buf = NULL, len = 0` to ask.
 /// A 512-byte buffer holds almost every message.
+///
+/// Options are named by their setter in backticks (`` `gemini_live_config_set_voice` ``), a
+/// response mode as `` `gemini_live_config_set_response_modality(config,
+/// GEMINI_LIVE_MODALITY_TEXT)` ``; bindings may map these forms to their own names.
 #[no_mangle]
 pub unsafe extern "C" fn gemini_live_last_error_message(
     buf: *mut c_char,

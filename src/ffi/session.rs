@@ -20,7 +20,7 @@ use std::time::Duration;
 /// `gemini_live_session_activity_start`, `gemini_live_session_activity_end`,
 /// `gemini_live_session_next_event`, `gemini_live_session_state`,
 /// `gemini_live_session_resumption_handle`, `gemini_live_session_metrics`,
-/// `gemini_live_session_close`, `gemini_live_session_free`.
+/// `gemini_live_session_close`, `gemini_live_session_free`, `gemini_live_session_last_close_reason`.
 pub struct gemini_live_session {
     pub(crate) inner: Session,
 }
@@ -36,7 +36,7 @@ pub struct gemini_live_session {
 pub struct gemini_live_metrics {
     /// In: `sizeof(gemini_live_metrics)`. Out: the bytes filled.
     pub size: u32,
-    /// Layout version of this struct; 2 for the fields below.
+    /// Layout version of this struct; 3 for the fields below.
     pub version: u32,
     /// Latest connect: DNS + TCP connect.
     pub connect_tcp_us: i64,
@@ -91,6 +91,9 @@ pub struct gemini_live_metrics {
     pub send_latency_p99_us: i64,
     /// Send-to-flush latency, exact maximum; -1 if none yet.
     pub send_latency_max_us: i64,
+    /// Latest connect: the proxy phase (TLS to an `https://` proxy, its `CONNECT` or SOCKS5
+    /// exchange); 0 without a proxy. (Version 3.)
+    pub connect_proxy_us: i64,
 }
 
 fn micros(d: Option<Duration>) -> i64 {
@@ -101,7 +104,7 @@ fn metrics_of(s: &Session) -> gemini_live_metrics {
     let m = s.metrics();
     gemini_live_metrics {
         size: std::mem::size_of::<gemini_live_metrics>() as u32,
-        version: 2,
+        version: 3,
         connect_tcp_us: micros(Some(m.connect.tcp)),
         connect_tls_us: micros(Some(m.connect.tls)),
         connect_upgrade_us: micros(Some(m.connect.upgrade)),
@@ -128,6 +131,7 @@ fn metrics_of(s: &Session) -> gemini_live_metrics {
         send_latency_p50_us: micros(m.send_latency.quantile(0.5)),
         send_latency_p99_us: micros(m.send_latency.quantile(0.99)),
         send_latency_max_us: micros(m.send_latency.max()),
+        connect_proxy_us: micros(Some(m.connect.proxy)),
     }
 }
 
@@ -262,6 +266,25 @@ pub unsafe extern "C" fn gemini_live_session_metrics(
             n,
         );
         Ok(())
+    })
+}
+
+/// Copies the session's metrics as OpenMetrics text (the Prometheus exposition format,
+/// ending with `# EOF`; names `gemini_live_*`, counters as `_total`, units in the names,
+/// the send latency as a histogram) into `buf` of `len` bytes, NUL-terminated. `*needed`
+/// (if not NULL) gets the size required including the NUL, also on
+/// `GEMINI_LIVE_BUFFER_TOO_SMALL`; pass `buf = NULL, len = 0` to ask (the text can grow
+/// between calls: 8 KiB is plenty). Cheap; any thread; works after close.
+#[no_mangle]
+pub unsafe extern "C" fn gemini_live_session_metrics_openmetrics(
+    session: *const gemini_live_session,
+    buf: *mut c_char,
+    len: usize,
+    needed: *mut usize,
+) -> gemini_live_result {
+    boundary(|| {
+        let s = arg_ref(session, "session")?;
+        copy_out(&s.inner.metrics().openmetrics(), buf, len, needed)
     })
 }
 

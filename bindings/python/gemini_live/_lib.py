@@ -65,6 +65,7 @@ PROTOCOL = 307
 CONNECTION_LOST = 308
 STALLED = 309
 ACCESS_TOKEN = 310
+PROXY = 311
 PANIC = 900
 INTERNAL = 901
 
@@ -144,6 +145,7 @@ PHASE_TCP_CONNECT = 1
 PHASE_TLS_HANDSHAKE = 2
 PHASE_UPGRADE = 3
 PHASE_SETUP = 4
+PHASE_PROXY = 5
 
 TOKEN_OK = 0
 TOKEN_RETRY_LATER = 1
@@ -224,6 +226,7 @@ class Metrics(Structure):
         ("send_latency_p50_us", c_int64),
         ("send_latency_p99_us", c_int64),
         ("send_latency_max_us", c_int64),
+        ("connect_proxy_us", c_int64),
     ]
 
 
@@ -252,6 +255,7 @@ FUNCTIONS: Dict[str, Tuple[Any, List[Any]]] = {
     "gemini_live_config_set_ephemeral_token": (RESULT, [CONFIG_P, _STR]),
     "gemini_live_config_set_model": (RESULT, [CONFIG_P, _STR]),
     "gemini_live_config_set_endpoint": (RESULT, [CONFIG_P, _STR]),
+    "gemini_live_config_set_proxy": (RESULT, [CONFIG_P, _STR]),
     "gemini_live_config_set_api_version": (RESULT, [CONFIG_P, _STR]),
     "gemini_live_config_set_response_modality": (RESULT, [CONFIG_P, c_uint32]),
     "gemini_live_config_set_system_instruction": (RESULT, [CONFIG_P, _STR]),
@@ -338,6 +342,10 @@ FUNCTIONS: Dict[str, Tuple[Any, List[Any]]] = {
         [SESSION_P, c_char_p, c_size_t, POINTER(c_size_t)],
     ),
     "gemini_live_session_metrics": (RESULT, [SESSION_P, POINTER(Metrics)]),
+    "gemini_live_session_metrics_openmetrics": (
+        RESULT,
+        [SESSION_P, c_char_p, c_size_t, POINTER(c_size_t)],
+    ),
     "gemini_live_session_close": (RESULT, [SESSION_P]),
     "gemini_live_session_free": (None, [SESSION_P]),
     # send.rs
