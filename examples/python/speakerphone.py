@@ -37,7 +37,7 @@ DEVICE_RATE, CHANNELS, MIC_RATE = 48000, 2, 16000
 SECONDS = 6
 
 
-def voice(seconds: float) -> array:
+def voice(seconds: float) -> "array[int]":
     """A synthetic voice at 24 kHz: a 100-140 Hz pulse train, 4 syllables a second, a
     pause every 2 s, a little breath noise."""
     rng = random.Random(1)
