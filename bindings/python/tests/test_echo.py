@@ -8,7 +8,9 @@ from array import array
 from _support import gl
 
 from gemini_live.audio import Player
-from gemini_live.echo import EchoCanceller, EchoStats
+from gemini_live import _lib
+from gemini_live.echo import NOISE_SUPPRESSION, EchoCanceller, EchoStats
+from test_header_mirror import c_struct_fields, header_defines
 
 
 def energy(pcm: bytes) -> float:
@@ -64,6 +66,19 @@ class EchoCancellerTest(unittest.TestCase):
         echo.close()
         with self.assertRaises(gl.ClosedError):
             echo.process(b"\x00\x00")
+
+
+class EchoHeaderMirrorTest(unittest.TestCase):
+    def test_levels_and_stats_struct_match_the_header(self):
+        defines = header_defines()
+        levels = {n: v for n, v in defines.items() if n.startswith("NOISE_SUPPRESSION_")}
+        self.assertEqual(
+            levels, {"NOISE_SUPPRESSION_" + k.upper(): v for k, v in NOISE_SUPPRESSION.items()}
+        )
+        self.assertEqual(
+            [(f, t) for f, t in _lib.EchoStats._fields_],
+            c_struct_fields("gemini_live_echo_stats"),
+        )
 
 
 if __name__ == "__main__":
