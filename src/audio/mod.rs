@@ -3,10 +3,13 @@
 //! 24 kHz audio that honours barge-in.
 
 pub mod echo;
+mod pacing;
 pub mod playback;
 pub mod player;
 pub mod resample;
 pub mod tap;
+pub mod telephony;
+pub mod vad;
 
 pub use echo::{EchoCanceller, EchoConfig, EchoStats, NoiseSuppression};
 pub use player::{
@@ -15,3 +18,5 @@ pub use player::{
 };
 pub use resample::{Resampler, INPUT_RATE, OUTPUT_RATE};
 pub use tap::PlayedTap;
+pub use telephony::{PhoneIn, PhoneOut, PhoneOutAction, PhoneOutConfig, PhoneOutStats, G711};
+pub use vad::{Vad, VadConfig, VadEvent, VadMode, VadSender, VadStats};

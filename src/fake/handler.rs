@@ -494,10 +494,12 @@ impl Conn {
         // The state counts the turn before its last message goes out, so that a client that
         // has seen `turnComplete` also sees the turn in the snapshot.
         let last = messages.len().saturating_sub(1);
+        let mut pace = turn::Pace::new(self.shared.options.audio_pace);
         for (i, m) in messages.iter().enumerate() {
             if i == last {
                 self.shared.store.with(session, |s| s.turns = n);
             }
+            pace.wait_for(m);
             self.send(m)?;
         }
         if resumption {

@@ -52,6 +52,15 @@ pub mod lifecycle;
 // Audio: the resampler, the real-time-safe player, the recorder's setter.
 pub mod audio;
 
+// The player's adaptive start (slow replies).
+pub mod player_pacing;
+
+// Telephony: G.711 and the phone-line converters (real-time safe).
+pub mod telephony;
+
+// The client VAD (activityStart / activityEnd from the client).
+pub mod vad;
+
 // Echo cancellation fed by the player (after the player, which it needs).
 pub mod echo;
 

@@ -108,6 +108,11 @@ pub(crate) enum Command {
         /// `mic` cargo feature).
         #[arg(long)]
         mic: bool,
+        /// Phone audio: --input is raw 8 kHz G.711 (`ulaw` or `alaw`, as Twilio and SIP carry
+        /// it), decoded and resampled to 16 kHz; the reply is band-limited, resampled to
+        /// 8 kHz and written to --output as raw G.711 of the same law, in whole 20 ms frames.
+        #[arg(long, value_name = "LAW", value_parser = ["ulaw", "alaw"], conflicts_with_all = ["mic", "send_as_is"])]
+        telephony: Option<String>,
         #[command(flatten)]
         client: ClientArgs,
     },

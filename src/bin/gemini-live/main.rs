@@ -133,6 +133,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             fast,
             send_as_is,
             mic,
+            telephony,
             client,
         } => {
             let job = match (mic, input, output) {
@@ -144,6 +145,9 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                         output,
                         fast,
                         send_as_is,
+                        law: telephony
+                            .as_deref()
+                            .and_then(gemini_live::audio::G711::parse),
                     }
                 }
                 _ => return Err("talk needs --input and --output (or --mic)".into()),
@@ -217,7 +221,8 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             output,
             fast,
             send_as_is,
-        } => talk(config, &input, &output, fast, send_as_is),
+            law,
+        } => talk(config, &input, &output, fast, send_as_is, law),
     };
     result.map_err(|e| name_endpoint(e, &endpoint))
 }
@@ -231,6 +236,8 @@ enum Job {
         output: PathBuf,
         fast: bool,
         send_as_is: bool,
+        /// `--telephony`: raw G.711 in and out.
+        law: Option<gemini_live::audio::G711>,
     },
 }
 
