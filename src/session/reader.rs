@@ -378,7 +378,20 @@ impl Attempts for Hooks<'_> {
             Event::NewSession { replayed }
         });
         if let Some(ev) = super::restore::report(&planned, replay.context_lost) {
-            log::info!("{ev:?}");
+            match &ev {
+                Event::ContextRestored {
+                    turns,
+                    chars,
+                    dropped,
+                } => log::info!(
+                    "context restored: {turns} turn(s), {chars} characters put back \
+                     ({dropped} turn(s) left out)"
+                ),
+                Event::ContextLost { turns } => {
+                    log::info!("context lost: the server no longer knows {turns} turn(s)")
+                }
+                _ => {}
+            }
             self.deliver(ev);
         }
         let lost = self.lost.take().unwrap_or_default();
