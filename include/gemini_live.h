@@ -53,6 +53,19 @@
  * gemini_live_fake_server_endpoint to gemini_live_config_set_endpoint.
  * See examples/c/quickstart.c and examples/c/audio_pipeline.c.
  *
+ * The fake echoes a text turn ("[turn N] echo: ...") and answers audio ("[turn N] heard B
+ * bytes of audio, checksum C"); these texts, sent with gemini_live_session_send_text, make it
+ * do more, so barge-in and tools can be tested offline:
+ *   "call tool NAME with {JSON}"  a tool call of NAME with those args (GEMINI_LIVE_EVENT_TOOL_CALL);
+ *                                 answered "[turn N] tool NAME returned ..." once every call
+ *                                 has a response (gemini_live_session_send_tool_response)
+ *   "interrupt me"                the reply stops after two parts with
+ *                                 GEMINI_LIVE_EVENT_INTERRUPTED (barge-in), then turn complete
+ *   "send unknown"                an unknown message kind first (GEMINI_LIVE_EVENT_UNKNOWN)
+ *   "usage only"                  a message with nothing but usage first
+ * Faults (drops, 1011 closes, GoAway, stalls...) come from
+ * gemini_live_fake_server_start_with_faults; `gemini-live fake-server --help` lists them.
+ *
  * ===========================================================================================
  * Results and errors
  * ===========================================================================================
@@ -102,8 +115,7 @@
  * - Events are independent objects; an event may be read by several threads at once and
  *   freed on any thread.
  * - A config must not be changed while another thread uses it; connecting copies it.
- * - The library runs one or two threads per session (a reader, and a writer once input
- *   has to wait). The log callback is called on them, and on yours.
+ * - The log callback is called on the library's threads (below) and on yours.
  * - No library function belongs inside a real-time audio callback (e.g. a CoreAudio or ALSA
  *   callback): they allocate, take locks and may wait (sends up to the send timeout).
  *   Copy audio into a ring buffer there and send it from an ordinary thread;
@@ -111,6 +123,41 @@
  *   made for that callback: gemini_live_player_read and gemini_live_player_read_f32 (no
  *   lock, no allocation, no system call), and gemini_live_player_flush and
  *   gemini_live_player_get_stats (lock-free).
+ *
+ * ===========================================================================================
+ * Threads: which exist, what runs on yours, stack needs
+ * ===========================================================================================
+ *
+ * Each session runs at most two threads of its own, each with a 512 KiB stack (reserved;
+ * only the pages used cost memory):
+ *   - the reader ("gemini-live-rx"), the only reader of the socket. It starts with the first
+ *     call that sends, waits for an event or closes (not in gemini_live_session_connect, so
+ *     its spawn overlaps a network wait). It reads and decodes the server's messages (deep
+ *     JSON takes up to about 100 KiB of stack), keeps the turn ledger and the timers (stall,
+ *     keepalive, GoAway), reconnects, and queues every event.
+ *   - the writer ("gemini-live-tx"), started only when input first has to wait (the socket
+ *     is busy, or a reconnection is under way); it writes queued input in order.
+ * Both end with the session and are joined by gemini_live_session_close (or _free): no
+ * thread outlives its session. The fake server (gemini_live_fake_server_start) runs its own
+ * threads until gemini_live_fake_server_free joins them.
+ *
+ * On your thread:
+ *   - gemini_live_session_connect: DNS, TCP, TLS, the WebSocket upgrade and the setup
+ *     exchange, each bounded by its timeout. It decodes the server's setup reply, so call it
+ *     from a thread with at least 256 KiB of stack (512 KiB with a debug build).
+ *   - send functions: encode the message and, when nothing is queued, write it to the socket
+ *     without ever waiting for it; otherwise queue it (waiting up to the send timeout for
+ *     room; the try_ variants never wait).
+ *   - gemini_live_session_next_event: waits on the session's event queue and converts the
+ *     event; it never touches the socket, so any thread (even a small-stack one) may call it.
+ *   - gemini_live_session_close: waits for the server's close reply up to the close timeout
+ *     and joins the session's threads.
+ *
+ * Events reach you by one path, in order, through a bounded queue (event queue capacity,
+ * gemini_live_config_set_event_queue_capacity). When it is full the reader waits for room and
+ * stops reading the socket (the server's messages wait in the network buffers): nothing is
+ * dropped while the session is open. After gemini_live_session_close, events that do not
+ * fit are dropped instead of waited for.
  *
  * ===========================================================================================
  * Shutdown order
@@ -617,9 +664,8 @@
  * of `_push` when the application sends the audio itself. One thread at a time.
  *
  * Functions: `gemini_live_client_vad_new`, `gemini_live_client_vad_configure`,
- * `gemini_live_client_vad_push`, `gemini_live_client_vad_finish`,
- * `gemini_live_client_vad_process`, `gemini_live_client_vad_get_stats`,
- * `gemini_live_client_vad_free`.
+ * `gemini_live_client_vad_push`, `gemini_live_client_vad_finish`, `gemini_live_client_vad_process`,
+ * `gemini_live_client_vad_get_stats`, `gemini_live_client_vad_free`.
  */
 typedef struct gemini_live_client_vad gemini_live_client_vad;
 
@@ -632,8 +678,8 @@ typedef struct gemini_live_client_vad gemini_live_client_vad;
  * A config may be read by several threads at once (e.g. two connects) but must not be
  * changed while another thread uses it.
  *
- * Functions: `gemini_live_config_new`, `gemini_live_config_free`,
- * `gemini_live_config_validate`, `gemini_live_config_set_*`, `gemini_live_config_add_*`.
+ * Functions: `gemini_live_config_new`, `gemini_live_config_free`, `gemini_live_config_validate`,
+ * `gemini_live_config_set_*`, `gemini_live_config_add_*`, `gemini_live_config_clear_tools`.
  */
 typedef struct gemini_live_config gemini_live_config;
 
@@ -644,20 +690,23 @@ typedef struct gemini_live_config gemini_live_config;
  *
  * Functions: `gemini_live_event_type`, `gemini_live_event_text`, `gemini_live_event_audio`,
  * `gemini_live_event_data`, `gemini_live_event_finished`, `gemini_live_event_state`,
- * `gemini_live_event_tool_call_count`, `gemini_live_event_tool_call`,
- * `gemini_live_event_close`, `gemini_live_event_error`, `gemini_live_event_session_id`,
- * `gemini_live_event_usage`, `gemini_live_event_usage_detail_count`,
- * `gemini_live_event_usage_detail`, `gemini_live_event_reason`,
- * `gemini_live_event_time_left`, `gemini_live_event_resumption`,
- * `gemini_live_event_reconnecting`, `gemini_live_event_count`,
- * `gemini_live_event_input_dropped`, `gemini_live_event_id_count`, `gemini_live_event_id`,
- * `gemini_live_event_language_code`, `gemini_live_event_voice_activity`,
- * `gemini_live_event_vad_signal`, `gemini_live_event_json`, `gemini_live_event_free`.
+ * `gemini_live_event_tool_call_count`, `gemini_live_event_tool_call`, `gemini_live_event_close`,
+ * `gemini_live_event_error`, `gemini_live_event_session_id`, `gemini_live_event_usage`,
+ * `gemini_live_event_usage_detail_count`, `gemini_live_event_usage_detail`,
+ * `gemini_live_event_reason`, `gemini_live_event_time_left`, `gemini_live_event_resumption`,
+ * `gemini_live_event_reconnecting`, `gemini_live_event_count`, `gemini_live_event_input_dropped`,
+ * `gemini_live_event_id_count`, `gemini_live_event_id`, `gemini_live_event_language_code`,
+ * `gemini_live_event_voice_activity`, `gemini_live_event_vad_signal`, `gemini_live_event_json`,
+ * `gemini_live_event_free`, `gemini_live_event_last_consumed_index`,
+ * `gemini_live_event_interaction_status`.
  */
 typedef struct gemini_live_event gemini_live_event;
 
 /**
  * A fake Gemini Live server on 127.0.0.1, running in background threads until freed.
+ * Its functions exist in libraries built with the `fake` cargo feature (the default); a
+ * library built with `--no-default-features` leaves them out (linking fails, Python's
+ * binding reports them missing).
  * It answers deterministically: a text turn with `[turn N] echo: <text>`, an audio turn
  * (ended by `gemini_live_session_audio_stream_end`) with 24 kHz audio plus the text
  * `[turn N] heard B bytes of audio, checksum <16 hex digits>` (FNV-1a 64 of the PCM bytes
@@ -667,8 +716,8 @@ typedef struct gemini_live_event gemini_live_event;
  * `gemini_live_fake_server_start_with_models`.
  *
  * Functions: `gemini_live_fake_server_start`, `gemini_live_fake_server_start_with_faults`,
- * `gemini_live_fake_server_start_with_models`,
- * `gemini_live_fake_server_endpoint`, `gemini_live_fake_server_free`.
+ * `gemini_live_fake_server_start_with_models`, `gemini_live_fake_server_endpoint`,
+ * `gemini_live_fake_server_free`, `gemini_live_fake_server_start_vertex`.
  */
 typedef struct gemini_live_fake_server gemini_live_fake_server;
 
@@ -712,11 +761,11 @@ typedef struct gemini_live_phone_out gemini_live_phone_out;
  * `_current` and `_last` may be called from any thread. Free it only after both sides
  * have stopped.
  *
- * Functions: `gemini_live_player_new`, `gemini_live_player_new_with`,
- * `gemini_live_player_push`, `gemini_live_player_push_event`, `gemini_live_player_end_turn`,
- * `gemini_live_player_flush`, `gemini_live_player_read`, `gemini_live_player_read_f32`,
- * `gemini_live_player_get_stats`, `gemini_live_player_current`, `gemini_live_player_last`,
- * `gemini_live_player_free`.
+ * Functions: `gemini_live_player_new`, `gemini_live_player_new_with`, `gemini_live_player_push`,
+ * `gemini_live_player_push_event`, `gemini_live_player_end_turn`, `gemini_live_player_flush`,
+ * `gemini_live_player_read`, `gemini_live_player_read_f32`, `gemini_live_player_get_stats`,
+ * `gemini_live_player_current`, `gemini_live_player_last`, `gemini_live_player_free`,
+ * `gemini_live_player_new_paced`.
  */
 typedef struct gemini_live_player gemini_live_player;
 
@@ -729,8 +778,7 @@ typedef struct gemini_live_player gemini_live_player;
  *
  * Functions: `gemini_live_resampler_new`, `gemini_live_resampler_max_output`,
  * `gemini_live_resampler_process`, `gemini_live_resampler_process_f32`,
- * `gemini_live_resampler_flush`, `gemini_live_resampler_latency_us`,
- * `gemini_live_resampler_free`.
+ * `gemini_live_resampler_flush`, `gemini_live_resampler_latency_us`, `gemini_live_resampler_free`.
  */
 typedef struct gemini_live_resampler gemini_live_resampler;
 
@@ -748,7 +796,8 @@ typedef struct gemini_live_resampler gemini_live_resampler;
  * `gemini_live_session_activity_start`, `gemini_live_session_activity_end`,
  * `gemini_live_session_next_event`, `gemini_live_session_state`,
  * `gemini_live_session_resumption_handle`, `gemini_live_session_metrics`,
- * `gemini_live_session_close`, `gemini_live_session_free`.
+ * `gemini_live_session_close`, `gemini_live_session_free`, `gemini_live_session_last_close_reason`,
+ * `gemini_live_session_metrics_openmetrics`.
  */
 typedef struct gemini_live_session gemini_live_session;
 
@@ -1278,6 +1327,10 @@ const char *gemini_live_version(void);
  * `*needed` (if `needed` is not NULL) is set to the size required including the NUL, also
  * when the result is `GEMINI_LIVE_BUFFER_TOO_SMALL`; pass `buf = NULL, len = 0` to ask.
  * A 512-byte buffer holds almost every message.
+ *
+ * Options are named by their setter in backticks (`` `gemini_live_config_set_voice` ``), a
+ * response mode as `` `gemini_live_config_set_response_modality(config,
+ * GEMINI_LIVE_MODALITY_TEXT)` ``; bindings may map these forms to their own names.
  */
 gemini_live_result gemini_live_last_error_message(char *buf, size_t len, size_t *needed);
 
@@ -1306,7 +1359,7 @@ gemini_live_result gemini_live_test_panic(void);
  * version `v1alpha`, endpoint `wss://generativelanguage.googleapis.com`, no credentials,
  * `GEMINI_LIVE_MODALITY_TEXT_AND_AUDIO`, input transcription on, session resumption on,
  * server voice activity detection on, connect timeout 5 s, send timeout 1 s, close timeout
- * 2 s, send queue 256 messages, event queue 4096 events, maximum message 16 MiB.
+ * 2 s, send queue 128 messages, event queue 256 events, maximum message 16 MiB.
  *
  * On success `*out` owns a new config: free it with `gemini_live_config_free`.
  * `GEMINI_LIVE_INVALID_CONFIG` if `GEMINI_LIVE_CA_FILE` cannot be read. Any thread.
@@ -1880,19 +1933,6 @@ gemini_live_result gemini_live_event_last_consumed_index(const struct gemini_liv
                                                          int64_t *index);
 
 /**
- * Starts a fake server (as `gemini_live_fake_server_start_with_faults`) that also serves
- * the Vertex path for `project` and `location`: each upgrade must carry
- * `Authorization: Bearer T` with a token no earlier upgrade presented (HTTP 401 otherwise),
- * the setup's model must be `projects/{project}/locations/{location}/publishers/google/models/M`,
- * and with transparent resumption its updates carry `lastConsumedClientMessageIndex`.
- */
-gemini_live_result gemini_live_fake_server_start_vertex(uint16_t port,
-                                                        const char *project,
-                                                        const char *location,
-                                                        const char *fault_plan,
-                                                        struct gemini_live_fake_server **out);
-
-/**
  * Connects with a copy of `config` (which stays the caller's: free it whenever you like),
  * sends `setup` and returns once the server confirmed it. Blocks while it connects: each
  * attempt takes at most the connect timeout (5 s by default), and retryable failures are
@@ -1957,6 +1997,19 @@ gemini_live_result gemini_live_session_last_close_reason(const struct gemini_liv
  */
 gemini_live_result gemini_live_session_metrics(const struct gemini_live_session *session,
                                                struct gemini_live_metrics *metrics);
+
+/**
+ * Copies the session's metrics as OpenMetrics text (the Prometheus exposition format,
+ * ending with `# EOF`; names `gemini_live_*`, counters as `_total`, units in the names,
+ * the send latency as a histogram) into `buf` of `len` bytes, NUL-terminated. `*needed`
+ * (if not NULL) gets the size required including the NUL, also on
+ * `GEMINI_LIVE_BUFFER_TOO_SMALL`; pass `buf = NULL, len = 0` to ask (the text can grow
+ * between calls: 8 KiB is plenty). Cheap; any thread; works after close.
+ */
+gemini_live_result gemini_live_session_metrics_openmetrics(const struct gemini_live_session *session,
+                                                           char *buf,
+                                                           size_t len,
+                                                           size_t *needed);
 
 /**
  * Closes the session: sends what is queued, then a close frame, waits for the server's
@@ -2764,6 +2817,19 @@ gemini_live_result gemini_live_fake_server_endpoint(const struct gemini_live_fak
  * sessions connected to it first, or they see their connection drop.
  */
 void gemini_live_fake_server_free(struct gemini_live_fake_server *server);
+
+/**
+ * Starts a fake server (as `gemini_live_fake_server_start_with_faults`) that also serves
+ * the Vertex path for `project` and `location`: each upgrade must carry
+ * `Authorization: Bearer T` with a token no earlier upgrade presented (HTTP 401 otherwise),
+ * the setup's model must be `projects/{project}/locations/{location}/publishers/google/models/M`,
+ * and with transparent resumption its updates carry `lastConsumedClientMessageIndex`.
+ */
+gemini_live_result gemini_live_fake_server_start_vertex(uint16_t port,
+                                                        const char *project,
+                                                        const char *location,
+                                                        const char *fault_plan,
+                                                        struct gemini_live_fake_server **out);
 
 /**
  * Routes the library's log records to `callback` (see `gemini_live_log_callback`), at the

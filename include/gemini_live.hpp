@@ -983,6 +983,15 @@ class session {
             },
             "gemini_live_session_last_close_reason");
     }
+    /** The session's metrics as OpenMetrics text (Prometheus exposition, ends with # EOF). */
+    std::string metrics_openmetrics() const {
+        gemini_live_session *p = p_;
+        return detail::copy_out(
+            [p](char *buf, size_t len, size_t *needed) {
+                return gemini_live_session_metrics_openmetrics(p, buf, len, needed);
+            },
+            "gemini_live_session_metrics_openmetrics");
+    }
     /** A snapshot of the session's metrics. */
     gemini_live_metrics metrics() const {
         gemini_live_metrics m{};

@@ -340,7 +340,7 @@ impl Conn {
 
     fn apply(&mut self, fault: Fault) -> Step {
         log::info!(
-            "fake server: connection {} after {} client and {} server messages: {fault:?}",
+            "fake server: connection {} after {} client and {} server messages: {fault}",
             self.index,
             self.received,
             self.sent

@@ -415,12 +415,14 @@ impl Conn {
                     return self.while_tool_runs(n, &name);
                 }
                 match text.trim() {
-                    "send unknown" => self.send(&json!({"someFutureMessage": {"x": 1}}))?,
-                    "usage only" => {
+                    super::phrases::SEND_UNKNOWN => {
+                        self.send(&json!({"someFutureMessage": {"x": 1}}))?
+                    }
+                    super::phrases::USAGE_ONLY => {
                         let usage = turn::usage(turn::text_tokens(&text), 0, modality);
                         self.send(&json!({"serverContent": {}, "usageMetadata": usage}))?;
                     }
-                    "interrupt me" => interrupted = true,
+                    super::phrases::INTERRUPT_ME => interrupted = true,
                     _ => {}
                 }
                 let transcript = (realtime && input_tr).then(|| text.clone());

@@ -14,6 +14,14 @@ pub struct FakeOptions {
     /// Serve `wss://` with a self-signed certificate for `localhost` and `127.0.0.1`, made at
     /// start (see [`FakeServer::ca_pem`](super::FakeServer::ca_pem)). Defaults to `false`.
     pub tls: bool,
+    /// Serve `wss://` with this identity instead of a self-signed `localhost` certificate:
+    /// (certificate chain PEM, leaf first; its private key, PKCS#8 PEM). For tests that keep a
+    /// real host name (e.g. `generativelanguage.googleapis.com`) and reach the fake through a
+    /// proxy, with a test CA as the client's extra root. Implies TLS; [`ca_pem`] is then
+    /// `None` (the caller holds its CA). Defaults to none.
+    ///
+    /// [`ca_pem`]: super::FakeServer::ca_pem
+    pub tls_identity: Option<(String, String)>,
     /// The API key clients must present (header `x-goog-api-key` or query `key=`; on the
     /// `BidiGenerateContentConstrained` method also `Authorization: Token X` or
     /// `access_token=X`). Defaults to `None`: any credentials, or none, are accepted.
@@ -61,14 +69,6 @@ pub struct FakeOptions {
     /// stays bounded: past it, the oldest closed connections' frames are dropped (counted in
     /// `unrecorded`), then an open connection stops recording. Defaults to 64 MiB.
     pub record_limit: usize,
-    /// Serve `wss://` with this identity instead of a self-signed `localhost` certificate:
-    /// (certificate chain PEM, leaf first; its private key, PKCS#8 PEM). For tests that keep a
-    /// real host name (e.g. `generativelanguage.googleapis.com`) and reach the fake through a
-    /// proxy, with a test CA as the client's extra root. Implies TLS; [`ca_pem`] is then
-    /// `None` (the caller holds its CA). Defaults to none.
-    ///
-    /// [`ca_pem`]: super::FakeServer::ca_pem
-    pub tls_identity: Option<(String, String)>,
 }
 
 impl Default for FakeOptions {
@@ -76,6 +76,7 @@ impl Default for FakeOptions {
         FakeOptions {
             port: 0,
             tls: false,
+            tls_identity: None,
             api_key: None,
             models: FakeOptions::all_models(),
             thinking_ms: 200,
@@ -89,7 +90,6 @@ impl Default for FakeOptions {
             vertex: None,
             draining: None,
             record_limit: 64 << 20,
-            tls_identity: None,
         }
     }
 }
@@ -114,6 +114,10 @@ impl fmt::Debug for FakeOptions {
         f.debug_struct("FakeOptions")
             .field("port", &self.port)
             .field("tls", &self.tls)
+            .field(
+                "tls_identity",
+                &self.tls_identity.as_ref().map(|_| "<certificate and key>"),
+            )
             .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
             .field("models", &self.models)
             .field("thinking_ms", &self.thinking_ms)
@@ -126,10 +130,6 @@ impl fmt::Debug for FakeOptions {
             .field("binary_frames", &self.binary_frames)
             .field("vertex", &self.vertex)
             .field("draining", &self.draining)
-            .field(
-                "tls_identity",
-                &self.tls_identity.as_ref().map(|_| "<certificate and key>"),
-            )
             .finish()
     }
 }

@@ -61,7 +61,8 @@ pub mod telephony;
 // The client VAD (activityStart / activityEnd from the client).
 pub mod vad;
 
-// The embedded fake server and logging.
+// The embedded fake server (cargo feature `fake`, on by default) and logging.
+#[cfg(feature = "fake")]
 pub mod fake;
 
 pub mod logging;
@@ -97,7 +98,7 @@ impl Fail {
 
 impl From<Error> for Fail {
     fn from(e: Error) -> Fail {
-        Fail::new(result_of(&e), e.to_string())
+        Fail::new(result_of(&e), e.message(crate::wording::Lang::C))
     }
 }
 

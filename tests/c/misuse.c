@@ -188,6 +188,7 @@ static void null_session_calls(gemini_live_session *s) {
     EXPECT(gemini_live_session_resumption_handle(NULL, buf, sizeof buf, NULL), NUL);
     EXPECT(gemini_live_session_last_close_reason(NULL, buf, sizeof buf, NULL), NUL);
     EXPECT(gemini_live_session_metrics(NULL, &m), NUL);
+    EXPECT(gemini_live_session_metrics_openmetrics(NULL, buf, sizeof buf, NULL), NUL);
     EXPECT(gemini_live_session_close(NULL), NUL);
 
     /* a live session, NULL data */
@@ -208,6 +209,7 @@ static void null_session_calls(gemini_live_session *s) {
     EXPECT(gemini_live_session_metrics(s, NULL), NUL);
     EXPECT(gemini_live_session_resumption_handle(s, NULL, 10, NULL), NUL);
     EXPECT(gemini_live_session_last_close_reason(s, NULL, 10, NULL), NUL);
+    EXPECT(gemini_live_session_metrics_openmetrics(s, NULL, 10, NULL), NUL);
 }
 
 static void bad_session_input(gemini_live_session *s) {

@@ -342,6 +342,10 @@ FUNCTIONS: Dict[str, Tuple[Any, List[Any]]] = {
         [SESSION_P, c_char_p, c_size_t, POINTER(c_size_t)],
     ),
     "gemini_live_session_metrics": (RESULT, [SESSION_P, POINTER(Metrics)]),
+    "gemini_live_session_metrics_openmetrics": (
+        RESULT,
+        [SESSION_P, c_char_p, c_size_t, POINTER(c_size_t)],
+    ),
     "gemini_live_session_close": (RESULT, [SESSION_P]),
     "gemini_live_session_free": (None, [SESSION_P]),
     # send.rs

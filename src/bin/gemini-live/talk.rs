@@ -159,7 +159,7 @@ pub(crate) fn talk(
     let started = Instant::now();
     let sent = super::progress::AudioSent::default();
     let total = Duration::from_micros(uploaded as u64 * 1_000_000 / u64::from(rate.max(1)));
-    std::thread::scope(|s| -> Result<(), Box<dyn std::error::Error>> {
+    let streamed = std::thread::scope(|s| -> Result<(), Box<dyn std::error::Error>> {
         let progress = super::progress::Progress::start(s, &session, total, &sent);
         let sender = s.spawn(|| -> gemini_live::Result<()> {
             let t0 = Instant::now();
@@ -180,9 +180,12 @@ pub(crate) fn talk(
                 reply_rate = a.sample_rate;
                 reply.extend(a.samples());
             }
-            Event::Text(t) => print!("{t}"),
+            Event::Text(t) | Event::OutputTranscription { text: t, .. } => {
+                print!("{t}");
+                // Shown as it comes (stdout is line-buffered on a terminal).
+                let _ = std::io::Write::flush(&mut std::io::stdout());
+            }
             Event::InputTranscription { text, .. } => eprintln!("you: {text}"),
-            Event::OutputTranscription { text, .. } => print!("{text}"),
             // A reply cut off by a lost connection comes again from the start: keep one copy.
             Event::ReplyDiscarded { .. } => {
                 reply.clear();
@@ -193,7 +196,13 @@ pub(crate) fn talk(
         sender.join().map_err(|_| "the sending thread panicked")??;
         progress.finish();
         Ok(())
-    })?;
+    });
+    // After Ctrl-C the reply so far is kept; any other failure loses it.
+    let interrupted = match streamed {
+        Err(e) if e.is::<super::interrupt::Interrupted>() => true,
+        Err(e) => return Err(e),
+        Ok(()) => false,
+    };
     println!();
     if let Some(law) = telephony {
         let reply = match reply_rate {
@@ -232,6 +241,14 @@ pub(crate) fn talk(
         w.finalize()
     };
     write().map_err(|e| format!("--output {}: {e}", output.display()))?;
+    if interrupted {
+        eprintln!(
+            "gemini-live: interrupted: wrote the partial reply ({} ms of audio) to {}",
+            reply.len() as u64 * 1000 / reply_rate.max(1) as u64,
+            output.display()
+        );
+        return Err(super::interrupt::Interrupted.into());
+    }
     eprintln!(
         "gemini-live: wrote {} ms of reply audio to {} ({} ms after the first chunk)",
         reply.len() as u64 * 1000 / reply_rate.max(1) as u64,
