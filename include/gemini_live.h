@@ -172,6 +172,21 @@
  *   5. Free configs whenever you like, and the fake server (if any) after its sessions.
  *   6. gemini_live_set_log_callback(NULL, NULL, NULL) before unloading the library or
  *      freeing what your log callback uses.
+ *
+ * ===========================================================================================
+ * Keeping the conversation
+ * ===========================================================================================
+ *
+ * The session keeps the conversation as it saw it (answered exchanges: user text, the
+ * transcripts of spoken turns, the model's replies or their transcription, tool rounds) and,
+ * when a reconnection finds the server lost part of it (resumed from an older handle, a new
+ * session, resumption off), puts it back as history before it replays unanswered input:
+ * GEMINI_LIVE_EVENT_CONTEXT_RESTORED (gemini_live_event_context_restored: exchanges,
+ * characters, exchanges that did not fit the budget). GEMINI_LIVE_EVENT_CONTEXT_LOST comes
+ * only when nothing could be put back. On by default (gemini_live_config_set_restore_context);
+ * at most 32000 characters and 100 exchanges are kept (..._set_context_budget_chars/_turns).
+ * While it is on, audio sessions request input and output transcription (the words to put
+ * back), so their TRANSCRIPTION events arrive too.
  */
 
 #ifndef GEMINI_LIVE_H
@@ -426,6 +441,20 @@
  * the model no longer remembers those exchanges (`gemini_live_event_count`: how many).
  */
 #define GEMINI_LIVE_EVENT_CONTEXT_LOST 41
+
+/**
+ * The server had lost part of the conversation and it was put back as history
+ * (`gemini_live_event_context_restored`; `gemini_live_event_count`: the exchanges put back).
+ * Comes instead of CONTEXT_LOST whenever anything was put back.
+ */
+#define GEMINI_LIVE_EVENT_CONTEXT_RESTORED 42
+
+/**
+ * New content was sent while BLOCKING function calls were pending: the service drops them
+ * without a cancellation, while their side effects may still happen
+ * (`gemini_live_event_id_count`, `gemini_live_event_id`). Once per call.
+ */
+#define GEMINI_LIVE_EVENT_TOOL_CALLS_ABANDONED 43
 
 /**
  * Session state: opening the connection.
@@ -695,10 +724,10 @@ typedef struct gemini_live_config gemini_live_config;
  * `gemini_live_event_usage_detail_count`, `gemini_live_event_usage_detail`,
  * `gemini_live_event_reason`, `gemini_live_event_time_left`, `gemini_live_event_resumption`,
  * `gemini_live_event_reconnecting`, `gemini_live_event_count`, `gemini_live_event_input_dropped`,
- * `gemini_live_event_id_count`, `gemini_live_event_id`, `gemini_live_event_language_code`,
- * `gemini_live_event_voice_activity`, `gemini_live_event_vad_signal`, `gemini_live_event_json`,
- * `gemini_live_event_free`, `gemini_live_event_last_consumed_index`,
- * `gemini_live_event_interaction_status`.
+ * `gemini_live_event_context_restored`, `gemini_live_event_id_count`, `gemini_live_event_id`,
+ * `gemini_live_event_language_code`, `gemini_live_event_voice_activity`,
+ * `gemini_live_event_vad_signal`, `gemini_live_event_json`, `gemini_live_event_free`,
+ * `gemini_live_event_last_consumed_index`, `gemini_live_event_interaction_status`.
  */
 typedef struct gemini_live_event gemini_live_event;
 
@@ -1872,6 +1901,43 @@ gemini_live_result gemini_live_config_set_pong_timeout_ms(struct gemini_live_con
                                                           uint32_t timeout_ms);
 
 /**
+ * Whether the session keeps the conversation as it saw it and, when a reconnection finds
+ * that the server lost part of it (a resume from an older handle, a new session, resumption
+ * off), puts it back as history before unanswered input is replayed
+ * (`GEMINI_LIVE_EVENT_CONTEXT_RESTORED`). In audio sessions this needs transcripts: while it
+ * is on (and reconnection is), input and output transcription are requested whatever their
+ * own setters say. Off: a loss is only reported (`GEMINI_LIVE_EVENT_CONTEXT_LOST`).
+ * Defaults to true.
+ */
+gemini_live_result gemini_live_config_set_restore_context(struct gemini_live_config *config,
+                                                          bool enabled);
+
+/**
+ * The most characters of the conversation kept for a restore (text, plus tool arguments
+ * and results as JSON); the oldest exchanges go first. 0 keeps nothing (a loss is then
+ * reported as CONTEXT_LOST). Defaults to 32000.
+ */
+gemini_live_result gemini_live_config_set_context_budget_chars(struct gemini_live_config *config,
+                                                               size_t chars);
+
+/**
+ * The most exchanges (a user turn and the model's answer, with any tool rounds) kept for a
+ * restore; the oldest go first. 0 keeps nothing. Defaults to 100.
+ */
+gemini_live_result gemini_live_config_set_context_budget_turns(struct gemini_live_config *config,
+                                                               size_t turns);
+
+/**
+ * A CONTEXT_RESTORED event: `*turns` exchanges of `*chars` characters were put back as
+ * history; `*dropped` exchanges the server lost did not fit the context budget and are
+ * gone. `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
+ */
+gemini_live_result gemini_live_event_context_restored(const struct gemini_live_event *event,
+                                                      uint64_t *turns,
+                                                      uint64_t *chars,
+                                                      uint64_t *dropped);
+
+/**
  * Talks to Vertex AI in `project` and `location` (e.g. `us-central1`, or `global`) instead
  * of the Developer API: the host becomes `{location}-aiplatform.googleapis.com`
  * (`aiplatform.googleapis.com` for `global`) unless an endpoint was set, the path Vertex's
@@ -2320,7 +2386,8 @@ gemini_live_result gemini_live_event_reconnecting(const struct gemini_live_event
 /**
  * The number an event carries (`*count`): for RESUMED and NEW_SESSION the input messages
  * replayed, for REPLY_DISCARDED the session's turn number of the void reply, for
- * CONTEXT_LOST the answered turns the resumed server state does not include.
+ * CONTEXT_LOST the answered turns the resumed server state does not include, for
+ * CONTEXT_RESTORED the exchanges put back.
  * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
  */
 gemini_live_result gemini_live_event_count(const struct gemini_live_event *event, uint64_t *count);
@@ -2336,13 +2403,15 @@ gemini_live_result gemini_live_event_input_dropped(const struct gemini_live_even
 
 /**
  * The number of call ids (`*count`) of a TOOL_CALL_CANCELLATION event (the calls
- * abandoned) or a TOOL_RESPONSES_DROPPED event (the calls whose responses were not sent).
+ * abandoned), a TOOL_RESPONSES_DROPPED event (the calls whose responses were not sent) or a
+ * TOOL_CALLS_ABANDONED event (BLOCKING calls the service dropped).
  * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
  */
 gemini_live_result gemini_live_event_id_count(const struct gemini_live_event *event, size_t *count);
 
 /**
- * Call id `index` (from 0) of a TOOL_CALL_CANCELLATION or TOOL_RESPONSES_DROPPED event:
+ * Call id `index` (from 0) of a TOOL_CALL_CANCELLATION, TOOL_RESPONSES_DROPPED or
+ * TOOL_CALLS_ABANDONED event:
  * `*id` is NUL-terminated, borrowed until the event is freed. `GEMINI_LIVE_INVALID_ARGUMENT`
  * if `index` is out of range, `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
  */

@@ -225,6 +225,8 @@ enum class event_type : uint32_t {
     text_finished = GEMINI_LIVE_EVENT_TEXT_FINISHED,
     reply_discarded = GEMINI_LIVE_EVENT_REPLY_DISCARDED,
     context_lost = GEMINI_LIVE_EVENT_CONTEXT_LOST,
+    context_restored = GEMINI_LIVE_EVENT_CONTEXT_RESTORED,
+    tool_calls_abandoned = GEMINI_LIVE_EVENT_TOOL_CALLS_ABANDONED,
 };
 
 /** Model audio of an AUDIO event, borrowed from the event. */
@@ -274,6 +276,14 @@ struct resumption_info {
 struct reconnect_info {
     uint32_t attempt = 0; /**< 1-based within this outage */
     std::chrono::milliseconds delay{0};
+};
+
+/** CONTEXT_RESTORED (event::context_restored): exchanges put back as history, their
+ *  characters, and the exchanges the server lost that did not fit the context budget. */
+struct restored_context {
+    uint64_t turns = 0;
+    uint64_t chars = 0;
+    uint64_t dropped = 0;
 };
 
 /** INPUT_DROPPED (event::input_dropped). */
@@ -575,6 +585,11 @@ class config {
             bytes_view(reinterpret_cast<const uint8_t *>(pem.data()), pem.size()));
     }
 
+    // Keeping the conversation (restored when the server lost it).
+    GEMINI_LIVE_HPP_SETTER(set_restore_context, bool)
+    GEMINI_LIVE_HPP_SETTER(set_context_budget_chars, size_t)
+    GEMINI_LIVE_HPP_SETTER(set_context_budget_turns, size_t)
+
     // Reconnection.
     GEMINI_LIVE_HPP_SETTER(set_reconnect, bool)
     GEMINI_LIVE_HPP_SETTER(set_reconnect_max_attempts, uint32_t)
@@ -751,7 +766,8 @@ class event {
         return reconnect_info{attempt, std::chrono::milliseconds(static_cast<int64_t>(delay))};
     }
     /** RESUMED, NEW_SESSION: messages replayed; REPLY_DISCARDED: the turn number;
-     *  CONTEXT_LOST: the turns the model no longer remembers. */
+     *  CONTEXT_LOST: the turns the model no longer remembers; CONTEXT_RESTORED: the
+     *  exchanges put back. */
     uint64_t count() const {
         uint64_t n = 0;
         detail::check(gemini_live_event_count(p_, &n), "gemini_live_event_count");
@@ -764,7 +780,14 @@ class event {
                       "gemini_live_event_input_dropped");
         return d;
     }
-    /** TOOL_CALL_CANCELLATION, TOOL_RESPONSES_DROPPED: the call ids. */
+    /** CONTEXT_RESTORED: what was put back after the server lost it. */
+    restored_context context_restored() const {
+        restored_context r;
+        detail::check(gemini_live_event_context_restored(p_, &r.turns, &r.chars, &r.dropped),
+                      "gemini_live_event_context_restored");
+        return r;
+    }
+    /** TOOL_CALL_CANCELLATION, TOOL_RESPONSES_DROPPED, TOOL_CALLS_ABANDONED: the call ids. */
     std::vector<std::string_view> ids() const {
         size_t count = 0;
         detail::check(gemini_live_event_id_count(p_, &count), "gemini_live_event_id_count");

@@ -54,6 +54,8 @@ pub(super) struct SetupInfo {
     pub(super) behaviors: Vec<(String, bool)>,
     /// `generationConfig.translationConfig.targetLanguageCode`.
     pub(super) target_language: Option<String>,
+    /// `historyConfig.initialHistoryInClientContent`, until the history's `turnComplete`.
+    pub(super) initial_history: bool,
 }
 
 /// A connection after the upgrade.

@@ -51,6 +51,7 @@
 
 mod audio;
 mod conn;
+mod context;
 mod handler;
 mod lifecycle;
 mod options;

@@ -69,6 +69,10 @@ pub struct FakeOptions {
     /// stays bounded: past it, the oldest closed connections' frames are dropped (counted in
     /// `unrecorded`), then an open connection stops recording. Defaults to 64 MiB.
     pub record_limit: usize,
+    /// Every reply names a digest of what its session knows (`[turn N, context D]`), so a
+    /// test can see that a conversation's context survived faults (`src/fake/context.rs`).
+    /// Defaults to false (`[turn N]`).
+    pub context_digest: bool,
 }
 
 impl Default for FakeOptions {
@@ -90,6 +94,7 @@ impl Default for FakeOptions {
             vertex: None,
             draining: None,
             record_limit: 64 << 20,
+            context_digest: false,
         }
     }
 }

@@ -35,6 +35,9 @@ pub mod setup;
 
 pub mod resilience;
 
+// Keeping the conversation: restore after a loss, and its budget.
+pub mod context;
+
 // Vertex AI: target setters, the access-token callback, a Vertex fake server.
 pub mod vertex;
 

@@ -103,6 +103,9 @@ static void null_config_setters(gemini_live_config *c) {
     EXPECT(gemini_live_config_set_replay_max_bytes(NULL, 1000), NUL);
     EXPECT(gemini_live_config_set_replay_max_audio_ms(NULL, 1000), NUL);
     EXPECT(gemini_live_config_set_stall_timeout_ms(NULL, 1000), NUL);
+    EXPECT(gemini_live_config_set_restore_context(NULL, true), NUL);
+    EXPECT(gemini_live_config_set_context_budget_chars(NULL, 1000), NUL);
+    EXPECT(gemini_live_config_set_context_budget_turns(NULL, 10), NUL);
     EXPECT(gemini_live_config_set_keepalive_interval_ms(NULL, 1000), NUL);
     EXPECT(gemini_live_config_set_pong_timeout_ms(NULL, 1000), NUL);
     EXPECT(gemini_live_config_set_vertex(NULL, "p", "us-central1"), NUL);
@@ -289,6 +292,7 @@ static void null_field_accessors(void) {
     EXPECT(gemini_live_event_reconnecting(NULL, &k, &x), NUL);
     EXPECT(gemini_live_event_count(NULL, &x), NUL);
     EXPECT(gemini_live_event_input_dropped(NULL, &x, &y), NUL);
+    EXPECT(gemini_live_event_context_restored(NULL, &x, &y, &x), NUL);
     EXPECT(gemini_live_event_id_count(NULL, &n), NUL);
     EXPECT(gemini_live_event_id(NULL, 0, &p), NUL);
     EXPECT(gemini_live_event_language_code(NULL, &p), NUL);

@@ -305,6 +305,49 @@ void reconnects_through_a_fault_plan() {
 }
 
 // The typed event fields: values, agreement with the JSON, and wrong kinds throwing.
+/* Connection 1 drops when the server receives the second question, after the first was
+ * answered; without resumption the new session gets the first exchange back. */
+gl::restored_context context_put_back(bool restore) {
+    gl::fake_server faulty(0, "1@3:drop");
+    gl::config c = text_config(faulty.endpoint());
+    c.set_session_resumption(false).set_restore_context(restore).set_context_budget_chars(32000)
+        .set_context_budget_turns(100);
+    gl::session s(c);
+    s.send_text("one");
+    wait_for(s, event_type::turn_complete);
+    s.send_text("two");
+    gl::restored_context got;
+    std::string text;
+    for (;;) {
+        std::optional<gl::event> ev = s.next_event(seconds(10));
+        if (!ev) {
+            CHECK(false);
+            break;
+        }
+        if (ev->type() == event_type::context_restored) {
+            got = ev->context_restored();
+            CHECK(ev->count() == got.turns);
+            EXPECT_ERROR(GEMINI_LIVE_WRONG_EVENT_TYPE, (void)ev->input_dropped());
+        } else if (ev->type() == event_type::context_lost) {
+            CHECK(!restore && ev->count() == 1);
+            EXPECT_ERROR(GEMINI_LIVE_WRONG_EVENT_TYPE, (void)ev->context_restored());
+        } else if (ev->type() == event_type::text) {
+            text += ev->text();
+        } else if (ev->type() == event_type::turn_complete) {
+            break;
+        }
+    }
+    CHECK(text == (restore ? "[turn 2] echo: two" : "[turn 1] echo: two"));
+    return got;
+}
+
+void context_restored_or_lost() {
+    gl::restored_context on = context_put_back(true);
+    CHECK(on.turns == 1 && on.chars == 3 + 18 && on.dropped == 0);
+    gl::restored_context off = context_put_back(false);
+    CHECK(off.turns == 0);
+}
+
 void typed_fields() {
     gl::fake_server goaway(0, "1@2:goaway=3s");
     gl::session s(text_config(goaway.endpoint()));
@@ -632,6 +675,7 @@ int main() {
         text_audio_and_views(endpoint);
         tool_round_trip(endpoint);
         reconnects_through_a_fault_plan();
+        context_restored_or_lost();
         typed_fields();
         newer_surfaces(endpoint);
         vertex_with_a_token_callback();

@@ -109,6 +109,8 @@ EVENT_INTERIM_INPUT_TRANSCRIPTION = 31
 EVENT_TEXT_FINISHED = 32
 EVENT_REPLY_DISCARDED = 40
 EVENT_CONTEXT_LOST = 41
+EVENT_CONTEXT_RESTORED = 42
+EVENT_TOOL_CALLS_ABANDONED = 43
 
 INTERACTION_NONE = 0
 INTERACTION_IN_PROGRESS = 1
@@ -329,6 +331,10 @@ FUNCTIONS: Dict[str, Tuple[Any, List[Any]]] = {
     "gemini_live_config_set_stall_timeout_ms": (RESULT, [CONFIG_P, c_uint32]),
     "gemini_live_config_set_keepalive_interval_ms": (RESULT, [CONFIG_P, c_uint32]),
     "gemini_live_config_set_pong_timeout_ms": (RESULT, [CONFIG_P, c_uint32]),
+    # context.rs
+    "gemini_live_config_set_restore_context": (RESULT, [CONFIG_P, c_bool]),
+    "gemini_live_config_set_context_budget_chars": (RESULT, [CONFIG_P, c_size_t]),
+    "gemini_live_config_set_context_budget_turns": (RESULT, [CONFIG_P, c_size_t]),
     # session.rs
     "gemini_live_session_connect": (RESULT, [CONFIG_P, POINTER(SESSION_P)]),
     "gemini_live_session_next_event": (RESULT, [SESSION_P, c_uint32, POINTER(EVENT_P)]),
@@ -401,6 +407,10 @@ FUNCTIONS: Dict[str, Tuple[Any, List[Any]]] = {
     "gemini_live_event_reconnecting": (RESULT, [EVENT_P, POINTER(c_uint32), POINTER(c_uint64)]),
     "gemini_live_event_count": (RESULT, [EVENT_P, POINTER(c_uint64)]),
     "gemini_live_event_input_dropped": (RESULT, [EVENT_P, POINTER(c_uint64), POINTER(c_uint64)]),
+    "gemini_live_event_context_restored": (
+        RESULT,
+        [EVENT_P, POINTER(c_uint64), POINTER(c_uint64), POINTER(c_uint64)],
+    ),
     "gemini_live_event_id_count": (RESULT, [EVENT_P, POINTER(c_size_t)]),
     "gemini_live_event_id": (RESULT, [EVENT_P, c_size_t, _OUT_STR]),
     "gemini_live_event_language_code": (RESULT, [EVENT_P, _OUT_STR]),
