@@ -2,8 +2,8 @@
 //! from `examples/assets/hello_16k.wav`, writing the spoken reply to
 //! `target/quickstart_reply.wav` and printing the transcripts and timings.
 //!
-//! With `GEMINI_API_KEY` set it talks to the real service (set `GEMINI_LIVE_MODEL` to a
-//! model your key can use: the brief's default has been retired by Google). Without a key
+//! With `GEMINI_API_KEY` set it talks to the real service (the default model,
+//! `gemini-3.8-live`, or `GEMINI_LIVE_MODEL`). Without a key
 //! and without `GEMINI_LIVE_ENDPOINT`, it starts the embedded fake Live server in-process.
 //!
 //! ```text

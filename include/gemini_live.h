@@ -8,7 +8,7 @@
  *
  * Build: cc app.c $(pkg-config --cflags --libs gemini_live) -o app   (after `cargo cinstall`)
  *    or, in the repository: cc app.c -Iinclude -Ltarget/release -lgemini_live -o app
- * Run:   GEMINI_API_KEY=... GEMINI_LIVE_MODEL=... LD_LIBRARY_PATH=target/release ./app
+ * Run:   GEMINI_API_KEY=... LD_LIBRARY_PATH=target/release ./app
  * C++:   gemini_live.hpp, installed beside this header, wraps it (RAII, exceptions).
  *
  *     #include <stdio.h>
@@ -20,7 +20,7 @@
  *         gemini_live_event *event = NULL;
  *         gemini_live_result r = gemini_live_config_new(&config); // reads GEMINI_API_KEY etc.
  *         if (r != GEMINI_LIVE_OK) return 1;
- *         gemini_live_config_set_response_modality(config, GEMINI_LIVE_MODALITY_TEXT);
+ *         // the default model answers in audio; TEXT events carry its transcription
  *         r = gemini_live_session_connect(config, &session);
  *         gemini_live_config_free(config);               // the session keeps its own copy
  *         if (r != GEMINI_LIVE_OK) {
@@ -1115,8 +1115,8 @@ gemini_live_result gemini_live_test_panic(void);
  * `gemini_live_config_set_access_token_callback` for fresh ones). Empty variables count as
  * unset.
  *
- * Defaults: model `gemini-live-2.5-flash-preview` (retired by Google: set another), API
- * version `v1alpha`, endpoint `wss://generativelanguage.googleapis.com`, no credentials,
+ * Defaults: model `gemini-3.8-live` (audio only: TEXT events carry its transcription), API
+ * version `v1beta` (`v1alpha` where needed), endpoint `wss://generativelanguage.googleapis.com`, no credentials,
  * `GEMINI_LIVE_MODALITY_TEXT_AND_AUDIO`, input transcription on, session resumption on,
  * server voice activity detection on, connect timeout 5 s, send timeout 1 s, close timeout
  * 2 s, send queue 256 messages, event queue 4096 events, maximum message 16 MiB.
@@ -1167,8 +1167,10 @@ gemini_live_result gemini_live_config_set_endpoint(struct gemini_live_config *co
                                                    const char *endpoint);
 
 /**
- * Sets the API version in the URL: `v1alpha` (default), `v1beta` or `v1`. Overrides
- * `GEMINI_LIVE_API_VERSION`.
+ * Sets the API version in the URL: `v1alpha`, `v1beta` (default) or `v1`. Overrides
+ * `GEMINI_LIVE_API_VERSION`. With the default, `v1alpha` is used where the configuration
+ * needs it (an ephemeral token, `proactivity`, affective dialog); another version then makes
+ * connect fail with `GEMINI_LIVE_INVALID_CONFIG`, saying why.
  */
 gemini_live_result gemini_live_config_set_api_version(struct gemini_live_config *config,
                                                       const char *api_version);

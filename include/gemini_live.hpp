@@ -9,8 +9,7 @@
  *
  *     int main() try {
  *         gemini_live::config config;                  // GEMINI_API_KEY etc. from the environment
- *         config.set_response_modality(GEMINI_LIVE_MODALITY_TEXT);
- *         gemini_live::session session(config);        // the session keeps its own copy
+ *         gemini_live::session session(config);        // default model, audio + transcript
  *         session.send_text("Hello!");
  *         while (auto ev = session.next_event(std::chrono::seconds(30))) {
  *             if (ev->type() == gemini_live::event_type::text) std::cout << ev->text();

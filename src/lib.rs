@@ -25,7 +25,9 @@ mod state;
 pub mod transport;
 pub mod vertex;
 
-pub use config::{Auth, Config, ResponseMode, Secret, Timeouts, DEFAULT_MODEL};
+pub use config::{
+    Auth, Config, ResponseMode, Secret, Timeouts, DEFAULT_MODEL, RETIRED_BRIEF_MODEL,
+};
 pub use error::{Error, Phase, Result, Retry};
 pub use metrics::MetricsSnapshot;
 pub use reconnect::ReconnectPolicy;

@@ -506,7 +506,7 @@ import gemini_live as gl
 
 SENDERS, TURNS, READERS = 4, 10, 3
 fake = gl.FakeServer()
-s = gl.Session.connect(endpoint=fake.endpoint, response_modality="text")
+s = gl.Session.connect(endpoint=fake.endpoint, response_modality="text", model="fake-text-live")
 lock = threading.Lock()
 seen = {"turns": 0, "text": 0, "closed": 0, "ended": 0}
 errors = []
@@ -640,7 +640,8 @@ fn turn_complete_position() -> usize {
     let server = fake();
     let c = Config::default()
         .with_endpoint(server.endpoint())
-        .with_response_mode(ResponseMode::Text);
+        .with_response_mode(ResponseMode::Text)
+        .with_model(gemini_live::fake::TEXT_MODEL);
     let s = Session::connect(c).expect("connects");
     s.send_text("one").expect("sends");
     while let Ok(Some(ev)) = s.next_event(Duration::from_secs(10)) {

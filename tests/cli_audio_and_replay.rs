@@ -46,7 +46,14 @@ fn stereo_wav(path: &Path) -> Vec<i16> {
 
 fn talk(args: &[&str]) -> String {
     let out = exe()
-        .args(["--modality", "text", "talk", "--fast"])
+        .args([
+            "--modality",
+            "text",
+            "--model",
+            "fake-text-live",
+            "talk",
+            "--fast",
+        ])
         .args(args)
         .output()
         .unwrap();

@@ -54,7 +54,14 @@ fn chat_over_vertex_runs_the_token_command_before_every_connect() {
             .current_dir(&dir)
             .args(["--endpoint", &server.endpoint()])
             .args(vertex("us-east5"))
-            .args(["--modality", "text", "--access-token-command", command]),
+            .args([
+                "--modality",
+                "text",
+                "--model",
+                "fake-text-live",
+                "--access-token-command",
+                command,
+            ]),
         "hello\nsecond line\n",
     );
     let (stdout, stderr) = success(&out, &"chat over vertex");
@@ -94,7 +101,14 @@ fn chat_over_vertex_with_a_token_from_the_environment() {
     let out = chat(
         gemini_live()
             .env("GEMINI_LIVE_ACCESS_TOKEN", "ya29.from-env")
-            .args(["--endpoint", &server.endpoint(), "--modality", "text"])
+            .args([
+                "--endpoint",
+                &server.endpoint(),
+                "--modality",
+                "text",
+                "--model",
+                "fake-text-live",
+            ])
             .args(vertex("us-east5")),
         "hi\n",
     );
@@ -168,7 +182,14 @@ fn fake_server_serves_the_vertex_path_for_a_cli_chat() {
     let out = chat(
         gemini_live()
             .current_dir(&dir)
-            .args(["--endpoint", &endpoint, "--modality", "text"])
+            .args([
+                "--endpoint",
+                &endpoint,
+                "--modality",
+                "text",
+                "--model",
+                "fake-text-live",
+            ])
             .args(vertex("global"))
             .args([
                 "--access-token-command",

@@ -73,6 +73,8 @@ fn chat(server: &FakeServer) -> (bool, String, String) {
             "chat",
             "--modality",
             "text",
+            "--model",
+            "fake-text-live",
             "--endpoint",
             &server.endpoint(),
         ])

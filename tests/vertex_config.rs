@@ -55,9 +55,9 @@ fn vertex_url_host_and_model_path() {
     );
     // The Developer API is unchanged.
     let d = Config::default().with_api_key("k");
-    assert_eq!(d.model_name(), "models/gemini-live-2.5-flash-preview");
+    assert_eq!(d.model_name(), "models/gemini-3.8-live");
     assert!(d.url().starts_with(
-        "wss://generativelanguage.googleapis.com/ws/google.ai.generativelanguage.v1alpha."
+        "wss://generativelanguage.googleapis.com/ws/google.ai.generativelanguage.v1beta."
     ));
 }
 

@@ -78,8 +78,10 @@ impl Conn {
             None => model,
         };
         let id = model.strip_prefix("models/").unwrap_or(model);
-        let served = (self.shared.options.models.iter())
-            .any(|m| m.strip_prefix("models/").unwrap_or(m) == id);
+        let retired = crate::models::lookup(id).is_some_and(|m| !m.status.is_current());
+        let served = !retired
+            && (self.shared.options.models.iter())
+                .any(|m| m.strip_prefix("models/").unwrap_or(m) == id);
         if let (Some(auth), false) = (&vertex, served) {
             return Err(self.reject(super::vertex::not_found(auth, id)));
         }

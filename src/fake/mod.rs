@@ -73,7 +73,7 @@ use std::time::{Duration, Instant};
 use parking_lot::Mutex;
 
 pub use audio::{fnv1a64, fnv1a64_update, synth_reply_audio, FNV_OFFSET, REPLY_SAMPLE_RATE};
-pub use options::{FakeOptions, Fault, FaultPlan};
+pub use options::{FakeOptions, Fault, FaultPlan, TEXT_MODEL};
 pub use plan::parse_fault_plan;
 pub use store::SessionSnapshot;
 pub use vertex::{VertexFakeAuth, VertexTokens};

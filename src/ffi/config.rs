@@ -38,8 +38,8 @@ pub struct gemini_live_config {
 /// `gemini_live_config_set_access_token_callback` for fresh ones). Empty variables count as
 /// unset.
 ///
-/// Defaults: model `gemini-live-2.5-flash-preview` (retired by Google: set another), API
-/// version `v1alpha`, endpoint `wss://generativelanguage.googleapis.com`, no credentials,
+/// Defaults: model `gemini-3.8-live` (audio only: TEXT events carry its transcription), API
+/// version `v1beta` (`v1alpha` where needed), endpoint `wss://generativelanguage.googleapis.com`, no credentials,
 /// `GEMINI_LIVE_MODALITY_TEXT_AND_AUDIO`, input transcription on, session resumption on,
 /// server voice activity detection on, connect timeout 5 s, send timeout 1 s, close timeout
 /// 2 s, send queue 256 messages, event queue 4096 events, maximum message 16 MiB.
@@ -159,8 +159,10 @@ pub unsafe extern "C" fn gemini_live_config_set_endpoint(
     })
 }
 
-/// Sets the API version in the URL: `v1alpha` (default), `v1beta` or `v1`. Overrides
-/// `GEMINI_LIVE_API_VERSION`.
+/// Sets the API version in the URL: `v1alpha`, `v1beta` (default) or `v1`. Overrides
+/// `GEMINI_LIVE_API_VERSION`. With the default, `v1alpha` is used where the configuration
+/// needs it (an ephemeral token, `proactivity`, affective dialog); another version then makes
+/// connect fail with `GEMINI_LIVE_INVALID_CONFIG`, saying why.
 #[no_mangle]
 pub unsafe extern "C" fn gemini_live_config_set_api_version(
     config: *mut gemini_live_config,

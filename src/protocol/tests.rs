@@ -24,8 +24,12 @@ fn enc(msg: &ClientMessage) -> Value {
     serde_json::from_str(&encode_client(msg)).unwrap()
 }
 
+/// The captures' configuration: their model (the brief's, retired since; `setup_message`
+/// does not check it) and `mode`.
 fn plain(mode: ResponseMode) -> Config {
-    let mut c = Config::default().with_response_mode(mode);
+    let mut c = Config::default()
+        .with_response_mode(mode)
+        .with_model(crate::RETIRED_BRIEF_MODEL);
     c.session_resumption = false;
     c.input_transcription = false;
     c

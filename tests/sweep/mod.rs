@@ -206,6 +206,9 @@ pub fn config(server: &FakeServer, v: Variant) -> Config {
     let mut c = Config::default()
         .with_endpoint(server.endpoint())
         .with_response_mode(mode);
+    if !v.audio {
+        c = c.with_model(gemini_live::fake::TEXT_MODEL);
+    }
     c.session_resumption = v.resumption;
     c.direct_receive = v.direct;
     c.stall_timeout = Duration::from_millis(400);

@@ -5,7 +5,7 @@ Quick start::
 
     import gemini_live as gl
 
-    with gl.connect(response_modality="text") as session:  # reads GEMINI_API_KEY...
+    with gl.connect() as session:  # reads GEMINI_API_KEY...; text events carry the transcript
         session.send_text("Hello!")
         for event in session:
             if isinstance(event, gl.TextEvent):

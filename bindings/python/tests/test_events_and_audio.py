@@ -7,7 +7,7 @@ import json
 import unittest
 from unittest import mock
 
-from _support import ScriptedServer, collect_turn, fnv1a64, gl, le_bytes, tone
+from _support import TEXT_MODEL, ScriptedServer, collect_turn, fnv1a64, gl, le_bytes, tone
 
 from gemini_live import _lib, _reader
 from gemini_live import session as session_module
@@ -107,7 +107,7 @@ class TypedEventsTest(unittest.TestCase):
         seen = []
         with JsonSpy(self) as spy:
             with gl.FakeServer() as fake:
-                with gl.connect(endpoint=fake.endpoint, modality="text",
+                with gl.connect(endpoint=fake.endpoint, modality="text", model=TEXT_MODEL,
                                 functions=[{"name": "f"}]) as s:
                     s.send_text("hello")
                     seen += collect_turn(s)[2]
@@ -129,7 +129,7 @@ class TypedEventsTest(unittest.TestCase):
                     seen += collect_turn(s)[2]
                 seen += list(s.events())
             with gl.FakeServer(faults="1@2:goaway=3s") as fake:
-                with gl.connect(endpoint=fake.endpoint, modality="text") as s:
+                with gl.connect(endpoint=fake.endpoint, modality="text", model=TEXT_MODEL) as s:
                     s.send_text("one")
                     seen += collect_turn(s)[2]
                     resumed = drain(s, gl.ResumedEvent, seen)
@@ -137,12 +137,12 @@ class TypedEventsTest(unittest.TestCase):
                     s.send_text("two")
                     seen += collect_turn(s)[2]
             with gl.FakeServer(faults="1@2:cut=2") as fake:
-                with gl.connect(endpoint=fake.endpoint, modality="text",
+                with gl.connect(endpoint=fake.endpoint, modality="text", model=TEXT_MODEL,
                                 session_resumption=False, reconnect_delays_ms=(10, 50)) as s:
                     s.send_text("first")
                     seen += collect_turn(s)[2]
             with gl.FakeServer(faults="1@2:stall") as fake:
-                with gl.connect(endpoint=fake.endpoint, modality="text", replay_max_bytes=200,
+                with gl.connect(endpoint=fake.endpoint, modality="text", model=TEXT_MODEL, replay_max_bytes=200,
                                 stall_timeout_ms=400, reconnect_delays_ms=(10, 50)) as s:
                     for _ in range(4):
                         s.send_text("a line long enough that four of them do not fit in the "
@@ -159,7 +159,7 @@ class TypedEventsTest(unittest.TestCase):
                     self.assertIsNone(seen[-1].usage)  # the transcribe models send none
                 seen += list(s.events())
             with ScriptedServer(SCRIPT) as script:
-                with gl.connect(endpoint=script.endpoint, modality="text", reconnect=False,
+                with gl.connect(endpoint=script.endpoint, modality="text", model=TEXT_MODEL, reconnect=False,
                                 session_resumption=False) as s:
                     seen += collect_turn(s)[2]
                 seen += list(s.events())
@@ -224,7 +224,7 @@ class TypedEventsTest(unittest.TestCase):
         # Where the first turnComplete is among the server's messages of a text turn: each
         # message of this turn is one event (state changes are the client's own).
         with gl.FakeServer() as fake:
-            with gl.connect(endpoint=fake.endpoint, modality="text") as s:
+            with gl.connect(endpoint=fake.endpoint, modality="text", model=TEXT_MODEL) as s:
                 s.send_text("one")
                 evs = [s.next_event(5)] + collect_turn(s)[2]
         at = len([e for e in evs if not isinstance(e, gl.StateChangedEvent)])
@@ -233,7 +233,7 @@ class TypedEventsTest(unittest.TestCase):
         # it: the resumed state predates turn 1.
         seen = []
         with JsonSpy(self) as spy, gl.FakeServer(faults=f"1@s{at}:drop") as fake:
-            with gl.connect(endpoint=fake.endpoint, modality="text",
+            with gl.connect(endpoint=fake.endpoint, modality="text", model=TEXT_MODEL,
                             reconnect_delays_ms=(10, 50)) as s:
                 s.send_text("one")
                 lost = drain(s, gl.ContextLostEvent, seen)
@@ -247,7 +247,7 @@ class TypedEventsTest(unittest.TestCase):
         self.assertEqual(js, [{"type": "context_lost", "turns": 1}])
 
     def test_structured_events_free_their_c_event_when_collected(self):
-        with gl.FakeServer() as fake, gl.connect(endpoint=fake.endpoint, modality="text") as s:
+        with gl.FakeServer() as fake, gl.connect(endpoint=fake.endpoint, modality="text", model=TEXT_MODEL) as s:
             s.send_text("send unknown")
             evs = collect_turn(s)[2]
         unknown = [e for e in evs if e.type == gl.EventType.UNKNOWN]
@@ -257,13 +257,13 @@ class TypedEventsTest(unittest.TestCase):
         del evs, unknown
         self.assertTrue(owner._freed)
         # No other event kept its C event.
-        with gl.FakeServer() as fake, gl.connect(endpoint=fake.endpoint, modality="text") as s:
+        with gl.FakeServer() as fake, gl.connect(endpoint=fake.endpoint, modality="text", model=TEXT_MODEL) as s:
             s.send_text("x")
             evs = collect_turn(s)[2]
         self.assertEqual([e for e in evs if e._c is not None], [])
 
     def test_typed_event_data_and_kind(self):
-        with gl.FakeServer() as fake, gl.connect(endpoint=fake.endpoint, modality="text") as s:
+        with gl.FakeServer() as fake, gl.connect(endpoint=fake.endpoint, modality="text", model=TEXT_MODEL) as s:
             s.send_text("x")
             _, _, evs = collect_turn(s)
         text = next(e for e in evs if isinstance(e, gl.TextEvent))

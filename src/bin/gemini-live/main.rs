@@ -25,11 +25,12 @@ struct Cli {
     /// Endpoint base URL, e.g. ws://127.0.0.1:8765 (default: GEMINI_LIVE_ENDPOINT, else Google).
     #[arg(long, global = true)]
     endpoint: Option<String>,
-    /// Model id (default: GEMINI_LIVE_MODEL, else gemini-live-2.5-flash-preview). With
+    /// Model id (default: GEMINI_LIVE_MODEL, else gemini-3.8-live). With
     /// fake-server: the model(s) it serves, comma-separated (default: every known model).
     #[arg(long, global = true)]
     model: Option<String>,
-    /// API version: v1alpha, v1beta or v1 (default: GEMINI_LIVE_API_VERSION, else v1alpha).
+    /// API version: v1alpha, v1beta or v1 (default: GEMINI_LIVE_API_VERSION, else v1beta, or
+    /// v1alpha where the configuration needs it).
     #[arg(long = "api-version", global = true)]
     api_version: Option<String>,
     /// Response modality: text, audio or text+audio (default text+audio).
