@@ -1620,15 +1620,6 @@ gemini_live_result gemini_live_config_set_stall_timeout_ms(struct gemini_live_co
                                                            uint32_t timeout_ms);
 
 /**
- * Whether a thread waiting in `gemini_live_session_next_event` with no event queued reads
- * and decodes the socket itself, instead of waiting for the session's reader thread to hand
- * it an event: one thread wake-up less per reply. Timers, reconnection and GoAway handover
- * stay on the reader thread either way. Defaults to true.
- */
-gemini_live_result gemini_live_config_set_direct_receive(struct gemini_live_config *config,
-                                                         bool enabled);
-
-/**
  * Sends a WebSocket ping after `interval_ms` of silence; 0 sends none (the default;
  * server pings are always answered).
  */
@@ -1739,10 +1730,9 @@ gemini_live_result gemini_live_session_connect(const struct gemini_live_config *
  * came in time; `GEMINI_LIVE_CLOSED` once the session has ended and every event, including
  * the final `GEMINI_LIVE_EVENT_CLOSED`, was taken (also after
  * `gemini_live_session_close`, which leaves what was queued to be drained without waiting).
- * Several threads may wait at once; each event goes to one of them. A waiting thread reads
- * and decodes the socket itself (`gemini_live_config_set_direct_receive`, on by default),
- * so a reply costs it one wake-up; the session's reader thread covers the socket whenever
- * nobody waits.
+ * Several threads may wait at once; each event goes to one of them. A waiting thread only
+ * waits on the session's event queue: the session's reader thread reads and decodes the
+ * socket (see "Threads" at the top of this header).
  */
 gemini_live_result gemini_live_session_next_event(struct gemini_live_session *session,
                                                   uint32_t timeout_ms,

@@ -581,7 +581,6 @@ class config {
     GEMINI_LIVE_HPP_SETTER(set_replay_max_bytes, size_t)
     GEMINI_LIVE_HPP_MS_SETTER(set_replay_max_audio_ms)
     GEMINI_LIVE_HPP_MS_SETTER(set_stall_timeout_ms)
-    GEMINI_LIVE_HPP_SETTER(set_direct_receive, bool)
     GEMINI_LIVE_HPP_MS_SETTER(set_keepalive_interval_ms)
     GEMINI_LIVE_HPP_MS_SETTER(set_pong_timeout_ms)
 

@@ -206,11 +206,6 @@ pub struct Config {
     /// During a turn (input sent, reply not complete), a connection silent for this long is
     /// treated as stalled and replaced. Defaults to 20 s.
     pub stall_timeout: Duration,
-    /// Whether [`Session::next_event`](crate::Session::next_event), finding no event waiting,
-    /// reads and decodes the socket on the calling thread instead of waiting for the reader
-    /// thread to hand an event over: one thread wake-up less per reply. Timers, reconnection
-    /// and GoAway handover stay on the reader thread either way. Defaults to `true`.
-    pub direct_receive: bool,
     /// Send a WebSocket ping after this much silence; `None` sends none (server pings are
     /// always answered). Defaults to none.
     pub keepalive_interval: Option<Duration>,
@@ -272,7 +267,6 @@ impl Default for Config {
             replay_max_bytes: 8 << 20,
             replay_max_audio: Duration::from_secs(60),
             stall_timeout: Duration::from_secs(20),
-            direct_receive: true,
             keepalive_interval: None,
             pong_timeout: Duration::from_secs(45),
             input_transcription_config: protocol::AudioTranscriptionConfig::default(),

@@ -19,28 +19,11 @@ mod sweep;
 
 use std::time::Duration;
 
-use sweep::{run_case, run_kind, run_kind_in, shape, FaultKind, Variant};
+use sweep::{run_case, run_kind, shape, FaultKind, Variant};
 
 #[test]
 fn tcp_drop_at_every_position() {
     run_kind(FaultKind::Drop);
-}
-
-/// The same faults with `Config::direct_receive` off: only the reader thread reads.
-#[test]
-fn faults_at_every_position_with_direct_receive_off() {
-    let off: Vec<Variant> = Variant::ALL
-        .into_iter()
-        .map(|v| Variant { direct: false, ..v })
-        .collect();
-    for kind in [
-        FaultKind::Drop,
-        FaultKind::Close1011,
-        FaultKind::GoAway(Duration::from_millis(600)),
-        FaultKind::Truncate,
-    ] {
-        run_kind_in(kind, &off);
-    }
 }
 
 #[test]

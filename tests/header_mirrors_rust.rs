@@ -254,10 +254,6 @@ fn every_default_the_header_states_is_config_default() {
             vec![ms(d.stall_timeout)],
         ),
         (
-            "gemini_live_config_set_direct_receive",
-            vec![d.direct_receive.to_string()],
-        ),
-        (
             "gemini_live_config_set_pong_timeout_ms",
             vec![ms(d.pong_timeout)],
         ),

@@ -159,21 +159,6 @@ pub unsafe extern "C" fn gemini_live_config_set_stall_timeout_ms(
     })
 }
 
-/// Whether a thread waiting in `gemini_live_session_next_event` with no event queued reads
-/// and decodes the socket itself, instead of waiting for the session's reader thread to hand
-/// it an event: one thread wake-up less per reply. Timers, reconnection and GoAway handover
-/// stay on the reader thread either way. Defaults to true.
-#[no_mangle]
-pub unsafe extern "C" fn gemini_live_config_set_direct_receive(
-    config: *mut gemini_live_config,
-    enabled: bool,
-) -> gemini_live_result {
-    with_config(config, |c| {
-        c.direct_receive = enabled;
-        Ok(())
-    })
-}
-
 /// Sends a WebSocket ping after `interval_ms` of silence; 0 sends none (the default;
 /// server pings are always answered).
 #[no_mangle]

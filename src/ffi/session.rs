@@ -162,10 +162,9 @@ pub unsafe extern "C" fn gemini_live_session_connect(
 /// came in time; `GEMINI_LIVE_CLOSED` once the session has ended and every event, including
 /// the final `GEMINI_LIVE_EVENT_CLOSED`, was taken (also after
 /// `gemini_live_session_close`, which leaves what was queued to be drained without waiting).
-/// Several threads may wait at once; each event goes to one of them. A waiting thread reads
-/// and decodes the socket itself (`gemini_live_config_set_direct_receive`, on by default),
-/// so a reply costs it one wake-up; the session's reader thread covers the socket whenever
-/// nobody waits.
+/// Several threads may wait at once; each event goes to one of them. A waiting thread only
+/// waits on the session's event queue: the session's reader thread reads and decodes the
+/// socket (see "Threads" at the top of this header).
 #[no_mangle]
 pub unsafe extern "C" fn gemini_live_session_next_event(
     session: *mut gemini_live_session,

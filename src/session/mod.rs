@@ -18,19 +18,19 @@
 //! ```
 //!
 //! Where things live: `input.rs` checks and classifies every `send_*`; `writer.rs` is the one
-//! owner of socket writes; `pump.rs` reads, decodes and delivers, on the reader thread or on
-//! an application thread waiting in `next_event` (`direct.rs`: who may read when);
-//! `reader.rs` is the reader thread (runs the pump, acts on timers, reconnects); `turns.rs`
-//! is the turn ledger (what the server owes, what to replay: pure); `connection.rs` is the
+//! owner of socket writes; `reader.rs` is the reader thread, the only reader of the socket
+//! (acts on timers, reconnects), and `receive.rs` its receive side (reads, decodes, folds
+//! into the ledger); `outbox.rs` is the one way events reach the application; `turns.rs` is
+//! the turn ledger (what the server owes, what to replay: pure); `connection.rs` is the
 //! connection lifecycle (backoff, budgets, GoAway handover, stall and keepalive timers) for
 //! the first connect and every reconnection.
 
 mod connection;
-mod direct;
 mod events;
 mod input;
-mod pump;
+mod outbox;
 mod reader;
+mod receive;
 mod turns;
 mod writer;
 
@@ -44,9 +44,10 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::metrics::{Metrics, MetricsSnapshot};
 use crate::reconnect::InputKind;
-use crate::transport::{self, io::Link, io::Waker};
+use crate::transport::{self, io::Link};
 use connection::{Attempts, Lifecycle, Start};
 use crossbeam_channel::{bounded, Receiver, RecvTimeoutError, Sender};
+use outbox::Outbox;
 use parking_lot::{Condvar, Mutex};
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::Arc;
@@ -70,20 +71,18 @@ pub(crate) enum Outgoing {
     Close,
 }
 
-/// The current connection, shared by the reader (which replaces it) and the writer.
+/// The connection as every thread sees it, in one place (`Shared::conn`): the current link,
+/// the turn ledger, and whether the session ended. Only the reader thread changes the link
+/// ([`Shared::publish`]: after a reconnection's replay; `None` from a GoAway handover's
+/// decision until the new connection is up); writers take it from here and nowhere else
+/// (the reader keeps its own reference to the link it reads, to close it).
 pub(crate) struct Conn {
     pub link: Option<Arc<Link>>,
     /// The session is over: the writer stops.
     pub ended: bool,
-    /// The turn ledger and the input it may replay.
-    pub replay: InputLog,
+    /// The turn ledger and the input it may replay (`turns.rs`).
+    pub ledger: InputLog,
 }
-
-/// The event queue carries boxed events: a slot then costs 16 bytes whatever the size of
-/// [`Event`] (224 bytes with its usage details), and crossbeam's bounded channel touches
-/// every slot when it is made, so this is most of an idle session's memory
-/// (`event_queue_capacity` slots; BENCHMARKS.md, scale).
-pub(crate) type EventTx = Sender<Box<Event>>;
 
 /// State shared by the session handle and its threads.
 pub(crate) struct Shared {
@@ -94,14 +93,6 @@ pub(crate) struct Shared {
     /// The first error the writer hit, reported by the reader when the connection ends.
     pub write_error: Mutex<Option<Error>>,
     pub conn: Mutex<Conn>,
-    /// Wakes the reader (an application thread handing the socket back, `pump.rs`).
-    pub waker: Waker,
-    /// Wakes application threads polling the socket in `next_event` (`pump.rs`).
-    pub app_waker: Waker,
-    /// The receive side of the current connection; whoever holds it may read (`pump.rs`).
-    pub pump: Mutex<pump::Pump>,
-    /// Whether application threads read the socket (`pump.rs`).
-    pub direct: direct::Direct,
     /// Signalled when `conn.link` is replaced or `conn.ended` is set.
     pub conn_ready: Condvar,
     /// The write path's gate, counters and flush requests (all rules in `writer.rs`).
@@ -121,13 +112,19 @@ impl Shared {
             link.kill();
         }
     }
-}
-
-fn waker() -> Result<Waker> {
-    Waker::new().map_err(|e| Error::Io {
-        phase: None,
-        message: format!("cannot create an eventfd: {e}"),
-    })
+    /// Makes `link` the connection writers use (`None`: none, input waits), and wakes
+    /// writers waiting for one.
+    pub fn publish(&self, link: Option<Arc<Link>>) {
+        self.conn.lock().link = link;
+        self.conn_ready.notify_all();
+    }
+    /// The session is over: no connection from now on; waiting writers stop.
+    pub fn end(&self) {
+        let mut conn = self.conn.lock();
+        conn.ended = true;
+        conn.link = None;
+        self.conn_ready.notify_all();
+    }
 }
 
 /// A live conversation with the Gemini Live API.
@@ -135,10 +132,10 @@ fn waker() -> Result<Waker> {
 /// `Session` is `Send + Sync`: one thread can stream audio while another reads events.
 /// Dropping it closes it (bounded by the close timeout) and joins its threads.
 ///
-/// Threads: the reader thread starts with the first call that sends or would wait for an
-/// event (its spawn then overlaps a network wait); the writer thread only when input first
-/// has to wait. A thread waiting in [`next_event`](Session::next_event) reads the socket
-/// itself ([`Config::direct_receive`]).
+/// Threads (the crate docs' thread contract): the reader thread, the only reader of the
+/// socket, starts with the first call that sends or would wait for an event (its spawn then
+/// overlaps a network wait); the writer thread only when input first has to wait. A thread
+/// waiting in [`next_event`](Session::next_event) waits on the event queue only.
 pub struct Session {
     shared: Arc<Shared>,
     /// Input goes to the socket through this (`writer.rs`).
@@ -194,9 +191,10 @@ impl Session {
                 message: e.to_string(),
             })?,
         );
-        let (writes, input, stop_writer) =
-            writer::write_path(config.send_queue_capacity, events_tx.clone());
         let (closing_tx, closing_rx) = bounded::<()>(0);
+        let outbox = Outbox::new(events_tx, closing_rx);
+        let (writes, input, stop_writer) =
+            writer::write_path(config.send_queue_capacity, outbox.clone());
         let (done_tx, reader_done) = bounded::<()>(0);
         let shared = Arc::new(Shared {
             metrics: Metrics::default(),
@@ -206,14 +204,10 @@ impl Session {
             conn: Mutex::new(Conn {
                 link: Some(link.clone()),
                 ended: false,
-                replay: InputLog::new(config.replay_max_bytes, config.replay_max_audio),
+                ledger: InputLog::new(config.replay_max_bytes, config.replay_max_audio),
             }),
             conn_ready: Condvar::new(),
             writes,
-            waker: waker()?,
-            app_waker: waker()?,
-            pump: Mutex::new(pump::Pump::new(events_tx.clone())),
-            direct: direct::Direct::new(),
             config,
         });
         shared.metrics.set_connect(connected.timings);
@@ -227,22 +221,22 @@ impl Session {
         for msg in connected.early {
             reader::absorb(&shared, msg, &mut first);
         }
+        // The queue is new; what does not fit in a tiny one, the reader delivers first.
+        let mut early = Vec::new();
         for ev in first {
-            // The queue is new; with a tiny capacity an early event may not fit, and the
-            // reader's later events tell the same story.
-            let _ = events_tx.try_send(Box::new(ev));
+            if let Err(ev) = outbox.offer(Box::new(ev)) {
+                early.push(*ev);
+            }
         }
 
         let reader = reader::Reader {
             shared: shared.clone(),
-            link: link.clone(),
             life,
-            events: events_tx,
-            closing: closing_rx,
+            outbox,
+            early,
             _done: done_tx,
             _writer_stop: stop_writer(&shared),
         };
-        shared.pump.lock().start(link);
         Ok(Session {
             shared,
             input,
@@ -282,13 +276,7 @@ impl Session {
             Err(e) => {
                 let shared = &self.shared;
                 shared.kill_link();
-                shared.pump.lock().tx = None;
-                {
-                    let mut conn = shared.conn.lock();
-                    conn.ended = true;
-                    conn.link = None;
-                    shared.conn_ready.notify_all();
-                }
+                shared.end();
                 shared.set_state(State::Closed);
                 Err(Error::Io {
                     phase: None,
@@ -353,27 +341,14 @@ impl Session {
     /// Waits up to `timeout` for the next event: `Ok(None)` on timeout;
     /// `Err(Error::SessionClosed)` once the session is closed and every event was taken.
     ///
-    /// With [`Config::direct_receive`] (the default), a call that finds no event waiting reads
-    /// the socket itself instead of waiting for the reader thread to hand one over, which
-    /// saves a thread wake-up per reply (`session/pump.rs`, BENCHMARKS.md).
+    /// It waits on the event queue only: the reader thread reads and decodes the socket, so
+    /// nothing heavier than taking an event runs on the calling thread.
     pub fn next_event(&self, timeout: Duration) -> Result<Option<Event>> {
         if let Ok(ev) = self.events_rx.try_recv() {
             return Ok(Some(*ev));
         }
         self.start_reader()?;
-        let now = Instant::now();
-        let deadline = now.checked_add(timeout);
-        let wait = match deadline {
-            Some(deadline) if self.shared.config.direct_receive => {
-                match pump::receive(&self.shared, &self.events_rx, deadline) {
-                    pump::Got::Event(ev) => return Ok(Some(*ev)),
-                    pump::Got::Timeout => Duration::ZERO,
-                    pump::Got::Queue => deadline.saturating_duration_since(Instant::now()),
-                }
-            }
-            _ => timeout,
-        };
-        match self.events_rx.recv_timeout(wait) {
+        match self.events_rx.recv_timeout(timeout) {
             Ok(ev) => Ok(Some(*ev)),
             Err(RecvTimeoutError::Timeout) => Ok(None),
             Err(RecvTimeoutError::Disconnected) => Err(Error::SessionClosed),
@@ -417,11 +392,6 @@ impl Session {
             if self.state() != State::Closed {
                 self.shared.set_state(State::Closing);
                 log::info!("closing session");
-                // The reader reads the close reply now, not when the last `next_event`'s
-                // lease on the socket runs out (`pump.rs`).
-                if self.shared.direct.release() {
-                    self.shared.waker.wake();
-                }
                 if !self.input.close(&self.shared, deadline) {
                     self.shared.kill_link();
                 }

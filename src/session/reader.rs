@@ -2,21 +2,23 @@
 //! ledger (what is owed, what to replay) in `turns.rs`, the connection policy (backoff,
 //! budgets, timers) in `connection.rs`.
 //!
-//! The reader drives the connection: it reads, turns messages into events and folds them into
-//! the ledger, acts on what the timers say (stall, keepalive, GoAway handover), and when a
-//! connection ends it reconnects through the lifecycle, replaying what the ledger says.
+//! The reader thread is the only reader of the socket. It drives the connection: it reads,
+//! turns messages into events and folds them into the ledger (`receive.rs`), acts on what the
+//! timers say (stall, keepalive, GoAway handover), and when a connection ends it reconnects
+//! through the lifecycle, replaying what the ledger says. Every event it makes goes out
+//! through its [`Outbox`] (`outbox.rs`: one policy for every producer).
 
 use super::connection::{Attempts, Due, Lifecycle, Start};
-use super::direct::{Cover, ReaderSleep};
 use super::events::{to_events, Event, State};
-use super::pump::{failure, Mode, Step};
+use super::outbox::Outbox;
+use super::receive::{failure, Receive, Step};
 use super::turns::Lost;
 use super::{writer, Shared};
 use crate::error::Error;
 use crate::protocol::{self, ServerMessage};
 use crate::transport::io::{Inbound, Link};
 use crate::transport::Connected;
-use crossbeam_channel::{select, Receiver, RecvTimeoutError, Sender, TrySendError};
+use crossbeam_channel::Sender;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -36,7 +38,7 @@ pub(crate) fn absorb(shared: &Shared, msg: ServerMessage, out: &mut Vec<Event>) 
     shared
         .conn
         .lock()
-        .replay
+        .ledger
         .server(&facts, std::time::Instant::now());
     if let Some(h) = &facts.handle {
         *shared.handle.lock() = Some(h.clone());
@@ -57,11 +59,10 @@ pub(crate) enum End {
 
 pub(crate) struct Reader {
     pub shared: Arc<Shared>,
-    pub link: Arc<Link>,
     pub life: Lifecycle,
-    pub events: super::EventTx,
-    /// Disconnected when the application closed the session.
-    pub closing: Receiver<()>,
+    pub outbox: Outbox,
+    /// Events of `Session::connect` that did not fit in the queue: delivered first.
+    pub early: Vec<Event>,
     /// Dropped when this thread ends: `close` waits for that.
     pub _done: Sender<()>,
     /// Dropped when this thread ends: stops the writer.
@@ -70,9 +71,17 @@ pub(crate) struct Reader {
 
 impl Reader {
     pub fn run(mut self) {
+        for ev in std::mem::take(&mut self.early) {
+            self.outbox.deliver(ev);
+        }
         let enabled = self.shared.config.reconnect.enabled;
+        // The connection `Session::connect` published; from here on this thread is the only
+        // one that replaces it.
+        let Some(mut link) = self.shared.conn.lock().link.clone() else {
+            return self.finish(None, 1006, String::new(), None);
+        };
         loop {
-            let end = self.pump();
+            let end = self.read_link(&link);
             let closing = self.shared.state() == State::Closing;
             let start = match end {
                 End::Close(code, reason) => {
@@ -81,143 +90,97 @@ impl Reader {
                         .then(|| Error::from_close(code, &reason, self.shared.config.model_id()));
                     match err {
                         Some(e) if e.is_retryable() && enabled => Start::Failure(e),
-                        err => return self.finish(code, reason, err),
+                        err => return self.finish(Some(&link), code, reason, err),
                     }
                 }
                 End::Failed(e) => {
                     self.shared.metrics.closed(1006, "");
                     if closing || !(e.is_retryable() && enabled) {
-                        return self.finish(1006, String::new(), (!closing).then_some(e));
+                        return self.finish(
+                            Some(&link),
+                            1006,
+                            String::new(),
+                            (!closing).then_some(e),
+                        );
                     }
                     Start::Failure(e)
                 }
                 End::Handover(time_left) => {
-                    self.close_old_link();
+                    self.close_old_link(&link);
                     Start::Handover(time_left)
                 }
             };
-            match self.reconnect(start) {
-                Ok(link) => self.link = link,
-                Err(Error::SessionClosed) => return self.finish(1000, String::new(), None),
+            match self.reconnect(&link, start) {
+                Ok(new) => link = new,
+                Err(Error::SessionClosed) => {
+                    return self.finish(Some(&link), 1000, String::new(), None)
+                }
                 Err(e) => {
                     let (code, reason) = e
                         .close_code()
                         .map(|(c, r)| (c, r.to_string()))
                         .unwrap_or((1006, String::new()));
-                    return self.finish(code, reason, Some(e));
+                    return self.finish(Some(&link), code, reason, Some(e));
                 }
             }
         }
     }
 
-    /// Pumps the current link (`pump.rs`) until it ends or a GoAway handover is due: steps
-    /// it while there is something to read, and in between acts on the timers and waits,
-    /// for the socket or, while an application thread is reading it, for the waker only.
-    fn pump(&mut self) -> End {
+    /// Reads `link` (`receive.rs`) until it ends or a GoAway handover is due: steps it while
+    /// there is something to read, and in between acts on the timers and waits for the
+    /// socket.
+    fn read_link(&mut self, link: &Arc<Link>) -> End {
         let shared = self.shared.clone();
         let config = &shared.config;
-        // The pump has this link already: `Session::connect` or the reconnection put it there,
-        // and an application thread may have read from it since.
-        let link = self.link.clone();
-        let mut sleep = ReaderSleep::default();
-        let end = loop {
-            let mut pump = shared.pump.lock();
-            if let Some(end) = pump.end.take() {
-                break end;
-            }
-            match pump.step(&shared, Mode::Reader) {
-                Step::Delivered | Step::More => continue,
-                Step::End(end) => break end,
-                Step::Full => {
-                    drop(pump);
-                    self.send_backlog_front();
-                    continue;
-                }
+        let mut rx = Receive::new(link.clone());
+        loop {
+            match rx.step(&shared, &self.outbox) {
+                Step::More => continue,
+                Step::End(end) => return end,
                 Step::Idle => {}
             }
-            let stall_since = shared.conn.lock().replay.stall_since();
-            let now = Instant::now();
-            match pump.timers.check(config, stall_since, now) {
+            let stall_since = shared.conn.lock().ledger.stall_since();
+            match rx.timers.check(config, stall_since, Instant::now()) {
                 Due::Wait(wait) => {
-                    drop(pump);
                     // Never longer than the stall timeout: a turn that starts meanwhile arms
                     // the stall timer without waking this thread.
                     let wait = wait.map_or(config.stall_timeout, |w| w.min(config.stall_timeout));
-                    let left = |t: Option<Instant>| t.map(|t| t.saturating_duration_since(now));
-                    match shared
-                        .direct
-                        .reader_sleeps(&mut sleep, now, Some(now + wait))
-                    {
-                        Cover::Socket(until) => {
-                            link.wait_readable(left(until), &shared.waker);
-                        }
-                        Cover::Waker(until) => shared.waker.wait(left(until)),
-                    }
-                    shared.direct.reader_awake();
+                    link.wait_readable(Some(wait));
                 }
                 Due::Handover => {
                     log::info!("GoAway: handing over before the deadline, mid-turn");
-                    break End::Handover(pump.timers.goaway().flatten());
+                    return End::Handover(rx.timers.goaway().flatten());
                 }
-                Due::Stalled(d) => break End::Failed(Error::Stalled(d)),
+                Due::Stalled(d) => return End::Failed(Error::Stalled(d)),
                 Due::Ping => {
-                    if let Err(e) = writer::ping(&shared, &link) {
-                        break End::Failed(failure(&shared, e));
+                    if let Err(e) = writer::ping(&shared, link) {
+                        return End::Failed(failure(&shared, e));
                     }
-                    pump.timers.ping_sent(Instant::now());
+                    rx.timers.ping_sent(Instant::now());
                 }
             }
-        };
-        // No application thread reads this link any more.
-        shared.pump.lock().link = None;
-        // What waits in the backlog goes out before anything the reconnection says.
-        while self.send_backlog_front() {}
-        end
-    }
-
-    /// Sends the pump's oldest backlogged event, waiting outside the lock for room in the
-    /// queue (nobody delivers meanwhile: `sending`); `false` if the backlog was empty.
-    fn send_backlog_front(&self) -> bool {
-        let ev = {
-            let mut pump = self.shared.pump.lock();
-            let Some(ev) = pump.take_backlog_front() else {
-                return false;
-            };
-            pump.sending = true;
-            ev
-        };
-        let sent = select! {
-            send(self.events, ev) -> r => r.is_ok(),
-            recv(self.closing) -> _ => false,
-        };
-        self.shared.pump.lock().sending = false;
-        if !sent {
-            log::debug!("event dropped: the session is closing");
         }
-        true
     }
 
     /// Planned end of the old connection (GoAway): take it from the writer, send a close
     /// frame, deliver what still arrives for a short while, then cut it. The server refuses a
     /// resume while the old socket is open.
-    fn close_old_link(&mut self) {
-        self.shared.conn.lock().link = None;
-        if writer::close_frame(&self.link) {
+    fn close_old_link(&mut self, link: &Link) {
+        self.shared.publish(None);
+        if writer::close_frame(link) {
             let deadline =
                 Instant::now() + HANDOVER_CLOSE_WAIT.min(self.shared.config.timeouts.close);
             let mut ended = false;
             let mut batch = std::collections::VecDeque::new();
             while !ended && Instant::now() < deadline {
-                let drained = self
-                    .link
-                    .read_batch(&mut batch, crate::transport::io::DRAIN_CAP);
+                let drained = link.read_batch(&mut batch, crate::transport::io::DRAIN_CAP);
                 for item in batch.drain(..) {
                     match item {
                         Inbound::Data(bytes) => {
                             let mut events = Vec::new();
                             process(&self.shared, &bytes, &mut events);
                             for ev in events {
-                                self.deliver(ev);
+                                self.outbox.deliver(ev);
                             }
                         }
                         Inbound::Pong => {}
@@ -228,36 +191,33 @@ impl Reader {
                     }
                 }
                 if drained && !ended {
-                    self.link.wait_readable(
-                        Some(deadline.saturating_duration_since(Instant::now())),
-                        &self.shared.waker,
-                    );
+                    link.wait_readable(Some(deadline.saturating_duration_since(Instant::now())));
                 }
             }
         }
-        self.link.kill();
+        link.kill();
     }
 
     /// Makes a new connection through the lifecycle (resuming with the latest handle), replays
     /// what the ledger says, and hands the connection to the writer.
-    fn reconnect(&mut self, start: Start) -> Result<Arc<Link>, Error> {
+    fn reconnect(&mut self, old: &Link, start: Start) -> Result<Arc<Link>, Error> {
         let shared = self.shared.clone();
-        shared.conn.lock().link = None;
-        self.link.kill();
-        let lost = shared.conn.lock().replay.connection_lost();
+        shared.publish(None);
+        old.kill();
+        let lost = shared.conn.lock().ledger.connection_lost();
         self.life
             .connection_ended(lost.answered_on_connection, Instant::now());
         if let Some(turn) = lost.discarded {
             log::info!("the reply to turn {turn} was cut off; it will start again");
-            self.deliver(Event::ReplyDiscarded { turn });
+            self.outbox.deliver(Event::ReplyDiscarded { turn });
         }
         shared.set_state(State::Reconnecting);
-        self.deliver(Event::StateChanged(State::Reconnecting));
+        self.outbox
+            .deliver(Event::StateChanged(State::Reconnecting));
         log::info!("reconnecting: {start:?}");
         let mut hooks = Hooks {
             shared: &shared,
-            events: &self.events,
-            closing: &self.closing,
+            outbox: &self.outbox,
             outage: Instant::now(),
             lost: Some(lost),
         };
@@ -268,38 +228,20 @@ impl Reader {
         Ok(link)
     }
 
-    /// Queues an event for the application (see [`deliver`]).
-    fn deliver(&self, ev: Event) {
-        deliver(&self.events, &self.closing, ev);
-        if self.shared.direct.app_inside() {
-            // It may be polling a socket that has nothing for it.
-            self.shared.app_waker.wake();
-        }
-    }
-
-    fn finish(&self, code: u16, reason: String, error: Option<Error>) {
+    fn finish(&self, link: Option<&Link>, code: u16, reason: String, error: Option<Error>) {
         let requested = self.shared.state() == State::Closing;
         let error = if requested { None } else { error };
         match &error {
             Some(e) => log::warn!("session ended: {e}"),
             None => log::info!("session closed ({code})"),
         }
-        self.link.kill();
-        {
-            let mut pump = self.shared.pump.lock();
-            pump.link = None;
-            // Queued events go to whoever waits; dropping this lets the queue disconnect.
-            pump.tx = None;
+        if let Some(link) = link {
+            link.kill();
         }
-        {
-            let mut conn = self.shared.conn.lock();
-            conn.ended = true;
-            conn.link = None;
-            self.shared.conn_ready.notify_all();
-        }
+        self.shared.end();
         self.shared.set_state(State::Closed);
-        self.deliver(Event::StateChanged(State::Closed));
-        self.deliver(Event::Closed {
+        self.outbox.deliver(Event::StateChanged(State::Closed));
+        self.outbox.deliver(Event::Closed {
             code: if requested && code == 1005 {
                 1000
             } else {
@@ -327,26 +269,10 @@ pub(crate) fn process(shared: &Shared, bytes: &[u8], events: &mut Vec<Event>) ->
     }
 }
 
-/// Queues an event for the application; if it has closed the session and the queue is full,
-/// the event is dropped rather than waited on.
-fn deliver(events: &super::EventTx, closing: &Receiver<()>, ev: Event) {
-    match events.try_send(Box::new(ev)) {
-        Ok(()) => {}
-        Err(TrySendError::Disconnected(_)) => {}
-        Err(TrySendError::Full(ev)) => {
-            select! {
-                send(events, ev) -> _ => {}
-                recv(closing) -> _ => log::debug!("event dropped: the session is closing"),
-            }
-        }
-    }
-}
-
 /// The reader's side of a reconnection: announce attempts, wait interruptibly, replay.
 struct Hooks<'a> {
     shared: &'a Arc<Shared>,
-    events: &'a super::EventTx,
-    closing: &'a Receiver<()>,
+    outbox: &'a Outbox,
     outage: Instant,
     /// What the lost connection left to report, told once the new one is up.
     lost: Option<Lost>,
@@ -354,7 +280,7 @@ struct Hooks<'a> {
 
 impl Hooks<'_> {
     fn deliver(&self, ev: Event) {
-        deliver(self.events, self.closing, ev);
+        self.outbox.deliver(ev);
     }
 }
 
@@ -373,10 +299,10 @@ impl Attempts for Hooks<'_> {
             delay,
             cause: cause.cloned(),
         });
-        match self.closing.recv_timeout(delay) {
-            Err(RecvTimeoutError::Disconnected) => Err(Error::SessionClosed),
-            _ => Ok(()),
+        if self.outbox.closed_within(delay) {
+            return Err(Error::SessionClosed);
         }
+        Ok(())
     }
 
     fn established(&mut self, connected: Connected, resumed: bool) -> Result<Arc<Link>, Error> {
@@ -388,7 +314,7 @@ impl Attempts for Hooks<'_> {
                 message: e.to_string(),
             })?,
         );
-        let mut replay = shared.conn.lock().replay.replay(resumed);
+        let mut replay = shared.conn.lock().ledger.replay(resumed);
         let replayed = replay.frames.len();
         (replay.frames.iter()).for_each(|f| crate::record::sent(&shared.config, f.as_bytes()));
         if let Err(e) = writer::replay(&link, std::mem::take(&mut replay.frames)) {
@@ -398,7 +324,7 @@ impl Attempts for Hooks<'_> {
         shared.metrics.reconnected(self.outage.elapsed(), replayed);
         {
             let mut conn = shared.conn.lock();
-            conn.replay.replayed(replay.seqs, Instant::now());
+            conn.ledger.replayed(replay.seqs, Instant::now());
             conn.link = Some(link.clone());
             shared.conn_ready.notify_all();
         }
@@ -443,8 +369,6 @@ impl Attempts for Hooks<'_> {
         for ev in early {
             self.deliver(ev);
         }
-        // Application threads may read it from now on: after every event above.
-        shared.pump.lock().start(link.clone());
         Ok(link)
     }
 }

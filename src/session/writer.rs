@@ -33,6 +33,7 @@
 //! connection).
 
 use super::events::Event;
+use super::outbox::Outbox;
 use super::{Outgoing, Shared};
 use crate::error::Error;
 use crate::error::Result;
@@ -86,7 +87,7 @@ enum WriterThread {
 struct Parts {
     queues: Queues,
     stop: Receiver<()>,
-    events: super::EventTx,
+    outbox: Outbox,
 }
 
 /// Held by the reader thread: when it ends, the writer stops (its `stop` channel
@@ -118,12 +119,12 @@ struct Queues {
 }
 
 /// A new write path with a send queue of `capacity` messages; the writer thread, when it
-/// starts, reports dropped tool responses on `events`. Returns the state for
+/// starts, reports dropped tool responses through `outbox`. Returns the state for
 /// [`Shared::writes`], the session's [`Input`], and a function that makes the reader's
 /// [`StopWriter`] once `Shared` exists.
 pub(crate) fn write_path(
     capacity: usize,
-    events: super::EventTx,
+    outbox: Outbox,
 ) -> (WriteState, Input, impl FnOnce(&Arc<Shared>) -> StopWriter) {
     let (queue_tx, queue) = bounded(capacity);
     let (flush_tx, flush) = bounded::<()>(1);
@@ -136,7 +137,7 @@ pub(crate) fn write_path(
         thread: Mutex::new(WriterThread::Idle(Some(Parts {
             queues: Queues { queue, flush },
             stop,
-            events,
+            outbox,
         }))),
     };
     let stopper = move |shared: &Arc<Shared>| StopWriter {
@@ -162,7 +163,7 @@ fn start_writer(shared: &Arc<Shared>) -> Result<()> {
         shared: shared.clone(),
         queues: p.queues,
         stop: p.stop,
-        events: p.events,
+        outbox: p.outbox,
     };
     match std::thread::Builder::new()
         .name("gemini-live-tx".into())
@@ -304,7 +305,7 @@ struct Writer {
     /// Disconnected when the reader ended.
     stop: Receiver<()>,
     /// For events the writer itself causes (dropped tool responses).
-    events: super::EventTx,
+    outbox: Outbox,
 }
 
 impl Writer {
@@ -351,7 +352,7 @@ impl Writer {
     fn write_batch(&self, mut batch: Vec<Outgoing>) -> bool {
         let shared = &self.shared;
         let taken = batch.len();
-        let _gate = shared.writes.gate.lock();
+        let gate = shared.writes.gate.lock();
         let replay_on = shared.config.reconnect.enabled;
         // Wait for a connection and record the input for replay in one hold of the lock,
         // so a reconnection either replays it or installs the new link first.
@@ -372,7 +373,7 @@ impl Writer {
                     Outgoing::Data {
                         frame, kind, audio, ..
                     } => {
-                        let ok = conn.replay.push(frame, kind.clone(), *audio);
+                        let ok = conn.ledger.push(frame, kind.clone(), *audio);
                         if !ok {
                             stale.extend(kind.tool_ids().iter().cloned());
                         }
@@ -383,15 +384,6 @@ impl Writer {
             }
             link
         };
-        if !stale.is_empty() {
-            log::warn!("tool responses for unknown calls not sent: {stale:?}");
-            let _ = self
-                .events
-                .try_send(Box::new(Event::ToolResponsesDropped { ids: stale }));
-            if self.shared.direct.app_inside() {
-                self.shared.app_waker.wake();
-            }
-        }
         let mut sizes = Vec::with_capacity(batch.len());
         let mut close = false;
         let mut msgs = batch.into_iter().map(|m| match m {
@@ -414,6 +406,13 @@ impl Writer {
         drop(msgs);
         after_write(shared, &link, result, close, &sizes);
         shared.writes.queued.fetch_sub(taken, Ordering::SeqCst);
+        drop(gate);
+        if !stale.is_empty() {
+            // After the gate: waiting for room in the event queue holds up no input.
+            log::warn!("tool responses for unknown calls not sent: {stale:?}");
+            self.outbox
+                .deliver(Event::ToolResponsesDropped { ids: stale });
+        }
         !close
     }
 }
@@ -494,7 +493,7 @@ fn write_direct(shared: &Arc<Shared>, msg: Outgoing) -> std::result::Result<(), 
     };
     // A tool response the replay buffer refuses (its calls are unknown) goes to the writer,
     // which refuses it again and tells the application with an event.
-    if shared.config.reconnect.enabled && !conn.replay.push(&frame, kind.clone(), audio) {
+    if shared.config.reconnect.enabled && !conn.ledger.push(&frame, kind.clone(), audio) {
         drop(conn);
         return Err(Outgoing::Data {
             frame,

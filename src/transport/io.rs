@@ -9,8 +9,8 @@
 //! writability. `shutdown(2)` on the socket wakes every waiter ([`Link::kill`]).
 //!
 //! Where the rest lives: what is written when (input, keepalive pings, replay, close frames)
-//! is decided in one place, `session/writer.rs`; who reads, decodes and delivers (the reader
-//! thread, or an application thread waiting for an event) is `session/pump.rs`.
+//! is decided in one place, `session/writer.rs`; the reader thread, the only reader, decodes
+//! and delivers in `session/receive.rs`.
 
 use super::Stream;
 use parking_lot::{Mutex, MutexGuard};
@@ -75,27 +75,10 @@ impl Link {
         self.dead.load(Ordering::SeqCst)
     }
 
-    /// Waits until the socket is readable (or hung up), `waker` is woken, or `timeout`
-    /// passes (`None`: forever).
-    pub(crate) fn wait_readable(&self, timeout: Option<Duration>, waker: &Waker) -> Ready {
-        let ts = timespec(timeout);
-        loop {
-            let mut fds = [
-                PollFd::new(&self.ctl, PollFlags::IN),
-                PollFd::new(&waker.0, PollFlags::IN),
-            ];
-            match rustix::event::poll(&mut fds, ts.as_ref()) {
-                Ok(0) => return Ready::TimedOut,
-                Ok(_) => {
-                    if !fds[1].revents().is_empty() {
-                        waker.clear();
-                    }
-                    return Ready::Yes;
-                }
-                Err(rustix::io::Errno::INTR) => continue,
-                Err(_) => return Ready::Yes,
-            }
-        }
+    /// Waits until the socket is readable (or hung up, or [`kill`](Self::kill)ed), or
+    /// `timeout` passes (`None`: forever).
+    pub(crate) fn wait_readable(&self, timeout: Option<Duration>) -> Ready {
+        poll_fd(&self.ctl, PollFlags::IN, timeout)
     }
 
     /// Reads the messages already available (up to `cap`, at most [`DRAIN_CAP`], until `WouldBlock` or the
@@ -107,7 +90,7 @@ impl Link {
     /// (`WouldBlock` seen) or ended.
     ///
     /// The caller decodes and delivers them one by one with the lock released
-    /// (`session/pump.rs`). Reading is cheap next to decoding (base64 and JSON), so the first
+    /// (`session/receive.rs`). Reading is cheap next to decoding (base64 and JSON), so the first
     /// message of a burst waits for the frames behind it to be read, not decoded. One hold per
     /// message instead measured the same first-message latency but cost a flat-out upload
     /// half its rate, the writer and the reader trading the lock four times as often
@@ -193,35 +176,6 @@ pub(crate) enum Flush {
     Try,
     /// Until everything is flushed, waiting in `poll` (without the lock) for writability.
     Wait,
-}
-
-/// Wakes the reader out of its `poll` without any socket traffic (an eventfd): the writer
-/// uses it when a turn starts, so the reader can arm its stall timer. It costs nothing while
-/// the session is idle.
-pub(crate) struct Waker(rustix::fd::OwnedFd);
-
-impl Waker {
-    /// Waits until woken or `timeout` passes (`None`: forever), then clears it.
-    pub(crate) fn wait(&self, timeout: Option<Duration>) {
-        if poll_fd(&self.0, PollFlags::IN, timeout) == Ready::Yes {
-            self.clear();
-        }
-    }
-
-    pub(crate) fn new() -> std::io::Result<Waker> {
-        use rustix::event::{eventfd, EventfdFlags};
-        Ok(Waker(eventfd(
-            0,
-            EventfdFlags::CLOEXEC | EventfdFlags::NONBLOCK,
-        )?))
-    }
-    pub(crate) fn wake(&self) {
-        let _ = rustix::io::write(&self.0, &1u64.to_ne_bytes());
-    }
-    fn clear(&self) {
-        let mut buf = [0u8; 8];
-        let _ = rustix::io::read(&self.0, &mut buf);
-    }
 }
 
 fn timespec(timeout: Option<Duration>) -> Option<rustix::event::Timespec> {

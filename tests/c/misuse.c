@@ -102,7 +102,6 @@ static void null_config_setters(gemini_live_config *c) {
     EXPECT(gemini_live_config_set_replay_max_bytes(NULL, 1000), NUL);
     EXPECT(gemini_live_config_set_replay_max_audio_ms(NULL, 1000), NUL);
     EXPECT(gemini_live_config_set_stall_timeout_ms(NULL, 1000), NUL);
-    EXPECT(gemini_live_config_set_direct_receive(NULL, true), NUL);
     EXPECT(gemini_live_config_set_keepalive_interval_ms(NULL, 1000), NUL);
     EXPECT(gemini_live_config_set_pong_timeout_ms(NULL, 1000), NUL);
     EXPECT(gemini_live_config_set_vertex(NULL, "p", "us-central1"), NUL);

@@ -92,8 +92,6 @@ pub struct Variant {
     /// Spoken replies (`ResponseMode::TextAndAudio`: the fake's audio and its transcription)
     /// instead of text replies.
     pub audio: bool,
-    /// `Config::direct_receive` (the application thread reads while it waits).
-    pub direct: bool,
 }
 
 impl Variant {
@@ -102,30 +100,22 @@ impl Variant {
         Variant {
             resumption: true,
             audio: false,
-            direct: true,
         },
         Variant {
             resumption: false,
             audio: false,
-            direct: true,
         },
         Variant {
             resumption: true,
             audio: true,
-            direct: true,
         },
     ];
 
     fn name(self) -> String {
         format!(
-            "resumption {}, {} replies{}",
+            "resumption {}, {} replies",
             if self.resumption { "on" } else { "off" },
             if self.audio { "spoken" } else { "text" },
-            if self.direct {
-                ""
-            } else {
-                ", direct receive off"
-            }
         )
     }
 }
@@ -210,7 +200,6 @@ pub fn config(server: &FakeServer, v: Variant) -> Config {
         c = c.with_model(gemini_live::fake::TEXT_MODEL);
     }
     c.session_resumption = v.resumption;
-    c.direct_receive = v.direct;
     c.stall_timeout = Duration::from_millis(400);
     c.reconnect.initial_delay = Duration::from_millis(5);
     c.reconnect.max_delay = Duration::from_millis(100);

@@ -323,7 +323,6 @@ FUNCTIONS: Dict[str, Tuple[Any, List[Any]]] = {
     "gemini_live_config_set_replay_max_bytes": (RESULT, [CONFIG_P, c_size_t]),
     "gemini_live_config_set_replay_max_audio_ms": (RESULT, [CONFIG_P, c_uint32]),
     "gemini_live_config_set_stall_timeout_ms": (RESULT, [CONFIG_P, c_uint32]),
-    "gemini_live_config_set_direct_receive": (RESULT, [CONFIG_P, c_bool]),
     "gemini_live_config_set_keepalive_interval_ms": (RESULT, [CONFIG_P, c_uint32]),
     "gemini_live_config_set_pong_timeout_ms": (RESULT, [CONFIG_P, c_uint32]),
     # session.rs

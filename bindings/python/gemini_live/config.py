@@ -200,7 +200,6 @@ class Config(Managed):
         replay_max_bytes: Optional[int] = None,
         replay_max_audio_ms: Optional[int] = None,
         stall_timeout_ms: Optional[int] = None,
-        direct_receive: Optional[bool] = None,
         keepalive_interval_ms: Optional[int] = None,
         pong_timeout_ms: Optional[int] = None,
         proactivity: Optional[Proactivity] = None,
@@ -501,7 +500,6 @@ class ConfigOptions(TypedDict, total=False):
     replay_max_bytes: Optional[int]
     replay_max_audio_ms: Optional[int]
     stall_timeout_ms: Optional[int]
-    direct_receive: Optional[bool]
     keepalive_interval_ms: Optional[int]
     pong_timeout_ms: Optional[int]
     proactivity: Optional[Proactivity]
