@@ -1634,20 +1634,24 @@ gemini_live_result gemini_live_config_set_pong_timeout_ms(struct gemini_live_con
                                                           uint32_t timeout_ms);
 
 /**
- * Talks to Vertex AI in `project` and `location` (e.g. `us-central1`, or `global`) instead
- * of the Developer API: the host becomes `{location}-aiplatform.googleapis.com`
- * (`aiplatform.googleapis.com` for `global`) unless an endpoint was set, the path Vertex's
- * `LlmBidiService`, and the model `projects/P/locations/L/publishers/google/models/M`.
- * Needs an access-token callback (`gemini_live_config_set_access_token_callback`); API keys
- * are refused. Keeps the other Vertex options when called again; `project = ""` switches
- * back to the Developer API. Overrides `GEMINI_LIVE_VERTEX_PROJECT` / `_LOCATION`.
+ * Talks to Vertex AI in `project` and `location` (e.g. `us-central1`, `global`, or the
+ * multi-region `us` or `eu`) instead of the Developer API: the host becomes
+ * `{location}-aiplatform.googleapis.com` (`aiplatform.googleapis.com` for `global`,
+ * `aiplatform.{us|eu}.rep.googleapis.com` for the multi-regions) unless an endpoint was set,
+ * the path Vertex's `LlmBidiService`, and the model
+ * `projects/P/locations/L/publishers/google/models/M`. Needs an access-token callback
+ * (`gemini_live_config_set_access_token_callback`). Express mode: `project = ""` with a
+ * location and an API key (`gemini_live_config_set_api_key`); the model is then
+ * `publishers/google/models/M`. Keeps the other Vertex options when called again;
+ * `project = ""` and `location = ""` switch back to the Developer API. Overrides
+ * `GEMINI_LIVE_VERTEX_PROJECT` / `_LOCATION`.
  */
 gemini_live_result gemini_live_config_set_vertex(struct gemini_live_config *config,
                                                  const char *project,
                                                  const char *location);
 
 /**
- * Sets the Vertex API version, `"v1"` (the default) or `"v1beta1"`.
+ * Sets the Vertex API version, `"v1"` or `"v1beta1"` (the default, as in Google's SDKs).
  * `GEMINI_LIVE_INVALID_ARGUMENT` for another value or without a Vertex target.
  */
 gemini_live_result gemini_live_config_set_vertex_api_version(struct gemini_live_config *config,

@@ -446,7 +446,8 @@ pub const MODELS: &[ModelInfo] = &[
 pub fn bare_id(model: &str) -> &str {
     match model.rfind("models/") {
         Some(i) => &model[i + "models/".len()..],
-        None => model,
+        // Vertex AI's short publisher form, `google/M`.
+        None => model.strip_prefix("google/").unwrap_or(model),
     }
 }
 

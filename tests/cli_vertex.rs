@@ -81,7 +81,7 @@ fn chat_over_vertex_runs_the_token_command_before_every_connect() {
     for (i, c) in conns.iter().enumerate() {
         assert_eq!(
             c.path,
-            "/ws/google.cloud.aiplatform.v1.LlmBidiService/BidiGenerateContent"
+            "/ws/google.cloud.aiplatform.v1beta1.LlmBidiService/BidiGenerateContent"
         );
         let auth = c.headers.iter().find(|(k, _)| k == "authorization");
         let want = format!("Bearer ya29.cli-{}", i + 1);

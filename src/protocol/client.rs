@@ -394,10 +394,13 @@ pub struct AutomaticActivityDetection {
     /// `true` turns server VAD off: the client sends `activityStart`/`activityEnd`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
-    /// How readily speech start is detected.
+    /// How readily speech start is detected. When not sent, the service's default differs
+    /// by platform: LOW on Vertex AI, HIGH on the Developer API (protocol.md Part D.2); set
+    /// both sensitivities for the same behaviour on both.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_of_speech_sensitivity: Option<StartSensitivity>,
-    /// How readily speech end is detected.
+    /// How readily speech end is detected (default when not sent: LOW on Vertex AI, HIGH on
+    /// the Developer API).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_of_speech_sensitivity: Option<EndSensitivity>,
     /// Audio kept before detected speech start.
