@@ -594,7 +594,7 @@ mod tests {
             e.contains("express mode") && e.contains("without a project"),
             "{e}"
         );
-        let mut c = Config::default();
+        let mut c = Config::default().with_model("gemini-3.8-live");
         c.vertex = Some(VertexTarget::express());
         c.auth = Auth::AccessToken(TokenProvider::fixed(Secret::new("ya29.x")));
         let e = c.validate().unwrap_err().to_string();
