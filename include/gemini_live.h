@@ -497,9 +497,15 @@
 #define GEMINI_LIVE_INTERACTION_IN_PROGRESS 1
 
 /**
- * `interactionStatus: IDLE` (or the deprecated `REQUIRES_ACTION`): the interaction is over.
+ * `interactionStatus: IDLE`: the interaction is over.
  */
 #define GEMINI_LIVE_INTERACTION_IDLE 2
+
+/**
+ * `interactionStatus: REQUIRES_ACTION` (deprecated): the model waits for the client,
+ * typically a tool response. The interaction is not over (as Google's SDK reads it).
+ */
+#define GEMINI_LIVE_INTERACTION_REQUIRES_ACTION 3
 
 /**
  * `gemini_live_config_set_record`: keep audio and video payloads as sent.

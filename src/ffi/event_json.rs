@@ -17,6 +17,8 @@ fn usage_json(u: &UsageMetadata) -> Value {
         "cache_tokens_details": details_json(&u.cache_tokens_details),
         "response_tokens_details": details_json(&u.response_tokens_details),
         "tool_use_prompt_tokens_details": details_json(&u.tool_use_prompt_tokens_details),
+        "traffic_type": u.traffic_type,
+        "service_tier": u.service_tier,
     })
 }
 

@@ -44,24 +44,35 @@ impl AudioChunk {
 }
 
 /// `serverContent.interactionStatus`, sent with every `turnComplete` by models that speak
-/// several times per request (extended thinking, protocol.md Part C.2).
+/// several times per request (extended thinking, protocol.md Part C.2). Read as Google's SDK
+/// reads it (Part D.4): only `Idle` ends the interaction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InteractionStatus {
     /// More output follows without new input: the interaction is not over.
     InProgress,
-    /// All processing is done. The deprecated `REQUIRES_ACTION` and unknown values are
-    /// read as `Idle` too.
+    /// `REQUIRES_ACTION` (deprecated): the model waits for the client, typically a tool
+    /// response. Not finished.
+    RequiresAction,
+    /// All processing is done: the interaction is over.
     Idle,
 }
 
 impl InteractionStatus {
-    /// Reads the wire value.
-    pub fn from_wire(s: &str) -> InteractionStatus {
-        if s == "IN_PROGRESS" {
-            InteractionStatus::InProgress
-        } else {
-            InteractionStatus::Idle
+    /// Reads the wire value: `None` for `INTERACTION_STATUS_UNSPECIFIED` (the turn's
+    /// `turnComplete` then decides); values this library does not know count as not finished
+    /// ([`InteractionStatus::InProgress`]), as Google's SDK counts everything but `IDLE`.
+    pub fn from_wire(s: &str) -> Option<InteractionStatus> {
+        match s {
+            "" | "INTERACTION_STATUS_UNSPECIFIED" => None,
+            "IDLE" => Some(InteractionStatus::Idle),
+            "REQUIRES_ACTION" => Some(InteractionStatus::RequiresAction),
+            _ => Some(InteractionStatus::InProgress),
         }
+    }
+
+    /// Whether the interaction is over (`Idle`).
+    pub fn is_finished(self) -> bool {
+        self == InteractionStatus::Idle
     }
 }
 
@@ -254,7 +265,11 @@ pub enum Event {
     GenerationComplete,
     /// The turn is over. On models that send `interactionStatus` (extended thinking), a
     /// turn marked [`InteractionStatus::InProgress`] is one speech segment of a longer
-    /// interaction: the answer follows without new input; wait for `Idle`.
+    /// interaction: the answer follows without new input; wait for `Idle`
+    /// ([`InteractionStatus::RequiresAction`] is not finished either: answer the tool call).
+    /// Also sent, with `interaction: Some(Idle)` and no usage or reason unless the message
+    /// had them, when a message reports `interactionStatus: IDLE` without `turnComplete`:
+    /// Google's SDK ends the interaction there too (Part D.4).
     TurnComplete {
         /// Token usage, when it came with the turn's end.
         usage: Option<UsageMetadata>,

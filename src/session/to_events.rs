@@ -29,9 +29,10 @@ pub(crate) struct Facts {
     /// `generationComplete` arrived: the model has finished generating this turn (its
     /// `turnComplete` may still come 20+ s later, at the estimated end of playback, C.3).
     pub generation_complete: bool,
-    /// `turnComplete` came with `interactionStatus: IN_PROGRESS` (extended thinking, C.2):
-    /// more output follows without new input, so the interaction is not idle yet.
-    /// `IDLE`, the deprecated `REQUIRES_ACTION` and no status at all end the interaction.
+    /// `turnComplete` came with an `interactionStatus` other than `IDLE` (`IN_PROGRESS`, the
+    /// deprecated `REQUIRES_ACTION`, extended thinking, C.2 and D.4): the interaction is not
+    /// finished. `IDLE` and no status at all end it; so does `IDLE` without `turnComplete`
+    /// (then `turn_complete` is set too), as Google's SDK reads it.
     pub interaction_in_progress: bool,
     pub handle: Option<String>,
     /// `lastConsumedClientMessageIndex` of a `sessionResumptionUpdate` (Vertex AI with
@@ -140,16 +141,15 @@ pub(crate) fn to_events(msg: ServerMessage, mode: ResponseMode, out: &mut Vec<Ev
             facts.generation_complete = true;
             out.push(Event::GenerationComplete);
         }
-        if c.turn_complete == Some(true) {
+        let status = (c.interaction_status.as_deref()).and_then(InteractionStatus::from_wire);
+        let idle_only = c.turn_complete != Some(true) && status == Some(InteractionStatus::Idle);
+        if c.turn_complete == Some(true) || idle_only {
             facts.turn_complete = true;
-            facts.interaction_in_progress = c.interaction_status.as_deref() == Some("IN_PROGRESS");
+            facts.interaction_in_progress = status.is_some_and(|s| !s.is_finished());
             out.push(Event::TurnComplete {
                 usage: usage.take(),
                 reason: c.turn_complete_reason,
-                interaction: c
-                    .interaction_status
-                    .as_deref()
-                    .map(InteractionStatus::from_wire),
+                interaction: status,
             });
         }
         if c.waiting_for_input == Some(true) {

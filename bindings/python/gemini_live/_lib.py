@@ -112,6 +112,7 @@ EVENT_CONTEXT_LOST = 41
 INTERACTION_NONE = 0
 INTERACTION_IN_PROGRESS = 1
 INTERACTION_IDLE = 2
+INTERACTION_REQUIRES_ACTION = 3
 
 # event_fields.rs: the usage detail lists, voice activity kinds, VAD signals.
 USAGE_PROMPT_DETAILS = 0

@@ -153,7 +153,11 @@ def _audio(type_: int, ev: Any) -> "tuple[AudioEvent, bool]":
     return AudioEvent(type_, samples, pcm, rate), False
 
 
-_INTERACTION: Dict[int, str] = {Interaction.IN_PROGRESS: "in_progress", Interaction.IDLE: "idle"}
+_INTERACTION: Dict[int, str] = {
+    Interaction.IN_PROGRESS: "in_progress",
+    Interaction.IDLE: "idle",
+    Interaction.REQUIRES_ACTION: "requires_action",
+}
 
 
 def _interaction(ev: Any) -> Optional[str]:

@@ -90,11 +90,13 @@ class LogLevel(enum.IntEnum):
 
 class Interaction(enum.IntEnum):
     """A turn's ``interactionStatus`` (``GEMINI_LIVE_INTERACTION_*``);
-    ``TurnCompleteEvent.interaction_status`` gives it as ``"in_progress"``/``"idle"``/None."""
+    ``TurnCompleteEvent.interaction_status`` gives it as ``"in_progress"``/
+    ``"requires_action"``/``"idle"``/None. Only ``IDLE`` ends the interaction."""
 
     NONE = _lib.INTERACTION_NONE
     IN_PROGRESS = _lib.INTERACTION_IN_PROGRESS
     IDLE = _lib.INTERACTION_IDLE
+    REQUIRES_ACTION = _lib.INTERACTION_REQUIRES_ACTION
 
 
 class Transcription(enum.IntEnum):

@@ -292,14 +292,16 @@ class TurnCompleteEvent(Event):
     ) -> None:
         super().__init__(type_)
         #: ``"in_progress"`` (extended thinking: more output follows without new input),
+        #: ``"requires_action"`` (the model waits for a tool response; not finished either),
         #: ``"idle"``, or None where the model sends no status.
         self.interaction_status = interaction
         self.usage, self.reason = usage, reason
 
     @property
     def in_progress(self) -> bool:
-        """True when the interaction goes on after this turn (wait for an idle one)."""
-        return self.interaction_status == "in_progress"
+        """True when the interaction goes on after this turn (wait for an idle one): any
+        status but ``"idle"``, as Google's SDK reads it."""
+        return self.interaction_status in ("in_progress", "requires_action")
 
 
 class UsageEvent(Event):
