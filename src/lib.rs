@@ -28,7 +28,7 @@ pub mod vertex;
 pub use config::{
     Auth, Config, ResponseMode, Secret, Timeouts, DEFAULT_MODEL, RETIRED_BRIEF_MODEL,
 };
-pub use error::{Error, Phase, Result, Retry};
+pub use error::{Error, Phase, QuotaLimit, Result, Retry};
 pub use metrics::MetricsSnapshot;
 pub use reconnect::ReconnectPolicy;
 pub use session::{AudioChunk, Event, InteractionStatus, Session, State};
