@@ -1113,7 +1113,8 @@ gemini_live_result gemini_live_test_panic(void);
 
 /**
  * Creates a configuration with the library defaults overridden by the environment, like
- * the Rust `Config::from_env`: `GEMINI_API_KEY` (API key), `GEMINI_LIVE_MODEL`,
+ * the Rust `Config::from_env`: `GEMINI_API_KEY` (API key; `auth_tokens/...` is an ephemeral
+ * token), `GEMINI_LIVE_EPHEMERAL_TOKEN` (an ephemeral token), `GEMINI_LIVE_MODEL`,
  * `GEMINI_LIVE_ENDPOINT`, `GEMINI_LIVE_API_VERSION`, `GEMINI_LIVE_CA_FILE` (a PEM file of
  * extra trusted roots), and for Vertex AI `GEMINI_LIVE_VERTEX_PROJECT`,
  * `GEMINI_LIVE_VERTEX_LOCATION`, `GEMINI_LIVE_VERTEX_API_VERSION`,

@@ -70,6 +70,22 @@ pub enum Auth {
     AccessToken(TokenProvider),
 }
 
+/// The environment variable of an ephemeral token (`auth_tokens/...`), read by
+/// [`Config::from_env`] and the CLI (`--ephemeral-token`).
+pub const EPHEMERAL_TOKEN_VAR: &str = "GEMINI_LIVE_EPHEMERAL_TOKEN";
+
+impl Auth {
+    /// A key as Google's SDK reads one: [`Auth::EphemeralToken`] when it starts with
+    /// `auth_tokens/`, [`Auth::ApiKey`] otherwise.
+    pub fn from_key(key: &str) -> Auth {
+        if key.starts_with("auth_tokens/") {
+            Auth::EphemeralToken(Secret::new(key))
+        } else {
+            Auth::ApiKey(Secret::new(key))
+        }
+    }
+}
+
 /// What the model answers with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum ResponseMode {
@@ -283,7 +299,10 @@ impl Default for Config {
 }
 
 impl Config {
-    /// Defaults overridden by the environment: `GEMINI_API_KEY` (API key),
+    /// Defaults overridden by the environment: `GEMINI_API_KEY` (API key; one that starts
+    /// with `auth_tokens/` is an ephemeral token, as Google's SDK reads it),
+    /// `GEMINI_LIVE_EPHEMERAL_TOKEN` (an ephemeral token, [`Auth::EphemeralToken`]; it wins
+    /// over `GEMINI_API_KEY`),
     /// `GEMINI_LIVE_MODEL`, `GEMINI_LIVE_ENDPOINT`, `GEMINI_LIVE_API_VERSION`, and
     /// `GEMINI_LIVE_CA_FILE` (a PEM file of extra roots; an unreadable file is an error).
     /// Empty variables count as unset.
@@ -299,7 +318,10 @@ impl Config {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let mut c = Config::default();
         if let Some(key) = var("GEMINI_API_KEY") {
-            c.auth = Auth::ApiKey(Secret::new(key.trim()));
+            c.auth = Auth::from_key(key.trim());
+        }
+        if let Some(token) = var(EPHEMERAL_TOKEN_VAR) {
+            c.auth = Auth::EphemeralToken(Secret::new(token.trim()));
         }
         if let Some(m) = var("GEMINI_LIVE_MODEL") {
             c.model = m.trim().to_string();

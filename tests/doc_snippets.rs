@@ -110,6 +110,7 @@ fn offline(mut cmd: Command, server: &FakeServer) -> Command {
         .env("RUST_BACKTRACE", "0");
     for var in [
         "GEMINI_API_KEY",
+        "GEMINI_LIVE_EPHEMERAL_TOKEN",
         "GEMINI_LIVE_MODEL",
         "GEMINI_LIVE_API_VERSION",
         "GEMINI_LIVE_CA_FILE",

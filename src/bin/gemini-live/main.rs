@@ -33,6 +33,11 @@ struct Cli {
     /// v1alpha where the configuration needs it).
     #[arg(long = "api-version", global = true)]
     api_version: Option<String>,
+    /// Authenticate with this ephemeral token (auth_tokens/..., minted by your server) instead
+    /// of an API key; the v1alpha constrained method is then used. Prefer the environment
+    /// variable GEMINI_LIVE_EPHEMERAL_TOKEN: a command line is visible to other local users.
+    #[arg(long = "ephemeral-token", global = true, value_name = "TOKEN")]
+    ephemeral_token: Option<String>,
     /// Response modality: text, audio or text+audio (default text+audio).
     #[arg(long, global = true)]
     modality: Option<String>,
@@ -211,7 +216,8 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         check_writable(output)?;
     }
     // With Vertex flags, the target is Vertex AI (or --endpoint), never the embedded fake.
-    let endpoint_given = cli.endpoint.is_some() || cli.vertex.requested();
+    let endpoint_given =
+        cli.endpoint.is_some() || cli.vertex.requested() || cli.ephemeral_token.is_some();
     let (mut config, target) = if endpoint_given {
         (Config::from_env()?, Target::Configured)
     } else {
@@ -225,6 +231,9 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     }
     if let Some(e) = cli.endpoint {
         config.endpoint = e;
+    }
+    if let Some(t) = cli.ephemeral_token {
+        config.auth = gemini_live::Auth::EphemeralToken(gemini_live::Secret::new(t.trim()));
     }
     cli.vertex.apply(&mut config)?;
     if let Some(m) = cli.model {
