@@ -1,18 +1,20 @@
 //! Quickstart: one realistic conversation through the SDK: a text turn, then an audio turn
-//! from `examples/assets/hello_16k.wav`, writing the spoken reply to
-//! `target/quickstart_reply.wav` and printing the transcripts and timings.
+//! from `examples/assets/hello_16k.wav`, writing the spoken reply to `quickstart_reply.wav`
+//! in the directory given with `--out DIR`, else in a new temporary directory (never the
+//! source tree or the current directory), and printing the transcripts and timings.
 //!
 //! With `GEMINI_API_KEY` set it talks to the real service (the default model,
 //! `gemini-3.8-live`, or `GEMINI_LIVE_MODEL`). Without a key
 //! and without `GEMINI_LIVE_ENDPOINT`, it starts the embedded fake Live server in-process.
 //!
 //! ```text
-//! cargo run --release --example quickstart
+//! cargo run --release --example quickstart [-- --out DIR]
 //! ```
 
 use gemini_live::offline::{config_from_env_or_fake, Target};
 use gemini_live::{Event, InteractionStatus, Session};
-use std::time::{Duration, Instant};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 const WAV: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/assets/hello_16k.wav");
 
@@ -27,7 +29,33 @@ fn main() -> std::process::ExitCode {
     }
 }
 
+/// The directory the reply is written to: `--out DIR`, else a new one under the system's
+/// temporary directory.
+fn output_dir() -> Result<PathBuf, Box<dyn std::error::Error>> {
+    let mut args = std::env::args_os().skip(1);
+    match (args.next(), args.next()) {
+        (Some(flag), Some(dir)) if flag == "--out" => {
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| format!("--out {}: {e}", Path::new(&dir).display()))?;
+            Ok(PathBuf::from(dir))
+        }
+        (None, _) => {
+            let nanos = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.subsec_nanos());
+            let dir = std::env::temp_dir().join(format!(
+                "gemini_live_quickstart_{}_{nanos}",
+                std::process::id()
+            ));
+            std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            Ok(dir)
+        }
+        _ => Err("usage: quickstart [--out DIR]".into()),
+    }
+}
+
 fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let out_dir = output_dir()?;
     let (mut config, target) = config_from_env_or_fake()?;
     // Known models get a response mode they accept (the transcribe models answer in text
     // only); the capability table says which (gemini_live::models).
@@ -89,7 +117,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let (reply, audio_bytes) = turn(&session)?;
     report(&session, "audio turn", audio_bytes);
 
-    let out = concat!(env!("CARGO_MANIFEST_DIR"), "/target/quickstart_reply.wav");
+    let out = out_dir.join("quickstart_reply.wav");
     let write = || -> Result<(), hound::Error> {
         let spec = hound::WavSpec {
             channels: 1,
@@ -97,14 +125,14 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             bits_per_sample: 16,
             sample_format: hound::SampleFormat::Int,
         };
-        let mut w = hound::WavWriter::create(out, spec)?;
+        let mut w = hound::WavWriter::create(&out, spec)?;
         for s in &reply {
             w.write_sample(*s)?;
         }
         w.finalize()
     };
-    write().map_err(|e| format!("{out}: {e}"))?;
-    println!("reply audio written to {out}");
+    write().map_err(|e| format!("{}: {e}", out.display()))?;
+    println!("reply audio written to {}", out.display());
 
     session.close()?;
     println!("\nclosed cleanly.");

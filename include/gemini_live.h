@@ -548,6 +548,12 @@
 #define GEMINI_LIVE_LOG_TRACE 5
 
 /**
+ * Connect phase: through a proxy, TLS to an `https://` proxy and its `CONNECT` or SOCKS5
+ * exchange (for `gemini_live_config_set_phase_timeout_ms`).
+ */
+#define GEMINI_LIVE_PHASE_PROXY 5
+
+/**
  * Everything a session needs: an opaque, growable set of options.
  *
  * Create it with `gemini_live_config_new`, change it with the `gemini_live_config_set_*`
@@ -696,7 +702,7 @@ typedef struct gemini_live_metrics {
      */
     uint32_t size;
     /**
-     * Layout version of this struct; 2 for the fields below.
+     * Layout version of this struct; 3 for the fields below.
      */
     uint32_t version;
     /**
@@ -804,6 +810,11 @@ typedef struct gemini_live_metrics {
      * Send-to-flush latency, exact maximum; -1 if none yet.
      */
     int64_t send_latency_max_us;
+    /**
+     * Latest connect: the proxy phase (TLS to an `https://` proxy, its `CONNECT` or SOCKS5
+     * exchange); 0 without a proxy. (Version 3.)
+     */
+    int64_t connect_proxy_us;
 } gemini_live_metrics;
 
 /**
@@ -1059,6 +1070,14 @@ typedef void (*gemini_live_log_callback)(void *user_data,
  * `GEMINI_LIVE_TOKEN_RETRY_LATER`.
  */
 #define GEMINI_LIVE_ACCESS_TOKEN 310
+
+/**
+ * The proxy refused or could not open the tunnel (HTTP 407 credentials, 403 policy, 502
+ * upstream, a SOCKS5 refusal); the message names the proxy (never its credentials) and the
+ * answer. 407, 403 and SOCKS authentication or rule-set refusals are fatal (not retried); a
+ * proxy that does not answer is `GEMINI_LIVE_CONNECT_TIMEOUT`.
+ */
+#define GEMINI_LIVE_PROXY 311
 
 /**
  * A bug: a panic inside the library was caught at the C boundary. The object involved may
@@ -2412,6 +2431,24 @@ gemini_live_result gemini_live_set_log_callback(gemini_live_log_callback callbac
  * `GEMINI_LIVE_LOG_INFO`. Any thread, any time.
  */
 gemini_live_result gemini_live_set_log_level(uint32_t level);
+
+/**
+ * Sets the proxy for every connect and reconnect, overriding the environment:
+ * - `"http://[user:password@]host:port"`: HTTP `CONNECT` (`"https://..."`: over TLS to the
+ *   proxy); the user info is sent as Basic credentials;
+ * - `"socks5h://[user:password@]host:port"`: SOCKS5, the proxy resolves the host
+ *   (`"socks5://..."`: resolved here);
+ * - `"none"`: connect directly, whatever the environment says;
+ * - NULL or `"env"`: the default: `wss_proxy`, `https_proxy`, `all_proxy` (upper or lower
+ *   case) and `no_proxy` from the environment, as Python's `websockets` reads them.
+ *
+ * The string is copied. A malformed URL is `GEMINI_LIVE_INVALID_CONFIG` (the message never
+ * repeats the credentials, which also never appear in logs or recordings). TLS to the
+ * real host inside the tunnel is verified as without a proxy; extra roots set with
+ * `gemini_live_config_set_extra_root_ca_pem` also apply to an `https://` proxy.
+ */
+gemini_live_result gemini_live_config_set_proxy(struct gemini_live_config *config,
+                                                const char *proxy);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -397,6 +397,13 @@ class config {
     GEMINI_LIVE_HPP_STR_SETTER(set_model)
     GEMINI_LIVE_HPP_STR_SETTER(set_endpoint)
     GEMINI_LIVE_HPP_STR_SETTER(set_api_version)
+    /** The proxy for every connect and reconnect, overriding the environment:
+     *  "http://[user:password@]host:port" (HTTP CONNECT; "https://..." over TLS to the proxy),
+     *  "socks5h://[user:password@]host:port" (SOCKS5, remote DNS; "socks5://..." local DNS),
+     *  "none" (direct) or "env" (the default: wss_proxy, https_proxy, all_proxy, no_proxy).
+     *  A malformed URL throws gemini_live::error (GEMINI_LIVE_INVALID_CONFIG); a refusal at
+     *  connect is GEMINI_LIVE_PROXY. See gemini_live_config_set_proxy. */
+    GEMINI_LIVE_HPP_STR_SETTER(set_proxy)
     /** GEMINI_LIVE_MODALITY_TEXT, _AUDIO or _TEXT_AND_AUDIO. */
     GEMINI_LIVE_HPP_SETTER(set_response_modality, uint32_t)
     GEMINI_LIVE_HPP_STR_SETTER(set_system_instruction)

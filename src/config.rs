@@ -118,6 +118,9 @@ impl ResponseMode {
 pub struct Timeouts {
     /// TCP connect (per resolved address). Defaults to 5 s.
     pub tcp_connect: Duration,
+    /// Through a proxy: TLS to an `https://` proxy and its `CONNECT` or SOCKS5 exchange (a
+    /// proxy that accepts the connection but does not answer fails here). Defaults to 5 s.
+    pub proxy: Duration,
     /// TLS handshake. Defaults to 5 s.
     pub tls_handshake: Duration,
     /// HTTP upgrade to WebSocket. Defaults to 5 s.
@@ -138,6 +141,7 @@ impl Default for Timeouts {
         let five = Duration::from_secs(5);
         Timeouts {
             tcp_connect: five,
+            proxy: five,
             tls_handshake: five,
             upgrade: five,
             setup: five,
@@ -251,7 +255,13 @@ pub struct Config {
     /// Record every data frame, both ways, as JSON Lines (see [`crate::record`]). Defaults
     /// to none.
     pub recorder: Option<crate::record::Recorder>,
+    /// The proxy for every connect and reconnect (see [`crate::transport::proxy`]). Defaults
+    /// to [`Proxy::FromEnvironment`]: `wss_proxy` / `https_proxy` / `all_proxy` and
+    /// `no_proxy`, as Python's `websockets` reads them; [`Proxy::Direct`] ignores them.
+    pub proxy: Proxy,
 }
+
+pub use crate::transport::proxy::{Proxy, ProxyKind, ProxyUrl};
 
 impl Default for Config {
     fn default() -> Self {
@@ -294,6 +304,7 @@ impl Default for Config {
             extra_setup: None,
             skip_model_check: false,
             recorder: None,
+            proxy: Proxy::default(),
         }
     }
 }

@@ -11,8 +11,11 @@ pub use quota::{is_quota_close, QuotaLimit, QUOTA_BACKOFF};
 /// The connection phase an error happened in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
-    /// Resolving the host and opening the TCP connection.
+    /// Resolving the host and opening the TCP connection (to the proxy, when there is one).
     TcpConnect,
+    /// Through a proxy: TLS to an `https://` proxy, then its `CONNECT` or SOCKS5 exchange,
+    /// until the tunnel to the host is open.
+    Proxy,
     /// The TLS handshake.
     Tls,
     /// The HTTP upgrade to WebSocket.
@@ -25,10 +28,37 @@ impl fmt::Display for Phase {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Phase::TcpConnect => "TCP connect",
+            Phase::Proxy => "proxy handshake",
             Phase::Tls => "TLS handshake",
             Phase::Upgrade => "WebSocket upgrade",
             Phase::Setup => "setup",
         })
+    }
+}
+
+/// A proxy's answer that is not a tunnel ([`Error::Proxy`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ProxyRefusal {
+    /// An HTTP status to `CONNECT` (407 credentials, 403 policy, 502 upstream, ...).
+    Status(u16),
+    /// A SOCKS5 reply code (RFC 1928 §6: 1 failure, 2 not allowed, 3 network unreachable,
+    /// 4 host unreachable, 5 refused, 6 TTL expired, 7 command, 8 address type).
+    Socks(u8),
+    /// The SOCKS5 proxy wants credentials, or rejected the ones given.
+    SocksAuth,
+    /// The reply is not HTTP or SOCKS5 (not a proxy, or the wrong kind).
+    Malformed,
+}
+
+impl ProxyRefusal {
+    /// Whether another attempt may get a tunnel.
+    pub fn retry(self) -> Retry {
+        match self {
+            ProxyRefusal::Status(s) if s >= 500 || s == 408 || s == 429 => Retry::Retryable,
+            ProxyRefusal::Socks(1 | 3 | 4 | 5 | 6) => Retry::Retryable,
+            _ => Retry::Fatal,
+        }
     }
 }
 
@@ -137,6 +167,19 @@ pub enum Error {
     /// The server asked the client to move to a new connection (`goAway`). Only seen as the
     /// `last` cause of [`Error::RetriesExhausted`], when every connection got one.
     GoAway(Option<std::time::Duration>),
+    /// The proxy refused or could not open the tunnel (its HTTP status to `CONNECT`, or its
+    /// SOCKS5 reply). 407 and 403 (credentials, policy; also 401, which some proxies send
+    /// for wrong credentials), SOCKS authentication failures and rule-set refusals are
+    /// fatal; 5xx, 408, 429 and SOCKS network failures are retried. A proxy that does not
+    /// answer is [`Error::Timeout`]`(`[`Phase::Proxy`]`)`.
+    Proxy {
+        /// The proxy, `scheme://host:port` (never its credentials).
+        proxy: String,
+        /// What it answered.
+        refusal: ProxyRefusal,
+        /// What happened and what to do, in words.
+        message: String,
+    },
     /// The access-token provider (Vertex AI, [`crate::vertex::TokenProvider`]) gave no
     /// usable token; nothing was sent. Retryable only when the provider said so.
     AccessToken {
@@ -177,6 +220,7 @@ impl Error {
             Error::AccessToken {
                 retryable: true, ..
             } => Retry::Retryable,
+            Error::Proxy { refusal, .. } => refusal.retry(),
             _ => Retry::Fatal,
         }
     }
@@ -234,6 +278,8 @@ fn is_model_not_found(reason: &str) -> bool {
 /// |---|---|
 /// | 1000 normal, 1005 no status | fatal (the server ended the session on purpose) |
 /// | HTTP 408, 429, 5xx on the upgrade | retryable (other HTTP statuses are fatal) |
+/// | a proxy's 408, 429, 5xx to `CONNECT`; SOCKS5 replies 1, 3, 4, 5, 6 | retryable ([`ProxyRefusal::retry`]) |
+/// | a proxy's 401, 403, 407 (other statuses); SOCKS5 authentication, replies 2, 7, 8 | fatal |
 /// | 1001 going away, 1006 abnormal, 1011 internal / deadline / unavailable, 1012, 1013, 1014 | retryable |
 /// | 1007 invalid argument, bad key, bad audio | fatal |
 /// | 1008 model not found, unregistered caller, GoAway ignored | fatal |
@@ -271,7 +317,12 @@ impl fmt::Display for Error {
             ),
             Error::InvalidConfig(m) => write!(f, "invalid configuration: {m}"),
             Error::InvalidInput(m) => write!(f, "invalid input: {m}"),
+            Error::Timeout(Phase::Proxy) => f.write_str(
+                "proxy handshake timed out: the proxy accepted the connection but did not open \
+                 the tunnel in time (is it a proxy of this kind?)",
+            ),
             Error::Timeout(p) => write!(f, "{p} timed out"),
+            Error::Proxy { proxy, message, .. } => write!(f, "proxy {proxy}: {message}"),
             Error::Io {
                 phase: Some(p),
                 message,

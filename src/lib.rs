@@ -32,3 +32,5 @@ pub use error::{Error, Phase, QuotaLimit, Result, Retry};
 pub use metrics::MetricsSnapshot;
 pub use reconnect::ReconnectPolicy;
 pub use session::{AudioChunk, Event, InteractionStatus, Session, State};
+// Proxies (issue 19).
+pub use error::ProxyRefusal;

@@ -277,18 +277,61 @@ fn audio_pipeline_resamples_plays_interrupts_and_records() {
     assert!(rec.contains("Tell me a long story."));
 }
 
-#[test]
-fn audio_pipeline_generates_a_tone_without_arguments() {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("audio_pipeline_tone");
+/// An empty directory under cargo's per-test temp dir.
+fn empty_dir(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+#[test]
+fn audio_pipeline_generates_a_tone_and_never_writes_into_the_current_directory() {
+    let cwd = empty_dir("audio_pipeline_cwd");
+    // `--out DIR` (the C++ build): every file goes there.
+    let out_dir = empty_dir("audio_pipeline_out");
     let mut cmd = program("audio_pipeline_cpp");
-    cmd.current_dir(&dir);
-    let out = run(cmd, LIMIT);
-    let stdout = expect_success("audio_pipeline (C++)", &out);
+    cmd.current_dir(&cwd).arg("--out").arg(&out_dir);
+    let stdout = expect_success("audio_pipeline (C++) --out", &run(cmd, LIMIT));
     assert!(stdout.contains("heard 48000 bytes of audio"), "{stdout}");
-    let tone = hound::WavReader::open(dir.join("tone.wav")).expect("tone.wav");
+    let tone = hound::WavReader::open(out_dir.join("tone.wav")).expect("tone.wav");
     assert_eq!((tone.spec().sample_rate, tone.len()), (16000, 24000));
-    assert!(dir.join("reply.wav").exists());
+    assert!(out_dir.join("reply.wav").exists());
+    let record = out_dir.join("session.jsonl");
+    assert!(
+        stdout.contains(&format!("recorded the session to {}", record.display())),
+        "{stdout}"
+    );
+    // No arguments (the C build): a new directory under TMPDIR, named on stdout.
+    let tmp = empty_dir("audio_pipeline_tmpdir");
+    let mut cmd = program("audio_pipeline");
+    cmd.current_dir(&cwd).env("TMPDIR", &tmp);
+    let stdout = expect_success("audio_pipeline (no arguments)", &run(cmd, LIMIT));
+    let made: Vec<PathBuf> = std::fs::read_dir(&tmp)
+        .expect("TMPDIR")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    assert_eq!(made.len(), 1, "{made:?}");
+    assert!(made[0]
+        .display()
+        .to_string()
+        .contains("gemini_live_audio_pipeline_"));
+    for file in ["tone.wav", "reply.wav", "session.jsonl"] {
+        assert!(
+            made[0].join(file).is_file(),
+            "{file} not in {}",
+            made[0].display()
+        );
+    }
+    assert!(stdout.contains(&format!(
+        "recorded the session to {}",
+        made[0].join("session.jsonl").display()
+    )));
+    let left: Vec<_> = std::fs::read_dir(&cwd).expect("cwd").collect();
+    assert!(
+        left.is_empty(),
+        "the example wrote into its current directory: {left:?}"
+    );
 }
 
 #[test]

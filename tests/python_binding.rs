@@ -1,8 +1,9 @@
 //! The Python binding (`bindings/python`, ctypes over the cdylib): its unit tests pass against
 //! the library built with these tests, its quickstart runs offline, it declares every
 //! function of the header, `pip install ./bindings/python` in a new virtual environment
-//! gives a package that works from any directory, and `mypy --strict` accepts the package
-//! and the examples.
+//! gives a package that works from any directory (a second install reuses the library
+//! without cargo and neither writes into the source tree), and `mypy --strict` accepts the
+//! package and the examples and refuses wrong metric keys and option values.
 //!
 //! Needs `python3` (3.8 or later) with `venv` (Debian: `python3-venv`), PyPI for pip's build
 //! dependencies (setuptools, wheel), and `mypy` (the mypy test is skipped with a message
@@ -96,13 +97,13 @@ fn every_header_function_is_declared_in_the_python_module() {
 
 #[test]
 fn python_audio_pipeline_plays_interrupts_and_records_offline() {
-    let dir = std::env::temp_dir().join(format!("gemini-live-pyaudio-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let record = dir.join("session.jsonl");
+    let dir = TempDir::new("pyaudio_out");
+    let record = dir.0.join("session.jsonl");
     let mut cmd = python();
     cmd.arg("examples/python/audio_pipeline.py")
         .arg("--tone")
-        .arg(&record);
+        .arg("--out")
+        .arg(&dir.0);
     let out = run(cmd, Duration::from_secs(60));
     let stdout = expect_success("examples/python/audio_pipeline.py", &out);
     assert!(
@@ -112,9 +113,43 @@ fn python_audio_pipeline_plays_interrupts_and_records_offline() {
     assert!(stdout.contains("barge-in: heard "), "{stdout}");
     assert!(stdout.contains(" of 400 ms of the reply"), "{stdout}");
     assert!(stdout.contains(" underruns ("), "{stdout}");
+    assert!(
+        stdout.contains(&format!("recorded the session to {}", record.display())),
+        "{stdout}"
+    );
     let rec = std::fs::read_to_string(&record).expect("the recording");
     assert!(rec.contains(r#""dir":"recv""#), "{rec}");
-    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn python_audio_pipeline_records_into_a_new_temporary_directory_by_default() {
+    // Run from the repository root, as the docstring says: nothing may land there.
+    let tmp = TempDir::new("pyaudio_tmpdir");
+    let mut cmd = python();
+    cmd.env("TMPDIR", &tmp.0)
+        .arg("examples/python/audio_pipeline.py");
+    let out = run(cmd, Duration::from_secs(60));
+    let stdout = expect_success("examples/python/audio_pipeline.py", &out);
+    let made: Vec<PathBuf> = std::fs::read_dir(&tmp.0)
+        .expect("TMPDIR")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.display()
+                .to_string()
+                .contains("gemini_live_audio_pipeline_")
+        })
+        .collect();
+    assert_eq!(made.len(), 1, "{made:?}");
+    let record = made[0].join("session.jsonl");
+    assert!(record.is_file(), "{stdout}");
+    assert!(
+        stdout.contains(&format!("recorded the session to {}", record.display())),
+        "{stdout}"
+    );
+    assert!(
+        !root().join("session.jsonl").exists(),
+        "the example wrote session.jsonl into the source tree"
+    );
 }
 
 /// A directory under the system temp dir, removed when dropped (also when a test fails).
@@ -249,26 +284,115 @@ fn pip_install_in_a_new_venv_gives_a_package_that_runs_from_any_directory() {
     quickstarts_run_from_root(&python, &dir);
 }
 
-#[test]
-fn pip_install_builds_the_library_with_cargo() {
-    if !under_ci() && std::env::var_os("GEMINI_LIVE_TEST_PIP_CARGO").is_none() {
-        eprintln!(
-            "SKIPPED pip_install_builds_the_library_with_cargo: it runs `cargo build --release \
-             --lib` (minutes on a fresh clone); it runs under CI=true, or set \
-             GEMINI_LIVE_TEST_PIP_CARGO=1"
-        );
-        return;
+/// `git status --porcelain --ignored` of `bindings/python`: what an install may not change.
+fn source_tree_status() -> String {
+    let out = Command::new("git")
+        .current_dir(root())
+        .args([
+            "status",
+            "--porcelain",
+            "--ignored",
+            "--",
+            "bindings/python",
+        ])
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git status failed");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// `pip install ./bindings/python` into `python`'s environment, again (`--force-reinstall`),
+/// under `script` (a terminal) when `tty`, else with `-v`; returns what the user saw.
+fn pip_install_again(python: &Path, tty: bool, env: &[(&str, &str)]) -> String {
+    let pip = format!(
+        "{} -m pip install --force-reinstall --no-deps ./bindings/python",
+        python.display()
+    );
+    let mut cmd = if tty {
+        let mut c = isolated(Path::new("script"));
+        c.args(["-qec", &pip, "/dev/null"]);
+        c
+    } else {
+        let mut c = isolated(python);
+        c.args([
+            "-m",
+            "pip",
+            "install",
+            "-v",
+            "--force-reinstall",
+            "--no-deps",
+        ])
+        .arg("./bindings/python");
+        c
+    };
+    cmd.current_dir(root());
+    for (k, v) in env {
+        cmd.env(k, v);
     }
-    let tmp = TempDir::new("venv_cargo");
-    let python = venv_with_package(&tmp.0, &[]);
-    let (dir, _) = installed(&python);
-    assert!(dir.starts_with(&tmp.0.display().to_string()), "{dir}");
-    quickstarts_run_from_root(&python, &dir);
+    let out = run(cmd, Duration::from_secs(900));
+    let stdout = expect_success(&pip, &out);
+    format!("{stdout}{}", String::from_utf8_lossy(&out.stderr))
 }
 
 #[test]
-fn mypy_strict_accepts_the_package_and_the_examples() {
-    // `python3 -m mypy`: the mypy of the Python the other tests use.
+fn pip_install_builds_with_cargo_once_then_reuses_the_library_and_leaves_the_tree_clean() {
+    if !under_ci() && std::env::var_os("GEMINI_LIVE_TEST_PIP_CARGO").is_none() {
+        eprintln!(
+            "SKIPPED pip_install_builds_with_cargo_once_then_reuses_the_library_and_leaves_the_\
+             tree_clean: it runs `cargo build --release --lib` (minutes on a fresh clone); it \
+             runs under CI=true, or set GEMINI_LIVE_TEST_PIP_CARGO=1"
+        );
+        return;
+    }
+    let has_script = Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        has_script || !under_ci(),
+        "`script` is missing (Debian: bsdutils): it gives pip a terminal here"
+    );
+    let before = source_tree_status();
+    let tmp = TempDir::new("venv_cargo");
+    let python = venv_with_package(&tmp.0, &[("GEMINI_LIVE_BUNDLE", &cdylib())]);
+    // 1. A build that must run cargo (GEMINI_LIVE_REBUILD): its output reaches the user's
+    //    terminal although pip captures the build step's output (without -v).
+    let first = pip_install_again(&python, has_script, &[("GEMINI_LIVE_REBUILD", "1")]);
+    assert!(
+        first.contains("gemini_live: building the Rust library: ")
+            && first.contains("cargo build --release --lib"),
+        "{first}"
+    );
+    assert!(
+        first.contains("Finished `release` profile"),
+        "cargo's output is not shown: {first}"
+    );
+    let (dir, _) = installed(&python);
+    assert!(dir.starts_with(&tmp.0.display().to_string()), "{dir}");
+    quickstarts_run_from_root(&python, &dir);
+    // 2. The library is now newer than every source file: bundled, cargo not run at all.
+    let second = pip_install_again(&python, false, &[]);
+    assert!(
+        second.contains("is newer than every source file: bundled, no cargo build"),
+        "{second}"
+    );
+    assert!(!second.contains("building the Rust library"), "{second}");
+    assert!(!second.contains("Finished `release`"), "{second}");
+    quickstarts_run_from_root(&python, &dir);
+    // 3. Neither wrote into the source tree (no build/, *.egg-info, target/).
+    let after = source_tree_status();
+    assert_eq!(before, after, "pip install changed bindings/python");
+    for junk in ["build", "gemini_live.egg-info", "target"] {
+        assert!(
+            !root().join("bindings/python").join(junk).exists(),
+            "pip install left bindings/python/{junk}"
+        );
+    }
+}
+
+/// `python3 -m mypy --strict ARGS` in `bindings/python`; None when mypy is missing outside
+/// CI (skipped with `why`).
+fn mypy(args: &[&str], why: &str) -> Option<std::process::Output> {
     let found = Command::new("python3")
         .args(["-m", "mypy", "--version"])
         .output()
@@ -279,10 +403,10 @@ fn mypy_strict_accepts_the_package_and_the_examples() {
             "`python3 -m mypy` is not available: CI must install it (python3 -m pip install mypy)"
         );
         eprintln!(
-            "SKIPPED mypy_strict_accepts_the_package_and_the_examples: `mypy` is not \
-             installed (python3 -m pip install mypy); under CI=true this fails"
+            "SKIPPED {why}: `mypy` is not installed (python3 -m pip install mypy); under \
+             CI=true this fails"
         );
-        return;
+        return None;
     }
     let cache = TempDir::new("mypy_cache");
     let mut cmd = Command::new("python3");
@@ -291,8 +415,59 @@ fn mypy_strict_accepts_the_package_and_the_examples() {
         .args(["-m", "mypy", "--strict"])
         .arg("--cache-dir")
         .arg(&cache.0)
-        .args(["gemini_live", "../../examples/python"]);
-    let out = run(cmd, Duration::from_secs(300));
+        .args(args);
+    Some(run(cmd, Duration::from_secs(300)))
+}
+
+#[test]
+fn mypy_strict_catches_wrong_metric_keys_and_option_values() {
+    let Some(out) = mypy(
+        &["tests/typecheck/misuses_metrics.py"],
+        "mypy_strict_catches_wrong_metric_keys_and_option_values",
+    ) else {
+        return;
+    };
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success(), "mypy accepted the misuses: {stdout}");
+    for expected in [
+        r#"TypedDict "Metrics" has no key "last_turn_complete""#,
+        r#"Did you mean "last_turn_complete_us"?"#,
+        r#"TypedDict "Metrics" has no key "state_name""#,
+        r#"Argument "modality" to "Config" has incompatible type "Literal['txt']""#,
+        r#"Argument "activity_handling" to "Config" has incompatible type"#,
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "mypy did not report {expected:?}: {stdout}"
+        );
+    }
+    assert!(stdout.contains("Found 4 errors"), "{stdout}");
+}
+
+#[test]
+fn the_typed_metrics_script_runs() {
+    let mut cmd = python();
+    cmd.arg("bindings/python/tests/typecheck/uses_metrics.py");
+    let out = run(cmd, Duration::from_secs(60));
+    let stdout = expect_success("uses_metrics.py", &out);
+    assert!(stdout.starts_with("sent="), "{stdout}");
+    assert!(stdout.contains("state=CONNECTED"), "{stdout}");
+    assert!(!stdout.contains("turn_ms=None"), "{stdout}");
+}
+
+#[test]
+fn mypy_strict_accepts_the_package_and_the_examples() {
+    // `python3 -m mypy`: the mypy of the Python the other tests use.
+    let Some(out) = mypy(
+        &[
+            "gemini_live",
+            "../../examples/python",
+            "tests/typecheck/uses_metrics.py",
+        ],
+        "mypy_strict_accepts_the_package_and_the_examples",
+    ) else {
+        return;
+    };
     let stdout = expect_success("mypy --strict gemini_live ../../examples/python", &out);
     assert!(stdout.contains("Success: no issues found"), "{stdout}");
 }

@@ -3,11 +3,14 @@
 //! tungstenite included), not in the
 //! `Debug` of `Config`, `Session`, `Error`, events or metrics, not in error messages (Rust and
 //! C ABI), URLs, or panic messages — during connect, a conversation, a wrong key (1007),
-//! reconnections (drop, 1011, GoAway), an HTTP refusal, a TLS refusal and invalid settings.
+//! reconnections (drop, 1011, GoAway), an HTTP refusal, a TLS refusal and invalid settings;
+//! and a proxy's credentials (tinyproxy with Basic auth: a conversation, wrong and missing
+//! credentials, a malformed proxy URL).
 //!
 //! Its own test binary: the logger and the panic hook are process-wide.
 
 mod common;
+mod proxy_servers;
 
 use common::*;
 use gemini_live::fake::{FakeOptions, FakeServer, Fault, FaultPlan};
@@ -22,6 +25,9 @@ const WRONG_TOKEN: &str = "auth_tokens/WRONGTOKENCANARY-00aa11bb22";
 /// Vertex AI access tokens: `ya29.BEARERCANARY-<n>-5e6f7a8b9c0d`, one per connect.
 const BEARER: &str = "ya29.BEARERCANARY-";
 const BEARER_TAIL: &str = "-5e6f7a8b9c0d";
+/// The proxy's password (tests/proxy_servers: tinyproxy with Basic auth).
+const PROXY_USER: &str = "proxyuser";
+const PROXY_PASSWORD: &str = "PROXYPASSCANARY-3d9e";
 
 /// Every secret, and a distinctive inner part of each (a truncated leak is a leak).
 fn needles() -> Vec<&'static str> {
@@ -39,6 +45,13 @@ fn needles() -> Vec<&'static str> {
         "7f3a9c0e1b2d4f6a8c",
         "BEARERCANARY",
         BEARER_TAIL,
+        PROXY_PASSWORD,
+        "PROXYPASSCANARY",
+        "WRONGPROXYCANARY",
+        // base64 of "proxyuser:PROXYPASSCANARY-3d9e", the Basic token (and its start, which
+        // depends only on the user name and the password's first bytes).
+        "cHJveHl1c2VyOlBST1hZUEFTU0NBTkFSWS0zZDll",
+        "cHJveHl1c2VyOlBST1hZ",
     ]
 }
 
@@ -480,4 +493,61 @@ fn vertex_access_tokens_never_leak() {
     ));
     assert_clean("Vertex refusals");
     assert!(calls.load(Ordering::SeqCst) >= 2);
+}
+
+#[test]
+fn proxy_credentials_never_leak() {
+    install();
+    let Some(proxy) =
+        proxy_servers::ProxyProcess::tinyproxy(Some((PROXY_USER, PROXY_PASSWORD)), "")
+    else {
+        return;
+    };
+    use base64::Engine;
+    let token =
+        base64::engine::general_purpose::STANDARD.encode(format!("{PROXY_USER}:{PROXY_PASSWORD}"));
+    assert!(
+        needles().contains(&token.as_str()),
+        "the Basic token is a needle"
+    );
+
+    // A conversation through the proxy, with a drop (so a reconnection through it again).
+    let server = keyed_fake(KEY, FaultPlan::new().at(1, 2, Fault::Drop));
+    let mut c = keyed_config(&server, Auth::ApiKey(Secret::new(KEY)));
+    c.proxy = gemini_live::config::Proxy::parse(&format!(
+        "http://{PROXY_USER}:{PROXY_PASSWORD}@127.0.0.1:{}",
+        proxy.port
+    ))
+    .unwrap();
+    saw(format!("CONFIG {c:?}"));
+    saw(format!("PROXY {:?}", c.proxy));
+    let s = Session::connect(c.clone()).expect("connects through the proxy");
+    s.send_text("hello").unwrap();
+    assert!(finish_turn(&s).contains("echo: hello"));
+    record_session(&s);
+    s.close().unwrap();
+    while let Ok(Some(ev)) = s.next_event(Duration::from_millis(200)) {
+        record_event(&ev);
+    }
+    assert_eq!(proxy.wait_tunnels(2).len(), 2, "{}", proxy.log());
+
+    // Wrong and missing credentials, and a malformed URL.
+    for url in [
+        format!(
+            "http://{PROXY_USER}:WRONGPROXYCANARY@127.0.0.1:{}",
+            proxy.port
+        ),
+        format!("http://127.0.0.1:{}", proxy.port),
+    ] {
+        let mut c = c.clone();
+        c.proxy = gemini_live::config::Proxy::parse(&url).unwrap();
+        let e = Session::connect(c).expect_err("refused by the proxy");
+        assert!(matches!(e, Error::Proxy { .. }), "{e:?}");
+        record_error(&e);
+    }
+    let bad =
+        gemini_live::config::Proxy::parse(&format!("gopher://{PROXY_USER}:{PROXY_PASSWORD}@h"))
+            .unwrap_err();
+    record_error(&bad);
+    assert_clean("proxy credentials");
 }

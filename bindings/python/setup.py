@@ -5,22 +5,34 @@ package is pure Python over ctypes, so any Python 3 ABI works, but the library i
 Where the library comes from, in order:
 
 1. ``GEMINI_LIVE_BUNDLE=/path/to/libgemini_live.so``: that file is bundled as is;
-2. else ``cargo build --release --lib`` at the repository root (the directory two levels
+2. the repository's ``target/release`` library (``CARGO_TARGET_DIR`` honoured) when it is
+   newer than every input of the build (``src/``, ``build.rs``, ``Cargo.toml``,
+   ``Cargo.lock``): bundled without running cargo, so a second install rebuilds nothing;
+3. else ``cargo build --release --lib`` at the repository root (the directory two levels
    up, holding ``Cargo.toml``), honouring ``CARGO`` and ``CARGO_TARGET_DIR``; extra cargo
-   arguments may be given in ``GEMINI_LIVE_CARGO_ARGS`` (e.g. ``--features fake``).
+   arguments may be given in ``GEMINI_LIVE_CARGO_ARGS`` (e.g. ``--features fake``; they
+   always build). ``GEMINI_LIVE_REBUILD=1`` builds even when 2. applies.
+
+pip hides a build step's output unless ``-v``: cargo's output also goes to the terminal
+(``/dev/tty``) when there is one, so a build of minutes is not a silent wait
+(``GEMINI_LIVE_BUILD_QUIET=1`` turns that off). Nothing is written into the source tree:
+setuptools' ``build/`` and ``*.egg-info`` go to a temporary directory, removed at exit, and
+cargo's output to the repository's ``target/``.
 
 Everything else (metadata, the package list) is in ``pyproject.toml``.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import shlex
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
-from typing import Any, List, Tuple
+from typing import IO, Any, List, Optional, Tuple
 
 from setuptools import setup
 from setuptools.command.build_py import build_py
@@ -42,9 +54,82 @@ def library_name() -> str:
     return "libgemini_live.so"
 
 
+def target_dir() -> Path:
+    target = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
+    return target if target.is_absolute() else REPO / target
+
+
+def newest_input() -> float:
+    """The latest modification time of anything the library is built from."""
+    newest = 0.0
+    files = [REPO / n for n in ("build.rs", "Cargo.toml", "Cargo.lock", "cbindgen.toml")]
+    files += list((REPO / "src").rglob("*"))
+    for f in files:
+        try:
+            if f.is_file():
+                newest = max(newest, f.stat().st_mtime)
+        except OSError:
+            continue
+    return newest
+
+
+def prebuilt() -> Optional[Path]:
+    """``target/release``'s library if it is newer than every input, else None."""
+    if os.environ.get("GEMINI_LIVE_REBUILD") or os.environ.get("GEMINI_LIVE_CARGO_ARGS"):
+        return None
+    path = target_dir() / "release" / library_name()
+    try:
+        built = path.stat().st_mtime
+    except OSError:
+        return None
+    return path if built >= newest_input() else None
+
+
+def terminal() -> Optional[IO[str]]:
+    """The user's terminal when pip captures our output (pip shows it only with -v)."""
+    if os.environ.get("GEMINI_LIVE_BUILD_QUIET") or sys.stderr.isatty():
+        return None
+    try:
+        return open("/dev/tty", "w")
+    except OSError:
+        return None
+
+
+def run_cargo(cmd: List[str]) -> None:
+    """Runs cargo with its output on stderr (pip's log, shown with -v or on failure) and on
+    the terminal if there is one."""
+    tty = terminal()
+    try:
+        with subprocess.Popen(
+            cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            errors="replace",
+        ) as proc:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                sys.stderr.write(line)
+                if tty is not None:
+                    tty.write(line)
+                    tty.flush()
+            code = proc.wait()
+    finally:
+        if tty is not None:
+            tty.close()
+    if code != 0:
+        raise subprocess.CalledProcessError(code, cmd)
+
+
+def say(text: str) -> None:
+    """A line on stderr and, when pip captures it, on the terminal."""
+    print(text, file=sys.stderr)
+    tty = terminal()
+    if tty is not None:
+        with tty:
+            print("\n" + text, file=tty)  # below pip's "Building wheel ..." line
+
+
 def build_library() -> Path:
-    """The shared library to bundle: the one named by GEMINI_LIVE_BUNDLE, or a fresh
-    release build."""
+    """The shared library to bundle: the one named by GEMINI_LIVE_BUNDLE, an up-to-date
+    release build, or a fresh one."""
     bundle = os.environ.get("GEMINI_LIVE_BUNDLE")
     if bundle:
         path = Path(bundle)
@@ -56,12 +141,18 @@ def build_library() -> Path:
             f"cannot build the gemini_live library: no Cargo.toml in {REPO} (install from the"
             " repository's bindings/python, or set GEMINI_LIVE_BUNDLE to a built library)"
         )
+    ready = prebuilt()
+    if ready is not None:
+        print(f"gemini_live: {ready} is newer than every source file: bundled, no cargo build",
+              file=sys.stderr)
+        return ready
     cargo = os.environ.get("CARGO", "cargo")
     cmd = [cargo, "build", "--release", "--lib"]
     cmd += shlex.split(os.environ.get("GEMINI_LIVE_CARGO_ARGS", ""))
-    print("gemini_live: " + " ".join(cmd), file=sys.stderr)
+    say("gemini_live: building the Rust library: " + " ".join(cmd)
+        + " (minutes the first time)")
     try:
-        subprocess.run(cmd, cwd=REPO, check=True)
+        run_cargo(cmd)
     except FileNotFoundError:
         raise SystemExit(
             f"cannot build the gemini_live library: {cargo!r} not found (install Rust from"
@@ -69,10 +160,7 @@ def build_library() -> Path:
         ) from None
     except subprocess.CalledProcessError as e:
         raise SystemExit(f"cannot build the gemini_live library: {' '.join(cmd)} failed ({e})")
-    target = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
-    if not target.is_absolute():
-        target = REPO / target
-    path = target / "release" / library_name()
+    path = target_dir() / "release" / library_name()
     if not path.is_file():
         raise SystemExit(f"cargo succeeded but {path} does not exist")
     return path
@@ -110,5 +198,15 @@ class PlatformWheel(bdist_wheel):
         return "py3", "none", platform
 
 
+# setuptools' scratch (build/, *.egg-info) outside the source tree, removed at exit.
+SCRATCH = tempfile.mkdtemp(prefix="gemini_live_setup_")
+atexit.register(shutil.rmtree, SCRATCH, True)
+
 cmdclass: Any = {"build_py": BuildPyWithLibrary, "bdist_wheel": PlatformWheel}
-setup(cmdclass=cmdclass)
+setup(
+    cmdclass=cmdclass,
+    options={
+        "build": {"build_base": os.path.join(SCRATCH, "build")},
+        "egg_info": {"egg_base": SCRATCH},
+    },
+)

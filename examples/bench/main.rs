@@ -7,12 +7,13 @@
 //! output is a JSON summary. See BENCHMARKS.md for the results and how to read them.
 //!
 //! Options: `--quick` (a smoke run of about a minute), `--only a,b` (scenarios by name:
-//! connect, turn, burst, upload, send_path, idle, scale100, scale1000, soak, dsp), `--wait-load X`
+//! connect, proxy, turn, burst, upload, send_path, idle, scale100, scale1000, soak, dsp), `--wait-load X`
 //! (wait up to 10 minutes for the 1-minute load average to drop under X before starting).
 
 mod audio;
 mod dsp;
 mod latency;
+mod proxy;
 mod raw;
 mod report;
 mod scale;
@@ -37,6 +38,7 @@ pub fn config(port: u16, directives: &str) -> Config {
 
 const SCENARIOS: &[&str] = &[
     "connect",
+    "proxy",
     "turn",
     "burst",
     "upload",
@@ -55,6 +57,7 @@ fn run_scenario(name: &str, port: u16, quick: bool) -> Vec<Row> {
     let (small, big) = if quick { (20, 200) } else { (100, 1000) };
     match name {
         "connect" => latency::connect(port, quick),
+        "proxy" => proxy::run(port, quick),
         "turn" => latency::text_turn(port, quick),
         "burst" => latency::burst_turn(port, quick),
         "upload" => audio::upload(port, quick),

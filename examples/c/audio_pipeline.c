@@ -13,6 +13,10 @@
  *   - the whole session is recorded (gemini_live_config_set_record) to session.jsonl, which
  *     `gemini-live fake-server --replay session.jsonl` can serve back.
  *
+ * Files (tone.wav, reply.wav, session.jsonl) go to the directory given with `--out DIR`,
+ * else to a new temporary directory (under $TMPDIR, or /tmp), never the current directory:
+ * running it from a source checkout leaves the tree as it was. It prints where they went.
+ *
  * Build (after `cargo build --release`), from the repository root:
  *
  *   cc examples/c/audio_pipeline.c -Iinclude -Ltarget/release -lgemini_live -lpthread -ldl -lm -o audio_pipeline
@@ -23,11 +27,11 @@
  *
  * Run:
  *
- *   LD_LIBRARY_PATH=target/release ./audio_pipeline [input.wav [reply.wav [session.jsonl]]]
+ *   LD_LIBRARY_PATH=target/release ./audio_pipeline [--out DIR] [input.wav [reply.wav [session.jsonl]]]
  *
  * input.wav: 16-bit PCM, any rate, any channel count. Without it, a 1.5 s 440 Hz tone is
  * generated and saved as tone.wav first. The first reply (24 kHz mono) goes to reply.wav
- * unless named. It prints the player's underruns, its worst read time and the heard
+ * unless named (a path named on the command line is used as given). It prints the player's underruns, its worst read time and the heard
  * position at the interruption.
  *
  * It honours GEMINI_API_KEY, GEMINI_LIVE_ENDPOINT and GEMINI_LIVE_MODEL. With neither a key
@@ -425,9 +429,40 @@ static int interrupt_a_reply(gemini_live_session *session, gemini_live_player *p
     return 0;
 }
 
+/* The output directory: `--out DIR` (removed from argv), else a new temporary directory.
+ * Returns 0, or 1 after printing why. */
+static int output_dir(int *argc, char ***argv, char *dir, size_t len) {
+    const char *tmp = getenv("TMPDIR");
+    if (*argc > 2 && strcmp((*argv)[1], "--out") == 0) {
+        if ((size_t)snprintf(dir, len, "%s", (*argv)[2]) >= len) {
+            fprintf(stderr, "--out: the path is too long\n");
+            return 1;
+        }
+        (*argv)[2] = (*argv)[0];
+        *argv += 2;
+        *argc -= 2;
+        return 0;
+    }
+    if ((size_t)snprintf(dir, len, "%s/gemini_live_audio_pipeline_XXXXXX",
+                         tmp && *tmp ? tmp : "/tmp") >= len ||
+        mkdtemp(dir) == NULL) {
+        perror("cannot make a temporary directory (set TMPDIR, or give --out DIR)");
+        return 1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv) {
-    const char *out_path = argc > 2 ? argv[2] : "reply.wav";
-    const char *record_path = argc > 3 ? argv[3] : "session.jsonl";
+    char dir[1024], tone_file[1200], reply_file[1200], record_file[1200];
+    const char *out_path, *record_path;
+    if (output_dir(&argc, &argv, dir, sizeof dir)) {
+        return 1;
+    }
+    snprintf(tone_file, sizeof tone_file, "%s/tone.wav", dir);
+    snprintf(reply_file, sizeof reply_file, "%s/reply.wav", dir);
+    snprintf(record_file, sizeof record_file, "%s/session.jsonl", dir);
+    out_path = argc > 2 ? argv[2] : reply_file;
+    record_path = argc > 3 ? argv[3] : record_file;
     pcm_buffer input = {NULL, 0, 0, 0, 1}, reply = {NULL, 0, 0, 24000, 1};
     gemini_live_config *config = NULL;
     gemini_live_session *session = NULL;
@@ -441,7 +476,7 @@ int main(int argc, char **argv) {
     char text[4096];
     int failed = 1;
 
-    if (argc > 1 ? read_wav(argv[1], &input) : make_tone("tone.wav", &input)) {
+    if (argc > 1 ? read_wav(argv[1], &input) : make_tone(tone_file, &input)) {
         return 1;
     }
     r = gemini_live_config_new(&config);

@@ -10,11 +10,13 @@ The same scenario as examples/c/audio_pipeline.c:
 - the second reply is interrupted on purpose once 200 ms of it have played: ``flush``
   silences it at once and reports how much was heard; the transcript is cut there;
 - the session is recorded (``Config(record=...)``) to session.jsonl, which
-  ``gemini-live fake-server --replay session.jsonl`` serves back.
+  ``gemini-live fake-server --replay session.jsonl`` serves back. It goes to the directory
+  given with ``--out DIR``, else to a new temporary directory (never the current directory
+  or the source tree); the last line says where.
 
 Run from the repository root after ``cargo build --release``:
 
-    PYTHONPATH=bindings/python python3 examples/python/audio_pipeline.py [input.wav|--tone [session.jsonl]]
+    PYTHONPATH=bindings/python python3 examples/python/audio_pipeline.py [input.wav] [--out DIR]
 
 It honours GEMINI_API_KEY, GEMINI_LIVE_ENDPOINT and GEMINI_LIVE_MODEL. With neither a key
 nor an endpoint it starts the embedded fake server and says so on stderr.
@@ -22,10 +24,12 @@ nor an endpoint it starts the embedded fake server and says so on stderr.
 
 from __future__ import annotations
 
+import argparse
 import ctypes
 import math
 import os
 import sys
+import tempfile
 import threading
 import time
 import wave
@@ -108,8 +112,16 @@ def drain(session: gl.Session, player: Player) -> str:
 
 
 def main() -> None:
-    path = sys.argv[1] if len(sys.argv) > 1 and sys.argv[1] != "--tone" else None
-    record = sys.argv[2] if len(sys.argv) > 2 else "session.jsonl"
+    parser = argparse.ArgumentParser(description="The audio path of a voice app, offline.")
+    parser.add_argument("input", nargs="?", help="16-bit PCM WAV (default: a 1.5 s tone)")
+    parser.add_argument("--tone", action="store_true", help="use the tone (the default)")
+    parser.add_argument("--out", metavar="DIR",
+                        help="where session.jsonl goes (default: a new temporary directory)")
+    args = parser.parse_args()
+    path: Optional[str] = None if args.tone else args.input
+    out = args.out or tempfile.mkdtemp(prefix="gemini_live_audio_pipeline_")
+    os.makedirs(out, exist_ok=True)
+    record = os.path.join(out, "session.jsonl")
     pcm, rate, channels = read_input(path)
     fake: Optional[gl.FakeServer] = None
     endpoint: Optional[str] = None

@@ -242,7 +242,13 @@ impl std::fmt::Debug for FakeServer {
 impl FakeServer {
     /// Bind `127.0.0.1:options.port` (0 = an ephemeral port) and start serving.
     pub fn start(options: FakeOptions) -> std::io::Result<FakeServer> {
-        let (tls, ca_pem) = if options.tls {
+        let (tls, ca_pem) = if let Some((chain, key)) = &options.tls_identity {
+            let identity = native_tls::Identity::from_pkcs8(chain.as_bytes(), key.as_bytes())
+                .map_err(|e| std::io::Error::other(format!("fake server TLS identity: {e}")))?;
+            let acceptor = native_tls::TlsAcceptor::new(identity)
+                .map_err(|e| std::io::Error::other(format!("fake server TLS setup: {e}")))?;
+            (Some(acceptor), None)
+        } else if options.tls {
             let m = tls::make_tls()?;
             (Some(m.acceptor), Some(m.cert_pem))
         } else {

@@ -64,6 +64,14 @@ pub struct FakeOptions {
     /// stays bounded: past it, the oldest closed connections' frames are dropped (counted in
     /// `unrecorded`), then an open connection stops recording. Defaults to 64 MiB.
     pub record_limit: usize,
+    /// Serve `wss://` with this identity instead of a self-signed `localhost` certificate:
+    /// (certificate chain PEM, leaf first; its private key, PKCS#8 PEM). For tests that keep a
+    /// real host name (e.g. `generativelanguage.googleapis.com`) and reach the fake through a
+    /// proxy, with a test CA as the client's extra root. Implies TLS; [`ca_pem`] is then
+    /// `None` (the caller holds its CA). Defaults to none.
+    ///
+    /// [`ca_pem`]: super::FakeServer::ca_pem
+    pub tls_identity: Option<(String, String)>,
 }
 
 impl Default for FakeOptions {
@@ -83,6 +91,7 @@ impl Default for FakeOptions {
             vertex: None,
             draining: None,
             record_limit: 64 << 20,
+            tls_identity: None,
         }
     }
 }
@@ -122,6 +131,10 @@ impl fmt::Debug for FakeOptions {
             .field("binary_frames", &self.binary_frames)
             .field("vertex", &self.vertex)
             .field("draining", &self.draining)
+            .field(
+                "tls_identity",
+                &self.tls_identity.as_ref().map(|_| "<certificate and key>"),
+            )
             .finish()
     }
 }

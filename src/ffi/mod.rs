@@ -57,6 +57,9 @@ pub mod fake;
 
 pub mod logging;
 
+// Proxies: the setter and the proxy connect phase.
+pub mod proxy;
+
 pub use result::*;
 
 use crate::error::Error;

@@ -76,6 +76,11 @@ pub const GEMINI_LIVE_STALLED: gemini_live_result = 309;
 /// malformed token. Retryable only when the callback returned
 /// `GEMINI_LIVE_TOKEN_RETRY_LATER`.
 pub const GEMINI_LIVE_ACCESS_TOKEN: gemini_live_result = 310;
+/// The proxy refused or could not open the tunnel (HTTP 407 credentials, 403 policy, 502
+/// upstream, a SOCKS5 refusal); the message names the proxy (never its credentials) and the
+/// answer. 407, 403 and SOCKS authentication or rule-set refusals are fatal (not retried); a
+/// proxy that does not answer is `GEMINI_LIVE_CONNECT_TIMEOUT`.
+pub const GEMINI_LIVE_PROXY: gemini_live_result = 311;
 
 /// A bug: a panic inside the library was caught at the C boundary. The object involved may
 /// be in an inconsistent state; free it.
@@ -111,6 +116,7 @@ pub(crate) fn result_of(e: &Error) -> gemini_live_result {
         Error::RetriesExhausted { last, .. } => result_of(last),
         Error::GoAway(_) | Error::QuotaExceeded { .. } => GEMINI_LIVE_SERVER_CLOSED_RETRYABLE,
         Error::AccessToken { .. } => GEMINI_LIVE_ACCESS_TOKEN,
+        Error::Proxy { .. } => GEMINI_LIVE_PROXY,
         // A variant added to the Rust API without a code yet.
         #[allow(unreachable_patterns)]
         _ => GEMINI_LIVE_INTERNAL,
@@ -165,6 +171,7 @@ fn describe(code: gemini_live_result) -> (&'static str, &'static CStr) {
         ),
         GEMINI_LIVE_STALLED => ("STALLED", c"the connection went silent"),
         GEMINI_LIVE_ACCESS_TOKEN => ("ACCESS_TOKEN", c"no usable access token"),
+        GEMINI_LIVE_PROXY => ("PROXY", c"the proxy refused or could not open the tunnel"),
         GEMINI_LIVE_PANIC => ("PANIC", c"internal panic caught at the C boundary (a bug)"),
         GEMINI_LIVE_INTERNAL => ("INTERNAL", c"internal error"),
         _ => ("UNKNOWN", c"unknown result code"),

@@ -36,7 +36,7 @@ pub struct gemini_live_session {
 pub struct gemini_live_metrics {
     /// In: `sizeof(gemini_live_metrics)`. Out: the bytes filled.
     pub size: u32,
-    /// Layout version of this struct; 2 for the fields below.
+    /// Layout version of this struct; 3 for the fields below.
     pub version: u32,
     /// Latest connect: DNS + TCP connect.
     pub connect_tcp_us: i64,
@@ -91,6 +91,9 @@ pub struct gemini_live_metrics {
     pub send_latency_p99_us: i64,
     /// Send-to-flush latency, exact maximum; -1 if none yet.
     pub send_latency_max_us: i64,
+    /// Latest connect: the proxy phase (TLS to an `https://` proxy, its `CONNECT` or SOCKS5
+    /// exchange); 0 without a proxy. (Version 3.)
+    pub connect_proxy_us: i64,
 }
 
 fn micros(d: Option<Duration>) -> i64 {
@@ -101,7 +104,7 @@ fn metrics_of(s: &Session) -> gemini_live_metrics {
     let m = s.metrics();
     gemini_live_metrics {
         size: std::mem::size_of::<gemini_live_metrics>() as u32,
-        version: 2,
+        version: 3,
         connect_tcp_us: micros(Some(m.connect.tcp)),
         connect_tls_us: micros(Some(m.connect.tls)),
         connect_upgrade_us: micros(Some(m.connect.upgrade)),
@@ -128,6 +131,7 @@ fn metrics_of(s: &Session) -> gemini_live_metrics {
         send_latency_p50_us: micros(m.send_latency.quantile(0.5)),
         send_latency_p99_us: micros(m.send_latency.quantile(0.99)),
         send_latency_max_us: micros(m.send_latency.max()),
+        connect_proxy_us: micros(Some(m.connect.proxy)),
     }
 }
 

@@ -340,6 +340,7 @@ pub unsafe extern "C" fn gemini_live_config_set_connect_timeout_ms(
         t.connect_total = d;
         for phase in [
             &mut t.tcp_connect,
+            &mut t.proxy,
             &mut t.tls_handshake,
             &mut t.upgrade,
             &mut t.setup,
@@ -366,6 +367,7 @@ pub unsafe extern "C" fn gemini_live_config_set_phase_timeout_ms(
             GEMINI_LIVE_PHASE_TLS_HANDSHAKE => &mut t.tls_handshake,
             GEMINI_LIVE_PHASE_UPGRADE => &mut t.upgrade,
             GEMINI_LIVE_PHASE_SETUP => &mut t.setup,
+            super::proxy::GEMINI_LIVE_PHASE_PROXY => &mut t.proxy,
             p => return Err(Fail::invalid(format!("unknown connect phase {p}"))),
         } = d;
         Ok(())

@@ -12,6 +12,7 @@
 
 mod handshake;
 pub(crate) mod io;
+pub mod proxy;
 
 use crate::config::Config;
 use crate::error::{Error, Phase, Result};
@@ -23,10 +24,12 @@ use tungstenite::http::Uri;
 use tungstenite::protocol::WebSocketConfig;
 use tungstenite::{Message, WebSocket};
 
-/// The byte stream under the WebSocket: plain TCP or TLS over TCP.
+/// The byte stream under the WebSocket: plain TCP, TLS over TCP (to the host, or to an
+/// `https://` proxy for a `ws://` host), or TLS to the host inside TLS to an `https://` proxy.
 pub(crate) enum Stream {
     Plain(TcpStream),
     Tls(Box<native_tls::TlsStream<TcpStream>>),
+    TlsInTls(Box<native_tls::TlsStream<native_tls::TlsStream<TcpStream>>>),
 }
 
 impl Read for Stream {
@@ -34,6 +37,7 @@ impl Read for Stream {
         match self {
             Stream::Plain(s) => s.read(buf),
             Stream::Tls(s) => s.read(buf),
+            Stream::TlsInTls(s) => s.read(buf),
         }
     }
 }
@@ -43,12 +47,14 @@ impl Write for Stream {
         match self {
             Stream::Plain(s) => s.write(buf),
             Stream::Tls(s) => s.write(buf),
+            Stream::TlsInTls(s) => s.write(buf),
         }
     }
     fn flush(&mut self) -> std::io::Result<()> {
         match self {
             Stream::Plain(s) => s.flush(),
             Stream::Tls(s) => s.flush(),
+            Stream::TlsInTls(s) => s.flush(),
         }
     }
 }
@@ -56,8 +62,11 @@ impl Write for Stream {
 /// How long each phase of a connect took.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ConnectTimings {
-    /// DNS + TCP connect.
+    /// DNS + TCP connect (to the proxy, when there is one).
     pub tcp: Duration,
+    /// Through a proxy: TLS to an `https://` proxy and its `CONNECT` or SOCKS5 exchange
+    /// (zero without a proxy).
+    pub proxy: Duration,
     /// TLS handshake (zero for `ws://`).
     pub tls: Duration,
     /// HTTP upgrade.
@@ -69,7 +78,7 @@ pub struct ConnectTimings {
 impl ConnectTimings {
     /// All phases together.
     pub fn total(&self) -> Duration {
-        self.tcp + self.tls + self.upgrade + self.setup
+        self.tcp + self.proxy + self.tls + self.upgrade + self.setup
     }
 }
 
@@ -148,7 +157,16 @@ pub(crate) fn connect(config: &Config, handle: Option<&str>) -> Result<Connected
 
     let started = Instant::now();
     crate::record::connecting(config, &url);
-    let tcp = tcp_connect(&host, port, config, &deadline)?;
+    let env = |name: &str| std::env::var(name).ok();
+    let via = proxy::select(&config.proxy, tls, &host, port, &env)?;
+    let (dial_host, dial_port) = match &via {
+        Some(p) => (p.host(), p.port()),
+        None => (host.as_str(), port),
+    };
+    let tcp = tcp_connect(dial_host, dial_port, config, &deadline).map_err(|e| match &via {
+        Some(p) => proxy::named(p, e),
+        None => e,
+    })?;
     let ctl = tcp.try_clone().map_err(|e| io_err(Phase::TcpConnect, &e))?;
     let mut timings = ConnectTimings {
         tcp: started.elapsed(),
@@ -156,12 +174,33 @@ pub(crate) fn connect(config: &Config, handle: Option<&str>) -> Result<Connected
     };
 
     let t = Instant::now();
-    let stream = if tls {
+    let tunnel = match &via {
+        None => proxy::tunnel::Tunnel::Plain(tcp),
+        Some(p) => {
+            let budget = deadline.budget(Phase::Proxy, config.timeouts.proxy)?;
+            set_timeouts(&ctl, budget, Phase::Proxy)?;
+            proxy::through(p, tcp, &host, port, config)?
+        }
+    };
+    if via.is_some() {
+        timings.proxy = t.elapsed();
+    }
+
+    let t = Instant::now();
+    if tls {
         let budget = deadline.budget(Phase::Tls, config.timeouts.tls_handshake)?;
         set_timeouts(&ctl, budget, Phase::Tls)?;
-        Stream::Tls(Box::new(tls_handshake(&host, tcp, config)?))
-    } else {
-        Stream::Plain(tcp)
+    }
+    let stream = match (tunnel, tls) {
+        (proxy::tunnel::Tunnel::Plain(tcp), false) => Stream::Plain(tcp),
+        (proxy::tunnel::Tunnel::Plain(tcp), true) => {
+            Stream::Tls(Box::new(tls_handshake(&host, tcp, config)?))
+        }
+        // `ws://` through an `https://` proxy.
+        (proxy::tunnel::Tunnel::Tls(s), false) => Stream::Tls(s),
+        (proxy::tunnel::Tunnel::Tls(s), true) => {
+            Stream::TlsInTls(Box::new(tls_handshake(&host, *s, config)?))
+        }
     };
     timings.tls = t.elapsed();
 
@@ -280,11 +319,11 @@ fn pem_certificates(pem: &[u8]) -> Result<Vec<native_tls::Certificate>> {
     Ok(certs)
 }
 
-fn tls_handshake(
+fn tls_handshake<S: Read + Write + std::fmt::Debug>(
     host: &str,
-    tcp: TcpStream,
+    tcp: S,
     config: &Config,
-) -> Result<native_tls::TlsStream<TcpStream>> {
+) -> Result<native_tls::TlsStream<S>> {
     let mut builder = native_tls::TlsConnector::builder();
     builder.min_protocol_version(Some(native_tls::Protocol::Tlsv12));
     if let Some(pem) = &config.extra_root_ca_pem {

@@ -113,7 +113,7 @@ static void text_turn_metrics_and_handle(gemini_live_session *s) {
     memset(&m, 0, sizeof m);
     m.size = sizeof m;
     OK(gemini_live_session_metrics(s, &m));
-    CHECK(m.size == sizeof m && m.version == 2);
+    CHECK(m.size == sizeof m && m.version == 3);
     CHECK(m.messages_sent >= 1 && m.messages_received >= 3 && m.bytes_received > 0);
     CHECK(m.connect_total_us > 0 && m.last_turn_complete_us >= 0);
     CHECK(m.state == GEMINI_LIVE_STATE_CONNECTED && m.last_close_code == -1);
@@ -184,6 +184,14 @@ static void connect_failures(const char *endpoint) {
     OK(gemini_live_config_set_model(config, "fake-text-live"));
     CHECK(gemini_live_session_connect(config, &session) == GEMINI_LIVE_IO);
     CHECK(session == NULL);
+    /* through a proxy nobody listens on: the message names it, never its password */
+    OK(gemini_live_config_set_endpoint(config, endpoint));
+    OK(gemini_live_config_set_proxy(config, "http://user:CPROXYCANARY@127.0.0.1:1"));
+    CHECK(gemini_live_session_connect(config, &session) == GEMINI_LIVE_IO);
+    OK(gemini_live_last_error_message(detail, sizeof detail, NULL));
+    CHECK(strstr(detail, "proxy http://127.0.0.1:1") != NULL);
+    CHECK(strstr(detail, "CPROXYCANARY") == NULL);
+    printf("proxy down: %s\n", detail);
     gemini_live_config_free(config);
 }
 

@@ -51,6 +51,7 @@ static void null_config_setters(gemini_live_config *c) {
     EXPECT(gemini_live_config_set_model(NULL, "m"), NUL);
     EXPECT(gemini_live_config_set_endpoint(NULL, "ws://x"), NUL);
     EXPECT(gemini_live_config_set_api_version(NULL, "v1alpha"), NUL);
+    EXPECT(gemini_live_config_set_proxy(NULL, "none"), NUL);
     EXPECT(gemini_live_config_set_response_modality(NULL, GEMINI_LIVE_MODALITY_TEXT), NUL);
     EXPECT(gemini_live_config_set_system_instruction(NULL, "s"), NUL);
     EXPECT(gemini_live_config_set_voice(NULL, "Puck"), NUL);
@@ -151,6 +152,11 @@ static void bad_config_values(gemini_live_config *c) {
     EXPECT(gemini_live_config_set_reconnect_delays_ms(c, 100, 10), GEMINI_LIVE_INVALID_ARGUMENT);
     EXPECT(gemini_live_config_set_reconnect_max_attempts(c, 0), GEMINI_LIVE_INVALID_ARGUMENT);
     EXPECT(gemini_live_config_set_endpoint(c, "http://nope"), GEMINI_LIVE_OK);
+    /* A proxy URL is checked when set; NULL means "from the environment". */
+    EXPECT(gemini_live_config_set_proxy(c, "gopher://u:p@h"), GEMINI_LIVE_INVALID_CONFIG);
+    EXPECT(gemini_live_config_set_proxy(c, "http://h:99999"), GEMINI_LIVE_INVALID_CONFIG);
+    EXPECT(gemini_live_config_set_proxy(c, NULL), GEMINI_LIVE_OK);
+    EXPECT(gemini_live_config_set_proxy(c, "none"), GEMINI_LIVE_OK);
     EXPECT(gemini_live_config_validate(c), GEMINI_LIVE_INVALID_CONFIG);
 }
 

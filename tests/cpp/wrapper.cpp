@@ -139,6 +139,13 @@ void errors_carry_codes_and_messages(const std::string &endpoint) {
     std::string what = EXPECT_ERROR(GEMINI_LIVE_IO, gl::session s(refused));
     CHECK(what.find("gemini_live_session_connect") != std::string::npos);
     CHECK(what.find("refused") != std::string::npos);
+    // Through a proxy nobody listens on: the message names it, never its password.
+    gl::config proxied;
+    EXPECT_ERROR(GEMINI_LIVE_INVALID_CONFIG, proxied.set_proxy("gopher://u:p@h"));
+    proxied.set_endpoint(endpoint).set_reconnect(false).set_proxy("http://u:CPPCANARY@127.0.0.1:1");
+    std::string via = EXPECT_ERROR(GEMINI_LIVE_IO, gl::session s(proxied));
+    CHECK(via.find("proxy http://127.0.0.1:1") != std::string::npos);
+    CHECK(via.find("CPPCANARY") == std::string::npos);
 
     gl::session s(text_config(endpoint));
     gl::event setup = wait_for(s, event_type::setup_complete);

@@ -46,6 +46,7 @@ from .errors import (
     MessageTooLargeError,
     ModelNotFoundError,
     PanicError,
+    ProxyError,
     QueueFullError,
     ServerClosedError,
     TimeoutError,
@@ -90,6 +91,7 @@ from .events import (
 )
 from .fake import FakeServer
 from .session import Audio, Session, connect
+from .types import Metrics
 
 __version__: str = _lib.lib.gemini_live_version().decode("ascii")
 #: The shared library in use.
@@ -106,7 +108,7 @@ __all__ = [
     "InterimInputTranscriptionEvent", "InternalError", "InterruptedEvent",
     "InvalidArgumentError", "InvalidConfigError", "LogLevel", "MessageTooLargeError",
     "Modality", "ModelNotFoundError", "NewSessionEvent", "OutputTranscriptionEvent",
-    "PanicError", "Phase", "Proactivity", "QueueFullError", "ReconnectingEvent",
+    "PanicError", "Phase", "Proactivity", "ProxyError", "QueueFullError", "ReconnectingEvent",
     "ReplyDiscardedEvent", "ResumedEvent", "ResumptionUpdateEvent", "ServerClosedError",
     "Session", "SetupCompleteEvent", "State", "StateChangedEvent", "TLSError", "TextEvent",
     "TextFinishedEvent", "ThoughtEvent", "TimeoutError", "TokenResult", "ToolCall",
@@ -114,6 +116,8 @@ __all__ = [
     "Transcription", "TranscriptionEvent", "TranscriptionOptions", "TurnCompleteEvent",
     "UrlContextEvent", "UsageEvent", "VadSignalEvent", "VoiceActivityEvent",
     "WaitingForInputEvent", "aio", "connect", "library_path", "set_log_level", "vertex",
+    "Metrics", "types",
 ]
 from . import aio  # noqa: E402  (gemini_live.aio.connect)
 from . import vertex  # noqa: E402  (gemini_live.vertex.VertexFakeServer, RetryLater)
+from . import types  # noqa: E402  (gemini_live.types.Metrics, the Literal options)

@@ -65,6 +65,7 @@ PROTOCOL = 307
 CONNECTION_LOST = 308
 STALLED = 309
 ACCESS_TOKEN = 310
+PROXY = 311
 PANIC = 900
 INTERNAL = 901
 
@@ -145,6 +146,7 @@ PHASE_TCP_CONNECT = 1
 PHASE_TLS_HANDSHAKE = 2
 PHASE_UPGRADE = 3
 PHASE_SETUP = 4
+PHASE_PROXY = 5
 
 TOKEN_OK = 0
 TOKEN_RETRY_LATER = 1
@@ -225,6 +227,7 @@ class Metrics(Structure):
         ("send_latency_p50_us", c_int64),
         ("send_latency_p99_us", c_int64),
         ("send_latency_max_us", c_int64),
+        ("connect_proxy_us", c_int64),
     ]
 
 
@@ -253,6 +256,7 @@ FUNCTIONS: Dict[str, Tuple[Any, List[Any]]] = {
     "gemini_live_config_set_ephemeral_token": (RESULT, [CONFIG_P, _STR]),
     "gemini_live_config_set_model": (RESULT, [CONFIG_P, _STR]),
     "gemini_live_config_set_endpoint": (RESULT, [CONFIG_P, _STR]),
+    "gemini_live_config_set_proxy": (RESULT, [CONFIG_P, _STR]),
     "gemini_live_config_set_api_version": (RESULT, [CONFIG_P, _STR]),
     "gemini_live_config_set_response_modality": (RESULT, [CONFIG_P, c_uint32]),
     "gemini_live_config_set_system_instruction": (RESULT, [CONFIG_P, _STR]),

@@ -13,6 +13,7 @@ import logging
 from typing import Dict, Optional
 
 from . import _lib
+from ._messages import pythonize
 from .errors import check
 
 L = _lib.lib
@@ -43,7 +44,8 @@ def _on_log(
         py_level = _TO_PYTHON.get(level, logging.DEBUG)
         log = _logger_for(target)
         if log.isEnabledFor(py_level):
-            log.log(py_level, "%s", message.decode("utf-8", "replace") if message else "")
+            text = message.decode("utf-8", "replace") if message else ""
+            log.log(py_level, "%s", pythonize(text))  # in Python's terms, as errors are
     except Exception:  # never let an exception escape into the library's thread
         pass
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import threading
+from array import array
 from collections import deque
 from types import TracebackType
 from typing import (
@@ -50,10 +51,12 @@ from typing import (
     cast,
 )
 
+from ._pcm import convert
 from .config import Config
 from .errors import ClosedError, GeminiLiveError
 from .events import ClosedEvent, Event
 from .session import Audio, Session
+from .types import Scheduling
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -204,10 +207,13 @@ class AsyncSession:
 
     async def send_audio(self, audio: Audio, sample_rate: int = 16000) -> None:
         """``Session.send_audio``: without a thread hop when the send queue has room."""
+        pcm = convert(audio, what="send_audio")  # once, and refused here if it is wrong
+        samples = pcm.int16()
         if self._pending_sends == 0 and not self._closed:
-            if self.session.try_send_audio(audio, sample_rate):
+            if self.session.try_send_audio(samples, sample_rate):
                 return
-        await self._run(self.session.send_audio, audio, sample_rate)
+        # The caller may reuse its buffer once this returns: the worker sends a copy.
+        await self._run(self.session.send_audio, array("h", samples), sample_rate)
 
     def try_send_audio(self, audio: Audio, sample_rate: int = 16000) -> bool:
         """``Session.try_send_audio`` (never waits): False if the queue is full."""
@@ -234,7 +240,7 @@ class AsyncSession:
         call_id: str,
         name: str,
         response: Mapping[str, Any],
-        scheduling: Optional[str] = None,
+        scheduling: Optional[Scheduling] = None,
         will_continue: bool = False,
     ) -> None:
         """``Session.send_tool_response``."""

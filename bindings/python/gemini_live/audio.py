@@ -18,7 +18,16 @@ allocates nothing in the library; ``read`` allocates the Python ``bytes`` it ret
         if playback and playback.interrupted:
             print("heard", playback.heard_ms, "ms:", playback.cut_transcript(transcript))
 
-PCM is little-endian 16-bit (``bytes``, ``bytearray``, ``memoryview`` or ``array('h')``).
+Audio input, everywhere in the package (``Resampler.process``/``process_f32``,
+``Player.push``, ``Session.send_audio`` ...): int16, float32 or float64 numpy arrays and
+buffers (``array('h'/'f'/'d')``, ``memoryview``), shaped ``(frames,)`` or ``(frames,
+channels)``, little-endian PCM16 ``bytes``, or lists of ints or floats. Floats are samples in
+[-1.0, 1.0] (``round(x * 32768)``, clipped). A ``(frames, channels)`` input is interleaved for
+an entry point that takes several channels (a ``Resampler`` made with that many) and
+averaged to mono where the entry point takes mono (``Player.push``, the sends, a one-channel
+``Resampler``). Anything else raises ``TypeError`` naming its dtype and shape. numpy is
+optional: it is used when you pass its arrays, never imported otherwise. ``to_pcm16`` is the
+conversion itself.
 """
 
 from __future__ import annotations
@@ -30,32 +39,34 @@ from typing import Any, Optional, Sequence, Tuple, Union
 
 from . import _lib
 from ._managed import Managed
+from ._pcm import AudioInput, Samples, convert, output_buffer
 from .errors import check
 from .events import AudioEvent, Event, InterruptedEvent, ReplyDiscardedEvent, TurnCompleteEvent
 
 L = _lib.lib
 
-__all__ = ["Resampler", "Player", "PlayerStats", "TurnPlayback", "cut_transcript"]
+__all__ = [
+    "AudioInput", "Pcm", "Player", "PlayerStats", "Resampler", "TurnPlayback", "cut_transcript",
+    "to_pcm16",
+]
 
-#: PCM16 input: little-endian bytes-like, or ``array('h')``.
-Pcm = Union[bytes, bytearray, memoryview, "array[int]"]
+#: Audio input (see the module documentation).
+Pcm = AudioInput
 
 
-def _samples(pcm: Pcm) -> Tuple[Any, int, "array[int]"]:
-    """``(ctypes pointer, sample count, keep-alive)`` for PCM16 bytes or ``array('h')``."""
-    if isinstance(pcm, array):
-        if pcm.typecode != "h":
-            raise TypeError("expected array('h') of 16-bit samples")
-        a = pcm
-    else:
-        a = array("h")
-        a.frombytes(bytes(pcm))
-        if sys.byteorder == "big":
-            a.byteswap()
-    if len(a) == 0:
-        return ctypes.cast(ctypes.pointer(ctypes.c_int16(0)), _lib._SAMPLES), 0, a
-    address, n = a.buffer_info()
-    return ctypes.cast(address, _lib._SAMPLES), n, a
+def to_pcm16(audio: AudioInput, channels: int = 1) -> bytes:
+    """``audio`` (any accepted input) as little-endian PCM16 bytes with ``channels``
+    interleaved channels: with 1 (the default), a ``(frames, channels)`` input is averaged
+    to mono; with more, a 2-D input must have that many channels. The conversion every
+    audio entry point of the package applies; raises ``TypeError`` as they do."""
+    return convert(audio, channels=channels, what="to_pcm16").le_bytes()
+
+
+def _samples(pcm: Pcm, what: str = "audio") -> Tuple[Any, int, Samples]:
+    """``(ctypes int16 pointer, sample count, keep-alive)`` of mono audio in any accepted
+    input (``to_pcm16``'s conversion): for the package's other audio modules' C calls."""
+    s = convert(pcm, what=what)
+    return s.pointer, s.count, s
 
 
 def _to_bytes(buf: Any, n: int) -> bytes:
@@ -89,22 +100,23 @@ class Resampler(Managed):
         return _to_bytes(out, got.value)
 
     def process(self, pcm: Pcm) -> bytes:
-        """Resamples interleaved PCM16; returns the mono PCM16 output available so far."""
-        ptr, n, _keep = _samples(pcm)
-        return self._run(L.gemini_live_resampler_process, ptr, n, n_in=n)
+        """Resamples audio of this resampler's channel count (interleaved, or ``(frames,
+        channels)``; a one-channel resampler averages a multi-channel input); returns the
+        mono PCM16 output available so far. Float input (float32/float64, -1.0 to 1.0)
+        goes through the library's float path, int16 through its int16 path."""
+        return self._process(pcm, "Resampler.process")
 
-    def process_f32(self, samples: Union[Sequence[float], "array[float]"]) -> bytes:
-        """Like ``process``, for float samples (-1.0 to 1.0; a sequence or ``array('f')``)."""
-        if isinstance(samples, array) and samples.typecode == "f":
-            a = samples
+    def process_f32(self, samples: Pcm) -> bytes:
+        """``process`` (any input is accepted; kept for the float-only name of the C API)."""
+        return self._process(samples, "Resampler.process_f32")
+
+    def _process(self, audio: Pcm, what: str) -> bytes:
+        s = convert(audio, channels=self.channels, floats=True, what=what)
+        if s.is_float:
+            fn = L.gemini_live_resampler_process_f32
         else:
-            a = array("f", samples)
-        n = len(a)
-        if n:
-            ptr: Any = ctypes.cast(a.buffer_info()[0], ctypes.POINTER(ctypes.c_float))
-        else:
-            ptr = ctypes.pointer(ctypes.c_float(0))
-        return self._run(L.gemini_live_resampler_process_f32, ptr, n, n_in=n)
+            fn = L.gemini_live_resampler_process
+        return self._run(fn, s.pointer, s.count, n_in=s.count)
 
     def flush(self) -> bytes:
         """Ends the stream: returns the rest of the output and resets for a new stream."""
@@ -202,9 +214,10 @@ class Player(Managed):
 
 
     def push(self, pcm: Pcm) -> None:
-        """Queues the model's mono PCM16 (24 kHz)."""
-        ptr, n, _keep = _samples(pcm)
-        check(self._call(L.gemini_live_player_push, ptr, n))
+        """Queues the model's mono audio (24 kHz): int16 or float samples; a ``(frames,
+        channels)`` input is averaged to mono."""
+        s = convert(pcm, what="Player.push")
+        check(self._call(L.gemini_live_player_push, s.pointer, s.count))
 
     def end_turn(self) -> TurnPlayback:
         """The reply is complete: the rest plays out even under the start threshold."""
@@ -232,12 +245,18 @@ class Player(Managed):
         return None
 
     def read_into(self, buf: Any) -> int:
-        """Fills ``buf`` (a ctypes ``c_int16`` array of ``frames * channels`` samples) with
-        the next audio, silence where there is none; returns the frames of real audio.
-        No lock and no allocation in the library (for the audio callback)."""
-        frames = len(buf) // self.channels
+        """Fills ``buf`` with the next audio, ``channels`` interleaved channels, silence
+        where there is none; returns the frames of real audio. ``buf`` is a ctypes
+        ``c_int16``/``c_float`` array, a writable ``array('h'/'f'/'d')``, ``bytearray`` or
+        memoryview, or a numpy int16/float32/float64 array shaped ``(frames,)``
+        (interleaved) or ``(frames, channels)`` (e.g. sounddevice's ``outdata``); floats are
+        -1.0 to 1.0. No lock and no allocation in the library (for the audio callback);
+        int16 and float32 buffers are written in place."""
+        out = output_buffer(buf, channels=self.channels, what="Player.read_into")
         got = ctypes.c_size_t()
-        check(self._call(L.gemini_live_player_read, buf, frames, ctypes.byref(got)))
+        fn = L.gemini_live_player_read_f32 if out.is_float else L.gemini_live_player_read
+        check(self._call(fn, out.pointer, out.frames, ctypes.byref(got)))
+        out.finish()
         return int(got.value)
 
     def read(self, frames: int) -> bytes:

@@ -15,6 +15,20 @@ from . import _lib
 from ._managed import Managed
 from .enums import Modality, Phase, Transcription
 from .errors import InvalidArgumentError, check, cstr
+from .types import (
+    ActivityHandling,
+    ApiVersion,
+    EndSensitivity,
+    FunctionBehavior,
+    MediaResolution,
+    ModalityName,
+    PhaseName,
+    RecordAudio,
+    StartSensitivity,
+    TranscriptionMode,
+    TurnCoverage,
+    VertexApiVersion,
+)
 
 L = _lib.lib
 
@@ -42,7 +56,7 @@ _INT_RANGES = {
     ctypes.c_size_t: (0, 2 ** (8 * ctypes.sizeof(ctypes.c_size_t)) - 1),
 }
 
-ModalityLike = Union[str, int, Modality]
+ModalityLike = Union[ModalityName, Modality]
 PemLike = Union[str, bytes]
 
 
@@ -54,7 +68,7 @@ class FunctionDeclaration(TypedDict, total=False):
     name: str
     description: str
     parameters: Dict[str, Any]
-    behavior: str
+    behavior: FunctionBehavior
 
 
 class TranscriptionOptions(TypedDict, total=False):
@@ -62,7 +76,7 @@ class TranscriptionOptions(TypedDict, total=False):
     (``"VERBATIM"`` or ``"SMART"``). Model support is uncertain."""
 
     language_codes: Sequence[str]
-    mode: str
+    mode: TranscriptionMode
 
 
 class Proactivity(TypedDict, total=False):
@@ -132,6 +146,16 @@ class Config(Managed):
     every connect), ``vertex_api_version``, ``vertex_user_project``,
     ``vertex_transparent_resumption``; see ``gemini_live.vertex``.
 
+    ``proxy``: the proxy for every connect and reconnect, overriding the environment:
+    ``"http://[user:password@]host:port"`` (HTTP ``CONNECT``; ``"https://..."`` over TLS to
+    the proxy), ``"socks5h://[user:password@]host:port"`` (SOCKS5, the proxy resolves the
+    host; ``"socks5://..."`` resolves it here), ``"none"`` (connect directly) or ``"env"``.
+    Defaults to the environment, as Python's ``websockets`` reads it: ``wss_proxy``,
+    ``https_proxy``, ``all_proxy`` (either case) and ``no_proxy``. Credentials never appear
+    in logs, errors or recordings. A refusal raises ``ProxyError`` (407: credentials wrong
+    or missing; 403: not allowed; not retried); a proxy that does not answer,
+    ``ConnectTimeoutError`` (``phase_timeouts_ms={"proxy": ms}``).
+
     ``record``: a file to record every frame of the session to, both ways, as JSON Lines
     (``(path, "summary")`` keeps only the length and checksum of audio); replay it with
     ``gemini-live fake-server --replay FILE``. Defaults to no recording.
@@ -148,7 +172,8 @@ class Config(Managed):
         ephemeral_token: Optional[str] = None,
         model: Optional[str] = None,
         endpoint: Optional[str] = None,
-        api_version: Optional[str] = None,
+        api_version: Optional[ApiVersion] = None,
+        proxy: Optional[str] = None,
         response_modality: Optional[ModalityLike] = None,
         modality: Optional[ModalityLike] = None,
         system_instruction: Optional[str] = None,
@@ -169,21 +194,21 @@ class Config(Managed):
         seed: Optional[int] = None,
         presence_penalty: Optional[float] = None,
         frequency_penalty: Optional[float] = None,
-        media_resolution: Optional[str] = None,
+        media_resolution: Optional[MediaResolution] = None,
         thinking_budget: Optional[int] = None,
         thinking_level: Optional[str] = None,
         include_thoughts: Optional[bool] = None,
         affective_dialog: Optional[bool] = None,
         automatic_activity_detection: Optional[bool] = None,
-        vad_start_sensitivity: Optional[str] = None,
-        vad_end_sensitivity: Optional[str] = None,
+        vad_start_sensitivity: Optional[StartSensitivity] = None,
+        vad_end_sensitivity: Optional[EndSensitivity] = None,
         vad_prefix_padding_ms: Optional[int] = None,
         vad_silence_duration_ms: Optional[int] = None,
-        activity_handling: Optional[str] = None,
-        turn_coverage: Optional[str] = None,
+        activity_handling: Optional[ActivityHandling] = None,
+        turn_coverage: Optional[TurnCoverage] = None,
         context_window_compression: Union[bool, Tuple[int, int], None] = None,
         connect_timeout_ms: Optional[int] = None,
-        phase_timeouts_ms: Optional[Mapping[Union[str, Phase], int]] = None,
+        phase_timeouts_ms: Optional[Mapping[Union[PhaseName, Phase], int]] = None,
         send_timeout_ms: Optional[int] = None,
         close_timeout_ms: Optional[int] = None,
         send_queue_capacity: Optional[int] = None,
@@ -212,11 +237,11 @@ class Config(Managed):
         extra_setup_json: Optional[str] = None,
         skip_model_check: Optional[bool] = None,
         vertex: Optional[Tuple[str, str]] = None,
-        vertex_api_version: Optional[str] = None,
+        vertex_api_version: Optional[VertexApiVersion] = None,
         vertex_user_project: Optional[str] = None,
         vertex_transparent_resumption: Optional[bool] = None,
         access_token_provider: Optional[Callable[[], str]] = None,
-        record: Union[str, "os.PathLike[str]", Tuple[Any, str], None] = None,
+        record: Union[str, "os.PathLike[str]", Tuple[Any, RecordAudio], None] = None,
     ) -> None:
         options = {k: v for k, v in locals().items() if k not in ("self", "__class__")}
         if response_modality is not None and modality is not None:
@@ -240,6 +265,8 @@ class Config(Managed):
         """Sets one option by its parameter name (or an alias, e.g. ``modality``); returns
         ``self``. Raises as the constructor does."""
         name = ALIASES.get(name, name)
+        # Remembered for instrumentation (gemini_live._hooks.settings reads the safe ones).
+        self.__dict__.setdefault("_settings", {})[name] = value
         special = getattr(self, "_set_" + name, None)
         if special is not None:
             special(value)
@@ -257,7 +284,7 @@ class Config(Managed):
         name: str,
         description: str = "",
         parameters: Optional[Mapping[str, Any]] = None,
-        behavior: Optional[str] = None,
+        behavior: Optional[FunctionBehavior] = None,
     ) -> "Config":
         """Declares a function the model may call; ``parameters`` is a JSON-schema dict,
         ``behavior`` ``"BLOCKING"`` or ``"NON_BLOCKING"`` (``None``: the model's default)."""
@@ -448,7 +475,8 @@ class ConfigOptions(TypedDict, total=False):
     ephemeral_token: Optional[str]
     model: Optional[str]
     endpoint: Optional[str]
-    api_version: Optional[str]
+    api_version: Optional[ApiVersion]
+    proxy: Optional[str]
     response_modality: Optional[ModalityLike]
     modality: Optional[ModalityLike]
     system_instruction: Optional[str]
@@ -469,21 +497,21 @@ class ConfigOptions(TypedDict, total=False):
     seed: Optional[int]
     presence_penalty: Optional[float]
     frequency_penalty: Optional[float]
-    media_resolution: Optional[str]
+    media_resolution: Optional[MediaResolution]
     thinking_budget: Optional[int]
     thinking_level: Optional[str]
     include_thoughts: Optional[bool]
     affective_dialog: Optional[bool]
     automatic_activity_detection: Optional[bool]
-    vad_start_sensitivity: Optional[str]
-    vad_end_sensitivity: Optional[str]
+    vad_start_sensitivity: Optional[StartSensitivity]
+    vad_end_sensitivity: Optional[EndSensitivity]
     vad_prefix_padding_ms: Optional[int]
     vad_silence_duration_ms: Optional[int]
-    activity_handling: Optional[str]
-    turn_coverage: Optional[str]
+    activity_handling: Optional[ActivityHandling]
+    turn_coverage: Optional[TurnCoverage]
     context_window_compression: Optional[Union[bool, Tuple[int, int]]]
     connect_timeout_ms: Optional[int]
-    phase_timeouts_ms: Optional[Mapping[Union[str, Phase], int]]
+    phase_timeouts_ms: Optional[Mapping[Union[PhaseName, Phase], int]]
     send_timeout_ms: Optional[int]
     close_timeout_ms: Optional[int]
     send_queue_capacity: Optional[int]
@@ -512,8 +540,8 @@ class ConfigOptions(TypedDict, total=False):
     extra_setup_json: Optional[str]
     skip_model_check: Optional[bool]
     vertex: Optional[Tuple[str, str]]
-    vertex_api_version: Optional[str]
+    vertex_api_version: Optional[VertexApiVersion]
     vertex_user_project: Optional[str]
     vertex_transparent_resumption: Optional[bool]
     access_token_provider: Optional[Callable[[], str]]
-    record: Union[str, "os.PathLike[str]", Tuple[Any, str], None]
+    record: Union[str, "os.PathLike[str]", Tuple[Any, RecordAudio], None]

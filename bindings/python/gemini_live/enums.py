@@ -75,6 +75,7 @@ class Phase(enum.IntEnum):
     TLS_HANDSHAKE = _lib.PHASE_TLS_HANDSHAKE
     UPGRADE = _lib.PHASE_UPGRADE
     SETUP = _lib.PHASE_SETUP
+    PROXY = _lib.PHASE_PROXY
 
 
 class LogLevel(enum.IntEnum):

@@ -14,6 +14,7 @@ Hierarchy (by result-code group)::
     │   ├── HTTPError                  303
     │   ├── ServerClosedError          304, 305
     │   ├── ModelNotFoundError         306
+    │   ├── ProxyError                 311 (the proxy refused the tunnel; .retryable None)
     │   └── (310 ACCESS_TOKEN: the Vertex AI token provider failed; .retryable None)
     └── InternalError                  9xx
         └── PanicError                 900
@@ -30,6 +31,7 @@ import ctypes
 from typing import Dict, Optional, Type, Union
 
 from . import _lib
+from ._messages import pythonize
 
 
 class GeminiLiveError(Exception):
@@ -39,7 +41,8 @@ class GeminiLiveError(Exception):
     def __init__(self, code: int, detail: str = "") -> None:
         self.code = int(code)
         self.name = _NAMES.get(self.code, "UNKNOWN")
-        self.detail = detail or describe(self.code)
+        # The library's text in Python's terms (no Rust or C names): _messages.pythonize.
+        self.detail = pythonize(detail or describe(self.code))
         super().__init__(f"{self.name} ({self.code}): {self.detail}")
 
 
@@ -71,7 +74,8 @@ class ConnectionFailedError(GeminiLiveError, builtins.ConnectionError):
     def retryable(self) -> Optional[bool]:
         if self.code in (CONNECT_TIMEOUT_CODES | RETRYABLE_CODES):
             return True
-        if self.code in (_lib.HTTP, _lib.ACCESS_TOKEN):  # depends on the status / provider
+        # Depends on the status / the provider / the proxy's answer.
+        if self.code in (_lib.HTTP, _lib.ACCESS_TOKEN, _lib.PROXY):
             return None
         return False
 
@@ -86,6 +90,13 @@ class TLSError(ConnectionFailedError):
 
 class HTTPError(ConnectionFailedError):
     """The server refused the WebSocket upgrade with an HTTP status."""
+
+
+class ProxyError(ConnectionFailedError):
+    """The proxy refused or could not open the tunnel: 407 (credentials wrong or missing),
+    403 (not allowed), 502 (it could not reach the host), or a SOCKS5 refusal; the message
+    names the proxy (never its credentials) and its answer. 407, 403 and SOCKS
+    authentication or rule-set refusals are not retried by the library."""
 
 
 class ServerClosedError(ConnectionFailedError):
@@ -141,6 +152,7 @@ _CLASSES: Dict[int, Type[GeminiLiveError]] = {
     _lib.CONNECT_TIMEOUT: ConnectTimeoutError,
     _lib.TLS: TLSError,
     _lib.HTTP: HTTPError,
+    _lib.PROXY: ProxyError,
     _lib.SERVER_CLOSED_FATAL: ServerClosedError,
     _lib.SERVER_CLOSED_RETRYABLE: ServerClosedError,
     _lib.MODEL_NOT_FOUND: ModelNotFoundError,

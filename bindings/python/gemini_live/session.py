@@ -6,17 +6,17 @@ from __future__ import annotations
 
 import ctypes
 import json
-import sys
-from array import array
-from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union, cast
 
-from . import _lib
+from . import _hooks, _lib
 from ._managed import Managed
+from ._pcm import AudioInput, convert
 from .config import Config
 from .enums import State
-from .errors import ClosedError, check, cstr, error_for
+from .errors import ClosedError, GeminiLiveError, check, cstr, error_for
 from ._reader import from_c
 from .events import ClosedEvent, Event
+from .types import Metrics, Scheduling
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -29,46 +29,13 @@ L = _lib.lib
 _WAIT_SLICE_MS = 1000
 _MAX_WAIT_MS = 0xFFFFFFFF
 
-#: Mono 16-bit PCM as accepted by the send methods: little-endian bytes, ``array('h')``, a
-#: ``memoryview`` of 16-bit items or a sequence of ints.
-Audio = Union[bytes, bytearray, memoryview, "array[int]", Sequence[int]]
+#: Audio accepted by the send methods (and every audio entry point of the package): int16,
+#: float32 or float64 numpy arrays and buffers shaped ``(frames,)`` or ``(frames, channels)``
+#: (channels are averaged to mono), little-endian PCM16 bytes, ``array('h'/'f'/'d')``, a
+#: memoryview, or a list of ints or floats; see ``gemini_live.audio.to_pcm16``.
+Audio = AudioInput
 
 __all__ = ["Audio", "Session", "State", "connect"]
-
-
-def _pcm_bytes(audio: Audio) -> bytes:
-    """Little-endian PCM16 bytes from any accepted audio shape (a copy)."""
-    if isinstance(audio, (bytes, bytearray)):
-        return bytes(audio)
-    if isinstance(audio, memoryview):
-        if audio.itemsize == 2 and audio.format in ("h", "H", "<h", "=h", "@h"):
-            audio = array("h", audio.cast("B").tobytes()) if audio.ndim else array("h")
-        else:
-            return audio.tobytes()
-    if not isinstance(audio, array):
-        audio = array("h", audio)
-    elif audio.typecode != "h":
-        raise TypeError("audio arrays must have typecode 'h' (16-bit samples)")
-    if sys.byteorder == "big":
-        audio = array("h", audio)
-        audio.byteswap()
-    return audio.tobytes()
-
-
-def _native_samples(audio: Audio) -> Any:
-    """A ctypes ``int16`` array over ``audio``'s own memory when it is a writable buffer of
-    native 16-bit samples (``array('h')``, a memoryview of one), else None."""
-    if isinstance(audio, array) and audio.typecode == "h" and len(audio):
-        return (ctypes.c_int16 * len(audio)).from_buffer(audio)
-    if (
-        isinstance(audio, memoryview)
-        and not audio.readonly
-        and audio.format in ("h", "@h")
-        and audio.c_contiguous
-        and audio.nbytes
-    ):
-        return (ctypes.c_int16 * (audio.nbytes // 2)).from_buffer(audio)
-    return None
 
 
 class Session(Managed):
@@ -80,6 +47,12 @@ class Session(Managed):
 
     def __init__(self, handle: Any) -> None:
         super().__init__(handle, L.gemini_live_session_free, "session")
+        #: Instrumentation watching this session (gemini_live._hooks); usually empty.
+        self._observers: List[Any] = []
+
+    def _sent(self, kind: str) -> None:
+        if self._observers:
+            _hooks.notify(self._observers, "on_send", kind)
 
     @classmethod
     def connect(
@@ -94,10 +67,21 @@ class Session(Managed):
             config = Config(**options)
         elif options:
             raise TypeError("pass either a Config or keyword options, not both")
+        hooked = bool(_hooks.CONNECT_HOOKS)
+        info = _hooks.settings(config) if hooked else {}
+        start = _hooks.now_ns()
         try:
             handle = _lib.SESSION_P()
-            check(config._call(L.gemini_live_session_connect, ctypes.byref(handle)))
-            return cls(handle)
+            try:
+                check(config._call(L.gemini_live_session_connect, ctypes.byref(handle)))
+            except GeminiLiveError as e:
+                if hooked:
+                    _hooks.connected(None, info, start, e)
+                raise
+            session = cls(handle)
+            if hooked:
+                session._observers = _hooks.connected(session, info, start, None)
+            return session
         finally:
             if own:
                 config.close()
@@ -108,23 +92,23 @@ class Session(Managed):
         """Sends a user text turn; the model answers. A NUL character in ``text`` raises
         ``InvalidArgumentError`` (nothing is sent)."""
         check(self._call(L.gemini_live_session_send_text, cstr(text, "text")))
+        self._sent("text")
 
     def send_realtime_text(self, text: str) -> None:
         """Sends text as realtime input (mixed with streamed audio)."""
         check(self._call(L.gemini_live_session_send_realtime_text, cstr(text, "text")))
+        self._sent("realtime_text")
 
     def send_audio(self, audio: Audio, sample_rate: int = 16000) -> None:
-        """Sends mono 16-bit PCM: bytes (little-endian), ``array('h')``, a memoryview or a
-        list of ints, captured at ``sample_rate`` Hz (16000 is what the service expects).
-        An ``array('h')`` (or writable memoryview of one) is passed without a copy."""
-        native = _native_samples(audio)
-        if native is not None:
-            fn = L.gemini_live_session_send_audio_rate
-            check(self._call(fn, native, len(native), sample_rate))
-            return
-        pcm = _pcm_bytes(audio)
-        fn = L.gemini_live_session_send_audio_bytes_rate
-        check(self._call(fn, pcm, len(pcm), sample_rate))
+        """Sends mono audio captured at ``sample_rate`` Hz (16000 is what the service
+        expects): int16 samples, or floats in [-1.0, 1.0] converted to int16 (clipped);
+        a ``(frames, channels)`` input is averaged to mono (see ``Audio``). Anything else
+        raises ``TypeError`` naming its dtype and shape. A native ``array('h')`` or
+        contiguous int16 numpy array is passed without a copy."""
+        pcm = convert(audio, what="send_audio")
+        fn = L.gemini_live_session_send_audio_rate
+        check(self._call(fn, pcm.pointer, pcm.count, sample_rate))
+        self._sent("audio")
 
     def send_audio_rate(self, audio: Audio, sample_rate: int) -> None:
         """``send_audio`` with an explicit sample rate."""
@@ -132,28 +116,25 @@ class Session(Managed):
 
     def try_send_audio(self, audio: Audio, sample_rate: int = 16000) -> bool:
         """Like ``send_audio`` but never waits: ``False`` (nothing sent) if the queue is full."""
-        native = _native_samples(audio)
-        if native is None:
-            samples = array("h")
-            samples.frombytes(_pcm_bytes(audio))
-            if sys.byteorder == "big":
-                samples.byteswap()
-            native = (ctypes.c_int16 * len(samples)).from_buffer(samples) if samples else None
-        n = len(native) if native is not None else 0
-        code = self._call(L.gemini_live_session_try_send_audio, native, n, sample_rate)
+        pcm = convert(audio, what="try_send_audio")
+        fn = L.gemini_live_session_try_send_audio
+        code = self._call(fn, pcm.pointer, pcm.count, sample_rate)
         if code == _lib.WOULD_BLOCK:
             return False
         check(code)
+        self._sent("audio")
         return True
 
     def send_video_frame(self, jpeg: Union[bytes, bytearray, memoryview]) -> None:
         """Sends one JPEG frame."""
         raw = bytes(jpeg)
         check(self._call(L.gemini_live_session_send_video_frame, raw, len(raw)))
+        self._sent("video")
 
     def audio_stream_end(self) -> None:
         """Ends the audio stream (voice activity detection on): the model answers now."""
         check(self._call(L.gemini_live_session_audio_stream_end))
+        self._sent("audio_stream_end")
 
     def activity_start(self) -> None:
         """Marks the start of user activity (voice activity detection off)."""
@@ -162,13 +143,14 @@ class Session(Managed):
     def activity_end(self) -> None:
         """Marks the end of user activity (voice activity detection off)."""
         check(self._call(L.gemini_live_session_activity_end))
+        self._sent("activity_end")
 
     def send_tool_response(
         self,
         call_id: str,
         name: str,
         response: Mapping[str, Any],
-        scheduling: Optional[str] = None,
+        scheduling: Optional[Scheduling] = None,
         will_continue: bool = False,
     ) -> None:
         """Answers a function call; ``response`` is a dict (sent as JSON). For non-blocking
@@ -181,9 +163,11 @@ class Session(Managed):
         )
         if scheduling is None and not will_continue:
             check(self._call(L.gemini_live_session_send_tool_response, *args))
+            self._sent("tool_response")
             return
         fn = L.gemini_live_session_send_tool_response_scheduled
         check(self._call(fn, *args, cstr(scheduling or "", "scheduling"), bool(will_continue)))
+        self._sent("tool_response")
 
     def send_context_update(
         self, system_instruction: Optional[str] = None, tools: Optional[Config] = None
@@ -205,6 +189,7 @@ class Session(Managed):
         """Sends ``clientContent`` turns, e.g. ``[{"role": "user", "parts": [{"text": "hi"}]}]``."""
         body = json.dumps({"turns": list(turns), "turnComplete": turn_complete})
         check(self._call(L.gemini_live_session_send_client_content_json, cstr(body, "turns")))
+        self._sent("client_content")
 
     # ---- receiving ------------------------------------------------------------------------------
 
@@ -219,6 +204,8 @@ class Session(Managed):
         free = True
         try:
             event, free = from_c(ev)
+            if self._observers:
+                _hooks.notify(self._observers, "on_event", event)
             return event
         finally:
             if free:
@@ -281,27 +268,28 @@ class Session(Managed):
             check(code)
             return buf.value.decode("utf-8") or None
 
-    def metrics(self) -> Dict[str, Any]:
-        """A dict of the session's metrics; durations in seconds (None if not measured)."""
+    def metrics(self) -> Metrics:
+        """The session's metrics (``gemini_live.types.Metrics``, a ``TypedDict``): the C
+        struct's fields by their C names and units (microseconds in ``*_us``), ``None``
+        where C says -1 (not measured yet), ``state`` a ``State``, and
+        ``last_close_reason``."""
         m = _lib.Metrics()
         m.size = ctypes.sizeof(m)
         check(self._call(L.gemini_live_session_metrics, ctypes.byref(m)))
         out: Dict[str, Any] = {}
         fields: List[Any] = m._fields_
-        for name, _ in fields:
+        for name, ctype in fields:
             if name in ("size", "version"):
                 continue
             value = getattr(m, name)
-            if name.endswith("_us"):
-                out[name[:-3]] = None if value < 0 else value / 1e6
-            elif name == "last_close_code":
-                out[name] = None if value < 0 else value
-            elif name == "state":
+            if name == "state":
                 out[name] = State(value)
+            elif ctype in (ctypes.c_int64, ctypes.c_int32):  # signed: -1 is "not measured"
+                out[name] = None if value < 0 else value
             else:
                 out[name] = value
         out["last_close_reason"] = self._string(L.gemini_live_session_last_close_reason)
-        return out
+        return cast(Metrics, out)
 
     def close(self) -> None:
         """Closes the session (bounded by the close timeout: sends what is queued, then a
@@ -312,6 +300,9 @@ class Session(Managed):
             code = self._call(L.gemini_live_session_close)
         except ClosedError:
             return
+        observers, self._observers = self._observers, []
+        if observers:
+            _hooks.notify(observers, "on_close")
         super().close()
         check(code)
 

@@ -102,6 +102,15 @@ class MetricsStructTest(unittest.TestCase):
         self.assertGreater(len(expected), 20)
         self.assertEqual(list(_lib.Metrics._fields_), expected)
 
+    def test_metrics_typeddict_keys_are_the_c_field_names(self):
+        from typing import get_type_hints
+
+        c_fields = [f for f, _ in c_struct_fields("gemini_live_metrics")]
+        expected = [f for f in c_fields if f not in ("size", "version")] + ["last_close_reason"]
+        self.assertEqual(list(gl.Metrics.__annotations__), expected)
+        self.assertEqual(list(get_type_hints(gl.types.Metrics)), expected)
+        self.assertEqual(gl.Metrics.__required_keys__, frozenset(expected))
+
     def test_usage_struct_matches_the_header(self):
         expected = c_struct_fields("gemini_live_usage")
         self.assertEqual(len(expected), 6)

@@ -53,6 +53,12 @@ struct Cli {
     /// RUST_LOG, when set, replaces these levels (e.g. RUST_LOG=gemini_live=debug).
     #[arg(long, short, global = true, action = clap::ArgAction::Count)]
     verbose: u8,
+    /// Proxy for every connect: http://[user:password@]host:port (HTTP CONNECT; https://
+    /// for TLS to the proxy), socks5h://... (SOCKS5, the proxy resolves the host; socks5://
+    /// resolves it here), or none (connect directly). Default: the environment (wss_proxy,
+    /// https_proxy, all_proxy, either case, and no_proxy), as Python's websockets reads it.
+    #[arg(long, global = true, value_name = "URL")]
+    proxy: Option<String>,
     #[command(flatten)]
     vertex: vertex::VertexArgs,
 }
@@ -234,6 +240,13 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     }
     if let Some(t) = cli.ephemeral_token {
         config.auth = gemini_live::Auth::EphemeralToken(gemini_live::Secret::new(t.trim()));
+    }
+    if let Target::EmbeddedFake(_) = &target {
+        // In this process: never through a proxy from the environment.
+        config.proxy = gemini_live::config::Proxy::Direct;
+    }
+    if let Some(p) = &cli.proxy {
+        config.proxy = gemini_live::config::Proxy::parse(p).map_err(|e| format!("--proxy: {e}"))?;
     }
     cli.vertex.apply(&mut config)?;
     if let Some(m) = cli.model {
