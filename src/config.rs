@@ -437,6 +437,7 @@ impl Config {
             return bad("endpoint must not carry a query or fragment (keys go in headers)".into());
         }
         crate::vertex::check_model_api(self)?;
+        crate::vertex::check_platform_fields(self)?;
         if let Some(v) = &self.vertex {
             crate::vertex::validate_config(self, v)?;
         } else if let Auth::AccessToken(_) = self.auth {
@@ -555,9 +556,10 @@ impl Config {
         if self.voice.is_some() || self.language_code.is_some() {
             generation.speech_config = Some(SpeechConfig {
                 voice_config: self.voice.as_ref().map(|v| VoiceConfig {
-                    prebuilt_voice_config: PrebuiltVoiceConfig {
+                    prebuilt_voice_config: Some(PrebuiltVoiceConfig {
                         voice_name: v.clone(),
-                    },
+                    }),
+                    ..VoiceConfig::default()
                 }),
                 language_code: self.language_code.clone(),
             });

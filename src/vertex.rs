@@ -401,6 +401,26 @@ pub(crate) fn check_model_api(config: &Config) -> Result<()> {
     )))
 }
 
+/// Setup fields that only Vertex AI accepts, refused on the Developer API before sending, as
+/// Google's SDKs refuse them (protocol.md D.3): `explicitVadSignal` and
+/// `safetySettings[].method`.
+pub(crate) fn check_platform_fields(config: &Config) -> Result<()> {
+    if config.vertex.is_some() {
+        return Ok(());
+    }
+    let field = if config.explicit_vad_signal.is_some() {
+        "explicitVadSignal (Config::explicit_vad_signal)"
+    } else if config.safety_settings.iter().any(|s| s.method.is_some()) {
+        "safetySettings[].method"
+    } else {
+        return Ok(());
+    };
+    Err(Error::InvalidConfig(format!(
+        "{field} is only supported on Vertex AI, not on the Developer API (Google's SDKs refuse \
+         it too): remove it, or set a Vertex AI project and location"
+    )))
+}
+
 /// The Vertex part of [`Config::from_env`](crate::Config::from_env).
 pub(crate) fn apply_env(c: &mut Config, var: &impl Fn(&str) -> Option<String>) -> Result<()> {
     let project = var("GEMINI_LIVE_VERTEX_PROJECT");

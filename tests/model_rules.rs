@@ -339,6 +339,7 @@ fn respond(s: &Session, id: &str, scheduling: Option<Scheduling>) {
         response: json!({"time": "12:00"}),
         scheduling,
         will_continue: None,
+        ..FunctionResponse::default()
     }])
     .unwrap();
 }
@@ -474,6 +475,7 @@ fn will_continue_keeps_a_non_blocking_call_open_for_more_responses() {
         response: json!({"progress": "half"}),
         scheduling: Some(Scheduling::WhenIdle),
         will_continue: Some(true),
+        ..FunctionResponse::default()
     };
     s.send_tool_response(vec![partial]).unwrap();
     assert!(turn(&s).text.contains("returned {\"progress\":\"half\"}"));

@@ -311,6 +311,7 @@ pub unsafe extern "C" fn gemini_live_config_add_function(
             description: non_empty(description),
             parameters,
             behavior: None,
+            ..FunctionDeclaration::default()
         };
         function_tool(c).push(decl);
         Ok(())

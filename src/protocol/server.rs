@@ -40,6 +40,9 @@ pub struct SetupComplete {
     /// Session id, where the service fills it.
     #[serde(default)]
     pub session_id: Option<String>,
+    /// The signature of a consent recording the service verified (replicated voices).
+    #[serde(default)]
+    pub voice_consent_signature: Option<super::VoiceConsentSignature>,
 }
 
 /// `serverContent` (protocol.md Part B §4).
@@ -115,6 +118,14 @@ pub struct ServerPart {
     /// Result of that code.
     #[serde(default)]
     pub code_execution_result: Option<Value>,
+    /// The thought signature of this part (base64): give it back with the part when the
+    /// turn goes into history.
+    #[serde(default)]
+    pub thought_signature: Option<String>,
+    /// A function call recorded in the model's turn (answer the `toolCall` message, not
+    /// this).
+    #[serde(default)]
+    pub function_call: Option<FunctionCall>,
 }
 
 /// Inline bytes; `data` is still base64 (decoded by the session, which knows the alphabet rules).
@@ -142,6 +153,18 @@ pub struct Transcription {
     /// Detected language.
     #[serde(default)]
     pub language_code: Option<String>,
+    /// Who spoke (`diarization`), e.g. `spk_1`.
+    #[serde(default)]
+    pub speaker_label: Option<String>,
+    /// The words with their timing (`wordTimestamp`).
+    #[serde(default)]
+    pub words: Vec<super::WordInfo>,
+    /// Start of this fragment in the audio, as sent (`"1.200s"`).
+    #[serde(default)]
+    pub start_offset: Option<String>,
+    /// End of this fragment in the audio, as sent.
+    #[serde(default)]
+    pub end_offset: Option<String>,
 }
 
 /// `toolCall`.
@@ -166,6 +189,12 @@ pub struct FunctionCall {
     /// The arguments, a JSON object.
     #[serde(default)]
     pub args: Value,
+    /// Vertex AI streamed arguments: pieces of `args`, by JSON path.
+    #[serde(default)]
+    pub partial_args: Vec<super::PartialArg>,
+    /// Vertex AI streamed arguments: more of this call follows (same `id`).
+    #[serde(default)]
+    pub will_continue: Option<bool>,
 }
 
 /// `toolCallCancellation`.

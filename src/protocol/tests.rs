@@ -122,6 +122,7 @@ fn tool_scenario_matches_the_js_sdk() {
                 json!({"type":"OBJECT","properties":{"city":{"type":"STRING"}},"required":["city"]}),
             ),
             behavior: None,
+            ..FunctionDeclaration::default()
         }]),
         ..Default::default()
     }];

@@ -385,6 +385,18 @@ pub enum Event {
         /// Why, when the end was not requested by the application.
         error: Option<Error>,
     },
+    /// The word timings, speaker label and offsets of the transcription fragment just
+    /// delivered (`wordTimestamp`, `diarization`; protocol.md D.3).
+    TranscriptionDetail(protocol::TranscriptionDetail),
+    /// The thought signature (base64) of the model part just delivered: give it back with
+    /// that part when the turn goes into history.
+    ThoughtSignature(String),
+    /// A `functionCall` part of the model's turn: a record of the call, for history. Answer
+    /// the [`Event::ToolCall`] (the `toolCall` message), not this.
+    FunctionCallPart(FunctionCall),
+    /// `setupComplete.voiceConsentSignature`: the service verified the consent recording of
+    /// a replicated voice; send this signature in later setups instead of the recording.
+    VoiceConsentSignature(String),
 }
 
 #[cfg(test)]
@@ -422,3 +434,7 @@ mod vertex_tests {
         assert_eq!((facts.handle, facts.last_consumed_index), (None, Some(3)));
     }
 }
+
+#[cfg(test)]
+#[path = "fields_tests.rs"]
+mod fields_tests;

@@ -2,7 +2,7 @@
 //! A child module of `events.rs`.
 
 use super::*;
-use crate::protocol::ServerMessage;
+use crate::protocol::{ServerMessage, TranscriptSource, TranscriptionDetail};
 
 fn audio_rate(mime: &str) -> Option<u32> {
     let lower = mime.to_ascii_lowercase();
@@ -52,18 +52,24 @@ pub(crate) fn to_events(msg: ServerMessage, mode: ResponseMode, out: &mut Vec<Ev
         out.push(Event::SetupComplete {
             session_id: sc.session_id,
         });
+        if let Some(sig) = sc.voice_consent_signature.and_then(|v| v.signature) {
+            out.push(Event::VoiceConsentSignature(sig));
+        }
     }
     let mut usage = msg.usage_metadata;
     if let Some(c) = msg.server_content {
         if let Some(t) = c.interim_input_transcription {
+            let detail = TranscriptionDetail::of(&t, TranscriptSource::InterimInput);
             if let Some(text) = t.text {
                 out.push(Event::InterimInputTranscription {
                     text,
                     language_code: t.language_code,
                 });
             }
+            out.extend(detail.map(Event::TranscriptionDetail));
         }
         if let Some(t) = c.input_transcription {
+            let detail = TranscriptionDetail::of(&t, TranscriptSource::Input);
             if let Some(text) = t.text {
                 out.push(Event::InputTranscription {
                     text,
@@ -71,6 +77,7 @@ pub(crate) fn to_events(msg: ServerMessage, mode: ResponseMode, out: &mut Vec<Ev
                     language_code: t.language_code,
                 });
             }
+            out.extend(detail.map(Event::TranscriptionDetail));
         }
         for part in c.model_turn.map(|t| t.parts).unwrap_or_default() {
             if let Some(text) = part.text {
@@ -110,8 +117,11 @@ pub(crate) fn to_events(msg: ServerMessage, mode: ResponseMode, out: &mut Vec<Ev
             {
                 out.push(Event::CodeExecution(v));
             }
+            out.extend(part.function_call.map(Event::FunctionCallPart));
+            out.extend(part.thought_signature.map(Event::ThoughtSignature));
         }
         if let Some(t) = c.output_transcription {
+            let detail = TranscriptionDetail::of(&t, TranscriptSource::Output);
             let finished = t.finished.unwrap_or(false);
             if let Some(text) = t.text {
                 facts.reply_content = true;
@@ -124,6 +134,7 @@ pub(crate) fn to_events(msg: ServerMessage, mode: ResponseMode, out: &mut Vec<Ev
                     },
                 });
             }
+            out.extend(detail.map(Event::TranscriptionDetail));
             if finished && mode == ResponseMode::TextAndAudio {
                 out.push(Event::TextFinished);
             }

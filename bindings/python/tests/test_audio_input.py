@@ -12,7 +12,7 @@ import sys
 import unittest
 from array import array
 
-from _support import HERE, collect_turn, fnv1a64, gl, le_bytes
+from _support import TEXT_MODEL, HERE, collect_turn, fnv1a64, gl, le_bytes
 
 from gemini_live.audio import Player, Resampler, to_pcm16
 
@@ -187,7 +187,7 @@ class SendShapesTest(unittest.TestCase):
         return f"{len(raw)} bytes of audio, checksum {fnv1a64(raw):016x}"
 
     def test_buffers_through_send_and_try_send(self):
-        with gl.FakeServer() as fake, gl.connect(endpoint=fake.endpoint, modality="text") as s:
+        with gl.FakeServer() as fake, gl.connect(endpoint=fake.endpoint, modality="text", model=TEXT_MODEL) as s:
             want = self.expected(REF)
             for name, audio in [
                 ("array('f')", as_floats(REF)),
@@ -218,7 +218,7 @@ class SendShapesTest(unittest.TestCase):
             cases[f"{name} (frames, 2) Fortran order"] = np.asfortranarray(two)
             cases[f"{name} strided"] = np.repeat(mono, 2)[::2]
             cases[f"{name} big-endian"] = mono.astype(np.dtype(dtype).newbyteorder(">"))
-        with gl.FakeServer() as fake, gl.connect(endpoint=fake.endpoint, modality="text") as s:
+        with gl.FakeServer() as fake, gl.connect(endpoint=fake.endpoint, modality="text", model=TEXT_MODEL) as s:
             for name, audio in cases.items():
                 for send in (s.send_audio, s.try_send_audio):
                     with self.subTest(name, send=send.__name__):
@@ -247,7 +247,7 @@ class SendShapesTest(unittest.TestCase):
 
         async def main():
             with gl.FakeServer() as fake:
-                async with gl.aio.connect(endpoint=fake.endpoint, modality="text") as s:
+                async with gl.aio.connect(endpoint=fake.endpoint, modality="text", model=TEXT_MODEL) as s:
                     await s.send_audio(two)
                     with self.assertRaises(TypeError):
                         await s.send_audio(np.zeros((480, 2), np.int32))
