@@ -452,6 +452,45 @@
 #define GEMINI_LIVE_VAD_SIGNAL_END_OF_SPEECH 2
 
 /**
+ * The word timings, speaker label and offsets of the transcription just delivered
+ * (`gemini_live_event_transcription_detail`, `gemini_live_event_transcription_word`).
+ */
+#define GEMINI_LIVE_EVENT_TRANSCRIPTION_DETAIL 50
+
+/**
+ * The thought signature (base64) of the model part just delivered: give it back with that
+ * part in history (`gemini_live_event_signature`).
+ */
+#define GEMINI_LIVE_EVENT_THOUGHT_SIGNATURE 51
+
+/**
+ * A `functionCall` part of the model's turn, a record for history: answer the TOOL_CALL
+ * event, not this (`gemini_live_event_tool_call` with index 0).
+ */
+#define GEMINI_LIVE_EVENT_FUNCTION_CALL_PART 52
+
+/**
+ * The service verified a replicated voice's consent recording: send this signature in
+ * later setups instead of the recording (`gemini_live_event_signature`).
+ */
+#define GEMINI_LIVE_EVENT_VOICE_CONSENT_SIGNATURE 53
+
+/**
+ * `gemini_live_event_transcription_detail`: the user's speech (`inputTranscription`).
+ */
+#define GEMINI_LIVE_TRANSCRIPT_INPUT 1
+
+/**
+ * `gemini_live_event_transcription_detail`: `interimInputTranscription`.
+ */
+#define GEMINI_LIVE_TRANSCRIPT_INTERIM_INPUT 2
+
+/**
+ * `gemini_live_event_transcription_detail`: the model's speech (`outputTranscription`).
+ */
+#define GEMINI_LIVE_TRANSCRIPT_OUTPUT 3
+
+/**
  * URL-context tool metadata (`gemini_live_event_json`: `urls` of `{retrieved_url, status}`,
  * `metadata` as sent).
  */
@@ -2169,6 +2208,63 @@ gemini_live_result gemini_live_event_voice_activity(const struct gemini_live_eve
 gemini_live_result gemini_live_event_vad_signal(const struct gemini_live_event *event,
                                                 uint32_t *signal,
                                                 const char **name);
+
+/**
+ * A TRANSCRIPTION_DETAIL event: `*source` (`GEMINI_LIVE_TRANSCRIPT_*`), `*speaker_label`
+ * (NUL-terminated, borrowed until the event is freed; NULL when not sent), the fragment's
+ * `*start_ms` / `*end_ms` in the audio (-1 when not sent) and `*word_count` (read each with
+ * `gemini_live_event_transcription_word`). `GEMINI_LIVE_WRONG_EVENT_TYPE` for other
+ * events. Any thread.
+ */
+gemini_live_result gemini_live_event_transcription_detail(const struct gemini_live_event *event,
+                                                          uint32_t *source,
+                                                          const char **speaker_label,
+                                                          int64_t *start_ms,
+                                                          int64_t *end_ms,
+                                                          size_t *word_count);
+
+/**
+ * Word `index` (from 0) of a TRANSCRIPTION_DETAIL event: `*word` (NUL-terminated, borrowed
+ * until the event is freed) and its `*start_ms` / `*end_ms` in the audio (-1 when not
+ * sent). `GEMINI_LIVE_INVALID_ARGUMENT` if `index` is out of range,
+ * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
+ */
+gemini_live_result gemini_live_event_transcription_word(const struct gemini_live_event *event,
+                                                        size_t index,
+                                                        const char **word,
+                                                        int64_t *start_ms,
+                                                        int64_t *end_ms);
+
+/**
+ * The signature of a THOUGHT_SIGNATURE or VOICE_CONSENT_SIGNATURE event: `*signature`,
+ * NUL-terminated, borrowed until the event is freed. `GEMINI_LIVE_WRONG_EVENT_TYPE` for
+ * other events. Any thread.
+ */
+gemini_live_result gemini_live_event_signature(const struct gemini_live_event *event,
+                                               const char **signature);
+
+/**
+ * Call `index` of a TOOL_CALL event, streamed (Vertex AI): `*partial_args_json` is its
+ * `partialArgs` as a JSON array (`[]` when not streamed; each element has `json_path` and
+ * one of `string_value`, `number_value`, `bool_value`, `null_value`, and `will_continue`),
+ * NUL-terminated, borrowed until the event is freed; `*will_continue` whether more of
+ * this call follows. `GEMINI_LIVE_INVALID_ARGUMENT` if `index` is out of range,
+ * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
+ */
+gemini_live_result gemini_live_event_tool_call_stream(const struct gemini_live_event *event,
+                                                      size_t index,
+                                                      const char **partial_args_json,
+                                                      bool *will_continue);
+
+/**
+ * The labels of a USAGE or TURN_COMPLETE event's usage: `*traffic_type` (Vertex AI, e.g.
+ * `ON_DEMAND`) and `*service_tier` (Developer API), NUL-terminated, borrowed until the
+ * event is freed, NULL when not sent. `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events.
+ * Any thread.
+ */
+gemini_live_result gemini_live_event_usage_labels(const struct gemini_live_event *event,
+                                                  const char **traffic_type,
+                                                  const char **service_tier);
 
 /**
  * The `GEMINI_LIVE_INTERACTION_*` status of a TURN_COMPLETE event (`*status`):

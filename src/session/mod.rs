@@ -212,9 +212,13 @@ impl Session {
         });
         shared.metrics.set_connect(connected.timings);
 
+        let consent = (connected.setup_complete.voice_consent_signature)
+            .and_then(|v| v.signature)
+            .map(Event::VoiceConsentSignature);
         let mut first = vec![Event::SetupComplete {
             session_id: connected.setup_complete.session_id,
         }];
+        first.extend(consent);
         if handle_dropped {
             first.push(Event::NewSession { replayed: 0 });
         }

@@ -58,6 +58,7 @@ from .events import (
     ContextLostEvent,
     ErrorEvent,
     Event,
+    FunctionCallPartEvent,
     GenerationCompleteEvent,
     GoAwayEvent,
     GroundingEvent,
@@ -77,16 +78,19 @@ from .events import (
     TextEvent,
     TextFinishedEvent,
     ThoughtEvent,
+    ThoughtSignatureEvent,
     ToolCall,
     ToolCallCancellationEvent,
     ToolCallEvent,
     ToolResponsesDroppedEvent,
+    TranscriptionDetailEvent,
     TranscriptionEvent,
     TurnCompleteEvent,
     UrlContextEvent,
     UsageEvent,
     VadSignalEvent,
     VoiceActivityEvent,
+    VoiceConsentSignatureEvent,
     WaitingForInputEvent,
 )
 from .fake import FakeServer
@@ -117,6 +121,8 @@ __all__ = [
     "UrlContextEvent", "UsageEvent", "VadSignalEvent", "VoiceActivityEvent",
     "WaitingForInputEvent", "aio", "connect", "library_path", "set_log_level", "vertex",
     "Metrics", "types",
+    "FunctionCallPartEvent", "ThoughtSignatureEvent", "TranscriptionDetailEvent",
+    "VoiceConsentSignatureEvent",
 ]
 from . import aio  # noqa: E402  (gemini_live.aio.connect)
 from . import vertex  # noqa: E402  (gemini_live.vertex.VertexFakeServer, RetryLater)

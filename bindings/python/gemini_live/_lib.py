@@ -109,6 +109,14 @@ EVENT_INTERIM_INPUT_TRANSCRIPTION = 31
 EVENT_TEXT_FINISHED = 32
 EVENT_REPLY_DISCARDED = 40
 EVENT_CONTEXT_LOST = 41
+# event_details.rs: the fields of protocol.md Part D.3.
+EVENT_TRANSCRIPTION_DETAIL = 50
+EVENT_THOUGHT_SIGNATURE = 51
+EVENT_FUNCTION_CALL_PART = 52
+EVENT_VOICE_CONSENT_SIGNATURE = 53
+TRANSCRIPT_INPUT = 1
+TRANSCRIPT_INTERIM_INPUT = 2
+TRANSCRIPT_OUTPUT = 3
 
 INTERACTION_NONE = 0
 INTERACTION_IN_PROGRESS = 1
@@ -398,6 +406,18 @@ FUNCTIONS: Dict[str, Tuple[Any, List[Any]]] = {
     "gemini_live_event_reconnecting": (RESULT, [EVENT_P, POINTER(c_uint32), POINTER(c_uint64)]),
     "gemini_live_event_count": (RESULT, [EVENT_P, POINTER(c_uint64)]),
     "gemini_live_event_input_dropped": (RESULT, [EVENT_P, POINTER(c_uint64), POINTER(c_uint64)]),
+    # event_details.rs
+    "gemini_live_event_transcription_detail": (
+        RESULT,
+        [EVENT_P, POINTER(c_uint32), _OUT_STR, POINTER(c_int64), POINTER(c_int64), POINTER(c_size_t)],
+    ),
+    "gemini_live_event_transcription_word": (
+        RESULT,
+        [EVENT_P, c_size_t, _OUT_STR, POINTER(c_int64), POINTER(c_int64)],
+    ),
+    "gemini_live_event_signature": (RESULT, [EVENT_P, _OUT_STR]),
+    "gemini_live_event_tool_call_stream": (RESULT, [EVENT_P, c_size_t, _OUT_STR, POINTER(c_bool)]),
+    "gemini_live_event_usage_labels": (RESULT, [EVENT_P, _OUT_STR, _OUT_STR]),
     "gemini_live_event_id_count": (RESULT, [EVENT_P, POINTER(c_size_t)]),
     "gemini_live_event_id": (RESULT, [EVENT_P, c_size_t, _OUT_STR]),
     "gemini_live_event_language_code": (RESULT, [EVENT_P, _OUT_STR]),

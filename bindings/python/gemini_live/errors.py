@@ -130,7 +130,7 @@ RETRYABLE_CODES = {
 # The header's other groups of constants (enums.py), not result codes.
 _ENUM_PREFIXES = (
     "MODALITY_", "EVENT_", "STATE_", "LOG_", "PHASE_", "INTERACTION_", "TRANSCRIPTION_",
-    "TOKEN_", "RECORD_AUDIO_", "USAGE_", "VOICE_ACTIVITY_", "VAD_SIGNAL_",
+    "TOKEN_", "RECORD_AUDIO_", "USAGE_", "VOICE_ACTIVITY_", "VAD_SIGNAL_", "TRANSCRIPT_",
 )
 
 #: The result codes of the header, by number (a test checks them against it).

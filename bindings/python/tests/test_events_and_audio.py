@@ -14,14 +14,21 @@ from gemini_live import session as session_module
 
 #: Server frames the fake never sends, for ScriptedServer.
 SCRIPT = [
-    '{"setupComplete":{"sessionId":"sess-42"}}',
+    '{"setupComplete":{"sessionId":"sess-42","voiceConsentSignature":{"signature":"vcs-1"}}}',
     '{"voiceActivity":{"type":"ACTIVITY_START","audioOffset":"1.5s"}}',
     '{"voiceActivity":{"type":"ACTIVITY_END"}}',
     '{"voiceActivityDetectionSignal":{"vadSignalType":"VAD_SIGNAL_TYPE_SOS"}}',
     '{"voiceActivityDetectionSignal":{"vadSignalType":"VAD_SIGNAL_TYPE_EOS"}}',
     '{"voiceActivityDetectionSignal":{"vadSignalType":"VAD_SIGNAL_TYPE_FUTURE"}}',
-    '{"serverContent":{"inputTranscription":{"text":"hallo","languageCode":"de-DE"}}}',
-    '{"serverContent":{"modelTurn":{"parts":[{"text":"hi"}]}}}',
+    # protocol.md D.3: words, offsets and a speaker label; a thought signature; a
+    # functionCall part; Vertex AI's usage names.
+    '{"serverContent":{"inputTranscription":{"text":"hallo","languageCode":"de-DE",'
+    '"speakerLabel":"spk_2","startOffset":"0.5s","endOffset":"1.25s","words":[{"word":"hal",'
+    '"startOffset":"0.5s","endOffset":"0.8s"},{"word":"lo","startOffset":"0.9s",'
+    '"endOffset":"1.25s"}]}}}',
+    '{"serverContent":{"modelTurn":{"parts":[{"text":"hi","thoughtSignature":"c2ln"},'
+    '{"functionCall":{"id":"c9","name":"lookup","args":{"q":"x"}}}]}}}',
+    '{"usageMetadata":{"candidatesTokenCount":3,"trafficType":"ON_DEMAND"}}',
     '{"serverContent":{"turnComplete":true,"turnCompleteReason":"NEED_MORE_INPUT"},'
     '"usageMetadata":{"promptTokenCount":3,"cachedContentTokenCount":1,"thoughtsTokenCount":2,'
     '"totalTokenCount":9,"promptTokensDetails":[{"modality":"TEXT","tokenCount":3}],'
@@ -175,7 +182,9 @@ class TypedEventsTest(unittest.TestCase):
                   gl.EventType.TOOL_CALL_CANCELLATION, gl.EventType.TOOL_RESPONSES_DROPPED,
                   gl.EventType.INPUT_TRANSCRIPTION, gl.EventType.OUTPUT_TRANSCRIPTION,
                   gl.EventType.INTERIM_INPUT_TRANSCRIPTION, gl.EventType.VOICE_ACTIVITY,
-                  gl.EventType.VAD_SIGNAL}
+                  gl.EventType.VAD_SIGNAL, gl.EventType.TRANSCRIPTION_DETAIL,
+                  gl.EventType.THOUGHT_SIGNATURE, gl.EventType.FUNCTION_CALL_PART,
+                  gl.EventType.VOICE_CONSENT_SIGNATURE}
         self.assertEqual(sorted(wanted - set(by_kind)), [])
         # Every event's data, built from its typed fields, is its JSON rendering.
         self.assertEqual(len(spy.taken), len(seen))
@@ -184,6 +193,20 @@ class TypedEventsTest(unittest.TestCase):
                 self.assertEqual(comparable(ev.data), comparable(js), ev)
 
         # Values, not just agreement.
+        detail = by_kind[gl.EventType.TRANSCRIPTION_DETAIL][0]
+        self.assertIsInstance(detail, gl.TranscriptionDetailEvent)
+        self.assertEqual((detail.source, detail.speaker_label, detail.start_ms, detail.end_ms),
+                         ("input", "spk_2", 500, 1250))
+        self.assertEqual(detail.words[1], {"word": "lo", "start_ms": 900, "end_ms": 1250})
+        self.assertEqual(by_kind[gl.EventType.THOUGHT_SIGNATURE][0].signature, "c2ln")
+        self.assertEqual(by_kind[gl.EventType.VOICE_CONSENT_SIGNATURE][0].signature, "vcs-1")
+        part = by_kind[gl.EventType.FUNCTION_CALL_PART][0]
+        self.assertEqual((part.id, part.name, part.args), ("c9", "lookup", {"q": "x"}))
+        vertex = [e.usage for e in by_kind[gl.EventType.USAGE] if e.usage["traffic_type"]]
+        self.assertEqual(len(vertex), 1, by_kind[gl.EventType.USAGE])
+        vertex_usage = vertex[0]
+        self.assertEqual(vertex_usage["response_token_count"], 3)
+        self.assertEqual(vertex_usage["traffic_type"], "ON_DEMAND")
         setup = by_kind[gl.EventType.SETUP_COMPLETE]
         self.assertEqual(setup[-1].session_id, "sess-42")
         self.assertIsNone(setup[0].session_id)

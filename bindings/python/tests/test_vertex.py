@@ -110,7 +110,9 @@ class VertexTest(unittest.TestCase):
         c = gl.Config(vertex=("py-proj", "us-central1"), api_key="AIzaNOTFORVERTEX")
         with self.assertRaises(gl.InvalidConfigError) as cm:
             c.validate()
-        self.assertIn("API keys do not work with Vertex AI", str(cm.exception))
+        # An API key goes without a project (express mode), as in Google's SDKs.
+        self.assertIn("express mode", str(cm.exception))
+        self.assertIn("goes without a project", str(cm.exception))
         c.set("access_token_provider", lambda: "ya29.x")
         c.validate()
         c.set("vertex_api_version", "v1beta1")
