@@ -337,42 +337,66 @@ impl std::panic::RefUnwindSafe for TokenProvider {}
 /// that credentials are an access-token provider.
 pub(crate) fn validate_config(config: &Config, v: &VertexTarget) -> Result<()> {
     v.validate(&config.model)?;
-    let bad = |m: &str| Err(Error::InvalidConfig(m.to_string()));
+    use crate::wording::{Phrase, Setting as S};
+    let bad = |setting: S, problem: Phrase| Err(Error::InvalidSetting { setting, problem });
+    let use_token = |p: Phrase| {
+        p.text("set an access-token source (")
+            .setting(S::AccessToken)
+    };
     match &config.auth {
         Auth::AccessToken(_) if v.is_express() => {
-            return bad(
-                "Vertex AI with an access token needs a project: set the Vertex project, or use \
-                 an API key without a project (express mode)",
-            )
+            let p = Phrase::new()
+                .text("Vertex AI with an access-token source (")
+                .setting(S::AccessToken)
+                .text(") needs a project: set ")
+                .setting(S::Vertex)
+                .text(" with a project, or use an API key without one (express mode)");
+            return bad(S::AccessToken, p);
         }
         Auth::AccessToken(_) => {}
         Auth::ApiKey(_) if v.is_express() => {}
         Auth::ApiKey(_) => {
-            return bad(
-                "an API key on Vertex AI (express mode) goes without a project, as in Google's \
-                 SDKs: remove the Vertex project (keep the location, or global), or use an \
-                 access-token provider (Auth::AccessToken) with the project",
-            )
+            let p = Phrase::new()
+                .text("an API key (")
+                .setting(S::ApiKey)
+                .text(
+                    ") on Vertex AI is express mode, which goes without a project, as in \
+                       Google's SDKs: remove the project from ",
+                )
+                .setting(S::Vertex)
+                .text(" (keep the location, or global), or ");
+            let p = use_token(p).text(") with the project");
+            return bad(S::ApiKey, p);
         }
         Auth::EphemeralToken(_) => {
-            return bad(
-                "ephemeral tokens are for the Developer API, not Vertex AI: set an \
-                        access-token provider (Auth::AccessToken)",
-            )
+            let p = Phrase::new()
+                .text("ephemeral tokens (")
+                .setting(S::EphemeralToken);
+            let p = p.text(") are for the Developer API, not Vertex AI: ");
+            return bad(S::EphemeralToken, use_token(p).text(")"));
         }
         Auth::None if v.is_express() => {
-            return bad("Vertex AI express mode needs an API key (GEMINI_API_KEY): none is set")
+            let p = Phrase::new()
+                .text("Vertex AI express mode needs an API key (")
+                .setting(S::ApiKey)
+                .text("): none is set");
+            return bad(S::ApiKey, p);
         }
         Auth::None => {
-            return bad(
-                "Vertex AI needs an access-token provider (Auth::AccessToken; \
-                        GEMINI_LIVE_ACCESS_TOKEN or --access-token-command in the CLI), or an \
-                        API key without a project (express mode): none is set",
-            )
+            let p = Phrase::new().text("Vertex AI needs an access-token provider (");
+            let p = p
+                .setting(S::AccessToken)
+                .text("), or an API key without a project (express mode): none is set");
+            return bad(S::AccessToken, p);
         }
     }
     if v.transparent_resumption && !config.session_resumption {
-        return bad("transparent resumption needs session resumption on");
+        let p = Phrase::new()
+            .setting(S::VertexTransparentResumption)
+            .text(" needs ")
+            .setting(S::SessionResumption)
+            .text(" on");
+        return bad(S::VertexTransparentResumption, p);
     }
     Ok(())
 }

@@ -9,7 +9,7 @@
 
 use std::fmt;
 
-use parking_lot::Mutex;
+use crate::sync::Mutex;
 
 use super::validate::Reject;
 use crate::config::Secret;

@@ -44,7 +44,7 @@ fn error_json(e: &crate::Error) -> Value {
     json!({
         "code": result_of(e),
         "name": result_name(result_of(e)),
-        "message": e.to_string(),
+        "message": e.message(crate::wording::Lang::C),
         "retryable": e.is_retryable(),
     })
 }
@@ -170,6 +170,15 @@ pub(crate) fn to_json(e: &Event) -> Value {
             "function_call_part",
             json!({"id": c.id, "name": c.name, "args": c.args}),
         ),
+        Event::ContextRestored {
+            turns,
+            chars,
+            dropped,
+        } => (
+            "context_restored",
+            json!({"turns": turns, "chars": chars, "dropped": dropped}),
+        ),
+        Event::ToolCallsAbandoned { ids } => ("tool_calls_abandoned", json!({ "ids": ids })),
         #[allow(unreachable_patterns)]
         other => ("unknown", json!({ "debug": format!("{other:?}") })),
     };

@@ -32,6 +32,8 @@ fn plain(mode: ResponseMode) -> Config {
         .with_model(crate::RETIRED_BRIEF_MODEL);
     c.session_resumption = false;
     c.input_transcription = false;
+    // Restoring the context asks for transcription (the JS SDK's setups have none).
+    c.restore_context = false;
     c
 }
 

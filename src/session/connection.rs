@@ -24,6 +24,8 @@
 //!   handle is given up and a new session is started with a fresh outage budget
 //!   (`NewSession`, unanswered input replayed). A handle the server refuses outright (a fatal
 //!   close at setup: unknown, expired) is given up at once.
+//! - **A normal close** (1000, 1001) the application did not ask for, at setup or later, is
+//!   the server's end of a connection, not of the conversation: it is retried like a failure.
 //! - **Setup-time rejection** (the server closes right after `setup`, before `setupComplete`)
 //!   of a new session with the same code and reason twice in a row:
 //!   [`Error::ConfigRejected`], not retried further. Fatal closes stop at once.
@@ -31,8 +33,8 @@
 use crate::config::Config;
 use crate::error::Error;
 use crate::reconnect::{next_delay, resume_refused, Jitter, ReconnectPolicy};
+use crate::sync::Mutex;
 use crate::transport::{self, Connected};
-use parking_lot::Mutex;
 use std::time::{Duration, Instant};
 
 /// Why a connect is made.
@@ -46,6 +48,20 @@ pub(crate) enum Start {
     Handover(Option<Duration>),
 }
 
+/// For log lines: "the connection failed: ...", "GoAway (3.0 s left)".
+impl std::fmt::Display for Start {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Start::First => f.write_str("first connect"),
+            Start::Failure(e) => write!(f, "the connection failed: {e}"),
+            Start::Handover(Some(left)) => {
+                write!(f, "GoAway ({} left)", crate::wording::duration(*left))
+            }
+            Start::Handover(None) => f.write_str("GoAway"),
+        }
+    }
+}
+
 /// What the attempt loop needs from its caller.
 pub(crate) trait Attempts {
     /// What a successful attempt gives.
@@ -54,6 +70,10 @@ pub(crate) trait Attempts {
     /// wait; `Err` stops the loop (e.g. the application closed the session).
     fn before(&mut self, attempt: u32, delay: Duration, cause: Option<&Error>)
         -> Result<(), Error>;
+    /// The configuration whose `setup` an attempt sends (`resumed`: with a handle).
+    fn setup<'c>(&self, config: &'c Config, _resumed: bool) -> std::borrow::Cow<'c, Config> {
+        std::borrow::Cow::Borrowed(config)
+    }
     /// A connection is set up (`resumed`: with a handle): finish it, or fail the attempt.
     fn established(&mut self, connected: Connected, resumed: bool) -> Result<Self::Output, Error>;
 }
@@ -183,8 +203,10 @@ impl Lifecycle {
                 || refused_since.is_some_and(|t| t.elapsed() >= policy.resume_wait);
             if spent && resume && refused_since.is_some() {
                 log::warn!(
-                    "the server kept refusing to resume for {:?}; starting a new session",
-                    refused_since.map(|t| t.elapsed()).unwrap_or_default()
+                    "the server kept refusing to resume for {}; starting a new session",
+                    crate::wording::duration(
+                        refused_since.map(|t| t.elapsed()).unwrap_or_default()
+                    )
                 );
                 *handle.lock() = None;
                 self.handle_dropped = true;
@@ -209,7 +231,8 @@ impl Lifecycle {
             let used = if resume { handle.lock().clone() } else { None };
             attempt += 1;
             total += 1;
-            let err = match transport::connect(config, used.as_deref()) {
+            let setup = hooks.setup(config, used.is_some());
+            let err = match transport::connect(&setup, used.as_deref()) {
                 Ok(connected) => match hooks.established(connected, used.is_some()) {
                     Ok(out) => {
                         self.up_since = Instant::now();
@@ -247,7 +270,16 @@ impl Lifecycle {
                 }
                 _ => last_rejection = None,
             }
-            if !err.is_retryable() {
+            // A normal close at setup (1000, 1001) is the server's end, not a refusal of the
+            // request: try again (the same close twice in a row is `ConfigRejected` above).
+            let normal = matches!(
+                err,
+                Error::Closed {
+                    code: 1000 | 1001,
+                    ..
+                }
+            );
+            if !err.is_retryable() && !normal {
                 return Err(err);
             }
             log::info!("connect attempt {total} failed: {err}");

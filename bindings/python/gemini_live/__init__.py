@@ -56,6 +56,7 @@ from .events import (
     AudioEvent,
     ClosedEvent,
     ContextLostEvent,
+    ContextRestoredEvent,
     ErrorEvent,
     Event,
     FunctionCallPartEvent,
@@ -83,6 +84,7 @@ from .events import (
     ToolCallCancellationEvent,
     ToolCallEvent,
     ToolResponsesDroppedEvent,
+    ToolCallsAbandonedEvent,
     TranscriptionDetailEvent,
     TranscriptionEvent,
     TurnCompleteEvent,
@@ -105,7 +107,7 @@ _install_logging()
 
 __all__ = [
     "Audio", "AudioEvent", "ClosedError", "ClosedEvent", "Config", "ConfigOptions",
-    "ConnectTimeoutError", "ConnectionFailedError", "ContextLostEvent", "ErrorEvent",
+    "ConnectTimeoutError", "ConnectionFailedError", "ContextLostEvent", "ContextRestoredEvent", "ErrorEvent",
     "Event", "EventType", "FakeServer", "FunctionDeclaration", "GeminiLiveError",
     "GenerationCompleteEvent", "GoAwayEvent", "GroundingEvent", "HTTPError",
     "InlineDataEvent", "InputDroppedEvent", "InputTranscriptionEvent", "Interaction",
@@ -116,7 +118,7 @@ __all__ = [
     "ReplyDiscardedEvent", "ResumedEvent", "ResumptionUpdateEvent", "ServerClosedError",
     "Session", "SetupCompleteEvent", "State", "StateChangedEvent", "TLSError", "TextEvent",
     "TextFinishedEvent", "ThoughtEvent", "TimeoutError", "TokenResult", "ToolCall",
-    "ToolCallCancellationEvent", "ToolCallEvent", "ToolResponsesDroppedEvent",
+    "ToolCallCancellationEvent", "ToolCallEvent", "ToolResponsesDroppedEvent", "ToolCallsAbandonedEvent",
     "Transcription", "TranscriptionEvent", "TranscriptionOptions", "TurnCompleteEvent",
     "UrlContextEvent", "UsageEvent", "VadSignalEvent", "VoiceActivityEvent",
     "WaitingForInputEvent", "aio", "connect", "library_path", "set_log_level", "vertex",

@@ -173,7 +173,6 @@ class Config(Managed):
         model: Optional[str] = None,
         endpoint: Optional[str] = None,
         api_version: Optional[ApiVersion] = None,
-        proxy: Optional[str] = None,
         response_modality: Optional[ModalityLike] = None,
         modality: Optional[ModalityLike] = None,
         system_instruction: Optional[str] = None,
@@ -215,6 +214,7 @@ class Config(Managed):
         event_queue_capacity: Optional[int] = None,
         max_message_size: Optional[int] = None,
         extra_root_ca_pem: Optional[PemLike] = None,
+        proxy: Optional[str] = None,
         reconnect: Optional[bool] = None,
         reconnect_max_attempts: Optional[int] = None,
         reconnect_delays_ms: Optional[Tuple[int, int]] = None,
@@ -242,6 +242,9 @@ class Config(Managed):
         vertex_transparent_resumption: Optional[bool] = None,
         access_token_provider: Optional[Callable[[], str]] = None,
         record: Union[str, "os.PathLike[str]", Tuple[Any, RecordAudio], None] = None,
+        restore_context: Optional[bool] = None,
+        context_budget_chars: Optional[int] = None,
+        context_budget_turns: Optional[int] = None,
     ) -> None:
         options = {k: v for k, v in locals().items() if k not in ("self", "__class__")}
         if response_modality is not None and modality is not None:
@@ -476,7 +479,6 @@ class ConfigOptions(TypedDict, total=False):
     model: Optional[str]
     endpoint: Optional[str]
     api_version: Optional[ApiVersion]
-    proxy: Optional[str]
     response_modality: Optional[ModalityLike]
     modality: Optional[ModalityLike]
     system_instruction: Optional[str]
@@ -518,6 +520,7 @@ class ConfigOptions(TypedDict, total=False):
     event_queue_capacity: Optional[int]
     max_message_size: Optional[int]
     extra_root_ca_pem: Optional[PemLike]
+    proxy: Optional[str]
     reconnect: Optional[bool]
     reconnect_max_attempts: Optional[int]
     reconnect_delays_ms: Optional[Tuple[int, int]]
@@ -545,3 +548,6 @@ class ConfigOptions(TypedDict, total=False):
     vertex_transparent_resumption: Optional[bool]
     access_token_provider: Optional[Callable[[], str]]
     record: Union[str, "os.PathLike[str]", Tuple[Any, RecordAudio], None]
+    restore_context: Optional[bool]
+    context_budget_chars: Optional[int]
+    context_budget_turns: Optional[int]
