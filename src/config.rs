@@ -779,10 +779,8 @@ mod tests {
             .contains(".v1alpha.GenerativeService.BidiGenerateContent"));
         c.api_version = "v1".into();
         let e = c.validate().unwrap_err().to_string();
-        assert!(
-            e.contains("setup.proactivity needs api version v1alpha"),
-            "{e}"
-        );
+        assert!(e.contains("setup.proactivity needs"), "{e}");
+        assert!(e.contains("v1alpha, but"), "{e}");
         assert!(e.contains("\"v1\""), "{e}");
         c.api_version = "v1alpha".into();
         assert_eq!(c.effective_api_version(), "v1alpha");

@@ -50,7 +50,7 @@ fn the_default_model_is_current_and_the_brief_model_refused_locally_with_the_fix
     assert!(e.contains("gemini-live-2.5-flash-preview"), "{e}");
     assert!(e.contains("retired it on 2025-12-09"), "{e}");
     assert!(e.contains("gemini-3.8-live"), "{e}");
-    assert!(e.contains("GEMINI_LIVE_MODEL"), "{e}");
+    assert!(e.contains("Config::model"), "{e}");
     assert!(e.contains("nothing was sent"), "{e}");
     let mut c = cfg(crate::RETIRED_BRIEF_MODEL);
     c.skip_model_check = true;

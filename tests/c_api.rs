@@ -750,7 +750,7 @@ fn typed_event_fields_from_c_agree_with_the_json() {
             stdout.contains("fields: 3 VAD signals, 2 voice activities"),
             "{stdout}"
         );
-        assert_eq!(script.mismatches(), 0);
+        assert_eq!(script.mismatches(), 0, "{:?}", script.first_mismatch());
         script.shutdown();
     }
 }

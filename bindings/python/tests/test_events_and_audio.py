@@ -271,7 +271,7 @@ class TypedEventsTest(unittest.TestCase):
 
     def test_context_restored_says_what_was_put_back(self):
         with gl.FakeServer() as fake:
-            with gl.connect(endpoint=fake.endpoint, modality="text") as s:
+            with gl.connect(endpoint=fake.endpoint, modality="text", model=TEXT_MODEL) as s:
                 s.send_text("one")
                 evs = [s.next_event(5)] + collect_turn(s)[2]
         at = len([e for e in evs if not isinstance(e, gl.StateChangedEvent)])
@@ -279,7 +279,7 @@ class TypedEventsTest(unittest.TestCase):
         # by default) and the next reply is the conversation's second turn.
         seen = []
         with gl.FakeServer(faults=f"1@s{at}:drop") as fake:
-            with gl.connect(endpoint=fake.endpoint, modality="text",
+            with gl.connect(endpoint=fake.endpoint, modality="text", model=TEXT_MODEL,
                             reconnect_delays_ms=(10, 50)) as s:
                 s.send_text("one")
                 restored = drain(s, gl.ContextRestoredEvent, seen)
