@@ -595,5 +595,4 @@ fn describe_field(rule: Rule, config: &Config) -> String {
 }
 
 #[cfg(test)]
-#[path = "models_tests.rs"]
 mod tests;
