@@ -48,6 +48,7 @@ pub mod metrics;
 pub mod models;
 #[cfg(feature = "fake")]
 pub mod offline;
+pub mod openmetrics;
 pub mod protocol;
 pub mod reconnect;
 pub mod record;
@@ -56,6 +57,7 @@ mod state;
 mod sync;
 pub mod transport;
 pub mod vertex;
+pub mod wording;
 
 pub use config::{Auth, Config, ResponseMode, Secret, Timeouts, DEFAULT_MODEL};
 pub use error::{Error, Phase, Result, Retry};

@@ -65,6 +65,25 @@ impl LatencyHistogram {
         (self.count > 0).then_some(self.max)
     }
 
+    /// The sum of the values recorded, to the microsecond.
+    pub fn sum(&self) -> Duration {
+        Duration::from_micros(self.sum_us)
+    }
+
+    /// The non-empty buckets as (largest value it holds, inclusive, to the microsecond;
+    /// cumulative count up to it), smallest first: Prometheus' `le` buckets.
+    pub fn cumulative_buckets(&self) -> impl Iterator<Item = (Duration, u64)> + '_ {
+        let mut total = 0;
+        self.counts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .map(move |(i, c)| {
+                total += c;
+                (Duration::from_micros(bucket_upper(i) - 1), total)
+            })
+    }
+
     /// The mean, to the microsecond.
     pub fn mean(&self) -> Option<Duration> {
         (self.count > 0).then(|| Duration::from_micros(self.sum_us / self.count))

@@ -7,7 +7,8 @@
 //! output is a JSON summary. See BENCHMARKS.md for the results and how to read them.
 //!
 //! Options: `--quick` (a smoke run of about a minute), `--only a,b` (scenarios by name:
-//! connect, proxy, turn, burst, upload, send_path, idle, scale100, scale1000, soak, dsp), `--wait-load X`
+//! connect, proxy, turn, burst, upload, send_path, idle, scale100, scale1000, soak, dsp,
+//! voice, pacing), `--wait-load X`
 //! (wait up to 10 minutes for the 1-minute load average to drop under X before starting).
 
 mod audio;
@@ -19,6 +20,7 @@ mod report;
 mod scale;
 mod server;
 mod sys;
+mod voice;
 
 use gemini_live::{Config, ResponseMode};
 use report::Row;
@@ -50,6 +52,8 @@ const SCENARIOS: &[&str] = &[
     "soak",
     "soak-raw",
     "dsp",
+    "voice",
+    "pacing",
 ];
 
 fn run_scenario(name: &str, port: u16, quick: bool) -> Vec<Row> {
@@ -69,6 +73,8 @@ fn run_scenario(name: &str, port: u16, quick: bool) -> Vec<Row> {
         "soak" => scale::soak(port, quick, false),
         "soak-raw" => scale::soak(port, quick, true),
         "dsp" => dsp::run(quick),
+        "voice" => voice::voice(quick),
+        "pacing" => voice::pacing(quick),
         other => panic!("unknown scenario {other}"),
     }
 }

@@ -54,8 +54,10 @@ mod conn;
 mod handler;
 mod lifecycle;
 mod options;
+pub mod phrases;
 mod plan;
 pub mod replay;
+mod replay_check;
 mod schema;
 mod store;
 mod tls;
@@ -74,7 +76,7 @@ use crate::sync::Mutex;
 
 pub use audio::{fnv1a64, fnv1a64_update, synth_reply_audio, FNV_OFFSET, REPLY_SAMPLE_RATE};
 pub use options::{FakeOptions, Fault, FaultPlan};
-pub use plan::parse_fault_plan;
+pub use plan::{fault_plan_help, parse_fault_plan, FAULT_KINDS};
 pub use store::SessionSnapshot;
 pub use vertex::{VertexFakeAuth, VertexTokens};
 
@@ -254,7 +256,7 @@ impl FakeServer {
         } else {
             (None, None)
         };
-        let listener = TcpListener::bind(("127.0.0.1", options.port))?;
+        let listener = bind_port(options.port)?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
             options,
@@ -366,7 +368,7 @@ impl FakeServer {
             .lock()
             .list
             .iter()
-            .all(|s| s.thread.as_ref().map_or(true, |t| t.is_finished()))
+            .all(|s| s.thread.as_ref().is_none_or(|t| t.is_finished()))
     }
 }
 
@@ -426,6 +428,21 @@ fn accept_loop(shared: Arc<Shared>, listener: TcpListener) {
             }
         }
     }
+}
+
+/// Binds 127.0.0.1:`port`; the error names the port ("127.0.0.1:8765: Address already in use").
+pub(crate) fn bind_port(port: u16) -> std::io::Result<TcpListener> {
+    TcpListener::bind(("127.0.0.1", port)).map_err(|e| {
+        let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
+            " (another server is listening there: choose another port, or 0 for a free one)"
+        } else {
+            ""
+        };
+        std::io::Error::new(
+            e.kind(),
+            format!("cannot listen on 127.0.0.1:{port}: {e}{hint}"),
+        )
+    })
 }
 
 #[cfg(test)]

@@ -185,7 +185,7 @@ impl gemini_live_event {
             Event::Error(e)
             | Event::Closed { error: Some(e), .. }
             | Event::Reconnecting { cause: Some(e), .. } => {
-                Some((result_of(e), c_text(&e.to_string())))
+                Some((result_of(e), c_text(&e.message(crate::wording::Lang::C))))
             }
             _ => None,
         };

@@ -269,6 +269,25 @@ pub unsafe extern "C" fn gemini_live_session_metrics(
     })
 }
 
+/// Copies the session's metrics as OpenMetrics text (the Prometheus exposition format,
+/// ending with `# EOF`; names `gemini_live_*`, counters as `_total`, units in the names,
+/// the send latency as a histogram) into `buf` of `len` bytes, NUL-terminated. `*needed`
+/// (if not NULL) gets the size required including the NUL, also on
+/// `GEMINI_LIVE_BUFFER_TOO_SMALL`; pass `buf = NULL, len = 0` to ask (the text can grow
+/// between calls: 8 KiB is plenty). Cheap; any thread; works after close.
+#[no_mangle]
+pub unsafe extern "C" fn gemini_live_session_metrics_openmetrics(
+    session: *const gemini_live_session,
+    buf: *mut c_char,
+    len: usize,
+    needed: *mut usize,
+) -> gemini_live_result {
+    boundary(|| {
+        let s = arg_ref(session, "session")?;
+        copy_out(&s.inner.metrics().openmetrics(), buf, len, needed)
+    })
+}
+
 /// Closes the session: sends what is queued, then a close frame, waits for the server's
 /// reply up to the close timeout (2 s by default; then cuts the socket) and stops the
 /// session's threads. Afterwards sends return `GEMINI_LIVE_CLOSED`, `next_event` drains

@@ -183,10 +183,10 @@ impl Session {
         let connected = life.connect(&config, &handle, Start::First, &mut FirstConnect)?;
         let handle_dropped = life.take_handle_dropped();
         log::info!(
-            "connected to {} (model {}) in {:?}",
+            "connected to {} (model {}) in {}",
             config.effective_endpoint(),
             config.model_id(),
-            connected.timings.total()
+            crate::wording::duration(connected.timings.total())
         );
         let link = Arc::new(
             Link::new(connected.ws, connected.ctl).map_err(|e| Error::Io {
@@ -440,7 +440,10 @@ impl Attempts for FirstConnect {
 
     fn before(&mut self, attempt: u32, delay: Duration, cause: Option<&Error>) -> Result<()> {
         if let Some(e) = cause {
-            log::info!("connect failed ({e}); attempt {attempt} in {delay:?}");
+            log::info!(
+                "connect failed ({e}); attempt {attempt} in {}",
+                crate::wording::duration(delay)
+            );
         }
         std::thread::sleep(delay);
         Ok(())

@@ -181,7 +181,7 @@ impl Reader {
         shared.set_state(State::Reconnecting);
         self.outbox
             .deliver(Event::StateChanged(State::Reconnecting));
-        log::info!("reconnecting: {start:?}");
+        log::info!("reconnecting: {start}");
         let mut hooks = Hooks {
             shared: &shared,
             outbox: &self.outbox,
@@ -244,7 +244,11 @@ impl Attempts for Hooks<'_> {
         delay: Duration,
         cause: Option<&Error>,
     ) -> Result<(), Error> {
-        log::info!("reconnecting (attempt {attempt}, in {delay:?}): {cause:?}");
+        log::info!(
+            "reconnecting (attempt {attempt}, in {}){}",
+            crate::wording::duration(delay),
+            cause.map(|e| format!(": {e}")).unwrap_or_default()
+        );
         self.deliver(Event::Reconnecting {
             attempt,
             delay,
@@ -310,8 +314,8 @@ impl Attempts for Hooks<'_> {
             });
         }
         log::info!(
-            "reconnected after {:?}; replayed {replayed} messages",
-            self.outage.elapsed()
+            "reconnected after {}; replayed {replayed} messages",
+            crate::wording::duration(self.outage.elapsed())
         );
         let mut early = Vec::new();
         for msg in connected.early {

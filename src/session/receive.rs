@@ -189,7 +189,6 @@ pub(crate) fn absorb(shared: &Shared, msg: ServerMessage, out: &mut Vec<Event>) 
 pub(crate) fn process(shared: &Shared, bytes: &[u8], events: &mut Vec<Event>) -> Facts {
     shared.metrics.received(bytes.len());
     crate::record::received(&shared.config, bytes);
-    log::trace!("received {} bytes", bytes.len());
     match protocol::decode_server(bytes) {
         Ok(msg) => absorb(shared, msg, events),
         Err(e) => {

@@ -393,7 +393,10 @@ impl Writer {
         drop(gate);
         if !stale.is_empty() {
             // After the gate: waiting for room in the event queue holds up no input.
-            log::warn!("tool responses for unknown calls not sent: {stale:?}");
+            log::warn!(
+                "tool responses for unknown calls not sent: {}",
+                stale.join(", ")
+            );
             self.outbox
                 .deliver(Event::ToolResponsesDropped { ids: stale });
         }
@@ -414,7 +417,6 @@ fn after_write(
         Ok(_) => {
             let now = Instant::now();
             let unflushed = std::mem::take(&mut *shared.writes.unflushed.lock());
-            log::trace!("sent {} messages", sizes.len());
             for u in &unflushed {
                 shared.metrics.sent(u.len, u.input);
                 shared.metrics.flushed(u.queued, now);
