@@ -172,6 +172,21 @@
  *   5. Free configs whenever you like, and the fake server (if any) after its sessions.
  *   6. gemini_live_set_log_callback(NULL, NULL, NULL) before unloading the library or
  *      freeing what your log callback uses.
+ *
+ * ===========================================================================================
+ * Keeping the conversation
+ * ===========================================================================================
+ *
+ * The session keeps the conversation as it saw it (answered exchanges: user text, the
+ * transcripts of spoken turns, the model's replies or their transcription, tool rounds) and,
+ * when a reconnection finds the server lost part of it (resumed from an older handle, a new
+ * session, resumption off), puts it back as history before it replays unanswered input:
+ * GEMINI_LIVE_EVENT_CONTEXT_RESTORED (gemini_live_event_context_restored: exchanges,
+ * characters, exchanges that did not fit the budget). GEMINI_LIVE_EVENT_CONTEXT_LOST comes
+ * only when nothing could be put back. On by default (gemini_live_config_set_restore_context);
+ * at most 32000 characters and 100 exchanges are kept (..._set_context_budget_chars/_turns).
+ * While it is on, audio sessions request input and output transcription (the words to put
+ * back), so their TRANSCRIPTION events arrive too.
  */
 
 #ifndef GEMINI_LIVE_H
@@ -428,6 +443,20 @@
 #define GEMINI_LIVE_EVENT_CONTEXT_LOST 41
 
 /**
+ * The server had lost part of the conversation and it was put back as history
+ * (`gemini_live_event_context_restored`; `gemini_live_event_count`: the exchanges put back).
+ * Comes instead of CONTEXT_LOST whenever anything was put back.
+ */
+#define GEMINI_LIVE_EVENT_CONTEXT_RESTORED 42
+
+/**
+ * New content was sent while BLOCKING function calls were pending: the service drops them
+ * without a cancellation, while their side effects may still happen
+ * (`gemini_live_event_id_count`, `gemini_live_event_id`). Once per call.
+ */
+#define GEMINI_LIVE_EVENT_TOOL_CALLS_ABANDONED 43
+
+/**
  * Session state: opening the connection.
  */
 #define GEMINI_LIVE_STATE_CONNECTING 0
@@ -619,6 +648,31 @@
 #define GEMINI_LIVE_CLIENT_VAD_SPEECH_END 2
 
 /**
+ * Noise suppression off (the default).
+ */
+#define GEMINI_LIVE_NOISE_SUPPRESSION_OFF 0
+
+/**
+ * Noise suppression, low (about 6 dB).
+ */
+#define GEMINI_LIVE_NOISE_SUPPRESSION_LOW 1
+
+/**
+ * Noise suppression, moderate (about 12 dB).
+ */
+#define GEMINI_LIVE_NOISE_SUPPRESSION_MODERATE 2
+
+/**
+ * Noise suppression, high (about 18 dB).
+ */
+#define GEMINI_LIVE_NOISE_SUPPRESSION_HIGH 3
+
+/**
+ * Noise suppression, very high (about 21 dB).
+ */
+#define GEMINI_LIVE_NOISE_SUPPRESSION_VERY_HIGH 4
+
+/**
  * Log level: nothing.
  */
 #define GEMINI_LIVE_LOG_OFF 0
@@ -684,6 +738,28 @@ typedef struct gemini_live_client_vad gemini_live_client_vad;
 typedef struct gemini_live_config gemini_live_config;
 
 /**
+ * An echo canceller for a speakerphone: the microphone's audio in, the same audio without
+ * the echo of what a `gemini_live_player` played out. Its reference is what the player's
+ * read function actually gave the device (silence and barge-in flushes included, on the
+ * device's clock), recorded by the read itself: there is nothing to feed on the playback
+ * side, and the player's read stays real-time safe.
+ *
+ * Threads: one thread at a time, typically the one that reads the microphone and sends to
+ * the session. `_set_enabled`, `_set_device_delay_ms` and `_get_stats` are **real-time
+ * safe** (no lock, no allocation, no system call, except on a failure, which records an
+ * error text); `_process` takes no lock but **allocates** (inside the AEC3 port), so call
+ * it outside the capture callback (hand the callback's samples over through a ring). The
+ * player's read stays real-time safe with the recording. It may outlive the player (it
+ * then hears silence).
+ *
+ * Functions: `gemini_live_echo_canceller_new`, `gemini_live_echo_canceller_new_with`,
+ * `gemini_live_echo_canceller_process`, `gemini_live_echo_canceller_set_enabled`,
+ * `gemini_live_echo_canceller_set_device_delay_ms`, `gemini_live_echo_canceller_get_stats`,
+ * `gemini_live_echo_canceller_free`.
+ */
+typedef struct gemini_live_echo_canceller gemini_live_echo_canceller;
+
+/**
  * One event, owned by the caller of `gemini_live_session_next_event`, who frees it with
  * `gemini_live_event_free`. Every pointer an accessor returns points into the event and
  * stays valid until the event is freed. An event may be read from several threads at once.
@@ -695,10 +771,10 @@ typedef struct gemini_live_config gemini_live_config;
  * `gemini_live_event_usage_detail_count`, `gemini_live_event_usage_detail`,
  * `gemini_live_event_reason`, `gemini_live_event_time_left`, `gemini_live_event_resumption`,
  * `gemini_live_event_reconnecting`, `gemini_live_event_count`, `gemini_live_event_input_dropped`,
- * `gemini_live_event_id_count`, `gemini_live_event_id`, `gemini_live_event_language_code`,
- * `gemini_live_event_voice_activity`, `gemini_live_event_vad_signal`, `gemini_live_event_json`,
- * `gemini_live_event_free`, `gemini_live_event_last_consumed_index`,
- * `gemini_live_event_interaction_status`.
+ * `gemini_live_event_context_restored`, `gemini_live_event_id_count`, `gemini_live_event_id`,
+ * `gemini_live_event_language_code`, `gemini_live_event_voice_activity`,
+ * `gemini_live_event_vad_signal`, `gemini_live_event_json`, `gemini_live_event_free`,
+ * `gemini_live_event_last_consumed_index`, `gemini_live_event_interaction_status`.
  */
 typedef struct gemini_live_event gemini_live_event;
 
@@ -1141,6 +1217,49 @@ typedef struct gemini_live_client_vad_stats {
      */
     uint64_t withheld;
 } gemini_live_client_vad_stats;
+
+/**
+ * What an echo canceller measured and did.
+ */
+typedef struct gemini_live_echo_stats {
+    /**
+     * Echo return loss enhancement (dB), as the canceller estimates it; NAN until known.
+     */
+    double erle_db;
+    /**
+     * Echo return loss (dB): how much quieter the echo is than what was played; NAN until
+     * known.
+     */
+    double erl_db;
+    /**
+     * The echo path's delay the canceller's estimator found (ms); -1 until found.
+     */
+    int32_t delay_estimate_ms;
+    /**
+     * The configured device delay (ms).
+     */
+    uint32_t device_delay_ms;
+    /**
+     * Microphone frames (10 ms) processed.
+     */
+    uint64_t capture_frames;
+    /**
+     * Reference frames (10 ms) of played audio given to the canceller.
+     */
+    uint64_t reference_frames;
+    /**
+     * Microphone frames processed before their reference had been played.
+     */
+    uint64_t reference_late;
+    /**
+     * Times the reference was skipped to re-align with the microphone.
+     */
+    uint64_t realigned;
+    /**
+     * 1 if cancelling, 0 if passing the microphone through.
+     */
+    uint32_t enabled;
+} gemini_live_echo_stats;
 
 /**
  * Receives one log record: `level` is a `GEMINI_LIVE_LOG_*` constant (1 to 5), `target`
@@ -1872,6 +1991,43 @@ gemini_live_result gemini_live_config_set_pong_timeout_ms(struct gemini_live_con
                                                           uint32_t timeout_ms);
 
 /**
+ * Whether the session keeps the conversation as it saw it and, when a reconnection finds
+ * that the server lost part of it (a resume from an older handle, a new session, resumption
+ * off), puts it back as history before unanswered input is replayed
+ * (`GEMINI_LIVE_EVENT_CONTEXT_RESTORED`). In audio sessions this needs transcripts: while it
+ * is on (and reconnection is), input and output transcription are requested whatever their
+ * own setters say. Off: a loss is only reported (`GEMINI_LIVE_EVENT_CONTEXT_LOST`).
+ * Defaults to true.
+ */
+gemini_live_result gemini_live_config_set_restore_context(struct gemini_live_config *config,
+                                                          bool enabled);
+
+/**
+ * The most characters of the conversation kept for a restore (text, plus tool arguments
+ * and results as JSON); the oldest exchanges go first. 0 keeps nothing (a loss is then
+ * reported as CONTEXT_LOST). Defaults to 32000.
+ */
+gemini_live_result gemini_live_config_set_context_budget_chars(struct gemini_live_config *config,
+                                                               size_t chars);
+
+/**
+ * The most exchanges (a user turn and the model's answer, with any tool rounds) kept for a
+ * restore; the oldest go first. 0 keeps nothing. Defaults to 100.
+ */
+gemini_live_result gemini_live_config_set_context_budget_turns(struct gemini_live_config *config,
+                                                               size_t turns);
+
+/**
+ * A CONTEXT_RESTORED event: `*turns` exchanges of `*chars` characters were put back as
+ * history; `*dropped` exchanges the server lost did not fit the context budget and are
+ * gone. `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
+ */
+gemini_live_result gemini_live_event_context_restored(const struct gemini_live_event *event,
+                                                      uint64_t *turns,
+                                                      uint64_t *chars,
+                                                      uint64_t *dropped);
+
+/**
  * Talks to Vertex AI in `project` and `location` (e.g. `us-central1`, or `global`) instead
  * of the Developer API: the host becomes `{location}-aiplatform.googleapis.com`
  * (`aiplatform.googleapis.com` for `global`) unless an endpoint was set, the path Vertex's
@@ -2320,7 +2476,8 @@ gemini_live_result gemini_live_event_reconnecting(const struct gemini_live_event
 /**
  * The number an event carries (`*count`): for RESUMED and NEW_SESSION the input messages
  * replayed, for REPLY_DISCARDED the session's turn number of the void reply, for
- * CONTEXT_LOST the answered turns the resumed server state does not include.
+ * CONTEXT_LOST the answered turns the resumed server state does not include, for
+ * CONTEXT_RESTORED the exchanges put back.
  * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
  */
 gemini_live_result gemini_live_event_count(const struct gemini_live_event *event, uint64_t *count);
@@ -2336,13 +2493,15 @@ gemini_live_result gemini_live_event_input_dropped(const struct gemini_live_even
 
 /**
  * The number of call ids (`*count`) of a TOOL_CALL_CANCELLATION event (the calls
- * abandoned) or a TOOL_RESPONSES_DROPPED event (the calls whose responses were not sent).
+ * abandoned), a TOOL_RESPONSES_DROPPED event (the calls whose responses were not sent) or a
+ * TOOL_CALLS_ABANDONED event (BLOCKING calls the service dropped).
  * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
  */
 gemini_live_result gemini_live_event_id_count(const struct gemini_live_event *event, size_t *count);
 
 /**
- * Call id `index` (from 0) of a TOOL_CALL_CANCELLATION or TOOL_RESPONSES_DROPPED event:
+ * Call id `index` (from 0) of a TOOL_CALL_CANCELLATION, TOOL_RESPONSES_DROPPED or
+ * TOOL_CALLS_ABANDONED event:
  * `*id` is NUL-terminated, borrowed until the event is freed. `GEMINI_LIVE_INVALID_ARGUMENT`
  * if `index` is out of range, `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
  */
@@ -2764,6 +2923,67 @@ gemini_live_result gemini_live_client_vad_get_stats(const struct gemini_live_cli
  * Frees a client VAD. NULL does nothing.
  */
 void gemini_live_client_vad_free(struct gemini_live_client_vad *vad);
+
+/**
+ * Turns echo cancellation on for what `player` plays, for microphone audio at
+ * `capture_rate` Hz (mono PCM16; 16000 recommended: resample the microphone first), with the
+ * defaults: device delay 0 (the delay estimator finds it), no noise suppression. Call it
+ * before the player's read starts being called (it adds the played-signal recording to the
+ * read path), once per player. The player must have a device rate that is a multiple of 100
+ * Hz (8000 to 384000), and so must `capture_rate`, else `GEMINI_LIVE_INVALID_ARGUMENT`.
+ * On success `*out` owns it: free it with `gemini_live_echo_canceller_free`.
+ */
+gemini_live_result gemini_live_echo_canceller_new(struct gemini_live_player *player,
+                                                  uint32_t capture_rate,
+                                                  struct gemini_live_echo_canceller **out);
+
+/**
+ * Like `gemini_live_echo_canceller_new`, with the device's output plus input latency as far
+ * as it is known, `device_delay_ms` (0 to 500; where the delay estimator starts), and a
+ * noise suppression level, `noise_suppression` (`GEMINI_LIVE_NOISE_SUPPRESSION_*`).
+ */
+gemini_live_result gemini_live_echo_canceller_new_with(struct gemini_live_player *player,
+                                                       uint32_t capture_rate,
+                                                       uint32_t device_delay_ms,
+                                                       uint32_t noise_suppression,
+                                                       struct gemini_live_echo_canceller **out);
+
+/**
+ * Removes the echo from `n` mono PCM16 samples at `mic` (at the capture
+ * rate) into `out` (room for `n` samples; it may be `mic` itself): the output is the input
+ * one 10 ms frame late, without the echo. Not real-time safe (it allocates); no lock.
+ */
+gemini_live_result gemini_live_echo_canceller_process(struct gemini_live_echo_canceller *canceller,
+                                                      const int16_t *mic,
+                                                      int16_t *out,
+                                                      size_t n);
+
+/**
+ * **Real-time safe.** `enabled` 0 passes the microphone through (still one frame late)
+ * while the canceller keeps following the playback; non-zero cancels again (the default).
+ */
+gemini_live_result gemini_live_echo_canceller_set_enabled(struct gemini_live_echo_canceller *canceller,
+                                                          uint32_t enabled);
+
+/**
+ * **Real-time safe.** Sets the device delay hint (0 to 500 ms, else
+ * `GEMINI_LIVE_INVALID_ARGUMENT`); see `gemini_live_echo_canceller_new_with`.
+ */
+gemini_live_result gemini_live_echo_canceller_set_device_delay_ms(struct gemini_live_echo_canceller *canceller,
+                                                                  uint32_t device_delay_ms);
+
+/**
+ * **Real-time safe.** Copies the statistics to `*out` (the estimates are updated once a
+ * second). The canceller's thread.
+ */
+gemini_live_result gemini_live_echo_canceller_get_stats(const struct gemini_live_echo_canceller *canceller,
+                                                        struct gemini_live_echo_stats *out);
+
+/**
+ * Frees an echo canceller. NULL does nothing. (The player keeps recording into the
+ * canceller's reference until it is freed too; that costs a copy per read, nothing more.)
+ */
+void gemini_live_echo_canceller_free(struct gemini_live_echo_canceller *canceller);
 
 /**
  * Starts a fake server on 127.0.0.1:`port` (0 picks a free port). On success `*out`

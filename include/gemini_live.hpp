@@ -225,6 +225,8 @@ enum class event_type : uint32_t {
     text_finished = GEMINI_LIVE_EVENT_TEXT_FINISHED,
     reply_discarded = GEMINI_LIVE_EVENT_REPLY_DISCARDED,
     context_lost = GEMINI_LIVE_EVENT_CONTEXT_LOST,
+    context_restored = GEMINI_LIVE_EVENT_CONTEXT_RESTORED,
+    tool_calls_abandoned = GEMINI_LIVE_EVENT_TOOL_CALLS_ABANDONED,
 };
 
 /** Model audio of an AUDIO event, borrowed from the event. */
@@ -274,6 +276,14 @@ struct resumption_info {
 struct reconnect_info {
     uint32_t attempt = 0; /**< 1-based within this outage */
     std::chrono::milliseconds delay{0};
+};
+
+/** CONTEXT_RESTORED (event::context_restored): exchanges put back as history, their
+ *  characters, and the exchanges the server lost that did not fit the context budget. */
+struct restored_context {
+    uint64_t turns = 0;
+    uint64_t chars = 0;
+    uint64_t dropped = 0;
 };
 
 /** INPUT_DROPPED (event::input_dropped). */
@@ -575,6 +585,11 @@ class config {
             bytes_view(reinterpret_cast<const uint8_t *>(pem.data()), pem.size()));
     }
 
+    // Keeping the conversation (restored when the server lost it).
+    GEMINI_LIVE_HPP_SETTER(set_restore_context, bool)
+    GEMINI_LIVE_HPP_SETTER(set_context_budget_chars, size_t)
+    GEMINI_LIVE_HPP_SETTER(set_context_budget_turns, size_t)
+
     // Reconnection.
     GEMINI_LIVE_HPP_SETTER(set_reconnect, bool)
     GEMINI_LIVE_HPP_SETTER(set_reconnect_max_attempts, uint32_t)
@@ -751,7 +766,8 @@ class event {
         return reconnect_info{attempt, std::chrono::milliseconds(static_cast<int64_t>(delay))};
     }
     /** RESUMED, NEW_SESSION: messages replayed; REPLY_DISCARDED: the turn number;
-     *  CONTEXT_LOST: the turns the model no longer remembers. */
+     *  CONTEXT_LOST: the turns the model no longer remembers; CONTEXT_RESTORED: the
+     *  exchanges put back. */
     uint64_t count() const {
         uint64_t n = 0;
         detail::check(gemini_live_event_count(p_, &n), "gemini_live_event_count");
@@ -764,7 +780,14 @@ class event {
                       "gemini_live_event_input_dropped");
         return d;
     }
-    /** TOOL_CALL_CANCELLATION, TOOL_RESPONSES_DROPPED: the call ids. */
+    /** CONTEXT_RESTORED: what was put back after the server lost it. */
+    restored_context context_restored() const {
+        restored_context r;
+        detail::check(gemini_live_event_context_restored(p_, &r.turns, &r.chars, &r.dropped),
+                      "gemini_live_event_context_restored");
+        return r;
+    }
+    /** TOOL_CALL_CANCELLATION, TOOL_RESPONSES_DROPPED, TOOL_CALLS_ABANDONED: the call ids. */
     std::vector<std::string_view> ids() const {
         size_t count = 0;
         detail::check(gemini_live_event_id_count(p_, &count), "gemini_live_event_id_count");
@@ -1225,6 +1248,71 @@ class player {
 
   private:
     gemini_live_player *p_ = nullptr;
+};
+
+/** Echo cancellation for a speakerphone (C: gemini_live_echo_canceller): the microphone's
+ *  audio in, the same audio without the echo of what `player` played out (WebRTC's AEC3;
+ *  optional noise suppression). Creating one turns it on: make it before the player's read
+ *  starts being called. process() is one 10 ms frame late, takes no lock but allocates, so
+ *  call it on the thread that reads the microphone, not in the capture callback; the
+ *  player's read stays real-time safe. Move-only. */
+class echo_canceller {
+  public:
+    /** For microphone audio at `capture_rate` Hz (16000 recommended), a device delay hint
+     *  (output plus input latency, 0-500 ms; 0: the estimator finds it) and a
+     *  GEMINI_LIVE_NOISE_SUPPRESSION_* level. */
+    explicit echo_canceller(player &p, uint32_t capture_rate = 16000,
+                            std::chrono::milliseconds device_delay = std::chrono::milliseconds(0),
+                            uint32_t noise_suppression = GEMINI_LIVE_NOISE_SUPPRESSION_OFF) {
+        detail::check(gemini_live_echo_canceller_new_with(p.get(), capture_rate, detail::to_ms(device_delay),
+                                                          noise_suppression, &c_),
+                      "gemini_live_echo_canceller_new_with");
+    }
+    ~echo_canceller() { gemini_live_echo_canceller_free(c_); }
+    echo_canceller(echo_canceller &&o) noexcept : c_(std::exchange(o.c_, nullptr)) {}
+    echo_canceller &operator=(echo_canceller &&o) noexcept {
+        if (this != &o) {
+            gemini_live_echo_canceller_free(c_);
+            c_ = std::exchange(o.c_, nullptr);
+        }
+        return *this;
+    }
+    echo_canceller(const echo_canceller &) = delete;
+    echo_canceller &operator=(const echo_canceller &) = delete;
+
+    gemini_live_echo_canceller *get() const noexcept { return c_; }
+
+    /** Cancels the echo in the `n` samples at `mic` (mono PCM16 at the capture rate), in place. */
+    void process(int16_t *mic, size_t n) {
+        detail::check(gemini_live_echo_canceller_process(c_, mic, mic, n), "gemini_live_echo_canceller_process");
+    }
+    /** Cancels the echo in `mic`; returns as many samples. */
+    std::vector<int16_t> process(samples_view mic) {
+        std::vector<int16_t> out(mic.size());
+        if (mic.empty()) {
+            return out;
+        }
+        detail::check(gemini_live_echo_canceller_process(c_, mic.data(), out.data(), mic.size()),
+                      "gemini_live_echo_canceller_process");
+        return out;
+    }
+    /** Off passes the microphone through (still one frame late); on again needs no re-alignment. */
+    void set_enabled(bool enabled) {
+        detail::check(gemini_live_echo_canceller_set_enabled(c_, enabled ? 1 : 0),
+                      "gemini_live_echo_canceller_set_enabled");
+    }
+    void set_device_delay(std::chrono::milliseconds delay) {
+        detail::check(gemini_live_echo_canceller_set_device_delay_ms(c_, detail::to_ms(delay)),
+                      "gemini_live_echo_canceller_set_device_delay_ms");
+    }
+    gemini_live_echo_stats stats() const {
+        gemini_live_echo_stats st{};
+        detail::check(gemini_live_echo_canceller_get_stats(c_, &st), "gemini_live_echo_canceller_get_stats");
+        return st;
+    }
+
+  private:
+    gemini_live_echo_canceller *c_ = nullptr;
 };
 
 /** The part of a reply's transcript the user heard, given the turn's heard fraction (cut at

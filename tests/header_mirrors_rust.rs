@@ -255,6 +255,18 @@ fn every_default_the_header_states_is_config_default() {
             vec![ms(d.stall_timeout)],
         ),
         (
+            "gemini_live_config_set_restore_context",
+            vec![d.restore_context.to_string()],
+        ),
+        (
+            "gemini_live_config_set_context_budget_chars",
+            vec![d.context_budget.chars.to_string()],
+        ),
+        (
+            "gemini_live_config_set_context_budget_turns",
+            vec![d.context_budget.turns.to_string()],
+        ),
+        (
             "gemini_live_config_set_pong_timeout_ms",
             vec![ms(d.pong_timeout)],
         ),

@@ -8,21 +8,27 @@
 //!
 //! Options: `--quick` (a smoke run of about a minute), `--only a,b` (scenarios by name:
 //! connect, proxy, turn, burst, upload, send_path, idle, scale100, scale1000, soak, dsp,
-//! voice, pacing), `--wait-load X`
+//! voice, pacing, restore, echo), `--wait-load X`
 //! (wait up to 10 minutes for the 1-minute load average to drop under X before starting).
 
 mod audio;
 mod dsp;
+mod echo;
+mod heap;
 mod latency;
 mod proxy;
 mod raw;
 mod report;
+mod restore;
 mod scale;
 mod server;
 mod sys;
 mod voice;
 
 use gemini_live::{Config, ResponseMode};
+
+#[global_allocator]
+static ALLOC: heap::Counting = heap::Counting;
 use report::Row;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
@@ -54,6 +60,8 @@ const SCENARIOS: &[&str] = &[
     "dsp",
     "voice",
     "pacing",
+    "restore",
+    "echo",
 ];
 
 fn run_scenario(name: &str, port: u16, quick: bool) -> Vec<Row> {
@@ -75,6 +83,8 @@ fn run_scenario(name: &str, port: u16, quick: bool) -> Vec<Row> {
         "dsp" => dsp::run(quick),
         "voice" => voice::voice(quick),
         "pacing" => voice::pacing(quick),
+        "restore" => restore::run(quick),
+        "echo" => echo::run(quick),
         other => panic!("unknown scenario {other}"),
     }
 }

@@ -51,6 +51,8 @@
 
 mod audio;
 mod conn;
+mod context;
+mod energy_vad;
 mod handler;
 mod lifecycle;
 mod options;

@@ -69,6 +69,15 @@ pub struct FakeOptions {
     /// stays bounded: past it, the oldest closed connections' frames are dropped (counted in
     /// `unrecorded`), then an open connection stops recording. Defaults to 64 MiB.
     pub record_limit: usize,
+    /// Every reply names a digest of what its session knows (`[turn N, context D]`), so a
+    /// test can see that a conversation's context survived faults (`src/fake/context.rs`).
+    /// Defaults to false (`[turn N]`).
+    pub context_digest: bool,
+    /// A server VAD that reacts to audio energy (see `fake/energy_vad.rs`): when the setup
+    /// leaves automatic activity detection on, input audio louder than this (RMS, dBFS) for
+    /// 40 ms makes the fake send `voiceActivity` `ACTIVITY_START`, and 500 ms under it
+    /// `ACTIVITY_END`. Defaults to `None` (no `voiceActivity` messages).
+    pub energy_vad: Option<f32>,
 }
 
 impl Default for FakeOptions {
@@ -90,6 +99,8 @@ impl Default for FakeOptions {
             vertex: None,
             draining: None,
             record_limit: 64 << 20,
+            context_digest: false,
+            energy_vad: None,
         }
     }
 }
@@ -130,6 +141,7 @@ impl fmt::Debug for FakeOptions {
             .field("binary_frames", &self.binary_frames)
             .field("vertex", &self.vertex)
             .field("draining", &self.draining)
+            .field("energy_vad", &self.energy_vad)
             .finish()
     }
 }

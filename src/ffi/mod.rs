@@ -35,6 +35,9 @@ pub mod setup;
 
 pub mod resilience;
 
+// Keeping the conversation: restore after a loss, and its budget.
+pub mod context;
+
 // Vertex AI: target setters, the access-token callback, a Vertex fake server.
 pub mod vertex;
 
@@ -60,6 +63,9 @@ pub mod telephony;
 
 // The client VAD (activityStart / activityEnd from the client).
 pub mod vad;
+
+// Echo cancellation fed by the player (after the player, which it needs).
+pub mod echo;
 
 // The embedded fake server (cargo feature `fake`, on by default) and logging.
 #[cfg(feature = "fake")]

@@ -167,6 +167,12 @@ pub(crate) enum End {
 
 /// Folds one server message into the shared state and appends its events.
 pub(crate) fn absorb(shared: &Shared, msg: ServerMessage, out: &mut Vec<Event>) -> Facts {
+    let abandoned = shared.conn.lock().ledger.blocking.take_abandoned();
+    if !abandoned.is_empty() {
+        log::warn!("new content was sent while BLOCKING calls were pending: {abandoned:?}");
+        out.push(Event::ToolCallsAbandoned { ids: abandoned });
+    }
+    let start = out.len();
     let facts = to_events(msg, shared.config.response_mode, out);
     if facts.reply_content {
         shared.metrics.reply_content(facts.audio);
@@ -174,11 +180,11 @@ pub(crate) fn absorb(shared: &Shared, msg: ServerMessage, out: &mut Vec<Event>) 
     if facts.turn_complete {
         shared.metrics.turn_complete();
     }
-    shared
-        .conn
-        .lock()
-        .ledger
-        .server(&facts, std::time::Instant::now());
+    {
+        let mut conn = shared.conn.lock();
+        conn.ledger.server(&facts, std::time::Instant::now());
+        conn.ledger.history_server(&out[start..], &facts);
+    }
     if let Some(h) = &facts.handle {
         *shared.handle.lock() = Some(h.clone());
     }

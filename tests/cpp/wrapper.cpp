@@ -305,6 +305,49 @@ void reconnects_through_a_fault_plan() {
 }
 
 // The typed event fields: values, agreement with the JSON, and wrong kinds throwing.
+/* Connection 1 drops when the server receives the second question, after the first was
+ * answered; without resumption the new session gets the first exchange back. */
+gl::restored_context context_put_back(bool restore) {
+    gl::fake_server faulty(0, "1@3:drop");
+    gl::config c = text_config(faulty.endpoint());
+    c.set_session_resumption(false).set_restore_context(restore).set_context_budget_chars(32000)
+        .set_context_budget_turns(100);
+    gl::session s(c);
+    s.send_text("one");
+    wait_for(s, event_type::turn_complete);
+    s.send_text("two");
+    gl::restored_context got;
+    std::string text;
+    for (;;) {
+        std::optional<gl::event> ev = s.next_event(seconds(10));
+        if (!ev) {
+            CHECK(false);
+            break;
+        }
+        if (ev->type() == event_type::context_restored) {
+            got = ev->context_restored();
+            CHECK(ev->count() == got.turns);
+            EXPECT_ERROR(GEMINI_LIVE_WRONG_EVENT_TYPE, (void)ev->input_dropped());
+        } else if (ev->type() == event_type::context_lost) {
+            CHECK(!restore && ev->count() == 1);
+            EXPECT_ERROR(GEMINI_LIVE_WRONG_EVENT_TYPE, (void)ev->context_restored());
+        } else if (ev->type() == event_type::text) {
+            text += ev->text();
+        } else if (ev->type() == event_type::turn_complete) {
+            break;
+        }
+    }
+    CHECK(text == (restore ? "[turn 2] echo: two" : "[turn 1] echo: two"));
+    return got;
+}
+
+void context_restored_or_lost() {
+    gl::restored_context on = context_put_back(true);
+    CHECK(on.turns == 1 && on.chars == 3 + 18 && on.dropped == 0);
+    gl::restored_context off = context_put_back(false);
+    CHECK(off.turns == 0);
+}
+
 void typed_fields() {
     gl::fake_server goaway(0, "1@2:goaway=3s");
     gl::session s(text_config(goaway.endpoint()));
@@ -486,6 +529,39 @@ void audio_helpers_and_budget() {
     std::string_view part = gl::transcript_heard(transcript, 0.5);
     CHECK(part.size() < transcript.size() && transcript.substr(0, part.size()) == part);
 
+    // Echo cancellation: a 16 kHz player whose microphone hears it at half level; after a
+    // second the echo is at least 20 dB down.
+    gl::player sp(16000, 1);
+    gl::echo_canceller ec(sp, 16000, std::chrono::milliseconds(10));
+    EXPECT_ERROR(GEMINI_LIVE_INVALID_ARGUMENT, gl::echo_canceller bad_rate(sp, 22050));
+    std::vector<int16_t> noise(24000);
+    uint32_t seed = 7;
+    for (auto &v : noise) {
+        seed = seed * 1664525u + 1013904223u;
+        v = static_cast<int16_t>(static_cast<int32_t>(seed >> 16) % 8000 - 4000);
+    }
+    sp.push(noise);
+    sp.end_turn();
+    double mic_energy = 0, out_energy = 0;
+    std::vector<int16_t> dev(160);
+    for (int k = 0; k < 100; k++) {
+        sp.read(dev.data(), 160);
+        std::vector<int16_t> mic(160);
+        for (size_t i = 0; i < 160; i++) {
+            mic[i] = static_cast<int16_t>(dev[i] / 2);
+        }
+        std::vector<int16_t> clean = ec.process(mic);
+        CHECK(clean.size() == 160);
+        for (size_t i = 0; k >= 70 && i < 160; i++) {
+            mic_energy += double(mic[i]) * mic[i];
+            out_energy += double(clean[i]) * clean[i];
+        }
+    }
+    CHECK(mic_energy > 0 && out_energy * 100 < mic_energy);
+    CHECK(ec.stats().capture_frames == 100 && ec.stats().device_delay_ms == 10);
+    ec.set_enabled(false);
+    CHECK(ec.stats().enabled == 0);
+
     // The first-connect budget: two attempts, and the error says so.
     gl::config c;
     c.set_endpoint("ws://127.0.0.1:1").set_first_connect_budget(2, seconds(5));
@@ -632,6 +708,7 @@ int main() {
         text_audio_and_views(endpoint);
         tool_round_trip(endpoint);
         reconnects_through_a_fault_plan();
+        context_restored_or_lost();
         typed_fields();
         newer_surfaces(endpoint);
         vertex_with_a_token_callback();

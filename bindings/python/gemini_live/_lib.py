@@ -109,6 +109,8 @@ EVENT_INTERIM_INPUT_TRANSCRIPTION = 31
 EVENT_TEXT_FINISHED = 32
 EVENT_REPLY_DISCARDED = 40
 EVENT_CONTEXT_LOST = 41
+EVENT_CONTEXT_RESTORED = 42
+EVENT_TOOL_CALLS_ABANDONED = 43
 
 INTERACTION_NONE = 0
 INTERACTION_IN_PROGRESS = 1
@@ -329,6 +331,10 @@ FUNCTIONS: Dict[str, Tuple[Any, List[Any]]] = {
     "gemini_live_config_set_stall_timeout_ms": (RESULT, [CONFIG_P, c_uint32]),
     "gemini_live_config_set_keepalive_interval_ms": (RESULT, [CONFIG_P, c_uint32]),
     "gemini_live_config_set_pong_timeout_ms": (RESULT, [CONFIG_P, c_uint32]),
+    # context.rs
+    "gemini_live_config_set_restore_context": (RESULT, [CONFIG_P, c_bool]),
+    "gemini_live_config_set_context_budget_chars": (RESULT, [CONFIG_P, c_size_t]),
+    "gemini_live_config_set_context_budget_turns": (RESULT, [CONFIG_P, c_size_t]),
     # session.rs
     "gemini_live_session_connect": (RESULT, [CONFIG_P, POINTER(SESSION_P)]),
     "gemini_live_session_next_event": (RESULT, [SESSION_P, c_uint32, POINTER(EVENT_P)]),
@@ -401,6 +407,10 @@ FUNCTIONS: Dict[str, Tuple[Any, List[Any]]] = {
     "gemini_live_event_reconnecting": (RESULT, [EVENT_P, POINTER(c_uint32), POINTER(c_uint64)]),
     "gemini_live_event_count": (RESULT, [EVENT_P, POINTER(c_uint64)]),
     "gemini_live_event_input_dropped": (RESULT, [EVENT_P, POINTER(c_uint64), POINTER(c_uint64)]),
+    "gemini_live_event_context_restored": (
+        RESULT,
+        [EVENT_P, POINTER(c_uint64), POINTER(c_uint64), POINTER(c_uint64)],
+    ),
     "gemini_live_event_id_count": (RESULT, [EVENT_P, POINTER(c_size_t)]),
     "gemini_live_event_id": (RESULT, [EVENT_P, c_size_t, _OUT_STR]),
     "gemini_live_event_language_code": (RESULT, [EVENT_P, _OUT_STR]),
@@ -541,6 +551,59 @@ FUNCTIONS.update(
         "gemini_live_player_last": (RESULT, [PLAYER_P, POINTER(TurnPlayback)]),
         "gemini_live_player_free": (None, [PLAYER_P]),
         "gemini_live_transcript_heard_len": (c_size_t, [_STR, ctypes.c_double]),
+    }
+)
+
+
+# ---- echo.rs (echo cancellation fed by the player) ------------------------------------------
+NOISE_SUPPRESSION_OFF = 0
+NOISE_SUPPRESSION_LOW = 1
+NOISE_SUPPRESSION_MODERATE = 2
+NOISE_SUPPRESSION_HIGH = 3
+NOISE_SUPPRESSION_VERY_HIGH = 4
+
+
+class EchoCanceller(_Opaque):
+    """``gemini_live_echo_canceller``."""
+
+
+ECHO_CANCELLER_P = POINTER(EchoCanceller)
+
+
+class EchoStats(Structure):
+    """``gemini_live_echo_stats``."""
+
+    _fields_ = [
+        ("erle_db", ctypes.c_double),
+        ("erl_db", ctypes.c_double),
+        ("delay_estimate_ms", ctypes.c_int32),
+        ("device_delay_ms", c_uint32),
+        ("capture_frames", c_uint64),
+        ("reference_frames", c_uint64),
+        ("reference_late", c_uint64),
+        ("realigned", c_uint64),
+        ("enabled", c_uint32),
+    ]
+
+
+FUNCTIONS.update(
+    {
+        "gemini_live_echo_canceller_new": (
+            RESULT,
+            [PLAYER_P, c_uint32, POINTER(ECHO_CANCELLER_P)],
+        ),
+        "gemini_live_echo_canceller_new_with": (
+            RESULT,
+            [PLAYER_P, c_uint32, c_uint32, c_uint32, POINTER(ECHO_CANCELLER_P)],
+        ),
+        "gemini_live_echo_canceller_process": (
+            RESULT,
+            [ECHO_CANCELLER_P, _SAMPLES, _SAMPLES, c_size_t],
+        ),
+        "gemini_live_echo_canceller_set_enabled": (RESULT, [ECHO_CANCELLER_P, c_uint32]),
+        "gemini_live_echo_canceller_set_device_delay_ms": (RESULT, [ECHO_CANCELLER_P, c_uint32]),
+        "gemini_live_echo_canceller_get_stats": (RESULT, [ECHO_CANCELLER_P, POINTER(EchoStats)]),
+        "gemini_live_echo_canceller_free": (None, [ECHO_CANCELLER_P]),
     }
 )
 

@@ -61,6 +61,8 @@ pub(crate) struct ClientArgs {
     pub(crate) proxy: Option<String>,
     #[command(flatten)]
     pub(crate) vertex: VertexArgs,
+    #[command(flatten)]
+    pub(crate) context: super::context::ContextArgs,
 }
 
 impl ClientArgs {
@@ -75,6 +77,7 @@ impl ClientArgs {
             record_audio: self.record_audio.or(parent.record_audio),
             proxy: self.proxy.or(parent.proxy),
             vertex: self.vertex.or(parent.vertex),
+            context: self.context.or(parent.context),
         }
     }
 }
@@ -87,6 +90,8 @@ pub(crate) enum Command {
     Chat {
         #[command(flatten)]
         client: ClientArgs,
+        #[command(flatten)]
+        chat: super::chat::ChatArgs,
     },
     /// Stream a WAV file as realtime audio and write the spoken reply to a WAV file (Ctrl-C
     /// closes the session, writes the reply so far and exits 130).

@@ -148,6 +148,13 @@ pub(crate) fn talk(
         }
     };
     let uploaded: usize = chunks.iter().map(Vec::len).sum();
+    if uploaded == 0 {
+        return Err(format!(
+            "--input {}: the file has no audio samples (a turn without audio asks for a reply to nothing)",
+            input.display()
+        )
+        .into());
+    }
     eprintln!(
         "gemini-live: sending {} ms of audio as {rate} Hz mono ({} bytes; the file is {in_rate} Hz, {channels} channel(s))",
         uploaded as u64 * 1000 / rate.max(1) as u64,
@@ -186,6 +193,11 @@ pub(crate) fn talk(
                 let _ = std::io::Write::flush(&mut std::io::stdout());
             }
             Event::InputTranscription { text, .. } => eprintln!("you: {text}"),
+            ev @ (Event::ContextRestored { .. } | Event::ContextLost { .. }) => {
+                if let Some(line) = super::context::note(ev) {
+                    eprintln!("{line}");
+                }
+            }
             // A reply cut off by a lost connection comes again from the start: keep one copy.
             Event::ReplyDiscarded { .. } => {
                 reply.clear();
