@@ -690,7 +690,8 @@ typedef struct gemini_live_resampler gemini_live_resampler;
  * `gemini_live_session_activity_start`, `gemini_live_session_activity_end`,
  * `gemini_live_session_next_event`, `gemini_live_session_state`,
  * `gemini_live_session_resumption_handle`, `gemini_live_session_metrics`,
- * `gemini_live_session_close`, `gemini_live_session_free`, `gemini_live_session_last_close_reason`.
+ * `gemini_live_session_close`, `gemini_live_session_free`, `gemini_live_session_last_close_reason`,
+ * `gemini_live_session_metrics_openmetrics`.
  */
 typedef struct gemini_live_session gemini_live_session;
 
