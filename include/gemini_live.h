@@ -172,6 +172,21 @@
  *   5. Free configs whenever you like, and the fake server (if any) after its sessions.
  *   6. gemini_live_set_log_callback(NULL, NULL, NULL) before unloading the library or
  *      freeing what your log callback uses.
+ *
+ * ===========================================================================================
+ * Keeping the conversation
+ * ===========================================================================================
+ *
+ * The session keeps the conversation as it saw it (answered exchanges: user text, the
+ * transcripts of spoken turns, the model's replies or their transcription, tool rounds) and,
+ * when a reconnection finds the server lost part of it (resumed from an older handle, a new
+ * session, resumption off), puts it back as history before it replays unanswered input:
+ * GEMINI_LIVE_EVENT_CONTEXT_RESTORED (gemini_live_event_context_restored: exchanges,
+ * characters, exchanges that did not fit the budget). GEMINI_LIVE_EVENT_CONTEXT_LOST comes
+ * only when nothing could be put back. On by default (gemini_live_config_set_restore_context);
+ * at most 32000 characters and 100 exchanges are kept (..._set_context_budget_chars/_turns).
+ * While it is on, audio sessions request input and output transcription (the words to put
+ * back), so their TRANSCRIPTION events arrive too.
  */
 
 #ifndef GEMINI_LIVE_H
@@ -428,6 +443,20 @@
 #define GEMINI_LIVE_EVENT_CONTEXT_LOST 41
 
 /**
+ * The server had lost part of the conversation and it was put back as history
+ * (`gemini_live_event_context_restored`; `gemini_live_event_count`: the exchanges put back).
+ * Comes instead of CONTEXT_LOST whenever anything was put back.
+ */
+#define GEMINI_LIVE_EVENT_CONTEXT_RESTORED 42
+
+/**
+ * New content was sent while BLOCKING function calls were pending: the service drops them
+ * without a cancellation, while their side effects may still happen
+ * (`gemini_live_event_id_count`, `gemini_live_event_id`). Once per call.
+ */
+#define GEMINI_LIVE_EVENT_TOOL_CALLS_ABANDONED 43
+
+/**
  * Session state: opening the connection.
  */
 #define GEMINI_LIVE_STATE_CONNECTING 0
@@ -559,6 +588,66 @@
 #define GEMINI_LIVE_RECORD_AUDIO_SUMMARY 1
 
 /**
+ * G.711 µ-law (PCMU: Twilio media streams, North America, Japan).
+ */
+#define GEMINI_LIVE_G711_ULAW 1
+
+/**
+ * G.711 A-law (PCMA: Europe and most of the world).
+ */
+#define GEMINI_LIVE_G711_ALAW 2
+
+/**
+ * Samples (and G.711 bytes) in one 20 ms frame at 8 kHz (`FRAME_SAMPLES` in Rust; a test
+ * checks they agree).
+ */
+#define GEMINI_LIVE_PHONE_FRAME 160
+
+/**
+ * `gemini_live_phone_out_push_event`: the event was not for the phone line.
+ */
+#define GEMINI_LIVE_PHONE_OUT_IGNORED 0
+
+/**
+ * `gemini_live_phone_out_push_event`: reply audio was queued (`*count` codes).
+ */
+#define GEMINI_LIVE_PHONE_OUT_QUEUED 1
+
+/**
+ * `gemini_live_phone_out_push_event`: barge-in; the queue was cleared (`*count` codes
+ * dropped). Tell the line to drop what it holds too (Twilio: the `clear` message).
+ */
+#define GEMINI_LIVE_PHONE_OUT_CLEARED 2
+
+/**
+ * `gemini_live_phone_out_push_event`: the reply ended; the last frame was padded with
+ * silence.
+ */
+#define GEMINI_LIVE_PHONE_OUT_FINISHED 3
+
+/**
+ * `gemini_live_client_vad_new`: server VAD off; the client sends `activityStart` /
+ * `activityEnd` around each utterance, with pre-roll.
+ */
+#define GEMINI_LIVE_CLIENT_VAD_ACTIVITY 1
+
+/**
+ * `gemini_live_client_vad_new`: server VAD stays on; only the utterances are sent (with
+ * pre-roll), each ended with `audioStreamEnd`.
+ */
+#define GEMINI_LIVE_CLIENT_VAD_GATE 2
+
+/**
+ * Event bit: speech started.
+ */
+#define GEMINI_LIVE_CLIENT_VAD_SPEECH_START 1
+
+/**
+ * Event bit: speech ended (after the hangover).
+ */
+#define GEMINI_LIVE_CLIENT_VAD_SPEECH_END 2
+
+/**
  * Log level: nothing.
  */
 #define GEMINI_LIVE_LOG_OFF 0
@@ -595,6 +684,21 @@
 #define GEMINI_LIVE_PHASE_PROXY 5
 
 /**
+ * A client-side voice activity detector (earshot, 16 ms frames of 16 kHz audio) with the
+ * sender that puts it in front of a session.
+ *
+ * `_push` and `_finish` send on the session: call them from the thread that would call
+ * `gemini_live_session_send_audio`, not from the audio callback. `_process` only runs the
+ * detector and is **real-time safe** (no allocation, lock or system call): use it instead
+ * of `_push` when the application sends the audio itself. One thread at a time.
+ *
+ * Functions: `gemini_live_client_vad_new`, `gemini_live_client_vad_configure`,
+ * `gemini_live_client_vad_push`, `gemini_live_client_vad_finish`, `gemini_live_client_vad_process`,
+ * `gemini_live_client_vad_get_stats`, `gemini_live_client_vad_free`.
+ */
+typedef struct gemini_live_client_vad gemini_live_client_vad;
+
+/**
  * Everything a session needs: an opaque, growable set of options.
  *
  * Create it with `gemini_live_config_new`, change it with the `gemini_live_config_set_*`
@@ -620,10 +724,10 @@ typedef struct gemini_live_config gemini_live_config;
  * `gemini_live_event_usage_detail_count`, `gemini_live_event_usage_detail`,
  * `gemini_live_event_reason`, `gemini_live_event_time_left`, `gemini_live_event_resumption`,
  * `gemini_live_event_reconnecting`, `gemini_live_event_count`, `gemini_live_event_input_dropped`,
- * `gemini_live_event_id_count`, `gemini_live_event_id`, `gemini_live_event_language_code`,
- * `gemini_live_event_voice_activity`, `gemini_live_event_vad_signal`, `gemini_live_event_json`,
- * `gemini_live_event_free`, `gemini_live_event_last_consumed_index`,
- * `gemini_live_event_interaction_status`.
+ * `gemini_live_event_context_restored`, `gemini_live_event_id_count`, `gemini_live_event_id`,
+ * `gemini_live_event_language_code`, `gemini_live_event_voice_activity`,
+ * `gemini_live_event_vad_signal`, `gemini_live_event_json`, `gemini_live_event_free`,
+ * `gemini_live_event_last_consumed_index`, `gemini_live_event_interaction_status`.
  */
 typedef struct gemini_live_event gemini_live_event;
 
@@ -647,6 +751,36 @@ typedef struct gemini_live_event gemini_live_event;
 typedef struct gemini_live_fake_server gemini_live_fake_server;
 
 /**
+ * The caller's side of a phone call: 8 kHz G.711 in, 16 kHz PCM16 out (for
+ * `gemini_live_session_send_audio`). Streaming: the filter state is kept across calls, and
+ * input short of a 20 ms chunk waits for the next call. Each 20 ms frame (160 codes) gives
+ * 320 samples (the first fewer: the filter's 8 ms delay is trimmed).
+ *
+ * **Real-time safe** after `_new` (no allocation, lock or system call). One thread at a
+ * time.
+ *
+ * Functions: `gemini_live_phone_in_new`, `gemini_live_phone_in_max_output`,
+ * `gemini_live_phone_in_process`, `gemini_live_phone_in_reset`, `gemini_live_phone_in_free`.
+ */
+typedef struct gemini_live_phone_in gemini_live_phone_in;
+
+/**
+ * The model's side of a phone call: 24 kHz PCM16 in, low-pass filtered (a 5 kHz tone is
+ * more than 40 dB down), resampled to 8 kHz, G.711-encoded, queued and taken out in whole
+ * frames (see `gemini_live_phone_out_new`). On barge-in, `_clear` (or `_push_event` with the
+ * interrupted event) drops the queue; then tell the line to drop its own (Twilio: `clear`).
+ *
+ * **Real-time safe** after `_new` (no allocation, lock or system call). One thread at a
+ * time.
+ *
+ * Functions: `gemini_live_phone_out_new`, `gemini_live_phone_out_push`,
+ * `gemini_live_phone_out_push_event`, `gemini_live_phone_out_finish`,
+ * `gemini_live_phone_out_pop_frame`, `gemini_live_phone_out_clear`,
+ * `gemini_live_phone_out_get_stats`, `gemini_live_phone_out_free`.
+ */
+typedef struct gemini_live_phone_out gemini_live_phone_out;
+
+/**
  * A playout buffer for the model's 24 kHz audio, read by the sound card's callback.
  *
  * Threads: the *session side* (one thread at a time) calls `_push`, `_push_event` and
@@ -659,7 +793,8 @@ typedef struct gemini_live_fake_server gemini_live_fake_server;
  * Functions: `gemini_live_player_new`, `gemini_live_player_new_with`, `gemini_live_player_push`,
  * `gemini_live_player_push_event`, `gemini_live_player_end_turn`, `gemini_live_player_flush`,
  * `gemini_live_player_read`, `gemini_live_player_read_f32`, `gemini_live_player_get_stats`,
- * `gemini_live_player_current`, `gemini_live_player_last`, `gemini_live_player_free`.
+ * `gemini_live_player_current`, `gemini_live_player_last`, `gemini_live_player_free`,
+ * `gemini_live_player_new_paced`.
  */
 typedef struct gemini_live_player gemini_live_player;
 
@@ -972,7 +1107,69 @@ typedef struct gemini_live_player_stats {
      * The current (or latest) turn's number, from 1; 0 before any audio.
      */
     uint64_t turn;
+    /**
+     * Samples the latest turn waited, with audio buffered, before it started playing (the
+     * adaptive start's wait for a reply arriving slower than real time).
+     */
+    uint64_t start_delay;
+    /**
+     * How fast the latest reply arrived, in thousandths of real time (700: 0.7x, slower
+     * than it plays); 0 until measured.
+     */
+    uint64_t arrival_rate_milli;
 } gemini_live_player_stats;
+
+/**
+ * A `gemini_live_phone_out`'s counters, in 8 kHz codes.
+ */
+typedef struct gemini_live_phone_out_stats {
+    /**
+     * Codes queued now.
+     */
+    uint64_t buffered;
+    /**
+     * Codes taken out in frames.
+     */
+    uint64_t sent;
+    /**
+     * Codes dropped by clears (barge-in).
+     */
+    uint64_t cleared;
+    /**
+     * Codes dropped because the queue was full.
+     */
+    uint64_t overflowed;
+    /**
+     * Frames taken out.
+     */
+    uint64_t frames;
+} gemini_live_phone_out_stats;
+
+/**
+ * A client VAD's state and counters, in 16 kHz samples.
+ */
+typedef struct gemini_live_client_vad_stats {
+    /**
+     * 1 while an utterance is in progress, else 0.
+     */
+    uint32_t speaking;
+    /**
+     * The latest frame's score, 0 to 1.
+     */
+    float score;
+    /**
+     * Utterances started.
+     */
+    uint64_t utterances;
+    /**
+     * Samples sent (utterances with their pre-roll and hangover).
+     */
+    uint64_t sent;
+    /**
+     * Samples held back as silence and never sent.
+     */
+    uint64_t withheld;
+} gemini_live_client_vad_stats;
 
 /**
  * Receives one log record: `level` is a `GEMINI_LIVE_LOG_*` constant (1 to 5), `target`
@@ -1704,6 +1901,43 @@ gemini_live_result gemini_live_config_set_pong_timeout_ms(struct gemini_live_con
                                                           uint32_t timeout_ms);
 
 /**
+ * Whether the session keeps the conversation as it saw it and, when a reconnection finds
+ * that the server lost part of it (a resume from an older handle, a new session, resumption
+ * off), puts it back as history before unanswered input is replayed
+ * (`GEMINI_LIVE_EVENT_CONTEXT_RESTORED`). In audio sessions this needs transcripts: while it
+ * is on (and reconnection is), input and output transcription are requested whatever their
+ * own setters say. Off: a loss is only reported (`GEMINI_LIVE_EVENT_CONTEXT_LOST`).
+ * Defaults to true.
+ */
+gemini_live_result gemini_live_config_set_restore_context(struct gemini_live_config *config,
+                                                          bool enabled);
+
+/**
+ * The most characters of the conversation kept for a restore (text, plus tool arguments
+ * and results as JSON); the oldest exchanges go first. 0 keeps nothing (a loss is then
+ * reported as CONTEXT_LOST). Defaults to 32000.
+ */
+gemini_live_result gemini_live_config_set_context_budget_chars(struct gemini_live_config *config,
+                                                               size_t chars);
+
+/**
+ * The most exchanges (a user turn and the model's answer, with any tool rounds) kept for a
+ * restore; the oldest go first. 0 keeps nothing. Defaults to 100.
+ */
+gemini_live_result gemini_live_config_set_context_budget_turns(struct gemini_live_config *config,
+                                                               size_t turns);
+
+/**
+ * A CONTEXT_RESTORED event: `*turns` exchanges of `*chars` characters were put back as
+ * history; `*dropped` exchanges the server lost did not fit the context budget and are
+ * gone. `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
+ */
+gemini_live_result gemini_live_event_context_restored(const struct gemini_live_event *event,
+                                                      uint64_t *turns,
+                                                      uint64_t *chars,
+                                                      uint64_t *dropped);
+
+/**
  * Talks to Vertex AI in `project` and `location` (e.g. `us-central1`, or `global`) instead
  * of the Developer API: the host becomes `{location}-aiplatform.googleapis.com`
  * (`aiplatform.googleapis.com` for `global`) unless an endpoint was set, the path Vertex's
@@ -2152,7 +2386,8 @@ gemini_live_result gemini_live_event_reconnecting(const struct gemini_live_event
 /**
  * The number an event carries (`*count`): for RESUMED and NEW_SESSION the input messages
  * replayed, for REPLY_DISCARDED the session's turn number of the void reply, for
- * CONTEXT_LOST the answered turns the resumed server state does not include.
+ * CONTEXT_LOST the answered turns the resumed server state does not include, for
+ * CONTEXT_RESTORED the exchanges put back.
  * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
  */
 gemini_live_result gemini_live_event_count(const struct gemini_live_event *event, uint64_t *count);
@@ -2168,13 +2403,15 @@ gemini_live_result gemini_live_event_input_dropped(const struct gemini_live_even
 
 /**
  * The number of call ids (`*count`) of a TOOL_CALL_CANCELLATION event (the calls
- * abandoned) or a TOOL_RESPONSES_DROPPED event (the calls whose responses were not sent).
+ * abandoned), a TOOL_RESPONSES_DROPPED event (the calls whose responses were not sent) or a
+ * TOOL_CALLS_ABANDONED event (BLOCKING calls the service dropped).
  * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
  */
 gemini_live_result gemini_live_event_id_count(const struct gemini_live_event *event, size_t *count);
 
 /**
- * Call id `index` (from 0) of a TOOL_CALL_CANCELLATION or TOOL_RESPONSES_DROPPED event:
+ * Call id `index` (from 0) of a TOOL_CALL_CANCELLATION, TOOL_RESPONSES_DROPPED or
+ * TOOL_CALLS_ABANDONED event:
  * `*id` is NUL-terminated, borrowed until the event is freed. `GEMINI_LIVE_INVALID_ARGUMENT`
  * if `index` is out of range, `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
  */
@@ -2294,7 +2531,7 @@ void gemini_live_resampler_free(struct gemini_live_resampler *resampler);
 /**
  * Creates a player for a device at `device_rate` Hz with `channels` interleaved channels
  * (the mono reply is copied to each), with the defaults: start threshold 80 ms, maximum
- * latency 30 s. Allocates the whole ring now. On success `*out` owns it: free it with
+ * latency 30 s, adaptive start on (see `gemini_live_player_new_paced`). Allocates the whole ring now. On success `*out` owns it: free it with
  * `gemini_live_player_free`. Any thread.
  */
 gemini_live_result gemini_live_player_new(uint32_t device_rate,
@@ -2395,6 +2632,207 @@ void gemini_live_player_free(struct gemini_live_player *player);
  * UTF-8.
  */
 size_t gemini_live_transcript_heard_len(const char *text, double heard_fraction);
+
+/**
+ * Like `gemini_live_player_new_with`, choosing whether playback waits for a slow reply:
+ * with `adaptive_start` (the default of the other constructors) the player measures how
+ * fast each reply arrives against real time and, when it comes slower than real time,
+ * starts only once what is buffered will last to the reply's end (its length taken from
+ * the previous reply; the first reply of a session is not delayed); `start_threshold_ms`
+ * stays the minimum. Without it, playback starts at the threshold alone. On success `*out`
+ * owns the player: free it with `gemini_live_player_free`. Any thread.
+ */
+gemini_live_result gemini_live_player_new_paced(uint32_t device_rate,
+                                                uint16_t channels,
+                                                uint32_t start_threshold_ms,
+                                                uint32_t max_latency_ms,
+                                                bool adaptive_start,
+                                                struct gemini_live_player **out);
+
+/**
+ * **Real-time safe.** Encodes `n` PCM16 samples at `pcm` into `n` G.711 codes at `out`.
+ * `law` is `GEMINI_LIVE_G711_ULAW` or `GEMINI_LIVE_G711_ALAW`. Any thread.
+ */
+gemini_live_result gemini_live_g711_encode(uint32_t law_code,
+                                           const int16_t *pcm,
+                                           size_t n,
+                                           uint8_t *out);
+
+/**
+ * **Real-time safe.** Decodes `n` G.711 codes at `codes` into `n` PCM16 samples at `out`.
+ * Every one of the 256 codes comes back unchanged through `gemini_live_g711_encode`.
+ * Any thread.
+ */
+gemini_live_result gemini_live_g711_decode(uint32_t law_code,
+                                           const uint8_t *codes,
+                                           size_t n,
+                                           int16_t *out);
+
+/**
+ * Creates a converter from `law` (`GEMINI_LIVE_G711_ULAW` / `_ALAW`) at 8 kHz to 16 kHz
+ * PCM16. On success `*out` owns it: free it with `gemini_live_phone_in_free`. Any thread.
+ */
+gemini_live_result gemini_live_phone_in_new(uint32_t law_code, struct gemini_live_phone_in **out);
+
+/**
+ * At least how many samples the next `_process` of `n` codes can write: the capacity to
+ * pass (320 per complete 20 ms chunk, with the input held from earlier calls). 0 for NULL.
+ */
+size_t gemini_live_phone_in_max_output(const struct gemini_live_phone_in *phone_in, size_t n);
+
+/**
+ * **Real-time safe.** Decodes and resamples `n` G.711 codes into `out` (room for
+ * `capacity` samples); `*out_len` is set to the 16 kHz samples written. `capacity` must be
+ * at least `gemini_live_phone_in_max_output(p, n)`, else `GEMINI_LIVE_BUFFER_TOO_SMALL` and
+ * nothing is consumed.
+ */
+gemini_live_result gemini_live_phone_in_process(struct gemini_live_phone_in *phone_in,
+                                                const uint8_t *codes,
+                                                size_t n,
+                                                int16_t *out,
+                                                size_t capacity,
+                                                size_t *out_len);
+
+/**
+ * Forgets held input and the filter's state (a new call). NULL does nothing.
+ */
+void gemini_live_phone_in_reset(struct gemini_live_phone_in *phone_in);
+
+/**
+ * Frees a converter. NULL does nothing.
+ */
+void gemini_live_phone_in_free(struct gemini_live_phone_in *phone_in);
+
+/**
+ * Creates a converter to `law` (`GEMINI_LIVE_G711_ULAW` / `_ALAW`) taken out in frames of
+ * `frame` codes (0 for the default 160, 20 ms; at most 8000), queueing at most
+ * `max_buffer_ms` of audio (0 for the default 60000; past it new audio is dropped and
+ * counted). Allocates the whole queue now. On success `*out` owns it: free it with
+ * `gemini_live_phone_out_free`. Any thread.
+ */
+gemini_live_result gemini_live_phone_out_new(uint32_t law_code,
+                                             size_t frame,
+                                             uint32_t max_buffer_ms,
+                                             struct gemini_live_phone_out **out);
+
+/**
+ * **Real-time safe.** Queues `n` samples of the model's 24 kHz mono PCM16; `*queued` (if
+ * not NULL) receives the 8 kHz codes queued.
+ */
+gemini_live_result gemini_live_phone_out_push(struct gemini_live_phone_out *phone_out,
+                                              const int16_t *pcm,
+                                              size_t n,
+                                              size_t *queued);
+
+/**
+ * Feeds a session event: audio is queued (`*action` = `GEMINI_LIVE_PHONE_OUT_QUEUED`,
+ * `*count` codes), `GEMINI_LIVE_EVENT_INTERRUPTED` and `_REPLY_DISCARDED` clear the queue
+ * (`_CLEARED`, `*count` codes dropped: tell the line to drop its audio too),
+ * `GEMINI_LIVE_EVENT_TURN_COMPLETE` finishes the reply (`_FINISHED`); other events are
+ * ignored (`_IGNORED`). `action` and `count` may be NULL. The event stays the caller's.
+ */
+gemini_live_result gemini_live_phone_out_push_event(struct gemini_live_phone_out *phone_out,
+                                                    const struct gemini_live_event *event,
+                                                    uint32_t *action,
+                                                    size_t *count);
+
+/**
+ * **Real-time safe.** The reply has ended: the filter's tail is pushed through and the last
+ * partial frame padded with silence, so all of it can be taken out.
+ */
+gemini_live_result gemini_live_phone_out_finish(struct gemini_live_phone_out *phone_out);
+
+/**
+ * **Real-time safe.** Takes the next whole frame into `frame` (room for `capacity` codes,
+ * at least the frame size): `*got` is set to the frame size, or to 0 (and `frame` left
+ * alone) when less than a frame is queued. `GEMINI_LIVE_BUFFER_TOO_SMALL` if `capacity` is
+ * under the frame size.
+ */
+gemini_live_result gemini_live_phone_out_pop_frame(struct gemini_live_phone_out *phone_out,
+                                                   uint8_t *frame,
+                                                   size_t capacity,
+                                                   size_t *got);
+
+/**
+ * **Real-time safe.** Barge-in: drops everything queued and the filter's state; `*dropped`
+ * (if not NULL) receives the codes dropped. Then tell the line to drop its audio too
+ * (Twilio: `{"event":"clear","streamSid":...}`).
+ */
+gemini_live_result gemini_live_phone_out_clear(struct gemini_live_phone_out *phone_out,
+                                               size_t *dropped);
+
+/**
+ * Copies the counters to `*out`.
+ */
+gemini_live_result gemini_live_phone_out_get_stats(const struct gemini_live_phone_out *phone_out,
+                                                   struct gemini_live_phone_out_stats *out);
+
+/**
+ * Frees a converter. NULL does nothing.
+ */
+void gemini_live_phone_out_free(struct gemini_live_phone_out *phone_out);
+
+/**
+ * Creates a client VAD in `mode` (`GEMINI_LIVE_CLIENT_VAD_ACTIVITY` or `_GATE`) with speech
+ * starting at a frame score of `threshold` (0 to 1; 0.5 is the Rust default), ending after
+ * `hangover_ms` under the end threshold (0.85), and `pre_roll_ms` of audio from before the
+ * detected start sent with each utterance. The other settings are Rust's
+ * `VadConfig::default()`. On success `*out` owns it: free it with
+ * `gemini_live_client_vad_free`. Any thread.
+ */
+gemini_live_result gemini_live_client_vad_new(uint32_t mode,
+                                              float threshold,
+                                              uint32_t hangover_ms,
+                                              uint32_t pre_roll_ms,
+                                              struct gemini_live_client_vad **out);
+
+/**
+ * Sets `config` up for this VAD before connecting: in `GEMINI_LIVE_CLIENT_VAD_ACTIVITY`
+ * mode it turns the server's VAD off (`automaticActivityDetection.disabled`); in `_GATE`
+ * mode it changes nothing.
+ */
+gemini_live_result gemini_live_client_vad_configure(const struct gemini_live_client_vad *vad,
+                                                    struct gemini_live_config *config);
+
+/**
+ * Takes `n` samples of 16 kHz mono PCM16 from the microphone: runs the detector, sends
+ * what belongs to an utterance (with its pre-roll) and the activity signals on `session`.
+ * `*events` (if not NULL) receives the events of this call, OR-ed
+ * (`GEMINI_LIVE_CLIENT_VAD_SPEECH_START`, `_SPEECH_END`). A send error is returned as is.
+ */
+gemini_live_result gemini_live_client_vad_push(struct gemini_live_client_vad *vad,
+                                               const struct gemini_live_session *session,
+                                               const int16_t *samples,
+                                               size_t n,
+                                               uint32_t *events);
+
+/**
+ * Ends the microphone stream: an utterance in progress is sent and closed as at a speech
+ * end; the detector starts afresh.
+ */
+gemini_live_result gemini_live_client_vad_finish(struct gemini_live_client_vad *vad,
+                                                 const struct gemini_live_session *session);
+
+/**
+ * **Real-time safe.** Runs only the detector over `n` samples of 16 kHz mono PCM16 (nothing
+ * is sent); `*events` (if not NULL) receives this call's events, OR-ed. For applications
+ * that send the audio themselves; do not mix with `_push` on one VAD.
+ */
+gemini_live_result gemini_live_client_vad_process(struct gemini_live_client_vad *vad,
+                                                  const int16_t *samples,
+                                                  size_t n,
+                                                  uint32_t *events);
+
+/**
+ * Copies the state and counters to `*out`. Real-time safe.
+ */
+gemini_live_result gemini_live_client_vad_get_stats(const struct gemini_live_client_vad *vad,
+                                                    struct gemini_live_client_vad_stats *out);
+
+/**
+ * Frees a client VAD. NULL does nothing.
+ */
+void gemini_live_client_vad_free(struct gemini_live_client_vad *vad);
 
 /**
  * Starts a fake server on 127.0.0.1:`port` (0 picks a free port). On success `*out`

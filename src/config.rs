@@ -235,6 +235,19 @@ pub struct Config {
     /// Record every data frame, both ways, as JSON Lines (see [`crate::record`]). Defaults
     /// to none.
     pub recorder: Option<crate::record::Recorder>,
+
+    /// Keep the conversation as the client saw it and, when a reconnection finds that the
+    /// server lost part of it (resumed from a handle older than the last exchanges, a new
+    /// session, resumption off), put it back as history before unanswered input is replayed
+    /// ([`Event::ContextRestored`](crate::Event::ContextRestored)). In audio sessions this
+    /// needs transcripts: while it is on (and reconnection is), input and output
+    /// transcription are requested whatever `input_transcription` / `output_transcription`
+    /// say. Off: a loss is only reported ([`Event::ContextLost`](crate::Event::ContextLost)).
+    /// Defaults to true.
+    pub restore_context: bool,
+    /// How much of the conversation is kept for a restore; the oldest exchanges go first.
+    /// Defaults to 32,000 characters and 100 exchanges ([`ContextBudget::default`]).
+    pub context_budget: crate::session::ContextBudget,
 }
 
 pub use crate::transport::proxy::{Proxy, ProxyKind, ProxyUrl};
@@ -281,6 +294,8 @@ impl Default for Config {
             extra_setup: None,
             skip_model_check: false,
             recorder: None,
+            restore_context: true,
+            context_budget: crate::session::ContextBudget::default(),
         }
     }
 }
@@ -572,12 +587,13 @@ impl Config {
                     .then_some(true),
             }),
             context_window_compression: self.context_window_compression.clone(),
-            input_audio_transcription: self
-                .input_transcription
+            input_audio_transcription: (self.input_transcription || self.restores_context())
                 .then(|| self.input_transcription_config.clone()),
             output_audio_transcription: (audio_out
-                && (self.output_transcription || self.response_mode == ResponseMode::TextAndAudio))
-                .then(|| self.output_transcription_config.clone()),
+                && (self.output_transcription
+                    || self.response_mode == ResponseMode::TextAndAudio
+                    || self.restores_context()))
+            .then(|| self.output_transcription_config.clone()),
             proactivity: self.proactivity.clone(),
             history_config: self.history.clone(),
             safety_settings: (!self.safety_settings.is_empty())
@@ -585,6 +601,12 @@ impl Config {
             explicit_vad_signal: self.explicit_vad_signal,
             extra: self.extra_setup.clone(),
         }
+    }
+
+    /// Whether the session keeps the conversation to put it back after a loss:
+    /// [`restore_context`](Self::restore_context) with reconnection on.
+    pub fn restores_context(&self) -> bool {
+        self.restore_context && self.reconnect.enabled
     }
 
     /// Whether server voice activity detection is on (the default).

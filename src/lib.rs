@@ -63,6 +63,7 @@ pub use config::{Auth, Config, ResponseMode, Secret, Timeouts, DEFAULT_MODEL};
 pub use error::{Error, Phase, Result, Retry};
 pub use metrics::MetricsSnapshot;
 pub use reconnect::ReconnectPolicy;
+pub use session::ContextBudget;
 pub use session::{AudioChunk, Event, InteractionStatus, Session, State};
 // Proxies (issue 19).
 pub use error::ProxyRefusal;

@@ -156,6 +156,10 @@ pub struct ModelInfo {
     pub usage: bool,
     /// Where the facts come from, and what is uncertain.
     pub notes: &'static str,
+    /// Whether it takes history (`clientContent` with `model` turns) in the middle of a
+    /// session. Where it does not, a lost conversation is put back as initial history in
+    /// the setup of a new session (`historyConfig.initialHistoryInClientContent`).
+    pub mid_session_history: bool,
 }
 
 impl ModelInfo {
@@ -316,6 +320,7 @@ const fn model(id: &'static str, api: Api, status: Status, kind: Kind) -> ModelI
         text_input: true,
         usage: true,
         notes: "",
+        mid_session_history: true,
     }
 }
 
@@ -394,9 +399,11 @@ pub const MODELS: &[ModelInfo] = &[
     },
     ModelInfo {
         refuses: LIVE_31,
+        mid_session_history: false,
         notes: "legacy preview (Mar 2026); TEXT and enableAffectiveDialog close 1011 \
                 (googleapis/python-genai#2238, gunpal5/Google_GenerativeAI#109); ignores \
-                silenceDurationMs",
+                silenceDurationMs; at launch it closed 1007 on clientContent after the first \
+                model turn unless sent as initial history (livekit/agents#5251)",
         ..model(
             "gemini-3.1-flash-live-preview",
             Api::Developer,

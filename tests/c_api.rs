@@ -714,6 +714,11 @@ fn typed_event_fields_from_c_agree_with_the_json() {
             ..FakeOptions::default()
         })
         .expect("the fake server starts");
+        let restored = FakeServer::start(FakeOptions {
+            faults: FaultPlan::new().after_server(1, at, Fault::Drop),
+            ..FakeOptions::default()
+        })
+        .expect("the fake server starts");
         let mut frames = vec![RecordedFrame {
             t: 0.0,
             from_client: true,
@@ -736,6 +741,7 @@ fn typed_event_fields_from_c_agree_with_the_json() {
         .expect("the replay server starts");
         let mut cmd = program(name);
         cmd.env("GEMINI_LIVE_FIELDS_CONTEXT_LOST", lost.endpoint())
+            .env("GEMINI_LIVE_FIELDS_CONTEXT_RESTORED", restored.endpoint())
             .env("GEMINI_LIVE_FIELDS_SCRIPTED", script.endpoint());
         let stdout = expect_success(name, &run(cmd, LIMIT));
         assert!(stdout.contains("fields: ALL OK"), "{stdout}");

@@ -93,30 +93,45 @@ fn an_answered_turn_is_not_asked_again_when_the_connection_ends_before_its_handl
     // Defect 1: cut right after the first turnComplete, before the handle that follows it.
     let lines = ["one", "two", "three"];
     let at = position(&lines, "turnComplete", |_| {});
-    for fault in [
-        Fault::Drop,
-        Fault::Close {
-            code: 1011,
-            reason: "Internal error occurred.".into(),
-        },
+    for (fault, restore) in [
+        (Fault::Drop, true),
+        (Fault::Drop, false),
+        (
+            Fault::Close {
+                code: 1011,
+                reason: "Internal error occurred.".into(),
+            },
+            true,
+        ),
     ] {
         let server = fake_with(FakeOptions {
             faults: FaultPlan::new().after_server(1, at, fault.clone()),
             ..FakeOptions::default()
         });
-        let s = Session::connect(text_config(&server)).unwrap();
+        let mut c = text_config(&server);
+        c.restore_context = restore;
+        let s = Session::connect(c).unwrap();
         let (replies, events) = chat(&s, &lines);
         let echoes: Vec<&str> = replies
             .iter()
             .map(|r| r.split("echo: ").nth(1).unwrap_or(r))
             .collect();
         assert_eq!(echoes, lines, "{fault:?}: {events:#?}");
-        assert!(
-            events
-                .iter()
-                .any(|e| matches!(e, Event::ContextLost { turns: 1 })),
-            "{fault:?}: the resumed state predates turn 1, and the app is told: {events:#?}"
-        );
+        // The resumed state predates turn 1: it is put back (and the app is told), or with
+        // restore off the app is told it is lost.
+        let told = events.iter().any(|e| match e {
+            Event::ContextRestored {
+                turns: 1,
+                dropped: 0,
+                ..
+            } => restore,
+            Event::ContextLost { turns: 1 } => !restore,
+            _ => false,
+        });
+        assert!(told, "{fault:?}, restore {restore}: {events:#?}");
+        if restore {
+            assert!(replies[1].starts_with("[turn 2]"), "{replies:?}");
+        }
         assert_eq!(
             main_texts(&server),
             vec!["two", "three"],
@@ -159,14 +174,21 @@ fn goaway_without_resumption_does_not_resend_answered_input() {
         "{events:#?}"
     );
     let (replies, _) = chat(&s, &["two"]);
-    assert_eq!(replies, vec!["[turn 1] echo: two"], "a new session");
+    assert_eq!(
+        replies,
+        vec!["[turn 2] echo: two"],
+        "a new session, with the conversation put back"
+    );
     let conns = server.connections();
     assert_eq!(conns.len(), 2);
-    assert!(
-        !conns[1].frames.iter().any(|f| f.contains("\"one\"")),
-        "{:#?}",
-        conns[1].frames
-    );
+    // `one` reached the new session only as history (with its answer), not as a question.
+    for f in conns[1].frames.iter().filter(|f| f.contains("\"one\"")) {
+        assert!(
+            f.contains("\"role\":\"model\"") && f.contains("\"turnComplete\":false"),
+            "{:#?}",
+            conns[1].frames
+        );
+    }
 }
 
 #[test]
@@ -182,8 +204,8 @@ fn a_stall_while_the_server_holds_the_session_falls_back_to_a_new_session() {
     let (replies, events) = chat(&s, &["one", "two"]);
     assert_eq!(replies[0], "[turn 1] echo: one");
     assert_eq!(
-        replies[1], "[turn 1] echo: two",
-        "asked again in a new session: {events:#?}"
+        replies[1], "[turn 2] echo: two",
+        "asked again in a new session, with turn 1 put back: {events:#?}"
     );
     assert!(
         events

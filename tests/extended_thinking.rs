@@ -172,3 +172,38 @@ fn a_drop_or_a_1011_during_in_progress_asks_again_and_answers_once() {
         assert_eq!(texts, &LINES, "{fault:?}: {snapshot:#?}");
     }
 }
+
+/// The conversation keeps its context when a connection ends right after an answer (`IDLE`)
+/// and before the handle that covers it, resumed or in a new session: each answer names the
+/// same turn and context digest as in an unbroken conversation (filler and answer are one
+/// exchange in what the session knows and in what it puts back).
+#[test]
+fn a_cut_after_an_answer_keeps_the_context_of_the_whole_conversation() {
+    let digest = |faults| {
+        fake_with(FakeOptions {
+            faults,
+            context_digest: true,
+            ..FakeOptions::default()
+        })
+    };
+    let run = |server: &FakeServer, resumption: bool| {
+        let mut c = et_config(server);
+        c.session_resumption = resumption;
+        let s = Session::connect(c).unwrap();
+        conversation(&s)
+    };
+    let at = position("\"IDLE\"", 0);
+    for resumption in [true, false] {
+        let (want, _) = run(&digest(FaultPlan::new()), resumption);
+        let server = digest(FaultPlan::new().after_server(1, at, Fault::Drop));
+        let (answers, events) = run(&server, resumption);
+        assert_eq!(answers, want, "resumption {resumption}: {events:#?}");
+        assert!(
+            events
+                .iter()
+                .any(|e| matches!(e, Event::ContextRestored { turns: 1, .. })),
+            "{events:#?}"
+        );
+        assert!(want[1].contains("[turn 2, context "), "{want:?}");
+    }
+}

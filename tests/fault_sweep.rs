@@ -19,7 +19,7 @@ mod sweep;
 
 use std::time::Duration;
 
-use sweep::{run_case, run_kind, shape, FaultKind, Variant};
+use sweep::{run_case, run_kind, run_kind_extra, shape, Extra, FaultKind, Position, Variant};
 
 #[test]
 fn tcp_drop_at_every_position() {
@@ -64,6 +64,45 @@ fn stall_holding_the_session_forever_at_every_position() {
 #[test]
 fn refused_upgrade_after_a_drop_at_every_position() {
     run_kind(FaultKind::Refuse);
+}
+
+#[test]
+fn close_1000_at_every_position() {
+    run_kind(FaultKind::Close1000);
+}
+
+/// A second fault on the connection that recovers from the first: right after its setup,
+/// right after the history and replay went out, and after its first reply message.
+#[test]
+fn two_faults_in_a_row() {
+    let then = |k, p| Extra {
+        then: Some((k, p)),
+        ..Extra::default()
+    };
+    run_kind_extra(
+        FaultKind::Drop,
+        "drop, then another fault",
+        &[
+            then(FaultKind::Drop, Position::Server(1)),
+            then(FaultKind::Close1011, Position::Client(2)),
+            then(FaultKind::Drop, Position::Server(3)),
+            then(FaultKind::Close1000, Position::Server(2)),
+        ],
+    );
+}
+
+/// Handles that expire at once: every resume is refused as unknown, and a new session must
+/// get the conversation back.
+#[test]
+fn an_expired_handle_at_every_position() {
+    run_kind_extra(
+        FaultKind::Drop,
+        "drop with expired handles",
+        &[Extra {
+            handle_ttl: Some(Duration::from_millis(1)),
+            ..Extra::default()
+        }],
+    );
 }
 
 #[test]

@@ -1,7 +1,9 @@
 //! `gemini-live chat` (the CLI binary) answers every line of a 20-line chat exactly once, in
-//! order, through any single fault at any position: every client-message and server-message
+//! order, with the context of the whole conversation (each reply names its turn and a digest
+//! of what the server knows, equal to a fault-free chat's), through any single fault at any
+//! position: every client-message and server-message
 //! position of connection 1, for a TCP drop, a reset, close 1011, GoAway (short and long
-//! `timeLeft`), a refused upgrade after a drop, a malformed frame and a frame cut in half.
+//! `timeLeft`), a refused upgrade after a drop, a malformed frame, a frame cut in half and a normal close (1000).
 //! Stalls are left out: the CLI uses the default 20 s `stall_timeout` (the library sweep,
 //! tests/fault_sweep.rs, covers them with a short one).
 //!
@@ -25,6 +27,7 @@ enum Kind {
     Refuse,
     Malformed,
     Truncate,
+    Close1000,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -51,6 +54,10 @@ fn plan(kind: Kind, pos: Pos) -> FaultPlan {
         },
         Kind::Malformed => Fault::Malformed,
         Kind::Truncate => Fault::TruncatedFrame,
+        Kind::Close1000 => Fault::Close {
+            code: 1000,
+            reason: String::new(),
+        },
     };
     let p = match pos {
         Pos::Client(n) => FaultPlan::new().at(1, n, fault),
@@ -93,8 +100,29 @@ fn chat(server: &FakeServer) -> (bool, String, String) {
     )
 }
 
-/// Every line answered once, in order: stdout is 20 blocks `[turn N] echo: LINE\n\n`.
-fn check(stdout: &str) -> Result<(), String> {
+/// The fake's options: replies name the context digest.
+fn options(faults: FaultPlan) -> FakeOptions {
+    FakeOptions {
+        faults,
+        context_digest: true,
+        ..FakeOptions::default()
+    }
+}
+
+/// Every line answered once, in order: stdout is 20 blocks `[turn N, context D] echo: LINE\n\n`;
+/// with `unbroken`, each block is the fault-free chat's: the turn of its line, and the digest
+/// of an unbroken conversation (the context survived).
+fn check(stdout: &str, unbroken: Option<&str>) -> Result<(), String> {
+    if let Some(want) = unbroken {
+        for (i, (got, want)) in stdout.split("\n\n").zip(want.split("\n\n")).enumerate() {
+            if got != want {
+                return Err(format!(
+                    "reply {} is {got:?}, expected {want:?}: the conversation lost its context",
+                    i + 1
+                ));
+            }
+        }
+    }
     let blocks: Vec<&str> = stdout
         .strip_suffix("\n\n")
         .unwrap_or(stdout)
@@ -107,7 +135,10 @@ fn check(stdout: &str) -> Result<(), String> {
         let ok = block
             .strip_prefix("[turn ")
             .and_then(|r| r.split_once("] "))
-            .is_some_and(|(n, rest)| n.parse::<u64>().is_ok() && rest == format!("echo: {line}"));
+            .is_some_and(|(tag, rest)| {
+                let n = tag.split(", context ").next().unwrap_or(tag);
+                n.parse::<u64>().is_ok() && rest == format!("echo: {line}")
+            });
         if !ok {
             return Err(format!(
                 "reply {} is {block:?}, expected the echo of {line:?}",
@@ -118,15 +149,14 @@ fn check(stdout: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn run_case(kind: Kind, pos: Pos) -> Result<(), String> {
-    let server = FakeServer::start(FakeOptions {
-        faults: plan(kind, pos),
-        ..FakeOptions::default()
-    })
-    .map_err(|e| e.to_string())?;
+fn run_case(kind: Kind, pos: Pos, unbroken: &str) -> Result<(), String> {
+    let server = FakeServer::start(options(plan(kind, pos))).map_err(|e| e.to_string())?;
     let (ok, stdout, stderr) = chat(&server);
+    // After a reset the server may have answered a line whose answer never arrived: it is
+    // asked again, and the server's context has it twice.
+    let context = (!matches!(kind, Kind::Reset)).then_some(unbroken);
     let result = if ok {
-        check(&stdout)
+        check(&stdout, context)
     } else {
         Err("the chat failed".into())
     };
@@ -138,21 +168,21 @@ fn run_case(kind: Kind, pos: Pos) -> Result<(), String> {
     })
 }
 
-/// Connection 1's message counts in a fault-free chat.
-fn shape() -> (usize, usize) {
-    let server = FakeServer::start(FakeOptions::default()).expect("fake server starts");
+/// Connection 1's message counts in a fault-free chat, and its stdout.
+fn shape() -> (usize, usize, String) {
+    let server = FakeServer::start(options(FaultPlan::new())).expect("fake server starts");
     let (ok, stdout, stderr) = chat(&server);
     assert!(ok, "{stderr}");
-    check(&stdout).unwrap_or_else(|e| panic!("fault-free chat: {e}\n{stdout}"));
+    check(&stdout, None).unwrap_or_else(|e| panic!("fault-free chat: {e}\n{stdout}"));
     let conns = server.connections();
     assert_eq!(conns.len(), 1);
-    (conns[0].frames.len(), conns[0].sent.len())
+    (conns[0].frames.len(), conns[0].sent.len(), stdout)
 }
 
 fn sweep(kind: Kind, subset: &[Pos]) {
     let full = std::env::var("GEMINI_LIVE_FULL_SWEEP").is_ok_and(|v| !v.is_empty() && v != "0");
     let started = Instant::now();
-    let (client, server) = shape();
+    let (client, server, unbroken) = shape();
     let all: Vec<Pos> = (1..=client)
         .map(Pos::Client)
         .chain((1..=server).map(Pos::Server))
@@ -167,7 +197,7 @@ fn sweep(kind: Kind, subset: &[Pos]) {
     };
     let failures: Vec<String> = positions
         .iter()
-        .filter_map(|&pos| run_case(kind, pos).err())
+        .filter_map(|&pos| run_case(kind, pos, &unbroken).err())
         .inspect(|e| eprintln!("FAIL {e}"))
         .collect();
     eprintln!(
@@ -218,6 +248,12 @@ fn chat_through_goaway_with_a_long_time_left_at_any_position() {
 #[test]
 fn chat_through_a_refused_upgrade_at_any_position() {
     sweep(Kind::Refuse, &[Pos::Server(2 + 7 * 19 + 4)]);
+}
+
+#[test]
+fn chat_through_a_server_close_1000_at_any_position() {
+    // After line 1's turnComplete, before its handle: the chat goes on, with its context.
+    sweep(Kind::Close1000, &[Pos::Server(8), Pos::Client(4)]);
 }
 
 #[test]

@@ -165,6 +165,7 @@ fn ms(d: Duration) -> String {
 fn every_default_the_header_states_is_config_default() {
     let d = Config::default();
     let player = gemini_live::audio::PlayerConfig::default();
+    let phone = gemini_live::audio::PhoneOutConfig::default();
     let t = &d.timeouts;
     let r = &d.reconnect;
     // Each phase timeout is documented as one figure.
@@ -254,12 +255,28 @@ fn every_default_the_header_states_is_config_default() {
             vec![ms(d.stall_timeout)],
         ),
         (
+            "gemini_live_config_set_restore_context",
+            vec![d.restore_context.to_string()],
+        ),
+        (
+            "gemini_live_config_set_context_budget_chars",
+            vec![d.context_budget.chars.to_string()],
+        ),
+        (
+            "gemini_live_config_set_context_budget_turns",
+            vec![d.context_budget.turns.to_string()],
+        ),
+        (
             "gemini_live_config_set_pong_timeout_ms",
             vec![ms(d.pong_timeout)],
         ),
         (
             "gemini_live_player_new_with",
             vec![ms(player.start_threshold), ms(player.max_latency)],
+        ),
+        (
+            "gemini_live_phone_out_new",
+            vec![phone.frame.to_string(), ms(phone.max_buffer)],
         ),
         (
             "gemini_live_config_set_skip_model_check",

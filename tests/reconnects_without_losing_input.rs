@@ -417,8 +417,20 @@ fn an_expired_handle_falls_back_to_a_new_session_and_says_so() {
             .any(|e| matches!(e, Event::NewSession { replayed: 1 })),
         "{events:#?}"
     );
-    // A new session: the turn counter started again, and the question was still answered.
-    assert_eq!(second, "[turn 1] echo: second");
+    // A new session, with the first exchange put back: the question was still answered, as
+    // the second turn of the conversation.
+    assert_eq!(second, "[turn 2] echo: second");
+    assert!(
+        events.iter().any(|e| matches!(
+            e,
+            Event::ContextRestored {
+                turns: 1,
+                dropped: 0,
+                ..
+            }
+        )),
+        "{events:#?}"
+    );
     assert!(
         s.resumption_handle().is_some(),
         "the new session's handle is kept"

@@ -272,10 +272,20 @@ fn the_fake_accepts_every_new_field_and_an_interaction_works() {
     c.endpoint = server.endpoint();
     c.auth = gemini_live::Auth::None;
     let s = Session::connect(c).expect("the fake accepts the full setup");
+    // `historyConfig.initialHistoryInClientContent`: history first, ended by turnComplete,
+    // which asks nothing; it joins the context (one answered exchange).
+    s.send_client_content(
+        vec![
+            Content::text("user", "earlier"),
+            Content::text("model", "noted"),
+        ],
+        true,
+    )
+    .unwrap();
     s.send_text("hello").unwrap();
     let t = turn(&s);
     assert!(
-        t.output_transcript.contains("[turn 1] echo: hello"),
+        t.output_transcript.contains("[turn 2] echo: hello"),
         "{t:?}"
     );
     assert!(matches!(t.events.last(), Some(Event::TurnComplete { .. })));
@@ -286,5 +296,5 @@ fn the_fake_accepts_every_new_field_and_an_interaction_works() {
     }))
     .unwrap();
     s.send_text("again").unwrap();
-    assert!(turn(&s).output_transcript.contains("[turn 2] echo: again"));
+    assert!(turn(&s).output_transcript.contains("[turn 3] echo: again"));
 }

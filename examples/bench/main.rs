@@ -7,20 +7,27 @@
 //! output is a JSON summary. See BENCHMARKS.md for the results and how to read them.
 //!
 //! Options: `--quick` (a smoke run of about a minute), `--only a,b` (scenarios by name:
-//! connect, turn, burst, upload, send_path, idle, scale100, scale1000, soak, dsp), `--wait-load X`
+//! connect, proxy, turn, burst, upload, send_path, idle, scale100, scale1000, soak, dsp,
+//! voice, pacing, restore), `--wait-load X`
 //! (wait up to 10 minutes for the 1-minute load average to drop under X before starting).
 
 mod audio;
 mod dsp;
+mod heap;
 mod latency;
 mod proxy;
 mod raw;
 mod report;
+mod restore;
 mod scale;
 mod server;
 mod sys;
+mod voice;
 
 use gemini_live::{Config, ResponseMode};
+
+#[global_allocator]
+static ALLOC: heap::Counting = heap::Counting;
 use report::Row;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
@@ -50,6 +57,9 @@ const SCENARIOS: &[&str] = &[
     "soak",
     "soak-raw",
     "dsp",
+    "voice",
+    "pacing",
+    "restore",
 ];
 
 fn run_scenario(name: &str, port: u16, quick: bool) -> Vec<Row> {
@@ -69,6 +79,9 @@ fn run_scenario(name: &str, port: u16, quick: bool) -> Vec<Row> {
         "soak" => scale::soak(port, quick, false),
         "soak-raw" => scale::soak(port, quick, true),
         "dsp" => dsp::run(quick),
+        "voice" => voice::voice(quick),
+        "pacing" => voice::pacing(quick),
+        "restore" => restore::run(quick),
         other => panic!("unknown scenario {other}"),
     }
 }

@@ -62,9 +62,9 @@ pub(crate) fn format_duration(d: Duration) -> String {
     let nanos = d.subsec_nanos();
     if nanos == 0 {
         format!("{}s", d.as_secs())
-    } else if nanos % 1_000_000 == 0 {
+    } else if nanos.is_multiple_of(1_000_000) {
         format!("{}.{:03}s", d.as_secs(), nanos / 1_000_000)
-    } else if nanos % 1_000 == 0 {
+    } else if nanos.is_multiple_of(1_000) {
         format!("{}.{:06}s", d.as_secs(), nanos / 1_000)
     } else {
         format!("{}.{:09}s", d.as_secs(), nanos)

@@ -54,6 +54,8 @@ pub(super) struct SetupInfo {
     pub(super) behaviors: Vec<(String, bool)>,
     /// `generationConfig.translationConfig.targetLanguageCode`.
     pub(super) target_language: Option<String>,
+    /// `historyConfig.initialHistoryInClientContent`, until the history's `turnComplete`.
+    pub(super) initial_history: bool,
 }
 
 /// A connection after the upgrade.
@@ -186,7 +188,7 @@ fn stall(shared: &Shared, raw: &TcpStream) {
 fn stall_until(shared: &Shared, raw: &TcpStream, until: Option<Instant>) {
     let mut buf = [0u8; 4096];
     let mut reader = raw;
-    while !shared.stopping() && until.map_or(true, |t| Instant::now() < t) {
+    while !shared.stopping() && until.is_none_or(|t| Instant::now() < t) {
         match reader.read(&mut buf) {
             Ok(0) => break,
             Ok(_) => {}
@@ -381,7 +383,7 @@ impl Conn {
                 let until = hold.map(later);
                 stall_until(&self.shared, &self.raw, until);
                 // The client is gone (or the hold ran out): keep the session until the end.
-                while !self.shared.stopping() && until.map_or(true, |t| Instant::now() < t) {
+                while !self.shared.stopping() && until.is_none_or(|t| Instant::now() < t) {
                     std::thread::sleep(READ_TICK);
                 }
                 let _ = self.raw.shutdown(Shutdown::Both);

@@ -167,6 +167,8 @@ impl Conn {
                 .and_then(|g| field(g, "translationConfig"))
                 .and_then(|t| field_str(t, "targetLanguageCode"))
                 .map(str::to_string),
+            initial_history: field(body, "historyConfig")
+                .is_some_and(|h| field_bool(h, "initialHistoryInClientContent")),
         });
         self.send(&json!({"setupComplete": {}}))?;
         if resumption.is_some() {
@@ -198,11 +200,19 @@ impl Conn {
             .and_then(Value::as_array)
             .cloned()
             .unwrap_or_default();
+        let initial = self.setup.as_ref().is_some_and(|s| s.initial_history);
+        // History (a model turn, or initial history) joins the context without a reply;
+        // it is not new user input.
+        let history = initial || super::context::is_history(&turns);
         self.shared.store.with(self.session_id(), |s| {
+            if history {
+                s.join(&turns);
+            }
             for t in turns {
                 let role = field_str(&t, "role").unwrap_or("user");
-                if role == "user" {
+                if role == "user" && !history {
                     if let Some(text) = content_text(&t) {
+                        s.fold("user", &text);
                         s.texts.push(text.clone());
                         s.last_user_text = text;
                     }
@@ -210,6 +220,12 @@ impl Conn {
                 s.history.push(t);
             }
         });
+        if initial && field_bool(body, "turnComplete") {
+            if let Some(setup) = self.setup.as_mut() {
+                setup.initial_history = false;
+            }
+            return Ok(());
+        }
         if !field_bool(body, "turnComplete") {
             return Ok(());
         }
@@ -226,10 +242,21 @@ impl Conn {
 
     /// New user input while tool calls are pending abandons them.
     fn cancel_pending_calls(&mut self) -> Step {
-        let ids: Vec<String> = self.shared.store.with(self.session_id(), |s| {
+        // 3.8 Live drops a pending call declared BLOCKING without a cancellation (D.6).
+        let silent_drop = |name: &str| {
+            self.setup.as_ref().is_some_and(|s| {
+                s.model.is_some_and(|m| m.non_blocking_tools)
+                    && s.behaviors.iter().any(|(n, nb)| n == name && !nb)
+            })
+        };
+        let pending = self.shared.store.with(self.session_id(), |s| {
             s.tool_results.clear();
-            s.pending_calls.drain(..).map(|(id, _)| id).collect()
+            std::mem::take(&mut s.pending_calls)
         });
+        let ids: Vec<String> = (pending.into_iter())
+            .filter(|(_, name)| !silent_drop(name))
+            .map(|(id, _)| id)
+            .collect();
         if ids.is_empty() || self.silent {
             return Ok(());
         }
@@ -254,6 +281,7 @@ impl Conn {
         } else if is("text") {
             let text = value.as_str().unwrap_or("").to_string();
             self.shared.store.with(self.session_id(), |s| {
+                s.fold("user", &text);
                 s.texts.push(text.clone());
                 s.last_user_text = text.clone();
             });
@@ -359,6 +387,8 @@ impl Conn {
             let known = self.shared.store.with(self.session_id(), |s| {
                 let pos = s.pending_calls.iter().position(|(pid, _)| pid == id)?;
                 let (_, call_name) = s.pending_calls.remove(pos);
+                let said = name.as_deref().unwrap_or(&call_name);
+                s.fold("user", &format!("response:{said}{result}"));
                 s.tool_results.push((name.unwrap_or(call_name), result));
                 Some(())
             });
@@ -391,7 +421,7 @@ impl Conn {
         };
         let model = setup.model;
         let kind = model.map(|m| m.kind);
-        let usage = model.map_or(true, |m| m.usage);
+        let usage = model.is_none_or(|m| m.usage);
         let target = setup.target_language.clone();
         let (modality, resumption) = (setup.modality, setup.resumption);
         let (input_tr, output_tr) = (setup.input_transcription, setup.output_transcription);
@@ -410,6 +440,8 @@ impl Conn {
                     self.shared.store.with(session, |s| {
                         s.pending_calls.push((id.clone(), name.clone()));
                     });
+                    let folded = format!("call:{name}{}", json_compact(Some(&args)));
+                    self.fold("model", &folded);
                     let call = json!({"id": id, "name": name, "args": args});
                     self.send(&json!({"toolCall": {"functionCalls": [call]}}))?;
                     return self.while_tool_runs(n, &name);
@@ -427,11 +459,15 @@ impl Conn {
                 }
                 let transcript = (realtime && input_tr).then(|| text.clone());
                 let tokens = turn::text_tokens(&text);
-                (format!("[turn {n}] echo: {text}"), tokens, transcript)
+                (format!("{} echo: {text}", self.tag(n)), tokens, transcript)
             }
             TurnInput::Audio { bytes, checksum } => {
-                let mut reply =
-                    format!("[turn {n}] heard {bytes} bytes of audio, checksum {checksum:016x}");
+                // What the model heard, as its transcript says.
+                self.fold("user", &format!("{bytes} bytes of audio"));
+                let mut reply = format!(
+                    "{} heard {bytes} bytes of audio, checksum {checksum:016x}",
+                    self.tag(n)
+                );
                 if let (Some(ModelKind::Translate), Some(lang)) = (kind, &target) {
                     reply.push_str(&format!(", translated into {lang}"));
                 }
@@ -447,7 +483,7 @@ impl Conn {
                     .iter()
                     .map(|(name, r)| format!("tool {name} returned {r}"))
                     .collect();
-                let text = format!("[turn {n}] {}", parts.join("; "));
+                let text = format!("{} {}", self.tag(n), parts.join("; "));
                 let tokens = turn::text_tokens(&text);
                 (text, tokens, None)
             }
@@ -480,10 +516,15 @@ impl Conn {
         // The state counts the turn before its last message goes out, so that a client that
         // has seen `turnComplete` also sees the turn in the snapshot.
         let last = messages.len().saturating_sub(1);
+        let mut pace = turn::Pace::new(self.shared.options.audio_pace);
         for (i, m) in messages.iter().enumerate() {
             if i == last {
-                self.shared.store.with(session, |s| s.turns = n);
+                self.shared.store.with(session, |s| {
+                    s.turns = n;
+                    s.fold("model", &reply);
+                });
             }
+            pace.wait_for(m);
             self.send(m)?;
         }
         if resumption {

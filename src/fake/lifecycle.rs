@@ -100,6 +100,7 @@ impl Conn {
         let Some(setup) = self.setup.as_ref() else {
             return Vec::new();
         };
+        self.fold("model", text);
         let opts = &self.shared.options;
         turn::reply_messages(&TurnSpec {
             turn,
@@ -126,6 +127,8 @@ impl Conn {
             &format!("[turn {n}] let me think about that."),
             spec.input_transcript.clone(),
         );
+        // The answer follows the filler in what the session knows.
+        self.fold("model", spec.reply);
         let answer = turn::reply_messages(&TurnSpec {
             input_transcript: None,
             ..*spec

@@ -51,6 +51,7 @@
 
 mod audio;
 mod conn;
+mod context;
 mod handler;
 mod lifecycle;
 mod options;
@@ -368,7 +369,7 @@ impl FakeServer {
             .lock()
             .list
             .iter()
-            .all(|s| s.thread.as_ref().map_or(true, |t| t.is_finished()))
+            .all(|s| s.thread.as_ref().is_none_or(|t| t.is_finished()))
     }
 }
 

@@ -43,6 +43,10 @@ pub struct FakeOptions {
     pub audio_reply_ms: u32,
     /// Length of each audio chunk sent in milliseconds. Defaults to 100.
     pub audio_chunk_ms: u32,
+    /// Send reply audio at this many times real time (0.7: slower than it plays, as a
+    /// model generating slowly does), each chunk when the audio before it has "been
+    /// generated". Defaults to 0: as fast as the socket takes it.
+    pub audio_pace: f64,
     /// A text reply is split into this many `modelTurn` parts. Defaults to 3.
     pub text_reply_parts: usize,
     /// How long a resumption handle stays valid after it was issued. Defaults to 2 hours.
@@ -65,6 +69,10 @@ pub struct FakeOptions {
     /// stays bounded: past it, the oldest closed connections' frames are dropped (counted in
     /// `unrecorded`), then an open connection stops recording. Defaults to 64 MiB.
     pub record_limit: usize,
+    /// Every reply names a digest of what its session knows (`[turn N, context D]`), so a
+    /// test can see that a conversation's context survived faults (`src/fake/context.rs`).
+    /// Defaults to false (`[turn N]`).
+    pub context_digest: bool,
 }
 
 impl Default for FakeOptions {
@@ -79,12 +87,14 @@ impl Default for FakeOptions {
             faults: FaultPlan::default(),
             audio_reply_ms: 400,
             audio_chunk_ms: 100,
+            audio_pace: 0.0,
             text_reply_parts: 3,
             handle_ttl: Duration::from_secs(2 * 60 * 60),
             binary_frames: false,
             vertex: None,
             draining: None,
             record_limit: 64 << 20,
+            context_digest: false,
         }
     }
 }
@@ -119,6 +129,7 @@ impl fmt::Debug for FakeOptions {
             .field("faults", &self.faults)
             .field("audio_reply_ms", &self.audio_reply_ms)
             .field("audio_chunk_ms", &self.audio_chunk_ms)
+            .field("audio_pace", &self.audio_pace)
             .field("text_reply_parts", &self.text_reply_parts)
             .field("handle_ttl", &self.handle_ttl)
             .field("binary_frames", &self.binary_frames)

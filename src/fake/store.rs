@@ -43,6 +43,9 @@ pub(crate) struct SessionState {
     /// Responses received for the current tool round: (name, compact JSON).
     pub(crate) tool_results: Vec<(String, String)>,
     pub(crate) call_seq: u64,
+    /// The digest of what the session knows (`context.rs`), and who spoke last.
+    pub(crate) context: u64,
+    pub(crate) context_role: String,
 }
 
 impl SessionState {
@@ -58,6 +61,8 @@ impl SessionState {
             pending_calls: Vec::new(),
             tool_results: Vec::new(),
             call_seq: 0,
+            context: FNV_OFFSET,
+            context_role: String::new(),
         }
     }
 }

@@ -102,6 +102,14 @@ pub const GEMINI_LIVE_EVENT_REPLY_DISCARDED: u32 = 40;
 /// Resumed with a handle older than some answered turns: their replies were delivered, but
 /// the model no longer remembers those exchanges (`gemini_live_event_count`: how many).
 pub const GEMINI_LIVE_EVENT_CONTEXT_LOST: u32 = 41;
+/// The server had lost part of the conversation and it was put back as history
+/// (`gemini_live_event_context_restored`; `gemini_live_event_count`: the exchanges put back).
+/// Comes instead of CONTEXT_LOST whenever anything was put back.
+pub const GEMINI_LIVE_EVENT_CONTEXT_RESTORED: u32 = 42;
+/// New content was sent while BLOCKING function calls were pending: the service drops them
+/// without a cancellation, while their side effects may still happen
+/// (`gemini_live_event_id_count`, `gemini_live_event_id`). Once per call.
+pub const GEMINI_LIVE_EVENT_TOOL_CALLS_ABANDONED: u32 = 43;
 
 /// Session state: opening the connection.
 pub const GEMINI_LIVE_STATE_CONNECTING: u32 = 0;
@@ -137,7 +145,8 @@ pub(crate) fn state_code(s: State) -> u32 {
 /// `gemini_live_event_usage_detail`, `gemini_live_event_reason`,
 /// `gemini_live_event_time_left`, `gemini_live_event_resumption`,
 /// `gemini_live_event_reconnecting`, `gemini_live_event_count`,
-/// `gemini_live_event_input_dropped`, `gemini_live_event_id_count`, `gemini_live_event_id`,
+/// `gemini_live_event_input_dropped`, `gemini_live_event_context_restored`,
+/// `gemini_live_event_id_count`, `gemini_live_event_id`,
 /// `gemini_live_event_language_code`, `gemini_live_event_voice_activity`,
 /// `gemini_live_event_vad_signal`, `gemini_live_event_json`, `gemini_live_event_free`,
 /// `gemini_live_event_last_consumed_index`, `gemini_live_event_interaction_status`.
@@ -241,13 +250,15 @@ fn type_of(e: &Event) -> u32 {
         Event::TextFinished => GEMINI_LIVE_EVENT_TEXT_FINISHED,
         Event::ReplyDiscarded { .. } => GEMINI_LIVE_EVENT_REPLY_DISCARDED,
         Event::ContextLost { .. } => GEMINI_LIVE_EVENT_CONTEXT_LOST,
+        Event::ContextRestored { .. } => GEMINI_LIVE_EVENT_CONTEXT_RESTORED,
+        Event::ToolCallsAbandoned { .. } => GEMINI_LIVE_EVENT_TOOL_CALLS_ABANDONED,
         // A variant added to the Rust API without a constant yet: still delivered.
         #[allow(unreachable_patterns)]
         _ => GEMINI_LIVE_EVENT_UNKNOWN,
     }
 }
 
-fn wrong(ev: &gemini_live_event, what: &str) -> Fail {
+pub(crate) fn wrong(ev: &gemini_live_event, what: &str) -> Fail {
     Fail::new(
         GEMINI_LIVE_WRONG_EVENT_TYPE,
         format!("event type {} has no {what}", type_of(&ev.event)),

@@ -105,9 +105,9 @@ impl Strings {
             _ => None,
         };
         let ids = match e {
-            Event::ToolCallCancellation(ids) | Event::ToolResponsesDropped { ids } => {
-                ids.iter().map(|i| c_text(i)).collect()
-            }
+            Event::ToolCallCancellation(ids)
+            | Event::ToolResponsesDropped { ids }
+            | Event::ToolCallsAbandoned { ids } => ids.iter().map(|i| c_text(i)).collect(),
             _ => Vec::new(),
         };
         let mut modalities: [Vec<Box<[u8]>>; 4] = Default::default();
@@ -345,7 +345,8 @@ pub unsafe extern "C" fn gemini_live_event_reconnecting(
 
 /// The number an event carries (`*count`): for RESUMED and NEW_SESSION the input messages
 /// replayed, for REPLY_DISCARDED the session's turn number of the void reply, for
-/// CONTEXT_LOST the answered turns the resumed server state does not include.
+/// CONTEXT_LOST the answered turns the resumed server state does not include, for
+/// CONTEXT_RESTORED the exchanges put back.
 /// `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
 #[no_mangle]
 pub unsafe extern "C" fn gemini_live_event_count(
@@ -358,7 +359,7 @@ pub unsafe extern "C" fn gemini_live_event_count(
         *out = match &ev.event {
             Event::Resumed { replayed } | Event::NewSession { replayed } => *replayed as u64,
             Event::ReplyDiscarded { turn } => *turn,
-            Event::ContextLost { turns } => *turns,
+            Event::ContextLost { turns } | Event::ContextRestored { turns, .. } => *turns,
             _ => return Err(wrong(ev, "count")),
         };
         Ok(())
@@ -387,7 +388,8 @@ pub unsafe extern "C" fn gemini_live_event_input_dropped(
 }
 
 /// The number of call ids (`*count`) of a TOOL_CALL_CANCELLATION event (the calls
-/// abandoned) or a TOOL_RESPONSES_DROPPED event (the calls whose responses were not sent).
+/// abandoned), a TOOL_RESPONSES_DROPPED event (the calls whose responses were not sent) or a
+/// TOOL_CALLS_ABANDONED event (BLOCKING calls the service dropped).
 /// `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
 #[no_mangle]
 pub unsafe extern "C" fn gemini_live_event_id_count(
@@ -397,7 +399,9 @@ pub unsafe extern "C" fn gemini_live_event_id_count(
     boundary(|| {
         let ev = arg_ref(event, "event")?;
         let out = out_ptr(count, "count")?;
-        let (Event::ToolCallCancellation(ids) | Event::ToolResponsesDropped { ids }) = &ev.event
+        let (Event::ToolCallCancellation(ids)
+        | Event::ToolResponsesDropped { ids }
+        | Event::ToolCallsAbandoned { ids }) = &ev.event
         else {
             return Err(wrong(ev, "call ids"));
         };
@@ -406,7 +410,8 @@ pub unsafe extern "C" fn gemini_live_event_id_count(
     })
 }
 
-/// Call id `index` (from 0) of a TOOL_CALL_CANCELLATION or TOOL_RESPONSES_DROPPED event:
+/// Call id `index` (from 0) of a TOOL_CALL_CANCELLATION, TOOL_RESPONSES_DROPPED or
+/// TOOL_CALLS_ABANDONED event:
 /// `*id` is NUL-terminated, borrowed until the event is freed. `GEMINI_LIVE_INVALID_ARGUMENT`
 /// if `index` is out of range, `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
 #[no_mangle]
@@ -420,7 +425,9 @@ pub unsafe extern "C" fn gemini_live_event_id(
         let out = out_ptr(id, "id")?;
         if !matches!(
             ev.event,
-            Event::ToolCallCancellation(_) | Event::ToolResponsesDropped { .. }
+            Event::ToolCallCancellation(_)
+                | Event::ToolResponsesDropped { .. }
+                | Event::ToolCallsAbandoned { .. }
         ) {
             return Err(wrong(ev, "call ids"));
         }

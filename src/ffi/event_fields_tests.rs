@@ -3,11 +3,12 @@
 
 use super::super::*;
 use super::*;
+use crate::ffi::context::gemini_live_event_context_restored;
 use crate::protocol::{ModalityTokenCount, UsageMetadata};
 use crate::session::{VadSignal, VoiceActivityKind};
 use serde_json::Value;
 use std::ffi::CStr;
-use std::ptr::null;
+use std::ptr::{null, null_mut};
 use std::time::Duration;
 
 fn json(ev: &gemini_live_event) -> Value {
@@ -266,6 +267,14 @@ fn numbers_agree_with_the_json() {
         (Event::NewSession { replayed: 2 }, "replayed"),
         (Event::ReplyDiscarded { turn: 5 }, "turn"),
         (Event::ContextLost { turns: 3 }, "turns"),
+        (
+            Event::ContextRestored {
+                turns: 7,
+                chars: 900,
+                dropped: 1,
+            },
+            "turns",
+        ),
     ] {
         let ev = gemini_live_event::new(event);
         let mut n = 0u64;
@@ -276,6 +285,32 @@ fn numbers_agree_with_the_json() {
         assert_eq!(Value::from(n), json(&ev)[key]);
         assert!(n > 0);
     }
+
+    let ev = gemini_live_event::new(Event::ContextRestored {
+        turns: 7,
+        chars: 900,
+        dropped: 1,
+    });
+    let (mut t, mut c, mut d) = (0u64, 0u64, 0u64);
+    assert_eq!(
+        unsafe { gemini_live_event_context_restored(&ev, &mut t, &mut c, &mut d) },
+        GEMINI_LIVE_OK
+    );
+    let j = json(&ev);
+    assert_eq!(
+        (Value::from(t), Value::from(c), Value::from(d)),
+        (j["turns"].clone(), j["chars"].clone(), j["dropped"].clone())
+    );
+    assert_eq!((t, c, d), (7, 900, 1));
+    let other = gemini_live_event::new(Event::ContextLost { turns: 1 });
+    assert_eq!(
+        unsafe { gemini_live_event_context_restored(&other, &mut t, &mut c, &mut d) },
+        GEMINI_LIVE_WRONG_EVENT_TYPE
+    );
+    assert_eq!(
+        unsafe { gemini_live_event_context_restored(&ev, null_mut(), &mut c, &mut d) },
+        GEMINI_LIVE_NULL_ARGUMENT
+    );
 
     let ev = gemini_live_event::new(Event::InputDropped {
         messages: 6,
@@ -298,6 +333,7 @@ fn ids_voice_activity_and_vad_signals_agree_with_the_json() {
     for event in [
         Event::ToolCallCancellation(ids.clone()),
         Event::ToolResponsesDropped { ids: ids.clone() },
+        Event::ToolCallsAbandoned { ids: ids.clone() },
     ] {
         let ev = gemini_live_event::new(event);
         let mut n = 0usize;

@@ -143,6 +143,15 @@ pub(crate) fn to_json(e: &Event) -> Value {
         Event::ToolResponsesDropped { ids } => ("tool_responses_dropped", json!({ "ids": ids })),
         Event::ReplyDiscarded { turn } => ("reply_discarded", json!({ "turn": turn })),
         Event::ContextLost { turns } => ("context_lost", json!({ "turns": turns })),
+        Event::ContextRestored {
+            turns,
+            chars,
+            dropped,
+        } => (
+            "context_restored",
+            json!({"turns": turns, "chars": chars, "dropped": dropped}),
+        ),
+        Event::ToolCallsAbandoned { ids } => ("tool_calls_abandoned", json!({ "ids": ids })),
         #[allow(unreachable_patterns)]
         other => ("unknown", json!({ "debug": format!("{other:?}") })),
     };

@@ -24,6 +24,8 @@
 //!   handle is given up and a new session is started with a fresh outage budget
 //!   (`NewSession`, unanswered input replayed). A handle the server refuses outright (a fatal
 //!   close at setup: unknown, expired) is given up at once.
+//! - **A normal close** (1000, 1001) the application did not ask for, at setup or later, is
+//!   the server's end of a connection, not of the conversation: it is retried like a failure.
 //! - **Setup-time rejection** (the server closes right after `setup`, before `setupComplete`)
 //!   of a new session with the same code and reason twice in a row:
 //!   [`Error::ConfigRejected`], not retried further. Fatal closes stop at once.
@@ -68,6 +70,10 @@ pub(crate) trait Attempts {
     /// wait; `Err` stops the loop (e.g. the application closed the session).
     fn before(&mut self, attempt: u32, delay: Duration, cause: Option<&Error>)
         -> Result<(), Error>;
+    /// The configuration whose `setup` an attempt sends (`resumed`: with a handle).
+    fn setup<'c>(&self, config: &'c Config, _resumed: bool) -> std::borrow::Cow<'c, Config> {
+        std::borrow::Cow::Borrowed(config)
+    }
     /// A connection is set up (`resumed`: with a handle): finish it, or fail the attempt.
     fn established(&mut self, connected: Connected, resumed: bool) -> Result<Self::Output, Error>;
 }
@@ -220,7 +226,8 @@ impl Lifecycle {
             let used = if resume { handle.lock().clone() } else { None };
             attempt += 1;
             total += 1;
-            let err = match transport::connect(config, used.as_deref()) {
+            let setup = hooks.setup(config, used.is_some());
+            let err = match transport::connect(&setup, used.as_deref()) {
                 Ok(connected) => match hooks.established(connected, used.is_some()) {
                     Ok(out) => {
                         self.up_since = Instant::now();
@@ -258,7 +265,16 @@ impl Lifecycle {
                 }
                 _ => last_rejection = None,
             }
-            if !err.is_retryable() {
+            // A normal close at setup (1000, 1001) is the server's end, not a refusal of the
+            // request: try again (the same close twice in a row is `ConfigRejected` above).
+            let normal = matches!(
+                err,
+                Error::Closed {
+                    code: 1000 | 1001,
+                    ..
+                }
+            );
+            if !err.is_retryable() && !normal {
                 return Err(err);
             }
             log::info!("connect attempt {total} failed: {err}");

@@ -339,6 +339,29 @@ pub enum Event {
         /// Answered turns the resumed server state does not include.
         turns: u64,
     },
+    /// A reconnection found that the server had lost part of the conversation (resumed with
+    /// a handle older than the last exchanges, a new session, resumption off) and put it
+    /// back as history before replaying unanswered input ([`Config::restore_context`]). Comes
+    /// in place of [`Event::ContextLost`], after [`Event::Resumed`] or [`Event::NewSession`].
+    ///
+    /// [`Config::restore_context`]: crate::Config::restore_context
+    ContextRestored {
+        /// Exchanges (a user turn and the model's answer) put back.
+        turns: u64,
+        /// Their characters.
+        chars: u64,
+        /// Exchanges the server lost that did not fit the budget
+        /// ([`Config::context_budget`](crate::Config::context_budget)): gone, oldest first.
+        dropped: u64,
+    },
+    /// New content was sent while these BLOCKING function calls were pending: the service
+    /// drops such calls without a `toolCallCancellation` (protocol notes D.6), while their
+    /// side effects may still happen. Reported once per call. Declare an explicit
+    /// `behavior` on every function (NON_BLOCKING where the model may go on talking).
+    ToolCallsAbandoned {
+        /// The call ids.
+        ids: Vec<String>,
+    },
     /// Input was dropped and will not reach the server: the replay buffer overflowed.
     InputDropped {
         /// Messages dropped.

@@ -1,13 +1,37 @@
 //! The input side of [`Session`]: every `send_*` call, checked before it is queued.
 
-use super::Session;
+use super::{Session, State};
 use crate::error::{Error, Result};
 use crate::protocol::{self, ClientMessage, Content, FunctionResponse};
 use crate::reconnect::InputKind;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 /// Sample rate of `send_audio` when none is given: 16 kHz, what the service expects.
 pub const INPUT_SAMPLE_RATE: u32 = 16_000;
+
+/// What the input checks remember between calls.
+#[derive(Debug)]
+pub(crate) struct TurnInput {
+    /// Audio was sent since the last end of an utterance (`audio_stream_end`,
+    /// `activity_end`): an end without it would ask for a reply to nothing.
+    audio: AtomicBool,
+    /// `historyConfig.initialHistoryInClientContent` is on and its history was not ended yet:
+    /// the next `clientContent` with `turnComplete` ends it and asks nothing.
+    initial_history: AtomicBool,
+}
+
+impl TurnInput {
+    pub fn new(config: &crate::Config) -> TurnInput {
+        let initial = (config.history.as_ref())
+            .and_then(|h| h.initial_history_in_client_content)
+            .unwrap_or(false);
+        TurnInput {
+            audio: AtomicBool::new(false),
+            initial_history: AtomicBool::new(initial),
+        }
+    }
+}
 
 impl Session {
     /// Sends any client message, waiting up to the send timeout for room in the queue
@@ -28,12 +52,40 @@ impl Session {
                     "setup is sent by the session itself, once per connection".into(),
                 ))
             }
+            // The end of initial history (`historyConfig`) asks nothing.
+            ClientMessage::ClientContent(c)
+                if c.turn_complete
+                    && self
+                        .turn_input
+                        .initial_history
+                        .swap(false, Ordering::SeqCst) =>
+            {
+                (false, InputKind::Plain, Duration::ZERO)
+            }
             ClientMessage::ClientContent(c) if c.turn_complete => {
                 (true, InputKind::TurnEnd, Duration::ZERO)
             }
             ClientMessage::ClientContent(_) => (false, InputKind::Plain, Duration::ZERO),
             ClientMessage::RealtimeInput(r) => {
                 self.check_realtime(r)?;
+                if r.audio.is_some() {
+                    self.turn_input.audio.store(true, Ordering::SeqCst);
+                }
+                let open = !matches!(self.state(), State::Closing | State::Closed);
+                if open
+                    && (r.audio_stream_end.is_some() || r.activity_end.is_some())
+                    && !self.turn_input.audio.swap(false, Ordering::SeqCst)
+                {
+                    let which = if r.activity_end.is_some() {
+                        "activity_end"
+                    } else {
+                        "audio_stream_end"
+                    };
+                    return Err(Error::InvalidInput(format!(
+                        "{which} with no audio sent since the last turn would ask for a reply \
+                         to nothing; send audio first"
+                    )));
+                }
                 let kind = if r.audio_stream_end.is_some() || r.activity_end.is_some() {
                     InputKind::AudioEnd
                 } else if r.text.is_some() {
@@ -137,7 +189,7 @@ impl Session {
         if pcm.is_empty() {
             return Err(Error::InvalidInput("empty audio chunk".into()));
         }
-        if pcm.len() % 2 != 0 {
+        if !pcm.len().is_multiple_of(2) {
             return Err(Error::InvalidInput(format!(
                 "{} bytes is not a whole number of 16-bit samples",
                 pcm.len()
@@ -153,7 +205,9 @@ impl Session {
             protocol::encode_audio_frame(pcm, rate),
             (true, InputKind::Plain, audio),
             wait,
-        )
+        )?;
+        self.turn_input.audio.store(true, Ordering::SeqCst);
+        Ok(())
     }
 
     /// Sends one video frame (a JPEG image).

@@ -27,11 +27,13 @@
 
 mod connection;
 mod events;
+mod history;
 mod input;
 mod outbox;
 mod queue;
 mod reader;
 mod receive;
+mod restore;
 mod turns;
 mod writer;
 
@@ -39,6 +41,7 @@ pub use events::{
     AudioChunk, Event, GroundingMetadata, GroundingSource, InteractionStatus, State,
     UrlContextMetadata, UrlMetadata, VadSignal, VoiceActivityKind,
 };
+pub use history::ContextBudget;
 pub use input::INPUT_SAMPLE_RATE;
 
 use crate::config::Config;
@@ -154,6 +157,8 @@ pub struct Session {
     /// `connect` ([`Session::start_reader`]).
     reader: Mutex<Option<reader::Reader>>,
     reader_started: AtomicBool,
+    /// Input state the `send_*` checks need (`input.rs`).
+    turn_input: input::TurnInput,
 }
 
 impl std::fmt::Debug for Session {
@@ -194,6 +199,11 @@ impl Session {
                 message: e.to_string(),
             })?,
         );
+        let mut replay = InputLog::new(config.replay_max_bytes, config.replay_max_audio);
+        if config.restores_context() {
+            replay.keep_history(config.context_budget);
+        }
+        replay.blocking = restore::BlockingCalls::new(&config);
         let outbox = Outbox::new(events_tx);
         let (writes, input, stop_writer) =
             writer::write_path(config.send_queue_capacity, outbox.clone());
@@ -206,7 +216,7 @@ impl Session {
             conn: Mutex::new(Conn {
                 link: Some(link.clone()),
                 ended: false,
-                ledger: InputLog::new(config.replay_max_bytes, config.replay_max_audio),
+                ledger: replay,
             }),
             conn_ready: Condvar::new(),
             writes,
@@ -239,6 +249,7 @@ impl Session {
             _done: LatchGuard(reader_done.clone()),
             _writer_stop: stop_writer(&shared),
         };
+        let turn_input = input::TurnInput::new(&shared.config);
         Ok(Session {
             shared,
             input,
@@ -248,6 +259,7 @@ impl Session {
             threads: Mutex::new(Vec::with_capacity(1)),
             reader: Mutex::new(Some(reader)),
             reader_started: AtomicBool::new(false),
+            turn_input,
         })
     }
 

@@ -27,6 +27,12 @@ const HANDOVER_CLOSE_WAIT: Duration = Duration::from_secs(1);
 
 /// Folds one server message into the shared state and appends its events.
 pub(crate) fn absorb(shared: &Shared, msg: ServerMessage, out: &mut Vec<Event>) -> Facts {
+    let abandoned = shared.conn.lock().ledger.blocking.take_abandoned();
+    if !abandoned.is_empty() {
+        log::warn!("new content was sent while BLOCKING calls were pending: {abandoned:?}");
+        out.push(Event::ToolCallsAbandoned { ids: abandoned });
+    }
+    let start = out.len();
     let facts = to_events(msg, shared.config.response_mode, out);
     if facts.reply_content {
         shared.metrics.reply_content(facts.audio);
@@ -34,11 +40,11 @@ pub(crate) fn absorb(shared: &Shared, msg: ServerMessage, out: &mut Vec<Event>) 
     if facts.turn_complete {
         shared.metrics.turn_complete();
     }
-    shared
-        .conn
-        .lock()
-        .ledger
-        .server(&facts, std::time::Instant::now());
+    {
+        let mut conn = shared.conn.lock();
+        conn.ledger.server(&facts, std::time::Instant::now());
+        conn.ledger.history_server(&out[start..], &facts);
+    }
     if let Some(h) = &facts.handle {
         *shared.handle.lock() = Some(h.clone());
     }
@@ -85,11 +91,20 @@ impl Reader {
             let start = match end {
                 End::Close(code, reason) => {
                     self.shared.metrics.closed(code, &reason);
-                    let err = (code != 1000 && !closing)
-                        .then(|| Error::from_close(code, &reason, self.shared.config.model_id()));
-                    match err {
-                        Some(e) if e.is_retryable() && enabled => Start::Failure(e),
-                        err => return self.finish(Some(&link), code, reason, err),
+                    // A normal close the application did not ask for (1000, 1001) ends the
+                    // server's side only: the conversation goes on, on a new connection
+                    // (resumed, or a new session with the context put back).
+                    if matches!(code, 1000 | 1001) && !closing && enabled {
+                        log::info!("the server closed the connection ({code}); reconnecting");
+                        Start::Failure(Error::Closed { code, reason })
+                    } else {
+                        let err = (code != 1000 && !closing).then(|| {
+                            Error::from_close(code, &reason, self.shared.config.model_id())
+                        });
+                        match err {
+                            Some(e) if e.is_retryable() && enabled => Start::Failure(e),
+                            err => return self.finish(Some(&link), code, reason, err),
+                        }
                     }
                 }
                 End::Failed(e) => {
@@ -285,6 +300,20 @@ impl Hooks<'_> {
 impl Attempts for Hooks<'_> {
     type Output = Arc<Link>;
 
+    fn setup<'c>(
+        &self,
+        config: &'c crate::Config,
+        resumed: bool,
+    ) -> std::borrow::Cow<'c, crate::Config> {
+        let lost =
+            || (self.shared.conn.lock().ledger.restore(false)).is_some_and(|r| !r.is_empty());
+        if !resumed && super::restore::initial_only(config) && lost() {
+            std::borrow::Cow::Owned(super::restore::initial_setup(config))
+        } else {
+            std::borrow::Cow::Borrowed(config)
+        }
+    }
+
     fn before(
         &mut self,
         attempt: u32,
@@ -316,17 +345,25 @@ impl Attempts for Hooks<'_> {
                 message: e.to_string(),
             })?,
         );
-        let mut replay = shared.conn.lock().ledger.replay(resumed);
+        // First restore what the server forgot, then replay what it did not answer.
+        let (planned, mut replay) = {
+            let conn = shared.conn.lock();
+            let planned = super::restore::plan(&conn.ledger, &shared.config, resumed);
+            (planned, conn.ledger.replay(resumed))
+        };
         let replayed = replay.frames.len();
-        (replay.frames.iter()).for_each(|f| crate::record::sent(&shared.config, f.as_bytes()));
-        if let Err(e) = writer::replay(&link, std::mem::take(&mut replay.frames)) {
+        let restored = planned.frames.len();
+        let mut frames = planned.frames.clone();
+        frames.append(&mut replay.frames);
+        (frames.iter()).for_each(|f| crate::record::sent(&shared.config, f.as_bytes()));
+        if let Err(e) = writer::replay(&link, frames) {
             link.kill();
             return Err(crate::transport::ws_error(e, None));
         }
         shared.metrics.reconnected(self.outage.elapsed(), replayed);
         {
             let mut conn = shared.conn.lock();
-            conn.ledger.replayed(replay.seqs, Instant::now());
+            (conn.ledger).replayed(replay.seqs, restored, resumed, Instant::now());
             conn.link = Some(link.clone());
             shared.conn_ready.notify_all();
         }
@@ -337,10 +374,9 @@ impl Attempts for Hooks<'_> {
         } else {
             Event::NewSession { replayed }
         });
-        if replay.context_lost > 0 {
-            self.deliver(Event::ContextLost {
-                turns: replay.context_lost,
-            });
+        if let Some(ev) = super::restore::report(&planned, replay.context_lost) {
+            log::info!("{ev:?}");
+            self.deliver(ev);
         }
         let lost = self.lost.take().unwrap_or_default();
         let (messages, bytes) = lost.dropped;

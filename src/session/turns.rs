@@ -236,6 +236,16 @@ impl Ledger {
         Some(seq)
     }
 
+    /// Whether input `seq` is still held (not answered, not given up).
+    pub fn holds(&self, seq: u64) -> bool {
+        self.recs.iter().any(|r| r.seq == seq)
+    }
+
+    /// Whether audio was written that is in no turn yet (an utterance end would take it).
+    pub fn audio_unassigned(&self) -> bool {
+        self.recs.iter().any(|r| r.turn.is_none() && r.audio)
+    }
+
     fn open_turn(&mut self, explicit: bool, now: Instant) -> u64 {
         let id = self.next_turn;
         self.next_turn += 1;

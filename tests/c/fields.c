@@ -112,7 +112,7 @@ static void check_kinds(const gemini_live_event *ev, uint32_t t) {
     gemini_live_usage u;
     bool b = false;
     int64_t i = 0;
-    uint64_t x = 0, y = 0;
+    uint64_t x = 0, y = 0, z = 0;
     uint32_t k = 0;
     size_t n = 0;
     int transcription = t == GEMINI_LIVE_EVENT_INPUT_TRANSCRIPTION ||
@@ -120,9 +120,11 @@ static void check_kinds(const gemini_live_event *ev, uint32_t t) {
                         t == GEMINI_LIVE_EVENT_INTERIM_INPUT_TRANSCRIPTION;
     int usage = t == GEMINI_LIVE_EVENT_USAGE || t == GEMINI_LIVE_EVENT_TURN_COMPLETE;
     int counted = t == GEMINI_LIVE_EVENT_RESUMED || t == GEMINI_LIVE_EVENT_NEW_SESSION ||
-                  t == GEMINI_LIVE_EVENT_REPLY_DISCARDED || t == GEMINI_LIVE_EVENT_CONTEXT_LOST;
+                  t == GEMINI_LIVE_EVENT_REPLY_DISCARDED || t == GEMINI_LIVE_EVENT_CONTEXT_LOST ||
+                  t == GEMINI_LIVE_EVENT_CONTEXT_RESTORED;
     int ids = t == GEMINI_LIVE_EVENT_TOOL_CALL_CANCELLATION ||
-              t == GEMINI_LIVE_EVENT_TOOL_RESPONSES_DROPPED;
+              t == GEMINI_LIVE_EVENT_TOOL_RESPONSES_DROPPED ||
+              t == GEMINI_LIVE_EVENT_TOOL_CALLS_ABANDONED;
 #define ONLY(call, cond)                                                                   \
     CHECK((call) == ((cond) ? GEMINI_LIVE_OK : GEMINI_LIVE_WRONG_EVENT_TYPE))
     ONLY(gemini_live_event_session_id(ev, &p), t == GEMINI_LIVE_EVENT_SETUP_COMPLETE);
@@ -134,6 +136,8 @@ static void check_kinds(const gemini_live_event *ev, uint32_t t) {
     ONLY(gemini_live_event_reconnecting(ev, &k, &x), t == GEMINI_LIVE_EVENT_RECONNECTING);
     ONLY(gemini_live_event_count(ev, &x), counted);
     ONLY(gemini_live_event_input_dropped(ev, &x, &y), t == GEMINI_LIVE_EVENT_INPUT_DROPPED);
+    ONLY(gemini_live_event_context_restored(ev, &x, &y, &z),
+         t == GEMINI_LIVE_EVENT_CONTEXT_RESTORED);
     ONLY(gemini_live_event_id_count(ev, &n), ids);
     ONLY(gemini_live_event_language_code(ev, &p), transcription);
     ONLY(gemini_live_event_voice_activity(ev, &k, &i), t == GEMINI_LIVE_EVENT_VOICE_ACTIVITY);
@@ -223,6 +227,16 @@ static void check_fields(const gemini_live_event *ev) {
                                                              : "replayed",
                       (long long)n));
         CHECK(t == GEMINI_LIVE_EVENT_RESUMED || t == GEMINI_LIVE_EVENT_NEW_SESSION || n >= 1);
+        break;
+    }
+    case GEMINI_LIVE_EVENT_CONTEXT_RESTORED: {
+        uint64_t turns = 0, chars = 0, dropped = 0, n = 0;
+        OK(gemini_live_event_context_restored(ev, &turns, &chars, &dropped));
+        OK(gemini_live_event_count(ev, &n));
+        CHECK(turns >= 1 && chars >= turns && n == turns);
+        CHECK(has_int(ev, "turns", (long long)turns));
+        CHECK(has_int(ev, "chars", (long long)chars));
+        CHECK(has_int(ev, "dropped", (long long)dropped));
         break;
     }
     case GEMINI_LIVE_EVENT_INPUT_DROPPED: {
@@ -468,11 +482,16 @@ static void input_dropped(void) {
     gemini_live_fake_server_free(f);
 }
 
-static void context_lost(const char *ep) {
-    gemini_live_session *s = connect_to(text_config(ep));
+/* The connection drops before the handle that covers turn 1: with restore on (the
+ * default) the turn is put back (CONTEXT_RESTORED), with it off the loss is reported. */
+static void context_lost(const char *ep, bool restore) {
+    gemini_live_config *c = text_config(ep);
+    gemini_live_session *s;
     gemini_live_event *ev;
+    OK(gemini_live_config_set_restore_context(c, restore));
+    s = connect_to(c);
     OK(gemini_live_session_send_text(s, "one"));
-    ev = read_until(s, GEMINI_LIVE_EVENT_CONTEXT_LOST);
+    ev = read_until(s, restore ? GEMINI_LIVE_EVENT_CONTEXT_RESTORED : GEMINI_LIVE_EVENT_CONTEXT_LOST);
     CHECK(ev != NULL);
     if (ev) {
         uint64_t turns = 0;
@@ -524,6 +543,7 @@ static void scripted(const char *ep) {
 
 int main(void) {
     const char *lost = getenv("GEMINI_LIVE_FIELDS_CONTEXT_LOST");
+    const char *restored = getenv("GEMINI_LIVE_FIELDS_CONTEXT_RESTORED");
     const char *script = getenv("GEMINI_LIVE_FIELDS_SCRIPTED");
     static const uint32_t expected[] = {
         GEMINI_LIVE_EVENT_SETUP_COMPLETE,       GEMINI_LIVE_EVENT_TURN_COMPLETE,
@@ -531,19 +551,23 @@ int main(void) {
         GEMINI_LIVE_EVENT_RESUMPTION_UPDATE,    GEMINI_LIVE_EVENT_RECONNECTING,
         GEMINI_LIVE_EVENT_RESUMED,              GEMINI_LIVE_EVENT_NEW_SESSION,
         GEMINI_LIVE_EVENT_REPLY_DISCARDED,      GEMINI_LIVE_EVENT_CONTEXT_LOST,
+        GEMINI_LIVE_EVENT_CONTEXT_RESTORED,
         GEMINI_LIVE_EVENT_INPUT_DROPPED,        GEMINI_LIVE_EVENT_TOOL_CALL_CANCELLATION,
         GEMINI_LIVE_EVENT_TOOL_RESPONSES_DROPPED, GEMINI_LIVE_EVENT_INPUT_TRANSCRIPTION,
         GEMINI_LIVE_EVENT_OUTPUT_TRANSCRIPTION, GEMINI_LIVE_EVENT_INTERIM_INPUT_TRANSCRIPTION,
         GEMINI_LIVE_EVENT_VOICE_ACTIVITY,       GEMINI_LIVE_EVENT_VAD_SIGNAL,
     };
     size_t i;
-    CHECK(lost != NULL && script != NULL);
+    CHECK(lost != NULL && restored != NULL && script != NULL);
     plain();
     transcribe();
     goaway_and_cut();
     input_dropped();
     if (lost) {
-        context_lost(lost);
+        context_lost(lost, false);
+    }
+    if (restored) {
+        context_lost(restored, true);
     }
     if (script) {
         scripted(script);

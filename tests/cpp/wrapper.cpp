@@ -305,6 +305,49 @@ void reconnects_through_a_fault_plan() {
 }
 
 // The typed event fields: values, agreement with the JSON, and wrong kinds throwing.
+/* Connection 1 drops when the server receives the second question, after the first was
+ * answered; without resumption the new session gets the first exchange back. */
+gl::restored_context context_put_back(bool restore) {
+    gl::fake_server faulty(0, "1@3:drop");
+    gl::config c = text_config(faulty.endpoint());
+    c.set_session_resumption(false).set_restore_context(restore).set_context_budget_chars(32000)
+        .set_context_budget_turns(100);
+    gl::session s(c);
+    s.send_text("one");
+    wait_for(s, event_type::turn_complete);
+    s.send_text("two");
+    gl::restored_context got;
+    std::string text;
+    for (;;) {
+        std::optional<gl::event> ev = s.next_event(seconds(10));
+        if (!ev) {
+            CHECK(false);
+            break;
+        }
+        if (ev->type() == event_type::context_restored) {
+            got = ev->context_restored();
+            CHECK(ev->count() == got.turns);
+            EXPECT_ERROR(GEMINI_LIVE_WRONG_EVENT_TYPE, (void)ev->input_dropped());
+        } else if (ev->type() == event_type::context_lost) {
+            CHECK(!restore && ev->count() == 1);
+            EXPECT_ERROR(GEMINI_LIVE_WRONG_EVENT_TYPE, (void)ev->context_restored());
+        } else if (ev->type() == event_type::text) {
+            text += ev->text();
+        } else if (ev->type() == event_type::turn_complete) {
+            break;
+        }
+    }
+    CHECK(text == (restore ? "[turn 2] echo: two" : "[turn 1] echo: two"));
+    return got;
+}
+
+void context_restored_or_lost() {
+    gl::restored_context on = context_put_back(true);
+    CHECK(on.turns == 1 && on.chars == 3 + 18 && on.dropped == 0);
+    gl::restored_context off = context_put_back(false);
+    CHECK(off.turns == 0);
+}
+
 void typed_fields() {
     gl::fake_server goaway(0, "1@2:goaway=3s");
     gl::session s(text_config(goaway.endpoint()));
@@ -547,6 +590,80 @@ void log_callback(const std::string &endpoint) {
 
 } // namespace
 
+void telephony_helpers(const std::string &endpoint) {
+    // Every code of both laws survives decode -> encode.
+    std::vector<uint8_t> codes(256);
+    for (size_t i = 0; i < codes.size(); i++) {
+        codes[i] = static_cast<uint8_t>(i);
+    }
+    CHECK(gl::g711_encode(gl::g711::ulaw, gl::g711_decode(gl::g711::ulaw, codes)) == codes);
+    CHECK(gl::g711_encode(gl::g711::alaw, gl::g711_decode(gl::g711::alaw, codes)) == codes);
+
+    // A second of phone audio becomes about a second at 16 kHz.
+    gl::phone_in in(gl::g711::ulaw);
+    std::vector<uint8_t> frame(GEMINI_LIVE_PHONE_FRAME, 0xFF);
+    size_t got = 0;
+    for (int i = 0; i < 50; i++) {
+        got += in.process(frame).size();
+    }
+    CHECK(got >= 15800 && got <= 16000);
+    std::vector<int16_t> room(in.max_output(frame.size()));
+    CHECK(in.process_into(frame, room.data(), room.size()) == 320);
+    EXPECT_ERROR(GEMINI_LIVE_BUFFER_TOO_SMALL, (void)in.process_into(frame, room.data(), 3));
+
+    // The fake's interrupted reply: queued, then cleared on the interruption.
+    gl::phone_out out(gl::g711::ulaw);
+    gl::config c;
+    c.set_endpoint(endpoint);
+    c.set_response_modality(GEMINI_LIVE_MODALITY_AUDIO);
+    gl::session s(c);
+    s.send_text("interrupt me");
+    std::vector<uint32_t> actions;
+    for (;;) {
+        std::optional<gl::event> ev = s.next_event(std::chrono::seconds(10));
+        if (!ev) {
+            CHECK(false);
+            break;
+        }
+        uint32_t action = out.push_event(*ev);
+        if (action != GEMINI_LIVE_PHONE_OUT_IGNORED) {
+            actions.push_back(action);
+        }
+        if (ev->type() == gl::event_type::turn_complete) {
+            break;
+        }
+    }
+    CHECK(actions.size() == 4 && actions[2] == GEMINI_LIVE_PHONE_OUT_CLEARED &&
+          actions[3] == GEMINI_LIVE_PHONE_OUT_FINISHED);
+    uint8_t buf[GEMINI_LIVE_PHONE_FRAME];
+    CHECK(!out.pop_frame(buf, sizeof buf));
+    CHECK(out.stats().cleared > 1500);
+    out.push(std::vector<int16_t>(4800, 1000));
+    out.finish();
+    CHECK(out.pop_frame(buf, sizeof buf));
+    CHECK(out.clear() > 0);
+
+    // The player's adaptive start, off and on.
+    gl::player fixed(24000, 1, std::chrono::milliseconds(80), std::chrono::milliseconds(1000), false);
+    CHECK(fixed.stats().start_delay == 0 && fixed.stats().arrival_rate_milli == 0);
+
+    // The client VAD: silence is not speech; ACTIVITY mode turns server VAD off, so the
+    // session accepts the activity signals finish() would send.
+    gl::client_vad vad;
+    std::vector<int16_t> quiet(16000, 0);
+    CHECK(vad.process(quiet) == 0);
+    CHECK(vad.stats().speaking == 0);
+    gl::config vc;
+    vc.set_endpoint(endpoint);
+    vad.configure(vc);
+    gl::session vs(vc);
+    gl::client_vad sender;
+    CHECK(sender.push(vs, quiet) == 0);
+    sender.finish(vs);
+    CHECK(sender.stats().withheld == quiet.size());
+    EXPECT_ERROR(GEMINI_LIVE_INVALID_ARGUMENT, gl::client_vad bad(7));
+}
+
 int main() {
     try {
         CHECK(gl::version() == GEMINI_LIVE_VERSION_STRING);
@@ -558,10 +675,12 @@ int main() {
         text_audio_and_views(endpoint);
         tool_round_trip(endpoint);
         reconnects_through_a_fault_plan();
+        context_restored_or_lost();
         typed_fields();
         newer_surfaces(endpoint);
         vertex_with_a_token_callback();
         audio_helpers_and_budget();
+        telephony_helpers(endpoint);
         end_of_session(endpoint);
         log_callback(endpoint);
     } catch (const std::exception &e) {

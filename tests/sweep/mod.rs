@@ -46,6 +46,8 @@ pub enum FaultKind {
     Malformed,
     /// The next server frame cut in half, then a TCP end.
     Truncate,
+    /// A normal close (1000) the application did not ask for: the conversation goes on.
+    Close1000,
 }
 
 impl FaultKind {
@@ -65,6 +67,10 @@ impl FaultKind {
             FaultKind::StallHeld(hold) => Fault::StallAttached { hold },
             FaultKind::Malformed => Fault::Malformed,
             FaultKind::Truncate => Fault::TruncatedFrame,
+            FaultKind::Close1000 => Fault::Close {
+                code: 1000,
+                reason: String::new(),
+            },
         }
     }
 
@@ -180,11 +186,44 @@ fn expected_all() -> Vec<String> {
     all
 }
 
-/// `[turn N] rest` → (N, rest).
+/// `[turn N] rest` or `[turn N, context D] rest` → (N, rest).
 fn split_turn(reply: &str) -> Option<(u64, &str)> {
     let rest = reply.strip_prefix("[turn ")?;
-    let (n, rest) = rest.split_once("] ")?;
+    let (tag, rest) = rest.split_once("] ")?;
+    let n = tag.split(", context ").next()?;
     Some((n.parse().ok()?, rest))
+}
+
+/// The context digest a reply names (`[turn N, context D]`).
+fn context_of(reply: &str) -> Option<&str> {
+    let tag = reply.strip_prefix("[turn ")?.split_once("] ")?.0;
+    Some(tag.split_once(", context ")?.1)
+}
+
+/// The fake's options for the sweep: replies name the context digest.
+fn fake_options(faults: FaultPlan) -> FakeOptions {
+    FakeOptions {
+        faults,
+        context_digest: true,
+        ..FakeOptions::default()
+    }
+}
+
+/// The replies of the fault-free conversation (with the sentinel) in variant `v`: what every
+/// faulty run must show, context digests included. Run once per variant.
+fn unbroken(v: Variant) -> Result<Vec<String>, String> {
+    use std::sync::Mutex;
+    static DONE: Mutex<Vec<(Variant, Vec<String>)>> = Mutex::new(Vec::new());
+    let mut done = DONE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, r)) = done.iter().find(|(w, _)| *w == v) {
+        return Ok(r.clone());
+    }
+    let server = FakeServer::start(fake_options(FaultPlan::new()))
+        .map_err(|e| format!("fake server: {e}"))?;
+    let view = converse(config(&server, v), true).map_err(|(e, _)| format!("fault-free: {e}"))?;
+    let replies: Vec<String> = view.replies.into_iter().map(|r| r.0).collect();
+    done.push((v, replies.clone()));
+    Ok(replies)
 }
 
 pub fn config(server: &FakeServer, v: Variant) -> Config {
@@ -432,7 +471,7 @@ pub struct Shape {
 
 /// Runs the script without faults (no sentinel) and returns connection 1's messages.
 pub fn shape(v: Variant) -> Shape {
-    let server = FakeServer::start(FakeOptions::default()).expect("fake server starts");
+    let server = FakeServer::start(fake_options(FaultPlan::new())).expect("fake server starts");
     let view = converse(config(&server, v), false)
         .unwrap_or_else(|(e, log)| panic!("fault-free run: {e}\n{log:#?}"));
     assert_eq!(view.replies.len(), SCRIPT.len());
@@ -444,27 +483,55 @@ pub fn shape(v: Variant) -> Shape {
     }
 }
 
+/// What a case adds to one fault on connection 1.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Extra {
+    /// A second fault, at this position of connection 2 (two faults in a row).
+    pub then: Option<(FaultKind, Position)>,
+    /// Handles expire this soon (a resume is then refused as unknown: a new session).
+    pub handle_ttl: Option<Duration>,
+}
+
 /// One case of the sweep: `kind` at `pos` of connection 1; the number of connections it took,
 /// or what failed.
 pub fn run_case(kind: FaultKind, pos: Position, v: Variant) -> Result<usize, String> {
-    let fault = kind.fault();
-    let mut plan = match pos {
-        Position::Client(n) => FaultPlan::new().at(1, n, fault),
-        Position::Server(n) => FaultPlan::new().after_server(1, n, fault),
+    run_case_with(kind, pos, v, Extra::default())
+}
+
+fn place(plan: FaultPlan, conn: usize, kind: FaultKind, pos: Position) -> FaultPlan {
+    let plan = match pos {
+        Position::Client(n) => plan.at(conn, n, kind.fault()),
+        Position::Server(n) => plan.after_server(conn, n, kind.fault()),
     };
     if kind == FaultKind::Refuse {
-        plan = plan.on_upgrade(2, Fault::RefuseUpgrade { status: 503 });
+        plan.on_upgrade(conn + 1, Fault::RefuseUpgrade { status: 503 })
+    } else {
+        plan
     }
-    let server = FakeServer::start(FakeOptions {
-        faults: plan,
-        ..FakeOptions::default()
-    })
-    .map_err(|e| format!("fake server: {e}"))?;
+}
+
+/// [`run_case`] with `extra`.
+pub fn run_case_with(
+    kind: FaultKind,
+    pos: Position,
+    v: Variant,
+    extra: Extra,
+) -> Result<usize, String> {
+    let mut plan = place(FaultPlan::new(), 1, kind, pos);
+    if let Some((k, p)) = extra.then {
+        plan = place(plan, 2, k, p);
+    }
+    let unbroken = unbroken(v)?;
+    let mut options = fake_options(plan);
+    if let Some(ttl) = extra.handle_ttl {
+        options.handle_ttl = ttl;
+    }
+    let server = FakeServer::start(options).map_err(|e| format!("fake server: {e}"))?;
     let outcome = converse(config(&server, v), true);
     let conns = server.connections();
     let fail = |what: String, log: &[String]| {
         format!(
-            "{} at {pos:?}, {}: {what}\n  app: {}\n{}",
+            "{} at {pos:?} ({extra:?}), {}: {what}\n  app: {}\n{}",
             kind.name(),
             v.name(),
             log.join(" | "),
@@ -473,6 +540,29 @@ pub fn run_case(kind: FaultKind, pos: Position, v: Variant) -> Result<usize, Str
     };
     let view = outcome.map_err(|(e, log)| fail(e, &log))?;
     let want = expected_all();
+    // The conversation kept its context: each reply is the turn of its line, and names the
+    // digest of what the server knew in the unbroken conversation. (After a reset the server
+    // may have answered a question whose answer never arrived: it is asked again, and the
+    // server's context has both.)
+    let destroys =
+        kind.may_destroy_sent_data() || extra.then.is_some_and(|(k, _)| k.may_destroy_sent_data());
+    if !destroys {
+        for (i, (got, _)) in view.replies.iter().enumerate() {
+            let line = i as u64 + 1;
+            let same = unbroken
+                .get(i)
+                .is_some_and(|u| context_of(u) == context_of(got));
+            if split_turn(got).map(|(n, _)| n) != Some(line) || !same {
+                return Err(fail(
+                    format!(
+                        "reply {line} is {got:?}: the conversation lost its context (unbroken: {:?})",
+                        unbroken.get(i)
+                    ),
+                    &view.events,
+                ));
+            }
+        }
+    }
     // The application's view: every input answered once, in order.
     for (i, ((got, audio), want)) in view.replies.iter().zip(&want).enumerate() {
         match split_turn(got) {
@@ -505,11 +595,7 @@ pub fn run_case(kind: FaultKind, pos: Position, v: Variant) -> Result<usize, Str
             .iter()
             .filter(|r| split_turn(r).is_some_and(|(_, rest)| rest == want))
             .count();
-        let ok = if kind.may_destroy_sent_data() {
-            n >= 1
-        } else {
-            n == 1
-        };
+        let ok = if destroys { n >= 1 } else { n == 1 };
         if !ok {
             return Err(fail(
                 format!("the server completed \"{want}\" {n} times; completed: {done:?}"),
@@ -567,6 +653,37 @@ pub fn positions(shape: &Shape, full: bool, slow: bool, seed: usize) -> Vec<Posi
         new
     });
     pick
+}
+
+/// Runs `kind` at the subset's positions of connection 1 in every [`Variant`], each case with
+/// `extra(position)`; panics listing every failure.
+pub fn run_kind_extra(kind: FaultKind, name: &str, extras: &[Extra]) {
+    let started = Instant::now();
+    let seed = name.bytes().map(usize::from).sum::<usize>();
+    let (mut cases, mut failures) = (0, Vec::new());
+    for (i, &v) in Variant::ALL.iter().enumerate() {
+        let shape = shape(v);
+        for pos in positions(&shape, false, true, seed + i) {
+            for &extra in extras {
+                cases += 1;
+                if let Err(e) = run_case_with(kind, pos, v, extra) {
+                    eprintln!("FAIL {e}");
+                    failures.push(e);
+                }
+            }
+        }
+    }
+    eprintln!(
+        "fault sweep {name}: {cases} cases in {:.1} s, {} failed",
+        started.elapsed().as_secs_f64(),
+        failures.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {cases} cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 /// Runs `kind` at its positions in every [`Variant`] (the subset: spoken replies only for the

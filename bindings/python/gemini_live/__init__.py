@@ -56,6 +56,7 @@ from .events import (
     AudioEvent,
     ClosedEvent,
     ContextLostEvent,
+    ContextRestoredEvent,
     ErrorEvent,
     Event,
     GenerationCompleteEvent,
@@ -81,6 +82,7 @@ from .events import (
     ToolCallCancellationEvent,
     ToolCallEvent,
     ToolResponsesDroppedEvent,
+    ToolCallsAbandonedEvent,
     TranscriptionEvent,
     TurnCompleteEvent,
     UrlContextEvent,
@@ -101,7 +103,7 @@ _install_logging()
 
 __all__ = [
     "Audio", "AudioEvent", "ClosedError", "ClosedEvent", "Config", "ConfigOptions",
-    "ConnectTimeoutError", "ConnectionFailedError", "ContextLostEvent", "ErrorEvent",
+    "ConnectTimeoutError", "ConnectionFailedError", "ContextLostEvent", "ContextRestoredEvent", "ErrorEvent",
     "Event", "EventType", "FakeServer", "FunctionDeclaration", "GeminiLiveError",
     "GenerationCompleteEvent", "GoAwayEvent", "GroundingEvent", "HTTPError",
     "InlineDataEvent", "InputDroppedEvent", "InputTranscriptionEvent", "Interaction",
@@ -112,7 +114,7 @@ __all__ = [
     "ReplyDiscardedEvent", "ResumedEvent", "ResumptionUpdateEvent", "ServerClosedError",
     "Session", "SetupCompleteEvent", "State", "StateChangedEvent", "TLSError", "TextEvent",
     "TextFinishedEvent", "ThoughtEvent", "TimeoutError", "TokenResult", "ToolCall",
-    "ToolCallCancellationEvent", "ToolCallEvent", "ToolResponsesDroppedEvent",
+    "ToolCallCancellationEvent", "ToolCallEvent", "ToolResponsesDroppedEvent", "ToolCallsAbandonedEvent",
     "Transcription", "TranscriptionEvent", "TranscriptionOptions", "TurnCompleteEvent",
     "UrlContextEvent", "UsageEvent", "VadSignalEvent", "VoiceActivityEvent",
     "WaitingForInputEvent", "aio", "connect", "library_path", "set_log_level", "vertex",

@@ -98,6 +98,16 @@ def _input_dropped(ev: Any) -> Tuple[int, int]:
     return messages.value, size.value
 
 
+def _context_restored(ev: Any) -> Tuple[int, int, int]:
+    turns, chars, dropped = ctypes.c_uint64(), ctypes.c_uint64(), ctypes.c_uint64()
+    check(
+        L.gemini_live_event_context_restored(
+            ev, ctypes.byref(turns), ctypes.byref(chars), ctypes.byref(dropped)
+        )
+    )
+    return turns.value, chars.value, dropped.value
+
+
 def _ids(ev: Any) -> List[str]:
     n, p = ctypes.c_size_t(), ctypes.c_void_p()
     check(L.gemini_live_event_id_count(ev, ctypes.byref(n)))

@@ -13,6 +13,7 @@ from typing import Any, Callable, Dict, List, Optional
 from . import _lib
 from ._cevent import CEvent, string
 from ._fields import (
+    _context_restored,
     _count,
     _ids,
     _input_dropped,
@@ -34,6 +35,7 @@ from .events import (
     AudioEvent,
     ClosedEvent,
     ContextLostEvent,
+    ContextRestoredEvent,
     ErrorEvent,
     Event,
     GoAwayEvent,
@@ -54,6 +56,7 @@ from .events import (
     ToolCall,
     ToolCallCancellationEvent,
     ToolCallEvent,
+    ToolCallsAbandonedEvent,
     ToolResponsesDroppedEvent,
     TurnCompleteEvent,
     UsageEvent,
@@ -225,6 +228,8 @@ _BUILD: Dict[int, Callable[[int, Any], Event]] = {
     _lib.EVENT_NEW_SESSION: lambda t, ev: NewSessionEvent(t, _count(ev)),
     _lib.EVENT_REPLY_DISCARDED: lambda t, ev: ReplyDiscardedEvent(t, _count(ev)),
     _lib.EVENT_CONTEXT_LOST: lambda t, ev: ContextLostEvent(t, _count(ev)),
+    _lib.EVENT_CONTEXT_RESTORED: lambda t, ev: ContextRestoredEvent(t, *_context_restored(ev)),
+    _lib.EVENT_TOOL_CALLS_ABANDONED: lambda t, ev: ToolCallsAbandonedEvent(t, _ids(ev)),
     _lib.EVENT_INPUT_DROPPED: lambda t, ev: InputDroppedEvent(t, *_input_dropped(ev)),
     _lib.EVENT_TOOL_CALL_CANCELLATION: lambda t, ev: ToolCallCancellationEvent(t, _ids(ev)),
     _lib.EVENT_TOOL_RESPONSES_DROPPED: lambda t, ev: ToolResponsesDroppedEvent(t, _ids(ev)),

@@ -242,6 +242,9 @@ class Config(Managed):
         vertex_transparent_resumption: Optional[bool] = None,
         access_token_provider: Optional[Callable[[], str]] = None,
         record: Union[str, "os.PathLike[str]", Tuple[Any, RecordAudio], None] = None,
+        restore_context: Optional[bool] = None,
+        context_budget_chars: Optional[int] = None,
+        context_budget_turns: Optional[int] = None,
     ) -> None:
         options = {k: v for k, v in locals().items() if k not in ("self", "__class__")}
         if response_modality is not None and modality is not None:
@@ -545,3 +548,6 @@ class ConfigOptions(TypedDict, total=False):
     vertex_transparent_resumption: Optional[bool]
     access_token_provider: Optional[Callable[[], str]]
     record: Union[str, "os.PathLike[str]", Tuple[Any, RecordAudio], None]
+    restore_context: Optional[bool]
+    context_budget_chars: Optional[int]
+    context_budget_turns: Optional[int]

@@ -421,6 +421,33 @@ class ContextLostEvent(Event):
         self.turns = turns
 
 
+class ContextRestoredEvent(Event):
+    """The server had lost part of the conversation and it was put back as history, before
+    unanswered input was replayed: ``turns`` exchanges of ``chars`` characters; ``dropped``
+    exchanges it lost did not fit the context budget (``Config(context_budget_chars=...,
+    context_budget_turns=...)``) and are gone. Comes instead of ``ContextLostEvent``."""
+
+    __slots__ = ("turns", "chars", "dropped")
+    _FIELDS = ("turns", "chars", "dropped")
+
+    def __init__(self, type_: int, turns: int, chars: int, dropped: int) -> None:
+        super().__init__(type_)
+        self.turns, self.chars, self.dropped = turns, chars, dropped
+
+
+class ToolCallsAbandonedEvent(Event):
+    """New content was sent while BLOCKING function calls (``ids``) were pending: the
+    service drops them without a cancellation, while their side effects may still happen.
+    Declare an explicit ``behavior`` on every function."""
+
+    __slots__ = ("ids",)
+    _FIELDS = ("ids",)
+
+    def __init__(self, type_: int, ids: List[str]) -> None:
+        super().__init__(type_)
+        self.ids = ids
+
+
 class InputDroppedEvent(Event):
     """Input was dropped (replay buffer overflow): ``messages`` of ``bytes`` bytes in all."""
 

@@ -234,7 +234,7 @@ class TypedEventsTest(unittest.TestCase):
         seen = []
         with JsonSpy(self) as spy, gl.FakeServer(faults=f"1@s{at}:drop") as fake:
             with gl.connect(endpoint=fake.endpoint, modality="text",
-                            reconnect_delays_ms=(10, 50)) as s:
+                            reconnect_delays_ms=(10, 50), restore_context=False) as s:
                 s.send_text("one")
                 lost = drain(s, gl.ContextLostEvent, seen)
                 s.send_text("two")
@@ -245,6 +245,30 @@ class TypedEventsTest(unittest.TestCase):
         self.assertEqual(lost.data, {"type": "context_lost", "turns": 1})
         js = [j for e, j in spy.taken if e is lost]
         self.assertEqual(js, [{"type": "context_lost", "turns": 1}])
+
+    def test_context_restored_says_what_was_put_back(self):
+        with gl.FakeServer() as fake:
+            with gl.connect(endpoint=fake.endpoint, modality="text") as s:
+                s.send_text("one")
+                evs = [s.next_event(5)] + collect_turn(s)[2]
+        at = len([e for e in evs if not isinstance(e, gl.StateChangedEvent)])
+        # Cut before the handle that covers turn 1: the session puts it back (restore is on
+        # by default) and the next reply is the conversation's second turn.
+        seen = []
+        with gl.FakeServer(faults=f"1@s{at}:drop") as fake:
+            with gl.connect(endpoint=fake.endpoint, modality="text",
+                            reconnect_delays_ms=(10, 50)) as s:
+                s.send_text("one")
+                restored = drain(s, gl.ContextRestoredEvent, seen)
+                s.send_text("two")
+                text = "".join(e.text for e in collect_turn(s)[2] if isinstance(e, gl.TextEvent))
+        self.assertEqual((restored.turns, restored.chars, restored.dropped),
+                         (1, len("one") + len("[turn 1] echo: one"), 0))
+        self.assertEqual(restored.type, gl.EventType.CONTEXT_RESTORED)
+        self.assertEqual(text, "[turn 2] echo: two")
+        # The switch and the budget are options like any other.
+        cfg = gl.Config(context_budget_chars=0, context_budget_turns=5, restore_context=True)
+        cfg.close()
 
     def test_structured_events_free_their_c_event_when_collected(self):
         with gl.FakeServer() as fake, gl.connect(endpoint=fake.endpoint, modality="text") as s:

@@ -61,6 +61,8 @@ pub(crate) struct ClientArgs {
     pub(crate) proxy: Option<String>,
     #[command(flatten)]
     pub(crate) vertex: VertexArgs,
+    #[command(flatten)]
+    pub(crate) context: super::context::ContextArgs,
 }
 
 impl ClientArgs {
@@ -75,6 +77,7 @@ impl ClientArgs {
             record_audio: self.record_audio.or(parent.record_audio),
             proxy: self.proxy.or(parent.proxy),
             vertex: self.vertex.or(parent.vertex),
+            context: self.context.or(parent.context),
         }
     }
 }
@@ -87,6 +90,8 @@ pub(crate) enum Command {
     Chat {
         #[command(flatten)]
         client: ClientArgs,
+        #[command(flatten)]
+        chat: super::chat::ChatArgs,
     },
     /// Stream a WAV file as realtime audio and write the spoken reply to a WAV file (Ctrl-C
     /// closes the session, writes the reply so far and exits 130).
@@ -108,6 +113,11 @@ pub(crate) enum Command {
         /// `mic` cargo feature).
         #[arg(long)]
         mic: bool,
+        /// Phone audio: --input is raw 8 kHz G.711 (`ulaw` or `alaw`, as Twilio and SIP carry
+        /// it), decoded and resampled to 16 kHz; the reply is band-limited, resampled to
+        /// 8 kHz and written to --output as raw G.711 of the same law, in whole 20 ms frames.
+        #[arg(long, value_name = "LAW", value_parser = ["ulaw", "alaw"], conflicts_with_all = ["mic", "send_as_is"])]
+        telephony: Option<String>,
         #[command(flatten)]
         client: ClientArgs,
     },

@@ -5,7 +5,20 @@ use gemini_live::{Config, Event, InteractionStatus, Session};
 use std::io::{BufRead, IsTerminal, Write};
 use std::time::Duration;
 
-pub(crate) fn chat(config: Config) -> Result<(), Box<dyn std::error::Error>> {
+/// The most bytes of a reply `chat` holds before printing, into a pipe or a file: 1 MiB.
+pub(crate) const REPLY_BUFFER: usize = 1 << 20;
+
+/// `chat`'s flags.
+#[derive(clap::Args, Debug)]
+pub(crate) struct ChatArgs {
+    /// Into a pipe or a file, each reply is printed once complete (so a reply cut off by a
+    /// lost connection, and asked again, shows up once); a reply longer than this many bytes
+    /// is streamed from there on, and a cut after that is marked in the text.
+    #[arg(long = "reply-buffer", value_name = "BYTES", default_value_t = REPLY_BUFFER)]
+    pub(crate) reply_buffer: usize,
+}
+
+pub(crate) fn chat(config: Config, args: &ChatArgs) -> Result<(), Box<dyn std::error::Error>> {
     let session = super::connect(config)?;
     let stdin = std::io::stdin();
     let mut out = std::io::stdout();
@@ -33,24 +46,46 @@ pub(crate) fn chat(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         }
         session.send_text(&line)?;
         let mut reply = String::new();
+        // Whether this reply streams: on a terminal, or once it outgrew the buffer.
+        let mut streaming = live;
         let waited = wait_turn(&session, |ev| {
             match ev {
                 Event::Text(t) => {
-                    reply.push_str(t);
-                    if live {
+                    if streaming {
                         print!("{t}");
+                        // Only whether something was shown counts from here on.
+                        reply.clear();
+                        reply.push(' ');
+                    } else {
+                        reply.push_str(t);
+                        if reply.len() > args.reply_buffer {
+                            eprintln!(
+                                "gemini-live: this reply passed {} bytes (--reply-buffer); streaming the rest as it comes",
+                                args.reply_buffer
+                            );
+                            print!("{reply}");
+                            reply.clear();
+                            reply.push(' ');
+                            streaming = true;
+                        }
                     }
                 }
                 // The end of one segment of a longer interaction (extended thinking).
                 Event::TurnComplete { .. } => {
-                    reply.push('\n');
-                    if live {
+                    if streaming {
                         println!();
+                    } else {
+                        reply.push('\n');
                     }
                 }
                 // The reply so far is void; it comes again from the start.
+                ev @ (Event::ContextRestored { .. } | Event::ContextLost { .. }) => {
+                    if let Some(line) = super::context::note(ev) {
+                        eprintln!("{line}");
+                    }
+                }
                 Event::ReplyDiscarded { .. } => {
-                    if live && !reply.is_empty() {
+                    if streaming && !reply.is_empty() {
                         println!(" [cut off by a lost connection; the reply starts again]");
                     }
                     reply.clear();
@@ -59,7 +94,7 @@ pub(crate) fn chat(config: Config) -> Result<(), Box<dyn std::error::Error>> {
             }
             let _ = out.flush();
         });
-        if !live {
+        if !streaming {
             print!("{reply}");
         }
         if let Err(e) = waited {

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 mod args;
 mod chat;
+mod context;
 mod interrupt;
 mod progress;
 mod serve;
@@ -126,13 +127,14 @@ fn check_writable(path: &Path) -> Result<(), Box<dyn std::error::Error>> {
 fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     let (client, command) = match cli.command {
         Command::FakeServer(server) => return serve::run(server, cli.client),
-        Command::Chat { client } => (client.or(cli.client), Job::Chat),
+        Command::Chat { client, chat } => (client.or(cli.client), Job::Chat(chat)),
         Command::Talk {
             input,
             output,
             fast,
             send_as_is,
             mic,
+            telephony,
             client,
         } => {
             let job = match (mic, input, output) {
@@ -144,6 +146,9 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                         output,
                         fast,
                         send_as_is,
+                        law: telephony
+                            .as_deref()
+                            .and_then(gemini_live::audio::G711::parse),
                     }
                 }
                 _ => return Err("talk needs --input and --output (or --mic)".into()),
@@ -175,6 +180,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         config.proxy = gemini_live::config::Proxy::parse(p).map_err(|e| format!("--proxy: {e}"))?;
     }
     client.vertex.apply(&mut config)?;
+    client.context.apply(&mut config);
     if let Some(m) = client.model {
         config.model = m;
     }
@@ -191,7 +197,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         config.response_mode = info.default_mode();
     }
     let audio_only = gemini_live::models::lookup(&config.model).filter(|m| !m.text_input);
-    if let (Job::Chat, Some(info)) = (&command, audio_only) {
+    if let (Job::Chat(_), Some(info)) = (&command, audio_only) {
         return Err(format!(
             "model `{}` takes audio input only (no text turns): use `gemini-live talk`",
             info.id
@@ -210,27 +216,30 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     }
     let endpoint = config.endpoint.clone();
     let result = match command {
-        Job::Chat => chat(config),
+        Job::Chat(args) => chat(config, &args),
         Job::Mic => talk::talk_mic(config),
         Job::Talk {
             input,
             output,
             fast,
             send_as_is,
-        } => talk(config, &input, &output, fast, send_as_is),
+            law,
+        } => talk(config, &input, &output, fast, send_as_is, law),
     };
     result.map_err(|e| name_endpoint(e, &endpoint))
 }
 
 /// What a client subcommand does.
 enum Job {
-    Chat,
+    Chat(chat::ChatArgs),
     Mic,
     Talk {
         input: PathBuf,
         output: PathBuf,
         fast: bool,
         send_as_is: bool,
+        /// `--telephony`: raw G.711 in and out.
+        law: Option<gemini_live::audio::G711>,
     },
 }
 

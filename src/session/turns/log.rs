@@ -4,7 +4,9 @@
 use super::Ledger;
 use super::Lost;
 use crate::reconnect::{InputKind, ReplayBuffer};
+use crate::session::events::Event;
 use crate::session::events::Facts;
+use crate::session::history::{ContextBudget, History, Restore};
 use std::time::{Duration, Instant};
 use tungstenite::Utf8Bytes;
 
@@ -13,6 +15,10 @@ use tungstenite::Utf8Bytes;
 pub(crate) struct InputLog {
     pub ledger: Ledger,
     store: ReplayBuffer,
+    /// The conversation, when the session restores it (`Config::restore_context`).
+    pub history: Option<History>,
+    /// BLOCKING calls that new content may abandon.
+    pub blocking: crate::session::restore::BlockingCalls,
 }
 
 /// A replay ready to send.
@@ -28,7 +34,14 @@ impl InputLog {
         InputLog {
             ledger: Ledger::new(),
             store: ReplayBuffer::new(max_bytes, max_audio),
+            history: None,
+            blocking: Default::default(),
         }
+    }
+
+    /// Keeps the conversation within `budget`, to restore it after a loss.
+    pub fn keep_history(&mut self, budget: ContextBudget) {
+        self.history = Some(History::new(budget));
     }
 
     /// Records input about to be written; `false` for a tool response to calls the current
@@ -45,9 +58,26 @@ impl InputLog {
         now: Instant,
     ) -> bool {
         let is_audio = !audio.is_zero();
+        // The end of an utterance whose audio the server's activity detection already took
+        // into a turn asks nothing: no reply is owed for it.
+        let kind = match kind {
+            InputKind::AudioEnd if !self.ledger.audio_unassigned() => InputKind::Plain,
+            kind => kind,
+        };
         let Some(seq) = self.ledger.record(&kind, frame.len() as u64, is_audio, now) else {
             return false;
         };
+        match &kind {
+            InputKind::ToolResponse { ids, .. } => self.blocking.closed(ids),
+            InputKind::TurnEnd | InputKind::AudioEnd => self.blocking.new_content(),
+            InputKind::Plain if frame.as_str().starts_with("{\"clientContent\"") => {
+                self.blocking.new_content()
+            }
+            InputKind::Plain => {}
+        }
+        if let (Some(h), false) = (&mut self.history, is_audio) {
+            crate::session::restore::input(h, &kind, frame.as_str(), seq);
+        }
         for old in self.store.push(seq, frame.clone(), audio) {
             self.ledger.evicted(old);
         }
@@ -91,6 +121,35 @@ impl InputLog {
         self.ledger.answered_on_connection() > before
     }
 
+    /// Folds one server message's events into the history (after [`server`](Self::server)).
+    pub fn history_server(&mut self, events: &[Event], facts: &Facts) {
+        let consumed = (facts.last_consumed_index)
+            .filter(|_| facts.handle.is_some())
+            .map(|n| {
+                if n == 0 {
+                    Some(0)
+                } else {
+                    self.ledger.connection_seq(n)
+                }
+            });
+        for ev in events {
+            match ev {
+                Event::ToolCall(calls) => self.blocking.called(calls),
+                Event::ToolCallCancellation(ids) => self.blocking.closed(ids),
+                _ => {}
+            }
+        }
+        if let Some(h) = &mut self.history {
+            // An index beyond this connection's input: everything (as a plain handle).
+            crate::session::restore::server(h, events, facts, consumed.flatten());
+        }
+    }
+
+    /// What the server of a new connection lacks (`resumed`: with the latest handle).
+    pub fn restore(&self, resumed: bool) -> Option<Restore> {
+        self.history.as_ref().map(|h| h.restore(resumed))
+    }
+
     fn forget(&mut self, seqs: &[u64]) {
         for s in seqs {
             self.store.remove(*s);
@@ -101,6 +160,11 @@ impl InputLog {
     pub fn connection_lost(&mut self) -> Lost {
         let lost = self.ledger.connection_lost();
         self.forget(&lost.forget);
+        if let Some(h) = &mut self.history {
+            let ledger = &self.ledger;
+            h.connection_lost(|seq| ledger.holds(seq));
+        }
+        self.blocking.connection_lost();
         lost
     }
 
@@ -122,8 +186,15 @@ impl InputLog {
     }
 
     /// The replay went out on the new connection.
-    pub fn replayed(&mut self, seqs: Vec<u64>, now: Instant) {
-        self.ledger.replayed(seqs, now);
+    /// `restored` history frames went out first (`resumed` as for [`restore`](Self::restore)).
+    pub fn replayed(&mut self, seqs: Vec<u64>, restored: usize, resumed: bool, now: Instant) {
+        // History frames count among the connection's messages (Vertex's index), as no input.
+        let mut all = vec![0; restored];
+        all.extend(seqs);
+        self.ledger.replayed(all, now);
+        if let Some(h) = &mut self.history {
+            h.restored(resumed);
+        }
     }
 
     pub fn stall_since(&self) -> Option<Instant> {

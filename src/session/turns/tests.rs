@@ -78,7 +78,7 @@ fn an_answered_turn_is_never_replayed_even_before_its_handle() {
         r.context_lost, 1,
         "the resumed state predates the answered turn"
     );
-    l.replayed(r.seqs, t(3));
+    l.replayed(r.seqs, 0, true, t(3));
     assert_eq!(l.replay(true).context_lost, 0, "told once");
 }
 
@@ -125,7 +125,7 @@ fn in_progress_is_not_the_end_of_the_interaction() {
         "the filler and the partial answer are void"
     );
     assert_eq!(frames(&l, true), vec!["plan my trip"], "asked again");
-    l.replayed(l.replay(true).seqs, t(4));
+    l.replayed(l.replay(true).seqs, 0, true, t(4));
     l.server(&content(), t(5));
     l.server(&done(true), t(6));
     assert!(l.server(&done(false), t(7)), "IDLE ends it");
@@ -416,7 +416,7 @@ fn an_exact_acknowledgement_trims_replay_but_keeps_open_questions() {
     );
     l.connection_lost();
     let r = l.replay(true);
-    l.replayed(r.seqs, t(2));
+    l.replayed(r.seqs, 0, true, t(2));
     push(&mut l, "audio4", InputKind::Plain);
     assert_eq!(
         l.ledger.connection_seq(1),
@@ -427,3 +427,16 @@ fn an_exact_acknowledgement_trims_replay_but_keeps_open_questions() {
 }
 
 mod model;
+
+#[test]
+fn an_utterance_end_after_the_server_took_the_audio_into_a_turn_owes_nothing() {
+    let mut l = log();
+    assert!(push(&mut l, "audio1", InputKind::Plain));
+    // The server's activity detection answered the audio.
+    l.server(&content(), t(1));
+    l.server(&done(false), t(2));
+    assert!(l.idle());
+    assert!(push(&mut l, "end", InputKind::AudioEnd));
+    assert!(l.idle(), "no reply is owed for an end with no audio");
+    assert_eq!(l.stall_since(), None);
+}

@@ -351,7 +351,7 @@ impl World {
             self.server.inbound.push_back(C::decode(f.as_str()));
         }
         let now = self.now();
-        self.log.replayed(replay.seqs, now);
+        self.log.replayed(replay.seqs, 0, true, now);
         self.goaway = false;
     }
 
