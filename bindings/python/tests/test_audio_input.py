@@ -173,9 +173,19 @@ class ModuleHelperTest(unittest.TestCase):
         self.assertIn("telephony.encode: expected", str(cm.exception))
 
 
+def echo_output(audio):
+    """What a fresh EchoCanceller (its player silent) makes of ``audio``."""
+    from gemini_live.echo import EchoCanceller
+
+    player = Player(device_rate=16000)
+    with EchoCanceller(player) as echo:
+        return echo.process(audio)
+
+
 def telephony_and_vad_outputs(audio):
-    """What telephony.encode, PhoneOut.push (its frames) and ClientVad.process make of
-    ``audio``: equal for equal samples, whatever their dtype and shape."""
+    """What telephony.encode, PhoneOut.push (its frames), ClientVad.process and
+    EchoCanceller.process make of ``audio``: equal for equal samples, whatever their dtype
+    and shape."""
     from gemini_live.telephony import PhoneOut, encode
     from gemini_live.vad import ClientVad
 
@@ -185,11 +195,12 @@ def telephony_and_vad_outputs(audio):
     with ClientVad("gate") as vad:
         events = vad.process(audio)
         stats = vad.stats()
-    return encode(audio), queued, b"".join(out.frames()), events, stats.speaking
+    return (encode(audio), queued, b"".join(out.frames()), events, stats.speaking,
+            echo_output(audio))
 
 
 class OtherAudioModulesTest(unittest.TestCase):
-    """telephony and vad take audio through the same conversion."""
+    """telephony, vad and echo take audio through the same conversion."""
 
     def test_buffers(self):
         want = telephony_and_vad_outputs(REF)
@@ -212,6 +223,7 @@ class OtherAudioModulesTest(unittest.TestCase):
             "telephony.encode": lambda: encode(bad),
             "PhoneOut.push": lambda: PhoneOut().push(bad),
             "ClientVad.process": lambda: ClientVad("gate").process(bad),
+            "EchoCanceller.process": lambda: echo_output(bad),
         }
         for name, call in calls.items():
             with self.subTest(name), self.assertRaises(TypeError) as cm:
