@@ -750,7 +750,11 @@ fn typed_event_fields_from_c_agree_with_the_json() {
             stdout.contains("fields: 3 VAD signals, 2 voice activities"),
             "{stdout}"
         );
-        assert_eq!(script.mismatches(), 0, "{:?}", script.first_mismatch());
+        // The script's setup is a placeholder (`{"setup":{}}`), so the replay server notes
+        // that one difference; every later client message must match the recording.
+        let first = script.first_mismatch().unwrap_or_default();
+        assert_eq!(script.mismatches(), 1, "{first}");
+        assert!(first.contains("(setup)"), "{first}");
         script.shutdown();
     }
 }
