@@ -63,7 +63,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(info) = model.filter(|m| !m.supports(config.response_mode)) {
         config.response_mode = info.default_mode();
     }
-    let text_input = model.map_or(true, |m| m.text_input);
+    let text_input = model.is_none_or(|m| m.text_input);
     match &target {
         Target::EmbeddedFake(server) => println!(
             "No GEMINI_API_KEY set: talking to the embedded FAKE Live server at {} \

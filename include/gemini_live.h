@@ -53,6 +53,19 @@
  * gemini_live_fake_server_endpoint to gemini_live_config_set_endpoint.
  * See examples/c/quickstart.c and examples/c/audio_pipeline.c.
  *
+ * The fake echoes a text turn ("[turn N] echo: ...") and answers audio ("[turn N] heard B
+ * bytes of audio, checksum C"); these texts, sent with gemini_live_session_send_text, make it
+ * do more, so barge-in and tools can be tested offline:
+ *   "call tool NAME with {JSON}"  a tool call of NAME with those args (GEMINI_LIVE_EVENT_TOOL_CALL);
+ *                                 answered "[turn N] tool NAME returned ..." once every call
+ *                                 has a response (gemini_live_session_send_tool_response)
+ *   "interrupt me"                the reply stops after two parts with
+ *                                 GEMINI_LIVE_EVENT_INTERRUPTED (barge-in), then turn complete
+ *   "send unknown"                an unknown message kind first (GEMINI_LIVE_EVENT_UNKNOWN)
+ *   "usage only"                  a message with nothing but usage first
+ * Faults (drops, 1011 closes, GoAway, stalls...) come from
+ * gemini_live_fake_server_start_with_faults; `gemini-live fake-server --help` lists them.
+ *
  * ===========================================================================================
  * Results and errors
  * ===========================================================================================
@@ -102,8 +115,7 @@
  * - Events are independent objects; an event may be read by several threads at once and
  *   freed on any thread.
  * - A config must not be changed while another thread uses it; connecting copies it.
- * - The library runs one or two threads per session (a reader, and a writer once input
- *   has to wait). The log callback is called on them, and on yours.
+ * - The log callback is called on the library's threads (below) and on yours.
  * - No library function belongs inside a real-time audio callback (e.g. a CoreAudio or ALSA
  *   callback): they allocate, take locks and may wait (sends up to the send timeout).
  *   Copy audio into a ring buffer there and send it from an ordinary thread;
@@ -111,6 +123,41 @@
  *   made for that callback: gemini_live_player_read and gemini_live_player_read_f32 (no
  *   lock, no allocation, no system call), and gemini_live_player_flush and
  *   gemini_live_player_get_stats (lock-free).
+ *
+ * ===========================================================================================
+ * Threads: which exist, what runs on yours, stack needs
+ * ===========================================================================================
+ *
+ * Each session runs at most two threads of its own, each with a 512 KiB stack (reserved;
+ * only the pages used cost memory):
+ *   - the reader ("gemini-live-rx"), the only reader of the socket. It starts with the first
+ *     call that sends, waits for an event or closes (not in gemini_live_session_connect, so
+ *     its spawn overlaps a network wait). It reads and decodes the server's messages (deep
+ *     JSON takes up to about 100 KiB of stack), keeps the turn ledger and the timers (stall,
+ *     keepalive, GoAway), reconnects, and queues every event.
+ *   - the writer ("gemini-live-tx"), started only when input first has to wait (the socket
+ *     is busy, or a reconnection is under way); it writes queued input in order.
+ * Both end with the session and are joined by gemini_live_session_close (or _free): no
+ * thread outlives its session. The fake server (gemini_live_fake_server_start) runs its own
+ * threads until gemini_live_fake_server_free joins them.
+ *
+ * On your thread:
+ *   - gemini_live_session_connect: DNS, TCP, TLS, the WebSocket upgrade and the setup
+ *     exchange, each bounded by its timeout. It decodes the server's setup reply, so call it
+ *     from a thread with at least 256 KiB of stack (512 KiB with a debug build).
+ *   - send functions: encode the message and, when nothing is queued, write it to the socket
+ *     without ever waiting for it; otherwise queue it (waiting up to the send timeout for
+ *     room; the try_ variants never wait).
+ *   - gemini_live_session_next_event: waits on the session's event queue and converts the
+ *     event; it never touches the socket, so any thread (even a small-stack one) may call it.
+ *   - gemini_live_session_close: waits for the server's close reply up to the close timeout
+ *     and joins the session's threads.
+ *
+ * Events reach you by one path, in order, through a bounded queue (event queue capacity,
+ * gemini_live_config_set_event_queue_capacity). When it is full the reader waits for room and
+ * stops reading the socket (the server's messages wait in the network buffers): nothing is
+ * dropped while the session is open. After gemini_live_session_close, events that do not
+ * fit are dropped instead of waited for.
  *
  * ===========================================================================================
  * Shutdown order
@@ -541,6 +588,66 @@
 #define GEMINI_LIVE_RECORD_AUDIO_SUMMARY 1
 
 /**
+ * G.711 µ-law (PCMU: Twilio media streams, North America, Japan).
+ */
+#define GEMINI_LIVE_G711_ULAW 1
+
+/**
+ * G.711 A-law (PCMA: Europe and most of the world).
+ */
+#define GEMINI_LIVE_G711_ALAW 2
+
+/**
+ * Samples (and G.711 bytes) in one 20 ms frame at 8 kHz (`FRAME_SAMPLES` in Rust; a test
+ * checks they agree).
+ */
+#define GEMINI_LIVE_PHONE_FRAME 160
+
+/**
+ * `gemini_live_phone_out_push_event`: the event was not for the phone line.
+ */
+#define GEMINI_LIVE_PHONE_OUT_IGNORED 0
+
+/**
+ * `gemini_live_phone_out_push_event`: reply audio was queued (`*count` codes).
+ */
+#define GEMINI_LIVE_PHONE_OUT_QUEUED 1
+
+/**
+ * `gemini_live_phone_out_push_event`: barge-in; the queue was cleared (`*count` codes
+ * dropped). Tell the line to drop what it holds too (Twilio: the `clear` message).
+ */
+#define GEMINI_LIVE_PHONE_OUT_CLEARED 2
+
+/**
+ * `gemini_live_phone_out_push_event`: the reply ended; the last frame was padded with
+ * silence.
+ */
+#define GEMINI_LIVE_PHONE_OUT_FINISHED 3
+
+/**
+ * `gemini_live_client_vad_new`: server VAD off; the client sends `activityStart` /
+ * `activityEnd` around each utterance, with pre-roll.
+ */
+#define GEMINI_LIVE_CLIENT_VAD_ACTIVITY 1
+
+/**
+ * `gemini_live_client_vad_new`: server VAD stays on; only the utterances are sent (with
+ * pre-roll), each ended with `audioStreamEnd`.
+ */
+#define GEMINI_LIVE_CLIENT_VAD_GATE 2
+
+/**
+ * Event bit: speech started.
+ */
+#define GEMINI_LIVE_CLIENT_VAD_SPEECH_START 1
+
+/**
+ * Event bit: speech ended (after the hangover).
+ */
+#define GEMINI_LIVE_CLIENT_VAD_SPEECH_END 2
+
+/**
  * Log level: nothing.
  */
 #define GEMINI_LIVE_LOG_OFF 0
@@ -577,6 +684,21 @@
 #define GEMINI_LIVE_PHASE_PROXY 5
 
 /**
+ * A client-side voice activity detector (earshot, 16 ms frames of 16 kHz audio) with the
+ * sender that puts it in front of a session.
+ *
+ * `_push` and `_finish` send on the session: call them from the thread that would call
+ * `gemini_live_session_send_audio`, not from the audio callback. `_process` only runs the
+ * detector and is **real-time safe** (no allocation, lock or system call): use it instead
+ * of `_push` when the application sends the audio itself. One thread at a time.
+ *
+ * Functions: `gemini_live_client_vad_new`, `gemini_live_client_vad_configure`,
+ * `gemini_live_client_vad_push`, `gemini_live_client_vad_finish`, `gemini_live_client_vad_process`,
+ * `gemini_live_client_vad_get_stats`, `gemini_live_client_vad_free`.
+ */
+typedef struct gemini_live_client_vad gemini_live_client_vad;
+
+/**
  * Everything a session needs: an opaque, growable set of options.
  *
  * Create it with `gemini_live_config_new`, change it with the `gemini_live_config_set_*`
@@ -585,8 +707,8 @@
  * A config may be read by several threads at once (e.g. two connects) but must not be
  * changed while another thread uses it.
  *
- * Functions: `gemini_live_config_new`, `gemini_live_config_free`,
- * `gemini_live_config_validate`, `gemini_live_config_set_*`, `gemini_live_config_add_*`.
+ * Functions: `gemini_live_config_new`, `gemini_live_config_free`, `gemini_live_config_validate`,
+ * `gemini_live_config_set_*`, `gemini_live_config_add_*`, `gemini_live_config_clear_tools`.
  */
 typedef struct gemini_live_config gemini_live_config;
 
@@ -597,21 +719,23 @@ typedef struct gemini_live_config gemini_live_config;
  *
  * Functions: `gemini_live_event_type`, `gemini_live_event_text`, `gemini_live_event_audio`,
  * `gemini_live_event_data`, `gemini_live_event_finished`, `gemini_live_event_state`,
- * `gemini_live_event_tool_call_count`, `gemini_live_event_tool_call`,
- * `gemini_live_event_close`, `gemini_live_event_error`, `gemini_live_event_session_id`,
- * `gemini_live_event_usage`, `gemini_live_event_usage_detail_count`,
- * `gemini_live_event_usage_detail`, `gemini_live_event_reason`,
- * `gemini_live_event_time_left`, `gemini_live_event_resumption`,
- * `gemini_live_event_reconnecting`, `gemini_live_event_count`,
- * `gemini_live_event_input_dropped`, `gemini_live_event_context_restored`,
- * `gemini_live_event_id_count`, `gemini_live_event_id`,
+ * `gemini_live_event_tool_call_count`, `gemini_live_event_tool_call`, `gemini_live_event_close`,
+ * `gemini_live_event_error`, `gemini_live_event_session_id`, `gemini_live_event_usage`,
+ * `gemini_live_event_usage_detail_count`, `gemini_live_event_usage_detail`,
+ * `gemini_live_event_reason`, `gemini_live_event_time_left`, `gemini_live_event_resumption`,
+ * `gemini_live_event_reconnecting`, `gemini_live_event_count`, `gemini_live_event_input_dropped`,
+ * `gemini_live_event_context_restored`, `gemini_live_event_id_count`, `gemini_live_event_id`,
  * `gemini_live_event_language_code`, `gemini_live_event_voice_activity`,
- * `gemini_live_event_vad_signal`, `gemini_live_event_json`, `gemini_live_event_free`.
+ * `gemini_live_event_vad_signal`, `gemini_live_event_json`, `gemini_live_event_free`,
+ * `gemini_live_event_last_consumed_index`, `gemini_live_event_interaction_status`.
  */
 typedef struct gemini_live_event gemini_live_event;
 
 /**
  * A fake Gemini Live server on 127.0.0.1, running in background threads until freed.
+ * Its functions exist in libraries built with the `fake` cargo feature (the default); a
+ * library built with `--no-default-features` leaves them out (linking fails, Python's
+ * binding reports them missing).
  * It answers deterministically: a text turn with `[turn N] echo: <text>`, an audio turn
  * (ended by `gemini_live_session_audio_stream_end`) with 24 kHz audio plus the text
  * `[turn N] heard B bytes of audio, checksum <16 hex digits>` (FNV-1a 64 of the PCM bytes
@@ -621,10 +745,40 @@ typedef struct gemini_live_event gemini_live_event;
  * `gemini_live_fake_server_start_with_models`.
  *
  * Functions: `gemini_live_fake_server_start`, `gemini_live_fake_server_start_with_faults`,
- * `gemini_live_fake_server_start_with_models`,
- * `gemini_live_fake_server_endpoint`, `gemini_live_fake_server_free`.
+ * `gemini_live_fake_server_start_with_models`, `gemini_live_fake_server_endpoint`,
+ * `gemini_live_fake_server_free`, `gemini_live_fake_server_start_vertex`.
  */
 typedef struct gemini_live_fake_server gemini_live_fake_server;
+
+/**
+ * The caller's side of a phone call: 8 kHz G.711 in, 16 kHz PCM16 out (for
+ * `gemini_live_session_send_audio`). Streaming: the filter state is kept across calls, and
+ * input short of a 20 ms chunk waits for the next call. Each 20 ms frame (160 codes) gives
+ * 320 samples (the first fewer: the filter's 8 ms delay is trimmed).
+ *
+ * **Real-time safe** after `_new` (no allocation, lock or system call). One thread at a
+ * time.
+ *
+ * Functions: `gemini_live_phone_in_new`, `gemini_live_phone_in_max_output`,
+ * `gemini_live_phone_in_process`, `gemini_live_phone_in_reset`, `gemini_live_phone_in_free`.
+ */
+typedef struct gemini_live_phone_in gemini_live_phone_in;
+
+/**
+ * The model's side of a phone call: 24 kHz PCM16 in, low-pass filtered (a 5 kHz tone is
+ * more than 40 dB down), resampled to 8 kHz, G.711-encoded, queued and taken out in whole
+ * frames (see `gemini_live_phone_out_new`). On barge-in, `_clear` (or `_push_event` with the
+ * interrupted event) drops the queue; then tell the line to drop its own (Twilio: `clear`).
+ *
+ * **Real-time safe** after `_new` (no allocation, lock or system call). One thread at a
+ * time.
+ *
+ * Functions: `gemini_live_phone_out_new`, `gemini_live_phone_out_push`,
+ * `gemini_live_phone_out_push_event`, `gemini_live_phone_out_finish`,
+ * `gemini_live_phone_out_pop_frame`, `gemini_live_phone_out_clear`,
+ * `gemini_live_phone_out_get_stats`, `gemini_live_phone_out_free`.
+ */
+typedef struct gemini_live_phone_out gemini_live_phone_out;
 
 /**
  * A playout buffer for the model's 24 kHz audio, read by the sound card's callback.
@@ -636,11 +790,11 @@ typedef struct gemini_live_fake_server gemini_live_fake_server;
  * `_current` and `_last` may be called from any thread. Free it only after both sides
  * have stopped.
  *
- * Functions: `gemini_live_player_new`, `gemini_live_player_new_with`,
- * `gemini_live_player_push`, `gemini_live_player_push_event`, `gemini_live_player_end_turn`,
- * `gemini_live_player_flush`, `gemini_live_player_read`, `gemini_live_player_read_f32`,
- * `gemini_live_player_get_stats`, `gemini_live_player_current`, `gemini_live_player_last`,
- * `gemini_live_player_free`.
+ * Functions: `gemini_live_player_new`, `gemini_live_player_new_with`, `gemini_live_player_push`,
+ * `gemini_live_player_push_event`, `gemini_live_player_end_turn`, `gemini_live_player_flush`,
+ * `gemini_live_player_read`, `gemini_live_player_read_f32`, `gemini_live_player_get_stats`,
+ * `gemini_live_player_current`, `gemini_live_player_last`, `gemini_live_player_free`,
+ * `gemini_live_player_new_paced`.
  */
 typedef struct gemini_live_player gemini_live_player;
 
@@ -653,8 +807,7 @@ typedef struct gemini_live_player gemini_live_player;
  *
  * Functions: `gemini_live_resampler_new`, `gemini_live_resampler_max_output`,
  * `gemini_live_resampler_process`, `gemini_live_resampler_process_f32`,
- * `gemini_live_resampler_flush`, `gemini_live_resampler_latency_us`,
- * `gemini_live_resampler_free`.
+ * `gemini_live_resampler_flush`, `gemini_live_resampler_latency_us`, `gemini_live_resampler_free`.
  */
 typedef struct gemini_live_resampler gemini_live_resampler;
 
@@ -672,7 +825,8 @@ typedef struct gemini_live_resampler gemini_live_resampler;
  * `gemini_live_session_activity_start`, `gemini_live_session_activity_end`,
  * `gemini_live_session_next_event`, `gemini_live_session_state`,
  * `gemini_live_session_resumption_handle`, `gemini_live_session_metrics`,
- * `gemini_live_session_close`, `gemini_live_session_free`.
+ * `gemini_live_session_close`, `gemini_live_session_free`, `gemini_live_session_last_close_reason`,
+ * `gemini_live_session_metrics_openmetrics`.
  */
 typedef struct gemini_live_session gemini_live_session;
 
@@ -953,7 +1107,69 @@ typedef struct gemini_live_player_stats {
      * The current (or latest) turn's number, from 1; 0 before any audio.
      */
     uint64_t turn;
+    /**
+     * Samples the latest turn waited, with audio buffered, before it started playing (the
+     * adaptive start's wait for a reply arriving slower than real time).
+     */
+    uint64_t start_delay;
+    /**
+     * How fast the latest reply arrived, in thousandths of real time (700: 0.7x, slower
+     * than it plays); 0 until measured.
+     */
+    uint64_t arrival_rate_milli;
 } gemini_live_player_stats;
+
+/**
+ * A `gemini_live_phone_out`'s counters, in 8 kHz codes.
+ */
+typedef struct gemini_live_phone_out_stats {
+    /**
+     * Codes queued now.
+     */
+    uint64_t buffered;
+    /**
+     * Codes taken out in frames.
+     */
+    uint64_t sent;
+    /**
+     * Codes dropped by clears (barge-in).
+     */
+    uint64_t cleared;
+    /**
+     * Codes dropped because the queue was full.
+     */
+    uint64_t overflowed;
+    /**
+     * Frames taken out.
+     */
+    uint64_t frames;
+} gemini_live_phone_out_stats;
+
+/**
+ * A client VAD's state and counters, in 16 kHz samples.
+ */
+typedef struct gemini_live_client_vad_stats {
+    /**
+     * 1 while an utterance is in progress, else 0.
+     */
+    uint32_t speaking;
+    /**
+     * The latest frame's score, 0 to 1.
+     */
+    float score;
+    /**
+     * Utterances started.
+     */
+    uint64_t utterances;
+    /**
+     * Samples sent (utterances with their pre-roll and hangover).
+     */
+    uint64_t sent;
+    /**
+     * Samples held back as silence and never sent.
+     */
+    uint64_t withheld;
+} gemini_live_client_vad_stats;
 
 /**
  * Receives one log record: `level` is a `GEMINI_LIVE_LOG_*` constant (1 to 5), `target`
@@ -1140,6 +1356,10 @@ const char *gemini_live_version(void);
  * `*needed` (if `needed` is not NULL) is set to the size required including the NUL, also
  * when the result is `GEMINI_LIVE_BUFFER_TOO_SMALL`; pass `buf = NULL, len = 0` to ask.
  * A 512-byte buffer holds almost every message.
+ *
+ * Options are named by their setter in backticks (`` `gemini_live_config_set_voice` ``), a
+ * response mode as `` `gemini_live_config_set_response_modality(config,
+ * GEMINI_LIVE_MODALITY_TEXT)` ``; bindings may map these forms to their own names.
  */
 gemini_live_result gemini_live_last_error_message(char *buf, size_t len, size_t *needed);
 
@@ -1168,7 +1388,7 @@ gemini_live_result gemini_live_test_panic(void);
  * version `v1alpha`, endpoint `wss://generativelanguage.googleapis.com`, no credentials,
  * `GEMINI_LIVE_MODALITY_TEXT_AND_AUDIO`, input transcription on, session resumption on,
  * server voice activity detection on, connect timeout 5 s, send timeout 1 s, close timeout
- * 2 s, send queue 256 messages, event queue 4096 events, maximum message 16 MiB.
+ * 2 s, send queue 128 messages, event queue 256 events, maximum message 16 MiB.
  *
  * On success `*out` owns a new config: free it with `gemini_live_config_free`.
  * `GEMINI_LIVE_INVALID_CONFIG` if `GEMINI_LIVE_CA_FILE` cannot be read. Any thread.
@@ -1779,19 +1999,6 @@ gemini_live_result gemini_live_event_last_consumed_index(const struct gemini_liv
                                                          int64_t *index);
 
 /**
- * Starts a fake server (as `gemini_live_fake_server_start_with_faults`) that also serves
- * the Vertex path for `project` and `location`: each upgrade must carry
- * `Authorization: Bearer T` with a token no earlier upgrade presented (HTTP 401 otherwise),
- * the setup's model must be `projects/{project}/locations/{location}/publishers/google/models/M`,
- * and with transparent resumption its updates carry `lastConsumedClientMessageIndex`.
- */
-gemini_live_result gemini_live_fake_server_start_vertex(uint16_t port,
-                                                        const char *project,
-                                                        const char *location,
-                                                        const char *fault_plan,
-                                                        struct gemini_live_fake_server **out);
-
-/**
  * Connects with a copy of `config` (which stays the caller's: free it whenever you like),
  * sends `setup` and returns once the server confirmed it. Blocks while it connects: each
  * attempt takes at most the connect timeout (5 s by default), and retryable failures are
@@ -1856,6 +2063,19 @@ gemini_live_result gemini_live_session_last_close_reason(const struct gemini_liv
  */
 gemini_live_result gemini_live_session_metrics(const struct gemini_live_session *session,
                                                struct gemini_live_metrics *metrics);
+
+/**
+ * Copies the session's metrics as OpenMetrics text (the Prometheus exposition format,
+ * ending with `# EOF`; names `gemini_live_*`, counters as `_total`, units in the names,
+ * the send latency as a histogram) into `buf` of `len` bytes, NUL-terminated. `*needed`
+ * (if not NULL) gets the size required including the NUL, also on
+ * `GEMINI_LIVE_BUFFER_TOO_SMALL`; pass `buf = NULL, len = 0` to ask (the text can grow
+ * between calls: 8 KiB is plenty). Cheap; any thread; works after close.
+ */
+gemini_live_result gemini_live_session_metrics_openmetrics(const struct gemini_live_session *session,
+                                                           char *buf,
+                                                           size_t len,
+                                                           size_t *needed);
 
 /**
  * Closes the session: sends what is queued, then a close frame, waits for the server's
@@ -2311,7 +2531,7 @@ void gemini_live_resampler_free(struct gemini_live_resampler *resampler);
 /**
  * Creates a player for a device at `device_rate` Hz with `channels` interleaved channels
  * (the mono reply is copied to each), with the defaults: start threshold 80 ms, maximum
- * latency 30 s. Allocates the whole ring now. On success `*out` owns it: free it with
+ * latency 30 s, adaptive start on (see `gemini_live_player_new_paced`). Allocates the whole ring now. On success `*out` owns it: free it with
  * `gemini_live_player_free`. Any thread.
  */
 gemini_live_result gemini_live_player_new(uint32_t device_rate,
@@ -2414,6 +2634,207 @@ void gemini_live_player_free(struct gemini_live_player *player);
 size_t gemini_live_transcript_heard_len(const char *text, double heard_fraction);
 
 /**
+ * Like `gemini_live_player_new_with`, choosing whether playback waits for a slow reply:
+ * with `adaptive_start` (the default of the other constructors) the player measures how
+ * fast each reply arrives against real time and, when it comes slower than real time,
+ * starts only once what is buffered will last to the reply's end (its length taken from
+ * the previous reply; the first reply of a session is not delayed); `start_threshold_ms`
+ * stays the minimum. Without it, playback starts at the threshold alone. On success `*out`
+ * owns the player: free it with `gemini_live_player_free`. Any thread.
+ */
+gemini_live_result gemini_live_player_new_paced(uint32_t device_rate,
+                                                uint16_t channels,
+                                                uint32_t start_threshold_ms,
+                                                uint32_t max_latency_ms,
+                                                bool adaptive_start,
+                                                struct gemini_live_player **out);
+
+/**
+ * **Real-time safe.** Encodes `n` PCM16 samples at `pcm` into `n` G.711 codes at `out`.
+ * `law` is `GEMINI_LIVE_G711_ULAW` or `GEMINI_LIVE_G711_ALAW`. Any thread.
+ */
+gemini_live_result gemini_live_g711_encode(uint32_t law_code,
+                                           const int16_t *pcm,
+                                           size_t n,
+                                           uint8_t *out);
+
+/**
+ * **Real-time safe.** Decodes `n` G.711 codes at `codes` into `n` PCM16 samples at `out`.
+ * Every one of the 256 codes comes back unchanged through `gemini_live_g711_encode`.
+ * Any thread.
+ */
+gemini_live_result gemini_live_g711_decode(uint32_t law_code,
+                                           const uint8_t *codes,
+                                           size_t n,
+                                           int16_t *out);
+
+/**
+ * Creates a converter from `law` (`GEMINI_LIVE_G711_ULAW` / `_ALAW`) at 8 kHz to 16 kHz
+ * PCM16. On success `*out` owns it: free it with `gemini_live_phone_in_free`. Any thread.
+ */
+gemini_live_result gemini_live_phone_in_new(uint32_t law_code, struct gemini_live_phone_in **out);
+
+/**
+ * At least how many samples the next `_process` of `n` codes can write: the capacity to
+ * pass (320 per complete 20 ms chunk, with the input held from earlier calls). 0 for NULL.
+ */
+size_t gemini_live_phone_in_max_output(const struct gemini_live_phone_in *phone_in, size_t n);
+
+/**
+ * **Real-time safe.** Decodes and resamples `n` G.711 codes into `out` (room for
+ * `capacity` samples); `*out_len` is set to the 16 kHz samples written. `capacity` must be
+ * at least `gemini_live_phone_in_max_output(p, n)`, else `GEMINI_LIVE_BUFFER_TOO_SMALL` and
+ * nothing is consumed.
+ */
+gemini_live_result gemini_live_phone_in_process(struct gemini_live_phone_in *phone_in,
+                                                const uint8_t *codes,
+                                                size_t n,
+                                                int16_t *out,
+                                                size_t capacity,
+                                                size_t *out_len);
+
+/**
+ * Forgets held input and the filter's state (a new call). NULL does nothing.
+ */
+void gemini_live_phone_in_reset(struct gemini_live_phone_in *phone_in);
+
+/**
+ * Frees a converter. NULL does nothing.
+ */
+void gemini_live_phone_in_free(struct gemini_live_phone_in *phone_in);
+
+/**
+ * Creates a converter to `law` (`GEMINI_LIVE_G711_ULAW` / `_ALAW`) taken out in frames of
+ * `frame` codes (0 for the default 160, 20 ms; at most 8000), queueing at most
+ * `max_buffer_ms` of audio (0 for the default 60000; past it new audio is dropped and
+ * counted). Allocates the whole queue now. On success `*out` owns it: free it with
+ * `gemini_live_phone_out_free`. Any thread.
+ */
+gemini_live_result gemini_live_phone_out_new(uint32_t law_code,
+                                             size_t frame,
+                                             uint32_t max_buffer_ms,
+                                             struct gemini_live_phone_out **out);
+
+/**
+ * **Real-time safe.** Queues `n` samples of the model's 24 kHz mono PCM16; `*queued` (if
+ * not NULL) receives the 8 kHz codes queued.
+ */
+gemini_live_result gemini_live_phone_out_push(struct gemini_live_phone_out *phone_out,
+                                              const int16_t *pcm,
+                                              size_t n,
+                                              size_t *queued);
+
+/**
+ * Feeds a session event: audio is queued (`*action` = `GEMINI_LIVE_PHONE_OUT_QUEUED`,
+ * `*count` codes), `GEMINI_LIVE_EVENT_INTERRUPTED` and `_REPLY_DISCARDED` clear the queue
+ * (`_CLEARED`, `*count` codes dropped: tell the line to drop its audio too),
+ * `GEMINI_LIVE_EVENT_TURN_COMPLETE` finishes the reply (`_FINISHED`); other events are
+ * ignored (`_IGNORED`). `action` and `count` may be NULL. The event stays the caller's.
+ */
+gemini_live_result gemini_live_phone_out_push_event(struct gemini_live_phone_out *phone_out,
+                                                    const struct gemini_live_event *event,
+                                                    uint32_t *action,
+                                                    size_t *count);
+
+/**
+ * **Real-time safe.** The reply has ended: the filter's tail is pushed through and the last
+ * partial frame padded with silence, so all of it can be taken out.
+ */
+gemini_live_result gemini_live_phone_out_finish(struct gemini_live_phone_out *phone_out);
+
+/**
+ * **Real-time safe.** Takes the next whole frame into `frame` (room for `capacity` codes,
+ * at least the frame size): `*got` is set to the frame size, or to 0 (and `frame` left
+ * alone) when less than a frame is queued. `GEMINI_LIVE_BUFFER_TOO_SMALL` if `capacity` is
+ * under the frame size.
+ */
+gemini_live_result gemini_live_phone_out_pop_frame(struct gemini_live_phone_out *phone_out,
+                                                   uint8_t *frame,
+                                                   size_t capacity,
+                                                   size_t *got);
+
+/**
+ * **Real-time safe.** Barge-in: drops everything queued and the filter's state; `*dropped`
+ * (if not NULL) receives the codes dropped. Then tell the line to drop its audio too
+ * (Twilio: `{"event":"clear","streamSid":...}`).
+ */
+gemini_live_result gemini_live_phone_out_clear(struct gemini_live_phone_out *phone_out,
+                                               size_t *dropped);
+
+/**
+ * Copies the counters to `*out`.
+ */
+gemini_live_result gemini_live_phone_out_get_stats(const struct gemini_live_phone_out *phone_out,
+                                                   struct gemini_live_phone_out_stats *out);
+
+/**
+ * Frees a converter. NULL does nothing.
+ */
+void gemini_live_phone_out_free(struct gemini_live_phone_out *phone_out);
+
+/**
+ * Creates a client VAD in `mode` (`GEMINI_LIVE_CLIENT_VAD_ACTIVITY` or `_GATE`) with speech
+ * starting at a frame score of `threshold` (0 to 1; 0.5 is the Rust default), ending after
+ * `hangover_ms` under the end threshold (0.85), and `pre_roll_ms` of audio from before the
+ * detected start sent with each utterance. The other settings are Rust's
+ * `VadConfig::default()`. On success `*out` owns it: free it with
+ * `gemini_live_client_vad_free`. Any thread.
+ */
+gemini_live_result gemini_live_client_vad_new(uint32_t mode,
+                                              float threshold,
+                                              uint32_t hangover_ms,
+                                              uint32_t pre_roll_ms,
+                                              struct gemini_live_client_vad **out);
+
+/**
+ * Sets `config` up for this VAD before connecting: in `GEMINI_LIVE_CLIENT_VAD_ACTIVITY`
+ * mode it turns the server's VAD off (`automaticActivityDetection.disabled`); in `_GATE`
+ * mode it changes nothing.
+ */
+gemini_live_result gemini_live_client_vad_configure(const struct gemini_live_client_vad *vad,
+                                                    struct gemini_live_config *config);
+
+/**
+ * Takes `n` samples of 16 kHz mono PCM16 from the microphone: runs the detector, sends
+ * what belongs to an utterance (with its pre-roll) and the activity signals on `session`.
+ * `*events` (if not NULL) receives the events of this call, OR-ed
+ * (`GEMINI_LIVE_CLIENT_VAD_SPEECH_START`, `_SPEECH_END`). A send error is returned as is.
+ */
+gemini_live_result gemini_live_client_vad_push(struct gemini_live_client_vad *vad,
+                                               const struct gemini_live_session *session,
+                                               const int16_t *samples,
+                                               size_t n,
+                                               uint32_t *events);
+
+/**
+ * Ends the microphone stream: an utterance in progress is sent and closed as at a speech
+ * end; the detector starts afresh.
+ */
+gemini_live_result gemini_live_client_vad_finish(struct gemini_live_client_vad *vad,
+                                                 const struct gemini_live_session *session);
+
+/**
+ * **Real-time safe.** Runs only the detector over `n` samples of 16 kHz mono PCM16 (nothing
+ * is sent); `*events` (if not NULL) receives this call's events, OR-ed. For applications
+ * that send the audio themselves; do not mix with `_push` on one VAD.
+ */
+gemini_live_result gemini_live_client_vad_process(struct gemini_live_client_vad *vad,
+                                                  const int16_t *samples,
+                                                  size_t n,
+                                                  uint32_t *events);
+
+/**
+ * Copies the state and counters to `*out`. Real-time safe.
+ */
+gemini_live_result gemini_live_client_vad_get_stats(const struct gemini_live_client_vad *vad,
+                                                    struct gemini_live_client_vad_stats *out);
+
+/**
+ * Frees a client VAD. NULL does nothing.
+ */
+void gemini_live_client_vad_free(struct gemini_live_client_vad *vad);
+
+/**
  * Starts a fake server on 127.0.0.1:`port` (0 picks a free port). On success `*out`
  * owns it: free it with `gemini_live_fake_server_free`. `GEMINI_LIVE_IO` if the port
  * cannot be bound.
@@ -2465,6 +2886,19 @@ gemini_live_result gemini_live_fake_server_endpoint(const struct gemini_live_fak
  * sessions connected to it first, or they see their connection drop.
  */
 void gemini_live_fake_server_free(struct gemini_live_fake_server *server);
+
+/**
+ * Starts a fake server (as `gemini_live_fake_server_start_with_faults`) that also serves
+ * the Vertex path for `project` and `location`: each upgrade must carry
+ * `Authorization: Bearer T` with a token no earlier upgrade presented (HTTP 401 otherwise),
+ * the setup's model must be `projects/{project}/locations/{location}/publishers/google/models/M`,
+ * and with transparent resumption its updates carry `lastConsumedClientMessageIndex`.
+ */
+gemini_live_result gemini_live_fake_server_start_vertex(uint16_t port,
+                                                        const char *project,
+                                                        const char *location,
+                                                        const char *fault_plan,
+                                                        struct gemini_live_fake_server **out);
 
 /**
  * Routes the library's log records to `callback` (see `gemini_live_log_callback`), at the

@@ -1006,6 +1006,15 @@ class session {
             },
             "gemini_live_session_last_close_reason");
     }
+    /** The session's metrics as OpenMetrics text (Prometheus exposition, ends with # EOF). */
+    std::string metrics_openmetrics() const {
+        gemini_live_session *p = p_;
+        return detail::copy_out(
+            [p](char *buf, size_t len, size_t *needed) {
+                return gemini_live_session_metrics_openmetrics(p, buf, len, needed);
+            },
+            "gemini_live_session_metrics_openmetrics");
+    }
     /** A snapshot of the session's metrics. */
     gemini_live_metrics metrics() const {
         gemini_live_metrics m{};
@@ -1161,6 +1170,14 @@ class player {
                                                   detail::to_ms(max_latency), &p_),
                       "gemini_live_player_new_with");
     }
+    /** `adaptive_start`: wait for a reply that arrives slower than real time until the buffer
+     *  will last to its end (the other constructors turn it on). */
+    player(uint32_t device_rate, uint16_t channels, std::chrono::milliseconds start_threshold,
+           std::chrono::milliseconds max_latency, bool adaptive_start) {
+        detail::check(gemini_live_player_new_paced(device_rate, channels, detail::to_ms(start_threshold),
+                                                   detail::to_ms(max_latency), adaptive_start, &p_),
+                      "gemini_live_player_new_paced");
+    }
     ~player() { gemini_live_player_free(p_); }
     player(player &&o) noexcept : p_(std::exchange(o.p_, nullptr)) {}
     player &operator=(player &&o) noexcept {
@@ -1280,6 +1297,193 @@ inline void set_log_callback(log_callback callback) {
 inline void set_log_level(uint32_t level) {
     detail::check(gemini_live_set_log_level(level), "gemini_live_set_log_level");
 }
+
+/* ---- Telephony: G.711 and the phone-line converters (real-time safe) ------------------- */
+
+/** G.711 companding laws: GEMINI_LIVE_G711_ULAW (Twilio, North America) or _ALAW (Europe). */
+enum class g711 : uint32_t { ulaw = GEMINI_LIVE_G711_ULAW, alaw = GEMINI_LIVE_G711_ALAW };
+
+/** Encodes PCM16 samples as G.711 codes. Real-time safe apart from the vector it returns. */
+inline std::vector<uint8_t> g711_encode(g711 law, samples_view pcm) {
+    std::vector<uint8_t> out(pcm.size());
+    detail::check(gemini_live_g711_encode(static_cast<uint32_t>(law), pcm.data(), pcm.size(), out.data()),
+                  "gemini_live_g711_encode");
+    return out;
+}
+
+/** Decodes G.711 codes to PCM16 samples. */
+inline std::vector<int16_t> g711_decode(g711 law, basic_view<uint8_t> codes) {
+    std::vector<int16_t> out(codes.size());
+    detail::check(gemini_live_g711_decode(static_cast<uint32_t>(law), codes.data(), codes.size(), out.data()),
+                  "gemini_live_g711_decode");
+    return out;
+}
+
+/** The caller's side of a phone call: 8 kHz G.711 in, 16 kHz PCM16 out (for send_audio).
+ *  process_into() allocates nothing (real-time safe). Move-only. */
+class phone_in {
+  public:
+    explicit phone_in(g711 law) {
+        detail::check(gemini_live_phone_in_new(static_cast<uint32_t>(law), &p_), "gemini_live_phone_in_new");
+    }
+    ~phone_in() { gemini_live_phone_in_free(p_); }
+    phone_in(phone_in &&o) noexcept : p_(std::exchange(o.p_, nullptr)) {}
+    phone_in &operator=(phone_in &&o) noexcept {
+        if (this != &o) {
+            gemini_live_phone_in_free(p_);
+            p_ = std::exchange(o.p_, nullptr);
+        }
+        return *this;
+    }
+    phone_in(const phone_in &) = delete;
+    phone_in &operator=(const phone_in &) = delete;
+
+    gemini_live_phone_in *get() const noexcept { return p_; }
+
+    /** The room process_into() needs for `codes` more input codes. */
+    size_t max_output(size_t codes) const noexcept { return gemini_live_phone_in_max_output(p_, codes); }
+    /** Real-time safe: converts `codes` into `out` (room for `capacity` samples, at least
+     *  max_output()); returns the 16 kHz samples written. */
+    size_t process_into(basic_view<uint8_t> codes, int16_t *out, size_t capacity) {
+        size_t n = 0;
+        detail::check(gemini_live_phone_in_process(p_, codes.data(), codes.size(), out, capacity, &n),
+                      "gemini_live_phone_in_process");
+        return n;
+    }
+    /** Converts `codes`; the 16 kHz samples available so far. */
+    std::vector<int16_t> process(basic_view<uint8_t> codes) {
+        std::vector<int16_t> out(max_output(codes.size()));
+        out.resize(process_into(codes, out.data(), out.size()));
+        return out;
+    }
+    /** A new call: forgets held input and the filter's state. */
+    void reset() noexcept { gemini_live_phone_in_reset(p_); }
+
+  private:
+    gemini_live_phone_in *p_ = nullptr;
+};
+
+/** The model's side of a phone call: 24 kHz PCM16 in, band-limited 8 kHz G.711 frames out;
+ *  clear() on barge-in. Every call allocates nothing (real-time safe). Move-only. */
+class phone_out {
+  public:
+    /** `frame`: codes per frame (0: 160 = 20 ms); `max_buffer`: most audio queued (0: 60 s). */
+    explicit phone_out(g711 law, size_t frame = 0,
+                       std::chrono::milliseconds max_buffer = std::chrono::milliseconds(0)) {
+        detail::check(gemini_live_phone_out_new(static_cast<uint32_t>(law), frame, detail::to_ms(max_buffer), &p_),
+                      "gemini_live_phone_out_new");
+    }
+    ~phone_out() { gemini_live_phone_out_free(p_); }
+    phone_out(phone_out &&o) noexcept : p_(std::exchange(o.p_, nullptr)) {}
+    phone_out &operator=(phone_out &&o) noexcept {
+        if (this != &o) {
+            gemini_live_phone_out_free(p_);
+            p_ = std::exchange(o.p_, nullptr);
+        }
+        return *this;
+    }
+    phone_out(const phone_out &) = delete;
+    phone_out &operator=(const phone_out &) = delete;
+
+    gemini_live_phone_out *get() const noexcept { return p_; }
+
+    /** Queues the model's 24 kHz samples; the 8 kHz codes queued. */
+    size_t push(samples_view pcm) {
+        size_t n = 0;
+        detail::check(gemini_live_phone_out_push(p_, pcm.data(), pcm.size(), &n), "gemini_live_phone_out_push");
+        return n;
+    }
+    /** Audio is queued, INTERRUPTED / REPLY_DISCARDED clear, TURN_COMPLETE finishes; returns a
+     *  GEMINI_LIVE_PHONE_OUT_* action (on _CLEARED, tell the line to drop its audio). */
+    uint32_t push_event(const event &ev) {
+        uint32_t action = GEMINI_LIVE_PHONE_OUT_IGNORED;
+        detail::check(gemini_live_phone_out_push_event(p_, ev.get(), &action, nullptr),
+                      "gemini_live_phone_out_push_event");
+        return action;
+    }
+    /** The reply ended: the last frame is padded with silence. */
+    void finish() { detail::check(gemini_live_phone_out_finish(p_), "gemini_live_phone_out_finish"); }
+    /** Takes the next whole frame into `frame` (room for `capacity` codes); false if less
+     *  than a frame is queued. */
+    bool pop_frame(uint8_t *frame, size_t capacity) {
+        size_t got = 0;
+        detail::check(gemini_live_phone_out_pop_frame(p_, frame, capacity, &got), "gemini_live_phone_out_pop_frame");
+        return got != 0;
+    }
+    /** Barge-in: drops what is queued; the codes dropped. */
+    size_t clear() {
+        size_t n = 0;
+        detail::check(gemini_live_phone_out_clear(p_, &n), "gemini_live_phone_out_clear");
+        return n;
+    }
+    gemini_live_phone_out_stats stats() const {
+        gemini_live_phone_out_stats st{};
+        detail::check(gemini_live_phone_out_get_stats(p_, &st), "gemini_live_phone_out_get_stats");
+        return st;
+    }
+
+  private:
+    gemini_live_phone_out *p_ = nullptr;
+};
+
+/* ---- Client VAD: activityStart / activityEnd from the client ------------------------------ */
+
+/** A client-side voice activity detector in front of a session: GEMINI_LIVE_CLIENT_VAD_ACTIVITY
+ *  (server VAD off, the client marks each utterance, with pre-roll) or _GATE (server VAD on,
+ *  silence not sent). push() sends (not for the audio callback); process() only detects and is
+ *  real-time safe. Move-only. */
+class client_vad {
+  public:
+    explicit client_vad(uint32_t mode = GEMINI_LIVE_CLIENT_VAD_ACTIVITY, float threshold = 0.5f,
+                        std::chrono::milliseconds hangover = std::chrono::milliseconds(500),
+                        std::chrono::milliseconds pre_roll = std::chrono::milliseconds(300)) {
+        detail::check(gemini_live_client_vad_new(mode, threshold, detail::to_ms(hangover), detail::to_ms(pre_roll), &p_),
+                      "gemini_live_client_vad_new");
+    }
+    ~client_vad() { gemini_live_client_vad_free(p_); }
+    client_vad(client_vad &&o) noexcept : p_(std::exchange(o.p_, nullptr)) {}
+    client_vad &operator=(client_vad &&o) noexcept {
+        if (this != &o) {
+            gemini_live_client_vad_free(p_);
+            p_ = std::exchange(o.p_, nullptr);
+        }
+        return *this;
+    }
+    client_vad(const client_vad &) = delete;
+    client_vad &operator=(const client_vad &) = delete;
+
+    gemini_live_client_vad *get() const noexcept { return p_; }
+
+    /** Before connecting: ACTIVITY mode turns the server's VAD off in `c`. */
+    void configure(config &c) const {
+        detail::check(gemini_live_client_vad_configure(p_, c.get()), "gemini_live_client_vad_configure");
+    }
+    /** 16 kHz microphone audio: sends the utterances and activity signals; the events of this
+     *  call (GEMINI_LIVE_CLIENT_VAD_SPEECH_START | _SPEECH_END bits). */
+    uint32_t push(const session &s, samples_view pcm) {
+        uint32_t events = 0;
+        detail::check(gemini_live_client_vad_push(p_, s.get(), pcm.data(), pcm.size(), &events),
+                      "gemini_live_client_vad_push");
+        return events;
+    }
+    /** Ends the stream: an utterance in progress is sent and closed. */
+    void finish(const session &s) {
+        detail::check(gemini_live_client_vad_finish(p_, s.get()), "gemini_live_client_vad_finish");
+    }
+    /** Real-time safe: the detector only (nothing sent); the events' bits (0 on a misuse). */
+    uint32_t process(samples_view pcm) noexcept {
+        uint32_t events = 0;
+        return gemini_live_client_vad_process(p_, pcm.data(), pcm.size(), &events) == GEMINI_LIVE_OK ? events : 0;
+    }
+    gemini_live_client_vad_stats stats() const {
+        gemini_live_client_vad_stats st{};
+        detail::check(gemini_live_client_vad_get_stats(p_, &st), "gemini_live_client_vad_get_stats");
+        return st;
+    }
+
+  private:
+    gemini_live_client_vad *p_ = nullptr;
+};
 
 } // namespace gemini_live
 

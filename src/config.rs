@@ -180,6 +180,10 @@ pub struct Config {
     /// Extra trusted root certificate(s), PEM, for proxies and test servers. Defaults to none
     /// (the system roots only). Certificate and host-name verification are always on.
     pub extra_root_ca_pem: Option<Vec<u8>>,
+    /// The proxy for every connect and reconnect (see [`crate::transport::proxy`]). Defaults
+    /// to [`Proxy::FromEnvironment`]: `wss_proxy` / `https_proxy` / `all_proxy` and
+    /// `no_proxy`, as Python's `websockets` reads them; [`Proxy::Direct`] ignores them.
+    pub proxy: Proxy,
     /// Messages the send queue holds before `send` waits. Defaults to 128 (2.5 s of 20 ms
     /// audio chunks). Both queues are preallocated: each slot costs about 110 bytes here.
     pub send_queue_capacity: usize,
@@ -244,10 +248,6 @@ pub struct Config {
     /// How much of the conversation is kept for a restore; the oldest exchanges go first.
     /// Defaults to 32,000 characters and 100 exchanges ([`ContextBudget::default`]).
     pub context_budget: crate::session::ContextBudget,
-    /// The proxy for every connect and reconnect (see [`crate::transport::proxy`]). Defaults
-    /// to [`Proxy::FromEnvironment`]: `wss_proxy` / `https_proxy` / `all_proxy` and
-    /// `no_proxy`, as Python's `websockets` reads them; [`Proxy::Direct`] ignores them.
-    pub proxy: Proxy,
 }
 
 pub use crate::transport::proxy::{Proxy, ProxyKind, ProxyUrl};
@@ -274,6 +274,7 @@ impl Default for Config {
             vertex: None,
             timeouts: Timeouts::default(),
             extra_root_ca_pem: None,
+            proxy: Proxy::default(),
             send_queue_capacity: 128,
             event_queue_capacity: 256,
             max_message_size: 16 << 20,
@@ -295,7 +296,6 @@ impl Default for Config {
             recorder: None,
             restore_context: true,
             context_budget: crate::session::ContextBudget::default(),
-            proxy: Proxy::default(),
         }
     }
 }
@@ -408,67 +408,122 @@ impl Config {
 
     /// Checks the configuration before anything is sent.
     pub fn validate(&self) -> Result<()> {
-        let bad = |m: String| Err(Error::InvalidConfig(m));
+        use crate::wording::{Phrase, Setting as S};
+        let bad = |setting: S, problem: Phrase| Err(Error::InvalidSetting { setting, problem });
+        let say = |s: S, rest: String| Phrase::new().setting(s).text(rest);
         if self.model_id().trim().is_empty() || self.model_id().contains(char::is_whitespace) {
-            return bad(format!("model {:?} is not a model id", self.model));
+            return bad(
+                S::Model,
+                say(S::Model, format!(" {:?} is not a model id", self.model)),
+            );
         }
         if !(self.endpoint.starts_with("ws://") || self.endpoint.starts_with("wss://")) {
-            return bad(format!(
-                "endpoint {:?} must start with ws:// or wss://",
-                self.endpoint
-            ));
+            let e = &self.endpoint;
+            return bad(
+                S::Endpoint,
+                say(
+                    S::Endpoint,
+                    format!(" {e:?} must start with ws:// or wss://"),
+                ),
+            );
         }
         if self.endpoint.contains('?') || self.endpoint.contains('#') {
-            return bad("endpoint must not carry a query or fragment (keys go in headers)".into());
+            let m = " must not carry a query or fragment (keys go in headers)";
+            return bad(S::Endpoint, say(S::Endpoint, m.into()));
+        }
+        if let Some(path) = pasted_live_path(&self.endpoint) {
+            let m = format!(
+                " {:?} includes the Live path {path:?}: give the base URL only (e.g. {}), the \
+                 path is appended",
+                self.endpoint,
+                self.endpoint.split_at(self.endpoint.len() - path.len()).0
+            );
+            return bad(S::Endpoint, say(S::Endpoint, m));
         }
         crate::vertex::check_model_api(self)?;
         if let Some(v) = &self.vertex {
             crate::vertex::validate_config(self, v)?;
         } else if let Auth::AccessToken(_) = self.auth {
-            return bad(
-                "an access-token provider (Bearer) is for Vertex AI only: set a Vertex \
-                        project and location, or use an API key for the Developer API"
-                    .into(),
-            );
+            let p = Phrase::new()
+                .text("an access-token source (")
+                .setting(S::AccessToken)
+                .text(") is for Vertex AI only: set ")
+                .setting(S::Vertex)
+                .text(", or use an API key for the Developer API");
+            return bad(S::AccessToken, p);
         }
         if self.vertex.is_none()
             && !matches!(self.api_version.as_str(), "v1alpha" | "v1beta" | "v1")
         {
-            return bad(format!(
-                "api version {:?} is not one of v1alpha, v1beta, v1",
-                self.api_version
-            ));
+            let m = format!(" {:?} is not one of v1alpha, v1beta, v1", self.api_version);
+            return bad(S::ApiVersion, say(S::ApiVersion, m));
         }
         match &self.auth {
             Auth::None if self.is_google_endpoint() => {
-                return bad(
-                    "no credentials for Google's endpoint: set GEMINI_API_KEY or an API key".into(),
-                )
+                let p = Phrase::new()
+                    .text("no credentials for Google's endpoint: set ")
+                    .setting(S::ApiKey);
+                return bad(S::ApiKey, p);
             }
             Auth::ApiKey(k) | Auth::EphemeralToken(k)
                 if k.expose().is_empty() || !k.expose().bytes().all(|b| b.is_ascii_graphic()) =>
             {
-                return bad("the API key or token is empty or has invalid characters".into())
+                let m = " is empty or has invalid characters".to_string();
+                return bad(S::ApiKey, say(S::ApiKey, m));
             }
             Auth::EphemeralToken(_) if self.api_version != "v1alpha" => {
-                return bad("ephemeral tokens only work with api version v1alpha".into())
+                let p = say(S::EphemeralToken, " only works with ".into())
+                    .setting(S::ApiVersion)
+                    .text(" v1alpha");
+                return bad(S::EphemeralToken, p);
             }
             _ => {}
         }
         if self.response_mode == ResponseMode::Text && self.voice.is_some() {
-            return bad("a voice was set but the response mode is text".into());
+            let p = say(S::Voice, " is set but the response mode is text (".into())
+                .mode(ResponseMode::Text)
+                .text("): unset the voice or choose audio");
+            return bad(S::Voice, p);
         }
-        if self.send_queue_capacity == 0 || self.event_queue_capacity == 0 {
-            return bad("queue capacities must be at least 1".into());
+        if self.send_queue_capacity == 0 {
+            return bad(
+                S::SendQueueCapacity,
+                say(S::SendQueueCapacity, " must be at least 1".into()),
+            );
+        }
+        if self.event_queue_capacity == 0 {
+            return bad(
+                S::EventQueueCapacity,
+                say(S::EventQueueCapacity, " must be at least 1".into()),
+            );
         }
         if self.max_message_size < 1024 {
-            return bad("max_message_size must be at least 1024 bytes".into());
+            let m = " must be at least 1024 bytes".to_string();
+            return bad(S::MaxMessageSize, say(S::MaxMessageSize, m));
         }
-        if self.pong_timeout < Duration::from_secs(1) || self.stall_timeout.is_zero() {
-            return bad("pong_timeout must be at least 1 s and stall_timeout above zero".into());
+        if self.pong_timeout < Duration::from_secs(1) {
+            return bad(
+                S::PongTimeout,
+                say(S::PongTimeout, " must be at least 1 s".into()),
+            );
         }
-        if self.timeouts.connect_total.is_zero() || self.timeouts.close.is_zero() {
-            return bad("timeouts must be greater than zero".into());
+        if self.stall_timeout.is_zero() {
+            return bad(
+                S::StallTimeout,
+                say(S::StallTimeout, " must be above zero".into()),
+            );
+        }
+        if self.timeouts.connect_total.is_zero() {
+            return bad(
+                S::ConnectTimeout,
+                say(S::ConnectTimeout, " must be above zero".into()),
+            );
+        }
+        if self.timeouts.close.is_zero() {
+            return bad(
+                S::CloseTimeout,
+                say(S::CloseTimeout, " must be above zero".into()),
+            );
         }
         crate::models::check_config(self)
     }
@@ -563,6 +618,17 @@ impl Config {
             .and_then(|a| a.disabled)
             .unwrap_or(false)
     }
+}
+
+/// The Live method path pasted into an endpoint (`wss://host/ws/google.ai...`), if any: the
+/// part from `/ws/` on, or a path ending in `BidiGenerateContent`.
+fn pasted_live_path(endpoint: &str) -> Option<&str> {
+    let after_scheme = endpoint.split_once("://").map_or(endpoint, |(_, r)| r);
+    let path = &after_scheme[after_scheme.find('/')?..];
+    let start = path
+        .find("/ws/")
+        .or_else(|| path.contains("BidiGenerateContent").then_some(0))?;
+    Some(&path[start..])
 }
 
 #[cfg(test)]

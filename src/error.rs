@@ -2,6 +2,7 @@
 //! (reported, never retried) or retryable (worth a reconnection), in one table:
 //! [`classify_close`].
 
+use crate::wording::{Lang, Phrase, Setting};
 use std::fmt;
 
 /// The connection phase an error happened in.
@@ -73,6 +74,14 @@ pub enum Retry {
 pub enum Error {
     /// The configuration is invalid; nothing was sent.
     InvalidConfig(String),
+    /// An option has a value that cannot work; nothing was sent. The text names the option
+    /// in each language's terms ([`Error::message`]).
+    InvalidSetting {
+        /// The option it is about.
+        setting: Setting,
+        /// What is wrong, and what to do (naming options through [`Phrase`]).
+        problem: Phrase,
+    },
     /// An argument of a call is invalid (e.g. an odd number of PCM bytes); nothing was sent.
     InvalidInput(String),
     /// A connection phase did not finish in time.
@@ -115,7 +124,7 @@ pub enum Error {
         /// The setup field (and value) it refuses.
         field: String,
         /// What to do instead, and how the service would refuse it.
-        fix: String,
+        fix: Phrase,
     },
     /// The connection ended without a close frame (code 1006).
     ConnectionLost(String),
@@ -284,8 +293,32 @@ pub fn classify_close(code: u16, reason: &str) -> Retry {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_in(f, Lang::Rust)
+    }
+}
+
+impl Error {
+    /// The option a configuration error is about ([`Error::InvalidSetting`]).
+    pub fn setting(&self) -> Option<Setting> {
+        match self {
+            Error::InvalidSetting { setting, .. } => Some(*setting),
+            Error::RetriesExhausted { last, .. } => last.setting(),
+            _ => None,
+        }
+    }
+
+    /// The message in `lang`'s terms: options named as that language sets them (`Display`
+    /// is the Rust form). See [`crate::wording`].
+    pub fn message(&self, lang: Lang) -> String {
+        crate::wording::InLang(self, lang).to_string()
+    }
+
+    pub(crate) fn write_in(&self, f: &mut fmt::Formatter<'_>, lang: Lang) -> fmt::Result {
         match self {
             Error::InvalidConfig(m) => write!(f, "invalid configuration: {m}"),
+            Error::InvalidSetting { problem, .. } => {
+                write!(f, "invalid configuration: {}", problem.render(lang))
+            }
             Error::InvalidInput(m) => write!(f, "invalid input: {m}"),
             Error::Timeout(Phase::Proxy) => f.write_str(
                 "proxy handshake timed out: the proxy accepted the connection but did not open \
@@ -302,6 +335,13 @@ impl fmt::Display for Error {
                 message,
             } => write!(f, "connection error: {message}"),
             Error::Tls(m) => write!(f, "TLS error: {m}"),
+            Error::Http { status: 404, body } => write!(
+                f,
+                "the server refused the WebSocket upgrade with HTTP 404{}{body} (no Live \
+                 service at this URL: check the endpoint, which is a base URL such as \
+                 wss://host; the Live path /ws/... is appended to it)",
+                if body.is_empty() { "" } else { ": " }
+            ),
             Error::Http { status, body } if body.is_empty() => {
                 write!(
                     f,
@@ -312,14 +352,19 @@ impl fmt::Display for Error {
                 f,
                 "the server refused the WebSocket upgrade with HTTP {status}: {body}"
             ),
-            Error::Closed { code, reason } => {
-                write!(f, "the server closed the connection ({code}): {reason}")
-            }
+            Error::Closed { code, reason } => match crate::wording::credential_hint(reason, lang) {
+                Some((full, hint)) => write!(
+                    f,
+                    "the server closed the connection ({code}): {full} ({hint})"
+                ),
+                None => write!(f, "the server closed the connection ({code}): {reason}"),
+            },
             Error::ModelNotFound { model, reason } => write!(
                 f,
                 "model `{model}` is not served by this endpoint (server said: {reason}); \
-                 choose another with GEMINI_LIVE_MODEL or Config::model (CLI: --model), \
+                 choose another with GEMINI_LIVE_MODEL or {}, \
                  e.g. one of the current models: {}",
+                Setting::Model.name(lang),
                 crate::models::recommended(if model.contains("/locations/") {
                     crate::models::Api::Vertex
                 } else {
@@ -328,7 +373,8 @@ impl fmt::Display for Error {
             ),
             Error::UnsupportedByModel { model, field, fix } => write!(
                 f,
-                "model `{model}` does not accept {field}: {fix}; nothing was sent"
+                "model `{model}` does not accept {field}: {}; nothing was sent",
+                fix.render(lang)
             ),
             Error::ConnectionLost(m) => write!(f, "connection lost without a close frame: {m}"),
             Error::Stalled(d) => write!(f, "the connection was silent for {d:?}"),
@@ -355,9 +401,10 @@ impl fmt::Display for Error {
                 last,
             } => write!(
                 f,
-                "gave up after {attempts} attempt{} over {:.1} s: {last}",
+                "gave up after {attempts} attempt{} over {:.1} s: {}",
                 if *attempts == 1 { "" } else { "s" },
-                elapsed.as_secs_f64()
+                elapsed.as_secs_f64(),
+                crate::wording::InLang(last, lang)
             ),
             Error::GoAway(Some(left)) => write!(
                 f,
@@ -414,7 +461,11 @@ mod tests {
         let s = e.to_string();
         assert!(s.contains("gemini-live-2.5-flash-preview"));
         assert!(s.contains("GEMINI_LIVE_MODEL"));
-        assert!(s.contains("--model"), "{s}");
+        assert!(s.contains("`Config::model`"), "{s}");
+        assert!(e.message(Lang::Cli).contains("or --model,"), "{s}");
+        assert!(e
+            .message(Lang::C)
+            .contains("`gemini_live_config_set_model`"));
         // The advice names the current models of the capability table.
         assert!(
             s.contains("gemini-3.8-live, gemini-3.8-live-extended-thinking"),

@@ -6,8 +6,8 @@
 //! ([`LatencyHistogram`]), so memory does not grow with traffic.
 
 use crate::state::State;
+use crate::sync::Mutex;
 use crate::transport::ConnectTimings;
-use parking_lot::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
@@ -63,6 +63,25 @@ impl LatencyHistogram {
     /// The largest value recorded (exact).
     pub fn max(&self) -> Option<Duration> {
         (self.count > 0).then_some(self.max)
+    }
+
+    /// The sum of the values recorded, to the microsecond.
+    pub fn sum(&self) -> Duration {
+        Duration::from_micros(self.sum_us)
+    }
+
+    /// The non-empty buckets as (largest value it holds, inclusive, to the microsecond;
+    /// cumulative count up to it), smallest first: Prometheus' `le` buckets.
+    pub fn cumulative_buckets(&self) -> impl Iterator<Item = (Duration, u64)> + '_ {
+        let mut total = 0;
+        self.counts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .map(move |(i, c)| {
+                total += c;
+                (Duration::from_micros(bucket_upper(i) - 1), total)
+            })
     }
 
     /// The mean, to the microsecond.

@@ -27,7 +27,9 @@
 use crate::config::{Config, ResponseMode};
 use crate::error::{Error, Result};
 use crate::protocol::{ClientMessage, Modality};
+use crate::wording::{Part, Phrase, Setting};
 use serde_json::Value;
+use std::borrow::Cow;
 
 /// Which API serves a model id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,8 +126,8 @@ pub struct Refusal {
     pub code: u16,
     /// The close reason the service sends.
     pub reason: &'static str,
-    /// What to do instead.
-    pub fix: &'static str,
+    /// What to do instead (naming options in each language's terms: [`crate::wording`]).
+    pub fix: &'static [Part],
 }
 
 /// Everything the library knows about one model id.
@@ -187,9 +189,17 @@ fn wire_modality(mode: ResponseMode) -> Modality {
 const INVALID: &str = "Request contains an invalid argument.";
 const INTERNAL: &str = "Internal error occurred.";
 
-const FIX_AUDIO: &str = "use ResponseMode::TextAndAudio (audio plus its transcription as text; \
-     CLI --modality text+audio) or ResponseMode::Audio";
-const FIX_TEXT: &str = "use ResponseMode::Text (CLI --modality text)";
+const fn say(text: &'static str) -> Part {
+    Part::Text(Cow::Borrowed(text))
+}
+
+const FIX_AUDIO: &[Part] = &[
+    say("use "),
+    Part::Mode(ResponseMode::TextAndAudio),
+    say(" (audio plus its transcription as text) or "),
+    Part::Mode(ResponseMode::Audio),
+];
+const FIX_TEXT: &[Part] = &[say("use "), Part::Mode(ResponseMode::Text)];
 
 const TEXT_1007: Refusal = Refusal {
     rule: Rule::Modality(Modality::Text),
@@ -215,7 +225,9 @@ const LIVE_31: &[Refusal] = &[
         rule: Rule::AffectiveDialog,
         code: 1011,
         reason: INTERNAL,
-        fix: "remove enableAffectiveDialog (2.5 native-audio models only)",
+        fix: &[say(
+            "remove enableAffectiveDialog (2.5 native-audio models only)",
+        )],
     },
 ];
 
@@ -225,19 +237,23 @@ const LIVE_38_COMMON: [Refusal; 4] = [
         rule: Rule::ThinkingConfig,
         code: 1007,
         reason: INVALID,
-        fix: "remove thinkingConfig (3.8 Live chooses its own thinking)",
+        fix: &[say(
+            "remove thinkingConfig (3.8 Live chooses its own thinking)",
+        )],
     },
     Refusal {
         rule: Rule::AffectiveDialog,
         code: 1007,
         reason: INVALID,
-        fix: "remove enableAffectiveDialog (removed in 3.8 Live)",
+        fix: &[say("remove enableAffectiveDialog (removed in 3.8 Live)")],
     },
     Refusal {
         rule: Rule::ProactiveAudioOff,
         code: 1007,
         reason: INVALID,
-        fix: "remove proactivity.proactiveAudio (always on in 3.8 Live)",
+        fix: &[say(
+            "remove proactivity.proactiveAudio (always on in 3.8 Live)",
+        )],
     },
 ];
 
@@ -252,8 +268,10 @@ const EXTENDED_THINKING: &[Refusal] = &[
         rule: Rule::BlockingFunction,
         code: 1007,
         reason: INVALID,
-        fix: "declare functions NON_BLOCKING (or leave behavior unset): extended thinking \
+        fix: &[say(
+            "declare functions NON_BLOCKING (or leave behavior unset): extended thinking \
               only calls functions in the background",
+        )],
     },
 ];
 
@@ -262,13 +280,13 @@ const NO_TOOLS_OR_INSTRUCTION: [Refusal; 2] = [
         rule: Rule::Tools,
         code: 1007,
         reason: INVALID,
-        fix: "remove the tools (this model takes none)",
+        fix: &[say("remove the tools (this model takes none)")],
     },
     Refusal {
         rule: Rule::SystemInstruction,
         code: 1007,
         reason: INVALID,
-        fix: "remove the system instruction (this model takes none)",
+        fix: &[say("remove the system instruction (this model takes none)")],
     },
 ];
 
@@ -583,20 +601,22 @@ pub fn check_config(config: &Config) -> Result<()> {
         None => Ok(()),
         Some(r) => Err(Error::UnsupportedByModel {
             model: info.id.to_string(),
-            field: describe_field(r.rule, config),
-            fix: format!("{} (the service closes {} \"{}\")", r.fix, r.code, r.reason),
+            field: describe_field(r.rule),
+            fix: Phrase::new()
+                .parts(r.fix)
+                .text(format!(
+                    " (the service closes {} \"{}\"; to send it anyway set ",
+                    r.code, r.reason
+                ))
+                .setting(Setting::SkipModelCheck)
+                .text(")"),
         }),
     }
 }
 
-fn describe_field(rule: Rule, config: &Config) -> String {
+fn describe_field(rule: Rule) -> String {
     match rule {
-        Rule::Modality(m) => format!(
-            "{} {:?} (response mode {:?})",
-            rule.field(),
-            m.as_str(),
-            config.response_mode
-        ),
+        Rule::Modality(m) => format!("{} {:?}", rule.field(), m.as_str()),
         _ => rule.field().to_string(),
     }
 }

@@ -51,7 +51,9 @@ fn text_on_38_names_the_model_the_modality_and_the_fix() {
     let s = e.to_string();
     assert!(s.contains("gemini-3.8-live"), "{s}");
     assert!(s.contains("responseModalities \"TEXT\""), "{s}");
-    assert!(s.contains("--modality text+audio"), "{s}");
+    assert!(s.contains("`ResponseMode::TextAndAudio`"), "{s}");
+    let cli = e.message(crate::wording::Lang::Cli);
+    assert!(cli.contains("--modality text+audio"), "{cli}");
     assert!(matches!(e, Error::UnsupportedByModel { .. }));
     assert!(!e.is_retryable());
     // Text and audio is sent as AUDIO: accepted.

@@ -286,27 +286,44 @@ impl std::panic::RefUnwindSafe for TokenProvider {}
 /// that credentials are an access-token provider.
 pub(crate) fn validate_config(config: &Config, v: &VertexTarget) -> Result<()> {
     v.validate(&config.model)?;
-    let bad = |m: &str| Err(Error::InvalidConfig(m.to_string()));
+    use crate::wording::{Phrase, Setting as S};
+    let bad = |setting: S, problem: Phrase| Err(Error::InvalidSetting { setting, problem });
+    let use_token = |p: Phrase| {
+        p.text("set an access-token source (")
+            .setting(S::AccessToken)
+    };
     match &config.auth {
         Auth::AccessToken(_) => {}
         Auth::ApiKey(_) => {
-            return bad(
-                "API keys do not work with Vertex AI: set an access-token provider \
-                 (Auth::AccessToken, e.g. from `gcloud auth print-access-token`), or remove the \
-                 Vertex project and location to use the Developer API",
-            )
+            let p = Phrase::new()
+                .text("API keys do not work with Vertex AI (")
+                .setting(S::ApiKey);
+            let p = use_token(p.text("): "))
+                .text(", e.g. from `gcloud auth print-access-token`), or remove ")
+                .setting(S::Vertex)
+                .text(" to use the Developer API");
+            return bad(S::ApiKey, p);
         }
         Auth::EphemeralToken(_) => {
-            return bad("ephemeral tokens are for the Developer API, not Vertex AI: set an \
-                        access-token provider (Auth::AccessToken)")
+            let p = Phrase::new()
+                .text("ephemeral tokens (")
+                .setting(S::EphemeralToken);
+            let p = p.text(") are for the Developer API, not Vertex AI: ");
+            return bad(S::EphemeralToken, use_token(p).text(")"));
         }
         Auth::None => {
-            return bad("Vertex AI needs an access-token provider (Auth::AccessToken; \
-                        GEMINI_LIVE_ACCESS_TOKEN or --access-token-command in the CLI): none is set")
+            let p = Phrase::new().text("Vertex AI needs an access-token provider (");
+            let p = p.setting(S::AccessToken).text("): none is set");
+            return bad(S::AccessToken, p);
         }
     }
     if v.transparent_resumption && !config.session_resumption {
-        return bad("transparent resumption needs session resumption on");
+        let p = Phrase::new()
+            .setting(S::VertexTransparentResumption)
+            .text(" needs ")
+            .setting(S::SessionResumption)
+            .text(" on");
+        return bad(S::VertexTransparentResumption, p);
     }
     Ok(())
 }

@@ -190,3 +190,149 @@ fn talk_mic_runs_on_the_null_device_and_answers_at_the_end() {
     assert!(stdout.contains("[turn 1] heard "), "{stdout}\n{stderr}");
     assert!(stderr.contains("underruns"), "{stderr}");
 }
+
+/// `chat` with `input`, whatever its outcome.
+fn chat_output(extra: &[&str], input: &str) -> std::process::Output {
+    let mut child = exe()
+        .args(extra)
+        .arg("chat")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// `fake-server --replay FILE --fast` with `flags`, its stderr captured.
+fn replay_with(file: &Path, flags: &[&str]) -> (Child, String) {
+    let mut child = exe()
+        .args(["fake-server", "--port", "0", "--fast", "--replay"])
+        .arg(file)
+        .args(flags)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    (child, line.trim().to_string())
+}
+
+/// Stops a server started by `replay_with`; returns its stderr.
+fn stop(mut server: Child) -> String {
+    let _ = server.kill();
+    let out = server.wait_with_output().unwrap();
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn a_replay_notices_different_input_and_strict_fails() {
+    let file = temp("differs.jsonl");
+    let live = chat(
+        &["--modality", "text", "--record", file.to_str().unwrap()],
+        "hello\n",
+    );
+    assert!(live.contains("echo: hello"), "{live}");
+
+    // Different input: the recorded answer comes, with a warning naming the difference.
+    let (server, endpoint) = replay_with(&file, &[]);
+    let out = chat_output(
+        &["--modality", "text", "--endpoint", &endpoint],
+        "goodbye\n",
+    );
+    let log = stop(server);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        log.contains("expected \"hello\", got \"goodbye\""),
+        "no warning naming the difference:\n{log}"
+    );
+    assert!(
+        log.contains("clientContent.turns[0].parts[0].text"),
+        "{log}"
+    );
+
+    // --strict: the connection is closed with the difference; the client fails.
+    let (server, endpoint) = replay_with(&file, &["--strict"]);
+    let out = chat_output(
+        &["--modality", "text", "--endpoint", &endpoint],
+        "goodbye\n",
+    );
+    stop(server);
+    let stderr = text(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("(1007): replay mismatch at `clientContent"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("expected \"hello\""), "{stderr}");
+
+    // The same input under --strict replays fine.
+    let (server, endpoint) = replay_with(&file, &["--strict"]);
+    let again = chat(&["--modality", "text", "--endpoint", &endpoint], "hello\n");
+    stop(server);
+    assert_eq!(again, live);
+    let _ = std::fs::remove_file(&file);
+}
+
+#[test]
+fn another_modality_is_a_clear_mismatch_not_an_empty_reply() {
+    let file = temp("modality.jsonl");
+    chat(
+        &["--modality", "audio", "--record", file.to_str().unwrap()],
+        "hello\n",
+    );
+    let (server, endpoint) = replay_with(&file, &[]);
+    let out = chat_output(&["--modality", "text", "--endpoint", &endpoint], "hello\n");
+    stop(server);
+    let stderr = text(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains("responseModalities"), "{stderr}");
+    assert!(
+        stderr.contains("expected \"AUDIO\", got \"TEXT\""),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_file(&file);
+}
+
+#[test]
+fn a_second_run_is_served_with_loop_and_told_why_without() {
+    let file = temp("loop.jsonl");
+    let args = ["--modality", "text"];
+    let live = chat(
+        &[&args[..], &["--record", file.to_str().unwrap()]].concat(),
+        "hi\n",
+    );
+
+    let (server, endpoint) = replay_with(&file, &["--loop"]);
+    for run in 0..3 {
+        let again = chat(&[&args[..], &["--endpoint", &endpoint]].concat(), "hi\n");
+        assert_eq!(again, live, "run {run}");
+    }
+    stop(server);
+
+    let (server, endpoint) = replay_with(&file, &[]);
+    chat(&[&args[..], &["--endpoint", &endpoint]].concat(), "hi\n");
+    let out = chat_output(&[&args[..], &["--endpoint", &endpoint]].concat(), "hi\n");
+    stop(server);
+    let stderr = text(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("(1008): replay: the recording's 1 connection(s) were all served"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--loop"), "{stderr}");
+    let _ = std::fs::remove_file(&file);
+}

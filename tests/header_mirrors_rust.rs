@@ -165,6 +165,7 @@ fn ms(d: Duration) -> String {
 fn every_default_the_header_states_is_config_default() {
     let d = Config::default();
     let player = gemini_live::audio::PlayerConfig::default();
+    let phone = gemini_live::audio::PhoneOutConfig::default();
     let t = &d.timeouts;
     let r = &d.reconnect;
     // Each phase timeout is documented as one figure.
@@ -272,6 +273,10 @@ fn every_default_the_header_states_is_config_default() {
         (
             "gemini_live_player_new_with",
             vec![ms(player.start_threshold), ms(player.max_latency)],
+        ),
+        (
+            "gemini_live_phone_out_new",
+            vec![phone.frame.to_string(), ms(phone.max_buffer)],
         ),
         (
             "gemini_live_config_set_skip_model_check",

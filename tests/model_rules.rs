@@ -12,6 +12,7 @@ use gemini_live::protocol::{
     Behavior, Empty, FunctionDeclaration, Modality, Proactivity, Scheduling, ThinkingConfig, Tool,
 };
 use gemini_live::vertex::{TokenProvider, VertexTarget};
+use gemini_live::wording::Phrase;
 use gemini_live::{Auth, Secret};
 use gemini_live::{Config, Error, Event, InteractionStatus, ResponseMode, Session};
 use serde_json::json;
@@ -95,7 +96,8 @@ fn every_refusal_fails_before_a_socket_is_opened_naming_model_field_and_fix() {
             };
             assert_eq!(model, info.id);
             assert!(field.starts_with(r.rule.field()), "{field}");
-            assert!(fix.contains(r.fix), "{fix}");
+            let (fix, want) = (fix.to_string(), Phrase(r.fix.to_vec()).to_string());
+            assert!(fix.contains(&want), "{fix}");
             assert!(fix.contains(&r.code.to_string()), "{fix}");
             assert!(!err.is_retryable());
             checked += 1;
@@ -303,7 +305,8 @@ fn a_fake_serving_one_model_refuses_the_others_and_the_advice_names_current_mode
         s.contains(&models::recommended(models::Api::Developer)),
         "{s}"
     );
-    assert!(s.contains("--model"), "{s}");
+    let cli = err.message(gemini_live::wording::Lang::Cli);
+    assert!(cli.contains("--model"), "{cli}");
 }
 
 fn tool_config(server: &FakeServer, model: &str) -> Config {

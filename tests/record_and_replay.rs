@@ -266,3 +266,77 @@ fn a_recording_with_a_reconnection_replays_through_the_same_reconnection() {
     assert_eq!(replay.mismatches(), 0);
     let _ = std::fs::remove_file(&path);
 }
+
+#[test]
+fn different_audio_is_noticed_through_a_summarised_recording() {
+    let server = common::fake();
+    let path = temp("audio-differs");
+    let recorder = Recorder::create(&path, AudioRecording::Summary).unwrap();
+    // The events of one audio turn, up to its completion or the session's end.
+    let send = |config: Config, level: i16| {
+        let session = Session::connect(config)?;
+        let _ = session.send_audio(&[level; 3200]);
+        let _ = session.audio_stream_end();
+        let mut events = Vec::new();
+        while let Some(ev) = session.next_event(Duration::from_secs(20))? {
+            let end = matches!(ev, Event::TurnComplete { .. } | Event::Closed { .. });
+            events.push(ev);
+            if end {
+                break;
+            }
+        }
+        let _ = session.close();
+        Ok::<_, gemini_live::Error>(events)
+    };
+    send(
+        recorded_config(&server.endpoint(), Auth::None, Some(recorder)),
+        100,
+    )
+    .unwrap();
+    let recording = Recording::load(&path).unwrap();
+    for (level, strict) in [(100, true), (200, false), (200, true)] {
+        let replay = ReplayServer::start(
+            recording.clone(),
+            ReplayOptions {
+                fast: true,
+                strict,
+                ..ReplayOptions::default()
+            },
+        )
+        .unwrap();
+        let mut config = recorded_config(&replay.endpoint(), Auth::None, None);
+        config.reconnect.enabled = false;
+        let result = send(config, level);
+        if level == 100 {
+            let events = result.unwrap();
+            assert!(
+                matches!(events.last(), Some(Event::TurnComplete { .. })),
+                "{events:?}"
+            );
+            assert_eq!(replay.mismatches(), 0);
+            assert_eq!(replay.first_mismatch(), None);
+            continue;
+        }
+        let first = replay.first_mismatch().expect("the difference is kept");
+        assert!(first.contains("realtimeInput"), "{first}");
+        assert!(first.contains("fnv1a64"), "{first}");
+        if strict {
+            let (code, reason) = result
+                .as_ref()
+                .ok()
+                .and_then(|events| {
+                    events.iter().find_map(|e| match e {
+                        Event::Closed { code, reason, .. } => Some((*code, reason.clone())),
+                        _ => None,
+                    })
+                })
+                .unwrap_or_else(|| panic!("closed by the replay: {result:?}"));
+            assert_eq!(code, 1007, "{reason}");
+            assert!(
+                reason.starts_with("replay mismatch at `realtimeInput"),
+                "{reason}"
+            );
+        }
+    }
+    let _ = std::fs::remove_file(&path);
+}

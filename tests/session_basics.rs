@@ -79,7 +79,7 @@ fn audio_turn_reply_names_the_checksum_of_what_was_sent() {
         fnv1a64(&pcm)
     );
     assert_eq!(t.output_transcript, expected);
-    assert!(!t.audio.is_empty() && t.audio.len() % 2 == 0);
+    assert!(!t.audio.is_empty() && t.audio.len().is_multiple_of(2));
     assert!(t
         .events
         .iter()

@@ -211,7 +211,10 @@ fn connection_refused_is_a_retryable_io_error() {
 #[test]
 fn invalid_config_is_rejected_before_connecting() {
     let err = Session::connect(Config::default()).unwrap_err();
-    assert!(matches!(err, Error::InvalidConfig(_)), "{err:?}");
+    assert!(
+        matches!(err, Error::InvalidSetting { .. } | Error::InvalidConfig(_)),
+        "{err:?}"
+    );
 }
 
 #[test]

@@ -248,7 +248,7 @@ fn wrong_project_or_model_on_vertex_is_fatal() {
     c.auth = Auth::ApiKey(Secret::new("AIzaNOPE"));
     assert!(matches!(
         Session::connect(c).unwrap_err(),
-        Error::InvalidConfig(_)
+        Error::InvalidSetting { .. }
     ));
     assert_eq!(server.connection_count(), 2);
 }

@@ -34,7 +34,13 @@ fn per_audio_minute(cpu: Duration, chunks: u64) -> f64 {
 /// Sends `n` chunks through our session (flat out, or paced at real time) and waits until
 /// the server confirms all arrived; returns (wall time, process CPU).
 fn ours_upload(port: u16, n: u64, paced: bool) -> (Duration, Duration) {
-    let s = Session::connect(crate::config(port, "turn_every=50")).expect("connect");
+    ours_upload_with(port, n, paced, "turn_every=50")
+}
+
+/// As [`ours_upload`], with the server's behaviour given by `directives` (e.g. reply audio
+/// streaming down meanwhile: full duplex; the session decodes it into `Event::Audio`).
+fn ours_upload_with(port: u16, n: u64, paced: bool, directives: &str) -> (Duration, Duration) {
+    let s = Session::connect(crate::config(port, directives)).expect("connect");
     let pcm = chunk();
     let (tx, rx) = crossbeam_channel::unbounded();
     std::thread::scope(|scope| {
@@ -95,7 +101,58 @@ pub fn upload(port: u16, quick: bool) -> Vec<Row> {
         Row::new(&sc, "CPU per audio minute", "s", Target::RatioMax(1.1))
             .both(per_audio_minute(oc, n), per_audio_minute(rc, n)),
     );
+    // Issue 20: full duplex, as a voice app runs: 16 kHz up at real time while the server
+    // streams 24 kHz reply audio down at real time, decoded on both sides. Interleaved
+    // rounds; the median of each.
+    let rounds = if quick { 1 } else { 5 };
+    let (mut ours, mut raw) = (Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        let (_, oc) = ours_upload_with(port, n, true, DUPLEX);
+        ours.push(per_audio_minute(oc, n));
+        let (_, rc) = raw_duplex(port, n);
+        raw.push(per_audio_minute(rc, n));
+    }
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let sc = format!("3c full duplex, 50/s up + 50/s reply audio down (n={n}, {rounds} rounds)");
+    rows.push(
+        Row::new(
+            &sc,
+            "CPU per audio minute, median",
+            "s",
+            Target::RatioMax(1.1),
+        )
+        .both(median(ours), median(raw)),
+    );
     rows
+}
+
+/// Server directives for full duplex: a VAD-style reply every second, and 50 reply audio
+/// chunks per second streaming down.
+const DUPLEX: &str = "turn_every=50;inbound=50";
+
+/// The floor's full duplex: one thread sends a chunk every 20 ms and, in between, reads and
+/// decodes what arrived.
+fn raw_duplex(port: u16, n: u64) -> (Duration, Duration) {
+    let (mut r, _) = Raw::connect(port, DUPLEX);
+    let pcm = chunk();
+    std::thread::sleep(Duration::from_millis(100));
+    let cpu0 = process_cpu();
+    let t0 = Instant::now();
+    let mut decoded = 0;
+    for i in 0..n {
+        sleep_until(t0 + PERIOD * i as u32);
+        r.send_audio(&pcm);
+        decoded += r.drain_audio();
+    }
+    let got = r.count();
+    let out = (t0.elapsed(), process_cpu() - cpu0);
+    assert_eq!(got, n, "the server received every chunk");
+    assert!(decoded > 0, "reply audio came down");
+    r.close();
+    out
 }
 
 /// Our send path: `n` chunks at 50/s; returns (p99, max, app lateness max) in us.

@@ -8,7 +8,7 @@
 //!
 //! Options: `--quick` (a smoke run of about a minute), `--only a,b` (scenarios by name:
 //! connect, proxy, turn, burst, upload, send_path, idle, scale100, scale1000, soak, dsp,
-//! restore), `--wait-load X`
+//! voice, pacing, restore), `--wait-load X`
 //! (wait up to 10 minutes for the 1-minute load average to drop under X before starting).
 
 mod audio;
@@ -22,6 +22,7 @@ mod restore;
 mod scale;
 mod server;
 mod sys;
+mod voice;
 
 use gemini_live::{Config, ResponseMode};
 
@@ -56,6 +57,8 @@ const SCENARIOS: &[&str] = &[
     "soak",
     "soak-raw",
     "dsp",
+    "voice",
+    "pacing",
     "restore",
 ];
 
@@ -76,6 +79,8 @@ fn run_scenario(name: &str, port: u16, quick: bool) -> Vec<Row> {
         "soak" => scale::soak(port, quick, false),
         "soak-raw" => scale::soak(port, quick, true),
         "dsp" => dsp::run(quick),
+        "voice" => voice::voice(quick),
+        "pacing" => voice::pacing(quick),
         "restore" => restore::run(quick),
         other => panic!("unknown scenario {other}"),
     }

@@ -81,6 +81,40 @@ impl Raw {
             .expect("raw: send audio");
     }
 
+    /// Reads what has arrived without waiting, decoding each reply audio chunk (JSON, then
+    /// base64) as an application would; returns the audio bytes decoded.
+    pub fn drain_audio(&mut self) -> usize {
+        self.ws
+            .get_mut()
+            .set_nonblocking(true)
+            .expect("nonblocking");
+        let mut bytes = 0;
+        loop {
+            match self.ws.read() {
+                Ok(Message::Text(t)) => {
+                    let v: serde_json::Value = serde_json::from_str(t.as_str()).expect("JSON");
+                    let parts = &v["serverContent"]["modelTurn"]["parts"];
+                    for p in parts.as_array().into_iter().flatten() {
+                        if let Some(d) = p["inlineData"]["data"].as_str() {
+                            bytes += base64::engine::general_purpose::STANDARD
+                                .decode(d)
+                                .expect("base64")
+                                .len();
+                        }
+                    }
+                }
+                Ok(_) => {}
+                Err(tungstenite::Error::Io(e)) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    break
+                }
+                Err(e) => panic!("raw: read: {e}"),
+            }
+        }
+        let _ = self.ws.flush();
+        self.ws.get_mut().set_nonblocking(false).expect("blocking");
+        bytes
+    }
+
     /// Asks the server how many audio chunks it received and waits for the answer.
     pub fn count(&mut self) -> u64 {
         self.ws

@@ -14,6 +14,8 @@ pub enum Target {
     Max(f64),
     /// ours at least this.
     Min(f64),
+    /// ours minus raw (the time we add over the floor) at most this, in the row's unit.
+    AddedMax(f64),
     /// No target: for information.
     Info,
 }
@@ -64,6 +66,10 @@ impl Row {
             Target::RatioMin(x) => self.ratio().map(|r| r >= x),
             Target::Max(x) => self.ours.map(|o| o <= x),
             Target::Min(x) => self.ours.map(|o| o >= x),
+            Target::AddedMax(x) => match (self.ours, self.raw) {
+                (Some(o), Some(r)) => Some(o - r <= x),
+                _ => None,
+            },
             Target::Info => None,
         }
     }
@@ -73,6 +79,7 @@ impl Row {
             Target::RatioMin(x) => format!("ratio >= {x}"),
             Target::Max(x) => format!("<= {}", fmt(x)),
             Target::Min(x) => format!(">= {}", fmt(x)),
+            Target::AddedMax(x) => format!("raw + {}", fmt(x)),
             Target::Info => String::new(),
         }
     }

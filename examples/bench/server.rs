@@ -188,7 +188,7 @@ impl Conn {
         let text = payload.as_str();
         if text.starts_with(r#"{"realtimeInput":{"audio""#) {
             self.audio += 1;
-            if self.turn_every > 0 && self.audio % self.turn_every == 0 {
+            if self.turn_every > 0 && self.audio.is_multiple_of(self.turn_every) {
                 self.turns += 1;
                 let handle = format!(
                     r#"{{"sessionResumptionUpdate":{{"newHandle":"h{}","resumable":true}}}}"#,

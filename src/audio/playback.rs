@@ -28,6 +28,24 @@ pub struct PlayerStats {
     pub reads: u64,
     /// The current (or latest) turn's number, from 1; 0 before any audio.
     pub turn: u64,
+    /// Device samples the latest turn waited, with audio buffered, before it started playing
+    /// (the adaptive start's wait for a slow reply; at most a read's worth otherwise).
+    pub start_delay: u64,
+    /// How fast the latest reply arrived, in thousandths of real time (700: 0.7x, slower than
+    /// it plays); 0 until measured (a reply's second chunk).
+    pub arrival_rate_milli: u64,
+}
+
+impl PlayerStats {
+    /// [`start_delay`](Self::start_delay) as time.
+    pub fn start_delay_duration(&self) -> Duration {
+        samples_to_duration(self.start_delay, self.device_rate)
+    }
+
+    /// [`arrival_rate_milli`](Self::arrival_rate_milli) as a factor of real time, if measured.
+    pub fn arrival_rate(&self) -> Option<f64> {
+        (self.arrival_rate_milli > 0).then(|| self.arrival_rate_milli as f64 / 1000.0)
+    }
 }
 
 /// How much of one reply was received and heard.

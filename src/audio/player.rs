@@ -27,10 +27,16 @@
 //!
 //! **Jitter and latency.** Playback (re)starts only when [`PlayerConfig::start_threshold`] of
 //! audio is buffered, or the turn has ended ([`PlayerWriter::end_turn`]) so what is there is
-//! all there is. More than [`PlayerConfig::max_latency`] buffered drops the oldest audio
+//! all there is. **Slow replies**: with [`PlayerConfig::adaptive_start`] (on by default) the
+//! writer also measures how fast the reply arrives against real time, and when the model
+//! generates slower than real time, playback waits (the threshold still the minimum) until
+//! what is buffered will last to the reply's end, the length taken from the previous reply
+//! (see `pacing.rs`); replies at or above real time start as before. The wait, the measured
+//! rate and the underruns are in [`PlayerStats`]. More than [`PlayerConfig::max_latency`] buffered drops the oldest audio
 //! (counted in [`PlayerStats::dropped`]); the service may send a reply faster than real
 //! time, so the default is generous.
 
+use super::pacing::Pacer;
 pub use super::playback::{cut_at_fraction, PlayerStats, TurnPlayback};
 use super::resample::{Resampler, OUTPUT_RATE};
 use crate::error::{Error, Result};
@@ -38,7 +44,7 @@ use crate::session::Event;
 use rtrb::{Consumer, Producer, RingBuffer};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How a [`Player`] is set up.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,6 +63,10 @@ pub struct PlayerConfig {
     /// Most audio buffered; past it the oldest is dropped (counted). Defaults to 30 s: the
     /// service can deliver a reply faster than real time.
     pub max_latency: Duration,
+    /// Measure how fast each reply arrives and, when it comes slower than real time, start
+    /// only once the buffer will last to its end (the threshold stays the minimum). Defaults
+    /// to `true`.
+    pub adaptive_start: bool,
 }
 
 impl Default for PlayerConfig {
@@ -67,6 +77,7 @@ impl Default for PlayerConfig {
             source_rate: OUTPUT_RATE,
             start_threshold: Duration::from_millis(80),
             max_latency: Duration::from_secs(30),
+            adaptive_start: true,
         }
     }
 }
@@ -116,6 +127,11 @@ struct Shared {
     last_received: AtomicU64,
     last_heard: AtomicU64,
     last_interrupted: AtomicBool,
+    /// Pacing: device samples the current turn must wait (with audio buffered) before it
+    /// starts; the measured arrival rate in thousandths of real time; the latest turn's wait.
+    required_wait: AtomicU64,
+    arrival_milli: AtomicU64,
+    start_delay: AtomicU64,
 }
 
 impl Shared {
@@ -137,6 +153,8 @@ impl Shared {
             flushes: self.flush_seq.load(Ordering::Relaxed),
             reads: self.reads.load(Ordering::Relaxed),
             turn: self.turn.load(Ordering::Relaxed),
+            start_delay: self.start_delay.load(Ordering::Relaxed),
+            arrival_rate_milli: self.arrival_milli.load(Ordering::Relaxed),
         }
     }
 
@@ -233,6 +251,9 @@ impl Player {
                 scratch: Vec::new(),
                 max_latency,
                 seen_flush: 0,
+                pacer: config
+                    .adaptive_start
+                    .then(|| Pacer::new(config.source_rate)),
             },
             reader: PlayerReader {
                 shared,
@@ -242,6 +263,9 @@ impl Player {
                 playing: false,
                 pos: 0,
                 seen_flush: 0,
+                waited: 0,
+                seen_turn: 0,
+                started: false,
             },
         })
     }
@@ -261,6 +285,8 @@ pub struct PlayerWriter {
     scratch: Vec<i16>,
     max_latency: u64,
     seen_flush: u64,
+    /// The arrival model (`None` without [`PlayerConfig::adaptive_start`]).
+    pacer: Option<Pacer>,
 }
 
 impl std::fmt::Debug for PlayerWriter {
@@ -275,10 +301,18 @@ impl PlayerWriter {
     /// Queues mono samples at the source rate (24 kHz by default), opening a new turn if
     /// none is open. Returns the device samples queued (after resampling and any drop).
     pub fn push(&mut self, samples: &[i16]) -> usize {
+        self.push_at(samples, Instant::now())
+    }
+
+    /// Like [`push`](Self::push), for audio that arrived at `arrived` (the pacing model's
+    /// clock; [`push`](Self::push) uses now): for callers that queue what arrived earlier,
+    /// and for simulations.
+    pub fn push_at(&mut self, samples: &[i16], arrived: Instant) -> usize {
         self.catch_flush();
         if !self.shared.turn_open.load(Ordering::Acquire) {
             self.open_turn();
         }
+        self.pace(samples.len() as u64, arrived);
         self.shared
             .turn_received
             .fetch_add(samples.len() as u64, Ordering::AcqRel);
@@ -322,6 +356,9 @@ impl PlayerWriter {
         let written = self.shared.written.load(Ordering::Acquire);
         self.shared.drain_to.fetch_max(written, Ordering::AcqRel);
         self.shared.turn_open.store(false, Ordering::Release);
+        if let Some(p) = self.pacer.as_mut() {
+            p.end_turn(true);
+        }
         let p = self.shared.current(false);
         self.shared.remember(&p);
         p
@@ -332,6 +369,9 @@ impl PlayerWriter {
     pub fn flush(&mut self) -> TurnPlayback {
         let p = self.shared.flush();
         self.catch_flush();
+        if let Some(pacer) = self.pacer.as_mut() {
+            pacer.end_turn(false);
+        }
         p
     }
 
@@ -378,8 +418,27 @@ impl PlayerWriter {
         }
     }
 
-    fn open_turn(&mut self) {
+    /// Feeds the arrival model and publishes the wait it asks for, in device samples.
+    fn pace(&mut self, n: u64, arrived: Instant) {
+        let Some(p) = self.pacer.as_mut() else {
+            return;
+        };
+        p.chunk(n, arrived);
         let s = &self.shared;
+        if let Some(rate) = p.rate() {
+            s.arrival_milli
+                .store((rate * 1000.0).round() as u64, Ordering::Relaxed);
+        }
+        let wait = samples_in(p.required_delay(), u64::from(s.device_rate));
+        s.required_wait.store(wait, Ordering::Release);
+    }
+
+    fn open_turn(&mut self) {
+        if let Some(p) = self.pacer.as_mut() {
+            p.start_turn();
+        }
+        let s = &self.shared;
+        s.required_wait.store(0, Ordering::Release);
         s.turn_received.store(0, Ordering::Release);
         s.turn_start
             .store(s.written.load(Ordering::Acquire), Ordering::Release);
@@ -429,6 +488,11 @@ pub struct PlayerReader {
     playing: bool,
     pos: u64,
     seen_flush: u64,
+    /// Device samples of silence given while the current turn's audio waited to start.
+    waited: u64,
+    seen_turn: u64,
+    /// Whether the current turn has started playing (its start delay is recorded).
+    started: bool,
 }
 
 impl std::fmt::Debug for PlayerReader {
@@ -500,8 +564,28 @@ impl PlayerReader {
         }
         let avail = self.consumer.slots();
         let drain_to = s.drain_to.load(Ordering::Acquire);
-        if !self.playing && avail > 0 && (avail >= self.threshold || drain_to > self.pos) {
+        let turn = s.turn.load(Ordering::Acquire);
+        if turn != self.seen_turn {
+            self.seen_turn = turn;
+            self.waited = 0;
+            self.started = false;
+            // A new reply after the last one played out starts afresh (threshold, pacing);
+            // one queued behind the tail of the last plays on without a gap.
+            if self.pos >= s.turn_start.load(Ordering::Acquire) {
+                self.playing = false;
+            }
+        }
+        let paced = self.waited >= s.required_wait.load(Ordering::Acquire);
+        if !self.playing && avail > 0 && ((avail >= self.threshold && paced) || drain_to > self.pos)
+        {
             self.playing = true;
+            if !self.started {
+                self.started = true;
+                s.start_delay.store(self.waited, Ordering::Relaxed);
+            }
+        }
+        if !self.playing && avail > 0 {
+            self.waited += frames as u64;
         }
         let mut n = 0;
         if self.playing {

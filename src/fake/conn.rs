@@ -188,7 +188,7 @@ fn stall(shared: &Shared, raw: &TcpStream) {
 fn stall_until(shared: &Shared, raw: &TcpStream, until: Option<Instant>) {
     let mut buf = [0u8; 4096];
     let mut reader = raw;
-    while !shared.stopping() && until.map_or(true, |t| Instant::now() < t) {
+    while !shared.stopping() && until.is_none_or(|t| Instant::now() < t) {
         match reader.read(&mut buf) {
             Ok(0) => break,
             Ok(_) => {}
@@ -342,7 +342,7 @@ impl Conn {
 
     fn apply(&mut self, fault: Fault) -> Step {
         log::info!(
-            "fake server: connection {} after {} client and {} server messages: {fault:?}",
+            "fake server: connection {} after {} client and {} server messages: {fault}",
             self.index,
             self.received,
             self.sent
@@ -383,7 +383,7 @@ impl Conn {
                 let until = hold.map(later);
                 stall_until(&self.shared, &self.raw, until);
                 // The client is gone (or the hold ran out): keep the session until the end.
-                while !self.shared.stopping() && until.map_or(true, |t| Instant::now() < t) {
+                while !self.shared.stopping() && until.is_none_or(|t| Instant::now() < t) {
                     std::thread::sleep(READ_TICK);
                 }
                 let _ = self.raw.shutdown(Shutdown::Both);

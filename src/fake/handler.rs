@@ -421,7 +421,7 @@ impl Conn {
         };
         let model = setup.model;
         let kind = model.map(|m| m.kind);
-        let usage = model.map_or(true, |m| m.usage);
+        let usage = model.is_none_or(|m| m.usage);
         let target = setup.target_language.clone();
         let (modality, resumption) = (setup.modality, setup.resumption);
         let (input_tr, output_tr) = (setup.input_transcription, setup.output_transcription);
@@ -447,12 +447,14 @@ impl Conn {
                     return self.while_tool_runs(n, &name);
                 }
                 match text.trim() {
-                    "send unknown" => self.send(&json!({"someFutureMessage": {"x": 1}}))?,
-                    "usage only" => {
+                    super::phrases::SEND_UNKNOWN => {
+                        self.send(&json!({"someFutureMessage": {"x": 1}}))?
+                    }
+                    super::phrases::USAGE_ONLY => {
                         let usage = turn::usage(turn::text_tokens(&text), 0, modality);
                         self.send(&json!({"serverContent": {}, "usageMetadata": usage}))?;
                     }
-                    "interrupt me" => interrupted = true,
+                    super::phrases::INTERRUPT_ME => interrupted = true,
                     _ => {}
                 }
                 let transcript = (realtime && input_tr).then(|| text.clone());
@@ -514,6 +516,7 @@ impl Conn {
         // The state counts the turn before its last message goes out, so that a client that
         // has seen `turnComplete` also sees the turn in the snapshot.
         let last = messages.len().saturating_sub(1);
+        let mut pace = turn::Pace::new(self.shared.options.audio_pace);
         for (i, m) in messages.iter().enumerate() {
             if i == last {
                 self.shared.store.with(session, |s| {
@@ -521,6 +524,7 @@ impl Conn {
                     s.fold("model", &reply);
                 });
             }
+            pace.wait_for(m);
             self.send(m)?;
         }
         if resumption {

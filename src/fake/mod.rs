@@ -55,8 +55,10 @@ mod context;
 mod handler;
 mod lifecycle;
 mod options;
+pub mod phrases;
 mod plan;
 pub mod replay;
+mod replay_check;
 mod schema;
 mod store;
 mod tls;
@@ -71,11 +73,11 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use parking_lot::Mutex;
+use crate::sync::Mutex;
 
 pub use audio::{fnv1a64, fnv1a64_update, synth_reply_audio, FNV_OFFSET, REPLY_SAMPLE_RATE};
 pub use options::{FakeOptions, Fault, FaultPlan};
-pub use plan::parse_fault_plan;
+pub use plan::{fault_plan_help, parse_fault_plan, FAULT_KINDS};
 pub use store::SessionSnapshot;
 pub use vertex::{VertexFakeAuth, VertexTokens};
 
@@ -255,7 +257,7 @@ impl FakeServer {
         } else {
             (None, None)
         };
-        let listener = TcpListener::bind(("127.0.0.1", options.port))?;
+        let listener = bind_port(options.port)?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
             options,
@@ -367,7 +369,7 @@ impl FakeServer {
             .lock()
             .list
             .iter()
-            .all(|s| s.thread.as_ref().map_or(true, |t| t.is_finished()))
+            .all(|s| s.thread.as_ref().is_none_or(|t| t.is_finished()))
     }
 }
 
@@ -427,6 +429,21 @@ fn accept_loop(shared: Arc<Shared>, listener: TcpListener) {
             }
         }
     }
+}
+
+/// Binds 127.0.0.1:`port`; the error names the port ("127.0.0.1:8765: Address already in use").
+pub(crate) fn bind_port(port: u16) -> std::io::Result<TcpListener> {
+    TcpListener::bind(("127.0.0.1", port)).map_err(|e| {
+        let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
+            " (another server is listening there: choose another port, or 0 for a free one)"
+        } else {
+            ""
+        };
+        std::io::Error::new(
+            e.kind(),
+            format!("cannot listen on 127.0.0.1:{port}: {e}{hint}"),
+        )
+    })
 }
 
 #[cfg(test)]

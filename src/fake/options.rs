@@ -14,6 +14,14 @@ pub struct FakeOptions {
     /// Serve `wss://` with a self-signed certificate for `localhost` and `127.0.0.1`, made at
     /// start (see [`FakeServer::ca_pem`](super::FakeServer::ca_pem)). Defaults to `false`.
     pub tls: bool,
+    /// Serve `wss://` with this identity instead of a self-signed `localhost` certificate:
+    /// (certificate chain PEM, leaf first; its private key, PKCS#8 PEM). For tests that keep a
+    /// real host name (e.g. `generativelanguage.googleapis.com`) and reach the fake through a
+    /// proxy, with a test CA as the client's extra root. Implies TLS; [`ca_pem`] is then
+    /// `None` (the caller holds its CA). Defaults to none.
+    ///
+    /// [`ca_pem`]: super::FakeServer::ca_pem
+    pub tls_identity: Option<(String, String)>,
     /// The API key clients must present (header `x-goog-api-key` or query `key=`; on the
     /// `BidiGenerateContentConstrained` method also `Authorization: Token X` or
     /// `access_token=X`). Defaults to `None`: any credentials, or none, are accepted.
@@ -35,6 +43,10 @@ pub struct FakeOptions {
     pub audio_reply_ms: u32,
     /// Length of each audio chunk sent in milliseconds. Defaults to 100.
     pub audio_chunk_ms: u32,
+    /// Send reply audio at this many times real time (0.7: slower than it plays, as a
+    /// model generating slowly does), each chunk when the audio before it has "been
+    /// generated". Defaults to 0: as fast as the socket takes it.
+    pub audio_pace: f64,
     /// A text reply is split into this many `modelTurn` parts. Defaults to 3.
     pub text_reply_parts: usize,
     /// How long a resumption handle stays valid after it was issued. Defaults to 2 hours.
@@ -61,14 +73,6 @@ pub struct FakeOptions {
     /// test can see that a conversation's context survived faults (`src/fake/context.rs`).
     /// Defaults to false (`[turn N]`).
     pub context_digest: bool,
-    /// Serve `wss://` with this identity instead of a self-signed `localhost` certificate:
-    /// (certificate chain PEM, leaf first; its private key, PKCS#8 PEM). For tests that keep a
-    /// real host name (e.g. `generativelanguage.googleapis.com`) and reach the fake through a
-    /// proxy, with a test CA as the client's extra root. Implies TLS; [`ca_pem`] is then
-    /// `None` (the caller holds its CA). Defaults to none.
-    ///
-    /// [`ca_pem`]: super::FakeServer::ca_pem
-    pub tls_identity: Option<(String, String)>,
 }
 
 impl Default for FakeOptions {
@@ -76,12 +80,14 @@ impl Default for FakeOptions {
         FakeOptions {
             port: 0,
             tls: false,
+            tls_identity: None,
             api_key: None,
             models: FakeOptions::all_models(),
             thinking_ms: 200,
             faults: FaultPlan::default(),
             audio_reply_ms: 400,
             audio_chunk_ms: 100,
+            audio_pace: 0.0,
             text_reply_parts: 3,
             handle_ttl: Duration::from_secs(2 * 60 * 60),
             binary_frames: false,
@@ -89,7 +95,6 @@ impl Default for FakeOptions {
             draining: None,
             record_limit: 64 << 20,
             context_digest: false,
-            tls_identity: None,
         }
     }
 }
@@ -114,21 +119,22 @@ impl fmt::Debug for FakeOptions {
         f.debug_struct("FakeOptions")
             .field("port", &self.port)
             .field("tls", &self.tls)
+            .field(
+                "tls_identity",
+                &self.tls_identity.as_ref().map(|_| "<certificate and key>"),
+            )
             .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
             .field("models", &self.models)
             .field("thinking_ms", &self.thinking_ms)
             .field("faults", &self.faults)
             .field("audio_reply_ms", &self.audio_reply_ms)
             .field("audio_chunk_ms", &self.audio_chunk_ms)
+            .field("audio_pace", &self.audio_pace)
             .field("text_reply_parts", &self.text_reply_parts)
             .field("handle_ttl", &self.handle_ttl)
             .field("binary_frames", &self.binary_frames)
             .field("vertex", &self.vertex)
             .field("draining", &self.draining)
-            .field(
-                "tls_identity",
-                &self.tls_identity.as_ref().map(|_| "<certificate and key>"),
-            )
             .finish()
     }
 }

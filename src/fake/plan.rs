@@ -173,7 +173,13 @@ fn parse_fault(kind: &str) -> Result<Fault, String> {
         "malformed" => no_arg(Fault::Malformed),
         "unknown" => no_arg(Fault::UnknownMessage),
         "silent" => no_arg(Fault::SilentDrop),
-        other => Err(format!("unknown fault kind `{other}`")),
+        other => {
+            let kinds: Vec<&str> = FAULT_KINDS.iter().map(|(syntax, _, _)| *syntax).collect();
+            Err(format!(
+                "unknown fault kind `{other}` (one of: {})",
+                kinds.join(", ")
+            ))
+        }
     }
 }
 
@@ -197,6 +203,132 @@ pub(crate) fn parse_duration(s: &str) -> Result<Duration, String> {
         return Err(format!("bad duration `{s}`"));
     }
     Ok(Duration::from_secs_f64(value * scale))
+}
+
+/// Every fault kind of the plan syntax: `(syntax, example, what it does)`; the CLI's
+/// `--faults` help is made from it, and a test parses every example.
+pub const FAULT_KINDS: &[(&str, &str, &str)] = &[
+    (
+        "drop",
+        "drop",
+        "end the TCP connection without a close frame",
+    ),
+    ("reset", "reset", "reset the TCP connection (RST)"),
+    (
+        "close=CODE[/REASON]",
+        "close=1011/Internal error occurred.",
+        "close with CODE and REASON (1011 without one: \"Internal error occurred.\")",
+    ),
+    (
+        "goaway=LEFT[+AFTER]",
+        "goaway=5s+2s",
+        "send GoAway (timeLeft LEFT); close 1011 AFTER later if the client stays",
+    ),
+    (
+        "goaway-strict=LEFT[+AFTER]",
+        "goaway-strict=5s",
+        "GoAway, then close 1008 as Gemini 3.x does (after AFTER, else LEFT)",
+    ),
+    (
+        "stall",
+        "stall",
+        "go silent: read and write nothing, keep the socket",
+    ),
+    (
+        "stall=HOLD|forever",
+        "stall=5s",
+        "go silent keeping the session HOLD (resumes refused with 1011 meanwhile)",
+    ),
+    (
+        "freeze",
+        "freeze",
+        "stop reading: the client's writes back up",
+    ),
+    (
+        "cut=N[/CODE]",
+        "cut=3/1011",
+        "cut the reply after N more messages (a drop, or close CODE)",
+    ),
+    (
+        "refuse=STATUS",
+        "refuse=503",
+        "answer the HTTP upgrade with STATUS (WHEN = up)",
+    ),
+    (
+        "malformed",
+        "malformed",
+        "send a frame that is not JSON, then go on",
+    ),
+    (
+        "truncate",
+        "truncate",
+        "cut the next frame in half, then drop",
+    ),
+    ("slow=DELAY", "slow=200ms", "wait DELAY before each read"),
+    ("unknown", "unknown", "send a message kind no client knows"),
+    (
+        "silent",
+        "silent",
+        "accept input, never answer a turn again",
+    ),
+];
+
+/// A fault in the plan syntax (`close=1011/Internal error occurred.`, `goaway=5s+2s`), for
+/// log lines; [`parse_fault_plan`] reads it back.
+impl std::fmt::Display for Fault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let d = |d: &Duration| format!("{}ms", d.as_millis());
+        match self {
+            Fault::Drop => f.write_str("drop"),
+            Fault::Reset => f.write_str("reset"),
+            Fault::Close { code, reason } if reason.is_empty() => write!(f, "close={code}"),
+            Fault::Close { code, reason } => write!(f, "close={code}/{reason}"),
+            Fault::GoAway {
+                time_left,
+                then_close_after: None,
+            } => write!(f, "goaway={}", d(time_left)),
+            Fault::GoAway {
+                time_left,
+                then_close_after: Some(after),
+            } => write!(f, "goaway={}+{}", d(time_left), d(after)),
+            Fault::GoAwayStrict {
+                time_left,
+                close_after,
+            } => write!(f, "goaway-strict={}+{}", d(time_left), d(close_after)),
+            Fault::Stall => f.write_str("stall"),
+            Fault::StallAttached { hold: None } => f.write_str("stall=forever"),
+            Fault::StallAttached { hold: Some(h) } => write!(f, "stall={}", d(h)),
+            Fault::Freeze => f.write_str("freeze"),
+            Fault::CutMidReply {
+                after_sends,
+                code: None,
+            } => write!(f, "cut={after_sends}"),
+            Fault::CutMidReply {
+                after_sends,
+                code: Some(c),
+            } => write!(f, "cut={after_sends}/{c}"),
+            Fault::RefuseUpgrade { status } => write!(f, "refuse={status}"),
+            Fault::Malformed => f.write_str("malformed"),
+            Fault::TruncatedFrame => f.write_str("truncate"),
+            Fault::SlowReader { delay } => write!(f, "slow={}", d(delay)),
+            Fault::UnknownMessage => f.write_str("unknown"),
+            Fault::SilentDrop => f.write_str("silent"),
+        }
+    }
+}
+
+/// The fault plan syntax and [`FAULT_KINDS`] as help text.
+pub fn fault_plan_help() -> String {
+    let mut s = String::from(
+        "Fault plan: comma-separated CONN@WHEN:KIND items. CONN counts connections from 1; \
+         WHEN is a count of client messages received (setup is 1; 0 right after the \
+         upgrade), sN after the server's N-th message (s1 = setupComplete), or up (the HTTP \
+         upgrade). Durations: 250ms, 1.5s, 2m. Example: \"1@3:drop,2@s2:close=1011\". KIND:\n",
+    );
+    for (syntax, _, what) in FAULT_KINDS {
+        s.push_str(&format!("  {syntax:<27} {what}\n"));
+    }
+    s
 }
 
 #[cfg(test)]
@@ -340,5 +472,41 @@ mod tests {
         assert_eq!(parse_duration("2").unwrap(), Duration::from_secs(2));
         assert_eq!(parse_duration("1m").unwrap(), Duration::from_secs(60));
         assert!(parse_duration("inf").is_err());
+    }
+
+    #[test]
+    fn every_fault_kind_is_listed_and_its_example_parses() {
+        // An exhaustive match: a new Fault variant fails to compile here until it is listed.
+        fn index(f: &Fault) -> usize {
+            match f {
+                Fault::Drop => 0,
+                Fault::Reset => 1,
+                Fault::Close { .. } => 2,
+                Fault::GoAway { .. } => 3,
+                Fault::GoAwayStrict { .. } => 4,
+                Fault::Stall => 5,
+                Fault::StallAttached { .. } => 6,
+                Fault::Freeze => 7,
+                Fault::CutMidReply { .. } => 8,
+                Fault::RefuseUpgrade { .. } => 9,
+                Fault::Malformed => 10,
+                Fault::TruncatedFrame => 11,
+                Fault::SlowReader { .. } => 12,
+                Fault::UnknownMessage => 13,
+                Fault::SilentDrop => 14,
+            }
+        }
+        let mut seen = [false; 15];
+        for (syntax, example, _) in FAULT_KINDS {
+            let name = syntax.split(['=', '[']).next().unwrap_or_default();
+            assert!(example.starts_with(name), "{syntax} / {example}");
+            let fault = parse_fault(example).unwrap_or_else(|e| panic!("{example}: {e}"));
+            seen[index(&fault)] = true;
+            assert!(fault_plan_help().contains(syntax));
+            // Its log form reads back as the same fault.
+            let again = parse_fault(&fault.to_string()).unwrap_or_else(|e| panic!("{fault}: {e}"));
+            assert_eq!(again.to_string(), fault.to_string());
+        }
+        assert!(seen.iter().all(|s| *s), "{seen:?}");
     }
 }

@@ -6,17 +6,28 @@
 //! in order, the server waits for the client's next data frame at each recorded `send`, and
 //! sends each recorded `recv` frame as it was, after the recorded gap since the previous
 //! frame (or at once with [`ReplayOptions::fast`]). So the client's messages are answered with
-//! the recorded server frames, in order and with the recorded pacing. A client frame whose
-//! kind (its top-level key, e.g. `realtimeInput`) differs from the recording's is logged and
-//! counted ([`ReplayServer::mismatches`]); it still counts as the awaited frame. Client frames
-//! after the end of the recording are read and counted as extra. The end of a connection is
+//! the recorded server frames, in order and with the recorded pacing.
+//!
+//! Each client frame is compared with the recorded one (setup and every input; summarised
+//! audio by its length and checksum). The first difference is logged as a warning, naming
+//! where and what ("at `clientContent.turns[0].parts[0].text`: expected "hello", got
+//! "goodbye""), counted ([`ReplayServer::mismatches`]) and kept
+//! ([`ReplayServer::first_mismatch`]); the frame still counts as the awaited one. With
+//! [`ReplayOptions::strict`] a difference ends the connection instead, with close 1007 and
+//! the difference as the reason; so does, always, a setup asking for another response
+//! modality (the recorded answers cannot fit it). Client frames after the end of the
+//! recording are counted as extra (a difference too). A connection past the recording is
+//! closed with 1008 and a reason saying so, unless [`ReplayOptions::repeat`] starts the
+//! recording again (the (k+n)-th connection replays the k-th of n). The end of a connection is
 //! not recorded: when a later recorded connection exists, the server ends this one (without
 //! a close frame, as a drop) after its last frame, unless the client closes it within a
 //! second, so the client reconnects and meets the next one. The server speaks `ws://`
 //! only, on any path, and checks no credentials.
 
+use super::bind_port;
+use super::replay_check::{compare, kind, Verdict};
 use crate::record::restore_summaries;
-use parking_lot::Mutex;
+use crate::sync::Mutex;
 use serde_json::Value;
 use std::io::BufRead;
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -34,7 +45,8 @@ pub struct RecordedFrame {
     pub t: f64,
     /// `true`: client to server; `false`: server to client.
     pub from_client: bool,
-    /// The frame's JSON text, as it is to be sent (summarised audio restored as silence).
+    /// The frame's JSON text: a server frame as it is to be sent (summarised audio restored
+    /// as silence), a client frame as recorded (to compare with what the client sends).
     pub text: String,
 }
 
@@ -93,7 +105,8 @@ impl Recording {
                 other => return Err(bad(n, &format!("unknown dir {other:?}"))),
             };
             let text = match (entry.frame, entry.text) {
-                (Some(raw), _) if raw.get().contains("\"summary\"") => {
+                // Client frames keep their summaries: they are compared, not sent.
+                (Some(raw), _) if !from_client && raw.get().contains("\"summary\"") => {
                     let mut v: Value =
                         serde_json::from_str(raw.get()).map_err(|e| bad(n, &e.to_string()))?;
                     restore_summaries(&mut v);
@@ -134,15 +147,26 @@ pub struct ReplayOptions {
     /// Send the server's frames as soon as they are due by order, ignoring the recorded
     /// gaps. Defaults to false (recorded pacing).
     pub fast: bool,
+    /// End a connection whose client sends something other than the recording (close 1007,
+    /// the first difference as the reason) instead of warning and going on. Defaults to
+    /// false.
+    pub strict: bool,
+    /// Serve the recording again for connections past its end (repeated runs of the same
+    /// client), instead of closing them (1008). Defaults to false.
+    pub repeat: bool,
 }
 
 struct Shared {
     recording: Recording,
     fast: bool,
+    strict: bool,
+    repeat: bool,
+    first_mismatch: Mutex<Option<String>>,
     stop: AtomicBool,
     accepted: AtomicU64,
     mismatches: AtomicU64,
     extra: AtomicU64,
+    closes: AtomicU64,
     sockets: Mutex<Vec<TcpStream>>,
     threads: Mutex<Vec<JoinHandle<()>>>,
 }
@@ -157,15 +181,19 @@ pub struct ReplayServer {
 impl ReplayServer {
     /// Binds 127.0.0.1 and starts serving `recording`.
     pub fn start(recording: Recording, options: ReplayOptions) -> std::io::Result<ReplayServer> {
-        let listener = TcpListener::bind(("127.0.0.1", options.port))?;
+        let listener = bind_port(options.port)?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
             recording,
             fast: options.fast,
+            strict: options.strict,
+            repeat: options.repeat,
+            first_mismatch: Mutex::new(None),
             stop: AtomicBool::new(false),
             accepted: AtomicU64::new(0),
             mismatches: AtomicU64::new(0),
             extra: AtomicU64::new(0),
+            closes: AtomicU64::new(0),
             sockets: Mutex::new(Vec::new()),
             threads: Mutex::new(Vec::new()),
         });
@@ -193,6 +221,17 @@ impl ReplayServer {
     /// Client frames whose kind differed from the recording's.
     pub fn mismatches(&self) -> u64 {
         self.shared.mismatches.load(Ordering::Relaxed)
+    }
+
+    /// The first difference between what a client sent and the recording, if any: which
+    /// connection and message, where in the frame, what was expected and what came.
+    pub fn first_mismatch(&self) -> Option<String> {
+        self.shared.first_mismatch.lock().clone()
+    }
+
+    /// Close frames received from clients.
+    pub fn closes_received(&self) -> u64 {
+        self.shared.closes.load(Ordering::Relaxed)
     }
 
     /// Client frames received after the recording's end.
@@ -249,14 +288,6 @@ fn accept_loop(shared: Arc<Shared>, listener: TcpListener) {
     }
 }
 
-/// The top-level key of a JSON object frame (`setup`, `realtimeInput`, ...).
-fn kind(text: &str) -> Option<String> {
-    match serde_json::from_str::<Value>(text).ok()? {
-        Value::Object(m) => m.keys().next().cloned(),
-        _ => None,
-    }
-}
-
 enum Got {
     Frame(String),
     Ended,
@@ -277,6 +308,7 @@ fn next_client_frame(
             Ok(Message::Text(t)) => return Got::Frame(t.to_string()),
             Ok(Message::Binary(b)) => return Got::Frame(String::from_utf8_lossy(&b).into_owned()),
             Ok(Message::Close(_)) => {
+                shared.closes.fetch_add(1, Ordering::Relaxed);
                 let _ = ws.flush();
                 return Got::Ended;
             }
@@ -305,17 +337,23 @@ fn serve(shared: &Shared, index: usize, tcp: TcpStream) {
             return;
         }
     };
+    let recorded = shared.recording.connections.len();
+    let index = if shared.repeat && recorded > 0 {
+        index % recorded
+    } else {
+        index
+    };
     let Some(frames) = shared.recording.connections.get(index) else {
-        log::warn!(
-            "replay: connection {} is past the recording's {}; closing it",
-            index + 1,
-            shared.recording.connections.len()
+        let reason = format!(
+            "replay: the recording's {recorded} connection(s) were all served; restart the \
+             server or use --loop"
         );
-        let _ = ws.close(None);
-        let _ = ws.flush();
+        log::warn!("{reason}");
+        close(&mut ws, 1008, &reason);
         return;
     };
     let mut last = Instant::now();
+    let mut client_frames = 0;
     let mut prev_t = frames.first().map_or(0.0, |f| f.t);
     for f in frames {
         if f.from_client {
@@ -323,13 +361,16 @@ fn serve(shared: &Shared, index: usize, tcp: TcpStream) {
                 Got::Frame(t) => t,
                 Got::Ended => return,
             };
-            let (want, have) = (kind(&f.text), kind(&got));
-            if want != have {
-                shared.mismatches.fetch_add(1, Ordering::Relaxed);
-                log::warn!(
-                    "replay: connection {}: expected a {want:?} frame, got {have:?}",
-                    index + 1
+            client_frames += 1;
+            if let Verdict::Differs { diff, fatal } = compare(&f.text, &got) {
+                let what = format!(
+                    "connection {}, client message {client_frames} ({})",
+                    index + 1,
+                    kind(&f.text)
                 );
+                if mismatch(shared, &mut ws, &what, &diff, fatal) {
+                    return;
+                }
             }
         } else {
             if !shared.fast {
@@ -350,14 +391,74 @@ fn serve(shared: &Shared, index: usize, tcp: TcpStream) {
         // itself within a second, end it as a dropped connection (no close frame), so the
         // client reconnects and meets the next recorded connection.
         let deadline = Instant::now() + Duration::from_secs(1);
-        if let Got::Frame(_) = next_client_frame(shared, &mut ws, Some(deadline)) {
+        if let Got::Frame(got) = next_client_frame(shared, &mut ws, Some(deadline)) {
             shared.extra.fetch_add(1, Ordering::Relaxed);
+            if extra(shared, &mut ws, index, &got) {
+                return;
+            }
         }
         let _ = ws.get_ref().shutdown(std::net::Shutdown::Both);
         return;
     }
     // The recording is over; keep the connection until the client ends it.
-    while let Got::Frame(_) = next_client_frame(shared, &mut ws, None) {
+    while let Got::Frame(got) = next_client_frame(shared, &mut ws, None) {
         shared.extra.fetch_add(1, Ordering::Relaxed);
+        if extra(shared, &mut ws, index, &got) {
+            return;
+        }
+    }
+}
+
+/// A client frame after the recorded ones: a difference. Returns whether the connection was
+/// ended.
+fn extra(shared: &Shared, ws: &mut WebSocket<TcpStream>, index: usize, got: &str) -> bool {
+    let what = format!("connection {}", index + 1);
+    let diff = format!("more than was recorded: a {} message", kind(got));
+    mismatch(shared, ws, &what, &diff, false)
+}
+
+/// Counts, keeps and logs a difference (`diff`, in the message `what`); ends the connection
+/// (1007, the difference as the reason) when strict or `fatal`. Returns whether it did.
+fn mismatch(
+    shared: &Shared,
+    ws: &mut WebSocket<TcpStream>,
+    what: &str,
+    diff: &str,
+    fatal: bool,
+) -> bool {
+    if shared.mismatches.fetch_add(1, Ordering::Relaxed) == 0 {
+        *shared.first_mismatch.lock() = Some(format!("{what}: {diff}"));
+    }
+    log::warn!("replay: the client differs from the recording: {what}: {diff}");
+    if shared.strict || fatal {
+        close(ws, 1007, &format!("replay mismatch {diff}"));
+        return true;
+    }
+    false
+}
+
+/// Closes with `code` and `reason` (cut to the 123 bytes a close frame holds) and waits a
+/// moment for the client's answer.
+fn close(ws: &mut WebSocket<TcpStream>, code: u16, reason: &str) {
+    let frame = tungstenite::protocol::CloseFrame {
+        code: code.into(),
+        reason: super::audio::truncate_reason(reason).into(),
+    };
+    let _ = ws.close(Some(frame));
+    let _ = ws.flush();
+    let until = Instant::now() + Duration::from_secs(1);
+    while Instant::now() < until {
+        match ws.read() {
+            Ok(_) => continue,
+            Err(tungstenite::Error::Io(e))
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                continue
+            }
+            Err(_) => break,
+        }
     }
 }

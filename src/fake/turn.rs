@@ -168,6 +168,42 @@ pub(crate) fn parse_tool_request(text: &str) -> Option<(String, Value)> {
     args.is_object().then(|| (name.to_string(), args))
 }
 
+/// Paces a reply's audio at `FakeOptions::audio_pace` times real time: each audio message
+/// waits until the audio before it would have been generated.
+pub(crate) struct Pace {
+    pace: f64,
+    start: std::time::Instant,
+    audio_ms: f64,
+}
+
+impl Pace {
+    pub(crate) fn new(pace: f64) -> Pace {
+        Pace {
+            pace,
+            start: std::time::Instant::now(),
+            audio_ms: 0.0,
+        }
+    }
+
+    /// Sleeps before `message` if it carries audio that is not due yet.
+    pub(crate) fn wait_for(&mut self, message: &Value) {
+        if !(self.pace > 0.0 && self.pace.is_finite()) {
+            return;
+        }
+        let part = &message["serverContent"]["modelTurn"]["parts"][0]["inlineData"]["data"];
+        let Some(data) = part.as_str() else {
+            return;
+        };
+        let due =
+            self.start + std::time::Duration::from_secs_f64(self.audio_ms / 1000.0 / self.pace);
+        if let Some(wait) = due.checked_duration_since(std::time::Instant::now()) {
+            std::thread::sleep(wait);
+        }
+        // base64 of 24 kHz PCM16: 3 bytes per 4 characters, 48 bytes a millisecond.
+        self.audio_ms += data.len() as f64 * 3.0 / 4.0 / 48.0;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use parking_lot::Mutex;
+use crate::sync::Mutex;
 
 use super::validate::Reject;
 

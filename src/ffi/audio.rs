@@ -262,6 +262,12 @@ pub struct gemini_live_player_stats {
     pub reads: u64,
     /// The current (or latest) turn's number, from 1; 0 before any audio.
     pub turn: u64,
+    /// Samples the latest turn waited, with audio buffered, before it started playing (the
+    /// adaptive start's wait for a reply arriving slower than real time).
+    pub start_delay: u64,
+    /// How fast the latest reply arrived, in thousandths of real time (700: 0.7x, slower
+    /// than it plays); 0 until measured.
+    pub arrival_rate_milli: u64,
 }
 
 /// How much of one reply was received and heard, in the model's samples (24 kHz).
@@ -303,7 +309,7 @@ unsafe fn put_playback(out: *mut gemini_live_turn_playback, p: TurnPlayback) {
 
 /// Creates a player for a device at `device_rate` Hz with `channels` interleaved channels
 /// (the mono reply is copied to each), with the defaults: start threshold 80 ms, maximum
-/// latency 30 s. Allocates the whole ring now. On success `*out` owns it: free it with
+/// latency 30 s, adaptive start on (see `gemini_live_player_new_paced`). Allocates the whole ring now. On success `*out` owns it: free it with
 /// `gemini_live_player_free`. Any thread.
 #[no_mangle]
 pub unsafe extern "C" fn gemini_live_player_new(
@@ -334,21 +340,29 @@ pub unsafe extern "C" fn gemini_live_player_new_with(
     out: *mut *mut gemini_live_player,
 ) -> gemini_live_result {
     boundary(|| {
-        let out = out_ptr(out, "out")?;
         let config = PlayerConfig {
             start_threshold: Duration::from_millis(start_threshold_ms as u64),
             max_latency: Duration::from_millis(max_latency_ms as u64),
             ..PlayerConfig::for_device(device_rate, channels)
         };
-        let (writer, reader) = Player::new(config)?.split();
-        let monitor = writer.monitor();
-        *out = into_raw(gemini_live_player {
-            writer: UnsafeCell::new(writer),
-            reader: UnsafeCell::new(reader),
-            monitor,
-        });
-        Ok(())
+        make_player(config, out)
     })
+}
+
+/// Makes a player for `config` into `*out` (checked).
+pub(crate) unsafe fn make_player(
+    config: PlayerConfig,
+    out: *mut *mut gemini_live_player,
+) -> FfiResult {
+    let out = out_ptr(out, "out")?;
+    let (writer, reader) = Player::new(config)?.split();
+    let monitor = writer.monitor();
+    *out = into_raw(gemini_live_player {
+        writer: UnsafeCell::new(writer),
+        reader: UnsafeCell::new(reader),
+        monitor,
+    });
+    Ok(())
 }
 
 /// The session side's half. The caller keeps to one session-side thread at a time.
@@ -491,6 +505,8 @@ pub unsafe extern "C" fn gemini_live_player_get_stats(
             flushes: s.flushes,
             reads: s.reads,
             turn: s.turn,
+            start_delay: s.start_delay,
+            arrival_rate_milli: s.arrival_rate_milli,
         };
         Ok(())
     })

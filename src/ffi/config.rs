@@ -24,7 +24,8 @@ pub const GEMINI_LIVE_MODALITY_TEXT_AND_AUDIO: u32 = 3;
 /// changed while another thread uses it.
 ///
 /// Functions: `gemini_live_config_new`, `gemini_live_config_free`,
-/// `gemini_live_config_validate`, `gemini_live_config_set_*`, `gemini_live_config_add_*`.
+/// `gemini_live_config_validate`, `gemini_live_config_set_*`, `gemini_live_config_add_*`,
+/// `gemini_live_config_clear_tools`.
 pub struct gemini_live_config {
     pub(crate) inner: Config,
 }
@@ -42,7 +43,7 @@ pub struct gemini_live_config {
 /// version `v1alpha`, endpoint `wss://generativelanguage.googleapis.com`, no credentials,
 /// `GEMINI_LIVE_MODALITY_TEXT_AND_AUDIO`, input transcription on, session resumption on,
 /// server voice activity detection on, connect timeout 5 s, send timeout 1 s, close timeout
-/// 2 s, send queue 256 messages, event queue 4096 events, maximum message 16 MiB.
+/// 2 s, send queue 128 messages, event queue 256 events, maximum message 16 MiB.
 ///
 /// On success `*out` owns a new config: free it with `gemini_live_config_free`.
 /// `GEMINI_LIVE_INVALID_CONFIG` if `GEMINI_LIVE_CA_FILE` cannot be read. Any thread.

@@ -148,7 +148,8 @@ pub(crate) fn state_code(s: State) -> u32 {
 /// `gemini_live_event_input_dropped`, `gemini_live_event_context_restored`,
 /// `gemini_live_event_id_count`, `gemini_live_event_id`,
 /// `gemini_live_event_language_code`, `gemini_live_event_voice_activity`,
-/// `gemini_live_event_vad_signal`, `gemini_live_event_json`, `gemini_live_event_free`.
+/// `gemini_live_event_vad_signal`, `gemini_live_event_json`, `gemini_live_event_free`,
+/// `gemini_live_event_last_consumed_index`, `gemini_live_event_interaction_status`.
 pub struct gemini_live_event {
     pub(crate) event: Event,
     /// NUL-terminated text of Text/Thought/transcription events.
@@ -196,7 +197,7 @@ impl gemini_live_event {
             Event::Error(e)
             | Event::Closed { error: Some(e), .. }
             | Event::Reconnecting { cause: Some(e), .. } => {
-                Some((result_of(e), c_text(&e.to_string())))
+                Some((result_of(e), c_text(&e.message(crate::wording::Lang::C))))
             }
             _ => None,
         };

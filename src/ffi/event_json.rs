@@ -24,7 +24,7 @@ fn error_json(e: &crate::Error) -> Value {
     json!({
         "code": result_of(e),
         "name": result_name(result_of(e)),
-        "message": e.to_string(),
+        "message": e.message(crate::wording::Lang::C),
         "retryable": e.is_retryable(),
     })
 }

@@ -1,10 +1,13 @@
 //! `gemini_live_fake_server`: the embedded fake Live server, for tests and examples that run
-//! without a network or an API key.
+//! without a network or an API key. Built with the `fake` cargo feature (on by default).
 
 use super::*;
-use crate::fake::{parse_fault_plan, FakeOptions, FakeServer};
+use crate::fake::{parse_fault_plan, FakeOptions, FakeServer, VertexFakeAuth};
 
 /// A fake Gemini Live server on 127.0.0.1, running in background threads until freed.
+/// Its functions exist in libraries built with the `fake` cargo feature (the default); a
+/// library built with `--no-default-features` leaves them out (linking fails, Python's
+/// binding reports them missing).
 /// It answers deterministically: a text turn with `[turn N] echo: <text>`, an audio turn
 /// (ended by `gemini_live_session_audio_stream_end`) with 24 kHz audio plus the text
 /// `[turn N] heard B bytes of audio, checksum <16 hex digits>` (FNV-1a 64 of the PCM bytes
@@ -15,7 +18,8 @@ use crate::fake::{parse_fault_plan, FakeOptions, FakeServer};
 ///
 /// Functions: `gemini_live_fake_server_start`, `gemini_live_fake_server_start_with_faults`,
 /// `gemini_live_fake_server_start_with_models`,
-/// `gemini_live_fake_server_endpoint`, `gemini_live_fake_server_free`.
+/// `gemini_live_fake_server_endpoint`, `gemini_live_fake_server_free`,
+/// `gemini_live_fake_server_start_vertex`.
 pub struct gemini_live_fake_server {
     pub(crate) inner: FakeServer,
 }
@@ -109,4 +113,35 @@ pub unsafe extern "C" fn gemini_live_fake_server_endpoint(
 #[no_mangle]
 pub unsafe extern "C" fn gemini_live_fake_server_free(server: *mut gemini_live_fake_server) {
     boundary_value((), || free_raw(server))
+}
+
+/// Starts a fake server (as `gemini_live_fake_server_start_with_faults`) that also serves
+/// the Vertex path for `project` and `location`: each upgrade must carry
+/// `Authorization: Bearer T` with a token no earlier upgrade presented (HTTP 401 otherwise),
+/// the setup's model must be `projects/{project}/locations/{location}/publishers/google/models/M`,
+/// and with transparent resumption its updates carry `lastConsumedClientMessageIndex`.
+#[no_mangle]
+pub unsafe extern "C" fn gemini_live_fake_server_start_vertex(
+    port: u16,
+    project: *const c_char,
+    location: *const c_char,
+    fault_plan: *const c_char,
+    out: *mut *mut gemini_live_fake_server,
+) -> gemini_live_result {
+    boundary(|| {
+        let project = arg_str(project, "project")?;
+        let location = arg_str(location, "location")?;
+        let plan = arg_str(fault_plan, "fault_plan")?;
+        let out = out_ptr(out, "out")?;
+        let options = FakeOptions {
+            port,
+            faults: parse_fault_plan(plan).map_err(Fail::invalid)?,
+            vertex: Some(VertexFakeAuth::new(project, location)),
+            ..FakeOptions::default()
+        };
+        let inner = FakeServer::start(options)
+            .map_err(|e| Fail::new(GEMINI_LIVE_IO, format!("cannot start the fake server: {e}")))?;
+        *out = into_raw(gemini_live_fake_server { inner });
+        Ok(())
+    })
 }

@@ -1,7 +1,7 @@
 //! Routing the library's `log` records to a host callback.
 
 use super::*;
-use parking_lot::RwLock;
+use crate::sync::RwLock;
 use std::cell::Cell;
 use std::ffi::{c_int, c_void, CString};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
@@ -87,7 +87,7 @@ impl log::Log for HostLogger {
         if !self.enabled(record.metadata()) || IN_CALLBACK.with(Cell::get) {
             return;
         }
-        let sink = SINK.read_recursive();
+        let sink = SINK.read();
         let Some(sink) = sink.as_ref() else { return };
         let target = c_string(record.target());
         let message = c_string(&record.args().to_string());
@@ -178,7 +178,7 @@ pub extern "C" fn gemini_live_set_log_level(level: u32) -> gemini_live_result {
             return Err(Fail::invalid(format!("unknown log level {level}")));
         }
         LEVEL.store(level, Ordering::Relaxed);
-        if SINK.read_recursive().is_some() {
+        if SINK.read().is_some() {
             log::set_max_level(filter(level));
         }
         Ok(())

@@ -55,7 +55,17 @@ pub mod lifecycle;
 // Audio: the resampler, the real-time-safe player, the recorder's setter.
 pub mod audio;
 
-// The embedded fake server and logging.
+// The player's adaptive start (slow replies).
+pub mod player_pacing;
+
+// Telephony: G.711 and the phone-line converters (real-time safe).
+pub mod telephony;
+
+// The client VAD (activityStart / activityEnd from the client).
+pub mod vad;
+
+// The embedded fake server (cargo feature `fake`, on by default) and logging.
+#[cfg(feature = "fake")]
 pub mod fake;
 
 pub mod logging;
@@ -91,7 +101,7 @@ impl Fail {
 
 impl From<Error> for Fail {
     fn from(e: Error) -> Fail {
-        Fail::new(result_of(&e), e.to_string())
+        Fail::new(result_of(&e), e.message(crate::wording::Lang::C))
     }
 }
 
@@ -212,12 +222,12 @@ pub(crate) unsafe fn arg_slice<'a, T>(p: *const T, n: usize, name: &str) -> Resu
     if p.is_null() {
         return Err(null(name));
     }
-    if (p as usize) % std::mem::align_of::<T>() != 0 {
+    if !(p as usize).is_multiple_of(std::mem::align_of::<T>()) {
         return Err(Fail::invalid(format!("`{name}` is not aligned")));
     }
     let too_big = n
         .checked_mul(std::mem::size_of::<T>())
-        .map_or(true, |b| b > isize::MAX as usize);
+        .is_none_or(|b| b > isize::MAX as usize);
     if too_big {
         return Err(Fail::invalid(format!("`{name}` length {n} is too large")));
     }

@@ -91,7 +91,7 @@ pub const GEMINI_LIVE_INTERNAL: gemini_live_result = 901;
 /// The code for a Rust error.
 pub(crate) fn result_of(e: &Error) -> gemini_live_result {
     match e {
-        Error::InvalidConfig(_) => GEMINI_LIVE_INVALID_CONFIG,
+        Error::InvalidConfig(_) | Error::InvalidSetting { .. } => GEMINI_LIVE_INVALID_CONFIG,
         // The model refuses part of the configuration (capability table): a config error.
         Error::UnsupportedByModel { .. } => GEMINI_LIVE_INVALID_CONFIG,
         Error::InvalidInput(_) => GEMINI_LIVE_INVALID_ARGUMENT,
@@ -206,6 +206,10 @@ pub extern "C" fn gemini_live_version() -> *const c_char {
 /// `*needed` (if `needed` is not NULL) is set to the size required including the NUL, also
 /// when the result is `GEMINI_LIVE_BUFFER_TOO_SMALL`; pass `buf = NULL, len = 0` to ask.
 /// A 512-byte buffer holds almost every message.
+///
+/// Options are named by their setter in backticks (`` `gemini_live_config_set_voice` ``), a
+/// response mode as `` `gemini_live_config_set_response_modality(config,
+/// GEMINI_LIVE_MODALITY_TEXT)` ``; bindings may map these forms to their own names.
 #[no_mangle]
 pub unsafe extern "C" fn gemini_live_last_error_message(
     buf: *mut c_char,

@@ -20,7 +20,7 @@ use std::time::Duration;
 /// `gemini_live_session_activity_start`, `gemini_live_session_activity_end`,
 /// `gemini_live_session_next_event`, `gemini_live_session_state`,
 /// `gemini_live_session_resumption_handle`, `gemini_live_session_metrics`,
-/// `gemini_live_session_close`, `gemini_live_session_free`.
+/// `gemini_live_session_close`, `gemini_live_session_free`, `gemini_live_session_last_close_reason`.
 pub struct gemini_live_session {
     pub(crate) inner: Session,
 }
@@ -266,6 +266,25 @@ pub unsafe extern "C" fn gemini_live_session_metrics(
             n,
         );
         Ok(())
+    })
+}
+
+/// Copies the session's metrics as OpenMetrics text (the Prometheus exposition format,
+/// ending with `# EOF`; names `gemini_live_*`, counters as `_total`, units in the names,
+/// the send latency as a histogram) into `buf` of `len` bytes, NUL-terminated. `*needed`
+/// (if not NULL) gets the size required including the NUL, also on
+/// `GEMINI_LIVE_BUFFER_TOO_SMALL`; pass `buf = NULL, len = 0` to ask (the text can grow
+/// between calls: 8 KiB is plenty). Cheap; any thread; works after close.
+#[no_mangle]
+pub unsafe extern "C" fn gemini_live_session_metrics_openmetrics(
+    session: *const gemini_live_session,
+    buf: *mut c_char,
+    len: usize,
+    needed: *mut usize,
+) -> gemini_live_result {
+    boundary(|| {
+        let s = arg_ref(session, "session")?;
+        copy_out(&s.inner.metrics().openmetrics(), buf, len, needed)
     })
 }
 

@@ -1,12 +1,11 @@
 //! Vertex AI (Gemini Enterprise Agent Platform) from C: the target's setters and the
-//! access-token callback, asked for a fresh token on every connect; and a fake server that
-//! serves the Vertex path.
+//! access-token callback, asked for a fresh token on every connect. (The fake server that
+//! serves the Vertex path is `gemini_live_fake_server_start_vertex`, in `fake.rs`.)
 
 use super::config::gemini_live_config;
 use super::logging::gemini_live_user_data_free;
 use super::*;
 use crate::config::{Auth, Config, Secret};
-use crate::fake::{parse_fault_plan, FakeOptions, FakeServer, VertexFakeAuth};
 use crate::session::Event;
 use crate::vertex::{TokenError, TokenProvider, VertexApiVersion, VertexTarget};
 use std::ffi::c_void;
@@ -224,37 +223,6 @@ pub unsafe extern "C" fn gemini_live_event_last_consumed_index(
         *out = last_consumed_index
             .and_then(|i| i64::try_from(i).ok())
             .unwrap_or(-1);
-        Ok(())
-    })
-}
-
-/// Starts a fake server (as `gemini_live_fake_server_start_with_faults`) that also serves
-/// the Vertex path for `project` and `location`: each upgrade must carry
-/// `Authorization: Bearer T` with a token no earlier upgrade presented (HTTP 401 otherwise),
-/// the setup's model must be `projects/{project}/locations/{location}/publishers/google/models/M`,
-/// and with transparent resumption its updates carry `lastConsumedClientMessageIndex`.
-#[no_mangle]
-pub unsafe extern "C" fn gemini_live_fake_server_start_vertex(
-    port: u16,
-    project: *const c_char,
-    location: *const c_char,
-    fault_plan: *const c_char,
-    out: *mut *mut fake::gemini_live_fake_server,
-) -> gemini_live_result {
-    boundary(|| {
-        let project = arg_str(project, "project")?;
-        let location = arg_str(location, "location")?;
-        let plan = arg_str(fault_plan, "fault_plan")?;
-        let out = out_ptr(out, "out")?;
-        let options = FakeOptions {
-            port,
-            faults: parse_fault_plan(plan).map_err(Fail::invalid)?,
-            vertex: Some(VertexFakeAuth::new(project, location)),
-            ..FakeOptions::default()
-        };
-        let inner = FakeServer::start(options)
-            .map_err(|e| Fail::new(GEMINI_LIVE_IO, format!("cannot start the fake server: {e}")))?;
-        *out = into_raw(fake::gemini_live_fake_server { inner });
         Ok(())
     })
 }

@@ -33,8 +33,8 @@
 use crate::config::Config;
 use crate::error::Error;
 use crate::reconnect::{next_delay, resume_refused, Jitter, ReconnectPolicy};
+use crate::sync::Mutex;
 use crate::transport::{self, Connected};
-use parking_lot::Mutex;
 use std::time::{Duration, Instant};
 
 /// Why a connect is made.
@@ -46,6 +46,20 @@ pub(crate) enum Start {
     Failure(Error),
     /// A GoAway asked for a new connection (`timeLeft`, if it parsed).
     Handover(Option<Duration>),
+}
+
+/// For log lines: "the connection failed: ...", "GoAway (3.0 s left)".
+impl std::fmt::Display for Start {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Start::First => f.write_str("first connect"),
+            Start::Failure(e) => write!(f, "the connection failed: {e}"),
+            Start::Handover(Some(left)) => {
+                write!(f, "GoAway ({} left)", crate::wording::duration(*left))
+            }
+            Start::Handover(None) => f.write_str("GoAway"),
+        }
+    }
 }
 
 /// What the attempt loop needs from its caller.
@@ -189,8 +203,10 @@ impl Lifecycle {
                 || refused_since.is_some_and(|t| t.elapsed() >= policy.resume_wait);
             if spent && resume && refused_since.is_some() {
                 log::warn!(
-                    "the server kept refusing to resume for {:?}; starting a new session",
-                    refused_since.map(|t| t.elapsed()).unwrap_or_default()
+                    "the server kept refusing to resume for {}; starting a new session",
+                    crate::wording::duration(
+                        refused_since.map(|t| t.elapsed()).unwrap_or_default()
+                    )
                 );
                 *handle.lock() = None;
                 self.handle_dropped = true;

@@ -189,7 +189,7 @@ impl Session {
         if pcm.is_empty() {
             return Err(Error::InvalidInput("empty audio chunk".into()));
         }
-        if pcm.len() % 2 != 0 {
+        if !pcm.len().is_multiple_of(2) {
             return Err(Error::InvalidInput(format!(
                 "{} bytes is not a whole number of 16-bit samples",
                 pcm.len()

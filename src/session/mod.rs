@@ -30,6 +30,7 @@ mod events;
 mod history;
 mod input;
 mod outbox;
+mod queue;
 mod reader;
 mod receive;
 mod restore;
@@ -47,11 +48,11 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::metrics::{Metrics, MetricsSnapshot};
 use crate::reconnect::InputKind;
+use crate::sync::{Condvar, Mutex};
 use crate::transport::{self, io::Link};
 use connection::{Attempts, Lifecycle, Start};
-use crossbeam_channel::{bounded, Receiver, RecvTimeoutError, Sender};
 use outbox::Outbox;
-use parking_lot::{Condvar, Mutex};
+use queue::{Latch, LatchGuard, Rx};
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -143,11 +144,13 @@ pub struct Session {
     shared: Arc<Shared>,
     /// Input goes to the socket through this (`writer.rs`).
     input: writer::Input,
-    events_rx: Receiver<Box<Event>>,
-    /// Dropped by `close` to tell the reader the application stopped listening.
-    closing_tx: Mutex<Option<Sender<()>>>,
-    /// Disconnected when the reader thread has ended.
-    reader_done: Receiver<()>,
+    /// The event queue's receiving end; `close` closes it to tell the producers the
+    /// application stopped listening (`outbox.rs`).
+    events_rx: Rx<Box<Event>>,
+    /// Set by the first `close`.
+    close_started: AtomicBool,
+    /// Set when the reader thread has ended.
+    reader_done: Arc<Latch>,
     threads: Mutex<Vec<JoinHandle<()>>>,
     /// The reader thread's work until it starts: at the first call that sends or would wait
     /// for an event (or `close`), so its spawn overlaps a network wait instead of adding to
@@ -179,16 +182,16 @@ impl Session {
     /// refusing it for `resume_wait`) and a new session was started instead.
     pub fn connect(config: Config) -> Result<Session> {
         config.validate()?;
-        let (events_tx, events_rx) = bounded(config.event_queue_capacity);
+        let (events_tx, events_rx) = queue::bounded(config.event_queue_capacity);
         let handle = Mutex::new(config.resumption_handle.clone());
         let mut life = Lifecycle::new(config.reconnect.clone());
         let connected = life.connect(&config, &handle, Start::First, &mut FirstConnect)?;
         let handle_dropped = life.take_handle_dropped();
         log::info!(
-            "connected to {} (model {}) in {:?}",
+            "connected to {} (model {}) in {}",
             config.effective_endpoint(),
             config.model_id(),
-            connected.timings.total()
+            crate::wording::duration(connected.timings.total())
         );
         let link = Arc::new(
             Link::new(connected.ws, connected.ctl).map_err(|e| Error::Io {
@@ -201,11 +204,10 @@ impl Session {
             replay.keep_history(config.context_budget);
         }
         replay.blocking = restore::BlockingCalls::new(&config);
-        let (closing_tx, closing_rx) = bounded::<()>(0);
-        let outbox = Outbox::new(events_tx, closing_rx);
+        let outbox = Outbox::new(events_tx);
         let (writes, input, stop_writer) =
             writer::write_path(config.send_queue_capacity, outbox.clone());
-        let (done_tx, reader_done) = bounded::<()>(0);
+        let reader_done = Arc::new(Latch::default());
         let shared = Arc::new(Shared {
             metrics: Metrics::default(),
             state: AtomicU8::new(State::Connected as u8),
@@ -244,7 +246,7 @@ impl Session {
             life,
             outbox,
             early,
-            _done: done_tx,
+            _done: LatchGuard(reader_done.clone()),
             _writer_stop: stop_writer(&shared),
         };
         let turn_input = input::TurnInput::new(&shared.config);
@@ -252,7 +254,7 @@ impl Session {
             shared,
             input,
             events_rx,
-            closing_tx: Mutex::new(Some(closing_tx)),
+            close_started: AtomicBool::new(false),
             reader_done,
             threads: Mutex::new(Vec::with_capacity(1)),
             reader: Mutex::new(Some(reader)),
@@ -356,26 +358,28 @@ impl Session {
     /// It waits on the event queue only: the reader thread reads and decodes the socket, so
     /// nothing heavier than taking an event runs on the calling thread.
     pub fn next_event(&self, timeout: Duration) -> Result<Option<Event>> {
-        if let Ok(ev) = self.events_rx.try_recv() {
+        if let Ok(Some(ev)) = self.events_rx.try_recv() {
             return Ok(Some(*ev));
         }
         self.start_reader()?;
-        match self.events_rx.recv_timeout(timeout) {
-            Ok(ev) => Ok(Some(*ev)),
-            Err(RecvTimeoutError::Timeout) => Ok(None),
-            Err(RecvTimeoutError::Disconnected) => Err(Error::SessionClosed),
+        match self
+            .events_rx
+            .recv_until(Instant::now().checked_add(timeout))
+        {
+            Ok(ev) => Ok(ev.map(|ev| *ev)),
+            Err(()) => Err(Error::SessionClosed),
         }
     }
 
     /// The next event if one is ready; `Err(Error::SessionClosed)` as for `next_event`.
     pub fn try_next_event(&self) -> Result<Option<Event>> {
         match self.events_rx.try_recv() {
-            Ok(ev) => Ok(Some(*ev)),
-            Err(crossbeam_channel::TryRecvError::Empty) => {
+            Ok(Some(ev)) => Ok(Some(*ev)),
+            Ok(None) => {
                 self.start_reader()?;
                 Ok(None)
             }
-            Err(crossbeam_channel::TryRecvError::Disconnected) => Err(Error::SessionClosed),
+            Err(()) => Err(Error::SessionClosed),
         }
     }
 
@@ -399,8 +403,7 @@ impl Session {
         // It reads the server's close reply (a thread that cannot start ends the session).
         let _ = self.start_reader();
         let deadline = Instant::now() + self.shared.config.timeouts.close;
-        let first = self.closing_tx.lock().take();
-        if let Some(closing) = first {
+        if !self.close_started.swap(true, Ordering::SeqCst) {
             if self.state() != State::Closed {
                 self.shared.set_state(State::Closing);
                 log::info!("closing session");
@@ -410,8 +413,8 @@ impl Session {
             }
             // From here on, events are delivered only while the queue has room: nobody may
             // be reading any more, and the reader must not wait for them.
-            drop(closing);
-            if let Err(RecvTimeoutError::Timeout) = self.reader_done.recv_deadline(deadline) {
+            self.events_rx.close();
+            if !self.reader_done.wait_until(deadline) {
                 log::debug!("no close reply within the close timeout; cutting the socket");
                 self.shared.kill_link();
             }
@@ -449,7 +452,10 @@ impl Attempts for FirstConnect {
 
     fn before(&mut self, attempt: u32, delay: Duration, cause: Option<&Error>) -> Result<()> {
         if let Some(e) = cause {
-            log::info!("connect failed ({e}); attempt {attempt} in {delay:?}");
+            log::info!(
+                "connect failed ({e}); attempt {attempt} in {}",
+                crate::wording::duration(delay)
+            );
         }
         std::thread::sleep(delay);
         Ok(())

@@ -14,58 +14,47 @@
 //! reader thread, which delivers it before anything else.
 
 use super::events::Event;
-use crossbeam_channel::{select, Receiver, Sender, TrySendError};
-use std::time::Duration;
+use super::queue::{SendError, Tx};
+use std::time::{Duration, Instant};
 
-/// The event queue carries boxed events: a slot then costs 16 bytes whatever the size of
-/// [`Event`] (224 bytes with its usage details), and crossbeam's bounded channel touches
-/// every slot when it is made, so this is most of an idle session's memory
-/// (`event_queue_capacity` slots; BENCHMARKS.md, scale).
-pub(crate) type EventTx = Sender<Box<Event>>;
-
-/// A producer's handle on the event queue. The queue disconnects (and `next_event` reports
-/// the end) once every producer's outbox is dropped and every event was taken.
+/// A producer's handle on the event queue (`queue.rs`: a slot is a pointer, 8 bytes,
+/// whatever the size of [`Event`]). The queue disconnects (and `next_event` reports the end)
+/// once every producer's outbox is dropped and every event was taken.
 #[derive(Clone)]
 pub(crate) struct Outbox {
-    tx: EventTx,
-    /// Disconnected when the application closed the session.
-    closing: Receiver<()>,
+    tx: Tx<Box<Event>>,
 }
 
 impl Outbox {
-    pub fn new(tx: EventTx, closing: Receiver<()>) -> Outbox {
-        Outbox { tx, closing }
+    pub fn new(tx: Tx<Box<Event>>) -> Outbox {
+        Outbox { tx }
     }
 
     /// Queues `ev` as the module docs say: waits for room while the session is open, drops
     /// it once the application closed the session and the queue is full.
     pub fn deliver(&self, ev: Event) {
-        if let Err(ev) = self.offer(Box::new(ev)) {
-            select! {
-                send(self.tx, ev) -> _ => {}
-                recv(self.closing) -> _ => log::debug!("event dropped: the session is closing"),
-            }
+        if let Err(SendError::Closed(_) | SendError::Full(_)) =
+            self.tx.send_until(Box::new(ev), None)
+        {
+            log::debug!("event dropped: the session is closing");
         }
     }
 
     /// Queues `ev` if there is room now; gives it back if the queue is full.
     pub fn offer(&self, ev: Box<Event>) -> Result<(), Box<Event>> {
         match self.tx.try_send(ev) {
-            Ok(()) | Err(TrySendError::Disconnected(_)) => Ok(()),
-            Err(TrySendError::Full(ev)) => Err(ev),
+            Ok(()) | Err(SendError::Closed(_)) => Ok(()),
+            Err(SendError::Full(ev)) => Err(ev),
         }
     }
 
     /// Whether the queue is empty (the application has taken every event).
     pub fn is_empty(&self) -> bool {
-        self.tx.is_empty()
+        self.tx.len() == 0
     }
 
     /// Waits up to `delay`; `true` if the application closed the session meanwhile.
     pub fn closed_within(&self, delay: Duration) -> bool {
-        matches!(
-            self.closing.recv_timeout(delay),
-            Err(crossbeam_channel::RecvTimeoutError::Disconnected)
-        )
+        self.tx.closed_by(Instant::now() + delay)
     }
 }

@@ -18,7 +18,6 @@ use crate::error::Error;
 use crate::protocol::{self, ServerMessage};
 use crate::transport::io::{Inbound, Link};
 use crate::transport::Connected;
-use crossbeam_channel::Sender;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -70,7 +69,7 @@ pub(crate) struct Reader {
     /// Events of `Session::connect` that did not fit in the queue: delivered first.
     pub early: Vec<Event>,
     /// Dropped when this thread ends: `close` waits for that.
-    pub _done: Sender<()>,
+    pub _done: super::queue::LatchGuard,
     /// Dropped when this thread ends: stops the writer.
     pub _writer_stop: super::writer::StopWriter,
 }
@@ -229,7 +228,7 @@ impl Reader {
         shared.set_state(State::Reconnecting);
         self.outbox
             .deliver(Event::StateChanged(State::Reconnecting));
-        log::info!("reconnecting: {start:?}");
+        log::info!("reconnecting: {start}");
         let mut hooks = Hooks {
             shared: &shared,
             outbox: &self.outbox,
@@ -272,7 +271,6 @@ impl Reader {
 pub(crate) fn process(shared: &Shared, bytes: &[u8], events: &mut Vec<Event>) -> Facts {
     shared.metrics.received(bytes.len());
     crate::record::received(&shared.config, bytes);
-    log::trace!("received {} bytes", bytes.len());
     match protocol::decode_server(bytes) {
         Ok(msg) => absorb(shared, msg, events),
         Err(e) => {
@@ -322,7 +320,11 @@ impl Attempts for Hooks<'_> {
         delay: Duration,
         cause: Option<&Error>,
     ) -> Result<(), Error> {
-        log::info!("reconnecting (attempt {attempt}, in {delay:?}): {cause:?}");
+        log::info!(
+            "reconnecting (attempt {attempt}, in {}){}",
+            crate::wording::duration(delay),
+            cause.map(|e| format!(": {e}")).unwrap_or_default()
+        );
         self.deliver(Event::Reconnecting {
             attempt,
             delay,
@@ -395,8 +397,8 @@ impl Attempts for Hooks<'_> {
             });
         }
         log::info!(
-            "reconnected after {:?}; replayed {replayed} messages",
-            self.outage.elapsed()
+            "reconnected after {}; replayed {replayed} messages",
+            crate::wording::duration(self.outage.elapsed())
         );
         let mut early = Vec::new();
         for msg in connected.early {

@@ -34,12 +34,12 @@
 
 use super::events::Event;
 use super::outbox::Outbox;
+use super::queue::{self, Got, Rx, SendError, Signal, Tx};
 use super::{Outgoing, Shared};
 use crate::error::Error;
 use crate::error::Result;
+use crate::sync::Mutex;
 use crate::transport::io::{Flush, Link};
-use crossbeam_channel::{bounded, select, Receiver, Sender, TrySendError};
-use parking_lot::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
@@ -65,8 +65,8 @@ pub(crate) struct WriteState {
     queued: AtomicUsize,
     /// Direct sends whose flush would have blocked, for the writer to finish and record.
     unflushed: Mutex<Vec<Unflushed>>,
-    /// Asks the writer thread to finish a flush.
-    flush: Sender<()>,
+    /// Asks the writer thread to finish a flush, or to stop.
+    wake: Signal<Outgoing>,
     /// The writer thread, started the first time something has to wait for it
     /// ([`start_writer`]): a session whose input always takes the direct path never starts
     /// one (a thread spawn less at connect, a stack less per session).
@@ -85,21 +85,19 @@ enum WriterThread {
 
 /// What a writer thread is started with.
 struct Parts {
-    queues: Queues,
-    stop: Receiver<()>,
+    queue: Rx<Outgoing>,
     outbox: Outbox,
 }
 
-/// Held by the reader thread: when it ends, the writer stops (its `stop` channel
-/// disconnects) or, if it never started, its parts are dropped, so the event queue
-/// disconnects once the reader's events are taken.
+/// Held by the reader thread: when it ends, the writer stops or, if it never started, its
+/// parts are dropped, so the event queue disconnects once the reader's events are taken.
 pub(crate) struct StopWriter {
-    _stop: Sender<()>,
     shared: Arc<Shared>,
 }
 
 impl Drop for StopWriter {
     fn drop(&mut self) {
+        self.shared.writes.wake.stop();
         let mut t = self.shared.writes.thread.lock();
         if matches!(*t, WriterThread::Idle(_)) {
             *t = WriterThread::Done;
@@ -109,13 +107,7 @@ impl Drop for StopWriter {
 
 /// The sending side of the send queue, held by the [`Session`](super::Session).
 pub(crate) struct Input {
-    queue: Sender<Outgoing>,
-}
-
-/// The writer thread's ends of the channels [`Input`] and [`WriteState`] send on.
-struct Queues {
-    queue: Receiver<Outgoing>,
-    flush: Receiver<()>,
+    queue: Tx<Outgoing>,
 }
 
 /// A new write path with a send queue of `capacity` messages; the writer thread, when it
@@ -126,22 +118,15 @@ pub(crate) fn write_path(
     capacity: usize,
     outbox: Outbox,
 ) -> (WriteState, Input, impl FnOnce(&Arc<Shared>) -> StopWriter) {
-    let (queue_tx, queue) = bounded(capacity);
-    let (flush_tx, flush) = bounded::<()>(1);
-    let (stop_tx, stop) = bounded::<()>(0);
+    let (queue_tx, queue) = queue::bounded(capacity);
     let state = WriteState {
         gate: Mutex::new(()),
         queued: AtomicUsize::new(0),
         unflushed: Mutex::new(Vec::new()),
-        flush: flush_tx,
-        thread: Mutex::new(WriterThread::Idle(Some(Parts {
-            queues: Queues { queue, flush },
-            stop,
-            outbox,
-        }))),
+        wake: queue_tx.signaller(),
+        thread: Mutex::new(WriterThread::Idle(Some(Parts { queue, outbox }))),
     };
     let stopper = move |shared: &Arc<Shared>| StopWriter {
-        _stop: stop_tx,
         shared: shared.clone(),
     };
     (state, Input { queue: queue_tx }, stopper)
@@ -161,8 +146,7 @@ fn start_writer(shared: &Arc<Shared>) -> Result<()> {
     };
     let writer = Writer {
         shared: shared.clone(),
-        queues: p.queues,
-        stop: p.stop,
+        queue: p.queue,
         outbox: p.outbox,
     };
     match std::thread::Builder::new()
@@ -198,7 +182,7 @@ pub(crate) fn join_writer(shared: &Shared) {
 fn request_flush(shared: &Arc<Shared>) {
     match start_writer(shared) {
         Ok(()) => {
-            let _ = shared.writes.flush.try_send(());
+            shared.writes.wake.signal();
         }
         // The bytes stay in tungstenite's buffer; the next write flushes them.
         Err(e) => log::warn!("a flush is left to the next write: {e}"),
@@ -218,16 +202,15 @@ impl Input {
         // Counted before it enters the queue, so the direct path sees it.
         shared.writes.queued.fetch_add(1, Ordering::SeqCst);
         let r = if wait {
-            self.queue
-                .send_timeout(msg, shared.config.timeouts.send)
-                .map_err(|e| match e {
-                    crossbeam_channel::SendTimeoutError::Timeout(_) => Error::SendTimeout,
-                    crossbeam_channel::SendTimeoutError::Disconnected(_) => Error::SessionClosed,
-                })
+            let deadline = Instant::now().checked_add(shared.config.timeouts.send);
+            self.queue.send_until(msg, deadline).map_err(|e| match e {
+                SendError::Full(_) => Error::SendTimeout,
+                SendError::Closed(_) => Error::SessionClosed,
+            })
         } else {
             self.queue.try_send(msg).map_err(|e| match e {
-                TrySendError::Full(_) => Error::WouldBlock,
-                TrySendError::Disconnected(_) => Error::SessionClosed,
+                SendError::Full(_) => Error::WouldBlock,
+                SendError::Closed(_) => Error::SessionClosed,
             })
         };
         if r.is_err() {
@@ -248,7 +231,10 @@ impl Input {
             return false;
         }
         shared.writes.queued.fetch_add(1, Ordering::SeqCst);
-        let ok = self.queue.send_deadline(Outgoing::Close, deadline).is_ok();
+        let ok = self
+            .queue
+            .send_until(Outgoing::Close, Some(deadline))
+            .is_ok();
         if !ok {
             shared.writes.queued.fetch_sub(1, Ordering::SeqCst);
         }
@@ -301,9 +287,8 @@ fn close_message() -> Message {
 /// The writer thread.
 struct Writer {
     shared: Arc<Shared>,
-    queues: Queues,
-    /// Disconnected when the reader ended.
-    stop: Receiver<()>,
+    /// The send queue; it ends when the reader ended (`StopWriter`).
+    queue: Rx<Outgoing>,
     /// For events the writer itself causes (dropped tool responses).
     outbox: Outbox,
 }
@@ -311,21 +296,20 @@ struct Writer {
 impl Writer {
     fn run(self) {
         loop {
-            let first = select! {
-                recv(self.queues.queue) -> m => match m { Ok(m) => Some(m), Err(_) => return },
-                recv(self.queues.flush) -> _ => None,
-                recv(self.stop) -> _ => return,
-            };
-            let Some(first) = first else {
-                self.finish_flush();
-                continue;
+            let first = match self.queue.recv_or_signal() {
+                Got::Item(m) => m,
+                Got::Signal => {
+                    self.finish_flush();
+                    continue;
+                }
+                Got::Ended => return,
             };
             let mut batch = Vec::with_capacity(8);
             batch.push(first);
             while batch.len() < WRITE_BATCH {
-                match self.queues.queue.try_recv() {
-                    Ok(m) => batch.push(m),
-                    Err(_) => break,
+                match self.queue.try_recv() {
+                    Ok(Some(m)) => batch.push(m),
+                    _ => break,
                 }
             }
             if !self.write_batch(batch) {
@@ -409,7 +393,10 @@ impl Writer {
         drop(gate);
         if !stale.is_empty() {
             // After the gate: waiting for room in the event queue holds up no input.
-            log::warn!("tool responses for unknown calls not sent: {stale:?}");
+            log::warn!(
+                "tool responses for unknown calls not sent: {}",
+                stale.join(", ")
+            );
             self.outbox
                 .deliver(Event::ToolResponsesDropped { ids: stale });
         }
@@ -430,7 +417,6 @@ fn after_write(
         Ok(_) => {
             let now = Instant::now();
             let unflushed = std::mem::take(&mut *shared.writes.unflushed.lock());
-            log::trace!("sent {} messages", sizes.len());
             for u in &unflushed {
                 shared.metrics.sent(u.len, u.input);
                 shared.metrics.flushed(u.queued, now);

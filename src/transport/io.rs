@@ -1,9 +1,9 @@
 //! The non-blocking WebSocket that the session's threads share (design.md §2): [`Link`].
 //!
 //! tungstenite has no split halves and a TLS stream cannot be cloned, so the reader and the
-//! writers share the socket behind a `parking_lot` mutex and nobody waits while holding it:
+//! writers share the socket behind a mutex and nobody waits while holding it:
 //! the reader waits in `poll(2)` for readability, then reads what is there in one hold of the
-//! lock (at most [`DRAIN_CAP`] messages, released fairly), then decodes and delivers the
+//! lock (at most [`DRAIN_CAP`] messages), then decodes and delivers the
 //! messages one by one after releasing it ([`Link::read_batch`]); writes go
 //! through [`Link::write`], which on `WouldBlock` releases the lock and waits in `poll` for
 //! writability. `shutdown(2)` on the socket wakes every waiter ([`Link::kill`]).
@@ -13,7 +13,7 @@
 //! and delivers in `session/receive.rs`.
 
 use super::Stream;
-use parking_lot::{Mutex, MutexGuard};
+use crate::sync::Mutex;
 use rustix::event::{PollFd, PollFlags};
 use std::collections::VecDeque;
 use std::net::{Shutdown, TcpStream};
@@ -82,8 +82,7 @@ impl Link {
     }
 
     /// Reads the messages already available (up to `cap`, at most [`DRAIN_CAP`], until `WouldBlock` or the
-    /// end of the connection) in one hold of the lock, released fairly (`unlock_fair` hands it
-    /// to a waiting writer), appends them to `out`, and flushes the pong or close reply
+    /// end of the connection) in one hold of the lock, appends them to `out`, and flushes the pong or close reply
     /// tungstenite queued while reading (a `WouldBlock` there is fine: the bytes stay queued
     /// for the next write or read). An end of the connection ([`Inbound::Close`] or
     /// [`Inbound::Failed`]) is the last item. Returns whether the socket is drained
@@ -126,7 +125,7 @@ impl Link {
             }
         }
         let _ = ws.flush();
-        MutexGuard::unlock_fair(ws);
+        drop(ws);
         drained
     }
 

@@ -590,6 +590,80 @@ void log_callback(const std::string &endpoint) {
 
 } // namespace
 
+void telephony_helpers(const std::string &endpoint) {
+    // Every code of both laws survives decode -> encode.
+    std::vector<uint8_t> codes(256);
+    for (size_t i = 0; i < codes.size(); i++) {
+        codes[i] = static_cast<uint8_t>(i);
+    }
+    CHECK(gl::g711_encode(gl::g711::ulaw, gl::g711_decode(gl::g711::ulaw, codes)) == codes);
+    CHECK(gl::g711_encode(gl::g711::alaw, gl::g711_decode(gl::g711::alaw, codes)) == codes);
+
+    // A second of phone audio becomes about a second at 16 kHz.
+    gl::phone_in in(gl::g711::ulaw);
+    std::vector<uint8_t> frame(GEMINI_LIVE_PHONE_FRAME, 0xFF);
+    size_t got = 0;
+    for (int i = 0; i < 50; i++) {
+        got += in.process(frame).size();
+    }
+    CHECK(got >= 15800 && got <= 16000);
+    std::vector<int16_t> room(in.max_output(frame.size()));
+    CHECK(in.process_into(frame, room.data(), room.size()) == 320);
+    EXPECT_ERROR(GEMINI_LIVE_BUFFER_TOO_SMALL, (void)in.process_into(frame, room.data(), 3));
+
+    // The fake's interrupted reply: queued, then cleared on the interruption.
+    gl::phone_out out(gl::g711::ulaw);
+    gl::config c;
+    c.set_endpoint(endpoint);
+    c.set_response_modality(GEMINI_LIVE_MODALITY_AUDIO);
+    gl::session s(c);
+    s.send_text("interrupt me");
+    std::vector<uint32_t> actions;
+    for (;;) {
+        std::optional<gl::event> ev = s.next_event(std::chrono::seconds(10));
+        if (!ev) {
+            CHECK(false);
+            break;
+        }
+        uint32_t action = out.push_event(*ev);
+        if (action != GEMINI_LIVE_PHONE_OUT_IGNORED) {
+            actions.push_back(action);
+        }
+        if (ev->type() == gl::event_type::turn_complete) {
+            break;
+        }
+    }
+    CHECK(actions.size() == 4 && actions[2] == GEMINI_LIVE_PHONE_OUT_CLEARED &&
+          actions[3] == GEMINI_LIVE_PHONE_OUT_FINISHED);
+    uint8_t buf[GEMINI_LIVE_PHONE_FRAME];
+    CHECK(!out.pop_frame(buf, sizeof buf));
+    CHECK(out.stats().cleared > 1500);
+    out.push(std::vector<int16_t>(4800, 1000));
+    out.finish();
+    CHECK(out.pop_frame(buf, sizeof buf));
+    CHECK(out.clear() > 0);
+
+    // The player's adaptive start, off and on.
+    gl::player fixed(24000, 1, std::chrono::milliseconds(80), std::chrono::milliseconds(1000), false);
+    CHECK(fixed.stats().start_delay == 0 && fixed.stats().arrival_rate_milli == 0);
+
+    // The client VAD: silence is not speech; ACTIVITY mode turns server VAD off, so the
+    // session accepts the activity signals finish() would send.
+    gl::client_vad vad;
+    std::vector<int16_t> quiet(16000, 0);
+    CHECK(vad.process(quiet) == 0);
+    CHECK(vad.stats().speaking == 0);
+    gl::config vc;
+    vc.set_endpoint(endpoint);
+    vad.configure(vc);
+    gl::session vs(vc);
+    gl::client_vad sender;
+    CHECK(sender.push(vs, quiet) == 0);
+    sender.finish(vs);
+    CHECK(sender.stats().withheld == quiet.size());
+    EXPECT_ERROR(GEMINI_LIVE_INVALID_ARGUMENT, gl::client_vad bad(7));
+}
+
 int main() {
     try {
         CHECK(gl::version() == GEMINI_LIVE_VERSION_STRING);
@@ -606,6 +680,7 @@ int main() {
         newer_surfaces(endpoint);
         vertex_with_a_token_callback();
         audio_helpers_and_budget();
+        telephony_helpers(endpoint);
         end_of_session(endpoint);
         log_callback(endpoint);
     } catch (const std::exception &e) {

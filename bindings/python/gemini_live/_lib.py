@@ -348,6 +348,10 @@ FUNCTIONS: Dict[str, Tuple[Any, List[Any]]] = {
         [SESSION_P, c_char_p, c_size_t, POINTER(c_size_t)],
     ),
     "gemini_live_session_metrics": (RESULT, [SESSION_P, POINTER(Metrics)]),
+    "gemini_live_session_metrics_openmetrics": (
+        RESULT,
+        [SESSION_P, c_char_p, c_size_t, POINTER(c_size_t)],
+    ),
     "gemini_live_session_close": (RESULT, [SESSION_P]),
     "gemini_live_session_free": (None, [SESSION_P]),
     # send.rs
@@ -483,6 +487,8 @@ class PlayerStats(Structure):
         ("flushes", c_uint64),
         ("reads", c_uint64),
         ("turn", c_uint64),
+        ("start_delay", c_uint64),
+        ("arrival_rate_milli", c_uint64),
     ]
 
 
@@ -524,6 +530,10 @@ FUNCTIONS.update(
             RESULT,
             [c_uint32, c_uint16, c_uint32, c_uint32, POINTER(PLAYER_P)],
         ),
+        "gemini_live_player_new_paced": (
+            RESULT,
+            [c_uint32, c_uint16, c_uint32, c_uint32, c_bool, POINTER(PLAYER_P)],
+        ),
         "gemini_live_player_push": (RESULT, [PLAYER_P, _SAMPLES, c_size_t]),
         "gemini_live_player_push_event": (
             RESULT,
@@ -544,6 +554,119 @@ FUNCTIONS.update(
     }
 )
 
+
+
+# ---- telephony.rs (G.711, phone-line converters; real-time safe) ----------------------------
+G711_ULAW = 1
+G711_ALAW = 2
+PHONE_FRAME = 160
+PHONE_OUT_IGNORED = 0
+PHONE_OUT_QUEUED = 1
+PHONE_OUT_CLEARED = 2
+PHONE_OUT_FINISHED = 3
+
+
+class PhoneIn(_Opaque):
+    """``gemini_live_phone_in``."""
+
+
+class PhoneOut(_Opaque):
+    """``gemini_live_phone_out``."""
+
+
+PHONE_IN_P = POINTER(PhoneIn)
+PHONE_OUT_P = POINTER(PhoneOut)
+_CODES = POINTER(c_uint8)
+
+
+class PhoneOutStats(Structure):
+    """``gemini_live_phone_out_stats``."""
+
+    _fields_ = [
+        ("buffered", c_uint64),
+        ("sent", c_uint64),
+        ("cleared", c_uint64),
+        ("overflowed", c_uint64),
+        ("frames", c_uint64),
+    ]
+
+
+FUNCTIONS.update(
+    {
+        "gemini_live_g711_encode": (RESULT, [c_uint32, _SAMPLES, c_size_t, _CODES]),
+        "gemini_live_g711_decode": (RESULT, [c_uint32, _CODES, c_size_t, _SAMPLES]),
+        "gemini_live_phone_in_new": (RESULT, [c_uint32, POINTER(PHONE_IN_P)]),
+        "gemini_live_phone_in_max_output": (c_size_t, [PHONE_IN_P, c_size_t]),
+        "gemini_live_phone_in_process": (
+            RESULT,
+            [PHONE_IN_P, _CODES, c_size_t, _SAMPLES, c_size_t, _OUT_LEN],
+        ),
+        "gemini_live_phone_in_reset": (None, [PHONE_IN_P]),
+        "gemini_live_phone_in_free": (None, [PHONE_IN_P]),
+        "gemini_live_phone_out_new": (
+            RESULT,
+            [c_uint32, c_size_t, c_uint32, POINTER(PHONE_OUT_P)],
+        ),
+        "gemini_live_phone_out_push": (RESULT, [PHONE_OUT_P, _SAMPLES, c_size_t, _OUT_LEN]),
+        "gemini_live_phone_out_push_event": (
+            RESULT,
+            [PHONE_OUT_P, EVENT_P, POINTER(c_uint32), _OUT_LEN],
+        ),
+        "gemini_live_phone_out_finish": (RESULT, [PHONE_OUT_P]),
+        "gemini_live_phone_out_pop_frame": (RESULT, [PHONE_OUT_P, _CODES, c_size_t, _OUT_LEN]),
+        "gemini_live_phone_out_clear": (RESULT, [PHONE_OUT_P, _OUT_LEN]),
+        "gemini_live_phone_out_get_stats": (RESULT, [PHONE_OUT_P, POINTER(PhoneOutStats)]),
+        "gemini_live_phone_out_free": (None, [PHONE_OUT_P]),
+    }
+)
+
+
+# ---- vad.rs (the client VAD) ------------------------------------------------------------------
+CLIENT_VAD_ACTIVITY = 1
+CLIENT_VAD_GATE = 2
+CLIENT_VAD_SPEECH_START = 1
+CLIENT_VAD_SPEECH_END = 2
+
+
+class ClientVad(_Opaque):
+    """``gemini_live_client_vad``."""
+
+
+CLIENT_VAD_P = POINTER(ClientVad)
+
+
+class ClientVadStats(Structure):
+    """``gemini_live_client_vad_stats``."""
+
+    _fields_ = [
+        ("speaking", c_uint32),
+        ("score", c_float),
+        ("utterances", c_uint64),
+        ("sent", c_uint64),
+        ("withheld", c_uint64),
+    ]
+
+
+FUNCTIONS.update(
+    {
+        "gemini_live_client_vad_new": (
+            RESULT,
+            [c_uint32, c_float, c_uint32, c_uint32, POINTER(CLIENT_VAD_P)],
+        ),
+        "gemini_live_client_vad_configure": (RESULT, [CLIENT_VAD_P, CONFIG_P]),
+        "gemini_live_client_vad_push": (
+            RESULT,
+            [CLIENT_VAD_P, SESSION_P, _SAMPLES, c_size_t, POINTER(c_uint32)],
+        ),
+        "gemini_live_client_vad_finish": (RESULT, [CLIENT_VAD_P, SESSION_P]),
+        "gemini_live_client_vad_process": (
+            RESULT,
+            [CLIENT_VAD_P, _SAMPLES, c_size_t, POINTER(c_uint32)],
+        ),
+        "gemini_live_client_vad_get_stats": (RESULT, [CLIENT_VAD_P, POINTER(ClientVadStats)]),
+        "gemini_live_client_vad_free": (None, [CLIENT_VAD_P]),
+    }
+)
 
 
 def _library_name() -> str:

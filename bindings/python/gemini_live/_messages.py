@@ -92,6 +92,7 @@ _ERRORS: Dict[str, str] = {
     "Http": "HTTPError",
     "ServerClosed": "ServerClosedError",
     "ModelNotFound": "ModelNotFoundError",
+    "Proxy": "ProxyError",
     "Internal": "InternalError",
     "Panic": "PanicError",
 }
@@ -112,6 +113,7 @@ _C_RESULTS: Dict[str, str] = {
     "SERVER_CLOSED_FATAL": "ServerClosedError",
     "SERVER_CLOSED_RETRYABLE": "ServerClosedError",
     "MODEL_NOT_FOUND": "ModelNotFoundError",
+    "PROXY": "ProxyError",
     "PANIC": "PanicError",
     "INTERNAL": "InternalError",
 }

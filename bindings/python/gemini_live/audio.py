@@ -168,7 +168,8 @@ class PlayerStats:
     """A player's counters (device samples); see ``gemini_live_player_stats``."""
 
     __slots__ = ("device_rate", "buffered", "played", "underruns", "underrun_samples",
-                 "dropped", "overflowed", "flushed", "flushes", "reads", "turn")
+                 "dropped", "overflowed", "flushed", "flushes", "reads", "turn", "start_delay",
+                 "arrival_rate_milli")
 
     def __init__(self, c: Any) -> None:
         self.device_rate: int = c.device_rate
@@ -182,6 +183,21 @@ class PlayerStats:
         self.flushes: int = c.flushes
         self.reads: int = c.reads
         self.turn: int = c.turn
+        #: Device samples the latest reply waited, with audio buffered, before it played.
+        self.start_delay: int = c.start_delay
+        #: How fast the latest reply arrived, in thousandths of real time; 0 until measured.
+        self.arrival_rate_milli: int = c.arrival_rate_milli
+
+    @property
+    def start_delay_ms(self) -> float:
+        """``start_delay`` in milliseconds."""
+        return self.start_delay * 1000.0 / max(self.device_rate, 1)
+
+    @property
+    def arrival_rate(self) -> Optional[float]:
+        """The latest reply's arrival rate as a factor of real time (0.7: slower than it
+        plays), or None before it is measured."""
+        return self.arrival_rate_milli / 1000.0 if self.arrival_rate_milli else None
 
     def __repr__(self) -> str:
         return "PlayerStats(" + ", ".join(f"{f}={getattr(self, f)}" for f in self.__slots__) + ")"
@@ -193,7 +209,9 @@ class Player(Managed):
     ``push``/``handle_event``/``end_turn`` belong to one session-side thread;
     ``read``/``read_into`` to one audio-callback thread; ``flush``, ``stats``,
     ``current`` and ``last`` to any thread. Defaults: ``device_rate`` 24000, ``channels``
-    1, ``start_threshold_ms`` 80, ``max_latency_ms`` 30000.
+    1, ``start_threshold_ms`` 80, ``max_latency_ms`` 30000, ``adaptive_start`` True (a reply
+    arriving slower than real time waits until the buffer will last to its end; its wait and
+    arrival rate are in ``stats()``).
     """
 
     def __init__(
@@ -202,11 +220,17 @@ class Player(Managed):
         channels: int = 1,
         start_threshold_ms: int = 80,
         max_latency_ms: int = 30000,
+        adaptive_start: bool = True,
     ) -> None:
         handle = _lib.PLAYER_P()
         check(
-            L.gemini_live_player_new_with(
-                device_rate, channels, start_threshold_ms, max_latency_ms, ctypes.byref(handle)
+            L.gemini_live_player_new_paced(
+                device_rate,
+                channels,
+                start_threshold_ms,
+                max_latency_ms,
+                bool(adaptive_start),
+                ctypes.byref(handle),
             )
         )
         super().__init__(handle, L.gemini_live_player_free, "player")

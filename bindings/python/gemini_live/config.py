@@ -173,7 +173,6 @@ class Config(Managed):
         model: Optional[str] = None,
         endpoint: Optional[str] = None,
         api_version: Optional[ApiVersion] = None,
-        proxy: Optional[str] = None,
         response_modality: Optional[ModalityLike] = None,
         modality: Optional[ModalityLike] = None,
         system_instruction: Optional[str] = None,
@@ -215,6 +214,7 @@ class Config(Managed):
         event_queue_capacity: Optional[int] = None,
         max_message_size: Optional[int] = None,
         extra_root_ca_pem: Optional[PemLike] = None,
+        proxy: Optional[str] = None,
         reconnect: Optional[bool] = None,
         reconnect_max_attempts: Optional[int] = None,
         reconnect_delays_ms: Optional[Tuple[int, int]] = None,
@@ -479,7 +479,6 @@ class ConfigOptions(TypedDict, total=False):
     model: Optional[str]
     endpoint: Optional[str]
     api_version: Optional[ApiVersion]
-    proxy: Optional[str]
     response_modality: Optional[ModalityLike]
     modality: Optional[ModalityLike]
     system_instruction: Optional[str]
@@ -521,6 +520,7 @@ class ConfigOptions(TypedDict, total=False):
     event_queue_capacity: Optional[int]
     max_message_size: Optional[int]
     extra_root_ca_pem: Optional[PemLike]
+    proxy: Optional[str]
     reconnect: Optional[bool]
     reconnect_max_attempts: Optional[int]
     reconnect_delays_ms: Optional[Tuple[int, int]]

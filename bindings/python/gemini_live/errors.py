@@ -131,6 +131,7 @@ RETRYABLE_CODES = {
 _ENUM_PREFIXES = (
     "MODALITY_", "EVENT_", "STATE_", "LOG_", "PHASE_", "INTERACTION_", "TRANSCRIPTION_",
     "TOKEN_", "RECORD_AUDIO_", "USAGE_", "VOICE_ACTIVITY_", "VAD_SIGNAL_",
+    "G711_", "PHONE_", "CLIENT_VAD_",
 )
 
 #: The result codes of the header, by number (a test checks them against it).

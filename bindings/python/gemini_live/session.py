@@ -257,6 +257,11 @@ class Session(Managed):
         """The latest resumable handle, or None."""
         return self._string(L.gemini_live_session_resumption_handle)
 
+    def metrics_openmetrics(self) -> str:
+        """The session's metrics as OpenMetrics text (the Prometheus exposition format,
+        ending with ``# EOF``), e.g. to serve on ``/metrics``."""
+        return self._string(L.gemini_live_session_metrics_openmetrics) or ""
+
     def _string(self, getter: Any) -> Optional[str]:
         """A string copied out by ``getter(session, buf, len, &needed)``, or None if empty."""
         needed = ctypes.c_size_t(0)

@@ -46,7 +46,7 @@ ApiVersion = Literal["v1alpha", "v1beta", "v1"]
 #: ``vertex_api_version``.
 VertexApiVersion = Literal["v1", "v1beta1"]
 #: The keys of ``phase_timeouts_ms``.
-PhaseName = Literal["tcp_connect", "tls_handshake", "upgrade", "setup"]
+PhaseName = Literal["tcp_connect", "tls_handshake", "upgrade", "setup", "proxy"]
 #: ``record=(path, ...)``: keep the audio, or only its length and checksum.
 RecordAudio = Literal["keep", "summary"]
 
@@ -85,4 +85,5 @@ class Metrics(TypedDict):
     send_latency_p50_us: Optional[int]
     send_latency_p99_us: Optional[int]
     send_latency_max_us: Optional[int]
+    connect_proxy_us: Optional[int]
     last_close_reason: Optional[str]

@@ -94,12 +94,12 @@ class ProxyTest(unittest.TestCase):
         # Basic credentials: base64("alice:PYCANARY-pw").
         self.assertEqual(p.auth, ["Proxy-Authorization: Basic YWxpY2U6UFlDQU5BUlktcHc="])
         m = s.metrics()
-        self.assertGreater(m["connect_proxy"], 0)
+        self.assertGreater(m["connect_proxy_us"], 0)
 
     def test_none_connects_directly(self):
         s = gl.Session.connect(endpoint=self.fake.endpoint, proxy="none")
         self.addCleanup(s.close)
-        self.assertEqual(s.metrics()["connect_proxy"], 0)
+        self.assertEqual(s.metrics()["connect_proxy_us"], 0)
 
     def test_a_407_is_a_proxy_error_not_retried(self):
         p = self.proxy("HTTP/1.1 407 Proxy Authentication Required")

@@ -1,5 +1,6 @@
 //! `gemini-live chat`: one line of stdin per turn, replies on stdout.
 
+use gemini_live::wording::Lang;
 use gemini_live::{Config, Event, InteractionStatus, Session};
 use std::io::{BufRead, IsTerminal, Write};
 use std::time::Duration;
@@ -25,16 +26,29 @@ pub(crate) fn chat(config: Config, args: &ChatArgs) -> Result<(), Box<dyn std::e
     // written once it is complete, so a reply cut off by a lost connection (and asked again:
     // `ReplyDiscarded`) never shows up twice.
     let live = out.is_terminal();
+    // A person at a terminal gets a prompt; a pipe gets none (stdout stays the replies).
+    let person = stdin.is_terminal();
+    if person {
+        eprintln!("gemini-live: type a message and press Enter (Ctrl-D ends, Ctrl-C stops)");
+    }
+    let prompt = || {
+        if person {
+            eprint!("> ");
+            let _ = std::io::stderr().flush();
+        }
+    };
+    prompt();
     for line in stdin.lock().lines() {
         let line = line?;
         if line.trim().is_empty() {
+            prompt();
             continue;
         }
         session.send_text(&line)?;
         let mut reply = String::new();
         // Whether this reply streams: on a terminal, or once it outgrew the buffer.
         let mut streaming = live;
-        wait_turn(&session, |ev| {
+        let waited = wait_turn(&session, |ev| {
             match ev {
                 Event::Text(t) => {
                     if streaming {
@@ -79,13 +93,21 @@ pub(crate) fn chat(config: Config, args: &ChatArgs) -> Result<(), Box<dyn std::e
                 _ => {}
             }
             let _ = out.flush();
-        })?;
+        });
         if !streaming {
             print!("{reply}");
+        }
+        if let Err(e) = waited {
+            if e.is::<super::interrupt::Interrupted>() && !reply.is_empty() {
+                println!(" [interrupted]");
+            }
+            out.flush()?;
+            return Err(e);
         }
         println!();
         println!();
         out.flush()?;
+        prompt();
     }
     session.close()?;
     Ok(())
@@ -96,8 +118,16 @@ pub(crate) fn wait_turn(
     session: &Session,
     mut f: impl FnMut(&Event),
 ) -> Result<(), Box<dyn std::error::Error>> {
+    let _waiting = super::interrupt::InTurn::start();
     loop {
-        match session.next_event(Duration::from_secs(60))? {
+        let next = session.next_event(Duration::from_secs(60));
+        // Ctrl-C closed the session: end the turn here (the caller keeps what it has).
+        if super::interrupt::interrupted()
+            && matches!(&next, Err(_) | Ok(None) | Ok(Some(Event::Closed { .. })))
+        {
+            return Err(super::interrupt::Interrupted.into());
+        }
+        match next? {
             None => return Err("no reply within 60 s".into()),
             // Extended thinking: a segment marked IN_PROGRESS is followed by more output
             // (the answer) without new input; the interaction ends at IDLE.
@@ -112,7 +142,7 @@ pub(crate) fn wait_turn(
             Some(Event::Closed { code, reason, .. }) => {
                 return Err(format!("the session closed ({code}) {reason}").into())
             }
-            Some(Event::Error(e)) => eprintln!("gemini-live: {e}"),
+            Some(Event::Error(e)) => eprintln!("gemini-live: {}", e.message(Lang::Cli)),
             Some(ev) => f(&ev),
         }
     }

@@ -217,7 +217,10 @@ pub(crate) fn run(mut config: Config) -> Result<(), BoxError> {
                 let _ = std::io::stdout().flush();
             }
             Event::Closed { .. } => break,
-            Event::Error(e) => eprintln!("\ngemini-live: {e}"),
+            Event::Error(e) => eprintln!(
+                "\ngemini-live: {}",
+                e.message(gemini_live::wording::Lang::Cli)
+            ),
             _ => {}
         }
         if let Some(p) = player.handle_event(&ev) {

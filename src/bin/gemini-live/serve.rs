@@ -1,9 +1,40 @@
 //! `gemini-live fake-server`: the embedded fake Live server as a standalone process.
 
+use gemini_live::fake::replay::ReplayOptions;
 use std::io::Write;
 use std::path::PathBuf;
 
-pub(crate) fn fake_server(
+/// `fake-server`: the fake, or with `--replay` a recording. `parent` holds the options given
+/// before the subcommand (`--model`, `--vertex-project`, `--vertex-location`).
+pub(crate) fn run(
+    args: super::args::ServerArgs,
+    parent: super::args::ClientArgs,
+) -> Result<(), Box<dyn std::error::Error>> {
+    if let Some(file) = args.replay {
+        let options = ReplayOptions {
+            port: args.port,
+            fast: args.fast,
+            strict: args.strict,
+            repeat: args.repeat,
+        };
+        return replay_server(&file, options);
+    }
+    // --vertex-project/--vertex-location also serve the Vertex AI path (bearer tokens).
+    let vertex = super::vertex::VertexArgs::target(args.vertex_project, args.vertex_location)
+        .or(parent.vertex)
+        .fake_auth()?;
+    fake_server(
+        args.port,
+        args.tls,
+        args.ca_out,
+        args.api_key,
+        args.faults,
+        args.model.or(parent.model),
+        vertex,
+    )
+}
+
+fn fake_server(
     port: u16,
     tls: bool,
     ca_out: Option<PathBuf>,
@@ -52,15 +83,15 @@ pub(crate) fn fake_server(
 }
 
 /// `fake-server --replay FILE`: serves a recording until interrupted.
-pub(crate) fn replay_server(
-    port: u16,
+fn replay_server(
     file: &std::path::Path,
-    fast: bool,
+    options: ReplayOptions,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    use gemini_live::fake::replay::{Recording, ReplayOptions, ReplayServer};
+    use gemini_live::fake::replay::{Recording, ReplayServer};
+    let fast = options.fast;
     let recording = Recording::load(file)?;
     let frames: usize = recording.connections.iter().map(Vec::len).sum();
-    let server = ReplayServer::start(recording, ReplayOptions { port, fast })?;
+    let server = ReplayServer::start(recording, options)?;
     println!("{}", server.endpoint());
     eprintln!(
         "gemini-live: replaying {} ({frames} frames{}) at {} (Ctrl-C to stop)",

@@ -4,9 +4,11 @@
 //! ([`gemini_live::audio::Resampler`]): a 44.1 kHz stereo file uploads 2.75x less per channel
 //! than sending it at its own rate. `--send-as-is` sends the file's rate instead (channels
 //! mixed down). `--mic` (cargo feature `mic`) talks live through the sound card.
+//! `--telephony ulaw|alaw` reads and writes raw 8 kHz G.711 instead of WAV
+//! ([`gemini_live::audio::telephony`]).
 
 use super::chat::wait_turn;
-use gemini_live::audio::Resampler;
+use gemini_live::audio::{PhoneIn, PhoneOut, Resampler, G711};
 use gemini_live::{Config, Event};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -81,15 +83,70 @@ fn prepare(
     Ok((chunks, gemini_live::audio::INPUT_RATE))
 }
 
+/// Raw 8 kHz G.711 from the phone, 20 ms frames through [`PhoneIn`]: 16 kHz chunks.
+fn prepare_phone(path: &PathBuf, law: G711) -> Result<(Upload, u32), Box<dyn std::error::Error>> {
+    let codes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut p = PhoneIn::new(law)?;
+    let mut chunks = Vec::new();
+    for frame in codes.chunks(gemini_live::audio::telephony::FRAME_SAMPLES) {
+        let mut out = Vec::with_capacity(p.max_output(frame.len()));
+        p.process_vec(frame, &mut out);
+        if !out.is_empty() {
+            chunks.push(out);
+        }
+    }
+    Ok(((chunks, gemini_live::audio::INPUT_RATE), 8000))
+}
+
+/// The reply as raw G.711: band-limited, resampled to 8 kHz, whole 20 ms frames.
+fn write_phone(
+    path: &PathBuf,
+    law: G711,
+    reply: &[i16],
+) -> Result<usize, Box<dyn std::error::Error>> {
+    let mut p = PhoneOut::new(gemini_live::audio::PhoneOutConfig {
+        law,
+        max_buffer: Duration::from_secs(3600),
+        ..Default::default()
+    })?;
+    let mut codes = Vec::new();
+    let mut frame = [0u8; gemini_live::audio::telephony::FRAME_SAMPLES];
+    for piece in reply.chunks(4800) {
+        p.push(piece);
+        while p.pop_frame(&mut frame) {
+            codes.extend_from_slice(&frame);
+        }
+    }
+    p.finish();
+    while p.pop_frame(&mut frame) {
+        codes.extend_from_slice(&frame);
+    }
+    std::fs::write(path, &codes).map_err(|e| format!("--output {}: {e}", path.display()))?;
+    Ok(codes.len())
+}
+
 pub(crate) fn talk(
     config: Config,
     input: &PathBuf,
     output: &PathBuf,
     fast: bool,
     send_as_is: bool,
+    telephony: Option<G711>,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let (raw, in_rate, channels) = read_wav(input)?;
-    let (chunks, rate) = prepare(&raw, in_rate, channels, send_as_is)?;
+    let ((chunks, rate), in_rate, channels) = match telephony {
+        Some(law) => {
+            let (upload, in_rate) = prepare_phone(input, law)?;
+            (upload, in_rate, 1)
+        }
+        None => {
+            let (raw, in_rate, channels) = read_wav(input)?;
+            (
+                prepare(&raw, in_rate, channels, send_as_is)?,
+                in_rate,
+                channels,
+            )
+        }
+    };
     let uploaded: usize = chunks.iter().map(Vec::len).sum();
     if uploaded == 0 {
         return Err(format!(
@@ -109,7 +166,7 @@ pub(crate) fn talk(
     let started = Instant::now();
     let sent = super::progress::AudioSent::default();
     let total = Duration::from_micros(uploaded as u64 * 1_000_000 / u64::from(rate.max(1)));
-    std::thread::scope(|s| -> Result<(), Box<dyn std::error::Error>> {
+    let streamed = std::thread::scope(|s| -> Result<(), Box<dyn std::error::Error>> {
         let progress = super::progress::Progress::start(s, &session, total, &sent);
         let sender = s.spawn(|| -> gemini_live::Result<()> {
             let t0 = Instant::now();
@@ -130,9 +187,12 @@ pub(crate) fn talk(
                 reply_rate = a.sample_rate;
                 reply.extend(a.samples());
             }
-            Event::Text(t) => print!("{t}"),
+            Event::Text(t) | Event::OutputTranscription { text: t, .. } => {
+                print!("{t}");
+                // Shown as it comes (stdout is line-buffered on a terminal).
+                let _ = std::io::Write::flush(&mut std::io::stdout());
+            }
             Event::InputTranscription { text, .. } => eprintln!("you: {text}"),
-            Event::OutputTranscription { text, .. } => print!("{text}"),
             ev @ (Event::ContextRestored { .. } | Event::ContextLost { .. }) => {
                 if let Some(line) = super::context::note(ev) {
                     eprintln!("{line}");
@@ -148,8 +208,37 @@ pub(crate) fn talk(
         sender.join().map_err(|_| "the sending thread panicked")??;
         progress.finish();
         Ok(())
-    })?;
+    });
+    // After Ctrl-C the reply so far is kept; any other failure loses it.
+    let interrupted = match streamed {
+        Err(e) if e.is::<super::interrupt::Interrupted>() => true,
+        Err(e) => return Err(e),
+        Ok(()) => false,
+    };
     println!();
+    if let Some(law) = telephony {
+        let reply = match reply_rate {
+            24_000 => reply,
+            other => {
+                // PhoneOut takes the model's usual 24 kHz.
+                let mut r = Resampler::new(other, 1, 24_000)?;
+                let mut out = Vec::new();
+                r.process(&reply, &mut out);
+                r.flush(&mut out);
+                out
+            }
+        };
+        let n = write_phone(output, law, &reply)?;
+        eprintln!(
+            "gemini-live: wrote {} ms of reply audio to {} as 8 kHz {} ({} ms after the first chunk)",
+            n as u64 / 8,
+            output.display(),
+            law.name(),
+            started.elapsed().as_millis()
+        );
+        session.close()?;
+        return Ok(());
+    }
     let spec = hound::WavSpec {
         channels: 1,
         sample_rate: reply_rate,
@@ -164,6 +253,14 @@ pub(crate) fn talk(
         w.finalize()
     };
     write().map_err(|e| format!("--output {}: {e}", output.display()))?;
+    if interrupted {
+        eprintln!(
+            "gemini-live: interrupted: wrote the partial reply ({} ms of audio) to {}",
+            reply.len() as u64 * 1000 / reply_rate.max(1) as u64,
+            output.display()
+        );
+        return Err(super::interrupt::Interrupted.into());
+    }
     eprintln!(
         "gemini-live: wrote {} ms of reply audio to {} ({} ms after the first chunk)",
         reply.len() as u64 * 1000 / reply_rate.max(1) as u64,

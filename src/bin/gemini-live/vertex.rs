@@ -14,27 +14,46 @@ const COMMAND_TIMEOUT: Duration = Duration::from_secs(30);
 /// Most bytes of the command's stderr quoted in an error.
 const MAX_STDERR: usize = 300;
 
-/// Vertex AI options (all global).
-#[derive(clap::Args, Debug, Default)]
+/// Vertex AI options of a client (`chat`, `talk`).
+#[derive(clap::Args, Debug, Default, Clone)]
 pub struct VertexArgs {
     /// Vertex AI project: with --vertex-location, talk to Vertex AI (Gemini Enterprise Agent
     /// Platform) instead of the Developer API (default: GEMINI_LIVE_VERTEX_PROJECT).
-    #[arg(long = "vertex-project", global = true, value_name = "PROJECT")]
+    #[arg(long = "vertex-project", value_name = "PROJECT")]
     vertex_project: Option<String>,
     /// Vertex AI location, e.g. us-central1, or global (default: GEMINI_LIVE_VERTEX_LOCATION).
-    #[arg(long = "vertex-location", global = true, value_name = "LOCATION")]
+    #[arg(long = "vertex-location", value_name = "LOCATION")]
     vertex_location: Option<String>,
     /// Vertex AI API version: v1 or v1beta1 (default: GEMINI_LIVE_VERTEX_API_VERSION, else v1).
-    #[arg(long = "vertex-api-version", global = true, value_name = "VERSION")]
+    #[arg(long = "vertex-api-version", value_name = "VERSION")]
     vertex_api_version: Option<String>,
     /// Command that prints an OAuth access token, run before every connect and reconnect
     /// (e.g. "gcloud auth print-access-token"; run with sh -c). Default:
     /// GEMINI_LIVE_ACCESS_TOKEN (a fixed token).
-    #[arg(long = "access-token-command", global = true, value_name = "CMD")]
+    #[arg(long = "access-token-command", value_name = "CMD")]
     access_token_command: Option<String>,
 }
 
 impl VertexArgs {
+    /// Only a project and a location (what `fake-server` serves).
+    pub fn target(project: Option<String>, location: Option<String>) -> VertexArgs {
+        VertexArgs {
+            vertex_project: project,
+            vertex_location: location,
+            ..VertexArgs::default()
+        }
+    }
+
+    /// These flags, each falling back to `parent`'s.
+    pub fn or(self, parent: VertexArgs) -> VertexArgs {
+        VertexArgs {
+            vertex_project: self.vertex_project.or(parent.vertex_project),
+            vertex_location: self.vertex_location.or(parent.vertex_location),
+            vertex_api_version: self.vertex_api_version.or(parent.vertex_api_version),
+            access_token_command: self.access_token_command.or(parent.access_token_command),
+        }
+    }
+
     /// Whether any Vertex flag was given (then no embedded fake is started).
     pub fn requested(&self) -> bool {
         self.vertex_project.is_some()
