@@ -648,6 +648,31 @@
 #define GEMINI_LIVE_CLIENT_VAD_SPEECH_END 2
 
 /**
+ * Noise suppression off (the default).
+ */
+#define GEMINI_LIVE_NOISE_SUPPRESSION_OFF 0
+
+/**
+ * Noise suppression, low (about 6 dB).
+ */
+#define GEMINI_LIVE_NOISE_SUPPRESSION_LOW 1
+
+/**
+ * Noise suppression, moderate (about 12 dB).
+ */
+#define GEMINI_LIVE_NOISE_SUPPRESSION_MODERATE 2
+
+/**
+ * Noise suppression, high (about 18 dB).
+ */
+#define GEMINI_LIVE_NOISE_SUPPRESSION_HIGH 3
+
+/**
+ * Noise suppression, very high (about 21 dB).
+ */
+#define GEMINI_LIVE_NOISE_SUPPRESSION_VERY_HIGH 4
+
+/**
  * Log level: nothing.
  */
 #define GEMINI_LIVE_LOG_OFF 0
@@ -711,6 +736,28 @@ typedef struct gemini_live_client_vad gemini_live_client_vad;
  * `gemini_live_config_set_*`, `gemini_live_config_add_*`, `gemini_live_config_clear_tools`.
  */
 typedef struct gemini_live_config gemini_live_config;
+
+/**
+ * An echo canceller for a speakerphone: the microphone's audio in, the same audio without
+ * the echo of what a `gemini_live_player` played out. Its reference is what the player's
+ * read function actually gave the device (silence and barge-in flushes included, on the
+ * device's clock), recorded by the read itself: there is nothing to feed on the playback
+ * side, and the player's read stays real-time safe.
+ *
+ * Threads: one thread at a time, typically the one that reads the microphone and sends to
+ * the session. `_set_enabled`, `_set_device_delay_ms` and `_get_stats` are **real-time
+ * safe** (no lock, no allocation, no system call, except on a failure, which records an
+ * error text); `_process` takes no lock but **allocates** (inside the AEC3 port), so call
+ * it outside the capture callback (hand the callback's samples over through a ring). The
+ * player's read stays real-time safe with the recording. It may outlive the player (it
+ * then hears silence).
+ *
+ * Functions: `gemini_live_echo_canceller_new`, `gemini_live_echo_canceller_new_with`,
+ * `gemini_live_echo_canceller_process`, `gemini_live_echo_canceller_set_enabled`,
+ * `gemini_live_echo_canceller_set_device_delay_ms`, `gemini_live_echo_canceller_get_stats`,
+ * `gemini_live_echo_canceller_free`.
+ */
+typedef struct gemini_live_echo_canceller gemini_live_echo_canceller;
 
 /**
  * One event, owned by the caller of `gemini_live_session_next_event`, who frees it with
@@ -1170,6 +1217,49 @@ typedef struct gemini_live_client_vad_stats {
      */
     uint64_t withheld;
 } gemini_live_client_vad_stats;
+
+/**
+ * What an echo canceller measured and did.
+ */
+typedef struct gemini_live_echo_stats {
+    /**
+     * Echo return loss enhancement (dB), as the canceller estimates it; NAN until known.
+     */
+    double erle_db;
+    /**
+     * Echo return loss (dB): how much quieter the echo is than what was played; NAN until
+     * known.
+     */
+    double erl_db;
+    /**
+     * The echo path's delay the canceller's estimator found (ms); -1 until found.
+     */
+    int32_t delay_estimate_ms;
+    /**
+     * The configured device delay (ms).
+     */
+    uint32_t device_delay_ms;
+    /**
+     * Microphone frames (10 ms) processed.
+     */
+    uint64_t capture_frames;
+    /**
+     * Reference frames (10 ms) of played audio given to the canceller.
+     */
+    uint64_t reference_frames;
+    /**
+     * Microphone frames processed before their reference had been played.
+     */
+    uint64_t reference_late;
+    /**
+     * Times the reference was skipped to re-align with the microphone.
+     */
+    uint64_t realigned;
+    /**
+     * 1 if cancelling, 0 if passing the microphone through.
+     */
+    uint32_t enabled;
+} gemini_live_echo_stats;
 
 /**
  * Receives one log record: `level` is a `GEMINI_LIVE_LOG_*` constant (1 to 5), `target`
@@ -2833,6 +2923,67 @@ gemini_live_result gemini_live_client_vad_get_stats(const struct gemini_live_cli
  * Frees a client VAD. NULL does nothing.
  */
 void gemini_live_client_vad_free(struct gemini_live_client_vad *vad);
+
+/**
+ * Turns echo cancellation on for what `player` plays, for microphone audio at
+ * `capture_rate` Hz (mono PCM16; 16000 recommended: resample the microphone first), with the
+ * defaults: device delay 0 (the delay estimator finds it), no noise suppression. Call it
+ * before the player's read starts being called (it adds the played-signal recording to the
+ * read path), once per player. The player must have a device rate that is a multiple of 100
+ * Hz (8000 to 384000), and so must `capture_rate`, else `GEMINI_LIVE_INVALID_ARGUMENT`.
+ * On success `*out` owns it: free it with `gemini_live_echo_canceller_free`.
+ */
+gemini_live_result gemini_live_echo_canceller_new(struct gemini_live_player *player,
+                                                  uint32_t capture_rate,
+                                                  struct gemini_live_echo_canceller **out);
+
+/**
+ * Like `gemini_live_echo_canceller_new`, with the device's output plus input latency as far
+ * as it is known, `device_delay_ms` (0 to 500; where the delay estimator starts), and a
+ * noise suppression level, `noise_suppression` (`GEMINI_LIVE_NOISE_SUPPRESSION_*`).
+ */
+gemini_live_result gemini_live_echo_canceller_new_with(struct gemini_live_player *player,
+                                                       uint32_t capture_rate,
+                                                       uint32_t device_delay_ms,
+                                                       uint32_t noise_suppression,
+                                                       struct gemini_live_echo_canceller **out);
+
+/**
+ * Removes the echo from `n` mono PCM16 samples at `mic` (at the capture
+ * rate) into `out` (room for `n` samples; it may be `mic` itself): the output is the input
+ * one 10 ms frame late, without the echo. Not real-time safe (it allocates); no lock.
+ */
+gemini_live_result gemini_live_echo_canceller_process(struct gemini_live_echo_canceller *canceller,
+                                                      const int16_t *mic,
+                                                      int16_t *out,
+                                                      size_t n);
+
+/**
+ * **Real-time safe.** `enabled` 0 passes the microphone through (still one frame late)
+ * while the canceller keeps following the playback; non-zero cancels again (the default).
+ */
+gemini_live_result gemini_live_echo_canceller_set_enabled(struct gemini_live_echo_canceller *canceller,
+                                                          uint32_t enabled);
+
+/**
+ * **Real-time safe.** Sets the device delay hint (0 to 500 ms, else
+ * `GEMINI_LIVE_INVALID_ARGUMENT`); see `gemini_live_echo_canceller_new_with`.
+ */
+gemini_live_result gemini_live_echo_canceller_set_device_delay_ms(struct gemini_live_echo_canceller *canceller,
+                                                                  uint32_t device_delay_ms);
+
+/**
+ * **Real-time safe.** Copies the statistics to `*out` (the estimates are updated once a
+ * second). The canceller's thread.
+ */
+gemini_live_result gemini_live_echo_canceller_get_stats(const struct gemini_live_echo_canceller *canceller,
+                                                        struct gemini_live_echo_stats *out);
+
+/**
+ * Frees an echo canceller. NULL does nothing. (The player keeps recording into the
+ * canceller's reference until it is freed too; that costs a copy per read, nothing more.)
+ */
+void gemini_live_echo_canceller_free(struct gemini_live_echo_canceller *canceller);
 
 /**
  * Starts a fake server on 127.0.0.1:`port` (0 picks a free port). On success `*out`

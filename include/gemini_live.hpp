@@ -1250,6 +1250,71 @@ class player {
     gemini_live_player *p_ = nullptr;
 };
 
+/** Echo cancellation for a speakerphone (C: gemini_live_echo_canceller): the microphone's
+ *  audio in, the same audio without the echo of what `player` played out (WebRTC's AEC3;
+ *  optional noise suppression). Creating one turns it on: make it before the player's read
+ *  starts being called. process() is one 10 ms frame late, takes no lock but allocates, so
+ *  call it on the thread that reads the microphone, not in the capture callback; the
+ *  player's read stays real-time safe. Move-only. */
+class echo_canceller {
+  public:
+    /** For microphone audio at `capture_rate` Hz (16000 recommended), a device delay hint
+     *  (output plus input latency, 0-500 ms; 0: the estimator finds it) and a
+     *  GEMINI_LIVE_NOISE_SUPPRESSION_* level. */
+    explicit echo_canceller(player &p, uint32_t capture_rate = 16000,
+                            std::chrono::milliseconds device_delay = std::chrono::milliseconds(0),
+                            uint32_t noise_suppression = GEMINI_LIVE_NOISE_SUPPRESSION_OFF) {
+        detail::check(gemini_live_echo_canceller_new_with(p.get(), capture_rate, detail::to_ms(device_delay),
+                                                          noise_suppression, &c_),
+                      "gemini_live_echo_canceller_new_with");
+    }
+    ~echo_canceller() { gemini_live_echo_canceller_free(c_); }
+    echo_canceller(echo_canceller &&o) noexcept : c_(std::exchange(o.c_, nullptr)) {}
+    echo_canceller &operator=(echo_canceller &&o) noexcept {
+        if (this != &o) {
+            gemini_live_echo_canceller_free(c_);
+            c_ = std::exchange(o.c_, nullptr);
+        }
+        return *this;
+    }
+    echo_canceller(const echo_canceller &) = delete;
+    echo_canceller &operator=(const echo_canceller &) = delete;
+
+    gemini_live_echo_canceller *get() const noexcept { return c_; }
+
+    /** Cancels the echo in the `n` samples at `mic` (mono PCM16 at the capture rate), in place. */
+    void process(int16_t *mic, size_t n) {
+        detail::check(gemini_live_echo_canceller_process(c_, mic, mic, n), "gemini_live_echo_canceller_process");
+    }
+    /** Cancels the echo in `mic`; returns as many samples. */
+    std::vector<int16_t> process(samples_view mic) {
+        std::vector<int16_t> out(mic.size());
+        if (mic.empty()) {
+            return out;
+        }
+        detail::check(gemini_live_echo_canceller_process(c_, mic.data(), out.data(), mic.size()),
+                      "gemini_live_echo_canceller_process");
+        return out;
+    }
+    /** Off passes the microphone through (still one frame late); on again needs no re-alignment. */
+    void set_enabled(bool enabled) {
+        detail::check(gemini_live_echo_canceller_set_enabled(c_, enabled ? 1 : 0),
+                      "gemini_live_echo_canceller_set_enabled");
+    }
+    void set_device_delay(std::chrono::milliseconds delay) {
+        detail::check(gemini_live_echo_canceller_set_device_delay_ms(c_, detail::to_ms(delay)),
+                      "gemini_live_echo_canceller_set_device_delay_ms");
+    }
+    gemini_live_echo_stats stats() const {
+        gemini_live_echo_stats st{};
+        detail::check(gemini_live_echo_canceller_get_stats(c_, &st), "gemini_live_echo_canceller_get_stats");
+        return st;
+    }
+
+  private:
+    gemini_live_echo_canceller *c_ = nullptr;
+};
+
 /** The part of a reply's transcript the user heard, given the turn's heard fraction (cut at
  *  a word boundary; an estimate). */
 inline std::string_view transcript_heard(std::string_view text, double heard_fraction) {

@@ -8,11 +8,12 @@
 //!
 //! Options: `--quick` (a smoke run of about a minute), `--only a,b` (scenarios by name:
 //! connect, proxy, turn, burst, upload, send_path, idle, scale100, scale1000, soak, dsp,
-//! voice, pacing, restore), `--wait-load X`
+//! voice, pacing, restore, echo), `--wait-load X`
 //! (wait up to 10 minutes for the 1-minute load average to drop under X before starting).
 
 mod audio;
 mod dsp;
+mod echo;
 mod heap;
 mod latency;
 mod proxy;
@@ -60,6 +61,7 @@ const SCENARIOS: &[&str] = &[
     "voice",
     "pacing",
     "restore",
+    "echo",
 ];
 
 fn run_scenario(name: &str, port: u16, quick: bool) -> Vec<Row> {
@@ -82,6 +84,7 @@ fn run_scenario(name: &str, port: u16, quick: bool) -> Vec<Row> {
         "voice" => voice::voice(quick),
         "pacing" => voice::pacing(quick),
         "restore" => restore::run(quick),
+        "echo" => echo::run(quick),
         other => panic!("unknown scenario {other}"),
     }
 }

@@ -35,10 +35,16 @@
 //! rate and the underruns are in [`PlayerStats`]. More than [`PlayerConfig::max_latency`] buffered drops the oldest audio
 //! (counted in [`PlayerStats::dropped`]); the service may send a reply faster than real
 //! time, so the default is generous.
+//!
+//! **Echo cancellation.** [`Player::echo_canceller`] (or [`Player::played_tap`]) makes the
+//! reader also record what it hands the device, silence included, into a second SPSC ring:
+//! the reference of an echo canceller ([`super::echo`]). The read stays real-time safe.
 
+use super::echo::{EchoCanceller, EchoConfig};
 use super::pacing::Pacer;
 pub use super::playback::{cut_at_fraction, PlayerStats, TurnPlayback};
 use super::resample::{Resampler, OUTPUT_RATE};
+use super::tap::{PlayedTap, TapWriter};
 use crate::error::{Error, Result};
 use crate::session::Event;
 use rtrb::{Consumer, Producer, RingBuffer};
@@ -263,6 +269,7 @@ impl Player {
                 playing: false,
                 pos: 0,
                 seen_flush: 0,
+                tap: None,
                 waited: 0,
                 seen_turn: 0,
                 started: false,
@@ -273,6 +280,22 @@ impl Player {
     /// The two halves, to move to their threads.
     pub fn split(self) -> (PlayerWriter, PlayerReader) {
         (self.writer, self.reader)
+    }
+
+    /// Starts recording what the reader plays (audio and silence, mono, at the device rate)
+    /// into a tap (see [`super::tap`]), and returns its consumer half: an echo canceller's
+    /// reference. Off until called; a second call replaces the first tap. Call it before the
+    /// reader goes to its thread.
+    pub fn played_tap(&mut self) -> PlayedTap {
+        self.reader.played_tap()
+    }
+
+    /// Turns echo cancellation on: an [`EchoCanceller`] fed with what this player plays
+    /// (through [`played_tap`](Self::played_tap)), for the microphone's audio at
+    /// `config.capture_rate`. Call it before the reader goes to its thread.
+    pub fn echo_canceller(&mut self, config: EchoConfig) -> Result<EchoCanceller> {
+        EchoCanceller::check(&config, self.reader.shared.device_rate)?;
+        EchoCanceller::new(self.played_tap(), config)
     }
 }
 
@@ -488,6 +511,8 @@ pub struct PlayerReader {
     playing: bool,
     pos: u64,
     seen_flush: u64,
+    /// The played-signal tap, when one was asked for ([`Player::played_tap`]).
+    tap: Option<TapWriter>,
     /// Device samples of silence given while the current turn's audio waited to start.
     waited: u64,
     seen_turn: u64,
@@ -517,6 +542,9 @@ impl PlayerReader {
             }
         });
         out[n * ch..].fill(0);
+        if let Some(tap) = self.tap.as_mut() {
+            tap.record(frames, n, |i| out[i * ch]);
+        }
         n
     }
 
@@ -531,6 +559,10 @@ impl PlayerReader {
             }
         });
         out[n * ch..].fill(0.0);
+        if let Some(tap) = self.tap.as_mut() {
+            // Exact: the floats were made from these samples by this scale.
+            tap.record(frames, n, |i| (out[i * ch] * 32768.0) as i16);
+        }
         n
     }
 
@@ -542,6 +574,14 @@ impl PlayerReader {
     /// Interleaved channels per frame.
     pub fn channels(&self) -> u16 {
         self.channels as u16
+    }
+
+    /// Like [`Player::played_tap`], on the reader itself: call it while no read is running
+    /// (before the reader goes to its thread, or from that thread). Allocates the tap.
+    pub fn played_tap(&mut self) -> PlayedTap {
+        let (writer, tap) = super::tap::tap(self.shared.device_rate);
+        self.tap = Some(writer);
+        tap
     }
 
     /// Takes up to `frames` samples from the ring, handing each to `put(index, sample)`.

@@ -87,6 +87,8 @@ pub(super) struct Conn {
     cut: Option<(usize, Option<u16>)>,
     /// The deferred rest of an extended-thinking interaction (see `fake/lifecycle.rs`).
     pub(super) later: Option<super::lifecycle::Later>,
+    /// The energy-based server VAD, when `FakeOptions::energy_vad` is set.
+    pub(super) energy_vad: Option<super::energy_vad::EnergyVad>,
 }
 
 impl Drop for Conn {
@@ -166,6 +168,10 @@ fn run(shared: &Arc<Shared>, index: usize, tcp: TcpStream) -> io::Result<()> {
         turn_audio: (super::FNV_OFFSET, 0),
         cut: None,
         later: None,
+        energy_vad: shared
+            .options
+            .energy_vad
+            .map(super::energy_vad::EnergyVad::new),
     };
     conn.run();
     Ok(())

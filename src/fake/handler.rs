@@ -351,6 +351,20 @@ impl Conn {
         });
         let (hash, count) = self.turn_audio;
         self.turn_audio = (fnv1a64_update(hash, &bytes), count + bytes.len() as u64);
+        self.energy_vad_feed(&bytes)
+    }
+
+    /// The energy-based server VAD (`FakeOptions::energy_vad`), when automatic activity
+    /// detection is on: `voiceActivity` for each transition.
+    fn energy_vad_feed(&mut self, pcm: &[u8]) -> Step {
+        let vad_on = self.setup.as_ref().is_some_and(|s| s.vad);
+        let changes = match self.energy_vad.as_mut() {
+            Some(v) if vad_on => v.feed(pcm),
+            _ => return Ok(()),
+        };
+        for a in changes {
+            self.send(&json!({"voiceActivity": {"type": a.wire()}}))?;
+        }
         Ok(())
     }
 

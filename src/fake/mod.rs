@@ -52,6 +52,7 @@
 mod audio;
 mod conn;
 mod context;
+mod energy_vad;
 mod handler;
 mod lifecycle;
 mod options;

@@ -73,6 +73,11 @@ pub struct FakeOptions {
     /// test can see that a conversation's context survived faults (`src/fake/context.rs`).
     /// Defaults to false (`[turn N]`).
     pub context_digest: bool,
+    /// A server VAD that reacts to audio energy (see `fake/energy_vad.rs`): when the setup
+    /// leaves automatic activity detection on, input audio louder than this (RMS, dBFS) for
+    /// 40 ms makes the fake send `voiceActivity` `ACTIVITY_START`, and 500 ms under it
+    /// `ACTIVITY_END`. Defaults to `None` (no `voiceActivity` messages).
+    pub energy_vad: Option<f32>,
 }
 
 impl Default for FakeOptions {
@@ -95,6 +100,7 @@ impl Default for FakeOptions {
             draining: None,
             record_limit: 64 << 20,
             context_digest: false,
+            energy_vad: None,
         }
     }
 }
@@ -135,6 +141,7 @@ impl fmt::Debug for FakeOptions {
             .field("binary_frames", &self.binary_frames)
             .field("vertex", &self.vertex)
             .field("draining", &self.draining)
+            .field("energy_vad", &self.energy_vad)
             .finish()
     }
 }

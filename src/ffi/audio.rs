@@ -232,7 +232,8 @@ pub unsafe extern "C" fn gemini_live_resampler_free(resampler: *mut gemini_live_
 /// `gemini_live_player_free`.
 pub struct gemini_live_player {
     writer: UnsafeCell<PlayerWriter>,
-    reader: UnsafeCell<PlayerReader>,
+    /// Also reached by `gemini_live_echo_canceller_new` (src/ffi/echo.rs) to add the tap.
+    pub(super) reader: UnsafeCell<PlayerReader>,
     monitor: PlayerMonitor,
 }
 

@@ -64,6 +64,9 @@ pub mod telephony;
 // The client VAD (activityStart / activityEnd from the client).
 pub mod vad;
 
+// Echo cancellation fed by the player (after the player, which it needs).
+pub mod echo;
+
 // The embedded fake server (cargo feature `fake`, on by default) and logging.
 #[cfg(feature = "fake")]
 pub mod fake;

@@ -611,6 +611,68 @@ static void audio_misuse(gemini_live_config *c) {
     CHECK(gemini_live_transcript_heard_len("one two", 1.0) == 7);
 }
 
+/* Echo cancellation (issue 21): NULLs, bad rates, levels and delays; then a canceller on a
+ * 16 kHz player whose microphone hears the played audio at half level: the echo is gone from
+ * the output after a second, and the statistics count the frames. */
+static void echo_misuse(void) {
+    gemini_live_player *pl = NULL;
+    gemini_live_echo_canceller *ec = NULL;
+    gemini_live_echo_stats st;
+    int16_t mic[160], dev[160], reply[24000];
+    double in_energy = 0, out_energy = 0;
+    uint32_t seed = 1;
+    int i, k;
+    EXPECT(gemini_live_echo_canceller_new(NULL, 16000, &ec), NUL);
+    EXPECT(gemini_live_player_new(16000, 1, &pl), GEMINI_LIVE_OK);
+    EXPECT(gemini_live_echo_canceller_new(pl, 16000, NULL), NUL);
+    EXPECT(gemini_live_echo_canceller_new(pl, 22050, &ec), GEMINI_LIVE_INVALID_ARGUMENT);
+    EXPECT(gemini_live_echo_canceller_new_with(pl, 16000, 501, 0, &ec),
+           GEMINI_LIVE_INVALID_ARGUMENT);
+    EXPECT(gemini_live_echo_canceller_new_with(pl, 16000, 0, 5, &ec),
+           GEMINI_LIVE_INVALID_ARGUMENT);
+    CHECK(ec == NULL);
+    EXPECT(gemini_live_echo_canceller_process(NULL, mic, mic, 160), NUL);
+    EXPECT(gemini_live_echo_canceller_set_enabled(NULL, 1), NUL);
+    EXPECT(gemini_live_echo_canceller_set_device_delay_ms(NULL, 10), NUL);
+    EXPECT(gemini_live_echo_canceller_get_stats(NULL, &st), NUL);
+    EXPECT(gemini_live_echo_canceller_new_with(pl, 16000, 20, GEMINI_LIVE_NOISE_SUPPRESSION_OFF,
+                                               &ec),
+           GEMINI_LIVE_OK);
+    EXPECT(gemini_live_echo_canceller_process(ec, NULL, mic, 160), NUL);
+    EXPECT(gemini_live_echo_canceller_process(ec, mic, NULL, 160), NUL);
+    EXPECT(gemini_live_echo_canceller_get_stats(ec, NULL), NUL);
+    EXPECT(gemini_live_echo_canceller_set_device_delay_ms(ec, 600), GEMINI_LIVE_INVALID_ARGUMENT);
+    for (i = 0; i < 24000; i++) { /* one second of noise-like audio, the model's */
+        seed = seed * 1664525u + 1013904223u;
+        reply[i] = (int16_t)((int32_t)(seed >> 16) % 8000 - 4000);
+    }
+    EXPECT(gemini_live_player_push(pl, reply, 24000), GEMINI_LIVE_OK);
+    EXPECT(gemini_live_player_end_turn(pl, NULL), GEMINI_LIVE_OK);
+    for (k = 0; k < 100; k++) { /* 10 ms device reads; the microphone hears them at once */
+        EXPECT(gemini_live_player_read(pl, dev, 160, NULL), GEMINI_LIVE_OK);
+        for (i = 0; i < 160; i++) {
+            mic[i] = (int16_t)(dev[i] / 2);
+        }
+        for (i = 0; k >= 70 && i < 160; i++) {
+            in_energy += (double)mic[i] * mic[i];
+        }
+        EXPECT(gemini_live_echo_canceller_process(ec, mic, mic, 160), GEMINI_LIVE_OK);
+        for (i = 0; k >= 70 && i < 160; i++) {
+            out_energy += (double)mic[i] * mic[i];
+        }
+    }
+    CHECK(in_energy > 0 && out_energy * 100 < in_energy); /* at least 20 dB */
+    EXPECT(gemini_live_echo_canceller_get_stats(ec, &st), GEMINI_LIVE_OK);
+    CHECK(st.capture_frames == 100 && st.reference_frames >= 99 && st.enabled == 1);
+    CHECK(st.device_delay_ms == 20);
+    EXPECT(gemini_live_echo_canceller_set_enabled(ec, 0), GEMINI_LIVE_OK);
+    EXPECT(gemini_live_echo_canceller_get_stats(ec, &st), GEMINI_LIVE_OK);
+    CHECK(st.enabled == 0);
+    gemini_live_echo_canceller_free(ec);
+    gemini_live_echo_canceller_free(NULL);
+    gemini_live_player_free(pl);
+}
+
 /* The newer setup fields, lifecycle accessors and model choice (issue 11). */
 static void model_calls(gemini_live_config *c, gemini_live_session *s) {
     gemini_live_fake_server *fake = NULL;
@@ -676,6 +738,7 @@ int main(void) {
     EXPECT(gemini_live_config_new(&config), GEMINI_LIVE_OK);
     null_config_setters(config);
     audio_misuse(config);
+    echo_misuse();
     telephony_misuse();
     EXPECT(gemini_live_config_set_endpoint(config, endpoint), GEMINI_LIVE_OK);
     EXPECT(gemini_live_config_validate(config), GEMINI_LIVE_OK);

@@ -529,6 +529,39 @@ void audio_helpers_and_budget() {
     std::string_view part = gl::transcript_heard(transcript, 0.5);
     CHECK(part.size() < transcript.size() && transcript.substr(0, part.size()) == part);
 
+    // Echo cancellation: a 16 kHz player whose microphone hears it at half level; after a
+    // second the echo is at least 20 dB down.
+    gl::player sp(16000, 1);
+    gl::echo_canceller ec(sp, 16000, std::chrono::milliseconds(10));
+    EXPECT_ERROR(GEMINI_LIVE_INVALID_ARGUMENT, gl::echo_canceller bad_rate(sp, 22050));
+    std::vector<int16_t> noise(24000);
+    uint32_t seed = 7;
+    for (auto &v : noise) {
+        seed = seed * 1664525u + 1013904223u;
+        v = static_cast<int16_t>(static_cast<int32_t>(seed >> 16) % 8000 - 4000);
+    }
+    sp.push(noise);
+    sp.end_turn();
+    double mic_energy = 0, out_energy = 0;
+    std::vector<int16_t> dev(160);
+    for (int k = 0; k < 100; k++) {
+        sp.read(dev.data(), 160);
+        std::vector<int16_t> mic(160);
+        for (size_t i = 0; i < 160; i++) {
+            mic[i] = static_cast<int16_t>(dev[i] / 2);
+        }
+        std::vector<int16_t> clean = ec.process(mic);
+        CHECK(clean.size() == 160);
+        for (size_t i = 0; k >= 70 && i < 160; i++) {
+            mic_energy += double(mic[i]) * mic[i];
+            out_energy += double(clean[i]) * clean[i];
+        }
+    }
+    CHECK(mic_energy > 0 && out_energy * 100 < mic_energy);
+    CHECK(ec.stats().capture_frames == 100 && ec.stats().device_delay_ms == 10);
+    ec.set_enabled(false);
+    CHECK(ec.stats().enabled == 0);
+
     // The first-connect budget: two attempts, and the error says so.
     gl::config c;
     c.set_endpoint("ws://127.0.0.1:1").set_first_connect_budget(2, seconds(5));

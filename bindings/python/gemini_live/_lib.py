@@ -555,6 +555,59 @@ FUNCTIONS.update(
 )
 
 
+# ---- echo.rs (echo cancellation fed by the player) ------------------------------------------
+NOISE_SUPPRESSION_OFF = 0
+NOISE_SUPPRESSION_LOW = 1
+NOISE_SUPPRESSION_MODERATE = 2
+NOISE_SUPPRESSION_HIGH = 3
+NOISE_SUPPRESSION_VERY_HIGH = 4
+
+
+class EchoCanceller(_Opaque):
+    """``gemini_live_echo_canceller``."""
+
+
+ECHO_CANCELLER_P = POINTER(EchoCanceller)
+
+
+class EchoStats(Structure):
+    """``gemini_live_echo_stats``."""
+
+    _fields_ = [
+        ("erle_db", ctypes.c_double),
+        ("erl_db", ctypes.c_double),
+        ("delay_estimate_ms", ctypes.c_int32),
+        ("device_delay_ms", c_uint32),
+        ("capture_frames", c_uint64),
+        ("reference_frames", c_uint64),
+        ("reference_late", c_uint64),
+        ("realigned", c_uint64),
+        ("enabled", c_uint32),
+    ]
+
+
+FUNCTIONS.update(
+    {
+        "gemini_live_echo_canceller_new": (
+            RESULT,
+            [PLAYER_P, c_uint32, POINTER(ECHO_CANCELLER_P)],
+        ),
+        "gemini_live_echo_canceller_new_with": (
+            RESULT,
+            [PLAYER_P, c_uint32, c_uint32, c_uint32, POINTER(ECHO_CANCELLER_P)],
+        ),
+        "gemini_live_echo_canceller_process": (
+            RESULT,
+            [ECHO_CANCELLER_P, _SAMPLES, _SAMPLES, c_size_t],
+        ),
+        "gemini_live_echo_canceller_set_enabled": (RESULT, [ECHO_CANCELLER_P, c_uint32]),
+        "gemini_live_echo_canceller_set_device_delay_ms": (RESULT, [ECHO_CANCELLER_P, c_uint32]),
+        "gemini_live_echo_canceller_get_stats": (RESULT, [ECHO_CANCELLER_P, POINTER(EchoStats)]),
+        "gemini_live_echo_canceller_free": (None, [ECHO_CANCELLER_P]),
+    }
+)
+
+
 
 # ---- telephony.rs (G.711, phone-line converters; real-time safe) ----------------------------
 G711_ULAW = 1

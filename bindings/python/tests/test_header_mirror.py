@@ -70,7 +70,8 @@ class ConstantsTest(unittest.TestCase):
         defines = header_defines()
         groups = ("STATE_", "EVENT_", "MODALITY_", "PHASE_", "LOG_", "INTERACTION_",
                   "TRANSCRIPTION_", "TOKEN_", "RECORD_AUDIO_", "USAGE_", "VOICE_ACTIVITY_",
-                  "VAD_SIGNAL_", "G711_", "PHONE_", "CLIENT_VAD_")
+                  "VAD_SIGNAL_", "G711_", "PHONE_", "CLIENT_VAD_",
+                  "NOISE_SUPPRESSION_")
         expected = {n: v for n, v in defines.items() if not n.startswith(groups)}
         self.assertEqual(errors.RESULT_CODES, expected)
         for name, code in expected.items():
@@ -85,6 +86,7 @@ C_TYPES = {
     "size_t": ctypes.c_size_t,
     "bool": ctypes.c_bool,
     "uint16_t": ctypes.c_uint16,
+    "double": ctypes.c_double,
 }
 
 

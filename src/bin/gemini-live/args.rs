@@ -20,12 +20,6 @@ pub(crate) struct Cli {
     pub(crate) command: Command,
     #[command(flatten)]
     pub(crate) client: ClientArgs,
-    /// Keeping the conversation: --no-restore-context, --context-budget-chars/-turns.
-    #[command(flatten)]
-    pub(crate) context: super::context::ContextArgs,
-    /// chat's --reply-buffer.
-    #[command(flatten)]
-    pub(crate) chat: super::chat::ChatArgs,
     /// Log to stderr: -v connection events (connects, retries, GoAway, close), -vv also every
     /// message sent and received (audio summarised, secrets redacted), -vvv also the
     /// dependencies' logs. Default: warnings only. RUST_LOG, when set, replaces these levels
@@ -67,6 +61,8 @@ pub(crate) struct ClientArgs {
     pub(crate) proxy: Option<String>,
     #[command(flatten)]
     pub(crate) vertex: VertexArgs,
+    #[command(flatten)]
+    pub(crate) context: super::context::ContextArgs,
 }
 
 impl ClientArgs {
@@ -81,6 +77,7 @@ impl ClientArgs {
             record_audio: self.record_audio.or(parent.record_audio),
             proxy: self.proxy.or(parent.proxy),
             vertex: self.vertex.or(parent.vertex),
+            context: self.context.or(parent.context),
         }
     }
 }
@@ -93,6 +90,8 @@ pub(crate) enum Command {
     Chat {
         #[command(flatten)]
         client: ClientArgs,
+        #[command(flatten)]
+        chat: super::chat::ChatArgs,
     },
     /// Stream a WAV file as realtime audio and write the spoken reply to a WAV file (Ctrl-C
     /// closes the session, writes the reply so far and exits 130).

@@ -14,7 +14,7 @@ pub(crate) struct ChatArgs {
     /// Into a pipe or a file, each reply is printed once complete (so a reply cut off by a
     /// lost connection, and asked again, shows up once); a reply longer than this many bytes
     /// is streamed from there on, and a cut after that is marked in the text.
-    #[arg(long = "reply-buffer", global = true, value_name = "BYTES", default_value_t = REPLY_BUFFER)]
+    #[arg(long = "reply-buffer", value_name = "BYTES", default_value_t = REPLY_BUFFER)]
     pub(crate) reply_buffer: usize,
 }
 

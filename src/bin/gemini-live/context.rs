@@ -3,23 +3,32 @@
 
 use gemini_live::{Config, Event};
 
-/// Restore flags (global).
-#[derive(clap::Args, Debug)]
+/// Restore flags (before the subcommand or after `chat` / `talk`).
+#[derive(clap::Args, Debug, Default, Clone)]
 pub(crate) struct ContextArgs {
     /// Do not put the conversation back when the server lost it (a reconnection that could
     /// not resume it is then only reported). By default it is put back, and audio sessions
     /// ask for input and output transcription to have the words to put back.
-    #[arg(long = "no-restore-context", global = true)]
+    #[arg(long = "no-restore-context")]
     no_restore: bool,
     /// The most characters of the conversation kept to put back (default 32000).
-    #[arg(long = "context-budget-chars", global = true, value_name = "N")]
+    #[arg(long = "context-budget-chars", value_name = "N")]
     chars: Option<usize>,
     /// The most exchanges kept to put back (default 100).
-    #[arg(long = "context-budget-turns", global = true, value_name = "N")]
+    #[arg(long = "context-budget-turns", value_name = "N")]
     turns: Option<usize>,
 }
 
 impl ContextArgs {
+    /// These flags, each falling back to `parent`'s (given before the subcommand).
+    pub(crate) fn or(self, parent: ContextArgs) -> ContextArgs {
+        ContextArgs {
+            no_restore: self.no_restore || parent.no_restore,
+            chars: self.chars.or(parent.chars),
+            turns: self.turns.or(parent.turns),
+        }
+    }
+
     pub(crate) fn apply(&self, config: &mut Config) {
         if self.no_restore {
             config.restore_context = false;

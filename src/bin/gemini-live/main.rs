@@ -127,7 +127,7 @@ fn check_writable(path: &Path) -> Result<(), Box<dyn std::error::Error>> {
 fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     let (client, command) = match cli.command {
         Command::FakeServer(server) => return serve::run(server, cli.client),
-        Command::Chat { client } => (client.or(cli.client), Job::Chat),
+        Command::Chat { client, chat } => (client.or(cli.client), Job::Chat(chat)),
         Command::Talk {
             input,
             output,
@@ -180,7 +180,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         config.proxy = gemini_live::config::Proxy::parse(p).map_err(|e| format!("--proxy: {e}"))?;
     }
     client.vertex.apply(&mut config)?;
-    cli.context.apply(&mut config);
+    client.context.apply(&mut config);
     if let Some(m) = client.model {
         config.model = m;
     }
@@ -197,7 +197,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         config.response_mode = info.default_mode();
     }
     let audio_only = gemini_live::models::lookup(&config.model).filter(|m| !m.text_input);
-    if let (Job::Chat, Some(info)) = (&command, audio_only) {
+    if let (Job::Chat(_), Some(info)) = (&command, audio_only) {
         return Err(format!(
             "model `{}` takes audio input only (no text turns): use `gemini-live talk`",
             info.id
@@ -216,7 +216,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     }
     let endpoint = config.endpoint.clone();
     let result = match command {
-        Job::Chat => chat(config, &cli.chat),
+        Job::Chat(args) => chat(config, &args),
         Job::Mic => talk::talk_mic(config),
         Job::Talk {
             input,
@@ -231,7 +231,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
 
 /// What a client subcommand does.
 enum Job {
-    Chat,
+    Chat(chat::ChatArgs),
     Mic,
     Talk {
         input: PathBuf,

@@ -1,0 +1,128 @@
+//! What echo cancellation puts on the real-time path allocates nothing: the player's read
+//! with a played-signal tap (the playback callback), and the canceller's stats, set_enabled
+//! and set_device_delay, counted by a global allocator on this thread once warm. (The
+//! canceller's `process` does allocate, inside sonora's AEC3: it runs on the thread that
+//! reads the microphone, not in a callback; its module docs say so.)
+
+use gemini_live::audio::{EchoConfig, NoiseSuppression, Player, PlayerConfig};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::time::Duration;
+
+struct Counting;
+
+thread_local! {
+    static COUNTING: Cell<bool> = const { Cell::new(false) };
+    static COUNT: Cell<u64> = const { Cell::new(0) };
+}
+
+fn note() {
+    // `try_with`: the allocator may run while thread-locals are being torn down.
+    if COUNTING.try_with(Cell::get).unwrap_or(false) {
+        let _ = COUNT.try_with(|c| c.set(c.get() + 1));
+    }
+}
+
+// SAFETY: forwards to the system allocator; only counts calls.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        note();
+        System.alloc(layout)
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        note();
+        System.alloc_zeroed(layout)
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        note();
+        System.realloc(ptr, layout, new_size)
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        note();
+        System.dealloc(ptr, layout)
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Allocations and frees `f` makes on this thread.
+fn allocations(f: impl FnOnce()) -> u64 {
+    COUNT.with(|c| c.set(0));
+    COUNTING.with(|c| c.set(true));
+    f();
+    COUNTING.with(|c| c.set(false));
+    COUNT.with(Cell::get)
+}
+
+#[test]
+fn the_tapped_read_and_the_controls_do_not_allocate() {
+    for (device_rate, channels, capture_rate, ns) in [
+        (48_000, 2, 16_000, NoiseSuppression::Off),
+        (16_000, 1, 16_000, NoiseSuppression::Moderate),
+        (24_000, 1, 48_000, NoiseSuppression::High),
+    ] {
+        let mut player = Player::new(PlayerConfig::for_device(device_rate, channels)).unwrap();
+        let config = EchoConfig {
+            capture_rate,
+            noise_suppression: ns,
+            ..EchoConfig::default()
+        };
+        let mut canceller = player.echo_canceller(config).unwrap();
+        let (mut writer, mut reader) = player.split();
+        // Ten seconds of a chirp-like tone, pushed up front (the push side may allocate).
+        let tone: Vec<i16> = (0..240_000)
+            .map(|i| {
+                let t = i as f64 / 24_000.0;
+                (8000.0 * (2.0 * std::f64::consts::PI * (300.0 + 100.0 * t) * t).sin()) as i16
+            })
+            .collect();
+        writer.push(&tone);
+        // Device callbacks and microphone chunks of 7 ms (neither a 10 ms frame).
+        let mut out = vec![0i16; device_rate as usize * 7 / 1000 * channels as usize];
+        let mic_chunk = capture_rate as usize * 7 / 1000;
+        let mut mic = vec![0i16; mic_chunk];
+        let mut clean = vec![0i16; mic_chunk];
+        macro_rules! step {
+            ($k:expr) => {
+                reader.read(&mut out);
+                for (i, m) in mic.iter_mut().enumerate() {
+                    *m = ((($k * mic_chunk + i) % 97) as i16 - 48) * 40;
+                }
+                canceller.process(&mic, &mut clean).unwrap();
+            };
+        }
+        for k in 0..100 {
+            step!(k);
+        }
+        let n = allocations(|| {
+            for _ in 100..400 {
+                reader.read(&mut out);
+            }
+        });
+
+        let m = allocations(|| {
+            let _ = canceller.stats();
+            canceller.set_enabled(false);
+            canceller.set_enabled(true);
+            canceller
+                .set_device_delay(Duration::from_millis(40))
+                .unwrap();
+        });
+        assert_eq!(
+            (n, m),
+            (0, 0),
+            "allocations at {device_rate} Hz x{channels}, capture {capture_rate} Hz, {ns:?}"
+        );
+        // The read-only stretch overflowed the tap (2.1 s > 1 s): re-aligned once, then in step.
+        for k in 400..500 {
+            step!(k);
+        }
+        let stats = canceller.stats();
+        assert!(
+            stats.reference_frames + 2 >= stats.capture_frames,
+            "{stats:?}"
+        );
+        assert_eq!(stats.realigned, 1, "{stats:?}");
+    }
+}
