@@ -10,6 +10,7 @@
 use crate::error::{Error, Result};
 use crate::protocol;
 pub use crate::reconnect::ReconnectPolicy;
+pub use crate::response_mode::ResponseMode;
 pub use crate::vertex::{TokenError, TokenProvider, VertexApiVersion, VertexTarget};
 use std::fmt;
 use std::time::Duration;
@@ -61,33 +62,6 @@ pub enum Auth {
     /// OAuth 2 access tokens for Vertex AI ([`Config::vertex`]), sent as
     /// `Authorization: Bearer ...`; the provider is asked for a token on every connect.
     AccessToken(TokenProvider),
-}
-
-/// What the model answers with.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum ResponseMode {
-    /// Text parts (`responseModalities: ["TEXT"]`); only some models support it.
-    Text,
-    /// 24 kHz PCM audio (`["AUDIO"]`).
-    Audio,
-    /// Audio plus its transcription delivered as text events: sent as `["AUDIO"]` with
-    /// `outputAudioTranscription: {}`, since the service allows one modality per session.
-    #[default]
-    TextAndAudio,
-}
-
-impl ResponseMode {
-    /// Parses `text`, `audio`, `text+audio` (case-insensitive).
-    pub fn parse(s: &str) -> Option<ResponseMode> {
-        match s.to_ascii_lowercase().as_str() {
-            "text" => Some(ResponseMode::Text),
-            "audio" => Some(ResponseMode::Audio),
-            "text+audio" | "audio+text" | "text_and_audio" | "both" => {
-                Some(ResponseMode::TextAndAudio)
-            }
-            _ => None,
-        }
-    }
 }
 
 /// Per-phase connection timeouts.

@@ -52,6 +52,7 @@ pub mod openmetrics;
 pub mod protocol;
 pub mod reconnect;
 pub mod record;
+mod response_mode;
 pub mod session;
 mod state;
 mod sync;

@@ -622,5 +622,4 @@ fn describe_field(rule: Rule) -> String {
 }
 
 #[cfg(test)]
-#[path = "models_tests.rs"]
 mod tests;

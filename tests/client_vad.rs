@@ -1,6 +1,6 @@
 //! The client VAD on real speech: 20 utterances spoken by espeak-ng with pauses between them,
 //! pink noise from sox mixed in at 10 dB SNR. Speech start is detected within 60 ms of each
-//! utterance's audible onset and its end within the hangover + 60 ms in 14 of 20 utterances
+//! utterance's audible onset and its end within the hangover + 60 ms in 15 of 20 utterances
 //! (the issue asks for 95%; see the test), each utterance started exactly once;
 //! 30 s of noise alone signals nothing; in front of a session (the fake server) the sender
 //! turns server VAD off, marks each utterance with activityStart / activityEnd and sends its
@@ -184,11 +184,11 @@ fn utterances_in_noise_are_found_on_time() {
     report.push(format!("{starts} speech starts in all"));
     eprintln!("{}", report.join("\n"));
     eprintln!("{good} of {} utterances on time", rec.spans.len());
-    // The issue asks for 95%; earshot reaches 70% here (14 of 20: four onsets are found
-    // 72 to 104 ms after the speech rises above the noise, two ends 30 to 45 ms past the
-    // hangover + 60 ms). This pins what it does so it cannot get worse unnoticed.
+    // The issue asks for 95%; this reaches 75% (15 of 20: every end is on time, but five
+    // onsets, plosives and fricatives, are found 72 to 104 ms after the speech rises above
+    // the noise, when the vowel comes). This pins what it does so it cannot get worse.
     assert!(
-        good * 100 >= rec.spans.len() * 70,
+        good * 100 >= rec.spans.len() * 75,
         "only {good} of {} utterances detected on time:\n{}",
         rec.spans.len(),
         report.join("\n")

@@ -9,8 +9,9 @@
 //! **The detector** is [`earshot`] (pure Rust, a small neural network over 40 mel bands,
 //! 16 ms frames of 16 kHz audio; no allocation, no C or C++ build), with hysteresis around it:
 //! speech starts after [`VadConfig::min_speech`] of frames scoring at least
-//! [`VadConfig::threshold`], and ends after [`VadConfig::hangover`] of frames scoring under
-//! [`VadConfig::end_threshold`]. The first 256 ms of a stream decide nothing (the detector
+//! [`VadConfig::threshold`], and ends after [`VadConfig::hangover`] of quiet frames: scoring
+//! under [`VadConfig::end_threshold`], or within 4 dB of the noise floor (the least frame
+//! energy of the last second), since the score lags the end of speech. The first 256 ms of a stream decide nothing (the detector
 //! warms up).
 //! [`Vad`] is the bare detector and is **real-time safe** (no lock, no allocation, bounded
 //! time per sample), so it may run in the audio callback.
@@ -136,6 +137,18 @@ pub enum VadEvent {
 /// feature normalisation are still filling, and its scores on noise start near 0.55.
 const WARM_UP: u64 = 16;
 
+/// Frames of energy history for the noise floor: about a second.
+const FLOOR_FRAMES: usize = 62;
+
+/// During an utterance, a frame within this many dB of the noise floor counts as quiet.
+const END_FLOOR_DB: f32 = 4.0;
+
+/// A frame's energy in dB (of the mean square of its samples; 0 dB for silence).
+fn frame_db(frame: &[i16]) -> f32 {
+    let sum: f32 = frame.iter().map(|&v| f32::from(v) * f32::from(v)).sum();
+    10.0 * (sum / frame.len().max(1) as f32 + 1.0).log10()
+}
+
 /// Frames in `d`, rounded up, at least `min`.
 fn frames_in(d: Duration, min: u32) -> u32 {
     let ms = VAD_FRAME as u128 * 1000 / VAD_RATE as u128; // 16
@@ -159,6 +172,8 @@ pub struct Vad {
     run: u32,
     quiet: u32,
     score: f32,
+    /// The last second of frame energies (dB), for the noise floor (their minimum).
+    energies: [f32; FLOOR_FRAMES],
 }
 
 impl std::fmt::Debug for Vad {
@@ -189,6 +204,7 @@ impl Vad {
             run: 0,
             quiet: 0,
             score: 0.0,
+            energies: [f32::MAX; FLOOR_FRAMES],
         })
     }
 
@@ -214,12 +230,17 @@ impl Vad {
     /// Scores the staged frame and applies the hysteresis.
     fn decide(&mut self) -> Option<VadEvent> {
         self.score = self.detector.predict_i16(&self.frame);
+        let energy = frame_db(&self.frame);
+        self.energies[(self.frames % FLOOR_FRAMES as u64) as usize] = energy;
+        let floor = self.energies.iter().copied().fold(f32::MAX, f32::min);
         self.frames += 1;
         if self.frames <= WARM_UP {
             return None;
         }
         if self.speech {
-            let voiced = self.score >= self.end_threshold;
+            // Quiet: the score has dropped, or the frame is back near the noise floor (the
+            // score lags the end of speech by 100 to 300 ms; the energy does not).
+            let voiced = self.score >= self.end_threshold && energy >= floor + END_FLOOR_DB;
             self.quiet = if voiced { 0 } else { self.quiet + 1 };
             if self.quiet >= self.end_frames {
                 self.speech = false;
@@ -265,6 +286,7 @@ impl Vad {
         self.run = 0;
         self.quiet = 0;
         self.score = 0.0;
+        self.energies = [f32::MAX; FLOOR_FRAMES];
     }
 }
 

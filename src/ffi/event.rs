@@ -6,17 +6,14 @@ use crate::session::{Event, State};
 use std::sync::OnceLock;
 
 // The zero-copy view of an AUDIO event's samples, and its tests.
-#[path = "event_audio.rs"]
 mod audio_view;
 use audio_view::Samples;
 
 // The JSON rendering of events (`gemini_live_event_json`).
-#[path = "event_json.rs"]
 mod json;
 pub(crate) use json::to_json;
 
 // The typed accessors of the other fields (session id, usage, counts, ids, ...).
-#[path = "event_fields.rs"]
 mod fields;
 pub use fields::*;
 

@@ -2,7 +2,7 @@
 //! `waitingForInput`, voice activity, interim transcriptions, grounding and URL-context
 //! metadata (protocol.md Part B §4, Part C.2). Grounding and URL-context details are in
 //! `gemini_live_event_json`; voice activity and VAD signals have typed accessors
-//! (`event_fields.rs`).
+//! (`event/fields.rs`).
 
 use super::*;
 use crate::protocol::ModalityTokenCount;

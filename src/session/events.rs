@@ -9,7 +9,6 @@ use std::time::Duration;
 pub use crate::state::State;
 
 // How server messages become events (`to_events`, `Facts`).
-#[path = "to_events.rs"]
 mod decode;
 pub(crate) use decode::{to_events, Facts};
 
@@ -399,7 +398,6 @@ pub enum Event {
 }
 
 #[cfg(test)]
-#[path = "lifecycle_tests.rs"]
 mod lifecycle_tests;
 
 #[cfg(test)]

@@ -231,7 +231,7 @@ impl Session {
             first.push(Event::NewSession { replayed: 0 });
         }
         for msg in connected.early {
-            reader::absorb(&shared, msg, &mut first);
+            receive::absorb(&shared, msg, &mut first);
         }
         // The queue is new; what does not fit in a tiny one, the reader delivers first.
         let mut early = Vec::new();

@@ -78,6 +78,8 @@ class TranslationTest(unittest.TestCase):
             "or set `gemini_live_config_set_skip_model_check(config, true)`":
                 "or set skip_model_check=True",
             "set `gemini_live_config_set_access_token_callback`": "set access_token_provider=",
+            "to send it anyway set `gemini_live_config_set_skip_model_check`":
+                "to send it anyway set skip_model_check=True",
             "`gemini_live_config_set_vertex(config, NULL, NULL)`": "vertex=(None, None)",
             "`Timeouts::connect_total` and `VertexTarget::transparent_resumption`":
                 "connect_timeout_ms= and vertex_transparent_resumption=",

@@ -1,4 +1,4 @@
-//! Each typed accessor of `event_fields.rs` on a synthetic event of its kind agrees with
+//! Each typed accessor of `event/fields.rs` on a synthetic event of its kind agrees with
 //! `gemini_live_event_json`, refuses other kinds and NULLs.
 
 use super::super::*;
