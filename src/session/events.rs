@@ -346,9 +346,12 @@ pub enum Event {
         /// server's voice activity detection opened, counts).
         turn: u64,
     },
-    /// Resumed with a handle older than the last `turns` answered turns (the connection ended
-    /// between a `turnComplete` and the handle that covers it): their replies were delivered
-    /// and they are not asked again, but the model no longer remembers those exchanges.
+    /// The server lost the last `turns` answered exchanges and none could be put back: resumed
+    /// with a handle older than them while restore is off
+    /// ([`Config::restore_context`](crate::Config::restore_context); a new session then says
+    /// it all with [`Event::NewSession`]), or lost in either way with a budget of zero.
+    /// Their replies were delivered and they are not asked again, but the model no longer
+    /// remembers them. Where anything was put back, [`Event::ContextRestored`] comes instead.
     ContextLost {
         /// Answered turns the resumed server state does not include.
         turns: u64,
