@@ -3,8 +3,8 @@
 //! in the directory given with `--out DIR`, else in a new temporary directory (never the
 //! source tree or the current directory), and printing the transcripts and timings.
 //!
-//! With `GEMINI_API_KEY` set it talks to the real service (set `GEMINI_LIVE_MODEL` to a
-//! model your key can use: the brief's default has been retired by Google). Without a key
+//! With `GEMINI_API_KEY` set it talks to the real service (the default model,
+//! `gemini-3.8-live`, or `GEMINI_LIVE_MODEL`). Without a key
 //! and without `GEMINI_LIVE_ENDPOINT`, it starts the embedded fake Live server in-process.
 //!
 //! ```text

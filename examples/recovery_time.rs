@@ -76,7 +76,8 @@ fn one(plan: FaultPlan) -> Result<(Duration, Duration), Box<dyn std::error::Erro
     })?;
     let config = Config::default()
         .with_endpoint(server.endpoint())
-        .with_response_mode(ResponseMode::Text);
+        .with_response_mode(ResponseMode::Text)
+        .with_model(gemini_live::fake::TEXT_MODEL);
     let session = Session::connect(config)?;
     for question in ["one", "two"] {
         session.send_text(question)?;

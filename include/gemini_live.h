@@ -8,7 +8,7 @@
  *
  * Build: cc app.c $(pkg-config --cflags --libs gemini_live) -o app   (after `cargo cinstall`)
  *    or, in the repository: cc app.c -Iinclude -Ltarget/release -lgemini_live -o app
- * Run:   GEMINI_API_KEY=... GEMINI_LIVE_MODEL=... LD_LIBRARY_PATH=target/release ./app
+ * Run:   GEMINI_API_KEY=... LD_LIBRARY_PATH=target/release ./app
  * C++:   gemini_live.hpp, installed beside this header, wraps it (RAII, exceptions).
  *
  *     #include <stdio.h>
@@ -20,7 +20,7 @@
  *         gemini_live_event *event = NULL;
  *         gemini_live_result r = gemini_live_config_new(&config); // reads GEMINI_API_KEY etc.
  *         if (r != GEMINI_LIVE_OK) return 1;
- *         gemini_live_config_set_response_modality(config, GEMINI_LIVE_MODALITY_TEXT);
+ *         // the default model answers in audio; TEXT events carry its transcription
  *         r = gemini_live_session_connect(config, &session);
  *         gemini_live_config_free(config);               // the session keeps its own copy
  *         if (r != GEMINI_LIVE_OK) {
@@ -528,6 +528,45 @@
 #define GEMINI_LIVE_VAD_SIGNAL_END_OF_SPEECH 2
 
 /**
+ * The word timings, speaker label and offsets of the transcription just delivered
+ * (`gemini_live_event_transcription_detail`, `gemini_live_event_transcription_word`).
+ */
+#define GEMINI_LIVE_EVENT_TRANSCRIPTION_DETAIL 50
+
+/**
+ * The thought signature (base64) of the model part just delivered: give it back with that
+ * part in history (`gemini_live_event_signature`).
+ */
+#define GEMINI_LIVE_EVENT_THOUGHT_SIGNATURE 51
+
+/**
+ * A `functionCall` part of the model's turn, a record for history: answer the TOOL_CALL
+ * event, not this (`gemini_live_event_tool_call` with index 0).
+ */
+#define GEMINI_LIVE_EVENT_FUNCTION_CALL_PART 52
+
+/**
+ * The service verified a replicated voice's consent recording: send this signature in
+ * later setups instead of the recording (`gemini_live_event_signature`).
+ */
+#define GEMINI_LIVE_EVENT_VOICE_CONSENT_SIGNATURE 53
+
+/**
+ * `gemini_live_event_transcription_detail`: the user's speech (`inputTranscription`).
+ */
+#define GEMINI_LIVE_TRANSCRIPT_INPUT 1
+
+/**
+ * `gemini_live_event_transcription_detail`: `interimInputTranscription`.
+ */
+#define GEMINI_LIVE_TRANSCRIPT_INTERIM_INPUT 2
+
+/**
+ * `gemini_live_event_transcription_detail`: the model's speech (`outputTranscription`).
+ */
+#define GEMINI_LIVE_TRANSCRIPT_OUTPUT 3
+
+/**
  * URL-context tool metadata (`gemini_live_event_json`: `urls` of `{retrieved_url, status}`,
  * `metadata` as sent).
  */
@@ -573,9 +612,15 @@
 #define GEMINI_LIVE_INTERACTION_IN_PROGRESS 1
 
 /**
- * `interactionStatus: IDLE` (or the deprecated `REQUIRES_ACTION`): the interaction is over.
+ * `interactionStatus: IDLE`: the interaction is over.
  */
 #define GEMINI_LIVE_INTERACTION_IDLE 2
+
+/**
+ * `interactionStatus: REQUIRES_ACTION` (deprecated): the model waits for the client,
+ * typically a tool response. The interaction is not over (as Google's SDK reads it).
+ */
+#define GEMINI_LIVE_INTERACTION_REQUIRES_ACTION 3
 
 /**
  * `gemini_live_config_set_record`: keep audio and video payloads as sent.
@@ -774,7 +819,10 @@ typedef struct gemini_live_echo_canceller gemini_live_echo_canceller;
  * `gemini_live_event_context_restored`, `gemini_live_event_id_count`, `gemini_live_event_id`,
  * `gemini_live_event_language_code`, `gemini_live_event_voice_activity`,
  * `gemini_live_event_vad_signal`, `gemini_live_event_json`, `gemini_live_event_free`,
- * `gemini_live_event_last_consumed_index`, `gemini_live_event_interaction_status`.
+ * `gemini_live_event_last_consumed_index`, `gemini_live_event_interaction_status`,
+ * `gemini_live_event_transcription_detail`, `gemini_live_event_transcription_word`,
+ * `gemini_live_event_signature`, `gemini_live_event_tool_call_stream`,
+ * `gemini_live_event_usage_labels`.
  */
 typedef struct gemini_live_event gemini_live_event;
 
@@ -1466,7 +1514,8 @@ gemini_live_result gemini_live_test_panic(void);
 
 /**
  * Creates a configuration with the library defaults overridden by the environment, like
- * the Rust `Config::from_env`: `GEMINI_API_KEY` (API key), `GEMINI_LIVE_MODEL`,
+ * the Rust `Config::from_env`: `GEMINI_API_KEY` (API key; `auth_tokens/...` is an ephemeral
+ * token), `GEMINI_LIVE_EPHEMERAL_TOKEN` (an ephemeral token), `GEMINI_LIVE_MODEL`,
  * `GEMINI_LIVE_ENDPOINT`, `GEMINI_LIVE_API_VERSION`, `GEMINI_LIVE_CA_FILE` (a PEM file of
  * extra trusted roots), and for Vertex AI `GEMINI_LIVE_VERTEX_PROJECT`,
  * `GEMINI_LIVE_VERTEX_LOCATION`, `GEMINI_LIVE_VERTEX_API_VERSION`,
@@ -1474,8 +1523,8 @@ gemini_live_result gemini_live_test_panic(void);
  * `gemini_live_config_set_access_token_callback` for fresh ones). Empty variables count as
  * unset.
  *
- * Defaults: model `gemini-live-2.5-flash-preview` (retired by Google: set another), API
- * version `v1alpha`, endpoint `wss://generativelanguage.googleapis.com`, no credentials,
+ * Defaults: model `gemini-3.8-live` (audio only: TEXT events carry its transcription), API
+ * version `v1beta` (`v1alpha` where needed), endpoint `wss://generativelanguage.googleapis.com`, no credentials,
  * `GEMINI_LIVE_MODALITY_TEXT_AND_AUDIO`, input transcription on, session resumption on,
  * server voice activity detection on, connect timeout 5 s, send timeout 1 s, close timeout
  * 2 s, send queue 128 messages, event queue 256 events, maximum message 16 MiB.
@@ -1526,8 +1575,10 @@ gemini_live_result gemini_live_config_set_endpoint(struct gemini_live_config *co
                                                    const char *endpoint);
 
 /**
- * Sets the API version in the URL: `v1alpha` (default), `v1beta` or `v1`. Overrides
- * `GEMINI_LIVE_API_VERSION`.
+ * Sets the API version in the URL: `v1alpha`, `v1beta` (default) or `v1`. Overrides
+ * `GEMINI_LIVE_API_VERSION`. With the default, `v1alpha` is used where the configuration
+ * needs it (an ephemeral token, `proactivity`, affective dialog); another version then makes
+ * connect fail with `GEMINI_LIVE_INVALID_CONFIG`, saying why.
  */
 gemini_live_result gemini_live_config_set_api_version(struct gemini_live_config *config,
                                                       const char *api_version);
@@ -2028,20 +2079,24 @@ gemini_live_result gemini_live_event_context_restored(const struct gemini_live_e
                                                       uint64_t *dropped);
 
 /**
- * Talks to Vertex AI in `project` and `location` (e.g. `us-central1`, or `global`) instead
- * of the Developer API: the host becomes `{location}-aiplatform.googleapis.com`
- * (`aiplatform.googleapis.com` for `global`) unless an endpoint was set, the path Vertex's
- * `LlmBidiService`, and the model `projects/P/locations/L/publishers/google/models/M`.
- * Needs an access-token callback (`gemini_live_config_set_access_token_callback`); API keys
- * are refused. Keeps the other Vertex options when called again; `project = ""` switches
- * back to the Developer API. Overrides `GEMINI_LIVE_VERTEX_PROJECT` / `_LOCATION`.
+ * Talks to Vertex AI in `project` and `location` (e.g. `us-central1`, `global`, or the
+ * multi-region `us` or `eu`) instead of the Developer API: the host becomes
+ * `{location}-aiplatform.googleapis.com` (`aiplatform.googleapis.com` for `global`,
+ * `aiplatform.{us|eu}.rep.googleapis.com` for the multi-regions) unless an endpoint was set,
+ * the path Vertex's `LlmBidiService`, and the model
+ * `projects/P/locations/L/publishers/google/models/M`. Needs an access-token callback
+ * (`gemini_live_config_set_access_token_callback`). Express mode: `project = ""` with a
+ * location and an API key (`gemini_live_config_set_api_key`); the model is then
+ * `publishers/google/models/M`. Keeps the other Vertex options when called again;
+ * `project = ""` and `location = ""` switch back to the Developer API. Overrides
+ * `GEMINI_LIVE_VERTEX_PROJECT` / `_LOCATION`.
  */
 gemini_live_result gemini_live_config_set_vertex(struct gemini_live_config *config,
                                                  const char *project,
                                                  const char *location);
 
 /**
- * Sets the Vertex API version, `"v1"` (the default) or `"v1beta1"`.
+ * Sets the Vertex API version, `"v1"` or `"v1beta1"` (the default, as in Google's SDKs).
  * `GEMINI_LIVE_INVALID_ARGUMENT` for another value or without a Vertex target.
  */
 gemini_live_result gemini_live_config_set_vertex_api_version(struct gemini_live_config *config,
@@ -2536,6 +2591,63 @@ gemini_live_result gemini_live_event_voice_activity(const struct gemini_live_eve
 gemini_live_result gemini_live_event_vad_signal(const struct gemini_live_event *event,
                                                 uint32_t *signal,
                                                 const char **name);
+
+/**
+ * A TRANSCRIPTION_DETAIL event: `*source` (`GEMINI_LIVE_TRANSCRIPT_*`), `*speaker_label`
+ * (NUL-terminated, borrowed until the event is freed; NULL when not sent), the fragment's
+ * `*start_ms` / `*end_ms` in the audio (-1 when not sent) and `*word_count` (read each with
+ * `gemini_live_event_transcription_word`). `GEMINI_LIVE_WRONG_EVENT_TYPE` for other
+ * events. Any thread.
+ */
+gemini_live_result gemini_live_event_transcription_detail(const struct gemini_live_event *event,
+                                                          uint32_t *source,
+                                                          const char **speaker_label,
+                                                          int64_t *start_ms,
+                                                          int64_t *end_ms,
+                                                          size_t *word_count);
+
+/**
+ * Word `index` (from 0) of a TRANSCRIPTION_DETAIL event: `*word` (NUL-terminated, borrowed
+ * until the event is freed) and its `*start_ms` / `*end_ms` in the audio (-1 when not
+ * sent). `GEMINI_LIVE_INVALID_ARGUMENT` if `index` is out of range,
+ * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
+ */
+gemini_live_result gemini_live_event_transcription_word(const struct gemini_live_event *event,
+                                                        size_t index,
+                                                        const char **word,
+                                                        int64_t *start_ms,
+                                                        int64_t *end_ms);
+
+/**
+ * The signature of a THOUGHT_SIGNATURE or VOICE_CONSENT_SIGNATURE event: `*signature`,
+ * NUL-terminated, borrowed until the event is freed. `GEMINI_LIVE_WRONG_EVENT_TYPE` for
+ * other events. Any thread.
+ */
+gemini_live_result gemini_live_event_signature(const struct gemini_live_event *event,
+                                               const char **signature);
+
+/**
+ * Call `index` of a TOOL_CALL event, streamed (Vertex AI): `*partial_args_json` is its
+ * `partialArgs` as a JSON array (`[]` when not streamed; each element has `json_path` and
+ * one of `string_value`, `number_value`, `bool_value`, `null_value`, and `will_continue`),
+ * NUL-terminated, borrowed until the event is freed; `*will_continue` whether more of
+ * this call follows. `GEMINI_LIVE_INVALID_ARGUMENT` if `index` is out of range,
+ * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
+ */
+gemini_live_result gemini_live_event_tool_call_stream(const struct gemini_live_event *event,
+                                                      size_t index,
+                                                      const char **partial_args_json,
+                                                      bool *will_continue);
+
+/**
+ * The labels of a USAGE or TURN_COMPLETE event's usage: `*traffic_type` (Vertex AI, e.g.
+ * `ON_DEMAND`) and `*service_tier` (Developer API), NUL-terminated, borrowed until the
+ * event is freed, NULL when not sent. `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events.
+ * Any thread.
+ */
+gemini_live_result gemini_live_event_usage_labels(const struct gemini_live_event *event,
+                                                  const char **traffic_type,
+                                                  const char **service_tier);
 
 /**
  * The `GEMINI_LIVE_INTERACTION_*` status of a TURN_COMPLETE event (`*status`):

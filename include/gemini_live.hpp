@@ -9,8 +9,7 @@
  *
  *     int main() try {
  *         gemini_live::config config;                  // GEMINI_API_KEY etc. from the environment
- *         config.set_response_modality(GEMINI_LIVE_MODALITY_TEXT);
- *         gemini_live::session session(config);        // the session keeps its own copy
+ *         gemini_live::session session(config);        // default model, audio + transcript
  *         session.send_text("Hello!");
  *         while (auto ev = session.next_event(std::chrono::seconds(30))) {
  *             if (ev->type() == gemini_live::event_type::text) std::cout << ev->text();
@@ -266,6 +265,29 @@ struct error_info {
 struct usage_detail {
     std::string_view modality;
     int64_t token_count = -1; /**< -1 where the server sent none */
+};
+
+/** One word of a TRANSCRIPTION_DETAIL event (event::transcription_detail). */
+struct transcript_word {
+    std::string_view word;
+    std::optional<std::chrono::milliseconds> start; /**< in the audio; none when not sent */
+    std::optional<std::chrono::milliseconds> end;
+};
+
+/** TRANSCRIPTION_DETAIL: word timings, speaker label and offsets (protocol.md D.3). */
+struct transcription_detail_info {
+    uint32_t source = 0; /**< GEMINI_LIVE_TRANSCRIPT_* */
+    std::optional<std::string_view> speaker_label;
+    std::optional<std::chrono::milliseconds> start;
+    std::optional<std::chrono::milliseconds> end;
+    std::vector<transcript_word> words;
+};
+
+/** A usage's labels (event::usage_labels): Vertex AI's trafficType, the Developer API's
+ *  serviceTier; none when not sent. */
+struct usage_labels_info {
+    std::optional<std::string_view> traffic_type;
+    std::optional<std::string_view> service_tier;
 };
 
 /** RESUMPTION_UPDATE (event::resumption). */
@@ -825,6 +847,49 @@ class event {
         detail::check(gemini_live_event_vad_signal(p_, &signal, &name), "gemini_live_event_vad_signal");
         return vad_signal_info{signal, std::string_view(name)};
     }
+    /** TRANSCRIPTION_DETAIL: the word timings, speaker label and offsets of the
+     *  transcription fragment just delivered. */
+    transcription_detail_info transcription_detail() const {
+        transcription_detail_info out;
+        const char *label = nullptr;
+        int64_t start = -1, end = -1;
+        size_t count = 0;
+        detail::check(gemini_live_event_transcription_detail(p_, &out.source, &label, &start,
+                                                             &end, &count),
+                      "gemini_live_event_transcription_detail");
+        out.speaker_label = opt(label);
+        out.start = ms(start);
+        out.end = ms(end);
+        for (size_t i = 0; i < count; ++i) {
+            const char *word = nullptr;
+            detail::check(gemini_live_event_transcription_word(p_, i, &word, &start, &end),
+                          "gemini_live_event_transcription_word");
+            out.words.push_back(transcript_word{std::string_view(word), ms(start), ms(end)});
+        }
+        return out;
+    }
+    /** THOUGHT_SIGNATURE, VOICE_CONSENT_SIGNATURE: the signature. */
+    std::string_view signature() const {
+        const char *sig = nullptr;
+        detail::check(gemini_live_event_signature(p_, &sig), "gemini_live_event_signature");
+        return std::string_view(sig);
+    }
+    /** TOOL_CALL (Vertex AI streamed arguments): call `index`'s partialArgs as a JSON array,
+     *  and whether more of the call follows. */
+    std::pair<std::string_view, bool> tool_call_stream(size_t index) const {
+        const char *json = nullptr;
+        bool more = false;
+        detail::check(gemini_live_event_tool_call_stream(p_, index, &json, &more),
+                      "gemini_live_event_tool_call_stream");
+        return {std::string_view(json), more};
+    }
+    /** USAGE, TURN_COMPLETE: trafficType (Vertex AI) and serviceTier (Developer API). */
+    usage_labels_info usage_labels() const {
+        const char *traffic = nullptr, *tier = nullptr;
+        detail::check(gemini_live_event_usage_labels(p_, &traffic, &tier),
+                      "gemini_live_event_usage_labels");
+        return usage_labels_info{opt(traffic), opt(tier)};
+    }
     /** CLOSED: the close code and reason. */
     close_info close() const {
         uint16_t code = 0;
@@ -850,6 +915,9 @@ class event {
   private:
     static std::optional<std::string_view> opt(const char *s) {
         return s ? std::optional<std::string_view>(s) : std::nullopt;
+    }
+    static std::optional<std::chrono::milliseconds> ms(int64_t v) {
+        return v < 0 ? std::nullopt : std::optional<std::chrono::milliseconds>(v);
     }
     gemini_live_event *p_ = nullptr;
 };

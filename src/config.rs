@@ -10,19 +10,27 @@
 use crate::error::{Error, Result};
 use crate::protocol;
 pub use crate::reconnect::ReconnectPolicy;
+pub use crate::response_mode::ResponseMode;
 pub use crate::vertex::{TokenError, TokenProvider, VertexApiVersion, VertexTarget};
 use std::fmt;
 use std::time::Duration;
 
-/// The model used when none is configured: `gemini-live-2.5-flash-preview`, as the product
-/// brief asks. This is the only place it is defined. Google retired it on 2025-12-09 (the
-/// service now closes with 1008 "not found", reported as [`Error::ModelNotFound`]); override it
-/// with [`Config::model`] or `GEMINI_LIVE_MODEL` (see protocol.md Part A). The capability table
-/// ([`crate::models`]) lists it as retired but does not refuse it locally: the service's answer
-/// decides. The current models are [`crate::models::current`].
-pub const DEFAULT_MODEL: &str = "gemini-live-2.5-flash-preview";
-/// The API version used when none is configured.
-pub const DEFAULT_API_VERSION: &str = "v1alpha";
+/// The model used when none is configured: `gemini-3.8-live`, Google's current stable Live
+/// model (protocol.md Part D.1). This is the only place it is defined. It answers in AUDIO
+/// only, so the default response mode is [`ResponseMode::TextAndAudio`]: audio plus its
+/// transcription, delivered as text events. Override it with [`Config::model`] or
+/// `GEMINI_LIVE_MODEL`; the current models are [`crate::models::current`].
+pub const DEFAULT_MODEL: &str = "gemini-3.8-live";
+/// The product brief's model, `gemini-live-2.5-flash-preview`, retired by Google on
+/// 2025-12-09 (the service closes 1008 "not found"). Kept as a named constant: the model
+/// table lists it as retired and [`Config::validate`] refuses it with the fix;
+/// [`Config::skip_model_check`] still sends it.
+pub const RETIRED_BRIEF_MODEL: &str = "gemini-live-2.5-flash-preview";
+/// The API version used when none is configured: `v1beta`, the documented version (Part
+/// D.1). Where a configuration needs `v1alpha` (ephemeral tokens, `proactivity`,
+/// `enableAffectiveDialog`) the default is raised to it ([`Config::effective_api_version`]);
+/// another pinned version is refused with the reason.
+pub const DEFAULT_API_VERSION: &str = "v1beta";
 /// The service host used when no endpoint is configured.
 pub const DEFAULT_ENDPOINT: &str = "wss://generativelanguage.googleapis.com";
 
@@ -63,29 +71,18 @@ pub enum Auth {
     AccessToken(TokenProvider),
 }
 
-/// What the model answers with.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum ResponseMode {
-    /// Text parts (`responseModalities: ["TEXT"]`); only some models support it.
-    Text,
-    /// 24 kHz PCM audio (`["AUDIO"]`).
-    Audio,
-    /// Audio plus its transcription delivered as text events: sent as `["AUDIO"]` with
-    /// `outputAudioTranscription: {}`, since the service allows one modality per session.
-    #[default]
-    TextAndAudio,
-}
+/// The environment variable of an ephemeral token (`auth_tokens/...`), read by
+/// [`Config::from_env`] and the CLI (`--ephemeral-token`).
+pub const EPHEMERAL_TOKEN_VAR: &str = "GEMINI_LIVE_EPHEMERAL_TOKEN";
 
-impl ResponseMode {
-    /// Parses `text`, `audio`, `text+audio` (case-insensitive).
-    pub fn parse(s: &str) -> Option<ResponseMode> {
-        match s.to_ascii_lowercase().as_str() {
-            "text" => Some(ResponseMode::Text),
-            "audio" => Some(ResponseMode::Audio),
-            "text+audio" | "audio+text" | "text_and_audio" | "both" => {
-                Some(ResponseMode::TextAndAudio)
-            }
-            _ => None,
+impl Auth {
+    /// A key as Google's SDK reads one: [`Auth::EphemeralToken`] when it starts with
+    /// `auth_tokens/`, [`Auth::ApiKey`] otherwise.
+    pub fn from_key(key: &str) -> Auth {
+        if key.starts_with("auth_tokens/") {
+            Auth::EphemeralToken(Secret::new(key))
+        } else {
+            Auth::ApiKey(Secret::new(key))
         }
     }
 }
@@ -135,7 +132,8 @@ impl Default for Timeouts {
 pub struct Config {
     /// Model id, with or without `models/`. Defaults to [`DEFAULT_MODEL`].
     pub model: String,
-    /// API version in the URL path. Defaults to [`DEFAULT_API_VERSION`] (`v1alpha`).
+    /// API version in the URL path. Defaults to [`DEFAULT_API_VERSION`] (`v1beta`), raised
+    /// to `v1alpha` where the configuration needs it ([`Config::effective_api_version`]).
     pub api_version: String,
     /// Base URL, `wss://host[:port]` or `ws://host[:port]`; the SDK appends the Live path.
     /// Defaults to [`DEFAULT_ENDPOINT`].
@@ -301,7 +299,10 @@ impl Default for Config {
 }
 
 impl Config {
-    /// Defaults overridden by the environment: `GEMINI_API_KEY` (API key),
+    /// Defaults overridden by the environment: `GEMINI_API_KEY` (API key; one that starts
+    /// with `auth_tokens/` is an ephemeral token, as Google's SDK reads it),
+    /// `GEMINI_LIVE_EPHEMERAL_TOKEN` (an ephemeral token, [`Auth::EphemeralToken`]; it wins
+    /// over `GEMINI_API_KEY`),
     /// `GEMINI_LIVE_MODEL`, `GEMINI_LIVE_ENDPOINT`, `GEMINI_LIVE_API_VERSION`, and
     /// `GEMINI_LIVE_CA_FILE` (a PEM file of extra roots; an unreadable file is an error).
     /// Empty variables count as unset.
@@ -317,7 +318,10 @@ impl Config {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let mut c = Config::default();
         if let Some(key) = var("GEMINI_API_KEY") {
-            c.auth = Auth::ApiKey(Secret::new(key.trim()));
+            c.auth = Auth::from_key(key.trim());
+        }
+        if let Some(token) = var(EPHEMERAL_TOKEN_VAR) {
+            c.auth = Auth::EphemeralToken(Secret::new(token.trim()));
         }
         if let Some(m) = var("GEMINI_LIVE_MODEL") {
             c.model = m.trim().to_string();
@@ -441,6 +445,7 @@ impl Config {
             return bad(S::Endpoint, say(S::Endpoint, m));
         }
         crate::vertex::check_model_api(self)?;
+        crate::vertex::check_platform_fields(self)?;
         if let Some(v) = &self.vertex {
             crate::vertex::validate_config(self, v)?;
         } else if let Auth::AccessToken(_) = self.auth {
@@ -471,13 +476,22 @@ impl Config {
                 let m = " is empty or has invalid characters".to_string();
                 return bad(S::ApiKey, say(S::ApiKey, m));
             }
-            Auth::EphemeralToken(_) if self.api_version != "v1alpha" => {
-                let p = say(S::EphemeralToken, " only works with ".into())
-                    .setting(S::ApiVersion)
-                    .text(" v1alpha");
-                return bad(S::EphemeralToken, p);
-            }
             _ => {}
+        }
+        if self.vertex.is_none() {
+            if let Some(why) = self.v1alpha_reason() {
+                if !matches!(self.api_version.as_str(), "v1alpha" | DEFAULT_API_VERSION) {
+                    let p = Phrase::new()
+                        .text(format!("{why} needs "))
+                        .setting(S::ApiVersion)
+                        .text(format!(
+                            " v1alpha, but {:?} was set: remove it (v1alpha is then chosen) or \
+                             set v1alpha",
+                            self.api_version
+                        ));
+                    return bad(S::ApiVersion, p);
+                }
+            }
         }
         if self.response_mode == ResponseMode::Text && self.voice.is_some() {
             let p = say(S::Voice, " is set but the response mode is text (".into())
@@ -545,9 +559,35 @@ impl Config {
         format!(
             "{}/ws/google.ai.generativelanguage.{}.GenerativeService.{}",
             self.endpoint.trim_end_matches('/'),
-            self.api_version,
+            self.effective_api_version(),
             method
         )
+    }
+
+    /// What in this configuration exists only in `v1alpha` of the Developer API (ephemeral
+    /// tokens with the constrained method, `proactivity`, `enableAffectiveDialog`), if
+    /// anything.
+    pub fn v1alpha_reason(&self) -> Option<&'static str> {
+        if matches!(self.auth, Auth::EphemeralToken(_)) {
+            Some("ephemeral tokens (the BidiGenerateContentConstrained method)")
+        } else if self.proactivity.is_some() {
+            Some("setup.proactivity")
+        } else if self.generation.enable_affective_dialog.is_some() {
+            Some("generationConfig.enableAffectiveDialog")
+        } else {
+            None
+        }
+    }
+
+    /// The Developer API version in the URL: [`Config::api_version`], except that the
+    /// default (`v1beta`) becomes `v1alpha` when the configuration needs it
+    /// ([`Config::v1alpha_reason`]).
+    pub fn effective_api_version(&self) -> &str {
+        if self.api_version == DEFAULT_API_VERSION && self.v1alpha_reason().is_some() {
+            "v1alpha"
+        } else {
+            &self.api_version
+        }
     }
 
     /// The `setup` message for this configuration, resuming `handle` if given.
@@ -561,9 +601,10 @@ impl Config {
         if self.voice.is_some() || self.language_code.is_some() {
             generation.speech_config = Some(SpeechConfig {
                 voice_config: self.voice.as_ref().map(|v| VoiceConfig {
-                    prebuilt_voice_config: PrebuiltVoiceConfig {
+                    prebuilt_voice_config: Some(PrebuiltVoiceConfig {
                         voice_name: v.clone(),
-                    },
+                    }),
+                    ..VoiceConfig::default()
                 }),
                 language_code: self.language_code.clone(),
             });
@@ -640,10 +681,12 @@ mod tests {
         let mut c = Config::default().with_endpoint("ws://127.0.0.1:9/");
         assert_eq!(
             c.url(),
-            "ws://127.0.0.1:9/ws/google.ai.generativelanguage.v1alpha.GenerativeService.BidiGenerateContent"
+            "ws://127.0.0.1:9/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent"
         );
         c.auth = Auth::EphemeralToken(Secret::new("auth_tokens/x"));
-        assert!(c.url().ends_with("BidiGenerateContentConstrained"));
+        assert!(c
+            .url()
+            .ends_with("v1alpha.GenerativeService.BidiGenerateContentConstrained"));
         assert!(!c.url().contains("auth_tokens"));
     }
 
@@ -670,7 +713,7 @@ mod tests {
             serde_json::json!({})
         );
         assert_eq!(v["setup"]["sessionResumption"], serde_json::json!({}));
-        assert_eq!(v["setup"]["model"], "models/gemini-live-2.5-flash-preview");
+        assert_eq!(v["setup"]["model"], "models/gemini-3.8-live");
     }
 
     #[test]
@@ -686,11 +729,39 @@ mod tests {
             .is_err());
         let c = Config {
             auth: Auth::EphemeralToken(Secret::new("auth_tokens/a")),
-            api_version: "v1beta".into(),
+            api_version: "v1".into(),
             ..Config::default()
         };
         assert!(c.validate().is_err());
         let c = Config::default().with_api_key("k").with_model("");
         assert!(c.validate().is_err());
+    }
+
+    #[test]
+    fn v1alpha_is_chosen_where_needed_and_a_pinned_version_is_refused_with_the_reason() {
+        let mut c = Config::default()
+            .with_endpoint("ws://127.0.0.1:9")
+            .with_api_key("k");
+        assert_eq!(c.effective_api_version(), "v1beta");
+        c.proactivity = Some(protocol::Proactivity {
+            proactive_audio: Some(true),
+            ..Default::default()
+        });
+        assert_eq!(c.effective_api_version(), "v1alpha");
+        assert!(c
+            .url()
+            .contains(".v1alpha.GenerativeService.BidiGenerateContent"));
+        c.api_version = "v1".into();
+        let e = c.validate().unwrap_err().to_string();
+        assert!(e.contains("setup.proactivity needs"), "{e}");
+        assert!(e.contains("v1alpha, but"), "{e}");
+        assert!(e.contains("\"v1\""), "{e}");
+        c.api_version = "v1alpha".into();
+        assert_eq!(c.effective_api_version(), "v1alpha");
+        c.proactivity = None;
+        c.auth = Auth::EphemeralToken(Secret::new("auth_tokens/x"));
+        c.api_version = "v1".into();
+        let e = c.validate().unwrap_err().to_string();
+        assert!(e.contains("ephemeral tokens"), "{e}");
     }
 }

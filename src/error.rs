@@ -5,6 +5,10 @@
 use crate::wording::{Lang, Phrase, Setting};
 use std::fmt;
 
+#[path = "error_quota.rs"]
+mod quota;
+pub use quota::{is_quota_close, QuotaLimit, QUOTA_BACKOFF};
+
 /// The connection phase an error happened in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
@@ -193,6 +197,17 @@ pub enum Error {
         /// Whether another connect attempt may succeed.
         retryable: bool,
     },
+    /// The server closed the connection for lack of quota or a concurrency slot (1011 with
+    /// `RESOURCE_EXHAUSTED` / "Quota exceeded", protocol.md D.6). Retryable, with a long
+    /// backoff (`ReconnectPolicy::quota_delay`, [`QUOTA_BACKOFF`] by default).
+    QuotaExceeded {
+        /// The close code.
+        code: u16,
+        /// The reason text, as sent.
+        reason: String,
+        /// Which limit the reason points at.
+        limit: QuotaLimit,
+    },
 }
 
 impl Error {
@@ -205,7 +220,7 @@ impl Error {
             Error::Http { status, .. } if *status >= 500 || *status == 429 || *status == 408 => {
                 Retry::Retryable
             }
-            Error::GoAway(_) => Retry::Retryable,
+            Error::GoAway(_) | Error::QuotaExceeded { .. } => Retry::Retryable,
             // The session gave up; whether trying again later makes sense is the cause's call.
             Error::RetriesExhausted { last, .. } => last.retry(),
             Error::Closed { code, reason } => classify_close(*code, reason),
@@ -228,9 +243,9 @@ impl Error {
     /// or as the last cause of [`Error::RetriesExhausted`]).
     pub fn close_code(&self) -> Option<(u16, &str)> {
         match self {
-            Error::Closed { code, reason } | Error::ConfigRejected { code, reason } => {
-                Some((*code, reason))
-            }
+            Error::Closed { code, reason }
+            | Error::ConfigRejected { code, reason }
+            | Error::QuotaExceeded { code, reason, .. } => Some((*code, reason)),
             Error::ModelNotFound { reason, .. } => Some((1008, reason)),
             Error::RetriesExhausted { last, .. } => last.close_code(),
             _ => None,
@@ -239,7 +254,13 @@ impl Error {
 
     /// Builds the error for a close frame, recognising "model not found".
     pub fn from_close(code: u16, reason: &str, model: &str) -> Error {
-        if code == 1008 && is_model_not_found(reason) {
+        if is_quota_close(code, reason) {
+            Error::QuotaExceeded {
+                code,
+                reason: reason.to_string(),
+                limit: QuotaLimit::from_reason(reason),
+            }
+        } else if code == 1008 && is_model_not_found(reason) {
             Error::ModelNotFound {
                 model: model.to_string(),
                 reason: reason.to_string(),
@@ -315,6 +336,15 @@ impl Error {
 
     pub(crate) fn write_in(&self, f: &mut fmt::Formatter<'_>, lang: Lang) -> fmt::Result {
         match self {
+            Error::QuotaExceeded {
+                code,
+                reason,
+                limit,
+            } => write!(
+                f,
+                "the server closed the connection ({code}) because {limit} was reached \
+                 (server said: {reason}); retried with a long backoff"
+            ),
             Error::InvalidConfig(m) => write!(f, "invalid configuration: {m}"),
             Error::InvalidSetting { problem, .. } => {
                 write!(f, "invalid configuration: {}", problem.render(lang))

@@ -52,6 +52,7 @@ pub mod openmetrics;
 pub mod protocol;
 pub mod reconnect;
 pub mod record;
+mod response_mode;
 pub mod session;
 mod state;
 mod sync;
@@ -59,8 +60,10 @@ pub mod transport;
 pub mod vertex;
 pub mod wording;
 
-pub use config::{Auth, Config, ResponseMode, Secret, Timeouts, DEFAULT_MODEL};
-pub use error::{Error, Phase, Result, Retry};
+pub use config::{
+    Auth, Config, ResponseMode, Secret, Timeouts, DEFAULT_MODEL, RETIRED_BRIEF_MODEL,
+};
+pub use error::{Error, Phase, QuotaLimit, Result, Retry};
 pub use metrics::MetricsSnapshot;
 pub use reconnect::ReconnectPolicy;
 pub use session::ContextBudget;

@@ -15,10 +15,10 @@
 //! fake server, which serves every model of the table with the same rules, then closes the
 //! connection with the service's code).
 //!
-//! The brief's default model, [`DEFAULT_MODEL`](crate::DEFAULT_MODEL), is in the table as
-//! retired (2025-12-09) but is **not** refused locally: the service's own 1008 "not found"
-//! close is the authoritative answer (a key or a proxy may still serve it), and becomes
-//! [`Error::ModelNotFound`](crate::Error) with advice naming the current models of this table.
+//! The brief's model, [`RETIRED_BRIEF_MODEL`](crate::config::RETIRED_BRIEF_MODEL), is in the
+//! table as retired (2025-12-09) and, like every retired model, refused locally with the fix
+//! (Part D.1); [`Config::skip_model_check`](crate::Config) still sends it (the service, and
+//! the fake, then close 1008 "not found"). The default is [`DEFAULT_MODEL`](crate::DEFAULT_MODEL).
 //!
 //! The rules are evaluated on the JSON of the `setup` message ([`violation`]), accepting the
 //! lowerCamelCase and snake_case spellings, so that the client and the fake server share
@@ -435,8 +435,8 @@ pub const MODELS: &[ModelInfo] = &[
     },
     ModelInfo {
         modalities: BOTH,
-        notes: "the brief's default; half-cascade; shut down 2025-12-09 (the service \
-                closes 1008 not found); not refused locally",
+        notes: "the brief's model (RETIRED_BRIEF_MODEL); half-cascade; shut down 2025-12-09 \
+                (the service closes 1008 not found); refused locally",
         ..model(
             "gemini-live-2.5-flash-preview",
             Api::Developer,
@@ -471,7 +471,8 @@ pub const MODELS: &[ModelInfo] = &[
 pub fn bare_id(model: &str) -> &str {
     match model.rfind("models/") {
         Some(i) => &model[i + "models/".len()..],
-        None => model,
+        // Vertex AI's short publisher form, `google/M`.
+        None => model.strip_prefix("google/").unwrap_or(model),
     }
 }
 
@@ -568,8 +569,8 @@ fn get<'a>(v: &'a Value, camel: &str) -> Option<&'a Value> {
 }
 
 /// Checks `config` against the table entry of its model: `Ok` for unknown models (with a
-/// debug log), for retired ones (with an info log: the service's 1008 decides) and for
-/// configurations the model accepts; [`Error::UnsupportedByModel`] naming the model, the
+/// debug log) and for configurations the model accepts; [`Error::UnsupportedByModel`] for
+/// retired models (with the current ones as the fix), and [`Error::UnsupportedByModel`] naming the model, the
 /// field and the fix otherwise. Skipped when `config.skip_model_check` is set.
 pub fn check_config(config: &Config) -> Result<()> {
     if config.skip_model_check {
@@ -583,12 +584,20 @@ pub fn check_config(config: &Config) -> Result<()> {
         return Ok(());
     };
     if let Status::Retired { since } = info.status {
-        log::info!(
-            "model {} was retired by Google on {since}; the service will refuse it (1008), \
-             current models: {}",
-            info.id,
-            recommended(Api::Developer)
-        );
+        return Err(Error::UnsupportedByModel {
+            model: info.id.to_string(),
+            field: format!("connections: Google retired it on {since}"),
+            fix: Phrase::new()
+                .text("choose a current model with ")
+                .setting(Setting::Model)
+                .text(format!(
+                    ", e.g. {} (the default is {}); the service closes 1008 \"not found\"; \
+                     to send it anyway set ",
+                    recommended(Api::Developer),
+                    crate::DEFAULT_MODEL
+                ))
+                .setting(Setting::SkipModelCheck),
+        });
     }
     if info.refuses.is_empty() {
         // Nothing to check: no need to render the setup (about 10 us of a connect).
@@ -622,5 +631,4 @@ fn describe_field(rule: Rule) -> String {
 }
 
 #[cfg(test)]
-#[path = "models_tests.rs"]
 mod tests;

@@ -19,7 +19,12 @@ pub enum Target {
 pub fn config_from_env_or_fake() -> Result<(Config, Target)> {
     let config = Config::from_env()?;
     let has = |name: &str| std::env::var(name).is_ok_and(|v| !v.trim().is_empty());
-    if has("GEMINI_API_KEY") || has("GEMINI_LIVE_ENDPOINT") || has("GEMINI_LIVE_VERTEX_PROJECT") {
+    if has("GEMINI_API_KEY")
+        || has(crate::config::EPHEMERAL_TOKEN_VAR)
+        || has("GEMINI_LIVE_ENDPOINT")
+        || has("GEMINI_LIVE_VERTEX_PROJECT")
+        || has("GEMINI_LIVE_VERTEX_LOCATION")
+    {
         return Ok((config, Target::Configured));
     }
     let server = FakeServer::start(FakeOptions::default()).map_err(|e| Error::Io {

@@ -51,6 +51,10 @@ pub struct ReconnectPolicy {
     /// A connection up this long counts as productive even if it answered no turn (it resets
     /// the churn count). Defaults to 30 s (the figure google/adk-go settled on).
     pub stable_after: Duration,
+    /// The least delay before reconnecting after a quota or concurrency close
+    /// ([`Error::QuotaExceeded`]), jittered ±20 %. Defaults to
+    /// [`QUOTA_BACKOFF`](crate::error::QUOTA_BACKOFF) (10 s).
+    pub quota_delay: Duration,
 }
 
 impl Default for ReconnectPolicy {
@@ -66,6 +70,7 @@ impl Default for ReconnectPolicy {
             first_connect_total: Duration::from_secs(10),
             resume_wait: Duration::from_secs(10),
             stable_after: Duration::from_secs(30),
+            quota_delay: crate::error::QUOTA_BACKOFF,
         }
     }
 }

@@ -1,7 +1,20 @@
-//! Vertex AI (renamed "Gemini Enterprise Agent Platform") as a target: host, path and model
-//! path from a project and a location, and OAuth access tokens from a [`TokenProvider`] that
-//! is called on every connect and reconnect, so a session outlives any one token
-//! (protocol.md Part C.4).
+//! Vertex AI (renamed "Gemini Enterprise Agent Platform") as a target, built as Google's own
+//! clients build it (protocol.md Part D.2): host, path and model path from a project and a
+//! location, and OAuth access tokens from a [`TokenProvider`] that is called on every connect
+//! and reconnect, so a session outlives any one token; or, in "express mode", an API key and
+//! no project ([`VertexTarget::express`]).
+//!
+//! - Hosts: `{location}-aiplatform.googleapis.com`; `global` (and express mode without a
+//!   location) `aiplatform.googleapis.com`; the multi-regions `us` and `eu`
+//!   `aiplatform.{us|eu}.rep.googleapis.com`.
+//! - API version: `v1beta1` by default, as in both of Google's SDKs.
+//! - Model ids: `M`, `models/M`, `google/M` and `publishers/google/models/M` are completed to
+//!   `projects/P/locations/L/publishers/google/models/M` (express mode:
+//!   `publishers/google/models/M`, as Google's SDK sends it); a full `projects/...` path is
+//!   sent as given.
+//! - Voice activity detection: the service's default sensitivity is LOW on Vertex AI and HIGH
+//!   on the Developer API (`realtimeInputConfig.automaticActivityDetection`); set it
+//!   explicitly for the same behaviour on both.
 //!
 //! ```no_run
 //! use gemini_live::vertex::{TokenProvider, VertexTarget};
@@ -23,10 +36,10 @@ use std::sync::Arc;
 /// Which Vertex API version carries the Live method.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum VertexApiVersion {
-    /// `v1`, the GA surface. The default.
-    #[default]
+    /// `v1`, the GA surface.
     V1,
-    /// `v1beta1`, where preview features appear first.
+    /// `v1beta1`, where preview features appear first. The default, as in Google's SDKs.
+    #[default]
     V1beta1,
 }
 
@@ -50,15 +63,18 @@ impl VertexApiVersion {
 }
 
 /// A Vertex AI project and location to talk to, instead of the Developer API. Set it as
-/// [`Config::vertex`](crate::Config::vertex); it needs [`Auth::AccessToken`](crate::Auth).
+/// [`Config::vertex`](crate::Config::vertex); it needs [`Auth::AccessToken`](crate::Auth), or,
+/// in express mode (an empty project, [`VertexTarget::express`]), [`Auth::ApiKey`](crate::Auth).
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct VertexTarget {
-    /// Google Cloud project id (or number). No default: required.
+    /// Google Cloud project id (or number). No default: required with an access token; empty
+    /// in express mode (an API key).
     pub project: String,
-    /// Location, e.g. `us-central1`, or `global`. No default: required.
+    /// Location, e.g. `us-central1`, `global`, or the multi-region `us` or `eu`. No default:
+    /// required (express mode: `global`).
     pub location: String,
-    /// API version in the path. Defaults to [`VertexApiVersion::V1`].
+    /// API version in the path. Defaults to [`VertexApiVersion::V1beta1`].
     pub api_version: VertexApiVersion,
     /// Project billed for the calls and checked for quota, sent as `x-goog-user-project`.
     /// Defaults to none (the token's own project).
@@ -81,13 +97,26 @@ impl VertexTarget {
         }
     }
 
-    /// The service host: `{location}-aiplatform.googleapis.com`, or
-    /// `aiplatform.googleapis.com` for `global`.
+    /// Express mode: Vertex AI with an API key and no project ([`Auth::ApiKey`]), at the
+    /// `global` location (set [`VertexTarget::location`] for a regional host).
+    pub fn express() -> VertexTarget {
+        VertexTarget::new("", "global")
+    }
+
+    /// Whether this is express mode (no project: an API key authenticates).
+    pub fn is_express(&self) -> bool {
+        self.project.is_empty()
+    }
+
+    /// The service host: `{location}-aiplatform.googleapis.com`; `aiplatform.googleapis.com`
+    /// for `global`; `aiplatform.{location}.rep.googleapis.com` for the multi-regions `us`
+    /// and `eu`.
     pub fn host(&self) -> String {
-        if self.location.eq_ignore_ascii_case("global") {
-            "aiplatform.googleapis.com".to_string()
-        } else {
-            format!("{}-aiplatform.googleapis.com", self.location)
+        let location = self.location.to_ascii_lowercase();
+        match location.as_str() {
+            "global" | "" => "aiplatform.googleapis.com".to_string(),
+            "us" | "eu" => format!("aiplatform.{location}.rep.googleapis.com"),
+            _ => format!("{location}-aiplatform.googleapis.com"),
         }
     }
 
@@ -105,16 +134,27 @@ impl VertexTarget {
         )
     }
 
-    /// The setup's `model`: `projects/P/locations/L/publishers/google/models/M` for a model
-    /// id `M` (with or without `models/`); a full `projects/...` path is used as given.
+    /// The setup's `model`: `projects/P/locations/L/publishers/X/models/M` for a model id
+    /// `M`, `models/M`, `X/M` or `publishers/X/models/M` (`X` is `google` when not given); in
+    /// express mode `publishers/X/models/M`; a full `projects/...` path is used as given.
     pub fn model_path(&self, model: &str) -> String {
         let id = model.strip_prefix("models/").unwrap_or(model);
         if id.starts_with("projects/") {
             return id.to_string();
         }
+        let publisher_path = match id.strip_prefix("publishers/") {
+            Some(_) => id.to_string(),
+            None => match id.split_once('/') {
+                Some((publisher, m)) => format!("publishers/{publisher}/models/{m}"),
+                None => format!("publishers/google/models/{id}"),
+            },
+        };
+        if self.is_express() {
+            return publisher_path;
+        }
         format!(
-            "projects/{}/locations/{}/publishers/google/models/{}",
-            self.project, self.location, id
+            "projects/{}/locations/{}/{publisher_path}",
+            self.project, self.location
         )
     }
 
@@ -126,7 +166,7 @@ impl VertexTarget {
                 && s.bytes()
                     .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
         };
-        if !word(&self.project) {
+        if !self.is_express() && !word(&self.project) {
             return bad(format!(
                 "Vertex project {:?} is not a project id (letters, digits, -, _, ., :)",
                 self.project
@@ -161,14 +201,25 @@ impl VertexTarget {
                     "model {model:?} is not projects/P/locations/L/publishers/X/models/M"
                 ));
             }
-        } else if id.contains('/') {
+        } else if !publisher_form(id) {
             return bad(format!(
-                "model {model:?}: give a model id (e.g. gemini-live-2.5-flash-native-audio) or a \
-                 full projects/P/locations/L/publishers/google/models/M path"
+                "model {model:?}: give a model id (e.g. gemini-live-2.5-flash-native-audio), \
+                 google/M, publishers/google/models/M or a full \
+                 projects/P/locations/L/publishers/google/models/M path"
             ));
         }
         Ok(())
     }
+}
+
+/// `M`, `X/M` or `publishers/X/models/M`, every part non-empty.
+fn publisher_form(id: &str) -> bool {
+    let parts: Vec<&str> = id.split('/').collect();
+    let shape = matches!(
+        parts.as_slice(),
+        [_] | [_, _] | ["publishers", _, "models", _]
+    );
+    shape && parts.iter().all(|p| !p.is_empty())
 }
 
 /// Why a [`TokenProvider`] could not produce a token. Its message is shown to the user, so it
@@ -293,15 +344,28 @@ pub(crate) fn validate_config(config: &Config, v: &VertexTarget) -> Result<()> {
             .setting(S::AccessToken)
     };
     match &config.auth {
+        Auth::AccessToken(_) if v.is_express() => {
+            let p = Phrase::new()
+                .text("Vertex AI with an access-token source (")
+                .setting(S::AccessToken)
+                .text(") needs a project: set ")
+                .setting(S::Vertex)
+                .text(" with a project, or use an API key without one (express mode)");
+            return bad(S::AccessToken, p);
+        }
         Auth::AccessToken(_) => {}
+        Auth::ApiKey(_) if v.is_express() => {}
         Auth::ApiKey(_) => {
             let p = Phrase::new()
-                .text("API keys do not work with Vertex AI (")
-                .setting(S::ApiKey);
-            let p = use_token(p.text("): "))
-                .text(", e.g. from `gcloud auth print-access-token`), or remove ")
+                .text("an API key (")
+                .setting(S::ApiKey)
+                .text(
+                    ") on Vertex AI is express mode, which goes without a project, as in \
+                       Google's SDKs: remove the project from ",
+                )
                 .setting(S::Vertex)
-                .text(" to use the Developer API");
+                .text(" (keep the location, or global), or ");
+            let p = use_token(p).text(") with the project");
             return bad(S::ApiKey, p);
         }
         Auth::EphemeralToken(_) => {
@@ -311,9 +375,18 @@ pub(crate) fn validate_config(config: &Config, v: &VertexTarget) -> Result<()> {
             let p = p.text(") are for the Developer API, not Vertex AI: ");
             return bad(S::EphemeralToken, use_token(p).text(")"));
         }
+        Auth::None if v.is_express() => {
+            let p = Phrase::new()
+                .text("Vertex AI express mode needs an API key (")
+                .setting(S::ApiKey)
+                .text("): none is set");
+            return bad(S::ApiKey, p);
+        }
         Auth::None => {
             let p = Phrase::new().text("Vertex AI needs an access-token provider (");
-            let p = p.setting(S::AccessToken).text("): none is set");
+            let p = p
+                .setting(S::AccessToken)
+                .text("), or an API key without a project (express mode): none is set");
             return bad(S::AccessToken, p);
         }
     }
@@ -352,6 +425,26 @@ pub(crate) fn check_model_api(config: &Config) -> Result<()> {
     )))
 }
 
+/// Setup fields that only Vertex AI accepts, refused on the Developer API before sending, as
+/// Google's SDKs refuse them (protocol.md D.3): `explicitVadSignal` and
+/// `safetySettings[].method`.
+pub(crate) fn check_platform_fields(config: &Config) -> Result<()> {
+    if config.vertex.is_some() {
+        return Ok(());
+    }
+    let field = if config.explicit_vad_signal.is_some() {
+        "explicitVadSignal (Config::explicit_vad_signal)"
+    } else if config.safety_settings.iter().any(|s| s.method.is_some()) {
+        "safetySettings[].method"
+    } else {
+        return Ok(());
+    };
+    Err(Error::InvalidConfig(format!(
+        "{field} is only supported on Vertex AI, not on the Developer API (Google's SDKs refuse \
+         it too): remove it, or set a Vertex AI project and location"
+    )))
+}
+
 /// The Vertex part of [`Config::from_env`](crate::Config::from_env).
 pub(crate) fn apply_env(c: &mut Config, var: &impl Fn(&str) -> Option<String>) -> Result<()> {
     let project = var("GEMINI_LIVE_VERTEX_PROJECT");
@@ -364,11 +457,8 @@ pub(crate) fn apply_env(c: &mut Config, var: &impl Fn(&str) -> Option<String>) -
                 "GEMINI_LIVE_VERTEX_PROJECT is set but GEMINI_LIVE_VERTEX_LOCATION is not".into(),
             ))
         }
-        (None, Some(_)) => {
-            return Err(Error::InvalidConfig(
-                "GEMINI_LIVE_VERTEX_LOCATION is set but GEMINI_LIVE_VERTEX_PROJECT is not".into(),
-            ))
-        }
+        // A location without a project: express mode, with GEMINI_API_KEY.
+        (None, Some(l)) => (String::new(), l),
     };
     let mut target = VertexTarget::new(project.trim(), location.trim());
     if let Some(v) = var("GEMINI_LIVE_VERTEX_API_VERSION") {
@@ -380,9 +470,12 @@ pub(crate) fn apply_env(c: &mut Config, var: &impl Fn(&str) -> Option<String>) -
         })?;
     }
     target.user_project = var("GEMINI_LIVE_VERTEX_USER_PROJECT").map(|p| p.trim().to_string());
+    let express = target.is_express();
     c.vertex = Some(target);
     c.auth = match var("GEMINI_LIVE_ACCESS_TOKEN") {
         Some(t) => Auth::AccessToken(TokenProvider::fixed(Secret::new(t.trim()))),
+        // Express mode keeps GEMINI_API_KEY.
+        None if express => std::mem::take(&mut c.auth),
         None => Auth::None,
     };
     Ok(())
@@ -399,6 +492,16 @@ mod tests {
         assert_eq!(t.endpoint(), "wss://europe-west4-aiplatform.googleapis.com");
         let g = VertexTarget::new("p", "global");
         assert_eq!(g.host(), "aiplatform.googleapis.com");
+        // The multi-regions, as Google's SDKs build them (Part D.2).
+        assert_eq!(
+            VertexTarget::new("p", "us").host(),
+            "aiplatform.us.rep.googleapis.com"
+        );
+        assert_eq!(
+            VertexTarget::new("p", "eu").endpoint(),
+            "wss://aiplatform.eu.rep.googleapis.com"
+        );
+        assert_eq!(VertexTarget::express().host(), "aiplatform.googleapis.com");
     }
 
     #[test]
@@ -406,13 +509,14 @@ mod tests {
         let mut t = VertexTarget::new("p", "us-central1");
         assert_eq!(
             t.path(),
+            "/ws/google.cloud.aiplatform.v1beta1.LlmBidiService/BidiGenerateContent"
+        );
+        t.api_version = VertexApiVersion::V1;
+        assert_eq!(
+            t.path(),
             "/ws/google.cloud.aiplatform.v1.LlmBidiService/BidiGenerateContent"
         );
         t.api_version = VertexApiVersion::V1beta1;
-        assert_eq!(
-            t.path(),
-            "/ws/google.cloud.aiplatform.v1beta1.LlmBidiService/BidiGenerateContent"
-        );
         assert_eq!(VertexApiVersion::parse("V1BETA1"), Some(t.api_version));
         assert_eq!(VertexApiVersion::parse("v1beta"), None);
     }
@@ -425,6 +529,16 @@ mod tests {
         assert_eq!(t.model_path("gemini-3.8-live"), want);
         assert_eq!(t.model_path("models/gemini-3.8-live"), want);
         assert_eq!(t.model_path(want), want);
+        assert_eq!(t.model_path("google/gemini-3.8-live"), want);
+        assert_eq!(
+            t.model_path("publishers/google/models/gemini-3.8-live"),
+            want
+        );
+        let x = VertexTarget::express();
+        let short = "publishers/google/models/gemini-3.8-live";
+        assert_eq!(x.model_path("gemini-3.8-live"), short);
+        assert_eq!(x.model_path("google/gemini-3.8-live"), short);
+        assert_eq!(x.model_path(short), short);
     }
 
     #[test]
@@ -433,10 +547,15 @@ mod tests {
         assert!(t.validate("gemini-3.8-live").is_ok());
         let full = "projects/a/locations/b/publishers/google/models/m";
         assert!(t.validate(full).is_ok());
-        let e = t.validate("publishers/google/models/m").unwrap_err();
+        assert!(t.validate("publishers/google/models/m").is_ok());
+        assert!(t.validate("google/m").is_ok());
+        let e = t.validate("publishers/google/m").unwrap_err();
         assert!(e.to_string().contains("model id"), "{e}");
+        assert!(t.validate("a/b/c").is_err());
         assert!(t.validate("projects/a/models/m").is_err());
-        let e = VertexTarget::new("", "us-central1")
+        // An empty project is express mode (checked against the credentials by Config).
+        assert!(VertexTarget::new("", "us-central1").validate("m").is_ok());
+        let e = VertexTarget::new("a project", "us-central1")
             .validate("m")
             .unwrap_err();
         assert!(e.to_string().contains("Vertex project"), "{e}");
@@ -479,6 +598,16 @@ mod tests {
             Auth::AccessToken(p) => assert_eq!(p.token().unwrap().expose(), "ya29.env"),
             other => panic!("{other:?}"),
         }
+        // A location without a project: express mode, keeping the API key.
+        let mut c = Config::default().with_api_key("AIzaKEY");
+        apply_env(&mut c, &env(&[("GEMINI_LIVE_VERTEX_LOCATION", "us")])).unwrap();
+        let v = c.vertex.clone().unwrap();
+        assert!(v.is_express() && matches!(c.auth, Auth::ApiKey(_)));
+        assert_eq!(
+            c.effective_endpoint(),
+            "wss://aiplatform.us.rep.googleapis.com"
+        );
+        c.validate().unwrap();
         let mut c = Config::default();
         let e = apply_env(&mut c, &env(&[("GEMINI_LIVE_VERTEX_PROJECT", "p1")])).unwrap_err();
         assert!(e.to_string().contains("GEMINI_LIVE_VERTEX_LOCATION"), "{e}");
@@ -488,6 +617,35 @@ mod tests {
             ("GEMINI_LIVE_VERTEX_API_VERSION", "v1beta"),
         ]);
         assert!(apply_env(&mut Config::default(), &bad).is_err());
+    }
+
+    #[test]
+    fn express_mode_takes_an_api_key_and_no_project() {
+        let key = || Config::default().with_api_key("AIzaKEY");
+        let mut c = key();
+        c.vertex = Some(VertexTarget::express());
+        c.validate().unwrap();
+        assert_eq!(
+            c.url(),
+            "wss://aiplatform.googleapis.com/ws/google.cloud.aiplatform.v1beta1.LlmBidiService/BidiGenerateContent"
+        );
+        assert_eq!(c.model_name(), "publishers/google/models/gemini-3.8-live");
+        // A key with a project, a token without one, nothing at all: refused with the fix.
+        let mut c = key();
+        c.vertex = Some(VertexTarget::new("p", "us-central1"));
+        let e = c.validate().unwrap_err().to_string();
+        assert!(
+            e.contains("express mode") && e.contains("without a project"),
+            "{e}"
+        );
+        let mut c = Config::default().with_model("gemini-3.8-live");
+        c.vertex = Some(VertexTarget::express());
+        c.auth = Auth::AccessToken(TokenProvider::fixed(Secret::new("ya29.x")));
+        let e = c.validate().unwrap_err().to_string();
+        assert!(e.contains("needs a project"), "{e}");
+        c.auth = Auth::None;
+        let e = c.validate().unwrap_err().to_string();
+        assert!(e.contains("needs an API key"), "{e}");
     }
 
     #[test]

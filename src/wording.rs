@@ -10,7 +10,7 @@
 //! its setter in backticks (`` `gemini_live_config_set_model` ``), a response mode is
 //! `` `gemini_live_config_set_response_modality(config, GEMINI_LIVE_MODALITY_TEXT)` ``.
 
-use crate::config::ResponseMode;
+use crate::response_mode::ResponseMode;
 use std::borrow::Cow;
 use std::fmt;
 

@@ -549,7 +549,7 @@ import gemini_live as gl
 
 SENDERS, TURNS, READERS = 4, 10, 3
 fake = gl.FakeServer()
-s = gl.Session.connect(endpoint=fake.endpoint, response_modality="text")
+s = gl.Session.connect(endpoint=fake.endpoint, response_modality="text", model="fake-text-live")
 lock = threading.Lock()
 seen = {"turns": 0, "text": 0, "closed": 0, "ended": 0}
 errors = []
@@ -683,7 +683,8 @@ fn turn_complete_position() -> usize {
     let server = fake();
     let c = Config::default()
         .with_endpoint(server.endpoint())
-        .with_response_mode(ResponseMode::Text);
+        .with_response_mode(ResponseMode::Text)
+        .with_model(gemini_live::fake::TEXT_MODEL);
     let s = Session::connect(c).expect("connects");
     s.send_text("one").expect("sends");
     while let Ok(Some(ev)) = s.next_event(Duration::from_secs(10)) {
@@ -719,10 +720,18 @@ fn typed_event_fields_from_c_agree_with_the_json() {
             ..FakeOptions::default()
         })
         .expect("the fake server starts");
+        // The setup fields.c's scripted session sends (text, no reconnection, no
+        // resumption): the replay compares each client frame with the recording.
+        let mut setup =
+            gemini_live::Config::default().with_response_mode(gemini_live::ResponseMode::Text);
+        setup.reconnect.enabled = false;
+        setup.session_resumption = false;
+        let setup =
+            gemini_live::protocol::ClientMessage::Setup(Box::new(setup.setup_message(None)));
         let mut frames = vec![RecordedFrame {
             t: 0.0,
             from_client: true,
-            text: r#"{"setup":{}}"#.into(),
+            text: gemini_live::protocol::encode_client(&setup),
         }];
         frames.extend(SCRIPT.iter().map(|f| RecordedFrame {
             t: 0.0,
@@ -749,7 +758,7 @@ fn typed_event_fields_from_c_agree_with_the_json() {
             stdout.contains("fields: 3 VAD signals, 2 voice activities"),
             "{stdout}"
         );
-        assert_eq!(script.mismatches(), 0);
+        assert_eq!(script.mismatches(), 0, "{:?}", script.first_mismatch());
         script.shutdown();
     }
 }

@@ -45,7 +45,10 @@ fn chat_against_a_separate_fake_with_a_key_and_global_options_after_the_subcomma
     let mut cmd = gemini_live();
     cmd.env("GEMINI_API_KEY", "test-key")
         .env("GEMINI_LIVE_ENDPOINT", server.endpoint());
-    let (stdout, stderr) = chat(cmd.args(["--modality", "text"]), "via a key\n");
+    let (stdout, stderr) = chat(
+        cmd.args(["--modality", "text", "--model", "fake-text-live"]),
+        "via a key\n",
+    );
     assert_eq!(stdout, "[turn 1] echo: via a key\n\n", "{stderr}");
     assert!(!stderr.contains("embedded fake"));
     let setup = &server.connections()[0].frames[0];

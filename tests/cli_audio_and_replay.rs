@@ -46,7 +46,14 @@ fn stereo_wav(path: &Path) -> Vec<i16> {
 
 fn talk(args: &[&str]) -> String {
     let out = exe()
-        .args(["--modality", "text", "talk", "--fast"])
+        .args([
+            "--modality",
+            "text",
+            "--model",
+            "fake-text-live",
+            "talk",
+            "--fast",
+        ])
         .args(args)
         .output()
         .unwrap();
@@ -242,7 +249,14 @@ fn text(b: &[u8]) -> String {
 fn a_replay_notices_different_input_and_strict_fails() {
     let file = temp("differs.jsonl");
     let live = chat(
-        &["--modality", "text", "--record", file.to_str().unwrap()],
+        &[
+            "--modality",
+            "text",
+            "--model",
+            "fake-text-live",
+            "--record",
+            file.to_str().unwrap(),
+        ],
         "hello\n",
     );
     assert!(live.contains("echo: hello"), "{live}");
@@ -250,7 +264,14 @@ fn a_replay_notices_different_input_and_strict_fails() {
     // Different input: the recorded answer comes, with a warning naming the difference.
     let (server, endpoint) = replay_with(&file, &[]);
     let out = chat_output(
-        &["--modality", "text", "--endpoint", &endpoint],
+        &[
+            "--modality",
+            "text",
+            "--model",
+            "fake-text-live",
+            "--endpoint",
+            &endpoint,
+        ],
         "goodbye\n",
     );
     let log = stop(server);
@@ -267,7 +288,14 @@ fn a_replay_notices_different_input_and_strict_fails() {
     // --strict: the connection is closed with the difference; the client fails.
     let (server, endpoint) = replay_with(&file, &["--strict"]);
     let out = chat_output(
-        &["--modality", "text", "--endpoint", &endpoint],
+        &[
+            "--modality",
+            "text",
+            "--model",
+            "fake-text-live",
+            "--endpoint",
+            &endpoint,
+        ],
         "goodbye\n",
     );
     stop(server);
@@ -281,7 +309,17 @@ fn a_replay_notices_different_input_and_strict_fails() {
 
     // The same input under --strict replays fine.
     let (server, endpoint) = replay_with(&file, &["--strict"]);
-    let again = chat(&["--modality", "text", "--endpoint", &endpoint], "hello\n");
+    let again = chat(
+        &[
+            "--modality",
+            "text",
+            "--model",
+            "fake-text-live",
+            "--endpoint",
+            &endpoint,
+        ],
+        "hello\n",
+    );
     stop(server);
     assert_eq!(again, live);
     let _ = std::fs::remove_file(&file);
@@ -295,7 +333,17 @@ fn another_modality_is_a_clear_mismatch_not_an_empty_reply() {
         "hello\n",
     );
     let (server, endpoint) = replay_with(&file, &[]);
-    let out = chat_output(&["--modality", "text", "--endpoint", &endpoint], "hello\n");
+    let out = chat_output(
+        &[
+            "--modality",
+            "text",
+            "--model",
+            "fake-text-live",
+            "--endpoint",
+            &endpoint,
+        ],
+        "hello\n",
+    );
     stop(server);
     let stderr = text(&out.stderr);
     assert!(!out.status.success(), "{stderr}");
@@ -310,7 +358,7 @@ fn another_modality_is_a_clear_mismatch_not_an_empty_reply() {
 #[test]
 fn a_second_run_is_served_with_loop_and_told_why_without() {
     let file = temp("loop.jsonl");
-    let args = ["--modality", "text"];
+    let args = ["--modality", "text", "--model", "fake-text-live"];
     let live = chat(
         &[&args[..], &["--record", file.to_str().unwrap()]].concat(),
         "hi\n",

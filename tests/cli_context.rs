@@ -8,7 +8,7 @@ use gemini_live::fake::{FakeOptions, FakeServer, Fault, FaultPlan};
 use gemini_live::{Config, Event, ResponseMode, Session};
 use std::time::Duration;
 
-const MODEL: &str = "gemini-2.0-flash-live-001";
+const MODEL: &str = "fake-text-live";
 
 /// 1-based position of the `nth` (0-based) server message containing `key` on connection 1
 /// of a fault-free text conversation of `lines`.

@@ -64,8 +64,11 @@ fn chat_prompts_and_ctrl_c_closes_with_a_close_frame() {
     let server = FakeServer::start(FakeOptions::default()).expect("the fake starts");
     let script = r#"[["expect", "> "], ["send", "hello\r"], ["expect", "echo: hello"],
                      ["expect", "> "], ["send", "\u0003"]]"#;
-    let Some(out) = on_a_terminal(&server.endpoint(), &["--modality", "text", "chat"], script)
-    else {
+    let Some(out) = on_a_terminal(
+        &server.endpoint(),
+        &["--modality", "text", "--model", "fake-text-live", "chat"],
+        script,
+    ) else {
         return;
     };
     assert!(out.contains("type a message and press Enter"), "{out}");

@@ -132,7 +132,7 @@ fn each_subcommand_help_lists_its_own_options() {
         "{chat}"
     );
     // Options before the subcommand keep working.
-    let out = chat_ok(&["--modality", "text"], "hi\n");
+    let out = chat_ok(&["--modality", "text", "--model", "fake-text-live"], "hi\n");
     assert!(out.contains("echo: hi"), "{out}");
 }
 
@@ -195,13 +195,20 @@ fn vv_logs_each_message_with_secrets_redacted() {
     });
     let endpoint = server.endpoint();
     let mut cmd = gemini_live();
-    cmd.args(["-vv", "--modality", "text", "chat"])
-        .env("GEMINI_API_KEY", KEY)
-        .env("GEMINI_LIVE_ENDPOINT", &endpoint)
-        .env_remove("RUST_LOG")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    cmd.args([
+        "-vv",
+        "--modality",
+        "text",
+        "--model",
+        "fake-text-live",
+        "chat",
+    ])
+    .env("GEMINI_API_KEY", KEY)
+    .env("GEMINI_LIVE_ENDPOINT", &endpoint)
+    .env_remove("RUST_LOG")
+    .stdin(Stdio::piped())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("gemini-live starts");
     {
         use std::io::Write;
@@ -232,13 +239,20 @@ fn v_log_lines_read_as_sentences_not_debug_dumps() {
     });
     let endpoint = server.endpoint();
     let mut cmd = gemini_live();
-    cmd.args(["-v", "--modality", "text", "chat"])
-        .env("GEMINI_API_KEY", "any")
-        .env("GEMINI_LIVE_ENDPOINT", &endpoint)
-        .env_remove("RUST_LOG")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    cmd.args([
+        "-v",
+        "--modality",
+        "text",
+        "--model",
+        "fake-text-live",
+        "chat",
+    ])
+    .env("GEMINI_API_KEY", "any")
+    .env("GEMINI_LIVE_ENDPOINT", &endpoint)
+    .env_remove("RUST_LOG")
+    .stdin(Stdio::piped())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("gemini-live starts");
     {
         use std::io::Write;

@@ -54,7 +54,14 @@ fn chat_over_vertex_runs_the_token_command_before_every_connect() {
             .current_dir(&dir)
             .args(["--endpoint", &server.endpoint()])
             .args(vertex("us-east5"))
-            .args(["--modality", "text", "--access-token-command", command]),
+            .args([
+                "--modality",
+                "text",
+                "--model",
+                "fake-text-live",
+                "--access-token-command",
+                command,
+            ]),
         "hello\nsecond line\n",
     );
     let (stdout, stderr) = success(&out, &"chat over vertex");
@@ -74,7 +81,7 @@ fn chat_over_vertex_runs_the_token_command_before_every_connect() {
     for (i, c) in conns.iter().enumerate() {
         assert_eq!(
             c.path,
-            "/ws/google.cloud.aiplatform.v1.LlmBidiService/BidiGenerateContent"
+            "/ws/google.cloud.aiplatform.v1beta1.LlmBidiService/BidiGenerateContent"
         );
         let auth = c.headers.iter().find(|(k, _)| k == "authorization");
         let want = format!("Bearer ya29.cli-{}", i + 1);
@@ -94,7 +101,14 @@ fn chat_over_vertex_with_a_token_from_the_environment() {
     let out = chat(
         gemini_live()
             .env("GEMINI_LIVE_ACCESS_TOKEN", "ya29.from-env")
-            .args(["--endpoint", &server.endpoint(), "--modality", "text"])
+            .args([
+                "--endpoint",
+                &server.endpoint(),
+                "--modality",
+                "text",
+                "--model",
+                "fake-text-live",
+            ])
             .args(vertex("us-east5")),
         "hi\n",
     );
@@ -168,7 +182,14 @@ fn fake_server_serves_the_vertex_path_for_a_cli_chat() {
     let out = chat(
         gemini_live()
             .current_dir(&dir)
-            .args(["--endpoint", &endpoint, "--modality", "text"])
+            .args([
+                "--endpoint",
+                &endpoint,
+                "--modality",
+                "text",
+                "--model",
+                "fake-text-live",
+            ])
             .args(vertex("global"))
             .args([
                 "--access-token-command",

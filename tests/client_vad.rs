@@ -240,7 +240,8 @@ fn through_the_fake(rec: &Recording, mode: VadMode) -> (Vec<String>, gemini_live
     };
     let mut config = Config::default()
         .with_endpoint(server.endpoint())
-        .with_response_mode(ResponseMode::Text);
+        .with_response_mode(ResponseMode::Text)
+        .with_model(gemini_live::fake::TEXT_MODEL);
     vad.configure(&mut config);
     let session = Session::connect(config).expect("connect");
     let mut sender = VadSender::new(vad).unwrap();

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 fn text_config(server: &FakeServer) -> Config {
     let mut c = config(server, ResponseMode::Text);
-    c.model = "gemini-2.0-flash-live-001".into();
+    c.model = "fake-text-live".into();
     c.stall_timeout = Duration::from_millis(400);
     c.reconnect.initial_delay = Duration::from_millis(5);
     c

@@ -636,7 +636,8 @@ fn push(ws: &mut WebSocket<TcpStream>, p: Push) -> bool {
 fn raw_config(endpoint: &str) -> Config {
     let mut c = Config::default()
         .with_endpoint(endpoint)
-        .with_response_mode(ResponseMode::Text);
+        .with_response_mode(ResponseMode::Text)
+        .with_model(gemini_live::fake::TEXT_MODEL);
     // A fuzzed `goAway` must not start a handover, nor an error a reconnection: this server
     // takes one connection.
     c.reconnect.enabled = false;

@@ -646,7 +646,7 @@ fn the_cli_chat_prints_every_reply_once_in_order_through_faults() {
         .env_remove("GEMINI_API_KEY")
         .env_remove("GEMINI_LIVE_MODEL")
         .env("GEMINI_LIVE_ENDPOINT", server.endpoint())
-        .args(["chat", "--modality", "text"])
+        .args(["chat", "--modality", "text", "--model", "fake-text-live"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

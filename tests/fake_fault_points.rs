@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use tungstenite::{Message, WebSocket};
 
 const PATH: &str = "/ws/google.ai.generativelanguage.v1alpha.GenerativeService.BidiGenerateContent";
-const MODEL: &str = "models/gemini-live-2.5-flash-preview";
+const MODEL: &str = "models/fake-text-live";
 const UNAVAILABLE: &str = "The service is currently unavailable.";
 
 #[derive(Debug)]

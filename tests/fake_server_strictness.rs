@@ -28,7 +28,7 @@ const V1BETA: &str =
     "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent";
 const CONSTRAINED: &str =
     "/ws/google.ai.generativelanguage.v1alpha.GenerativeService.BidiGenerateContentConstrained";
-const MODEL: &str = "models/gemini-live-2.5-flash-preview";
+const MODEL: &str = "models/fake-text-live";
 const INVALID_ARGUMENT: &str = "Request contains an invalid argument.";
 const BAD_AUDIO: &str = "Request contains an invalid argument: invalid audio format, expected 16khz s16le pcm, mono channel";
 const WAIT: Duration = Duration::from_secs(2);
@@ -454,7 +454,10 @@ fn replay_golden(name: &str) -> Vec<String> {
             if f["conn"].as_u64() != Some(conn as u64) {
                 continue;
             }
-            let mut raw = f["raw"].as_str().expect("raw").to_string();
+            // The captures' model was retired since, and the fake closes it 1008 as the
+            // service does: its own TEXT model stands in for it.
+            let mut raw = (f["raw"].as_str().expect("raw"))
+                .replace("models/gemini-live-2.5-flash-preview", MODEL);
             let v: Value = serde_json::from_str(&raw).expect("frame JSON");
             let setup = v.get("setup");
             let sr = setup.and_then(|s| top(s, "sessionResumption", "session_resumption"));

@@ -80,6 +80,8 @@ fn chat(server: &FakeServer) -> (bool, String, String) {
             "chat",
             "--modality",
             "text",
+            "--model",
+            "fake-text-live",
             "--endpoint",
             &server.endpoint(),
         ])

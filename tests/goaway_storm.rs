@@ -18,6 +18,7 @@ fn config(server: &FakeServer) -> Config {
     Config::default()
         .with_endpoint(server.endpoint())
         .with_response_mode(ResponseMode::Text)
+        .with_model(gemini_live::fake::TEXT_MODEL)
 }
 
 #[test]

@@ -453,7 +453,13 @@ fn the_c_usage_struct_mirrors_usage_metadata_counts() {
         "{:?}",
         gemini_live::protocol::UsageMetadata::default()
     ));
-    // The per-modality lists are read with gemini_live_event_usage_detail.
+    // The per-modality lists are read with gemini_live_event_usage_detail; the labels
+    // (trafficType, serviceTier: strings, not counts) are in gemini_live_event_json.
+    let labels = ["traffic_type", "service_tier"];
+    let rust: Vec<String> = rust
+        .into_iter()
+        .filter(|f| !labels.contains(&f.as_str()))
+        .collect();
     let (details, counts): (Vec<String>, Vec<String>) =
         rust.into_iter().partition(|f| f.ends_with("_details"));
     assert!(

@@ -203,6 +203,10 @@ fn every_model_answers_what_it_accepts() {
     let server = fake();
     for info in MODELS {
         let mut c = accepted(&server, info);
+        if !info.status.is_current() {
+            retired_is_refused_locally_and_by_the_fake(c, info);
+            continue;
+        }
         if info.kind == Kind::Translate {
             c.generation.translation_config = Some(gemini_live::protocol::TranslationConfig {
                 target_language_code: "es".into(),
@@ -338,6 +342,7 @@ fn respond(s: &Session, id: &str, scheduling: Option<Scheduling>) {
         response: json!({"time": "12:00"}),
         scheduling,
         will_continue: None,
+        ..FunctionResponse::default()
     }])
     .unwrap();
 }
@@ -473,6 +478,7 @@ fn will_continue_keeps_a_non_blocking_call_open_for_more_responses() {
         response: json!({"progress": "half"}),
         scheduling: Some(Scheduling::WhenIdle),
         will_continue: Some(true),
+        ..FunctionResponse::default()
     };
     s.send_tool_response(vec![partial]).unwrap();
     assert!(turn(&s).text.contains("returned {\"progress\":\"half\"}"));
@@ -495,5 +501,22 @@ fn will_continue_keeps_a_non_blocking_call_open_for_more_responses() {
     assert!(
         text_of(&events).contains("returned {\"time\":\"12:00\"}"),
         "{events:?}"
+    );
+}
+
+/// A retired model: refused before connecting, naming the date and a current model; with
+/// the check bypassed it is sent, and the fake closes 1008 "not found" as the service does.
+fn retired_is_refused_locally_and_by_the_fake(mut c: Config, info: &ModelInfo) {
+    let e = Session::connect(c.clone()).expect_err(info.id);
+    let text = e.to_string();
+    assert!(matches!(e, Error::UnsupportedByModel { .. }), "{e:?}");
+    assert!(text.contains("retired it on"), "{text}");
+    assert!(text.contains(gemini_live::DEFAULT_MODEL), "{text}");
+    c.skip_model_check = true;
+    let e = Session::connect(c).expect_err(info.id);
+    assert!(
+        matches!(&e, Error::ModelNotFound { model, .. } if model.contains(info.id)),
+        "{}: {e:?}",
+        info.id
     );
 }

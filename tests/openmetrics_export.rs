@@ -8,7 +8,7 @@ mod common;
 use gemini_live::fake::{FakeOptions, Fault, FaultPlan};
 use gemini_live::ffi::config::{
     gemini_live_config_free, gemini_live_config_new, gemini_live_config_set_endpoint,
-    gemini_live_config_set_response_modality,
+    gemini_live_config_set_model, gemini_live_config_set_response_modality,
 };
 use gemini_live::ffi::result::GEMINI_LIVE_BUFFER_TOO_SMALL;
 use gemini_live::ffi::send::gemini_live_session_send_text;
@@ -145,6 +145,9 @@ fn c_openmetrics_text_uses_the_buffer_convention_and_parses() {
             0
         );
         assert_eq!(gemini_live_config_set_response_modality(config, 1), 0);
+        // TEXT: no current Google conversational model answers in it; the fake's own does.
+        let model = CString::new(gemini_live::fake::TEXT_MODEL).unwrap();
+        assert_eq!(gemini_live_config_set_model(config, model.as_ptr()), 0);
         let mut session = std::ptr::null_mut();
         assert_eq!(gemini_live_session_connect(config, &mut session), 0);
         let hello = CString::new("hello").unwrap();

@@ -473,7 +473,6 @@ fn vertex_global_host_through_a_proxy() {
 }
 
 #[test]
-#[ignore = "until src/vertex.rs builds the multi-region host as Google's SDKs do (issue 19, Part D.2)"]
 fn vertex_us_multi_region_host_through_a_proxy() {
     vertex_through_proxy("us", "aiplatform.us.rep.googleapis.com");
 }

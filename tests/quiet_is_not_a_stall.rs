@@ -17,7 +17,8 @@ fn setup_with(options: FakeOptions) -> (FakeServer, Session) {
     let server = FakeServer::start(options).expect("fake server starts");
     let mut c = Config::default()
         .with_endpoint(server.endpoint())
-        .with_response_mode(ResponseMode::Text);
+        .with_response_mode(ResponseMode::Text)
+        .with_model(gemini_live::fake::TEXT_MODEL);
     c.stall_timeout = STALL;
     let s = Session::connect(c).expect("connects");
     (server, s)
@@ -120,6 +121,8 @@ fn the_cli_quiet_for_21_seconds_between_lines_uses_one_connection() {
             "chat",
             "--modality",
             "text",
+            "--model",
+            "fake-text-live",
             "--endpoint",
             &server.endpoint(),
         ])

@@ -121,6 +121,7 @@ fn no_secret_reaches_a_recording_even_when_a_frame_carries_it() {
         let recorder = Recorder::create(&path, AudioRecording::Keep).unwrap();
         let mut config = recorded_config(&server.endpoint(), auth, Some(recorder));
         config.response_mode = ResponseMode::Text;
+        config.model = gemini_live::fake::TEXT_MODEL.into();
         if matches!(config.auth, Auth::EphemeralToken(_)) {
             config.api_version = "v1alpha".into();
         }
@@ -247,6 +248,7 @@ fn a_recording_with_a_reconnection_replays_through_the_same_reconnection() {
     };
     let mut config = recorded_config(&server.endpoint(), Auth::None, Some(recorder));
     config.response_mode = ResponseMode::Text;
+    config.model = gemini_live::fake::TEXT_MODEL.into();
     let live = run(config);
     assert_eq!(server.connection_count(), 2);
     let recording = Recording::load(&path).unwrap();
@@ -261,6 +263,7 @@ fn a_recording_with_a_reconnection_replays_through_the_same_reconnection() {
     .unwrap();
     let mut config = recorded_config(&replay.endpoint(), Auth::None, None);
     config.response_mode = ResponseMode::Text;
+    config.model = gemini_live::fake::TEXT_MODEL.into();
     assert_eq!(run(config), live);
     assert_eq!(replay.connections(), 2);
     assert_eq!(replay.mismatches(), 0);

@@ -320,7 +320,7 @@ fn secrets_never_appear_in_logs_debug_errors_urls_or_panics() {
     }
     let mut c = Config::default();
     c.auth = Auth::EphemeralToken(Secret::new(TOKEN));
-    c.api_version = "v1beta".into();
+    c.api_version = "v1".into();
     saw(format!("CONFIG {c:?}"));
     record_error(&c.validate().expect_err("tokens need v1alpha"));
     assert_clean("invalid settings");

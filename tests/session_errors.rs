@@ -44,7 +44,7 @@ fn unknown_model_is_model_not_found_naming_the_model() {
         Error::ModelNotFound { model, reason } => {
             assert_eq!(model, "gemini-1.0-pro");
             assert!(
-                reason.contains("is not found for API version v1alpha"),
+                reason.contains("is not found for API version v1beta"),
                 "{reason}"
             );
         }

@@ -189,6 +189,7 @@ fn tool_response_scheduling_and_context_update_have_the_documented_json() {
             response: json!({"result": "sunny"}),
             scheduling: Some(Scheduling::WhenIdle),
             will_continue: Some(true),
+            ..FunctionResponse::default()
         }],
     });
     assert_eq!(

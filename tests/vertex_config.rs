@@ -24,25 +24,33 @@ fn vertex_url_host_and_model_path() {
     let c = vertex("us-central1");
     assert_eq!(
         c.url(),
-        "wss://us-central1-aiplatform.googleapis.com/ws/google.cloud.aiplatform.v1.LlmBidiService/BidiGenerateContent"
+        "wss://us-central1-aiplatform.googleapis.com/ws/google.cloud.aiplatform.v1beta1.LlmBidiService/BidiGenerateContent"
     );
     assert!(c.validate().is_ok(), "{:?}", c.validate());
     let mut g = vertex("global");
     assert_eq!(
         g.url(),
-        "wss://aiplatform.googleapis.com/ws/google.cloud.aiplatform.v1.LlmBidiService/BidiGenerateContent"
+        "wss://aiplatform.googleapis.com/ws/google.cloud.aiplatform.v1beta1.LlmBidiService/BidiGenerateContent"
     );
     if let Some(v) = g.vertex.as_mut() {
-        v.api_version = VertexApiVersion::V1beta1;
+        v.api_version = VertexApiVersion::V1;
     }
     assert!(g
         .url()
-        .ends_with("aiplatform.v1beta1.LlmBidiService/BidiGenerateContent"));
+        .ends_with("aiplatform.v1.LlmBidiService/BidiGenerateContent"));
+    // The multi-regions, as Google's SDKs build them.
+    assert_eq!(
+        vertex("us").url(),
+        "wss://aiplatform.us.rep.googleapis.com/ws/google.cloud.aiplatform.v1beta1.LlmBidiService/BidiGenerateContent"
+    );
+    assert!(vertex("eu")
+        .url()
+        .starts_with("wss://aiplatform.eu.rep.googleapis.com/ws/"));
     // An explicit endpoint (a proxy, the fake) overrides the host, not the path.
     let local = vertex("us-central1").with_endpoint("ws://127.0.0.1:9/");
     assert_eq!(
         local.url(),
-        "ws://127.0.0.1:9/ws/google.cloud.aiplatform.v1.LlmBidiService/BidiGenerateContent"
+        "ws://127.0.0.1:9/ws/google.cloud.aiplatform.v1beta1.LlmBidiService/BidiGenerateContent"
     );
     let v = setup_json(&c, Some("h"));
     assert_eq!(
@@ -55,9 +63,9 @@ fn vertex_url_host_and_model_path() {
     );
     // The Developer API is unchanged.
     let d = Config::default().with_api_key("k");
-    assert_eq!(d.model_name(), "models/gemini-live-2.5-flash-preview");
+    assert_eq!(d.model_name(), "models/gemini-3.8-live");
     assert!(d.url().starts_with(
-        "wss://generativelanguage.googleapis.com/ws/google.ai.generativelanguage.v1alpha."
+        "wss://generativelanguage.googleapis.com/ws/google.ai.generativelanguage.v1beta."
     ));
 }
 
@@ -77,11 +85,14 @@ fn transparent_resumption_is_sent_on_vertex_only() {
 }
 
 #[test]
-fn vertex_refuses_keys_and_missing_providers() {
+fn vertex_refuses_keys_with_a_project_and_missing_providers() {
     let mut c = vertex("us-central1");
     c.auth = Auth::ApiKey(Secret::new("AIzaKEY"));
     let e = c.validate().unwrap_err().to_string();
-    assert!(e.contains("API keys do not work with Vertex AI"), "{e}");
+    assert!(
+        e.contains("express mode") && e.contains("goes without a project"),
+        "{e}"
+    );
     assert!(!e.contains("AIzaKEY"), "{e}");
     c.auth = Auth::None;
     let e = c.validate().unwrap_err().to_string();

@@ -117,7 +117,7 @@ fn a_vertex_session_survives_a_drop_with_a_fresh_token_per_connect() {
     for (i, c) in conns.iter().enumerate() {
         assert_eq!(
             c.path,
-            "/ws/google.cloud.aiplatform.v1.LlmBidiService/BidiGenerateContent"
+            "/ws/google.cloud.aiplatform.v1beta1.LlmBidiService/BidiGenerateContent"
         );
         assert_eq!(
             header(&c.headers, "authorization"),

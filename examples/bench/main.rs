@@ -38,7 +38,8 @@ use std::time::{Duration, Instant};
 pub fn config(port: u16, directives: &str) -> Config {
     let mut c = Config::default()
         .with_endpoint(format!("ws://127.0.0.1:{port}"))
-        .with_response_mode(ResponseMode::Text);
+        .with_response_mode(ResponseMode::Text)
+        .with_model(gemini_live::fake::TEXT_MODEL);
     c.system_instruction = Some(format!("bench:{directives}"));
     c
 }

@@ -13,7 +13,7 @@ pub struct Raw {
 /// The setup a minimal client sends (the server only looks for the directives).
 fn setup_json(directives: &str) -> String {
     format!(
-        r#"{{"setup":{{"model":"models/gemini-live-2.5-flash-preview","generationConfig":{{"responseModalities":["TEXT"]}},"systemInstruction":{{"parts":[{{"text":"bench:{directives}"}}]}}}}}}"#
+        r#"{{"setup":{{"model":"models/fake-text-live","generationConfig":{{"responseModalities":["TEXT"]}},"systemInstruction":{{"parts":[{{"text":"bench:{directives}"}}]}}}}}}"#
     )
 }
 

@@ -23,8 +23,9 @@ fn line(i: usize, len: usize) -> String {
 fn config(server: &FakeServer, restore: bool) -> Config {
     let mut c = Config::default()
         .with_endpoint(server.endpoint())
-        .with_response_mode(ResponseMode::Text);
-    c.model = "gemini-2.0-flash-live-001".into();
+        .with_response_mode(ResponseMode::Text)
+        .with_model(gemini_live::fake::TEXT_MODEL);
+    c.model = "fake-text-live".into();
     c.session_resumption = false;
     c.restore_context = restore;
     c.reconnect.initial_delay = Duration::from_millis(1);

@@ -76,7 +76,7 @@ def main() -> None:
     to_mic = Resampler(DEVICE_RATE, channels=CHANNELS, out_rate=MIC_RATE)
     room = array("h", bytes(2 * MIC_RATE * 60 // 1000))  # 60 ms of the room's delay
     raw_tail = clean_tail = b""
-    with gl.Session.connect(endpoint=endpoint, response_modality="text") as session:
+    with gl.Session.connect(endpoint=endpoint) as session:  # the default model: audio + text
         for period in range(SECONDS * 100):
             # The sound card's callback (10 ms), and the room carrying it to the microphone.
             played = player.read(DEVICE_RATE // 100)

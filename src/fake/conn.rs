@@ -157,7 +157,10 @@ fn run(shared: &Arc<Shared>, index: usize, tcp: TcpStream) -> io::Result<()> {
         creds: credentials(&info, constrained),
         faults,
         received: 0,
-        vertex: info.vertex.then(Default::default),
+        vertex: info.vertex.then(|| super::vertex::ConnVertex {
+            express: info.headers.iter().any(|(k, _)| k == "x-goog-api-key"),
+            ..Default::default()
+        }),
         sent: 0,
         truncate_next: false,
         setup: None,
@@ -432,7 +435,11 @@ impl Conn {
     /// Send one server message (text frame, or binary if the options say so), then fire the
     /// faults planned after it.
     pub(super) fn send(&mut self, v: &Value) -> Step {
-        self.write_message(v.to_string())?;
+        let vertex = self
+            .vertex
+            .as_ref()
+            .and_then(|_| super::vertex::usage_in_vertex_names(v));
+        self.write_message(vertex.as_ref().unwrap_or(v).to_string())?;
         self.sent += 1;
         let n = self.sent;
         let due: Vec<Fault> = self

@@ -72,14 +72,19 @@ impl Conn {
 
     fn on_setup(&mut self, body: &Value) -> Step {
         let model = field_str(body, "model").unwrap_or("");
+        let express = self.vertex.as_ref().is_some_and(|v| v.express);
         let vertex = self.vertex.as_ref().and(self.shared.options.vertex.clone());
         let model = match &vertex {
-            Some(auth) => super::vertex::served_id(model, auth).map_err(|r| self.reject(r))?,
+            Some(auth) => {
+                super::vertex::served_id(model, auth, express).map_err(|r| self.reject(r))?
+            }
             None => model,
         };
         let id = model.strip_prefix("models/").unwrap_or(model);
-        let served = (self.shared.options.models.iter())
-            .any(|m| m.strip_prefix("models/").unwrap_or(m) == id);
+        let retired = crate::models::lookup(id).is_some_and(|m| !m.status.is_current());
+        let served = !retired
+            && (self.shared.options.models.iter())
+                .any(|m| m.strip_prefix("models/").unwrap_or(m) == id);
         if let (Some(auth), false) = (&vertex, served) {
             return Err(self.reject(super::vertex::not_found(auth, id)));
         }

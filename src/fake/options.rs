@@ -5,6 +5,12 @@ use std::time::Duration;
 
 use crate::config::DEFAULT_MODEL;
 
+/// A model id served only by the fake: a conversational model that also answers in TEXT
+/// (`responseModalities: ["TEXT"]`), which no current Google conversational model does
+/// (protocol.md Part D.1). For tests of the text path; not in the capability table, so the
+/// client's model check lets it through. The real service closes 1008 "not found" for it.
+pub const TEXT_MODEL: &str = "fake-text-live";
+
 /// How a [`FakeServer`](super::FakeServer) behaves. Every field says its default.
 #[derive(Clone)]
 pub struct FakeOptions {
@@ -30,8 +36,9 @@ pub struct FakeOptions {
     /// found". Each model of the capability table ([`crate::models::MODELS`]) is served with
     /// its rules (modality, refusals with the service's close codes, extended-thinking
     /// lifecycle, non-blocking tools, transcribe and translate replies); other ids get the
-    /// generic behaviour. Defaults to every model of the table (the retired
-    /// [`DEFAULT_MODEL`] included), see [`FakeOptions::all_models`].
+    /// generic behaviour. Retired models of the table are always closed 1008 "not found", as
+    /// the service closes them. Defaults to every current model of the table plus
+    /// [`TEXT_MODEL`], see [`FakeOptions::all_models`].
     pub models: Vec<String>,
     /// Extended-thinking models: how long after the filler segment (`turnComplete` +
     /// `interactionStatus: IN_PROGRESS`) the answer (ending with `IDLE`) is sent. New input
@@ -106,14 +113,18 @@ impl Default for FakeOptions {
 }
 
 impl FakeOptions {
-    /// Every model id of the capability table, and [`DEFAULT_MODEL`].
+    /// Every current model id of the capability table, [`DEFAULT_MODEL`] and
+    /// [`TEXT_MODEL`].
     pub fn all_models() -> Vec<String> {
         let mut ids: Vec<String> = crate::models::MODELS
             .iter()
+            .filter(|m| m.status.is_current())
             .map(|m| m.id.to_string())
             .collect();
-        if !ids.iter().any(|m| m == DEFAULT_MODEL) {
-            ids.push(DEFAULT_MODEL.to_string());
+        for extra in [DEFAULT_MODEL, TEXT_MODEL] {
+            if !ids.iter().any(|m| m == extra) {
+                ids.push(extra.to_string());
+            }
         }
         ids
     }

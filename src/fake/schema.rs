@@ -87,6 +87,15 @@ const FUNCTION_RESPONSE: Msg = Msg {
         f("response", Ty::Struct),
         f("scheduling", SCHEDULING),
         f("willContinue", Ty::Bool),
+        f("parts", Ty::List(&Ty::Msg(&FUNCTION_RESPONSE_PART))),
+    ],
+};
+
+const FUNCTION_RESPONSE_PART: Msg = Msg {
+    name: "FunctionResponsePart",
+    fields: &[
+        f("inlineData", Ty::Msg(&BLOB)),
+        f("fileData", Ty::Msg(&FILE_DATA)),
     ],
 };
 
@@ -173,18 +182,37 @@ const TOOL: Msg = Msg {
         f("codeExecution", Ty::Msg(&EMPTY)),
         f("urlContext", Ty::Msg(&EMPTY)),
         f("googleSearchRetrieval", Ty::Struct),
+        f("googleMaps", Ty::Struct),
+        f("computerUse", Ty::Struct),
+        f("fileSearch", Ty::Struct),
+        f("mcpServers", Ty::List(&Ty::Struct)),
     ],
 };
 
 const VOICE_CONFIG: Msg = Msg {
     name: "VoiceConfig",
-    fields: &[f(
-        "prebuiltVoiceConfig",
-        Ty::Msg(&Msg {
-            name: "PrebuiltVoiceConfig",
-            fields: &[f("voiceName", Ty::Str)],
-        }),
-    )],
+    fields: &[
+        f(
+            "prebuiltVoiceConfig",
+            Ty::Msg(&Msg {
+                name: "PrebuiltVoiceConfig",
+                fields: &[f("voiceName", Ty::Str)],
+            }),
+        ),
+        f("voice", Ty::Str),
+        f(
+            "replicatedVoiceConfig",
+            Ty::Msg(&Msg {
+                name: "ReplicatedVoiceConfig",
+                fields: &[
+                    f("mimeType", Ty::Str),
+                    f("voiceSampleAudio", Ty::Bytes),
+                    f("consentAudio", Ty::Bytes),
+                    f("voiceConsentSignature", Ty::Struct),
+                ],
+            }),
+        ),
+    ],
 };
 
 const GENERATION_CONFIG: Msg = Msg {

@@ -21,7 +21,7 @@ pub(super) use crate::transport::Stream;
 pub(super) struct RequestInfo {
     path: String,
     query: String,
-    headers: Vec<(String, String)>,
+    pub(super) headers: Vec<(String, String)>,
     /// (API version, constrained method)
     pub(super) route: Option<(String, bool)>,
     /// The route is Vertex AI's `LlmBidiService` (its version is in `route`).

@@ -1,5 +1,6 @@
 //! The fake's Vertex AI side: the `LlmBidiService` route, bearer tokens checked per
-//! connection, the `projects/P/locations/L/publishers/google/models/M` model path, and
+//! connection, the `projects/P/locations/L/publishers/google/models/M` model path, express
+//! mode (an API key and the `publishers/google/models/M` path, Part D.2), and
 //! `lastConsumedClientMessageIndex` with transparent resumption (protocol.md Part C.4).
 //!
 //! Close reasons for a wrong model path are this fake's wording (the service's are not
@@ -11,6 +12,7 @@ use std::fmt;
 use crate::sync::Mutex;
 
 use super::validate::Reject;
+use crate::config::Secret;
 
 /// Which bearer tokens the fake accepts on the Vertex path.
 #[derive(Clone, PartialEq, Eq, Default)]
@@ -50,6 +52,10 @@ pub struct VertexFakeAuth {
     pub tokens: VertexTokens,
     /// The `x-goog-user-project` required, if any. Defaults to none (any or none accepted).
     pub user_project: Option<String>,
+    /// Express mode: the API key accepted in `x-goog-api-key` instead of a bearer token; such
+    /// a connection names its model `publishers/google/models/M`. Defaults to none (an API
+    /// key is refused with 401).
+    pub api_key: Option<Secret>,
 }
 
 impl VertexFakeAuth {
@@ -60,6 +66,7 @@ impl VertexFakeAuth {
             location: location.into(),
             tokens: VertexTokens::default(),
             user_project: None,
+            api_key: None,
         }
     }
 }
@@ -73,6 +80,8 @@ pub(crate) struct TokenLog(Mutex<Vec<String>>);
 pub(super) struct ConnVertex {
     /// The setup asked for `sessionResumption.transparent: true`.
     pub(super) transparent: bool,
+    /// The upgrade presented an API key (express mode).
+    pub(super) express: bool,
 }
 
 /// The API version of a Vertex path (also with a leading `//`).
@@ -100,6 +109,16 @@ pub(super) fn check_upgrade(
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     };
+    if let Some(key) = header("x-goog-api-key") {
+        // Express mode: the key, and no bearer token with it.
+        let ok = auth.api_key.as_ref().is_some_and(|k| k.expose() == key)
+            && header("authorization").is_none();
+        return if ok {
+            Ok(())
+        } else {
+            Err((401, INVALID_CREDENTIALS))
+        };
+    }
     let token = header("authorization")
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim)
@@ -112,7 +131,7 @@ pub(super) fn check_upgrade(
     };
     seen.push(token.clone());
     drop(seen);
-    if header("x-goog-api-key").is_some() || token.is_empty() {
+    if token.is_empty() {
         return Err((401, UNAUTHENTICATED));
     }
     if !expected {
@@ -130,8 +149,25 @@ pub(super) fn check_upgrade(
 }
 
 /// The model id `M` of a setup `model` on the Vertex path, which must be
-/// `projects/{project}/locations/{location}/publishers/google/models/M`.
-pub(super) fn served_id<'a>(model: &'a str, auth: &VertexFakeAuth) -> Result<&'a str, Reject> {
+/// `projects/{project}/locations/{location}/publishers/google/models/M`, or in express mode
+/// (`express`: the upgrade carried an API key) `publishers/google/models/M`.
+pub(super) fn served_id<'a>(
+    model: &'a str,
+    auth: &VertexFakeAuth,
+    express: bool,
+) -> Result<&'a str, Reject> {
+    if express {
+        return match model.strip_prefix("publishers/google/models/") {
+            Some(m) if !m.is_empty() && !m.contains('/') => Ok(m),
+            _ => Err(Reject::new(
+                1008,
+                format!(
+                    "Publisher Model `{model}` was not found or your project does not have \
+                     access to it."
+                ),
+            )),
+        };
+    }
     let Some(rest) = model.strip_prefix("projects/") else {
         // A Developer-API id (`models/M`): the service closes 1008 with no detail.
         return Err(Reject::new(1008, ""));
@@ -159,6 +195,26 @@ pub(super) fn served_id<'a>(model: &'a str, auth: &VertexFakeAuth) -> Result<&'a
             ),
         )),
     }
+}
+
+/// A message with `usageMetadata` as Vertex AI sends it (Part D.2): the response counts named
+/// `candidatesTokenCount` / `candidatesTokensDetails`, plus `trafficType`. `None` for messages
+/// without usage.
+pub(super) fn usage_in_vertex_names(v: &serde_json::Value) -> Option<serde_json::Value> {
+    let usage = v.get("usageMetadata")?.as_object()?;
+    let mut renamed = serde_json::Map::new();
+    for (k, val) in usage {
+        let key = match k.as_str() {
+            "responseTokenCount" => "candidatesTokenCount",
+            "responseTokensDetails" => "candidatesTokensDetails",
+            other => other,
+        };
+        renamed.insert(key.to_string(), val.clone());
+    }
+    renamed.insert("trafficType".into(), "ON_DEMAND".into());
+    let mut out = v.clone();
+    out["usageMetadata"] = serde_json::Value::Object(renamed);
+    Some(out)
 }
 
 /// The reason for a model id that is not served, in Vertex's form.
@@ -254,15 +310,39 @@ mod tests {
     fn model_paths() {
         let auth = VertexFakeAuth::new("p", "us-central1");
         let ok = "projects/p/locations/us-central1/publishers/google/models/m";
-        assert_eq!(served_id(ok, &auth).ok(), Some("m"));
-        assert_eq!(served_id("models/m", &auth).unwrap_err().code, 1008);
+        assert_eq!(served_id(ok, &auth, false).ok(), Some("m"));
+        assert_eq!(served_id("models/m", &auth, false).unwrap_err().code, 1008);
         let e = served_id(
             "projects/q/locations/us-central1/publishers/google/models/m",
             &auth,
+            false,
         )
         .unwrap_err();
         assert!(e.reason.contains("Permission denied"), "{}", e.reason);
-        let e = served_id("projects/p/locations/us-central1/models/m", &auth).unwrap_err();
+        let e = served_id("projects/p/locations/us-central1/models/m", &auth, false).unwrap_err();
         assert!(e.reason.contains("not found"), "{}", e.reason);
+    }
+
+    #[test]
+    fn express_mode_takes_the_key_and_the_publisher_path() {
+        let mut auth = VertexFakeAuth::new("p", "global");
+        let log = TokenLog::default();
+        let key = vec![("x-goog-api-key".to_string(), "AIzaK".to_string())];
+        assert_eq!(check_upgrade(&auth, &log, &key).unwrap_err().0, 401);
+        auth.api_key = Some(Secret::new("AIzaK"));
+        assert!(check_upgrade(&auth, &log, &key).is_ok());
+        let wrong = vec![("x-goog-api-key".to_string(), "AIzaX".to_string())];
+        assert_eq!(check_upgrade(&auth, &log, &wrong).unwrap_err().0, 401);
+        assert!(!format!("{auth:?}").contains("AIzaK"));
+        assert_eq!(
+            served_id("publishers/google/models/m", &auth, true).ok(),
+            Some("m")
+        );
+        assert!(served_id(
+            "projects/p/locations/global/publishers/google/models/m",
+            &auth,
+            true
+        )
+        .is_err());
     }
 }

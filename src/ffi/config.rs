@@ -31,7 +31,8 @@ pub struct gemini_live_config {
 }
 
 /// Creates a configuration with the library defaults overridden by the environment, like
-/// the Rust `Config::from_env`: `GEMINI_API_KEY` (API key), `GEMINI_LIVE_MODEL`,
+/// the Rust `Config::from_env`: `GEMINI_API_KEY` (API key; `auth_tokens/...` is an ephemeral
+/// token), `GEMINI_LIVE_EPHEMERAL_TOKEN` (an ephemeral token), `GEMINI_LIVE_MODEL`,
 /// `GEMINI_LIVE_ENDPOINT`, `GEMINI_LIVE_API_VERSION`, `GEMINI_LIVE_CA_FILE` (a PEM file of
 /// extra trusted roots), and for Vertex AI `GEMINI_LIVE_VERTEX_PROJECT`,
 /// `GEMINI_LIVE_VERTEX_LOCATION`, `GEMINI_LIVE_VERTEX_API_VERSION`,
@@ -39,8 +40,8 @@ pub struct gemini_live_config {
 /// `gemini_live_config_set_access_token_callback` for fresh ones). Empty variables count as
 /// unset.
 ///
-/// Defaults: model `gemini-live-2.5-flash-preview` (retired by Google: set another), API
-/// version `v1alpha`, endpoint `wss://generativelanguage.googleapis.com`, no credentials,
+/// Defaults: model `gemini-3.8-live` (audio only: TEXT events carry its transcription), API
+/// version `v1beta` (`v1alpha` where needed), endpoint `wss://generativelanguage.googleapis.com`, no credentials,
 /// `GEMINI_LIVE_MODALITY_TEXT_AND_AUDIO`, input transcription on, session resumption on,
 /// server voice activity detection on, connect timeout 5 s, send timeout 1 s, close timeout
 /// 2 s, send queue 128 messages, event queue 256 events, maximum message 16 MiB.
@@ -160,8 +161,10 @@ pub unsafe extern "C" fn gemini_live_config_set_endpoint(
     })
 }
 
-/// Sets the API version in the URL: `v1alpha` (default), `v1beta` or `v1`. Overrides
-/// `GEMINI_LIVE_API_VERSION`.
+/// Sets the API version in the URL: `v1alpha`, `v1beta` (default) or `v1`. Overrides
+/// `GEMINI_LIVE_API_VERSION`. With the default, `v1alpha` is used where the configuration
+/// needs it (an ephemeral token, `proactivity`, affective dialog); another version then makes
+/// connect fail with `GEMINI_LIVE_INVALID_CONFIG`, saying why.
 #[no_mangle]
 pub unsafe extern "C" fn gemini_live_config_set_api_version(
     config: *mut gemini_live_config,
@@ -309,6 +312,7 @@ pub unsafe extern "C" fn gemini_live_config_add_function(
             description: non_empty(description),
             parameters,
             behavior: None,
+            ..FunctionDeclaration::default()
         };
         function_tool(c).push(decl);
         Ok(())

@@ -6,19 +6,21 @@ use crate::session::{Event, State};
 use std::sync::OnceLock;
 
 // The zero-copy view of an AUDIO event's samples, and its tests.
-#[path = "event_audio.rs"]
 mod audio_view;
 use audio_view::Samples;
 
 // The JSON rendering of events (`gemini_live_event_json`).
-#[path = "event_json.rs"]
 mod json;
 pub(crate) use json::to_json;
 
 // The typed accessors of the other fields (session id, usage, counts, ids, ...).
-#[path = "event_fields.rs"]
 mod fields;
 pub use fields::*;
+
+// The accessors of the fields of protocol.md Part D.3 (words, signatures, streamed args).
+#[path = "event_details.rs"]
+mod details;
+pub use details::*;
 
 /// Returned by `gemini_live_event_type` for a NULL event.
 pub const GEMINI_LIVE_EVENT_NONE: u32 = 0;
@@ -166,6 +168,8 @@ pub struct gemini_live_event {
     json: OnceLock<Box<[u8]>>,
     /// The NUL-terminated strings of the other fields, made on first use.
     strings: OnceLock<fields::Strings>,
+    /// The NUL-terminated strings of the D.3 fields, made on first use.
+    details: OnceLock<details::Details>,
 }
 
 impl gemini_live_event {
@@ -186,6 +190,9 @@ impl gemini_live_event {
                 .iter()
                 .map(|c| [c_text(&c.id), c_text(&c.name), c_text(&c.args.to_string())])
                 .collect(),
+            Event::FunctionCallPart(c) => {
+                vec![[c_text(&c.id), c_text(&c.name), c_text(&c.args.to_string())]]
+            }
             _ => Vec::new(),
         };
         let aux = match &event {
@@ -210,7 +217,13 @@ impl gemini_live_event {
             error,
             json: OnceLock::new(),
             strings: OnceLock::new(),
+            details: OnceLock::new(),
         }
+    }
+
+    fn details(&self) -> &details::Details {
+        self.details
+            .get_or_init(|| details::Details::of(&self.event))
     }
 }
 
@@ -252,9 +265,8 @@ fn type_of(e: &Event) -> u32 {
         Event::ContextLost { .. } => GEMINI_LIVE_EVENT_CONTEXT_LOST,
         Event::ContextRestored { .. } => GEMINI_LIVE_EVENT_CONTEXT_RESTORED,
         Event::ToolCallsAbandoned { .. } => GEMINI_LIVE_EVENT_TOOL_CALLS_ABANDONED,
-        // A variant added to the Rust API without a constant yet: still delivered.
-        #[allow(unreachable_patterns)]
-        _ => GEMINI_LIVE_EVENT_UNKNOWN,
+        // The D.3 events; a variant added without a constant yet is still delivered.
+        other => details::type_of(other).unwrap_or(GEMINI_LIVE_EVENT_UNKNOWN),
     }
 }
 
@@ -397,7 +409,7 @@ pub unsafe extern "C" fn gemini_live_event_tool_call_count(
     boundary(|| {
         let ev = arg_ref(event, "event")?;
         let out = out_ptr(count, "count")?;
-        if !matches!(ev.event, Event::ToolCall(_)) {
+        if !matches!(ev.event, Event::ToolCall(_) | Event::FunctionCallPart(_)) {
             return Err(wrong(ev, "tool calls"));
         }
         *out = ev.calls.len();
@@ -421,7 +433,7 @@ pub unsafe extern "C" fn gemini_live_event_tool_call(
         let ev = arg_ref(event, "event")?;
         let (id, name) = (out_ptr(id, "id")?, out_ptr(name, "name")?);
         let args = out_ptr(args_json, "args_json")?;
-        if !matches!(ev.event, Event::ToolCall(_)) {
+        if !matches!(ev.event, Event::ToolCall(_) | Event::FunctionCallPart(_)) {
             return Err(wrong(ev, "tool calls"));
         }
         let call = ev

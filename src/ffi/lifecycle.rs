@@ -2,7 +2,7 @@
 //! `waitingForInput`, voice activity, interim transcriptions, grounding and URL-context
 //! metadata (protocol.md Part B §4, Part C.2). Grounding and URL-context details are in
 //! `gemini_live_event_json`; voice activity and VAD signals have typed accessors
-//! (`event_fields.rs`).
+//! (`event/fields.rs`).
 
 use super::*;
 use crate::protocol::ModalityTokenCount;
@@ -33,8 +33,11 @@ pub const GEMINI_LIVE_INTERACTION_NONE: u32 = 0;
 /// `interactionStatus: IN_PROGRESS`: this turn is one segment; more output follows without
 /// new input (extended thinking). Keep reading events.
 pub const GEMINI_LIVE_INTERACTION_IN_PROGRESS: u32 = 1;
-/// `interactionStatus: IDLE` (or the deprecated `REQUIRES_ACTION`): the interaction is over.
+/// `interactionStatus: IDLE`: the interaction is over.
 pub const GEMINI_LIVE_INTERACTION_IDLE: u32 = 2;
+/// `interactionStatus: REQUIRES_ACTION` (deprecated): the model waits for the client,
+/// typically a tool response. The interaction is not over (as Google's SDK reads it).
+pub const GEMINI_LIVE_INTERACTION_REQUIRES_ACTION: u32 = 3;
 
 /// The `GEMINI_LIVE_INTERACTION_*` status of a TURN_COMPLETE event (`*status`):
 /// `GEMINI_LIVE_INTERACTION_NONE` where the model sends none (then the turn ends the
@@ -57,15 +60,17 @@ pub unsafe extern "C" fn gemini_live_event_interaction_status(
             None => GEMINI_LIVE_INTERACTION_NONE,
             Some(InteractionStatus::InProgress) => GEMINI_LIVE_INTERACTION_IN_PROGRESS,
             Some(InteractionStatus::Idle) => GEMINI_LIVE_INTERACTION_IDLE,
+            Some(InteractionStatus::RequiresAction) => GEMINI_LIVE_INTERACTION_REQUIRES_ACTION,
         };
         Ok(())
     })
 }
 
-/// `"in_progress"` or `"idle"`.
+/// `"in_progress"`, `"requires_action"` or `"idle"`.
 pub(crate) fn interaction_name(s: InteractionStatus) -> &'static str {
     match s {
         InteractionStatus::InProgress => "in_progress",
+        InteractionStatus::RequiresAction => "requires_action",
         InteractionStatus::Idle => "idle",
     }
 }

@@ -114,7 +114,7 @@ pub(crate) fn result_of(e: &Error) -> gemini_live_result {
         Error::Internal(_) => GEMINI_LIVE_INTERNAL,
         Error::ConfigRejected { .. } => GEMINI_LIVE_SERVER_CLOSED_FATAL,
         Error::RetriesExhausted { last, .. } => result_of(last),
-        Error::GoAway(_) => GEMINI_LIVE_SERVER_CLOSED_RETRYABLE,
+        Error::GoAway(_) | Error::QuotaExceeded { .. } => GEMINI_LIVE_SERVER_CLOSED_RETRYABLE,
         Error::AccessToken { .. } => GEMINI_LIVE_ACCESS_TOKEN,
         Error::Proxy { .. } => GEMINI_LIVE_PROXY,
         // A variant added to the Rust API without a code yet.

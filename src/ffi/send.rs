@@ -9,7 +9,7 @@
 use super::config::json_object;
 use super::session::gemini_live_session;
 use super::*;
-use crate::protocol::{Blob, Content, FunctionResponse, Part};
+use crate::protocol::{Blob, Content, FileData, FunctionCallPart, FunctionResponse, Part};
 use crate::session::Session;
 
 /// Runs `f` on the session behind `session`.
@@ -241,8 +241,61 @@ fn part(v: &serde_json::Value) -> Result<Part, Fail> {
         }),
         None => None,
     };
-    if text.is_none() && inline_data.is_none() {
-        return Err(bad_json("each part needs `text` or `inlineData`"));
+    fn string<'a>(o: &'a serde_json::Value, k: &str) -> Option<&'a str> {
+        field(o, k).and_then(|x| x.as_str())
     }
-    Ok(Part { text, inline_data })
+    let required = |o: &serde_json::Value, k: &str, what: &str| {
+        string(o, k)
+            .map(str::to_string)
+            .ok_or_else(|| bad_json(&format!("`{what}` needs a `{k}` string")))
+    };
+    let file_data = match field(v, "fileData") {
+        Some(d) => Some(FileData {
+            mime_type: required(d, "mimeType", "fileData")?,
+            file_uri: required(d, "fileUri", "fileData")?,
+        }),
+        None => None,
+    };
+    let function_call = match field(v, "functionCall") {
+        Some(c) => Some(FunctionCallPart {
+            id: string(c, "id").map(str::to_string),
+            name: required(c, "name", "functionCall")?,
+            args: field(c, "args")
+                .cloned()
+                .unwrap_or_else(|| serde_json::json!({})),
+        }),
+        None => None,
+    };
+    let function_response = match field(v, "functionResponse") {
+        Some(r) => Some(FunctionResponse {
+            id: string(r, "id").unwrap_or_default().to_string(),
+            name: required(r, "name", "functionResponse")?,
+            response: field(r, "response")
+                .filter(|x| x.is_object())
+                .cloned()
+                .ok_or_else(|| bad_json("`functionResponse` needs a `response` object"))?,
+            ..FunctionResponse::default()
+        }),
+        None => None,
+    };
+    let part = Part {
+        text,
+        inline_data,
+        file_data,
+        function_call,
+        function_response,
+        thought_signature: string(v, "thoughtSignature").map(str::to_string),
+    };
+    if part.text.is_none()
+        && part.inline_data.is_none()
+        && part.file_data.is_none()
+        && part.function_call.is_none()
+        && part.function_response.is_none()
+    {
+        return Err(bad_json(
+            "each part needs `text`, `inlineData`, `fileData`, `functionCall` or \
+             `functionResponse`",
+        ));
+    }
+    Ok(part)
 }

@@ -228,6 +228,7 @@ pub unsafe extern "C" fn gemini_live_session_send_tool_response_scheduled(
             response,
             scheduling: wire_enum(arg_str(scheduling, "scheduling")?, Scheduling::parse)?,
             will_continue: will_continue.then_some(true),
+            parts: Vec::new(),
         };
         Ok(s.send_tool_response(vec![r])?)
     })

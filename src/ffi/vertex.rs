@@ -86,13 +86,17 @@ impl CToken {
     }
 }
 
-/// Talks to Vertex AI in `project` and `location` (e.g. `us-central1`, or `global`) instead
-/// of the Developer API: the host becomes `{location}-aiplatform.googleapis.com`
-/// (`aiplatform.googleapis.com` for `global`) unless an endpoint was set, the path Vertex's
-/// `LlmBidiService`, and the model `projects/P/locations/L/publishers/google/models/M`.
-/// Needs an access-token callback (`gemini_live_config_set_access_token_callback`); API keys
-/// are refused. Keeps the other Vertex options when called again; `project = ""` switches
-/// back to the Developer API. Overrides `GEMINI_LIVE_VERTEX_PROJECT` / `_LOCATION`.
+/// Talks to Vertex AI in `project` and `location` (e.g. `us-central1`, `global`, or the
+/// multi-region `us` or `eu`) instead of the Developer API: the host becomes
+/// `{location}-aiplatform.googleapis.com` (`aiplatform.googleapis.com` for `global`,
+/// `aiplatform.{us|eu}.rep.googleapis.com` for the multi-regions) unless an endpoint was set,
+/// the path Vertex's `LlmBidiService`, and the model
+/// `projects/P/locations/L/publishers/google/models/M`. Needs an access-token callback
+/// (`gemini_live_config_set_access_token_callback`). Express mode: `project = ""` with a
+/// location and an API key (`gemini_live_config_set_api_key`); the model is then
+/// `publishers/google/models/M`. Keeps the other Vertex options when called again;
+/// `project = ""` and `location = ""` switch back to the Developer API. Overrides
+/// `GEMINI_LIVE_VERTEX_PROJECT` / `_LOCATION`.
 #[no_mangle]
 pub unsafe extern "C" fn gemini_live_config_set_vertex(
     config: *mut gemini_live_config,
@@ -104,7 +108,7 @@ pub unsafe extern "C" fn gemini_live_config_set_vertex(
         let project = arg_str(project, "project")?;
         let location = arg_str(location, "location")?;
         c.vertex = match (project, c.vertex.take()) {
-            ("", _) => None,
+            ("", _) if location.is_empty() => None,
             (p, Some(mut v)) => {
                 v.project = p.to_string();
                 v.location = location.to_string();
@@ -122,7 +126,7 @@ fn target(c: &mut Config) -> Result<&mut VertexTarget, Fail> {
         .ok_or_else(|| Fail::invalid("no Vertex target: call gemini_live_config_set_vertex first"))
 }
 
-/// Sets the Vertex API version, `"v1"` (the default) or `"v1beta1"`.
+/// Sets the Vertex API version, `"v1"` or `"v1beta1"` (the default, as in Google's SDKs).
 /// `GEMINI_LIVE_INVALID_ARGUMENT` for another value or without a Vertex target.
 #[no_mangle]
 pub unsafe extern "C" fn gemini_live_config_set_vertex_api_version(

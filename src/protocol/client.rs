@@ -4,6 +4,7 @@
 //! places (protocol.md §1.3), and unknown client fields close the socket with 1007.
 
 use super::enums::*;
+use super::fields::*;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -265,7 +266,14 @@ pub struct SpeechConfig {
 #[serde(rename_all = "camelCase")]
 pub struct VoiceConfig {
     /// A prebuilt voice.
-    pub prebuilt_voice_config: PrebuiltVoiceConfig,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prebuilt_voice_config: Option<PrebuiltVoiceConfig>,
+    /// A speaker identifier (`voice`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub voice: Option<String>,
+    /// A replicated (cloned) voice.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replicated_voice_config: Option<ReplicatedVoiceConfig>,
 }
 
 /// `prebuiltVoiceConfig`.
@@ -325,6 +333,18 @@ pub struct Part {
     /// Inline bytes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inline_data: Option<Blob>,
+    /// A file by URI.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_data: Option<FileData>,
+    /// A function call (a tool turn in history).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub function_call: Option<FunctionCallPart>,
+    /// A function response (a tool turn in history).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub function_response: Option<FunctionResponse>,
+    /// The thought signature the model gave this part (base64), given back with it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thought_signature: Option<String>,
 }
 
 /// Inline bytes with a MIME type; `data` is base64.
@@ -353,6 +373,21 @@ pub struct Tool {
     /// URL context.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url_context: Option<Empty>,
+    /// Grounding with Google Maps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub google_maps: Option<GoogleMaps>,
+    /// Computer use.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub computer_use: Option<ComputerUse>,
+    /// File search (Developer API).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_search: Option<FileSearch>,
+    /// Remote MCP servers.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub mcp_servers: Vec<McpServer>,
+    /// The older search grounding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub google_search_retrieval: Option<GoogleSearchRetrieval>,
 }
 
 /// A function the model may call.
@@ -370,6 +405,12 @@ pub struct FunctionDeclaration {
     /// Blocking or not; unset, the model's default (non-blocking on 3.8 Live).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub behavior: Option<Behavior>,
+    /// Parameters as a JSON Schema (instead of `parameters`, an OpenAPI subset).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameters_json_schema: Option<Value>,
+    /// The response as a JSON Schema.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_json_schema: Option<Value>,
 }
 
 /// `realtimeInputConfig`.
@@ -394,10 +435,13 @@ pub struct AutomaticActivityDetection {
     /// `true` turns server VAD off: the client sends `activityStart`/`activityEnd`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
-    /// How readily speech start is detected.
+    /// How readily speech start is detected. When not sent, the service's default differs
+    /// by platform: LOW on Vertex AI, HIGH on the Developer API (protocol.md Part D.2); set
+    /// both sensitivities for the same behaviour on both.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_of_speech_sensitivity: Option<StartSensitivity>,
-    /// How readily speech end is detected.
+    /// How readily speech end is detected (default when not sent: LOW on Vertex AI, HIGH on
+    /// the Developer API).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_of_speech_sensitivity: Option<EndSensitivity>,
     /// Audio kept before detected speech start.
@@ -513,4 +557,7 @@ pub struct FunctionResponse {
     /// More responses to this call will follow (non-blocking functions).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub will_continue: Option<bool>,
+    /// Media for the model with the response.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<FunctionResponsePart>,
 }

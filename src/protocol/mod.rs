@@ -6,10 +6,12 @@
 
 pub mod client;
 pub mod enums;
+pub mod fields;
 pub mod server;
 
 pub use client::*;
 pub use enums::*;
+pub use fields::*;
 pub use server::*;
 
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};

@@ -40,6 +40,9 @@ pub struct SetupComplete {
     /// Session id, where the service fills it.
     #[serde(default)]
     pub session_id: Option<String>,
+    /// The signature of a consent recording the service verified (replicated voices).
+    #[serde(default)]
+    pub voice_consent_signature: Option<super::VoiceConsentSignature>,
 }
 
 /// `serverContent` (protocol.md Part B §4).
@@ -115,6 +118,14 @@ pub struct ServerPart {
     /// Result of that code.
     #[serde(default)]
     pub code_execution_result: Option<Value>,
+    /// The thought signature of this part (base64): give it back with the part when the
+    /// turn goes into history.
+    #[serde(default)]
+    pub thought_signature: Option<String>,
+    /// A function call recorded in the model's turn (answer the `toolCall` message, not
+    /// this).
+    #[serde(default)]
+    pub function_call: Option<FunctionCall>,
 }
 
 /// Inline bytes; `data` is still base64 (decoded by the session, which knows the alphabet rules).
@@ -142,6 +153,18 @@ pub struct Transcription {
     /// Detected language.
     #[serde(default)]
     pub language_code: Option<String>,
+    /// Who spoke (`diarization`), e.g. `spk_1`.
+    #[serde(default)]
+    pub speaker_label: Option<String>,
+    /// The words with their timing (`wordTimestamp`).
+    #[serde(default)]
+    pub words: Vec<super::WordInfo>,
+    /// Start of this fragment in the audio, as sent (`"1.200s"`).
+    #[serde(default)]
+    pub start_offset: Option<String>,
+    /// End of this fragment in the audio, as sent.
+    #[serde(default)]
+    pub end_offset: Option<String>,
 }
 
 /// `toolCall`.
@@ -166,6 +189,12 @@ pub struct FunctionCall {
     /// The arguments, a JSON object.
     #[serde(default)]
     pub args: Value,
+    /// Vertex AI streamed arguments: pieces of `args`, by JSON path.
+    #[serde(default)]
+    pub partial_args: Vec<super::PartialArg>,
+    /// Vertex AI streamed arguments: more of this call follows (same `id`).
+    #[serde(default)]
+    pub will_continue: Option<bool>,
 }
 
 /// `toolCallCancellation`.
@@ -276,39 +305,97 @@ pub struct ModalityTokenCount {
 }
 
 /// `usageMetadata`: token counts (proto `int32`/`int64`; read from numbers or strings).
+/// Vertex AI's names for the response counts, `candidatesTokenCount` and
+/// `candidatesTokensDetails`, land in the same fields as the Developer API's
+/// `responseTokenCount` / `responseTokensDetails`, as Google's SDKs map them (Part D.2).
 #[derive(Deserialize, Debug, Clone, Default, PartialEq, Eq)]
-#[serde(rename_all = "camelCase")]
+#[serde(from = "RawUsage")]
 pub struct UsageMetadata {
     /// Tokens in the prompt.
-    #[serde(default, deserialize_with = "lenient_u64")]
     pub prompt_token_count: Option<u64>,
     /// Tokens served from cache.
-    #[serde(default, deserialize_with = "lenient_u64")]
     pub cached_content_token_count: Option<u64>,
     /// Tokens in the response.
-    #[serde(default, deserialize_with = "lenient_u64")]
     pub response_token_count: Option<u64>,
     /// Tokens in tool-use prompts.
-    #[serde(default, deserialize_with = "lenient_u64")]
     pub tool_use_prompt_token_count: Option<u64>,
     /// Thinking tokens.
-    #[serde(default, deserialize_with = "lenient_u64")]
     pub thoughts_token_count: Option<u64>,
     /// Total.
-    #[serde(default, deserialize_with = "lenient_u64")]
     pub total_token_count: Option<u64>,
     /// Prompt tokens per modality.
-    #[serde(default, alias = "prompt_tokens_details")]
     pub prompt_tokens_details: Vec<ModalityTokenCount>,
     /// Cached tokens per modality.
-    #[serde(default, alias = "cache_tokens_details")]
     pub cache_tokens_details: Vec<ModalityTokenCount>,
     /// Response tokens per modality.
-    #[serde(default, alias = "response_tokens_details")]
     pub response_tokens_details: Vec<ModalityTokenCount>,
     /// Tool-use prompt tokens per modality.
-    #[serde(default, alias = "tool_use_prompt_tokens_details")]
     pub tool_use_prompt_tokens_details: Vec<ModalityTokenCount>,
+    /// Vertex AI: `trafficType` (e.g. `ON_DEMAND`, `PROVISIONED_THROUGHPUT`).
+    pub traffic_type: Option<String>,
+    /// Developer API: `serviceTier` (e.g. `standard`, `priority`).
+    pub service_tier: Option<String>,
+}
+
+/// `usageMetadata` as sent, in either API's names.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct RawUsage {
+    #[serde(deserialize_with = "lenient_u64", alias = "prompt_token_count")]
+    prompt_token_count: Option<u64>,
+    #[serde(deserialize_with = "lenient_u64", alias = "cached_content_token_count")]
+    cached_content_token_count: Option<u64>,
+    #[serde(deserialize_with = "lenient_u64", alias = "response_token_count")]
+    response_token_count: Option<u64>,
+    #[serde(deserialize_with = "lenient_u64", alias = "candidates_token_count")]
+    candidates_token_count: Option<u64>,
+    #[serde(
+        deserialize_with = "lenient_u64",
+        alias = "tool_use_prompt_token_count"
+    )]
+    tool_use_prompt_token_count: Option<u64>,
+    #[serde(deserialize_with = "lenient_u64", alias = "thoughts_token_count")]
+    thoughts_token_count: Option<u64>,
+    #[serde(deserialize_with = "lenient_u64", alias = "total_token_count")]
+    total_token_count: Option<u64>,
+    #[serde(alias = "prompt_tokens_details")]
+    prompt_tokens_details: Vec<ModalityTokenCount>,
+    #[serde(alias = "cache_tokens_details")]
+    cache_tokens_details: Vec<ModalityTokenCount>,
+    #[serde(alias = "response_tokens_details")]
+    response_tokens_details: Vec<ModalityTokenCount>,
+    #[serde(alias = "candidates_tokens_details")]
+    candidates_tokens_details: Vec<ModalityTokenCount>,
+    #[serde(alias = "tool_use_prompt_tokens_details")]
+    tool_use_prompt_tokens_details: Vec<ModalityTokenCount>,
+    #[serde(alias = "traffic_type")]
+    traffic_type: Option<String>,
+    #[serde(alias = "service_tier")]
+    service_tier: Option<String>,
+}
+
+impl From<RawUsage> for UsageMetadata {
+    fn from(r: RawUsage) -> UsageMetadata {
+        let response_tokens_details = if r.response_tokens_details.is_empty() {
+            r.candidates_tokens_details
+        } else {
+            r.response_tokens_details
+        };
+        UsageMetadata {
+            prompt_token_count: r.prompt_token_count,
+            cached_content_token_count: r.cached_content_token_count,
+            response_token_count: r.response_token_count.or(r.candidates_token_count),
+            tool_use_prompt_token_count: r.tool_use_prompt_token_count,
+            thoughts_token_count: r.thoughts_token_count,
+            total_token_count: r.total_token_count,
+            prompt_tokens_details: r.prompt_tokens_details,
+            cache_tokens_details: r.cache_tokens_details,
+            response_tokens_details,
+            tool_use_prompt_tokens_details: r.tool_use_prompt_tokens_details,
+            traffic_type: r.traffic_type,
+            service_tier: r.service_tier,
+        }
+    }
 }
 
 fn lenient_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {

@@ -24,8 +24,12 @@ fn enc(msg: &ClientMessage) -> Value {
     serde_json::from_str(&encode_client(msg)).unwrap()
 }
 
+/// The captures' configuration: their model (the brief's, retired since; `setup_message`
+/// does not check it) and `mode`.
 fn plain(mode: ResponseMode) -> Config {
-    let mut c = Config::default().with_response_mode(mode);
+    let mut c = Config::default()
+        .with_response_mode(mode)
+        .with_model(crate::RETIRED_BRIEF_MODEL);
     c.session_resumption = false;
     c.input_transcription = false;
     // Restoring the context asks for transcription (the JS SDK's setups have none).
@@ -120,6 +124,7 @@ fn tool_scenario_matches_the_js_sdk() {
                 json!({"type":"OBJECT","properties":{"city":{"type":"STRING"}},"required":["city"]}),
             ),
             behavior: None,
+            ..FunctionDeclaration::default()
         }]),
         ..Default::default()
     }];

@@ -221,7 +221,12 @@ impl Lifecycle {
                     cause => give_up(total, began.elapsed(), cause, &start),
                 });
             }
-            let delay = self.delay(&start, attempt);
+            let mut delay = self.delay(&start, attempt);
+            if matches!(cause, Some(Error::QuotaExceeded { .. })) {
+                // A quota frees up in seconds to a minute: a long backoff, jittered ±20 %.
+                let jitter = 0.8 + (self.jitter.next() % 401) as f64 / 1000.0;
+                delay = delay.max(self.policy.quota_delay.mul_f64(jitter));
+            }
             hooks.before(attempt + 1, delay, cause.as_ref())?;
             let used = if resume { handle.lock().clone() } else { None };
             attempt += 1;

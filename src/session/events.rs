@@ -9,7 +9,6 @@ use std::time::Duration;
 pub use crate::state::State;
 
 // How server messages become events (`to_events`, `Facts`).
-#[path = "to_events.rs"]
 mod decode;
 pub(crate) use decode::{to_events, Facts};
 
@@ -44,24 +43,35 @@ impl AudioChunk {
 }
 
 /// `serverContent.interactionStatus`, sent with every `turnComplete` by models that speak
-/// several times per request (extended thinking, protocol.md Part C.2).
+/// several times per request (extended thinking, protocol.md Part C.2). Read as Google's SDK
+/// reads it (Part D.4): only `Idle` ends the interaction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InteractionStatus {
     /// More output follows without new input: the interaction is not over.
     InProgress,
-    /// All processing is done. The deprecated `REQUIRES_ACTION` and unknown values are
-    /// read as `Idle` too.
+    /// `REQUIRES_ACTION` (deprecated): the model waits for the client, typically a tool
+    /// response. Not finished.
+    RequiresAction,
+    /// All processing is done: the interaction is over.
     Idle,
 }
 
 impl InteractionStatus {
-    /// Reads the wire value.
-    pub fn from_wire(s: &str) -> InteractionStatus {
-        if s == "IN_PROGRESS" {
-            InteractionStatus::InProgress
-        } else {
-            InteractionStatus::Idle
+    /// Reads the wire value: `None` for `INTERACTION_STATUS_UNSPECIFIED` (the turn's
+    /// `turnComplete` then decides); values this library does not know count as not finished
+    /// ([`InteractionStatus::InProgress`]), as Google's SDK counts everything but `IDLE`.
+    pub fn from_wire(s: &str) -> Option<InteractionStatus> {
+        match s {
+            "" | "INTERACTION_STATUS_UNSPECIFIED" => None,
+            "IDLE" => Some(InteractionStatus::Idle),
+            "REQUIRES_ACTION" => Some(InteractionStatus::RequiresAction),
+            _ => Some(InteractionStatus::InProgress),
         }
+    }
+
+    /// Whether the interaction is over (`Idle`).
+    pub fn is_finished(self) -> bool {
+        self == InteractionStatus::Idle
     }
 }
 
@@ -254,7 +264,11 @@ pub enum Event {
     GenerationComplete,
     /// The turn is over. On models that send `interactionStatus` (extended thinking), a
     /// turn marked [`InteractionStatus::InProgress`] is one speech segment of a longer
-    /// interaction: the answer follows without new input; wait for `Idle`.
+    /// interaction: the answer follows without new input; wait for `Idle`
+    /// ([`InteractionStatus::RequiresAction`] is not finished either: answer the tool call).
+    /// Also sent, with `interaction: Some(Idle)` and no usage or reason unless the message
+    /// had them, when a message reports `interactionStatus: IDLE` without `turnComplete`:
+    /// Google's SDK ends the interaction there too (Part D.4).
     TurnComplete {
         /// Token usage, when it came with the turn's end.
         usage: Option<UsageMetadata>,
@@ -332,9 +346,12 @@ pub enum Event {
         /// server's voice activity detection opened, counts).
         turn: u64,
     },
-    /// Resumed with a handle older than the last `turns` answered turns (the connection ended
-    /// between a `turnComplete` and the handle that covers it): their replies were delivered
-    /// and they are not asked again, but the model no longer remembers those exchanges.
+    /// The server lost the last `turns` answered exchanges and none could be put back: resumed
+    /// with a handle older than them while restore is off
+    /// ([`Config::restore_context`](crate::Config::restore_context); a new session then says
+    /// it all with [`Event::NewSession`]), or lost in either way with a budget of zero.
+    /// Their replies were delivered and they are not asked again, but the model no longer
+    /// remembers them. Where anything was put back, [`Event::ContextRestored`] comes instead.
     ContextLost {
         /// Answered turns the resumed server state does not include.
         turns: u64,
@@ -393,10 +410,21 @@ pub enum Event {
         /// Why, when the end was not requested by the application.
         error: Option<Error>,
     },
+    /// The word timings, speaker label and offsets of the transcription fragment just
+    /// delivered (`wordTimestamp`, `diarization`; protocol.md D.3).
+    TranscriptionDetail(protocol::TranscriptionDetail),
+    /// The thought signature (base64) of the model part just delivered: give it back with
+    /// that part when the turn goes into history.
+    ThoughtSignature(String),
+    /// A `functionCall` part of the model's turn: a record of the call, for history. Answer
+    /// the [`Event::ToolCall`] (the `toolCall` message), not this.
+    FunctionCallPart(FunctionCall),
+    /// `setupComplete.voiceConsentSignature`: the service verified the consent recording of
+    /// a replicated voice; send this signature in later setups instead of the recording.
+    VoiceConsentSignature(String),
 }
 
 #[cfg(test)]
-#[path = "lifecycle_tests.rs"]
 mod lifecycle_tests;
 
 #[cfg(test)]
@@ -430,3 +458,7 @@ mod vertex_tests {
         assert_eq!((facts.handle, facts.last_consumed_index), (None, Some(3)));
     }
 }
+
+#[cfg(test)]
+#[path = "fields_tests.rs"]
+mod fields_tests;

@@ -224,14 +224,18 @@ impl Session {
         });
         shared.metrics.set_connect(connected.timings);
 
+        let consent = (connected.setup_complete.voice_consent_signature)
+            .and_then(|v| v.signature)
+            .map(Event::VoiceConsentSignature);
         let mut first = vec![Event::SetupComplete {
             session_id: connected.setup_complete.session_id,
         }];
+        first.extend(consent);
         if handle_dropped {
             first.push(Event::NewSession { replayed: 0 });
         }
         for msg in connected.early {
-            reader::absorb(&shared, msg, &mut first);
+            receive::absorb(&shared, msg, &mut first);
         }
         // The queue is new; what does not fit in a tiny one, the reader delivers first.
         let mut early = Vec::new();

@@ -8,7 +8,7 @@
 //! valgrind reports as "possibly lost" in every host program (issue 20). Waiting here takes
 //! nothing but the lock; the buffer is allocated once, at its capacity.
 
-use crate::sync::{Condvar, Mutex};
+use crate::sync::{Condvar, Mutex, MutexGuard};
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Instant;
@@ -33,6 +33,48 @@ struct State<T> {
     signal: bool,
     /// The receiver must stop ([`Signal::stop`]).
     stopped: bool,
+    /// Threads waiting on `readable` / `writable`: nobody is notified (a system call) unless
+    /// someone waits.
+    receivers_waiting: u32,
+    senders_waiting: u32,
+}
+
+impl<T> Queue<T> {
+    fn wait_readable(&self, s: &mut MutexGuard<'_, State<T>>, deadline: Option<Instant>) {
+        s.receivers_waiting += 1;
+        match deadline {
+            Some(d) => {
+                self.readable.wait_until(s, d);
+            }
+            None => self.readable.wait(s),
+        }
+        s.receivers_waiting -= 1;
+    }
+
+    fn wait_writable(&self, s: &mut MutexGuard<'_, State<T>>, deadline: Option<Instant>) {
+        s.senders_waiting += 1;
+        match deadline {
+            Some(d) => {
+                self.writable.wait_until(s, d);
+            }
+            None => self.writable.wait(s),
+        }
+        s.senders_waiting -= 1;
+    }
+
+    /// Wakes every waiting receiver, if any.
+    fn wake_receivers(&self, s: &State<T>) {
+        if s.receivers_waiting > 0 {
+            self.readable.notify_all();
+        }
+    }
+
+    /// Wakes every waiting sender, if any.
+    fn wake_senders(&self, s: &State<T>) {
+        if s.senders_waiting > 0 {
+            self.writable.notify_all();
+        }
+    }
 }
 
 /// A sending end; the queue disconnects when the last one is dropped.
@@ -72,6 +114,8 @@ pub(crate) fn bounded<T>(capacity: usize) -> (Tx<T>, Rx<T>) {
             gone: false,
             signal: false,
             stopped: false,
+            receivers_waiting: 0,
+            senders_waiting: 0,
         }),
         readable: Condvar::new(),
         writable: Condvar::new(),
@@ -92,7 +136,7 @@ impl<T> Drop for Tx<T> {
         let mut s = self.0.state.lock();
         s.senders -= 1;
         if s.senders == 0 {
-            self.0.readable.notify_all();
+            self.0.wake_receivers(&s);
         }
     }
 }
@@ -102,8 +146,7 @@ impl<T> Drop for Rx<T> {
         let mut s = self.0.state.lock();
         s.closed = true;
         s.gone = true;
-        drop(s);
-        self.0.writable.notify_all();
+        self.0.wake_senders(&s);
     }
 }
 
@@ -125,8 +168,11 @@ impl<T> Tx<T> {
             }
             if s.items.len() < q.capacity {
                 s.items.push_back(item);
+                let wake = s.receivers_waiting > 0;
                 drop(s);
-                q.readable.notify_one();
+                if wake {
+                    q.readable.notify_one();
+                }
                 return Ok(());
             }
             if s.closed {
@@ -134,10 +180,7 @@ impl<T> Tx<T> {
             }
             match deadline {
                 Some(d) if Instant::now() >= d => return Err(SendError::Full(item)),
-                Some(d) => {
-                    q.writable.wait_until(&mut s, d);
-                }
-                None => q.writable.wait(&mut s),
+                _ => q.wait_writable(&mut s, deadline),
             }
         }
     }
@@ -155,7 +198,7 @@ impl<T> Tx<T> {
             if Instant::now() >= deadline {
                 return false;
             }
-            q.writable.wait_until(&mut s, deadline);
+            q.wait_writable(&mut s, Some(deadline));
         }
         true
     }
@@ -169,14 +212,16 @@ impl<T> Tx<T> {
 impl<T> Signal<T> {
     /// Wakes the receiver's [`Rx::recv_or_signal`] once (signals before it is taken merge).
     pub fn signal(&self) {
-        self.0.state.lock().signal = true;
-        self.0.readable.notify_all();
+        let mut s = self.0.state.lock();
+        s.signal = true;
+        self.0.wake_receivers(&s);
     }
 
     /// Makes the receiver's [`Rx::recv_or_signal`] return [`Got::Ended`] from now on.
     pub fn stop(&self) {
-        self.0.state.lock().stopped = true;
-        self.0.readable.notify_all();
+        let mut s = self.0.state.lock();
+        s.stopped = true;
+        self.0.wake_receivers(&s);
     }
 }
 
@@ -184,7 +229,7 @@ impl<T> Rx<T> {
     fn take(&self, s: &mut State<T>) -> Option<T> {
         let item = s.items.pop_front()?;
         // Every waiter: a sender waiting for room and one waiting in `closed_by` share it.
-        self.0.writable.notify_all();
+        self.0.wake_senders(s);
         Some(item)
     }
 
@@ -213,10 +258,7 @@ impl<T> Rx<T> {
             }
             match deadline {
                 Some(d) if Instant::now() >= d => return Ok(None),
-                Some(d) => {
-                    q.readable.wait_until(&mut s, d);
-                }
-                None => q.readable.wait(&mut s),
+                _ => q.wait_readable(&mut s, deadline),
             }
         }
     }
@@ -238,7 +280,7 @@ impl<T> Rx<T> {
             if s.senders == 0 {
                 return Got::Ended;
             }
-            q.readable.wait(&mut s);
+            q.wait_readable(&mut s, None);
         }
     }
 
@@ -246,8 +288,9 @@ impl<T> Rx<T> {
     /// find no room fail with [`SendError::Closed`] at once. Items already queued stay to be
     /// taken.
     pub fn close(&self) {
-        self.0.state.lock().closed = true;
-        self.0.writable.notify_all();
+        let mut s = self.0.state.lock();
+        s.closed = true;
+        self.0.wake_senders(&s);
     }
 }
 

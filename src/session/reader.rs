@@ -9,13 +9,12 @@
 //! through its [`Outbox`] (`outbox.rs`: one policy for every producer).
 
 use super::connection::{Attempts, Due, Lifecycle, Start};
-use super::events::{to_events, Event, State};
+use super::events::{Event, State};
 use super::outbox::Outbox;
-use super::receive::{failure, Receive, Step};
+use super::receive::{absorb, failure, process, End, Receive, Step};
 use super::turns::Lost;
 use super::{writer, Shared};
 use crate::error::Error;
-use crate::protocol::{self, ServerMessage};
 use crate::transport::io::{Inbound, Link};
 use crate::transport::Connected;
 use std::sync::atomic::Ordering;
@@ -24,46 +23,6 @@ use std::time::{Duration, Instant};
 
 /// How long a GoAway handover waits for the old connection's close reply.
 const HANDOVER_CLOSE_WAIT: Duration = Duration::from_secs(1);
-
-/// Folds one server message into the shared state and appends its events.
-pub(crate) fn absorb(shared: &Shared, msg: ServerMessage, out: &mut Vec<Event>) -> Facts {
-    let abandoned = shared.conn.lock().ledger.blocking.take_abandoned();
-    if !abandoned.is_empty() {
-        log::warn!(
-            "new content was sent while BLOCKING calls were pending: {}",
-            abandoned.join(", ")
-        );
-        out.push(Event::ToolCallsAbandoned { ids: abandoned });
-    }
-    let start = out.len();
-    let facts = to_events(msg, shared.config.response_mode, out);
-    if facts.reply_content {
-        shared.metrics.reply_content(facts.audio);
-    }
-    if facts.turn_complete {
-        shared.metrics.turn_complete();
-    }
-    {
-        let mut conn = shared.conn.lock();
-        conn.ledger.server(&facts, std::time::Instant::now());
-        conn.ledger.history_server(&out[start..], &facts);
-    }
-    if let Some(h) = &facts.handle {
-        *shared.handle.lock() = Some(h.clone());
-    }
-    facts
-}
-
-pub(crate) use super::events::Facts;
-
-/// How a connection ended.
-#[derive(Debug)]
-pub(crate) enum End {
-    Close(u16, String),
-    Failed(Error),
-    /// A GoAway asked us to move to a new connection (its `timeLeft`).
-    Handover(Option<Duration>),
-}
 
 pub(crate) struct Reader {
     pub shared: Arc<Shared>,
@@ -267,21 +226,6 @@ impl Reader {
             reason,
             error,
         });
-    }
-}
-
-/// Decodes one message into the shared state and appends its events to `events`.
-pub(crate) fn process(shared: &Shared, bytes: &[u8], events: &mut Vec<Event>) -> Facts {
-    shared.metrics.received(bytes.len());
-    crate::record::received(&shared.config, bytes);
-    match protocol::decode_server(bytes) {
-        Ok(msg) => absorb(shared, msg, events),
-        Err(e) => {
-            shared.metrics.decode_errors.fetch_add(1, Ordering::Relaxed);
-            log::warn!("{e}");
-            events.push(Event::Error(Error::Protocol(e.0)));
-            Facts::default()
-        }
     }
 }
 

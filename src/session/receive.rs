@@ -1,18 +1,21 @@
 //! The receive side of one connection ([`Receive`]), run by the reader thread, the only
 //! reader of the socket: reads what the link has, decodes it, folds it into the shared state
-//! and delivers the events through the [`Outbox`]. Timers, reconnection and handover are the
-//! reader thread's loop around it (`reader.rs`).
+//! and delivers the events through the [`Outbox`]; [`process`] and [`absorb`] (one message into
+//! the shared state and events) are also used for the messages that come with a connect.
+//! Timers, reconnection and handover are the reader thread's loop around it (`reader.rs`),
+//! which imports this module, never the other way round.
 
 use super::connection::Timers;
-use super::events::Event;
+use super::events::{to_events, Event, Facts};
 use super::outbox::Outbox;
-use super::reader::{process, End};
 use super::Shared;
 use crate::error::Error;
+use crate::protocol::{self, ServerMessage};
 use crate::transport::io::{Inbound, Link, DRAIN_CAP};
 use std::collections::VecDeque;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// The reader yields its CPU once before decoding a message of at least this many bytes when
 /// the event before it went to a waiting application: decoding one costs more than the two
@@ -150,6 +153,59 @@ impl Receive {
             return Step::End(End::Handover(self.timers.goaway().flatten()));
         }
         Step::Idle
+    }
+}
+
+/// How a connection ended.
+#[derive(Debug)]
+pub(crate) enum End {
+    Close(u16, String),
+    Failed(Error),
+    /// A GoAway asked us to move to a new connection (its `timeLeft`).
+    Handover(Option<Duration>),
+}
+
+/// Folds one server message into the shared state and appends its events.
+pub(crate) fn absorb(shared: &Shared, msg: ServerMessage, out: &mut Vec<Event>) -> Facts {
+    let abandoned = shared.conn.lock().ledger.blocking.take_abandoned();
+    if !abandoned.is_empty() {
+        log::warn!(
+            "new content was sent while BLOCKING calls were pending: {}",
+            abandoned.join(", ")
+        );
+        out.push(Event::ToolCallsAbandoned { ids: abandoned });
+    }
+    let start = out.len();
+    let facts = to_events(msg, shared.config.response_mode, out);
+    if facts.reply_content {
+        shared.metrics.reply_content(facts.audio);
+    }
+    if facts.turn_complete {
+        shared.metrics.turn_complete();
+    }
+    {
+        let mut conn = shared.conn.lock();
+        conn.ledger.server(&facts, std::time::Instant::now());
+        conn.ledger.history_server(&out[start..], &facts);
+    }
+    if let Some(h) = &facts.handle {
+        *shared.handle.lock() = Some(h.clone());
+    }
+    facts
+}
+
+/// Decodes one message into the shared state and appends its events to `events`.
+pub(crate) fn process(shared: &Shared, bytes: &[u8], events: &mut Vec<Event>) -> Facts {
+    shared.metrics.received(bytes.len());
+    crate::record::received(&shared.config, bytes);
+    match protocol::decode_server(bytes) {
+        Ok(msg) => absorb(shared, msg, events),
+        Err(e) => {
+            shared.metrics.decode_errors.fetch_add(1, Ordering::Relaxed);
+            log::warn!("{e}");
+            events.push(Event::Error(Error::Protocol(e.0)));
+            Facts::default()
+        }
     }
 }
 

@@ -21,8 +21,9 @@
 //! - Input of an answered turn is forgotten at once and **never replayed**, whatever the state
 //!   of the resumption handles. If the handle a reconnection resumes with is older than some
 //!   answered turns (the connection ended between a `turnComplete` and the handle after it),
-//!   the server no longer remembers those exchanges: the session says so
-//!   ([`Event::ContextLost`](super::Event::ContextLost)) instead of asking them again.
+//!   the server no longer remembers those exchanges: they are not asked again; the history
+//!   (`history.rs`) puts them back ([`Event::ContextRestored`](super::Event::ContextRestored)),
+//!   or the session says they are lost ([`Event::ContextLost`](super::Event::ContextLost)).
 //! - Everything else is replayed, in order, on the next connection; tool responses excepted
 //!   (their calls died with the connection: the question that asked for them is replayed and
 //!   gets new calls), reported with `ToolResponsesDropped`.

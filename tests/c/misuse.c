@@ -298,6 +298,12 @@ static void null_field_accessors(void) {
     EXPECT(gemini_live_event_language_code(NULL, &p), NUL);
     EXPECT(gemini_live_event_voice_activity(NULL, &k, &i), NUL);
     EXPECT(gemini_live_event_vad_signal(NULL, &k, &p), NUL);
+    /* event_details.rs: the fields of protocol.md Part D.3 */
+    EXPECT(gemini_live_event_transcription_detail(NULL, &k, &p, &i, &i, &n), NUL);
+    EXPECT(gemini_live_event_transcription_word(NULL, 0, &p, &i, &i), NUL);
+    EXPECT(gemini_live_event_signature(NULL, &p), NUL);
+    EXPECT(gemini_live_event_tool_call_stream(NULL, 0, &p, &b), NUL);
+    EXPECT(gemini_live_event_usage_labels(NULL, &p, &p), NUL);
     CHECK(p == NULL && n == 0 && x == 0 && k == 0); /* nothing written on failure */
 }
 

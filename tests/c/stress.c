@@ -60,6 +60,8 @@ static gemini_live_config *new_config(const char *endpoint) {
     OK(gemini_live_config_new(&c));
     OK(gemini_live_config_set_endpoint(c, endpoint));
     OK(gemini_live_config_set_response_modality(c, GEMINI_LIVE_MODALITY_TEXT));
+    /* TEXT: no current Google conversational model answers in it; the fake's own does. */
+    OK(gemini_live_config_set_model(c, "fake-text-live"));
     OK(gemini_live_config_set_stall_timeout_ms(c, 3000));
     OK(gemini_live_config_set_reconnect_delays_ms(c, 20, 500));
     OK(gemini_live_config_set_close_timeout_ms(c, 2000));

@@ -86,6 +86,8 @@ int main(void) {
     OK(gemini_live_config_new(&config));
     OK(gemini_live_config_set_endpoint(config, endpoint));
     OK(gemini_live_config_set_response_modality(config, GEMINI_LIVE_MODALITY_TEXT));
+    /* TEXT: no current Google conversational model answers in it; the fake's own does. */
+    OK(gemini_live_config_set_model(config, "fake-text-live"));
     /* Vertex options need a target first. */
     CHECK(gemini_live_config_set_vertex_user_project(config, "billing") ==
           GEMINI_LIVE_INVALID_ARGUMENT);

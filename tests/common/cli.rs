@@ -6,8 +6,9 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 
 /// Every environment variable the CLI and the quickstart read.
-pub const ENV_VARS: [&str; 9] = [
+pub const ENV_VARS: [&str; 10] = [
     "GEMINI_API_KEY",
+    "GEMINI_LIVE_EPHEMERAL_TOKEN",
     "GEMINI_LIVE_ENDPOINT",
     "GEMINI_LIVE_MODEL",
     "GEMINI_LIVE_API_VERSION",

@@ -5,7 +5,7 @@
 #[cfg(feature = "cli")]
 pub mod cli;
 
-use gemini_live::fake::{FakeOptions, FakeServer};
+use gemini_live::fake::{FakeOptions, FakeServer, TEXT_MODEL};
 use gemini_live::{Config, Event, ResponseMode, Session};
 use std::time::Duration;
 
@@ -19,11 +19,15 @@ pub fn fake_with(options: FakeOptions) -> FakeServer {
     FakeServer::start(options).expect("fake server starts")
 }
 
-/// A config pointing at `server` in `mode`.
+/// A config pointing at `server` in `mode`: the default model, except in TEXT mode, which no
+/// current conversational model accepts: there the fake's own [`TEXT_MODEL`].
 pub fn config(server: &FakeServer, mode: ResponseMode) -> Config {
     let mut c = Config::default()
         .with_endpoint(server.endpoint())
         .with_response_mode(mode);
+    if mode == ResponseMode::Text {
+        c = c.with_model(TEXT_MODEL);
+    }
     c.extra_root_ca_pem = server.ca_pem().map(String::into_bytes);
     // In AUDIO mode, ask for the transcription too, so tests can read the reply.
     c.output_transcription = true;

@@ -71,6 +71,7 @@ gl::config text_config(const std::string &endpoint) {
     gl::config c;
     c.set_endpoint(endpoint)
         .set_response_modality(GEMINI_LIVE_MODALITY_TEXT)
+        .set_model("fake-text-live") // TEXT: no current Google conversational model answers in it
         .add_function("get_weather", "Weather by city",
                       R"({"type":"OBJECT","properties":{"city":{"type":"STRING"}}})")
         .set_send_timeout_ms(seconds(5));

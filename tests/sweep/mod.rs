@@ -235,6 +235,9 @@ pub fn config(server: &FakeServer, v: Variant) -> Config {
     let mut c = Config::default()
         .with_endpoint(server.endpoint())
         .with_response_mode(mode);
+    if !v.audio {
+        c = c.with_model(gemini_live::fake::TEXT_MODEL);
+    }
     c.session_resumption = v.resumption;
     c.stall_timeout = Duration::from_millis(400);
     c.reconnect.initial_delay = Duration::from_millis(5);

@@ -5,7 +5,7 @@ Quick start::
 
     import gemini_live as gl
 
-    with gl.connect(response_modality="text") as session:  # reads GEMINI_API_KEY...
+    with gl.connect() as session:  # reads GEMINI_API_KEY...; text events carry the transcript
         session.send_text("Hello!")
         for event in session:
             if isinstance(event, gl.TextEvent):
@@ -59,6 +59,7 @@ from .events import (
     ContextRestoredEvent,
     ErrorEvent,
     Event,
+    FunctionCallPartEvent,
     GenerationCompleteEvent,
     GoAwayEvent,
     GroundingEvent,
@@ -78,17 +79,20 @@ from .events import (
     TextEvent,
     TextFinishedEvent,
     ThoughtEvent,
+    ThoughtSignatureEvent,
     ToolCall,
     ToolCallCancellationEvent,
     ToolCallEvent,
     ToolResponsesDroppedEvent,
     ToolCallsAbandonedEvent,
+    TranscriptionDetailEvent,
     TranscriptionEvent,
     TurnCompleteEvent,
     UrlContextEvent,
     UsageEvent,
     VadSignalEvent,
     VoiceActivityEvent,
+    VoiceConsentSignatureEvent,
     WaitingForInputEvent,
 )
 from .fake import FakeServer
@@ -119,6 +123,8 @@ __all__ = [
     "UrlContextEvent", "UsageEvent", "VadSignalEvent", "VoiceActivityEvent",
     "WaitingForInputEvent", "aio", "connect", "library_path", "set_log_level", "vertex",
     "Metrics", "types",
+    "FunctionCallPartEvent", "ThoughtSignatureEvent", "TranscriptionDetailEvent",
+    "VoiceConsentSignatureEvent",
 ]
 from . import aio  # noqa: E402  (gemini_live.aio.connect)
 from . import vertex  # noqa: E402  (gemini_live.vertex.VertexFakeServer, RetryLater)

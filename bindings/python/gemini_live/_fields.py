@@ -9,6 +9,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from . import _lib
 from ._cevent import string
+from ._details import usage_labels
 from .errors import check
 
 L = _lib.lib
@@ -65,6 +66,7 @@ def _usage(ev: Any) -> Optional[Dict[str, Any]]:
             )
             items.append({"modality": string(modality.value), "token_count": _absent(tokens.value)})
         out[key] = items
+    out.update(usage_labels(ev))
     return out
 
 

@@ -111,10 +111,19 @@ EVENT_REPLY_DISCARDED = 40
 EVENT_CONTEXT_LOST = 41
 EVENT_CONTEXT_RESTORED = 42
 EVENT_TOOL_CALLS_ABANDONED = 43
+# event_details.rs: the fields of protocol.md Part D.3.
+EVENT_TRANSCRIPTION_DETAIL = 50
+EVENT_THOUGHT_SIGNATURE = 51
+EVENT_FUNCTION_CALL_PART = 52
+EVENT_VOICE_CONSENT_SIGNATURE = 53
+TRANSCRIPT_INPUT = 1
+TRANSCRIPT_INTERIM_INPUT = 2
+TRANSCRIPT_OUTPUT = 3
 
 INTERACTION_NONE = 0
 INTERACTION_IN_PROGRESS = 1
 INTERACTION_IDLE = 2
+INTERACTION_REQUIRES_ACTION = 3
 
 # event_fields.rs: the usage detail lists, voice activity kinds, VAD signals.
 USAGE_PROMPT_DETAILS = 0
@@ -411,6 +420,18 @@ FUNCTIONS: Dict[str, Tuple[Any, List[Any]]] = {
         RESULT,
         [EVENT_P, POINTER(c_uint64), POINTER(c_uint64), POINTER(c_uint64)],
     ),
+    # event_details.rs
+    "gemini_live_event_transcription_detail": (
+        RESULT,
+        [EVENT_P, POINTER(c_uint32), _OUT_STR, POINTER(c_int64), POINTER(c_int64), POINTER(c_size_t)],
+    ),
+    "gemini_live_event_transcription_word": (
+        RESULT,
+        [EVENT_P, c_size_t, _OUT_STR, POINTER(c_int64), POINTER(c_int64)],
+    ),
+    "gemini_live_event_signature": (RESULT, [EVENT_P, _OUT_STR]),
+    "gemini_live_event_tool_call_stream": (RESULT, [EVENT_P, c_size_t, _OUT_STR, POINTER(c_bool)]),
+    "gemini_live_event_usage_labels": (RESULT, [EVENT_P, _OUT_STR, _OUT_STR]),
     "gemini_live_event_id_count": (RESULT, [EVENT_P, POINTER(c_size_t)]),
     "gemini_live_event_id": (RESULT, [EVENT_P, c_size_t, _OUT_STR]),
     "gemini_live_event_language_code": (RESULT, [EVENT_P, _OUT_STR]),

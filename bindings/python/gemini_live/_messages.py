@@ -45,6 +45,7 @@ _C_SETTERS: Dict[str, str] = {
     "set_access_token_callback": "access_token_provider=",
     "set_transcription_options": "input_transcription_options= / output_transcription_options=",
     "set_function_behavior": "functions=[{'behavior': ...}]",
+    "set_skip_model_check": "skip_model_check=True",
     "add_function": "functions=",
     "add_google_search": "google_search=True",
     "add_code_execution": "code_execution=True",

@@ -10,7 +10,7 @@ import sys
 from array import array
 from typing import Any, Callable, Dict, List, Optional
 
-from . import _lib
+from . import _details, _lib
 from ._cevent import CEvent, string
 from ._fields import (
     _context_restored,
@@ -156,7 +156,11 @@ def _audio(type_: int, ev: Any) -> "tuple[AudioEvent, bool]":
     return AudioEvent(type_, samples, pcm, rate), False
 
 
-_INTERACTION: Dict[int, str] = {Interaction.IN_PROGRESS: "in_progress", Interaction.IDLE: "idle"}
+_INTERACTION: Dict[int, str] = {
+    Interaction.IN_PROGRESS: "in_progress",
+    Interaction.IDLE: "idle",
+    Interaction.REQUIRES_ACTION: "requires_action",
+}
 
 
 def _interaction(ev: Any) -> Optional[str]:
@@ -235,5 +239,6 @@ _BUILD: Dict[int, Callable[[int, Any], Event]] = {
     _lib.EVENT_TOOL_RESPONSES_DROPPED: lambda t, ev: ToolResponsesDroppedEvent(t, _ids(ev)),
     _lib.EVENT_VOICE_ACTIVITY: lambda t, ev: VoiceActivityEvent(t, *_voice_activity(ev)),
     _lib.EVENT_VAD_SIGNAL: lambda t, ev: VadSignalEvent(t, _vad_signal(ev)),
+    **_details.BUILD,
 }
 """How each kind with typed fields (or none) is read from its C accessors."""

@@ -1,15 +1,18 @@
 """asyncio adapter over the blocking core::
 
+    import asyncio
     import gemini_live
 
     async def main() -> None:
-        async with gemini_live.aio.connect(response_modality="text") as s:
+        async with gemini_live.aio.connect() as s:
             await s.send_text("Hello!")
             async for ev in s:
                 if isinstance(ev, gemini_live.TextEvent):
                     print(ev.text, end="")
                 elif isinstance(ev, gemini_live.TurnCompleteEvent):
                     break
+
+    asyncio.run(main())
 
 How it works: one thread per session waits in ``gemini_live_session_next_event`` (the GIL
 released) and hands each event to the loop with ``loop.call_soon_threadsafe``, so the loop

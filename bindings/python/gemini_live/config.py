@@ -126,7 +126,7 @@ class Config(Managed):
     library's value. For example::
 
         Config(model="gemini-2.5-flash-native-audio-preview-12-2025",
-               response_modality="text", system_instruction="Be brief.",
+               response_modality="audio", system_instruction="Be brief.",
                temperature=0.2, connect_timeout_ms=3000)
 
     Parameters with a special shape: ``response_modality`` (alias ``modality``, as the

@@ -115,9 +115,11 @@ class EchoCanceller(Managed):
         self.capture_rate = capture_rate
 
     def process(self, pcm: Pcm) -> bytes:
-        """The microphone's mono PCM16 without the echo: as many samples, one 10 ms frame
-        late (the first 10 ms out are silence)."""
-        ptr, n, _keep = _samples(pcm)
+        """The microphone's audio without the echo, as mono PCM16 bytes: as many samples,
+        one 10 ms frame late (the first 10 ms out are silence). Any audio input of
+        ``gemini_live.audio`` (int16 or float numpy arrays and buffers, PCM16 ``bytes``;
+        ``(frames, channels)`` is averaged to mono; anything else a ``TypeError``)."""
+        ptr, n, _keep = _samples(pcm, "EchoCanceller.process")
         if n == 0:
             return b""
         out = (ctypes.c_int16 * n)()

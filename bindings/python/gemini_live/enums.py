@@ -60,6 +60,10 @@ class EventType(enum.IntEnum):
     CONTEXT_LOST = _lib.EVENT_CONTEXT_LOST
     CONTEXT_RESTORED = _lib.EVENT_CONTEXT_RESTORED
     TOOL_CALLS_ABANDONED = _lib.EVENT_TOOL_CALLS_ABANDONED
+    TRANSCRIPTION_DETAIL = _lib.EVENT_TRANSCRIPTION_DETAIL
+    THOUGHT_SIGNATURE = _lib.EVENT_THOUGHT_SIGNATURE
+    FUNCTION_CALL_PART = _lib.EVENT_FUNCTION_CALL_PART
+    VOICE_CONSENT_SIGNATURE = _lib.EVENT_VOICE_CONSENT_SIGNATURE
 
 
 class Modality(enum.IntEnum):
@@ -93,11 +97,13 @@ class LogLevel(enum.IntEnum):
 
 class Interaction(enum.IntEnum):
     """A turn's ``interactionStatus`` (``GEMINI_LIVE_INTERACTION_*``);
-    ``TurnCompleteEvent.interaction_status`` gives it as ``"in_progress"``/``"idle"``/None."""
+    ``TurnCompleteEvent.interaction_status`` gives it as ``"in_progress"``/
+    ``"requires_action"``/``"idle"``/None. Only ``IDLE`` ends the interaction."""
 
     NONE = _lib.INTERACTION_NONE
     IN_PROGRESS = _lib.INTERACTION_IN_PROGRESS
     IDLE = _lib.INTERACTION_IDLE
+    REQUIRES_ACTION = _lib.INTERACTION_REQUIRES_ACTION
 
 
 class Transcription(enum.IntEnum):

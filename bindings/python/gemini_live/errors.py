@@ -130,7 +130,8 @@ RETRYABLE_CODES = {
 # The header's other groups of constants (enums.py), not result codes.
 _ENUM_PREFIXES = (
     "MODALITY_", "EVENT_", "STATE_", "LOG_", "PHASE_", "INTERACTION_", "TRANSCRIPTION_",
-    "TOKEN_", "RECORD_AUDIO_", "USAGE_", "VOICE_ACTIVITY_", "VAD_SIGNAL_", "NOISE_SUPPRESSION_",
+    "TOKEN_", "RECORD_AUDIO_", "USAGE_", "VOICE_ACTIVITY_", "VAD_SIGNAL_", "TRANSCRIPT_",
+    "NOISE_SUPPRESSION_",
     "G711_", "PHONE_", "CLIENT_VAD_",
 )
 

@@ -292,14 +292,16 @@ class TurnCompleteEvent(Event):
     ) -> None:
         super().__init__(type_)
         #: ``"in_progress"`` (extended thinking: more output follows without new input),
+        #: ``"requires_action"`` (the model waits for a tool response; not finished either),
         #: ``"idle"``, or None where the model sends no status.
         self.interaction_status = interaction
         self.usage, self.reason = usage, reason
 
     @property
     def in_progress(self) -> bool:
-        """True when the interaction goes on after this turn (wait for an idle one)."""
-        return self.interaction_status == "in_progress"
+        """True when the interaction goes on after this turn (wait for an idle one): any
+        status but ``"idle"``, as Google's SDK reads it."""
+        return self.interaction_status in ("in_progress", "requires_action")
 
 
 class UsageEvent(Event):
@@ -446,6 +448,58 @@ class ToolCallsAbandonedEvent(Event):
     def __init__(self, type_: int, ids: List[str]) -> None:
         super().__init__(type_)
         self.ids = ids
+class TranscriptionDetailEvent(Event):
+    """The word timings, speaker label and offsets of the transcription fragment just
+    delivered (``wordTimestamp``, ``diarization``): ``source`` (``"input"``,
+    ``"interim_input"`` or ``"output"``), ``speaker_label`` (or None), ``start_ms`` /
+    ``end_ms`` (or None) and ``words`` (dicts with ``word``, ``start_ms``, ``end_ms``)."""
+
+    __slots__ = ("source", "speaker_label", "start_ms", "end_ms", "words")
+    _FIELDS = ("source", "speaker_label", "start_ms", "end_ms", "words")
+
+    def __init__(
+        self,
+        type_: int,
+        source: str,
+        speaker_label: Optional[str],
+        start_ms: Optional[int],
+        end_ms: Optional[int],
+        words: List[Dict[str, Any]],
+    ) -> None:
+        super().__init__(type_)
+        self.source, self.speaker_label = source, speaker_label
+        self.start_ms, self.end_ms, self.words = start_ms, end_ms, words
+
+
+class ThoughtSignatureEvent(Event):
+    """The thought ``signature`` (base64) of the model part just delivered: give it back
+    with that part when the turn goes into history."""
+
+    __slots__ = ("signature",)
+    _FIELDS = ("signature",)
+
+    def __init__(self, type_: int, signature: str) -> None:
+        super().__init__(type_)
+        self.signature = signature
+
+
+class VoiceConsentSignatureEvent(ThoughtSignatureEvent):
+    """The service verified a replicated voice's consent recording: send ``signature`` in
+    later setups instead of the recording."""
+
+    __slots__ = ()
+
+
+class FunctionCallPartEvent(Event):
+    """A ``functionCall`` part of the model's turn (``id``, ``name``, ``args``), a record
+    for history: answer the ``ToolCallEvent``, not this."""
+
+    __slots__ = ("id", "name", "args")
+    _FIELDS = ("id", "name", "args")
+
+    def __init__(self, type_: int, call: ToolCall) -> None:
+        super().__init__(type_)
+        self.id, self.name, self.args = call.id, call.name, call.args
 
 
 class InputDroppedEvent(Event):

@@ -16,7 +16,8 @@ What is recorded, following the GenAI semantic conventions (``gen_ai.*``) where 
   Vertex target), ``gen_ai.request.model``, ``gen_ai.conversation.id`` (the server's session
   id, when it sends one), ``server.address``/``server.port``; reconnections are its events
   (``gemini_live.reconnecting`` with the attempt, delay and cause, ``gemini_live.resumed``,
-  ``gemini_live.new_session``, ``gemini_live.go_away``); it ends with the session, in error
+  ``gemini_live.new_session``, ``gemini_live.context_restored`` / ``_lost``,
+  ``gemini_live.go_away``); it ends with the session, in error
   (``error.type``) when the session ended with one. A failed connect is a span in error.
 - a span per turn, ``chat {model}`` (``gen_ai.operation.name`` ``chat``), a child of the
   session's, from the first input after the previous turn to its ``TurnComplete``, with
@@ -43,6 +44,8 @@ from . import _hooks
 from .events import (
     AudioEvent,
     ClosedEvent,
+    ContextLostEvent,
+    ContextRestoredEvent,
     ErrorEvent,
     Event,
     GoAwayEvent,
@@ -285,6 +288,12 @@ class _SessionTelemetry:
             span.add_event("gemini_live.resumed")
         elif isinstance(event, NewSessionEvent):
             span.add_event("gemini_live.new_session")
+        elif isinstance(event, ContextRestoredEvent):
+            span.add_event("gemini_live.context_restored", {
+                "gemini_live.turns": event.turns, "gemini_live.chars": event.chars,
+                "gemini_live.dropped": event.dropped})
+        elif isinstance(event, ContextLostEvent):
+            span.add_event("gemini_live.context_lost", {"gemini_live.turns": event.turns})
         elif isinstance(event, GoAwayEvent):
             attrs = {} if event.time_left_ms is None else {
                 "gemini_live.time_left_ms": event.time_left_ms}

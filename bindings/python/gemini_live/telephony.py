@@ -17,9 +17,10 @@ Model to caller (band-limited to the phone's 4 kHz, resampled and encoded)::
             ws.send(json.dumps({"event": "media", "streamSid": sid,
                                 "media": {"payload": base64.b64encode(frame).decode()}}))
 
-The library side of every call allocates nothing and takes no lock (real-time safe). PCM is
-little-endian 16-bit: ``bytes``, ``bytearray``, ``memoryview`` or ``array('h')``; G.711 is
-any bytes-like object.
+The library side of every call allocates nothing and takes no lock (real-time safe). Audio
+is any input of ``gemini_live.audio`` (int16 or float numpy arrays and buffers,
+little-endian PCM16 ``bytes``; ``(frames, channels)`` is averaged to mono; anything else a
+``TypeError`` naming its dtype and shape); G.711 is any bytes-like object.
 """
 
 from __future__ import annotations
@@ -60,8 +61,8 @@ def _codes(data: Codes) -> Tuple[Any, int, Any]:
 
 
 def encode(pcm: Pcm, law: str = "ulaw") -> bytes:
-    """PCM16 samples as G.711 codes (one byte a sample)."""
-    ptr, n, _keep = _samples(pcm)
+    """Mono audio (any accepted input) as G.711 codes (one byte a sample)."""
+    ptr, n, _keep = _samples(pcm, "telephony.encode")
     out = (ctypes.c_uint8 * max(n, 1))()
     check(L.gemini_live_g711_encode(_law(law), ptr, n, out))
     return bytes(out[:n])
@@ -130,8 +131,9 @@ class PhoneOut(Managed):
         self._buf = (ctypes.c_uint8 * self.frame)()
 
     def push(self, pcm: Pcm) -> int:
-        """Queues the model's 24 kHz mono PCM16; returns the 8 kHz codes queued."""
-        ptr, n, _keep = _samples(pcm)
+        """Queues the model's 24 kHz mono audio (any accepted input); returns the 8 kHz
+        codes queued."""
+        ptr, n, _keep = _samples(pcm, "PhoneOut.push")
         got = ctypes.c_size_t()
         check(self._call(L.gemini_live_phone_out_push, ptr, n, ctypes.byref(got)))
         return int(got.value)

@@ -13,8 +13,10 @@ silence between utterances (server VAD on)::
         vad.finish(session)
 
 ``push`` sends on the session (call it from the capture thread, not an audio callback);
-``process`` only runs the detector (no allocation or lock in the library). PCM is
-little-endian 16-bit: ``bytes``, ``bytearray``, ``memoryview`` or ``array('h')``.
+``process`` only runs the detector (no allocation or lock in the library). Audio is any
+input of ``gemini_live.audio`` (int16 or float numpy arrays and buffers, little-endian PCM16
+``bytes``; ``(frames, channels)`` is averaged to mono; anything else a ``TypeError`` naming
+its dtype and shape).
 """
 
 from __future__ import annotations
@@ -88,7 +90,7 @@ class ClientVad(Managed):
     def push(self, session: Session, pcm: Pcm) -> List[str]:
         """Takes 16 kHz microphone audio: sends the utterances (with pre-roll) and the
         activity signals; returns this call's events (``"start"``, ``"end"``)."""
-        ptr, n, _keep = _samples(pcm)
+        ptr, n, _keep = _samples(pcm, "ClientVad.push")
         bits = ctypes.c_uint32()
         check(session._call(lambda s: self._call(L.gemini_live_client_vad_push, s, ptr, n,
                                                  ctypes.byref(bits))))
@@ -101,7 +103,7 @@ class ClientVad(Managed):
     def process(self, pcm: Pcm) -> List[str]:
         """Runs only the detector (nothing is sent); this call's events. Do not mix with
         ``push``."""
-        ptr, n, _keep = _samples(pcm)
+        ptr, n, _keep = _samples(pcm, "ClientVad.process")
         bits = ctypes.c_uint32()
         check(self._call(L.gemini_live_client_vad_process, ptr, n, ctypes.byref(bits)))
         return _events(bits.value)

@@ -15,8 +15,9 @@ token::
     with Session.connect(config) as s:
         ...
 
-``Config`` options: ``vertex=(project, location)`` (``global`` for the global host; set it
-before the others), ``vertex_api_version="v1"`` (default) or ``"v1beta1"``,
+``Config`` options: ``vertex=(project, location)`` (``global`` for the global host, ``us`` or
+``eu`` for the multi-regions; set it before the others; ``("", location)`` with ``api_key=``
+is express mode, as in Google's SDKs), ``vertex_api_version="v1beta1"`` (default) or ``"v1"``,
 ``vertex_user_project="billing-project"`` (``x-goog-user-project``),
 ``vertex_transparent_resumption=True`` (resumption updates then carry
 ``ResumptionUpdateEvent.last_consumed_index``), ``access_token_provider=callable``.

@@ -13,6 +13,10 @@ if str(HERE.parent) not in sys.path:
 
 import gemini_live as gl  # noqa: E402
 
+# The fake's own conversational model that answers in TEXT: no current Google conversational
+# model does (the default, gemini-3.8-live, answers in audio plus its transcription).
+TEXT_MODEL = "fake-text-live"
+
 
 def fnv1a64(data):
     """FNV-1a 64 of bytes: the checksum the fake server reports."""

@@ -4,7 +4,7 @@ thread (never by a timeout), with ordered sends, cancellation and close."""
 import asyncio
 import unittest
 
-from _support import fnv1a64, gl, le_bytes, tone
+from _support import TEXT_MODEL, fnv1a64, gl, le_bytes, tone
 
 from gemini_live import aio
 
@@ -34,7 +34,7 @@ class AioTest(unittest.TestCase):
 
     def test_text_and_audio_turns(self):
         async def main():
-            async with aio.connect(endpoint=self.fake.endpoint, modality="text") as s:
+            async with aio.connect(endpoint=self.fake.endpoint, modality="text", model=TEXT_MODEL) as s:
                 first = await asyncio.wait_for(s.next_event(), LIMIT)
                 self.assertIsInstance(first, gl.SetupCompleteEvent)
                 await s.send_text("hello from asyncio")
@@ -59,7 +59,7 @@ class AioTest(unittest.TestCase):
         calls = []
 
         async def main():
-            s = await aio.connect(endpoint=self.fake.endpoint, modality="text")
+            s = await aio.connect(endpoint=self.fake.endpoint, modality="text", model=TEXT_MODEL)
             real_next = s.session._next
 
             def traced(timeout_ms):
@@ -83,7 +83,7 @@ class AioTest(unittest.TestCase):
 
     def test_events_end_with_closed_and_close_is_idempotent(self):
         async def main():
-            s = await aio.connect(endpoint=self.fake.endpoint, modality="text")
+            s = await aio.connect(endpoint=self.fake.endpoint, modality="text", model=TEXT_MODEL)
             await s.send_text("bye")
             await asyncio.wait_for(turn(s), LIMIT)
             await s.close()
@@ -98,7 +98,7 @@ class AioTest(unittest.TestCase):
 
     def test_cancelled_consumer_and_close_from_another_task(self):
         async def main():
-            s = await aio.connect(endpoint=self.fake.endpoint, modality="text")
+            s = await aio.connect(endpoint=self.fake.endpoint, modality="text", model=TEXT_MODEL)
             self.assertIsInstance(await s.next_event(LIMIT), gl.SetupCompleteEvent)
             while await s.next_event(0.05) is not None:  # e.g. a resumption update
                 pass
@@ -126,7 +126,7 @@ class AioTest(unittest.TestCase):
 
     def test_a_waiting_consumer_is_woken_when_another_one_gives_up(self):
         async def main():
-            async with aio.connect(endpoint=self.fake.endpoint, modality="text") as s:
+            async with aio.connect(endpoint=self.fake.endpoint, modality="text", model=TEXT_MODEL) as s:
                 self.assertIsInstance(await s.next_event(LIMIT), gl.SetupCompleteEvent)
                 while await s.next_event(0.05) is not None:
                     pass
@@ -145,7 +145,7 @@ class AioTest(unittest.TestCase):
 
     def test_next_event_timeout_returns_none(self):
         async def main():
-            async with aio.connect(endpoint=self.fake.endpoint, modality="text") as s:
+            async with aio.connect(endpoint=self.fake.endpoint, modality="text", model=TEXT_MODEL) as s:
                 self.assertIsInstance(await s.next_event(LIMIT), gl.SetupCompleteEvent)
                 # The fake may send a resumption update; then nothing comes: None.
                 for _ in range(10):

@@ -9,7 +9,7 @@ import tempfile
 import unittest
 from array import array
 
-from _support import gl, tone
+from _support import TEXT_MODEL, gl, tone
 
 from gemini_live.audio import Player, Resampler, cut_transcript
 
@@ -86,7 +86,7 @@ class RecordTest(unittest.TestCase):
         path = os.path.join(tempfile.mkdtemp(), "rec.jsonl")
         with gl.FakeServer() as fake:
             with gl.Session.connect(
-                endpoint=fake.endpoint, response_modality="text", api_key=key, record=path
+                endpoint=fake.endpoint, response_modality="text", model=TEXT_MODEL, api_key=key, record=path
             ) as s:
                 s.send_text("hello")
                 for ev in s.events(timeout=5):

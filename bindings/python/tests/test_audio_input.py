@@ -12,7 +12,7 @@ import sys
 import unittest
 from array import array
 
-from _support import HERE, collect_turn, fnv1a64, gl, le_bytes
+from _support import TEXT_MODEL, HERE, collect_turn, fnv1a64, gl, le_bytes
 
 from gemini_live.audio import Player, Resampler, to_pcm16
 
@@ -173,6 +173,114 @@ class ModuleHelperTest(unittest.TestCase):
         self.assertIn("telephony.encode: expected", str(cm.exception))
 
 
+def echo_output(audio):
+    """What a fresh EchoCanceller (its player silent) makes of ``audio``."""
+    from gemini_live.echo import EchoCanceller
+
+    player = Player(device_rate=16000)
+    with EchoCanceller(player) as echo:
+        return echo.process(audio)
+
+
+def telephony_and_vad_outputs(audio):
+    """What telephony.encode, PhoneOut.push (its frames), ClientVad.process and
+    EchoCanceller.process make of ``audio``: equal for equal samples, whatever their dtype
+    and shape."""
+    from gemini_live.telephony import PhoneOut, encode
+    from gemini_live.vad import ClientVad
+
+    out = PhoneOut("ulaw")
+    queued = out.push(audio)
+    out.finish()
+    with ClientVad("gate") as vad:
+        events = vad.process(audio)
+        stats = vad.stats()
+    return (encode(audio), queued, b"".join(out.frames()), events, stats.speaking,
+            echo_output(audio))
+
+
+class OtherAudioModulesTest(unittest.TestCase):
+    """telephony, vad and echo take audio through the same conversion."""
+
+    def test_buffers(self):
+        want = telephony_and_vad_outputs(REF)
+        self.assertEqual(len(want[0]), N)
+        for name, audio in [
+            ("array('f')", as_floats(REF)),
+            ("bytes", le_bytes(REF)),
+            ("stereo view d", stereo_view(as_floats(INTERLEAVED, "d"), "d")),
+            ("list of rows", [[l, r] for l, r in zip(LEFT, RIGHT)]),
+        ]:
+            with self.subTest(name):
+                self.assertEqual(telephony_and_vad_outputs(audio), want)
+        self.check_refusals(array("i", [1, 2]), "int32")
+
+    def check_refusals(self, bad, words):
+        from gemini_live.telephony import PhoneOut, encode
+        from gemini_live.vad import ClientVad
+
+        calls = {
+            "telephony.encode": lambda: encode(bad),
+            "PhoneOut.push": lambda: PhoneOut().push(bad),
+            "ClientVad.process": lambda: ClientVad("gate").process(bad),
+            "EchoCanceller.process": lambda: echo_output(bad),
+        }
+        for name, call in calls.items():
+            with self.subTest(name), self.assertRaises(TypeError) as cm:
+                call()
+            self.assertIn(f"{name}: expected", str(cm.exception))
+            self.assertIn(words, str(cm.exception))
+
+    @needs_numpy
+    def test_numpy(self):
+        want = telephony_and_vad_outputs(REF)
+        stereo = np.frombuffer(INTERLEAVED.tobytes(), dtype=np.int16).reshape(-1, 2)
+        for dtype in (np.int16, np.float32, np.float64):
+            scale = 1 if dtype is np.int16 else 32768.0
+            two = stereo if scale == 1 else (stereo / scale).astype(dtype)
+            mono = np.array(REF, dtype=np.int16) if scale == 1 else (
+                np.array(REF, dtype=np.float64) / scale).astype(dtype)
+            for name, audio in (("mono", mono), ("stereo", two)):
+                with self.subTest(np.dtype(dtype).name, shape=name):
+                    self.assertEqual(telephony_and_vad_outputs(audio), want)
+        self.check_refusals(np.zeros((480, 2), np.int32), "dtype int32, shape (480, 2)")
+
+    def test_client_vad_push_sends_float_input_as_int16(self):
+        from gemini_live.vad import ClientVad
+
+        # A voice-like signal (a 140 Hz buzz with harmonics, in 200 ms syllables) as floats,
+        # between silences: one utterance, answered once activityEnd closes it.
+        voice = array("f")
+        for i in range(int(1.2 * 16000)):
+            t = i / 16000
+            env = 0.5 - 0.5 * math.cos(2 * math.pi * t / 0.2)
+            v = sum(math.sin(2 * math.pi * 140 * k * t) / k for k in range(1, 12))
+            voice.append(6000 * env * v / 32768)
+        audio = array("f", [0.0] * 8000) + voice + array("f", [0.0] * 16000)
+        with gl.FakeServer() as fake:
+            config = gl.Config(endpoint=fake.endpoint, response_modality="text")
+            vad = ClientVad("activity")
+            vad.configure(config)
+            with gl.Session.connect(config) as session:
+                events = []
+                for at in range(0, len(audio), 320):
+                    events += vad.push(session, audio[at:at + 320])
+                vad.finish(session)
+                with self.assertRaises(TypeError) as cm:
+                    vad.push(session, array("i", [1]))
+                self.assertIn("ClientVad.push: expected", str(cm.exception))
+                self.assertEqual(events, ["start", "end"])
+                sent = vad.stats().sent
+                self.assertGreater(sent, 16000)
+                reply = ""
+                for event in session.events(timeout=10):
+                    if isinstance(event, gl.TextEvent):
+                        reply += event.text
+                    if isinstance(event, gl.TurnCompleteEvent):
+                        break
+                self.assertIn(f"heard {sent * 2} bytes of audio", reply)
+
+
 class SendShapesTest(unittest.TestCase):
     """What the fake heard (its checksum of the PCM16 bytes) for each input."""
 
@@ -187,7 +295,7 @@ class SendShapesTest(unittest.TestCase):
         return f"{len(raw)} bytes of audio, checksum {fnv1a64(raw):016x}"
 
     def test_buffers_through_send_and_try_send(self):
-        with gl.FakeServer() as fake, gl.connect(endpoint=fake.endpoint, modality="text") as s:
+        with gl.FakeServer() as fake, gl.connect(endpoint=fake.endpoint, modality="text", model=TEXT_MODEL) as s:
             want = self.expected(REF)
             for name, audio in [
                 ("array('f')", as_floats(REF)),
@@ -218,7 +326,7 @@ class SendShapesTest(unittest.TestCase):
             cases[f"{name} (frames, 2) Fortran order"] = np.asfortranarray(two)
             cases[f"{name} strided"] = np.repeat(mono, 2)[::2]
             cases[f"{name} big-endian"] = mono.astype(np.dtype(dtype).newbyteorder(">"))
-        with gl.FakeServer() as fake, gl.connect(endpoint=fake.endpoint, modality="text") as s:
+        with gl.FakeServer() as fake, gl.connect(endpoint=fake.endpoint, modality="text", model=TEXT_MODEL) as s:
             for name, audio in cases.items():
                 for send in (s.send_audio, s.try_send_audio):
                     with self.subTest(name, send=send.__name__):
@@ -247,7 +355,7 @@ class SendShapesTest(unittest.TestCase):
 
         async def main():
             with gl.FakeServer() as fake:
-                async with gl.aio.connect(endpoint=fake.endpoint, modality="text") as s:
+                async with gl.aio.connect(endpoint=fake.endpoint, modality="text", model=TEXT_MODEL) as s:
                     await s.send_audio(two)
                     with self.assertRaises(TypeError):
                         await s.send_audio(np.zeros((480, 2), np.int32))

@@ -6,7 +6,7 @@ import math
 import unittest
 from array import array
 
-from _support import gl
+from _support import TEXT_MODEL, gl
 
 from gemini_live.vad import ClientVad
 
@@ -36,7 +36,7 @@ class ClientVadTest(unittest.TestCase):
 
     def test_activity_mode_turns_server_vad_off_and_marks_the_utterance(self):
         with gl.FakeServer() as fake:
-            config = gl.Config(endpoint=fake.endpoint, response_modality="text")
+            config = gl.Config(endpoint=fake.endpoint, response_modality="text", model=TEXT_MODEL)
             vad = ClientVad("activity")
             vad.configure(config)
             with gl.Session.connect(config) as session:

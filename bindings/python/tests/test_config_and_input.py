@@ -3,7 +3,7 @@ strings with a NUL character, integers outside their C type."""
 
 import unittest
 
-from _support import collect_turn, gl
+from _support import TEXT_MODEL, collect_turn, gl
 
 
 class ConfigTest(unittest.TestCase):
@@ -13,12 +13,12 @@ class ConfigTest(unittest.TestCase):
 
     def test_modality_is_an_alias_of_response_modality(self):
         for value in ("text", gl.Modality.TEXT, "TEXT"):
-            with gl.connect(endpoint=self.fake.endpoint, modality=value) as s:
+            with gl.connect(endpoint=self.fake.endpoint, modality=value, model=TEXT_MODEL) as s:
                 s.send_text("hi")
                 text, pcm, _ = collect_turn(s)
                 self.assertEqual((text, pcm), ("[turn 1] echo: hi", b""), value)
         with self.assertRaises(TypeError):
-            gl.Config(modality="text", response_modality="audio")
+            gl.Config(modality="text", model=TEXT_MODEL, response_modality="audio")
         with self.assertRaises(gl.InvalidArgumentError) as cm:
             gl.Config(modality="video")
         self.assertIn("text+audio", cm.exception.detail)
@@ -27,6 +27,7 @@ class ConfigTest(unittest.TestCase):
         cfg = gl.Config()
         self.addCleanup(cfg.close)
         self.assertIs(cfg.set("modality", "text"), cfg)
+        cfg.set("model", TEXT_MODEL)
         cfg.set("endpoint", self.fake.endpoint).set("phase_timeout_ms", {"setup": 2000})
         with self.assertRaises(TypeError):
             cfg.set("no_such_option", 1)
@@ -37,7 +38,7 @@ class ConfigTest(unittest.TestCase):
     def test_setup_fields_are_accepted_and_checked(self):
         cfg = gl.Config(
             endpoint=self.fake.endpoint,
-            modality="text",
+            modality="text", model=TEXT_MODEL,
             initial_history_in_client_content=False,
             safety_settings=[("HARM_CATEGORY_HARASSMENT", "BLOCK_ONLY_HIGH")],
             input_transcription=True,
@@ -91,7 +92,7 @@ class ConfigTest(unittest.TestCase):
 
 class NulInputTest(unittest.TestCase):
     def test_nul_in_sent_text_is_refused_and_nothing_is_sent(self):
-        with gl.FakeServer() as fake, gl.connect(endpoint=fake.endpoint, modality="text") as s:
+        with gl.FakeServer() as fake, gl.connect(endpoint=fake.endpoint, modality="text", model=TEXT_MODEL) as s:
             for send in (s.send_text, s.send_realtime_text):
                 with self.assertRaises(gl.InvalidArgumentError) as cm:
                     send("a\x00b")

@@ -7,21 +7,28 @@ import json
 import unittest
 from unittest import mock
 
-from _support import ScriptedServer, collect_turn, fnv1a64, gl, le_bytes, tone
+from _support import TEXT_MODEL, ScriptedServer, collect_turn, fnv1a64, gl, le_bytes, tone
 
 from gemini_live import _lib, _reader
 from gemini_live import session as session_module
 
 #: Server frames the fake never sends, for ScriptedServer.
 SCRIPT = [
-    '{"setupComplete":{"sessionId":"sess-42"}}',
+    '{"setupComplete":{"sessionId":"sess-42","voiceConsentSignature":{"signature":"vcs-1"}}}',
     '{"voiceActivity":{"type":"ACTIVITY_START","audioOffset":"1.5s"}}',
     '{"voiceActivity":{"type":"ACTIVITY_END"}}',
     '{"voiceActivityDetectionSignal":{"vadSignalType":"VAD_SIGNAL_TYPE_SOS"}}',
     '{"voiceActivityDetectionSignal":{"vadSignalType":"VAD_SIGNAL_TYPE_EOS"}}',
     '{"voiceActivityDetectionSignal":{"vadSignalType":"VAD_SIGNAL_TYPE_FUTURE"}}',
-    '{"serverContent":{"inputTranscription":{"text":"hallo","languageCode":"de-DE"}}}',
-    '{"serverContent":{"modelTurn":{"parts":[{"text":"hi"}]}}}',
+    # protocol.md D.3: words, offsets and a speaker label; a thought signature; a
+    # functionCall part; Vertex AI's usage names.
+    '{"serverContent":{"inputTranscription":{"text":"hallo","languageCode":"de-DE",'
+    '"speakerLabel":"spk_2","startOffset":"0.5s","endOffset":"1.25s","words":[{"word":"hal",'
+    '"startOffset":"0.5s","endOffset":"0.8s"},{"word":"lo","startOffset":"0.9s",'
+    '"endOffset":"1.25s"}]}}}',
+    '{"serverContent":{"modelTurn":{"parts":[{"text":"hi","thoughtSignature":"c2ln"},'
+    '{"functionCall":{"id":"c9","name":"lookup","args":{"q":"x"}}}]}}}',
+    '{"usageMetadata":{"candidatesTokenCount":3,"trafficType":"ON_DEMAND"}}',
     '{"serverContent":{"turnComplete":true,"turnCompleteReason":"NEED_MORE_INPUT"},'
     '"usageMetadata":{"promptTokenCount":3,"cachedContentTokenCount":1,"thoughtsTokenCount":2,'
     '"totalTokenCount":9,"promptTokensDetails":[{"modality":"TEXT","tokenCount":3}],'
@@ -107,7 +114,7 @@ class TypedEventsTest(unittest.TestCase):
         seen = []
         with JsonSpy(self) as spy:
             with gl.FakeServer() as fake:
-                with gl.connect(endpoint=fake.endpoint, modality="text",
+                with gl.connect(endpoint=fake.endpoint, modality="text", model=TEXT_MODEL,
                                 functions=[{"name": "f"}]) as s:
                     s.send_text("hello")
                     seen += collect_turn(s)[2]
@@ -129,7 +136,7 @@ class TypedEventsTest(unittest.TestCase):
                     seen += collect_turn(s)[2]
                 seen += list(s.events())
             with gl.FakeServer(faults="1@2:goaway=3s") as fake:
-                with gl.connect(endpoint=fake.endpoint, modality="text") as s:
+                with gl.connect(endpoint=fake.endpoint, modality="text", model=TEXT_MODEL) as s:
                     s.send_text("one")
                     seen += collect_turn(s)[2]
                     resumed = drain(s, gl.ResumedEvent, seen)
@@ -137,12 +144,12 @@ class TypedEventsTest(unittest.TestCase):
                     s.send_text("two")
                     seen += collect_turn(s)[2]
             with gl.FakeServer(faults="1@2:cut=2") as fake:
-                with gl.connect(endpoint=fake.endpoint, modality="text",
+                with gl.connect(endpoint=fake.endpoint, modality="text", model=TEXT_MODEL,
                                 session_resumption=False, reconnect_delays_ms=(10, 50)) as s:
                     s.send_text("first")
                     seen += collect_turn(s)[2]
             with gl.FakeServer(faults="1@2:stall") as fake:
-                with gl.connect(endpoint=fake.endpoint, modality="text", replay_max_bytes=200,
+                with gl.connect(endpoint=fake.endpoint, modality="text", model=TEXT_MODEL, replay_max_bytes=200,
                                 stall_timeout_ms=400, reconnect_delays_ms=(10, 50)) as s:
                     for _ in range(4):
                         s.send_text("a line long enough that four of them do not fit in the "
@@ -159,7 +166,7 @@ class TypedEventsTest(unittest.TestCase):
                     self.assertIsNone(seen[-1].usage)  # the transcribe models send none
                 seen += list(s.events())
             with ScriptedServer(SCRIPT) as script:
-                with gl.connect(endpoint=script.endpoint, modality="text", reconnect=False,
+                with gl.connect(endpoint=script.endpoint, modality="text", model=TEXT_MODEL, reconnect=False,
                                 session_resumption=False) as s:
                     seen += collect_turn(s)[2]
                 seen += list(s.events())
@@ -175,7 +182,9 @@ class TypedEventsTest(unittest.TestCase):
                   gl.EventType.TOOL_CALL_CANCELLATION, gl.EventType.TOOL_RESPONSES_DROPPED,
                   gl.EventType.INPUT_TRANSCRIPTION, gl.EventType.OUTPUT_TRANSCRIPTION,
                   gl.EventType.INTERIM_INPUT_TRANSCRIPTION, gl.EventType.VOICE_ACTIVITY,
-                  gl.EventType.VAD_SIGNAL}
+                  gl.EventType.VAD_SIGNAL, gl.EventType.TRANSCRIPTION_DETAIL,
+                  gl.EventType.THOUGHT_SIGNATURE, gl.EventType.FUNCTION_CALL_PART,
+                  gl.EventType.VOICE_CONSENT_SIGNATURE}
         self.assertEqual(sorted(wanted - set(by_kind)), [])
         # Every event's data, built from its typed fields, is its JSON rendering.
         self.assertEqual(len(spy.taken), len(seen))
@@ -184,6 +193,20 @@ class TypedEventsTest(unittest.TestCase):
                 self.assertEqual(comparable(ev.data), comparable(js), ev)
 
         # Values, not just agreement.
+        detail = by_kind[gl.EventType.TRANSCRIPTION_DETAIL][0]
+        self.assertIsInstance(detail, gl.TranscriptionDetailEvent)
+        self.assertEqual((detail.source, detail.speaker_label, detail.start_ms, detail.end_ms),
+                         ("input", "spk_2", 500, 1250))
+        self.assertEqual(detail.words[1], {"word": "lo", "start_ms": 900, "end_ms": 1250})
+        self.assertEqual(by_kind[gl.EventType.THOUGHT_SIGNATURE][0].signature, "c2ln")
+        self.assertEqual(by_kind[gl.EventType.VOICE_CONSENT_SIGNATURE][0].signature, "vcs-1")
+        part = by_kind[gl.EventType.FUNCTION_CALL_PART][0]
+        self.assertEqual((part.id, part.name, part.args), ("c9", "lookup", {"q": "x"}))
+        vertex = [e.usage for e in by_kind[gl.EventType.USAGE] if e.usage["traffic_type"]]
+        self.assertEqual(len(vertex), 1, by_kind[gl.EventType.USAGE])
+        vertex_usage = vertex[0]
+        self.assertEqual(vertex_usage["response_token_count"], 3)
+        self.assertEqual(vertex_usage["traffic_type"], "ON_DEMAND")
         setup = by_kind[gl.EventType.SETUP_COMPLETE]
         self.assertEqual(setup[-1].session_id, "sess-42")
         self.assertIsNone(setup[0].session_id)
@@ -224,7 +247,7 @@ class TypedEventsTest(unittest.TestCase):
         # Where the first turnComplete is among the server's messages of a text turn: each
         # message of this turn is one event (state changes are the client's own).
         with gl.FakeServer() as fake:
-            with gl.connect(endpoint=fake.endpoint, modality="text") as s:
+            with gl.connect(endpoint=fake.endpoint, modality="text", model=TEXT_MODEL) as s:
                 s.send_text("one")
                 evs = [s.next_event(5)] + collect_turn(s)[2]
         at = len([e for e in evs if not isinstance(e, gl.StateChangedEvent)])
@@ -233,7 +256,7 @@ class TypedEventsTest(unittest.TestCase):
         # it: the resumed state predates turn 1.
         seen = []
         with JsonSpy(self) as spy, gl.FakeServer(faults=f"1@s{at}:drop") as fake:
-            with gl.connect(endpoint=fake.endpoint, modality="text",
+            with gl.connect(endpoint=fake.endpoint, modality="text", model=TEXT_MODEL,
                             reconnect_delays_ms=(10, 50), restore_context=False) as s:
                 s.send_text("one")
                 lost = drain(s, gl.ContextLostEvent, seen)
@@ -248,7 +271,7 @@ class TypedEventsTest(unittest.TestCase):
 
     def test_context_restored_says_what_was_put_back(self):
         with gl.FakeServer() as fake:
-            with gl.connect(endpoint=fake.endpoint, modality="text") as s:
+            with gl.connect(endpoint=fake.endpoint, modality="text", model=TEXT_MODEL) as s:
                 s.send_text("one")
                 evs = [s.next_event(5)] + collect_turn(s)[2]
         at = len([e for e in evs if not isinstance(e, gl.StateChangedEvent)])
@@ -256,7 +279,7 @@ class TypedEventsTest(unittest.TestCase):
         # by default) and the next reply is the conversation's second turn.
         seen = []
         with gl.FakeServer(faults=f"1@s{at}:drop") as fake:
-            with gl.connect(endpoint=fake.endpoint, modality="text",
+            with gl.connect(endpoint=fake.endpoint, modality="text", model=TEXT_MODEL,
                             reconnect_delays_ms=(10, 50)) as s:
                 s.send_text("one")
                 restored = drain(s, gl.ContextRestoredEvent, seen)
@@ -271,7 +294,7 @@ class TypedEventsTest(unittest.TestCase):
         cfg.close()
 
     def test_structured_events_free_their_c_event_when_collected(self):
-        with gl.FakeServer() as fake, gl.connect(endpoint=fake.endpoint, modality="text") as s:
+        with gl.FakeServer() as fake, gl.connect(endpoint=fake.endpoint, modality="text", model=TEXT_MODEL) as s:
             s.send_text("send unknown")
             evs = collect_turn(s)[2]
         unknown = [e for e in evs if e.type == gl.EventType.UNKNOWN]
@@ -281,13 +304,13 @@ class TypedEventsTest(unittest.TestCase):
         del evs, unknown
         self.assertTrue(owner._freed)
         # No other event kept its C event.
-        with gl.FakeServer() as fake, gl.connect(endpoint=fake.endpoint, modality="text") as s:
+        with gl.FakeServer() as fake, gl.connect(endpoint=fake.endpoint, modality="text", model=TEXT_MODEL) as s:
             s.send_text("x")
             evs = collect_turn(s)[2]
         self.assertEqual([e for e in evs if e._c is not None], [])
 
     def test_typed_event_data_and_kind(self):
-        with gl.FakeServer() as fake, gl.connect(endpoint=fake.endpoint, modality="text") as s:
+        with gl.FakeServer() as fake, gl.connect(endpoint=fake.endpoint, modality="text", model=TEXT_MODEL) as s:
             s.send_text("x")
             _, _, evs = collect_turn(s)
         text = next(e for e in evs if isinstance(e, gl.TextEvent))

@@ -71,7 +71,7 @@ class ConstantsTest(unittest.TestCase):
         groups = ("STATE_", "EVENT_", "MODALITY_", "PHASE_", "LOG_", "INTERACTION_",
                   "TRANSCRIPTION_", "TOKEN_", "RECORD_AUDIO_", "USAGE_", "VOICE_ACTIVITY_",
                   "VAD_SIGNAL_", "G711_", "PHONE_", "CLIENT_VAD_",
-                  "NOISE_SUPPRESSION_")
+                  "NOISE_SUPPRESSION_", "TRANSCRIPT_")
         expected = {n: v for n, v in defines.items() if not n.startswith(groups)}
         self.assertEqual(errors.RESULT_CODES, expected)
         for name, code in expected.items():

@@ -9,7 +9,7 @@ import re
 import tempfile
 import unittest
 
-from _support import gl
+from _support import TEXT_MODEL, gl
 
 from gemini_live._messages import pythonize
 from gemini_live.audio import Player, Resampler
@@ -78,6 +78,8 @@ class TranslationTest(unittest.TestCase):
             "or set `gemini_live_config_set_skip_model_check(config, true)`":
                 "or set skip_model_check=True",
             "set `gemini_live_config_set_access_token_callback`": "set access_token_provider=",
+            "to send it anyway set `gemini_live_config_set_skip_model_check`":
+                "to send it anyway set skip_model_check=True",
             "`gemini_live_config_set_vertex(config, NULL, NULL)`": "vertex=(None, None)",
             "`Timeouts::connect_total` and `VertexTarget::transparent_resumption`":
                 "connect_timeout_ms= and vertex_transparent_resumption=",
@@ -140,7 +142,7 @@ class EveryMessageTest(unittest.TestCase):
         seen = []
         invalid = [
             dict(endpoint="http://x"), dict(endpoint="wss://x/?key=k"),
-            dict(api_version="v9", endpoint="ws://x"), dict(modality="text", voice="Puck"),
+            dict(api_version="v9", endpoint="ws://x"), dict(modality="text", model=TEXT_MODEL, voice="Puck"),
             dict(vertex=("p", "us-central1"), api_key="AIzaK"),
             dict(vertex=("p", "us-central1")),
             dict(vertex=("p", "us-central1"), ephemeral_token="t"),
@@ -180,7 +182,7 @@ class EveryMessageTest(unittest.TestCase):
             self.expect_failure("model not served", gl.connect, endpoint=fake.endpoint,
                                 model="gemini-3.1-flash-live-preview", reconnect=False)
         with gl.FakeServer() as fake:
-            s = gl.connect(endpoint=fake.endpoint, modality="text")
+            s = gl.connect(endpoint=fake.endpoint, modality="text", model=TEXT_MODEL)
             self.expect_failure("send_audio(b'')", s.send_audio, b"")
             self.expect_failure("send_audio(odd)", s.send_audio, b"\x01\x02\x03")
             self.expect_failure("activity_start", s.activity_start)
@@ -207,12 +209,12 @@ class EveryMessageTest(unittest.TestCase):
         gl.set_log_level(logging.DEBUG)
         try:
             with gl.FakeServer(faults="1@2:close=1011") as fake:
-                with gl.connect(endpoint=fake.endpoint, modality="text",
+                with gl.connect(endpoint=fake.endpoint, modality="text", model=TEXT_MODEL,
                                 reconnect_max_attempts=1, reconnect_delays_ms=(1, 1)) as s:
                     s.send_text("cut off")
                     events = list(s.events(timeout=10))
             with gl.FakeServer(faults="1@2:close=1008") as fake:
-                with gl.connect(endpoint=fake.endpoint, modality="text") as s:
+                with gl.connect(endpoint=fake.endpoint, modality="text", model=TEXT_MODEL) as s:
                     s.send_text("cut off")
                     events += list(s.events(timeout=10))
         finally:

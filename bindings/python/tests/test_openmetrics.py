@@ -3,7 +3,7 @@ strict parser when it is installed (.ci/run installs it)."""
 
 import unittest
 
-from _support import collect_turn, gl
+from _support import TEXT_MODEL, collect_turn, gl
 
 try:
     from prometheus_client.openmetrics.parser import text_string_to_metric_families
@@ -15,7 +15,7 @@ class OpenMetricsTest(unittest.TestCase):
     def test_the_text_names_counters_and_parses(self):
         fake = gl.FakeServer()
         self.addCleanup(fake.close)
-        s = gl.Session.connect(endpoint=fake.endpoint, response_modality="text")
+        s = gl.Session.connect(endpoint=fake.endpoint, response_modality="text", model=TEXT_MODEL)
         self.addCleanup(s.close)
         s.send_text("hello")
         collect_turn(s)

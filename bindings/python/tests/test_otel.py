@@ -7,7 +7,7 @@ import subprocess
 import sys
 import unittest
 
-from _support import HERE, gl, tone
+from _support import TEXT_MODEL, HERE, gl, tone
 
 from gemini_live import otel
 
@@ -167,14 +167,14 @@ class OtelTest(unittest.TestCase):
         self.assertEqual(span.attributes["server.port"], 1)
         otel.uninstrument()
         self.assertFalse(otel.is_instrumented())
-        with gl.FakeServer() as fake, gl.connect(endpoint=fake.endpoint, modality="text") as s:
+        with gl.FakeServer() as fake, gl.connect(endpoint=fake.endpoint, modality="text", model=TEXT_MODEL) as s:
             s.send_text("not traced")
             wait_turn(s)
         self.assertEqual(len(self.spans.get_finished_spans()), 1)
 
     def test_a_session_ended_by_the_server_ends_its_span_in_error(self):
         with gl.FakeServer(faults="1@2:close=1008") as fake:
-            s = gl.connect(endpoint=fake.endpoint, modality="text")
+            s = gl.connect(endpoint=fake.endpoint, modality="text", model=TEXT_MODEL)
             s.send_text("cut off")
             events = list(s.events(timeout=10))
             s.close()

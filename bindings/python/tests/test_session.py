@@ -6,7 +6,7 @@ import threading
 import unittest
 from array import array
 
-from _support import collect_turn, fnv1a64, gl, le_bytes, tone
+from _support import TEXT_MODEL, collect_turn, fnv1a64, gl, le_bytes, tone
 
 
 class SessionTest(unittest.TestCase):
@@ -20,7 +20,7 @@ class SessionTest(unittest.TestCase):
         return s
 
     def test_text_turn_echoes_the_text(self):
-        s = self.connect(response_modality="text")
+        s = self.connect(response_modality="text", model=TEXT_MODEL)
         first = s.next_event(5)
         self.assertIsInstance(first, gl.SetupCompleteEvent)
         s.send_text("hello from Python")
@@ -29,7 +29,7 @@ class SessionTest(unittest.TestCase):
         self.assertEqual(pcm, b"")
 
     def test_turns_in_a_row_each_get_their_own_reply(self):
-        s = self.connect(response_modality="text")
+        s = self.connect(response_modality="text", model=TEXT_MODEL)
         for i in range(3):
             s.send_text(f"question {i}")
             text, _, _ = collect_turn(s)
@@ -64,7 +64,7 @@ class SessionTest(unittest.TestCase):
         self.assertTrue(heard and heard[0].text == f"{len(raw)} bytes of audio", events)
 
     def test_try_send_audio_and_audio_rate(self):
-        s = self.connect(response_modality="text")
+        s = self.connect(response_modality="text", model=TEXT_MODEL)
         samples = tone(800, rate=8000)
         self.assertTrue(s.try_send_audio(samples, 8000))
         s.send_audio_rate(samples, 8000)
@@ -75,7 +75,7 @@ class SessionTest(unittest.TestCase):
 
     def test_tool_call_round_trip(self):
         s = self.connect(
-            response_modality="text",
+            response_modality="text", model=TEXT_MODEL,
             functions=[{"name": "get_weather", "description": "Weather by city",
                         "parameters": {"type": "OBJECT",
                                        "properties": {"city": {"type": "STRING"}}}}],
@@ -95,7 +95,7 @@ class SessionTest(unittest.TestCase):
         self.assertIn("sunny, 21C", text)
 
     def test_context_manager_closes_and_frees_the_session(self):
-        with gl.Session.connect(endpoint=self.fake.endpoint, response_modality="text") as s:
+        with gl.Session.connect(endpoint=self.fake.endpoint, response_modality="text", model=TEXT_MODEL) as s:
             s.send_text("bye")
             collect_turn(s)
             self.assertEqual(s.state, gl.State.CONNECTED)
@@ -113,7 +113,7 @@ class SessionTest(unittest.TestCase):
         s.close()  # twice is fine
 
     def test_close_while_another_thread_waits_frees_after_its_call_returns(self):
-        s = gl.Session.connect(endpoint=self.fake.endpoint, response_modality="text")
+        s = gl.Session.connect(endpoint=self.fake.endpoint, response_modality="text", model=TEXT_MODEL)
         self.assertIsInstance(s.next_event(5), gl.SetupCompleteEvent)
         waiting = threading.Event()
         seen = []
@@ -142,7 +142,7 @@ class SessionTest(unittest.TestCase):
             self.assertNotIn(gl.ClosedEvent, [type(e) for e in seen[:-1]])
 
     def test_one_thread_sends_audio_while_another_reads_events(self):
-        s = self.connect(response_modality="text")
+        s = self.connect(response_modality="text", model=TEXT_MODEL)
         samples = tone(32000)
         errors = []
 
@@ -164,7 +164,7 @@ class SessionTest(unittest.TestCase):
         self.assertIn(f"heard {len(raw)} bytes of audio, checksum {fnv1a64(raw):016x}", text)
 
     def test_metrics_and_resumption_handle(self):
-        s = self.connect(response_modality="text")
+        s = self.connect(response_modality="text", model=TEXT_MODEL)
         s.send_text("count me")
         collect_turn(s)
         m = s.metrics()
@@ -202,7 +202,7 @@ class SessionTest(unittest.TestCase):
         self.addCleanup(gl.set_log_level, logging.INFO)
 
     def test_send_client_content_and_realtime_text(self):
-        s = self.connect(response_modality="text")
+        s = self.connect(response_modality="text", model=TEXT_MODEL)
         s.send_client_content([{"role": "user", "parts": [{"text": "history turn"}]}])
         text, _, _ = collect_turn(s)
         self.assertEqual(text, "[turn 1] echo: history turn")
@@ -211,7 +211,7 @@ class SessionTest(unittest.TestCase):
         self.assertEqual(text, "[turn 2] echo: typed")
 
     def test_event_json_for_generic_events(self):
-        s = self.connect(response_modality="text")
+        s = self.connect(response_modality="text", model=TEXT_MODEL)
         s.send_text("send unknown")
         found = None
         while found is None:

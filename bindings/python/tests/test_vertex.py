@@ -6,7 +6,7 @@ provider released once no config or session uses it."""
 import gc
 import unittest
 
-from _support import gl
+from _support import TEXT_MODEL, gl
 
 from gemini_live import _lib, vertex
 
@@ -44,7 +44,7 @@ class VertexTest(unittest.TestCase):
                 vertex=("py-proj", "us-central1"),
                 vertex_transparent_resumption=True,
                 access_token_provider=provider,
-                response_modality="text",
+                response_modality="text", model=TEXT_MODEL,
             )
             config.validate()
             s = gl.Session.connect(config)
@@ -83,7 +83,7 @@ class VertexTest(unittest.TestCase):
                     endpoint=fake.endpoint,
                     vertex=("py-proj", "global"),
                     access_token_provider=broken,
-                    response_modality="text",
+                    response_modality="text", model=TEXT_MODEL,
                 )
             self.assertEqual(cm.exception.code, _lib.ACCESS_TOKEN)
             self.assertIn("gcloud is not logged in", str(cm.exception))
@@ -100,7 +100,7 @@ class VertexTest(unittest.TestCase):
                 endpoint=fake.endpoint,
                 vertex=("py-proj", "global"),
                 access_token_provider=flaky,
-                response_modality="text",
+                response_modality="text", model=TEXT_MODEL,
             ) as s:
                 s.send_text("hi")
                 self.assertEqual(reply(s)[0], "[turn 1] echo: hi")
@@ -110,7 +110,9 @@ class VertexTest(unittest.TestCase):
         c = gl.Config(vertex=("py-proj", "us-central1"), api_key="AIzaNOTFORVERTEX")
         with self.assertRaises(gl.InvalidConfigError) as cm:
             c.validate()
-        self.assertIn("API keys do not work with Vertex AI", str(cm.exception))
+        # An API key goes without a project (express mode), as in Google's SDKs.
+        self.assertIn("express mode", str(cm.exception))
+        self.assertIn("goes without a project", str(cm.exception))
         c.set("access_token_provider", lambda: "ya29.x")
         c.validate()
         c.set("vertex_api_version", "v1beta1")

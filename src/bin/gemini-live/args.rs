@@ -36,13 +36,19 @@ pub(crate) struct ClientArgs {
     /// The Live path is appended: give the host, not a full .../BidiGenerateContent URL.
     #[arg(long)]
     pub(crate) endpoint: Option<String>,
-    /// Model id (default: GEMINI_LIVE_MODEL, else gemini-live-2.5-flash-preview). Before
+    /// Model id (default: GEMINI_LIVE_MODEL, else gemini-3.8-live). Before
     /// fake-server: the model(s) it serves, comma-separated.
     #[arg(long)]
     pub(crate) model: Option<String>,
-    /// API version: v1alpha, v1beta or v1 (default: GEMINI_LIVE_API_VERSION, else v1alpha).
+    /// API version: v1alpha, v1beta or v1 (default: GEMINI_LIVE_API_VERSION, else v1beta, or
+    /// v1alpha where the configuration needs it).
     #[arg(long = "api-version")]
     pub(crate) api_version: Option<String>,
+    /// Authenticate with this ephemeral token (auth_tokens/..., minted by your server) instead
+    /// of an API key; the v1alpha constrained method is then used. Prefer the environment
+    /// variable GEMINI_LIVE_EPHEMERAL_TOKEN: a command line is visible to other local users.
+    #[arg(long = "ephemeral-token", value_name = "TOKEN")]
+    pub(crate) ephemeral_token: Option<String>,
     /// Response modality: text, audio or text+audio (default text+audio).
     #[arg(long)]
     pub(crate) modality: Option<String>,
@@ -72,6 +78,7 @@ impl ClientArgs {
             endpoint: self.endpoint.or(parent.endpoint),
             model: self.model.or(parent.model),
             api_version: self.api_version.or(parent.api_version),
+            ephemeral_token: self.ephemeral_token.or(parent.ephemeral_token),
             modality: self.modality.or(parent.modality),
             record: self.record.or(parent.record),
             record_audio: self.record_audio.or(parent.record_audio),

@@ -12,10 +12,10 @@ pub(crate) struct ContextArgs {
     #[arg(long = "no-restore-context")]
     no_restore: bool,
     /// The most characters of the conversation kept to put back (default 32000).
-    #[arg(long = "context-budget-chars", global = true, value_name = "N")]
+    #[arg(long = "context-budget-chars", value_name = "N")]
     chars: Option<usize>,
     /// The most exchanges kept to put back (default 100).
-    #[arg(long = "context-budget-turns", global = true, value_name = "N")]
+    #[arg(long = "context-budget-turns", value_name = "N")]
     turns: Option<usize>,
 }
 

@@ -157,7 +157,8 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         }
     };
     // With Vertex flags, the target is Vertex AI (or --endpoint), never the embedded fake.
-    let endpoint_given = client.endpoint.is_some() || client.vertex.requested();
+    let endpoint_given =
+        client.endpoint.is_some() || client.vertex.requested() || client.ephemeral_token.is_some();
     let (mut config, target) = if endpoint_given {
         (Config::from_env()?, Target::Configured)
     } else {
@@ -171,6 +172,9 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     }
     if let Some(e) = client.endpoint {
         config.endpoint = e;
+    }
+    if let Some(t) = client.ephemeral_token {
+        config.auth = gemini_live::Auth::EphemeralToken(gemini_live::Secret::new(t.trim()));
     }
     if let Target::EmbeddedFake(_) = &target {
         // In this process: never through a proxy from the environment.

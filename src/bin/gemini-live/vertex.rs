@@ -21,7 +21,8 @@ pub struct VertexArgs {
     /// Platform) instead of the Developer API (default: GEMINI_LIVE_VERTEX_PROJECT).
     #[arg(long = "vertex-project", value_name = "PROJECT")]
     vertex_project: Option<String>,
-    /// Vertex AI location, e.g. us-central1, or global (default: GEMINI_LIVE_VERTEX_LOCATION).
+    /// Vertex AI location, e.g. us-central1, global, or the multi-region us or eu (default:
+    /// GEMINI_LIVE_VERTEX_LOCATION). Without a project: express mode, with the API key.
     #[arg(long = "vertex-location", value_name = "LOCATION")]
     vertex_location: Option<String>,
     /// Vertex AI API version: v1 or v1beta1 (default: GEMINI_LIVE_VERTEX_API_VERSION, else v1).
@@ -94,7 +95,8 @@ impl VertexArgs {
                 .or_else(|| env.as_ref().map(|v| v.location.clone()));
             let (project, location) = match (project, location) {
                 (Some(p), Some(l)) => (p, l),
-                (None, _) => return Err("--vertex-location needs --vertex-project".into()),
+                // A location alone: express mode, authenticated by the API key.
+                (None, Some(l)) => (String::new(), l),
                 (_, None) => return Err("--vertex-project needs --vertex-location".into()),
             };
             let mut target = env.unwrap_or_else(|| VertexTarget::new("", ""));
@@ -122,7 +124,10 @@ impl VertexArgs {
         }
         if let Some(cmd) = self.access_token_command {
             config.auth = Auth::AccessToken(TokenProvider::new(move || run_token_command(&cmd)));
-        } else if from_flags && !matches!(config.auth, Auth::AccessToken(_)) {
+        } else if from_flags
+            && !matches!(config.auth, Auth::AccessToken(_))
+            && !config.vertex.as_ref().is_some_and(|v| v.is_express())
+        {
             // The environment's fixed token, when the target came from flags.
             config.auth = match std::env::var("GEMINI_LIVE_ACCESS_TOKEN") {
                 Ok(t) if !t.trim().is_empty() => {

@@ -27,6 +27,7 @@ fn call(id: &str) -> FunctionCall {
         id: id.into(),
         name: "lookup".into(),
         args: json!({"q": 1}),
+        ..FunctionCall::default()
     }
 }
 

@@ -132,6 +132,32 @@ fn in_progress_is_not_the_end_of_the_interaction() {
     assert!(l.idle());
 }
 
+/// The facts of a server message, read as the session reads it.
+fn facts_of(msg: serde_json::Value) -> Facts {
+    let msg = crate::protocol::decode_server(msg.to_string().as_bytes()).expect("a message");
+    crate::session::events::to_events(msg, crate::ResponseMode::Audio, &mut Vec::new())
+}
+
+#[test]
+fn requires_action_is_not_finished_and_idle_ends_it_even_without_turn_complete() {
+    // Part D.4: Google's SDK ends an interaction only on IDLE, also on a message without
+    // turnComplete; REQUIRES_ACTION (the model waits for the client) is not finished.
+    let mut l = log();
+    push(&mut l, "book it", InputKind::TurnEnd);
+    l.server(&content(), t(1));
+    let waiting = facts_of(serde_json::json!({"serverContent": {
+        "turnComplete": true, "interactionStatus": "REQUIRES_ACTION"}}));
+    assert!(!l.server(&waiting, t(2)), "REQUIRES_ACTION answers nothing");
+    assert!(
+        !l.idle(),
+        "no handover boundary while the interaction goes on"
+    );
+    l.server(&content(), t(3));
+    let idle = facts_of(serde_json::json!({"serverContent": {"interactionStatus": "IDLE"}}));
+    assert!(l.server(&idle, t(4)), "IDLE without turnComplete ends it");
+    assert!(l.idle(), "a turn boundary: a GoAway handover may go ahead");
+}
+
 #[test]
 fn the_stall_timer_runs_only_while_the_server_owes_a_reply() {
     let mut l = log();

@@ -19,7 +19,7 @@ def latency_ms(m: Metrics) -> Optional[float]:
 
 def main() -> None:
     with gl.FakeServer() as fake:
-        with gl.connect(endpoint=fake.endpoint, modality="text", media_resolution="low",
+        with gl.connect(endpoint=fake.endpoint, modality="text", model="fake-text-live", media_resolution="low",
                         vad_start_sensitivity="START_SENSITIVITY_LOW",
                         phase_timeouts_ms={"tcp_connect": 2000}) as s:
             s.send_audio(array("f", [0.0] * 320))

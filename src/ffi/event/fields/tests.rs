@@ -1,4 +1,4 @@
-//! Each typed accessor of `event_fields.rs` on a synthetic event of its kind agrees with
+//! Each typed accessor of `event/fields.rs` on a synthetic event of its kind agrees with
 //! `gemini_live_event_json`, refuses other kinds and NULLs.
 
 use super::super::*;
@@ -92,6 +92,13 @@ fn usage_from_accessors(ev: &gemini_live_event) -> Value {
             unsafe { gemini_live_event_usage_detail(ev, list, count, &mut modality, &mut tokens) };
         assert_eq!(past, GEMINI_LIVE_INVALID_ARGUMENT);
     }
+    // The labels (protocol.md D.2), from their own accessor.
+    let (mut traffic, mut tier) = (null(), null());
+    let r = unsafe { super::gemini_live_event_usage_labels(ev, &mut traffic, &mut tier) };
+    assert_eq!(r, GEMINI_LIVE_OK);
+    let label = |p: *const c_char| text(p).map_or(Value::Null, Value::String);
+    m.insert("traffic_type".into(), label(traffic));
+    m.insert("service_tier".into(), label(tier));
     Value::Object(m)
 }
 

@@ -17,6 +17,26 @@ fn usage_json(u: &UsageMetadata) -> Value {
         "cache_tokens_details": details_json(&u.cache_tokens_details),
         "response_tokens_details": details_json(&u.response_tokens_details),
         "tool_use_prompt_tokens_details": details_json(&u.tool_use_prompt_tokens_details),
+        "traffic_type": u.traffic_type,
+        "service_tier": u.service_tier,
+    })
+}
+
+fn detail_json(t: &crate::protocol::TranscriptionDetail) -> Value {
+    use crate::protocol::TranscriptSource;
+    let ms = |d: Option<std::time::Duration>| d.map(|d| d.as_millis() as u64);
+    json!({
+        "source": match t.source {
+            Some(TranscriptSource::Input) | None => "input",
+            Some(TranscriptSource::InterimInput) => "interim_input",
+            Some(TranscriptSource::Output) => "output",
+        },
+        "speaker_label": t.speaker_label,
+        "start_ms": ms(t.start_offset),
+        "end_ms": ms(t.end_offset),
+        "words": t.words.iter().map(|w| json!({
+            "word": w.word, "start_ms": ms(w.start_offset), "end_ms": ms(w.end_offset),
+        })).collect::<Vec<_>>(),
     })
 }
 
@@ -143,6 +163,13 @@ pub(crate) fn to_json(e: &Event) -> Value {
         Event::ToolResponsesDropped { ids } => ("tool_responses_dropped", json!({ "ids": ids })),
         Event::ReplyDiscarded { turn } => ("reply_discarded", json!({ "turn": turn })),
         Event::ContextLost { turns } => ("context_lost", json!({ "turns": turns })),
+        Event::TranscriptionDetail(t) => ("transcription_detail", detail_json(t)),
+        Event::ThoughtSignature(s) => ("thought_signature", json!({ "signature": s })),
+        Event::VoiceConsentSignature(s) => ("voice_consent_signature", json!({ "signature": s })),
+        Event::FunctionCallPart(c) => (
+            "function_call_part",
+            json!({"id": c.id, "name": c.name, "args": c.args}),
+        ),
         Event::ContextRestored {
             turns,
             chars,

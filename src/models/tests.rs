@@ -33,15 +33,28 @@ fn every_id_is_unique_and_found_with_any_prefix() {
 }
 
 #[test]
-fn the_default_model_is_retired_but_not_refused() {
+fn the_default_model_is_current_and_the_brief_model_refused_locally_with_the_fix() {
     let info = lookup(crate::DEFAULT_MODEL).unwrap();
+    assert_eq!(info.status, Status::Stable);
+    assert!(check_config(&cfg(crate::DEFAULT_MODEL)).is_ok());
+    let info = lookup(crate::RETIRED_BRIEF_MODEL).unwrap();
     assert_eq!(
         info.status,
         Status::Retired {
             since: "2025-12-09"
         }
     );
-    assert!(check_config(&cfg(crate::DEFAULT_MODEL)).is_ok());
+    let e = check_config(&cfg(crate::RETIRED_BRIEF_MODEL))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("gemini-live-2.5-flash-preview"), "{e}");
+    assert!(e.contains("retired it on 2025-12-09"), "{e}");
+    assert!(e.contains("gemini-3.8-live"), "{e}");
+    assert!(e.contains("Config::model"), "{e}");
+    assert!(e.contains("nothing was sent"), "{e}");
+    let mut c = cfg(crate::RETIRED_BRIEF_MODEL);
+    c.skip_model_check = true;
+    assert!(check_config(&c).is_ok());
 }
 
 #[test]

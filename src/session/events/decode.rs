@@ -2,7 +2,7 @@
 //! A child module of `events.rs`.
 
 use super::*;
-use crate::protocol::ServerMessage;
+use crate::protocol::{ServerMessage, TranscriptSource, TranscriptionDetail};
 
 fn audio_rate(mime: &str) -> Option<u32> {
     let lower = mime.to_ascii_lowercase();
@@ -29,9 +29,10 @@ pub(crate) struct Facts {
     /// `generationComplete` arrived: the model has finished generating this turn (its
     /// `turnComplete` may still come 20+ s later, at the estimated end of playback, C.3).
     pub generation_complete: bool,
-    /// `turnComplete` came with `interactionStatus: IN_PROGRESS` (extended thinking, C.2):
-    /// more output follows without new input, so the interaction is not idle yet.
-    /// `IDLE`, the deprecated `REQUIRES_ACTION` and no status at all end the interaction.
+    /// `turnComplete` came with an `interactionStatus` other than `IDLE` (`IN_PROGRESS`, the
+    /// deprecated `REQUIRES_ACTION`, extended thinking, C.2 and D.4): the interaction is not
+    /// finished. `IDLE` and no status at all end it; so does `IDLE` without `turnComplete`
+    /// (then `turn_complete` is set too), as Google's SDK reads it.
     pub interaction_in_progress: bool,
     pub handle: Option<String>,
     /// `lastConsumedClientMessageIndex` of a `sessionResumptionUpdate` (Vertex AI with
@@ -51,18 +52,24 @@ pub(crate) fn to_events(msg: ServerMessage, mode: ResponseMode, out: &mut Vec<Ev
         out.push(Event::SetupComplete {
             session_id: sc.session_id,
         });
+        if let Some(sig) = sc.voice_consent_signature.and_then(|v| v.signature) {
+            out.push(Event::VoiceConsentSignature(sig));
+        }
     }
     let mut usage = msg.usage_metadata;
     if let Some(c) = msg.server_content {
         if let Some(t) = c.interim_input_transcription {
+            let detail = TranscriptionDetail::of(&t, TranscriptSource::InterimInput);
             if let Some(text) = t.text {
                 out.push(Event::InterimInputTranscription {
                     text,
                     language_code: t.language_code,
                 });
             }
+            out.extend(detail.map(Event::TranscriptionDetail));
         }
         if let Some(t) = c.input_transcription {
+            let detail = TranscriptionDetail::of(&t, TranscriptSource::Input);
             if let Some(text) = t.text {
                 out.push(Event::InputTranscription {
                     text,
@@ -70,6 +77,7 @@ pub(crate) fn to_events(msg: ServerMessage, mode: ResponseMode, out: &mut Vec<Ev
                     language_code: t.language_code,
                 });
             }
+            out.extend(detail.map(Event::TranscriptionDetail));
         }
         for part in c.model_turn.map(|t| t.parts).unwrap_or_default() {
             if let Some(text) = part.text {
@@ -109,8 +117,11 @@ pub(crate) fn to_events(msg: ServerMessage, mode: ResponseMode, out: &mut Vec<Ev
             {
                 out.push(Event::CodeExecution(v));
             }
+            out.extend(part.function_call.map(Event::FunctionCallPart));
+            out.extend(part.thought_signature.map(Event::ThoughtSignature));
         }
         if let Some(t) = c.output_transcription {
+            let detail = TranscriptionDetail::of(&t, TranscriptSource::Output);
             let finished = t.finished.unwrap_or(false);
             if let Some(text) = t.text {
                 facts.reply_content = true;
@@ -123,6 +134,7 @@ pub(crate) fn to_events(msg: ServerMessage, mode: ResponseMode, out: &mut Vec<Ev
                     },
                 });
             }
+            out.extend(detail.map(Event::TranscriptionDetail));
             if finished && mode == ResponseMode::TextAndAudio {
                 out.push(Event::TextFinished);
             }
@@ -140,16 +152,15 @@ pub(crate) fn to_events(msg: ServerMessage, mode: ResponseMode, out: &mut Vec<Ev
             facts.generation_complete = true;
             out.push(Event::GenerationComplete);
         }
-        if c.turn_complete == Some(true) {
+        let status = (c.interaction_status.as_deref()).and_then(InteractionStatus::from_wire);
+        let idle_only = c.turn_complete != Some(true) && status == Some(InteractionStatus::Idle);
+        if c.turn_complete == Some(true) || idle_only {
             facts.turn_complete = true;
-            facts.interaction_in_progress = c.interaction_status.as_deref() == Some("IN_PROGRESS");
+            facts.interaction_in_progress = status.is_some_and(|s| !s.is_finished());
             out.push(Event::TurnComplete {
                 usage: usage.take(),
                 reason: c.turn_complete_reason,
-                interaction: c
-                    .interaction_status
-                    .as_deref()
-                    .map(InteractionStatus::from_wire),
+                interaction: status,
             });
         }
         if c.waiting_for_input == Some(true) {

@@ -28,20 +28,66 @@ fn interaction_status_rides_on_turn_complete() {
         }]
     ));
     assert!(facts.interaction_in_progress && facts.turn_complete);
-    for idle in ["IDLE", "REQUIRES_ACTION"] {
-        let (ev, facts) = done(idle);
-        assert!(
-            matches!(
-                ev.as_slice(),
-                [Event::TurnComplete {
-                    interaction: Some(InteractionStatus::Idle),
-                    ..
-                }]
-            ),
-            "{idle}: {ev:?}"
-        );
-        assert!(!facts.interaction_in_progress);
-    }
+    let (ev, facts) = done("IDLE");
+    assert!(
+        matches!(
+            ev.as_slice(),
+            [Event::TurnComplete {
+                interaction: Some(InteractionStatus::Idle),
+                ..
+            }]
+        ),
+        "{ev:?}"
+    );
+    assert!(!facts.interaction_in_progress);
+    // REQUIRES_ACTION is not finished (Google's SDK, Part D.4).
+    let (ev, facts) = done("REQUIRES_ACTION");
+    assert!(
+        matches!(
+            ev.as_slice(),
+            [Event::TurnComplete {
+                interaction: Some(InteractionStatus::RequiresAction),
+                ..
+            }]
+        ),
+        "{ev:?}"
+    );
+    assert!(facts.interaction_in_progress && facts.turn_complete);
+    // The status counts without turnComplete: IDLE ends the interaction ...
+    let (ev, facts) = events(
+        json!({"serverContent": {"interactionStatus": "IDLE"}}),
+        ResponseMode::Audio,
+    );
+    assert!(
+        matches!(
+            ev.as_slice(),
+            [Event::TurnComplete {
+                interaction: Some(InteractionStatus::Idle),
+                reason: None,
+                ..
+            }]
+        ),
+        "{ev:?}"
+    );
+    assert!(facts.turn_complete && !facts.interaction_in_progress);
+    // ... and IN_PROGRESS alone ends nothing; UNSPECIFIED leaves it to turnComplete.
+    let (ev, facts) = events(
+        json!({"serverContent": {"interactionStatus": "IN_PROGRESS"}}),
+        ResponseMode::Audio,
+    );
+    assert!(ev.is_empty() && !facts.turn_complete, "{ev:?}");
+    let (ev, facts) = done("INTERACTION_STATUS_UNSPECIFIED");
+    assert!(
+        matches!(
+            ev.as_slice(),
+            [Event::TurnComplete {
+                interaction: None,
+                ..
+            }]
+        ),
+        "{ev:?}"
+    );
+    assert!(!facts.interaction_in_progress);
     let (ev, _) = events(
         json!({"serverContent": {"turnComplete": true}}),
         ResponseMode::Audio,

@@ -519,5 +519,4 @@ pub unsafe extern "C" fn gemini_live_event_vad_signal(
 }
 
 #[cfg(test)]
-#[path = "event_fields_tests.rs"]
 mod tests;
