@@ -407,7 +407,10 @@ fn the_header_getting_started_program_compiles_and_runs() {
     let bin = compile(&src, false, &dir, lib_dir).unwrap_or_else(|e| panic!("{e}"));
     let server = fake();
     let mut cmd = Command::new(bin);
-    cmd.env("GEMINI_LIVE_ENDPOINT", server.endpoint())
+    // The library it was linked with: cargo's own LD_LIBRARY_PATH entry for target/<profile>
+    // would otherwise outrank the rpath with whatever `cargo build` left there last.
+    cmd.env("LD_LIBRARY_PATH", lib_dir)
+        .env("GEMINI_LIVE_ENDPOINT", server.endpoint())
         .env_remove("GEMINI_API_KEY")
         .env_remove("GEMINI_LIVE_MODEL");
     let stdout = expect_success("the header's example", &run(cmd, LIMIT));
@@ -724,6 +727,7 @@ fn typed_event_fields_from_c_agree_with_the_json() {
         // resumption): the replay compares each client frame with the recording.
         let mut setup =
             gemini_live::Config::default().with_response_mode(gemini_live::ResponseMode::Text);
+        setup.model = gemini_live::fake::TEXT_MODEL.to_string();
         setup.reconnect.enabled = false;
         setup.session_resumption = false;
         let setup =
