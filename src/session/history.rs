@@ -87,6 +87,9 @@ struct Pending {
     /// Calls issued for this turn, not answered yet.
     calls: Vec<String>,
     chars: usize,
+    /// The user's side's characters, counted in full even when it was too large to keep (a
+    /// lost connection keeps that side and starts counting again from it).
+    user_chars: usize,
     /// Grew past the budget: dropped when it completes.
     overflow: bool,
     last_seq: u64,
@@ -227,6 +230,7 @@ impl History {
             user,
             spoken,
             chars,
+            user_chars: chars,
             overflow,
             last_seq: seq,
             question: seq,
@@ -422,7 +426,7 @@ impl History {
         self.pending
             .retain(|p| p.spoken != Some(false) && (p.question == 0 || replayed(p.question)));
         for p in self.pending.iter_mut() {
-            let user: usize = p.user.iter().map(content_chars).sum();
+            let user = p.user_chars;
             p.transcript.clear();
             p.rounds.clear();
             p.model_text.clear();
