@@ -5,7 +5,6 @@
 use crate::wording::{Lang, Phrase, Setting};
 use std::fmt;
 
-#[path = "error_quota.rs"]
 mod quota;
 pub use quota::{is_quota_close, QuotaLimit, QUOTA_BACKOFF};
 

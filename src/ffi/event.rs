@@ -18,7 +18,6 @@ mod fields;
 pub use fields::*;
 
 // The accessors of the fields of protocol.md Part D.3 (words, signatures, streamed args).
-#[path = "event_details.rs"]
 mod details;
 pub use details::*;
 

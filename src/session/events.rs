@@ -460,5 +460,4 @@ mod vertex_tests {
 }
 
 #[cfg(test)]
-#[path = "fields_tests.rs"]
 mod fields_tests;

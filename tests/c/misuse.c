@@ -298,7 +298,7 @@ static void null_field_accessors(void) {
     EXPECT(gemini_live_event_language_code(NULL, &p), NUL);
     EXPECT(gemini_live_event_voice_activity(NULL, &k, &i), NUL);
     EXPECT(gemini_live_event_vad_signal(NULL, &k, &p), NUL);
-    /* event_details.rs: the fields of protocol.md Part D.3 */
+    /* ffi/event/details.rs: the fields of protocol.md Part D.3 */
     EXPECT(gemini_live_event_transcription_detail(NULL, &k, &p, &i, &i, &n), NUL);
     EXPECT(gemini_live_event_transcription_word(NULL, 0, &p, &i, &i), NUL);
     EXPECT(gemini_live_event_signature(NULL, &p), NUL);
