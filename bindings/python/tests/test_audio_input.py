@@ -258,7 +258,7 @@ class OtherAudioModulesTest(unittest.TestCase):
             voice.append(6000 * env * v / 32768)
         audio = array("f", [0.0] * 8000) + voice + array("f", [0.0] * 16000)
         with gl.FakeServer() as fake:
-            config = gl.Config(endpoint=fake.endpoint, response_modality="text")
+            config = gl.Config(endpoint=fake.endpoint, response_modality="text", model=TEXT_MODEL)
             vad = ClientVad("activity")
             vad.configure(config)
             with gl.Session.connect(config) as session:
