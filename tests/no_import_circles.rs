@@ -272,12 +272,6 @@ const KNOWN: &[&[&str]] = &[
         "transport",
         "vertex",
     ],
-    &[
-        "fake::conn",
-        "fake::context",
-        "fake::handler",
-        "fake::lifecycle",
-    ],
     // The ledger (`turns/log.rs`) calls the restore planner, which reads the ledger.
     &["session::restore", "session::turns"],
 ];
