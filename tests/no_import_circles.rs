@@ -272,8 +272,6 @@ const KNOWN: &[&[&str]] = &[
         "transport",
         "vertex",
     ],
-    // The ledger (`turns/log.rs`) calls the restore planner, which reads the ledger.
-    &["session::restore", "session::turns"],
 ];
 
 #[test]
