@@ -52,9 +52,10 @@ pub struct Setup {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explicit_vad_signal: Option<bool>,
     /// Extra JSON merged into `setup` when the message is serialised inside a
-    /// [`ClientMessage::Setup`] (objects merge key by key; other values replace). **Not
-    /// validated**: an escape hatch for fields the service adds before this library does;
-    /// unknown fields close the connection with 1007. Never serialised on its own.
+    /// [`ClientMessage::Setup`](super::ClientMessage::Setup) (objects merge key by key; other
+    /// values replace). **Not validated**: an escape hatch for fields the service adds before
+    /// this library does; unknown fields close the connection with 1007. Never serialised on
+    /// its own.
     #[serde(skip)]
     pub extra: Option<serde_json::Map<String, Value>>,
 }
