@@ -4,8 +4,9 @@
 //! `write.rs` (what goes out, the close handshake), `setup.rs` (credentials, setup,
 //! resumption handles), `input.rs` (content, realtime input, tool responses), `reply.rs` (the
 //! model turns) and `lifecycle.rs` (extended thinking, non-blocking tools). The types they
-//! share are here; the children name only this module and the fake's lower modules (one
-//! exception: `setup.rs` takes the declared tool behaviours from `lifecycle.rs`).
+//! share are here, so the children name this module and the fake's modules outside `conn/`,
+//! not each other (one exception: `setup.rs` takes the declared tool behaviours from
+//! `lifecycle.rs`).
 
 mod faults;
 mod input;
