@@ -175,7 +175,7 @@ pub struct Config {
     /// for fields the service adds before this library does. Defaults to none.
     pub extra_setup: Option<serde_json::Map<String, serde_json::Value>>,
     /// Skip the check of the configuration against the model capability table
-    /// ([`crate::models::check_config`]), e.g. to see how the service (or the fake) refuses
+    /// ([`Config::check_model`]), e.g. to see how the service (or the fake) refuses
     /// it. Defaults to false.
     pub skip_model_check: bool,
     /// Record every data frame, both ways, as JSON Lines (see [`crate::record`]). Defaults

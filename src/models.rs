@@ -18,7 +18,7 @@
 //! The brief's model, [`RETIRED_BRIEF_MODEL`], is in the
 //! table as retired (2025-12-09) and, like every retired model, refused locally with the fix
 //! (Part D.1); [`Config::skip_model_check`](crate::Config) still sends it (the service, and
-//! the fake, then close 1008 "not found"). The default is [`DEFAULT_MODEL`](crate::DEFAULT_MODEL).
+//! the fake, then close 1008 "not found"). The default is [`DEFAULT_MODEL`].
 //!
 //! The rules are evaluated on the JSON of the `setup` message ([`violation`]), accepting the
 //! lowerCamelCase and snake_case spellings, so that the client and the fake server share

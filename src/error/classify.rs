@@ -82,7 +82,7 @@ fn is_model_not_found(reason: &str) -> bool {
 /// |---|---|
 /// | 1000 normal, 1005 no status | fatal (the server ended the session on purpose) |
 /// | HTTP 408, 429, 5xx on the upgrade | retryable (other HTTP statuses are fatal) |
-/// | a proxy's 408, 429, 5xx to `CONNECT`; SOCKS5 replies 1, 3, 4, 5, 6 | retryable ([`ProxyRefusal::retry`]) |
+/// | a proxy's 408, 429, 5xx to `CONNECT`; SOCKS5 replies 1, 3, 4, 5, 6 | retryable ([`ProxyRefusal::retry`](super::ProxyRefusal::retry)) |
 /// | a proxy's 401, 403, 407 (other statuses); SOCKS5 authentication, replies 2, 7, 8 | fatal |
 /// | 1001 going away, 1006 abnormal, 1011 internal / deadline / unavailable, 1012, 1013, 1014 | retryable |
 /// | 1007 invalid argument, bad key, bad audio | fatal |

@@ -13,7 +13,7 @@
 //!
 //! Credentials never appear in `Debug` output, errors, logs or recordings: [`ProxyUrl`]
 //! shows itself as `scheme://host:port`. The setting itself ([`Proxy`], [`ProxyUrl`]) is a
-//! configuration value, defined with [`Config`](crate::Config) (`config/proxy.rs`).
+//! configuration value, defined with [`Config`] (`config/proxy.rs`).
 
 pub(crate) mod tunnel;
 
