@@ -3,7 +3,7 @@
 
 use super::Ledger;
 use super::Lost;
-use crate::reconnect::{InputKind, ReplayBuffer};
+use crate::frames::{InputKind, ReplayBuffer};
 use crate::session::events::Event;
 use crate::session::events::Facts;
 use crate::session::history::{ContextBudget, History, Restore};

@@ -13,7 +13,7 @@
 //! session says the context was lost) its history is exactly the application's.
 
 use super::super::*;
-use crate::reconnect::InputKind;
+use crate::frames::InputKind;
 use crate::session::events::Facts;
 use proptest::prelude::*;
 use std::collections::{HashMap, HashSet, VecDeque};
