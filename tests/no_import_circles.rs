@@ -125,14 +125,15 @@ fn graph(src: &Path) -> (BTreeMap<String, BTreeSet<String>>, Vec<String>) {
     let mut path_attrs = Vec::new();
     for file in files {
         let rel = file.strip_prefix(src).unwrap_or(&file).to_string_lossy();
-        if rel.starts_with("bin/") {
-            continue; // a separate crate
-        }
         let Ok(text) = std::fs::read_to_string(&file) else {
             continue;
         };
         if text.contains("#[path") {
+            // The binaries' folders show their modules too.
             path_attrs.push(rel.to_string());
+        }
+        if rel.starts_with("bin/") {
+            continue; // a separate crate: its imports are not the library's graph
         }
         let is_test = rel.contains("tests");
         if is_test {
