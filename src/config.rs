@@ -7,25 +7,26 @@
 //! `GEMINI_LIVE_ACCESS_TOKEN`) or [`Config::default`], then adjust fields or use the `with_*`
 //! methods.
 
+pub use crate::auth::{Auth, Secret, TokenError, TokenProvider, EPHEMERAL_TOKEN_VAR};
 use crate::error::{Error, Result};
+pub use crate::models::{DEFAULT_MODEL, RETIRED_BRIEF_MODEL};
 use crate::protocol;
 pub use crate::reconnect::ReconnectPolicy;
 pub use crate::response_mode::ResponseMode;
-pub use crate::vertex::{TokenError, TokenProvider, VertexApiVersion, VertexTarget};
-use std::fmt;
+pub use crate::vertex::{VertexApiVersion, VertexTarget};
+pub use budget::ContextBudget;
+pub use proxy::{Proxy, ProxyKind, ProxyUrl};
 use std::time::Duration;
 
-/// The model used when none is configured: `gemini-3.8-live`, Google's current stable Live
-/// model (protocol.md Part D.1). This is the only place it is defined. It answers in AUDIO
-/// only, so the default response mode is [`ResponseMode::TextAndAudio`]: audio plus its
-/// transcription, delivered as text events. Override it with [`Config::model`] or
-/// `GEMINI_LIVE_MODEL`; the current models are [`crate::models::current`].
-pub const DEFAULT_MODEL: &str = "gemini-3.8-live";
-/// The product brief's model, `gemini-live-2.5-flash-preview`, retired by Google on
-/// 2025-12-09 (the service closes 1008 "not found"). Kept as a named constant: the model
-/// table lists it as retired and [`Config::validate`] refuses it with the fix;
-/// [`Config::skip_model_check`] still sends it.
-pub const RETIRED_BRIEF_MODEL: &str = "gemini-live-2.5-flash-preview";
+mod budget;
+mod env;
+pub(crate) mod proxy;
+mod setup;
+mod validate;
+
+#[cfg(test)]
+mod tests;
+
 /// The API version used when none is configured: `v1beta`, the documented version (Part
 /// D.1). Where a configuration needs `v1alpha` (ephemeral tokens, `proactivity`,
 /// `enableAffectiveDialog`) the default is raised to it ([`Config::effective_api_version`]);
@@ -33,59 +34,6 @@ pub const RETIRED_BRIEF_MODEL: &str = "gemini-live-2.5-flash-preview";
 pub const DEFAULT_API_VERSION: &str = "v1beta";
 /// The service host used when no endpoint is configured.
 pub const DEFAULT_ENDPOINT: &str = "wss://generativelanguage.googleapis.com";
-
-/// A secret string (API key or token) whose `Debug` and `Display` never show it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a secret.
-    pub fn new(s: impl Into<String>) -> Secret {
-        Secret(s.into())
-    }
-    /// The secret itself: only for the request header.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Secret(<{} bytes redacted>)", self.0.len())
-    }
-}
-
-/// How the client authenticates.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
-pub enum Auth {
-    /// No credentials (only for local fakes and proxies that add them).
-    #[default]
-    None,
-    /// An API key, sent in the `x-goog-api-key` header (never in the URL).
-    ApiKey(Secret),
-    /// An ephemeral token (`auth_tokens/...`), sent as `Authorization: Token ...` to the
-    /// `v1alpha` `BidiGenerateContentConstrained` method.
-    EphemeralToken(Secret),
-    /// OAuth 2 access tokens for Vertex AI ([`Config::vertex`]), sent as
-    /// `Authorization: Bearer ...`; the provider is asked for a token on every connect.
-    AccessToken(TokenProvider),
-}
-
-/// The environment variable of an ephemeral token (`auth_tokens/...`), read by
-/// [`Config::from_env`] and the CLI (`--ephemeral-token`).
-pub const EPHEMERAL_TOKEN_VAR: &str = "GEMINI_LIVE_EPHEMERAL_TOKEN";
-
-impl Auth {
-    /// A key as Google's SDK reads one: [`Auth::EphemeralToken`] when it starts with
-    /// `auth_tokens/`, [`Auth::ApiKey`] otherwise.
-    pub fn from_key(key: &str) -> Auth {
-        if key.starts_with("auth_tokens/") {
-            Auth::EphemeralToken(Secret::new(key))
-        } else {
-            Auth::ApiKey(Secret::new(key))
-        }
-    }
-}
 
 /// Per-phase connection timeouts.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -227,7 +175,7 @@ pub struct Config {
     /// for fields the service adds before this library does. Defaults to none.
     pub extra_setup: Option<serde_json::Map<String, serde_json::Value>>,
     /// Skip the check of the configuration against the model capability table
-    /// ([`crate::models::check_config`]), e.g. to see how the service (or the fake) refuses
+    /// ([`Config::check_model`]), e.g. to see how the service (or the fake) refuses
     /// it. Defaults to false.
     pub skip_model_check: bool,
     /// Record every data frame, both ways, as JSON Lines (see [`crate::record`]). Defaults
@@ -245,10 +193,8 @@ pub struct Config {
     pub restore_context: bool,
     /// How much of the conversation is kept for a restore; the oldest exchanges go first.
     /// Defaults to 32,000 characters and 100 exchanges ([`ContextBudget::default`]).
-    pub context_budget: crate::session::ContextBudget,
+    pub context_budget: ContextBudget,
 }
-
-pub use crate::transport::proxy::{Proxy, ProxyKind, ProxyUrl};
 
 impl Default for Config {
     fn default() -> Self {
@@ -293,54 +239,11 @@ impl Default for Config {
             skip_model_check: false,
             recorder: None,
             restore_context: true,
-            context_budget: crate::session::ContextBudget::default(),
+            context_budget: ContextBudget::default(),
         }
     }
 }
-
 impl Config {
-    /// Defaults overridden by the environment: `GEMINI_API_KEY` (API key; one that starts
-    /// with `auth_tokens/` is an ephemeral token, as Google's SDK reads it),
-    /// `GEMINI_LIVE_EPHEMERAL_TOKEN` (an ephemeral token, [`Auth::EphemeralToken`]; it wins
-    /// over `GEMINI_API_KEY`),
-    /// `GEMINI_LIVE_MODEL`, `GEMINI_LIVE_ENDPOINT`, `GEMINI_LIVE_API_VERSION`, and
-    /// `GEMINI_LIVE_CA_FILE` (a PEM file of extra roots; an unreadable file is an error).
-    /// Empty variables count as unset.
-    ///
-    /// Vertex AI: `GEMINI_LIVE_VERTEX_PROJECT` and `GEMINI_LIVE_VERTEX_LOCATION` (both or
-    /// neither) select [`Config::vertex`], with `GEMINI_LIVE_VERTEX_API_VERSION` (`v1`, the
-    /// default, or `v1beta1`) and `GEMINI_LIVE_VERTEX_USER_PROJECT`; the access token then
-    /// comes from `GEMINI_LIVE_ACCESS_TOKEN` (a fixed token: it is not refreshed, so set
-    /// [`Auth::AccessToken`] with your own [`TokenProvider`] for sessions longer than the
-    /// token's life) and `GEMINI_API_KEY` is not used. Without the Vertex variables
-    /// `GEMINI_LIVE_ACCESS_TOKEN` is ignored.
-    pub fn from_env() -> Result<Config> {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-        let mut c = Config::default();
-        if let Some(key) = var("GEMINI_API_KEY") {
-            c.auth = Auth::from_key(key.trim());
-        }
-        if let Some(token) = var(EPHEMERAL_TOKEN_VAR) {
-            c.auth = Auth::EphemeralToken(Secret::new(token.trim()));
-        }
-        if let Some(m) = var("GEMINI_LIVE_MODEL") {
-            c.model = m.trim().to_string();
-        }
-        if let Some(e) = var("GEMINI_LIVE_ENDPOINT") {
-            c.endpoint = e.trim().to_string();
-        }
-        if let Some(v) = var("GEMINI_LIVE_API_VERSION") {
-            c.api_version = v.trim().to_string();
-        }
-        if let Some(path) = var("GEMINI_LIVE_CA_FILE") {
-            let pem = std::fs::read(&path)
-                .map_err(|e| Error::InvalidConfig(format!("GEMINI_LIVE_CA_FILE {path}: {e}")))?;
-            c.extra_root_ca_pem = Some(pem);
-        }
-        crate::vertex::apply_env(&mut c, &var)?;
-        Ok(c)
-    }
-
     /// Sets the model.
     pub fn with_model(mut self, model: impl Into<String>) -> Self {
         self.model = model.into();
@@ -410,138 +313,6 @@ impl Config {
         self.model.strip_prefix("models/").unwrap_or(&self.model)
     }
 
-    /// Checks the configuration before anything is sent.
-    pub fn validate(&self) -> Result<()> {
-        use crate::wording::{Phrase, Setting as S};
-        let bad = |setting: S, problem: Phrase| Err(Error::InvalidSetting { setting, problem });
-        let say = |s: S, rest: String| Phrase::new().setting(s).text(rest);
-        if self.model_id().trim().is_empty() || self.model_id().contains(char::is_whitespace) {
-            return bad(
-                S::Model,
-                say(S::Model, format!(" {:?} is not a model id", self.model)),
-            );
-        }
-        if !(self.endpoint.starts_with("ws://") || self.endpoint.starts_with("wss://")) {
-            let e = &self.endpoint;
-            return bad(
-                S::Endpoint,
-                say(
-                    S::Endpoint,
-                    format!(" {e:?} must start with ws:// or wss://"),
-                ),
-            );
-        }
-        if self.endpoint.contains('?') || self.endpoint.contains('#') {
-            let m = " must not carry a query or fragment (keys go in headers)";
-            return bad(S::Endpoint, say(S::Endpoint, m.into()));
-        }
-        if let Some(path) = pasted_live_path(&self.endpoint) {
-            let m = format!(
-                " {:?} includes the Live path {path:?}: give the base URL only (e.g. {}), the \
-                 path is appended",
-                self.endpoint,
-                self.endpoint.split_at(self.endpoint.len() - path.len()).0
-            );
-            return bad(S::Endpoint, say(S::Endpoint, m));
-        }
-        crate::vertex::check_model_api(self)?;
-        crate::vertex::check_platform_fields(self)?;
-        if let Some(v) = &self.vertex {
-            crate::vertex::validate_config(self, v)?;
-        } else if let Auth::AccessToken(_) = self.auth {
-            let p = Phrase::new()
-                .text("an access-token source (")
-                .setting(S::AccessToken)
-                .text(") is for Vertex AI only: set ")
-                .setting(S::Vertex)
-                .text(", or use an API key for the Developer API");
-            return bad(S::AccessToken, p);
-        }
-        if self.vertex.is_none()
-            && !matches!(self.api_version.as_str(), "v1alpha" | "v1beta" | "v1")
-        {
-            let m = format!(" {:?} is not one of v1alpha, v1beta, v1", self.api_version);
-            return bad(S::ApiVersion, say(S::ApiVersion, m));
-        }
-        match &self.auth {
-            Auth::None if self.is_google_endpoint() => {
-                let p = Phrase::new()
-                    .text("no credentials for Google's endpoint: set ")
-                    .setting(S::ApiKey);
-                return bad(S::ApiKey, p);
-            }
-            Auth::ApiKey(k) | Auth::EphemeralToken(k)
-                if k.expose().is_empty() || !k.expose().bytes().all(|b| b.is_ascii_graphic()) =>
-            {
-                let m = " is empty or has invalid characters".to_string();
-                return bad(S::ApiKey, say(S::ApiKey, m));
-            }
-            _ => {}
-        }
-        if self.vertex.is_none() {
-            if let Some(why) = self.v1alpha_reason() {
-                if !matches!(self.api_version.as_str(), "v1alpha" | DEFAULT_API_VERSION) {
-                    let p = Phrase::new()
-                        .text(format!("{why} needs "))
-                        .setting(S::ApiVersion)
-                        .text(format!(
-                            " v1alpha, but {:?} was set: remove it (v1alpha is then chosen) or \
-                             set v1alpha",
-                            self.api_version
-                        ));
-                    return bad(S::ApiVersion, p);
-                }
-            }
-        }
-        if self.response_mode == ResponseMode::Text && self.voice.is_some() {
-            let p = say(S::Voice, " is set but the response mode is text (".into())
-                .mode(ResponseMode::Text)
-                .text("): unset the voice or choose audio");
-            return bad(S::Voice, p);
-        }
-        if self.send_queue_capacity == 0 {
-            return bad(
-                S::SendQueueCapacity,
-                say(S::SendQueueCapacity, " must be at least 1".into()),
-            );
-        }
-        if self.event_queue_capacity == 0 {
-            return bad(
-                S::EventQueueCapacity,
-                say(S::EventQueueCapacity, " must be at least 1".into()),
-            );
-        }
-        if self.max_message_size < 1024 {
-            let m = " must be at least 1024 bytes".to_string();
-            return bad(S::MaxMessageSize, say(S::MaxMessageSize, m));
-        }
-        if self.pong_timeout < Duration::from_secs(1) {
-            return bad(
-                S::PongTimeout,
-                say(S::PongTimeout, " must be at least 1 s".into()),
-            );
-        }
-        if self.stall_timeout.is_zero() {
-            return bad(
-                S::StallTimeout,
-                say(S::StallTimeout, " must be above zero".into()),
-            );
-        }
-        if self.timeouts.connect_total.is_zero() {
-            return bad(
-                S::ConnectTimeout,
-                say(S::ConnectTimeout, " must be above zero".into()),
-            );
-        }
-        if self.timeouts.close.is_zero() {
-            return bad(
-                S::CloseTimeout,
-                say(S::CloseTimeout, " must be above zero".into()),
-            );
-        }
-        crate::models::check_config(self)
-    }
-
     /// The full WebSocket URL: endpoint, one slash, then the Live method path (Vertex's
     /// `LlmBidiService` path with a Vertex target).
     pub fn url(&self) -> String {
@@ -590,60 +361,6 @@ impl Config {
         }
     }
 
-    /// The `setup` message for this configuration, resuming `handle` if given.
-    pub fn setup_message(&self, handle: Option<&str>) -> protocol::Setup {
-        use protocol::*;
-        let mut generation = self.generation.clone();
-        generation.response_modalities = vec![match self.response_mode {
-            ResponseMode::Text => Modality::Text,
-            ResponseMode::Audio | ResponseMode::TextAndAudio => Modality::Audio,
-        }];
-        if self.voice.is_some() || self.language_code.is_some() {
-            generation.speech_config = Some(SpeechConfig {
-                voice_config: self.voice.as_ref().map(|v| VoiceConfig {
-                    prebuilt_voice_config: Some(PrebuiltVoiceConfig {
-                        voice_name: v.clone(),
-                    }),
-                    ..VoiceConfig::default()
-                }),
-                language_code: self.language_code.clone(),
-            });
-        }
-        let audio_out = self.response_mode != ResponseMode::Text;
-        Setup {
-            model: self.model_name(),
-            generation_config: Some(generation),
-            system_instruction: self
-                .system_instruction
-                .as_ref()
-                .map(|t| Content::text("user", t)),
-            tools: (!self.tools.is_empty()).then(|| self.tools.clone()),
-            realtime_input_config: self.realtime_input.clone(),
-            session_resumption: self.session_resumption.then(|| SessionResumptionConfig {
-                handle: handle.map(str::to_string),
-                transparent: self
-                    .vertex
-                    .as_ref()
-                    .is_some_and(|v| v.transparent_resumption)
-                    .then_some(true),
-            }),
-            context_window_compression: self.context_window_compression.clone(),
-            input_audio_transcription: (self.input_transcription || self.restores_context())
-                .then(|| self.input_transcription_config.clone()),
-            output_audio_transcription: (audio_out
-                && (self.output_transcription
-                    || self.response_mode == ResponseMode::TextAndAudio
-                    || self.restores_context()))
-            .then(|| self.output_transcription_config.clone()),
-            proactivity: self.proactivity.clone(),
-            history_config: self.history.clone(),
-            safety_settings: (!self.safety_settings.is_empty())
-                .then(|| self.safety_settings.clone()),
-            explicit_vad_signal: self.explicit_vad_signal,
-            extra: self.extra_setup.clone(),
-        }
-    }
-
     /// Whether the session keeps the conversation to put it back after a loss:
     /// [`restore_context`](Self::restore_context) with reconnection on.
     pub fn restores_context(&self) -> bool {
@@ -659,109 +376,20 @@ impl Config {
             .and_then(|a| a.disabled)
             .unwrap_or(false)
     }
-}
 
-/// The Live method path pasted into an endpoint (`wss://host/ws/google.ai...`), if any: the
-/// part from `/ws/` on, or a path ending in `BidiGenerateContent`.
-fn pasted_live_path(endpoint: &str) -> Option<&str> {
-    let after_scheme = endpoint.split_once("://").map_or(endpoint, |(_, r)| r);
-    let path = &after_scheme[after_scheme.find('/')?..];
-    let start = path
-        .find("/ws/")
-        .or_else(|| path.contains("BidiGenerateContent").then_some(0))?;
-    Some(&path[start..])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn url_has_one_slash_and_the_right_method() {
-        let mut c = Config::default().with_endpoint("ws://127.0.0.1:9/");
-        assert_eq!(
-            c.url(),
-            "ws://127.0.0.1:9/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent"
-        );
-        c.auth = Auth::EphemeralToken(Secret::new("auth_tokens/x"));
-        assert!(c
-            .url()
-            .ends_with("v1alpha.GenerativeService.BidiGenerateContentConstrained"));
-        assert!(!c.url().contains("auth_tokens"));
-    }
-
-    #[test]
-    fn secrets_are_redacted_in_debug() {
-        let c = Config::default().with_api_key("AIzaSECRETKEY123");
-        let s = format!("{c:?}");
-        assert!(!s.contains("SECRETKEY"), "{s}");
-    }
-
-    #[test]
-    fn text_and_audio_is_one_modality_plus_transcription() {
-        let c = Config::default();
-        let v = serde_json::to_value(protocol::ClientMessage::Setup(Box::new(
-            c.setup_message(None),
-        )))
-        .unwrap();
-        assert_eq!(
-            v["setup"]["generationConfig"]["responseModalities"],
-            serde_json::json!(["AUDIO"])
-        );
-        assert_eq!(
-            v["setup"]["outputAudioTranscription"],
-            serde_json::json!({})
-        );
-        assert_eq!(v["setup"]["sessionResumption"], serde_json::json!({}));
-        assert_eq!(v["setup"]["model"], "models/gemini-3.8-live");
-    }
-
-    #[test]
-    fn invalid_combinations_are_rejected() {
-        assert!(
-            Config::default().validate().is_err(),
-            "google endpoint without key"
-        );
-        assert!(Config::default().with_api_key("k").validate().is_ok());
-        assert!(Config::default()
-            .with_endpoint("http://x")
-            .validate()
-            .is_err());
-        let c = Config {
-            auth: Auth::EphemeralToken(Secret::new("auth_tokens/a")),
-            api_version: "v1".into(),
-            ..Config::default()
+    /// The error for a close frame on this configuration's connection: "model not found"
+    /// names the current models of its API ([`Error::from_close`]).
+    pub(crate) fn close_error(&self, code: u16, reason: &str) -> Error {
+        let api = if self.vertex.is_some() || self.model.contains("/locations/") {
+            crate::models::Api::Vertex
+        } else {
+            crate::models::Api::Developer
         };
-        assert!(c.validate().is_err());
-        let c = Config::default().with_api_key("k").with_model("");
-        assert!(c.validate().is_err());
-    }
-
-    #[test]
-    fn v1alpha_is_chosen_where_needed_and_a_pinned_version_is_refused_with_the_reason() {
-        let mut c = Config::default()
-            .with_endpoint("ws://127.0.0.1:9")
-            .with_api_key("k");
-        assert_eq!(c.effective_api_version(), "v1beta");
-        c.proactivity = Some(protocol::Proactivity {
-            proactive_audio: Some(true),
-            ..Default::default()
-        });
-        assert_eq!(c.effective_api_version(), "v1alpha");
-        assert!(c
-            .url()
-            .contains(".v1alpha.GenerativeService.BidiGenerateContent"));
-        c.api_version = "v1".into();
-        let e = c.validate().unwrap_err().to_string();
-        assert!(e.contains("setup.proactivity needs"), "{e}");
-        assert!(e.contains("v1alpha, but"), "{e}");
-        assert!(e.contains("\"v1\""), "{e}");
-        c.api_version = "v1alpha".into();
-        assert_eq!(c.effective_api_version(), "v1alpha");
-        c.proactivity = None;
-        c.auth = Auth::EphemeralToken(Secret::new("auth_tokens/x"));
-        c.api_version = "v1".into();
-        let e = c.validate().unwrap_err().to_string();
-        assert!(e.contains("ephemeral tokens"), "{e}");
+        let current = if code == 1008 {
+            crate::models::recommended(api)
+        } else {
+            String::new()
+        };
+        Error::from_close(code, reason, self.model_id(), &current)
     }
 }

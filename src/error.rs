@@ -2,11 +2,17 @@
 //! (reported, never retried) or retryable (worth a reconnection), in one table:
 //! [`classify_close`].
 
-use crate::wording::{Lang, Phrase, Setting};
+use crate::wording::{Phrase, Setting};
 use std::fmt;
 
+mod classify;
+mod display;
 mod quota;
+pub use classify::classify_close;
 pub use quota::{is_quota_close, QuotaLimit, QUOTA_BACKOFF};
+
+#[cfg(test)]
+mod tests;
 
 /// The connection phase an error happened in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,6 +124,10 @@ pub enum Error {
         model: String,
         /// The server's reason text.
         reason: String,
+        /// The current models of the same API, named in the advice
+        /// (`"gemini-3.8-live, gemini-3.8-live-extended-thinking"`, from
+        /// [`crate::models::recommended`]).
+        current: String,
     },
     /// The configuration asks for something the model refuses (per the capability table in
     /// [`crate::models`]); nothing was sent. Fatal. Bypass with `Config::skip_model_check`.
@@ -209,315 +219,7 @@ pub enum Error {
     },
 }
 
-impl Error {
-    /// Whether this error is fatal or worth a reconnection.
-    pub fn retry(&self) -> Retry {
-        match self {
-            Error::Timeout(_) | Error::Io { .. } | Error::ConnectionLost(_) | Error::Stalled(_) => {
-                Retry::Retryable
-            }
-            Error::Http { status, .. } if *status >= 500 || *status == 429 || *status == 408 => {
-                Retry::Retryable
-            }
-            Error::GoAway(_) | Error::QuotaExceeded { .. } => Retry::Retryable,
-            // The session gave up; whether trying again later makes sense is the cause's call.
-            Error::RetriesExhausted { last, .. } => last.retry(),
-            Error::Closed { code, reason } => classify_close(*code, reason),
-            // A malformed frame is a server-side fault; a new connection usually fixes it.
-            Error::Protocol(_) => Retry::Retryable,
-            Error::AccessToken {
-                retryable: true, ..
-            } => Retry::Retryable,
-            Error::Proxy { refusal, .. } => refusal.retry(),
-            _ => Retry::Fatal,
-        }
-    }
-
-    /// Shorthand for `retry() == Retry::Retryable`.
-    pub fn is_retryable(&self) -> bool {
-        self.retry() == Retry::Retryable
-    }
-
-    /// The close code and reason this error carries, if it came from a close frame (directly
-    /// or as the last cause of [`Error::RetriesExhausted`]).
-    pub fn close_code(&self) -> Option<(u16, &str)> {
-        match self {
-            Error::Closed { code, reason }
-            | Error::ConfigRejected { code, reason }
-            | Error::QuotaExceeded { code, reason, .. } => Some((*code, reason)),
-            Error::ModelNotFound { reason, .. } => Some((1008, reason)),
-            Error::RetriesExhausted { last, .. } => last.close_code(),
-            _ => None,
-        }
-    }
-
-    /// Builds the error for a close frame, recognising "model not found".
-    pub fn from_close(code: u16, reason: &str, model: &str) -> Error {
-        if is_quota_close(code, reason) {
-            Error::QuotaExceeded {
-                code,
-                reason: reason.to_string(),
-                limit: QuotaLimit::from_reason(reason),
-            }
-        } else if code == 1008 && is_model_not_found(reason) {
-            Error::ModelNotFound {
-                model: model.to_string(),
-                reason: reason.to_string(),
-            }
-        } else {
-            Error::Closed {
-                code,
-                reason: reason.to_string(),
-            }
-        }
-    }
-}
-
-fn is_model_not_found(reason: &str) -> bool {
-    reason.contains("is not found for API version")
-        || reason.contains("not supported for bidi")
-        // Vertex AI: "Publisher Model `projects/.../models/M` was not found ..."
-        || (reason.contains("Publisher Model") && reason.contains("not found"))
-}
-
-/// The close-code table (protocol.md Part B §9): which closes are worth a reconnection.
-///
-/// | code | verdict |
-/// |---|---|
-/// | 1000 normal, 1005 no status | fatal (the server ended the session on purpose) |
-/// | HTTP 408, 429, 5xx on the upgrade | retryable (other HTTP statuses are fatal) |
-/// | a proxy's 408, 429, 5xx to `CONNECT`; SOCKS5 replies 1, 3, 4, 5, 6 | retryable ([`ProxyRefusal::retry`]) |
-/// | a proxy's 401, 403, 407 (other statuses); SOCKS5 authentication, replies 2, 7, 8 | fatal |
-/// | 1001 going away, 1006 abnormal, 1011 internal / deadline / unavailable, 1012, 1013, 1014 | retryable |
-/// | 1007 invalid argument, bad key, bad audio | fatal |
-/// | 1008 model not found, unregistered caller, GoAway ignored | fatal |
-/// | 1008 "operation was aborted", "not implemented, or supported, or enabled", "Requested entity was not found" | retryable (intermittent server faults) |
-/// | anything else | fatal |
-pub fn classify_close(code: u16, reason: &str) -> Retry {
-    match code {
-        1001 | 1006 | 1011 | 1012 | 1013 | 1014 => Retry::Retryable,
-        1008 => {
-            let r = reason.to_ascii_lowercase();
-            if r.contains("operation was aborted")
-                || r.contains("not implemented, or supported, or enabled")
-                || r.contains("requested entity was not found")
-            {
-                Retry::Retryable
-            } else {
-                Retry::Fatal
-            }
-        }
-        _ => Retry::Fatal,
-    }
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.write_in(f, Lang::Rust)
-    }
-}
-
-impl Error {
-    /// The option a configuration error is about ([`Error::InvalidSetting`]).
-    pub fn setting(&self) -> Option<Setting> {
-        match self {
-            Error::InvalidSetting { setting, .. } => Some(*setting),
-            Error::RetriesExhausted { last, .. } => last.setting(),
-            _ => None,
-        }
-    }
-
-    /// The message in `lang`'s terms: options named as that language sets them (`Display`
-    /// is the Rust form). See [`crate::wording`].
-    pub fn message(&self, lang: Lang) -> String {
-        crate::wording::InLang(self, lang).to_string()
-    }
-
-    pub(crate) fn write_in(&self, f: &mut fmt::Formatter<'_>, lang: Lang) -> fmt::Result {
-        match self {
-            Error::QuotaExceeded {
-                code,
-                reason,
-                limit,
-            } => write!(
-                f,
-                "the server closed the connection ({code}) because {limit} was reached \
-                 (server said: {reason}); retried with a long backoff"
-            ),
-            Error::InvalidConfig(m) => write!(f, "invalid configuration: {m}"),
-            Error::InvalidSetting { problem, .. } => {
-                write!(f, "invalid configuration: {}", problem.render(lang))
-            }
-            Error::InvalidInput(m) => write!(f, "invalid input: {m}"),
-            Error::Timeout(Phase::Proxy) => f.write_str(
-                "proxy handshake timed out: the proxy accepted the connection but did not open \
-                 the tunnel in time (is it a proxy of this kind?)",
-            ),
-            Error::Timeout(p) => write!(f, "{p} timed out"),
-            Error::Proxy { proxy, message, .. } => write!(f, "proxy {proxy}: {message}"),
-            Error::Io {
-                phase: Some(p),
-                message,
-            } => write!(f, "{p} failed: {message}"),
-            Error::Io {
-                phase: None,
-                message,
-            } => write!(f, "connection error: {message}"),
-            Error::Tls(m) => write!(f, "TLS error: {m}"),
-            Error::Http { status: 404, body } => write!(
-                f,
-                "the server refused the WebSocket upgrade with HTTP 404{}{body} (no Live \
-                 service at this URL: check the endpoint, which is a base URL such as \
-                 wss://host; the Live path /ws/... is appended to it)",
-                if body.is_empty() { "" } else { ": " }
-            ),
-            Error::Http { status, body } if body.is_empty() => {
-                write!(
-                    f,
-                    "the server refused the WebSocket upgrade with HTTP {status}"
-                )
-            }
-            Error::Http { status, body } => write!(
-                f,
-                "the server refused the WebSocket upgrade with HTTP {status}: {body}"
-            ),
-            Error::Closed { code, reason } => match crate::wording::credential_hint(reason, lang) {
-                Some((full, hint)) => write!(
-                    f,
-                    "the server closed the connection ({code}): {full} ({hint})"
-                ),
-                None => write!(f, "the server closed the connection ({code}): {reason}"),
-            },
-            Error::ModelNotFound { model, reason } => write!(
-                f,
-                "model `{model}` is not served by this endpoint (server said: {reason}); \
-                 choose another with GEMINI_LIVE_MODEL or {}, \
-                 e.g. one of the current models: {}",
-                Setting::Model.name(lang),
-                crate::models::recommended(if model.contains("/locations/") {
-                    crate::models::Api::Vertex
-                } else {
-                    crate::models::Api::Developer
-                })
-            ),
-            Error::UnsupportedByModel { model, field, fix } => write!(
-                f,
-                "model `{model}` does not accept {field}: {}; nothing was sent",
-                fix.render(lang)
-            ),
-            Error::ConnectionLost(m) => write!(f, "connection lost without a close frame: {m}"),
-            Error::Stalled(d) => write!(f, "the connection was silent for {d:?}"),
-            Error::Protocol(m) => write!(f, "protocol error: {m}"),
-            Error::WouldBlock => f.write_str("the send queue is full"),
-            Error::SendTimeout => f.write_str("the send queue stayed full for the send timeout"),
-            Error::MessageTooLarge { size, max } => {
-                write!(
-                    f,
-                    "message of {size} bytes exceeds the maximum of {max} bytes"
-                )
-            }
-            Error::SessionClosed => f.write_str("the session is closed"),
-            Error::Internal(m) => write!(f, "internal error: {m}"),
-            Error::ConfigRejected { code, reason } => write!(
-                f,
-                "the server rejected this configuration: it closed the connection right after \
-                 setup twice in a row ({code}: {reason}); check the model, the response \
-                 modality and the other setup options"
-            ),
-            Error::RetriesExhausted {
-                attempts,
-                elapsed,
-                last,
-            } => write!(
-                f,
-                "gave up after {attempts} attempt{} over {:.1} s: {}",
-                if *attempts == 1 { "" } else { "s" },
-                elapsed.as_secs_f64(),
-                crate::wording::InLang(last, lang)
-            ),
-            Error::GoAway(Some(left)) => write!(
-                f,
-                "the server asked to move to a new connection (GoAway, {:.1} s left)",
-                left.as_secs_f64()
-            ),
-            Error::GoAway(None) => {
-                f.write_str("the server asked to move to a new connection (GoAway)")
-            }
-            Error::AccessToken { message, .. } => {
-                write!(f, "could not get an access token: {message}")
-            }
-        }
-    }
-}
-
 impl std::error::Error for Error {}
 
 /// `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn close_table() {
-        assert_eq!(classify_close(1011, "Deadline expired"), Retry::Retryable);
-        assert_eq!(classify_close(1006, ""), Retry::Retryable);
-        assert_eq!(classify_close(1001, ""), Retry::Retryable);
-        assert_eq!(
-            classify_close(1007, "Request contains an invalid argument."),
-            Retry::Fatal
-        );
-        assert_eq!(
-            classify_close(1008, "models/x is not found for API version v1alpha"),
-            Retry::Fatal
-        );
-        assert_eq!(
-            classify_close(1008, "The operation was aborted"),
-            Retry::Retryable
-        );
-        assert_eq!(classify_close(1000, ""), Retry::Fatal);
-    }
-
-    #[test]
-    fn model_not_found_names_the_model_and_the_fix() {
-        let e = Error::from_close(
-            1008,
-            "models/gemini-live-2.5-flash-preview is not found for API version v1alpha, or is not supported for bidiGenerateContent. Call ListMod",
-            "gemini-live-2.5-flash-preview",
-        );
-        assert!(matches!(e, Error::ModelNotFound { .. }));
-        let s = e.to_string();
-        assert!(s.contains("gemini-live-2.5-flash-preview"));
-        assert!(s.contains("GEMINI_LIVE_MODEL"));
-        assert!(s.contains("`Config::model`"), "{s}");
-        assert!(e.message(Lang::Cli).contains("or --model,"), "{s}");
-        assert!(e
-            .message(Lang::C)
-            .contains("`gemini_live_config_set_model`"));
-        // The advice names the current models of the capability table.
-        assert!(
-            s.contains("gemini-3.8-live, gemini-3.8-live-extended-thinking"),
-            "{s}"
-        );
-        assert!(!e.is_retryable());
-    }
-
-    #[test]
-    fn http_status_classes() {
-        let e = |status| Error::Http {
-            status,
-            body: String::new(),
-        };
-        assert!(e(503).is_retryable());
-        assert!(e(429).is_retryable());
-        assert!(e(408).is_retryable(), "request timeout is transient");
-        // A 404 says where the Live path comes from (a pasted full URL, a wrong host path).
-        assert!(e(404)
-            .to_string()
-            .contains("the Live path /ws/... is appended"));
-        assert!(!e(403).to_string().contains("/ws/"));
-        assert!(!e(401).is_retryable());
-        assert!(!e(404).is_retryable());
-    }
-}

@@ -38,12 +38,14 @@
 #![deny(unsafe_code)]
 
 pub mod audio;
+mod auth;
 pub mod checksum;
 pub mod config;
 pub mod error;
 #[cfg(feature = "fake")]
 pub mod fake;
 pub mod ffi;
+mod frames;
 pub mod metrics;
 pub mod models;
 #[cfg(feature = "fake")]

@@ -8,28 +8,45 @@
 //!
 //! [`Config::validate`](crate::Config::validate) (and so `Session::connect`, before any
 //! socket is opened) checks the configuration against the entry of its model with
-//! [`check_config`] and fails with [`Error::UnsupportedByModel`](crate::Error), which names
+//! [`check_setup`] and fails with [`Error::UnsupportedByModel`](crate::Error), which names
 //! the model, the field and the fix. Models that are not in the table pass with a debug log:
 //! the service adds models faster than this library is released. Set
 //! [`Config::skip_model_check`](crate::Config) to send a setup the table would refuse (the
 //! fake server, which serves every model of the table with the same rules, then closes the
 //! connection with the service's code).
 //!
-//! The brief's model, [`RETIRED_BRIEF_MODEL`](crate::config::RETIRED_BRIEF_MODEL), is in the
+//! The brief's model, [`RETIRED_BRIEF_MODEL`], is in the
 //! table as retired (2025-12-09) and, like every retired model, refused locally with the fix
 //! (Part D.1); [`Config::skip_model_check`](crate::Config) still sends it (the service, and
-//! the fake, then close 1008 "not found"). The default is [`DEFAULT_MODEL`](crate::DEFAULT_MODEL).
+//! the fake, then close 1008 "not found"). The default is [`DEFAULT_MODEL`].
 //!
 //! The rules are evaluated on the JSON of the `setup` message ([`violation`]), accepting the
 //! lowerCamelCase and snake_case spellings, so that the client and the fake server share
 //! them.
 
-use crate::config::{Config, ResponseMode};
-use crate::error::{Error, Result};
-use crate::protocol::{ClientMessage, Modality};
-use crate::wording::{Part, Phrase, Setting};
-use serde_json::Value;
-use std::borrow::Cow;
+use crate::protocol::Modality;
+use crate::response_mode::ResponseMode;
+use crate::wording::Part;
+
+mod rules;
+mod table;
+pub use rules::{check_setup, violation};
+pub use table::MODELS;
+
+#[cfg(test)]
+mod tests;
+
+/// The model used when none is configured: `gemini-3.8-live`, Google's current stable Live
+/// model (protocol.md Part D.1). This is the only place it is defined. It answers in AUDIO
+/// only, so the default response mode is [`ResponseMode::TextAndAudio`]: audio plus its
+/// transcription, delivered as text events. Override it with [`Config::model`](crate::Config::model) or
+/// `GEMINI_LIVE_MODEL`; the current models are [`current`].
+pub const DEFAULT_MODEL: &str = "gemini-3.8-live";
+/// The product brief's model, `gemini-live-2.5-flash-preview`, retired by Google on
+/// 2025-12-09 (the service closes 1008 "not found"). Kept as a named constant: the model
+/// table lists it as retired and [`Config::validate`](crate::Config::validate) refuses it with the fix;
+/// [`Config::skip_model_check`](crate::Config::skip_model_check) still sends it.
+pub const RETIRED_BRIEF_MODEL: &str = "gemini-live-2.5-flash-preview";
 
 /// Which API serves a model id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -186,286 +203,6 @@ fn wire_modality(mode: ResponseMode) -> Modality {
     }
 }
 
-const INVALID: &str = "Request contains an invalid argument.";
-const INTERNAL: &str = "Internal error occurred.";
-
-const fn say(text: &'static str) -> Part {
-    Part::Text(Cow::Borrowed(text))
-}
-
-const FIX_AUDIO: &[Part] = &[
-    say("use "),
-    Part::Mode(ResponseMode::TextAndAudio),
-    say(" (audio plus its transcription as text) or "),
-    Part::Mode(ResponseMode::Audio),
-];
-const FIX_TEXT: &[Part] = &[say("use "), Part::Mode(ResponseMode::Text)];
-
-const TEXT_1007: Refusal = Refusal {
-    rule: Rule::Modality(Modality::Text),
-    code: 1007,
-    reason: INVALID,
-    fix: FIX_AUDIO,
-};
-
-const AUDIO_ONLY: &[Modality] = &[Modality::Audio];
-const TEXT_ONLY: &[Modality] = &[Modality::Text];
-const BOTH: &[Modality] = &[Modality::Text, Modality::Audio];
-
-const NATIVE_AUDIO_25: &[Refusal] = &[TEXT_1007];
-
-const LIVE_31: &[Refusal] = &[
-    Refusal {
-        rule: Rule::Modality(Modality::Text),
-        code: 1011,
-        reason: INTERNAL,
-        fix: FIX_AUDIO,
-    },
-    Refusal {
-        rule: Rule::AffectiveDialog,
-        code: 1011,
-        reason: INTERNAL,
-        fix: &[say(
-            "remove enableAffectiveDialog (2.5 native-audio models only)",
-        )],
-    },
-];
-
-const LIVE_38_COMMON: [Refusal; 4] = [
-    TEXT_1007,
-    Refusal {
-        rule: Rule::ThinkingConfig,
-        code: 1007,
-        reason: INVALID,
-        fix: &[say(
-            "remove thinkingConfig (3.8 Live chooses its own thinking)",
-        )],
-    },
-    Refusal {
-        rule: Rule::AffectiveDialog,
-        code: 1007,
-        reason: INVALID,
-        fix: &[say("remove enableAffectiveDialog (removed in 3.8 Live)")],
-    },
-    Refusal {
-        rule: Rule::ProactiveAudioOff,
-        code: 1007,
-        reason: INVALID,
-        fix: &[say(
-            "remove proactivity.proactiveAudio (always on in 3.8 Live)",
-        )],
-    },
-];
-
-const LIVE_38: &[Refusal] = &LIVE_38_COMMON;
-
-const EXTENDED_THINKING: &[Refusal] = &[
-    LIVE_38_COMMON[0],
-    LIVE_38_COMMON[1],
-    LIVE_38_COMMON[2],
-    LIVE_38_COMMON[3],
-    Refusal {
-        rule: Rule::BlockingFunction,
-        code: 1007,
-        reason: INVALID,
-        fix: &[say(
-            "declare functions NON_BLOCKING (or leave behavior unset): extended thinking \
-              only calls functions in the background",
-        )],
-    },
-];
-
-const NO_TOOLS_OR_INSTRUCTION: [Refusal; 2] = [
-    Refusal {
-        rule: Rule::Tools,
-        code: 1007,
-        reason: INVALID,
-        fix: &[say("remove the tools (this model takes none)")],
-    },
-    Refusal {
-        rule: Rule::SystemInstruction,
-        code: 1007,
-        reason: INVALID,
-        fix: &[say("remove the system instruction (this model takes none)")],
-    },
-];
-
-const TRANSCRIBE: &[Refusal] = &[
-    Refusal {
-        rule: Rule::Modality(Modality::Audio),
-        code: 1007,
-        reason: INVALID,
-        fix: FIX_TEXT,
-    },
-    NO_TOOLS_OR_INSTRUCTION[0],
-    NO_TOOLS_OR_INSTRUCTION[1],
-];
-
-const TRANSLATE: &[Refusal] = &[
-    TEXT_1007,
-    NO_TOOLS_OR_INSTRUCTION[0],
-    NO_TOOLS_OR_INSTRUCTION[1],
-];
-
-const fn model(id: &'static str, api: Api, status: Status, kind: Kind) -> ModelInfo {
-    ModelInfo {
-        id,
-        api,
-        status,
-        kind,
-        modalities: AUDIO_ONLY,
-        refuses: &[],
-        interaction_status: false,
-        non_blocking_tools: false,
-        text_input: true,
-        usage: true,
-        notes: "",
-        mid_session_history: true,
-    }
-}
-
-const RETIRED_2025_12_09: Status = Status::Retired {
-    since: "2025-12-09",
-};
-
-/// Every model the library knows, newest first within each API.
-pub const MODELS: &[ModelInfo] = &[
-    ModelInfo {
-        refuses: LIVE_38,
-        non_blocking_tools: true,
-        notes: "stable since 2026-09-15, no shutdown date; AUDIO only (the close code for \
-                TEXT is a guess: 1007, as on native audio); thinkingConfig, \
-                enableAffectiveDialog and proactiveAudio:false close 1007; functions default \
-                to NON_BLOCKING (Part C.1)",
-        ..model(
-            "gemini-3.8-live",
-            Api::Both,
-            Status::Stable,
-            Kind::NativeAudio,
-        )
-    },
-    ModelInfo {
-        refuses: EXTENDED_THINKING,
-        interaction_status: true,
-        non_blocking_tools: true,
-        notes: "stable since 2026-09-15; several speech segments per request, each \
-                turnComplete marked IN_PROGRESS until the last (IDLE); NON_BLOCKING functions \
-                only (Part C.2)",
-        ..model(
-            "gemini-3.8-live-extended-thinking",
-            Api::Developer,
-            Status::Stable,
-            Kind::ExtendedThinking,
-        )
-    },
-    ModelInfo {
-        refuses: TRANSLATE,
-        text_input: false,
-        notes: "preview; continuous translation of audio input; no tools, no system \
-                instruction; generationConfig.translationConfig sets the target language",
-        ..model(
-            "gemini-3.5-live-translate-preview",
-            Api::Developer,
-            Status::Preview,
-            Kind::Translate,
-        )
-    },
-    ModelInfo {
-        modalities: TEXT_ONLY,
-        refuses: TRANSCRIBE,
-        text_input: false,
-        usage: false,
-        notes: "preview; speech to text only (interim and final input transcripts), no \
-                tools, no system instruction, no usageMetadata (BerriAI/litellm#38540)",
-        ..model(
-            "gemini-3.5-transcribe-live-preview",
-            Api::Both,
-            Status::Preview,
-            Kind::Transcribe,
-        )
-    },
-    ModelInfo {
-        modalities: TEXT_ONLY,
-        refuses: TRANSCRIBE,
-        text_input: false,
-        usage: false,
-        notes: "the id without -preview seen in docs; same rules as the preview",
-        ..model(
-            "gemini-3.5-transcribe-live",
-            Api::Developer,
-            Status::Preview,
-            Kind::Transcribe,
-        )
-    },
-    ModelInfo {
-        refuses: LIVE_31,
-        mid_session_history: false,
-        notes: "legacy preview (Mar 2026); TEXT and enableAffectiveDialog close 1011 \
-                (googleapis/python-genai#2238, gunpal5/Google_GenerativeAI#109); ignores \
-                silenceDurationMs; at launch it closed 1007 on clientContent after the first \
-                model turn unless sent as initial history (livekit/agents#5251)",
-        ..model(
-            "gemini-3.1-flash-live-preview",
-            Api::Developer,
-            Status::Legacy,
-            Kind::NativeAudio,
-        )
-    },
-    ModelInfo {
-        refuses: NATIVE_AUDIO_25,
-        notes: "preview; AUDIO only (TEXT closes 1007, googleapis/python-genai#1780); \
-                affective dialog and proactivity on v1alpha. A preview pair was announced \
-                for retirement on 2026-11-17 (ids unconfirmed)",
-        ..model(
-            "gemini-2.5-flash-native-audio-preview-12-2025",
-            Api::Developer,
-            Status::Preview,
-            Kind::NativeAudio,
-        )
-    },
-    ModelInfo {
-        refuses: NATIVE_AUDIO_25,
-        notes: "preview; as the 12-2025 model",
-        ..model(
-            "gemini-2.5-flash-native-audio-preview-09-2025",
-            Api::Developer,
-            Status::Preview,
-            Kind::NativeAudio,
-        )
-    },
-    ModelInfo {
-        modalities: BOTH,
-        notes: "the brief's model (RETIRED_BRIEF_MODEL); half-cascade; shut down 2025-12-09 \
-                (the service closes 1008 not found); refused locally",
-        ..model(
-            "gemini-live-2.5-flash-preview",
-            Api::Developer,
-            RETIRED_2025_12_09,
-            Kind::HalfCascade,
-        )
-    },
-    ModelInfo {
-        modalities: BOTH,
-        notes: "shut down 2025-12-09",
-        ..model(
-            "gemini-2.0-flash-live-001",
-            Api::Developer,
-            RETIRED_2025_12_09,
-            Kind::HalfCascade,
-        )
-    },
-    ModelInfo {
-        refuses: NATIVE_AUDIO_25,
-        notes: "Vertex AI, generally available; AUDIO only",
-        ..model(
-            "gemini-live-2.5-flash-native-audio",
-            Api::Vertex,
-            Status::Stable,
-            Kind::NativeAudio,
-        )
-    },
-];
-
 /// The bare model id of `model`: without `models/`, or without the Vertex
 /// `projects/P/locations/L/publishers/google/models/` prefix.
 pub fn bare_id(model: &str) -> &str {
@@ -501,134 +238,3 @@ pub fn recommended(api: Api) -> String {
         .collect();
     ids.join(", ")
 }
-
-/// The first rule of `info` that the `setup` body (the value of the `setup` key, in either
-/// spelling) breaks.
-pub fn violation(info: &ModelInfo, setup: &Value) -> Option<&'static Refusal> {
-    info.refuses.iter().find(|r| breaks(r.rule, setup))
-}
-
-fn breaks(rule: Rule, setup: &Value) -> bool {
-    let gen = get(setup, "generationConfig");
-    match rule {
-        Rule::Modality(m) => {
-            let want = match m {
-                Modality::Text => "TEXT",
-                Modality::Audio => "AUDIO",
-            };
-            let list = gen
-                .and_then(|g| get(g, "responseModalities"))
-                .and_then(Value::as_array);
-            match list {
-                None => m == Modality::Audio,
-                Some(items) if items.is_empty() => m == Modality::Audio,
-                Some(items) => items.iter().any(|v| v.as_str() == Some(want)),
-            }
-        }
-        Rule::ThinkingConfig => gen.and_then(|g| get(g, "thinkingConfig")).is_some(),
-        Rule::AffectiveDialog => gen.and_then(|g| get(g, "enableAffectiveDialog")).is_some(),
-        Rule::ProactiveAudioOff => get(setup, "proactivity")
-            .and_then(|p| get(p, "proactiveAudio"))
-            .is_some_and(|v| v.as_bool() == Some(false)),
-        Rule::BlockingFunction => tools(setup).iter().any(|t| {
-            get(t, "functionDeclarations")
-                .and_then(Value::as_array)
-                .is_some_and(|fs| {
-                    fs.iter()
-                        .any(|f| get(f, "behavior").and_then(Value::as_str) == Some("BLOCKING"))
-                })
-        }),
-        Rule::Tools => !tools(setup).is_empty(),
-        Rule::SystemInstruction => get(setup, "systemInstruction").is_some(),
-    }
-}
-
-fn tools(setup: &Value) -> Vec<Value> {
-    get(setup, "tools")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default()
-}
-
-/// Member `camel` of an object, also under its snake_case name.
-fn get<'a>(v: &'a Value, camel: &str) -> Option<&'a Value> {
-    let obj = v.as_object()?;
-    if let Some(x) = obj.get(camel) {
-        return Some(x).filter(|x| !x.is_null());
-    }
-    let mut snake = String::with_capacity(camel.len() + 4);
-    for c in camel.chars() {
-        if c.is_ascii_uppercase() {
-            snake.push('_');
-            snake.push(c.to_ascii_lowercase());
-        } else {
-            snake.push(c);
-        }
-    }
-    obj.get(&snake).filter(|x| !x.is_null())
-}
-
-/// Checks `config` against the table entry of its model: `Ok` for unknown models (with a
-/// debug log) and for configurations the model accepts; [`Error::UnsupportedByModel`] for
-/// retired models (with the current ones as the fix), and [`Error::UnsupportedByModel`] naming the model, the
-/// field and the fix otherwise. Skipped when `config.skip_model_check` is set.
-pub fn check_config(config: &Config) -> Result<()> {
-    if config.skip_model_check {
-        return Ok(());
-    }
-    let Some(info) = lookup(&config.model) else {
-        log::debug!(
-            "model {} is not in the capability table: not checked locally",
-            config.model_id()
-        );
-        return Ok(());
-    };
-    if let Status::Retired { since } = info.status {
-        return Err(Error::UnsupportedByModel {
-            model: info.id.to_string(),
-            field: format!("connections: Google retired it on {since}"),
-            fix: Phrase::new()
-                .text("choose a current model with ")
-                .setting(Setting::Model)
-                .text(format!(
-                    ", e.g. {} (the default is {}); the service closes 1008 \"not found\"; \
-                     to send it anyway set ",
-                    recommended(Api::Developer),
-                    crate::DEFAULT_MODEL
-                ))
-                .setting(Setting::SkipModelCheck),
-        });
-    }
-    if info.refuses.is_empty() {
-        // Nothing to check: no need to render the setup (about 10 us of a connect).
-        return Ok(());
-    }
-    let setup = serde_json::to_value(ClientMessage::Setup(Box::new(config.setup_message(None))))
-        .unwrap_or(Value::Null);
-    let body = setup.get("setup").cloned().unwrap_or(Value::Null);
-    match violation(info, &body) {
-        None => Ok(()),
-        Some(r) => Err(Error::UnsupportedByModel {
-            model: info.id.to_string(),
-            field: describe_field(r.rule),
-            fix: Phrase::new()
-                .parts(r.fix)
-                .text(format!(
-                    " (the service closes {} \"{}\"; to send it anyway set ",
-                    r.code, r.reason
-                ))
-                .setting(Setting::SkipModelCheck)
-                .text(")"),
-        }),
-    }
-}
-
-fn describe_field(rule: Rule) -> String {
-    match rule {
-        Rule::Modality(m) => format!("{} {:?}", rule.field(), m.as_str()),
-        _ => rule.field().to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests;

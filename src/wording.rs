@@ -292,15 +292,6 @@ impl From<String> for Phrase {
     }
 }
 
-/// An error rendered for a language; see [`Error::message`](crate::Error::message).
-pub(crate) struct InLang<'a>(pub(crate) &'a crate::Error, pub(crate) Lang);
-
-impl fmt::Display for InLang<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.write_in(f, self.1)
-    }
-}
-
 /// Known close reasons about credentials, and what to do: `(reason prefix, full text, hint)`.
 /// The service cuts reasons at 123 bytes, so the whole known text is given back.
 const CREDENTIAL_CLOSES: &[(&str, &str, &str)] = &[

@@ -205,6 +205,7 @@ fn other_error_kinds_carry_no_rust_names() {
             1008,
             "models/x is not found for API version v1alpha, or is not supported for bidiGenerateContent",
             "x",
+            &gemini_live::models::recommended(gemini_live::models::Api::Developer),
         ),
         Error::ConnectionLost("reset".into()),
         Error::Stalled(Duration::from_secs(20)),

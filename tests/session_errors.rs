@@ -41,8 +41,15 @@ fn unknown_model_is_model_not_found_naming_the_model() {
     let c = config(&server, ResponseMode::Text).with_model("gemini-1.0-pro");
     let err = Session::connect(c).unwrap_err();
     match &err {
-        Error::ModelNotFound { model, reason } => {
+        Error::ModelNotFound {
+            model,
+            reason,
+            current,
+        } => {
             assert_eq!(model, "gemini-1.0-pro");
+            // The advice names the Developer API's current models, carried in the error.
+            let want = gemini_live::models::recommended(gemini_live::models::Api::Developer);
+            assert_eq!(current, &want);
             assert!(
                 reason.contains("is not found for API version v1beta"),
                 "{reason}"

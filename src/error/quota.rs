@@ -82,6 +82,7 @@ mod tests {
             1011,
             "RESOURCE_EXHAUSTED: Quota exceeded for concurrent sessions per project",
             "gemini-3.8-live",
+            "",
         );
         assert_eq!(e.retry(), Retry::Retryable);
         let Error::QuotaExceeded { code, limit, .. } = &e else {
@@ -94,7 +95,7 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("Quota exceeded"), "{text}");
-        let e = Error::from_close(1011, "Quota exceeded for tokens per minute.", "m");
+        let e = Error::from_close(1011, "Quota exceeded for tokens per minute.", "m", "");
         assert!(
             matches!(
                 e,
@@ -105,7 +106,7 @@ mod tests {
             ),
             "{e:?}"
         );
-        let e = Error::from_close(1011, "Resource exhausted.", "m");
+        let e = Error::from_close(1011, "Resource exhausted.", "m", "");
         assert!(matches!(
             e,
             Error::QuotaExceeded {
@@ -114,7 +115,7 @@ mod tests {
             }
         ));
         // An ordinary internal error is not a quota close.
-        let e = Error::from_close(1011, "Internal error occurred.", "m");
+        let e = Error::from_close(1011, "Internal error occurred.", "m", "");
         assert!(matches!(e, Error::Closed { code: 1011, .. }), "{e:?}");
         assert!(!is_quota_close(1000, "quota exceeded"));
     }

@@ -1,10 +1,17 @@
 //! The capability table is consistent and its rules are checked as documented.
 
 use super::*;
-use serde_json::json;
+use crate::config::Config;
+use crate::error::{Error, Result};
+use serde_json::{json, Value};
 
 fn cfg(model: &str) -> Config {
     Config::default().with_api_key("k").with_model(model)
+}
+
+/// The model check of [`Config::validate`], as a configuration reaches it.
+fn check_config(c: &Config) -> Result<()> {
+    c.check_model()
 }
 
 #[test]

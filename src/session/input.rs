@@ -2,8 +2,8 @@
 
 use super::{Session, State};
 use crate::error::{Error, Result};
+use crate::frames::InputKind;
 use crate::protocol::{self, ClientMessage, Content, FunctionResponse};
-use crate::reconnect::InputKind;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 

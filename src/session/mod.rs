@@ -46,8 +46,8 @@ pub use input::INPUT_SAMPLE_RATE;
 
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::frames::InputKind;
 use crate::metrics::{Metrics, MetricsSnapshot};
-use crate::reconnect::InputKind;
 use crate::sync::{Condvar, Mutex};
 use crate::transport::{self, io::Link};
 use connection::{Attempts, Lifecycle, Start};

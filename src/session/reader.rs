@@ -60,9 +60,8 @@ impl Reader {
                         log::info!("the server closed the connection ({code}); reconnecting");
                         Start::Failure(Error::Closed { code, reason })
                     } else {
-                        let err = (code != 1000 && !closing).then(|| {
-                            Error::from_close(code, &reason, self.shared.config.model_id())
-                        });
+                        let err = (code != 1000 && !closing)
+                            .then(|| self.shared.config.close_error(code, &reason));
                         match err {
                             Some(e) if e.is_retryable() && enabled => Start::Failure(e),
                             err => return self.finish(Some(&link), code, reason, err),
@@ -303,7 +302,7 @@ impl Attempts for Hooks<'_> {
         let restored = planned.frames.len();
         let mut frames = planned.frames.clone();
         frames.append(&mut replay.frames);
-        (frames.iter()).for_each(|f| crate::record::sent(&shared.config, f.as_bytes()));
+        (frames.iter()).for_each(|f| crate::transport::tap::sent(&shared.config, f.as_bytes()));
         if let Err(e) = writer::replay(&link, frames) {
             link.kill();
             return Err(crate::transport::ws_error(e, None));

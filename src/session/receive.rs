@@ -197,7 +197,7 @@ pub(crate) fn absorb(shared: &Shared, msg: ServerMessage, out: &mut Vec<Event>) 
 /// Decodes one message into the shared state and appends its events to `events`.
 pub(crate) fn process(shared: &Shared, bytes: &[u8], events: &mut Vec<Event>) -> Facts {
     shared.metrics.received(bytes.len());
-    crate::record::received(&shared.config, bytes);
+    crate::transport::tap::received(&shared.config, bytes);
     match protocol::decode_server(bytes) {
         Ok(msg) => absorb(shared, msg, events),
         Err(e) => {

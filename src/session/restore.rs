@@ -3,7 +3,7 @@
 
 use super::events::{Event, Facts};
 use super::history::{History, Restore};
-use crate::reconnect::InputKind;
+use crate::frames::InputKind;
 use serde_json::{json, Value};
 use tungstenite::Utf8Bytes;
 

@@ -45,7 +45,7 @@
 //!   unanswered (asking again is how their answer comes). Should that handle then be refused
 //!   (a new session), the trimmed input is not in the new session either.
 
-use crate::reconnect::InputKind;
+use crate::frames::InputKind;
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
 

@@ -378,7 +378,7 @@ impl Writer {
                 ..
             } => {
                 sizes.push((frame.len(), input, queued));
-                crate::record::sent(&shared.config, frame.as_bytes());
+                crate::transport::tap::sent(&shared.config, frame.as_bytes());
                 Message::Text(frame)
             }
             Outgoing::Close => {
@@ -491,7 +491,7 @@ fn write_direct(shared: &Arc<Shared>, msg: Outgoing) -> std::result::Result<(), 
     }
     drop(conn);
     let len = frame.len();
-    crate::record::sent(&shared.config, frame.as_bytes());
+    crate::transport::tap::sent(&shared.config, frame.as_bytes());
     match link.write(&mut std::iter::once(Message::Text(frame)), Flush::Try) {
         Ok(true) => after_write(shared, &link, Ok(true), false, &[(len, input, queued)]),
         Ok(false) => {

@@ -13,6 +13,7 @@
 mod handshake;
 pub(crate) mod io;
 pub mod proxy;
+pub(crate) mod tap;
 
 use crate::config::Config;
 use crate::error::{Error, Phase, Result};
@@ -156,7 +157,7 @@ pub(crate) fn connect(config: &Config, handle: Option<&str>) -> Result<Connected
     let port = uri.port_u16().unwrap_or(if tls { 443 } else { 80 });
 
     let started = Instant::now();
-    crate::record::connecting(config, &url);
+    tap::connecting(config, &url);
     let env = |name: &str| std::env::var(name).ok();
     let via = proxy::select(&config.proxy, tls, &host, port, &env)?;
     let (dial_host, dial_port) = match &via {
@@ -218,7 +219,7 @@ pub(crate) fn connect(config: &Config, handle: Option<&str>) -> Result<Connected
     log::debug!("sending setup ({} bytes)", setup.len());
     let budget = deadline.budget(Phase::Setup, config.timeouts.setup)?;
     set_timeouts(&ctl, budget, Phase::Setup)?;
-    crate::record::sent(config, setup.as_bytes());
+    tap::sent(config, setup.as_bytes());
     ws.send(Message::text(setup))
         .map_err(|e| ws_error(e, Some(Phase::Setup)))?;
     let mut early = Vec::new();
@@ -240,12 +241,12 @@ pub(crate) fn connect(config: &Config, handle: Option<&str>) -> Result<Connected
                     .map(|f| (u16::from(f.code), f.reason.to_string()))
                     .unwrap_or((1005, String::new()));
                 let _ = ws.flush();
-                return Err(Error::from_close(code, &reason, config.model_id()));
+                return Err(config.close_error(code, &reason));
             }
             Ok(_) => continue,
             Err(e) => return Err(ws_error(e, Some(Phase::Setup))),
         };
-        crate::record::received(config, &payload);
+        tap::received(config, &payload);
         let msg = protocol::decode_server(&payload).map_err(|e| Error::Protocol(e.0))?;
         if let Some(sc) = msg.setup_complete.clone() {
             break sc;

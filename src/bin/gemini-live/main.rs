@@ -14,6 +14,8 @@ mod args;
 mod chat;
 mod context;
 mod interrupt;
+#[cfg(feature = "mic")]
+mod mic;
 mod progress;
 mod serve;
 mod talk;

@@ -13,14 +13,10 @@ use gemini_live::{Config, Event};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-#[cfg(feature = "mic")]
-#[path = "mic.rs"]
-mod mic;
-
 /// Live conversation through the microphone and speaker.
 #[cfg(feature = "mic")]
 pub(crate) fn talk_mic(config: Config) -> Result<(), Box<dyn std::error::Error>> {
-    mic::run(config)
+    super::mic::run(config)
 }
 
 /// Without the `mic` feature: say how to get it.

@@ -4,7 +4,7 @@
 
 use super::Lost;
 use super::Turns;
-use crate::reconnect::{InputKind, ReplayBuffer};
+use crate::frames::{InputKind, ReplayBuffer};
 use crate::session::events::Event;
 use crate::session::events::Facts;
 use crate::session::history::{ContextBudget, History, Restore};

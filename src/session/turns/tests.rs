@@ -3,7 +3,7 @@
 //! and faults at every point.
 
 use super::*;
-use crate::reconnect::InputKind;
+use crate::frames::InputKind;
 use crate::session::events::Facts;
 use std::time::Duration;
 use std::time::Instant;

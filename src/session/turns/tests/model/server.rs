@@ -2,7 +2,7 @@
 //! capture its state after each answered turn; an utterance buffer per connection; tool calls
 //! that new input cancels; extended-thinking replies with an `IN_PROGRESS` segment.
 
-use crate::reconnect::InputKind;
+use crate::frames::InputKind;
 use std::collections::{HashMap, VecDeque};
 
 /// A client message.
