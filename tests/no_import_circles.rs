@@ -7,11 +7,10 @@
 //! end of its file) are left out: tests sit above what they test. `#[path]` attributes are
 //! refused outright: folders show the modules.
 //!
-//! The circles still there are listed in [`KNOWN`]; they may shrink but not grow, and any
-//! other circle fails the test. The top level is layered (issue 20): the leaves (`wording`,
-//! `protocol`, `error`, `models`, `auth`, `vertex`, `record`, `reconnect`, `frames`) below
-//! `config`, which holds their values and validates them; `transport`, `metrics` and
-//! `session` above it.
+//! No circle is left, and any circle fails the test. The top level is layered (issue 20): the
+//! leaves (`wording`, `protocol`, `error`, `models`, `auth`, `vertex`, `record`, `reconnect`,
+//! `frames`) below `config`, which holds their values and validates them; `transport`,
+//! `metrics` and `session` above it.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -294,19 +293,6 @@ fn circles(g: &BTreeMap<String, BTreeSet<String>>) -> Vec<Vec<String>> {
     s.out
 }
 
-/// The circles still there (issue 20 names them; see the module docs): each found circle must
-/// lie within one of these.
-const KNOWN: &[&[&str]] = &[
-    &[
-        "fake::conn",
-        "fake::context",
-        "fake::handler",
-        "fake::lifecycle",
-    ],
-    // The ledger (`turns/log.rs`) calls the restore planner, which reads the ledger.
-    &["session::restore", "session::turns"],
-];
-
 #[test]
 fn src_has_no_import_circles_and_no_path_attributes() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
@@ -330,17 +316,9 @@ fn src_has_no_import_circles_and_no_path_attributes() {
         })
         .collect();
     eprintln!("{}", explain.join("\n"));
-    let new: Vec<&Vec<String>> = found
-        .iter()
-        .filter(|c| {
-            !KNOWN
-                .iter()
-                .any(|k| c.iter().all(|m| k.contains(&m.as_str())))
-        })
-        .collect();
     assert!(
-        new.is_empty(),
-        "import circles beyond the known ones: {new:?}\n{}",
+        found.is_empty(),
+        "import circles: {found:?}\n{}",
         explain.join("\n")
     );
     assert!(

@@ -16,10 +16,8 @@
 use serde_json::Value;
 
 use super::audio::fnv1a64_update;
-use super::conn::Conn;
-use super::handler::json_compact;
 use super::store::SessionState;
-use super::validate::{field, field_str};
+use super::validate::{field, field_str, json_compact};
 
 impl SessionState {
     /// Folds `piece`, said by `role`, into the context digest.
@@ -59,26 +57,6 @@ impl SessionState {
                 self.turns += 1;
             }
         }
-    }
-}
-
-impl Conn {
-    /// A reply's tag: `[turn N]`, with the context digest when the options ask for it.
-    pub(super) fn tag(&self, n: u64) -> String {
-        if !self.shared.options.context_digest {
-            return format!("[turn {n}]");
-        }
-        let digest = self
-            .shared
-            .store
-            .with(self.session.unwrap_or(0), |s| s.context);
-        format!("[turn {n}, context {digest:016x}]")
-    }
-
-    /// Folds `piece` said by `role` into this connection's session.
-    pub(super) fn fold(&self, role: &str, piece: &str) {
-        let session = self.session.unwrap_or(0);
-        self.shared.store.with(session, |s| s.fold(role, piece));
     }
 }
 

@@ -53,8 +53,6 @@ mod audio;
 mod conn;
 mod context;
 mod energy_vad;
-mod handler;
-mod lifecycle;
 mod options;
 pub mod phrases;
 mod plan;

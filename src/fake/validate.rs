@@ -256,6 +256,12 @@ pub(crate) fn field_bool(v: &Value, camel: &str) -> bool {
     field(v, camel).and_then(Value::as_bool).unwrap_or(false)
 }
 
+/// A JSON value as compact text; `{}` when absent (how replies and the context digest
+/// show a function's arguments and results).
+pub(crate) fn json_compact(v: Option<&Value>) -> String {
+    v.map(Value::to_string).unwrap_or_else(|| "{}".to_string())
+}
+
 /// The text of a `Content`'s parts, concatenated, if it has any text part.
 pub(crate) fn content_text(content: &Value) -> Option<String> {
     let parts = field(content, "parts")?.as_array()?;

@@ -58,7 +58,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 use tungstenite::Utf8Bytes;
-use turns::InputLog;
+use turns::Ledger;
 
 /// A message for the writer thread.
 pub(crate) enum Outgoing {
@@ -85,7 +85,7 @@ pub(crate) struct Conn {
     /// The session is over: the writer stops.
     pub ended: bool,
     /// The turn ledger and the input it may replay (`turns.rs`).
-    pub ledger: InputLog,
+    pub ledger: Ledger,
 }
 
 /// State shared by the session handle and its threads.
@@ -199,11 +199,11 @@ impl Session {
                 message: e.to_string(),
             })?,
         );
-        let mut replay = InputLog::new(config.replay_max_bytes, config.replay_max_audio);
+        let mut ledger = Ledger::new(config.replay_max_bytes, config.replay_max_audio);
         if config.restores_context() {
-            replay.keep_history(config.context_budget);
+            ledger.keep_history(config.context_budget);
         }
-        replay.blocking = restore::BlockingCalls::new(&config);
+        ledger.blocking = restore::BlockingCalls::new(&config);
         let outbox = Outbox::new(events_tx);
         let (writes, input, stop_writer) =
             writer::write_path(config.send_queue_capacity, outbox.clone());
@@ -216,7 +216,7 @@ impl Session {
             conn: Mutex::new(Conn {
                 link: Some(link.clone()),
                 ended: false,
-                ledger: replay,
+                ledger,
             }),
             conn_ready: Condvar::new(),
             writes,

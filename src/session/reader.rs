@@ -294,7 +294,8 @@ impl Attempts for Hooks<'_> {
         // First restore what the server forgot, then replay what it did not answer.
         let (planned, mut replay) = {
             let conn = shared.conn.lock();
-            let planned = super::restore::plan(&conn.ledger, &shared.config, resumed);
+            let planned =
+                super::restore::plan(conn.ledger.restore(resumed), &shared.config, resumed);
             (planned, conn.ledger.replay(resumed))
         };
         let replayed = replay.frames.len();

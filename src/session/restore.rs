@@ -129,8 +129,8 @@ pub(crate) struct Planned {
 }
 
 /// What to put back on a new connection (`resumed`: with the latest handle).
-pub(crate) fn plan(log: &super::turns::InputLog, config: &crate::Config, resumed: bool) -> Planned {
-    let restore = log.restore(resumed);
+/// `restore` is what the ledger's history says the server lacks (`Ledger::restore`).
+pub(crate) fn plan(restore: Option<Restore>, config: &crate::Config, resumed: bool) -> Planned {
     // A new session whose setup asks for initial history (the model's need, or the
     // application's own `historyConfig`) takes it ended by `turnComplete`.
     let asked = (config.history.as_ref()).and_then(|h| h.initial_history_in_client_content);

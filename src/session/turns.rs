@@ -39,7 +39,7 @@
 //!   `turnComplete` is outstanding, it counts from `generationComplete` plus the playback time
 //!   of the reply's audio: the service sends `turnComplete` at the estimated end of playback,
 //!   20+ s after the last audio chunk (protocol.md C.3), which is not a stall.
-//! - [`Ledger::consumed_through`] lets an exact server acknowledgement (Vertex's
+//! - [`Turns::consumed_through`] lets an exact server acknowledgement (Vertex's
 //!   `lastConsumedClientMessageIndex` with a new handle, under transparent resumption) trim
 //!   replay further: input the handle's state includes is not re-sent, except questions still
 //!   unanswered (asking again is how their answer comes). Should that handle then be refused
@@ -49,11 +49,13 @@ use crate::frames::InputKind;
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
-mod log;
+mod answers;
+mod connection;
+mod ledger;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use log::InputLog;
+pub(crate) use ledger::Ledger;
 
 /// What the ledger keeps of an input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,9 +126,10 @@ pub(crate) struct Plan {
     pub context_lost: u64,
 }
 
-/// The turn ledger (see the module docs).
+/// The ledger's accounting of turns (see the module docs): which input is in which turn,
+/// which turns are open, which calls await the app. [`Ledger`] holds it with the frames.
 #[derive(Debug)]
-pub(crate) struct Ledger {
+pub(crate) struct Turns {
     next_seq: u64,
     next_turn: u64,
     /// Unanswered input, by sequence number.
@@ -146,15 +149,15 @@ pub(crate) struct Ledger {
     conn_first_new: u64,
 }
 
-impl Default for Ledger {
+impl Default for Turns {
     fn default() -> Self {
-        Ledger::new()
+        Turns::new()
     }
 }
 
-impl Ledger {
-    pub fn new() -> Ledger {
-        Ledger {
+impl Turns {
+    pub fn new() -> Turns {
+        Turns {
             next_seq: 1,
             next_turn: 1,
             recs: VecDeque::new(),
@@ -266,145 +269,6 @@ impl Ledger {
         id
     }
 
-    /// The turn the server is answering now: the oldest open one, or a server-detected turn
-    /// made of the input flushed so far (so there always is one).
-    fn current(&mut self, now: Instant) -> Option<&mut Turn> {
-        if self.turns.is_empty() {
-            let id = self.open_turn(false, now);
-            for r in self.recs.iter_mut().filter(|r| r.turn.is_none()) {
-                r.turn = Some(id);
-            }
-        }
-        self.turns.front_mut()
-    }
-
-    /// Reply content arrived (model parts, the transcription of the reply), with `audio` of
-    /// playback time.
-    pub fn reply_content(&mut self, audio: Duration, now: Instant) {
-        if let Some(t) = self.current(now) {
-            t.replied = true;
-            t.audio += audio;
-        }
-    }
-
-    /// The server called tools.
-    pub fn tool_call(&mut self, ids: &[String], now: Instant) {
-        let Some(t) = self.current(now) else {
-            return;
-        };
-        t.replied = true;
-        t.responded = false;
-        t.open_calls.extend(ids.iter().cloned());
-        let id = t.id;
-        for c in ids {
-            self.calls.insert(c.clone(), Some(id));
-        }
-    }
-
-    /// The server cancelled tool calls; returns the inputs answered by that (a turn whose
-    /// every call was cancelled before the app answered is over).
-    pub fn tool_calls_cancelled(&mut self, ids: &[String]) -> Vec<u64> {
-        let mut emptied = Vec::new();
-        for id in ids {
-            if let Some(owner) = self.calls.remove(id).flatten() {
-                if let Some(t) = self.turns.iter_mut().find(|t| t.id == owner) {
-                    t.open_calls.retain(|c| c != id);
-                    if t.open_calls.is_empty() && !t.responded {
-                        emptied.push(owner);
-                    }
-                }
-            }
-        }
-        let mut answered = Vec::new();
-        for t in emptied {
-            answered.extend(self.answer(t));
-        }
-        answered
-    }
-
-    /// `generationComplete` arrived.
-    pub fn generation_complete(&mut self, now: Instant) {
-        if let Some(t) = self.turns.front_mut() {
-            t.generation_complete = Some(now);
-        }
-    }
-
-    /// `turnComplete` arrived (`in_progress`: with `interactionStatus: IN_PROGRESS`); returns
-    /// the inputs it answered.
-    pub fn turn_complete(&mut self, in_progress: bool) -> Vec<u64> {
-        let Some(t) = self.turns.front_mut() else {
-            return Vec::new();
-        };
-        if in_progress {
-            // A segment ended; more output follows without new input.
-            t.generation_complete = None;
-            t.audio = Duration::ZERO;
-            return Vec::new();
-        }
-        let id = t.id;
-        self.answer(id)
-    }
-
-    /// Turn `id` is answered: forget it and its input.
-    fn answer(&mut self, id: u64) -> Vec<u64> {
-        let Some(pos) = self.turns.iter().position(|t| t.id == id) else {
-            return Vec::new();
-        };
-        if let Some(t) = self.turns.remove(pos) {
-            // Non-blocking calls may outlive their turn; a response to one opens a new turn.
-            for c in t.open_calls {
-                if let Some(owner) = self.calls.get_mut(&c) {
-                    *owner = None;
-                }
-            }
-        }
-        self.answered_since_handle += 1;
-        self.answered_on_connection += 1;
-        let mut seqs = Vec::new();
-        self.recs.retain(|r| {
-            let mine = r.turn == Some(id);
-            if mine {
-                seqs.push(r.seq);
-            }
-            !mine
-        });
-        seqs
-    }
-
-    /// A resumable handle arrived: it covers every turn answered so far.
-    pub fn handle_received(&mut self) {
-        self.answered_since_handle = 0;
-    }
-
-    /// The server says (Vertex `lastConsumedClientMessageIndex`, mapped to this ledger's
-    /// numbering, see [`connection_seq`](Self::connection_seq)) that its state includes every
-    /// input up to `seq`. Such input needs no replay, except what asked a question that is
-    /// still unanswered (re-asking is how the answer comes). Returns the inputs to forget.
-    pub fn consumed_through(&mut self, seq: u64) -> Vec<u64> {
-        let mut forget = Vec::new();
-        self.recs.retain(|r| {
-            let drop = r.seq <= seq && r.class == Class::Plain;
-            if drop {
-                forget.push(r.seq);
-            }
-            !drop
-        });
-        forget
-    }
-
-    /// The sequence number of the `count`-th input written on the current connection
-    /// (1-based: replayed input first, then new input), to map a per-connection message index.
-    pub fn connection_seq(&self, count: u64) -> Option<u64> {
-        let k = usize::try_from(count.checked_sub(1)?).ok()?;
-        match self.conn_replayed.get(k) {
-            Some(seq) => Some(*seq),
-            None => {
-                let seq = self.conn_first_new + (k - self.conn_replayed.len()) as u64;
-                (seq < self.next_seq).then_some(seq)
-            }
-        }
-    }
-
     /// The store evicted input `seq`: it is lost if it is ever needed again.
     pub fn evicted(&mut self, seq: u64) {
         let Some(pos) = self.recs.iter().position(|r| r.seq == seq) else {
@@ -459,96 +323,5 @@ impl Ledger {
     #[cfg(test)]
     pub fn open_turns(&self) -> usize {
         self.turns.len()
-    }
-
-    /// The connection ended: void partial replies, drop what cannot be replayed, and reset the
-    /// per-connection state (calls, server-detected turns).
-    pub fn connection_lost(&mut self) -> Lost {
-        let mut lost = Lost {
-            discarded: self.turns.front().filter(|t| t.replied).map(|t| t.id),
-            answered_on_connection: std::mem::take(&mut self.answered_on_connection),
-            ..Lost::default()
-        };
-        self.calls.clear();
-        // Tool responses are never replayed.
-        self.recs.retain(|r| {
-            if r.class == Class::ToolResponse {
-                lost.stale_tool_responses.extend(r.ids.iter().cloned());
-                lost.forget.push(r.seq);
-                false
-            } else {
-                true
-            }
-        });
-        let mut dissolve = Vec::new();
-        let mut gone = Vec::new();
-        for t in self.turns.iter_mut() {
-            t.replied = false;
-            t.generation_complete = None;
-            t.audio = Duration::ZERO;
-            t.open_calls.clear();
-            t.responded = false;
-            lost.dropped.0 += t.lost.0;
-            lost.dropped.1 += t.lost.1;
-            t.lost = (0, 0);
-            let id = t.id;
-            let asks = !t.question_lost
-                && self
-                    .recs
-                    .iter()
-                    .any(|r| r.turn == Some(id) && r.class == Class::TurnEnd);
-            if !t.explicit {
-                dissolve.push(id);
-            } else if !asks {
-                gone.push(id);
-            }
-        }
-        lost.dropped.0 += self.lost_unassigned.0;
-        lost.dropped.1 += self.lost_unassigned.1;
-        self.lost_unassigned = (0, 0);
-        // A server-detected turn goes back to being composed: if the server detects it again
-        // on the replayed input, it opens again.
-        for r in self.recs.iter_mut() {
-            if r.turn.is_some_and(|t| dissolve.contains(&t)) {
-                r.turn = None;
-            }
-        }
-        // A turn whose question cannot be asked again is over; its input is dropped.
-        self.recs.retain(|r| {
-            let drop = r.turn.is_some_and(|t| gone.contains(&t));
-            if drop {
-                lost.dropped.0 += 1;
-                lost.dropped.1 += r.bytes;
-                lost.forget.push(r.seq);
-            }
-            !drop
-        });
-        self.turns
-            .retain(|t| !dissolve.contains(&t.id) && !gone.contains(&t.id));
-        lost
-    }
-
-    /// What to re-send on a new connection (`resumed`: with a handle); read-only, so a failed
-    /// attempt can ask again. Call [`replayed`](Self::replayed) once it was sent.
-    pub fn plan(&self, resumed: bool) -> Plan {
-        Plan {
-            seqs: self.recs.iter().map(|r| r.seq).collect(),
-            context_lost: if resumed {
-                self.answered_since_handle
-            } else {
-                0
-            },
-        }
-    }
-
-    /// `seqs` were re-sent on a new connection, set up at `now`.
-    pub fn replayed(&mut self, seqs: Vec<u64>, now: Instant) {
-        self.conn_replayed = seqs;
-        self.conn_first_new = self.next_seq;
-        self.answered_since_handle = 0;
-        self.answered_on_connection = 0;
-        for t in self.turns.iter_mut() {
-            t.asked_at = now;
-        }
     }
 }

@@ -19,11 +19,11 @@ fn facts() -> Facts {
     Facts::default()
 }
 
-fn log() -> InputLog {
-    InputLog::new(1 << 20, Duration::from_secs(60))
+fn ledger() -> Ledger {
+    Ledger::new(1 << 20, Duration::from_secs(60))
 }
 
-fn push(l: &mut InputLog, s: &str, kind: InputKind) -> bool {
+fn push(l: &mut Ledger, s: &str, kind: InputKind) -> bool {
     let audio = if s.starts_with("audio") {
         Duration::from_millis(20)
     } else {
@@ -54,7 +54,7 @@ fn handle() -> Facts {
     }
 }
 
-fn frames(l: &InputLog, resumed: bool) -> Vec<String> {
+fn frames(l: &Ledger, resumed: bool) -> Vec<String> {
     l.replay(resumed)
         .frames
         .iter()
@@ -65,7 +65,7 @@ fn frames(l: &InputLog, resumed: bool) -> Vec<String> {
 #[test]
 fn an_answered_turn_is_never_replayed_even_before_its_handle() {
     // Defect 1: the connection ends after turnComplete, before the handle that follows it.
-    let mut l = log();
+    let mut l = ledger();
     push(&mut l, "one", InputKind::TurnEnd);
     l.server(&content(), t(1));
     assert!(l.server(&done(false), t(2)), "the turn is answered");
@@ -85,7 +85,7 @@ fn an_answered_turn_is_never_replayed_even_before_its_handle() {
 #[test]
 fn without_resumption_answered_input_is_not_replayed_either() {
     // Defect 2: no handle ever arrives; a GoAway handover must not re-send answered input.
-    let mut l = log();
+    let mut l = ledger();
     push(&mut l, "one", InputKind::TurnEnd);
     l.server(&done(false), t(1));
     push(&mut l, "two", InputKind::TurnEnd);
@@ -101,7 +101,7 @@ fn without_resumption_answered_input_is_not_replayed_either() {
 
 #[test]
 fn a_handle_covers_the_answered_turns() {
-    let mut l = log();
+    let mut l = ledger();
     push(&mut l, "one", InputKind::TurnEnd);
     l.server(&done(false), t(1));
     l.server(&handle(), t(1));
@@ -111,12 +111,12 @@ fn a_handle_covers_the_answered_turns() {
 
 #[test]
 fn in_progress_is_not_the_end_of_the_interaction() {
-    let mut l = log();
+    let mut l = ledger();
     push(&mut l, "plan my trip", InputKind::TurnEnd);
     l.server(&content(), t(1));
     assert!(!l.server(&done(true), t(2)), "IN_PROGRESS answers nothing");
     assert!(!l.idle());
-    assert_eq!(l.ledger.stall_since(), Some(t(0)), "a reply is still owed");
+    assert_eq!(l.turns.stall_since(), Some(t(0)), "a reply is still owed");
     l.server(&content(), t(3));
     let lost = l.connection_lost();
     assert_eq!(
@@ -142,7 +142,7 @@ fn facts_of(msg: serde_json::Value) -> Facts {
 fn requires_action_is_not_finished_and_idle_ends_it_even_without_turn_complete() {
     // Part D.4: Google's SDK ends an interaction only on IDLE, also on a message without
     // turnComplete; REQUIRES_ACTION (the model waits for the client) is not finished.
-    let mut l = log();
+    let mut l = ledger();
     push(&mut l, "book it", InputKind::TurnEnd);
     l.server(&content(), t(1));
     let waiting = facts_of(serde_json::json!({"serverContent": {
@@ -160,7 +160,7 @@ fn requires_action_is_not_finished_and_idle_ends_it_even_without_turn_complete()
 
 #[test]
 fn the_stall_timer_runs_only_while_the_server_owes_a_reply() {
-    let mut l = log();
+    let mut l = ledger();
     assert_eq!(l.stall_since(), None, "idle");
     push(&mut l, "audio1", InputKind::Plain);
     assert_eq!(l.stall_since(), None, "streaming audio asks nothing yet");
@@ -238,7 +238,7 @@ fn the_stall_timer_runs_only_while_the_server_owes_a_reply() {
 
 #[test]
 fn text_turns_leave_the_utterance_to_the_audio_turn() {
-    let mut l = log();
+    let mut l = ledger();
     push(&mut l, "audio1", InputKind::Plain);
     push(&mut l, "history", InputKind::Plain);
     push(&mut l, "hi", InputKind::TurnEnd);
@@ -257,7 +257,7 @@ fn text_turns_leave_the_utterance_to_the_audio_turn() {
 
 #[test]
 fn a_turn_the_servers_activity_detection_ended_takes_the_audio_flushed_before_its_reply() {
-    let mut l = log();
+    let mut l = ledger();
     push(&mut l, "audio1", InputKind::Plain);
     push(&mut l, "audio2", InputKind::Plain);
     l.server(&content(), t(1));
@@ -274,13 +274,13 @@ fn a_turn_the_servers_activity_detection_ended_takes_the_audio_flushed_before_it
     l.server(&content(), t(3));
     let lost = l.connection_lost();
     assert_eq!(lost.discarded, Some(2));
-    assert_eq!(l.ledger.open_turns(), 0);
+    assert_eq!(l.turns.open_turns(), 0);
     assert_eq!(frames(&l, true), vec!["audio3"]);
 }
 
 #[test]
 fn tool_responses_are_never_replayed_and_the_question_is_asked_again() {
-    let mut l = log();
+    let mut l = ledger();
     push(&mut l, "call tool", InputKind::TurnEnd);
     l.server(
         &Facts {
@@ -328,7 +328,7 @@ fn tool_responses_are_never_replayed_and_the_question_is_asked_again() {
 
 #[test]
 fn a_response_with_will_continue_keeps_its_call_open() {
-    let mut l = log();
+    let mut l = ledger();
     push(&mut l, "call tool", InputKind::TurnEnd);
     l.server(
         &Facts {
@@ -360,7 +360,7 @@ fn a_response_with_will_continue_keeps_its_call_open() {
 
 #[test]
 fn a_question_whose_calls_were_all_cancelled_is_over() {
-    let mut l = log();
+    let mut l = ledger();
     push(&mut l, "call tool", InputKind::TurnEnd);
     l.server(
         &Facts {
@@ -385,7 +385,7 @@ fn a_question_whose_calls_were_all_cancelled_is_over() {
 
 #[test]
 fn evicted_input_is_reported_only_when_it_is_needed() {
-    let mut l = InputLog::new(10, Duration::from_secs(60));
+    let mut l = Ledger::new(10, Duration::from_secs(60));
     for _ in 0..3 {
         push(&mut l, "xxxx", InputKind::Plain);
     }
@@ -402,24 +402,24 @@ fn evicted_input_is_reported_only_when_it_is_needed() {
     let lost = l.connection_lost();
     assert_eq!(lost.dropped, (2, 10), "the utterance lost its start");
     // A question that was evicted cannot be asked again: its turn is dropped, and said so.
-    let mut l = InputLog::new(8, Duration::from_secs(60));
+    let mut l = Ledger::new(8, Duration::from_secs(60));
     push(&mut l, "question", InputKind::TurnEnd);
     push(&mut l, "history1", InputKind::Plain);
     let lost = l.connection_lost();
     assert_eq!(lost.dropped, (1, 8));
-    assert_eq!(l.ledger.open_turns(), 0, "no reply is owed any more");
+    assert_eq!(l.turns.open_turns(), 0, "no reply is owed any more");
     assert_eq!(frames(&l, true), vec!["history1"]);
 }
 
 #[test]
 fn an_exact_acknowledgement_trims_replay_but_keeps_open_questions() {
-    let mut l = log();
+    let mut l = ledger();
     push(&mut l, "audio1", InputKind::Plain);
     push(&mut l, "audio2", InputKind::Plain);
     push(&mut l, "end", InputKind::AudioEnd);
     push(&mut l, "audio3", InputKind::Plain);
-    assert_eq!(l.ledger.connection_seq(4), Some(4));
-    assert_eq!(l.ledger.connection_seq(5), None, "not sent yet");
+    assert_eq!(l.turns.connection_seq(4), Some(4));
+    assert_eq!(l.turns.connection_seq(5), None, "not sent yet");
     l.server(
         &Facts {
             last_consumed_index: Some(4),
@@ -445,18 +445,18 @@ fn an_exact_acknowledgement_trims_replay_but_keeps_open_questions() {
     l.replayed(r.seqs, 0, true, t(2));
     push(&mut l, "audio4", InputKind::Plain);
     assert_eq!(
-        l.ledger.connection_seq(1),
+        l.turns.connection_seq(1),
         Some(3),
         "replayed input comes first"
     );
-    assert_eq!(l.ledger.connection_seq(2), Some(5));
+    assert_eq!(l.turns.connection_seq(2), Some(5));
 }
 
 mod model;
 
 #[test]
 fn an_utterance_end_after_the_server_took_the_audio_into_a_turn_owes_nothing() {
-    let mut l = log();
+    let mut l = ledger();
     assert!(push(&mut l, "audio1", InputKind::Plain));
     // The server's activity detection answered the audio.
     l.server(&content(), t(1));

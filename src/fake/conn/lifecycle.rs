@@ -1,4 +1,4 @@
-//! The fake server's model lifecycles: extended thinking (a filler segment ending with
+//! A connection's model lifecycles: extended thinking (a filler segment ending with
 //! `turnComplete` + `interactionStatus: IN_PROGRESS`, then, `thinking_ms` later, the answer
 //! ending with `IDLE`; a resumable handle only once idle) and non-blocking tool calls whose
 //! responses carry `scheduling` (`INTERRUPT`, `WHEN_IDLE`, `SILENT`) and `willContinue`
@@ -8,10 +8,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use super::conn::{Conn, Step};
-use super::handler::{json_compact, TurnInput, NOT_FOUND};
-use super::turn::{self, TurnSpec};
-use super::validate::{field, field_bool, field_str, Kind as MsgKind, Reject};
+use super::{Conn, Step, TurnInput, NOT_FOUND};
+use crate::fake::turn::{self, TurnSpec};
+use crate::fake::validate::{field, field_bool, field_str, json_compact, Kind as MsgKind, Reject};
 use crate::models::Kind;
 
 /// The deferred answer of an extended-thinking interaction.

@@ -1,61 +1,13 @@
-//! Messages the client sends, serialised as lowerCamelCase JSON with absent fields omitted.
-//!
-//! Every optional field is skipped when `None`: the service rejects explicit `null`s in some
-//! places (protocol.md §1.3), and unknown client fields close the socket with 1007.
+//! `setup` and what it configures: generation and speech, realtime input and activity
+//! detection, resumption, context-window compression, transcription, history, safety,
+//! translation, proactivity.
 
-use super::enums::*;
-use super::fields::*;
+use crate::protocol::enums::*;
+use crate::protocol::fields::*;
 use serde::Serialize;
+
+use super::{Content, Tool};
 use serde_json::Value;
-
-/// An empty JSON object, `{}`: the wire form of flags such as `activityStart` and
-/// `inputAudioTranscription`.
-#[derive(Serialize, Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Empty {}
-
-/// One client message: exactly one top-level key on the wire.
-#[derive(Serialize, Debug, Clone, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub enum ClientMessage {
-    /// `{"setup": {...}}`: the first and only setup of a connection; [`Setup::extra`] is
-    /// merged into it.
-    Setup(#[serde(serialize_with = "serialize_setup")] Box<Setup>),
-    /// `{"clientContent": {...}}`: conversation turns appended to the history.
-    ClientContent(ClientContent),
-    /// `{"realtimeInput": {...}}`: streamed audio, video, text or activity signals.
-    RealtimeInput(RealtimeInput),
-    /// `{"toolResponse": {...}}`: answers to the server's function calls.
-    ToolResponse(ToolResponse),
-    /// `{"contextUpdate": {...}}`: replaces the system instruction and/or the tools mid-session
-    /// (protocol.md §3.5; server support per model is uncertain: Vertex documents it for
-    /// Gemini 3.8 Live).
-    ContextUpdate(ContextUpdate),
-}
-
-fn serialize_setup<S: serde::Serializer>(setup: &Setup, s: S) -> Result<S::Ok, S::Error> {
-    let mut v = serde_json::to_value(setup).map_err(serde::ser::Error::custom)?;
-    if let Some(extra) = &setup.extra {
-        merge_json(&mut v, extra);
-    }
-    v.serialize(s)
-}
-
-/// Merges `extra` into `target`: objects are merged key by key (recursively), anything else
-/// replaces the value at that key.
-pub fn merge_json(target: &mut Value, extra: &serde_json::Map<String, Value>) {
-    let Value::Object(obj) = target else {
-        *target = Value::Object(extra.clone());
-        return;
-    };
-    for (k, v) in extra {
-        match (obj.get_mut(k), v) {
-            (Some(existing @ Value::Object(_)), Value::Object(more)) => merge_json(existing, more),
-            _ => {
-                obj.insert(k.clone(), v.clone());
-            }
-        }
-    }
-}
 
 /// `BidiGenerateContentSetup`.
 #[derive(Serialize, Debug, Clone, Default, PartialEq)]
@@ -100,9 +52,10 @@ pub struct Setup {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explicit_vad_signal: Option<bool>,
     /// Extra JSON merged into `setup` when the message is serialised inside a
-    /// [`ClientMessage::Setup`] (objects merge key by key; other values replace). **Not
-    /// validated**: an escape hatch for fields the service adds before this library does;
-    /// unknown fields close the connection with 1007. Never serialised on its own.
+    /// [`ClientMessage::Setup`](super::ClientMessage::Setup) (objects merge key by key; other
+    /// values replace). **Not validated**: an escape hatch for fields the service adds before
+    /// this library does; unknown fields close the connection with 1007. Never serialised on
+    /// its own.
     #[serde(skip)]
     pub extra: Option<serde_json::Map<String, Value>>,
 }
@@ -162,26 +115,6 @@ pub struct TranslationConfig {
     /// Also speak input that is already in the target language. Defaults to none sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub echo_target_language: Option<bool>,
-}
-
-/// `contextUpdate`: each member set replaces that part of the session's context.
-#[derive(Serialize, Debug, Clone, Default, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct ContextUpdate {
-    /// A new system instruction. Defaults to none (kept).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub system_instruction: Option<Content>,
-    /// New tools: `Some` with an empty list clears them, `None` (the default) keeps them.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tools: Option<ContextTools>,
-}
-
-/// The tools wrapper of a `contextUpdate` (so that "keep" differs from "clear").
-#[derive(Serialize, Debug, Clone, Default, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct ContextTools {
-    /// The new tool list.
-    pub tools: Vec<Tool>,
 }
 
 /// `generationConfig`.
@@ -299,120 +232,6 @@ pub struct ThinkingConfig {
     pub thinking_level: Option<String>,
 }
 
-/// `Content`: a role and its parts.
-#[derive(Serialize, Debug, Clone, Default, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct Content {
-    /// `user` or `model`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub role: Option<String>,
-    /// The parts.
-    pub parts: Vec<Part>,
-}
-
-impl Content {
-    /// A content made of one text part.
-    pub fn text(role: &str, text: &str) -> Content {
-        Content {
-            role: Some(role.to_string()),
-            parts: vec![Part {
-                text: Some(text.to_string()),
-                ..Part::default()
-            }],
-        }
-    }
-}
-
-/// A part of a client `Content`.
-#[derive(Serialize, Debug, Clone, Default, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct Part {
-    /// Text.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
-    /// Inline bytes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub inline_data: Option<Blob>,
-    /// A file by URI.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub file_data: Option<FileData>,
-    /// A function call (a tool turn in history).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub function_call: Option<FunctionCallPart>,
-    /// A function response (a tool turn in history).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub function_response: Option<FunctionResponse>,
-    /// The thought signature the model gave this part (base64), given back with it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub thought_signature: Option<String>,
-}
-
-/// Inline bytes with a MIME type; `data` is base64.
-#[derive(Serialize, Debug, Clone, Default, PartialEq, Eq)]
-#[serde(rename_all = "camelCase")]
-pub struct Blob {
-    /// E.g. `audio/pcm;rate=16000` or `image/jpeg`.
-    pub mime_type: String,
-    /// Standard base64.
-    pub data: String,
-}
-
-/// A tool: function declarations or a built-in tool.
-#[derive(Serialize, Debug, Clone, Default, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct Tool {
-    /// Functions the model may call.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub function_declarations: Option<Vec<FunctionDeclaration>>,
-    /// Google Search grounding.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub google_search: Option<Empty>,
-    /// Code execution.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code_execution: Option<Empty>,
-    /// URL context.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url_context: Option<Empty>,
-    /// Grounding with Google Maps.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub google_maps: Option<GoogleMaps>,
-    /// Computer use.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub computer_use: Option<ComputerUse>,
-    /// File search (Developer API).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub file_search: Option<FileSearch>,
-    /// Remote MCP servers.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub mcp_servers: Vec<McpServer>,
-    /// The older search grounding.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub google_search_retrieval: Option<GoogleSearchRetrieval>,
-}
-
-/// A function the model may call.
-#[derive(Serialize, Debug, Clone, Default, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct FunctionDeclaration {
-    /// The function name.
-    pub name: String,
-    /// What it does, for the model.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// OpenAPI-style schema of the arguments (`{"type":"OBJECT",...}`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub parameters: Option<Value>,
-    /// Blocking or not; unset, the model's default (non-blocking on 3.8 Live).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub behavior: Option<Behavior>,
-    /// Parameters as a JSON Schema (instead of `parameters`, an OpenAPI subset).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub parameters_json_schema: Option<Value>,
-    /// The response as a JSON Schema.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub response_json_schema: Option<Value>,
-}
-
 /// `realtimeInputConfig`.
 #[derive(Serialize, Debug, Clone, Default, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
@@ -496,68 +315,4 @@ pub struct Proactivity {
     /// Let the model speak up about what it sees in the video. Defaults to none sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub proactive_video: Option<bool>,
-}
-
-/// `clientContent`.
-#[derive(Serialize, Debug, Clone, Default, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct ClientContent {
-    /// Turns appended to the history, in order.
-    pub turns: Vec<Content>,
-    /// `true` asks the model to answer now.
-    pub turn_complete: bool,
-}
-
-/// `realtimeInput`: one member set per message.
-#[derive(Serialize, Debug, Clone, Default, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct RealtimeInput {
-    /// PCM16LE audio.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio: Option<Blob>,
-    /// A still frame (JPEG).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub video: Option<Blob>,
-    /// Typed text.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
-    /// Start of user activity (VAD disabled only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub activity_start: Option<Empty>,
-    /// End of user activity (VAD disabled only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub activity_end: Option<Empty>,
-    /// The microphone paused (VAD enabled only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio_stream_end: Option<bool>,
-}
-
-/// `toolResponse`.
-#[derive(Serialize, Debug, Clone, Default, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct ToolResponse {
-    /// One response per answered call.
-    pub function_responses: Vec<FunctionResponse>,
-}
-
-/// The result of one function call.
-#[derive(Serialize, Debug, Clone, Default, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct FunctionResponse {
-    /// The `id` of the call this answers (mandatory on the Developer API).
-    pub id: String,
-    /// The function name.
-    pub name: String,
-    /// The result, a JSON object.
-    pub response: Value,
-    /// When the model uses the result, for non-blocking functions (sent beside
-    /// `response`, as the proto has it).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scheduling: Option<Scheduling>,
-    /// More responses to this call will follow (non-blocking functions).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub will_continue: Option<bool>,
-    /// Media for the model with the response.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub parts: Vec<FunctionResponsePart>,
 }

@@ -1,8 +1,9 @@
-//! The ledger and the frames it may replay, side by side: what the session's threads use
-//! (the writer records input, the reader folds server messages in and replays).
+//! The ledger the session holds: the turns (`Turns`, what the server owes an answer for),
+//! the frames it may replay, the history and the BLOCKING calls, side by side. The writer
+//! records input, the reader folds server messages in and replays.
 
-use super::Ledger;
 use super::Lost;
+use super::Turns;
 use crate::frames::{InputKind, ReplayBuffer};
 use crate::session::events::Event;
 use crate::session::events::Facts;
@@ -10,11 +11,13 @@ use crate::session::history::{ContextBudget, History, Restore};
 use std::time::{Duration, Instant};
 use tungstenite::Utf8Bytes;
 
-/// The ledger and the frames it may replay, side by side: what the session's threads use.
+/// The turn ledger: the turns the server owes an answer for and the frames it may replay,
+/// side by side (see the module docs of `turns.rs`).
 #[derive(Debug)]
-pub(crate) struct InputLog {
-    pub ledger: Ledger,
-    store: ReplayBuffer,
+pub(crate) struct Ledger {
+    pub turns: Turns,
+    /// The unanswered input's frames, by sequence number.
+    frames: ReplayBuffer,
     /// The conversation, when the session restores it (`Config::restore_context`).
     pub history: Option<History>,
     /// BLOCKING calls that new content may abandon.
@@ -29,11 +32,11 @@ pub(crate) struct Replay {
     pub context_lost: u64,
 }
 
-impl InputLog {
-    pub fn new(max_bytes: usize, max_audio: Duration) -> InputLog {
-        InputLog {
-            ledger: Ledger::new(),
-            store: ReplayBuffer::new(max_bytes, max_audio),
+impl Ledger {
+    pub fn new(max_bytes: usize, max_audio: Duration) -> Ledger {
+        Ledger {
+            turns: Turns::new(),
+            frames: ReplayBuffer::new(max_bytes, max_audio),
             history: None,
             blocking: Default::default(),
         }
@@ -61,10 +64,10 @@ impl InputLog {
         // The end of an utterance whose audio the server's activity detection already took
         // into a turn asks nothing: no reply is owed for it.
         let kind = match kind {
-            InputKind::AudioEnd if !self.ledger.audio_unassigned() => InputKind::Plain,
+            InputKind::AudioEnd if !self.turns.audio_unassigned() => InputKind::Plain,
             kind => kind,
         };
-        let Some(seq) = self.ledger.record(&kind, frame.len() as u64, is_audio, now) else {
+        let Some(seq) = self.turns.record(&kind, frame.len() as u64, is_audio, now) else {
             return false;
         };
         match &kind {
@@ -78,33 +81,33 @@ impl InputLog {
         if let (Some(h), false) = (&mut self.history, is_audio) {
             crate::session::restore::input(h, &kind, frame.as_str(), seq);
         }
-        for old in self.store.push(seq, frame.clone(), audio) {
-            self.ledger.evicted(old);
+        for old in self.frames.push(seq, frame.clone(), audio) {
+            self.turns.evicted(old);
         }
         true
     }
 
-    /// Folds what one server message says into the ledger; returns whether it answered a turn.
+    /// Folds what one server message says into the turns; returns whether it answered a turn.
     pub fn server(&mut self, facts: &Facts, now: Instant) -> bool {
-        let before = self.ledger.answered_on_connection();
+        let before = self.turns.answered_on_connection();
         let mut answered = Vec::new();
         if facts.reply_content {
-            self.ledger.reply_content(facts.audio_duration, now);
+            self.turns.reply_content(facts.audio_duration, now);
         }
         if !facts.tool_calls.is_empty() {
-            self.ledger.tool_call(&facts.tool_calls, now);
+            self.turns.tool_call(&facts.tool_calls, now);
         }
         if !facts.cancelled.is_empty() {
-            answered.extend(self.ledger.tool_calls_cancelled(&facts.cancelled));
+            answered.extend(self.turns.tool_calls_cancelled(&facts.cancelled));
         }
         if facts.generation_complete {
-            self.ledger.generation_complete(now);
+            self.turns.generation_complete(now);
         }
         if facts.turn_complete {
-            answered.extend(self.ledger.turn_complete(facts.interaction_in_progress));
+            answered.extend(self.turns.turn_complete(facts.interaction_in_progress));
         }
         if facts.handle.is_some() {
-            self.ledger.handle_received();
+            self.turns.handle_received();
         }
         // Vertex transparent resumption: the handle's state includes this connection's client
         // messages up to `lastConsumedClientMessageIndex` (setup = 0, so the index is also the
@@ -113,12 +116,12 @@ impl InputLog {
         if let Some(seq) = facts
             .last_consumed_index
             .filter(|_| facts.handle.is_some())
-            .and_then(|n| self.ledger.connection_seq(n))
+            .and_then(|n| self.turns.connection_seq(n))
         {
-            answered.extend(self.ledger.consumed_through(seq));
+            answered.extend(self.turns.consumed_through(seq));
         }
         self.forget(&answered);
-        self.ledger.answered_on_connection() > before
+        self.turns.answered_on_connection() > before
     }
 
     /// Folds one server message's events into the history (after [`server`](Self::server)).
@@ -129,7 +132,7 @@ impl InputLog {
                 if n == 0 {
                     Some(0)
                 } else {
-                    self.ledger.connection_seq(n)
+                    self.turns.connection_seq(n)
                 }
             });
         for ev in events {
@@ -152,17 +155,17 @@ impl InputLog {
 
     fn forget(&mut self, seqs: &[u64]) {
         for s in seqs {
-            self.store.remove(*s);
+            self.frames.remove(*s);
         }
     }
 
-    /// The connection ended (see [`Ledger::connection_lost`]).
+    /// The connection ended (see [`Turns::connection_lost`]).
     pub fn connection_lost(&mut self) -> Lost {
-        let lost = self.ledger.connection_lost();
+        let lost = self.turns.connection_lost();
         self.forget(&lost.forget);
         if let Some(h) = &mut self.history {
-            let ledger = &self.ledger;
-            h.connection_lost(|seq| ledger.holds(seq));
+            let turns = &self.turns;
+            h.connection_lost(|seq| turns.holds(seq));
         }
         self.blocking.connection_lost();
         lost
@@ -171,13 +174,13 @@ impl InputLog {
     /// The frames to re-send on a new connection; input the store no longer holds was
     /// reported by [`connection_lost`](Self::connection_lost).
     pub fn replay(&self, resumed: bool) -> Replay {
-        let plan = self.ledger.plan(resumed);
+        let plan = self.turns.plan(resumed);
         let mut replay = Replay {
             context_lost: plan.context_lost,
             ..Replay::default()
         };
         for seq in plan.seqs {
-            if let Some(f) = self.store.get(seq) {
+            if let Some(f) = self.frames.get(seq) {
                 replay.seqs.push(seq);
                 replay.frames.push(f.clone());
             }
@@ -191,23 +194,23 @@ impl InputLog {
         // History frames count among the connection's messages (Vertex's index), as no input.
         let mut all = vec![0; restored];
         all.extend(seqs);
-        self.ledger.replayed(all, now);
+        self.turns.replayed(all, now);
         if let Some(h) = &mut self.history {
             h.restored(resumed);
         }
     }
 
     pub fn stall_since(&self) -> Option<Instant> {
-        self.ledger.stall_since()
+        self.turns.stall_since()
     }
 
     pub fn idle(&self) -> bool {
-        self.ledger.idle()
+        self.turns.idle()
     }
 
     /// Frames held for replay.
     #[cfg(test)]
     pub fn held(&self) -> usize {
-        self.store.len()
+        self.frames.len()
     }
 }
