@@ -205,6 +205,36 @@
 #define GEMINI_LIVE_VERSION_STRING "0.1.0"
 
 /**
+ * Log level: nothing.
+ */
+#define GEMINI_LIVE_LOG_OFF 0
+
+/**
+ * Log level: errors.
+ */
+#define GEMINI_LIVE_LOG_ERROR 1
+
+/**
+ * Log level: warnings and above.
+ */
+#define GEMINI_LIVE_LOG_WARN 2
+
+/**
+ * Log level: information (connects, closes, reconnects) and above. The default.
+ */
+#define GEMINI_LIVE_LOG_INFO 3
+
+/**
+ * Log level: debugging detail and above.
+ */
+#define GEMINI_LIVE_LOG_DEBUG 4
+
+/**
+ * Log level: everything, including per-message traces.
+ */
+#define GEMINI_LIVE_LOG_TRACE 5
+
+/**
  * Answer with text (`responseModalities: ["TEXT"]`; only some models support it).
  */
 #define GEMINI_LIVE_MODALITY_TEXT 1
@@ -273,6 +303,22 @@
  * Size in bytes of the buffer handed to a token callback (room for the token and its NUL).
  */
 #define GEMINI_LIVE_TOKEN_BUFFER_SIZE 16384
+
+/**
+ * Connect phase: through a proxy, TLS to an `https://` proxy and its `CONNECT` or SOCKS5
+ * exchange (for `gemini_live_config_set_phase_timeout_ms`).
+ */
+#define GEMINI_LIVE_PHASE_PROXY 5
+
+/**
+ * `gemini_live_config_set_record`: keep audio and video payloads as sent.
+ */
+#define GEMINI_LIVE_RECORD_AUDIO_KEEP 0
+
+/**
+ * `gemini_live_config_set_record`: keep only their length and checksum.
+ */
+#define GEMINI_LIVE_RECORD_AUDIO_SUMMARY 1
 
 /**
  * Returned by `gemini_live_event_type` for a NULL event.
@@ -429,6 +475,40 @@
 #define GEMINI_LIVE_EVENT_TOOL_RESPONSES_DROPPED 26
 
 /**
+ * URL-context tool metadata (`gemini_live_event_json`: `urls` of `{retrieved_url, status}`,
+ * `metadata` as sent).
+ */
+#define GEMINI_LIVE_EVENT_URL_CONTEXT 27
+
+/**
+ * `waitingForInput`: the model is idle and expects more user input.
+ */
+#define GEMINI_LIVE_EVENT_WAITING_FOR_INPUT 28
+
+/**
+ * The server's voice activity detection saw the user start or stop speaking
+ * (`gemini_live_event_voice_activity`: kind and audio offset).
+ */
+#define GEMINI_LIVE_EVENT_VOICE_ACTIVITY 29
+
+/**
+ * `voiceActivityDetectionSignal` (`gemini_live_event_vad_signal`).
+ */
+#define GEMINI_LIVE_EVENT_VAD_SIGNAL 30
+
+/**
+ * An interim (not final) transcription of the user's audio (`gemini_live_event_text`,
+ * `gemini_live_event_language_code`).
+ */
+#define GEMINI_LIVE_EVENT_INTERIM_INPUT_TRANSCRIPTION 31
+
+/**
+ * With `GEMINI_LIVE_MODALITY_TEXT_AND_AUDIO`: the transcription delivered as
+ * `GEMINI_LIVE_EVENT_TEXT` is final for this utterance.
+ */
+#define GEMINI_LIVE_EVENT_TEXT_FINISHED 32
+
+/**
  * The reply in progress was cut off by a lost connection and is void: drop what was
  * delivered for it since the last `TURN_COMPLETE` that ended an interaction (text, audio,
  * tool calls); its question is asked again after the reconnection, so the whole reply comes
@@ -567,40 +647,6 @@
 #define GEMINI_LIVE_TRANSCRIPT_OUTPUT 3
 
 /**
- * URL-context tool metadata (`gemini_live_event_json`: `urls` of `{retrieved_url, status}`,
- * `metadata` as sent).
- */
-#define GEMINI_LIVE_EVENT_URL_CONTEXT 27
-
-/**
- * `waitingForInput`: the model is idle and expects more user input.
- */
-#define GEMINI_LIVE_EVENT_WAITING_FOR_INPUT 28
-
-/**
- * The server's voice activity detection saw the user start or stop speaking
- * (`gemini_live_event_voice_activity`: kind and audio offset).
- */
-#define GEMINI_LIVE_EVENT_VOICE_ACTIVITY 29
-
-/**
- * `voiceActivityDetectionSignal` (`gemini_live_event_vad_signal`).
- */
-#define GEMINI_LIVE_EVENT_VAD_SIGNAL 30
-
-/**
- * An interim (not final) transcription of the user's audio (`gemini_live_event_text`,
- * `gemini_live_event_language_code`).
- */
-#define GEMINI_LIVE_EVENT_INTERIM_INPUT_TRANSCRIPTION 31
-
-/**
- * With `GEMINI_LIVE_MODALITY_TEXT_AND_AUDIO`: the transcription delivered as
- * `GEMINI_LIVE_EVENT_TEXT` is final for this utterance.
- */
-#define GEMINI_LIVE_EVENT_TEXT_FINISHED 32
-
-/**
  * `gemini_live_event_interaction_status`: the model sent no `interactionStatus`.
  */
 #define GEMINI_LIVE_INTERACTION_NONE 0
@@ -621,16 +667,6 @@
  * typically a tool response. The interaction is not over (as Google's SDK reads it).
  */
 #define GEMINI_LIVE_INTERACTION_REQUIRES_ACTION 3
-
-/**
- * `gemini_live_config_set_record`: keep audio and video payloads as sent.
- */
-#define GEMINI_LIVE_RECORD_AUDIO_KEEP 0
-
-/**
- * `gemini_live_config_set_record`: keep only their length and checksum.
- */
-#define GEMINI_LIVE_RECORD_AUDIO_SUMMARY 1
 
 /**
  * G.711 µ-law (PCMU: Twilio media streams, North America, Japan).
@@ -716,42 +752,6 @@
  * Noise suppression, very high (about 21 dB).
  */
 #define GEMINI_LIVE_NOISE_SUPPRESSION_VERY_HIGH 4
-
-/**
- * Log level: nothing.
- */
-#define GEMINI_LIVE_LOG_OFF 0
-
-/**
- * Log level: errors.
- */
-#define GEMINI_LIVE_LOG_ERROR 1
-
-/**
- * Log level: warnings and above.
- */
-#define GEMINI_LIVE_LOG_WARN 2
-
-/**
- * Log level: information (connects, closes, reconnects) and above. The default.
- */
-#define GEMINI_LIVE_LOG_INFO 3
-
-/**
- * Log level: debugging detail and above.
- */
-#define GEMINI_LIVE_LOG_DEBUG 4
-
-/**
- * Log level: everything, including per-message traces.
- */
-#define GEMINI_LIVE_LOG_TRACE 5
-
-/**
- * Connect phase: through a proxy, TLS to an `https://` proxy and its `CONNECT` or SOCKS5
- * exchange (for `gemini_live_config_set_phase_timeout_ms`).
- */
-#define GEMINI_LIVE_PHASE_PROXY 5
 
 /**
  * A client-side voice activity detector (earshot, 16 ms frames of 16 kHz audio) with the
@@ -941,6 +941,23 @@ typedef struct gemini_live_session gemini_live_session;
 typedef uint32_t gemini_live_result;
 
 /**
+ * Receives one log record: `level` is a `GEMINI_LIVE_LOG_*` constant (1 to 5), `target`
+ * the module it came from (e.g. `gemini_live::session`) and `message` the text; both
+ * strings are NUL-terminated and valid only during the call. Called from any library
+ * thread, possibly several at once. It must not block for long and must not call
+ * `gemini_live_set_log_callback`. Records never contain API keys or tokens.
+ */
+typedef void (*gemini_live_log_callback)(void *user_data,
+                                         int level,
+                                         const char *target,
+                                         const char *message);
+
+/**
+ * Frees the `user_data` of a log callback when the callback is replaced or removed.
+ */
+typedef void (*gemini_live_user_data_free)(void *user_data);
+
+/**
  * Produces an OAuth 2 access token for Vertex AI: write it, NUL-terminated, into `buf`
  * (`len` bytes, `GEMINI_LIVE_TOKEN_BUFFER_SIZE`; the library owns it, zeroes it after use,
  * and it is valid only during the call) and return `GEMINI_LIVE_TOKEN_OK`; or return
@@ -955,11 +972,6 @@ typedef uint32_t gemini_live_result;
  * progress) and must not call `gemini_live_session_*` functions.
  */
 typedef uint32_t (*gemini_live_token_callback)(void *user_data, char *buf, size_t len);
-
-/**
- * Frees the `user_data` of a log callback when the callback is replaced or removed.
- */
-typedef void (*gemini_live_user_data_free)(void *user_data);
 
 /**
  * A session's metrics: plain numbers, filled by `gemini_live_session_metrics`.
@@ -1310,18 +1322,6 @@ typedef struct gemini_live_echo_stats {
 } gemini_live_echo_stats;
 
 /**
- * Receives one log record: `level` is a `GEMINI_LIVE_LOG_*` constant (1 to 5), `target`
- * the module it came from (e.g. `gemini_live::session`) and `message` the text; both
- * strings are NUL-terminated and valid only during the call. Called from any library
- * thread, possibly several at once. It must not block for long and must not call
- * `gemini_live_set_log_callback`. Records never contain API keys or tokens.
- */
-typedef void (*gemini_live_log_callback)(void *user_data,
-                                         int level,
-                                         const char *target,
-                                         const char *message);
-
-/**
  * Success.
  */
 #define GEMINI_LIVE_OK 0
@@ -1511,6 +1511,29 @@ gemini_live_result gemini_live_last_error_message(char *buf, size_t len, size_t 
  */
 gemini_live_result gemini_live_test_panic(void);
 #endif
+
+/**
+ * Routes the library's log records to `callback` (see `gemini_live_log_callback`), at the
+ * level set by `gemini_live_set_log_level` (default `GEMINI_LIVE_LOG_INFO`). `user_data`
+ * is passed to every call; `user_data_free` (may be NULL) is called with it once the
+ * callback is replaced or removed, after any call in progress has returned. A NULL
+ * `callback` removes the current one (then `user_data` and `user_data_free` are ignored).
+ * Without a callback the library logs nothing.
+ *
+ * The callback and `user_data` must be usable from any thread. In a process that also
+ * uses the Rust crate with its own logger, this returns `GEMINI_LIVE_INTERNAL` (and does
+ * not take `user_data`).
+ */
+gemini_live_result gemini_live_set_log_callback(gemini_live_log_callback callback,
+                                                void *user_data,
+                                                gemini_live_user_data_free user_data_free);
+
+/**
+ * Sets the most detailed level passed to the log callback: a `GEMINI_LIVE_LOG_*` constant
+ * (`GEMINI_LIVE_INVALID_ARGUMENT` above `GEMINI_LIVE_LOG_TRACE`). Defaults to
+ * `GEMINI_LIVE_LOG_INFO`. Any thread, any time.
+ */
+gemini_live_result gemini_live_set_log_level(uint32_t level);
 
 /**
  * Creates a configuration with the library defaults overridden by the environment, like
@@ -1934,28 +1957,6 @@ gemini_live_result gemini_live_config_set_skip_model_check(struct gemini_live_co
                                                            bool skip);
 
 /**
- * Answers a non-blocking function call: like `gemini_live_session_send_tool_response`,
- * plus `scheduling` (`SILENT`, `WHEN_IDLE`, `INTERRUPT`, or `""` for none) and
- * `will_continue` (more responses to this call follow).
- */
-gemini_live_result gemini_live_session_send_tool_response_scheduled(struct gemini_live_session *session,
-                                                                    const char *call_id,
-                                                                    const char *name,
-                                                                    const char *response_json,
-                                                                    const char *scheduling,
-                                                                    bool will_continue);
-
-/**
- * Sends `contextUpdate`: `system_instruction` replaces the system instruction (NULL keeps
- * it); the tools of `tools_from` (a config made for the purpose with the
- * `gemini_live_config_add_*` tool functions) replace the session's tools (NULL keeps them;
- * a config without tools clears them). Server support per model is uncertain.
- */
-gemini_live_result gemini_live_session_send_context_update(struct gemini_live_session *session,
-                                                           const char *system_instruction,
-                                                           const struct gemini_live_config *tools_from);
-
-/**
  * Turns automatic reconnection after retryable failures on (the default) or off. While
  * reconnecting, events `GEMINI_LIVE_EVENT_RECONNECTING`, then `_RESUMED` or `_NEW_SESSION`
  * tell what happened; sends keep being accepted and are replayed.
@@ -2069,16 +2070,6 @@ gemini_live_result gemini_live_config_set_context_budget_turns(struct gemini_liv
                                                                size_t turns);
 
 /**
- * A CONTEXT_RESTORED event: `*turns` exchanges of `*chars` characters were put back as
- * history; `*dropped` exchanges the server lost did not fit the context budget and are
- * gone. `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
- */
-gemini_live_result gemini_live_event_context_restored(const struct gemini_live_event *event,
-                                                      uint64_t *turns,
-                                                      uint64_t *chars,
-                                                      uint64_t *dropped);
-
-/**
  * Talks to Vertex AI in `project` and `location` (e.g. `us-central1`, `global`, or the
  * multi-region `us` or `eu`) instead of the Developer API: the host becomes
  * `{location}-aiplatform.googleapis.com` (`aiplatform.googleapis.com` for `global`,
@@ -2134,14 +2125,33 @@ gemini_live_result gemini_live_config_set_access_token_callback(struct gemini_li
                                                                 gemini_live_user_data_free user_data_free);
 
 /**
- * The `lastConsumedClientMessageIndex` of a RESUMPTION_UPDATE event (Vertex AI with
- * transparent resumption): `*index` gets the index of the last client message of this
- * connection that the server's state includes (`setup` is 0, as the fake counts; the
- * service's base is not documented), or -1 when the update carried none.
- * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
+ * Sets the proxy for every connect and reconnect, overriding the environment:
+ * - `"http://[user:password@]host:port"`: HTTP `CONNECT` (`"https://..."`: over TLS to the
+ *   proxy); the user info is sent as Basic credentials;
+ * - `"socks5h://[user:password@]host:port"`: SOCKS5, the proxy resolves the host
+ *   (`"socks5://..."`: resolved here);
+ * - `"none"`: connect directly, whatever the environment says;
+ * - NULL or `"env"`: the default: `wss_proxy`, `https_proxy`, `all_proxy` (upper or lower
+ *   case) and `no_proxy` from the environment, as Python's `websockets` reads them.
+ *
+ * The string is copied. A malformed URL is `GEMINI_LIVE_INVALID_CONFIG` (the message never
+ * repeats the credentials, which also never appear in logs or recordings). TLS to the
+ * real host inside the tunnel is verified as without a proxy; extra roots set with
+ * `gemini_live_config_set_extra_root_ca_pem` also apply to an `https://` proxy.
  */
-gemini_live_result gemini_live_event_last_consumed_index(const struct gemini_live_event *event,
-                                                         int64_t *index);
+gemini_live_result gemini_live_config_set_proxy(struct gemini_live_config *config,
+                                                const char *proxy);
+
+/**
+ * Records every data frame of the sessions made from `config`, both ways, as JSON Lines in
+ * the file `path` (created or truncated now; the format is in the README and
+ * `gemini_live::record`). `audio` is `GEMINI_LIVE_RECORD_AUDIO_KEEP` (default) or
+ * `GEMINI_LIVE_RECORD_AUDIO_SUMMARY`. A NULL `path` turns recording off. Secrets are never
+ * written. `GEMINI_LIVE_IO` if the file cannot be created. Defaults to no recording.
+ */
+gemini_live_result gemini_live_config_set_record(struct gemini_live_config *config,
+                                                 const char *path,
+                                                 uint32_t audio);
 
 /**
  * Connects with a copy of `config` (which stays the caller's: free it whenever you like),
@@ -2342,6 +2352,28 @@ gemini_live_result gemini_live_session_send_client_content_json(struct gemini_li
                                                                 const char *json);
 
 /**
+ * Answers a non-blocking function call: like `gemini_live_session_send_tool_response`,
+ * plus `scheduling` (`SILENT`, `WHEN_IDLE`, `INTERRUPT`, or `""` for none) and
+ * `will_continue` (more responses to this call follow).
+ */
+gemini_live_result gemini_live_session_send_tool_response_scheduled(struct gemini_live_session *session,
+                                                                    const char *call_id,
+                                                                    const char *name,
+                                                                    const char *response_json,
+                                                                    const char *scheduling,
+                                                                    bool will_continue);
+
+/**
+ * Sends `contextUpdate`: `system_instruction` replaces the system instruction (NULL keeps
+ * it); the tools of `tools_from` (a config made for the purpose with the
+ * `gemini_live_config_add_*` tool functions) replace the session's tools (NULL keeps them;
+ * a config without tools clears them). Server support per model is uncertain.
+ */
+gemini_live_result gemini_live_session_send_context_update(struct gemini_live_session *session,
+                                                           const char *system_instruction,
+                                                           const struct gemini_live_config *tools_from);
+
+/**
  * The event's `GEMINI_LIVE_EVENT_*` type; `GEMINI_LIVE_EVENT_NONE` (0) for NULL.
  */
 uint32_t gemini_live_event_type(const struct gemini_live_event *event);
@@ -2452,14 +2484,6 @@ gemini_live_result gemini_live_event_json(const struct gemini_live_event *event,
 void gemini_live_event_free(struct gemini_live_event *event);
 
 /**
- * The session id of a SETUP_COMPLETE event: `*session_id` is NUL-terminated UTF-8 borrowed
- * until the event is freed, or NULL where the service sent none.
- * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
- */
-gemini_live_result gemini_live_event_session_id(const struct gemini_live_event *event,
-                                                const char **session_id);
-
-/**
  * The token counts of a USAGE or TURN_COMPLETE event: `*usage` gets each count, -1 where
  * the server sent none, and `*has_usage` whether the event carries usage at all. A USAGE
  * event always does; a TURN_COMPLETE without `usageMetadata` (e.g. from the transcribe
@@ -2492,6 +2516,14 @@ gemini_live_result gemini_live_event_usage_detail(const struct gemini_live_event
                                                   size_t index,
                                                   const char **modality,
                                                   int64_t *token_count);
+
+/**
+ * The session id of a SETUP_COMPLETE event: `*session_id` is NUL-terminated UTF-8 borrowed
+ * until the event is freed, or NULL where the service sent none.
+ * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
+ */
+gemini_live_result gemini_live_event_session_id(const struct gemini_live_event *event,
+                                                const char **session_id);
 
 /**
  * The `turnCompleteReason` of a TURN_COMPLETE event (e.g. `"NEED_MORE_INPUT"`):
@@ -2658,15 +2690,24 @@ gemini_live_result gemini_live_event_interaction_status(const struct gemini_live
                                                         uint32_t *status);
 
 /**
- * Records every data frame of the sessions made from `config`, both ways, as JSON Lines in
- * the file `path` (created or truncated now; the format is in the README and
- * `gemini_live::record`). `audio` is `GEMINI_LIVE_RECORD_AUDIO_KEEP` (default) or
- * `GEMINI_LIVE_RECORD_AUDIO_SUMMARY`. A NULL `path` turns recording off. Secrets are never
- * written. `GEMINI_LIVE_IO` if the file cannot be created. Defaults to no recording.
+ * A CONTEXT_RESTORED event: `*turns` exchanges of `*chars` characters were put back as
+ * history; `*dropped` exchanges the server lost did not fit the context budget and are
+ * gone. `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
  */
-gemini_live_result gemini_live_config_set_record(struct gemini_live_config *config,
-                                                 const char *path,
-                                                 uint32_t audio);
+gemini_live_result gemini_live_event_context_restored(const struct gemini_live_event *event,
+                                                      uint64_t *turns,
+                                                      uint64_t *chars,
+                                                      uint64_t *dropped);
+
+/**
+ * The `lastConsumedClientMessageIndex` of a RESUMPTION_UPDATE event (Vertex AI with
+ * transparent resumption): `*index` gets the index of the last client message of this
+ * connection that the server's state includes (`setup` is 0, as the fake counts; the
+ * service's base is not documented), or -1 when the update carried none.
+ * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
+ */
+gemini_live_result gemini_live_event_last_consumed_index(const struct gemini_live_event *event,
+                                                         int64_t *index);
 
 /**
  * Creates a resampler from `channels` interleaved channels at `in_rate` Hz to mono at
@@ -3162,47 +3203,6 @@ gemini_live_result gemini_live_fake_server_start_vertex(uint16_t port,
                                                         const char *location,
                                                         const char *fault_plan,
                                                         struct gemini_live_fake_server **out);
-
-/**
- * Routes the library's log records to `callback` (see `gemini_live_log_callback`), at the
- * level set by `gemini_live_set_log_level` (default `GEMINI_LIVE_LOG_INFO`). `user_data`
- * is passed to every call; `user_data_free` (may be NULL) is called with it once the
- * callback is replaced or removed, after any call in progress has returned. A NULL
- * `callback` removes the current one (then `user_data` and `user_data_free` are ignored).
- * Without a callback the library logs nothing.
- *
- * The callback and `user_data` must be usable from any thread. In a process that also
- * uses the Rust crate with its own logger, this returns `GEMINI_LIVE_INTERNAL` (and does
- * not take `user_data`).
- */
-gemini_live_result gemini_live_set_log_callback(gemini_live_log_callback callback,
-                                                void *user_data,
-                                                gemini_live_user_data_free user_data_free);
-
-/**
- * Sets the most detailed level passed to the log callback: a `GEMINI_LIVE_LOG_*` constant
- * (`GEMINI_LIVE_INVALID_ARGUMENT` above `GEMINI_LIVE_LOG_TRACE`). Defaults to
- * `GEMINI_LIVE_LOG_INFO`. Any thread, any time.
- */
-gemini_live_result gemini_live_set_log_level(uint32_t level);
-
-/**
- * Sets the proxy for every connect and reconnect, overriding the environment:
- * - `"http://[user:password@]host:port"`: HTTP `CONNECT` (`"https://..."`: over TLS to the
- *   proxy); the user info is sent as Basic credentials;
- * - `"socks5h://[user:password@]host:port"`: SOCKS5, the proxy resolves the host
- *   (`"socks5://..."`: resolved here);
- * - `"none"`: connect directly, whatever the environment says;
- * - NULL or `"env"`: the default: `wss_proxy`, `https_proxy`, `all_proxy` (upper or lower
- *   case) and `no_proxy` from the environment, as Python's `websockets` reads them.
- *
- * The string is copied. A malformed URL is `GEMINI_LIVE_INVALID_CONFIG` (the message never
- * repeats the credentials, which also never appear in logs or recordings). TLS to the
- * real host inside the tunnel is verified as without a proxy; extra roots set with
- * `gemini_live_config_set_extra_root_ca_pem` also apply to an `https://` proxy.
- */
-gemini_live_result gemini_live_config_set_proxy(struct gemini_live_config *config,
-                                                const char *proxy);
 
 #ifdef __cplusplus
 }  // extern "C"

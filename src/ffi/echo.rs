@@ -2,7 +2,7 @@
 //! the echo of what a `gemini_live_player` played (WebRTC's AEC3, optionally its noise
 //! suppressor). Off unless one is created: creating it is the switch.
 
-use super::audio::gemini_live_player;
+use super::player::gemini_live_player;
 use super::*;
 use crate::audio::{EchoCanceller, EchoConfig, NoiseSuppression};
 use std::time::Duration;

@@ -271,7 +271,7 @@ static void null_events(void) {
     gemini_live_event_free(NULL);
 }
 
-/* The typed field accessors (event_fields.rs): NULL events and NULL out-parameters. */
+/* The typed field accessors (ffi/event/fields.rs, usage.rs): NULL events and NULL out-parameters. */
 static void null_field_accessors(void) {
     const char *p = NULL;
     gemini_live_usage u;

@@ -1,8 +1,8 @@
 //! Resilience setters of `gemini_live_config`: automatic reconnection, the replay buffer,
 //! stall detection and keepalive.
 
-use super::config::{gemini_live_config, with_config};
-use super::*;
+use super::{gemini_live_config, with_config};
+use crate::ffi::*;
 use std::time::Duration;
 
 fn ms(v: u32) -> Duration {
