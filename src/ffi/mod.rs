@@ -33,11 +33,11 @@ pub mod logging;
 // `gemini_live_config` and all its setters (submodules by topic).
 pub mod config;
 
+// `gemini_live_event` and its accessors (before the session, whose next_event makes events).
+pub mod event;
+
 // `gemini_live_session`: connect, events, state, close; and sending.
 pub mod session;
-
-// `gemini_live_event` and its accessors.
-pub mod event;
 
 // `gemini_live_resampler`.
 pub mod resampler;

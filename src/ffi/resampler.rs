@@ -1,5 +1,5 @@
 //! `gemini_live_resampler`: any rate and channel count to mono PCM16 at a fixed rate,
-//! streaming.
+//! streaming (e.g. a 48 kHz stereo microphone to the 16 kHz mono the Live API takes).
 
 use super::*;
 use crate::audio::Resampler;
@@ -9,6 +9,8 @@ use crate::audio::Resampler;
 ///
 /// Not for the audio callback (it may allocate): resample on the thread that sends. One
 /// thread at a time.
+///
+/// Made by `gemini_live_resampler_new`, freed by `gemini_live_resampler_free`.
 ///
 /// Functions: `gemini_live_resampler_new`, `gemini_live_resampler_max_output`,
 /// `gemini_live_resampler_process`, `gemini_live_resampler_process_f32`,

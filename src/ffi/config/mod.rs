@@ -1,7 +1,10 @@
-//! `gemini_live_config`: the opaque configuration object, its constructor, and every one of
-//! its setters. This file has the main ones (model, endpoint, credentials, modality,
-//! prompts, tools, transcription, resumption); the submodules the rest, by topic, in the
-//! header's order.
+//! `gemini_live_config`: everything a session needs, made by `gemini_live_config_new` and
+//! copied by `gemini_live_session_connect`. Its setters, by topic: the main ones (model,
+//! endpoint, credentials, modality, prompts, tools, transcription, resumption); generation,
+//! voice activity detection, timeouts and queues; the newer setup fields; reconnection;
+//! keeping the conversation; Vertex AI; proxies; recording.
+//!
+//! This file has the main setters; the submodules the rest, by topic, in the header's order.
 
 use crate::config::{Auth, Config, ResponseMode, Secret};
 use crate::ffi::*;

@@ -1,4 +1,6 @@
-//! `gemini_live_event`: one event taken from a session, with borrowed views into it.
+//! `gemini_live_event`: one event taken from a session by `gemini_live_session_next_event`,
+//! its kinds (`GEMINI_LIVE_EVENT_*`), the session states, and the accessors of its fields,
+//! which borrow views into it until `gemini_live_event_free`.
 
 use crate::ffi::*;
 use crate::session::Event;

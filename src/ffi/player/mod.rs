@@ -1,5 +1,6 @@
-//! `gemini_live_player`: a playout buffer whose read function is real-time safe (for
-//! CoreAudio / ALSA / PortAudio callbacks), and the transcript cut at the heard position.
+//! `gemini_live_player`: a playout buffer for the model's audio whose read function is
+//! real-time safe (for CoreAudio / ALSA / PortAudio callbacks), with barge-in flushes,
+//! playback accounting per reply, and the transcript cut at the heard position.
 
 use crate::audio::{
     cut_at_fraction, Player, PlayerConfig, PlayerMonitor, PlayerReader, PlayerWriter, TurnPlayback,
@@ -21,6 +22,9 @@ pub use pacing::*;
 /// only exception is a NULL argument, which records an error text). `_flush`, `_get_stats`,
 /// `_current` and `_last` may be called from any thread. Free it only after both sides
 /// have stopped.
+///
+/// Made by `gemini_live_player_new` (or `_new_with`, `_new_paced`), freed by
+/// `gemini_live_player_free`.
 ///
 /// Functions: `gemini_live_player_new`, `gemini_live_player_new_with`,
 /// `gemini_live_player_push`, `gemini_live_player_push_event`, `gemini_live_player_end_turn`,

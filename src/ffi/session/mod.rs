@@ -1,4 +1,7 @@
-//! `gemini_live_session`: connect, pull events, state, resumption handle, metrics, close.
+//! `gemini_live_session`: a live conversation. Connect, send text, audio, video, activity
+//! signals and tool responses, pull events, read its state, resumption handle and metrics,
+//! close.
+//!
 //! The send functions are in [`send`].
 
 use crate::ffi::config::gemini_live_config;
