@@ -1091,6 +1091,16 @@ gemini_live_result gemini_live_config_set_resume_wait_ms(struct gemini_live_conf
                                                          uint32_t wait_ms);
 
 /**
+ * The least delay before reconnecting after the server closed for lack of quota or of a
+ * concurrency slot (a 1011 close with a `RESOURCE_EXHAUSTED` / "Quota exceeded" reason,
+ * reported as `GEMINI_LIVE_SERVER_CLOSED_RETRYABLE`), jittered ±20 %: a quota frees up in
+ * seconds to a minute, so the ordinary short delays would only be refused again. 0 leaves
+ * only the ordinary delays. Defaults to 10000 ms.
+ */
+gemini_live_result gemini_live_config_set_quota_delay_ms(struct gemini_live_config *config,
+                                                         uint32_t delay_ms);
+
+/**
  * Sets the first connect's budget (`gemini_live_session_connect`): at most `attempts` (at
  * least 1; defaults to 3) within `total_ms` (at least 1; defaults to 10000 ms), then the
  * connect fails with the last failure's code and a message saying "gave up after N attempts

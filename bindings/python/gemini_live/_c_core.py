@@ -208,6 +208,7 @@ FUNCTIONS.update(
         "gemini_live_config_set_reconnect_max_total_ms": (RESULT, [CONFIG_P, c_uint32]),
         "gemini_live_config_set_goaway_margin_ms": (RESULT, [CONFIG_P, c_uint32]),
         "gemini_live_config_set_resume_wait_ms": (RESULT, [CONFIG_P, c_uint32]),
+        "gemini_live_config_set_quota_delay_ms": (RESULT, [CONFIG_P, c_uint32]),
         "gemini_live_config_set_first_connect_budget": (RESULT, [CONFIG_P, c_uint32, c_uint32]),
         "gemini_live_config_set_replay_max_bytes": (RESULT, [CONFIG_P, c_size_t]),
         "gemini_live_config_set_replay_max_audio_ms": (RESULT, [CONFIG_P, c_uint32]),

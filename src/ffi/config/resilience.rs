@@ -102,6 +102,22 @@ pub unsafe extern "C" fn gemini_live_config_set_resume_wait_ms(
     })
 }
 
+/// The least delay before reconnecting after the server closed for lack of quota or of a
+/// concurrency slot (a 1011 close with a `RESOURCE_EXHAUSTED` / "Quota exceeded" reason,
+/// reported as `GEMINI_LIVE_SERVER_CLOSED_RETRYABLE`), jittered ±20 %: a quota frees up in
+/// seconds to a minute, so the ordinary short delays would only be refused again. 0 leaves
+/// only the ordinary delays. Defaults to 10000 ms.
+#[no_mangle]
+pub unsafe extern "C" fn gemini_live_config_set_quota_delay_ms(
+    config: *mut gemini_live_config,
+    delay_ms: u32,
+) -> gemini_live_result {
+    with_config(config, |c| {
+        c.reconnect.quota_delay = ms(delay_ms);
+        Ok(())
+    })
+}
+
 /// Sets the first connect's budget (`gemini_live_session_connect`): at most `attempts` (at
 /// least 1; defaults to 3) within `total_ms` (at least 1; defaults to 10000 ms), then the
 /// connect fails with the last failure's code and a message saying "gave up after N attempts
