@@ -86,14 +86,16 @@ impl gemini_live_event {
             Event::Audio(a) => Samples::of(&a.data),
             _ => Samples::Copied(Vec::new()),
         };
+        // A call without `args` (a streamed one) still gets a JSON object, as documented.
+        let args = |a: &serde_json::Value| match a {
+            serde_json::Value::Null => c_text("{}"),
+            a => c_text(&a.to_string()),
+        };
         let calls = match &event {
-            Event::ToolCall(calls) => calls
-                .iter()
-                .map(|c| [c_text(&c.id), c_text(&c.name), c_text(&c.args.to_string())])
+            Event::ToolCall(calls) => (calls.iter())
+                .map(|c| [c_text(&c.id), c_text(&c.name), args(&c.args)])
                 .collect(),
-            Event::FunctionCallPart(c) => {
-                vec![[c_text(&c.id), c_text(&c.name), c_text(&c.args.to_string())]]
-            }
+            Event::FunctionCallPart(c) => vec![[c_text(&c.id), c_text(&c.name), args(&c.args)]],
             _ => Vec::new(),
         };
         let aux = match &event {
