@@ -22,7 +22,9 @@
 
 // One module (file or folder) per C object, in the order of the header: build.rs makes one
 // section of the header per module below, from the items declared in it and its children
-// (cbindgen alone would put all constants first, then all types, then all functions).
+// (cbindgen alone would put all constants first, then all types, then all functions). The
+// first paragraph of each module's `//!` docs, "Title: what it is", heads its section; a
+// module declared before another may not use its types (C needs them declared first).
 
 // Result codes, version, last error.
 pub mod result;
