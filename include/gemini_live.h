@@ -204,726 +204,18 @@
 #define GEMINI_LIVE_VERSION_PATCH 0
 #define GEMINI_LIVE_VERSION_STRING "0.1.0"
 
-/**
- * Answer with text (`responseModalities: ["TEXT"]`; only some models support it).
- */
-#define GEMINI_LIVE_MODALITY_TEXT 1
-
-/**
- * Answer with 24 kHz PCM audio only.
- */
-#define GEMINI_LIVE_MODALITY_AUDIO 2
-
-/**
- * Answer with audio, plus its transcription delivered as `GEMINI_LIVE_EVENT_TEXT` events
- * (the default).
- */
-#define GEMINI_LIVE_MODALITY_TEXT_AND_AUDIO 3
-
-/**
- * Connect phase: resolving the host and the TCP connect.
- */
-#define GEMINI_LIVE_PHASE_TCP_CONNECT 1
-
-/**
- * Connect phase: the TLS handshake.
- */
-#define GEMINI_LIVE_PHASE_TLS_HANDSHAKE 2
-
-/**
- * Connect phase: the HTTP upgrade to WebSocket.
- */
-#define GEMINI_LIVE_PHASE_UPGRADE 3
-
-/**
- * Connect phase: from sending `setup` to receiving `setupComplete`.
- */
-#define GEMINI_LIVE_PHASE_SETUP 4
-
-/**
- * `gemini_live_config_set_transcription_options`: the transcription of the user's audio.
- */
-#define GEMINI_LIVE_TRANSCRIPTION_INPUT 1
-
-/**
- * `gemini_live_config_set_transcription_options`: the transcription of the model's audio.
- */
-#define GEMINI_LIVE_TRANSCRIPTION_OUTPUT 2
-
-/**
- * The token callback wrote a NUL-terminated access token into the buffer.
- */
-#define GEMINI_LIVE_TOKEN_OK 0
-
-/**
- * The token callback failed for now (e.g. the metadata server did not answer): the
- * connect fails with `GEMINI_LIVE_ACCESS_TOKEN` as a retryable error, so the session backs
- * off and calls it again on its next attempt. The buffer may hold a NUL-terminated message.
- */
-#define GEMINI_LIVE_TOKEN_RETRY_LATER 1
-
-/**
- * The token callback failed for good (not logged in, no permission): the connect or the
- * session ends with `GEMINI_LIVE_ACCESS_TOKEN`. The buffer may hold a NUL-terminated
- * message. Any other return value counts as this.
- */
-#define GEMINI_LIVE_TOKEN_FAILED 2
-
-/**
- * Size in bytes of the buffer handed to a token callback (room for the token and its NUL).
- */
-#define GEMINI_LIVE_TOKEN_BUFFER_SIZE 16384
-
-/**
- * Returned by `gemini_live_event_type` for a NULL event.
- */
-#define GEMINI_LIVE_EVENT_NONE 0
-
-/**
- * `setupComplete` arrived; the session is ready (`gemini_live_event_session_id`). Always
- * the first event (a first connect
- * that had to retry delivers nothing before it); `GEMINI_LIVE_EVENT_NEW_SESSION` follows it
- * when the configured resumption handle was refused and a new session was started.
- */
-#define GEMINI_LIVE_EVENT_SETUP_COMPLETE 1
-
-/**
- * Model text (`gemini_live_event_text`). With `GEMINI_LIVE_MODALITY_TEXT_AND_AUDIO` this
- * is the transcription of the model's audio.
- */
-#define GEMINI_LIVE_EVENT_TEXT 2
-
-/**
- * A thought summary (`gemini_live_event_text`).
- */
-#define GEMINI_LIVE_EVENT_THOUGHT 3
-
-/**
- * Model audio: PCM16 mono, usually 24 kHz (`gemini_live_event_audio`).
- */
-#define GEMINI_LIVE_EVENT_AUDIO 4
-
-/**
- * Inline data that is not audio (`gemini_live_event_data`).
- */
-#define GEMINI_LIVE_EVENT_INLINE_DATA 5
-
-/**
- * Code the model ran, or its result (`gemini_live_event_json`).
- */
-#define GEMINI_LIVE_EVENT_CODE_EXECUTION 6
-
-/**
- * Transcription of the user's audio (`gemini_live_event_text`,
- * `gemini_live_event_finished`, `gemini_live_event_language_code`).
- */
-#define GEMINI_LIVE_EVENT_INPUT_TRANSCRIPTION 7
-
-/**
- * Transcription of the model's audio with `GEMINI_LIVE_MODALITY_AUDIO`
- * (`gemini_live_event_text`, `gemini_live_event_finished`,
- * `gemini_live_event_language_code`).
- */
-#define GEMINI_LIVE_EVENT_OUTPUT_TRANSCRIPTION 8
-
-/**
- * The model calls functions (`gemini_live_event_tool_call_count`,
- * `gemini_live_event_tool_call`); answer each with `gemini_live_session_send_tool_response`.
- */
-#define GEMINI_LIVE_EVENT_TOOL_CALL 9
-
-/**
- * These calls are abandoned (`gemini_live_event_id_count`, `gemini_live_event_id`).
- */
-#define GEMINI_LIVE_EVENT_TOOL_CALL_CANCELLATION 10
-
-/**
- * User input interrupted the model: drop queued playback.
- */
-#define GEMINI_LIVE_EVENT_INTERRUPTED 11
-
-/**
- * The model finished generating (playback may still be going).
- */
-#define GEMINI_LIVE_EVENT_GENERATION_COMPLETE 12
-
-/**
- * The turn is over (`gemini_live_event_usage`, `gemini_live_event_usage_detail`,
- * `gemini_live_event_reason`, `gemini_live_event_interaction_status`).
- */
-#define GEMINI_LIVE_EVENT_TURN_COMPLETE 13
-
-/**
- * Token usage outside a turn's end (`gemini_live_event_usage`,
- * `gemini_live_event_usage_detail`).
- */
-#define GEMINI_LIVE_EVENT_USAGE 14
-
-/**
- * Search grounding metadata (`gemini_live_event_json`: `web_search_queries`, `sources`,
- * `search_entry_point`, `metadata` as sent). URL-context metadata is
- * `GEMINI_LIVE_EVENT_URL_CONTEXT`.
- */
-#define GEMINI_LIVE_EVENT_GROUNDING 15
-
-/**
- * The server will end the connection soon (`gemini_live_event_time_left`).
- */
-#define GEMINI_LIVE_EVENT_GO_AWAY 16
-
-/**
- * A session resumption update (`gemini_live_event_resumption`: handle and resumable;
- * `gemini_live_event_last_consumed_index`); the latest handle is also kept by the session (`gemini_live_session_resumption_handle`).
- */
-#define GEMINI_LIVE_EVENT_RESUMPTION_UPDATE 17
-
-/**
- * The session changed state (`gemini_live_event_state`).
- */
-#define GEMINI_LIVE_EVENT_STATE_CHANGED 18
-
-/**
- * A server message of a kind this library does not know (`gemini_live_event_json`).
- */
-#define GEMINI_LIVE_EVENT_UNKNOWN 19
-
-/**
- * An error that did not end the session (`gemini_live_event_error`).
- */
-#define GEMINI_LIVE_EVENT_ERROR 20
-
-/**
- * The session ended; always the last event (`gemini_live_event_close`,
- * `gemini_live_event_error`).
- */
-#define GEMINI_LIVE_EVENT_CLOSED 21
-
-/**
- * The connection was lost (or is being handed over after a GoAway) and a reconnection
- * attempt starts soon (`gemini_live_event_reconnecting`: attempt and delay;
- * `gemini_live_event_error`: the cause, `GEMINI_LIVE_OK` for a planned handover).
- */
-#define GEMINI_LIVE_EVENT_RECONNECTING 22
-
-/**
- * Reconnected and resumed: the conversation goes on (`gemini_live_event_count`: the input
- * messages re-sent).
- */
-#define GEMINI_LIVE_EVENT_RESUMED 23
-
-/**
- * Reconnected to a new session: the server's history was lost (`gemini_live_event_count`:
- * the input messages re-sent).
- */
-#define GEMINI_LIVE_EVENT_NEW_SESSION 24
-
-/**
- * Input was dropped and will not reach the server (`gemini_live_event_input_dropped`).
- */
-#define GEMINI_LIVE_EVENT_INPUT_DROPPED 25
-
-/**
- * Tool responses were not sent because their calls are gone (`gemini_live_event_id_count`,
- * `gemini_live_event_id`).
- */
-#define GEMINI_LIVE_EVENT_TOOL_RESPONSES_DROPPED 26
-
-/**
- * The reply in progress was cut off by a lost connection and is void: drop what was
- * delivered for it since the last `TURN_COMPLETE` that ended an interaction (text, audio,
- * tool calls); its question is asked again after the reconnection, so the whole reply comes
- * again, once (`gemini_live_event_count`: the session's turn number).
- */
-#define GEMINI_LIVE_EVENT_REPLY_DISCARDED 40
-
-/**
- * Resumed with a handle older than some answered turns: their replies were delivered, but
- * the model no longer remembers those exchanges (`gemini_live_event_count`: how many).
- */
-#define GEMINI_LIVE_EVENT_CONTEXT_LOST 41
-
-/**
- * The server had lost part of the conversation and it was put back as history
- * (`gemini_live_event_context_restored`; `gemini_live_event_count`: the exchanges put back).
- * Comes instead of CONTEXT_LOST whenever anything was put back.
- */
-#define GEMINI_LIVE_EVENT_CONTEXT_RESTORED 42
-
-/**
- * New content was sent while BLOCKING function calls were pending: the service drops them
- * without a cancellation, while their side effects may still happen
- * (`gemini_live_event_id_count`, `gemini_live_event_id`). Once per call.
- */
-#define GEMINI_LIVE_EVENT_TOOL_CALLS_ABANDONED 43
-
-/**
- * Session state: opening the connection.
- */
-#define GEMINI_LIVE_STATE_CONNECTING 0
-
-/**
- * Session state: set up; input is accepted and events flow.
- */
-#define GEMINI_LIVE_STATE_CONNECTED 1
-
-/**
- * Session state: the connection was lost and a new one is being made.
- */
-#define GEMINI_LIVE_STATE_RECONNECTING 2
-
-/**
- * Session state: `gemini_live_session_close` was called; closing.
- */
-#define GEMINI_LIVE_STATE_CLOSING 3
-
-/**
- * Session state: closed; no more input is accepted.
- */
-#define GEMINI_LIVE_STATE_CLOSED 4
-
-/**
- * `gemini_live_event_usage_detail*`: prompt tokens per modality (`promptTokensDetails`).
- */
-#define GEMINI_LIVE_USAGE_PROMPT_DETAILS 0
-
-/**
- * Cached tokens per modality (`cacheTokensDetails`).
- */
-#define GEMINI_LIVE_USAGE_CACHE_DETAILS 1
-
-/**
- * Response tokens per modality (`responseTokensDetails`).
- */
-#define GEMINI_LIVE_USAGE_RESPONSE_DETAILS 2
-
-/**
- * Tool-use prompt tokens per modality (`toolUsePromptTokensDetails`).
- */
-#define GEMINI_LIVE_USAGE_TOOL_USE_PROMPT_DETAILS 3
-
-/**
- * `gemini_live_event_voice_activity`: the user started speaking (`ACTIVITY_START`).
- */
-#define GEMINI_LIVE_VOICE_ACTIVITY_START 1
-
-/**
- * `gemini_live_event_voice_activity`: the user stopped speaking (`ACTIVITY_END`).
- */
-#define GEMINI_LIVE_VOICE_ACTIVITY_END 2
-
-/**
- * `gemini_live_event_vad_signal`: a value this library does not know (its name is the value
- * as sent).
- */
-#define GEMINI_LIVE_VAD_SIGNAL_OTHER 0
-
-/**
- * `gemini_live_event_vad_signal`: start of speech (`VAD_SIGNAL_TYPE_SOS`).
- */
-#define GEMINI_LIVE_VAD_SIGNAL_START_OF_SPEECH 1
-
-/**
- * `gemini_live_event_vad_signal`: end of speech (`VAD_SIGNAL_TYPE_EOS`).
- */
-#define GEMINI_LIVE_VAD_SIGNAL_END_OF_SPEECH 2
-
-/**
- * The word timings, speaker label and offsets of the transcription just delivered
- * (`gemini_live_event_transcription_detail`, `gemini_live_event_transcription_word`).
- */
-#define GEMINI_LIVE_EVENT_TRANSCRIPTION_DETAIL 50
-
-/**
- * The thought signature (base64) of the model part just delivered: give it back with that
- * part in history (`gemini_live_event_signature`).
- */
-#define GEMINI_LIVE_EVENT_THOUGHT_SIGNATURE 51
-
-/**
- * A `functionCall` part of the model's turn, a record for history: answer the TOOL_CALL
- * event, not this (`gemini_live_event_tool_call` with index 0).
- */
-#define GEMINI_LIVE_EVENT_FUNCTION_CALL_PART 52
-
-/**
- * The service verified a replicated voice's consent recording: send this signature in
- * later setups instead of the recording (`gemini_live_event_signature`).
- */
-#define GEMINI_LIVE_EVENT_VOICE_CONSENT_SIGNATURE 53
-
-/**
- * `gemini_live_event_transcription_detail`: the user's speech (`inputTranscription`).
- */
-#define GEMINI_LIVE_TRANSCRIPT_INPUT 1
-
-/**
- * `gemini_live_event_transcription_detail`: `interimInputTranscription`.
- */
-#define GEMINI_LIVE_TRANSCRIPT_INTERIM_INPUT 2
-
-/**
- * `gemini_live_event_transcription_detail`: the model's speech (`outputTranscription`).
- */
-#define GEMINI_LIVE_TRANSCRIPT_OUTPUT 3
-
-/**
- * URL-context tool metadata (`gemini_live_event_json`: `urls` of `{retrieved_url, status}`,
- * `metadata` as sent).
- */
-#define GEMINI_LIVE_EVENT_URL_CONTEXT 27
-
-/**
- * `waitingForInput`: the model is idle and expects more user input.
- */
-#define GEMINI_LIVE_EVENT_WAITING_FOR_INPUT 28
-
-/**
- * The server's voice activity detection saw the user start or stop speaking
- * (`gemini_live_event_voice_activity`: kind and audio offset).
- */
-#define GEMINI_LIVE_EVENT_VOICE_ACTIVITY 29
-
-/**
- * `voiceActivityDetectionSignal` (`gemini_live_event_vad_signal`).
- */
-#define GEMINI_LIVE_EVENT_VAD_SIGNAL 30
-
-/**
- * An interim (not final) transcription of the user's audio (`gemini_live_event_text`,
- * `gemini_live_event_language_code`).
- */
-#define GEMINI_LIVE_EVENT_INTERIM_INPUT_TRANSCRIPTION 31
-
-/**
- * With `GEMINI_LIVE_MODALITY_TEXT_AND_AUDIO`: the transcription delivered as
- * `GEMINI_LIVE_EVENT_TEXT` is final for this utterance.
- */
-#define GEMINI_LIVE_EVENT_TEXT_FINISHED 32
-
-/**
- * `gemini_live_event_interaction_status`: the model sent no `interactionStatus`.
- */
-#define GEMINI_LIVE_INTERACTION_NONE 0
-
-/**
- * `interactionStatus: IN_PROGRESS`: this turn is one segment; more output follows without
- * new input (extended thinking). Keep reading events.
- */
-#define GEMINI_LIVE_INTERACTION_IN_PROGRESS 1
-
-/**
- * `interactionStatus: IDLE`: the interaction is over.
- */
-#define GEMINI_LIVE_INTERACTION_IDLE 2
-
-/**
- * `interactionStatus: REQUIRES_ACTION` (deprecated): the model waits for the client,
- * typically a tool response. The interaction is not over (as Google's SDK reads it).
- */
-#define GEMINI_LIVE_INTERACTION_REQUIRES_ACTION 3
-
-/**
- * `gemini_live_config_set_record`: keep audio and video payloads as sent.
- */
-#define GEMINI_LIVE_RECORD_AUDIO_KEEP 0
-
-/**
- * `gemini_live_config_set_record`: keep only their length and checksum.
- */
-#define GEMINI_LIVE_RECORD_AUDIO_SUMMARY 1
-
-/**
- * G.711 µ-law (PCMU: Twilio media streams, North America, Japan).
- */
-#define GEMINI_LIVE_G711_ULAW 1
-
-/**
- * G.711 A-law (PCMA: Europe and most of the world).
- */
-#define GEMINI_LIVE_G711_ALAW 2
-
-/**
- * Samples (and G.711 bytes) in one 20 ms frame at 8 kHz (`FRAME_SAMPLES` in Rust; a test
- * checks they agree).
- */
-#define GEMINI_LIVE_PHONE_FRAME 160
-
-/**
- * `gemini_live_phone_out_push_event`: the event was not for the phone line.
- */
-#define GEMINI_LIVE_PHONE_OUT_IGNORED 0
-
-/**
- * `gemini_live_phone_out_push_event`: reply audio was queued (`*count` codes).
- */
-#define GEMINI_LIVE_PHONE_OUT_QUEUED 1
-
-/**
- * `gemini_live_phone_out_push_event`: barge-in; the queue was cleared (`*count` codes
- * dropped). Tell the line to drop what it holds too (Twilio: the `clear` message).
- */
-#define GEMINI_LIVE_PHONE_OUT_CLEARED 2
-
-/**
- * `gemini_live_phone_out_push_event`: the reply ended; the last frame was padded with
- * silence.
- */
-#define GEMINI_LIVE_PHONE_OUT_FINISHED 3
-
-/**
- * `gemini_live_client_vad_new`: server VAD off; the client sends `activityStart` /
- * `activityEnd` around each utterance, with pre-roll.
- */
-#define GEMINI_LIVE_CLIENT_VAD_ACTIVITY 1
-
-/**
- * `gemini_live_client_vad_new`: server VAD stays on; only the utterances are sent (with
- * pre-roll), each ended with `audioStreamEnd`.
- */
-#define GEMINI_LIVE_CLIENT_VAD_GATE 2
-
-/**
- * Event bit: speech started.
- */
-#define GEMINI_LIVE_CLIENT_VAD_SPEECH_START 1
-
-/**
- * Event bit: speech ended (after the hangover).
- */
-#define GEMINI_LIVE_CLIENT_VAD_SPEECH_END 2
-
-/**
- * Noise suppression off (the default).
- */
-#define GEMINI_LIVE_NOISE_SUPPRESSION_OFF 0
-
-/**
- * Noise suppression, low (about 6 dB).
- */
-#define GEMINI_LIVE_NOISE_SUPPRESSION_LOW 1
-
-/**
- * Noise suppression, moderate (about 12 dB).
- */
-#define GEMINI_LIVE_NOISE_SUPPRESSION_MODERATE 2
-
-/**
- * Noise suppression, high (about 18 dB).
- */
-#define GEMINI_LIVE_NOISE_SUPPRESSION_HIGH 3
-
-/**
- * Noise suppression, very high (about 21 dB).
- */
-#define GEMINI_LIVE_NOISE_SUPPRESSION_VERY_HIGH 4
-
-/**
- * Log level: nothing.
- */
-#define GEMINI_LIVE_LOG_OFF 0
-
-/**
- * Log level: errors.
- */
-#define GEMINI_LIVE_LOG_ERROR 1
-
-/**
- * Log level: warnings and above.
- */
-#define GEMINI_LIVE_LOG_WARN 2
-
-/**
- * Log level: information (connects, closes, reconnects) and above. The default.
- */
-#define GEMINI_LIVE_LOG_INFO 3
-
-/**
- * Log level: debugging detail and above.
- */
-#define GEMINI_LIVE_LOG_DEBUG 4
-
-/**
- * Log level: everything, including per-message traces.
- */
-#define GEMINI_LIVE_LOG_TRACE 5
-
-/**
- * Connect phase: through a proxy, TLS to an `https://` proxy and its `CONNECT` or SOCKS5
- * exchange (for `gemini_live_config_set_phase_timeout_ms`).
- */
-#define GEMINI_LIVE_PHASE_PROXY 5
-
-/**
- * A client-side voice activity detector (earshot, 16 ms frames of 16 kHz audio) with the
- * sender that puts it in front of a session.
+#ifdef __cplusplus
+extern "C" {
+#endif // __cplusplus
+
+/*
+ * ===========================================================================================
+ * Results and errors
+ * ===========================================================================================
  *
- * `_push` and `_finish` send on the session: call them from the thread that would call
- * `gemini_live_session_send_audio`, not from the audio callback. `_process` only runs the
- * detector and is **real-time safe** (no allocation, lock or system call): use it instead
- * of `_push` when the application sends the audio itself. One thread at a time.
- *
- * Functions: `gemini_live_client_vad_new`, `gemini_live_client_vad_configure`,
- * `gemini_live_client_vad_push`, `gemini_live_client_vad_finish`, `gemini_live_client_vad_process`,
- * `gemini_live_client_vad_get_stats`, `gemini_live_client_vad_free`.
+ * The code every function returns (`gemini_live_result`), each code's text, the library's
+ * version, and the detail of the calling thread's latest failure.
  */
-typedef struct gemini_live_client_vad gemini_live_client_vad;
-
-/**
- * Everything a session needs: an opaque, growable set of options.
- *
- * Create it with `gemini_live_config_new`, change it with the `gemini_live_config_set_*`
- * and `gemini_live_config_add_*` functions, pass it to `gemini_live_session_connect` (which
- * copies it) and free it with `gemini_live_config_free`. Setters copy their arguments.
- * A config may be read by several threads at once (e.g. two connects) but must not be
- * changed while another thread uses it.
- *
- * Functions: `gemini_live_config_new`, `gemini_live_config_free`, `gemini_live_config_validate`,
- * `gemini_live_config_set_*`, `gemini_live_config_add_*`, `gemini_live_config_clear_tools`.
- */
-typedef struct gemini_live_config gemini_live_config;
-
-/**
- * An echo canceller for a speakerphone: the microphone's audio in, the same audio without
- * the echo of what a `gemini_live_player` played out. Its reference is what the player's
- * read function actually gave the device (silence and barge-in flushes included, on the
- * device's clock), recorded by the read itself: there is nothing to feed on the playback
- * side, and the player's read stays real-time safe.
- *
- * Threads: one thread at a time, typically the one that reads the microphone and sends to
- * the session. `_set_enabled`, `_set_device_delay_ms` and `_get_stats` are **real-time
- * safe** (no lock, no allocation, no system call, except on a failure, which records an
- * error text); `_process` takes no lock but **allocates** (inside the AEC3 port), so call
- * it outside the capture callback (hand the callback's samples over through a ring). The
- * player's read stays real-time safe with the recording. It may outlive the player (it
- * then hears silence).
- *
- * Functions: `gemini_live_echo_canceller_new`, `gemini_live_echo_canceller_new_with`,
- * `gemini_live_echo_canceller_process`, `gemini_live_echo_canceller_set_enabled`,
- * `gemini_live_echo_canceller_set_device_delay_ms`, `gemini_live_echo_canceller_get_stats`,
- * `gemini_live_echo_canceller_free`.
- */
-typedef struct gemini_live_echo_canceller gemini_live_echo_canceller;
-
-/**
- * One event, owned by the caller of `gemini_live_session_next_event`, who frees it with
- * `gemini_live_event_free`. Every pointer an accessor returns points into the event and
- * stays valid until the event is freed. An event may be read from several threads at once.
- *
- * Functions: `gemini_live_event_type`, `gemini_live_event_text`, `gemini_live_event_audio`,
- * `gemini_live_event_data`, `gemini_live_event_finished`, `gemini_live_event_state`,
- * `gemini_live_event_tool_call_count`, `gemini_live_event_tool_call`, `gemini_live_event_close`,
- * `gemini_live_event_error`, `gemini_live_event_session_id`, `gemini_live_event_usage`,
- * `gemini_live_event_usage_detail_count`, `gemini_live_event_usage_detail`,
- * `gemini_live_event_reason`, `gemini_live_event_time_left`, `gemini_live_event_resumption`,
- * `gemini_live_event_reconnecting`, `gemini_live_event_count`, `gemini_live_event_input_dropped`,
- * `gemini_live_event_context_restored`, `gemini_live_event_id_count`, `gemini_live_event_id`,
- * `gemini_live_event_language_code`, `gemini_live_event_voice_activity`,
- * `gemini_live_event_vad_signal`, `gemini_live_event_json`, `gemini_live_event_free`,
- * `gemini_live_event_last_consumed_index`, `gemini_live_event_interaction_status`,
- * `gemini_live_event_transcription_detail`, `gemini_live_event_transcription_word`,
- * `gemini_live_event_signature`, `gemini_live_event_tool_call_stream`,
- * `gemini_live_event_usage_labels`.
- */
-typedef struct gemini_live_event gemini_live_event;
-
-/**
- * A fake Gemini Live server on 127.0.0.1, running in background threads until freed.
- * Its functions exist in libraries built with the `fake` cargo feature (the default); a
- * library built with `--no-default-features` leaves them out (linking fails, Python's
- * binding reports them missing).
- * It answers deterministically: a text turn with `[turn N] echo: <text>`, an audio turn
- * (ended by `gemini_live_session_audio_stream_end`) with 24 kHz audio plus the text
- * `[turn N] heard B bytes of audio, checksum <16 hex digits>` (FNV-1a 64 of the PCM bytes
- * of that turn). It accepts any API key, or none, and serves every model of the library's
- * capability table with that model's rules (modalities, refusals with the service's close
- * codes, the extended-thinking lifecycle), or only the models given to
- * `gemini_live_fake_server_start_with_models`.
- *
- * Functions: `gemini_live_fake_server_start`, `gemini_live_fake_server_start_with_faults`,
- * `gemini_live_fake_server_start_with_models`, `gemini_live_fake_server_endpoint`,
- * `gemini_live_fake_server_free`, `gemini_live_fake_server_start_vertex`.
- */
-typedef struct gemini_live_fake_server gemini_live_fake_server;
-
-/**
- * The caller's side of a phone call: 8 kHz G.711 in, 16 kHz PCM16 out (for
- * `gemini_live_session_send_audio`). Streaming: the filter state is kept across calls, and
- * input short of a 20 ms chunk waits for the next call. Each 20 ms frame (160 codes) gives
- * 320 samples (the first fewer: the filter's 8 ms delay is trimmed).
- *
- * **Real-time safe** after `_new` (no allocation, lock or system call). One thread at a
- * time.
- *
- * Functions: `gemini_live_phone_in_new`, `gemini_live_phone_in_max_output`,
- * `gemini_live_phone_in_process`, `gemini_live_phone_in_reset`, `gemini_live_phone_in_free`.
- */
-typedef struct gemini_live_phone_in gemini_live_phone_in;
-
-/**
- * The model's side of a phone call: 24 kHz PCM16 in, low-pass filtered (a 5 kHz tone is
- * more than 40 dB down), resampled to 8 kHz, G.711-encoded, queued and taken out in whole
- * frames (see `gemini_live_phone_out_new`). On barge-in, `_clear` (or `_push_event` with the
- * interrupted event) drops the queue; then tell the line to drop its own (Twilio: `clear`).
- *
- * **Real-time safe** after `_new` (no allocation, lock or system call). One thread at a
- * time.
- *
- * Functions: `gemini_live_phone_out_new`, `gemini_live_phone_out_push`,
- * `gemini_live_phone_out_push_event`, `gemini_live_phone_out_finish`,
- * `gemini_live_phone_out_pop_frame`, `gemini_live_phone_out_clear`,
- * `gemini_live_phone_out_get_stats`, `gemini_live_phone_out_free`.
- */
-typedef struct gemini_live_phone_out gemini_live_phone_out;
-
-/**
- * A playout buffer for the model's 24 kHz audio, read by the sound card's callback.
- *
- * Threads: the *session side* (one thread at a time) calls `_push`, `_push_event` and
- * `_end_turn`; the *audio callback* (one thread at a time) calls `_read` / `_read_f32`,
- * which are **real-time safe**: no lock, no allocation, no system call, bounded time (the
- * only exception is a NULL argument, which records an error text). `_flush`, `_get_stats`,
- * `_current` and `_last` may be called from any thread. Free it only after both sides
- * have stopped.
- *
- * Functions: `gemini_live_player_new`, `gemini_live_player_new_with`, `gemini_live_player_push`,
- * `gemini_live_player_push_event`, `gemini_live_player_end_turn`, `gemini_live_player_flush`,
- * `gemini_live_player_read`, `gemini_live_player_read_f32`, `gemini_live_player_get_stats`,
- * `gemini_live_player_current`, `gemini_live_player_last`, `gemini_live_player_free`,
- * `gemini_live_player_new_paced`.
- */
-typedef struct gemini_live_player gemini_live_player;
-
-/**
- * A streaming resampler: interleaved PCM16 (or float) at any rate and channel count in,
- * mono PCM16 at a fixed rate out, state kept across calls (no clicks at chunk borders).
- *
- * Not for the audio callback (it may allocate): resample on the thread that sends. One
- * thread at a time.
- *
- * Functions: `gemini_live_resampler_new`, `gemini_live_resampler_max_output`,
- * `gemini_live_resampler_process`, `gemini_live_resampler_process_f32`,
- * `gemini_live_resampler_flush`, `gemini_live_resampler_latency_us`, `gemini_live_resampler_free`.
- */
-typedef struct gemini_live_resampler gemini_live_resampler;
-
-/**
- * A live conversation. Made by `gemini_live_session_connect`, freed by
- * `gemini_live_session_free`.
- *
- * Thread safety: every function except `gemini_live_session_free` may be called from
- * several threads at once on the same session (e.g. one thread sends audio while another
- * waits in `gemini_live_session_next_event`). `gemini_live_session_free` must be the last
- * call: no other thread may be using the session when it runs.
- *
- * Functions: `gemini_live_session_connect`, `gemini_live_session_send_*`,
- * `gemini_live_session_try_send_audio`, `gemini_live_session_audio_stream_end`,
- * `gemini_live_session_activity_start`, `gemini_live_session_activity_end`,
- * `gemini_live_session_next_event`, `gemini_live_session_state`,
- * `gemini_live_session_resumption_handle`, `gemini_live_session_metrics`,
- * `gemini_live_session_close`, `gemini_live_session_free`, `gemini_live_session_last_close_reason`,
- * `gemini_live_session_metrics_openmetrics`.
- */
-typedef struct gemini_live_session gemini_live_session;
 
 /**
  * The outcome of a call: `GEMINI_LIVE_OK` (0) or one of the `GEMINI_LIVE_*` codes below.
@@ -939,387 +231,6 @@ typedef struct gemini_live_session gemini_live_session;
  * `gemini_live_last_error_message` the detail of this thread's latest failure.
  */
 typedef uint32_t gemini_live_result;
-
-/**
- * Produces an OAuth 2 access token for Vertex AI: write it, NUL-terminated, into `buf`
- * (`len` bytes, `GEMINI_LIVE_TOKEN_BUFFER_SIZE`; the library owns it, zeroes it after use,
- * and it is valid only during the call) and return `GEMINI_LIVE_TOKEN_OK`; or return
- * `GEMINI_LIVE_TOKEN_RETRY_LATER` / `GEMINI_LIVE_TOKEN_FAILED`, optionally with a
- * NUL-terminated message (never a secret) in `buf`.
- *
- * Called before every connect (the first, each reconnection and each GoAway handover), on
- * the connecting thread: the caller of `gemini_live_session_connect` for the first, the
- * session's own reader thread afterwards; sessions connected from copies of one config may
- * call it at the same time from different threads. It must return promptly (cache tokens
- * until shortly before they expire; `gemini_live_session_close` waits for a call in
- * progress) and must not call `gemini_live_session_*` functions.
- */
-typedef uint32_t (*gemini_live_token_callback)(void *user_data, char *buf, size_t len);
-
-/**
- * Frees the `user_data` of a log callback when the callback is replaced or removed.
- */
-typedef void (*gemini_live_user_data_free)(void *user_data);
-
-/**
- * A session's metrics: plain numbers, filled by `gemini_live_session_metrics`.
- *
- * ABI growth: set `size = sizeof(gemini_live_metrics)` before the call. The library fills
- * at most `size` bytes (fields it does not know of stay as they were; new fields are only
- * ever appended) and sets `size` to the number of bytes it filled. Durations are in
- * microseconds; -1 means "not measured yet".
- */
-typedef struct gemini_live_metrics {
-    /**
-     * In: `sizeof(gemini_live_metrics)`. Out: the bytes filled.
-     */
-    uint32_t size;
-    /**
-     * Layout version of this struct; 3 for the fields below.
-     */
-    uint32_t version;
-    /**
-     * Latest connect: DNS + TCP connect.
-     */
-    int64_t connect_tcp_us;
-    /**
-     * Latest connect: TLS handshake (0 for `ws://`).
-     */
-    int64_t connect_tls_us;
-    /**
-     * Latest connect: HTTP upgrade.
-     */
-    int64_t connect_upgrade_us;
-    /**
-     * Latest connect: `setup` sent to `setupComplete` received.
-     */
-    int64_t connect_setup_us;
-    /**
-     * Latest connect: all phases.
-     */
-    int64_t connect_total_us;
-    /**
-     * Messages handed to the socket.
-     */
-    uint64_t messages_sent;
-    /**
-     * Bytes of JSON handed to the socket.
-     */
-    uint64_t bytes_sent;
-    /**
-     * Data frames received.
-     */
-    uint64_t messages_received;
-    /**
-     * Bytes of data frames received.
-     */
-    uint64_t bytes_received;
-    /**
-     * Messages waiting in the send queue now.
-     */
-    uint64_t send_queue_depth;
-    /**
-     * Highest send-queue depth seen.
-     */
-    uint64_t send_queue_peak;
-    /**
-     * Frames that could not be decoded.
-     */
-    uint64_t decode_errors;
-    /**
-     * Latest turn: last input sent to first reply content.
-     */
-    int64_t last_first_reply_us;
-    /**
-     * Latest turn: last input sent to first audio.
-     */
-    int64_t last_first_audio_us;
-    /**
-     * Latest turn: last input sent to turn complete.
-     */
-    int64_t last_turn_complete_us;
-    /**
-     * Time since the last message was received.
-     */
-    int64_t since_last_received_us;
-    /**
-     * Reconnections that succeeded.
-     */
-    uint64_t reconnects;
-    /**
-     * Time spent without a connection, all outages together.
-     */
-    int64_t downtime_us;
-    /**
-     * Input messages re-sent after reconnections.
-     */
-    uint64_t replayed_messages;
-    /**
-     * Input messages dropped (replay-buffer overflow, stale tool responses).
-     */
-    uint64_t dropped_messages;
-    /**
-     * Close code of the latest connection that ended; -1 if none has (the reason:
-     * `gemini_live_session_last_close_reason`).
-     */
-    int32_t last_close_code;
-    /**
-     * The session's `GEMINI_LIVE_STATE_*` when the metrics were taken.
-     */
-    uint32_t state;
-    /**
-     * Messages timed from `send` to the socket flush.
-     */
-    uint64_t send_latency_count;
-    /**
-     * Send-to-flush latency, median (an upper bound at most 12.5% high); -1 if none yet.
-     */
-    int64_t send_latency_p50_us;
-    /**
-     * Send-to-flush latency, 99th percentile (same bound); -1 if none yet.
-     */
-    int64_t send_latency_p99_us;
-    /**
-     * Send-to-flush latency, exact maximum; -1 if none yet.
-     */
-    int64_t send_latency_max_us;
-    /**
-     * Latest connect: the proxy phase (TLS to an `https://` proxy, its `CONNECT` or SOCKS5
-     * exchange); 0 without a proxy. (Version 3.)
-     */
-    int64_t connect_proxy_us;
-} gemini_live_metrics;
-
-/**
- * Token counts of a USAGE or TURN_COMPLETE event (`gemini_live_event_usage`), one field per
- * count of the server's `usageMetadata`; -1 where the server sent none. The per-modality
- * breakdowns are read with `gemini_live_event_usage_detail_count` and
- * `gemini_live_event_usage_detail`.
- */
-typedef struct gemini_live_usage {
-    /**
-     * Tokens in the prompt.
-     */
-    int64_t prompt_token_count;
-    /**
-     * Tokens served from cache.
-     */
-    int64_t cached_content_token_count;
-    /**
-     * Tokens in the response.
-     */
-    int64_t response_token_count;
-    /**
-     * Tokens in tool-use prompts.
-     */
-    int64_t tool_use_prompt_token_count;
-    /**
-     * Thinking tokens.
-     */
-    int64_t thoughts_token_count;
-    /**
-     * Total.
-     */
-    int64_t total_token_count;
-} gemini_live_usage;
-
-/**
- * How much of one reply was received and heard, in the model's samples (24 kHz).
- */
-typedef struct gemini_live_turn_playback {
-    /**
-     * The turn's number (from 1; 0: none yet).
-     */
-    uint64_t turn;
-    /**
-     * Samples of the model's audio received for the turn.
-     */
-    uint64_t received;
-    /**
-     * Of those, how many the device had taken.
-     */
-    uint64_t heard;
-    /**
-     * The rate of those samples (24000).
-     */
-    uint32_t source_rate;
-    /**
-     * 1 if a flush cut the turn short, else 0.
-     */
-    uint32_t interrupted;
-    /**
-     * `heard / received` (1.0 for a turn without audio): pass it to
-     * `gemini_live_transcript_heard_len` to cut the reply's transcript.
-     */
-    double heard_fraction;
-} gemini_live_turn_playback;
-
-/**
- * A player's counters since it was created; samples are device samples per channel.
- */
-typedef struct gemini_live_player_stats {
-    /**
-     * The device rate (Hz), to turn samples into time.
-     */
-    uint32_t device_rate;
-    /**
-     * Samples waiting to be read now.
-     */
-    uint64_t buffered;
-    /**
-     * Samples of audio the reads delivered (silence not counted).
-     */
-    uint64_t played;
-    /**
-     * Times playback ran dry in the middle of a turn.
-     */
-    uint64_t underruns;
-    /**
-     * Samples of silence delivered because of those underruns.
-     */
-    uint64_t underrun_samples;
-    /**
-     * Samples dropped because more than the maximum latency was buffered (oldest first).
-     */
-    uint64_t dropped;
-    /**
-     * Samples dropped because the ring was full (the callback stopped reading).
-     */
-    uint64_t overflowed;
-    /**
-     * Samples discarded by flushes.
-     */
-    uint64_t flushed;
-    /**
-     * Flushes done.
-     */
-    uint64_t flushes;
-    /**
-     * Read calls.
-     */
-    uint64_t reads;
-    /**
-     * The current (or latest) turn's number, from 1; 0 before any audio.
-     */
-    uint64_t turn;
-    /**
-     * Samples the latest turn waited, with audio buffered, before it started playing (the
-     * adaptive start's wait for a reply arriving slower than real time).
-     */
-    uint64_t start_delay;
-    /**
-     * How fast the latest reply arrived, in thousandths of real time (700: 0.7x, slower
-     * than it plays); 0 until measured.
-     */
-    uint64_t arrival_rate_milli;
-} gemini_live_player_stats;
-
-/**
- * A `gemini_live_phone_out`'s counters, in 8 kHz codes.
- */
-typedef struct gemini_live_phone_out_stats {
-    /**
-     * Codes queued now.
-     */
-    uint64_t buffered;
-    /**
-     * Codes taken out in frames.
-     */
-    uint64_t sent;
-    /**
-     * Codes dropped by clears (barge-in).
-     */
-    uint64_t cleared;
-    /**
-     * Codes dropped because the queue was full.
-     */
-    uint64_t overflowed;
-    /**
-     * Frames taken out.
-     */
-    uint64_t frames;
-} gemini_live_phone_out_stats;
-
-/**
- * A client VAD's state and counters, in 16 kHz samples.
- */
-typedef struct gemini_live_client_vad_stats {
-    /**
-     * 1 while an utterance is in progress, else 0.
-     */
-    uint32_t speaking;
-    /**
-     * The latest frame's score, 0 to 1.
-     */
-    float score;
-    /**
-     * Utterances started.
-     */
-    uint64_t utterances;
-    /**
-     * Samples sent (utterances with their pre-roll and hangover).
-     */
-    uint64_t sent;
-    /**
-     * Samples held back as silence and never sent.
-     */
-    uint64_t withheld;
-} gemini_live_client_vad_stats;
-
-/**
- * What an echo canceller measured and did.
- */
-typedef struct gemini_live_echo_stats {
-    /**
-     * Echo return loss enhancement (dB), as the canceller estimates it; NAN until known.
-     */
-    double erle_db;
-    /**
-     * Echo return loss (dB): how much quieter the echo is than what was played; NAN until
-     * known.
-     */
-    double erl_db;
-    /**
-     * The echo path's delay the canceller's estimator found (ms); -1 until found.
-     */
-    int32_t delay_estimate_ms;
-    /**
-     * The configured device delay (ms).
-     */
-    uint32_t device_delay_ms;
-    /**
-     * Microphone frames (10 ms) processed.
-     */
-    uint64_t capture_frames;
-    /**
-     * Reference frames (10 ms) of played audio given to the canceller.
-     */
-    uint64_t reference_frames;
-    /**
-     * Microphone frames processed before their reference had been played.
-     */
-    uint64_t reference_late;
-    /**
-     * Times the reference was skipped to re-align with the microphone.
-     */
-    uint64_t realigned;
-    /**
-     * 1 if cancelling, 0 if passing the microphone through.
-     */
-    uint32_t enabled;
-} gemini_live_echo_stats;
-
-/**
- * Receives one log record: `level` is a `GEMINI_LIVE_LOG_*` constant (1 to 5), `target`
- * the module it came from (e.g. `gemini_live::session`) and `message` the text; both
- * strings are NUL-terminated and valid only during the call. Called from any library
- * thread, possibly several at once. It must not block for long and must not call
- * `gemini_live_set_log_callback`. Records never contain API keys or tokens.
- */
-typedef void (*gemini_live_log_callback)(void *user_data,
-                                         int level,
-                                         const char *target,
-                                         const char *message);
 
 /**
  * Success.
@@ -1468,10 +379,6 @@ typedef void (*gemini_live_log_callback)(void *user_data,
  */
 #define GEMINI_LIVE_INTERNAL 901
 
-#ifdef __cplusplus
-extern "C" {
-#endif // __cplusplus
-
 /**
  * A static, NUL-terminated English description of `code` (any value; unknown codes give
  * "unknown result code"). Never NULL; never free it. Any thread.
@@ -1511,6 +418,213 @@ gemini_live_result gemini_live_last_error_message(char *buf, size_t len, size_t 
  */
 gemini_live_result gemini_live_test_panic(void);
 #endif
+
+/*
+ * ===========================================================================================
+ * Logging
+ * ===========================================================================================
+ *
+ * The library's log records (never a secret) go to a callback of yours, at the level you
+ * choose; without one, nothing is logged.
+ */
+
+/**
+ * Log level: nothing.
+ */
+#define GEMINI_LIVE_LOG_OFF 0
+
+/**
+ * Log level: errors.
+ */
+#define GEMINI_LIVE_LOG_ERROR 1
+
+/**
+ * Log level: warnings and above.
+ */
+#define GEMINI_LIVE_LOG_WARN 2
+
+/**
+ * Log level: information (connects, closes, reconnects) and above. The default.
+ */
+#define GEMINI_LIVE_LOG_INFO 3
+
+/**
+ * Log level: debugging detail and above.
+ */
+#define GEMINI_LIVE_LOG_DEBUG 4
+
+/**
+ * Log level: everything, including per-message traces.
+ */
+#define GEMINI_LIVE_LOG_TRACE 5
+
+/**
+ * Receives one log record: `level` is a `GEMINI_LIVE_LOG_*` constant (1 to 5), `target`
+ * the module it came from (e.g. `gemini_live::session`) and `message` the text; both
+ * strings are NUL-terminated and valid only during the call. Called from any library
+ * thread, possibly several at once. It must not block for long and must not call
+ * `gemini_live_set_log_callback`. Records never contain API keys or tokens.
+ */
+typedef void (*gemini_live_log_callback)(void *user_data,
+                                         int level,
+                                         const char *target,
+                                         const char *message);
+
+/**
+ * Frees the `user_data` of a log callback when the callback is replaced or removed.
+ */
+typedef void (*gemini_live_user_data_free)(void *user_data);
+
+/**
+ * Routes the library's log records to `callback` (see `gemini_live_log_callback`), at the
+ * level set by `gemini_live_set_log_level` (default `GEMINI_LIVE_LOG_INFO`). `user_data`
+ * is passed to every call; `user_data_free` (may be NULL) is called with it once the
+ * callback is replaced or removed, after any call in progress has returned. A NULL
+ * `callback` removes the current one (then `user_data` and `user_data_free` are ignored).
+ * Without a callback the library logs nothing.
+ *
+ * The callback and `user_data` must be usable from any thread. In a process that also
+ * uses the Rust crate with its own logger, this returns `GEMINI_LIVE_INTERNAL` (and does
+ * not take `user_data`).
+ */
+gemini_live_result gemini_live_set_log_callback(gemini_live_log_callback callback,
+                                                void *user_data,
+                                                gemini_live_user_data_free user_data_free);
+
+/**
+ * Sets the most detailed level passed to the log callback: a `GEMINI_LIVE_LOG_*` constant
+ * (`GEMINI_LIVE_INVALID_ARGUMENT` above `GEMINI_LIVE_LOG_TRACE`). Defaults to
+ * `GEMINI_LIVE_LOG_INFO`. Any thread, any time.
+ */
+gemini_live_result gemini_live_set_log_level(uint32_t level);
+
+/*
+ * ===========================================================================================
+ * gemini_live_config
+ * ===========================================================================================
+ *
+ * Everything a session needs, made by `gemini_live_config_new` and copied by
+ * `gemini_live_session_connect`. Its setters, by topic: the main ones (model, endpoint,
+ * credentials, modality, prompts, tools, transcription, resumption); generation, voice
+ * activity detection, timeouts and queues; the newer setup fields; reconnection; keeping the
+ * conversation; Vertex AI; proxies; recording.
+ */
+
+/**
+ * Everything a session needs: an opaque, growable set of options.
+ *
+ * Create it with `gemini_live_config_new`, change it with the `gemini_live_config_set_*`
+ * and `gemini_live_config_add_*` functions, pass it to `gemini_live_session_connect` (which
+ * copies it) and free it with `gemini_live_config_free`. Setters copy their arguments.
+ * A config may be read by several threads at once (e.g. two connects) but must not be
+ * changed while another thread uses it.
+ *
+ * Functions: `gemini_live_config_new`, `gemini_live_config_free`, `gemini_live_config_validate`,
+ * `gemini_live_config_set_*`, `gemini_live_config_add_*`, `gemini_live_config_clear_tools`.
+ */
+typedef struct gemini_live_config gemini_live_config;
+
+/**
+ * Answer with text (`responseModalities: ["TEXT"]`; only some models support it).
+ */
+#define GEMINI_LIVE_MODALITY_TEXT 1
+
+/**
+ * Answer with 24 kHz PCM audio only.
+ */
+#define GEMINI_LIVE_MODALITY_AUDIO 2
+
+/**
+ * Answer with audio, plus its transcription delivered as `GEMINI_LIVE_EVENT_TEXT` events
+ * (the default).
+ */
+#define GEMINI_LIVE_MODALITY_TEXT_AND_AUDIO 3
+
+/**
+ * Connect phase: resolving the host and the TCP connect.
+ */
+#define GEMINI_LIVE_PHASE_TCP_CONNECT 1
+
+/**
+ * Connect phase: the TLS handshake.
+ */
+#define GEMINI_LIVE_PHASE_TLS_HANDSHAKE 2
+
+/**
+ * Connect phase: the HTTP upgrade to WebSocket.
+ */
+#define GEMINI_LIVE_PHASE_UPGRADE 3
+
+/**
+ * Connect phase: from sending `setup` to receiving `setupComplete`.
+ */
+#define GEMINI_LIVE_PHASE_SETUP 4
+
+/**
+ * `gemini_live_config_set_transcription_options`: the transcription of the user's audio.
+ */
+#define GEMINI_LIVE_TRANSCRIPTION_INPUT 1
+
+/**
+ * `gemini_live_config_set_transcription_options`: the transcription of the model's audio.
+ */
+#define GEMINI_LIVE_TRANSCRIPTION_OUTPUT 2
+
+/**
+ * The token callback wrote a NUL-terminated access token into the buffer.
+ */
+#define GEMINI_LIVE_TOKEN_OK 0
+
+/**
+ * The token callback failed for now (e.g. the metadata server did not answer): the
+ * connect fails with `GEMINI_LIVE_ACCESS_TOKEN` as a retryable error, so the session backs
+ * off and calls it again on its next attempt. The buffer may hold a NUL-terminated message.
+ */
+#define GEMINI_LIVE_TOKEN_RETRY_LATER 1
+
+/**
+ * The token callback failed for good (not logged in, no permission): the connect or the
+ * session ends with `GEMINI_LIVE_ACCESS_TOKEN`. The buffer may hold a NUL-terminated
+ * message. Any other return value counts as this.
+ */
+#define GEMINI_LIVE_TOKEN_FAILED 2
+
+/**
+ * Size in bytes of the buffer handed to a token callback (room for the token and its NUL).
+ */
+#define GEMINI_LIVE_TOKEN_BUFFER_SIZE 16384
+
+/**
+ * Connect phase: through a proxy, TLS to an `https://` proxy and its `CONNECT` or SOCKS5
+ * exchange (for `gemini_live_config_set_phase_timeout_ms`).
+ */
+#define GEMINI_LIVE_PHASE_PROXY 5
+
+/**
+ * `gemini_live_config_set_record`: keep audio and video payloads as sent.
+ */
+#define GEMINI_LIVE_RECORD_AUDIO_KEEP 0
+
+/**
+ * `gemini_live_config_set_record`: keep only their length and checksum.
+ */
+#define GEMINI_LIVE_RECORD_AUDIO_SUMMARY 1
+
+/**
+ * Produces an OAuth 2 access token for Vertex AI: write it, NUL-terminated, into `buf`
+ * (`len` bytes, `GEMINI_LIVE_TOKEN_BUFFER_SIZE`; the library owns it, zeroes it after use,
+ * and it is valid only during the call) and return `GEMINI_LIVE_TOKEN_OK`; or return
+ * `GEMINI_LIVE_TOKEN_RETRY_LATER` / `GEMINI_LIVE_TOKEN_FAILED`, optionally with a
+ * NUL-terminated message (never a secret) in `buf`.
+ *
+ * Called before every connect (the first, each reconnection and each GoAway handover), on
+ * the connecting thread: the caller of `gemini_live_session_connect` for the first, the
+ * session's own reader thread afterwards; sessions connected from copies of one config may
+ * call it at the same time from different threads. It must return promptly (cache tokens
+ * until shortly before they expire; `gemini_live_session_close` waits for a call in
+ * progress) and must not call `gemini_live_session_*` functions.
+ */
+typedef uint32_t (*gemini_live_token_callback)(void *user_data, char *buf, size_t len);
 
 /**
  * Creates a configuration with the library defaults overridden by the environment, like
@@ -1934,28 +1048,6 @@ gemini_live_result gemini_live_config_set_skip_model_check(struct gemini_live_co
                                                            bool skip);
 
 /**
- * Answers a non-blocking function call: like `gemini_live_session_send_tool_response`,
- * plus `scheduling` (`SILENT`, `WHEN_IDLE`, `INTERRUPT`, or `""` for none) and
- * `will_continue` (more responses to this call follow).
- */
-gemini_live_result gemini_live_session_send_tool_response_scheduled(struct gemini_live_session *session,
-                                                                    const char *call_id,
-                                                                    const char *name,
-                                                                    const char *response_json,
-                                                                    const char *scheduling,
-                                                                    bool will_continue);
-
-/**
- * Sends `contextUpdate`: `system_instruction` replaces the system instruction (NULL keeps
- * it); the tools of `tools_from` (a config made for the purpose with the
- * `gemini_live_config_add_*` tool functions) replace the session's tools (NULL keeps them;
- * a config without tools clears them). Server support per model is uncertain.
- */
-gemini_live_result gemini_live_session_send_context_update(struct gemini_live_session *session,
-                                                           const char *system_instruction,
-                                                           const struct gemini_live_config *tools_from);
-
-/**
  * Turns automatic reconnection after retryable failures on (the default) or off. While
  * reconnecting, events `GEMINI_LIVE_EVENT_RECONNECTING`, then `_RESUMED` or `_NEW_SESSION`
  * tell what happened; sends keep being accepted and are replayed.
@@ -1997,6 +1089,16 @@ gemini_live_result gemini_live_config_set_goaway_margin_ms(struct gemini_live_co
  */
 gemini_live_result gemini_live_config_set_resume_wait_ms(struct gemini_live_config *config,
                                                          uint32_t wait_ms);
+
+/**
+ * The least delay before reconnecting after the server closed for lack of quota or of a
+ * concurrency slot (a 1011 close with a `RESOURCE_EXHAUSTED` / "Quota exceeded" reason,
+ * reported as `GEMINI_LIVE_SERVER_CLOSED_RETRYABLE`), jittered ±20 %: a quota frees up in
+ * seconds to a minute, so the ordinary short delays would only be refused again. 0 leaves
+ * only the ordinary delays. Defaults to 10000 ms.
+ */
+gemini_live_result gemini_live_config_set_quota_delay_ms(struct gemini_live_config *config,
+                                                         uint32_t delay_ms);
 
 /**
  * Sets the first connect's budget (`gemini_live_session_connect`): at most `attempts` (at
@@ -2069,16 +1171,6 @@ gemini_live_result gemini_live_config_set_context_budget_turns(struct gemini_liv
                                                                size_t turns);
 
 /**
- * A CONTEXT_RESTORED event: `*turns` exchanges of `*chars` characters were put back as
- * history; `*dropped` exchanges the server lost did not fit the context budget and are
- * gone. `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
- */
-gemini_live_result gemini_live_event_context_restored(const struct gemini_live_event *event,
-                                                      uint64_t *turns,
-                                                      uint64_t *chars,
-                                                      uint64_t *dropped);
-
-/**
  * Talks to Vertex AI in `project` and `location` (e.g. `us-central1`, `global`, or the
  * multi-region `us` or `eu`) instead of the Developer API: the host becomes
  * `{location}-aiplatform.googleapis.com` (`aiplatform.googleapis.com` for `global`,
@@ -2134,6 +1226,774 @@ gemini_live_result gemini_live_config_set_access_token_callback(struct gemini_li
                                                                 gemini_live_user_data_free user_data_free);
 
 /**
+ * Sets the proxy for every connect and reconnect, overriding the environment:
+ * - `"http://[user:password@]host:port"`: HTTP `CONNECT` (`"https://..."`: over TLS to the
+ *   proxy); the user info is sent as Basic credentials;
+ * - `"socks5h://[user:password@]host:port"`: SOCKS5, the proxy resolves the host
+ *   (`"socks5://..."`: resolved here);
+ * - `"none"`: connect directly, whatever the environment says;
+ * - NULL or `"env"`: the default: `wss_proxy`, `https_proxy`, `all_proxy` (upper or lower
+ *   case) and `no_proxy` from the environment, as Python's `websockets` reads them.
+ *
+ * The string is copied. A malformed URL is `GEMINI_LIVE_INVALID_CONFIG` (the message never
+ * repeats the credentials, which also never appear in logs or recordings). TLS to the
+ * real host inside the tunnel is verified as without a proxy; extra roots set with
+ * `gemini_live_config_set_extra_root_ca_pem` also apply to an `https://` proxy.
+ */
+gemini_live_result gemini_live_config_set_proxy(struct gemini_live_config *config,
+                                                const char *proxy);
+
+/**
+ * Records every data frame of the sessions made from `config`, both ways, as JSON Lines in
+ * the file `path` (created or truncated now; the format is in the README and
+ * `gemini_live::record`). `audio` is `GEMINI_LIVE_RECORD_AUDIO_KEEP` (default) or
+ * `GEMINI_LIVE_RECORD_AUDIO_SUMMARY`. A NULL `path` turns recording off. Secrets are never
+ * written. `GEMINI_LIVE_IO` if the file cannot be created. Defaults to no recording.
+ */
+gemini_live_result gemini_live_config_set_record(struct gemini_live_config *config,
+                                                 const char *path,
+                                                 uint32_t audio);
+
+/*
+ * ===========================================================================================
+ * gemini_live_event
+ * ===========================================================================================
+ *
+ * One event taken from a session by `gemini_live_session_next_event`, its kinds
+ * (`GEMINI_LIVE_EVENT_*`), the session states, and the accessors of its fields, which borrow
+ * views into it until `gemini_live_event_free`.
+ */
+
+/**
+ * One event, owned by the caller of `gemini_live_session_next_event`, who frees it with
+ * `gemini_live_event_free`. Every pointer an accessor returns points into the event and
+ * stays valid until the event is freed. An event may be read from several threads at once.
+ *
+ * Functions: `gemini_live_event_type`, `gemini_live_event_text`, `gemini_live_event_audio`,
+ * `gemini_live_event_data`, `gemini_live_event_finished`, `gemini_live_event_state`,
+ * `gemini_live_event_tool_call_count`, `gemini_live_event_tool_call`, `gemini_live_event_close`,
+ * `gemini_live_event_error`, `gemini_live_event_session_id`, `gemini_live_event_usage`,
+ * `gemini_live_event_usage_detail_count`, `gemini_live_event_usage_detail`,
+ * `gemini_live_event_reason`, `gemini_live_event_time_left`, `gemini_live_event_resumption`,
+ * `gemini_live_event_reconnecting`, `gemini_live_event_count`, `gemini_live_event_input_dropped`,
+ * `gemini_live_event_context_restored`, `gemini_live_event_id_count`, `gemini_live_event_id`,
+ * `gemini_live_event_language_code`, `gemini_live_event_voice_activity`,
+ * `gemini_live_event_vad_signal`, `gemini_live_event_json`, `gemini_live_event_free`,
+ * `gemini_live_event_last_consumed_index`, `gemini_live_event_interaction_status`,
+ * `gemini_live_event_transcription_detail`, `gemini_live_event_transcription_word`,
+ * `gemini_live_event_signature`, `gemini_live_event_tool_call_stream`,
+ * `gemini_live_event_usage_labels`.
+ */
+typedef struct gemini_live_event gemini_live_event;
+
+/**
+ * Returned by `gemini_live_event_type` for a NULL event.
+ */
+#define GEMINI_LIVE_EVENT_NONE 0
+
+/**
+ * `setupComplete` arrived; the session is ready (`gemini_live_event_session_id`). Always
+ * the first event (a first connect
+ * that had to retry delivers nothing before it); `GEMINI_LIVE_EVENT_NEW_SESSION` follows it
+ * when the configured resumption handle was refused and a new session was started.
+ */
+#define GEMINI_LIVE_EVENT_SETUP_COMPLETE 1
+
+/**
+ * Model text (`gemini_live_event_text`). With `GEMINI_LIVE_MODALITY_TEXT_AND_AUDIO` this
+ * is the transcription of the model's audio.
+ */
+#define GEMINI_LIVE_EVENT_TEXT 2
+
+/**
+ * A thought summary (`gemini_live_event_text`).
+ */
+#define GEMINI_LIVE_EVENT_THOUGHT 3
+
+/**
+ * Model audio: PCM16 mono, usually 24 kHz (`gemini_live_event_audio`).
+ */
+#define GEMINI_LIVE_EVENT_AUDIO 4
+
+/**
+ * Inline data that is not audio (`gemini_live_event_data`).
+ */
+#define GEMINI_LIVE_EVENT_INLINE_DATA 5
+
+/**
+ * Code the model ran, or its result (`gemini_live_event_json`).
+ */
+#define GEMINI_LIVE_EVENT_CODE_EXECUTION 6
+
+/**
+ * Transcription of the user's audio (`gemini_live_event_text`,
+ * `gemini_live_event_finished`, `gemini_live_event_language_code`).
+ */
+#define GEMINI_LIVE_EVENT_INPUT_TRANSCRIPTION 7
+
+/**
+ * Transcription of the model's audio with `GEMINI_LIVE_MODALITY_AUDIO`
+ * (`gemini_live_event_text`, `gemini_live_event_finished`,
+ * `gemini_live_event_language_code`).
+ */
+#define GEMINI_LIVE_EVENT_OUTPUT_TRANSCRIPTION 8
+
+/**
+ * The model calls functions (`gemini_live_event_tool_call_count`,
+ * `gemini_live_event_tool_call`); answer each with `gemini_live_session_send_tool_response`.
+ */
+#define GEMINI_LIVE_EVENT_TOOL_CALL 9
+
+/**
+ * These calls are abandoned (`gemini_live_event_id_count`, `gemini_live_event_id`).
+ */
+#define GEMINI_LIVE_EVENT_TOOL_CALL_CANCELLATION 10
+
+/**
+ * User input interrupted the model: drop queued playback.
+ */
+#define GEMINI_LIVE_EVENT_INTERRUPTED 11
+
+/**
+ * The model finished generating (playback may still be going).
+ */
+#define GEMINI_LIVE_EVENT_GENERATION_COMPLETE 12
+
+/**
+ * The turn is over (`gemini_live_event_usage`, `gemini_live_event_usage_detail`,
+ * `gemini_live_event_reason`, `gemini_live_event_interaction_status`).
+ */
+#define GEMINI_LIVE_EVENT_TURN_COMPLETE 13
+
+/**
+ * Token usage outside a turn's end (`gemini_live_event_usage`,
+ * `gemini_live_event_usage_detail`).
+ */
+#define GEMINI_LIVE_EVENT_USAGE 14
+
+/**
+ * Search grounding metadata (`gemini_live_event_json`: `web_search_queries`, `sources`,
+ * `search_entry_point`, `metadata` as sent). URL-context metadata is
+ * `GEMINI_LIVE_EVENT_URL_CONTEXT`.
+ */
+#define GEMINI_LIVE_EVENT_GROUNDING 15
+
+/**
+ * The server will end the connection soon (`gemini_live_event_time_left`).
+ */
+#define GEMINI_LIVE_EVENT_GO_AWAY 16
+
+/**
+ * A session resumption update (`gemini_live_event_resumption`: handle and resumable;
+ * `gemini_live_event_last_consumed_index`); the latest handle is also kept by the session (`gemini_live_session_resumption_handle`).
+ */
+#define GEMINI_LIVE_EVENT_RESUMPTION_UPDATE 17
+
+/**
+ * The session changed state (`gemini_live_event_state`).
+ */
+#define GEMINI_LIVE_EVENT_STATE_CHANGED 18
+
+/**
+ * A server message of a kind this library does not know (`gemini_live_event_json`).
+ */
+#define GEMINI_LIVE_EVENT_UNKNOWN 19
+
+/**
+ * An error that did not end the session (`gemini_live_event_error`).
+ */
+#define GEMINI_LIVE_EVENT_ERROR 20
+
+/**
+ * The session ended; always the last event (`gemini_live_event_close`,
+ * `gemini_live_event_error`).
+ */
+#define GEMINI_LIVE_EVENT_CLOSED 21
+
+/**
+ * The connection was lost (or is being handed over after a GoAway) and a reconnection
+ * attempt starts soon (`gemini_live_event_reconnecting`: attempt and delay;
+ * `gemini_live_event_error`: the cause, `GEMINI_LIVE_OK` for a planned handover).
+ */
+#define GEMINI_LIVE_EVENT_RECONNECTING 22
+
+/**
+ * Reconnected and resumed: the conversation goes on (`gemini_live_event_count`: the input
+ * messages re-sent).
+ */
+#define GEMINI_LIVE_EVENT_RESUMED 23
+
+/**
+ * Reconnected to a new session: the server's history was lost (`gemini_live_event_count`:
+ * the input messages re-sent).
+ */
+#define GEMINI_LIVE_EVENT_NEW_SESSION 24
+
+/**
+ * Input was dropped and will not reach the server (`gemini_live_event_input_dropped`).
+ */
+#define GEMINI_LIVE_EVENT_INPUT_DROPPED 25
+
+/**
+ * Tool responses were not sent because their calls are gone (`gemini_live_event_id_count`,
+ * `gemini_live_event_id`).
+ */
+#define GEMINI_LIVE_EVENT_TOOL_RESPONSES_DROPPED 26
+
+/**
+ * URL-context tool metadata (`gemini_live_event_json`: `urls` of `{retrieved_url, status}`,
+ * `metadata` as sent).
+ */
+#define GEMINI_LIVE_EVENT_URL_CONTEXT 27
+
+/**
+ * `waitingForInput`: the model is idle and expects more user input.
+ */
+#define GEMINI_LIVE_EVENT_WAITING_FOR_INPUT 28
+
+/**
+ * The server's voice activity detection saw the user start or stop speaking
+ * (`gemini_live_event_voice_activity`: kind and audio offset).
+ */
+#define GEMINI_LIVE_EVENT_VOICE_ACTIVITY 29
+
+/**
+ * `voiceActivityDetectionSignal` (`gemini_live_event_vad_signal`).
+ */
+#define GEMINI_LIVE_EVENT_VAD_SIGNAL 30
+
+/**
+ * An interim (not final) transcription of the user's audio (`gemini_live_event_text`,
+ * `gemini_live_event_language_code`).
+ */
+#define GEMINI_LIVE_EVENT_INTERIM_INPUT_TRANSCRIPTION 31
+
+/**
+ * With `GEMINI_LIVE_MODALITY_TEXT_AND_AUDIO`: the transcription delivered as
+ * `GEMINI_LIVE_EVENT_TEXT` is final for this utterance.
+ */
+#define GEMINI_LIVE_EVENT_TEXT_FINISHED 32
+
+/**
+ * The reply in progress was cut off by a lost connection and is void: drop what was
+ * delivered for it since the last `TURN_COMPLETE` that ended an interaction (text, audio,
+ * tool calls); its question is asked again after the reconnection, so the whole reply comes
+ * again, once (`gemini_live_event_count`: the session's turn number).
+ */
+#define GEMINI_LIVE_EVENT_REPLY_DISCARDED 40
+
+/**
+ * Resumed with a handle older than some answered turns: their replies were delivered, but
+ * the model no longer remembers those exchanges (`gemini_live_event_count`: how many).
+ */
+#define GEMINI_LIVE_EVENT_CONTEXT_LOST 41
+
+/**
+ * The server had lost part of the conversation and it was put back as history
+ * (`gemini_live_event_context_restored`; `gemini_live_event_count`: the exchanges put back).
+ * Comes instead of CONTEXT_LOST whenever anything was put back.
+ */
+#define GEMINI_LIVE_EVENT_CONTEXT_RESTORED 42
+
+/**
+ * New content was sent while BLOCKING function calls were pending: the service drops them
+ * without a cancellation, while their side effects may still happen
+ * (`gemini_live_event_id_count`, `gemini_live_event_id`). Once per call.
+ */
+#define GEMINI_LIVE_EVENT_TOOL_CALLS_ABANDONED 43
+
+/**
+ * Session state: opening the connection.
+ */
+#define GEMINI_LIVE_STATE_CONNECTING 0
+
+/**
+ * Session state: set up; input is accepted and events flow.
+ */
+#define GEMINI_LIVE_STATE_CONNECTED 1
+
+/**
+ * Session state: the connection was lost and a new one is being made.
+ */
+#define GEMINI_LIVE_STATE_RECONNECTING 2
+
+/**
+ * Session state: `gemini_live_session_close` was called; closing.
+ */
+#define GEMINI_LIVE_STATE_CLOSING 3
+
+/**
+ * Session state: closed; no more input is accepted.
+ */
+#define GEMINI_LIVE_STATE_CLOSED 4
+
+/**
+ * `gemini_live_event_usage_detail*`: prompt tokens per modality (`promptTokensDetails`).
+ */
+#define GEMINI_LIVE_USAGE_PROMPT_DETAILS 0
+
+/**
+ * Cached tokens per modality (`cacheTokensDetails`).
+ */
+#define GEMINI_LIVE_USAGE_CACHE_DETAILS 1
+
+/**
+ * Response tokens per modality (`responseTokensDetails`).
+ */
+#define GEMINI_LIVE_USAGE_RESPONSE_DETAILS 2
+
+/**
+ * Tool-use prompt tokens per modality (`toolUsePromptTokensDetails`).
+ */
+#define GEMINI_LIVE_USAGE_TOOL_USE_PROMPT_DETAILS 3
+
+/**
+ * `gemini_live_event_voice_activity`: the user started speaking (`ACTIVITY_START`).
+ */
+#define GEMINI_LIVE_VOICE_ACTIVITY_START 1
+
+/**
+ * `gemini_live_event_voice_activity`: the user stopped speaking (`ACTIVITY_END`).
+ */
+#define GEMINI_LIVE_VOICE_ACTIVITY_END 2
+
+/**
+ * `gemini_live_event_vad_signal`: a value this library does not know (its name is the value
+ * as sent).
+ */
+#define GEMINI_LIVE_VAD_SIGNAL_OTHER 0
+
+/**
+ * `gemini_live_event_vad_signal`: start of speech (`VAD_SIGNAL_TYPE_SOS`).
+ */
+#define GEMINI_LIVE_VAD_SIGNAL_START_OF_SPEECH 1
+
+/**
+ * `gemini_live_event_vad_signal`: end of speech (`VAD_SIGNAL_TYPE_EOS`).
+ */
+#define GEMINI_LIVE_VAD_SIGNAL_END_OF_SPEECH 2
+
+/**
+ * The word timings, speaker label and offsets of the transcription just delivered
+ * (`gemini_live_event_transcription_detail`, `gemini_live_event_transcription_word`).
+ */
+#define GEMINI_LIVE_EVENT_TRANSCRIPTION_DETAIL 50
+
+/**
+ * The thought signature (base64) of the model part just delivered: give it back with that
+ * part in history (`gemini_live_event_signature`).
+ */
+#define GEMINI_LIVE_EVENT_THOUGHT_SIGNATURE 51
+
+/**
+ * A `functionCall` part of the model's turn, a record for history: answer the TOOL_CALL
+ * event, not this (`gemini_live_event_tool_call` with index 0).
+ */
+#define GEMINI_LIVE_EVENT_FUNCTION_CALL_PART 52
+
+/**
+ * The service verified a replicated voice's consent recording: send this signature in
+ * later setups instead of the recording (`gemini_live_event_signature`).
+ */
+#define GEMINI_LIVE_EVENT_VOICE_CONSENT_SIGNATURE 53
+
+/**
+ * `gemini_live_event_transcription_detail`: the user's speech (`inputTranscription`).
+ */
+#define GEMINI_LIVE_TRANSCRIPT_INPUT 1
+
+/**
+ * `gemini_live_event_transcription_detail`: `interimInputTranscription`.
+ */
+#define GEMINI_LIVE_TRANSCRIPT_INTERIM_INPUT 2
+
+/**
+ * `gemini_live_event_transcription_detail`: the model's speech (`outputTranscription`).
+ */
+#define GEMINI_LIVE_TRANSCRIPT_OUTPUT 3
+
+/**
+ * `gemini_live_event_interaction_status`: the model sent no `interactionStatus`.
+ */
+#define GEMINI_LIVE_INTERACTION_NONE 0
+
+/**
+ * `interactionStatus: IN_PROGRESS`: this turn is one segment; more output follows without
+ * new input (extended thinking). Keep reading events.
+ */
+#define GEMINI_LIVE_INTERACTION_IN_PROGRESS 1
+
+/**
+ * `interactionStatus: IDLE`: the interaction is over.
+ */
+#define GEMINI_LIVE_INTERACTION_IDLE 2
+
+/**
+ * `interactionStatus: REQUIRES_ACTION` (deprecated): the model waits for the client,
+ * typically a tool response. The interaction is not over (as Google's SDK reads it).
+ */
+#define GEMINI_LIVE_INTERACTION_REQUIRES_ACTION 3
+
+/**
+ * Token counts of a USAGE or TURN_COMPLETE event (`gemini_live_event_usage`), one field per
+ * count of the server's `usageMetadata`; -1 where the server sent none. The per-modality
+ * breakdowns are read with `gemini_live_event_usage_detail_count` and
+ * `gemini_live_event_usage_detail`.
+ */
+typedef struct gemini_live_usage {
+    /**
+     * Tokens in the prompt.
+     */
+    int64_t prompt_token_count;
+    /**
+     * Tokens served from cache.
+     */
+    int64_t cached_content_token_count;
+    /**
+     * Tokens in the response.
+     */
+    int64_t response_token_count;
+    /**
+     * Tokens in tool-use prompts.
+     */
+    int64_t tool_use_prompt_token_count;
+    /**
+     * Thinking tokens.
+     */
+    int64_t thoughts_token_count;
+    /**
+     * Total.
+     */
+    int64_t total_token_count;
+} gemini_live_usage;
+
+/**
+ * The event's `GEMINI_LIVE_EVENT_*` type; `GEMINI_LIVE_EVENT_NONE` (0) for NULL.
+ */
+uint32_t gemini_live_event_type(const struct gemini_live_event *event);
+
+/**
+ * The text of a TEXT, THOUGHT, INPUT_TRANSCRIPTION or OUTPUT_TRANSCRIPTION event: `*text`
+ * points to UTF-8 (NUL-terminated too) of `*len` bytes, borrowed until the event is freed.
+ * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events.
+ */
+gemini_live_result gemini_live_event_text(const struct gemini_live_event *event,
+                                          const char **text,
+                                          size_t *len);
+
+/**
+ * The samples of an AUDIO event: `*samples` points to `*n_samples` native-endian PCM16 mono
+ * samples at `*sample_rate` Hz (24000 from the service), borrowed until the event is freed.
+ * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events.
+ *
+ * Zero-copy: on little-endian hosts `*samples` points into the event's own decoded audio
+ * (the buffer the base64 was decoded into, aligned for `int16_t`), so reading the samples
+ * costs no copy; calling it again returns the same pointer. The pointer is always aligned
+ * for `int16_t`, valid for `*n_samples` samples (`*n_samples` may be 0 only for an empty
+ * chunk), read-only, and lives until `gemini_live_event_free`. Any thread may call it.
+ */
+gemini_live_result gemini_live_event_audio(const struct gemini_live_event *event,
+                                           const int16_t **samples,
+                                           size_t *n_samples,
+                                           uint32_t *sample_rate);
+
+/**
+ * The payload of an INLINE_DATA event: `*mime_type` (NUL-terminated) and `*len` bytes at
+ * `*data`, borrowed until the event is freed. `GEMINI_LIVE_WRONG_EVENT_TYPE` otherwise.
+ */
+gemini_live_result gemini_live_event_data(const struct gemini_live_event *event,
+                                          const char **mime_type,
+                                          const uint8_t **data,
+                                          size_t *len);
+
+/**
+ * Whether the utterance of an INPUT_TRANSCRIPTION or OUTPUT_TRANSCRIPTION event is final.
+ * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events.
+ */
+gemini_live_result gemini_live_event_finished(const struct gemini_live_event *event,
+                                              bool *finished);
+
+/**
+ * The new `GEMINI_LIVE_STATE_*` of a STATE_CHANGED event.
+ * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events.
+ */
+gemini_live_result gemini_live_event_state(const struct gemini_live_event *event, uint32_t *state);
+
+/**
+ * The number of function calls in a TOOL_CALL event (`*count`).
+ * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events.
+ */
+gemini_live_result gemini_live_event_tool_call_count(const struct gemini_live_event *event,
+                                                     size_t *count);
+
+/**
+ * Function call `index` (from 0) of a TOOL_CALL event: its `*id` (echo it in the
+ * response), `*name` and `*args_json` (a JSON object), all NUL-terminated UTF-8 borrowed
+ * until the event is freed. `GEMINI_LIVE_INVALID_ARGUMENT` if `index` is out of range,
+ * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events.
+ */
+gemini_live_result gemini_live_event_tool_call(const struct gemini_live_event *event,
+                                               size_t index,
+                                               const char **id,
+                                               const char **name,
+                                               const char **args_json);
+
+/**
+ * The close `*code` (1000 after `gemini_live_session_close`, 1006 when the connection
+ * dropped) and `*reason` (NUL-terminated, borrowed until the event is freed) of a CLOSED
+ * event. Why it closed, if not on request, is in `gemini_live_event_error`.
+ * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events.
+ */
+gemini_live_result gemini_live_event_close(const struct gemini_live_event *event,
+                                           uint16_t *code,
+                                           const char **reason);
+
+/**
+ * The error of an ERROR event, or why the session of a CLOSED event ended, or what caused
+ * a RECONNECTING event: `*code` is a `gemini_live_result` (e.g.
+ * `GEMINI_LIVE_SERVER_CLOSED_RETRYABLE`) and `*message` its NUL-terminated text, borrowed
+ * until the event is freed. For a CLOSED event that ended on request, or a planned
+ * reconnection, `*code` is `GEMINI_LIVE_OK` and `*message` is empty.
+ * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events.
+ */
+gemini_live_result gemini_live_event_error(const struct gemini_live_event *event,
+                                           gemini_live_result *code,
+                                           const char **message);
+
+/**
+ * A JSON rendering of any event, `{"type":"<kind>", ...}` with the kind in snake case
+ * (`"text"`, `"turn_complete"`, `"tool_call"`, `"usage"`, `"unknown"`...) and its fields;
+ * audio is summarised as `{"type":"audio","sample_rate":R,"samples":N}` without the samples.
+ * `*json` is NUL-terminated UTF-8 of `*len` bytes, borrowed until the event is freed.
+ * Useful for the structured events without typed accessors (code execution, grounding, URL
+ * context, unknown messages) and for logging; every other field has a typed accessor.
+ */
+gemini_live_result gemini_live_event_json(const struct gemini_live_event *event,
+                                          const char **json,
+                                          size_t *len);
+
+/**
+ * Frees an event and everything its accessors returned. NULL does nothing.
+ */
+void gemini_live_event_free(struct gemini_live_event *event);
+
+/**
+ * The token counts of a USAGE or TURN_COMPLETE event: `*usage` gets each count, -1 where
+ * the server sent none, and `*has_usage` whether the event carries usage at all. A USAGE
+ * event always does; a TURN_COMPLETE without `usageMetadata` (e.g. from the transcribe
+ * models) gives `*has_usage` false and every count -1. `GEMINI_LIVE_WRONG_EVENT_TYPE` for
+ * other events. Any thread.
+ */
+gemini_live_result gemini_live_event_usage(const struct gemini_live_event *event,
+                                           struct gemini_live_usage *usage,
+                                           bool *has_usage);
+
+/**
+ * The number of per-modality counts in list `list` (a `GEMINI_LIVE_USAGE_*_DETAILS`) of a
+ * USAGE or TURN_COMPLETE event (`*count`; 0 for a TURN_COMPLETE without usage).
+ * `GEMINI_LIVE_INVALID_ARGUMENT` for an unknown `list`, `GEMINI_LIVE_WRONG_EVENT_TYPE` for
+ * other events. Any thread.
+ */
+gemini_live_result gemini_live_event_usage_detail_count(const struct gemini_live_event *event,
+                                                        uint32_t list,
+                                                        size_t *count);
+
+/**
+ * Per-modality count `index` (from 0) of list `list` (a `GEMINI_LIVE_USAGE_*_DETAILS`) of a
+ * USAGE or TURN_COMPLETE event: `*modality` (e.g. `"AUDIO"`, NUL-terminated, borrowed until
+ * the event is freed) and `*token_count` (-1 where the server sent none).
+ * `GEMINI_LIVE_INVALID_ARGUMENT` for an unknown `list` or an `index` out of range,
+ * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
+ */
+gemini_live_result gemini_live_event_usage_detail(const struct gemini_live_event *event,
+                                                  uint32_t list,
+                                                  size_t index,
+                                                  const char **modality,
+                                                  int64_t *token_count);
+
+/**
+ * The session id of a SETUP_COMPLETE event: `*session_id` is NUL-terminated UTF-8 borrowed
+ * until the event is freed, or NULL where the service sent none.
+ * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
+ */
+gemini_live_result gemini_live_event_session_id(const struct gemini_live_event *event,
+                                                const char **session_id);
+
+/**
+ * The `turnCompleteReason` of a TURN_COMPLETE event (e.g. `"NEED_MORE_INPUT"`):
+ * NUL-terminated, borrowed until the event is freed, or NULL where the model sent none.
+ * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
+ */
+gemini_live_result gemini_live_event_reason(const struct gemini_live_event *event,
+                                            const char **reason);
+
+/**
+ * The time left before the server ends the connection, of a GO_AWAY event: `*ms` in
+ * milliseconds, -1 when the server's `timeLeft` was missing or did not parse.
+ * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
+ */
+gemini_live_result gemini_live_event_time_left(const struct gemini_live_event *event, int64_t *ms);
+
+/**
+ * A RESUMPTION_UPDATE event: `*handle` the new resumption handle (NUL-terminated, borrowed
+ * until the event is freed; NULL when the session is not resumable at this point) and
+ * `*resumable`. (Vertex's `lastConsumedClientMessageIndex` is
+ * `gemini_live_event_last_consumed_index`.) `GEMINI_LIVE_WRONG_EVENT_TYPE` for other
+ * events. Any thread.
+ */
+gemini_live_result gemini_live_event_resumption(const struct gemini_live_event *event,
+                                                const char **handle,
+                                                bool *resumable);
+
+/**
+ * A RECONNECTING event: `*attempt` (1-based within this outage) starts after `*delay_ms`
+ * milliseconds. Its cause is `gemini_live_event_error`. `GEMINI_LIVE_WRONG_EVENT_TYPE` for
+ * other events. Any thread.
+ */
+gemini_live_result gemini_live_event_reconnecting(const struct gemini_live_event *event,
+                                                  uint32_t *attempt,
+                                                  uint64_t *delay_ms);
+
+/**
+ * The number an event carries (`*count`): for RESUMED and NEW_SESSION the input messages
+ * replayed, for REPLY_DISCARDED the session's turn number of the void reply, for
+ * CONTEXT_LOST the answered turns the resumed server state does not include, for
+ * CONTEXT_RESTORED the exchanges put back.
+ * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
+ */
+gemini_live_result gemini_live_event_count(const struct gemini_live_event *event, uint64_t *count);
+
+/**
+ * An INPUT_DROPPED event: `*messages` input messages of `*bytes` bytes in all were dropped
+ * and will not reach the server. `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any
+ * thread.
+ */
+gemini_live_result gemini_live_event_input_dropped(const struct gemini_live_event *event,
+                                                   uint64_t *messages,
+                                                   uint64_t *bytes);
+
+/**
+ * The number of call ids (`*count`) of a TOOL_CALL_CANCELLATION event (the calls
+ * abandoned), a TOOL_RESPONSES_DROPPED event (the calls whose responses were not sent) or a
+ * TOOL_CALLS_ABANDONED event (BLOCKING calls the service dropped).
+ * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
+ */
+gemini_live_result gemini_live_event_id_count(const struct gemini_live_event *event, size_t *count);
+
+/**
+ * Call id `index` (from 0) of a TOOL_CALL_CANCELLATION, TOOL_RESPONSES_DROPPED or
+ * TOOL_CALLS_ABANDONED event:
+ * `*id` is NUL-terminated, borrowed until the event is freed. `GEMINI_LIVE_INVALID_ARGUMENT`
+ * if `index` is out of range, `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
+ */
+gemini_live_result gemini_live_event_id(const struct gemini_live_event *event,
+                                        size_t index,
+                                        const char **id);
+
+/**
+ * The language (BCP-47, e.g. `"en-US"`) of an INPUT_TRANSCRIPTION, OUTPUT_TRANSCRIPTION or
+ * INTERIM_INPUT_TRANSCRIPTION event: `*language_code` is NUL-terminated, borrowed until the
+ * event is freed, or NULL where the model sent none. `GEMINI_LIVE_WRONG_EVENT_TYPE` for
+ * other events. Any thread.
+ */
+gemini_live_result gemini_live_event_language_code(const struct gemini_live_event *event,
+                                                   const char **language_code);
+
+/**
+ * A VOICE_ACTIVITY event: `*kind` is `GEMINI_LIVE_VOICE_ACTIVITY_START` or `_END`, and
+ * `*audio_offset_ms` where in the input audio (ms), -1 when the server did not say.
+ * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
+ */
+gemini_live_result gemini_live_event_voice_activity(const struct gemini_live_event *event,
+                                                    uint32_t *kind,
+                                                    int64_t *audio_offset_ms);
+
+/**
+ * A VAD_SIGNAL event: `*signal` is `GEMINI_LIVE_VAD_SIGNAL_START_OF_SPEECH`, `_END_OF_SPEECH`
+ * or `_OTHER`, and `*name` (NUL-terminated, borrowed until the event is freed) is
+ * `"start_of_speech"`, `"end_of_speech"` or, for `_OTHER`, the value as sent.
+ * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
+ */
+gemini_live_result gemini_live_event_vad_signal(const struct gemini_live_event *event,
+                                                uint32_t *signal,
+                                                const char **name);
+
+/**
+ * A TRANSCRIPTION_DETAIL event: `*source` (`GEMINI_LIVE_TRANSCRIPT_*`), `*speaker_label`
+ * (NUL-terminated, borrowed until the event is freed; NULL when not sent), the fragment's
+ * `*start_ms` / `*end_ms` in the audio (-1 when not sent) and `*word_count` (read each with
+ * `gemini_live_event_transcription_word`). `GEMINI_LIVE_WRONG_EVENT_TYPE` for other
+ * events. Any thread.
+ */
+gemini_live_result gemini_live_event_transcription_detail(const struct gemini_live_event *event,
+                                                          uint32_t *source,
+                                                          const char **speaker_label,
+                                                          int64_t *start_ms,
+                                                          int64_t *end_ms,
+                                                          size_t *word_count);
+
+/**
+ * Word `index` (from 0) of a TRANSCRIPTION_DETAIL event: `*word` (NUL-terminated, borrowed
+ * until the event is freed) and its `*start_ms` / `*end_ms` in the audio (-1 when not
+ * sent). `GEMINI_LIVE_INVALID_ARGUMENT` if `index` is out of range,
+ * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
+ */
+gemini_live_result gemini_live_event_transcription_word(const struct gemini_live_event *event,
+                                                        size_t index,
+                                                        const char **word,
+                                                        int64_t *start_ms,
+                                                        int64_t *end_ms);
+
+/**
+ * The signature of a THOUGHT_SIGNATURE or VOICE_CONSENT_SIGNATURE event: `*signature`,
+ * NUL-terminated, borrowed until the event is freed. `GEMINI_LIVE_WRONG_EVENT_TYPE` for
+ * other events. Any thread.
+ */
+gemini_live_result gemini_live_event_signature(const struct gemini_live_event *event,
+                                               const char **signature);
+
+/**
+ * Call `index` of a TOOL_CALL event, streamed (Vertex AI): `*partial_args_json` is its
+ * `partialArgs` as a JSON array (`[]` when not streamed; each element has `json_path` and
+ * one of `string_value`, `number_value`, `bool_value`, `null_value`, and `will_continue`),
+ * NUL-terminated, borrowed until the event is freed; `*will_continue` whether more of
+ * this call follows. `GEMINI_LIVE_INVALID_ARGUMENT` if `index` is out of range,
+ * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
+ */
+gemini_live_result gemini_live_event_tool_call_stream(const struct gemini_live_event *event,
+                                                      size_t index,
+                                                      const char **partial_args_json,
+                                                      bool *will_continue);
+
+/**
+ * The labels of a USAGE or TURN_COMPLETE event's usage: `*traffic_type` (Vertex AI, e.g.
+ * `ON_DEMAND`) and `*service_tier` (Developer API), NUL-terminated, borrowed until the
+ * event is freed, NULL when not sent. `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events.
+ * Any thread.
+ */
+gemini_live_result gemini_live_event_usage_labels(const struct gemini_live_event *event,
+                                                  const char **traffic_type,
+                                                  const char **service_tier);
+
+/**
+ * The `GEMINI_LIVE_INTERACTION_*` status of a TURN_COMPLETE event (`*status`):
+ * `GEMINI_LIVE_INTERACTION_NONE` where the model sends none (then the turn ends the
+ * interaction). `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
+ */
+gemini_live_result gemini_live_event_interaction_status(const struct gemini_live_event *event,
+                                                        uint32_t *status);
+
+/**
+ * A CONTEXT_RESTORED event: `*turns` exchanges of `*chars` characters were put back as
+ * history; `*dropped` exchanges the server lost did not fit the context budget and are
+ * gone. `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
+ */
+gemini_live_result gemini_live_event_context_restored(const struct gemini_live_event *event,
+                                                      uint64_t *turns,
+                                                      uint64_t *chars,
+                                                      uint64_t *dropped);
+
+/**
  * The `lastConsumedClientMessageIndex` of a RESUMPTION_UPDATE event (Vertex AI with
  * transparent resumption): `*index` gets the index of the last client message of this
  * connection that the server's state includes (`setup` is 0, as the fake counts; the
@@ -2142,6 +2002,163 @@ gemini_live_result gemini_live_config_set_access_token_callback(struct gemini_li
  */
 gemini_live_result gemini_live_event_last_consumed_index(const struct gemini_live_event *event,
                                                          int64_t *index);
+
+/*
+ * ===========================================================================================
+ * gemini_live_session
+ * ===========================================================================================
+ *
+ * A live conversation. Connect, send text, audio, video, activity signals and tool responses,
+ * pull events, read its state, resumption handle and metrics, close.
+ */
+
+/**
+ * A live conversation. Made by `gemini_live_session_connect`, freed by
+ * `gemini_live_session_free`.
+ *
+ * Thread safety: every function except `gemini_live_session_free` may be called from
+ * several threads at once on the same session (e.g. one thread sends audio while another
+ * waits in `gemini_live_session_next_event`). `gemini_live_session_free` must be the last
+ * call: no other thread may be using the session when it runs.
+ *
+ * Functions: `gemini_live_session_connect`, `gemini_live_session_send_*`,
+ * `gemini_live_session_try_send_audio`, `gemini_live_session_audio_stream_end`,
+ * `gemini_live_session_activity_start`, `gemini_live_session_activity_end`,
+ * `gemini_live_session_next_event`, `gemini_live_session_state`,
+ * `gemini_live_session_resumption_handle`, `gemini_live_session_metrics`,
+ * `gemini_live_session_close`, `gemini_live_session_free`, `gemini_live_session_last_close_reason`,
+ * `gemini_live_session_metrics_openmetrics`.
+ */
+typedef struct gemini_live_session gemini_live_session;
+
+/**
+ * A session's metrics: plain numbers, filled by `gemini_live_session_metrics`.
+ *
+ * ABI growth: set `size = sizeof(gemini_live_metrics)` before the call. The library fills
+ * at most `size` bytes (fields it does not know of stay as they were; new fields are only
+ * ever appended) and sets `size` to the number of bytes it filled. Durations are in
+ * microseconds; -1 means "not measured yet".
+ */
+typedef struct gemini_live_metrics {
+    /**
+     * In: `sizeof(gemini_live_metrics)`. Out: the bytes filled.
+     */
+    uint32_t size;
+    /**
+     * Layout version of this struct; 3 for the fields below.
+     */
+    uint32_t version;
+    /**
+     * Latest connect: DNS + TCP connect.
+     */
+    int64_t connect_tcp_us;
+    /**
+     * Latest connect: TLS handshake (0 for `ws://`).
+     */
+    int64_t connect_tls_us;
+    /**
+     * Latest connect: HTTP upgrade.
+     */
+    int64_t connect_upgrade_us;
+    /**
+     * Latest connect: `setup` sent to `setupComplete` received.
+     */
+    int64_t connect_setup_us;
+    /**
+     * Latest connect: all phases.
+     */
+    int64_t connect_total_us;
+    /**
+     * Messages handed to the socket.
+     */
+    uint64_t messages_sent;
+    /**
+     * Bytes of JSON handed to the socket.
+     */
+    uint64_t bytes_sent;
+    /**
+     * Data frames received.
+     */
+    uint64_t messages_received;
+    /**
+     * Bytes of data frames received.
+     */
+    uint64_t bytes_received;
+    /**
+     * Messages waiting in the send queue now.
+     */
+    uint64_t send_queue_depth;
+    /**
+     * Highest send-queue depth seen.
+     */
+    uint64_t send_queue_peak;
+    /**
+     * Frames that could not be decoded.
+     */
+    uint64_t decode_errors;
+    /**
+     * Latest turn: last input sent to first reply content.
+     */
+    int64_t last_first_reply_us;
+    /**
+     * Latest turn: last input sent to first audio.
+     */
+    int64_t last_first_audio_us;
+    /**
+     * Latest turn: last input sent to turn complete.
+     */
+    int64_t last_turn_complete_us;
+    /**
+     * Time since the last message was received.
+     */
+    int64_t since_last_received_us;
+    /**
+     * Reconnections that succeeded.
+     */
+    uint64_t reconnects;
+    /**
+     * Time spent without a connection, all outages together.
+     */
+    int64_t downtime_us;
+    /**
+     * Input messages re-sent after reconnections.
+     */
+    uint64_t replayed_messages;
+    /**
+     * Input messages dropped (replay-buffer overflow, stale tool responses).
+     */
+    uint64_t dropped_messages;
+    /**
+     * Close code of the latest connection that ended; -1 if none has (the reason:
+     * `gemini_live_session_last_close_reason`).
+     */
+    int32_t last_close_code;
+    /**
+     * The session's `GEMINI_LIVE_STATE_*` when the metrics were taken.
+     */
+    uint32_t state;
+    /**
+     * Messages timed from `send` to the socket flush.
+     */
+    uint64_t send_latency_count;
+    /**
+     * Send-to-flush latency, median (an upper bound at most 12.5% high); -1 if none yet.
+     */
+    int64_t send_latency_p50_us;
+    /**
+     * Send-to-flush latency, 99th percentile (same bound); -1 if none yet.
+     */
+    int64_t send_latency_p99_us;
+    /**
+     * Send-to-flush latency, exact maximum; -1 if none yet.
+     */
+    int64_t send_latency_max_us;
+    /**
+     * Latest connect: the proxy phase (TLS to an `https://` proxy, its `CONNECT` or SOCKS5
+     * exchange); 0 without a proxy. (Version 3.)
+     */
+    int64_t connect_proxy_us;
+} gemini_live_metrics;
 
 /**
  * Connects with a copy of `config` (which stays the caller's: free it whenever you like),
@@ -2342,331 +2359,50 @@ gemini_live_result gemini_live_session_send_client_content_json(struct gemini_li
                                                                 const char *json);
 
 /**
- * The event's `GEMINI_LIVE_EVENT_*` type; `GEMINI_LIVE_EVENT_NONE` (0) for NULL.
+ * Answers a non-blocking function call: like `gemini_live_session_send_tool_response`,
+ * plus `scheduling` (`SILENT`, `WHEN_IDLE`, `INTERRUPT`, or `""` for none) and
+ * `will_continue` (more responses to this call follow).
  */
-uint32_t gemini_live_event_type(const struct gemini_live_event *event);
+gemini_live_result gemini_live_session_send_tool_response_scheduled(struct gemini_live_session *session,
+                                                                    const char *call_id,
+                                                                    const char *name,
+                                                                    const char *response_json,
+                                                                    const char *scheduling,
+                                                                    bool will_continue);
 
 /**
- * The text of a TEXT, THOUGHT, INPUT_TRANSCRIPTION or OUTPUT_TRANSCRIPTION event: `*text`
- * points to UTF-8 (NUL-terminated too) of `*len` bytes, borrowed until the event is freed.
- * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events.
+ * Sends `contextUpdate`: `system_instruction` replaces the system instruction (NULL keeps
+ * it); the tools of `tools_from` (a config made for the purpose with the
+ * `gemini_live_config_add_*` tool functions) replace the session's tools (NULL keeps them;
+ * a config without tools clears them). Server support per model is uncertain.
  */
-gemini_live_result gemini_live_event_text(const struct gemini_live_event *event,
-                                          const char **text,
-                                          size_t *len);
+gemini_live_result gemini_live_session_send_context_update(struct gemini_live_session *session,
+                                                           const char *system_instruction,
+                                                           const struct gemini_live_config *tools_from);
 
-/**
- * The samples of an AUDIO event: `*samples` points to `*n_samples` native-endian PCM16 mono
- * samples at `*sample_rate` Hz (24000 from the service), borrowed until the event is freed.
- * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events.
+/*
+ * ===========================================================================================
+ * gemini_live_resampler
+ * ===========================================================================================
  *
- * Zero-copy: on little-endian hosts `*samples` points into the event's own decoded audio
- * (the buffer the base64 was decoded into, aligned for `int16_t`), so reading the samples
- * costs no copy; calling it again returns the same pointer. The pointer is always aligned
- * for `int16_t`, valid for `*n_samples` samples (`*n_samples` may be 0 only for an empty
- * chunk), read-only, and lives until `gemini_live_event_free`. Any thread may call it.
+ * Any rate and channel count to mono PCM16 at a fixed rate, streaming (e.g. a 48 kHz stereo
+ * microphone to the 16 kHz mono the Live API takes).
  */
-gemini_live_result gemini_live_event_audio(const struct gemini_live_event *event,
-                                           const int16_t **samples,
-                                           size_t *n_samples,
-                                           uint32_t *sample_rate);
 
 /**
- * The payload of an INLINE_DATA event: `*mime_type` (NUL-terminated) and `*len` bytes at
- * `*data`, borrowed until the event is freed. `GEMINI_LIVE_WRONG_EVENT_TYPE` otherwise.
+ * A streaming resampler: interleaved PCM16 (or float) at any rate and channel count in,
+ * mono PCM16 at a fixed rate out, state kept across calls (no clicks at chunk borders).
+ *
+ * Not for the audio callback (it may allocate): resample on the thread that sends. One
+ * thread at a time.
+ *
+ * Made by `gemini_live_resampler_new`, freed by `gemini_live_resampler_free`.
+ *
+ * Functions: `gemini_live_resampler_new`, `gemini_live_resampler_max_output`,
+ * `gemini_live_resampler_process`, `gemini_live_resampler_process_f32`,
+ * `gemini_live_resampler_flush`, `gemini_live_resampler_latency_us`, `gemini_live_resampler_free`.
  */
-gemini_live_result gemini_live_event_data(const struct gemini_live_event *event,
-                                          const char **mime_type,
-                                          const uint8_t **data,
-                                          size_t *len);
-
-/**
- * Whether the utterance of an INPUT_TRANSCRIPTION or OUTPUT_TRANSCRIPTION event is final.
- * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events.
- */
-gemini_live_result gemini_live_event_finished(const struct gemini_live_event *event,
-                                              bool *finished);
-
-/**
- * The new `GEMINI_LIVE_STATE_*` of a STATE_CHANGED event.
- * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events.
- */
-gemini_live_result gemini_live_event_state(const struct gemini_live_event *event, uint32_t *state);
-
-/**
- * The number of function calls in a TOOL_CALL event (`*count`).
- * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events.
- */
-gemini_live_result gemini_live_event_tool_call_count(const struct gemini_live_event *event,
-                                                     size_t *count);
-
-/**
- * Function call `index` (from 0) of a TOOL_CALL event: its `*id` (echo it in the
- * response), `*name` and `*args_json` (a JSON object), all NUL-terminated UTF-8 borrowed
- * until the event is freed. `GEMINI_LIVE_INVALID_ARGUMENT` if `index` is out of range,
- * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events.
- */
-gemini_live_result gemini_live_event_tool_call(const struct gemini_live_event *event,
-                                               size_t index,
-                                               const char **id,
-                                               const char **name,
-                                               const char **args_json);
-
-/**
- * The close `*code` (1000 after `gemini_live_session_close`, 1006 when the connection
- * dropped) and `*reason` (NUL-terminated, borrowed until the event is freed) of a CLOSED
- * event. Why it closed, if not on request, is in `gemini_live_event_error`.
- * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events.
- */
-gemini_live_result gemini_live_event_close(const struct gemini_live_event *event,
-                                           uint16_t *code,
-                                           const char **reason);
-
-/**
- * The error of an ERROR event, or why the session of a CLOSED event ended, or what caused
- * a RECONNECTING event: `*code` is a `gemini_live_result` (e.g.
- * `GEMINI_LIVE_SERVER_CLOSED_RETRYABLE`) and `*message` its NUL-terminated text, borrowed
- * until the event is freed. For a CLOSED event that ended on request, or a planned
- * reconnection, `*code` is `GEMINI_LIVE_OK` and `*message` is empty.
- * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events.
- */
-gemini_live_result gemini_live_event_error(const struct gemini_live_event *event,
-                                           gemini_live_result *code,
-                                           const char **message);
-
-/**
- * A JSON rendering of any event, `{"type":"<kind>", ...}` with the kind in snake case
- * (`"text"`, `"turn_complete"`, `"tool_call"`, `"usage"`, `"unknown"`...) and its fields;
- * audio is summarised as `{"type":"audio","sample_rate":R,"samples":N}` without the samples.
- * `*json` is NUL-terminated UTF-8 of `*len` bytes, borrowed until the event is freed.
- * Useful for the structured events without typed accessors (code execution, grounding, URL
- * context, unknown messages) and for logging; every other field has a typed accessor.
- */
-gemini_live_result gemini_live_event_json(const struct gemini_live_event *event,
-                                          const char **json,
-                                          size_t *len);
-
-/**
- * Frees an event and everything its accessors returned. NULL does nothing.
- */
-void gemini_live_event_free(struct gemini_live_event *event);
-
-/**
- * The session id of a SETUP_COMPLETE event: `*session_id` is NUL-terminated UTF-8 borrowed
- * until the event is freed, or NULL where the service sent none.
- * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
- */
-gemini_live_result gemini_live_event_session_id(const struct gemini_live_event *event,
-                                                const char **session_id);
-
-/**
- * The token counts of a USAGE or TURN_COMPLETE event: `*usage` gets each count, -1 where
- * the server sent none, and `*has_usage` whether the event carries usage at all. A USAGE
- * event always does; a TURN_COMPLETE without `usageMetadata` (e.g. from the transcribe
- * models) gives `*has_usage` false and every count -1. `GEMINI_LIVE_WRONG_EVENT_TYPE` for
- * other events. Any thread.
- */
-gemini_live_result gemini_live_event_usage(const struct gemini_live_event *event,
-                                           struct gemini_live_usage *usage,
-                                           bool *has_usage);
-
-/**
- * The number of per-modality counts in list `list` (a `GEMINI_LIVE_USAGE_*_DETAILS`) of a
- * USAGE or TURN_COMPLETE event (`*count`; 0 for a TURN_COMPLETE without usage).
- * `GEMINI_LIVE_INVALID_ARGUMENT` for an unknown `list`, `GEMINI_LIVE_WRONG_EVENT_TYPE` for
- * other events. Any thread.
- */
-gemini_live_result gemini_live_event_usage_detail_count(const struct gemini_live_event *event,
-                                                        uint32_t list,
-                                                        size_t *count);
-
-/**
- * Per-modality count `index` (from 0) of list `list` (a `GEMINI_LIVE_USAGE_*_DETAILS`) of a
- * USAGE or TURN_COMPLETE event: `*modality` (e.g. `"AUDIO"`, NUL-terminated, borrowed until
- * the event is freed) and `*token_count` (-1 where the server sent none).
- * `GEMINI_LIVE_INVALID_ARGUMENT` for an unknown `list` or an `index` out of range,
- * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
- */
-gemini_live_result gemini_live_event_usage_detail(const struct gemini_live_event *event,
-                                                  uint32_t list,
-                                                  size_t index,
-                                                  const char **modality,
-                                                  int64_t *token_count);
-
-/**
- * The `turnCompleteReason` of a TURN_COMPLETE event (e.g. `"NEED_MORE_INPUT"`):
- * NUL-terminated, borrowed until the event is freed, or NULL where the model sent none.
- * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
- */
-gemini_live_result gemini_live_event_reason(const struct gemini_live_event *event,
-                                            const char **reason);
-
-/**
- * The time left before the server ends the connection, of a GO_AWAY event: `*ms` in
- * milliseconds, -1 when the server's `timeLeft` was missing or did not parse.
- * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
- */
-gemini_live_result gemini_live_event_time_left(const struct gemini_live_event *event, int64_t *ms);
-
-/**
- * A RESUMPTION_UPDATE event: `*handle` the new resumption handle (NUL-terminated, borrowed
- * until the event is freed; NULL when the session is not resumable at this point) and
- * `*resumable`. (Vertex's `lastConsumedClientMessageIndex` is
- * `gemini_live_event_last_consumed_index`.) `GEMINI_LIVE_WRONG_EVENT_TYPE` for other
- * events. Any thread.
- */
-gemini_live_result gemini_live_event_resumption(const struct gemini_live_event *event,
-                                                const char **handle,
-                                                bool *resumable);
-
-/**
- * A RECONNECTING event: `*attempt` (1-based within this outage) starts after `*delay_ms`
- * milliseconds. Its cause is `gemini_live_event_error`. `GEMINI_LIVE_WRONG_EVENT_TYPE` for
- * other events. Any thread.
- */
-gemini_live_result gemini_live_event_reconnecting(const struct gemini_live_event *event,
-                                                  uint32_t *attempt,
-                                                  uint64_t *delay_ms);
-
-/**
- * The number an event carries (`*count`): for RESUMED and NEW_SESSION the input messages
- * replayed, for REPLY_DISCARDED the session's turn number of the void reply, for
- * CONTEXT_LOST the answered turns the resumed server state does not include, for
- * CONTEXT_RESTORED the exchanges put back.
- * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
- */
-gemini_live_result gemini_live_event_count(const struct gemini_live_event *event, uint64_t *count);
-
-/**
- * An INPUT_DROPPED event: `*messages` input messages of `*bytes` bytes in all were dropped
- * and will not reach the server. `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any
- * thread.
- */
-gemini_live_result gemini_live_event_input_dropped(const struct gemini_live_event *event,
-                                                   uint64_t *messages,
-                                                   uint64_t *bytes);
-
-/**
- * The number of call ids (`*count`) of a TOOL_CALL_CANCELLATION event (the calls
- * abandoned), a TOOL_RESPONSES_DROPPED event (the calls whose responses were not sent) or a
- * TOOL_CALLS_ABANDONED event (BLOCKING calls the service dropped).
- * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
- */
-gemini_live_result gemini_live_event_id_count(const struct gemini_live_event *event, size_t *count);
-
-/**
- * Call id `index` (from 0) of a TOOL_CALL_CANCELLATION, TOOL_RESPONSES_DROPPED or
- * TOOL_CALLS_ABANDONED event:
- * `*id` is NUL-terminated, borrowed until the event is freed. `GEMINI_LIVE_INVALID_ARGUMENT`
- * if `index` is out of range, `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
- */
-gemini_live_result gemini_live_event_id(const struct gemini_live_event *event,
-                                        size_t index,
-                                        const char **id);
-
-/**
- * The language (BCP-47, e.g. `"en-US"`) of an INPUT_TRANSCRIPTION, OUTPUT_TRANSCRIPTION or
- * INTERIM_INPUT_TRANSCRIPTION event: `*language_code` is NUL-terminated, borrowed until the
- * event is freed, or NULL where the model sent none. `GEMINI_LIVE_WRONG_EVENT_TYPE` for
- * other events. Any thread.
- */
-gemini_live_result gemini_live_event_language_code(const struct gemini_live_event *event,
-                                                   const char **language_code);
-
-/**
- * A VOICE_ACTIVITY event: `*kind` is `GEMINI_LIVE_VOICE_ACTIVITY_START` or `_END`, and
- * `*audio_offset_ms` where in the input audio (ms), -1 when the server did not say.
- * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
- */
-gemini_live_result gemini_live_event_voice_activity(const struct gemini_live_event *event,
-                                                    uint32_t *kind,
-                                                    int64_t *audio_offset_ms);
-
-/**
- * A VAD_SIGNAL event: `*signal` is `GEMINI_LIVE_VAD_SIGNAL_START_OF_SPEECH`, `_END_OF_SPEECH`
- * or `_OTHER`, and `*name` (NUL-terminated, borrowed until the event is freed) is
- * `"start_of_speech"`, `"end_of_speech"` or, for `_OTHER`, the value as sent.
- * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
- */
-gemini_live_result gemini_live_event_vad_signal(const struct gemini_live_event *event,
-                                                uint32_t *signal,
-                                                const char **name);
-
-/**
- * A TRANSCRIPTION_DETAIL event: `*source` (`GEMINI_LIVE_TRANSCRIPT_*`), `*speaker_label`
- * (NUL-terminated, borrowed until the event is freed; NULL when not sent), the fragment's
- * `*start_ms` / `*end_ms` in the audio (-1 when not sent) and `*word_count` (read each with
- * `gemini_live_event_transcription_word`). `GEMINI_LIVE_WRONG_EVENT_TYPE` for other
- * events. Any thread.
- */
-gemini_live_result gemini_live_event_transcription_detail(const struct gemini_live_event *event,
-                                                          uint32_t *source,
-                                                          const char **speaker_label,
-                                                          int64_t *start_ms,
-                                                          int64_t *end_ms,
-                                                          size_t *word_count);
-
-/**
- * Word `index` (from 0) of a TRANSCRIPTION_DETAIL event: `*word` (NUL-terminated, borrowed
- * until the event is freed) and its `*start_ms` / `*end_ms` in the audio (-1 when not
- * sent). `GEMINI_LIVE_INVALID_ARGUMENT` if `index` is out of range,
- * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
- */
-gemini_live_result gemini_live_event_transcription_word(const struct gemini_live_event *event,
-                                                        size_t index,
-                                                        const char **word,
-                                                        int64_t *start_ms,
-                                                        int64_t *end_ms);
-
-/**
- * The signature of a THOUGHT_SIGNATURE or VOICE_CONSENT_SIGNATURE event: `*signature`,
- * NUL-terminated, borrowed until the event is freed. `GEMINI_LIVE_WRONG_EVENT_TYPE` for
- * other events. Any thread.
- */
-gemini_live_result gemini_live_event_signature(const struct gemini_live_event *event,
-                                               const char **signature);
-
-/**
- * Call `index` of a TOOL_CALL event, streamed (Vertex AI): `*partial_args_json` is its
- * `partialArgs` as a JSON array (`[]` when not streamed; each element has `json_path` and
- * one of `string_value`, `number_value`, `bool_value`, `null_value`, and `will_continue`),
- * NUL-terminated, borrowed until the event is freed; `*will_continue` whether more of
- * this call follows. `GEMINI_LIVE_INVALID_ARGUMENT` if `index` is out of range,
- * `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
- */
-gemini_live_result gemini_live_event_tool_call_stream(const struct gemini_live_event *event,
-                                                      size_t index,
-                                                      const char **partial_args_json,
-                                                      bool *will_continue);
-
-/**
- * The labels of a USAGE or TURN_COMPLETE event's usage: `*traffic_type` (Vertex AI, e.g.
- * `ON_DEMAND`) and `*service_tier` (Developer API), NUL-terminated, borrowed until the
- * event is freed, NULL when not sent. `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events.
- * Any thread.
- */
-gemini_live_result gemini_live_event_usage_labels(const struct gemini_live_event *event,
-                                                  const char **traffic_type,
-                                                  const char **service_tier);
-
-/**
- * The `GEMINI_LIVE_INTERACTION_*` status of a TURN_COMPLETE event (`*status`):
- * `GEMINI_LIVE_INTERACTION_NONE` where the model sends none (then the turn ends the
- * interaction). `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
- */
-gemini_live_result gemini_live_event_interaction_status(const struct gemini_live_event *event,
-                                                        uint32_t *status);
-
-/**
- * Records every data frame of the sessions made from `config`, both ways, as JSON Lines in
- * the file `path` (created or truncated now; the format is in the README and
- * `gemini_live::record`). `audio` is `GEMINI_LIVE_RECORD_AUDIO_KEEP` (default) or
- * `GEMINI_LIVE_RECORD_AUDIO_SUMMARY`. A NULL `path` turns recording off. Secrets are never
- * written. `GEMINI_LIVE_IO` if the file cannot be created. Defaults to no recording.
- */
-gemini_live_result gemini_live_config_set_record(struct gemini_live_config *config,
-                                                 const char *path,
-                                                 uint32_t audio);
+typedef struct gemini_live_resampler gemini_live_resampler;
 
 /**
  * Creates a resampler from `channels` interleaved channels at `in_rate` Hz to mono at
@@ -2729,6 +2465,128 @@ gemini_live_result gemini_live_resampler_flush(struct gemini_live_resampler *res
  * Frees a resampler. NULL does nothing.
  */
 void gemini_live_resampler_free(struct gemini_live_resampler *resampler);
+
+/*
+ * ===========================================================================================
+ * gemini_live_player
+ * ===========================================================================================
+ *
+ * A playout buffer for the model's audio whose read function is real-time safe (for CoreAudio
+ * / ALSA / PortAudio callbacks), with barge-in flushes, playback accounting per reply, and
+ * the transcript cut at the heard position.
+ */
+
+/**
+ * A playout buffer for the model's 24 kHz audio, read by the sound card's callback.
+ *
+ * Threads: the *session side* (one thread at a time) calls `_push`, `_push_event` and
+ * `_end_turn`; the *audio callback* (one thread at a time) calls `_read` / `_read_f32`,
+ * which are **real-time safe**: no lock, no allocation, no system call, bounded time (the
+ * only exception is a NULL argument, which records an error text). `_flush`, `_get_stats`,
+ * `_current` and `_last` may be called from any thread. Free it only after both sides
+ * have stopped.
+ *
+ * Made by `gemini_live_player_new` (or `_new_with`, `_new_paced`), freed by
+ * `gemini_live_player_free`.
+ *
+ * Functions: `gemini_live_player_new`, `gemini_live_player_new_with`, `gemini_live_player_push`,
+ * `gemini_live_player_push_event`, `gemini_live_player_end_turn`, `gemini_live_player_flush`,
+ * `gemini_live_player_read`, `gemini_live_player_read_f32`, `gemini_live_player_get_stats`,
+ * `gemini_live_player_current`, `gemini_live_player_last`, `gemini_live_player_free`,
+ * `gemini_live_player_new_paced`.
+ */
+typedef struct gemini_live_player gemini_live_player;
+
+/**
+ * How much of one reply was received and heard, in the model's samples (24 kHz).
+ */
+typedef struct gemini_live_turn_playback {
+    /**
+     * The turn's number (from 1; 0: none yet).
+     */
+    uint64_t turn;
+    /**
+     * Samples of the model's audio received for the turn.
+     */
+    uint64_t received;
+    /**
+     * Of those, how many the device had taken.
+     */
+    uint64_t heard;
+    /**
+     * The rate of those samples (24000).
+     */
+    uint32_t source_rate;
+    /**
+     * 1 if a flush cut the turn short, else 0.
+     */
+    uint32_t interrupted;
+    /**
+     * `heard / received` (1.0 for a turn without audio): pass it to
+     * `gemini_live_transcript_heard_len` to cut the reply's transcript.
+     */
+    double heard_fraction;
+} gemini_live_turn_playback;
+
+/**
+ * A player's counters since it was created; samples are device samples per channel.
+ */
+typedef struct gemini_live_player_stats {
+    /**
+     * The device rate (Hz), to turn samples into time.
+     */
+    uint32_t device_rate;
+    /**
+     * Samples waiting to be read now.
+     */
+    uint64_t buffered;
+    /**
+     * Samples of audio the reads delivered (silence not counted).
+     */
+    uint64_t played;
+    /**
+     * Times playback ran dry in the middle of a turn.
+     */
+    uint64_t underruns;
+    /**
+     * Samples of silence delivered because of those underruns.
+     */
+    uint64_t underrun_samples;
+    /**
+     * Samples dropped because more than the maximum latency was buffered (oldest first).
+     */
+    uint64_t dropped;
+    /**
+     * Samples dropped because the ring was full (the callback stopped reading).
+     */
+    uint64_t overflowed;
+    /**
+     * Samples discarded by flushes.
+     */
+    uint64_t flushed;
+    /**
+     * Flushes done.
+     */
+    uint64_t flushes;
+    /**
+     * Read calls.
+     */
+    uint64_t reads;
+    /**
+     * The current (or latest) turn's number, from 1; 0 before any audio.
+     */
+    uint64_t turn;
+    /**
+     * Samples the latest turn waited, with audio buffered, before it started playing (the
+     * adaptive start's wait for a reply arriving slower than real time).
+     */
+    uint64_t start_delay;
+    /**
+     * How fast the latest reply arrived, in thousandths of real time (700: 0.7x, slower
+     * than it plays); 0 until measured.
+     */
+    uint64_t arrival_rate_milli;
+} gemini_live_player_stats;
 
 /**
  * Creates a player for a device at `device_rate` Hz with `channels` interleaved channels
@@ -2850,6 +2708,114 @@ gemini_live_result gemini_live_player_new_paced(uint32_t device_rate,
                                                 uint32_t max_latency_ms,
                                                 bool adaptive_start,
                                                 struct gemini_live_player **out);
+
+/*
+ * ===========================================================================================
+ * Telephony
+ * ===========================================================================================
+ *
+ * G.711 µ-law / A-law encode and decode, `gemini_live_phone_in` (8 kHz G.711 from the caller
+ * to the 16 kHz PCM16 the Live API takes) and `gemini_live_phone_out` (the model's 24 kHz
+ * PCM16, band-limited, to 8 kHz G.711 in 20 ms frames, cleared on barge-in).
+ */
+
+/**
+ * The caller's side of a phone call: 8 kHz G.711 in, 16 kHz PCM16 out (for
+ * `gemini_live_session_send_audio`). Streaming: the filter state is kept across calls, and
+ * input short of a 20 ms chunk waits for the next call. Each 20 ms frame (160 codes) gives
+ * 320 samples (the first fewer: the filter's 8 ms delay is trimmed).
+ *
+ * **Real-time safe** after `_new` (no allocation, lock or system call). One thread at a
+ * time.
+ *
+ * Made by `gemini_live_phone_in_new`, freed by `gemini_live_phone_in_free`.
+ *
+ * Functions: `gemini_live_phone_in_new`, `gemini_live_phone_in_max_output`,
+ * `gemini_live_phone_in_process`, `gemini_live_phone_in_reset`, `gemini_live_phone_in_free`.
+ */
+typedef struct gemini_live_phone_in gemini_live_phone_in;
+
+/**
+ * The model's side of a phone call: 24 kHz PCM16 in, low-pass filtered (a 5 kHz tone is
+ * more than 40 dB down), resampled to 8 kHz, G.711-encoded, queued and taken out in whole
+ * frames (see `gemini_live_phone_out_new`). On barge-in, `_clear` (or `_push_event` with the
+ * interrupted event) drops the queue; then tell the line to drop its own (Twilio: `clear`).
+ *
+ * **Real-time safe** after `_new` (no allocation, lock or system call). One thread at a
+ * time.
+ *
+ * Made by `gemini_live_phone_out_new`, freed by `gemini_live_phone_out_free`.
+ *
+ * Functions: `gemini_live_phone_out_new`, `gemini_live_phone_out_push`,
+ * `gemini_live_phone_out_push_event`, `gemini_live_phone_out_finish`,
+ * `gemini_live_phone_out_pop_frame`, `gemini_live_phone_out_clear`,
+ * `gemini_live_phone_out_get_stats`, `gemini_live_phone_out_free`.
+ */
+typedef struct gemini_live_phone_out gemini_live_phone_out;
+
+/**
+ * G.711 µ-law (PCMU: Twilio media streams, North America, Japan).
+ */
+#define GEMINI_LIVE_G711_ULAW 1
+
+/**
+ * G.711 A-law (PCMA: Europe and most of the world).
+ */
+#define GEMINI_LIVE_G711_ALAW 2
+
+/**
+ * Samples (and G.711 bytes) in one 20 ms frame at 8 kHz (`FRAME_SAMPLES` in Rust; a test
+ * checks they agree).
+ */
+#define GEMINI_LIVE_PHONE_FRAME 160
+
+/**
+ * `gemini_live_phone_out_push_event`: the event was not for the phone line.
+ */
+#define GEMINI_LIVE_PHONE_OUT_IGNORED 0
+
+/**
+ * `gemini_live_phone_out_push_event`: reply audio was queued (`*count` codes).
+ */
+#define GEMINI_LIVE_PHONE_OUT_QUEUED 1
+
+/**
+ * `gemini_live_phone_out_push_event`: barge-in; the queue was cleared (`*count` codes
+ * dropped). Tell the line to drop what it holds too (Twilio: the `clear` message).
+ */
+#define GEMINI_LIVE_PHONE_OUT_CLEARED 2
+
+/**
+ * `gemini_live_phone_out_push_event`: the reply ended; the last frame was padded with
+ * silence.
+ */
+#define GEMINI_LIVE_PHONE_OUT_FINISHED 3
+
+/**
+ * A `gemini_live_phone_out`'s counters, in 8 kHz codes.
+ */
+typedef struct gemini_live_phone_out_stats {
+    /**
+     * Codes queued now.
+     */
+    uint64_t buffered;
+    /**
+     * Codes taken out in frames.
+     */
+    uint64_t sent;
+    /**
+     * Codes dropped by clears (barge-in).
+     */
+    uint64_t cleared;
+    /**
+     * Codes dropped because the queue was full.
+     */
+    uint64_t overflowed;
+    /**
+     * Frames taken out.
+     */
+    uint64_t frames;
+} gemini_live_phone_out_stats;
 
 /**
  * **Real-time safe.** Encodes `n` PCM16 samples at `pcm` into `n` G.711 codes at `out`.
@@ -2974,6 +2940,82 @@ gemini_live_result gemini_live_phone_out_get_stats(const struct gemini_live_phon
  */
 void gemini_live_phone_out_free(struct gemini_live_phone_out *phone_out);
 
+/*
+ * ===========================================================================================
+ * Client voice activity detection
+ * ===========================================================================================
+ *
+ * `gemini_live_client_vad` decides on the client when the user speaks and either drives the
+ * session's `activityStart` / `activityEnd` (server VAD off) or only holds back the silence
+ * between utterances (server VAD on).
+ */
+
+/**
+ * A client-side voice activity detector (earshot, 16 ms frames of 16 kHz audio) with the
+ * sender that puts it in front of a session.
+ *
+ * `_push` and `_finish` send on the session: call them from the thread that would call
+ * `gemini_live_session_send_audio`, not from the audio callback. `_process` only runs the
+ * detector and is **real-time safe** (no allocation, lock or system call): use it instead
+ * of `_push` when the application sends the audio itself. One thread at a time.
+ *
+ * Made by `gemini_live_client_vad_new`, freed by `gemini_live_client_vad_free`; it keeps no
+ * pointer to the session or config it is given.
+ *
+ * Functions: `gemini_live_client_vad_new`, `gemini_live_client_vad_configure`,
+ * `gemini_live_client_vad_push`, `gemini_live_client_vad_finish`, `gemini_live_client_vad_process`,
+ * `gemini_live_client_vad_get_stats`, `gemini_live_client_vad_free`.
+ */
+typedef struct gemini_live_client_vad gemini_live_client_vad;
+
+/**
+ * `gemini_live_client_vad_new`: server VAD off; the client sends `activityStart` /
+ * `activityEnd` around each utterance, with pre-roll.
+ */
+#define GEMINI_LIVE_CLIENT_VAD_ACTIVITY 1
+
+/**
+ * `gemini_live_client_vad_new`: server VAD stays on; only the utterances are sent (with
+ * pre-roll), each ended with `audioStreamEnd`.
+ */
+#define GEMINI_LIVE_CLIENT_VAD_GATE 2
+
+/**
+ * Event bit: speech started.
+ */
+#define GEMINI_LIVE_CLIENT_VAD_SPEECH_START 1
+
+/**
+ * Event bit: speech ended (after the hangover).
+ */
+#define GEMINI_LIVE_CLIENT_VAD_SPEECH_END 2
+
+/**
+ * A client VAD's state and counters, in 16 kHz samples.
+ */
+typedef struct gemini_live_client_vad_stats {
+    /**
+     * 1 while an utterance is in progress, else 0.
+     */
+    uint32_t speaking;
+    /**
+     * The latest frame's score, 0 to 1.
+     */
+    float score;
+    /**
+     * Utterances started.
+     */
+    uint64_t utterances;
+    /**
+     * Samples sent (utterances with their pre-roll and hangover).
+     */
+    uint64_t sent;
+    /**
+     * Samples held back as silence and never sent.
+     */
+    uint64_t withheld;
+} gemini_live_client_vad_stats;
+
 /**
  * Creates a client VAD in `mode` (`GEMINI_LIVE_CLIENT_VAD_ACTIVITY` or `_GATE`) with speech
  * starting at a frame score of `threshold` (0 to 1; 0.5 is the Rust default), ending after
@@ -3036,6 +3078,109 @@ gemini_live_result gemini_live_client_vad_get_stats(const struct gemini_live_cli
  */
 void gemini_live_client_vad_free(struct gemini_live_client_vad *vad);
 
+/*
+ * ===========================================================================================
+ * Echo cancellation
+ * ===========================================================================================
+ *
+ * `gemini_live_echo_canceller` removes from the microphone the echo of what a
+ * `gemini_live_player` played (WebRTC's AEC3, optionally its noise suppressor). Off unless
+ * one is created: creating it is the switch.
+ */
+
+/**
+ * An echo canceller for a speakerphone: the microphone's audio in, the same audio without
+ * the echo of what a `gemini_live_player` played out. Its reference is what the player's
+ * read function actually gave the device (silence and barge-in flushes included, on the
+ * device's clock), recorded by the read itself: there is nothing to feed on the playback
+ * side, and the player's read stays real-time safe.
+ *
+ * Threads: one thread at a time, typically the one that reads the microphone and sends to
+ * the session. `_set_enabled`, `_set_device_delay_ms` and `_get_stats` are **real-time
+ * safe** (no lock, no allocation, no system call, except on a failure, which records an
+ * error text); `_process` takes no lock but **allocates** (inside the AEC3 port), so call
+ * it outside the capture callback (hand the callback's samples over through a ring). The
+ * player's read stays real-time safe with the recording. It may outlive the player (it
+ * then hears silence).
+ *
+ * Made by `gemini_live_echo_canceller_new` (or `_new_with`), freed by
+ * `gemini_live_echo_canceller_free`.
+ *
+ * Functions: `gemini_live_echo_canceller_new`, `gemini_live_echo_canceller_new_with`,
+ * `gemini_live_echo_canceller_process`, `gemini_live_echo_canceller_set_enabled`,
+ * `gemini_live_echo_canceller_set_device_delay_ms`, `gemini_live_echo_canceller_get_stats`,
+ * `gemini_live_echo_canceller_free`.
+ */
+typedef struct gemini_live_echo_canceller gemini_live_echo_canceller;
+
+/**
+ * Noise suppression off (the default).
+ */
+#define GEMINI_LIVE_NOISE_SUPPRESSION_OFF 0
+
+/**
+ * Noise suppression, low (about 6 dB).
+ */
+#define GEMINI_LIVE_NOISE_SUPPRESSION_LOW 1
+
+/**
+ * Noise suppression, moderate (about 12 dB).
+ */
+#define GEMINI_LIVE_NOISE_SUPPRESSION_MODERATE 2
+
+/**
+ * Noise suppression, high (about 18 dB).
+ */
+#define GEMINI_LIVE_NOISE_SUPPRESSION_HIGH 3
+
+/**
+ * Noise suppression, very high (about 21 dB).
+ */
+#define GEMINI_LIVE_NOISE_SUPPRESSION_VERY_HIGH 4
+
+/**
+ * What an echo canceller measured and did.
+ */
+typedef struct gemini_live_echo_stats {
+    /**
+     * Echo return loss enhancement (dB), as the canceller estimates it; NAN until known.
+     */
+    double erle_db;
+    /**
+     * Echo return loss (dB): how much quieter the echo is than what was played; NAN until
+     * known.
+     */
+    double erl_db;
+    /**
+     * The echo path's delay the canceller's estimator found (ms); -1 until found.
+     */
+    int32_t delay_estimate_ms;
+    /**
+     * The configured device delay (ms).
+     */
+    uint32_t device_delay_ms;
+    /**
+     * Microphone frames (10 ms) processed.
+     */
+    uint64_t capture_frames;
+    /**
+     * Reference frames (10 ms) of played audio given to the canceller.
+     */
+    uint64_t reference_frames;
+    /**
+     * Microphone frames processed before their reference had been played.
+     */
+    uint64_t reference_late;
+    /**
+     * Times the reference was skipped to re-align with the microphone.
+     */
+    uint64_t realigned;
+    /**
+     * 1 if cancelling, 0 if passing the microphone through.
+     */
+    uint32_t enabled;
+} gemini_live_echo_stats;
+
 /**
  * Turns echo cancellation on for what `player` plays, for microphone audio at
  * `capture_rate` Hz (mono PCM16; 16000 recommended: resample the microphone first), with the
@@ -3096,6 +3241,38 @@ gemini_live_result gemini_live_echo_canceller_get_stats(const struct gemini_live
  * canceller's reference until it is freed too; that costs a copy per read, nothing more.)
  */
 void gemini_live_echo_canceller_free(struct gemini_live_echo_canceller *canceller);
+
+/*
+ * ===========================================================================================
+ * gemini_live_fake_server
+ * ===========================================================================================
+ *
+ * The embedded fake Live server, for tests and examples that run without a network or an API
+ * key. Built with the `fake` cargo feature (on by default).
+ */
+
+/**
+ * A fake Gemini Live server on 127.0.0.1, running in background threads until freed.
+ * Its functions exist in libraries built with the `fake` cargo feature (the default); a
+ * library built with `--no-default-features` leaves them out (linking fails, Python's
+ * binding reports them missing).
+ * It answers deterministically: a text turn with `[turn N] echo: <text>`, an audio turn
+ * (ended by `gemini_live_session_audio_stream_end`) with 24 kHz audio plus the text
+ * `[turn N] heard B bytes of audio, checksum <16 hex digits>` (FNV-1a 64 of the PCM bytes
+ * of that turn). It accepts any API key, or none, and serves every model of the library's
+ * capability table with that model's rules (modalities, refusals with the service's close
+ * codes, the extended-thinking lifecycle), or only the models given to
+ * `gemini_live_fake_server_start_with_models`.
+ *
+ * Made by one of the `gemini_live_fake_server_start*` functions, stopped (its threads
+ * joined) and freed by `gemini_live_fake_server_free`, after the sessions that use it.
+ * `gemini_live_fake_server_endpoint` may be called from any thread.
+ *
+ * Functions: `gemini_live_fake_server_start`, `gemini_live_fake_server_start_with_faults`,
+ * `gemini_live_fake_server_start_with_models`, `gemini_live_fake_server_endpoint`,
+ * `gemini_live_fake_server_free`, `gemini_live_fake_server_start_vertex`.
+ */
+typedef struct gemini_live_fake_server gemini_live_fake_server;
 
 /**
  * Starts a fake server on 127.0.0.1:`port` (0 picks a free port). On success `*out`
@@ -3162,47 +3339,6 @@ gemini_live_result gemini_live_fake_server_start_vertex(uint16_t port,
                                                         const char *location,
                                                         const char *fault_plan,
                                                         struct gemini_live_fake_server **out);
-
-/**
- * Routes the library's log records to `callback` (see `gemini_live_log_callback`), at the
- * level set by `gemini_live_set_log_level` (default `GEMINI_LIVE_LOG_INFO`). `user_data`
- * is passed to every call; `user_data_free` (may be NULL) is called with it once the
- * callback is replaced or removed, after any call in progress has returned. A NULL
- * `callback` removes the current one (then `user_data` and `user_data_free` are ignored).
- * Without a callback the library logs nothing.
- *
- * The callback and `user_data` must be usable from any thread. In a process that also
- * uses the Rust crate with its own logger, this returns `GEMINI_LIVE_INTERNAL` (and does
- * not take `user_data`).
- */
-gemini_live_result gemini_live_set_log_callback(gemini_live_log_callback callback,
-                                                void *user_data,
-                                                gemini_live_user_data_free user_data_free);
-
-/**
- * Sets the most detailed level passed to the log callback: a `GEMINI_LIVE_LOG_*` constant
- * (`GEMINI_LIVE_INVALID_ARGUMENT` above `GEMINI_LIVE_LOG_TRACE`). Defaults to
- * `GEMINI_LIVE_LOG_INFO`. Any thread, any time.
- */
-gemini_live_result gemini_live_set_log_level(uint32_t level);
-
-/**
- * Sets the proxy for every connect and reconnect, overriding the environment:
- * - `"http://[user:password@]host:port"`: HTTP `CONNECT` (`"https://..."`: over TLS to the
- *   proxy); the user info is sent as Basic credentials;
- * - `"socks5h://[user:password@]host:port"`: SOCKS5, the proxy resolves the host
- *   (`"socks5://..."`: resolved here);
- * - `"none"`: connect directly, whatever the environment says;
- * - NULL or `"env"`: the default: `wss_proxy`, `https_proxy`, `all_proxy` (upper or lower
- *   case) and `no_proxy` from the environment, as Python's `websockets` reads them.
- *
- * The string is copied. A malformed URL is `GEMINI_LIVE_INVALID_CONFIG` (the message never
- * repeats the credentials, which also never appear in logs or recordings). TLS to the
- * real host inside the tunnel is verified as without a proxy; extra roots set with
- * `gemini_live_config_set_extra_root_ca_pem` also apply to an `https://` proxy.
- */
-gemini_live_result gemini_live_config_set_proxy(struct gemini_live_config *config,
-                                                const char *proxy);
 
 #ifdef __cplusplus
 }  // extern "C"

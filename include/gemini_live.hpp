@@ -486,6 +486,7 @@ class config {
         return *this;
     }
     GEMINI_LIVE_HPP_MS_SETTER(set_resume_wait_ms)
+    GEMINI_LIVE_HPP_MS_SETTER(set_quota_delay_ms)
     /** Records every frame as JSON Lines to `path` (GEMINI_LIVE_RECORD_AUDIO_KEEP or _SUMMARY);
      *  an empty path turns recording off. Secrets are never written. */
     config &set_record(std::string_view path, uint32_t audio = GEMINI_LIVE_RECORD_AUDIO_KEEP) {

@@ -1,7 +1,9 @@
 //! The header's lists stay true: every C object's "Functions:" list (in the doc comment of
 //! its opaque type) names exactly the functions the header declares for that object, and the
 //! "Defaults:" list of `gemini_live_config_new` says what `Config::default()` has. (Defaults
-//! stated one per setter are checked by `header_mirrors_rust.rs`.)
+//! stated one per setter are checked by `header_mirrors_rust.rs`.) The header is grouped by C
+//! object (build.rs makes one section per `src/ffi` module): every function sits in the
+//! section of its object, and every object's doc says how it is freed and its thread rules.
 
 use gemini_live::Config;
 use std::collections::BTreeSet;
@@ -208,4 +210,111 @@ fn config_new_states_the_defaults_config_default_has() {
         }
     }
     assert!(wrong.is_empty(), "{defaults}\n{}", wrong.join("\n"));
+}
+
+/// The header's sections, as build.rs heads them (`/*`, a rule, ` * Title`, a rule): each
+/// title with the text up to the next section (the last ends at the closing guard).
+fn sections(h: &str) -> Vec<(String, String)> {
+    let rule = format!(" * {}", "=".repeat(91));
+    let lines: Vec<&str> = h.lines().collect();
+    let starts: Vec<usize> = (1..lines.len().saturating_sub(2))
+        .filter(|&i| lines[i - 1] == "/*" && lines[i] == rule && lines[i + 2] == rule)
+        .collect();
+    let end = (lines.iter())
+        .rposition(|l| *l == "#ifdef __cplusplus")
+        .unwrap_or(lines.len());
+    (starts.iter().enumerate())
+        .map(|(n, &i)| {
+            let stop = starts.get(n + 1).map_or(end, |&next| next - 1);
+            let title = lines[i + 1].trim_start_matches(" * ").to_string();
+            (title, lines[i..stop].join("\n"))
+        })
+        .collect()
+}
+
+/// What is out of place: functions outside every section, and functions of an object that
+/// sit in another section than the object's type.
+fn misplaced(h: &str) -> Vec<String> {
+    let sections = sections(h);
+    let objects = objects(h);
+    let mut wrong = Vec::new();
+    let in_sections: BTreeSet<String> = sections.iter().flat_map(|(_, t)| functions(t)).collect();
+    for f in functions(h).difference(&in_sections) {
+        wrong.push(format!("`{f}` is outside every section"));
+    }
+    for (title, text) in &sections {
+        for f in functions(text) {
+            let Some(object) = owner(&objects, &f) else {
+                continue;
+            };
+            if !text.contains(&format!("typedef struct {object} {object};")) {
+                wrong.push(format!(
+                    "`{f}` is in section {title:?}, not with `{object}`"
+                ));
+            }
+        }
+    }
+    wrong
+}
+
+#[test]
+fn every_function_sits_in_the_section_of_its_object() {
+    let h = header();
+    let sections = sections(&h);
+    assert!(
+        sections.len() >= 10,
+        "{:?}",
+        sections.iter().map(|s| &s.0).collect::<Vec<_>>()
+    );
+    for object in objects(&h) {
+        let homes = (sections.iter())
+            .filter(|(_, t)| t.contains(&format!("typedef struct {object} {object};")))
+            .count();
+        assert_eq!(homes, 1, "`{object}` is declared in one section");
+    }
+    let wrong = misplaced(&h);
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn the_section_checker_sees_a_misplaced_and_a_stray_function() {
+    let rule = format!(" * {}", "=".repeat(91));
+    let section = |title: &str, body: &str| format!("/*\n{rule}\n * {title}\n{rule}\n */\n{body}");
+    let h = [
+        "void gemini_live_stray(void);".to_string(),
+        section(
+            "a",
+            "typedef struct gemini_live_a gemini_live_a;\nvoid gemini_live_a_new(void);",
+        ),
+        section(
+            "b",
+            "typedef struct gemini_live_b gemini_live_b;\nvoid gemini_live_a_free(void);",
+        ),
+        "#ifdef __cplusplus".to_string(),
+    ]
+    .join("\n");
+    assert_eq!(sections(&h).len(), 2);
+    assert_eq!(
+        misplaced(&h),
+        [
+            "`gemini_live_stray` is outside every section",
+            "`gemini_live_a_free` is in section \"b\", not with `gemini_live_a`"
+        ]
+    );
+}
+
+#[test]
+fn every_objects_doc_says_how_it_is_freed_and_its_threads() {
+    let h = header();
+    let mut wrong = Vec::new();
+    for object in objects(&h) {
+        let doc = doc_before(&h, &format!("typedef struct {object} {object};"));
+        if !doc.contains(&format!("`{object}_free`")) {
+            wrong.push(format!("`{object}`: its doc does not name `{object}_free`"));
+        }
+        if !doc.to_lowercase().contains("thread") {
+            wrong.push(format!("`{object}`: its doc states no thread rule"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

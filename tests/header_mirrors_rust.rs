@@ -236,6 +236,10 @@ fn every_default_the_header_states_is_config_default() {
             vec![ms(r.resume_wait)],
         ),
         (
+            "gemini_live_config_set_quota_delay_ms",
+            vec![ms(r.quota_delay)],
+        ),
+        (
             "gemini_live_config_set_first_connect_budget",
             vec![
                 r.first_connect_attempts.to_string(),

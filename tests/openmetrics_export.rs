@@ -11,7 +11,7 @@ use gemini_live::ffi::config::{
     gemini_live_config_set_model, gemini_live_config_set_response_modality,
 };
 use gemini_live::ffi::result::GEMINI_LIVE_BUFFER_TOO_SMALL;
-use gemini_live::ffi::send::gemini_live_session_send_text;
+use gemini_live::ffi::session::gemini_live_session_send_text;
 use gemini_live::ffi::session::{
     gemini_live_session_close, gemini_live_session_connect, gemini_live_session_free,
     gemini_live_session_metrics_openmetrics,

@@ -6,7 +6,7 @@
 
 mod voice;
 
-use gemini_live::ffi::audio::*;
+use gemini_live::ffi::player::*;
 use gemini_live::ffi::telephony::*;
 use gemini_live::ffi::vad::*;
 use gemini_live::ffi::GEMINI_LIVE_OK;

@@ -1,8 +1,8 @@
-//! Echo cancellation for C: `gemini_live_echo_canceller`, which removes from the microphone
-//! the echo of what a `gemini_live_player` played (WebRTC's AEC3, optionally its noise
+//! Echo cancellation: `gemini_live_echo_canceller` removes from the microphone the echo
+//! of what a `gemini_live_player` played (WebRTC's AEC3, optionally its noise
 //! suppressor). Off unless one is created: creating it is the switch.
 
-use super::audio::gemini_live_player;
+use super::player::gemini_live_player;
 use super::*;
 use crate::audio::{EchoCanceller, EchoConfig, NoiseSuppression};
 use std::time::Duration;
@@ -31,6 +31,9 @@ pub const GEMINI_LIVE_NOISE_SUPPRESSION_VERY_HIGH: u32 = 4;
 /// it outside the capture callback (hand the callback's samples over through a ring). The
 /// player's read stays real-time safe with the recording. It may outlive the player (it
 /// then hears silence).
+///
+/// Made by `gemini_live_echo_canceller_new` (or `_new_with`), freed by
+/// `gemini_live_echo_canceller_free`.
 ///
 /// Functions: `gemini_live_echo_canceller_new`, `gemini_live_echo_canceller_new_with`,
 /// `gemini_live_echo_canceller_process`, `gemini_live_echo_canceller_set_enabled`,

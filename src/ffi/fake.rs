@@ -16,6 +16,10 @@ use crate::fake::{parse_fault_plan, FakeOptions, FakeServer, VertexFakeAuth};
 /// codes, the extended-thinking lifecycle), or only the models given to
 /// `gemini_live_fake_server_start_with_models`.
 ///
+/// Made by one of the `gemini_live_fake_server_start*` functions, stopped (its threads
+/// joined) and freed by `gemini_live_fake_server_free`, after the sessions that use it.
+/// `gemini_live_fake_server_endpoint` may be called from any thread.
+///
 /// Functions: `gemini_live_fake_server_start`, `gemini_live_fake_server_start_with_faults`,
 /// `gemini_live_fake_server_start_with_models`,
 /// `gemini_live_fake_server_endpoint`, `gemini_live_fake_server_free`,

@@ -1,3 +1,6 @@
+//! Logging: the library's log records (never a secret) go to a callback of yours, at the
+//! level you choose; without one, nothing is logged.
+//!
 //! Routing the library's `log` records to a host callback.
 
 use super::*;

@@ -20,61 +20,45 @@
 #![allow(clippy::missing_safety_doc)]
 #![allow(non_camel_case_types)]
 
-// The declaration order is the order of the header: cbindgen keeps it.
+// One module (file or folder) per C object, in the order of the header: build.rs makes one
+// section of the header per module below, from the items declared in it and its children
+// (cbindgen alone would put all constants first, then all types, then all functions). The
+// first paragraph of each module's `//!` docs, "Title: what it is", heads its section; a
+// module declared before another may not use its types (C needs them declared first).
 
 // Result codes, version, last error.
 pub mod result;
 
-// The configuration object and its setters.
-pub mod config;
-
-pub mod tuning;
-
-// The newer setup fields (proactivity, history, safety, translation, ...).
-pub mod setup;
-
-pub mod resilience;
-
-// Keeping the conversation: restore after a loss, and its budget.
-pub mod context;
-
-// Vertex AI: target setters, the access-token callback, a Vertex fake server.
-pub mod vertex;
-
-// Sessions: connect, events, state, close; then sending.
-pub mod session;
-
-pub mod send;
-
-// Events and their accessors.
-pub mod event;
-
-// Lifecycle events (interaction status, voice activity, metadata) and their accessors.
-pub mod lifecycle;
-
-// Audio: the resampler, the real-time-safe player, the recorder's setter.
-pub mod audio;
-
-// The player's adaptive start (slow replies).
-pub mod player_pacing;
-
-// Telephony: G.711 and the phone-line converters (real-time safe).
-pub mod telephony;
-
-// The client VAD (activityStart / activityEnd from the client).
-pub mod vad;
-
-// Echo cancellation fed by the player (after the player, which it needs).
-pub mod echo;
-
-// The embedded fake server (cargo feature `fake`, on by default) and logging.
-#[cfg(feature = "fake")]
-pub mod fake;
-
+// Logging: the log callback and level (before the objects: every one of them logs).
 pub mod logging;
 
-// Proxies: the setter and the proxy connect phase.
-pub mod proxy;
+// `gemini_live_config` and all its setters (submodules by topic).
+pub mod config;
+
+// `gemini_live_event` and its accessors (before the session, whose next_event makes events).
+pub mod event;
+
+// `gemini_live_session`: connect, events, state, close; and sending.
+pub mod session;
+
+// `gemini_live_resampler`.
+pub mod resampler;
+
+// `gemini_live_player` (real-time safe reads) and its adaptive start.
+pub mod player;
+
+// Telephony: G.711, `gemini_live_phone_in`, `gemini_live_phone_out` (real-time safe).
+pub mod telephony;
+
+// `gemini_live_client_vad` (activityStart / activityEnd from the client).
+pub mod vad;
+
+// `gemini_live_echo_canceller`, fed by the player (after the player, which it needs).
+pub mod echo;
+
+// `gemini_live_fake_server`, the embedded fake server (cargo feature `fake`, on by default).
+#[cfg(feature = "fake")]
+pub mod fake;
 
 pub use result::*;
 

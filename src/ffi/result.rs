@@ -1,4 +1,5 @@
-//! Result codes, their texts, the library version and the thread-local last error.
+//! Results and errors: the code every function returns (`gemini_live_result`), each code's
+//! text, the library's version, and the detail of the calling thread's latest failure.
 
 use super::copy_out;
 use crate::error::{Error, Retry};

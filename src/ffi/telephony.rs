@@ -1,4 +1,4 @@
-//! Telephony audio for C: G.711 µ-law / A-law encode and decode, `gemini_live_phone_in`
+//! Telephony: G.711 µ-law / A-law encode and decode, `gemini_live_phone_in`
 //! (8 kHz G.711 from the caller to the 16 kHz PCM16 the Live API takes) and
 //! `gemini_live_phone_out` (the model's 24 kHz PCM16, band-limited, to 8 kHz G.711 in 20 ms
 //! frames, cleared on barge-in).
@@ -90,6 +90,8 @@ pub unsafe extern "C" fn gemini_live_g711_decode(
 /// **Real-time safe** after `_new` (no allocation, lock or system call). One thread at a
 /// time.
 ///
+/// Made by `gemini_live_phone_in_new`, freed by `gemini_live_phone_in_free`.
+///
 /// Functions: `gemini_live_phone_in_new`, `gemini_live_phone_in_max_output`,
 /// `gemini_live_phone_in_process`, `gemini_live_phone_in_reset`, `gemini_live_phone_in_free`.
 pub struct gemini_live_phone_in {
@@ -177,6 +179,8 @@ pub unsafe extern "C" fn gemini_live_phone_in_free(phone_in: *mut gemini_live_ph
 ///
 /// **Real-time safe** after `_new` (no allocation, lock or system call). One thread at a
 /// time.
+///
+/// Made by `gemini_live_phone_out_new`, freed by `gemini_live_phone_out_free`.
 ///
 /// Functions: `gemini_live_phone_out_new`, `gemini_live_phone_out_push`,
 /// `gemini_live_phone_out_push_event`, `gemini_live_phone_out_finish`,

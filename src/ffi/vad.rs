@@ -1,6 +1,6 @@
-//! The client VAD for C: `gemini_live_client_vad` decides on the client when the user speaks
-//! and either drives the session's `activityStart` / `activityEnd` (server VAD off) or only
-//! holds back the silence between utterances (server VAD on).
+//! Client voice activity detection: `gemini_live_client_vad` decides on the client when the
+//! user speaks and either drives the session's `activityStart` / `activityEnd` (server VAD
+//! off) or only holds back the silence between utterances (server VAD on).
 
 use super::*;
 use crate::audio::{VadConfig, VadEvent, VadMode, VadSender};
@@ -26,6 +26,9 @@ pub const GEMINI_LIVE_CLIENT_VAD_SPEECH_END: u32 = 2;
 /// `gemini_live_session_send_audio`, not from the audio callback. `_process` only runs the
 /// detector and is **real-time safe** (no allocation, lock or system call): use it instead
 /// of `_push` when the application sends the audio itself. One thread at a time.
+///
+/// Made by `gemini_live_client_vad_new`, freed by `gemini_live_client_vad_free`; it keeps no
+/// pointer to the session or config it is given.
 ///
 /// Functions: `gemini_live_client_vad_new`, `gemini_live_client_vad_configure`,
 /// `gemini_live_client_vad_push`, `gemini_live_client_vad_finish`,

@@ -99,6 +99,7 @@ static void null_config_setters(gemini_live_config *c) {
     EXPECT(gemini_live_config_set_reconnect_max_total_ms(NULL, 1000), NUL);
     EXPECT(gemini_live_config_set_goaway_margin_ms(NULL, 1000), NUL);
     EXPECT(gemini_live_config_set_resume_wait_ms(NULL, 1000), NUL);
+    EXPECT(gemini_live_config_set_quota_delay_ms(NULL, 1000), NUL);
     EXPECT(gemini_live_config_set_first_connect_budget(NULL, 3, 1000), NUL);
     EXPECT(gemini_live_config_set_replay_max_bytes(NULL, 1000), NUL);
     EXPECT(gemini_live_config_set_replay_max_audio_ms(NULL, 1000), NUL);
@@ -271,7 +272,7 @@ static void null_events(void) {
     gemini_live_event_free(NULL);
 }
 
-/* The typed field accessors (event_fields.rs): NULL events and NULL out-parameters. */
+/* The typed field accessors (ffi/event/fields.rs, usage.rs): NULL events and NULL out-parameters. */
 static void null_field_accessors(void) {
     const char *p = NULL;
     gemini_live_usage u;

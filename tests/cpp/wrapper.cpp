@@ -74,7 +74,8 @@ gl::config text_config(const std::string &endpoint) {
         .set_model("fake-text-live") // TEXT: no current Google conversational model answers in it
         .add_function("get_weather", "Weather by city",
                       R"({"type":"OBJECT","properties":{"city":{"type":"STRING"}}})")
-        .set_send_timeout_ms(seconds(5));
+        .set_send_timeout_ms(seconds(5))
+        .set_quota_delay_ms(seconds(10)); // the default, through the wrapper
     return c; // moved out
 }
 

@@ -1,4 +1,4 @@
-"""Readers of the fields of protocol.md Part D.3 (``event_details.rs`` in the C library):
+"""Readers of the fields of protocol.md Part D.3 (``ffi/event/details.rs`` in the C library):
 transcription words and speaker labels, signatures, function-call parts, usage labels."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Reads the event fields of ``event_fields.rs`` from their typed C accessors (session id,
+"""Reads the event fields of ``ffi/event/fields.rs`` from their typed C accessors (session id,
 usage, reason, GoAway time, resumption, reconnection, counts, dropped input, call ids,
 language code, voice activity, VAD signal): one C call per field, never the JSON."""
 

@@ -97,7 +97,14 @@ def _tool_calls(ev: Any) -> List[ToolCall]:
             )
         )
         parsed = json.loads(string(args.value) or "{}")
-        calls.append(ToolCall(string(id_.value), string(name.value), parsed))
+        partial, more = ctypes.c_void_p(), ctypes.c_bool()
+        check(
+            L.gemini_live_event_tool_call_stream(ev, i, ctypes.byref(partial), ctypes.byref(more))
+        )
+        pieces = json.loads(string(partial.value) or "[]")
+        calls.append(
+            ToolCall(string(id_.value), string(name.value), parsed, pieces, bool(more.value))
+        )
     return calls
 
 

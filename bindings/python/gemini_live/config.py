@@ -221,6 +221,7 @@ class Config(Managed):
         reconnect_max_total_ms: Optional[int] = None,
         goaway_margin_ms: Optional[int] = None,
         resume_wait_ms: Optional[int] = None,
+        quota_delay_ms: Optional[int] = None,
         first_connect_budget: Optional[Tuple[int, int]] = None,
         replay_max_bytes: Optional[int] = None,
         replay_max_audio_ms: Optional[int] = None,
@@ -527,6 +528,7 @@ class ConfigOptions(TypedDict, total=False):
     reconnect_max_total_ms: Optional[int]
     goaway_margin_ms: Optional[int]
     resume_wait_ms: Optional[int]
+    quota_delay_ms: Optional[int]
     first_connect_budget: Optional[Tuple[int, int]]
     replay_max_bytes: Optional[int]
     replay_max_audio_ms: Optional[int]

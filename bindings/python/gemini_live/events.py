@@ -17,7 +17,7 @@ own buffer, which is freed when the event and every view of it are gone.
 from __future__ import annotations
 
 from array import array
-from typing import Any, Dict, List, Optional, Type
+from typing import Any, Dict, List, Optional, Tuple, Type
 
 from . import _cevent, _lib
 from ._cevent import CEvent
@@ -233,20 +233,40 @@ class UrlContextEvent(Event):
 
 
 class ToolCall:
-    """One function call: answer with ``Session.send_tool_response(call.id, call.name, ...)``."""
+    """One function call: answer with ``Session.send_tool_response(call.id, call.name, ...)``.
 
-    __slots__ = ("id", "name", "args")
+    Streamed arguments (Vertex AI): ``partial_args`` are the call's pieces as sent, each a
+    dict with ``json_path`` and one of ``string_value``, ``number_value``, ``bool_value`` or
+    ``null_value`` (and ``will_continue`` while that value goes on); ``will_continue`` says
+    more of this call follows (same ``id``). Empty and ``False`` for a call not streamed."""
 
-    def __init__(self, id_: str, name: str, args: Dict[str, Any]) -> None:
+    __slots__ = ("id", "name", "args", "partial_args", "will_continue")
+
+    def __init__(
+        self,
+        id_: str,
+        name: str,
+        args: Dict[str, Any],
+        partial_args: Optional[List[Dict[str, Any]]] = None,
+        will_continue: bool = False,
+    ) -> None:
         self.id, self.name, self.args = id_, name, args
+        self.partial_args = [] if partial_args is None else partial_args
+        self.will_continue = will_continue
+
+    def _key(self) -> Tuple[Any, ...]:
+        return (self.id, self.name, self.args, self.partial_args, self.will_continue)
 
     def __repr__(self) -> str:
-        return f"ToolCall(id={self.id!r}, name={self.name!r}, args={self.args!r})"
+        streamed = ""
+        if self.partial_args or self.will_continue:
+            streamed = f", partial_args={self.partial_args!r}, will_continue={self.will_continue}"
+        return f"ToolCall(id={self.id!r}, name={self.name!r}, args={self.args!r}{streamed})"
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, ToolCall):
             return NotImplemented
-        return (self.id, self.name, self.args) == (other.id, other.name, other.args)
+        return self._key() == other._key()
 
 
 class ToolCallEvent(Event):

@@ -1,9 +1,11 @@
-"""Config's keyword parameters, the CLI's names, and refusal of what C cannot carry:
-strings with a NUL character, integers outside their C type."""
+"""Config's keyword parameters, the CLI's names, the quota delay, and refusal of what C cannot
+carry: strings with a NUL character, integers outside their C type."""
 
 import unittest
 
 from _support import TEXT_MODEL, collect_turn, gl
+
+from gemini_live import _lib
 
 
 class ConfigTest(unittest.TestCase):
@@ -88,6 +90,38 @@ class ConfigTest(unittest.TestCase):
             gl.Config(functions=[{"name": "f\x00"}])
         with self.assertRaises(gl.InvalidArgumentError):
             gl.FakeServer(faults="1@2:close=1011\x00")
+
+
+class QuotaDelayTest(unittest.TestCase):
+    """``quota_delay_ms`` sets the least delay before reconnecting after a quota close."""
+
+    REASON = "RESOURCE_EXHAUSTED: Quota exceeded for concurrent sessions per project"
+
+    def reconnecting_after_a_quota_close(self, **options):
+        # Connection 1 closes 1011 with the quota reason right after the first question.
+        with gl.FakeServer(faults=f"1@2:close=1011/{self.REASON}") as fake, gl.connect(
+            endpoint=fake.endpoint,
+            modality="text",
+            model=TEXT_MODEL,
+            reconnect_delays_ms=(1, 2),
+            **options,
+        ) as s:
+            s.send_text("hello")
+            while True:
+                ev = s.next_event(10)
+                self.assertIsNotNone(ev, "no RECONNECTING event within 10 s")
+                if isinstance(ev, gl.ReconnectingEvent):
+                    return ev
+
+    def test_the_quota_delay_is_the_least_delay_after_a_quota_close(self):
+        ev = self.reconnecting_after_a_quota_close(quota_delay_ms=300)
+        self.assertEqual(ev.cause.code, _lib.SERVER_CLOSED_RETRYABLE, ev)
+        self.assertIn("Quota exceeded", str(ev.cause))
+        self.assertTrue(240 <= ev.delay_ms <= 360, ev)  # 300 ms, jittered ±20 %
+        default = self.reconnecting_after_a_quota_close()
+        self.assertTrue(8000 <= default.delay_ms <= 12000, default)  # 10 s by default
+        zero = self.reconnecting_after_a_quota_close(quota_delay_ms=0)
+        self.assertLessEqual(zero.delay_ms, 2, zero)  # only the ordinary delays
 
 
 class NulInputTest(unittest.TestCase):

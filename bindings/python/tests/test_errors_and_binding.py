@@ -103,9 +103,9 @@ class BindingTest(unittest.TestCase):
         names = header_functions()
         self.assertGreater(len(names), 90)
         missing = [n for n in names if n not in _lib.FUNCTIONS]
-        self.assertEqual(missing, [], "functions of gemini_live.h without argtypes in _lib.py")
+        self.assertEqual(missing, [], "header functions without argtypes in _c_core.py or _c_helpers.py")
         extra = [n for n in _lib.FUNCTIONS if n not in names]
-        self.assertEqual(extra, [], "functions in _lib.py that the header does not declare")
+        self.assertEqual(extra, [], "declared functions that the header does not declare")
         for n in names:
             fn = getattr(_lib.lib, n)
             self.assertIsNotNone(fn.argtypes, n)

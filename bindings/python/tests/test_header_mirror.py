@@ -1,6 +1,7 @@
 """The Python mirrors of the header stay in step with it: constants and enums (both ways),
-the metrics struct's fields and C types, Config's parameters versus the C setters, and the
-package's module graph has no import cycle."""
+the metrics struct's fields and C types, Config's parameters versus the C setters, the
+declarations grouped and ordered like the header's sections, and the package's module graph
+has no import cycle."""
 
 import ast
 import ctypes
@@ -42,7 +43,7 @@ class ConstantsTest(unittest.TestCase):
             if re.fullmatch(r"[A-Z][A-Z0-9_]*", n) and isinstance(v, int)
         }
         extra = sorted(set(mirrored) - set(defines))
-        self.assertEqual(extra, [], "constants in _lib.py the header does not define")
+        self.assertEqual(extra, [], "constants in _c_core.py or _c_helpers.py the header lacks")
 
     def test_enums_cover_their_header_groups_exactly(self):
         defines = header_defines()
@@ -179,6 +180,65 @@ class ConfigSignatureTest(unittest.TestCase):
         for alias, target in config.ALIASES.items():
             self.assertIn(target, params, alias)
         self.assertIn("modality", params, "the CLI's --modality is accepted")
+
+
+SECTION_RULE = " * " + "=" * 91
+DECLARATION_MODULES = ("_c_core", "_c_helpers")  # in the order _lib imports them
+
+
+def header_sections(text):
+    """(title, functions in order) of each section of the header, as build.rs heads them:
+    ``/*``, a rule, `` * Title``, a rule."""
+    lines = text.split("\n")
+    end = max(i for i, line in enumerate(lines) if line == "#ifdef __cplusplus")
+    starts = [
+        i
+        for i in range(1, len(lines) - 2)
+        if lines[i - 1] == "/*" and lines[i] == SECTION_RULE and lines[i + 2] == SECTION_RULE
+    ]
+    out = []
+    for n, i in enumerate(starts):
+        stop = starts[n + 1] - 1 if n + 1 < len(starts) else end
+        body = "\n".join(lines[i:stop])
+        names = re.findall(r"^[^ */#\n][^\n(]*?\b(gemini_live_\w+)\(", body, re.M)
+        out.append((lines[i + 1][3:], list(dict.fromkeys(names))))
+    return out
+
+
+def python_sections(texts):
+    """(title, declared functions in order) of each ``# ---- Title ----`` section of the
+    declaration modules' texts, in order; the common types are left out."""
+    out = []
+    for text in texts:
+        parts = re.split(r"^# ---- (.+?) -*$", text, flags=re.M)
+        for title, body in zip(parts[1::2], parts[2::2]):
+            if title != "common types":
+                out.append((title, re.findall(r'^ +"(gemini_live_\w+)": ', body, re.M)))
+    return out
+
+
+class GroupingTest(unittest.TestCase):
+    def test_each_section_declares_its_header_sections_functions_in_order(self):
+        header = header_sections(HEADER.read_text())
+        self.assertGreaterEqual(len(header), 10)
+        texts = [(PACKAGE / f"{m}.py").read_text() for m in DECLARATION_MODULES]
+        self.assertEqual(python_sections(texts), header)
+        self.assertEqual(list(_lib.FUNCTIONS), [f for _, names in header for f in names])
+
+    def test_the_grouping_check_sees_a_misplaced_declaration(self):
+        rule = SECTION_RULE
+        header = (
+            f"/*\n{rule}\n * A\n{rule}\n */\nint gemini_live_a_new(void);\n"
+            f"/*\n{rule}\n * B\n{rule}\n */\nint gemini_live_b_new(void);\n#ifdef __cplusplus\n"
+        )
+        self.assertEqual(
+            header_sections(header), [("A", ["gemini_live_a_new"]), ("B", ["gemini_live_b_new"])]
+        )
+        python = (
+            '# ---- A ----\nF = {\n    "gemini_live_b_new": (1, []),\n}\n'
+            '# ---- B ----\nF = {\n    "gemini_live_a_new": (1, []),\n}\n'
+        )
+        self.assertNotEqual(python_sections([python]), header_sections(header))
 
 
 class ImportGraphTest(unittest.TestCase):

@@ -6,7 +6,11 @@
 //! in the event's `OnceLock`) and borrowed until the event is freed.
 
 use super::*;
-use crate::protocol::{TranscriptSource, UsageMetadata};
+use crate::protocol::{PartialArg, TranscriptSource, UsageMetadata};
+use serde_json::{Map, Value};
+
+#[cfg(test)]
+mod tests;
 
 /// The word timings, speaker label and offsets of the transcription just delivered
 /// (`gemini_live_event_transcription_detail`, `gemini_live_event_transcription_word`).
@@ -52,6 +56,28 @@ pub(super) struct Details {
     labels: [Option<Box<[u8]>>; 2],
 }
 
+/// A call's `partialArgs` with the keys in snake case, as the C API names fields
+/// (`json_path`, `string_value`, `number_value`, `bool_value`, `null_value`,
+/// `will_continue`); absent fields are left out.
+fn partial_args_json(args: &[PartialArg]) -> Value {
+    let one = |a: &PartialArg| {
+        let mut m = Map::new();
+        let mut put = |k: &str, v: Option<Value>| {
+            if let Some(v) = v {
+                m.insert(k.to_string(), v);
+            }
+        };
+        put("json_path", a.json_path.clone().map(Value::String));
+        put("string_value", a.string_value.clone().map(Value::String));
+        put("number_value", a.number_value.clone().map(Value::Number));
+        put("bool_value", a.bool_value.map(Value::Bool));
+        put("null_value", a.null_value.clone().map(Value::String));
+        put("will_continue", a.will_continue.map(Value::Bool));
+        Value::Object(m)
+    };
+    Value::Array(args.iter().map(one).collect())
+}
+
 fn usage_of(e: &Event) -> Option<&UsageMetadata> {
     match e {
         Event::Usage(u) => Some(u),
@@ -73,7 +99,7 @@ impl Details {
             }
             Event::ToolCall(calls) => {
                 d.partial_args = (calls.iter())
-                    .map(|c| c_text(&serde_json::to_string(&c.partial_args).unwrap_or_default()))
+                    .map(|c| c_text(&partial_args_json(&c.partial_args).to_string()))
                     .collect();
             }
             _ => {}

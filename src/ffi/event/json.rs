@@ -1,8 +1,9 @@
 //! The JSON rendering of events (`gemini_live_event_json`). A child module of `event.rs`.
 
-use super::super::lifecycle::*;
+use super::lifecycle::*;
 use super::*;
 use crate::protocol::UsageMetadata;
+use crate::session::State;
 use serde_json::{json, Value};
 
 fn usage_json(u: &UsageMetadata) -> Value {

@@ -3,7 +3,7 @@
 
 use super::super::*;
 use super::*;
-use crate::ffi::context::gemini_live_event_context_restored;
+use crate::ffi::event::gemini_live_event_context_restored;
 use crate::protocol::{ModalityTokenCount, UsageMetadata};
 use crate::session::{VadSignal, VoiceActivityKind};
 use serde_json::Value;

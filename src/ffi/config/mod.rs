@@ -1,11 +1,42 @@
-//! `gemini_live_config`: the opaque configuration object and its main setters (model,
-//! endpoint, credentials, modality, prompts, tools, transcription, resumption).
-//! Tuning setters (generation parameters, voice activity detection, timeouts, queues) are in
-//! [`super::tuning`].
+//! `gemini_live_config`: everything a session needs, made by `gemini_live_config_new` and
+//! copied by `gemini_live_session_connect`. Its setters, by topic: the main ones (model,
+//! endpoint, credentials, modality, prompts, tools, transcription, resumption); generation,
+//! voice activity detection, timeouts and queues; the newer setup fields; reconnection;
+//! keeping the conversation; Vertex AI; proxies; recording.
+//!
+//! This file has the main setters; the submodules the rest, by topic, in the header's order.
 
-use super::*;
 use crate::config::{Auth, Config, ResponseMode, Secret};
+use crate::ffi::*;
 use crate::protocol::{Empty, FunctionDeclaration, Tool};
+
+// Generation parameters, server voice activity detection, timeouts, queues, TLS.
+pub mod tuning;
+pub use tuning::*;
+
+// The newer setup fields (proactivity, history, safety, translation, ...).
+pub mod setup;
+pub use setup::*;
+
+// Reconnection, GoAway, replay limits, stall detection and keepalive.
+pub mod resilience;
+pub use resilience::*;
+
+// Keeping the conversation: restore after a loss, and its budget.
+pub mod context;
+pub use context::*;
+
+// Vertex AI: the target's setters and the access-token callback.
+pub mod vertex;
+pub use vertex::*;
+
+// Proxies: the setter and the proxy connect phase.
+pub mod proxy;
+pub use proxy::*;
+
+// The wire recorder.
+pub mod record;
+pub use record::*;
 
 /// Answer with text (`responseModalities: ["TEXT"]`; only some models support it).
 pub const GEMINI_LIVE_MODALITY_TEXT: u32 = 1;

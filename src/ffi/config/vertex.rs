@@ -2,11 +2,10 @@
 //! access-token callback, asked for a fresh token on every connect. (The fake server that
 //! serves the Vertex path is `gemini_live_fake_server_start_vertex`, in `fake.rs`.)
 
-use super::config::gemini_live_config;
-use super::logging::gemini_live_user_data_free;
-use super::*;
+use super::gemini_live_config;
 use crate::config::{Auth, Config, Secret};
-use crate::session::Event;
+use crate::ffi::logging::gemini_live_user_data_free;
+use crate::ffi::*;
 use crate::vertex::{TokenError, TokenProvider, VertexApiVersion, VertexTarget};
 use std::ffi::c_void;
 use std::sync::Arc;
@@ -197,36 +196,6 @@ pub unsafe extern "C" fn gemini_live_config_set_access_token_callback(
                 Auth::AccessToken(TokenProvider::new(move || token.call()))
             }
         };
-        Ok(())
-    })
-}
-
-/// The `lastConsumedClientMessageIndex` of a RESUMPTION_UPDATE event (Vertex AI with
-/// transparent resumption): `*index` gets the index of the last client message of this
-/// connection that the server's state includes (`setup` is 0, as the fake counts; the
-/// service's base is not documented), or -1 when the update carried none.
-/// `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
-#[no_mangle]
-pub unsafe extern "C" fn gemini_live_event_last_consumed_index(
-    event: *const event::gemini_live_event,
-    index: *mut i64,
-) -> gemini_live_result {
-    boundary(|| {
-        let ev = arg_ref(event, "event")?;
-        let out = out_ptr(index, "index")?;
-        let Event::ResumptionUpdate {
-            last_consumed_index,
-            ..
-        } = &ev.event
-        else {
-            return Err(Fail::new(
-                GEMINI_LIVE_WRONG_EVENT_TYPE,
-                "only RESUMPTION_UPDATE events have a last consumed index",
-            ));
-        };
-        *out = last_consumed_index
-            .and_then(|i| i64::try_from(i).ok())
-            .unwrap_or(-1);
         Ok(())
     })
 }

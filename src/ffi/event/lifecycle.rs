@@ -11,23 +11,6 @@ use crate::session::{
 };
 use serde_json::{json, Value};
 
-/// URL-context tool metadata (`gemini_live_event_json`: `urls` of `{retrieved_url, status}`,
-/// `metadata` as sent).
-pub const GEMINI_LIVE_EVENT_URL_CONTEXT: u32 = 27;
-/// `waitingForInput`: the model is idle and expects more user input.
-pub const GEMINI_LIVE_EVENT_WAITING_FOR_INPUT: u32 = 28;
-/// The server's voice activity detection saw the user start or stop speaking
-/// (`gemini_live_event_voice_activity`: kind and audio offset).
-pub const GEMINI_LIVE_EVENT_VOICE_ACTIVITY: u32 = 29;
-/// `voiceActivityDetectionSignal` (`gemini_live_event_vad_signal`).
-pub const GEMINI_LIVE_EVENT_VAD_SIGNAL: u32 = 30;
-/// An interim (not final) transcription of the user's audio (`gemini_live_event_text`,
-/// `gemini_live_event_language_code`).
-pub const GEMINI_LIVE_EVENT_INTERIM_INPUT_TRANSCRIPTION: u32 = 31;
-/// With `GEMINI_LIVE_MODALITY_TEXT_AND_AUDIO`: the transcription delivered as
-/// `GEMINI_LIVE_EVENT_TEXT` is final for this utterance.
-pub const GEMINI_LIVE_EVENT_TEXT_FINISHED: u32 = 32;
-
 /// `gemini_live_event_interaction_status`: the model sent no `interactionStatus`.
 pub const GEMINI_LIVE_INTERACTION_NONE: u32 = 0;
 /// `interactionStatus: IN_PROGRESS`: this turn is one segment; more output follows without
@@ -134,9 +117,66 @@ pub(crate) fn lifecycle_json(e: &Event) -> (&'static str, Value) {
     }
 }
 
+/// A CONTEXT_RESTORED event: `*turns` exchanges of `*chars` characters were put back as
+/// history; `*dropped` exchanges the server lost did not fit the context budget and are
+/// gone. `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
+#[no_mangle]
+pub unsafe extern "C" fn gemini_live_event_context_restored(
+    event: *const gemini_live_event,
+    turns: *mut u64,
+    chars: *mut u64,
+    dropped: *mut u64,
+) -> gemini_live_result {
+    boundary(|| {
+        let ev = arg_ref(event, "event")?;
+        let t_out = out_ptr(turns, "turns")?;
+        let (c_out, d_out) = (out_ptr(chars, "chars")?, out_ptr(dropped, "dropped")?);
+        let Event::ContextRestored {
+            turns,
+            chars,
+            dropped,
+        } = &ev.event
+        else {
+            return Err(wrong(ev, "restored context"));
+        };
+        (*t_out, *c_out, *d_out) = (*turns, *chars, *dropped);
+        Ok(())
+    })
+}
+
+/// The `lastConsumedClientMessageIndex` of a RESUMPTION_UPDATE event (Vertex AI with
+/// transparent resumption): `*index` gets the index of the last client message of this
+/// connection that the server's state includes (`setup` is 0, as the fake counts; the
+/// service's base is not documented), or -1 when the update carried none.
+/// `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
+#[no_mangle]
+pub unsafe extern "C" fn gemini_live_event_last_consumed_index(
+    event: *const gemini_live_event,
+    index: *mut i64,
+) -> gemini_live_result {
+    boundary(|| {
+        let ev = arg_ref(event, "event")?;
+        let out = out_ptr(index, "index")?;
+        let Event::ResumptionUpdate {
+            last_consumed_index,
+            ..
+        } = &ev.event
+        else {
+            return Err(Fail::new(
+                GEMINI_LIVE_WRONG_EVENT_TYPE,
+                "only RESUMPTION_UPDATE events have a last consumed index",
+            ));
+        };
+        *out = last_consumed_index
+            .and_then(|i| i64::try_from(i).ok())
+            .unwrap_or(-1);
+        Ok(())
+    })
+}
+
 #[cfg(test)]
 mod tests {
-    use super::super::event::to_json;
+    use crate::ffi::event::to_json;
     use crate::session::{
         Event, GroundingMetadata, InteractionStatus, VadSignal, VoiceActivityKind,
     };

@@ -2,9 +2,9 @@
 //! when the model generates slower than real time, starts only once the buffer will last.
 //! (Its wait and the measured rate are in `gemini_live_player_stats`.)
 
-use super::*;
+use super::{gemini_live_player, make_player};
 use crate::audio::PlayerConfig;
-use crate::ffi::audio::{gemini_live_player, make_player};
+use crate::ffi::*;
 use std::time::Duration;
 
 /// Like `gemini_live_player_new_with`, choosing whether playback waits for a slow reply:

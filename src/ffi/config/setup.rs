@@ -1,16 +1,14 @@
 //! Setters for the newer setup fields (protocol.md §3.1): proactivity, history, safety,
 //! translation, transcription options, function behavior, the unvalidated extra setup JSON
-//! and the model check; and the session calls that go with them (tool responses with
-//! `scheduling`, `contextUpdate`).
+//! and the model check. (The session calls that go with them, tool responses with
+//! `scheduling` and `contextUpdate`, are in `session/send.rs`.)
 
-use super::config::{gemini_live_config, json_object, non_empty, with_config, with_str};
-use super::session::gemini_live_session;
 use super::tuning::wire_enum;
-use super::*;
+use super::{gemini_live_config, json_object, non_empty, with_config, with_str};
+use crate::ffi::*;
 use crate::protocol::{
-    AudioTranscriptionConfig, Behavior, ClientMessage, Content, ContextTools, ContextUpdate,
-    FunctionResponse, HistoryConfig, Proactivity, SafetySetting, Scheduling, TranscriptionMode,
-    TranslationConfig,
+    AudioTranscriptionConfig, Behavior, HistoryConfig, Proactivity, SafetySetting,
+    TranscriptionMode, TranslationConfig,
 };
 
 /// `gemini_live_config_set_transcription_options`: the transcription of the user's audio.
@@ -204,61 +202,5 @@ pub unsafe extern "C" fn gemini_live_config_set_skip_model_check(
     with_config(config, |c| {
         c.skip_model_check = skip;
         Ok(())
-    })
-}
-
-/// Answers a non-blocking function call: like `gemini_live_session_send_tool_response`,
-/// plus `scheduling` (`SILENT`, `WHEN_IDLE`, `INTERRUPT`, or `""` for none) and
-/// `will_continue` (more responses to this call follow).
-#[no_mangle]
-pub unsafe extern "C" fn gemini_live_session_send_tool_response_scheduled(
-    session: *mut gemini_live_session,
-    call_id: *const c_char,
-    name: *const c_char,
-    response_json: *const c_char,
-    scheduling: *const c_char,
-    will_continue: bool,
-) -> gemini_live_result {
-    boundary(|| {
-        let s = &arg_ref(session, "session")?.inner;
-        let response = json_object(arg_str(response_json, "response_json")?, "response_json")?;
-        let r = FunctionResponse {
-            id: arg_str(call_id, "call_id")?.to_string(),
-            name: arg_str(name, "name")?.to_string(),
-            response,
-            scheduling: wire_enum(arg_str(scheduling, "scheduling")?, Scheduling::parse)?,
-            will_continue: will_continue.then_some(true),
-            parts: Vec::new(),
-        };
-        Ok(s.send_tool_response(vec![r])?)
-    })
-}
-
-/// Sends `contextUpdate`: `system_instruction` replaces the system instruction (NULL keeps
-/// it); the tools of `tools_from` (a config made for the purpose with the
-/// `gemini_live_config_add_*` tool functions) replace the session's tools (NULL keeps them;
-/// a config without tools clears them). Server support per model is uncertain.
-#[no_mangle]
-pub unsafe extern "C" fn gemini_live_session_send_context_update(
-    session: *mut gemini_live_session,
-    system_instruction: *const c_char,
-    tools_from: *const gemini_live_config,
-) -> gemini_live_result {
-    boundary(|| {
-        let s = &arg_ref(session, "session")?.inner;
-        let instruction = match system_instruction.is_null() {
-            true => None,
-            false => Some(Content::text(
-                "user",
-                arg_str(system_instruction, "system_instruction")?,
-            )),
-        };
-        let tools = tools_from.as_ref().map(|c| ContextTools {
-            tools: c.inner.tools.clone(),
-        });
-        Ok(s.send(&ClientMessage::ContextUpdate(ContextUpdate {
-            system_instruction: instruction,
-            tools,
-        }))?)
     })
 }

@@ -1,8 +1,8 @@
 //! Resilience setters of `gemini_live_config`: automatic reconnection, the replay buffer,
 //! stall detection and keepalive.
 
-use super::config::{gemini_live_config, with_config};
-use super::*;
+use super::{gemini_live_config, with_config};
+use crate::ffi::*;
 use std::time::Duration;
 
 fn ms(v: u32) -> Duration {
@@ -98,6 +98,22 @@ pub unsafe extern "C" fn gemini_live_config_set_resume_wait_ms(
 ) -> gemini_live_result {
     with_config(config, |c| {
         c.reconnect.resume_wait = ms(wait_ms);
+        Ok(())
+    })
+}
+
+/// The least delay before reconnecting after the server closed for lack of quota or of a
+/// concurrency slot (a 1011 close with a `RESOURCE_EXHAUSTED` / "Quota exceeded" reason,
+/// reported as `GEMINI_LIVE_SERVER_CLOSED_RETRYABLE`), jittered ±20 %: a quota frees up in
+/// seconds to a minute, so the ordinary short delays would only be refused again. 0 leaves
+/// only the ordinary delays. Defaults to 10000 ms.
+#[no_mangle]
+pub unsafe extern "C" fn gemini_live_config_set_quota_delay_ms(
+    config: *mut gemini_live_config,
+    delay_ms: u32,
+) -> gemini_live_result {
+    with_config(config, |c| {
+        c.reconnect.quota_delay = ms(delay_ms);
         Ok(())
     })
 }

@@ -1,11 +1,9 @@
-//! Keeping the conversation: the setters of `gemini_live_config` (whether it is put back when
-//! the server lost it, and how much of it is kept) and the accessor of the event that says
-//! what was put back.
+//! Keeping the conversation: the setters of `gemini_live_config` that say whether it is put
+//! back when the server lost it, and how much of it is kept. (The event that says what was
+//! put back is read with `gemini_live_event_context_restored`, in `event/lifecycle.rs`.)
 
-use super::config::{gemini_live_config, with_config};
-use super::event::{gemini_live_event, wrong};
-use super::*;
-use crate::Event;
+use super::{gemini_live_config, with_config};
+use crate::ffi::*;
 
 /// Whether the session keeps the conversation as it saw it and, when a reconnection finds
 /// that the server lost part of it (a resume from an older handle, a new session, resumption
@@ -48,33 +46,6 @@ pub unsafe extern "C" fn gemini_live_config_set_context_budget_turns(
 ) -> gemini_live_result {
     with_config(config, |c| {
         c.context_budget.turns = turns;
-        Ok(())
-    })
-}
-
-/// A CONTEXT_RESTORED event: `*turns` exchanges of `*chars` characters were put back as
-/// history; `*dropped` exchanges the server lost did not fit the context budget and are
-/// gone. `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
-#[no_mangle]
-pub unsafe extern "C" fn gemini_live_event_context_restored(
-    event: *const gemini_live_event,
-    turns: *mut u64,
-    chars: *mut u64,
-    dropped: *mut u64,
-) -> gemini_live_result {
-    boundary(|| {
-        let ev = arg_ref(event, "event")?;
-        let t_out = out_ptr(turns, "turns")?;
-        let (c_out, d_out) = (out_ptr(chars, "chars")?, out_ptr(dropped, "dropped")?);
-        let Event::ContextRestored {
-            turns,
-            chars,
-            dropped,
-        } = &ev.event
-        else {
-            return Err(wrong(ev, "restored context"));
-        };
-        (*t_out, *c_out, *d_out) = (*turns, *chars, *dropped);
         Ok(())
     })
 }

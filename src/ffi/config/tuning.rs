@@ -1,9 +1,9 @@
 //! Tuning setters of `gemini_live_config`: generation parameters, voice activity
 //! detection, context compression, timeouts, queues, message size and extra trusted roots.
 
-use super::config::{gemini_live_config, non_empty, with_config, with_str};
-use super::*;
+use super::{gemini_live_config, non_empty, with_config, with_str};
 use crate::config::Config;
+use crate::ffi::*;
 use crate::protocol::{
     AutomaticActivityDetection, ContextWindowCompression, RealtimeInputConfig, SlidingWindow,
     ThinkingConfig,

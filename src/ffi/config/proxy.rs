@@ -1,8 +1,8 @@
 //! Proxy setter of `gemini_live_config` and the proxy connect phase.
 
-use super::config::{gemini_live_config, with_config};
-use super::*;
+use super::{gemini_live_config, with_config};
 use crate::config::Proxy;
+use crate::ffi::*;
 
 /// Connect phase: through a proxy, TLS to an `https://` proxy and its `CONNECT` or SOCKS5
 /// exchange (for `gemini_live_config_set_phase_timeout_ms`).

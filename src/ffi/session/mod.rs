@@ -1,11 +1,18 @@
-//! `gemini_live_session`: connect, pull events, state, resumption handle, metrics, close.
-//! The send functions are in [`super::send`].
+//! `gemini_live_session`: a live conversation. Connect, send text, audio, video, activity
+//! signals and tool responses, pull events, read its state, resumption handle and metrics,
+//! close.
+//!
+//! The send functions are in [`send`].
 
-use super::config::gemini_live_config;
-use super::event::{gemini_live_event, state_code};
-use super::*;
+use crate::ffi::config::gemini_live_config;
+use crate::ffi::event::{gemini_live_event, state_code};
+use crate::ffi::*;
 use crate::session::Session;
 use std::time::Duration;
+
+// The send functions (text, audio, video, activity, tool responses, context updates).
+pub mod send;
+pub use send::*;
 
 /// A live conversation. Made by `gemini_live_session_connect`, freed by
 /// `gemini_live_session_free`.

@@ -1,9 +1,14 @@
-//! `gemini_live_event`: one event taken from a session, with borrowed views into it.
+//! `gemini_live_event`: one event taken from a session by `gemini_live_session_next_event`,
+//! its kinds (`GEMINI_LIVE_EVENT_*`), the session states, and the accessors of its fields,
+//! which borrow views into it until `gemini_live_event_free`.
 
-use super::lifecycle::*;
-use super::*;
-use crate::session::{Event, State};
+use crate::ffi::*;
+use crate::session::Event;
 use std::sync::OnceLock;
+
+// The event kinds and session states (`GEMINI_LIVE_EVENT_*`, `GEMINI_LIVE_STATE_*`).
+mod kinds;
+pub use kinds::*;
 
 // The zero-copy view of an AUDIO event's samples, and its tests.
 mod audio_view;
@@ -13,6 +18,10 @@ use audio_view::Samples;
 mod json;
 pub(crate) use json::to_json;
 
+// Token usage (`gemini_live_usage` and the per-modality lists).
+mod usage;
+pub use usage::*;
+
 // The typed accessors of the other fields (session id, usage, counts, ids, ...).
 mod fields;
 pub use fields::*;
@@ -21,118 +30,9 @@ pub use fields::*;
 mod details;
 pub use details::*;
 
-/// Returned by `gemini_live_event_type` for a NULL event.
-pub const GEMINI_LIVE_EVENT_NONE: u32 = 0;
-/// `setupComplete` arrived; the session is ready (`gemini_live_event_session_id`). Always
-/// the first event (a first connect
-/// that had to retry delivers nothing before it); `GEMINI_LIVE_EVENT_NEW_SESSION` follows it
-/// when the configured resumption handle was refused and a new session was started.
-pub const GEMINI_LIVE_EVENT_SETUP_COMPLETE: u32 = 1;
-/// Model text (`gemini_live_event_text`). With `GEMINI_LIVE_MODALITY_TEXT_AND_AUDIO` this
-/// is the transcription of the model's audio.
-pub const GEMINI_LIVE_EVENT_TEXT: u32 = 2;
-/// A thought summary (`gemini_live_event_text`).
-pub const GEMINI_LIVE_EVENT_THOUGHT: u32 = 3;
-/// Model audio: PCM16 mono, usually 24 kHz (`gemini_live_event_audio`).
-pub const GEMINI_LIVE_EVENT_AUDIO: u32 = 4;
-/// Inline data that is not audio (`gemini_live_event_data`).
-pub const GEMINI_LIVE_EVENT_INLINE_DATA: u32 = 5;
-/// Code the model ran, or its result (`gemini_live_event_json`).
-pub const GEMINI_LIVE_EVENT_CODE_EXECUTION: u32 = 6;
-/// Transcription of the user's audio (`gemini_live_event_text`,
-/// `gemini_live_event_finished`, `gemini_live_event_language_code`).
-pub const GEMINI_LIVE_EVENT_INPUT_TRANSCRIPTION: u32 = 7;
-/// Transcription of the model's audio with `GEMINI_LIVE_MODALITY_AUDIO`
-/// (`gemini_live_event_text`, `gemini_live_event_finished`,
-/// `gemini_live_event_language_code`).
-pub const GEMINI_LIVE_EVENT_OUTPUT_TRANSCRIPTION: u32 = 8;
-/// The model calls functions (`gemini_live_event_tool_call_count`,
-/// `gemini_live_event_tool_call`); answer each with `gemini_live_session_send_tool_response`.
-pub const GEMINI_LIVE_EVENT_TOOL_CALL: u32 = 9;
-/// These calls are abandoned (`gemini_live_event_id_count`, `gemini_live_event_id`).
-pub const GEMINI_LIVE_EVENT_TOOL_CALL_CANCELLATION: u32 = 10;
-/// User input interrupted the model: drop queued playback.
-pub const GEMINI_LIVE_EVENT_INTERRUPTED: u32 = 11;
-/// The model finished generating (playback may still be going).
-pub const GEMINI_LIVE_EVENT_GENERATION_COMPLETE: u32 = 12;
-/// The turn is over (`gemini_live_event_usage`, `gemini_live_event_usage_detail`,
-/// `gemini_live_event_reason`, `gemini_live_event_interaction_status`).
-pub const GEMINI_LIVE_EVENT_TURN_COMPLETE: u32 = 13;
-/// Token usage outside a turn's end (`gemini_live_event_usage`,
-/// `gemini_live_event_usage_detail`).
-pub const GEMINI_LIVE_EVENT_USAGE: u32 = 14;
-/// Search grounding metadata (`gemini_live_event_json`: `web_search_queries`, `sources`,
-/// `search_entry_point`, `metadata` as sent). URL-context metadata is
-/// `GEMINI_LIVE_EVENT_URL_CONTEXT`.
-pub const GEMINI_LIVE_EVENT_GROUNDING: u32 = 15;
-/// The server will end the connection soon (`gemini_live_event_time_left`).
-pub const GEMINI_LIVE_EVENT_GO_AWAY: u32 = 16;
-/// A session resumption update (`gemini_live_event_resumption`: handle and resumable;
-/// `gemini_live_event_last_consumed_index`); the latest handle is also kept by the session (`gemini_live_session_resumption_handle`).
-pub const GEMINI_LIVE_EVENT_RESUMPTION_UPDATE: u32 = 17;
-/// The session changed state (`gemini_live_event_state`).
-pub const GEMINI_LIVE_EVENT_STATE_CHANGED: u32 = 18;
-/// A server message of a kind this library does not know (`gemini_live_event_json`).
-pub const GEMINI_LIVE_EVENT_UNKNOWN: u32 = 19;
-/// An error that did not end the session (`gemini_live_event_error`).
-pub const GEMINI_LIVE_EVENT_ERROR: u32 = 20;
-/// The session ended; always the last event (`gemini_live_event_close`,
-/// `gemini_live_event_error`).
-pub const GEMINI_LIVE_EVENT_CLOSED: u32 = 21;
-/// The connection was lost (or is being handed over after a GoAway) and a reconnection
-/// attempt starts soon (`gemini_live_event_reconnecting`: attempt and delay;
-/// `gemini_live_event_error`: the cause, `GEMINI_LIVE_OK` for a planned handover).
-pub const GEMINI_LIVE_EVENT_RECONNECTING: u32 = 22;
-/// Reconnected and resumed: the conversation goes on (`gemini_live_event_count`: the input
-/// messages re-sent).
-pub const GEMINI_LIVE_EVENT_RESUMED: u32 = 23;
-/// Reconnected to a new session: the server's history was lost (`gemini_live_event_count`:
-/// the input messages re-sent).
-pub const GEMINI_LIVE_EVENT_NEW_SESSION: u32 = 24;
-/// Input was dropped and will not reach the server (`gemini_live_event_input_dropped`).
-pub const GEMINI_LIVE_EVENT_INPUT_DROPPED: u32 = 25;
-/// Tool responses were not sent because their calls are gone (`gemini_live_event_id_count`,
-/// `gemini_live_event_id`).
-pub const GEMINI_LIVE_EVENT_TOOL_RESPONSES_DROPPED: u32 = 26;
-
-/// The reply in progress was cut off by a lost connection and is void: drop what was
-/// delivered for it since the last `TURN_COMPLETE` that ended an interaction (text, audio,
-/// tool calls); its question is asked again after the reconnection, so the whole reply comes
-/// again, once (`gemini_live_event_count`: the session's turn number).
-pub const GEMINI_LIVE_EVENT_REPLY_DISCARDED: u32 = 40;
-/// Resumed with a handle older than some answered turns: their replies were delivered, but
-/// the model no longer remembers those exchanges (`gemini_live_event_count`: how many).
-pub const GEMINI_LIVE_EVENT_CONTEXT_LOST: u32 = 41;
-/// The server had lost part of the conversation and it was put back as history
-/// (`gemini_live_event_context_restored`; `gemini_live_event_count`: the exchanges put back).
-/// Comes instead of CONTEXT_LOST whenever anything was put back.
-pub const GEMINI_LIVE_EVENT_CONTEXT_RESTORED: u32 = 42;
-/// New content was sent while BLOCKING function calls were pending: the service drops them
-/// without a cancellation, while their side effects may still happen
-/// (`gemini_live_event_id_count`, `gemini_live_event_id`). Once per call.
-pub const GEMINI_LIVE_EVENT_TOOL_CALLS_ABANDONED: u32 = 43;
-
-/// Session state: opening the connection.
-pub const GEMINI_LIVE_STATE_CONNECTING: u32 = 0;
-/// Session state: set up; input is accepted and events flow.
-pub const GEMINI_LIVE_STATE_CONNECTED: u32 = 1;
-/// Session state: the connection was lost and a new one is being made.
-pub const GEMINI_LIVE_STATE_RECONNECTING: u32 = 2;
-/// Session state: `gemini_live_session_close` was called; closing.
-pub const GEMINI_LIVE_STATE_CLOSING: u32 = 3;
-/// Session state: closed; no more input is accepted.
-pub const GEMINI_LIVE_STATE_CLOSED: u32 = 4;
-
-/// The C constant for a state.
-pub(crate) fn state_code(s: State) -> u32 {
-    match s {
-        State::Connecting => GEMINI_LIVE_STATE_CONNECTING,
-        State::Connected => GEMINI_LIVE_STATE_CONNECTED,
-        State::Reconnecting => GEMINI_LIVE_STATE_RECONNECTING,
-        State::Closing => GEMINI_LIVE_STATE_CLOSING,
-        State::Closed => GEMINI_LIVE_STATE_CLOSED,
-    }
-}
+// Lifecycle events (interaction status, restored context, resumption index) and their JSON.
+mod lifecycle;
+pub use lifecycle::*;
 
 /// One event, owned by the caller of `gemini_live_session_next_event`, who frees it with
 /// `gemini_live_event_free`. Every pointer an accessor returns points into the event and
@@ -167,6 +67,8 @@ pub struct gemini_live_event {
     json: OnceLock<Box<[u8]>>,
     /// The NUL-terminated strings of the other fields, made on first use.
     strings: OnceLock<fields::Strings>,
+    /// The NUL-terminated modality names of the usage details, made on first use.
+    usage_names: OnceLock<usage::Names>,
     /// The NUL-terminated strings of the D.3 fields, made on first use.
     details: OnceLock<details::Details>,
 }
@@ -184,14 +86,16 @@ impl gemini_live_event {
             Event::Audio(a) => Samples::of(&a.data),
             _ => Samples::Copied(Vec::new()),
         };
+        // A call without `args` (a streamed one) still gets a JSON object, as documented.
+        let args = |a: &serde_json::Value| match a {
+            serde_json::Value::Null => c_text("{}"),
+            a => c_text(&a.to_string()),
+        };
         let calls = match &event {
-            Event::ToolCall(calls) => calls
-                .iter()
-                .map(|c| [c_text(&c.id), c_text(&c.name), c_text(&c.args.to_string())])
+            Event::ToolCall(calls) => (calls.iter())
+                .map(|c| [c_text(&c.id), c_text(&c.name), args(&c.args)])
                 .collect(),
-            Event::FunctionCallPart(c) => {
-                vec![[c_text(&c.id), c_text(&c.name), c_text(&c.args.to_string())]]
-            }
+            Event::FunctionCallPart(c) => vec![[c_text(&c.id), c_text(&c.name), args(&c.args)]],
             _ => Vec::new(),
         };
         let aux = match &event {
@@ -216,6 +120,7 @@ impl gemini_live_event {
             error,
             json: OnceLock::new(),
             strings: OnceLock::new(),
+            usage_names: OnceLock::new(),
             details: OnceLock::new(),
         }
     }
@@ -226,53 +131,10 @@ impl gemini_live_event {
     }
 }
 
-fn type_of(e: &Event) -> u32 {
-    match e {
-        Event::SetupComplete { .. } => GEMINI_LIVE_EVENT_SETUP_COMPLETE,
-        Event::Text(_) => GEMINI_LIVE_EVENT_TEXT,
-        Event::Thought(_) => GEMINI_LIVE_EVENT_THOUGHT,
-        Event::Audio(_) => GEMINI_LIVE_EVENT_AUDIO,
-        Event::InlineData { .. } => GEMINI_LIVE_EVENT_INLINE_DATA,
-        Event::CodeExecution(_) => GEMINI_LIVE_EVENT_CODE_EXECUTION,
-        Event::InputTranscription { .. } => GEMINI_LIVE_EVENT_INPUT_TRANSCRIPTION,
-        Event::OutputTranscription { .. } => GEMINI_LIVE_EVENT_OUTPUT_TRANSCRIPTION,
-        Event::ToolCall(_) => GEMINI_LIVE_EVENT_TOOL_CALL,
-        Event::ToolCallCancellation(_) => GEMINI_LIVE_EVENT_TOOL_CALL_CANCELLATION,
-        Event::Interrupted => GEMINI_LIVE_EVENT_INTERRUPTED,
-        Event::GenerationComplete => GEMINI_LIVE_EVENT_GENERATION_COMPLETE,
-        Event::TurnComplete { .. } => GEMINI_LIVE_EVENT_TURN_COMPLETE,
-        Event::Usage(_) => GEMINI_LIVE_EVENT_USAGE,
-        Event::Grounding(_) => GEMINI_LIVE_EVENT_GROUNDING,
-        Event::GoAway { .. } => GEMINI_LIVE_EVENT_GO_AWAY,
-        Event::ResumptionUpdate { .. } => GEMINI_LIVE_EVENT_RESUMPTION_UPDATE,
-        Event::StateChanged(_) => GEMINI_LIVE_EVENT_STATE_CHANGED,
-        Event::Unknown { .. } => GEMINI_LIVE_EVENT_UNKNOWN,
-        Event::Error(_) => GEMINI_LIVE_EVENT_ERROR,
-        Event::Closed { .. } => GEMINI_LIVE_EVENT_CLOSED,
-        Event::Reconnecting { .. } => GEMINI_LIVE_EVENT_RECONNECTING,
-        Event::Resumed { .. } => GEMINI_LIVE_EVENT_RESUMED,
-        Event::NewSession { .. } => GEMINI_LIVE_EVENT_NEW_SESSION,
-        Event::InputDropped { .. } => GEMINI_LIVE_EVENT_INPUT_DROPPED,
-        Event::ToolResponsesDropped { .. } => GEMINI_LIVE_EVENT_TOOL_RESPONSES_DROPPED,
-        Event::UrlContext(_) => GEMINI_LIVE_EVENT_URL_CONTEXT,
-        Event::WaitingForInput => GEMINI_LIVE_EVENT_WAITING_FOR_INPUT,
-        Event::VoiceActivity { .. } => GEMINI_LIVE_EVENT_VOICE_ACTIVITY,
-        Event::VadSignal(_) => GEMINI_LIVE_EVENT_VAD_SIGNAL,
-        Event::InterimInputTranscription { .. } => GEMINI_LIVE_EVENT_INTERIM_INPUT_TRANSCRIPTION,
-        Event::TextFinished => GEMINI_LIVE_EVENT_TEXT_FINISHED,
-        Event::ReplyDiscarded { .. } => GEMINI_LIVE_EVENT_REPLY_DISCARDED,
-        Event::ContextLost { .. } => GEMINI_LIVE_EVENT_CONTEXT_LOST,
-        Event::ContextRestored { .. } => GEMINI_LIVE_EVENT_CONTEXT_RESTORED,
-        Event::ToolCallsAbandoned { .. } => GEMINI_LIVE_EVENT_TOOL_CALLS_ABANDONED,
-        // The D.3 events; a variant added without a constant yet is still delivered.
-        other => details::type_of(other).unwrap_or(GEMINI_LIVE_EVENT_UNKNOWN),
-    }
-}
-
 pub(crate) fn wrong(ev: &gemini_live_event, what: &str) -> Fail {
     Fail::new(
         GEMINI_LIVE_WRONG_EVENT_TYPE,
-        format!("event type {} has no {what}", type_of(&ev.event)),
+        format!("event type {} has no {what}", kind_of(&ev.event)),
     )
 }
 
@@ -282,7 +144,7 @@ pub unsafe extern "C" fn gemini_live_event_type(event: *const gemini_live_event)
     boundary_value(GEMINI_LIVE_EVENT_NONE, || {
         event
             .as_ref()
-            .map_or(GEMINI_LIVE_EVENT_NONE, |e| type_of(&e.event))
+            .map_or(GEMINI_LIVE_EVENT_NONE, |e| kind_of(&e.event))
     })
 }
 
