@@ -854,8 +854,12 @@ typedef struct gemini_live_fake_server gemini_live_fake_server;
  * **Real-time safe** after `_new` (no allocation, lock or system call). One thread at a
  * time.
  *
+ * At the end of a call, `_finish` gives the input still held (short of a 20 ms frame) and
+ * the filter's tail, so the whole call reaches the session (two samples per code).
+ *
  * Functions: `gemini_live_phone_in_new`, `gemini_live_phone_in_max_output`,
- * `gemini_live_phone_in_process`, `gemini_live_phone_in_reset`, `gemini_live_phone_in_free`.
+ * `gemini_live_phone_in_process`, `gemini_live_phone_in_finish_max_output`,
+ * `gemini_live_phone_in_finish`, `gemini_live_phone_in_reset`, `gemini_live_phone_in_free`.
  */
 typedef struct gemini_live_phone_in gemini_live_phone_in;
 
@@ -2894,6 +2898,26 @@ gemini_live_result gemini_live_phone_in_process(struct gemini_live_phone_in *pho
                                                 int16_t *out,
                                                 size_t capacity,
                                                 size_t *out_len);
+
+/**
+ * How many samples `gemini_live_phone_in_finish` can write: the capacity to pass (about
+ * 450: a 20 ms frame's worth and the filter's delay). 0 for NULL. **Real-time safe.**
+ */
+size_t gemini_live_phone_in_finish_max_output(const struct gemini_live_phone_in *phone_in);
+
+/**
+ * **Real-time safe.** The call has ended: resamples the input still held (short of a
+ * 20 ms frame) and the filter's tail into `out` (room for `capacity` samples); `*out_len`
+ * is set to the 16 kHz samples written (send them, then end the audio stream). With them
+ * the call gave exactly two samples per code. Afterwards the converter is ready for a new
+ * call, as after `_reset`. `capacity` must be at least
+ * `gemini_live_phone_in_finish_max_output(p)`, else `GEMINI_LIVE_BUFFER_TOO_SMALL` and
+ * nothing is done.
+ */
+gemini_live_result gemini_live_phone_in_finish(struct gemini_live_phone_in *phone_in,
+                                               int16_t *out,
+                                               size_t capacity,
+                                               size_t *out_len);
 
 /**
  * Forgets held input and the filter's state (a new call). NULL does nothing.

@@ -1,5 +1,5 @@
 //! The C functions documented as real-time safe allocate nothing once their object exists:
-//! G.711 encode/decode, `gemini_live_phone_in_process`, `gemini_live_phone_out_push` /
+//! G.711 encode/decode, `gemini_live_phone_in_process` / `_finish`, `gemini_live_phone_out_push` /
 //! `_pop_frame` / `_clear` / `_finish`, `gemini_live_player_read` / `_read_f32` /
 //! `_get_stats`, and `gemini_live_client_vad_process` / `_get_stats`, called through the C
 //! ABI (the panic boundary and the argument checks included) under a counting allocator.
@@ -83,6 +83,18 @@ fn real_time_safe_c_calls_allocate_nothing() {
             }
             ok &= gemini_live_phone_out_finish(po) == 0;
             ok &= gemini_live_phone_out_clear(po, null_mut()) == 0;
+            // The end of a call: 100 codes held, then the rest and the filter's tail.
+            let mut got = 0usize;
+            ok &= gemini_live_phone_in_process(
+                pi,
+                codes.as_ptr(),
+                100,
+                pcm16.as_mut_ptr(),
+                1024,
+                &mut got,
+            ) == 0;
+            ok &= gemini_live_phone_in_finish(pi, pcm16.as_mut_ptr(), 1024, &mut got) == 0;
+            ok &= got >= 200;
             ok
         });
         assert!(ok, "a call failed");

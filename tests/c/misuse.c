@@ -418,7 +418,7 @@ static void telephony_misuse(void) {
     int16_t back[256];
     uint8_t codes[256];
     uint8_t frame[GEMINI_LIVE_PHONE_FRAME];
-    size_t got = 7, i;
+    size_t got = 7, i, total;
     uint32_t action = 9;
     for (i = 0; i < 256; i++) {
         codes[i] = (uint8_t)i;
@@ -450,6 +450,23 @@ static void telephony_misuse(void) {
     CHECK(got == 7); /* not written on error */
     EXPECT(gemini_live_phone_in_process(pi, codes, 160, pcm, 480, &got), GEMINI_LIVE_OK);
     CHECK(got > 0 && got <= 320);
+    total = got;
+    /* The end of the call: 100 codes held plus the filter's tail, 2 samples per code in all. */
+    EXPECT(gemini_live_phone_in_process(pi, codes, 100, pcm, 480, &got), GEMINI_LIVE_OK);
+    CHECK(got == 0);
+    CHECK(gemini_live_phone_in_finish_max_output(NULL) == 0);
+    CHECK(gemini_live_phone_in_finish_max_output(pi) > 320);
+    CHECK(gemini_live_phone_in_finish_max_output(pi) <= 480);
+    EXPECT(gemini_live_phone_in_finish(NULL, pcm, 480, &got), NUL);
+    EXPECT(gemini_live_phone_in_finish(pi, NULL, 480, &got), NUL);
+    EXPECT(gemini_live_phone_in_finish(pi, pcm, 480, NULL), NUL);
+    got = 7;
+    EXPECT(gemini_live_phone_in_finish(pi, pcm, 10, &got), GEMINI_LIVE_BUFFER_TOO_SMALL);
+    CHECK(got == 7);
+    EXPECT(gemini_live_phone_in_process(pi, codes, 160, pcm, 480, &got), GEMINI_LIVE_OK);
+    total += got;
+    EXPECT(gemini_live_phone_in_finish(pi, pcm, 480, &got), GEMINI_LIVE_OK);
+    CHECK(total + got == 2 * (160 + 100 + 160));
     gemini_live_phone_in_reset(pi);
     gemini_live_phone_in_reset(NULL);
     gemini_live_phone_in_free(pi);

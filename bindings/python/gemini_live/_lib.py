@@ -675,6 +675,8 @@ FUNCTIONS.update(
             RESULT,
             [PHONE_IN_P, _CODES, c_size_t, _SAMPLES, c_size_t, _OUT_LEN],
         ),
+        "gemini_live_phone_in_finish_max_output": (c_size_t, [PHONE_IN_P]),
+        "gemini_live_phone_in_finish": (RESULT, [PHONE_IN_P, _SAMPLES, c_size_t, _OUT_LEN]),
         "gemini_live_phone_in_reset": (None, [PHONE_IN_P]),
         "gemini_live_phone_in_free": (None, [PHONE_IN_P]),
         "gemini_live_phone_out_new": (
