@@ -641,7 +641,8 @@ static void echo_misuse(void) {
     gemini_live_player *pl = NULL;
     gemini_live_echo_canceller *ec = NULL;
     gemini_live_echo_stats st;
-    int16_t mic[160], dev[160], reply[24000];
+    int16_t mic[160], dev[160], out[480], reply[24000];
+    size_t got = 7;
     double in_energy = 0, out_energy = 0;
     uint32_t seed = 1;
     int i, k;
@@ -693,6 +694,47 @@ static void echo_misuse(void) {
     CHECK(st.enabled == 0);
     gemini_live_echo_canceller_free(ec);
     gemini_live_echo_canceller_free(NULL);
+    gemini_live_player_free(pl);
+
+    /* The same through push (the capture callback) and pull (the sending thread, every
+     * other period): the echo is as far down. */
+    pl = NULL;
+    ec = NULL;
+    in_energy = out_energy = 0;
+    EXPECT(gemini_live_player_new(16000, 1, &pl), GEMINI_LIVE_OK);
+    EXPECT(gemini_live_echo_canceller_new(pl, 16000, &ec), GEMINI_LIVE_OK);
+    EXPECT(gemini_live_echo_canceller_push(NULL, mic, 160, NULL), NUL);
+    EXPECT(gemini_live_echo_canceller_push(ec, NULL, 160, NULL), NUL);
+    EXPECT(gemini_live_echo_canceller_pull(NULL, out, 480, &got), NUL);
+    EXPECT(gemini_live_echo_canceller_pull(ec, NULL, 480, &got), NUL);
+    EXPECT(gemini_live_echo_canceller_pull(ec, out, 480, NULL), NUL);
+    EXPECT(gemini_live_echo_canceller_pull(ec, out, 480, &got), GEMINI_LIVE_OK);
+    CHECK(got == 0); /* nothing pushed yet */
+    EXPECT(gemini_live_player_push(pl, reply, 24000), GEMINI_LIVE_OK);
+    EXPECT(gemini_live_player_end_turn(pl, NULL), GEMINI_LIVE_OK);
+    for (k = 0; k < 100; k++) {
+        size_t fit = 0;
+        EXPECT(gemini_live_player_read(pl, dev, 160, NULL), GEMINI_LIVE_OK);
+        for (i = 0; i < 160; i++) {
+            mic[i] = (int16_t)(dev[i] / 2);
+        }
+        for (i = 0; k >= 70 && i < 160; i++) {
+            in_energy += (double)mic[i] * mic[i];
+        }
+        EXPECT(gemini_live_echo_canceller_push(ec, mic, 160, &fit), GEMINI_LIVE_OK);
+        CHECK(fit == 160);
+        if (k % 2 == 1) {
+            EXPECT(gemini_live_echo_canceller_pull(ec, out, 480, &got), GEMINI_LIVE_OK);
+            CHECK(got == 320);
+            for (i = 0; k >= 71 && i < 320; i++) {
+                out_energy += (double)out[i] * out[i];
+            }
+        }
+    }
+    CHECK(in_energy > 0 && out_energy * 100 < in_energy); /* at least 20 dB */
+    EXPECT(gemini_live_echo_canceller_get_stats(ec, &st), GEMINI_LIVE_OK);
+    CHECK(st.capture_frames == 100 && st.reference_frames >= 99 && st.mic_dropped == 0);
+    gemini_live_echo_canceller_free(ec);
     gemini_live_player_free(pl);
 }
 

@@ -604,6 +604,7 @@ class EchoStats(Structure):
         ("reference_late", c_uint64),
         ("realigned", c_uint64),
         ("enabled", c_uint32),
+        ("mic_dropped", c_uint64),
     ]
 
 
@@ -616,6 +617,14 @@ FUNCTIONS.update(
         "gemini_live_echo_canceller_new_with": (
             RESULT,
             [PLAYER_P, c_uint32, c_uint32, c_uint32, POINTER(ECHO_CANCELLER_P)],
+        ),
+        "gemini_live_echo_canceller_push": (
+            RESULT,
+            [ECHO_CANCELLER_P, _SAMPLES, c_size_t, _OUT_LEN],
+        ),
+        "gemini_live_echo_canceller_pull": (
+            RESULT,
+            [ECHO_CANCELLER_P, _SAMPLES, c_size_t, _OUT_LEN],
         ),
         "gemini_live_echo_canceller_process": (
             RESULT,
