@@ -361,12 +361,14 @@ fn talk_with_telephony_reads_and_writes_raw_g711() {
             .map(|&s| law.encode(s))
             .collect();
         std::fs::write(&input, &codes).unwrap();
-        // What the fake must hear: PhoneIn over the file, 20 ms at a time.
+        // What the fake must hear: PhoneIn over the file, 20 ms at a time, and its end.
         let mut p = PhoneIn::new(law).unwrap();
         let mut upload = Vec::new();
         for frame in codes.chunks(FRAME_SAMPLES) {
             p.process_vec(frame, &mut upload);
         }
+        p.finish_vec(&mut upload);
+        assert_eq!(upload.len(), 2 * codes.len());
         let bytes: Vec<u8> = upload.iter().flat_map(|s| s.to_le_bytes()).collect();
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_gemini-live"))
             .env_remove("GEMINI_API_KEY")

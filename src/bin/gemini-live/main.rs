@@ -134,11 +134,16 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             fast,
             send_as_is,
             mic,
+            echo_cancel,
+            echo_delay_ms,
             telephony,
             client,
         } => {
             let job = match (mic, input, output) {
-                (true, _, _) => Job::Mic,
+                (true, _, _) => Job::Mic(talk::MicOptions {
+                    echo_cancel: echo_cancel
+                        .then(|| Duration::from_millis(u64::from(echo_delay_ms))),
+                }),
                 (false, Some(input), Some(output)) => {
                     check_writable(&output)?;
                     Job::Talk {
@@ -221,7 +226,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     let endpoint = config.endpoint.clone();
     let result = match command {
         Job::Chat(args) => chat(config, &args),
-        Job::Mic => talk::talk_mic(config),
+        Job::Mic(options) => talk::talk_mic(config, options),
         Job::Talk {
             input,
             output,
@@ -236,7 +241,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
 /// What a client subcommand does.
 enum Job {
     Chat(chat::ChatArgs),
-    Mic,
+    Mic(talk::MicOptions),
     Talk {
         input: PathBuf,
         output: PathBuf,

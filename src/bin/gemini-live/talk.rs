@@ -17,15 +17,28 @@ use std::time::{Duration, Instant};
 #[path = "mic.rs"]
 mod mic;
 
+/// `talk --mic`'s options.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct MicOptions {
+    /// `--echo-cancel`, with `--echo-delay-ms` (the device delay hint).
+    pub(crate) echo_cancel: Option<Duration>,
+}
+
 /// Live conversation through the microphone and speaker.
 #[cfg(feature = "mic")]
-pub(crate) fn talk_mic(config: Config) -> Result<(), Box<dyn std::error::Error>> {
-    mic::run(config)
+pub(crate) fn talk_mic(
+    config: Config,
+    options: MicOptions,
+) -> Result<(), Box<dyn std::error::Error>> {
+    mic::run(config, options)
 }
 
 /// Without the `mic` feature: say how to get it.
 #[cfg(not(feature = "mic"))]
-pub(crate) fn talk_mic(_config: Config) -> Result<(), Box<dyn std::error::Error>> {
+pub(crate) fn talk_mic(
+    _config: Config,
+    _options: MicOptions,
+) -> Result<(), Box<dyn std::error::Error>> {
     Err(
         "--mic needs the `mic` feature: cargo install gemini_live --features mic \
          (on Linux, install libasound2-dev first)"
@@ -83,7 +96,8 @@ fn prepare(
     Ok((chunks, gemini_live::audio::INPUT_RATE))
 }
 
-/// Raw 8 kHz G.711 from the phone, 20 ms frames through [`PhoneIn`]: 16 kHz chunks.
+/// Raw 8 kHz G.711 from the phone, 20 ms frames through [`PhoneIn`] and its end: 16 kHz
+/// chunks.
 fn prepare_phone(path: &PathBuf, law: G711) -> Result<(Upload, u32), Box<dyn std::error::Error>> {
     let codes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut p = PhoneIn::new(law)?;
@@ -94,6 +108,11 @@ fn prepare_phone(path: &PathBuf, law: G711) -> Result<(Upload, u32), Box<dyn std
         if !out.is_empty() {
             chunks.push(out);
         }
+    }
+    // The end of the call: the last partial frame and the filter's tail.
+    let mut tail = Vec::new();
+    if p.finish_vec(&mut tail) > 0 {
+        chunks.push(tail);
     }
     Ok(((chunks, gemini_live::audio::INPUT_RATE), 8000))
 }
