@@ -14,6 +14,9 @@ mod args;
 mod chat;
 mod context;
 mod interrupt;
+/// `talk --mic` (cargo feature `mic`).
+#[cfg(feature = "mic")]
+mod mic;
 mod progress;
 mod serve;
 mod talk;
@@ -140,10 +143,10 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             client,
         } => {
             let job = match (mic, input, output) {
-                (true, _, _) => Job::Mic(talk::MicOptions {
+                (true, _, _) => Job::Mic {
                     echo_cancel: echo_cancel
                         .then(|| Duration::from_millis(u64::from(echo_delay_ms))),
-                }),
+                },
                 (false, Some(input), Some(output)) => {
                     check_writable(&output)?;
                     Job::Talk {
@@ -226,7 +229,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     let endpoint = config.endpoint.clone();
     let result = match command {
         Job::Chat(args) => chat(config, &args),
-        Job::Mic(options) => talk::talk_mic(config, options),
+        Job::Mic { echo_cancel } => talk::talk_mic(config, echo_cancel),
         Job::Talk {
             input,
             output,
@@ -241,7 +244,10 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
 /// What a client subcommand does.
 enum Job {
     Chat(chat::ChatArgs),
-    Mic(talk::MicOptions),
+    Mic {
+        /// `--echo-cancel` with its device delay hint.
+        echo_cancel: Option<Duration>,
+    },
     Talk {
         input: PathBuf,
         output: PathBuf,

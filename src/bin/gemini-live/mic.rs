@@ -17,7 +17,6 @@
 //! where no sound card exists). Press Enter to stop: the audio stream is ended, the last reply awaited (10 s at
 //! most) and the session closed.
 
-use super::MicOptions;
 use gemini_live::audio::{
     EchoCanceller, EchoConfig, Player, PlayerConfig, PlayerReader, Resampler,
 };
@@ -171,15 +170,16 @@ fn meter(samples: &[i16]) -> String {
     format!("mic {:>5.1} dB [{:<20}]", db, "#".repeat(bars))
 }
 
-pub(crate) fn run(mut config: Config, options: MicOptions) -> Result<(), BoxError> {
+/// The conversation; `echo_cancel`: `--echo-cancel` with its device delay hint.
+pub(crate) fn run(mut config: Config, echo_cancel: Option<Duration>) -> Result<(), BoxError> {
     // The reply's transcript is what gets cut at the heard position on barge-in.
     config.output_transcription = true;
     let host = cpal::default_host();
     let mic_dev = pick(&host, "GEMINI_LIVE_MIC_DEVICE", true)?;
     let spk_dev = pick(&host, "GEMINI_LIVE_SPEAKER_DEVICE", false)?;
     let (mic, mut mic_rx, mic_rate, mic_ch) = open_mic(&mic_dev)?;
-    let (speaker, mut player, mut canceller) = open_speaker(&spk_dev, options.echo_cancel)?;
-    let advice = match options.echo_cancel {
+    let (speaker, mut player, mut canceller) = open_speaker(&spk_dev, echo_cancel)?;
+    let advice = match echo_cancel {
         Some(delay) => format!(
             "echo cancellation on (device delay hint {} ms)",
             delay.as_millis()

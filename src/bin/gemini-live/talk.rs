@@ -13,31 +13,21 @@ use gemini_live::{Config, Event};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-#[cfg(feature = "mic")]
-#[path = "mic.rs"]
-mod mic;
-
-/// `talk --mic`'s options.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct MicOptions {
-    /// `--echo-cancel`, with `--echo-delay-ms` (the device delay hint).
-    pub(crate) echo_cancel: Option<Duration>,
-}
-
-/// Live conversation through the microphone and speaker.
+/// Live conversation through the microphone and speaker; `echo_cancel`: `--echo-cancel`
+/// with its device delay hint (`--echo-delay-ms`).
 #[cfg(feature = "mic")]
 pub(crate) fn talk_mic(
     config: Config,
-    options: MicOptions,
+    echo_cancel: Option<Duration>,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    mic::run(config, options)
+    crate::mic::run(config, echo_cancel)
 }
 
 /// Without the `mic` feature: say how to get it.
 #[cfg(not(feature = "mic"))]
 pub(crate) fn talk_mic(
     _config: Config,
-    _options: MicOptions,
+    _echo_cancel: Option<Duration>,
 ) -> Result<(), Box<dyn std::error::Error>> {
     Err(
         "--mic needs the `mic` feature: cargo install gemini_live --features mic \
