@@ -14,6 +14,8 @@
 //! The raw floor is sonora's AEC3 called directly in the same loop (same configuration, same
 //! signals as float frames, the same sub-LSB dither), its calls interleaved with ours frame
 //! by frame (alternating which goes first): what our frame handling, tap and lockstep add.
+//! A third copy of AEC3 without the dither runs in the same loop too (info rows): what the
+//! dither saves while the far end is silent.
 
 use crate::report::{quantile, Row, Target};
 use crate::sys::process_cpu;
@@ -38,14 +40,15 @@ fn far(secs: f64) -> Vec<i16> {
 
 /// One stream: device at `device_rate` x `channels`, microphone at `capture_rate` (the device's
 /// output mixed down and resampled), `ns`. Returns the CPU % of one core while the far end
-/// talks and while it is silent, ours and the raw floor's, and the tapped reads' times.
+/// talks and while it is silent: ours, the raw floor's and undithered AEC3's; and the tapped
+/// reads' times.
 fn stream(
     device_rate: u32,
     channels: u16,
     capture_rate: u32,
     ns: NoiseSuppression,
     secs: f64,
-) -> ([f64; 2], [f64; 2], Vec<Duration>) {
+) -> ([f64; 2], [f64; 2], [f64; 2], Vec<Duration>) {
     let mut player = Player::new(PlayerConfig::for_device(device_rate, channels)).expect("player");
     let config = EchoConfig {
         capture_rate,
@@ -69,8 +72,10 @@ fn stream(
     let mut history: std::collections::VecDeque<i16> = std::iter::repeat_n(0, delay).collect();
     let mut reads = Vec::with_capacity((secs * 100.0) as usize);
     let mut cpu = [Duration::ZERO; 2];
-    let mut raw = Raw::new(device_rate, capture_rate, ns);
+    let mut raw = Raw::new(device_rate, capture_rate, ns, true);
     let mut raw_cpu = [Duration::ZERO; 2];
+    let mut bare = Raw::new(device_rate, capture_rate, ns, false);
+    let mut bare_cpu = [Duration::ZERO; 2];
     for k in 0..(secs * 100.0) as usize {
         let at = ahead + k * 240;
         if at < far.len() {
@@ -101,12 +106,14 @@ fn stream(
             raw_cpu[half] += raw.process(&dev, channels, &mic);
             ours();
         }
+        bare_cpu[half] += bare.process(&dev, channels, &mic);
         std::hint::black_box(&clean);
     }
     let pct = |d: Duration| d.as_secs_f64() / (secs / 2.0) * 100.0;
     (
         [pct(cpu[0]), pct(cpu[1])],
         [pct(raw_cpu[0]), pct(raw_cpu[1])],
+        [pct(bare_cpu[0]), pct(bare_cpu[1])],
         reads,
     )
 }
@@ -119,10 +126,11 @@ struct Raw {
     fill: usize,
     out: Vec<f32>,
     noise: u32,
+    dither: bool,
 }
 
 impl Raw {
-    fn new(device_rate: u32, capture_rate: u32, ns: NoiseSuppression) -> Raw {
+    fn new(device_rate: u32, capture_rate: u32, ns: NoiseSuppression, dither: bool) -> Raw {
         let config = ApmConfig {
             echo_canceller: Some(sonora::config::EchoCanceller::default()),
             noise_suppression: (ns != NoiseSuppression::Off).then(|| {
@@ -145,11 +153,15 @@ impl Raw {
             fill: 0,
             out: vec![0.0; device_rate.max(capture_rate) as usize / 100],
             noise: 0x9E37_79B9,
+            dither,
         }
     }
 
     /// The same sub-LSB dither as the canceller's (keeps silence out of subnormal floats).
     fn dither(&mut self) -> f32 {
+        if !self.dither {
+            return 0.0;
+        }
         let mut x = self.noise;
         x ^= x << 13;
         x ^= x >> 17;
@@ -215,7 +227,7 @@ pub fn run(quick: bool) -> Vec<Row> {
             "device 48k, mic 48k",
         ),
     ] {
-        let (ours, raw, reads) = stream(device_rate, channels, capture_rate, ns, secs);
+        let (ours, raw, bare, reads) = stream(device_rate, channels, capture_rate, ns, secs);
         let ns_of = |d: Duration| d.as_secs_f64() * 1e9;
         for (what, o, r) in [
             ("far end talking", ours[0], raw[0]),
@@ -230,6 +242,17 @@ pub fn run(quick: bool) -> Vec<Row> {
                     Target::Max(5.0),
                 )
                 .both(o, r),
+            );
+        }
+        for (what, v) in [("far end talking", bare[0]), ("far end silent", bare[1])] {
+            rows.push(
+                Row::new(
+                    sc,
+                    &format!("sonora without dither, {name}: CPU per stream, {what}"),
+                    "% core",
+                    Target::Info,
+                )
+                .ours(v),
             );
         }
         for (q, label) in [(0.5, "p50"), (0.99, "p99")] {
