@@ -3156,8 +3156,10 @@ gemini_live_result gemini_live_echo_canceller_get_stats(const struct gemini_live
                                                         struct gemini_live_echo_stats *out);
 
 /**
- * Frees an echo canceller. NULL does nothing. (The player keeps recording into the
- * canceller's reference until it is freed too; that costs a copy per read, nothing more.)
+ * Frees an echo canceller. NULL does nothing. Stop the capture callback that calls `_push`
+ * first (as the player's output callback before `gemini_live_player_free`). (The player
+ * keeps recording into the canceller's reference until it is freed too; that costs a copy
+ * per read, nothing more.)
  */
 void gemini_live_echo_canceller_free(struct gemini_live_echo_canceller *canceller);
 

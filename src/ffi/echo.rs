@@ -259,8 +259,10 @@ pub unsafe extern "C" fn gemini_live_echo_canceller_get_stats(
     })
 }
 
-/// Frees an echo canceller. NULL does nothing. (The player keeps recording into the
-/// canceller's reference until it is freed too; that costs a copy per read, nothing more.)
+/// Frees an echo canceller. NULL does nothing. Stop the capture callback that calls `_push`
+/// first (as the player's output callback before `gemini_live_player_free`). (The player
+/// keeps recording into the canceller's reference until it is freed too; that costs a copy
+/// per read, nothing more.)
 #[no_mangle]
 pub unsafe extern "C" fn gemini_live_echo_canceller_free(
     canceller: *mut gemini_live_echo_canceller,
