@@ -14,9 +14,12 @@
 //! ```
 //!
 //! With a real sound card: make the player for the device's rate and channels, call
-//! `player.echo_canceller(EchoConfig::default())` before the output stream starts, read the
-//! player in the output callback, and in the thread that takes the microphone's samples
-//! (resampled to 16 kHz) call `canceller.process` before `session.send_audio`.
+//! `player.echo_canceller(EchoConfig { capture_rate, .. })` before the output stream starts
+//! and read the player in the output callback. In the input callback, push the microphone
+//! into `canceller.mic_input()` (real-time safe; at the device's rate, or resampled there by
+//! a real-time-safe resampler); on the thread that sends, `canceller.pull` the cleaned audio
+//! (AEC3 allocates, so it runs there, not in the callback) and `session.send_audio` it. Or,
+//! if that thread gets the samples by its own means, `canceller.process` them there.
 
 use gemini_live::audio::{EchoConfig, EchoStats, Player, PlayerConfig, Resampler};
 use gemini_live::fake::{FakeOptions, FakeServer};
@@ -92,6 +95,8 @@ fn conversation(
     } else {
         None
     };
+    // The input callback's side of the canceller: a lock-free ring into it.
+    let mut mic_input = canceller.as_mut().map(|c| c.mic_input()).transpose()?;
     let (mut writer, mut reader) = player.split();
     let mut to_mic = Resampler::new(DEVICE_RATE, CHANNELS, MIC_RATE)?;
     let mut room: VecDeque<i16> = std::iter::repeat_n(0, MIC_RATE as usize * 60 / 1000).collect();
@@ -135,11 +140,18 @@ fn conversation(
             room.push_back(*s / 2);
             *s = room.pop_front().unwrap_or(0);
         }
-        // The microphone thread: cancel, then send.
-        clean.resize(mic.len(), 0);
+        // The microphone's input callback hands its samples to the canceller.
+        if let Some(input) = mic_input.as_mut() {
+            input.push(&mic);
+        }
+        // The sending thread: take the cleaned audio (one 10 ms frame late), send it.
         match canceller.as_mut() {
-            Some(c) => c.process(&mic, &mut clean)?,
-            None => clean.copy_from_slice(&mic),
+            Some(c) => {
+                clean.resize(c.pending(), 0);
+                let n = c.pull(&mut clean);
+                clean.truncate(n);
+            }
+            None => clean.clone_from(&mic),
         }
         session.send_audio(&clean)?;
         std::thread::sleep(Duration::from_millis(10));

@@ -121,8 +121,11 @@
  *   Copy audio into a ring buffer there and send it from an ordinary thread;
  *   gemini_live_session_try_send_audio never waits but still allocates. The exceptions,
  *   made for that callback: gemini_live_player_read and gemini_live_player_read_f32 (no
- *   lock, no allocation, no system call), and gemini_live_player_flush and
- *   gemini_live_player_get_stats (lock-free).
+ *   lock, no allocation, no system call), gemini_live_player_flush and
+ *   gemini_live_player_get_stats (lock-free), and every function whose documentation says
+ *   **Real-time safe.**: G.711 and the phone-line converters, gemini_live_client_vad_process,
+ *   and gemini_live_echo_canceller_push (the microphone's side of the echo canceller, whose
+ *   AEC3 runs in gemini_live_echo_canceller_pull on an ordinary thread).
  *
  * ===========================================================================================
  * Threads: which exist, what runs on yours, stack needs
@@ -2728,10 +2731,14 @@ gemini_live_result gemini_live_player_new_paced(uint32_t device_rate,
  * **Real-time safe** after `_new` (no allocation, lock or system call). One thread at a
  * time.
  *
+ * At the end of a call, `_finish` gives the input still held (short of a 20 ms frame) and
+ * the filter's tail, so the whole call reaches the session (two samples per code).
+ *
  * Made by `gemini_live_phone_in_new`, freed by `gemini_live_phone_in_free`.
  *
  * Functions: `gemini_live_phone_in_new`, `gemini_live_phone_in_max_output`,
- * `gemini_live_phone_in_process`, `gemini_live_phone_in_reset`, `gemini_live_phone_in_free`.
+ * `gemini_live_phone_in_process`, `gemini_live_phone_in_finish_max_output`,
+ * `gemini_live_phone_in_finish`, `gemini_live_phone_in_reset`, `gemini_live_phone_in_free`.
  */
 typedef struct gemini_live_phone_in gemini_live_phone_in;
 
@@ -2860,6 +2867,26 @@ gemini_live_result gemini_live_phone_in_process(struct gemini_live_phone_in *pho
                                                 int16_t *out,
                                                 size_t capacity,
                                                 size_t *out_len);
+
+/**
+ * How many samples `gemini_live_phone_in_finish` can write: the capacity to pass (about
+ * 450: a 20 ms frame's worth and the filter's delay). 0 for NULL. **Real-time safe.**
+ */
+size_t gemini_live_phone_in_finish_max_output(const struct gemini_live_phone_in *phone_in);
+
+/**
+ * **Real-time safe.** The call has ended: resamples the input still held (short of a
+ * 20 ms frame) and the filter's tail into `out` (room for `capacity` samples); `*out_len`
+ * is set to the 16 kHz samples written (send them, then end the audio stream). With them
+ * the call gave exactly two samples per code. Afterwards the converter is ready for a new
+ * call, as after `_reset`. `capacity` must be at least
+ * `gemini_live_phone_in_finish_max_output(p)`, else `GEMINI_LIVE_BUFFER_TOO_SMALL` and
+ * nothing is done.
+ */
+gemini_live_result gemini_live_phone_in_finish(struct gemini_live_phone_in *phone_in,
+                                               int16_t *out,
+                                               size_t capacity,
+                                               size_t *out_len);
 
 /**
  * Forgets held input and the filter's state (a new call). NULL does nothing.
@@ -3095,18 +3122,26 @@ void gemini_live_client_vad_free(struct gemini_live_client_vad *vad);
  * device's clock), recorded by the read itself: there is nothing to feed on the playback
  * side, and the player's read stays real-time safe.
  *
- * Threads: one thread at a time, typically the one that reads the microphone and sends to
- * the session. `_set_enabled`, `_set_device_delay_ms` and `_get_stats` are **real-time
- * safe** (no lock, no allocation, no system call, except on a failure, which records an
- * error text); `_process` takes no lock but **allocates** (inside the AEC3 port), so call
- * it outside the capture callback (hand the callback's samples over through a ring). The
- * player's read stays real-time safe with the recording. It may outlive the player (it
- * then hears silence).
+ * Threads and real-time safety: AEC3 allocates for every 10 ms frame, so it runs off the
+ * audio callbacks. Two ways to feed it:
+ * - the capture callback pushes the microphone with `_push` (**real-time safe**: a copy
+ *   into a lock-free ring of 1 s; no lock, no allocation, no system call), and the thread
+ *   that sends to the session takes the cleaned audio with `_pull` (not real-time safe);
+ * - or the app hands its samples to that thread by its own means and calls `_process`
+ *   (not real-time safe).
+ *
+ * `_push` runs on the capture callback's thread (one thread at a time) and may run while
+ * another thread calls the other functions; those run on one thread at a time (the sending
+ * thread). `_set_enabled`, `_set_device_delay_ms` and `_get_stats` are also **real-time
+ * safe**. Every real-time-safe function records an error text on a failure, and that
+ * allocates. `_pull` and `_process` take no lock. The player's read stays real-time safe
+ * with the recording. The canceller may outlive the player (it then hears silence).
  *
  * Made by `gemini_live_echo_canceller_new` (or `_new_with`), freed by
  * `gemini_live_echo_canceller_free`.
  *
  * Functions: `gemini_live_echo_canceller_new`, `gemini_live_echo_canceller_new_with`,
+ * `gemini_live_echo_canceller_push`, `gemini_live_echo_canceller_pull`,
  * `gemini_live_echo_canceller_process`, `gemini_live_echo_canceller_set_enabled`,
  * `gemini_live_echo_canceller_set_device_delay_ms`, `gemini_live_echo_canceller_get_stats`,
  * `gemini_live_echo_canceller_free`.
@@ -3179,6 +3214,11 @@ typedef struct gemini_live_echo_stats {
      * 1 if cancelling, 0 if passing the microphone through.
      */
     uint32_t enabled;
+    /**
+     * Microphone samples `_push` dropped because its ring was full (nobody pulled for 1 s);
+     * updated by `_pull`.
+     */
+    uint64_t mic_dropped;
 } gemini_live_echo_stats;
 
 /**
@@ -3206,9 +3246,33 @@ gemini_live_result gemini_live_echo_canceller_new_with(struct gemini_live_player
                                                        struct gemini_live_echo_canceller **out);
 
 /**
+ * **Real-time safe.** For the capture callback: queues `n` mono PCM16 samples at `mic`
+ * (at the capture rate) for the canceller, in a lock-free ring of 1 s; `*accepted` (may be
+ * NULL) is set to how many fit (the rest are dropped and counted in the stats'
+ * `mic_dropped`). Take the cleaned audio with `gemini_live_echo_canceller_pull` on another
+ * thread. The capture callback's thread, one at a time.
+ */
+gemini_live_result gemini_live_echo_canceller_push(struct gemini_live_echo_canceller *canceller,
+                                                   const int16_t *mic,
+                                                   size_t n,
+                                                   size_t *accepted);
+
+/**
+ * Cancels the echo in what `_push` queued, up to `capacity` samples, into `out`; `*out_len`
+ * is set to how many (0 when nothing is queued). As with `_process`, the output is the
+ * input one 10 ms frame late. Not real-time safe (it allocates); no lock. The sending
+ * thread; call it at least every few hundred ms (the ring holds 1 s).
+ */
+gemini_live_result gemini_live_echo_canceller_pull(struct gemini_live_echo_canceller *canceller,
+                                                   int16_t *out,
+                                                   size_t capacity,
+                                                   size_t *out_len);
+
+/**
  * Removes the echo from `n` mono PCM16 samples at `mic` (at the capture
  * rate) into `out` (room for `n` samples; it may be `mic` itself): the output is the input
- * one 10 ms frame late, without the echo. Not real-time safe (it allocates); no lock.
+ * one 10 ms frame late, without the echo. Not real-time safe (it allocates); no lock. The
+ * sending thread; for samples the app handed over itself (else use `_push` and `_pull`).
  */
 gemini_live_result gemini_live_echo_canceller_process(struct gemini_live_echo_canceller *canceller,
                                                       const int16_t *mic,
@@ -3237,8 +3301,10 @@ gemini_live_result gemini_live_echo_canceller_get_stats(const struct gemini_live
                                                         struct gemini_live_echo_stats *out);
 
 /**
- * Frees an echo canceller. NULL does nothing. (The player keeps recording into the
- * canceller's reference until it is freed too; that costs a copy per read, nothing more.)
+ * Frees an echo canceller. NULL does nothing. Stop the capture callback that calls `_push`
+ * first (as the player's output callback before `gemini_live_player_free`). (The player
+ * keeps recording into the canceller's reference until it is freed too; that costs a copy
+ * per read, nothing more.)
  */
 void gemini_live_echo_canceller_free(struct gemini_live_echo_canceller *canceller);
 

@@ -1324,8 +1324,10 @@ class player {
 /** Echo cancellation for a speakerphone (C: gemini_live_echo_canceller): the microphone's
  *  audio in, the same audio without the echo of what `player` played out (WebRTC's AEC3;
  *  optional noise suppression). Creating one turns it on: make it before the player's read
- *  starts being called. process() is one 10 ms frame late, takes no lock but allocates, so
- *  call it on the thread that reads the microphone, not in the capture callback; the
+ *  starts being called. AEC3 allocates, so it runs off the audio callbacks: the capture
+ *  callback push()es the microphone (real-time safe, noexcept) and the sending thread
+ *  pull()s the cleaned audio; or that thread calls process() on samples it got itself.
+ *  pull() and process() are one 10 ms frame late and take no lock but allocate; the
  *  player's read stays real-time safe. Move-only. */
 class echo_canceller {
   public:
@@ -1353,6 +1355,25 @@ class echo_canceller {
 
     gemini_live_echo_canceller *get() const noexcept { return c_; }
 
+    /** Real-time safe, for the capture callback: queues `n` mono PCM16 samples (at the
+     *  capture rate) for pull(), in a lock-free ring of 1 s; returns how many fit (the rest
+     *  are dropped and counted in stats().mic_dropped). Never throws. */
+    size_t push(const int16_t *mic, size_t n) noexcept {
+        size_t fit = 0;
+        return gemini_live_echo_canceller_push(c_, mic, n, &fit) == GEMINI_LIVE_OK ? fit : 0;
+    }
+    /** The sending thread: the cleaned audio of what push() queued, up to `max` samples
+     *  (empty when nothing is queued). Not real-time safe. */
+    std::vector<int16_t> pull(size_t max = 16000) {
+        std::vector<int16_t> out(max);
+        size_t got = 0;
+        if (max > 0) {
+            detail::check(gemini_live_echo_canceller_pull(c_, out.data(), max, &got),
+                          "gemini_live_echo_canceller_pull");
+        }
+        out.resize(got);
+        return out;
+    }
     /** Cancels the echo in the `n` samples at `mic` (mono PCM16 at the capture rate), in place. */
     void process(int16_t *mic, size_t n) {
         detail::check(gemini_live_echo_canceller_process(c_, mic, mic, n), "gemini_live_echo_canceller_process");

@@ -198,6 +198,85 @@ fn talk_mic_runs_on_the_null_device_and_answers_at_the_end() {
     assert!(stderr.contains("underruns"), "{stderr}");
 }
 
+/// `talk --mic --echo-cancel` on the null devices: the canceller sits in the microphone's
+/// path (it processed the microphone) and is fed by the speaker's callback (it received what
+/// was played: the fake's reply), with the delay hint given. Only with `--features mic`.
+#[cfg(feature = "mic")]
+#[test]
+fn talk_mic_with_echo_cancel_feeds_the_canceller_from_the_speaker() {
+    let mut child = exe()
+        .args(["talk", "--mic", "--echo-cancel", "--echo-delay-ms", "40"])
+        .env("GEMINI_LIVE_MIC_DEVICE", "null")
+        .env("GEMINI_LIVE_SPEAKER_DEVICE", "null")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    child.stdin.take().unwrap().write_all(b"\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("echo cancellation on (device delay hint 40 ms)"),
+        "{stderr}"
+    );
+    assert!(stdout.contains("[turn 1] heard "), "{stdout}\n{stderr}");
+    // "echo canceller: N ms of microphone, M ms of played reference, ..."
+    let line = stderr
+        .lines()
+        .find_map(|l| l.split("echo canceller: ").nth(1))
+        .unwrap_or_else(|| panic!("no echo canceller summary: {stderr}"));
+    let numbers: Vec<u64> = line
+        .split(" ms of ")
+        .filter_map(|part| part.rsplit(' ').next().and_then(|n| n.parse().ok()))
+        .collect();
+    assert_eq!(numbers.len(), 2, "{line}");
+    assert!(
+        numbers[0] > 0,
+        "no microphone through the canceller: {line}"
+    );
+    assert!(
+        numbers[1] > 0,
+        "nothing played reached the canceller: {line}"
+    );
+}
+
+/// `--echo-cancel` belongs to `--mic`, and its delay hint is 0 to 500 ms: refused with the
+/// flags named, before anything connects (no sound card or `mic` feature needed).
+#[test]
+fn echo_cancel_needs_mic_and_a_delay_within_500_ms() {
+    for (args, want) in [
+        (
+            &[
+                "talk",
+                "--echo-cancel",
+                "--input",
+                "a.wav",
+                "--output",
+                "b.wav",
+            ][..],
+            "--mic",
+        ),
+        (
+            &["talk", "--mic", "--echo-delay-ms", "40"][..],
+            "--echo-cancel",
+        ),
+        (
+            &["talk", "--mic", "--echo-cancel", "--echo-delay-ms", "600"][..],
+            "600",
+        ),
+    ] {
+        let out = exe().args(args).stdin(Stdio::null()).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(want), "{args:?}: {stderr}");
+        assert!(!stderr.contains("Error::"), "{stderr}");
+    }
+}
+
 /// `chat` with `input`, whatever its outcome.
 fn chat_output(extra: &[&str], input: &str) -> std::process::Output {
     let mut child = exe()

@@ -89,3 +89,76 @@ fn the_tapped_read_and_the_controls_do_not_allocate() {
         assert_eq!(stats.realigned, 1, "{stats:?}");
     }
 }
+
+/// The capture callback's side: `EchoMicInput::push` allocates nothing, and what the sending
+/// thread pulls is exactly what `process` gives for the same microphone and playback.
+#[test]
+fn the_capture_callback_pushes_without_allocating_and_pull_matches_process() {
+    let tone: Vec<i16> = (0..120_000)
+        .map(|i| {
+            let t = i as f64 / 24_000.0;
+            (8000.0 * (2.0 * std::f64::consts::PI * (300.0 + 100.0 * t) * t).sin()) as i16
+        })
+        .collect();
+    let setup = || {
+        let mut player = Player::new(PlayerConfig::for_device(48_000, 2)).unwrap();
+        let canceller = player.echo_canceller(EchoConfig::default()).unwrap();
+        let (mut writer, reader) = player.split();
+        writer.push(&tone);
+        (canceller, reader)
+    };
+    let (mut pulled, mut reader_a) = setup();
+    let (mut direct, mut reader_b) = setup();
+    let mut input = pulled.mic_input().unwrap();
+    assert!(
+        pulled.mic_input().is_err(),
+        "one microphone input per canceller"
+    );
+
+    let mut dev = vec![0i16; 48 * 7 * 2];
+    // The microphone hears the far end (the device's left channel, every third sample: a
+    // crude 16 kHz) 20 ms late, at half level.
+    let mut history = std::collections::VecDeque::from(vec![0i16; 320]);
+    let mut mic = vec![0i16; 16 * 7];
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    let mut out = vec![0i16; 16_000];
+    let mut clean = vec![0i16; mic.len()];
+    let mut push_allocs = 0;
+    for k in 0..400 {
+        reader_a.read(&mut dev);
+        reader_b.read(&mut dev);
+        for (i, m) in mic.iter_mut().enumerate() {
+            history.push_back(dev[i * 6] / 2);
+            *m = history.pop_front().unwrap_or(0);
+        }
+        // The capture callback.
+        let (n, pushed) = allocations_during(|| input.push(&mic));
+        push_allocs += n;
+        assert_eq!(pushed, mic.len());
+        // The sending thread, every third period.
+        if k % 3 == 2 {
+            let got = pulled.pull(&mut out);
+            a.extend_from_slice(&out[..got]);
+        }
+        direct.process(&mic, &mut clean).unwrap();
+        b.extend_from_slice(&clean);
+    }
+    let got = pulled.pull(&mut out);
+    a.extend_from_slice(&out[..got]);
+    assert_eq!(push_allocs, 0, "allocations in EchoMicInput::push");
+    assert_eq!(a.len(), b.len());
+    assert!(a == b, "pull and process differ");
+    let energy = |x: &[i16]| x.iter().map(|&s| f64::from(s).powi(2)).sum::<f64>();
+    assert!(energy(&b) > 0.0, "the microphone was not silent");
+    assert_eq!(pulled.pending(), 0);
+
+    // Nobody pulls for 1.5 s: the ring (1 s) drops the rest, and says so.
+    let f: Vec<f32> = vec![0.25; 16_000 * 3 / 2];
+    let (n, pushed) = allocations_during(|| input.push_f32(&f));
+    assert_eq!(n, 0, "allocations in EchoMicInput::push_f32");
+    assert_eq!(pushed, 16_000);
+    assert_eq!(pulled.pending(), 16_000);
+    let mut all = vec![0i16; 20_000];
+    assert_eq!(pulled.pull(&mut all), 16_000);
+    assert_eq!(pulled.stats().mic_dropped, 8_000);
+}

@@ -1,11 +1,14 @@
 //! The C functions documented as real-time safe allocate nothing once their object exists:
-//! G.711 encode/decode, `gemini_live_phone_in_process`, `gemini_live_phone_out_push` /
+//! G.711 encode/decode, `gemini_live_phone_in_process` / `_finish`, `gemini_live_phone_out_push` /
 //! `_pop_frame` / `_clear` / `_finish`, `gemini_live_player_read` / `_read_f32` /
-//! `_get_stats`, and `gemini_live_client_vad_process` / `_get_stats`, called through the C
+//! `_get_stats`, `gemini_live_client_vad_process` / `_get_stats`, and
+//! `gemini_live_echo_canceller_push` / `_set_enabled` / `_set_device_delay_ms` /
+//! `_get_stats`, called through the C
 //! ABI (the panic boundary and the argument checks included) under a counting allocator.
 
 mod voice;
 
+use gemini_live::ffi::echo::*;
 use gemini_live::ffi::player::*;
 use gemini_live::ffi::telephony::*;
 use gemini_live::ffi::vad::*;
@@ -41,6 +44,11 @@ fn real_time_safe_c_calls_allocate_nothing() {
         assert_eq!(gemini_live_player_new(48_000, 2, &mut pl), GEMINI_LIVE_OK);
         assert_eq!(
             gemini_live_client_vad_new(GEMINI_LIVE_CLIENT_VAD_ACTIVITY, 0.5, 500, 300, &mut vad),
+            GEMINI_LIVE_OK
+        );
+        let mut ec = null_mut();
+        assert_eq!(
+            gemini_live_echo_canceller_new(pl, 16_000, &mut ec),
             GEMINI_LIVE_OK
         );
         assert_eq!(
@@ -80,13 +88,41 @@ fn real_time_safe_c_calls_allocate_nothing() {
                 ok &= gemini_live_client_vad_process(vad, tone.as_ptr(), 320, &mut events) == 0;
                 let mut vs = gemini_live_client_vad_stats::default();
                 ok &= gemini_live_client_vad_get_stats(vad, &mut vs) == 0;
+                // The echo canceller's capture-callback side and its controls.
+                ok &= gemini_live_echo_canceller_push(ec, tone.as_ptr(), 160, &mut got) == 0;
+                ok &= got == 160;
+                ok &= gemini_live_echo_canceller_set_enabled(ec, 1) == 0;
+                ok &= gemini_live_echo_canceller_set_device_delay_ms(ec, 40) == 0;
+                let mut es = gemini_live_echo_stats::default();
+                ok &= gemini_live_echo_canceller_get_stats(ec, &mut es) == 0;
             }
             ok &= gemini_live_phone_out_finish(po) == 0;
             ok &= gemini_live_phone_out_clear(po, null_mut()) == 0;
+            // The end of a call: 100 codes held, then the rest and the filter's tail.
+            let mut got = 0usize;
+            ok &= gemini_live_phone_in_process(
+                pi,
+                codes.as_ptr(),
+                100,
+                pcm16.as_mut_ptr(),
+                1024,
+                &mut got,
+            ) == 0;
+            ok &= gemini_live_phone_in_finish(pi, pcm16.as_mut_ptr(), 1024, &mut got) == 0;
+            ok &= got >= 200;
             ok
         });
         assert!(ok, "a call failed");
         assert_eq!(allocs, 0, "allocations in the real-time-safe C calls");
+        // What was pushed is there to pull (outside the real-time part).
+        let mut got = 0usize;
+        let mut clean = vec![0i16; 4000];
+        assert_eq!(
+            gemini_live_echo_canceller_pull(ec, clean.as_mut_ptr(), clean.len(), &mut got),
+            GEMINI_LIVE_OK
+        );
+        assert_eq!(got, 20 * 160);
+        gemini_live_echo_canceller_free(ec);
         gemini_live_phone_in_free(pi);
         gemini_live_phone_out_free(po);
         gemini_live_player_free(pl);

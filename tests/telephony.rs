@@ -1,8 +1,9 @@
 //! Telephony audio: every G.711 code survives decode → encode; a 1 kHz tone keeps its level
 //! (within 0.5 dB) through 8 → 16 kHz and 24 → 8 kHz; a 5 kHz tone in the model's 24 kHz
 //! audio, which would alias to 3 kHz on the phone line, is attenuated by at least 40 dB; any
-//! split of the input gives the same output; and after construction neither direction
-//! allocates (a counting global allocator).
+//! split of the input gives the same output; the end of a call (`PhoneIn::finish`) gives the
+//! held partial frame and the filter's tail, two samples per code in all; and after
+//! construction neither direction allocates (a counting global allocator).
 
 mod voice;
 
@@ -193,6 +194,88 @@ fn any_split_of_the_input_gives_the_same_output() {
 }
 
 #[test]
+fn the_end_of_a_call_gives_the_last_partial_frame_and_the_filter_tail() {
+    for law in [G711::MuLaw, G711::ALaw] {
+        // 1.23 s: 61 whole 20 ms frames and 80 codes more.
+        let codes: Vec<u8> = tone(8000, 440.0, 0.3, 1.23)
+            .iter()
+            .map(|&s| law.encode(s))
+            .collect();
+        assert_eq!(codes.len(), 9840);
+        let mut p = PhoneIn::new(law).unwrap();
+        let mut out = Vec::new();
+        for frame in codes.chunks(160) {
+            p.process_vec(frame, &mut out);
+        }
+        // Without the end: 61 chunks less the filter's delay (about 8 ms).
+        let delay = (p.latency().as_secs_f64() * 16_000.0).round() as usize;
+        assert!((120..=140).contains(&delay), "{delay}");
+        // (rubato's chunks give 320 samples give or take a few.)
+        let before = out.len();
+        assert!(
+            before.abs_diff(61 * 320 - delay) <= 8,
+            "{law:?}: {before} before the end"
+        );
+        let mut tail = vec![0i16; p.finish_output_max()];
+        let n = p.finish(&mut tail).unwrap();
+        out.extend_from_slice(&tail[..n]);
+        assert_eq!(out.len(), 2 * codes.len(), "{law:?}: two samples per code");
+
+        // The same call going on for another 200 ms: up to the filter's delay before the end
+        // (where it starts seeing past it) the output is the same, sample for sample.
+        let mut longer = codes.clone();
+        longer.extend(
+            tone(8000, 440.0, 0.3, 1.43)[9840..]
+                .iter()
+                .map(|&s| law.encode(s)),
+        );
+        let mut q = PhoneIn::new(law).unwrap();
+        let mut reference = Vec::new();
+        q.process_vec(&longer, &mut reference);
+        let exact = out.len() - delay;
+        assert!(
+            exact >= before + 150,
+            "{law:?}: the partial frame is compared"
+        );
+        let worst = out[..exact]
+            .iter()
+            .zip(&reference[..exact])
+            .map(|(a, b)| (i32::from(*a) - i32::from(*b)).abs())
+            .max()
+            .unwrap_or(0);
+        assert!(worst <= 1, "{law:?}: differs by {worst} before the end");
+        // The tail carries the tone (the last 8 ms fade as the input stops).
+        let last = &out[exact - 320..exact];
+        let kept = db(rms(last) / rms(&reference[exact - 320..exact]));
+        assert!(
+            kept.abs() < 0.1,
+            "{law:?}: last 20 ms before the tail {kept:+.2} dB"
+        );
+        let fade = db(rms(&out[exact..]) / rms(&reference[exact..out.len()]));
+        assert!(fade > -3.0, "{law:?}: the filter tail {fade:+.2} dB");
+
+        // Then it is ready for a new call: the same input gives the same output.
+        let mut again = Vec::new();
+        for frame in codes.chunks(160) {
+            p.process_vec(frame, &mut again);
+        }
+        p.finish_vec(&mut again);
+        assert_eq!(again, out, "{law:?}: a second call");
+        // A call shorter than one frame gives its two samples per code too.
+        let mut short = Vec::new();
+        p.process_vec(&codes[..50], &mut short);
+        assert!(short.is_empty());
+        p.finish_vec(&mut short);
+        assert_eq!(short.len(), 100);
+        let mut small = [0i16; 10];
+        assert!(
+            p.finish(&mut small).is_err(),
+            "a buffer too small is refused"
+        );
+    }
+}
+
+#[test]
 fn neither_direction_allocates_after_construction() {
     let law = G711::MuLaw;
     let mut input = PhoneIn::new(law).unwrap();
@@ -216,6 +299,8 @@ fn neither_direction_allocates_after_construction() {
                 produced += 1;
             }
         }
+        input.process(&frame_in[..61], &mut pcm16).unwrap();
+        produced += input.finish(&mut pcm16).unwrap();
         output.push(&model);
         output.clear();
         output.push(&model);
@@ -276,12 +361,14 @@ fn talk_with_telephony_reads_and_writes_raw_g711() {
             .map(|&s| law.encode(s))
             .collect();
         std::fs::write(&input, &codes).unwrap();
-        // What the fake must hear: PhoneIn over the file, 20 ms at a time.
+        // What the fake must hear: PhoneIn over the file, 20 ms at a time, and its end.
         let mut p = PhoneIn::new(law).unwrap();
         let mut upload = Vec::new();
         for frame in codes.chunks(FRAME_SAMPLES) {
             p.process_vec(frame, &mut upload);
         }
+        p.finish_vec(&mut upload);
+        assert_eq!(upload.len(), 2 * codes.len());
         let bytes: Vec<u8> = upload.iter().flat_map(|s| s.to_le_bytes()).collect();
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_gemini-live"))
             .env_remove("GEMINI_API_KEY")

@@ -3,7 +3,8 @@
  *
  *   - the caller's audio arrives as Twilio "media" messages: JSON with 20 ms of 8 kHz
  *     mu-law (160 bytes) in base64. Each frame is decoded and resampled to the 16 kHz PCM16
- *     the Live API takes (gemini_live_phone_in) and sent at once;
+ *     the Live API takes (gemini_live_phone_in) and sent at once; when the caller hangs up,
+ *     gemini_live_phone_in_finish gives the rest (a partial frame and the filter's tail);
  *   - the model's 24 kHz reply is band-limited, resampled to 8 kHz and mu-law encoded
  *     (gemini_live_phone_out), and leaves in 20 ms "media" messages, one every 20 ms;
  *   - when the user barges in (the model's turn is interrupted), what is still queued is
@@ -260,6 +261,17 @@ static int stream_caller(gemini_live_session *session, const uint8_t *codes, siz
                                          &out_len);
         if (r == GEMINI_LIVE_OK && out_len > 0) {
             r = gemini_live_session_send_audio(session, pcm16, out_len);
+            *sent += out_len;
+        }
+    }
+    if (r == GEMINI_LIVE_OK) {
+        /* The caller hung up (Twilio's "stop"): the input short of a frame and the filter's
+         * tail still belong to the call. */
+        int16_t tail[512];
+        size_t out_len = 0;
+        r = gemini_live_phone_in_finish(pi, tail, sizeof tail / sizeof tail[0], &out_len);
+        if (r == GEMINI_LIVE_OK && out_len > 0) {
+            r = gemini_live_session_send_audio(session, tail, out_len);
             *sent += out_len;
         }
     }

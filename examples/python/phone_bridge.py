@@ -136,6 +136,11 @@ def main() -> None:
             if pcm:
                 session.send_audio(pcm)
                 sent += len(pcm) // 2
+        # The caller hung up (Twilio's "stop"): the input short of a frame and the filter's
+        # tail still belong to the call.
+        pcm = phone_in.finish()
+        session.send_audio(pcm)
+        sent += len(pcm) // 2
         session.audio_stream_end()
         print(f"caller: {len(codes) // FRAME} frames of mu-law -> {sent} samples at 16 kHz sent")
         out = Outbound(f, phone_out)

@@ -11,7 +11,7 @@ pub mod tap;
 pub mod telephony;
 pub mod vad;
 
-pub use echo::{EchoCanceller, EchoConfig, EchoStats, NoiseSuppression};
+pub use echo::{EchoCanceller, EchoConfig, EchoMicInput, EchoStats, NoiseSuppression};
 pub use player::{
     cut_at_fraction, Player, PlayerConfig, PlayerMonitor, PlayerReader, PlayerStats, PlayerWriter,
     TurnPlayback,

@@ -4,7 +4,8 @@
 
 use super::player::gemini_live_player;
 use super::*;
-use crate::audio::{EchoCanceller, EchoConfig, NoiseSuppression};
+use crate::audio::{EchoCanceller, EchoConfig, EchoMicInput, NoiseSuppression};
+use std::cell::UnsafeCell;
 use std::time::Duration;
 
 /// Noise suppression off (the default).
@@ -24,23 +25,34 @@ pub const GEMINI_LIVE_NOISE_SUPPRESSION_VERY_HIGH: u32 = 4;
 /// device's clock), recorded by the read itself: there is nothing to feed on the playback
 /// side, and the player's read stays real-time safe.
 ///
-/// Threads: one thread at a time, typically the one that reads the microphone and sends to
-/// the session. `_set_enabled`, `_set_device_delay_ms` and `_get_stats` are **real-time
-/// safe** (no lock, no allocation, no system call, except on a failure, which records an
-/// error text); `_process` takes no lock but **allocates** (inside the AEC3 port), so call
-/// it outside the capture callback (hand the callback's samples over through a ring). The
-/// player's read stays real-time safe with the recording. It may outlive the player (it
-/// then hears silence).
+/// Threads and real-time safety: AEC3 allocates for every 10 ms frame, so it runs off the
+/// audio callbacks. Two ways to feed it:
+/// - the capture callback pushes the microphone with `_push` (**real-time safe**: a copy
+///   into a lock-free ring of 1 s; no lock, no allocation, no system call), and the thread
+///   that sends to the session takes the cleaned audio with `_pull` (not real-time safe);
+/// - or the app hands its samples to that thread by its own means and calls `_process`
+///   (not real-time safe).
+///
+/// `_push` runs on the capture callback's thread (one thread at a time) and may run while
+/// another thread calls the other functions; those run on one thread at a time (the sending
+/// thread). `_set_enabled`, `_set_device_delay_ms` and `_get_stats` are also **real-time
+/// safe**. Every real-time-safe function records an error text on a failure, and that
+/// allocates. `_pull` and `_process` take no lock. The player's read stays real-time safe
+/// with the recording. The canceller may outlive the player (it then hears silence).
 ///
 /// Made by `gemini_live_echo_canceller_new` (or `_new_with`), freed by
 /// `gemini_live_echo_canceller_free`.
 ///
 /// Functions: `gemini_live_echo_canceller_new`, `gemini_live_echo_canceller_new_with`,
+/// `gemini_live_echo_canceller_push`, `gemini_live_echo_canceller_pull`,
 /// `gemini_live_echo_canceller_process`, `gemini_live_echo_canceller_set_enabled`,
 /// `gemini_live_echo_canceller_set_device_delay_ms`, `gemini_live_echo_canceller_get_stats`,
 /// `gemini_live_echo_canceller_free`.
 pub struct gemini_live_echo_canceller {
-    inner: EchoCanceller,
+    /// The sending thread's side.
+    inner: UnsafeCell<EchoCanceller>,
+    /// The capture callback's side (`_push`), apart so both threads can run at once.
+    mic: UnsafeCell<EchoMicInput>,
 }
 
 /// What an echo canceller measured and did.
@@ -66,6 +78,9 @@ pub struct gemini_live_echo_stats {
     pub realigned: u64,
     /// 1 if cancelling, 0 if passing the microphone through.
     pub enabled: u32,
+    /// Microphone samples `_push` dropped because its ring was full (nobody pulled for 1 s);
+    /// updated by `_pull`.
+    pub mic_dropped: u64,
 }
 
 /// Turns echo cancellation on for what `player` plays, for microphone audio at
@@ -117,15 +132,63 @@ pub unsafe extern "C" fn gemini_live_echo_canceller_new_with(
         };
         let reader = &mut *player.reader.get();
         EchoCanceller::check(&config, reader.stats().device_rate)?;
-        let inner = EchoCanceller::new(reader.played_tap(), config)?;
-        *out = into_raw(gemini_live_echo_canceller { inner });
+        let mut inner = EchoCanceller::new(reader.played_tap(), config)?;
+        let mic = inner.mic_input()?;
+        *out = into_raw(gemini_live_echo_canceller {
+            inner: UnsafeCell::new(inner),
+            mic: UnsafeCell::new(mic),
+        });
+        Ok(())
+    })
+}
+
+/// **Real-time safe.** For the capture callback: queues `n` mono PCM16 samples at `mic`
+/// (at the capture rate) for the canceller, in a lock-free ring of 1 s; `*accepted` (may be
+/// NULL) is set to how many fit (the rest are dropped and counted in the stats'
+/// `mic_dropped`). Take the cleaned audio with `gemini_live_echo_canceller_pull` on another
+/// thread. The capture callback's thread, one at a time.
+#[no_mangle]
+pub unsafe extern "C" fn gemini_live_echo_canceller_push(
+    canceller: *mut gemini_live_echo_canceller,
+    mic: *const i16,
+    n: usize,
+    accepted: *mut usize,
+) -> gemini_live_result {
+    boundary(|| {
+        let c = arg_ref(canceller, "canceller")?;
+        let mic = arg_slice(mic, n, "mic")?;
+        let fit = (*c.mic.get()).push(mic);
+        if let Some(a) = accepted.as_mut() {
+            *a = fit;
+        }
+        Ok(())
+    })
+}
+
+/// Cancels the echo in what `_push` queued, up to `capacity` samples, into `out`; `*out_len`
+/// is set to how many (0 when nothing is queued). As with `_process`, the output is the
+/// input one 10 ms frame late. Not real-time safe (it allocates); no lock. The sending
+/// thread; call it at least every few hundred ms (the ring holds 1 s).
+#[no_mangle]
+pub unsafe extern "C" fn gemini_live_echo_canceller_pull(
+    canceller: *mut gemini_live_echo_canceller,
+    out: *mut i16,
+    capacity: usize,
+    out_len: *mut usize,
+) -> gemini_live_result {
+    boundary(|| {
+        let c = &mut *arg_ref(canceller, "canceller")?.inner.get();
+        arg_slice(out.cast_const(), capacity, "out")?;
+        let out_len = out_ptr(out_len, "out_len")?;
+        *out_len = c.pull(std::slice::from_raw_parts_mut(out, capacity));
         Ok(())
     })
 }
 
 /// Removes the echo from `n` mono PCM16 samples at `mic` (at the capture
 /// rate) into `out` (room for `n` samples; it may be `mic` itself): the output is the input
-/// one 10 ms frame late, without the echo. Not real-time safe (it allocates); no lock.
+/// one 10 ms frame late, without the echo. Not real-time safe (it allocates); no lock. The
+/// sending thread; for samples the app handed over itself (else use `_push` and `_pull`).
 #[no_mangle]
 pub unsafe extern "C" fn gemini_live_echo_canceller_process(
     canceller: *mut gemini_live_echo_canceller,
@@ -134,13 +197,12 @@ pub unsafe extern "C" fn gemini_live_echo_canceller_process(
     n: usize,
 ) -> gemini_live_result {
     boundary(|| {
-        let c = arg_mut(canceller, "canceller")?;
+        let c = &mut *arg_ref(canceller, "canceller")?.inner.get();
         arg_slice(mic, n, "mic")?;
         arg_slice(out.cast_const(), n, "out")?;
         // `out` may be `mic`: copy (a no-op then), then work in place.
         std::ptr::copy(mic, out, n);
-        c.inner
-            .process_in_place(std::slice::from_raw_parts_mut(out, n));
+        c.process_in_place(std::slice::from_raw_parts_mut(out, n));
         Ok(())
     })
 }
@@ -153,9 +215,7 @@ pub unsafe extern "C" fn gemini_live_echo_canceller_set_enabled(
     enabled: u32,
 ) -> gemini_live_result {
     boundary(|| {
-        arg_mut(canceller, "canceller")?
-            .inner
-            .set_enabled(enabled != 0);
+        (*arg_ref(canceller, "canceller")?.inner.get()).set_enabled(enabled != 0);
         Ok(())
     })
 }
@@ -168,8 +228,7 @@ pub unsafe extern "C" fn gemini_live_echo_canceller_set_device_delay_ms(
     device_delay_ms: u32,
 ) -> gemini_live_result {
     boundary(|| {
-        arg_mut(canceller, "canceller")?
-            .inner
+        (*arg_ref(canceller, "canceller")?.inner.get())
             .set_device_delay(Duration::from_millis(u64::from(device_delay_ms)))?;
         Ok(())
     })
@@ -183,7 +242,7 @@ pub unsafe extern "C" fn gemini_live_echo_canceller_get_stats(
     out: *mut gemini_live_echo_stats,
 ) -> gemini_live_result {
     boundary(|| {
-        let s = arg_ref(canceller, "canceller")?.inner.stats();
+        let s = (*arg_ref(canceller, "canceller")?.inner.get()).stats();
         let out = out_ptr(out, "out")?;
         *out = gemini_live_echo_stats {
             erle_db: s.erle_db.unwrap_or(f64::NAN),
@@ -197,13 +256,16 @@ pub unsafe extern "C" fn gemini_live_echo_canceller_get_stats(
             reference_late: s.reference_late,
             realigned: s.realigned,
             enabled: u32::from(s.enabled),
+            mic_dropped: s.mic_dropped,
         };
         Ok(())
     })
 }
 
-/// Frees an echo canceller. NULL does nothing. (The player keeps recording into the
-/// canceller's reference until it is freed too; that costs a copy per read, nothing more.)
+/// Frees an echo canceller. NULL does nothing. Stop the capture callback that calls `_push`
+/// first (as the player's output callback before `gemini_live_player_free`). (The player
+/// keeps recording into the canceller's reference until it is freed too; that costs a copy
+/// per read, nothing more.)
 #[no_mangle]
 pub unsafe extern "C" fn gemini_live_echo_canceller_free(
     canceller: *mut gemini_live_echo_canceller,

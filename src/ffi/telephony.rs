@@ -90,10 +90,14 @@ pub unsafe extern "C" fn gemini_live_g711_decode(
 /// **Real-time safe** after `_new` (no allocation, lock or system call). One thread at a
 /// time.
 ///
+/// At the end of a call, `_finish` gives the input still held (short of a 20 ms frame) and
+/// the filter's tail, so the whole call reaches the session (two samples per code).
+///
 /// Made by `gemini_live_phone_in_new`, freed by `gemini_live_phone_in_free`.
 ///
 /// Functions: `gemini_live_phone_in_new`, `gemini_live_phone_in_max_output`,
-/// `gemini_live_phone_in_process`, `gemini_live_phone_in_reset`, `gemini_live_phone_in_free`.
+/// `gemini_live_phone_in_process`, `gemini_live_phone_in_finish_max_output`,
+/// `gemini_live_phone_in_finish`, `gemini_live_phone_in_reset`, `gemini_live_phone_in_free`.
 pub struct gemini_live_phone_in {
     inner: PhoneIn,
 }
@@ -152,6 +156,48 @@ pub unsafe extern "C" fn gemini_live_phone_in_process(
         }
         let out = out_slice(out, capacity, "out")?;
         *out_len = p.inner.process(codes, out)?;
+        Ok(())
+    })
+}
+
+/// How many samples `gemini_live_phone_in_finish` can write: the capacity to pass (about
+/// 450: a 20 ms frame's worth and the filter's delay). 0 for NULL. **Real-time safe.**
+#[no_mangle]
+pub unsafe extern "C" fn gemini_live_phone_in_finish_max_output(
+    phone_in: *const gemini_live_phone_in,
+) -> usize {
+    boundary_value(0, || match phone_in.as_ref() {
+        Some(p) => p.inner.finish_output_max(),
+        None => 0,
+    })
+}
+
+/// **Real-time safe.** The call has ended: resamples the input still held (short of a
+/// 20 ms frame) and the filter's tail into `out` (room for `capacity` samples); `*out_len`
+/// is set to the 16 kHz samples written (send them, then end the audio stream). With them
+/// the call gave exactly two samples per code. Afterwards the converter is ready for a new
+/// call, as after `_reset`. `capacity` must be at least
+/// `gemini_live_phone_in_finish_max_output(p)`, else `GEMINI_LIVE_BUFFER_TOO_SMALL` and
+/// nothing is done.
+#[no_mangle]
+pub unsafe extern "C" fn gemini_live_phone_in_finish(
+    phone_in: *mut gemini_live_phone_in,
+    out: *mut i16,
+    capacity: usize,
+    out_len: *mut usize,
+) -> gemini_live_result {
+    boundary(|| {
+        let p = arg_mut(phone_in, "phone_in")?;
+        let out_len = out_ptr(out_len, "out_len")?;
+        let need = p.inner.finish_output_max();
+        if capacity < need {
+            return Err(Fail::new(
+                GEMINI_LIVE_BUFFER_TOO_SMALL,
+                format!("the output needs room for {need} samples, the buffer has {capacity}"),
+            ));
+        }
+        let out = out_slice(out, capacity, "out")?;
+        *out_len = p.inner.finish(out)?;
         Ok(())
     })
 }

@@ -419,7 +419,7 @@ static void telephony_misuse(void) {
     int16_t back[256];
     uint8_t codes[256];
     uint8_t frame[GEMINI_LIVE_PHONE_FRAME];
-    size_t got = 7, i;
+    size_t got = 7, i, total;
     uint32_t action = 9;
     for (i = 0; i < 256; i++) {
         codes[i] = (uint8_t)i;
@@ -451,6 +451,23 @@ static void telephony_misuse(void) {
     CHECK(got == 7); /* not written on error */
     EXPECT(gemini_live_phone_in_process(pi, codes, 160, pcm, 480, &got), GEMINI_LIVE_OK);
     CHECK(got > 0 && got <= 320);
+    total = got;
+    /* The end of the call: 100 codes held plus the filter's tail, 2 samples per code in all. */
+    EXPECT(gemini_live_phone_in_process(pi, codes, 100, pcm, 480, &got), GEMINI_LIVE_OK);
+    CHECK(got == 0);
+    CHECK(gemini_live_phone_in_finish_max_output(NULL) == 0);
+    CHECK(gemini_live_phone_in_finish_max_output(pi) > 320);
+    CHECK(gemini_live_phone_in_finish_max_output(pi) <= 480);
+    EXPECT(gemini_live_phone_in_finish(NULL, pcm, 480, &got), NUL);
+    EXPECT(gemini_live_phone_in_finish(pi, NULL, 480, &got), NUL);
+    EXPECT(gemini_live_phone_in_finish(pi, pcm, 480, NULL), NUL);
+    got = 7;
+    EXPECT(gemini_live_phone_in_finish(pi, pcm, 10, &got), GEMINI_LIVE_BUFFER_TOO_SMALL);
+    CHECK(got == 7);
+    EXPECT(gemini_live_phone_in_process(pi, codes, 160, pcm, 480, &got), GEMINI_LIVE_OK);
+    total += got;
+    EXPECT(gemini_live_phone_in_finish(pi, pcm, 480, &got), GEMINI_LIVE_OK);
+    CHECK(total + got == 2 * (160 + 100 + 160));
     gemini_live_phone_in_reset(pi);
     gemini_live_phone_in_reset(NULL);
     gemini_live_phone_in_free(pi);
@@ -625,7 +642,8 @@ static void echo_misuse(void) {
     gemini_live_player *pl = NULL;
     gemini_live_echo_canceller *ec = NULL;
     gemini_live_echo_stats st;
-    int16_t mic[160], dev[160], reply[24000];
+    int16_t mic[160], dev[160], out[480], reply[24000];
+    size_t got = 7;
     double in_energy = 0, out_energy = 0;
     uint32_t seed = 1;
     int i, k;
@@ -677,6 +695,47 @@ static void echo_misuse(void) {
     CHECK(st.enabled == 0);
     gemini_live_echo_canceller_free(ec);
     gemini_live_echo_canceller_free(NULL);
+    gemini_live_player_free(pl);
+
+    /* The same through push (the capture callback) and pull (the sending thread, every
+     * other period): the echo is as far down. */
+    pl = NULL;
+    ec = NULL;
+    in_energy = out_energy = 0;
+    EXPECT(gemini_live_player_new(16000, 1, &pl), GEMINI_LIVE_OK);
+    EXPECT(gemini_live_echo_canceller_new(pl, 16000, &ec), GEMINI_LIVE_OK);
+    EXPECT(gemini_live_echo_canceller_push(NULL, mic, 160, NULL), NUL);
+    EXPECT(gemini_live_echo_canceller_push(ec, NULL, 160, NULL), NUL);
+    EXPECT(gemini_live_echo_canceller_pull(NULL, out, 480, &got), NUL);
+    EXPECT(gemini_live_echo_canceller_pull(ec, NULL, 480, &got), NUL);
+    EXPECT(gemini_live_echo_canceller_pull(ec, out, 480, NULL), NUL);
+    EXPECT(gemini_live_echo_canceller_pull(ec, out, 480, &got), GEMINI_LIVE_OK);
+    CHECK(got == 0); /* nothing pushed yet */
+    EXPECT(gemini_live_player_push(pl, reply, 24000), GEMINI_LIVE_OK);
+    EXPECT(gemini_live_player_end_turn(pl, NULL), GEMINI_LIVE_OK);
+    for (k = 0; k < 100; k++) {
+        size_t fit = 0;
+        EXPECT(gemini_live_player_read(pl, dev, 160, NULL), GEMINI_LIVE_OK);
+        for (i = 0; i < 160; i++) {
+            mic[i] = (int16_t)(dev[i] / 2);
+        }
+        for (i = 0; k >= 70 && i < 160; i++) {
+            in_energy += (double)mic[i] * mic[i];
+        }
+        EXPECT(gemini_live_echo_canceller_push(ec, mic, 160, &fit), GEMINI_LIVE_OK);
+        CHECK(fit == 160);
+        if (k % 2 == 1) {
+            EXPECT(gemini_live_echo_canceller_pull(ec, out, 480, &got), GEMINI_LIVE_OK);
+            CHECK(got == 320);
+            for (i = 0; k >= 71 && i < 320; i++) {
+                out_energy += (double)out[i] * out[i];
+            }
+        }
+    }
+    CHECK(in_energy > 0 && out_energy * 100 < in_energy); /* at least 20 dB */
+    EXPECT(gemini_live_echo_canceller_get_stats(ec, &st), GEMINI_LIVE_OK);
+    CHECK(st.capture_frames == 100 && st.reference_frames >= 99 && st.mic_dropped == 0);
+    gemini_live_echo_canceller_free(ec);
     gemini_live_player_free(pl);
 }
 

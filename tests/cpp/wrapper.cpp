@@ -568,6 +568,30 @@ void audio_helpers_and_budget() {
     ec.set_enabled(false);
     CHECK(ec.stats().enabled == 0);
 
+    // The same through push() (the capture callback) and pull() (the sending thread).
+    gl::player sp2(16000, 1);
+    gl::echo_canceller ec2(sp2);
+    CHECK(ec2.pull().empty());
+    sp2.push(noise);
+    sp2.end_turn();
+    mic_energy = out_energy = 0;
+    for (int k = 0; k < 100; k++) {
+        sp2.read(dev.data(), 160);
+        std::vector<int16_t> mic(160);
+        for (size_t i = 0; i < 160; i++) {
+            mic[i] = static_cast<int16_t>(dev[i] / 2);
+        }
+        CHECK(ec2.push(mic.data(), mic.size()) == 160);
+        std::vector<int16_t> clean = ec2.pull();
+        CHECK(clean.size() == 160);
+        for (size_t i = 0; k >= 70 && i < 160; i++) {
+            mic_energy += double(mic[i]) * mic[i];
+            out_energy += double(clean[i]) * clean[i];
+        }
+    }
+    CHECK(mic_energy > 0 && out_energy * 100 < mic_energy);
+    CHECK(ec2.stats().capture_frames == 100 && ec2.stats().mic_dropped == 0);
+
     // The first-connect budget: two attempts, and the error says so.
     gl::config c;
     c.set_endpoint("ws://127.0.0.1:1").set_first_connect_budget(2, seconds(5));

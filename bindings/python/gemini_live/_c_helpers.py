@@ -181,6 +181,8 @@ FUNCTIONS.update(
             RESULT,
             [PHONE_IN_P, _CODES, c_size_t, _SAMPLES, c_size_t, _OUT_LEN],
         ),
+        "gemini_live_phone_in_finish_max_output": (c_size_t, [PHONE_IN_P]),
+        "gemini_live_phone_in_finish": (RESULT, [PHONE_IN_P, _SAMPLES, c_size_t, _OUT_LEN]),
         "gemini_live_phone_in_reset": (None, [PHONE_IN_P]),
         "gemini_live_phone_in_free": (None, [PHONE_IN_P]),
         "gemini_live_phone_out_new": (
@@ -277,6 +279,7 @@ class EchoStats(Structure):
         ("reference_late", c_uint64),
         ("realigned", c_uint64),
         ("enabled", c_uint32),
+        ("mic_dropped", c_uint64),
     ]
 
 
@@ -289,6 +292,14 @@ FUNCTIONS.update(
         "gemini_live_echo_canceller_new_with": (
             RESULT,
             [PLAYER_P, c_uint32, c_uint32, c_uint32, POINTER(ECHO_CANCELLER_P)],
+        ),
+        "gemini_live_echo_canceller_push": (
+            RESULT,
+            [ECHO_CANCELLER_P, _SAMPLES, c_size_t, _OUT_LEN],
+        ),
+        "gemini_live_echo_canceller_pull": (
+            RESULT,
+            [ECHO_CANCELLER_P, _SAMPLES, c_size_t, _OUT_LEN],
         ),
         "gemini_live_echo_canceller_process": (
             RESULT,

@@ -16,8 +16,10 @@ sound card starts calling the player's ``read_into``::
     # the microphone thread (not the capture callback: process allocates):
     session.send_audio(echo.process(to_16k.process(mic_chunk)))
 
-``process`` returns as many samples as it is given, one 10 ms frame late. ``stats()`` says
-what it measured: the echo return loss enhancement and the echo path's delay it found.
+``process`` returns as many samples as it is given, one 10 ms frame late. Or split the work
+as a C app would: the capture callback calls ``push`` (a copy into a lock-free ring; in C it
+is real-time safe) and the sending thread calls ``pull`` for the cleaned audio. ``stats()``
+says what it measured: the echo return loss enhancement and the echo path's delay it found.
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ class EchoStats:
 
     __slots__ = ("erle_db", "erl_db", "delay_estimate_ms", "device_delay_ms",
                  "capture_frames", "reference_frames", "reference_late", "realigned",
-                 "enabled")
+                 "enabled", "mic_dropped")
 
     def __init__(self, c: Any) -> None:
         #: Echo return loss enhancement (dB), as the canceller estimates it.
@@ -71,6 +73,8 @@ class EchoStats:
         #: Times the reference was skipped to re-align with the microphone.
         self.realigned: int = c.realigned
         self.enabled: bool = bool(c.enabled)
+        #: Microphone samples ``push`` dropped because its ring (1 s) was full.
+        self.mic_dropped: int = c.mic_dropped
 
     def __repr__(self) -> str:
         return "EchoStats(" + ", ".join(f"{f}={getattr(self, f)}" for f in self.__slots__) + ")"
@@ -125,6 +129,28 @@ class EchoCanceller(Managed):
         out = (ctypes.c_int16 * n)()
         check(self._call(L.gemini_live_echo_canceller_process, ptr, out, n))
         return _to_bytes(out, n)
+
+    def push(self, pcm: Pcm) -> int:
+        """Queues microphone audio (as ``process`` takes it) for ``pull``, in a ring of 1 s;
+        returns how many samples fit (the rest are dropped and counted in
+        ``stats().mic_dropped``). For the capture callback's thread; the C function under
+        it is real-time safe."""
+        ptr, n, _keep = _samples(pcm, "EchoCanceller.push")
+        if n == 0:
+            return 0
+        fit = ctypes.c_size_t()
+        check(self._call(L.gemini_live_echo_canceller_push, ptr, n, ctypes.byref(fit)))
+        return fit.value
+
+    def pull(self) -> bytes:
+        """The cleaned audio of everything ``push`` queued, as mono PCM16 bytes, one 10 ms
+        frame late (``b""`` when nothing is queued). For the thread that sends to the
+        session."""
+        cap = max(int(self.capture_rate), 1)
+        out = (ctypes.c_int16 * cap)()
+        got = ctypes.c_size_t()
+        check(self._call(L.gemini_live_echo_canceller_pull, out, cap, ctypes.byref(got)))
+        return _to_bytes(out, got.value)
 
     def set_enabled(self, enabled: bool) -> None:
         """Off passes the microphone through (still one frame late) while the canceller

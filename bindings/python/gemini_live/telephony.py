@@ -96,6 +96,17 @@ class PhoneIn(Managed):
         check(self._call(L.gemini_live_phone_in_process, ptr, n, out, cap, ctypes.byref(got)))
         return _to_bytes(out, got.value)
 
+    def finish(self) -> bytes:
+        """The call has ended: the 16 kHz PCM16 bytes of the input still held (short of a
+        20 ms frame) and of the filter's tail. Send them before ending the audio stream:
+        with them the whole call gives two samples per code. Then it is ready for a new
+        call."""
+        cap = int(self._call(L.gemini_live_phone_in_finish_max_output))
+        out = (ctypes.c_int16 * max(cap, 1))()
+        got = ctypes.c_size_t()
+        check(self._call(L.gemini_live_phone_in_finish, out, cap, ctypes.byref(got)))
+        return _to_bytes(out, got.value)
+
     def reset(self) -> None:
         """A new call: forgets held input and the filter's state."""
         self._call(L.gemini_live_phone_in_reset)

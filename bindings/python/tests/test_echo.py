@@ -52,6 +52,32 @@ class EchoCancellerTest(unittest.TestCase):
             self.assertEqual(echo.stats().device_delay_ms, 30)
             self.assertEqual(echo.process(b""), b"")
 
+    def test_push_from_the_callback_and_pull_on_the_sending_thread(self):
+        rng = random.Random(5)
+        player = Player(device_rate=16000)
+        with EchoCanceller(player) as echo:
+            self.assertEqual(echo.pull(), b"")
+            player.push(array("h", (rng.randint(-4000, 4000) for _ in range(24000))))
+            player.end_turn()
+            mic_energy = out_energy = 0.0
+            for k in range(100):
+                played = array("h")
+                played.frombytes(player.read(160))
+                mic = array("h", (v // 2 for v in played))
+                self.assertEqual(echo.push(mic), 160)
+                if k % 2 == 1:
+                    clean = echo.pull()
+                    self.assertEqual(len(clean), 640)
+                    if k >= 71:
+                        out_energy += energy(clean)
+                if k >= 70:
+                    mic_energy += energy(mic.tobytes())
+            self.assertLess(out_energy * 100, mic_energy, "at least 20 dB less echo")
+            # Nobody pulls for 1.5 s: the ring (1 s) keeps what fits and counts the rest.
+            self.assertEqual(echo.push(bytes(48000)), 16000)
+            self.assertEqual(len(echo.pull()), 32000)
+            self.assertEqual(echo.stats().mic_dropped, 8000)
+
     def test_bad_arguments_raise(self):
         player = Player(device_rate=48000, channels=2)
         with self.assertRaises(gl.InvalidArgumentError):

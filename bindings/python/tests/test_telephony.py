@@ -1,5 +1,5 @@
 """gemini_live.telephony: the G.711 round trip of every code, the phone-line converters'
-rates and levels, and a barge-in clearing what is queued."""
+rates and levels, the end of a call's tail, and a barge-in clearing what is queued."""
 
 import math
 import unittest
@@ -42,6 +42,20 @@ class ConvertersTest(unittest.TestCase):
         self.assertTrue(15800 <= n <= 16000, n)
         level = rms(out[3200:-3200]) / rms(tone(16000, 16000, 1000.0))
         self.assertLess(abs(20 * math.log10(level)), 0.5)
+
+    def test_the_end_of_a_call_gives_the_rest_two_samples_per_code(self):
+        # 0.53 s: 26 whole frames and 80 codes more.
+        codes = telephony.encode(tone(4240, 8000, 440.0), "alaw")
+        with PhoneIn("alaw") as p:
+            out = b"".join(p.process(codes[i : i + FRAME]) for i in range(0, len(codes), FRAME))
+            self.assertLess(len(out) // 2, 26 * 320)
+            tail = p.finish()
+            self.assertEqual((len(out) + len(tail)) // 2, 2 * len(codes))
+            # The tail carries the tone, not silence.
+            self.assertGreater(rms(tail), 0.25 * rms(tone(16000, 16000, 440.0)))
+            # Ready for a new call: the same input gives the same output.
+            again = p.process(codes) + p.finish()
+            self.assertEqual(again, out + tail)
 
     def test_the_reply_leaves_in_whole_frames_and_a_barge_in_clears_them(self):
         out = PhoneOut("alaw")

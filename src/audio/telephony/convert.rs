@@ -68,6 +68,14 @@ impl Converter {
         (self.staged + n) / self.stage.len() * self.chunk_output_max()
     }
 
+    /// The most output [`finish`](Self::finish) gives: a chunk's worth for the staged
+    /// input, the filter's delay, and one for rounding.
+    pub(super) fn finish_output_max(&self) -> usize {
+        let chunk_out =
+            (self.stage.len() as u64 * u64::from(self.out_rate)).div_ceil(u64::from(self.in_rate));
+        chunk_out as usize + self.inner.output_delay() + 1
+    }
+
     /// Input held back before its output appears: the filter's look-ahead.
     pub(super) fn latency(&self) -> Duration {
         Duration::from_secs_f64(self.inner.output_delay() as f64 / f64::from(self.out_rate))

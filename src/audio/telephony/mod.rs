@@ -119,6 +119,47 @@ impl PhoneIn {
         n
     }
 
+    /// The room [`finish`](Self::finish) needs in `out`: 320 (a 20 ms chunk's worth, for
+    /// the input short of one) plus the filter's delay ([`latency`](Self::latency)) plus one.
+    pub fn finish_output_max(&self) -> usize {
+        self.conv.finish_output_max()
+    }
+
+    /// The call has ended: resamples the input still held (short of a 20 ms chunk) and the
+    /// filter's tail (its look-ahead, [`latency`](Self::latency)), writing the last 16 kHz samples to `out`; returns
+    /// how many. With them, the whole call gives exactly two 16 kHz samples per code. Then
+    /// it is ready for a new call, as after [`reset`](Self::reset). `out` must hold
+    /// [`finish_output_max()`](Self::finish_output_max) samples, else
+    /// [`Error::InvalidInput`] and nothing is done. Real-time safe: no allocation, no lock.
+    pub fn finish(&mut self, out: &mut [i16]) -> Result<usize> {
+        let need = self.finish_output_max();
+        if out.len() < need {
+            return Err(Error::InvalidInput(format!(
+                "the output needs room for {need} samples, the buffer has {}",
+                out.len()
+            )));
+        }
+        let mut n = 0;
+        self.conv.finish(&mut |s: &[f32]| {
+            for &v in s {
+                if let Some(o) = out.get_mut(n) {
+                    *o = to_i16(v);
+                    n += 1;
+                }
+            }
+        });
+        Ok(n)
+    }
+
+    /// Like [`finish`](Self::finish), appending to a `Vec` (which grows if it must).
+    pub fn finish_vec(&mut self, out: &mut Vec<i16>) -> usize {
+        let start = out.len();
+        out.resize(start + self.finish_output_max(), 0);
+        let n = self.finish(&mut out[start..]).unwrap_or(0);
+        out.truncate(start + n);
+        n
+    }
+
     /// Forgets held input and the filter's state (a new call).
     pub fn reset(&mut self) {
         self.conv.reset();

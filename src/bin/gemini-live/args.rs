@@ -120,6 +120,22 @@ pub(crate) enum Command {
         /// `mic` cargo feature).
         #[arg(long)]
         mic: bool,
+        /// With --mic on a speakerphone: take the model's voice out of the microphone (echo
+        /// cancellation, WebRTC's AEC3 fed with what the speaker played), so the model does
+        /// not hear and interrupt itself. Off by default (headphones need none).
+        #[arg(long = "echo-cancel", requires = "mic")]
+        echo_cancel: bool,
+        /// With --echo-cancel: the sound card's output plus input latency in ms (0 to 500),
+        /// where the canceller's delay estimator starts; 0 (the default) lets it find the
+        /// delay alone.
+        #[arg(
+            long = "echo-delay-ms",
+            value_name = "MS",
+            default_value_t = 0,
+            requires = "echo_cancel",
+            value_parser = clap::value_parser!(u32).range(0..=500)
+        )]
+        echo_delay_ms: u32,
         /// Phone audio: --input is raw 8 kHz G.711 (`ulaw` or `alaw`, as Twilio and SIP carry
         /// it), decoded and resampled to 16 kHz; the reply is band-limited, resampled to
         /// 8 kHz and written to --output as raw G.711 of the same law, in whole 20 ms frames.

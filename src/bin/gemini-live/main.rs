@@ -14,6 +14,7 @@ mod args;
 mod chat;
 mod context;
 mod interrupt;
+/// `talk --mic` (cargo feature `mic`).
 #[cfg(feature = "mic")]
 mod mic;
 mod progress;
@@ -136,11 +137,16 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             fast,
             send_as_is,
             mic,
+            echo_cancel,
+            echo_delay_ms,
             telephony,
             client,
         } => {
             let job = match (mic, input, output) {
-                (true, _, _) => Job::Mic,
+                (true, _, _) => Job::Mic {
+                    echo_cancel: echo_cancel
+                        .then(|| Duration::from_millis(u64::from(echo_delay_ms))),
+                },
                 (false, Some(input), Some(output)) => {
                     check_writable(&output)?;
                     Job::Talk {
@@ -223,7 +229,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     let endpoint = config.endpoint.clone();
     let result = match command {
         Job::Chat(args) => chat(config, &args),
-        Job::Mic => talk::talk_mic(config),
+        Job::Mic { echo_cancel } => talk::talk_mic(config, echo_cancel),
         Job::Talk {
             input,
             output,
@@ -238,7 +244,10 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
 /// What a client subcommand does.
 enum Job {
     Chat(chat::ChatArgs),
-    Mic,
+    Mic {
+        /// `--echo-cancel` with its device delay hint.
+        echo_cancel: Option<Duration>,
+    },
     Talk {
         input: PathBuf,
         output: PathBuf,

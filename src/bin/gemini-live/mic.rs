@@ -6,12 +6,20 @@
 //! detection does barge-in: when it hears the user over the reply it sends `interrupted`, the
 //! player is flushed at once and the heard part of the reply's transcript is printed.
 //!
+//! `--echo-cancel` (a speakerphone): the player records what the speaker callback played, and
+//! an echo canceller ([`gemini_live::audio::EchoCanceller`], WebRTC's AEC3) takes it out of
+//! the 16 kHz microphone audio on this thread, before `send_audio` (AEC3 allocates, so not
+//! in the capture callback); its figures are printed at the end. `--echo-delay-ms` is the
+//! device delay hint.
+//!
 //! Devices: the system defaults, or the one whose id is (or whose name contains)
 //! `GEMINI_LIVE_MIC_DEVICE` / `GEMINI_LIVE_SPEAKER_DEVICE` (e.g. `null`, ALSA's null device,
 //! where no sound card exists). Press Enter to stop: the audio stream is ended, the last reply awaited (10 s at
 //! most) and the session closed.
 
-use gemini_live::audio::{Player, PlayerConfig, PlayerReader, Resampler};
+use gemini_live::audio::{
+    EchoCanceller, EchoConfig, Player, PlayerConfig, PlayerReader, Resampler,
+};
 use gemini_live::{Config, Event, Session};
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -93,16 +101,41 @@ fn open_mic(
     Ok((stream, rx, rate, channels))
 }
 
-/// The speaker: its callback reads the player, real-time safe.
+/// The speaker: its callback reads the player, real-time safe. With `echo` (the device delay
+/// hint), an echo canceller for 16 kHz microphone audio, fed with what the callback plays.
 fn open_speaker(
     device: &cpal::Device,
-) -> Result<(cpal::Stream, gemini_live::audio::PlayerWriter), BoxError> {
+    echo: Option<Duration>,
+) -> Result<
+    (
+        cpal::Stream,
+        gemini_live::audio::PlayerWriter,
+        Option<EchoCanceller>,
+    ),
+    BoxError,
+> {
     let supported = device.default_output_config()?;
     let config = supported.config();
-    let player = Player::new(PlayerConfig::for_device(
+    let mut player = Player::new(PlayerConfig::for_device(
         config.sample_rate,
         config.channels,
     ))?;
+    let canceller = match echo {
+        Some(device_delay) => Some(
+            player
+                .echo_canceller(EchoConfig {
+                    device_delay,
+                    ..EchoConfig::default()
+                })
+                .map_err(|e| {
+                    format!(
+                        "--echo-cancel: {}",
+                        e.message(gemini_live::wording::Lang::Cli)
+                    )
+                })?,
+        ),
+        None => None,
+    };
     let (writer, mut reader): (_, PlayerReader) = player.split();
     let err = |e| eprintln!("\ngemini-live: speaker: {e}");
     let stream = match supported.sample_format() {
@@ -124,7 +157,7 @@ fn open_speaker(
         )?,
         other => return Err(format!("speaker sample format {other:?} is not supported").into()),
     };
-    Ok((stream, writer))
+    Ok((stream, writer, canceller))
 }
 
 /// A level bar for the last stretch of microphone audio.
@@ -137,17 +170,25 @@ fn meter(samples: &[i16]) -> String {
     format!("mic {:>5.1} dB [{:<20}]", db, "#".repeat(bars))
 }
 
-pub(crate) fn run(mut config: Config) -> Result<(), BoxError> {
+/// The conversation; `echo_cancel`: `--echo-cancel` with its device delay hint.
+pub(crate) fn run(mut config: Config, echo_cancel: Option<Duration>) -> Result<(), BoxError> {
     // The reply's transcript is what gets cut at the heard position on barge-in.
     config.output_transcription = true;
     let host = cpal::default_host();
     let mic_dev = pick(&host, "GEMINI_LIVE_MIC_DEVICE", true)?;
     let spk_dev = pick(&host, "GEMINI_LIVE_SPEAKER_DEVICE", false)?;
     let (mic, mut mic_rx, mic_rate, mic_ch) = open_mic(&mic_dev)?;
-    let (speaker, mut player) = open_speaker(&spk_dev)?;
+    let (speaker, mut player, mut canceller) = open_speaker(&spk_dev, echo_cancel)?;
+    let advice = match echo_cancel {
+        Some(delay) => format!(
+            "echo cancellation on (device delay hint {} ms)",
+            delay.as_millis()
+        ),
+        None => "use headphones (or the model hears itself; --echo-cancel)".to_string(),
+    };
     eprintln!(
         "gemini-live: microphone {:?} ({mic_rate} Hz x{mic_ch}), speaker {:?}; \
-         use headphones (or the model hears itself); press Enter to stop",
+         {advice}; press Enter to stop",
         device_name(&mic_dev),
         device_name(&spk_dev)
     );
@@ -185,7 +226,10 @@ pub(crate) fn run(mut config: Config) -> Result<(), BoxError> {
             }
         }
         while pending.len() >= 320 {
-            let c: Vec<i16> = pending.drain(..320).collect();
+            let mut c: Vec<i16> = pending.drain(..320).collect();
+            if let Some(ec) = canceller.as_mut() {
+                ec.process_in_place(&mut c);
+            }
             meter_samples.extend_from_slice(&c);
             session.send_audio(&c)?;
         }
@@ -198,7 +242,11 @@ pub(crate) fn run(mut config: Config) -> Result<(), BoxError> {
         if stop.load(Ordering::SeqCst) && ending.is_none() {
             resampler.flush(&mut pending);
             if !pending.is_empty() {
-                session.send_audio(&std::mem::take(&mut pending))?;
+                let mut rest = std::mem::take(&mut pending);
+                if let Some(ec) = canceller.as_mut() {
+                    ec.process_in_place(&mut rest);
+                }
+                session.send_audio(&rest)?;
             }
             session.audio_stream_end()?;
             eprintln!("\ngemini-live: stopping; waiting for the last reply");
@@ -256,6 +304,20 @@ pub(crate) fn run(mut config: Config) -> Result<(), BoxError> {
         s.underruns,
         (s.dropped + s.overflowed) * 1000 / s.device_rate.max(1) as u64
     );
+    if let Some(ec) = &canceller {
+        let e = ec.stats();
+        let db = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.1} dB"));
+        eprintln!(
+            "gemini-live: echo canceller: {} ms of microphone, {} ms of played reference, \
+             ERLE {}, echo delay found {}, re-aligned {} times",
+            e.capture_frames * 10,
+            e.reference_frames * 10,
+            db(e.erle_db),
+            e.delay_estimate
+                .map_or("-".to_string(), |d| format!("{} ms", d.as_millis())),
+            e.realigned
+        );
+    }
     session.close()?;
     Ok(())
 }

@@ -13,15 +13,22 @@ use gemini_live::{Config, Event};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-/// Live conversation through the microphone and speaker.
+/// Live conversation through the microphone and speaker; `echo_cancel`: `--echo-cancel`
+/// with its device delay hint (`--echo-delay-ms`).
 #[cfg(feature = "mic")]
-pub(crate) fn talk_mic(config: Config) -> Result<(), Box<dyn std::error::Error>> {
-    super::mic::run(config)
+pub(crate) fn talk_mic(
+    config: Config,
+    echo_cancel: Option<Duration>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    crate::mic::run(config, echo_cancel)
 }
 
 /// Without the `mic` feature: say how to get it.
 #[cfg(not(feature = "mic"))]
-pub(crate) fn talk_mic(_config: Config) -> Result<(), Box<dyn std::error::Error>> {
+pub(crate) fn talk_mic(
+    _config: Config,
+    _echo_cancel: Option<Duration>,
+) -> Result<(), Box<dyn std::error::Error>> {
     Err(
         "--mic needs the `mic` feature: cargo install gemini_live --features mic \
          (on Linux, install libasound2-dev first)"
@@ -79,7 +86,8 @@ fn prepare(
     Ok((chunks, gemini_live::audio::INPUT_RATE))
 }
 
-/// Raw 8 kHz G.711 from the phone, 20 ms frames through [`PhoneIn`]: 16 kHz chunks.
+/// Raw 8 kHz G.711 from the phone, 20 ms frames through [`PhoneIn`] and its end: 16 kHz
+/// chunks.
 fn prepare_phone(path: &PathBuf, law: G711) -> Result<(Upload, u32), Box<dyn std::error::Error>> {
     let codes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut p = PhoneIn::new(law)?;
@@ -90,6 +98,11 @@ fn prepare_phone(path: &PathBuf, law: G711) -> Result<(Upload, u32), Box<dyn std
         if !out.is_empty() {
             chunks.push(out);
         }
+    }
+    // The end of the call: the last partial frame and the filter's tail.
+    let mut tail = Vec::new();
+    if p.finish_vec(&mut tail) > 0 {
+        chunks.push(tail);
     }
     Ok(((chunks, gemini_live::audio::INPUT_RATE), 8000))
 }

@@ -23,17 +23,31 @@
 //! back as many, one 10 ms frame late (the first 10 ms out are silence): AEC3 works on 10 ms
 //! frames. AEC3's own filters delay the speech by a few ms more (about 8 ms at 16 kHz).
 //!
-//! **Real-time safety.** The playback side stays real-time safe: the player's `read` only
-//! copies into the tap (no lock, no allocation; tests/echo_realtime.rs counts). On the
-//! microphone side, `set_enabled`, `set_device_delay` and `stats` take no lock and do not
-//! allocate, but `process` / `process_in_place` **allocate** (sonora's AEC3 makes short-lived
-//! buffers for every 10 ms frame) and take about 2-5 % of a core at 16 kHz (BENCHMARKS.md):
-//! call them on the thread that reads the microphone and sends to the session, not inside
-//! the capture callback (hand the callback's samples over through a ring, as the CLI's
-//! microphone does). They take no lock and make no system call.
+//! **Real-time safety.** Which calls may run in an audio callback (no lock, no allocation,
+//! no system call; `tests/echo_realtime.rs` counts allocations):
+//!
+//! | call | real-time safe | where it runs |
+//! |---|---|---|
+//! | the player's `read` (it records into the tap) | yes | the playback callback |
+//! | [`EchoMicInput::push`] / [`push_f32`](EchoMicInput::push_f32) | yes | the capture callback |
+//! | [`EchoCanceller::set_enabled`], [`set_device_delay`](EchoCanceller::set_device_delay), [`stats`](EchoCanceller::stats) | yes | the canceller's thread |
+//! | [`EchoCanceller::pull`], [`process`](EchoCanceller::process), [`process_in_place`](EchoCanceller::process_in_place) | **no**: AEC3 allocates for every 10 ms frame inside `sonora` | the thread that sends to the session |
+//!
+//! So AEC3 runs off the real-time threads. Either the capture callback pushes the microphone
+//! into the canceller's ring ([`EchoCanceller::mic_input`]) and the sending thread pulls the
+//! cleaned audio ([`EchoCanceller::pull`]), or the app hands its samples over by its own
+//! means (the CLI's microphone ring) and calls [`process`](EchoCanceller::process). Neither
+//! `pull` nor `process` takes a lock or makes a system call. Cost: about 0.7 % of a core per
+//! stream at 16 kHz, 1.0 % at 48 kHz (BENCHMARKS.md).
+
+mod dither;
+mod mic;
+
+pub use mic::{EchoMicInput, MIC_RING};
 
 use super::tap::PlayedTap;
 use crate::error::{Error, Result};
+use dither::Dither;
 use sonora::config::{NoiseSuppressionLevel, Pipeline};
 use sonora::{AudioProcessing, Config as ApmConfig, StreamConfig};
 use std::time::Duration;
@@ -137,6 +151,9 @@ pub struct EchoStats {
     pub realigned: u64,
     /// Whether the canceller is on (see [`EchoCanceller::set_enabled`]).
     pub enabled: bool,
+    /// Microphone samples [`EchoMicInput::push`] dropped because the ring was full (nobody
+    /// pulled for [`MIC_RING`]).
+    pub mic_dropped: u64,
 }
 
 /// The echo canceller: microphone in, microphone without the player's echo out. Made by
@@ -161,6 +178,10 @@ pub struct EchoCanceller {
     started: bool,
     seen_dropped: u64,
     stats: EchoStats,
+    /// Keeps AEC3's filters out of subnormal numbers in silence (see [`Dither`]).
+    dither: Dither,
+    /// The capture callback's ring, once [`mic_input`](Self::mic_input) made it.
+    mic: Option<mic::MicRing>,
 }
 
 impl std::fmt::Debug for EchoCanceller {
@@ -217,6 +238,8 @@ impl EchoCanceller {
             balance: 0,
             started: false,
             seen_dropped,
+            dither: Dither::default(),
+            mic: None,
             stats: EchoStats {
                 device_delay: config.device_delay,
                 enabled: true,
@@ -253,16 +276,61 @@ impl EchoCanceller {
                 out.len()
             )));
         }
-        for (m, o) in mic.iter().zip(out.iter_mut()) {
-            *o = self.step(*m);
+        let len = mic.len();
+        for (i, (m, o)) in mic.iter().zip(out.iter_mut()).enumerate() {
+            *o = self.step(*m, len - i - 1);
         }
         Ok(())
     }
 
+    /// The capture callback's side: a lock-free ring of [`MIC_RING`] that
+    /// [`EchoMicInput::push`] (real-time safe) fills and [`pull`](Self::pull) drains. One per
+    /// canceller: `Error::InvalidInput` the second time.
+    pub fn mic_input(&mut self) -> Result<EchoMicInput> {
+        if self.mic.is_some() {
+            return Err(Error::InvalidInput(
+                "echo canceller: its microphone input was already made (one per canceller)".into(),
+            ));
+        }
+        let (input, ring) = mic::ring(self.config.capture_rate);
+        self.mic = Some(ring);
+        Ok(input)
+    }
+
+    /// Microphone samples pushed into the [`mic_input`](Self::mic_input) ring and not yet
+    /// pulled.
+    pub fn pending(&self) -> usize {
+        self.mic.as_ref().map_or(0, |m| m.consumer.slots())
+    }
+
+    /// Cancels the echo in what the capture callback pushed ([`mic_input`](Self::mic_input)),
+    /// up to `out.len()` samples, into `out`; returns how many (0 without a microphone
+    /// input). As with [`process`](Self::process), the output is the input one 10 ms frame
+    /// late. Not real-time safe (AEC3 allocates): call it on the thread that sends to the
+    /// session. No lock, no system call.
+    pub fn pull(&mut self, out: &mut [i16]) -> usize {
+        let Some(mut ring) = self.mic.take() else {
+            return 0;
+        };
+        let pending = ring.consumer.slots();
+        let n = out.len().min(pending);
+        if let Ok(chunk) = ring.consumer.read_chunk(n) {
+            let (a, b) = chunk.as_slices();
+            for (i, (o, &m)) in out.iter_mut().zip(a.iter().chain(b.iter())).enumerate() {
+                *o = self.step(m, pending - i - 1);
+            }
+            chunk.commit_all();
+        }
+        self.stats.mic_dropped = ring.dropped();
+        self.mic = Some(ring);
+        n
+    }
+
     /// Like [`process`](Self::process), replacing `pcm` with its output.
     pub fn process_in_place(&mut self, pcm: &mut [i16]) {
-        for s in pcm.iter_mut() {
-            *s = self.step(*s);
+        let len = pcm.len();
+        for (i, s) in pcm.iter_mut().enumerate() {
+            *s = self.step(*s, len - i - 1);
         }
     }
 
@@ -294,21 +362,24 @@ impl EchoCanceller {
         Duration::from_millis(10)
     }
 
-    /// One sample in, one (a frame older) out.
-    fn step(&mut self, sample: i16) -> i16 {
+    /// One sample in, one (a frame older) out. `backlog`: microphone samples already given
+    /// (in this call or waiting in the ring) that come after this one: how far the microphone
+    /// being processed is behind the device's clock.
+    fn step(&mut self, sample: i16, backlog: usize) -> i16 {
         let out = self.output[self.fill];
         self.capture[self.fill] = f32::from(sample) / 32768.0;
         self.fill += 1;
         if self.fill == self.capture.len() {
             self.fill = 0;
-            self.frame();
+            self.frame(backlog);
         }
         out
     }
 
     /// A full microphone frame: feed the reference in lockstep, cancel, keep the output.
-    fn frame(&mut self) {
-        self.feed_reference();
+    fn frame(&mut self, backlog: usize) {
+        self.feed_reference(backlog);
+        self.dither.add(&mut self.capture);
         let src: [&[f32]; 1] = [&self.capture];
         let mut dst: [&mut [f32]; 1] = [&mut self.processed];
         let ok = self.apm.process_capture_f32(&src, &mut dst).is_ok();
@@ -327,12 +398,16 @@ impl EchoCanceller {
         }
     }
 
-    /// Gives AEC3 the reference frames due before the next microphone frame.
-    fn feed_reference(&mut self) {
-        let frame = self.render.len();
+    /// Gives AEC3 the reference frames due before the next microphone frame. When it
+    /// (re-)aligns, it keeps the newest frame of the tap and what the device played while the
+    /// microphone recorded `backlog` (samples given but not yet processed).
+    fn feed_reference(&mut self, backlog: usize) {
+        let device_rate = u64::from(self.tap.device_rate());
+        let backlog =
+            (backlog as u64 * device_rate / u64::from(self.config.capture_rate.max(1))) as usize;
+        let frame = self.render.len() + backlog;
         let dropped = self.tap.dropped();
-        let lead_limit =
-            (self.tap.device_rate() as u128 * MAX_REFERENCE_LEAD.as_millis() / 1000) as usize;
+        let lead_limit = (u128::from(device_rate) * MAX_REFERENCE_LEAD.as_millis() / 1000) as usize;
         if !self.started || dropped != self.seen_dropped {
             // Start, or the tap overflowed: what it holds is history, not aligned.
             if self.started {
@@ -340,7 +415,8 @@ impl EchoCanceller {
             }
             self.started = true;
             self.seen_dropped = dropped;
-            // Keep the newest frame: the reference may lead the microphone, never lag it.
+            // Keep the newest frame (and the backlog's): the reference may lead the
+            // microphone, never lag it.
             self.tap.skip(self.tap.available().saturating_sub(frame));
             self.balance = 0;
         } else if self.tap.available() > lead_limit + frame {
@@ -353,8 +429,10 @@ impl EchoCanceller {
             self.balance = -MAX_DEBT;
         }
         let mut fed = false;
+        let frame = self.render.len();
         while self.balance < 1 && self.tap.available() >= frame {
             self.tap.take_f32(&mut self.render);
+            self.dither.add(&mut self.render);
             let src: [&[f32]; 1] = [&self.render];
             let mut dst: [&mut [f32]; 1] = [&mut self.render_out];
             let _ = self.apm.process_render_f32(&src, &mut dst);
