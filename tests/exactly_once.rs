@@ -16,38 +16,6 @@ fn text_config(server: &FakeServer) -> Config {
     c
 }
 
-/// Sends each line and collects its reply the way the README says (a `ReplyDiscarded`
-/// voids what came of the reply so far); returns the replies and every event.
-fn chat(s: &Session, lines: &[&str]) -> (Vec<String>, Vec<Event>) {
-    let mut events = Vec::new();
-    let mut replies = Vec::new();
-    for line in lines {
-        s.send_text(line).unwrap();
-        replies.push(reply(s, &mut events));
-    }
-    (replies, events)
-}
-
-fn reply(s: &Session, events: &mut Vec<Event>) -> String {
-    let mut text = String::new();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        assert!(Instant::now() < deadline, "no reply; events: {events:#?}");
-        let ev = match s.next_event(Duration::from_secs(10)) {
-            Ok(Some(ev)) => ev,
-            other => panic!("{other:?}; events: {events:#?}"),
-        };
-        events.push(ev.clone());
-        match ev {
-            Event::Text(t) => text.push_str(&t),
-            Event::ReplyDiscarded { .. } => text.clear(),
-            Event::TurnComplete { .. } => return text,
-            Event::Closed { .. } => panic!("closed; events: {events:#?}"),
-            _ => {}
-        }
-    }
-}
-
 /// Events until `Closed` (at most `within`).
 fn until_closed(s: &Session, within: Duration) -> Vec<Event> {
     let deadline = Instant::now() + within;

@@ -33,27 +33,6 @@ fn via(server: &FakeServer, proxy: &str) -> Config {
     c
 }
 
-/// One turn's text; a `Resumed`/`NewSession` restarts it (the input is replayed).
-fn reply(s: &Session, events: &mut Vec<Event>) -> String {
-    let mut text = String::new();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        assert!(Instant::now() < deadline, "no turn end: {events:#?}");
-        let ev = match s.next_event(Duration::from_secs(10)) {
-            Ok(Some(ev)) => ev,
-            other => panic!("{other:?}; events: {events:#?}"),
-        };
-        events.push(ev.clone());
-        match ev {
-            Event::Text(t) => text.push_str(&t),
-            Event::Resumed { .. } | Event::NewSession { .. } => text.clear(),
-            Event::TurnComplete { .. } => return text,
-            Event::Closed { .. } => panic!("closed: {events:#?}"),
-            _ => {}
-        }
-    }
-}
-
 /// A chat turn, an audio turn and a last chat turn against a fake that drops the first
 /// connection on the first turn and sends a GoAway on the second after its first turn;
 /// checks the replies, that three connections were made, and that `proxy` was asked for a
@@ -80,13 +59,16 @@ fn conversation_through(proxy: &ProxyProcess, url: &str, endpoint_host: &str) {
     );
     let mut events = Vec::new();
     s.send_text("first").unwrap();
-    assert_eq!(reply(&s, &mut events), "[turn 1] echo: first");
+    assert_eq!(
+        reply_across_reconnects(&s, &mut events),
+        "[turn 1] echo: first"
+    );
     let pcm = tone(400, 330.0);
     for chunk in pcm.chunks(640) {
         s.send_audio_bytes(chunk).unwrap();
     }
     s.audio_stream_end().unwrap();
-    let heard = reply(&s, &mut events);
+    let heard = reply_across_reconnects(&s, &mut events);
     let expected = format!(
         "heard {} bytes of audio, checksum {:016x}",
         pcm.len(),
@@ -102,7 +84,7 @@ fn conversation_through(proxy: &ProxyProcess, url: &str, endpoint_host: &str) {
     }
     s.send_text("last").unwrap();
     assert!(
-        reply(&s, &mut events).ends_with("echo: last"),
+        reply_across_reconnects(&s, &mut events).ends_with("echo: last"),
         "{events:#?}"
     );
     s.close().unwrap();
@@ -414,7 +396,7 @@ fn credentials_appear_in_no_debug_error_or_recording() {
     let s = Session::connect(c).unwrap();
     s.send_text("hello").unwrap();
     let mut events = Vec::new();
-    reply(&s, &mut events);
+    reply_across_reconnects(&s, &mut events);
     seen.push(format!("{events:?} {:?} {s:?}", s.metrics()));
     s.close().unwrap();
     let recording = std::fs::read_to_string(&path).unwrap();

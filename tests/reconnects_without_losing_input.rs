@@ -35,39 +35,27 @@ struct Story {
 /// One turn's reply text; a `Resumed`/`NewSession` restarts the turn (the server answers the
 /// replayed input again), and every tool call is answered.
 fn reply(s: &Session, events: &mut Vec<Event>) -> String {
-    let mut text = String::new();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        assert!(
-            Instant::now() < deadline,
-            "no turn end; events: {events:#?}"
-        );
-        let ev = match s.next_event(Duration::from_secs(10)) {
-            Ok(Some(ev)) => ev,
-            Ok(None) => panic!("silence; events: {events:#?}"),
-            Err(e) => panic!("{e}; events: {events:#?}"),
-        };
-        events.push(ev.clone());
-        match ev {
-            Event::Text(t) => text.push_str(&t),
-            Event::Resumed { .. } | Event::NewSession { .. } => text.clear(),
-            Event::ToolCall(calls) => {
-                let responses = calls
-                    .into_iter()
-                    .map(|c| FunctionResponse {
-                        id: c.id,
-                        name: c.name,
-                        response: serde_json::json!({"temp_c": 21}),
-                        ..Default::default()
-                    })
-                    .collect();
-                s.send_tool_response(responses).unwrap();
-            }
-            Event::TurnComplete { .. } => return text,
-            Event::Closed { .. } => panic!("closed; events: {events:#?}"),
-            _ => {}
+    collect_reply(s, events, |ev, text| match ev {
+        Event::Resumed { .. } | Event::NewSession { .. } => {
+            text.clear();
+            Step::Go
         }
-    }
+        Event::ToolCall(calls) => {
+            let responses = calls
+                .iter()
+                .map(|c| FunctionResponse {
+                    id: c.id.clone(),
+                    name: c.name.clone(),
+                    response: serde_json::json!({"temp_c": 21}),
+                    ..Default::default()
+                })
+                .collect();
+            s.send_tool_response(responses).unwrap();
+            Step::Go
+        }
+        Event::TurnComplete { .. } => Step::Done,
+        _ => Step::Go,
+    })
 }
 
 /// Text, audio, tool and text turns; returns the replies and every event.
