@@ -6,7 +6,6 @@ mod common;
 
 use common::*;
 use gemini_live::fake::{fnv1a64, FakeOptions, FakeServer, FaultPlan};
-use gemini_live::protocol::FunctionResponse;
 use gemini_live::{Config, Event, ResponseMode, Session};
 use std::time::{Duration, Instant};
 
@@ -41,15 +40,7 @@ fn reply(s: &Session, events: &mut Vec<Event>) -> String {
             Step::Go
         }
         Event::ToolCall(calls) => {
-            let responses = calls
-                .iter()
-                .map(|c| FunctionResponse {
-                    id: c.id.clone(),
-                    name: c.name.clone(),
-                    response: serde_json::json!({"temp_c": 21}),
-                    ..Default::default()
-                })
-                .collect();
+            let responses = calls.iter().map(weather_response).collect();
             s.send_tool_response(responses).unwrap();
             Step::Go
         }

@@ -6,6 +6,7 @@
 pub mod cli;
 
 use gemini_live::fake::{FakeOptions, FakeServer, TEXT_MODEL};
+use gemini_live::protocol::FunctionResponse;
 use gemini_live::{Config, Event, ResponseMode, Session};
 use std::time::Duration;
 
@@ -77,6 +78,17 @@ pub fn closed(session: &Session) -> Event {
             Ok(None) => panic!("no Closed event within 5 s"),
             Err(e) => panic!("session ended without a Closed event: {e}"),
         }
+    }
+}
+
+/// The answer to a `get_weather` call the tests give: `{"temp_c": 21}`, for the call's id and
+/// name.
+pub fn weather_response(call: &gemini_live::protocol::FunctionCall) -> FunctionResponse {
+    FunctionResponse {
+        id: call.id.clone(),
+        name: call.name.clone(),
+        response: serde_json::json!({"temp_c": 21}),
+        ..Default::default()
     }
 }
 

@@ -1,5 +1,6 @@
 //! The CLI prints and writes every reply once through faults.
 
+use crate::common::cli::{gemini_live, run_with_input};
 use crate::common::*;
 use gemini_live::fake::{FakeOptions, FakeServer, Fault, FaultPlan};
 use std::time::Duration;
@@ -9,8 +10,6 @@ fn the_cli_chat_prints_every_reply_once_in_order_through_faults() {
     // Defect 6: `gemini-live chat` printed a reply cut by an outage twice (the partial, then
     // the whole). Twenty lines through a cut reply, a 1011, a drop between a turnComplete and
     // its handle, a GoAway and a cut by 1011.
-    use std::io::Write;
-    use std::process::{Command, Stdio};
     let plan = FaultPlan::new()
         .at(
             1,
@@ -50,23 +49,12 @@ fn the_cli_chat_prints_every_reply_once_in_order_through_faults() {
         ..FakeOptions::default()
     });
     let lines: Vec<String> = (1..=20).map(|i| format!("line {i}")).collect();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gemini-live"))
-        .env_remove("GEMINI_API_KEY")
-        .env_remove("GEMINI_LIVE_MODEL")
-        .env("GEMINI_LIVE_ENDPOINT", server.endpoint())
-        .args(["chat", "--modality", "text", "--model", "fake-text-live"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{}\n", lines.join("\n")).as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = run_with_input(
+        gemini_live()
+            .env("GEMINI_LIVE_ENDPOINT", server.endpoint())
+            .args(["chat", "--modality", "text", "--model", "fake-text-live"]),
+        &format!("{}\n", lines.join("\n")),
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stdout}\n{stderr}");
@@ -86,15 +74,12 @@ fn the_cli_chat_prints_every_reply_once_in_order_through_faults() {
 #[test]
 fn the_cli_talk_writes_a_reply_cut_by_an_outage_once() {
     // The same for `gemini-live talk`: the reply WAV holds one copy of the reply audio.
-    use std::process::Command;
     let input = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/assets/hello_16k.wav");
     let dir = std::env::temp_dir().join(format!("gemini-live-talk-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let run = |server: &FakeServer, name: &str| -> (usize, String) {
         let path = dir.join(name);
-        let out = Command::new(env!("CARGO_BIN_EXE_gemini-live"))
-            .env_remove("GEMINI_API_KEY")
-            .env_remove("GEMINI_LIVE_MODEL")
+        let out = gemini_live()
             .env("GEMINI_LIVE_ENDPOINT", server.endpoint())
             .args(["talk", "--fast", "--input", input, "--output"])
             .arg(&path)

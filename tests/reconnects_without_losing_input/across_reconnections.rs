@@ -4,7 +4,6 @@
 use crate::common::*;
 use crate::{reply, resilient_config, FIRST_AUDIO, TOOL_TEXT};
 use gemini_live::fake::{FakeOptions, Fault, FaultPlan};
-use gemini_live::protocol::FunctionResponse;
 use gemini_live::{Error, Event, Session};
 use std::time::Duration;
 
@@ -62,13 +61,7 @@ fn a_tool_response_for_a_forgotten_call_is_not_sent_blindly() {
         }
     };
     // Message 3 is this response: the server drops the connection on it.
-    s.send_tool_response(vec![FunctionResponse {
-        id: call.id.clone(),
-        name: call.name.clone(),
-        response: serde_json::json!({"temp_c": 21}),
-        ..Default::default()
-    }])
-    .unwrap();
+    s.send_tool_response(vec![weather_response(&call)]).unwrap();
     let mut events = Vec::new();
     let text = reply(&s, &mut events);
     assert!(text.contains("tool get_weather returned"), "{text}");
