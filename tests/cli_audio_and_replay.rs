@@ -184,6 +184,21 @@ fn chat_output(extra: &[&str], input: &str) -> std::process::Output {
     run_with_input(exe().args(extra).arg("chat"), input)
 }
 
+/// `chat` in text mode with the fake's text model against `endpoint`, whatever its outcome.
+fn text_chat_output(endpoint: &str, input: &str) -> std::process::Output {
+    chat_output(
+        &[
+            "--modality",
+            "text",
+            "--model",
+            "fake-text-live",
+            "--endpoint",
+            endpoint,
+        ],
+        input,
+    )
+}
+
 /// `fake-server --replay FILE --fast` with `flags`, its stderr captured.
 fn replay_with(file: &Path, flags: &[&str]) -> (Child, String) {
     with_endpoint(
@@ -227,17 +242,7 @@ fn a_replay_notices_different_input_and_strict_fails() {
 
     // Different input: the recorded answer comes, with a warning naming the difference.
     let (server, endpoint) = replay_with(&file, &[]);
-    let out = chat_output(
-        &[
-            "--modality",
-            "text",
-            "--model",
-            "fake-text-live",
-            "--endpoint",
-            &endpoint,
-        ],
-        "goodbye\n",
-    );
+    let out = text_chat_output(&endpoint, "goodbye\n");
     let log = stop(server);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
@@ -251,17 +256,7 @@ fn a_replay_notices_different_input_and_strict_fails() {
 
     // --strict: the connection is closed with the difference; the client fails.
     let (server, endpoint) = replay_with(&file, &["--strict"]);
-    let out = chat_output(
-        &[
-            "--modality",
-            "text",
-            "--model",
-            "fake-text-live",
-            "--endpoint",
-            &endpoint,
-        ],
-        "goodbye\n",
-    );
+    let out = text_chat_output(&endpoint, "goodbye\n");
     stop(server);
     let stderr = text(&out.stderr);
     assert!(!out.status.success(), "{stderr}");
@@ -273,17 +268,7 @@ fn a_replay_notices_different_input_and_strict_fails() {
 
     // The same input under --strict replays fine.
     let (server, endpoint) = replay_with(&file, &["--strict"]);
-    let again = chat(
-        &[
-            "--modality",
-            "text",
-            "--model",
-            "fake-text-live",
-            "--endpoint",
-            &endpoint,
-        ],
-        "hello\n",
-    );
+    let again = success(&text_chat_output(&endpoint, "hello\n"), &endpoint).0;
     stop(server);
     assert_eq!(again, live);
     let _ = std::fs::remove_file(&file);
@@ -297,17 +282,7 @@ fn another_modality_is_a_clear_mismatch_not_an_empty_reply() {
         "hello\n",
     );
     let (server, endpoint) = replay_with(&file, &[]);
-    let out = chat_output(
-        &[
-            "--modality",
-            "text",
-            "--model",
-            "fake-text-live",
-            "--endpoint",
-            &endpoint,
-        ],
-        "hello\n",
-    );
+    let out = text_chat_output(&endpoint, "hello\n");
     stop(server);
     let stderr = text(&out.stderr);
     assert!(!out.status.success(), "{stderr}");

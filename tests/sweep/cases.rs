@@ -224,12 +224,7 @@ pub fn run_kind_extra(kind: FaultKind, name: &str, extras: &[Extra]) {
         started.elapsed().as_secs_f64(),
         failures.len()
     );
-    assert!(
-        failures.is_empty(),
-        "{} of {cases} cases failed:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    none_failed(&failures, cases);
 }
 
 /// Runs `kind` at its positions in every [`Variant`] (the subset: spoken replies only for the
@@ -271,6 +266,11 @@ pub fn run_kind_in(kind: FaultKind, variants: &[Variant]) {
         started.elapsed().as_secs_f64(),
         failures.len()
     );
+    none_failed(&failures, cases);
+}
+
+/// Panics listing every failure of a run of `cases` cases, if any failed.
+fn none_failed(failures: &[String], cases: usize) {
     assert!(
         failures.is_empty(),
         "{} of {cases} cases failed:\n{}",
