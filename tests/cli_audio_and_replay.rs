@@ -2,20 +2,16 @@
 //! (the fake's byte count and checksum of what it received prove it), `--send-as-is` does
 //! not, and `chat --record` then `fake-server --replay` prints the same replies.
 
+mod common;
+
+use common::cli::{gemini_live as exe, run_with_input, success};
 use gemini_live::audio::Resampler;
 use gemini_live::fake::fnv1a64;
-use std::io::{BufRead, BufReader, Write};
+#[cfg(feature = "mic")]
+use std::io::Write;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-
-fn exe() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_gemini-live"));
-    c.env_remove("GEMINI_API_KEY")
-        .env_remove("GEMINI_LIVE_ENDPOINT")
-        .env_remove("GEMINI_LIVE_MODEL")
-        .env_remove("GEMINI_LIVE_API_VERSION");
-    c
-}
+use std::process::{Child, Stdio};
 
 fn temp(name: &str) -> PathBuf {
     std::env::temp_dir().join(format!("gemini-live-cli-{}-{name}", std::process::id()))
@@ -118,11 +114,16 @@ fn replay_server(file: &Path, fast: bool) -> (Child, String) {
     if fast {
         cmd.arg("--fast");
     }
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    with_endpoint(
+        cmd.stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    )
+}
+
+/// A started `fake-server` and the endpoint it prints on its first stdout line.
+fn with_endpoint(mut child: Child) -> (Child, String) {
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
@@ -130,29 +131,9 @@ fn replay_server(file: &Path, fast: bool) -> (Child, String) {
     (child, line.trim().to_string())
 }
 
+/// `chat` with `input`, which must succeed; its stdout.
 fn chat(extra: &[&str], input: &str) -> String {
-    let mut child = exe()
-        .args(extra)
-        .arg("chat")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
+    success(&chat_output(extra, input), &extra).0
 }
 
 #[test]
@@ -279,38 +260,36 @@ fn echo_cancel_needs_mic_and_a_delay_within_500_ms() {
 
 /// `chat` with `input`, whatever its outcome.
 fn chat_output(extra: &[&str], input: &str) -> std::process::Output {
-    let mut child = exe()
-        .args(extra)
-        .arg("chat")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    run_with_input(exe().args(extra).arg("chat"), input)
+}
+
+/// `chat` in text mode with the fake's text model against `endpoint`, whatever its outcome.
+fn text_chat_output(endpoint: &str, input: &str) -> std::process::Output {
+    chat_output(
+        &[
+            "--modality",
+            "text",
+            "--model",
+            "fake-text-live",
+            "--endpoint",
+            endpoint,
+        ],
+        input,
+    )
 }
 
 /// `fake-server --replay FILE --fast` with `flags`, its stderr captured.
 fn replay_with(file: &Path, flags: &[&str]) -> (Child, String) {
-    let mut child = exe()
-        .args(["fake-server", "--port", "0", "--fast", "--replay"])
-        .arg(file)
-        .args(flags)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    (child, line.trim().to_string())
+    with_endpoint(
+        exe()
+            .args(["fake-server", "--port", "0", "--fast", "--replay"])
+            .arg(file)
+            .args(flags)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    )
 }
 
 /// Stops a server started by `replay_with`; returns its stderr.
@@ -342,17 +321,7 @@ fn a_replay_notices_different_input_and_strict_fails() {
 
     // Different input: the recorded answer comes, with a warning naming the difference.
     let (server, endpoint) = replay_with(&file, &[]);
-    let out = chat_output(
-        &[
-            "--modality",
-            "text",
-            "--model",
-            "fake-text-live",
-            "--endpoint",
-            &endpoint,
-        ],
-        "goodbye\n",
-    );
+    let out = text_chat_output(&endpoint, "goodbye\n");
     let log = stop(server);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
@@ -366,17 +335,7 @@ fn a_replay_notices_different_input_and_strict_fails() {
 
     // --strict: the connection is closed with the difference; the client fails.
     let (server, endpoint) = replay_with(&file, &["--strict"]);
-    let out = chat_output(
-        &[
-            "--modality",
-            "text",
-            "--model",
-            "fake-text-live",
-            "--endpoint",
-            &endpoint,
-        ],
-        "goodbye\n",
-    );
+    let out = text_chat_output(&endpoint, "goodbye\n");
     stop(server);
     let stderr = text(&out.stderr);
     assert!(!out.status.success(), "{stderr}");
@@ -388,17 +347,7 @@ fn a_replay_notices_different_input_and_strict_fails() {
 
     // The same input under --strict replays fine.
     let (server, endpoint) = replay_with(&file, &["--strict"]);
-    let again = chat(
-        &[
-            "--modality",
-            "text",
-            "--model",
-            "fake-text-live",
-            "--endpoint",
-            &endpoint,
-        ],
-        "hello\n",
-    );
+    let again = success(&text_chat_output(&endpoint, "hello\n"), &endpoint).0;
     stop(server);
     assert_eq!(again, live);
     let _ = std::fs::remove_file(&file);
@@ -412,17 +361,7 @@ fn another_modality_is_a_clear_mismatch_not_an_empty_reply() {
         "hello\n",
     );
     let (server, endpoint) = replay_with(&file, &[]);
-    let out = chat_output(
-        &[
-            "--modality",
-            "text",
-            "--model",
-            "fake-text-live",
-            "--endpoint",
-            &endpoint,
-        ],
-        "hello\n",
-    );
+    let out = text_chat_output(&endpoint, "hello\n");
     stop(server);
     let stderr = text(&out.stderr);
     assert!(!out.status.success(), "{stderr}");

@@ -7,7 +7,7 @@ mod common;
 #[path = "c/support.rs"]
 mod support;
 
-use common::cli::gemini_live;
+use common::cli::{gemini_live, run_with_input};
 use gemini_live::fake::FakeOptions;
 use std::process::{Output, Stdio};
 use std::time::Duration;
@@ -137,22 +137,7 @@ fn each_subcommand_help_lists_its_own_options() {
 }
 
 fn chat_ok(before: &[&str], input: &str) -> String {
-    use std::io::Write;
-    let mut child = gemini_live()
-        .args(before)
-        .arg("chat")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("gemini-live starts");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input.as_bytes())
-        .expect("stdin takes the input");
-    let out = child.wait_with_output().expect("gemini-live ends");
+    let out = run_with_input(gemini_live().args(before).arg("chat"), input);
     let stderr = stderr_of(&out);
     assert!(out.status.success(), "{stderr}");
     // Into a pipe: no prompt and no typing hint (a terminal gets them: tests/cli_ctrl_c.rs).
@@ -205,19 +190,8 @@ fn vv_logs_each_message_with_secrets_redacted() {
     ])
     .env("GEMINI_API_KEY", KEY)
     .env("GEMINI_LIVE_ENDPOINT", &endpoint)
-    .env_remove("RUST_LOG")
-    .stdin(Stdio::piped())
-    .stdout(Stdio::piped())
-    .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("gemini-live starts");
-    {
-        use std::io::Write;
-        let mut stdin = child.stdin.take().expect("stdin");
-        stdin
-            .write_all(format!("my key is {KEY}\n").as_bytes())
-            .expect("stdin takes the line");
-    }
-    let out = child.wait_with_output().expect("gemini-live ends");
+    .env_remove("RUST_LOG");
+    let out = run_with_input(&mut cmd, &format!("my key is {KEY}\n"));
     let stderr = stderr_of(&out);
     assert!(out.status.success(), "{stderr}");
     assert!(stderr.contains("sent {\"setup\":"), "{stderr}");
@@ -249,19 +223,8 @@ fn v_log_lines_read_as_sentences_not_debug_dumps() {
     ])
     .env("GEMINI_API_KEY", "any")
     .env("GEMINI_LIVE_ENDPOINT", &endpoint)
-    .env_remove("RUST_LOG")
-    .stdin(Stdio::piped())
-    .stdout(Stdio::piped())
-    .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("gemini-live starts");
-    {
-        use std::io::Write;
-        let mut stdin = child.stdin.take().expect("stdin");
-        stdin
-            .write_all(b"one\ntwo\nthree\n")
-            .expect("stdin takes the lines");
-    }
-    let out = child.wait_with_output().expect("gemini-live ends");
+    .env_remove("RUST_LOG");
+    let out = run_with_input(&mut cmd, "one\ntwo\nthree\n");
     let stderr = stderr_of(&out);
     assert!(out.status.success(), "{stderr}");
     assert!(

@@ -2,11 +2,12 @@
 //! for the first connect, `talk` checking `--output` before streaming and showing progress,
 //! errors that name the file or endpoint, and the quickstart printing errors readably.
 
+mod common;
 #[path = "c/support.rs"]
 mod support;
 
+use common::cli::run_with_input;
 use gemini_live::fake::{FakeOptions, FakeServer};
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
@@ -28,16 +29,7 @@ fn cli() -> Command {
 
 /// Runs `gemini-live chat` with `args`, one line of input; returns its output.
 fn chat(mut cmd: Command, args: &[&str]) -> Output {
-    cmd.arg("chat").args(args).stdin(Stdio::piped());
-    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("gemini-live starts");
-    child
-        .stdin
-        .take()
-        .expect("stdin is piped")
-        .write_all(b"hello\n")
-        .expect("stdin takes the line");
-    let out = child.wait_with_output().expect("gemini-live ends");
+    let out = run_with_input(cmd.arg("chat").args(args), "hello\n");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(
@@ -260,18 +252,8 @@ fn an_error_during_the_conversation_names_the_endpoint() {
     let mut cmd = cli();
     cmd.env("GEMINI_API_KEY", "any")
         .env("GEMINI_LIVE_ENDPOINT", server.endpoint())
-        .arg("chat")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("gemini-live starts");
-    child
-        .stdin
-        .take()
-        .expect("stdin is piped")
-        .write_all(b"hello\n")
-        .expect("stdin takes the line");
-    let out = child.wait_with_output().expect("gemini-live ends");
+        .arg("chat");
+    let out = run_with_input(&mut cmd, "hello\n");
     let stderr = stderr_of(&out);
     assert!(!out.status.success(), "{stderr}");
     assert!(

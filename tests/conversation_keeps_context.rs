@@ -27,39 +27,6 @@ fn digest_server(faults: FaultPlan) -> FakeServer {
     })
 }
 
-/// One reply's text (a discarded partial reply dropped); every event into `events`.
-fn reply(s: &Session, events: &mut Vec<Event>) -> String {
-    let mut text = String::new();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        assert!(Instant::now() < deadline, "no reply; events: {events:#?}");
-        let ev = match s.next_event(Duration::from_secs(10)) {
-            Ok(Some(ev)) => ev,
-            other => panic!("{other:?}; events: {events:#?}"),
-        };
-        events.push(ev.clone());
-        match ev {
-            Event::Text(t) => text.push_str(&t),
-            Event::ReplyDiscarded { .. } => text.clear(),
-            Event::TurnComplete { .. } => return text,
-            Event::Closed { .. } => panic!("closed; events: {events:#?}"),
-            _ => {}
-        }
-    }
-}
-
-fn chat(s: &Session, lines: &[&str]) -> (Vec<String>, Vec<Event>) {
-    let mut events = Vec::new();
-    let replies = lines
-        .iter()
-        .map(|l| {
-            s.send_text(l).unwrap();
-            reply(s, &mut events)
-        })
-        .collect();
-    (replies, events)
-}
-
 /// The replies of an unbroken conversation of `lines` with `c`'s settings.
 fn unbroken(lines: &[&str], adjust: impl Fn(&mut Config)) -> Vec<String> {
     let server = digest_server(FaultPlan::new());

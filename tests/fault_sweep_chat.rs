@@ -10,8 +10,9 @@
 //! Plain `cargo test` runs a dozen positions per fault kind; every position runs with
 //! `GEMINI_LIVE_FULL_SWEEP=1 cargo test --release --test fault_sweep_chat -- --nocapture`.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+mod common;
+
+use common::cli::{gemini_live, run_with_input};
 use std::time::{Duration, Instant};
 
 use gemini_live::fake::{FakeOptions, FakeServer, Fault, FaultPlan};
@@ -71,12 +72,9 @@ fn plan(kind: Kind, pos: Pos) -> FaultPlan {
 
 /// Runs the chat against `server`: (success, stdout, stderr).
 fn chat(server: &FakeServer) -> (bool, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gemini-live"))
-        .env_remove("GEMINI_API_KEY")
-        .env_remove("GEMINI_LIVE_ENDPOINT")
-        .env_remove("GEMINI_LIVE_MODEL")
-        .env_remove("GEMINI_LIVE_API_VERSION")
-        .args([
+    let input: String = lines().iter().map(|l| format!("{l}\n")).collect();
+    let out = run_with_input(
+        gemini_live().args([
             "chat",
             "--modality",
             "text",
@@ -84,17 +82,9 @@ fn chat(server: &FakeServer) -> (bool, String, String) {
             "fake-text-live",
             "--endpoint",
             &server.endpoint(),
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("gemini-live starts");
-    let input: String = lines().iter().map(|l| format!("{l}\n")).collect();
-    if let Some(mut stdin) = child.stdin.take() {
-        stdin.write_all(input.as_bytes()).expect("write stdin");
-    }
-    let out = child.wait_with_output().expect("gemini-live runs");
+        ]),
+        &input,
+    );
     (
         out.status.success(),
         String::from_utf8_lossy(&out.stdout).into_owned(),

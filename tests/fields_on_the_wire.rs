@@ -8,7 +8,51 @@ mod common;
 use common::*;
 use gemini_live::protocol::*;
 use gemini_live::{ResponseMode, Session};
-use serde_json::json;
+use serde_json::{json, Value};
+
+/// A tool turn for history: a function call with its thought signature, then its response
+/// and a file.
+fn tool_history() -> Vec<Content> {
+    vec![
+        Content {
+            role: Some("model".into()),
+            parts: vec![Part {
+                function_call: Some(FunctionCallPart {
+                    id: Some("c1".into()),
+                    name: "get_weather".into(),
+                    args: json!({"city": "Paris"}),
+                }),
+                thought_signature: Some("c2lnLTI=".into()),
+                ..Part::default()
+            }],
+        },
+        Content {
+            role: Some("user".into()),
+            parts: vec![
+                Part {
+                    function_response: Some(FunctionResponse {
+                        id: "c1".into(),
+                        name: "get_weather".into(),
+                        response: json!({"temp": 21}),
+                        ..FunctionResponse::default()
+                    }),
+                    ..Part::default()
+                },
+                Part {
+                    file_data: Some(FileData {
+                        mime_type: "application/pdf".into(),
+                        file_uri: "gs://bucket/report.pdf".into(),
+                    }),
+                    ..Part::default()
+                },
+            ],
+        },
+    ]
+}
+
+fn enc(msg: &ClientMessage) -> Value {
+    serde_json::from_str(&encode_client(msg)).expect("JSON")
+}
 
 #[test]
 fn the_new_setup_fields_and_tool_parts_are_accepted_by_the_strict_fake() {
@@ -61,45 +105,8 @@ fn the_new_setup_fields_and_tool_parts_are_accepted_by_the_strict_fake() {
     ];
     let s = Session::connect(c).expect("the fake accepts the setup");
     // A tool turn put into history, then a question.
-    s.send_client_content(
-        vec![
-            Content {
-                role: Some("model".into()),
-                parts: vec![Part {
-                    function_call: Some(FunctionCallPart {
-                        id: Some("c1".into()),
-                        name: "get_weather".into(),
-                        args: json!({"city": "Paris"}),
-                    }),
-                    thought_signature: Some("c2lnLTI=".into()),
-                    ..Part::default()
-                }],
-            },
-            Content {
-                role: Some("user".into()),
-                parts: vec![
-                    Part {
-                        function_response: Some(FunctionResponse {
-                            id: "c1".into(),
-                            name: "get_weather".into(),
-                            response: json!({"temp": 21}),
-                            ..FunctionResponse::default()
-                        }),
-                        ..Part::default()
-                    },
-                    Part {
-                        file_data: Some(FileData {
-                            mime_type: "application/pdf".into(),
-                            file_uri: "gs://bucket/report.pdf".into(),
-                        }),
-                        ..Part::default()
-                    },
-                ],
-            },
-        ],
-        false,
-    )
-    .expect("history sends");
+    s.send_client_content(tool_history(), false)
+        .expect("history sends");
     s.send_text("and now?").unwrap();
     let t = turn(&s);
     assert!(t.text.contains("echo: and now?"), "{}", t.text);
@@ -115,4 +122,43 @@ fn the_new_setup_fields_and_tool_parts_are_accepted_by_the_strict_fake() {
         "{frames:?}"
     );
     s.close().unwrap();
+}
+
+/// The same history (and a tool response with parts) in the JSON of google-genai 3.6.1.
+#[test]
+fn encode_tool_and_file_parts_in_client_content_and_tool_response_parts() {
+    let turns = tool_history();
+    let v = enc(&ClientMessage::ClientContent(ClientContent {
+        turns,
+        turn_complete: false,
+    }));
+    assert_eq!(
+        v,
+        json!({"clientContent": {"turns": [
+            {"role": "model", "parts": [{"functionCall": {"id": "c1", "name": "get_weather",
+              "args": {"city": "Paris"}}, "thoughtSignature": "c2lnLTI="}]},
+            {"role": "user", "parts": [
+              {"functionResponse": {"id": "c1", "name": "get_weather", "response": {"temp": 21}}},
+              {"fileData": {"mimeType": "application/pdf", "fileUri": "gs://bucket/report.pdf"}}]}],
+          "turnComplete": false}})
+    );
+    let v = enc(&ClientMessage::ToolResponse(ToolResponse {
+        function_responses: vec![FunctionResponse {
+            id: "c1".into(),
+            name: "snapshot".into(),
+            response: json!({"ok": true}),
+            parts: vec![FunctionResponsePart {
+                inline_data: Some(Blob {
+                    mime_type: "image/jpeg".into(),
+                    data: "/9j/".into(),
+                }),
+                file_data: None,
+            }],
+            ..FunctionResponse::default()
+        }],
+    }));
+    assert_eq!(
+        v["toolResponse"]["functionResponses"][0]["parts"],
+        json!([{"inlineData": {"mimeType": "image/jpeg", "data": "/9j/"}}])
+    );
 }

@@ -44,6 +44,18 @@ fn script(config: Config) -> Vec<String> {
     seen
 }
 
+/// A replay server of `recording`, `fast` or at the recorded pace.
+fn replay_server(recording: Recording, fast: bool) -> ReplayServer {
+    ReplayServer::start(
+        recording,
+        ReplayOptions {
+            fast,
+            ..ReplayOptions::default()
+        },
+    )
+    .expect("the replay server starts")
+}
+
 fn recorded_config(endpoint: &str, auth: Auth, recorder: Option<Recorder>) -> Config {
     let mut c = Config::default()
         .with_endpoint(endpoint)
@@ -74,14 +86,7 @@ fn a_recorded_session_replays_with_the_same_events() {
 
     let recording = Recording::load(&path).unwrap();
     assert_eq!(recording.connections.len(), 1);
-    let replay = ReplayServer::start(
-        recording,
-        ReplayOptions {
-            fast: true,
-            ..ReplayOptions::default()
-        },
-    )
-    .unwrap();
+    let replay = replay_server(recording, true);
     let again = script(recorded_config(&replay.endpoint(), Auth::None, None));
     assert_eq!(live, again);
     assert_eq!(replay.mismatches(), 0);
@@ -161,14 +166,7 @@ fn summarised_audio_replays_as_silence_of_the_same_length() {
         text.lines().all(|l| l.len() < 4000),
         "no long base64 is kept"
     );
-    let replay = ReplayServer::start(
-        Recording::load(&path).unwrap(),
-        ReplayOptions {
-            fast: true,
-            ..ReplayOptions::default()
-        },
-    )
-    .unwrap();
+    let replay = replay_server(Recording::load(&path).unwrap(), true);
     let session = Session::connect(recorded_config(&replay.endpoint(), Auth::None, None)).unwrap();
     session.send_text("say something").unwrap();
     let again = common::turn(&session);
@@ -192,14 +190,7 @@ fn recorded_pacing_is_kept_unless_fast() {
     let recording = Recording::parse(rec.as_bytes()).unwrap();
     assert_eq!(recording.connections[0].len(), 2);
     for fast in [false, true] {
-        let replay = ReplayServer::start(
-            recording.clone(),
-            ReplayOptions {
-                fast,
-                ..ReplayOptions::default()
-            },
-        )
-        .unwrap();
+        let replay = replay_server(recording.clone(), fast);
         let started = std::time::Instant::now();
         let session =
             Session::connect(recorded_config(&replay.endpoint(), Auth::None, None)).unwrap();
@@ -253,14 +244,7 @@ fn a_recording_with_a_reconnection_replays_through_the_same_reconnection() {
     assert_eq!(server.connection_count(), 2);
     let recording = Recording::load(&path).unwrap();
     assert_eq!(recording.connections.len(), 2);
-    let replay = ReplayServer::start(
-        recording,
-        ReplayOptions {
-            fast: true,
-            ..ReplayOptions::default()
-        },
-    )
-    .unwrap();
+    let replay = replay_server(recording, true);
     let mut config = recorded_config(&replay.endpoint(), Auth::None, None);
     config.response_mode = ResponseMode::Text;
     config.model = gemini_live::fake::TEXT_MODEL.into();

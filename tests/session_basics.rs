@@ -139,13 +139,7 @@ fn tool_call_round_trip() {
     };
     assert_eq!(call.name, "get_weather");
     assert_eq!(call.args["city"], "Paris");
-    s.send_tool_response(vec![FunctionResponse {
-        id: call.id.clone(),
-        name: call.name.clone(),
-        response: serde_json::json!({"temp_c": 21}),
-        ..Default::default()
-    }])
-    .unwrap();
+    s.send_tool_response(vec![weather_response(&call)]).unwrap();
     let t = turn(&s);
     assert!(t.text.contains("get_weather"), "{}", t.text);
     assert!(t.text.contains("21"), "{}", t.text);

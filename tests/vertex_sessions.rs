@@ -12,7 +12,7 @@ use gemini_live::{Auth, Config, Error, Event, ResponseMode, Secret, Session};
 use serde_json::Value;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const MODEL: &str = "gemini-vertex-fake-model";
 const PROJECT: &str = "acme-prod";
@@ -46,9 +46,15 @@ fn counting_provider() -> (TokenProvider, Arc<AtomicUsize>) {
 fn one_then_two(s: Session) -> Vec<Event> {
     let mut events = Vec::new();
     s.send_text("one").unwrap();
-    assert_eq!(reply(&s, &mut events), "[turn 1] echo: one");
+    assert_eq!(
+        reply_across_reconnects(&s, &mut events),
+        "[turn 1] echo: one"
+    );
     s.send_text("two").unwrap();
-    assert_eq!(reply(&s, &mut events), "[turn 2] echo: two");
+    assert_eq!(
+        reply_across_reconnects(&s, &mut events),
+        "[turn 2] echo: two"
+    );
     s.close().unwrap();
     events
 }
@@ -59,29 +65,6 @@ fn vertex_config(server: &FakeServer, provider: TokenProvider) -> Config {
     c.auth = Auth::AccessToken(provider);
     c.stall_timeout = Duration::from_millis(400);
     c
-}
-
-/// One turn's reply text; a `Resumed`/`NewSession` restarts it (the replayed input is
-/// answered again). Every event goes to `events`.
-fn reply(s: &Session, events: &mut Vec<Event>) -> String {
-    let mut text = String::new();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        assert!(Instant::now() < deadline, "no turn end: {events:#?}");
-        let ev = match s.next_event(Duration::from_secs(10)) {
-            Ok(Some(ev)) => ev,
-            Ok(None) => panic!("silence: {events:#?}"),
-            Err(e) => panic!("{e}: {events:#?}"),
-        };
-        events.push(ev.clone());
-        match ev {
-            Event::Text(t) => text.push_str(&t),
-            Event::Resumed { .. } | Event::NewSession { .. } => text.clear(),
-            Event::TurnComplete { .. } => return text,
-            Event::Closed { .. } => panic!("closed: {events:#?}"),
-            _ => {}
-        }
-    }
 }
 
 fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {

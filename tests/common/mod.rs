@@ -6,6 +6,7 @@
 pub mod cli;
 
 use gemini_live::fake::{FakeOptions, FakeServer, TEXT_MODEL};
+use gemini_live::protocol::FunctionResponse;
 use gemini_live::{Config, Event, ResponseMode, Session};
 use std::time::Duration;
 
@@ -80,6 +81,17 @@ pub fn closed(session: &Session) -> Event {
     }
 }
 
+/// The answer to a `get_weather` call the tests give: `{"temp_c": 21}`, for the call's id and
+/// name.
+pub fn weather_response(call: &gemini_live::protocol::FunctionCall) -> FunctionResponse {
+    FunctionResponse {
+        id: call.id.clone(),
+        name: call.name.clone(),
+        response: serde_json::json!({"temp_c": 21}),
+        ..Default::default()
+    }
+}
+
 /// 16 kHz PCM16LE bytes of a deterministic tone, `ms` long.
 pub fn tone(ms: u32, freq: f32) -> Vec<u8> {
     let n = 16 * ms as usize;
@@ -114,31 +126,100 @@ pub fn session_threads() -> usize {
         .count()
 }
 
-/// Collects one interaction's text: the `IN_PROGRESS` segments (each ended by `|`) and the
-/// segment of the `TurnComplete` that ends it; a `ReplyDiscarded` voids what came so far (as
-/// the README tells apps to do). Every event is appended to `events` for the failure message.
-pub fn interaction(s: &Session, events: &mut Vec<Event>) -> String {
-    use gemini_live::InteractionStatus;
+/// What [`collect_reply`] does after an event other than `Text` and `Closed`.
+pub enum Step {
+    /// The reply goes on.
+    Go,
+    /// The reply is complete.
+    Done,
+}
+
+/// Collects one reply's `Text` until `step` says it is done, within 20 s; panics on `Closed`,
+/// an error or 10 s of silence, listing every event (each is appended to `events`). `step`
+/// sees every other event with the text so far: it may void the text, answer a tool call, or
+/// end the reply.
+pub fn collect_reply(
+    s: &Session,
+    events: &mut Vec<Event>,
+    mut step: impl FnMut(&Event, &mut String) -> Step,
+) -> String {
     use std::time::Instant;
     let mut text = String::new();
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        assert!(Instant::now() < deadline, "no answer; events: {events:#?}");
+        assert!(Instant::now() < deadline, "no reply; events: {events:#?}");
         let ev = match s.next_event(Duration::from_secs(10)) {
             Ok(Some(ev)) => ev,
             other => panic!("{other:?}; events: {events:#?}"),
         };
         events.push(ev.clone());
-        match ev {
-            Event::Text(t) => text.push_str(&t),
-            Event::ReplyDiscarded { .. } => text.clear(),
-            Event::TurnComplete {
-                interaction: Some(InteractionStatus::InProgress),
-                ..
-            } => text.push('|'),
-            Event::TurnComplete { .. } => return text,
+        match &ev {
+            Event::Text(t) => text.push_str(t),
             Event::Closed { .. } => panic!("closed; events: {events:#?}"),
-            _ => {}
+            other => {
+                if let Step::Done = step(other, &mut text) {
+                    return text;
+                }
+            }
         }
     }
+}
+
+/// One reply's text collected as the README tells apps to: a `ReplyDiscarded` voids what came
+/// so far, the first `TurnComplete` ends it. Every event is appended to `events`.
+pub fn reply(s: &Session, events: &mut Vec<Event>) -> String {
+    collect_reply(s, events, |ev, text| match ev {
+        Event::ReplyDiscarded { .. } => {
+            text.clear();
+            Step::Go
+        }
+        Event::TurnComplete { .. } => Step::Done,
+        _ => Step::Go,
+    })
+}
+
+/// One turn's text across reconnections: a `Resumed` or `NewSession` restarts it (the server
+/// answers the replayed input again); the first `TurnComplete` ends it.
+pub fn reply_across_reconnects(s: &Session, events: &mut Vec<Event>) -> String {
+    collect_reply(s, events, |ev, text| match ev {
+        Event::Resumed { .. } | Event::NewSession { .. } => {
+            text.clear();
+            Step::Go
+        }
+        Event::TurnComplete { .. } => Step::Done,
+        _ => Step::Go,
+    })
+}
+
+/// Sends each line and collects its [`reply`]; the replies and every event.
+pub fn chat(s: &Session, lines: &[&str]) -> (Vec<String>, Vec<Event>) {
+    let mut events = Vec::new();
+    let mut replies = Vec::new();
+    for line in lines {
+        s.send_text(line).expect("a line sends");
+        replies.push(reply(s, &mut events));
+    }
+    (replies, events)
+}
+
+/// Collects one interaction's text: the `IN_PROGRESS` segments (each ended by `|`) and the
+/// segment of the `TurnComplete` that ends it; a `ReplyDiscarded` voids what came so far (as
+/// the README tells apps to do). Every event is appended to `events` for the failure message.
+pub fn interaction(s: &Session, events: &mut Vec<Event>) -> String {
+    use gemini_live::InteractionStatus;
+    collect_reply(s, events, |ev, text| match ev {
+        Event::ReplyDiscarded { .. } => {
+            text.clear();
+            Step::Go
+        }
+        Event::TurnComplete {
+            interaction: Some(InteractionStatus::InProgress),
+            ..
+        } => {
+            text.push('|');
+            Step::Go
+        }
+        Event::TurnComplete { .. } => Step::Done,
+        _ => Step::Go,
+    })
 }

@@ -1,6 +1,8 @@
 //! Golden tests of the fields of protocol.md Part D.3, one per field, decode and encode, in
 //! the shapes of google-genai 3.6.1 (`types.py`): what the server sends is decoded into typed
 //! fields and events, what Google's SDKs can send this client sends in the same JSON.
+//! The golden of tool and file parts in `clientContent` and of a tool response's parts is in
+//! tests/fields_on_the_wire.rs, beside the strict fake accepting the same values.
 
 use super::to_events;
 use crate::config::{Config, ResponseMode};
@@ -280,78 +282,6 @@ fn encode_the_other_tools() {
                              "streamableHttpTransport": {"url": "https://mcp.example/weather"}}]},
             {"googleSearchRetrieval": {"dynamicRetrievalConfig": {"mode": "MODE_DYNAMIC"}}}
         ])
-    );
-}
-
-#[test]
-fn encode_tool_and_file_parts_in_client_content_and_tool_response_parts() {
-    let turns = vec![
-        Content {
-            role: Some("model".into()),
-            parts: vec![Part {
-                function_call: Some(FunctionCallPart {
-                    id: Some("c1".into()),
-                    name: "get_weather".into(),
-                    args: json!({"city": "Paris"}),
-                }),
-                thought_signature: Some("c2lnLTI=".into()),
-                ..Part::default()
-            }],
-        },
-        Content {
-            role: Some("user".into()),
-            parts: vec![
-                Part {
-                    function_response: Some(FunctionResponse {
-                        id: "c1".into(),
-                        name: "get_weather".into(),
-                        response: json!({"temp": 21}),
-                        ..FunctionResponse::default()
-                    }),
-                    ..Part::default()
-                },
-                Part {
-                    file_data: Some(FileData {
-                        mime_type: "application/pdf".into(),
-                        file_uri: "gs://bucket/report.pdf".into(),
-                    }),
-                    ..Part::default()
-                },
-            ],
-        },
-    ];
-    let v = enc(&ClientMessage::ClientContent(ClientContent {
-        turns,
-        turn_complete: false,
-    }));
-    assert_eq!(
-        v,
-        json!({"clientContent": {"turns": [
-            {"role": "model", "parts": [{"functionCall": {"id": "c1", "name": "get_weather",
-              "args": {"city": "Paris"}}, "thoughtSignature": "c2lnLTI="}]},
-            {"role": "user", "parts": [
-              {"functionResponse": {"id": "c1", "name": "get_weather", "response": {"temp": 21}}},
-              {"fileData": {"mimeType": "application/pdf", "fileUri": "gs://bucket/report.pdf"}}]}],
-          "turnComplete": false}})
-    );
-    let v = enc(&ClientMessage::ToolResponse(ToolResponse {
-        function_responses: vec![FunctionResponse {
-            id: "c1".into(),
-            name: "snapshot".into(),
-            response: json!({"ok": true}),
-            parts: vec![FunctionResponsePart {
-                inline_data: Some(Blob {
-                    mime_type: "image/jpeg".into(),
-                    data: "/9j/".into(),
-                }),
-                file_data: None,
-            }],
-            ..FunctionResponse::default()
-        }],
-    }));
-    assert_eq!(
-        v["toolResponse"]["functionResponses"][0]["parts"],
-        json!([{"inlineData": {"mimeType": "image/jpeg", "data": "/9j/"}}])
     );
 }
 
