@@ -4,8 +4,10 @@
 //!
 //! Needs a C and a C++ compiler (`cc`, `c++`; CI installs them).
 
-#[path = "c/support.rs"]
-mod support;
+mod c {
+    pub mod support;
+}
+use c::support;
 
 use gemini_live::fake::{fnv1a64, FakeOptions, FakeServer};
 use std::collections::HashMap;

@@ -4,8 +4,10 @@
 
 mod common;
 
-#[path = "c/support.rs"]
-mod support;
+mod c {
+    pub mod support;
+}
+use c::support;
 
 use common::cli::{gemini_live, run_with_input};
 use gemini_live::fake::FakeOptions;

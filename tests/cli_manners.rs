@@ -3,8 +3,10 @@
 //! errors that name the file or endpoint, and the quickstart printing errors readably.
 
 mod common;
-#[path = "c/support.rs"]
-mod support;
+mod c {
+    pub mod support;
+}
+use c::support;
 
 use common::cli::run_with_input;
 use gemini_live::fake::{FakeOptions, FakeServer};

@@ -6,8 +6,10 @@
 //! Needs a C++17 compiler (`c++`); valgrind runs whenever it is installed, is required with
 //! `GEMINI_LIVE_VALGRIND=1` (`.ci/run` sets it) and skipped with `GEMINI_LIVE_VALGRIND=0`.
 
-#[path = "c/support.rs"]
-mod support;
+mod c {
+    pub mod support;
+}
+use c::support;
 
 use gemini_live::fake::{FakeOptions, FakeServer};
 use std::path::{Path, PathBuf};

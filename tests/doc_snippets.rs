@@ -8,8 +8,10 @@
 //! only; the reply's text (the transcription of the audio reply) must be printed. Needs
 //! `cc`, `c++` and `python3`, like the C, C++ and Python tests.
 
-#[path = "c/support.rs"]
-mod support;
+mod c {
+    pub mod support;
+}
+use c::support;
 
 use gemini_live::fake::{FakeOptions, FakeServer};
 use std::path::{Path, PathBuf};

@@ -366,3 +366,23 @@ fn an_item_named_through_the_crate_root_is_an_edge_to_its_module() {
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(circles(&g), [vec!["a", "b"]], "{g:?}");
 }
+
+/// The tests' and examples' folders show their modules too: a test reaches a shared file in a
+/// folder with an inline module (`mod c { pub mod support; }` finds `tests/c/support.rs`), never
+/// by `#[path]`.
+#[test]
+fn tests_and_examples_have_no_path_attributes() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let me = Path::new(file!()).file_name().map(|n| n.to_owned());
+    let mut files = Vec::new();
+    rust_files(&root.join("tests"), &mut files);
+    rust_files(&root.join("examples"), &mut files);
+    assert!(files.len() > 20, "found too few files: {}", files.len());
+    let with: Vec<String> = files
+        .iter()
+        .filter(|f| f.file_name().map(|n| n.to_owned()) != me)
+        .filter(|f| std::fs::read_to_string(f).is_ok_and(|t| code_of(&t).contains("#[path")))
+        .map(|f| f.display().to_string())
+        .collect();
+    assert!(with.is_empty(), "#[path] attributes in: {with:?}");
+}

@@ -6,8 +6,10 @@
 //! `python3`. The C program also runs
 //! under valgrind (when installed) without errors or leaks.
 
-#[path = "c/support.rs"]
-mod support;
+mod c {
+    pub mod support;
+}
+use c::support;
 mod voice;
 
 use base64::Engine;

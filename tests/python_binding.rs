@@ -9,8 +9,10 @@
 //! dependencies (setuptools, wheel), and `mypy` (the mypy test is skipped with a message
 //! when it is missing, except under `CI=true`, where it fails). CI installs them.
 
-#[path = "c/support.rs"]
-mod support;
+mod c {
+    pub mod support;
+}
+use c::support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

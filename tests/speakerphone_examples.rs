@@ -2,8 +2,10 @@
 //! the echo canceller on, the fake's server VAD no longer hears the model's own voice coming
 //! back from the loudspeaker, and the echo in the microphone drops by more than 25 dB.
 
-#[path = "c/support.rs"]
-mod support;
+mod c {
+    pub mod support;
+}
+use c::support;
 
 use std::process::Command;
 use std::time::Duration;
