@@ -105,8 +105,15 @@ fn numbers_after(stdout: &str, prefix: &str) -> Vec<u64> {
 fn check_turns(stdout: &str, turns: usize) {
     let heard = numbers_after(stdout, "] heard ");
     assert_eq!(heard.len(), turns, "{stdout}");
-    for (i, line) in stdout.lines().filter(|l| l.contains("] heard ")).enumerate() {
-        assert!(line.starts_with(&format!("model: [turn {}]", i + 1)), "{line}");
+    for (i, line) in stdout
+        .lines()
+        .filter(|l| l.contains("] heard "))
+        .enumerate()
+    {
+        assert!(
+            line.starts_with(&format!("model: [turn {}]", i + 1)),
+            "{line}"
+        );
     }
     let sent = numbers_after(stdout, "utterance(s); sent ");
     assert_eq!(sent.len(), 1, "{stdout}");
@@ -134,7 +141,11 @@ fn the_c_example_marks_each_utterance_where_the_rust_detector_does() {
     let mut cmd = command_for(&program(), &[]);
     cmd.arg(raw).arg("--fast");
     let stdout = expect_success("client_vad", &run(cmd, LIMIT));
-    assert_eq!(numbers_after(&stdout, "speech start at "), starts, "{stdout}");
+    assert_eq!(
+        numbers_after(&stdout, "speech start at "),
+        starts,
+        "{stdout}"
+    );
     assert_eq!(numbers_after(&stdout, "speech end at "), ends, "{stdout}");
     check_turns(&stdout, 3);
 }
@@ -143,8 +154,16 @@ fn the_c_example_marks_each_utterance_where_the_rust_detector_does() {
 fn the_c_example_without_arguments_runs_on_synthetic_vowels() {
     let cmd = command_for(&program(), &[]);
     let stdout = expect_success("client_vad", &run(cmd, LIMIT));
-    assert_eq!(numbers_after(&stdout, "speech start at ").len(), 3, "{stdout}");
-    assert_eq!(numbers_after(&stdout, "speech end at ").len(), 3, "{stdout}");
+    assert_eq!(
+        numbers_after(&stdout, "speech start at ").len(),
+        3,
+        "{stdout}"
+    );
+    assert_eq!(
+        numbers_after(&stdout, "speech end at ").len(),
+        3,
+        "{stdout}"
+    );
     check_turns(&stdout, 3);
 }
 
