@@ -762,7 +762,9 @@
  * over the last 64 ms, and a rise in two or more windows of the last 32 ms starts speech at
  * once (plosive and fricative onsets, which the model only hears when the vowel comes, 60 to
  * 120 ms later). The model must confirm a fast start (a frame at the threshold) within
- * 250 ms, or the utterance ends at once (a knock, a door: a start then an end event). Speech
+ * 250 ms, or the utterance ends at once (a knock, a door: a start then an end event).
+ * `_push` tells the server of a fast start (`activityStart`, then the held audio) only once
+ * the model confirmed it: a retracted one sends nothing. Speech
  * ends after the hangover of quiet frames (scoring under 0.85, or within 4 dB of the noise
  * floor). The first 512 ms of a stream decide nothing. Events fall on 8 ms steps. Measured
  * on 96 spoken utterances at 10 dB SNR (white and pink noise): 92 started within 60 ms of
@@ -1265,7 +1267,7 @@ typedef struct gemini_live_client_vad_stats {
      */
     float score;
     /**
-     * Utterances started.
+     * Utterances sent (a fast start counts once the model confirmed it).
      */
     uint64_t utterances;
     /**

@@ -310,22 +310,30 @@ fn two_minutes_of_noise_alone_signal_nothing() {
     }
 }
 
-#[test]
-fn a_knock_that_the_model_does_not_confirm_is_retracted() {
-    let Some(rec) = recording() else { return };
-    // Two seconds of the pink noise, then a knock: 30 ms of a loud decaying click train.
-    let mut audio = rec.mixes[0].noise[..48_000].to_vec();
-    let knock_at = 32_000;
+/// Two seconds of the pink noise with a knock at 1.5 s: 30 ms of a loud decaying click
+/// train; and where the knock is.
+fn knock(rec: &Recording) -> (Vec<i16>, usize) {
+    let mut audio = rec.mixes[0].noise[..32_000].to_vec();
+    let at = 24_000;
     for i in 0..480 {
         let decay = (-(i as f64) / 120.0).exp();
         let v = if i % 40 < 2 { 20_000.0 } else { 0.0 } * decay;
-        audio[knock_at + i] = (f64::from(audio[knock_at + i]) + v).clamp(-32768.0, 32767.0) as i16;
+        audio[at + i] = (f64::from(audio[at + i]) + v).clamp(-32768.0, 32767.0) as i16;
     }
+    (audio, at)
+}
+
+#[test]
+fn a_knock_that_the_model_does_not_confirm_is_retracted() {
+    let Some(rec) = recording() else { return };
+    let (audio, knock_at) = knock(rec);
     let config = VadConfig::default();
     let mut vad = Vad::new(&config).unwrap();
     let mut evs = Vec::new();
+    let mut tentative = false;
     for chunk in audio.chunks(320) {
         vad.process(chunk, |e| evs.push(e));
+        tentative |= vad.is_tentative();
     }
     match evs.as_slice() {
         [VadEvent::SpeechStart { at: s }, VadEvent::SpeechEnd { at: e }] => {
@@ -335,10 +343,46 @@ fn a_knock_that_the_model_does_not_confirm_is_retracted() {
                 open <= config.confirm.as_millis() as i64 + 16,
                 "retracted after {open} ms"
             );
+            assert!(tentative);
             assert_eq!(vad.retractions(), 1);
         }
         other => panic!("a knock: {other:?}"),
     }
+}
+
+#[test]
+fn a_retracted_knock_never_reaches_the_server() {
+    let Some(rec) = recording() else { return };
+    let (audio, _) = knock(rec);
+    let server = FakeServer::start(FakeOptions::default()).expect("fake");
+    let vad = VadConfig::default();
+    let mut config = Config::default()
+        .with_endpoint(server.endpoint())
+        .with_response_mode(ResponseMode::Text)
+        .with_model(gemini_live::fake::TEXT_MODEL);
+    vad.configure(&mut config);
+    let session = Session::connect(config).expect("connect");
+    let mut sender = VadSender::new(vad).unwrap();
+    let mut events = Vec::new();
+    for chunk in audio.chunks(320) {
+        sender
+            .push(&session, chunk, |e| events.push(e))
+            .expect("push");
+    }
+    sender.finish(&session).expect("finish");
+    // The application heard the tentative start and its retraction ...
+    assert_eq!(events.len(), 2, "{events:?}");
+    // ... the server heard nothing.
+    session.close().expect("close");
+    let frames = server.connections()[0].frames.clone();
+    assert!(
+        frames[1..].iter().all(|f| !f.contains("realtimeInput")),
+        "{:?}",
+        &frames[1..]
+    );
+    let stats = sender.stats();
+    assert_eq!((stats.utterances, stats.sent), (0, 0), "{stats:?}");
+    assert_eq!(stats.withheld, audio.len() as u64);
 }
 
 fn decode_audio(frame: &str) -> Option<Vec<i16>> {

@@ -27,7 +27,9 @@ pub const GEMINI_LIVE_CLIENT_VAD_SPEECH_END: u32 = 2;
 /// over the last 64 ms, and a rise in two or more windows of the last 32 ms starts speech at
 /// once (plosive and fricative onsets, which the model only hears when the vowel comes, 60 to
 /// 120 ms later). The model must confirm a fast start (a frame at the threshold) within
-/// 250 ms, or the utterance ends at once (a knock, a door: a start then an end event). Speech
+/// 250 ms, or the utterance ends at once (a knock, a door: a start then an end event).
+/// `_push` tells the server of a fast start (`activityStart`, then the held audio) only once
+/// the model confirmed it: a retracted one sends nothing. Speech
 /// ends after the hangover of quiet frames (scoring under 0.85, or within 4 dB of the noise
 /// floor). The first 512 ms of a stream decide nothing. Events fall on 8 ms steps. Measured
 /// on 96 spoken utterances at 10 dB SNR (white and pink noise): 92 started within 60 ms of
@@ -55,7 +57,7 @@ pub struct gemini_live_client_vad_stats {
     pub speaking: u32,
     /// The latest frame's score, 0 to 1.
     pub score: f32,
-    /// Utterances started.
+    /// Utterances sent (a fast start counts once the model confirmed it).
     pub utterances: u64,
     /// Samples sent (utterances with their pre-roll and hangover).
     pub sent: u64,

@@ -386,6 +386,12 @@ impl Vad {
         self.evidence
     }
 
+    /// Whether the utterance in progress began on the fast onset path and the model has not
+    /// confirmed it yet (it will be, or it will be retracted, within [`VadConfig::confirm`]).
+    pub fn is_tentative(&self) -> bool {
+        self.unconfirmed.is_some()
+    }
+
     /// Fast starts the model did not confirm (each ended at once by a
     /// [`VadEvent::SpeechEnd`]).
     pub fn retractions(&self) -> u64 {

@@ -9,41 +9,51 @@ use std::collections::VecDeque;
 /// Counters of a [`VadSender`], in 16 kHz samples.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct VadStats {
-    /// Utterances started.
+    /// Utterances sent (started and, if on the fast onset path, confirmed by the model).
     pub utterances: u64,
     /// Samples sent (utterances with their pre-roll and hangover).
     pub sent: u64,
-    /// Samples held back as silence and never sent.
+    /// Samples held back as silence (or as a retracted start) and never sent.
     pub withheld: u64,
 }
 
 /// A [`Vad`] in front of a [`Session`]: sends utterances with pre-roll, and marks them with
 /// `activityStart` / `activityEnd` ([`VadMode::Activity`]) or ends each with
-/// `audioStreamEnd` ([`VadMode::Gate`]). Set the session up with [`VadConfig::configure`].
+/// `audioStreamEnd` ([`VadMode::Gate`]). The server hears of an utterance only once it is sure:
+/// a fast start waits (holding its audio) for the model's confirmation, and one retracted
+/// (a knock) never reaches the server. Set the session up with [`VadConfig::configure`].
 /// Not for the audio callback (sending encodes and queues a message).
 #[derive(Debug)]
 pub struct VadSender {
     config: VadConfig,
     vad: Vad,
-    /// Audio not sent yet: while silent, the last `pre_roll` (plus a frame being decided).
+    /// Audio not sent yet: while silent, the last `pre_roll` (plus a step being decided);
+    /// during a tentative start, everything since.
     held: VecDeque<i16>,
     pre_roll: usize,
     out: Vec<i16>,
     stats: VadStats,
+    /// Whether the server was told of the utterance in progress (`activityStart` sent, or
+    /// its audio going out in the gate mode).
+    open: bool,
 }
 
 impl VadSender {
     /// A sender deciding by `config`. Allocates its buffers now.
     pub fn new(config: VadConfig) -> Result<VadSender> {
         let vad = Vad::new(&config)?;
-        let pre_roll = (config.pre_roll.as_millis() as usize) * (VAD_RATE as usize / 1000);
+        let per_ms = VAD_RATE as usize / 1000;
+        let pre_roll = (config.pre_roll.as_millis() as usize) * per_ms;
+        // Room for the pre-roll and a tentative start's wait for the model.
+        let confirm = (config.confirm.as_millis() as usize) * per_ms;
         Ok(VadSender {
             config,
             vad,
-            held: VecDeque::with_capacity(pre_roll + 4 * VAD_FRAME),
+            held: VecDeque::with_capacity(pre_roll + confirm + 4 * VAD_FRAME),
             pre_roll,
             out: Vec::with_capacity(VAD_RATE as usize / 10),
             stats: VadStats::default(),
+            open: false,
         })
     }
 
@@ -70,8 +80,12 @@ impl VadSender {
 
     /// Takes 16 kHz mono PCM16 from the microphone: runs the detector, sends what belongs to
     /// an utterance (with its pre-roll) and the activity signals, and calls `on_event` at
-    /// each speech start and end. A send error stops the call and is returned (the audio of
-    /// that call is lost; the detector's state is kept).
+    /// each speech start and end. A start on the fast onset path is tentative: `on_event`
+    /// hears it at once, but nothing goes to the server until the model confirms it (within
+    /// [`VadConfig::confirm`]); a start the model does not confirm (a knock) is retracted
+    /// without a signal to the server, its audio held back as silence (`on_event` hears the
+    /// end). A send error stops the call and is returned (the audio of that call is lost;
+    /// the detector's state is kept).
     pub fn push(
         &mut self,
         session: &Session,
@@ -89,21 +103,30 @@ impl VadSender {
             self.vad.process(piece, |e| event = Some(e));
             match event {
                 Some(e @ VadEvent::SpeechStart { .. }) => {
-                    self.stats.utterances += 1;
-                    if self.config.mode == VadMode::Activity {
-                        session.activity_start()?;
-                    }
+                    self.open = false;
                     on_event(e);
                 }
                 Some(e @ VadEvent::SpeechEnd { .. }) => {
-                    self.send_held(session)?;
-                    match self.config.mode {
-                        VadMode::Activity => session.activity_end()?,
-                        VadMode::Gate => session.audio_stream_end()?,
+                    if self.open {
+                        self.send_held(session)?;
+                        match self.config.mode {
+                            VadMode::Activity => session.activity_end()?,
+                            VadMode::Gate => session.audio_stream_end()?,
+                        }
+                        self.open = false;
                     }
                     on_event(e);
                 }
                 None => {}
+            }
+            if self.vad.is_speech() && !self.vad.is_tentative() && !self.open {
+                // Sure now (by the model, or the model confirmed a fast start): the server
+                // hears of it.
+                self.open = true;
+                self.stats.utterances += 1;
+                if self.config.mode == VadMode::Activity {
+                    session.activity_start()?;
+                }
             }
             if !self.vad.is_speech() {
                 // Silence: keep only the pre-roll (and the step being decided).
@@ -114,7 +137,7 @@ impl VadSender {
                 }
             }
         }
-        if self.vad.is_speech() {
+        if self.open {
             self.send_held(session)?;
         }
         Ok(())
@@ -130,15 +153,16 @@ impl VadSender {
         session.send_audio(&self.out)
     }
 
-    /// Ends the stream: an utterance in progress is sent and closed as at a speech end;
-    /// the detector starts afresh.
+    /// Ends the stream: an utterance in progress is sent and closed as at a speech end (a
+    /// tentative one the model has not confirmed is dropped); the detector starts afresh.
     pub fn finish(&mut self, session: &Session) -> Result<()> {
-        if self.vad.is_speech() {
+        if self.open {
             self.send_held(session)?;
             match self.config.mode {
                 VadMode::Activity => session.activity_end()?,
                 VadMode::Gate => session.audio_stream_end()?,
             }
+            self.open = false;
         }
         self.stats.withheld += self.held.len() as u64;
         self.held.clear();
