@@ -13,9 +13,9 @@
 //!   [`VadConfig::threshold`], or earlier, on the fast onset path
 //!   ([`VadConfig::fast_onset`]): every 8 ms the spectrum of the last 16 ms is compared with
 //!   its floor over the last 64 ms, and a rise worth [`VadConfig::onset_threshold`] in two
-//!   or more windows of the last 32 ms starts speech at once. The model hears speech when the vowel comes; a plosive or
-//!   fricative onset ("could", "send") is audible 60 to 120 ms before that, and this path
-//!   hears it. The model must confirm (a frame at [`VadConfig::threshold`]) within
+//!   or more windows of the last 32 ms starts speech at once. The model hears speech when
+//!   the vowel comes; a plosive or fricative onset ("could", "send") is audible 60 to 120 ms
+//!   before that, and this path hears it. The model must confirm (a frame at [`VadConfig::threshold`]) within
 //!   [`VadConfig::confirm`]; if it does not (a knock, a door, not speech), the utterance is
 //!   retracted: it ends at once, without the hangover ([`Vad::retractions`] counts them), and
 //!   the fast path rests for a second.
@@ -32,7 +32,9 @@
 //! nobody speaks; at speech start it sends `activityStart` ([`VadMode::Activity`]), then the
 //! last [`VadConfig::pre_roll`] of held audio (so the first syllable, spoken before the
 //! detector was sure, is not cut off), then the live audio; at speech end (after the hangover)
-//! it sends `activityEnd`. In [`VadMode::Gate`] the server keeps its VAD and the sender only
+//! it sends `activityEnd`. A start on the fast onset path is tentative: the sender reports it
+//! at once but tells the server (`activityStart`, then the held audio) only when the model
+//! confirms it, and a retracted one never reaches the server. In [`VadMode::Gate`] the server keeps its VAD and the sender only
 //! drops the silence between utterances, ending each with `audioStreamEnd`. Sending is not
 //! real-time safe (it encodes and queues a message): call it from the capture thread that
 //! would otherwise call `send_audio`.
