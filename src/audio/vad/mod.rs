@@ -28,8 +28,8 @@
 //! [`Vad`] is the bare detector and is **real-time safe** (no lock, no allocation, bounded
 //! time per sample), so it may run in the audio callback.
 //!
-//! **The sender** ([`VadSender`]) puts it in front of a [`Session`](crate::Session): audio is held while
-//! nobody speaks; at speech start it sends `activityStart` ([`VadMode::Activity`]), then the
+//! **The sender** ([`VadSender`]) puts it in front of a [`Session`](crate::Session): audio is
+//! held while nobody speaks; at speech start it sends `activityStart` ([`VadMode::Activity`]), then the
 //! last [`VadConfig::pre_roll`] of held audio (so the first syllable, spoken before the
 //! detector was sure, is not cut off), then the live audio; at speech end (after the hangover)
 //! it sends `activityEnd`. A start on the fast onset path is tentative: the sender reports it
