@@ -1588,7 +1588,9 @@ class phone_out {
 /** A client-side voice activity detector in front of a session: GEMINI_LIVE_CLIENT_VAD_ACTIVITY
  *  (server VAD off, the client marks each utterance, with pre-roll) or _GATE (server VAD on,
  *  silence not sent). push() sends (not for the audio callback); process() only detects and is
- *  real-time safe. Move-only. */
+ *  real-time safe. A fast onset path starts speech 8-30 ms into a plosive or fricative; the
+ *  model confirms it within 250 ms or it is retracted (push() then sends nothing of it): see
+ *  gemini_live_client_vad in gemini_live.h. Move-only. */
 class client_vad {
   public:
     explicit client_vad(uint32_t mode = GEMINI_LIVE_CLIENT_VAD_ACTIVITY, float threshold = 0.5f,

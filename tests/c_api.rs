@@ -23,9 +23,10 @@ use support::{
 const LIMIT: Duration = Duration::from_secs(60);
 
 /// The programs, each built once as C99 (`name`) and as C++ (`name_cpp`).
-const PROGRAMS: [&str; 7] = [
+const PROGRAMS: [&str; 8] = [
     "examples/c/quickstart.c",
     "examples/c/audio_pipeline.c",
+    "examples/c/client_vad.c",
     "tests/c/misuse.c",
     "tests/c/features.c",
     "tests/c/models.c",

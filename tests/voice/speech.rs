@@ -55,10 +55,16 @@ pub fn write_wav(path: &Path, samples: &[i16]) {
 
 /// `text` spoken by espeak-ng (voice `voice`), as 16 kHz mono, trimmed to the speech.
 pub fn speak(dir: &Path, name: &str, text: &str, voice: &str) -> Vec<i16> {
+    speak_at(dir, name, text, voice, 160)
+}
+
+/// `text` spoken by espeak-ng (voice `voice`, `wpm` words a minute), as 16 kHz mono,
+/// trimmed to the speech.
+pub fn speak_at(dir: &Path, name: &str, text: &str, voice: &str, wpm: u32) -> Vec<i16> {
     let raw = dir.join(format!("{name}.espeak.wav"));
     let wav = dir.join(format!("{name}.wav"));
     run(Command::new("espeak-ng")
-        .args(["-v", voice, "-s", "160", "-w"])
+        .args(["-v", voice, "-s", &wpm.to_string(), "-w"])
         .arg(&raw)
         .arg(text));
     run(Command::new("sox")

@@ -12,6 +12,12 @@ silence between utterances (server VAD on)::
                 print("speech", event)
         vad.finish(session)
 
+The detector is earshot's model with a fast onset path in front of it: a rise of the
+spectrum over its recent floor starts speech 8-30 ms after a plosive or fricative onset
+(the model alone hears it when the vowel comes, 60-120 ms later); the model must confirm
+within 250 ms, or the utterance ends at once (a knock: ``"start"`` then ``"end"``). The first
+512 ms of a stream decide nothing.
+
 ``push`` sends on the session (call it from the capture thread, not an audio callback);
 ``process`` only runs the detector (no allocation or lock in the library). Audio is any
 input of ``gemini_live.audio`` (int16 or float numpy arrays and buffers, little-endian PCM16

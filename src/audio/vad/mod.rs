@@ -7,37 +7,57 @@
 //! also stop sending silence.
 //!
 //! **The detector** is [`earshot`] (pure Rust, a small neural network over 40 mel bands,
-//! 16 ms frames of 16 kHz audio; no allocation, no C or C++ build), with hysteresis around it:
-//! speech starts after [`VadConfig::min_speech`] of frames scoring at least
-//! [`VadConfig::threshold`], and ends after [`VadConfig::hangover`] of quiet frames: scoring
-//! under [`VadConfig::end_threshold`], or within 4 dB of the noise floor (the least frame
-//! energy of the last second), since the score lags the end of speech. The first 256 ms of a stream decide nothing (the detector
-//! warms up).
+//! 16 ms frames of 16 kHz audio; no allocation, no C or C++ build), with hysteresis around it
+//! and a fast onset path in front of it:
+//! - speech starts after [`VadConfig::min_speech`] of frames scoring at least
+//!   [`VadConfig::threshold`], or earlier, on the fast onset path
+//!   ([`VadConfig::fast_onset`]): every 8 ms the spectrum of the last 16 ms is compared with
+//!   its floor over the last 64 ms, and a rise worth [`VadConfig::onset_threshold`] in two
+//!   or more windows of the last 32 ms starts speech at once. The model hears speech when
+//!   the vowel comes; a plosive or fricative onset ("could", "send") is audible 60 to 120 ms
+//!   before that, and this path hears it. The model must confirm (a frame at [`VadConfig::threshold`]) within
+//!   [`VadConfig::confirm`]; if it does not (a knock, a door, not speech), the utterance is
+//!   retracted: it ends at once, without the hangover ([`Vad::retractions`] counts them), and
+//!   the fast path rests for a second.
+//! - speech ends after [`VadConfig::hangover`] of quiet frames: scoring under
+//!   [`VadConfig::end_threshold`], or within 4 dB of the noise floor (the least frame energy
+//!   of the last second), since the score lags the end of speech.
+//! - the first 512 ms of a stream decide nothing (the detector warms up: its scores on white
+//!   noise start near 0.65 and fall under 0.5 after about 300 ms).
+//!
 //! [`Vad`] is the bare detector and is **real-time safe** (no lock, no allocation, bounded
 //! time per sample), so it may run in the audio callback.
 //!
-//! **The sender** ([`VadSender`]) puts it in front of a [`Session`]: audio is held while
-//! nobody speaks; at speech start it sends `activityStart` ([`VadMode::Activity`]), then the
+//! **The sender** ([`VadSender`]) puts it in front of a [`Session`](crate::Session): audio is
+//! held while nobody speaks; at speech start it sends `activityStart` ([`VadMode::Activity`]), then the
 //! last [`VadConfig::pre_roll`] of held audio (so the first syllable, spoken before the
 //! detector was sure, is not cut off), then the live audio; at speech end (after the hangover)
-//! it sends `activityEnd`. In [`VadMode::Gate`] the server keeps its VAD and the sender only
+//! it sends `activityEnd`. A start on the fast onset path is tentative: the sender reports it
+//! at once but tells the server (`activityStart`, then the held audio) only when the model
+//! confirms it, and a retracted one never reaches the server. In [`VadMode::Gate`] the server keeps its VAD and the sender only
 //! drops the silence between utterances, ending each with `audioStreamEnd`. Sending is not
 //! real-time safe (it encodes and queues a message): call it from the capture thread that
 //! would otherwise call `send_audio`.
 //!
-//! Defaults: threshold 0.5, end threshold 0.85, min speech 16 ms (one frame), hangover 500 ms,
-//! pre-roll 300 ms.
+//! Defaults: threshold 0.5, end threshold 0.85, min speech 16 ms (one frame), fast onset on
+//! (onset threshold 0.5, confirm 250 ms), hangover 500 ms, pre-roll 300 ms.
+
+mod onset;
+mod sender;
+
+pub use sender::{VadSender, VadStats};
 
 use crate::error::{Error, Result};
-use crate::Session;
 use earshot::Detector;
-use std::collections::VecDeque;
+use onset::{Onset, HOP};
 use std::time::Duration;
 
 /// The detector's rate: 16 kHz (what the Live API takes).
 pub const VAD_RATE: u32 = 16_000;
 /// Samples per detector frame: 256 (16 ms at 16 kHz).
 pub const VAD_FRAME: usize = 256;
+/// Samples per step of the fast onset path: 128 (8 ms); events fall on these boundaries.
+const HALF: usize = HOP;
 
 /// What the client VAD does with the session.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,6 +85,17 @@ pub struct VadConfig {
     /// Speech for this long starts an utterance (rounded up to 16 ms frames). Defaults to
     /// 16 ms.
     pub min_speech: Duration,
+    /// Whether a rise of the spectrum over its recent floor starts speech before the model is
+    /// sure (see the module docs). Defaults to `true`.
+    pub fast_onset: bool,
+    /// The rise that starts speech on the fast path: dB above the floor, averaged over 8
+    /// bands, summed over the last four 8 ms steps less the largest (one window alone, a
+    /// click, is not enough). Defaults to 0.5: white, pink and brown noise stay under 0.2;
+    /// onsets at 10 dB SNR reach 0.5 to 100.
+    pub onset_threshold: f32,
+    /// How long the model has to confirm a fast start (a frame at `threshold`) before it is
+    /// retracted. Defaults to 250 ms (it confirms within 120 ms on speech).
+    pub confirm: Duration,
     /// Silence for this long ends an utterance (rounded up to 16 ms frames). Defaults to
     /// 500 ms.
     pub hangover: Duration,
@@ -79,6 +110,9 @@ impl Default for VadConfig {
             threshold: 0.5,
             end_threshold: 0.85,
             min_speech: Duration::from_millis(16),
+            fast_onset: true,
+            onset_threshold: 0.5,
+            confirm: Duration::from_millis(250),
             hangover: Duration::from_millis(500),
             pre_roll: Duration::from_millis(300),
         }
@@ -108,8 +142,18 @@ impl VadConfig {
                 )));
             }
         }
+        if !(self.onset_threshold.is_finite() && self.onset_threshold > 0.0) {
+            return Err(Error::InvalidInput(format!(
+                "VAD onset threshold {}: expected more than 0",
+                self.onset_threshold
+            )));
+        }
         let ten_s = Duration::from_secs(10);
-        if self.hangover > ten_s || self.pre_roll > ten_s || self.min_speech > ten_s {
+        if self.hangover > ten_s
+            || self.pre_roll > ten_s
+            || self.min_speech > ten_s
+            || self.confirm > ten_s
+        {
             return Err(Error::InvalidInput(
                 "VAD durations: expected at most 10 s each".into(),
             ));
@@ -121,21 +165,24 @@ impl VadConfig {
 /// A speech boundary, at a position in the input (16 kHz samples since the detector began).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum VadEvent {
-    /// Speech started; `at` is the end of the frame that made it sure.
+    /// Speech started; `at` is where it was decided (the end of the 8 ms step whose onset,
+    /// or the 16 ms frame whose score, made it sure).
     SpeechStart {
         /// Input samples at the decision.
         at: u64,
     },
-    /// Speech ended, after the hangover; `at` is the end of the frame that ended it.
+    /// Speech ended, after the hangover (or at once, when the model did not confirm a fast
+    /// start); `at` is the end of the frame that ended it.
     SpeechEnd {
         /// Input samples at the decision.
         at: u64,
     },
 }
 
-/// Frames at the start of a stream that decide nothing (256 ms): the detector's window and
-/// feature normalisation are still filling, and its scores on noise start near 0.55.
-const WARM_UP: u64 = 16;
+/// Frames at the start of a stream that decide nothing (512 ms): the detector's window and
+/// feature normalisation are still filling, and its scores on white noise start near 0.65
+/// and stay over 0.5 for about 300 ms.
+const WARM_UP: u64 = 32;
 
 /// Frames of energy history for the noise floor: about a second.
 const FLOOR_FRAMES: usize = 62;
@@ -159,6 +206,16 @@ fn frames_in(d: Duration, min: u32) -> u32 {
 /// lock, no allocation, bounded time per sample. One per stream.
 pub struct Vad {
     detector: Box<Detector>,
+    onset: Option<Box<Onset>>,
+    onset_threshold: f32,
+    /// Frames the model has to confirm a fast start.
+    confirm_frames: u32,
+    /// Frames since a fast start the model has not confirmed yet.
+    unconfirmed: Option<u32>,
+    /// Frames the fast path still rests after a retraction.
+    rest: u32,
+    retractions: u64,
+    evidence: f32,
     frame: [i16; VAD_FRAME],
     staged: usize,
     pos: u64,
@@ -192,6 +249,13 @@ impl Vad {
         config.validate()?;
         Ok(Vad {
             detector: Detector::default_boxed(),
+            onset: config.fast_onset.then(Onset::new),
+            onset_threshold: config.onset_threshold,
+            confirm_frames: frames_in(config.confirm, 1),
+            unconfirmed: None,
+            rest: 0,
+            retractions: 0,
+            evidence: 0.0,
             frame: [0; VAD_FRAME],
             staged: 0,
             pos: 0,
@@ -209,22 +273,51 @@ impl Vad {
     }
 
     /// Runs the detector over `pcm` (16 kHz mono), calling `on_event` at each boundary.
-    /// Input short of a 16 ms frame waits for the next call. Real-time safe.
+    /// Input short of an 8 ms step waits for the next call. Real-time safe.
     pub fn process(&mut self, pcm: &[i16], mut on_event: impl FnMut(VadEvent)) {
         let mut rest = pcm;
         while !rest.is_empty() {
-            let n = rest.len().min(VAD_FRAME - self.staged);
+            let n = rest.len().min(HALF - self.staged % HALF);
             self.frame[self.staged..self.staged + n].copy_from_slice(&rest[..n]);
             self.staged += n;
             self.pos += n as u64;
             rest = &rest[n..];
-            if self.staged == VAD_FRAME {
+            if !self.staged.is_multiple_of(HALF) {
+                continue;
+            }
+            let whole = self.staged == VAD_FRAME;
+            // The model first (it may confirm or retract a fast start), then the onset path.
+            let mut event = None;
+            if whole {
                 self.staged = 0;
-                if let Some(e) = self.decide() {
-                    on_event(e);
-                }
+                event = self.decide();
+            }
+            let fast = self.onset_step(if whole { HALF } else { 0 }, event.is_none());
+            if let Some(e) = event.or(fast) {
+                on_event(e);
             }
         }
+    }
+
+    /// Runs the fast onset path over the 8 ms at `from` in the frame; starts speech on a rise
+    /// when `may_start` (no other event at this step).
+    fn onset_step(&mut self, from: usize, may_start: bool) -> Option<VadEvent> {
+        let onset = self.onset.as_mut()?;
+        let mut half = [0i16; HALF];
+        half.copy_from_slice(&self.frame[from..from + HALF]);
+        let evidence = onset.hop(&half);
+        self.evidence = evidence;
+        if !may_start || self.speech || self.frames <= WARM_UP || self.rest > 0 {
+            return None;
+        }
+        if evidence >= self.onset_threshold {
+            self.speech = true;
+            self.run = 0;
+            self.quiet = 0;
+            self.unconfirmed = Some(0);
+            return Some(VadEvent::SpeechStart { at: self.pos });
+        }
+        None
     }
 
     /// Scores the staged frame and applies the hysteresis.
@@ -234,8 +327,25 @@ impl Vad {
         self.energies[(self.frames % FLOOR_FRAMES as u64) as usize] = energy;
         let floor = self.energies.iter().copied().fold(f32::MAX, f32::min);
         self.frames += 1;
+        self.rest = self.rest.saturating_sub(1);
         if self.frames <= WARM_UP {
             return None;
+        }
+        if let Some(waited) = self.unconfirmed {
+            if self.score >= self.threshold {
+                self.unconfirmed = None;
+            } else if waited + 1 >= self.confirm_frames {
+                // Not speech after all (a knock, a door): end now and rest the fast path.
+                self.unconfirmed = None;
+                self.speech = false;
+                self.quiet = 0;
+                self.run = 0;
+                self.retractions += 1;
+                self.rest = FLOOR_FRAMES as u32;
+                return Some(VadEvent::SpeechEnd { at: self.pos });
+            } else {
+                self.unconfirmed = Some(waited + 1);
+            }
         }
         if self.speech {
             // Quiet: the score has dropped, or the frame is back near the noise floor (the
@@ -244,6 +354,7 @@ impl Vad {
             self.quiet = if voiced { 0 } else { self.quiet + 1 };
             if self.quiet >= self.end_frames {
                 self.speech = false;
+                self.unconfirmed = None;
                 self.quiet = 0;
                 self.run = 0;
                 return Some(VadEvent::SpeechEnd { at: self.pos });
@@ -271,6 +382,24 @@ impl Vad {
         self.score
     }
 
+    /// The fast onset path's latest evidence (see [`VadConfig::onset_threshold`]); 0 when
+    /// the path is off.
+    pub fn onset_evidence(&self) -> f32 {
+        self.evidence
+    }
+
+    /// Whether the utterance in progress began on the fast onset path and the model has not
+    /// confirmed it yet (it will be, or it will be retracted, within [`VadConfig::confirm`]).
+    pub fn is_tentative(&self) -> bool {
+        self.unconfirmed.is_some()
+    }
+
+    /// Fast starts the model did not confirm (each ended at once by a
+    /// [`VadEvent::SpeechEnd`]).
+    pub fn retractions(&self) -> u64 {
+        self.retractions
+    }
+
     /// Input samples taken so far.
     pub fn position(&self) -> u64 {
         self.pos
@@ -279,6 +408,12 @@ impl Vad {
     /// Forgets everything (a new stream). Real-time safe.
     pub fn reset(&mut self) {
         self.detector.reset();
+        if let Some(o) = self.onset.as_mut() {
+            o.reset();
+        }
+        self.unconfirmed = None;
+        self.rest = 0;
+        self.evidence = 0.0;
         self.staged = 0;
         self.pos = 0;
         self.frames = 0;
@@ -287,146 +422,5 @@ impl Vad {
         self.quiet = 0;
         self.score = 0.0;
         self.energies = [f32::MAX; FLOOR_FRAMES];
-    }
-}
-
-/// Counters of a [`VadSender`], in 16 kHz samples.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct VadStats {
-    /// Utterances started.
-    pub utterances: u64,
-    /// Samples sent (utterances with their pre-roll and hangover).
-    pub sent: u64,
-    /// Samples held back as silence and never sent.
-    pub withheld: u64,
-}
-
-/// A [`Vad`] in front of a [`Session`]: sends utterances with pre-roll, and marks them with
-/// `activityStart` / `activityEnd` ([`VadMode::Activity`]) or ends each with
-/// `audioStreamEnd` ([`VadMode::Gate`]). Set the session up with [`VadConfig::configure`].
-/// Not for the audio callback (sending encodes and queues a message).
-#[derive(Debug)]
-pub struct VadSender {
-    config: VadConfig,
-    vad: Vad,
-    /// Audio not sent yet: while silent, the last `pre_roll` (plus a frame being decided).
-    held: VecDeque<i16>,
-    pre_roll: usize,
-    out: Vec<i16>,
-    stats: VadStats,
-}
-
-impl VadSender {
-    /// A sender deciding by `config`. Allocates its buffers now.
-    pub fn new(config: VadConfig) -> Result<VadSender> {
-        let vad = Vad::new(&config)?;
-        let pre_roll = (config.pre_roll.as_millis() as usize) * (VAD_RATE as usize / 1000);
-        Ok(VadSender {
-            config,
-            vad,
-            held: VecDeque::with_capacity(pre_roll + 4 * VAD_FRAME),
-            pre_roll,
-            out: Vec::with_capacity(VAD_RATE as usize / 10),
-            stats: VadStats::default(),
-        })
-    }
-
-    /// The settings.
-    pub fn config(&self) -> &VadConfig {
-        &self.config
-    }
-
-    /// The detector (its score and state).
-    pub fn vad(&self) -> &Vad {
-        &self.vad
-    }
-
-    /// The detector, to run it without sending ([`Vad::process`]); do not mix with
-    /// [`push`](Self::push).
-    pub fn detector_mut(&mut self) -> &mut Vad {
-        &mut self.vad
-    }
-
-    /// Counters.
-    pub fn stats(&self) -> VadStats {
-        self.stats
-    }
-
-    /// Takes 16 kHz mono PCM16 from the microphone: runs the detector, sends what belongs to
-    /// an utterance (with its pre-roll) and the activity signals, and calls `on_event` at
-    /// each speech start and end. A send error stops the call and is returned (the audio of
-    /// that call is lost; the detector's state is kept).
-    pub fn push(
-        &mut self,
-        session: &Session,
-        pcm: &[i16],
-        mut on_event: impl FnMut(VadEvent),
-    ) -> Result<()> {
-        let mut rest = pcm;
-        while !rest.is_empty() {
-            // Up to the next frame boundary, so each decision applies where it was made.
-            let n = rest.len().min(VAD_FRAME - self.vad.staged);
-            let (piece, tail) = rest.split_at(n);
-            rest = tail;
-            self.held.extend(piece.iter().copied());
-            let mut event = None;
-            self.vad.process(piece, |e| event = Some(e));
-            match event {
-                Some(e @ VadEvent::SpeechStart { .. }) => {
-                    self.stats.utterances += 1;
-                    if self.config.mode == VadMode::Activity {
-                        session.activity_start()?;
-                    }
-                    on_event(e);
-                }
-                Some(e @ VadEvent::SpeechEnd { .. }) => {
-                    self.send_held(session)?;
-                    match self.config.mode {
-                        VadMode::Activity => session.activity_end()?,
-                        VadMode::Gate => session.audio_stream_end()?,
-                    }
-                    on_event(e);
-                }
-                None => {}
-            }
-            if !self.vad.is_speech() {
-                // Silence: keep only the pre-roll (and the frame being decided).
-                let keep = self.pre_roll + self.vad.staged;
-                while self.held.len() > keep {
-                    self.held.pop_front();
-                    self.stats.withheld += 1;
-                }
-            }
-        }
-        if self.vad.is_speech() {
-            self.send_held(session)?;
-        }
-        Ok(())
-    }
-
-    fn send_held(&mut self, session: &Session) -> Result<()> {
-        if self.held.is_empty() {
-            return Ok(());
-        }
-        self.out.clear();
-        self.out.extend(self.held.drain(..));
-        self.stats.sent += self.out.len() as u64;
-        session.send_audio(&self.out)
-    }
-
-    /// Ends the stream: an utterance in progress is sent and closed as at a speech end;
-    /// the detector starts afresh.
-    pub fn finish(&mut self, session: &Session) -> Result<()> {
-        if self.vad.is_speech() {
-            self.send_held(session)?;
-            match self.config.mode {
-                VadMode::Activity => session.activity_end()?,
-                VadMode::Gate => session.audio_stream_end()?,
-            }
-        }
-        self.stats.withheld += self.held.len() as u64;
-        self.held.clear();
-        self.vad.reset();
-        Ok(())
     }
 }
