@@ -8,8 +8,10 @@
 //! Needs `cc`, espeak-ng and sox (Debian packages `build-essential`, `espeak-ng`, `sox`):
 //! skipped with a message when a tool is missing, except under `CI=true`.
 
-#[path = "c/support.rs"]
-mod support;
+mod c {
+    pub mod support;
+}
+use c::support;
 mod voice;
 
 use gemini_live::audio::{Vad, VadConfig, VadEvent};
