@@ -1212,6 +1212,16 @@ typedef struct gemini_live_player_stats {
      * than it plays); 0 until measured.
      */
     uint64_t arrival_rate_milli;
+    /**
+     * Times playback paused at a word gap because the reply came too slowly to go on
+     * without running dry (the adaptive start).
+     */
+    uint64_t pauses;
+    /**
+     * Samples of silence those pauses gave. A turn's added silence in all is its
+     * `start_delay` plus its pauses plus its `underrun_samples`.
+     */
+    uint64_t paused;
 } gemini_live_player_stats;
 
 /**
@@ -2840,9 +2850,14 @@ size_t gemini_live_transcript_heard_len(const char *text, double heard_fraction)
  * with `adaptive_start` (the default of the other constructors) the player measures how
  * fast each reply arrives against real time and, when it comes slower than real time,
  * starts only once what is buffered will last to the reply's end (its length taken from
- * the previous reply; the first reply of a session is not delayed); `start_threshold_ms`
- * stays the minimum. Without it, playback starts at the threshold alone. On success `*out`
- * owns the player: free it with `gemini_live_player_free`. Any thread.
+ * the previous reply). The first reply of a session has no length to go by: it waits for
+ * its second chunk (its rate; at most 1 s, and not when the first chunk holds 300 ms), and
+ * whenever its buffer is about to run dry it pauses at a word gap (a quiet 10 ms stretch)
+ * until the buffer will last a second of playback; so does a reply that outgrows the one
+ * before. `start_threshold_ms` stays the minimum. The pauses are counted in
+ * `gemini_live_player_stats` (`pauses`, `paused`). Without `adaptive_start`, playback
+ * starts at the threshold alone. On success `*out` owns the player: free it with
+ * `gemini_live_player_free`. Any thread.
  */
 gemini_live_result gemini_live_player_new_paced(uint32_t device_rate,
                                                 uint16_t channels,

@@ -510,6 +510,8 @@ class PlayerStats(Structure):
         ("turn", c_uint64),
         ("start_delay", c_uint64),
         ("arrival_rate_milli", c_uint64),
+        ("pauses", c_uint64),
+        ("paused", c_uint64),
     ]
 
 
