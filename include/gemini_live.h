@@ -841,7 +841,8 @@ typedef struct gemini_live_event gemini_live_event;
  *
  * Functions: `gemini_live_fake_server_start`, `gemini_live_fake_server_start_with_faults`,
  * `gemini_live_fake_server_start_with_models`, `gemini_live_fake_server_endpoint`,
- * `gemini_live_fake_server_free`, `gemini_live_fake_server_start_vertex`.
+ * `gemini_live_fake_server_free`, `gemini_live_fake_server_start_vertex`,
+ * `gemini_live_fake_server_start_paced`.
  */
 typedef struct gemini_live_fake_server gemini_live_fake_server;
 
@@ -3177,6 +3178,22 @@ gemini_live_result gemini_live_fake_server_start_vertex(uint16_t port,
                                                         const char *location,
                                                         const char *fault_plan,
                                                         struct gemini_live_fake_server **out);
+
+/**
+ * Starts a fake server (as `gemini_live_fake_server_start`) whose audio replies last
+ * `audio_reply_ms` (in 100 ms chunks) and are sent at `audio_pace` times real time (0.7:
+ * slower than they play, as a model generating slowly does; 0: as fast as the socket takes
+ * them). With `audio_words` the reply's tone comes in words of 180 to 420 ms with 90 ms of
+ * silence between them, as speech has gaps a player can pause at (see
+ * `gemini_live_player_new_paced`). On success `*out` owns the server: free it with
+ * `gemini_live_fake_server_free`. `GEMINI_LIVE_INVALID_ARGUMENT` if `audio_pace` is negative
+ * or not a number; `GEMINI_LIVE_IO` if the port cannot be bound. Any thread.
+ */
+gemini_live_result gemini_live_fake_server_start_paced(uint16_t port,
+                                                       uint32_t audio_reply_ms,
+                                                       double audio_pace,
+                                                       bool audio_words,
+                                                       struct gemini_live_fake_server **out);
 
 /**
  * Routes the library's log records to `callback` (see `gemini_live_log_callback`), at the

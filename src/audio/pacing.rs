@@ -20,7 +20,7 @@
 //! (`gaps.rs` finds them on the writer's side) instead of running dry mid-word, and goes on
 //! when the buffer will last [`HORIZON`] of playback at that rate, and holds at least
 //! [`LOOKAHEAD`] (so that the next gap is likely to be in it). A reply longer than the
-//! previous one does the same once it has reached the previous one's length; the wait it
+//! previous one does the same once it has outgrown the previous one's length; the wait it
 //! started with covered just that length, so it runs dry once there (its buffer is about
 //! a chunk, too short to hold a gap), then pauses at gaps. The silence this
 //! adds over the least a reply needed is bounded by what is buffered when the reply ends:
@@ -50,6 +50,12 @@ pub(crate) struct Pacer {
 
 /// The longest start delay asked for, whatever the model: past it, a stall is the lesser evil.
 const MAX_DELAY: Duration = Duration::from_secs(60);
+
+/// Added to a slow reply's wait: the wait is exact for chunks arriving on time, and one that
+/// comes a few milliseconds late (a loaded machine, the network) would run the buffer dry.
+/// Measured against the fake at 0.7x, without it the second reply ran dry once in a run;
+/// 30 ms keeps the start within 50 ms of the least.
+pub(crate) const JITTER_MARGIN: Duration = Duration::from_millis(30);
 
 /// Playback a slow reply of unknown length must have buffered for, at its measured rate,
 /// before it (re)starts: how long it plays between pauses.
@@ -139,8 +145,9 @@ impl Pacer {
 
     /// What the reader is to do with the current reply (module docs).
     pub(crate) fn plan(&self) -> Plan {
-        // No previous reply, or this one has reached its length and goes on.
-        let open_ended = self.prior_len.is_none_or(|len| self.received >= len);
+        // No previous reply, or this one is longer (a reply as long as the last one is not:
+        // its end, turnComplete, may come a little after its last chunk).
+        let open_ended = self.prior_len.is_none_or(|len| self.received > len);
         let Some(r) = self.rate() else {
             // Nothing measured and nothing known: wait for the second chunk (or the end), at
             // most HORIZON, unless the first chunk alone holds LOOKAHEAD (enough to find a gap
@@ -162,17 +169,19 @@ impl Pacer {
                 open_ended,
             };
         }
-        let resume = HORIZON.as_secs_f64() * (1.0 - r);
+        // In whole milliseconds: a rate measured as 0.69999999 must not ask for a sample more
+        // than 0.7 does (and so wait a chunk longer).
+        let resume = (HORIZON.as_secs_f64() * (1.0 - r) * 1000.0).round() as u64;
         Plan {
             wait: self.required_delay(),
-            resume_buffer: Duration::from_secs_f64(resume.max(LOOKAHEAD.as_secs_f64())),
+            resume_buffer: Duration::from_millis(resume).max(LOOKAHEAD),
             open_ended,
         }
     }
 
     /// How long after its first chunk the current reply must start playing not to run dry:
-    /// `(L - c) * (1/r - 1)` (module docs), `L` at least what has arrived and one chunk more;
-    /// zero at or above real time or with no rate known.
+    /// `(L - c) * (1/r - 1)` (module docs), `L` at least what has arrived and one chunk more,
+    /// plus [`JITTER_MARGIN`]; zero at or above real time or with no rate known.
     pub(crate) fn required_delay(&self) -> Duration {
         let Some(r) = self.rate() else {
             return Duration::ZERO;
@@ -184,7 +193,7 @@ impl Pacer {
         let len = self.prior_len.unwrap_or(0).max(self.received + chunk);
         let ahead = len.saturating_sub(chunk) as f64;
         let secs = ahead / f64::from(self.source_rate) * (1.0 / r - 1.0);
-        Duration::from_secs_f64(secs.min(MAX_DELAY.as_secs_f64()))
+        Duration::from_secs_f64(secs.min(MAX_DELAY.as_secs_f64())) + JITTER_MARGIN
     }
 }
 
@@ -222,10 +231,11 @@ mod tests {
         let t0 = Instant::now();
         reply(&mut p, t0, 20, 0.7);
         assert!((p.rate().unwrap_or(0.0) - 0.7).abs() < 1e-6);
-        // The next reply, at its first chunk: 1.9 s of audio still to come at 0.7x.
+        // The next reply, at its first chunk: 1.9 s of audio still to come at 0.7x, and the
+        // jitter margin.
         p.start_turn();
         p.chunk(2400, t0);
-        let want = 1.9 * (1.0 / 0.7 - 1.0);
+        let want = 1.9 * (1.0 / 0.7 - 1.0) + 0.03;
         let got = p.required_delay().as_secs_f64();
         assert!((got - want).abs() < 1e-3, "{got} vs {want}");
     }
@@ -240,7 +250,7 @@ mod tests {
             p.chunk(2400, t0 + Duration::from_secs_f64(f64::from(k) * 0.2));
         }
         // 1.0 s received, so at least 1.1 s long: 1.0 s ahead of the first chunk, at 0.5x.
-        assert!((p.required_delay().as_secs_f64() - 1.0).abs() < 1e-3);
+        assert!((p.required_delay().as_secs_f64() - 1.03).abs() < 1e-3);
     }
 
     #[test]
@@ -264,7 +274,7 @@ mod tests {
             "{plan:?}"
         );
         // Two chunks, so at least three: 200 ms still to come at 0.7x.
-        let want = 0.2 * (1.0 / 0.7 - 1.0);
+        let want = 0.2 * (1.0 / 0.7 - 1.0) + 0.03;
         let got = plan.wait.as_secs_f64();
         assert!((got - want).abs() < 1e-6, "{got} vs {want}");
         p.end_turn(true);
@@ -272,7 +282,7 @@ mod tests {
         p.chunk(2400, t0);
         assert!(!p.plan().open_ended, "the next reply has a length to go by");
         // Its length (200 ms) and rate: 100 ms still to come at 0.7x.
-        let want = 0.1 * (1.0 / 0.7 - 1.0);
+        let want = 0.1 * (1.0 / 0.7 - 1.0) + 0.03;
         assert!((p.plan().wait.as_secs_f64() - want).abs() < 1e-6);
         // A first chunk that holds the lookahead is not held back for the rate.
         let mut q = Pacer::new(24_000);

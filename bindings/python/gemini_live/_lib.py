@@ -25,6 +25,7 @@ from ctypes import (
     Structure,
     c_bool,
     c_char_p,
+    c_double,
     c_float,
     c_int,
     c_int16,
@@ -451,6 +452,10 @@ FUNCTIONS: Dict[str, Tuple[Any, List[Any]]] = {
         [FAKE_P, c_char_p, c_size_t, POINTER(c_size_t)],
     ),
     "gemini_live_fake_server_free": (None, [FAKE_P]),
+    "gemini_live_fake_server_start_paced": (
+        RESULT,
+        [c_uint16, c_uint32, c_double, c_bool, POINTER(FAKE_P)],
+    ),
     # vertex.rs
     "gemini_live_config_set_vertex": (RESULT, [CONFIG_P, _STR, _STR]),
     "gemini_live_config_set_vertex_api_version": (RESULT, [CONFIG_P, _STR]),

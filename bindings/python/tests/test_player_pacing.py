@@ -7,7 +7,9 @@ import unittest
 
 from _support import gl  # noqa: F401  (loads the library the tests use)
 
+import gemini_live as gl
 from gemini_live.audio import Player
+from gemini_live.fake import FakeServer
 
 
 class PlayerPacingTest(unittest.TestCase):
@@ -53,6 +55,27 @@ class PlayerPacingTest(unittest.TestCase):
             self.assertGreater(st.pauses, 0, st)
             self.assertGreater(st.paused_ms, 0.0, st)
             self.assertAlmostEqual(st.arrival_rate or 0.0, 0.7, delta=0.1)
+
+
+    def test_a_paced_fake_sends_words_at_the_pace_asked(self):
+        with self.assertRaises(gl.GeminiLiveError):
+            FakeServer.paced(400, -1.0)
+        # 600 ms of words at 2x: six chunks over about 250 ms, silent in the gaps.
+        with FakeServer.paced(600, 2.0) as fake, gl.Session.connect(
+            endpoint=fake.endpoint, response_modality="audio"
+        ) as s:
+            s.send_text("say something")
+            arrivals, pcm = [], b""
+            for ev in s.events(timeout=5):
+                if isinstance(ev, gl.AudioEvent):
+                    arrivals.append(time.monotonic())
+                    pcm += bytes(ev.pcm)
+                if isinstance(ev, gl.TurnCompleteEvent):
+                    break
+            self.assertEqual(len(pcm), 600 * 48)
+            self.assertGreaterEqual(arrivals[-1] - arrivals[0], 0.2)
+            gap = struct.unpack("<%dh" % (80 * 24), pcm[285 * 48 : 365 * 48])
+            self.assertEqual(max(abs(v) for v in gap), 0, "the first gap is silent")
 
 
 if __name__ == "__main__":
