@@ -321,6 +321,35 @@ fn the_threshold_stays_the_minimum_for_a_barely_slow_reply() {
 }
 
 #[test]
+fn a_lone_first_chunk_waits_for_the_rate_at_most_a_second_unless_the_threshold_is_zero() {
+    let mut buf = [0i16; PERIOD];
+    let (mut w, mut r) = player(true);
+    w.push(&[100; CHUNK]);
+    let mut silent = 0;
+    while r.read(&mut buf) == 0 {
+        silent += 1;
+        assert!(silent < 1000, "never started");
+    }
+    assert_eq!(
+        silent, 100,
+        "a second (100 reads of 10 ms) without a second chunk"
+    );
+    // A zero threshold asks for no buffering: the first chunk plays at once.
+    let (mut w, mut r) = Player::new(PlayerConfig {
+        start_threshold: Duration::ZERO,
+        ..PlayerConfig::default()
+    })
+    .unwrap()
+    .split();
+    w.push(&[100; CHUNK]);
+    assert_eq!(r.read(&mut buf), PERIOD);
+    // So does a first chunk holding 300 ms (a gap to pause at is likely in it).
+    let (mut w, mut r) = player(true);
+    w.push(&[100; 3 * CHUNK]);
+    assert_eq!(r.read(&mut buf), PERIOD);
+}
+
+#[test]
 fn reading_allocates_nothing_and_takes_no_lock() {
     // A 48 kHz stereo device playing a first reply at 0.7x, so that the reads go through the
     // wait for the rate, the start, the pauses at word gaps and the resumptions; the writer's

@@ -363,9 +363,7 @@ fn a_discarded_reply_is_flushed_like_an_interruption() {
     })
     .unwrap()
     .split();
-    // Two chunks: a first chunk alone would wait for the reply's rate (the adaptive start).
-    w.push(&[3; 1200]);
-    w.push(&[3; 1200]);
+    w.push(&[3; 2400]);
     let mut buf = [0i16; 240];
     assert_eq!(r.read(&mut buf), 240);
     let p = w

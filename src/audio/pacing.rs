@@ -15,7 +15,7 @@
 //! **The first reply of a session** has no rate and no length to go by. It waits for its
 //! second chunk (the rate, measured before deciding to start; the threshold stays the
 //! minimum; at most [`HORIZON`], and not at all when the first chunk alone holds
-//! [`LOOKAHEAD`]), and since its end is unknown it is *open-ended*: whenever the buffer is about to
+//! [`LOOKAHEAD`] or the start threshold is zero), and since its end is unknown it is *open-ended*: whenever the buffer is about to
 //! run dry at the measured rate, the reader pauses at the latest word gap in what is buffered
 //! (`gaps.rs` finds them on the writer's side) instead of running dry mid-word, and goes on
 //! when the buffer will last [`HORIZON`] of playback at that rate, and holds at least
@@ -35,6 +35,9 @@ use std::time::{Duration, Instant};
 #[derive(Debug)]
 pub(crate) struct Pacer {
     source_rate: u32,
+    /// Whether a reply with nothing known waits for its second chunk (not with a zero start
+    /// threshold: no buffering before the start was asked for).
+    probe: bool,
     /// When the current reply's first chunk arrived.
     first_at: Option<Instant>,
     /// Source samples of the current reply: its first chunk, and in all.
@@ -80,10 +83,12 @@ pub(crate) struct Plan {
 }
 
 impl Pacer {
-    /// A pacer for audio at `source_rate` Hz.
-    pub(crate) fn new(source_rate: u32) -> Pacer {
+    /// A pacer for audio at `source_rate` Hz; `probe`: a reply with nothing known waits for
+    /// its second chunk.
+    pub(crate) fn new(source_rate: u32, probe: bool) -> Pacer {
         Pacer {
             source_rate: source_rate.max(1),
+            probe,
             first_at: None,
             first_chunk: 0,
             received: 0,
@@ -155,7 +160,7 @@ impl Pacer {
             // came as fast as the socket.
             let first =
                 Duration::from_secs_f64(self.first_chunk as f64 / f64::from(self.source_rate));
-            let probe = self.chunks == 1 && first < LOOKAHEAD;
+            let probe = self.probe && self.chunks == 1 && first < LOOKAHEAD;
             return Plan {
                 wait: if probe { HORIZON } else { Duration::ZERO },
                 resume_buffer: Duration::ZERO,
@@ -213,7 +218,7 @@ mod tests {
 
     #[test]
     fn nothing_known_delays_nothing_and_fast_replies_are_never_delayed() {
-        let mut p = Pacer::new(24_000);
+        let mut p = Pacer::new(24_000, true);
         p.start_turn();
         p.chunk(2400, Instant::now());
         assert_eq!(p.required_delay(), Duration::ZERO);
@@ -227,7 +232,7 @@ mod tests {
 
     #[test]
     fn a_slow_reply_waits_what_its_last_chunk_needs() {
-        let mut p = Pacer::new(24_000);
+        let mut p = Pacer::new(24_000, true);
         let t0 = Instant::now();
         reply(&mut p, t0, 20, 0.7);
         assert!((p.rate().unwrap_or(0.0) - 0.7).abs() < 1e-6);
@@ -242,7 +247,7 @@ mod tests {
 
     #[test]
     fn a_reply_longer_than_the_last_grows_the_estimate() {
-        let mut p = Pacer::new(24_000);
+        let mut p = Pacer::new(24_000, true);
         let t0 = Instant::now();
         reply(&mut p, t0, 5, 0.5);
         p.start_turn();
@@ -255,7 +260,7 @@ mod tests {
 
     #[test]
     fn the_first_reply_waits_for_its_rate_and_is_open_ended() {
-        let mut p = Pacer::new(24_000);
+        let mut p = Pacer::new(24_000, true);
         let t0 = Instant::now();
         p.start_turn();
         assert_eq!(p.plan().wait, Duration::ZERO, "nothing to wait for yet");
@@ -285,7 +290,7 @@ mod tests {
         let want = 0.1 * (1.0 / 0.7 - 1.0) + 0.03;
         assert!((p.plan().wait.as_secs_f64() - want).abs() < 1e-6);
         // A first chunk that holds the lookahead is not held back for the rate.
-        let mut q = Pacer::new(24_000);
+        let mut q = Pacer::new(24_000, true);
         q.start_turn();
         q.chunk(7200, t0);
         assert_eq!(q.plan().wait, Duration::ZERO);
@@ -293,7 +298,7 @@ mod tests {
 
     #[test]
     fn a_burst_and_a_fast_reply_are_neither_paced_nor_paused() {
-        let mut p = Pacer::new(24_000);
+        let mut p = Pacer::new(24_000, true);
         let t0 = Instant::now();
         p.start_turn();
         p.chunk(2400, t0);

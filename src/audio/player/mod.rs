@@ -78,7 +78,9 @@ pub struct PlayerConfig {
     /// Rate of the audio pushed ([`PlayerWriter::push`]). Defaults to 24000 (the model's).
     pub source_rate: u32,
     /// Audio buffered before playback starts, and restarts after an underrun (jitter
-    /// absorption). Defaults to 80 ms.
+    /// absorption). Zero asks for no buffering at all: with the adaptive start, the first
+    /// reply of a session then plays its first chunk at once instead of waiting for its
+    /// second (its rate). Defaults to 80 ms.
     pub start_threshold: Duration,
     /// Most audio buffered; past it the oldest is dropped (counted). Defaults to 30 s: the
     /// service can deliver a reply faster than real time.
@@ -158,7 +160,7 @@ impl Player {
                 seen_flush: 0,
                 pacer: config.adaptive_start.then(|| {
                     (
-                        Pacer::new(config.source_rate),
+                        Pacer::new(config.source_rate, !config.start_threshold.is_zero()),
                         GapFinder::new(config.device_rate),
                     )
                 }),
