@@ -110,22 +110,6 @@ fn play_audio(
     }
 }
 
-/// One reply of `chunks` chunks of a steady sound (no word gaps) arriving at `pace` times
-/// real time; the arrival times and the stats after it played out.
-fn play_reply(
-    w: &mut PlayerWriter,
-    r: &mut PlayerReader,
-    start: Instant,
-    chunks: usize,
-    pace: f64,
-) -> (Vec<f64>, PlayerStats) {
-    let audio: Vec<i16> = (0..chunks * CHUNK)
-        .map(|i| ((i % 100) + 1) as i16)
-        .collect();
-    let p = play_audio(w, r, start, &audio, pace);
-    (p.arrivals, p.stats)
-}
-
 /// The least start delay (ms after the first chunk) with which a device reading every 10 ms
 /// never runs dry: chunk k (arriving at `a_k`) is needed `k * 100 ms` after the start, and the
 /// device only starts on a 10 ms tick.
