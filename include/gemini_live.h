@@ -1205,7 +1205,8 @@ typedef struct gemini_live_player_stats {
     uint64_t turn;
     /**
      * Samples the latest turn waited, with audio buffered, before it started playing (the
-     * adaptive start's wait for a reply arriving slower than real time).
+     * adaptive start's wait for a reply arriving slower than real time, or for a session's
+     * first reply to show its rate with its second chunk).
      */
     uint64_t start_delay;
     /**

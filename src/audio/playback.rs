@@ -29,7 +29,8 @@ pub struct PlayerStats {
     /// The current (or latest) turn's number, from 1; 0 before any audio.
     pub turn: u64,
     /// Device samples the latest turn waited, with audio buffered, before it started playing
-    /// (the adaptive start's wait for a slow reply; at most a read's worth otherwise).
+    /// (the adaptive start's wait for a slow reply, or for a session's first reply to show
+    /// its rate with its second chunk; at most a read's worth otherwise).
     pub start_delay: u64,
     /// How fast the latest reply arrived, in thousandths of real time (700: 0.7x, slower than
     /// it plays); 0 until measured (a reply's second chunk).

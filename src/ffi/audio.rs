@@ -264,7 +264,8 @@ pub struct gemini_live_player_stats {
     /// The current (or latest) turn's number, from 1; 0 before any audio.
     pub turn: u64,
     /// Samples the latest turn waited, with audio buffered, before it started playing (the
-    /// adaptive start's wait for a reply arriving slower than real time).
+    /// adaptive start's wait for a reply arriving slower than real time, or for a session's
+    /// first reply to show its rate with its second chunk).
     pub start_delay: u64,
     /// How fast the latest reply arrived, in thousandths of real time (700: 0.7x, slower
     /// than it plays); 0 until measured.
