@@ -9,7 +9,9 @@
 
 mod voice;
 
-use gemini_live::audio::{Player, PlayerConfig, PlayerReader, PlayerStats, PlayerWriter};
+use gemini_live::audio::{
+    Player, PlayerConfig, PlayerReader, PlayerStats, PlayerWriter, Resampler,
+};
 use std::time::{Duration, Instant};
 use voice::alloc_count::{allocations_during, CountingAllocator};
 
@@ -241,6 +243,60 @@ fn a_reply_longer_than_the_last_runs_dry_once_then_pauses_at_gaps() {
     for &at in &p.stops[1..] {
         assert!(gaps.iter().any(|&(a, b)| a <= at && at < b), "stop at {at}");
     }
+    assert!(
+        silence >= least - 1e-9 && silence <= least + 310.0,
+        "{silence} vs {least}"
+    );
+}
+
+#[test]
+fn real_speech_at_0_7x_pauses_only_where_it_is_quiet() {
+    // Sentences spoken by espeak-ng (16 kHz, brought to the model's 24 kHz by the crate's
+    // resampler), sent as a session's first reply at 0.7x.
+    if !voice::speech::have("espeak-ng", "espeak-ng") || !voice::speech::have("sox", "sox") {
+        return;
+    }
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("player_pacing");
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let text = "Well, I think the answer depends on what you mean. Let me explain it in a few \
+                short sentences, slowly and clearly, so that nothing gets lost.";
+    let speech16 = voice::speech::speak(&dir, "reply", text, "en-us");
+    let mut rs = Resampler::new(16_000, 1, 24_000).unwrap();
+    let mut speech = Vec::new();
+    rs.process(&speech16, &mut speech);
+    rs.flush(&mut speech);
+    let (mut w, mut r) = player(true);
+    let p = play_audio(&mut w, &mut r, Instant::now(), &speech, 0.7);
+    let s = p.stats;
+    let least = least_start_delay(&p.arrivals);
+    let silence = silence_ms(&PlayerStats::default(), &s);
+    let rms = |a: usize, b: usize| {
+        let x = &speech[a.min(speech.len())..b.min(speech.len())];
+        (x.iter().map(|&v| f64::from(v).powi(2)).sum::<f64>() / x.len().max(1) as f64).sqrt()
+    };
+    let loudest = (0..speech.len() / 240)
+        .map(|k| rms(k * 240, k * 240 + 240))
+        .fold(0.0, f64::max);
+    let levels: Vec<f64> = p
+        .stops
+        .iter()
+        .map(|&at| 20.0 * (rms(at.saturating_sub(120), at + 120) / loudest).log10())
+        .collect();
+    eprintln!(
+        "espeak-ng, {:.1} s at 0.7x: start {} ms, {} pauses ({} ms), silence {silence} ms, \
+         least {least} ms; level around each stop against the loudest 10 ms: {levels:.0?} dB",
+        speech.len() as f64 / RATE as f64,
+        ms(s.start_delay),
+        s.pauses,
+        ms(s.paused)
+    );
+    assert_eq!(s.underruns, 0, "{s:?}");
+    assert!(s.pauses > 0, "{s:?}");
+    assert_eq!(p.stops.len() as u64, s.pauses);
+    assert!(
+        levels.iter().all(|&l| l <= -20.0),
+        "a pause where it is not quiet: {levels:?}"
+    );
     assert!(
         silence >= least - 1e-9 && silence <= least + 310.0,
         "{silence} vs {least}"
