@@ -11,7 +11,7 @@ use rtrb::Consumer;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-/// The audio-callback side of a [`Player`]. One thread at a time (it is `Send`); its
+/// The audio-callback side of a [`Player`](super::Player). One thread at a time (it is `Send`); its
 /// [`read`](Self::read) is real-time safe.
 pub struct PlayerReader {
     pub(super) shared: Arc<Shared>,

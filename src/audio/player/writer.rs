@@ -13,7 +13,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Instant;
 
-/// The session side of a [`Player`]: push the model's audio, end turns, flush on barge-in.
+/// The session side of a [`Player`](super::Player): push the model's audio, end turns, flush on barge-in.
 /// One thread at a time (it is `Send`).
 pub struct PlayerWriter {
     pub(super) shared: Arc<Shared>,
