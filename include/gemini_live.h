@@ -2856,8 +2856,8 @@ size_t gemini_live_transcript_heard_len(const char *text, double heard_fraction)
  * its second chunk (its rate; at most 1 s, and not when the first chunk holds 300 ms or
  * `start_threshold_ms` is 0), and whenever its buffer is about to run dry it pauses at a
  * word gap (a quiet 10 ms stretch) until the buffer will last a second of playback; so
- * does a reply that outgrows the one before. `start_threshold_ms` stays the minimum. The pauses are counted in
- * `gemini_live_player_stats` (`pauses`, `paused`). Without `adaptive_start`, playback
+ * does a reply that outgrows the one before. `start_threshold_ms` stays the minimum. The
+ * pauses are counted in `gemini_live_player_stats` (`pauses`, `paused`). Without `adaptive_start`, playback
  * starts at the threshold alone. On success `*out` owns the player: free it with
  * `gemini_live_player_free`. Any thread.
  */

@@ -14,9 +14,9 @@
 //! the very next read plays nothing of what was queued before it.
 //!
 //! **Barge-in.** On [`Event::Interrupted`](crate::session::Event::Interrupted) call `flush`:
-//! it returns a [`TurnPlayback`] saying how much of the interrupted reply was received and how much the
-//! callback had taken (heard) when the flush happened, in the model's samples and as a
-//! fraction. [`TurnPlayback::cut_transcript`] cuts the reply's output transcript at that
+//! it returns a [`TurnPlayback`] saying how much of the interrupted reply was received and
+//! how much the callback had taken (heard) when the flush happened, in the model's samples
+//! and as a fraction. [`TurnPlayback::cut_transcript`] cuts the reply's output transcript at that
 //! point, proportionally by samples (the service gives no word timings, so the cut is an
 //! estimate: it lands on the word boundary before the proportional position). The audio the
 //! device holds in its own buffer after `read` returned (one callback period, plus the

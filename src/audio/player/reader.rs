@@ -90,8 +90,9 @@ impl PlayerReader {
         self.channels as u16
     }
 
-    /// Like [`Player::played_tap`](super::Player::played_tap), on the reader itself: call it while no read is running
-    /// (before the reader goes to its thread, or from that thread). Allocates the tap.
+    /// Like [`Player::played_tap`](super::Player::played_tap), on the reader itself: call it
+    /// while no read is running (before the reader goes to its thread, or from that thread).
+    /// Allocates the tap.
     pub fn played_tap(&mut self) -> PlayedTap {
         let (writer, tap) = crate::audio::tap::tap(self.shared.device_rate);
         self.tap = Some(writer);

@@ -13,8 +13,8 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Instant;
 
-/// The session side of a [`Player`](super::Player): push the model's audio, end turns, flush on barge-in.
-/// One thread at a time (it is `Send`).
+/// The session side of a [`Player`](super::Player): push the model's audio, end turns, flush
+/// on barge-in. One thread at a time (it is `Send`).
 pub struct PlayerWriter {
     pub(super) shared: Arc<Shared>,
     pub(super) producer: Producer<i16>,
