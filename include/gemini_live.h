@@ -2857,9 +2857,9 @@ size_t gemini_live_transcript_heard_len(const char *text, double heard_fraction)
  * `start_threshold_ms` is 0), and whenever its buffer is about to run dry it pauses at a
  * word gap (a quiet 10 ms stretch) until the buffer will last a second of playback; so
  * does a reply that outgrows the one before. `start_threshold_ms` stays the minimum. The
- * pauses are counted in `gemini_live_player_stats` (`pauses`, `paused`). Without `adaptive_start`, playback
- * starts at the threshold alone. On success `*out` owns the player: free it with
- * `gemini_live_player_free`. Any thread.
+ * pauses are counted in `gemini_live_player_stats` (`pauses`, `paused`). Without
+ * `adaptive_start`, playback starts at the threshold alone. On success `*out` owns the
+ * player: free it with `gemini_live_player_free`. Any thread.
  */
 gemini_live_result gemini_live_player_new_paced(uint32_t device_rate,
                                                 uint16_t channels,

@@ -17,9 +17,9 @@ use std::time::Duration;
 /// `start_threshold_ms` is 0), and whenever its buffer is about to run dry it pauses at a
 /// word gap (a quiet 10 ms stretch) until the buffer will last a second of playback; so
 /// does a reply that outgrows the one before. `start_threshold_ms` stays the minimum. The
-/// pauses are counted in `gemini_live_player_stats` (`pauses`, `paused`). Without `adaptive_start`, playback
-/// starts at the threshold alone. On success `*out` owns the player: free it with
-/// `gemini_live_player_free`. Any thread.
+/// pauses are counted in `gemini_live_player_stats` (`pauses`, `paused`). Without
+/// `adaptive_start`, playback starts at the threshold alone. On success `*out` owns the
+/// player: free it with `gemini_live_player_free`. Any thread.
 #[no_mangle]
 pub unsafe extern "C" fn gemini_live_player_new_paced(
     device_rate: u32,
