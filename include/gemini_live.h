@@ -2581,7 +2581,8 @@ typedef struct gemini_live_player_stats {
     uint64_t turn;
     /**
      * Samples the latest turn waited, with audio buffered, before it started playing (the
-     * adaptive start's wait for a reply arriving slower than real time).
+     * adaptive start's wait for a reply arriving slower than real time, or for a session's
+     * first reply to show its rate with its second chunk).
      */
     uint64_t start_delay;
     /**
@@ -2589,6 +2590,16 @@ typedef struct gemini_live_player_stats {
      * than it plays); 0 until measured.
      */
     uint64_t arrival_rate_milli;
+    /**
+     * Times playback paused at a word gap because the reply came too slowly to go on
+     * without running dry (the adaptive start).
+     */
+    uint64_t pauses;
+    /**
+     * Samples of silence those pauses gave. A turn's added silence in all is its
+     * `start_delay` plus its pauses plus its `underrun_samples`.
+     */
+    uint64_t paused;
 } gemini_live_player_stats;
 
 /**
@@ -2701,9 +2712,14 @@ size_t gemini_live_transcript_heard_len(const char *text, double heard_fraction)
  * with `adaptive_start` (the default of the other constructors) the player measures how
  * fast each reply arrives against real time and, when it comes slower than real time,
  * starts only once what is buffered will last to the reply's end (its length taken from
- * the previous reply; the first reply of a session is not delayed); `start_threshold_ms`
- * stays the minimum. Without it, playback starts at the threshold alone. On success `*out`
- * owns the player: free it with `gemini_live_player_free`. Any thread.
+ * the previous reply). The first reply of a session has no length to go by: it waits for
+ * its second chunk (its rate; at most 1 s, and not when the first chunk holds 300 ms or
+ * `start_threshold_ms` is 0), and whenever its buffer is about to run dry it pauses at a
+ * word gap (a quiet 10 ms stretch) until the buffer will last a second of playback; so
+ * does a reply that outgrows the one before. `start_threshold_ms` stays the minimum. The
+ * pauses are counted in `gemini_live_player_stats` (`pauses`, `paused`). Without
+ * `adaptive_start`, playback starts at the threshold alone. On success `*out` owns the
+ * player: free it with `gemini_live_player_free`. Any thread.
  */
 gemini_live_result gemini_live_player_new_paced(uint32_t device_rate,
                                                 uint16_t channels,
@@ -3351,7 +3367,8 @@ void gemini_live_echo_canceller_free(struct gemini_live_echo_canceller *cancelle
  *
  * Functions: `gemini_live_fake_server_start`, `gemini_live_fake_server_start_with_faults`,
  * `gemini_live_fake_server_start_with_models`, `gemini_live_fake_server_endpoint`,
- * `gemini_live_fake_server_free`, `gemini_live_fake_server_start_vertex`.
+ * `gemini_live_fake_server_free`, `gemini_live_fake_server_start_vertex`,
+ * `gemini_live_fake_server_start_paced`.
  */
 typedef struct gemini_live_fake_server gemini_live_fake_server;
 
@@ -3420,6 +3437,22 @@ gemini_live_result gemini_live_fake_server_start_vertex(uint16_t port,
                                                         const char *location,
                                                         const char *fault_plan,
                                                         struct gemini_live_fake_server **out);
+
+/**
+ * Starts a fake server (as `gemini_live_fake_server_start`) whose audio replies last
+ * `audio_reply_ms` (in 100 ms chunks) and are sent at `audio_pace` times real time (0.7:
+ * slower than they play, as a model generating slowly does; 0: as fast as the socket takes
+ * them). With `audio_words` the reply's tone comes in words of 180 to 420 ms with 90 ms of
+ * silence between them, as speech has gaps a player can pause at (see
+ * `gemini_live_player_new_paced`). On success `*out` owns the server: free it with
+ * `gemini_live_fake_server_free`. `GEMINI_LIVE_INVALID_ARGUMENT` if `audio_pace` is negative
+ * or not a number; `GEMINI_LIVE_IO` if the port cannot be bound. Any thread.
+ */
+gemini_live_result gemini_live_fake_server_start_paced(uint16_t port,
+                                                       uint32_t audio_reply_ms,
+                                                       double audio_pace,
+                                                       bool audio_words,
+                                                       struct gemini_live_fake_server **out);
 
 #ifdef __cplusplus
 }  // extern "C"

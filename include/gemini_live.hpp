@@ -1135,6 +1135,18 @@ class fake_server {
                       call);
         return fake_server(adopt{}, out);
     }
+    /** A fake whose audio replies last `audio_reply` (in 100 ms chunks) and arrive at
+     *  `audio_pace` times real time (0.7: slower than they play; 0: as fast as the socket),
+     *  in words with silent gaps when `audio_words` (see gemini_live_fake_server_start_paced). */
+    static fake_server paced(uint16_t port, std::chrono::milliseconds audio_reply, double audio_pace,
+                             bool audio_words = true) {
+        const char *call = "gemini_live_fake_server_start_paced";
+        gemini_live_fake_server *out = nullptr;
+        detail::check(gemini_live_fake_server_start_paced(port, detail::to_ms(audio_reply), audio_pace,
+                                                          audio_words, &out),
+                      call);
+        return fake_server(adopt{}, out);
+    }
     ~fake_server() { gemini_live_fake_server_free(p_); }
     fake_server(fake_server &&o) noexcept : p_(std::exchange(o.p_, nullptr)) {}
     fake_server &operator=(fake_server &&o) noexcept {

@@ -16,6 +16,7 @@ mod dsp;
 mod echo;
 mod heap;
 mod latency;
+mod pacing;
 mod proxy;
 mod raw;
 mod report;
@@ -83,7 +84,7 @@ fn run_scenario(name: &str, port: u16, quick: bool) -> Vec<Row> {
         "soak-raw" => scale::soak(port, quick, true),
         "dsp" => dsp::run(quick),
         "voice" => voice::voice(quick),
-        "pacing" => voice::pacing(quick),
+        "pacing" => pacing::pacing(quick),
         "restore" => restore::run(quick),
         "echo" => echo::run(quick),
         other => panic!("unknown scenario {other}"),

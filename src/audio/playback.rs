@@ -29,17 +29,30 @@ pub struct PlayerStats {
     /// The current (or latest) turn's number, from 1; 0 before any audio.
     pub turn: u64,
     /// Device samples the latest turn waited, with audio buffered, before it started playing
-    /// (the adaptive start's wait for a slow reply; at most a read's worth otherwise).
+    /// (the adaptive start's wait for a slow reply, or for a session's first reply to show
+    /// its rate with its second chunk; at most a read's worth otherwise).
     pub start_delay: u64,
     /// How fast the latest reply arrived, in thousandths of real time (700: 0.7x, slower than
     /// it plays); 0 until measured (a reply's second chunk).
     pub arrival_rate_milli: u64,
+    /// Times playback paused at a word gap because the reply came too slowly to go on
+    /// without running dry (the adaptive start; see [`PlayerConfig`](super::PlayerConfig)).
+    pub pauses: u64,
+    /// Samples of silence those pauses gave. The silence a turn added in all is its
+    /// [`start_delay`](Self::start_delay) plus its pauses plus its
+    /// [`underrun_samples`](Self::underrun_samples).
+    pub paused: u64,
 }
 
 impl PlayerStats {
     /// [`start_delay`](Self::start_delay) as time.
     pub fn start_delay_duration(&self) -> Duration {
         samples_to_duration(self.start_delay, self.device_rate)
+    }
+
+    /// [`paused`](Self::paused) as time.
+    pub fn paused_duration(&self) -> Duration {
+        samples_to_duration(self.paused, self.device_rate)
     }
 
     /// [`arrival_rate_milli`](Self::arrival_rate_milli) as a factor of real time, if measured.

@@ -57,6 +57,37 @@ pub fn synth_reply_audio(turn: u64, ms: u32) -> Vec<u8> {
     out
 }
 
+/// Like [`synth_reply_audio`], shaped into words as speech is: the same tone in words of 180
+/// to 420 ms (a fixed cycle) with 90 ms of silence between them, each word fading in and out
+/// over 10 ms. What [`FakeOptions::audio_words`](super::FakeOptions::audio_words) sends.
+pub fn synth_reply_words(turn: u64, ms: u32) -> Vec<u8> {
+    const WORDS_MS: [u64; 6] = [280, 350, 220, 420, 300, 180];
+    const GAP_MS: u64 = 90;
+    const FADE: u64 = REPLY_SAMPLE_RATE as u64 / 100;
+    let per_ms = u64::from(REPLY_SAMPLE_RATE) / 1000;
+    let tone = synth_reply_audio(turn, ms);
+    let mut out = Vec::with_capacity(tone.len());
+    let (mut word, mut at) = (0, 0u64);
+    for (i, b) in tone.chunks_exact(2).enumerate() {
+        let i = i as u64;
+        let len = WORDS_MS[word % WORDS_MS.len()] * per_ms;
+        if i >= at + len + GAP_MS * per_ms {
+            at += len + GAP_MS * per_ms;
+            word += 1;
+        }
+        let len = WORDS_MS[word % WORDS_MS.len()] * per_ms;
+        let k = i - at;
+        let gain = if k >= len {
+            0.0
+        } else {
+            (k.min(len - 1 - k) as f64 / FADE as f64).min(1.0)
+        };
+        let v = (f64::from(i16::from_le_bytes([b[0], b[1]])) * gain).round() as i16;
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    out
+}
+
 /// Format a protobuf `Duration` the way the server does: `"5s"`, `"0.250s"`.
 pub(crate) fn format_duration(d: Duration) -> String {
     let nanos = d.subsec_nanos();
@@ -157,6 +188,17 @@ mod tests {
         assert_eq!(a, synth_reply_audio(1, 400));
         assert_ne!(a, synth_reply_audio(2, 400));
         assert!(synth_reply_audio(1, 0).is_empty());
+        // In words: the same length, the tone inside a word, silence in the gaps.
+        let w = synth_reply_words(1, 1000);
+        let sample = |v: &[u8], ms: usize| i16::from_le_bytes([v[ms * 48], v[ms * 48 + 1]]);
+        assert_eq!(w.len(), synth_reply_audio(1, 1000).len());
+        assert_eq!(sample(&w, 100), sample(&synth_reply_audio(1, 1000), 100));
+        assert!((281..370).all(|ms| sample(&w, ms) == 0), "the first gap");
+        assert_ne!(
+            (370..400).map(|ms| sample(&w, ms)).max(),
+            Some(0),
+            "the second word"
+        );
     }
 
     #[test]

@@ -74,7 +74,9 @@ use std::time::{Duration, Instant};
 
 use crate::sync::Mutex;
 
-pub use audio::{fnv1a64, fnv1a64_update, synth_reply_audio, FNV_OFFSET, REPLY_SAMPLE_RATE};
+pub use audio::{
+    fnv1a64, fnv1a64_update, synth_reply_audio, synth_reply_words, FNV_OFFSET, REPLY_SAMPLE_RATE,
+};
 pub use options::{FakeOptions, Fault, FaultPlan, TEXT_MODEL};
 pub use plan::{fault_plan_help, parse_fault_plan, FAULT_KINDS};
 pub use store::SessionSnapshot;

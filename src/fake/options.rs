@@ -54,6 +54,11 @@ pub struct FakeOptions {
     /// model generating slowly does), each chunk when the audio before it has "been
     /// generated". Defaults to 0: as fast as the socket takes it.
     pub audio_pace: f64,
+    /// Shape the synthetic reply audio into words ([`synth_reply_words`](super::synth_reply_words):
+    /// the tone in words of 180 to 420 ms with 90 ms of silence between them), as speech has
+    /// gaps a player can pause at. Defaults to `false` (a steady tone,
+    /// [`synth_reply_audio`](super::synth_reply_audio)).
+    pub audio_words: bool,
     /// A text reply is split into this many `modelTurn` parts. Defaults to 3.
     pub text_reply_parts: usize,
     /// How long a resumption handle stays valid after it was issued. Defaults to 2 hours.
@@ -100,6 +105,7 @@ impl Default for FakeOptions {
             audio_reply_ms: 400,
             audio_chunk_ms: 100,
             audio_pace: 0.0,
+            audio_words: false,
             text_reply_parts: 3,
             handle_ttl: Duration::from_secs(2 * 60 * 60),
             binary_frames: false,
@@ -147,6 +153,7 @@ impl fmt::Debug for FakeOptions {
             .field("audio_reply_ms", &self.audio_reply_ms)
             .field("audio_chunk_ms", &self.audio_chunk_ms)
             .field("audio_pace", &self.audio_pace)
+            .field("audio_words", &self.audio_words)
             .field("text_reply_parts", &self.text_reply_parts)
             .field("handle_ttl", &self.handle_ttl)
             .field("binary_frames", &self.binary_frames)

@@ -2,7 +2,9 @@
 
 use serde_json::{json, Value};
 
-use super::audio::{encode_base64, split_text, synth_reply_audio, REPLY_SAMPLE_RATE};
+use super::audio::{
+    encode_base64, split_text, synth_reply_audio, synth_reply_words, REPLY_SAMPLE_RATE,
+};
 
 /// The response modality a session was set up with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,6 +39,8 @@ pub(crate) struct TurnSpec<'a> {
     pub(crate) text_parts: usize,
     pub(crate) audio_ms: u32,
     pub(crate) chunk_ms: u32,
+    /// The audio in words with gaps ([`synth_reply_words`]) rather than a steady tone.
+    pub(crate) words: bool,
     /// `interactionStatus` sent with `turnComplete` (extended thinking), if any.
     pub(crate) interaction: Option<&'static str>,
     /// Send `usageMetadata` with `turnComplete` (the transcribe models send none).
@@ -87,7 +91,11 @@ pub(crate) fn reply_messages(spec: &TurnSpec<'_>) -> Vec<Value> {
             }
         }
         Modality::Audio => {
-            let audio = synth_reply_audio(spec.turn, spec.audio_ms);
+            let audio = if spec.words {
+                synth_reply_words(spec.turn, spec.audio_ms)
+            } else {
+                synth_reply_audio(spec.turn, spec.audio_ms)
+            };
             let chunk_bytes = if spec.chunk_ms == 0 {
                 audio.len().max(2)
             } else {
@@ -220,6 +228,7 @@ mod tests {
             interrupted: false,
             text_parts: 3,
             audio_ms: 400,
+            words: false,
             chunk_ms: 100,
             interaction: None,
             usage: true,

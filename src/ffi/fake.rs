@@ -23,7 +23,7 @@ use crate::fake::{parse_fault_plan, FakeOptions, FakeServer, VertexFakeAuth};
 /// Functions: `gemini_live_fake_server_start`, `gemini_live_fake_server_start_with_faults`,
 /// `gemini_live_fake_server_start_with_models`,
 /// `gemini_live_fake_server_endpoint`, `gemini_live_fake_server_free`,
-/// `gemini_live_fake_server_start_vertex`.
+/// `gemini_live_fake_server_start_vertex`, `gemini_live_fake_server_start_paced`.
 pub struct gemini_live_fake_server {
     pub(crate) inner: FakeServer,
 }
@@ -141,6 +141,43 @@ pub unsafe extern "C" fn gemini_live_fake_server_start_vertex(
             port,
             faults: parse_fault_plan(plan).map_err(Fail::invalid)?,
             vertex: Some(VertexFakeAuth::new(project, location)),
+            ..FakeOptions::default()
+        };
+        let inner = FakeServer::start(options)
+            .map_err(|e| Fail::new(GEMINI_LIVE_IO, format!("cannot start the fake server: {e}")))?;
+        *out = into_raw(gemini_live_fake_server { inner });
+        Ok(())
+    })
+}
+
+/// Starts a fake server (as `gemini_live_fake_server_start`) whose audio replies last
+/// `audio_reply_ms` (in 100 ms chunks) and are sent at `audio_pace` times real time (0.7:
+/// slower than they play, as a model generating slowly does; 0: as fast as the socket takes
+/// them). With `audio_words` the reply's tone comes in words of 180 to 420 ms with 90 ms of
+/// silence between them, as speech has gaps a player can pause at (see
+/// `gemini_live_player_new_paced`). On success `*out` owns the server: free it with
+/// `gemini_live_fake_server_free`. `GEMINI_LIVE_INVALID_ARGUMENT` if `audio_pace` is negative
+/// or not a number; `GEMINI_LIVE_IO` if the port cannot be bound. Any thread.
+#[no_mangle]
+pub unsafe extern "C" fn gemini_live_fake_server_start_paced(
+    port: u16,
+    audio_reply_ms: u32,
+    audio_pace: f64,
+    audio_words: bool,
+    out: *mut *mut gemini_live_fake_server,
+) -> gemini_live_result {
+    boundary(|| {
+        let out = out_ptr(out, "out")?;
+        if !(audio_pace.is_finite() && audio_pace >= 0.0) {
+            return Err(Fail::invalid(format!(
+                "audio_pace must be 0 or more, got {audio_pace}"
+            )));
+        }
+        let options = FakeOptions {
+            port,
+            audio_reply_ms,
+            audio_pace,
+            audio_words,
             ..FakeOptions::default()
         };
         let inner = FakeServer::start(options)

@@ -546,6 +546,7 @@ static void telephony_misuse(void) {
         EXPECT(gemini_live_player_new_paced(24000, 1, 80, 1000, false, &pl), GEMINI_LIVE_OK);
         EXPECT(gemini_live_player_get_stats(pl, &ps), GEMINI_LIVE_OK);
         CHECK(ps.start_delay == 0 && ps.arrival_rate_milli == 0);
+        CHECK(ps.pauses == 0 && ps.paused == 0);
         gemini_live_player_free(pl);
     }
 }
@@ -768,6 +769,10 @@ static void model_calls(gemini_live_config *c, gemini_live_session *s) {
     EXPECT(gemini_live_session_send_context_update(NULL, "x", NULL), NUL);
     EXPECT(gemini_live_event_interaction_status(NULL, &status), NUL);
     EXPECT(gemini_live_fake_server_start_with_models(0, "", NULL, &fake), NUL);
+    EXPECT(gemini_live_fake_server_start_paced(0, 400, 0.7, true, NULL), NUL);
+    EXPECT(gemini_live_fake_server_start_paced(0, 400, -0.5, true, &fake),
+           GEMINI_LIVE_INVALID_ARGUMENT);
+    CHECK(fake == NULL);
     /* Bad values: nothing changes, and the code says why. */
     EXPECT(gemini_live_config_set_proactivity(c, 2, -1), GEMINI_LIVE_INVALID_ARGUMENT);
     EXPECT(gemini_live_config_set_vad_start_sensitivity(c, "medium"),

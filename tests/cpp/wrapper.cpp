@@ -709,6 +709,30 @@ void telephony_helpers(const std::string &endpoint) {
     // The player's adaptive start, off and on.
     gl::player fixed(24000, 1, std::chrono::milliseconds(80), std::chrono::milliseconds(1000), false);
     CHECK(fixed.stats().start_delay == 0 && fixed.stats().arrival_rate_milli == 0);
+    CHECK(fixed.stats().pauses == 0 && fixed.stats().paused == 0);
+    {
+        // A paced fake's 600 ms reply at 3x: six chunks, the first gap silent.
+        gl::fake_server paced = gl::fake_server::paced(0, std::chrono::milliseconds(600), 3.0);
+        gl::config pc;
+        pc.set_endpoint(paced.endpoint());
+        pc.set_response_modality(GEMINI_LIVE_MODALITY_AUDIO);
+        gl::session ps(pc);
+        ps.send_text("say something");
+        std::vector<int16_t> reply;
+        for (;;) {
+            auto ev = ps.next_event(std::chrono::seconds(10));
+            CHECK(ev.has_value());
+            if (!ev || ev->type() == gl::event_type::turn_complete) {
+                break;
+            }
+            if (ev->type() == gl::event_type::audio) {
+                auto a = ev->audio();
+                reply.insert(reply.end(), a.samples.begin(), a.samples.end());
+            }
+        }
+        CHECK(reply.size() == 600 * 24);
+        CHECK(reply.size() > 365 * 24 && reply[300 * 24] == 0 && reply[360 * 24] == 0);
+    }
 
     // The client VAD: silence is not speech; ACTIVITY mode turns server VAD off, so the
     // session accepts the activity signals finish() would send.

@@ -88,6 +88,8 @@ class PlayerStats(Structure):
         ("turn", c_uint64),
         ("start_delay", c_uint64),
         ("arrival_rate_milli", c_uint64),
+        ("pauses", c_uint64),
+        ("paused", c_uint64),
     ]
 
 
@@ -336,6 +338,10 @@ FUNCTIONS.update(
         "gemini_live_fake_server_start_vertex": (
             RESULT,
             [c_uint16, _STR, _STR, _STR, POINTER(FAKE_P)],
+        ),
+        "gemini_live_fake_server_start_paced": (
+            RESULT,
+            [c_uint16, c_uint32, ctypes.c_double, c_bool, POINTER(FAKE_P)],
         ),
     }
 )

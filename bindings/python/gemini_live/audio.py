@@ -169,7 +169,7 @@ class PlayerStats:
 
     __slots__ = ("device_rate", "buffered", "played", "underruns", "underrun_samples",
                  "dropped", "overflowed", "flushed", "flushes", "reads", "turn", "start_delay",
-                 "arrival_rate_milli")
+                 "arrival_rate_milli", "pauses", "paused")
 
     def __init__(self, c: Any) -> None:
         self.device_rate: int = c.device_rate
@@ -187,6 +187,17 @@ class PlayerStats:
         self.start_delay: int = c.start_delay
         #: How fast the latest reply arrived, in thousandths of real time; 0 until measured.
         self.arrival_rate_milli: int = c.arrival_rate_milli
+        #: Times playback paused at a word gap because the reply came too slowly to go on
+        #: without running dry (the adaptive start).
+        self.pauses: int = c.pauses
+        #: Device samples of silence those pauses gave. A reply's added silence in all is its
+        #: ``start_delay`` plus its pauses plus its ``underrun_samples``.
+        self.paused: int = c.paused
+
+    @property
+    def paused_ms(self) -> float:
+        """``paused`` in milliseconds."""
+        return self.paused * 1000.0 / max(self.device_rate, 1)
 
     @property
     def start_delay_ms(self) -> float:
@@ -210,8 +221,9 @@ class Player(Managed):
     ``read``/``read_into`` to one audio-callback thread; ``flush``, ``stats``,
     ``current`` and ``last`` to any thread. Defaults: ``device_rate`` 24000, ``channels``
     1, ``start_threshold_ms`` 80, ``max_latency_ms`` 30000, ``adaptive_start`` True (a reply
-    arriving slower than real time waits until the buffer will last to its end; its wait and
-    arrival rate are in ``stats()``).
+    arriving slower than real time waits until the buffer will last to its end; the first
+    reply of a session, whose length is unknown, pauses at word gaps rather than run dry; the
+    wait, the pauses and the arrival rate are in ``stats()``).
     """
 
     def __init__(

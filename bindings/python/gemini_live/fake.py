@@ -47,6 +47,29 @@ class FakeServer(Managed):
         )
         self._adopt(handle)
 
+    @classmethod
+    def paced(
+        cls, audio_reply_ms: int, audio_pace: float, audio_words: bool = True, port: int = 0
+    ) -> "FakeServer":
+        """A fake whose audio replies last ``audio_reply_ms`` (in 100 ms chunks) and arrive at
+        ``audio_pace`` times real time (0.7: slower than they play; 0: as fast as the socket);
+        with ``audio_words`` the tone comes in words with 90 ms of silence between them, as
+        speech has gaps a player can pause at. See ``gemini_live_fake_server_start_paced``."""
+        if "gemini_live_fake_server_start_paced" in _lib.MISSING:
+            raise InternalError(
+                _lib.INTERNAL,
+                f"the library at {_lib.path} was built without the embedded fake server",
+            )
+        handle = _lib.FAKE_P()
+        check(
+            L.gemini_live_fake_server_start_paced(
+                port, audio_reply_ms, float(audio_pace), bool(audio_words), ctypes.byref(handle)
+            )
+        )
+        server = cls.__new__(cls)
+        server._adopt(handle)
+        return server
+
     def _adopt(self, handle: Any) -> None:
         """Takes ownership of a started fake server (also for ``VertexFakeServer``)."""
         super().__init__(handle, L.gemini_live_fake_server_free, "fake server")

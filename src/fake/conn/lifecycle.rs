@@ -112,6 +112,7 @@ impl Conn {
             text_parts: 1,
             audio_ms: (opts.audio_reply_ms / 2).max(opts.audio_chunk_ms.max(1)),
             chunk_ms: opts.audio_chunk_ms,
+            words: opts.audio_words,
             interaction: Some("IN_PROGRESS"),
             usage: false,
         })

@@ -101,6 +101,7 @@ impl Conn {
             text_parts: opts.text_reply_parts,
             audio_ms: opts.audio_reply_ms,
             chunk_ms: opts.audio_chunk_ms,
+            words: opts.audio_words,
             interaction: extended.then_some("IDLE"),
             usage,
         };

@@ -65,11 +65,18 @@ pub struct gemini_live_player_stats {
     /// The current (or latest) turn's number, from 1; 0 before any audio.
     pub turn: u64,
     /// Samples the latest turn waited, with audio buffered, before it started playing (the
-    /// adaptive start's wait for a reply arriving slower than real time).
+    /// adaptive start's wait for a reply arriving slower than real time, or for a session's
+    /// first reply to show its rate with its second chunk).
     pub start_delay: u64,
     /// How fast the latest reply arrived, in thousandths of real time (700: 0.7x, slower
     /// than it plays); 0 until measured.
     pub arrival_rate_milli: u64,
+    /// Times playback paused at a word gap because the reply came too slowly to go on
+    /// without running dry (the adaptive start).
+    pub pauses: u64,
+    /// Samples of silence those pauses gave. A turn's added silence in all is its
+    /// `start_delay` plus its pauses plus its `underrun_samples`.
+    pub paused: u64,
 }
 
 /// How much of one reply was received and heard, in the model's samples (24 kHz).
@@ -309,6 +316,8 @@ pub unsafe extern "C" fn gemini_live_player_get_stats(
             turn: s.turn,
             start_delay: s.start_delay,
             arrival_rate_milli: s.arrival_rate_milli,
+            pauses: s.pauses,
+            paused: s.paused,
         };
         Ok(())
     })

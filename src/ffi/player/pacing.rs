@@ -1,6 +1,7 @@
 //! The player's adaptive start for C: a player that measures how fast each reply arrives and,
-//! when the model generates slower than real time, starts only once the buffer will last.
-//! (Its wait and the measured rate are in `gemini_live_player_stats`.)
+//! when the model generates slower than real time, starts only once the buffer will last, or
+//! pauses at a word gap rather than run dry. (Its wait, pauses and the measured rate are in
+//! `gemini_live_player_stats`.)
 
 use super::{gemini_live_player, make_player};
 use crate::audio::PlayerConfig;
@@ -11,9 +12,14 @@ use std::time::Duration;
 /// with `adaptive_start` (the default of the other constructors) the player measures how
 /// fast each reply arrives against real time and, when it comes slower than real time,
 /// starts only once what is buffered will last to the reply's end (its length taken from
-/// the previous reply; the first reply of a session is not delayed); `start_threshold_ms`
-/// stays the minimum. Without it, playback starts at the threshold alone. On success `*out`
-/// owns the player: free it with `gemini_live_player_free`. Any thread.
+/// the previous reply). The first reply of a session has no length to go by: it waits for
+/// its second chunk (its rate; at most 1 s, and not when the first chunk holds 300 ms or
+/// `start_threshold_ms` is 0), and whenever its buffer is about to run dry it pauses at a
+/// word gap (a quiet 10 ms stretch) until the buffer will last a second of playback; so
+/// does a reply that outgrows the one before. `start_threshold_ms` stays the minimum. The
+/// pauses are counted in `gemini_live_player_stats` (`pauses`, `paused`). Without
+/// `adaptive_start`, playback starts at the threshold alone. On success `*out` owns the
+/// player: free it with `gemini_live_player_free`. Any thread.
 #[no_mangle]
 pub unsafe extern "C" fn gemini_live_player_new_paced(
     device_rate: u32,
