@@ -97,6 +97,13 @@
  *   not return a result document what NULL gives. Other pointers must be valid: object
  *   pointers from their constructor and not freed, buffers valid for the length given,
  *   strings NUL-terminated UTF-8.
+ * - Out-structs that can grow (gemini_live_metrics, gemini_live_usage,
+ *   gemini_live_player_stats, gemini_live_turn_playback, gemini_live_phone_out_stats,
+ *   gemini_live_client_vad_stats, gemini_live_echo_stats) start with `uint32_t size`: set it to
+ *   sizeof the struct before the call (`gemini_live_player_stats st; st.size = sizeof st;`).
+ *   The library fills at most `size` bytes and sets `size` to the bytes it filled; new fields
+ *   are only ever appended, so a program built against an older header keeps working with a
+ *   newer library. A `size` below 4 gives GEMINI_LIVE_INVALID_ARGUMENT and writes nothing.
  * - Inputs are copied: you may free or reuse every argument as soon as a call returns.
  * - Borrowed views (text, audio samples, tool-call fields of an event) point into the event
  *   and stay valid until gemini_live_event_free; copy what you keep longer.
@@ -1642,8 +1649,16 @@ typedef struct gemini_live_event gemini_live_event;
  * count of the server's `usageMetadata`; -1 where the server sent none. The per-modality
  * breakdowns are read with `gemini_live_event_usage_detail_count` and
  * `gemini_live_event_usage_detail`.
+ *
+ * ABI growth: set `size = sizeof(gemini_live_usage)` before the call. The library fills at most
+ * `size` bytes (fields it does not know of stay as they were; new fields are only ever appended)
+ * and sets `size` to the number of bytes it filled.
  */
 typedef struct gemini_live_usage {
+    /**
+     * In: `sizeof(gemini_live_usage)`. Out: the bytes filled.
+     */
+    uint32_t size;
     /**
      * Tokens in the prompt.
      */
@@ -1781,8 +1796,8 @@ gemini_live_result gemini_live_event_json(const struct gemini_live_event *event,
 void gemini_live_event_free(struct gemini_live_event *event);
 
 /**
- * The token counts of a USAGE or TURN_COMPLETE event: `*usage` gets each count, -1 where
- * the server sent none, and `*has_usage` whether the event carries usage at all. A USAGE
+ * The token counts of a USAGE or TURN_COMPLETE event: `*usage` (set `usage->size =
+ * sizeof(gemini_live_usage)` first) gets each count, -1 where the server sent none, and `*has_usage` whether the event carries usage at all. A USAGE
  * event always does; a TURN_COMPLETE without `usageMetadata` (e.g. from the transcribe
  * models) gives `*has_usage` false and every count -1. `GEMINI_LIVE_WRONG_EVENT_TYPE` for
  * other events. Any thread.
@@ -2223,7 +2238,7 @@ gemini_live_result gemini_live_session_last_close_reason(const struct gemini_liv
 
 /**
  * Fills `*metrics` (set `metrics->size = sizeof(gemini_live_metrics)` first; see
- * `gemini_live_metrics`). `GEMINI_LIVE_INVALID_ARGUMENT` if `size` is below 8. Cheap; any
+ * `gemini_live_metrics`). `GEMINI_LIVE_INVALID_ARGUMENT` if `size` is below 4. Cheap; any
  * thread; works after close.
  */
 gemini_live_result gemini_live_session_metrics(const struct gemini_live_session *session,
@@ -2486,8 +2501,9 @@ void gemini_live_resampler_free(struct gemini_live_resampler *resampler);
  * `_end_turn`; the *audio callback* (one thread at a time) calls `_read` / `_read_f32`,
  * which are **real-time safe**: no lock, no allocation, no system call, bounded time (the
  * only exception is a NULL argument, which records an error text). `_flush`, `_get_stats`,
- * `_current` and `_last` may be called from any thread. Free it only after both sides
- * have stopped.
+ * `_current` and `_last` may be called from any thread; `_flush` and `_get_stats` are
+ * lock-free (also from the callback), and `_get_stats` allocates nothing either (except on
+ * a NULL argument or a `size` below 4). Free it only after both sides have stopped.
  *
  * Made by `gemini_live_player_new` (or `_new_with`, `_new_paced`), freed by
  * `gemini_live_player_free`.
@@ -2502,8 +2518,16 @@ typedef struct gemini_live_player gemini_live_player;
 
 /**
  * How much of one reply was received and heard, in the model's samples (24 kHz).
+ *
+ * ABI growth: set `size = sizeof(gemini_live_turn_playback)` before the call. The library fills at
+ * most `size` bytes (fields it does not know of stay as they were; new fields are only ever
+ * appended) and sets `size` to the number of bytes it filled.
  */
 typedef struct gemini_live_turn_playback {
+    /**
+     * In: `sizeof(gemini_live_turn_playback)`. Out: the bytes filled.
+     */
+    uint32_t size;
     /**
      * The turn's number (from 1; 0: none yet).
      */
@@ -2533,8 +2557,16 @@ typedef struct gemini_live_turn_playback {
 
 /**
  * A player's counters since it was created; samples are device samples per channel.
+ *
+ * ABI growth: set `size = sizeof(gemini_live_player_stats)` before the call. The library fills at
+ * most `size` bytes (fields it does not know of stay as they were; new fields are only ever
+ * appended) and sets `size` to the number of bytes it filled.
  */
 typedef struct gemini_live_player_stats {
+    /**
+     * In: `sizeof(gemini_live_player_stats)`. Out: the bytes filled.
+     */
+    uint32_t size;
     /**
      * The device rate (Hz), to turn samples into time.
      */
@@ -2636,7 +2668,8 @@ gemini_live_result gemini_live_player_push(struct gemini_live_player *player,
  * Feeds a session event: audio is queued, `GEMINI_LIVE_EVENT_INTERRUPTED` and
  * `GEMINI_LIVE_EVENT_REPLY_DISCARDED` (the reply comes again from the start) flush,
  * `GEMINI_LIVE_EVENT_TURN_COMPLETE` ends the turn; other events are ignored. For those
- * three, `*playback` (if not NULL) receives the turn's playback; otherwise it is left alone.
+ * three, `*playback` (if not NULL; set its `size` first) receives the turn's playback;
+ * otherwise it is left alone.
  * The event stays the caller's. Session side.
  */
 gemini_live_result gemini_live_player_push_event(struct gemini_live_player *player,
@@ -2645,14 +2678,16 @@ gemini_live_result gemini_live_player_push_event(struct gemini_live_player *play
 
 /**
  * The reply is complete: what is buffered plays out even under the start threshold.
- * `*playback` (if not NULL) receives the turn's playback so far. Session side.
+ * `*playback` (if not NULL; set its `size` first) receives the turn's playback so far.
+ * Session side.
  */
 gemini_live_result gemini_live_player_end_turn(struct gemini_live_player *player,
                                                struct gemini_live_turn_playback *playback);
 
 /**
  * Barge-in: discards everything queued, effective on the callback's next read; `*playback`
- * (if not NULL) receives how much of the turn was heard. Any thread (lock-free).
+ * (if not NULL; set its `size` first) receives how much of the turn was heard. Any thread
+ * (lock-free).
  */
 gemini_live_result gemini_live_player_flush(const struct gemini_live_player *player,
                                             struct gemini_live_turn_playback *playback);
@@ -2677,19 +2712,21 @@ gemini_live_result gemini_live_player_read_f32(struct gemini_live_player *player
                                                size_t *played);
 
 /**
- * Copies the counters to `*out`. Any thread (lock-free; also from the callback).
+ * Copies the counters to `*out` (set `out->size = sizeof(gemini_live_player_stats)` first).
+ * Any thread (lock-free, no allocation; also from the callback).
  */
 gemini_live_result gemini_live_player_get_stats(const struct gemini_live_player *player,
                                                 struct gemini_live_player_stats *out);
 
 /**
- * The current (or latest) turn's playback: received and heard so far. Any thread.
+ * The current (or latest) turn's playback: received and heard so far (set `out->size`
+ * first). Any thread.
  */
 gemini_live_result gemini_live_player_current(const struct gemini_live_player *player,
                                               struct gemini_live_turn_playback *out);
 
 /**
- * The playback of the latest flush or ended turn. Any thread.
+ * The playback of the latest flush or ended turn (set `out->size` first). Any thread.
  */
 gemini_live_result gemini_live_player_last(const struct gemini_live_player *player,
                                            struct gemini_live_turn_playback *out);
@@ -2816,8 +2853,16 @@ typedef struct gemini_live_phone_out gemini_live_phone_out;
 
 /**
  * A `gemini_live_phone_out`'s counters, in 8 kHz codes.
+ *
+ * ABI growth: set `size = sizeof(gemini_live_phone_out_stats)` before the call. The library fills
+ * at most `size` bytes (fields it does not know of stay as they were; new fields are only ever
+ * appended) and sets `size` to the number of bytes it filled.
  */
 typedef struct gemini_live_phone_out_stats {
+    /**
+     * In: `sizeof(gemini_live_phone_out_stats)`. Out: the bytes filled.
+     */
+    uint32_t size;
     /**
      * Codes queued now.
      */
@@ -2973,7 +3018,8 @@ gemini_live_result gemini_live_phone_out_clear(struct gemini_live_phone_out *pho
                                                size_t *dropped);
 
 /**
- * Copies the counters to `*out`.
+ * Copies the counters to `*out` (set `out->size = sizeof(gemini_live_phone_out_stats)`
+ * first).
  */
 gemini_live_result gemini_live_phone_out_get_stats(const struct gemini_live_phone_out *phone_out,
                                                    struct gemini_live_phone_out_stats *out);
@@ -3049,8 +3095,16 @@ typedef struct gemini_live_client_vad gemini_live_client_vad;
 
 /**
  * A client VAD's state and counters, in 16 kHz samples.
+ *
+ * ABI growth: set `size = sizeof(gemini_live_client_vad_stats)` before the call. The library fills
+ * at most `size` bytes (fields it does not know of stay as they were; new fields are only ever
+ * appended) and sets `size` to the number of bytes it filled.
  */
 typedef struct gemini_live_client_vad_stats {
+    /**
+     * In: `sizeof(gemini_live_client_vad_stats)`. Out: the bytes filled.
+     */
+    uint32_t size;
     /**
      * 1 while an utterance is in progress, else 0.
      */
@@ -3126,7 +3180,8 @@ gemini_live_result gemini_live_client_vad_process(struct gemini_live_client_vad 
                                                   uint32_t *events);
 
 /**
- * Copies the state and counters to `*out`. Real-time safe.
+ * Copies the state and counters to `*out` (set `out->size =
+ * sizeof(gemini_live_client_vad_stats)` first). Real-time safe.
  */
 gemini_live_result gemini_live_client_vad_get_stats(const struct gemini_live_client_vad *vad,
                                                     struct gemini_live_client_vad_stats *out);
@@ -3206,8 +3261,20 @@ typedef struct gemini_live_echo_canceller gemini_live_echo_canceller;
 
 /**
  * What an echo canceller measured and did.
+ *
+ * ABI growth: set `size = sizeof(gemini_live_echo_stats)` before the call. The library fills at
+ * most `size` bytes (fields it does not know of stay as they were; new fields are only ever
+ * appended) and sets `size` to the number of bytes it filled.
  */
 typedef struct gemini_live_echo_stats {
+    /**
+     * In: `sizeof(gemini_live_echo_stats)`. Out: the bytes filled.
+     */
+    uint32_t size;
+    /**
+     * 1 if cancelling, 0 if passing the microphone through.
+     */
+    uint32_t enabled;
     /**
      * Echo return loss enhancement (dB), as the canceller estimates it; NAN until known.
      */
@@ -3241,10 +3308,6 @@ typedef struct gemini_live_echo_stats {
      * Times the reference was skipped to re-align with the microphone.
      */
     uint64_t realigned;
-    /**
-     * 1 if cancelling, 0 if passing the microphone through.
-     */
-    uint32_t enabled;
     /**
      * Microphone samples `_push` dropped because its ring was full (nobody pulled for 1 s);
      * updated by `_pull`.
@@ -3325,8 +3388,8 @@ gemini_live_result gemini_live_echo_canceller_set_device_delay_ms(struct gemini_
                                                                   uint32_t device_delay_ms);
 
 /**
- * **Real-time safe.** Copies the statistics to `*out` (the estimates are updated once a
- * second). The canceller's thread.
+ * **Real-time safe.** Copies the statistics to `*out` (set `out->size =
+ * sizeof(gemini_live_echo_stats)` first; the estimates are updated once a second). The canceller's thread.
  */
 gemini_live_result gemini_live_echo_canceller_get_stats(const struct gemini_live_echo_canceller *canceller,
                                                         struct gemini_live_echo_stats *out);

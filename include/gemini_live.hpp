@@ -39,6 +39,9 @@
  *   returning views into the event: zero-copy, valid until the event is destroyed. Accessors
  *   on the wrong event type throw with GEMINI_LIVE_WRONG_EVENT_TYPE. Event kinds added to a
  *   newer library arrive as event_type values this header does not name; json() renders any.
+ * - Out-structs (metrics, usage, the stats structs, gemini_live_turn_playback) come back by
+ *   value with their `size` set by the wrapper: the C API's "ABI growth" field is never yours
+ *   to fill.
  * - Threads, lifetimes and shutdown order are the C API's (see gemini_live.h): a session may
  *   be used from several threads at once, but not destroyed while another thread uses it.
  *
@@ -741,6 +744,7 @@ class event {
      *  without usage. */
     std::optional<gemini_live_usage> usage() const {
         gemini_live_usage u{};
+        u.size = sizeof u;
         bool present = false;
         detail::check(gemini_live_event_usage(p_, &u, &present), "gemini_live_event_usage");
         return present ? std::optional<gemini_live_usage>(u) : std::nullopt;
@@ -1283,6 +1287,7 @@ class player {
      *  the turn; returns the turn's playback for those three. */
     std::optional<gemini_live_turn_playback> push_event(const event &ev) {
         gemini_live_turn_playback pb{};
+        pb.size = sizeof pb;
         pb.turn = std::numeric_limits<uint64_t>::max(); // left alone for other events
         detail::check(gemini_live_player_push_event(p_, ev.get(), &pb), "gemini_live_player_push_event");
         if (pb.turn == std::numeric_limits<uint64_t>::max()) {
@@ -1293,12 +1298,14 @@ class player {
     /** Session side: the reply is complete. */
     gemini_live_turn_playback end_turn() {
         gemini_live_turn_playback pb{};
+        pb.size = sizeof pb;
         detail::check(gemini_live_player_end_turn(p_, &pb), "gemini_live_player_end_turn");
         return pb;
     }
     /** Barge-in, from any thread: discards what is queued; how much of the turn was heard. */
     gemini_live_turn_playback flush() {
         gemini_live_turn_playback pb{};
+        pb.size = sizeof pb;
         detail::check(gemini_live_player_flush(p_, &pb), "gemini_live_player_flush");
         return pb;
     }
@@ -1315,16 +1322,19 @@ class player {
     }
     gemini_live_player_stats stats() const {
         gemini_live_player_stats st{};
+        st.size = sizeof st;
         detail::check(gemini_live_player_get_stats(p_, &st), "gemini_live_player_get_stats");
         return st;
     }
     gemini_live_turn_playback current() const {
         gemini_live_turn_playback pb{};
+        pb.size = sizeof pb;
         detail::check(gemini_live_player_current(p_, &pb), "gemini_live_player_current");
         return pb;
     }
     gemini_live_turn_playback last() const {
         gemini_live_turn_playback pb{};
+        pb.size = sizeof pb;
         detail::check(gemini_live_player_last(p_, &pb), "gemini_live_player_last");
         return pb;
     }
@@ -1411,6 +1421,7 @@ class echo_canceller {
     }
     gemini_live_echo_stats stats() const {
         gemini_live_echo_stats st{};
+        st.size = sizeof st;
         detail::check(gemini_live_echo_canceller_get_stats(c_, &st), "gemini_live_echo_canceller_get_stats");
         return st;
     }
@@ -1587,6 +1598,7 @@ class phone_out {
     }
     gemini_live_phone_out_stats stats() const {
         gemini_live_phone_out_stats st{};
+        st.size = sizeof st;
         detail::check(gemini_live_phone_out_get_stats(p_, &st), "gemini_live_phone_out_get_stats");
         return st;
     }
@@ -1648,6 +1660,7 @@ class client_vad {
     }
     gemini_live_client_vad_stats stats() const {
         gemini_live_client_vad_stats st{};
+        st.size = sizeof st;
         detail::check(gemini_live_client_vad_get_stats(p_, &st), "gemini_live_client_vad_get_stats");
         return st;
     }

@@ -441,7 +441,10 @@ fn the_c_metrics_struct_mirrors_metrics_snapshot() {
 
 #[test]
 fn the_c_player_stats_struct_mirrors_player_stats() {
+    // `size` is the C struct's own (ABI growth), not a counter.
     let c = c_fields(&header(), "gemini_live_player_stats");
+    assert_eq!(c.first().map(String::as_str), Some("size"), "{c:?}");
+    let c = c[1..].to_vec();
     let rust = debug_fields(&format!("{:?}", PlayerStats::default()));
     assert!(rust.len() > 5, "parsed {rust:?}");
     assert_eq!(
@@ -453,6 +456,8 @@ fn the_c_player_stats_struct_mirrors_player_stats() {
 #[test]
 fn the_c_usage_struct_mirrors_usage_metadata_counts() {
     let c = c_fields(&header(), "gemini_live_usage");
+    assert_eq!(c.first().map(String::as_str), Some("size"), "{c:?}");
+    let c = c[1..].to_vec();
     let rust = debug_fields(&format!(
         "{:?}",
         gemini_live::protocol::UsageMetadata::default()

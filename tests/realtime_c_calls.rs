@@ -1,6 +1,6 @@
 //! The C functions documented as real-time safe allocate nothing once their object exists:
 //! G.711 encode/decode, `gemini_live_phone_in_process` / `_finish`, `gemini_live_phone_out_push` /
-//! `_pop_frame` / `_clear` / `_finish`, `gemini_live_player_read` / `_read_f32` /
+//! `_pop_frame` / `_clear` / `_finish` / `_get_stats`, `gemini_live_player_read` / `_read_f32` /
 //! `_get_stats`, `gemini_live_client_vad_process` / `_get_stats`, and
 //! `gemini_live_echo_canceller_push` / `_set_enabled` / `_set_device_delay_ms` /
 //! `_get_stats`, called through the C
@@ -81,6 +81,9 @@ fn real_time_safe_c_calls_allocate_nothing() {
                 ) == 0;
                 ok &= gemini_live_phone_out_push(po, tone.as_ptr(), 480, &mut got) == 0;
                 ok &= gemini_live_phone_out_pop_frame(po, frame.as_mut_ptr(), 160, &mut got) == 0;
+                let mut ps = gemini_live_phone_out_stats::default();
+                ok &= gemini_live_phone_out_get_stats(po, &mut ps) == 0;
+                ok &= ps.size as usize == std::mem::size_of::<gemini_live_phone_out_stats>();
                 ok &= gemini_live_player_read(pl, device.as_mut_ptr(), 480, &mut played) == 0;
                 ok &= gemini_live_player_read_f32(pl, device_f.as_mut_ptr(), 480, &mut played) == 0;
                 let mut st = gemini_live_player_stats::default();

@@ -385,6 +385,7 @@ static int drain(gemini_live_session *session, gemini_live_player *player, pcm_b
 /* Waits (at most `ms`) until the device has played everything queued. */
 static void wait_played_out(gemini_live_player *player, long ms) {
     gemini_live_player_stats st;
+    st.size = sizeof st;
     for (; ms > 0; ms -= 10) {
         if (gemini_live_player_get_stats(player, &st) != GEMINI_LIVE_OK || st.buffered == 0) {
             return;
@@ -400,6 +401,8 @@ static int interrupt_a_reply(gemini_live_session *session, gemini_live_player *p
     gemini_live_result r = gemini_live_session_send_text(session, "Tell me a long story.");
     long waited;
     size_t keep;
+    now.size = sizeof now;
+    cut.size = sizeof cut;
     if (r != GEMINI_LIVE_OK) {
         report("send_text", r);
         return 1;
@@ -475,6 +478,7 @@ int main(int argc, char **argv) {
     gemini_live_result r;
     char text[4096];
     int failed = 1;
+    st.size = sizeof st;
 
     if (argc > 1 ? read_wav(argv[1], &input) : make_tone(tone_file, &input)) {
         return 1;

@@ -184,6 +184,7 @@ static int talk(gemini_live_session *session, gemini_live_client_vad *vad, const
     gemini_live_result r = GEMINI_LIVE_OK;
     size_t at;
     unsigned waited;
+    stats.size = sizeof stats;
     for (at = 0; at < n && r == GEMINI_LIVE_OK; at += CHUNK) {
         size_t len = n - at < CHUNK ? n - at : CHUNK;
         uint32_t events = 0;

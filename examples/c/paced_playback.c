@@ -126,6 +126,8 @@ static int run(gemini_live_session *session, gemini_live_player *player, int rep
     for (i = 1; i <= replies; i++) {
         gemini_live_player_stats before, after;
         long waited;
+        before.size = sizeof before;
+        after.size = sizeof after;
         if (gemini_live_player_get_stats(player, &before) != GEMINI_LIVE_OK ||
             play_reply(session, player)) {
             return 1;

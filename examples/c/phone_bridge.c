@@ -342,6 +342,7 @@ int main(int argc, char **argv) {
             gemini_live_session_send_text(session, "interrupt me") == GEMINI_LIVE_OK &&
             run_turn(session, &o, 2) == 0) {
             gemini_live_phone_out_stats st;
+            st.size = sizeof st;
             if (gemini_live_phone_out_get_stats(o.po, &st) == GEMINI_LIVE_OK) {
                 printf("outbound: %lu frames, %lu codes cleared, %lu dropped; %u clear "
                        "message(s); written to %s\n",

@@ -56,9 +56,17 @@ pub struct gemini_live_echo_canceller {
 }
 
 /// What an echo canceller measured and did.
+///
+/// ABI growth: set `size = sizeof(gemini_live_echo_stats)` before the call. The library fills at
+/// most `size` bytes (fields it does not know of stay as they were; new fields are only ever
+/// appended) and sets `size` to the number of bytes it filled.
 #[repr(C)]
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 pub struct gemini_live_echo_stats {
+    /// In: `sizeof(gemini_live_echo_stats)`. Out: the bytes filled.
+    pub size: u32,
+    /// 1 if cancelling, 0 if passing the microphone through.
+    pub enabled: u32,
     /// Echo return loss enhancement (dB), as the canceller estimates it; NAN until known.
     pub erle_db: f64,
     /// Echo return loss (dB): how much quieter the echo is than what was played; NAN until
@@ -76,12 +84,12 @@ pub struct gemini_live_echo_stats {
     pub reference_late: u64,
     /// Times the reference was skipped to re-align with the microphone.
     pub realigned: u64,
-    /// 1 if cancelling, 0 if passing the microphone through.
-    pub enabled: u32,
     /// Microphone samples `_push` dropped because its ring was full (nobody pulled for 1 s);
     /// updated by `_pull`.
     pub mic_dropped: u64,
 }
+
+growable!(gemini_live_echo_stats);
 
 /// Turns echo cancellation on for what `player` plays, for microphone audio at
 /// `capture_rate` Hz (mono PCM16; 16000 recommended: resample the microphone first), with the
@@ -234,17 +242,20 @@ pub unsafe extern "C" fn gemini_live_echo_canceller_set_device_delay_ms(
     })
 }
 
-/// **Real-time safe.** Copies the statistics to `*out` (the estimates are updated once a
-/// second). The canceller's thread.
+/// **Real-time safe.** Copies the statistics to `*out` (set `out->size =
+/// sizeof(gemini_live_echo_stats)` first; the estimates are updated once a second). The canceller's thread.
 #[no_mangle]
 pub unsafe extern "C" fn gemini_live_echo_canceller_get_stats(
     canceller: *const gemini_live_echo_canceller,
     out: *mut gemini_live_echo_stats,
 ) -> gemini_live_result {
     boundary(|| {
-        let s = (*arg_ref(canceller, "canceller")?.inner.get()).stats();
-        let out = out_ptr(out, "out")?;
-        *out = gemini_live_echo_stats {
+        let canceller = arg_ref(canceller, "canceller")?;
+        let out = sized_out(out, "out")?;
+        let s = (*canceller.inner.get()).stats();
+        out.write(&gemini_live_echo_stats {
+            size: std::mem::size_of::<gemini_live_echo_stats>() as u32,
+            enabled: u32::from(s.enabled),
             erle_db: s.erle_db.unwrap_or(f64::NAN),
             erl_db: s.erl_db.unwrap_or(f64::NAN),
             delay_estimate_ms: s
@@ -255,9 +266,8 @@ pub unsafe extern "C" fn gemini_live_echo_canceller_get_stats(
             reference_frames: s.reference_frames,
             reference_late: s.reference_late,
             realigned: s.realigned,
-            enabled: u32::from(s.enabled),
             mic_dropped: s.mic_dropped,
-        };
+        });
         Ok(())
     })
 }

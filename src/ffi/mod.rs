@@ -26,6 +26,10 @@
 // first paragraph of each module's `//!` docs, "Title: what it is", heads its section; a
 // module declared before another may not use its types (C needs them declared first).
 
+// The `size` scheme of out-structs that can grow (no C declarations of its own).
+mod growth;
+pub(crate) use growth::{growable, sized_out, sized_out_opt, Growable, SizedOut};
+
 // Result codes, version, last error.
 pub mod result;
 

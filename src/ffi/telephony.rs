@@ -237,9 +237,15 @@ pub struct gemini_live_phone_out {
 }
 
 /// A `gemini_live_phone_out`'s counters, in 8 kHz codes.
+///
+/// ABI growth: set `size = sizeof(gemini_live_phone_out_stats)` before the call. The library fills
+/// at most `size` bytes (fields it does not know of stay as they were; new fields are only ever
+/// appended) and sets `size` to the number of bytes it filled.
 #[repr(C)]
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 pub struct gemini_live_phone_out_stats {
+    /// In: `sizeof(gemini_live_phone_out_stats)`. Out: the bytes filled.
+    pub size: u32,
     /// Codes queued now.
     pub buffered: u64,
     /// Codes taken out in frames.
@@ -251,6 +257,8 @@ pub struct gemini_live_phone_out_stats {
     /// Frames taken out.
     pub frames: u64,
 }
+
+growable!(gemini_live_phone_out_stats);
 
 /// Creates a converter to `law` (`GEMINI_LIVE_G711_ULAW` / `_ALAW`) taken out in frames of
 /// `frame` codes (0 for the default 160, 20 ms; at most 8000), queueing at most
@@ -389,21 +397,25 @@ pub unsafe extern "C" fn gemini_live_phone_out_clear(
     })
 }
 
-/// Copies the counters to `*out`.
+/// Copies the counters to `*out` (set `out->size = sizeof(gemini_live_phone_out_stats)`
+/// first).
 #[no_mangle]
 pub unsafe extern "C" fn gemini_live_phone_out_get_stats(
     phone_out: *const gemini_live_phone_out,
     out: *mut gemini_live_phone_out_stats,
 ) -> gemini_live_result {
     boundary(|| {
-        let s = arg_ref(phone_out, "phone_out")?.inner.stats();
-        *out_ptr(out, "out")? = gemini_live_phone_out_stats {
+        let p = arg_ref(phone_out, "phone_out")?;
+        let out = sized_out(out, "out")?;
+        let s = p.inner.stats();
+        out.write(&gemini_live_phone_out_stats {
+            size: std::mem::size_of::<gemini_live_phone_out_stats>() as u32,
             buffered: s.buffered,
             sent: s.sent,
             cleared: s.cleared,
             overflowed: s.overflowed,
             frames: s.frames,
-        };
+        });
         Ok(())
     })
 }

@@ -53,9 +53,15 @@ pub struct gemini_live_client_vad {
 }
 
 /// A client VAD's state and counters, in 16 kHz samples.
+///
+/// ABI growth: set `size = sizeof(gemini_live_client_vad_stats)` before the call. The library fills
+/// at most `size` bytes (fields it does not know of stay as they were; new fields are only ever
+/// appended) and sets `size` to the number of bytes it filled.
 #[repr(C)]
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 pub struct gemini_live_client_vad_stats {
+    /// In: `sizeof(gemini_live_client_vad_stats)`. Out: the bytes filled.
+    pub size: u32,
     /// 1 while an utterance is in progress, else 0.
     pub speaking: u32,
     /// The latest frame's score, 0 to 1.
@@ -67,6 +73,8 @@ pub struct gemini_live_client_vad_stats {
     /// Samples held back as silence and never sent.
     pub withheld: u64,
 }
+
+growable!(gemini_live_client_vad_stats);
 
 /// Creates a client VAD in `mode` (`GEMINI_LIVE_CLIENT_VAD_ACTIVITY` or `_GATE`) with speech
 /// starting at a frame score of `threshold` (0 to 1; 0.5 is the usual choice) or on the fast
@@ -196,7 +204,8 @@ pub unsafe extern "C" fn gemini_live_client_vad_process(
     })
 }
 
-/// Copies the state and counters to `*out`. Real-time safe.
+/// Copies the state and counters to `*out` (set `out->size =
+/// sizeof(gemini_live_client_vad_stats)` first). Real-time safe.
 #[no_mangle]
 pub unsafe extern "C" fn gemini_live_client_vad_get_stats(
     vad: *const gemini_live_client_vad,
@@ -204,15 +213,16 @@ pub unsafe extern "C" fn gemini_live_client_vad_get_stats(
 ) -> gemini_live_result {
     boundary(|| {
         let vad = arg_ref(vad, "vad")?;
-        let out = out_ptr(out, "out")?;
+        let out = sized_out(out, "out")?;
         let s = vad.inner.stats();
-        *out = gemini_live_client_vad_stats {
+        out.write(&gemini_live_client_vad_stats {
+            size: std::mem::size_of::<gemini_live_client_vad_stats>() as u32,
             speaking: u32::from(vad.inner.vad().is_speech()),
             score: vad.inner.vad().score(),
             utterances: s.utterances,
             sent: s.sent,
             withheld: s.withheld,
-        };
+        });
         Ok(())
     })
 }

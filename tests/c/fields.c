@@ -63,6 +63,7 @@ static void check_usage(const gemini_live_event *ev) {
     gemini_live_usage u;
     bool present = false;
     uint32_t list;
+    u.size = sizeof u;
     OK(gemini_live_event_usage(ev, &u, &present));
     if (!present) {
         CHECK(has(ev, "usage", "null"));
@@ -125,6 +126,7 @@ static void check_kinds(const gemini_live_event *ev, uint32_t t) {
     int ids = t == GEMINI_LIVE_EVENT_TOOL_CALL_CANCELLATION ||
               t == GEMINI_LIVE_EVENT_TOOL_RESPONSES_DROPPED ||
               t == GEMINI_LIVE_EVENT_TOOL_CALLS_ABANDONED;
+    u.size = sizeof u;
 #define ONLY(call, cond)                                                                   \
     CHECK((call) == ((cond) ? GEMINI_LIVE_OK : GEMINI_LIVE_WRONG_EVENT_TYPE))
     ONLY(gemini_live_event_session_id(ev, &p), t == GEMINI_LIVE_EVENT_SETUP_COMPLETE);
@@ -187,6 +189,7 @@ static void check_fields(const gemini_live_event *ev) {
     case GEMINI_LIVE_EVENT_USAGE: {
         gemini_live_usage u;
         bool present = false;
+        u.size = sizeof u;
         OK(gemini_live_event_usage(ev, &u, &present));
         CHECK(present);
         check_usage(ev);
@@ -429,6 +432,7 @@ static void transcribe(void) {
     if (ev) {
         gemini_live_usage u;
         bool present = true;
+        u.size = sizeof u;
         OK(gemini_live_event_usage(ev, &u, &present));
         CHECK(!present && u.total_token_count == -1);
     }
@@ -530,6 +534,7 @@ static void scripted(const char *ep) {
         gemini_live_usage u;
         bool present = false;
         int64_t tokens = 0;
+        u.size = sizeof u;
         OK(gemini_live_event_reason(ev, &p));
         CHECK(p && strcmp(p, "NEED_MORE_INPUT") == 0);
         OK(gemini_live_event_usage(ev, &u, &present));

@@ -281,6 +281,7 @@ static void null_field_accessors(void) {
     uint64_t x = 0, y = 0;
     uint32_t k = 0;
     size_t n = 0;
+    u.size = sizeof u;
     EXPECT(gemini_live_event_session_id(NULL, &p), NUL);
     EXPECT(gemini_live_event_usage(NULL, &u, &b), NUL);
     EXPECT(gemini_live_event_usage_detail_count(NULL, GEMINI_LIVE_USAGE_PROMPT_DETAILS, &n),
@@ -421,6 +422,7 @@ static void telephony_misuse(void) {
     uint8_t frame[GEMINI_LIVE_PHONE_FRAME];
     size_t got = 7, i, total;
     uint32_t action = 9;
+    st.size = sizeof st;
     for (i = 0; i < 256; i++) {
         codes[i] = (uint8_t)i;
     }
@@ -511,6 +513,7 @@ static void telephony_misuse(void) {
         gemini_live_client_vad *vad = NULL;
         gemini_live_client_vad_stats vs;
         uint32_t ev = 77;
+        vs.size = sizeof vs;
         EXPECT(gemini_live_client_vad_new(GEMINI_LIVE_CLIENT_VAD_ACTIVITY, 0.5f, 500, 300, NULL), NUL);
         EXPECT(gemini_live_client_vad_new(9, 0.5f, 500, 300, &vad), GEMINI_LIVE_INVALID_ARGUMENT);
         EXPECT(gemini_live_client_vad_new(GEMINI_LIVE_CLIENT_VAD_GATE, 1.5f, 500, 300, &vad),
@@ -540,6 +543,7 @@ static void telephony_misuse(void) {
     {
         gemini_live_player *pl = NULL;
         gemini_live_player_stats ps;
+        ps.size = sizeof ps;
         EXPECT(gemini_live_player_new_paced(24000, 1, 80, 1000, true, NULL), NUL);
         EXPECT(gemini_live_player_new_paced(24000, 0, 80, 1000, true, &pl),
                GEMINI_LIVE_INVALID_ARGUMENT);
@@ -561,6 +565,8 @@ static void audio_misuse(gemini_live_config *c) {
     int16_t in[64], out[256];
     float fin[4] = {0.0f, 0.5f, -0.5f, 0.0f};
     size_t got = 0;
+    st.size = sizeof st;
+    tp.size = sizeof tp;
     memset(in, 0, sizeof in);
     EXPECT(gemini_live_config_set_record(NULL, "x.jsonl", GEMINI_LIVE_RECORD_AUDIO_KEEP), NUL);
     EXPECT(gemini_live_config_set_record(c, "x.jsonl", 7), GEMINI_LIVE_INVALID_ARGUMENT);
@@ -648,6 +654,7 @@ static void echo_misuse(void) {
     double in_energy = 0, out_energy = 0;
     uint32_t seed = 1;
     int i, k;
+    st.size = sizeof st;
     EXPECT(gemini_live_echo_canceller_new(NULL, 16000, &ec), NUL);
     EXPECT(gemini_live_player_new(16000, 1, &pl), GEMINI_LIVE_OK);
     EXPECT(gemini_live_echo_canceller_new(pl, 16000, NULL), NUL);

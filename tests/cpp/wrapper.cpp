@@ -241,6 +241,7 @@ void text_audio_and_views(const std::string &endpoint) {
     CHECK(audio > 0 && rate == 24000);
     gemini_live_metrics m = s.metrics();
     CHECK(m.bytes_sent > 5760 && m.bytes_received > 0 && m.messages_sent >= 7);
+    CHECK(m.size == sizeof m); // the wrapper states the size: all of it filled
     // The same snapshot as OpenMetrics text (the buffer sized by the wrapper).
     std::string om = s.metrics_openmetrics();
     CHECK(om.find("# TYPE gemini_live_messages_sent counter") != std::string::npos);
@@ -387,6 +388,7 @@ void typed_fields() {
     if (u) {
         CHECK(u->total_token_count == u->prompt_token_count + u->response_token_count);
         CHECK(u->thoughts_token_count == -1);
+        CHECK(u->size == sizeof(gemini_live_usage));
         std::vector<gl::usage_detail> d = done.usage_details(GEMINI_LIVE_USAGE_RESPONSE_DETAILS);
         CHECK(d.size() == 1 && !d.empty() && d[0].modality == "TEXT" &&
               d[0].token_count == u->response_token_count);
@@ -530,7 +532,8 @@ void audio_helpers_and_budget() {
     CHECK(played >= 4000);
     CHECK(p.stats().played >= 4000);
     gemini_live_turn_playback heard = p.last();
-    CHECK(heard.received == 2400);
+    CHECK(heard.received == 2400 && heard.size == sizeof heard);
+    CHECK(p.stats().size == sizeof(gemini_live_player_stats));
     std::string_view transcript = "the quick brown fox";
     std::string_view part = gl::transcript_heard(transcript, 0.5);
     CHECK(part.size() < transcript.size() && transcript.substr(0, part.size()) == part);
@@ -567,6 +570,7 @@ void audio_helpers_and_budget() {
     CHECK(ec.stats().capture_frames == 100 && ec.stats().device_delay_ms == 10);
     ec.set_enabled(false);
     CHECK(ec.stats().enabled == 0);
+    CHECK(ec.stats().size == sizeof(gemini_live_echo_stats));
 
     // The same through push() (the capture callback) and pull() (the sending thread).
     gl::player sp2(16000, 1);
@@ -701,6 +705,7 @@ void telephony_helpers(const std::string &endpoint) {
     uint8_t buf[GEMINI_LIVE_PHONE_FRAME];
     CHECK(!out.pop_frame(buf, sizeof buf));
     CHECK(out.stats().cleared > 1500);
+    CHECK(out.stats().size == sizeof(gemini_live_phone_out_stats));
     out.push(std::vector<int16_t>(4800, 1000));
     out.finish();
     CHECK(out.pop_frame(buf, sizeof buf));
@@ -740,6 +745,7 @@ void telephony_helpers(const std::string &endpoint) {
     std::vector<int16_t> quiet(16000, 0);
     CHECK(vad.process(quiet) == 0);
     CHECK(vad.stats().speaking == 0);
+    CHECK(vad.stats().size == sizeof(gemini_live_client_vad_stats));
     gl::config vc;
     vc.set_endpoint(endpoint);
     vad.configure(vc);

@@ -25,6 +25,7 @@ from ctypes import (
     c_uint32,
     c_uint64,
     c_void_p,
+    sizeof,
 )
 from typing import Any, Dict, List, Tuple
 
@@ -32,6 +33,17 @@ from typing import Any, Dict, List, Tuple
 # ---- common types ---------------------------------------------------------------------------
 class _Opaque(Structure):
     """Base of the opaque C objects (never instantiated in Python)."""
+
+
+class _Sized(Structure):
+    """Base of the out-structs that can grow (the header's "ABI growth"): the first field is
+    ``size``, set on construction to ``ctypes.sizeof`` of the struct as declared here. The
+    library fills at most that many bytes and writes back how many it filled, so this binding
+    keeps working with a newer library whose struct has more fields."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.size = sizeof(self)
 
 
 RESULT = c_uint32
@@ -311,10 +323,11 @@ class Event(_Opaque):
 EVENT_P: Any = POINTER(Event)
 
 
-class Usage(Structure):
+class Usage(_Sized):
     """``gemini_live_usage``: token counts, -1 where absent."""
 
     _fields_ = [
+        ("size", c_uint32),
         ("prompt_token_count", c_int64),
         ("cached_content_token_count", c_int64),
         ("response_token_count", c_int64),
@@ -410,8 +423,8 @@ class Session(_Opaque):
 SESSION_P: Any = POINTER(Session)
 
 
-class Metrics(Structure):
-    """``gemini_live_metrics``: set ``size`` before the call."""
+class Metrics(_Sized):
+    """``gemini_live_metrics``."""
 
     _fields_ = [
         ("size", c_uint32),

@@ -9,7 +9,6 @@ from __future__ import annotations
 import ctypes
 from ctypes import (
     POINTER,
-    Structure,
     c_bool,
     c_char_p,
     c_float,
@@ -26,6 +25,7 @@ from ._c_core import (
     EVENT_P,
     FUNCTIONS,
     _Opaque,
+    _Sized,
     _OUT_LEN,
     RESULT,
     _SAMPLES,
@@ -71,10 +71,11 @@ class Player(_Opaque):
 PLAYER_P = POINTER(Player)
 
 
-class PlayerStats(Structure):
+class PlayerStats(_Sized):
     """``gemini_live_player_stats``."""
 
     _fields_ = [
+        ("size", c_uint32),
         ("device_rate", c_uint32),
         ("buffered", c_uint64),
         ("played", c_uint64),
@@ -93,10 +94,11 @@ class PlayerStats(Structure):
     ]
 
 
-class TurnPlayback(Structure):
+class TurnPlayback(_Sized):
     """``gemini_live_turn_playback``."""
 
     _fields_ = [
+        ("size", c_uint32),
         ("turn", c_uint64),
         ("received", c_uint64),
         ("heard", c_uint64),
@@ -161,10 +163,11 @@ PHONE_IN_P = POINTER(PhoneIn)
 PHONE_OUT_P = POINTER(PhoneOut)
 
 
-class PhoneOutStats(Structure):
+class PhoneOutStats(_Sized):
     """``gemini_live_phone_out_stats``."""
 
     _fields_ = [
+        ("size", c_uint32),
         ("buffered", c_uint64),
         ("sent", c_uint64),
         ("cleared", c_uint64),
@@ -219,10 +222,11 @@ class ClientVad(_Opaque):
 CLIENT_VAD_P = POINTER(ClientVad)
 
 
-class ClientVadStats(Structure):
+class ClientVadStats(_Sized):
     """``gemini_live_client_vad_stats``."""
 
     _fields_ = [
+        ("size", c_uint32),
         ("speaking", c_uint32),
         ("score", c_float),
         ("utterances", c_uint64),
@@ -268,10 +272,12 @@ class EchoCanceller(_Opaque):
 ECHO_CANCELLER_P = POINTER(EchoCanceller)
 
 
-class EchoStats(Structure):
+class EchoStats(_Sized):
     """``gemini_live_echo_stats``."""
 
     _fields_ = [
+        ("size", c_uint32),
+        ("enabled", c_uint32),
         ("erle_db", ctypes.c_double),
         ("erl_db", ctypes.c_double),
         ("delay_estimate_ms", ctypes.c_int32),
@@ -280,7 +286,6 @@ class EchoStats(Structure):
         ("reference_frames", c_uint64),
         ("reference_late", c_uint64),
         ("realigned", c_uint64),
-        ("enabled", c_uint32),
         ("mic_dropped", c_uint64),
     ]
 

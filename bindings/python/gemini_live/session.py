@@ -278,8 +278,7 @@ class Session(Managed):
         struct's fields by their C names and units (microseconds in ``*_us``), ``None``
         where C says -1 (not measured yet), ``state`` a ``State``, and
         ``last_close_reason``."""
-        m = _lib.Metrics()
-        m.size = ctypes.sizeof(m)
+        m = _lib.Metrics()  # its size set on construction (ABI growth)
         check(self._call(L.gemini_live_session_metrics, ctypes.byref(m)))
         out: Dict[str, Any] = {}
         fields: List[Any] = m._fields_

@@ -12,6 +12,7 @@ import unittest
 from _support import HEADER, HERE, gl
 
 from gemini_live import _lib, config, enums, errors
+from gemini_live.audio import Player
 
 PACKAGE = HERE.parent / "gemini_live"
 
@@ -88,6 +89,7 @@ C_TYPES = {
     "bool": ctypes.c_bool,
     "uint16_t": ctypes.c_uint16,
     "double": ctypes.c_double,
+    "float": ctypes.c_float,
 }
 
 
@@ -116,8 +118,57 @@ class MetricsStructTest(unittest.TestCase):
 
     def test_usage_struct_matches_the_header(self):
         expected = c_struct_fields("gemini_live_usage")
-        self.assertEqual(len(expected), 6)
+        self.assertEqual(len(expected), 7)
         self.assertEqual(list(_lib.Usage._fields_), expected)
+
+
+GROWABLE = {
+    "gemini_live_metrics": _lib.Metrics,
+    "gemini_live_usage": _lib.Usage,
+    "gemini_live_player_stats": _lib.PlayerStats,
+    "gemini_live_turn_playback": _lib.TurnPlayback,
+    "gemini_live_phone_out_stats": _lib.PhoneOutStats,
+    "gemini_live_client_vad_stats": _lib.ClientVadStats,
+    "gemini_live_echo_stats": _lib.EchoStats,
+}
+
+
+class GrowableStructsTest(unittest.TestCase):
+    """The out-structs with ABI growth: each mirrors the header, starts with ``size`` and
+    sets it on construction; the library fills no more than ``size`` bytes of it."""
+
+    def test_each_is_the_headers_and_states_its_size(self):
+        text = HEADER.read_text()
+        documented = set(re.findall(r"ABI growth: set `size = sizeof\((\w+)\)`", text))
+        self.assertEqual(documented, set(GROWABLE))
+        for name, struct in GROWABLE.items():
+            self.assertEqual(list(struct._fields_), c_struct_fields(name), name)
+            self.assertEqual(struct._fields_[0], ("size", ctypes.c_uint32), name)
+            self.assertEqual(struct().size, ctypes.sizeof(struct), name)
+
+    def test_a_shorter_struct_is_filled_up_to_its_size_and_not_past_it(self):
+        player = Player(24000, 1, start_threshold_ms=0)
+        player.push(b"\x10\x00" * 480)
+        full = ctypes.sizeof(_lib.PlayerStats)
+        keep = _lib.PlayerStats.buffered.offset + _lib.PlayerStats.buffered.size
+        room = ctypes.create_string_buffer(b"\xa5" * (full + 32), full + 32)
+        ctypes.c_uint32.from_buffer(room).value = keep
+        out = ctypes.cast(room, ctypes.POINTER(_lib.PlayerStats))
+        errors.check(player._call(_lib.lib.gemini_live_player_get_stats, out))
+        self.assertEqual(out.contents.size, keep)
+        self.assertEqual((out.contents.device_rate, out.contents.buffered), (24000, 480))
+        self.assertEqual(room.raw[keep:], b"\xa5" * (full + 32 - keep))
+        # A size below the size field itself: refused, nothing written, said in C terms.
+        ctypes.memset(room, 0xA5, len(room))
+        ctypes.c_uint32.from_buffer(room).value = 2
+        code = player._call(_lib.lib.gemini_live_player_get_stats, out)
+        self.assertEqual(code, _lib.INVALID_ARGUMENT)
+        self.assertEqual(room.raw[4:], b"\xa5" * (full + 28))
+        self.assertIn("sizeof(gemini_live_player_stats)", errors.last_error_message())
+        # The binding sets sizes itself: its own stats objects have no size to fill.
+        self.assertEqual(player.stats().buffered, 480)
+        self.assertFalse(hasattr(player.stats(), "size"))
+        player.close()
 
 
 def setter_parameters(fn):

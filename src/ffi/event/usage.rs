@@ -11,9 +11,15 @@ use crate::protocol::{ModalityTokenCount, UsageMetadata};
 /// count of the server's `usageMetadata`; -1 where the server sent none. The per-modality
 /// breakdowns are read with `gemini_live_event_usage_detail_count` and
 /// `gemini_live_event_usage_detail`.
+///
+/// ABI growth: set `size = sizeof(gemini_live_usage)` before the call. The library fills at most
+/// `size` bytes (fields it does not know of stay as they were; new fields are only ever appended)
+/// and sets `size` to the number of bytes it filled.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct gemini_live_usage {
+    /// In: `sizeof(gemini_live_usage)`. Out: the bytes filled.
+    pub size: u32,
     /// Tokens in the prompt.
     pub prompt_token_count: i64,
     /// Tokens served from cache.
@@ -27,6 +33,8 @@ pub struct gemini_live_usage {
     /// Total.
     pub total_token_count: i64,
 }
+
+growable!(gemini_live_usage);
 
 /// `gemini_live_event_usage_detail*`: prompt tokens per modality (`promptTokensDetails`).
 pub const GEMINI_LIVE_USAGE_PROMPT_DETAILS: u32 = 0;
@@ -74,8 +82,8 @@ fn count(n: Option<u64>) -> i64 {
     n.and_then(|n| i64::try_from(n).ok()).unwrap_or(-1)
 }
 
-/// The token counts of a USAGE or TURN_COMPLETE event: `*usage` gets each count, -1 where
-/// the server sent none, and `*has_usage` whether the event carries usage at all. A USAGE
+/// The token counts of a USAGE or TURN_COMPLETE event: `*usage` (set `usage->size =
+/// sizeof(gemini_live_usage)` first) gets each count, -1 where the server sent none, and `*has_usage` whether the event carries usage at all. A USAGE
 /// event always does; a TURN_COMPLETE without `usageMetadata` (e.g. from the transcribe
 /// models) gives `*has_usage` false and every count -1. `GEMINI_LIVE_WRONG_EVENT_TYPE` for
 /// other events. Any thread.
@@ -87,21 +95,22 @@ pub unsafe extern "C" fn gemini_live_event_usage(
 ) -> gemini_live_result {
     boundary(|| {
         let ev = arg_ref(event, "event")?;
-        let (out, has) = (out_ptr(usage, "usage")?, out_ptr(has_usage, "has_usage")?);
+        let (out, has) = (sized_out(usage, "usage")?, out_ptr(has_usage, "has_usage")?);
         if !matches!(ev.event, Event::Usage(_) | Event::TurnComplete { .. }) {
             return Err(wrong(ev, "usage"));
         }
         let u = usage_of(&ev.event);
         let none = UsageMetadata::default();
         let m = u.unwrap_or(&none);
-        *out = gemini_live_usage {
+        out.write(&gemini_live_usage {
+            size: std::mem::size_of::<gemini_live_usage>() as u32,
             prompt_token_count: count(m.prompt_token_count),
             cached_content_token_count: count(m.cached_content_token_count),
             response_token_count: count(m.response_token_count),
             tool_use_prompt_token_count: count(m.tool_use_prompt_token_count),
             thoughts_token_count: count(m.thoughts_token_count),
             total_token_count: count(m.total_token_count),
-        };
+        });
         *has = u.is_some();
         Ok(())
     })

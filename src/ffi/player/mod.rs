@@ -20,8 +20,9 @@ pub use pacing::*;
 /// `_end_turn`; the *audio callback* (one thread at a time) calls `_read` / `_read_f32`,
 /// which are **real-time safe**: no lock, no allocation, no system call, bounded time (the
 /// only exception is a NULL argument, which records an error text). `_flush`, `_get_stats`,
-/// `_current` and `_last` may be called from any thread. Free it only after both sides
-/// have stopped.
+/// `_current` and `_last` may be called from any thread; `_flush` and `_get_stats` are
+/// lock-free (also from the callback), and `_get_stats` allocates nothing either (except on
+/// a NULL argument or a `size` below 4). Free it only after both sides have stopped.
 ///
 /// Made by `gemini_live_player_new` (or `_new_with`, `_new_paced`), freed by
 /// `gemini_live_player_free`.
@@ -39,9 +40,15 @@ pub struct gemini_live_player {
 }
 
 /// A player's counters since it was created; samples are device samples per channel.
+///
+/// ABI growth: set `size = sizeof(gemini_live_player_stats)` before the call. The library fills at
+/// most `size` bytes (fields it does not know of stay as they were; new fields are only ever
+/// appended) and sets `size` to the number of bytes it filled.
 #[repr(C)]
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 pub struct gemini_live_player_stats {
+    /// In: `sizeof(gemini_live_player_stats)`. Out: the bytes filled.
+    pub size: u32,
     /// The device rate (Hz), to turn samples into time.
     pub device_rate: u32,
     /// Samples waiting to be read now.
@@ -79,10 +86,18 @@ pub struct gemini_live_player_stats {
     pub paused: u64,
 }
 
+growable!(gemini_live_player_stats);
+
 /// How much of one reply was received and heard, in the model's samples (24 kHz).
+///
+/// ABI growth: set `size = sizeof(gemini_live_turn_playback)` before the call. The library fills at
+/// most `size` bytes (fields it does not know of stay as they were; new fields are only ever
+/// appended) and sets `size` to the number of bytes it filled.
 #[repr(C)]
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 pub struct gemini_live_turn_playback {
+    /// In: `sizeof(gemini_live_turn_playback)`. Out: the bytes filled.
+    pub size: u32,
     /// The turn's number (from 1; 0: none yet).
     pub turn: u64,
     /// Samples of the model's audio received for the turn.
@@ -98,8 +113,11 @@ pub struct gemini_live_turn_playback {
     pub heard_fraction: f64,
 }
 
+growable!(gemini_live_turn_playback);
+
 fn playback(p: TurnPlayback) -> gemini_live_turn_playback {
     gemini_live_turn_playback {
+        size: std::mem::size_of::<gemini_live_turn_playback>() as u32,
         turn: p.turn,
         received: p.received,
         heard: p.heard,
@@ -109,10 +127,10 @@ fn playback(p: TurnPlayback) -> gemini_live_turn_playback {
     }
 }
 
-/// Writes `p` to `out` unless `out` is NULL.
-unsafe fn put_playback(out: *mut gemini_live_turn_playback, p: TurnPlayback) {
-    if let Some(o) = out.as_mut() {
-        *o = playback(p);
+/// Writes `p` to the checked optional `playback` out-parameter.
+fn put_playback(out: Option<SizedOut<gemini_live_turn_playback>>, p: TurnPlayback) {
+    if let Some(o) = out {
+        o.write(&playback(p));
     }
 }
 
@@ -198,7 +216,8 @@ pub unsafe extern "C" fn gemini_live_player_push(
 /// Feeds a session event: audio is queued, `GEMINI_LIVE_EVENT_INTERRUPTED` and
 /// `GEMINI_LIVE_EVENT_REPLY_DISCARDED` (the reply comes again from the start) flush,
 /// `GEMINI_LIVE_EVENT_TURN_COMPLETE` ends the turn; other events are ignored. For those
-/// three, `*playback` (if not NULL) receives the turn's playback; otherwise it is left alone.
+/// three, `*playback` (if not NULL; set its `size` first) receives the turn's playback;
+/// otherwise it is left alone.
 /// The event stays the caller's. Session side.
 #[no_mangle]
 pub unsafe extern "C" fn gemini_live_player_push_event(
@@ -209,6 +228,7 @@ pub unsafe extern "C" fn gemini_live_player_push_event(
     boundary(|| {
         let w = writer(player)?;
         let ev = arg_ref(event, "event")?;
+        let playback = sized_out_opt(playback, "playback")?;
         if let Some(p) = w.handle_event(&ev.event) {
             put_playback(playback, p);
         }
@@ -217,29 +237,33 @@ pub unsafe extern "C" fn gemini_live_player_push_event(
 }
 
 /// The reply is complete: what is buffered plays out even under the start threshold.
-/// `*playback` (if not NULL) receives the turn's playback so far. Session side.
+/// `*playback` (if not NULL; set its `size` first) receives the turn's playback so far.
+/// Session side.
 #[no_mangle]
 pub unsafe extern "C" fn gemini_live_player_end_turn(
     player: *mut gemini_live_player,
     playback: *mut gemini_live_turn_playback,
 ) -> gemini_live_result {
     boundary(|| {
-        let p = writer(player)?.end_turn();
-        put_playback(playback, p);
+        let w = writer(player)?;
+        let playback = sized_out_opt(playback, "playback")?;
+        put_playback(playback, w.end_turn());
         Ok(())
     })
 }
 
 /// Barge-in: discards everything queued, effective on the callback's next read; `*playback`
-/// (if not NULL) receives how much of the turn was heard. Any thread (lock-free).
+/// (if not NULL; set its `size` first) receives how much of the turn was heard. Any thread
+/// (lock-free).
 #[no_mangle]
 pub unsafe extern "C" fn gemini_live_player_flush(
     player: *const gemini_live_player,
     playback: *mut gemini_live_turn_playback,
 ) -> gemini_live_result {
     boundary(|| {
-        let p = arg_ref(player, "player")?.monitor.flush();
-        put_playback(playback, p);
+        let monitor = &arg_ref(player, "player")?.monitor;
+        let playback = sized_out_opt(playback, "playback")?;
+        put_playback(playback, monitor.flush());
         Ok(())
     })
 }
@@ -293,16 +317,19 @@ pub unsafe extern "C" fn gemini_live_player_read_f32(
     })
 }
 
-/// Copies the counters to `*out`. Any thread (lock-free; also from the callback).
+/// Copies the counters to `*out` (set `out->size = sizeof(gemini_live_player_stats)` first).
+/// Any thread (lock-free, no allocation; also from the callback).
 #[no_mangle]
 pub unsafe extern "C" fn gemini_live_player_get_stats(
     player: *const gemini_live_player,
     out: *mut gemini_live_player_stats,
 ) -> gemini_live_result {
     boundary(|| {
-        let s = arg_ref(player, "player")?.monitor.stats();
-        let out = out_ptr(out, "out")?;
-        *out = gemini_live_player_stats {
+        let monitor = &arg_ref(player, "player")?.monitor;
+        let out = sized_out(out, "out")?;
+        let s = monitor.stats();
+        out.write(&gemini_live_player_stats {
+            size: std::mem::size_of::<gemini_live_player_stats>() as u32,
             device_rate: s.device_rate,
             buffered: s.buffered,
             played: s.played,
@@ -318,33 +345,34 @@ pub unsafe extern "C" fn gemini_live_player_get_stats(
             arrival_rate_milli: s.arrival_rate_milli,
             pauses: s.pauses,
             paused: s.paused,
-        };
+        });
         Ok(())
     })
 }
 
-/// The current (or latest) turn's playback: received and heard so far. Any thread.
+/// The current (or latest) turn's playback: received and heard so far (set `out->size`
+/// first). Any thread.
 #[no_mangle]
 pub unsafe extern "C" fn gemini_live_player_current(
     player: *const gemini_live_player,
     out: *mut gemini_live_turn_playback,
 ) -> gemini_live_result {
     boundary(|| {
-        let p = arg_ref(player, "player")?.monitor.current();
-        *out_ptr(out, "out")? = playback(p);
+        let monitor = &arg_ref(player, "player")?.monitor;
+        sized_out(out, "out")?.write(&playback(monitor.current()));
         Ok(())
     })
 }
 
-/// The playback of the latest flush or ended turn. Any thread.
+/// The playback of the latest flush or ended turn (set `out->size` first). Any thread.
 #[no_mangle]
 pub unsafe extern "C" fn gemini_live_player_last(
     player: *const gemini_live_player,
     out: *mut gemini_live_turn_playback,
 ) -> gemini_live_result {
     boundary(|| {
-        let p = arg_ref(player, "player")?.monitor.last();
-        *out_ptr(out, "out")? = playback(p);
+        let monitor = &arg_ref(player, "player")?.monitor;
+        sized_out(out, "out")?.write(&playback(monitor.last()));
         Ok(())
     })
 }

@@ -39,7 +39,7 @@ pub struct gemini_live_session {
 /// ever appended) and sets `size` to the number of bytes it filled. Durations are in
 /// microseconds; -1 means "not measured yet".
 #[repr(C)]
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct gemini_live_metrics {
     /// In: `sizeof(gemini_live_metrics)`. Out: the bytes filled.
     pub size: u32,
@@ -102,6 +102,8 @@ pub struct gemini_live_metrics {
     /// exchange); 0 without a proxy. (Version 3.)
     pub connect_proxy_us: i64,
 }
+
+growable!(gemini_live_metrics);
 
 fn micros(d: Option<Duration>) -> i64 {
     d.map_or(-1, |d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
@@ -248,7 +250,7 @@ pub unsafe extern "C" fn gemini_live_session_last_close_reason(
 }
 
 /// Fills `*metrics` (set `metrics->size = sizeof(gemini_live_metrics)` first; see
-/// `gemini_live_metrics`). `GEMINI_LIVE_INVALID_ARGUMENT` if `size` is below 8. Cheap; any
+/// `gemini_live_metrics`). `GEMINI_LIVE_INVALID_ARGUMENT` if `size` is below 4. Cheap; any
 /// thread; works after close.
 #[no_mangle]
 pub unsafe extern "C" fn gemini_live_session_metrics(
@@ -257,21 +259,8 @@ pub unsafe extern "C" fn gemini_live_session_metrics(
 ) -> gemini_live_result {
     boundary(|| {
         let s = arg_ref(session, "session")?;
-        let out = out_ptr(metrics, "metrics")?;
-        let size = (*out).size as usize;
-        if size < 8 {
-            return Err(Fail::invalid(
-                "set metrics->size = sizeof(gemini_live_metrics) before the call",
-            ));
-        }
-        let mut m = metrics_of(&s.inner);
-        let n = size.min(std::mem::size_of::<gemini_live_metrics>());
-        m.size = n as u32;
-        std::ptr::copy_nonoverlapping(
-            (&m as *const gemini_live_metrics).cast::<u8>(),
-            out.cast::<u8>(),
-            n,
-        );
+        let out = sized_out(metrics, "metrics")?;
+        out.write(&metrics_of(&s.inner));
         Ok(())
     })
 }

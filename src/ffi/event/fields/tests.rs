@@ -105,6 +105,7 @@ fn usage_from_accessors(ev: &gemini_live_event) -> Value {
 impl gemini_live_usage {
     fn default_for_test() -> gemini_live_usage {
         gemini_live_usage {
+            size: std::mem::size_of::<gemini_live_usage>() as u32,
             prompt_token_count: -1,
             cached_content_token_count: -1,
             response_token_count: -1,
