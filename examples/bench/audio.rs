@@ -39,7 +39,7 @@ fn ours_upload(port: u16, n: u64, paced: bool) -> (Duration, Duration) {
 
 /// As [`ours_upload`], with the server's behaviour given by `directives` (e.g. reply audio
 /// streaming down meanwhile: full duplex; the session decodes it into `Event::Audio`).
-pub fn ours_upload_with(port: u16, n: u64, paced: bool, directives: &str) -> (Duration, Duration) {
+fn ours_upload_with(port: u16, n: u64, paced: bool, directives: &str) -> (Duration, Duration) {
     let s = Session::connect(crate::config(port, directives)).expect("connect");
     let pcm = chunk();
     let (tx, rx) = crossbeam_channel::unbounded();
