@@ -221,3 +221,64 @@ fn poll_fd(fd: &impl rustix::fd::AsFd, events: PollFlags, timeout: Option<Durati
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+    use std::net::TcpListener;
+    use tungstenite::protocol::Role;
+
+    /// A link whose peer has already sent `n` small text frames.
+    fn link_with_frames(n: usize) -> (Link, TcpStream) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (mut server, _) = listener.accept().unwrap();
+        let mut bytes = Vec::new();
+        for i in 0..n {
+            let payload = format!("{{\"n\":{i}}}");
+            bytes.extend_from_slice(&[0x81, payload.len() as u8]);
+            bytes.extend_from_slice(payload.as_bytes());
+        }
+        server.write_all(&bytes).unwrap();
+        let ctl = client.try_clone().unwrap();
+        let ws = WebSocket::from_raw_socket(Stream::Plain(client), Role::Client, None);
+        let link = Link::new(ws, ctl).unwrap();
+        assert_eq!(link.wait_readable(Some(Duration::from_secs(5))), Ready::Yes);
+        (link, server)
+    }
+
+    #[test]
+    fn a_waiting_writer_makes_the_reader_let_go_after_one_message() {
+        let (link, _server) = link_with_frames(5);
+        let mut out = VecDeque::new();
+        link.writers_waiting.store(1, Ordering::SeqCst);
+        assert!(
+            !link.read_batch(&mut out, DRAIN_CAP),
+            "not drained: it let go"
+        );
+        assert_eq!(out.len(), 1);
+        link.writers_waiting.store(0, Ordering::SeqCst);
+        assert!(
+            link.read_batch(&mut out, DRAIN_CAP),
+            "the rest, then WouldBlock"
+        );
+        let got: Vec<String> = out
+            .iter()
+            .map(|i| match i {
+                Inbound::Data(b) => String::from_utf8_lossy(b).into_owned(),
+                _ => panic!("not data"),
+            })
+            .collect();
+        let want: Vec<String> = (0..5).map(|i| format!("{{\"n\":{i}}}")).collect();
+        assert_eq!(got, want, "every message once, in order");
+    }
+
+    #[test]
+    fn without_a_waiting_writer_a_batch_reads_up_to_the_cap() {
+        let (link, _server) = link_with_frames(DRAIN_CAP + 2);
+        let mut out = VecDeque::new();
+        assert!(!link.read_batch(&mut out, DRAIN_CAP));
+        assert_eq!(out.len(), DRAIN_CAP);
+    }
+}
