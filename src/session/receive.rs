@@ -30,8 +30,6 @@ pub(crate) struct Receive {
     pending: VecDeque<Inbound>,
     /// Events from a `turnComplete` on, held until the batch is done.
     held: Vec<Event>,
-    /// One message's events, reused from message to message (no allocation per message).
-    events: Vec<Event>,
     turn_done: bool,
     /// Whether the last read found the socket drained (`WouldBlock`, or its end): if not,
     /// more may wait in it or in tungstenite's buffer, where `poll` cannot see it.
@@ -58,7 +56,6 @@ impl Receive {
             timers: Timers::new(Instant::now()),
             pending: VecDeque::new(),
             held: Vec::new(),
-            events: Vec::new(),
             turn_done: false,
             socket_drained: true,
         }
@@ -93,17 +90,17 @@ impl Receive {
                         std::thread::yield_now();
                     }
                     consumer_waiting = false;
-                    let events = &mut self.events;
-                    let facts = process(shared, &bytes, events);
+                    let mut events = Vec::new();
+                    let facts = process(shared, &bytes, &mut events);
                     if let Some(time_left) = facts.go_away.filter(|_| reconnecting) {
                         self.timers.go_away(&shared.config, time_left, now);
                     }
                     self.turn_done |= facts.turn_complete;
                     if self.turn_done {
-                        self.held.append(events);
+                        self.held.append(&mut events);
                     } else if !events.is_empty() {
                         consumer_waiting = outbox.is_empty();
-                        for ev in events.drain(..) {
+                        for ev in events {
                             outbox.deliver(ev);
                         }
                     }
