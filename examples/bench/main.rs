@@ -7,12 +7,13 @@
 //! output is a JSON summary. See BENCHMARKS.md for the results and how to read them.
 //!
 //! Options: `--quick` (a smoke run of about a minute), `--only a,b` (scenarios by name:
-//! connect, proxy, turn, burst, upload, send_path, idle, scale100, scale1000, soak, dsp,
+//! connect, proxy, turn, burst, upload, duplex, send_path, idle, scale100, scale1000, soak, dsp,
 //! voice, pacing, restore, echo), `--wait-load X`
 //! (wait up to 10 minutes for the 1-minute load average to drop under X before starting).
 
 mod audio;
 mod dsp;
+mod duplex;
 mod echo;
 mod heap;
 mod latency;
@@ -51,6 +52,7 @@ const SCENARIOS: &[&str] = &[
     "turn",
     "burst",
     "upload",
+    "duplex",
     "send_path",
     "idle",
     "scale100",
@@ -74,6 +76,7 @@ fn run_scenario(name: &str, port: u16, quick: bool) -> Vec<Row> {
         "turn" => latency::text_turn(port, quick),
         "burst" => latency::burst_turn(port, quick),
         "upload" => audio::upload(port, quick),
+        "duplex" => duplex::run(port, quick),
         "send_path" => audio::send_path(port, quick),
         "idle" => scale::idle(port, quick),
         "scale100" => scale::scale(port, quick, small, false),
@@ -194,6 +197,7 @@ fn main() {
         started.elapsed().as_secs_f64()
     );
     let _ = write!(stdout, "{}", report::table(&rows));
+    let _ = write!(stdout, "\n{}", report::goals(&rows));
     let all_pass = rows.iter().all(|r| r.pass() != Some(false));
     let summary = serde_json::json!({
         "bench": "gemini_live",

@@ -91,18 +91,7 @@ impl Raw {
         let mut bytes = 0;
         loop {
             match self.ws.read() {
-                Ok(Message::Text(t)) => {
-                    let v: serde_json::Value = serde_json::from_str(t.as_str()).expect("JSON");
-                    let parts = &v["serverContent"]["modelTurn"]["parts"];
-                    for p in parts.as_array().into_iter().flatten() {
-                        if let Some(d) = p["inlineData"]["data"].as_str() {
-                            bytes += base64::engine::general_purpose::STANDARD
-                                .decode(d)
-                                .expect("base64")
-                                .len();
-                        }
-                    }
-                }
+                Ok(Message::Text(t)) => bytes += decode_reply_audio(t.as_str()),
                 Ok(_) => {}
                 Err(tungstenite::Error::Io(e)) if e.kind() == std::io::ErrorKind::WouldBlock => {
                     break
@@ -133,6 +122,23 @@ impl Raw {
         let _ = self.ws.close(None);
         let _ = self.ws.flush();
     }
+}
+
+/// Decodes one server message as an application would (JSON, then the base64 of every
+/// inline data part); returns the audio bytes decoded.
+pub fn decode_reply_audio(text: &str) -> usize {
+    let v: serde_json::Value = serde_json::from_str(text).expect("JSON");
+    let parts = &v["serverContent"]["modelTurn"]["parts"];
+    let mut bytes = 0;
+    for p in parts.as_array().into_iter().flatten() {
+        if let Some(d) = p["inlineData"]["data"].as_str() {
+            bytes += base64::engine::general_purpose::STANDARD
+                .decode(d)
+                .expect("base64")
+                .len();
+        }
+    }
+    bytes
 }
 
 /// `N` from a reply text `audio N`.

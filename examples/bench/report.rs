@@ -175,3 +175,45 @@ pub fn table(rows: &[Row]) -> String {
     }
     s
 }
+
+/// Issue 20's three bench goals, plainly, from the rows of this run (those present).
+pub fn goals(rows: &[Row]) -> String {
+    let find = |scenario: &str, metric: &str| {
+        rows.iter()
+            .find(|r| r.scenario.starts_with(scenario) && r.metric.starts_with(metric))
+    };
+    let met = |r: &Row| match r.pass() {
+        Some(true) => "met",
+        Some(false) => "NOT MET",
+        None => "-",
+    };
+    let ratio = |r: &Row| r.ratio().map_or("-".into(), |x| format!("{x:.2}"));
+    let mut s = String::new();
+    if let Some(r) = find("3c full duplex", "CPU per audio minute, median") {
+        s.push_str(&format!(
+            "- full duplex, CPU per real-time audio minute: ours/raw {} (goal <= 1.1): {}\n",
+            ratio(r),
+            met(r)
+        ));
+    }
+    if let Some(r) = find("3 audio upload, flat out", "chunks per second") {
+        s.push_str(&format!(
+            "- upload throughput, flat out: ours/raw {} (goal >= 1): {}\n",
+            ratio(r),
+            met(r)
+        ));
+    }
+    if let Some(r) = find("4 send path, inbound flood", "send -> flush p99") {
+        let opt = |v: Option<f64>| v.map(|x| fmt(x / 1000.0)).unwrap_or_else(|| "-".into());
+        s.push_str(&format!(
+            "- send path p99 under an inbound flood: {} ms (goal <= 5 ms; the floor's {} ms): {}\n",
+            opt(r.ours),
+            opt(r.raw),
+            met(r)
+        ));
+    }
+    if s.is_empty() {
+        return s;
+    }
+    format!("Issue 20's bench goals, against the raw floor in this run:\n{s}")
+}

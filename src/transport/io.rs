@@ -17,7 +17,7 @@ use crate::sync::Mutex;
 use rustix::event::{PollFd, PollFlags};
 use std::collections::VecDeque;
 use std::net::{Shutdown, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 use tungstenite::{Message, WebSocket};
 
@@ -30,6 +30,9 @@ pub(crate) struct Link {
     ws: Mutex<WebSocket<Stream>>,
     ctl: TcpStream,
     dead: AtomicBool,
+    /// Writers waiting for the lock: [`Link::read_batch`] lets go after the message it is
+    /// reading, so a send waits for one message to be read, not for [`DRAIN_CAP`] of them.
+    writers_waiting: AtomicUsize,
 }
 
 /// What the reader got from one drain of the socket.
@@ -61,6 +64,7 @@ impl Link {
             ws: Mutex::new(ws),
             ctl,
             dead: AtomicBool::new(false),
+            writers_waiting: AtomicUsize::new(0),
         })
     }
 
@@ -99,6 +103,11 @@ impl Link {
         let mut ws = self.ws.lock();
         let mut read = 0;
         while read < cap.clamp(1, DRAIN_CAP) {
+            // A writer waits: let it in after at least one message (the reader comes back for
+            // the rest: it is not drained).
+            if read > 0 && self.writers_waiting.load(Ordering::Relaxed) > 0 {
+                break;
+            }
             read += 1;
             match ws.read() {
                 Ok(Message::Text(t)) => out.push_back(Inbound::Data(t.into())),
@@ -140,7 +149,7 @@ impl Link {
         msgs: &mut dyn Iterator<Item = Message>,
         flush: Flush,
     ) -> Result<bool, tungstenite::Error> {
-        let mut ws = self.ws.lock();
+        let mut ws = self.lock_for_write();
         for msg in msgs {
             match ws.write(msg) {
                 Ok(()) => {}
@@ -160,11 +169,25 @@ impl Link {
                         return Err(tungstenite::Error::AlreadyClosed);
                     }
                     poll_fd(&self.ctl, PollFlags::OUT, None);
-                    ws = self.ws.lock();
+                    ws = self.lock_for_write();
                 }
                 Err(e) => return Err(e),
             }
         }
+    }
+}
+
+impl Link {
+    /// The socket's lock for a write: at once if it is free, otherwise after telling the
+    /// reader to let go ([`Link::read_batch`] checks between messages).
+    fn lock_for_write(&self) -> crate::sync::MutexGuard<'_, WebSocket<Stream>> {
+        if let Some(ws) = self.ws.try_lock() {
+            return ws;
+        }
+        self.writers_waiting.fetch_add(1, Ordering::Relaxed);
+        let ws = self.ws.lock();
+        self.writers_waiting.fetch_sub(1, Ordering::Relaxed);
+        ws
     }
 }
 
@@ -196,5 +219,66 @@ fn poll_fd(fd: &impl rustix::fd::AsFd, events: PollFlags, timeout: Option<Durati
             Err(rustix::io::Errno::INTR) => continue,
             Err(_) => return Ready::Yes,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+    use std::net::TcpListener;
+    use tungstenite::protocol::Role;
+
+    /// A link whose peer has already sent `n` small text frames.
+    fn link_with_frames(n: usize) -> (Link, TcpStream) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (mut server, _) = listener.accept().unwrap();
+        let mut bytes = Vec::new();
+        for i in 0..n {
+            let payload = format!("{{\"n\":{i}}}");
+            bytes.extend_from_slice(&[0x81, payload.len() as u8]);
+            bytes.extend_from_slice(payload.as_bytes());
+        }
+        server.write_all(&bytes).unwrap();
+        let ctl = client.try_clone().unwrap();
+        let ws = WebSocket::from_raw_socket(Stream::Plain(client), Role::Client, None);
+        let link = Link::new(ws, ctl).unwrap();
+        assert_eq!(link.wait_readable(Some(Duration::from_secs(5))), Ready::Yes);
+        (link, server)
+    }
+
+    #[test]
+    fn a_waiting_writer_makes_the_reader_let_go_after_one_message() {
+        let (link, _server) = link_with_frames(5);
+        let mut out = VecDeque::new();
+        link.writers_waiting.store(1, Ordering::SeqCst);
+        assert!(
+            !link.read_batch(&mut out, DRAIN_CAP),
+            "not drained: it let go"
+        );
+        assert_eq!(out.len(), 1);
+        link.writers_waiting.store(0, Ordering::SeqCst);
+        assert!(
+            link.read_batch(&mut out, DRAIN_CAP),
+            "the rest, then WouldBlock"
+        );
+        let got: Vec<String> = out
+            .iter()
+            .map(|i| match i {
+                Inbound::Data(b) => String::from_utf8_lossy(b).into_owned(),
+                _ => panic!("not data"),
+            })
+            .collect();
+        let want: Vec<String> = (0..5).map(|i| format!("{{\"n\":{i}}}")).collect();
+        assert_eq!(got, want, "every message once, in order");
+    }
+
+    #[test]
+    fn without_a_waiting_writer_a_batch_reads_up_to_the_cap() {
+        let (link, _server) = link_with_frames(DRAIN_CAP + 2);
+        let mut out = VecDeque::new();
+        assert!(!link.read_batch(&mut out, DRAIN_CAP));
+        assert_eq!(out.len(), DRAIN_CAP);
     }
 }

@@ -4,15 +4,23 @@
 use super::*;
 use crate::protocol::{ServerMessage, TranscriptSource, TranscriptionDetail};
 
+/// The sample rate of a PCM MIME type (`audio/pcm;rate=24000`, any case), without a lowered
+/// copy of it: this runs for every reply audio chunk.
 fn audio_rate(mime: &str) -> Option<u32> {
-    let lower = mime.to_ascii_lowercase();
-    if !lower.starts_with("audio/pcm") && !lower.starts_with("audio/l16") {
+    let is = |prefix: &str| {
+        mime.get(..prefix.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+    };
+    if !is("audio/pcm") && !is("audio/l16") {
         return None;
     }
     Some(
-        lower
-            .split(';')
-            .filter_map(|p| p.trim().strip_prefix("rate="))
+        mime.split(';')
+            .filter_map(|p| {
+                let p = p.trim();
+                let key = p.get(..5)?;
+                key.eq_ignore_ascii_case("rate=").then(|| &p[5..])
+            })
             .find_map(|r| r.parse().ok().filter(|&hz: &u32| hz > 0))
             .unwrap_or(24_000),
     )
