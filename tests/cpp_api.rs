@@ -1,5 +1,5 @@
 //! The C++ wrapper `include/gemini_live.hpp`: the header compiles on its own under strict
-//! warnings, `examples/cpp/quickstart.cpp` and `tests/cpp/wrapper.cpp` build as C++17 with
+//! warnings, `examples/cpp/quickstart.cpp` and `tests/cpp/wrapper/` build as C++17 with
 //! `-Wall -Wextra -Werror -pedantic` and run correctly against the fake server, and the
 //! wrapper test loses no memory under valgrind.
 //!
@@ -17,8 +17,8 @@ use std::process::Command;
 use std::sync::OnceLock;
 use std::time::Duration;
 use support::{
-    assert_memcheck_clean, cdylib, command_for, expect_success, root, run, valgrind_wanted,
-    MEMCHECK,
+    assert_memcheck_clean, cdylib, command_for, expect_success, root, run, sources,
+    valgrind_wanted, MEMCHECK,
 };
 
 const LIMIT: Duration = Duration::from_secs(60);
@@ -30,7 +30,8 @@ fn out_dir() -> PathBuf {
     dir
 }
 
-/// `c++ -std=<std> STRICT extra src -Iinclude <link flags> -o out`.
+/// `c++ -std=<std> STRICT extra SOURCES -Iinclude <link flags> -o out`, with the sources of
+/// the program at `src` (a file, or a folder of them: see `support::sources`).
 fn compile(src: &str, std: &str, extra: &[&str], out: &Path) -> Result<(), String> {
     let lib = cdylib();
     let lib_dir = lib.parent().expect("the library is in a directory");
@@ -39,7 +40,7 @@ fn compile(src: &str, std: &str, extra: &[&str], out: &Path) -> Result<(), Strin
         .arg(format!("-std={std}"))
         .args(STRICT)
         .args(extra)
-        .arg(src)
+        .args(sources(src))
         .arg("-Iinclude")
         .arg(format!("-L{}", lib_dir.display()))
         .arg(format!("-Wl,-rpath,{}", lib_dir.display()))
@@ -66,7 +67,7 @@ fn programs() -> &'static (PathBuf, PathBuf) {
         let quickstart = dir.join("quickstart");
         let wrapper = dir.join("wrapper");
         compile("examples/cpp/quickstart.cpp", "c++17", &[], &quickstart)?;
-        compile("tests/cpp/wrapper.cpp", "c++17", &[], &wrapper)?;
+        compile("tests/cpp/wrapper", "c++17", &[], &wrapper)?;
         Ok((quickstart, wrapper))
     });
     match built {
@@ -139,7 +140,7 @@ fn the_wrapper_test_compiles_as_cpp20_with_std_span() {
         return;
     }
     compile(
-        "tests/cpp/wrapper.cpp",
+        "tests/cpp/wrapper",
         "c++20",
         &["-fsyntax-only"],
         &dir.join("unused"),

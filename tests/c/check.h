@@ -1,7 +1,12 @@
 /*
  * check.h - the check counters and macros shared by the C test programs in tests/c (models.c,
- * vertex.c, features.c, fields.c; run by tests/c_api.rs). Header-only; valid C99 and C++11.
- * Each program is a single translation unit, so the static counters below are its own.
+ * vertex.c, features.c, growth.c, fields/; run by tests/c_api.rs and tests/abi_growth.rs).
+ * Header-only; valid C99 and C++11.
+ *
+ * A program of one translation unit includes it as it is: the counters are static, its own.
+ * A program of several (fields/) defines GEMINI_LIVE_CHECK_SHARED before including it in
+ * every file, and GEMINI_LIVE_CHECK_COUNTERS too in exactly one (the one with main), which
+ * then holds the one pair of counters every file counts in.
  *
  *   CHECK(cond)  counts a check; on failure prints the line, the condition and the library's
  *                last error message to stderr.
@@ -18,7 +23,13 @@
 
 #include "gemini_live.h"
 
+#if !defined(GEMINI_LIVE_CHECK_SHARED)
 static int checks = 0, failures = 0;
+#elif defined(GEMINI_LIVE_CHECK_COUNTERS)
+int checks = 0, failures = 0;
+#else
+extern int checks, failures;
+#endif
 
 static inline void check(int ok, const char *what, int line) {
     checks++;

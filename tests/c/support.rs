@@ -54,6 +54,43 @@ pub fn cdylib() -> PathBuf {
     lib
 }
 
+/// The source files of the C or C++ test program at `program` (relative to the repository
+/// root): the file itself, or, for a folder (`tests/c/misuse`), every `.c` / `.cpp` file in
+/// it, sorted, built together into one program. Relative paths, for a compiler run from the
+/// root.
+pub fn sources(program: &str) -> Vec<String> {
+    let dir = root().join(program);
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return vec![program.to_string()];
+    };
+    let mut files: Vec<String> = entries
+        .flatten()
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".c") || n.ends_with(".cpp"))
+        .map(|n| format!("{program}/{n}"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "{program} holds no .c or .cpp file");
+    files
+}
+
+/// The text of every source file and header of the program at `program` (see [`sources`]),
+/// concatenated: what a test searches for a call.
+pub fn source_text(program: &str) -> String {
+    let dir = root().join(program);
+    let mut paths: Vec<PathBuf> = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries.flatten().map(|e| e.path()).collect(),
+        Err(_) => vec![dir],
+    };
+    paths.sort();
+    paths
+        .iter()
+        .filter(|p| p.is_file())
+        .map(|p| std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display())))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Every function the committed header declares, in order, without duplicates.
 pub fn header_functions() -> Vec<String> {
     let header = std::fs::read_to_string(root().join("include/gemini_live.h"))
