@@ -16,13 +16,9 @@ mod voice;
 
 use gemini_live::audio::{Vad, VadConfig, VadEvent};
 use std::path::PathBuf;
-use std::process::Command;
 use std::sync::OnceLock;
 use std::time::Duration;
-use support::{
-    assert_memcheck_clean, cdylib, command_for, expect_success, root, run, valgrind_wanted,
-    MEMCHECK,
-};
+use support::{assert_memcheck_clean, command_for, expect_success, run, valgrind_wanted, MEMCHECK};
 use voice::speech::{active_span, have, mix, noise, speak};
 
 const LIMIT: Duration = Duration::from_secs(120);
@@ -38,26 +34,11 @@ fn program() -> PathBuf {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     BUILT
         .get_or_init(|| {
-            let lib = cdylib();
-            let lib_dir = lib.parent().expect("the library is in a directory");
-            let bin = dir().join("client_vad");
-            let mut cmd = Command::new("cc");
-            cmd.current_dir(root())
-                .args(["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-g"])
-                .args(["examples/c/client_vad.c", "-Iinclude"])
-                .arg(format!("-L{}", lib_dir.display()))
-                .arg(format!("-Wl,-rpath,{}", lib_dir.display()))
-                .args(["-lgemini_live", "-lpthread", "-ldl", "-lm", "-o"])
-                .arg(&bin);
-            let out = cmd.output().unwrap_or_else(|e| {
-                panic!("{cmd:?}: {e} (the test needs `cc`: apt-get install build-essential)")
-            });
-            assert!(
-                out.status.success(),
-                "compiling client_vad.c:\n{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            bin
+            support::build_example(
+                "client_vad",
+                false,
+                std::path::Path::new(env!("CARGO_TARGET_TMPDIR")),
+            )
         })
         .clone()
 }

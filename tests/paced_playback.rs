@@ -12,12 +12,8 @@ mod c {
 use c::support;
 
 use std::path::PathBuf;
-use std::process::Command;
 use std::time::Duration;
-use support::{
-    assert_memcheck_clean, cdylib, command_for, expect_success, root, run, valgrind_wanted,
-    MEMCHECK,
-};
+use support::{assert_memcheck_clean, command_for, expect_success, run, valgrind_wanted, MEMCHECK};
 
 const LIMIT: Duration = Duration::from_secs(120);
 
@@ -33,41 +29,11 @@ fn compile(cpp: bool) -> PathBuf {
 }
 
 fn build(cpp: bool) -> PathBuf {
-    let lib = cdylib();
-    let lib_dir = lib.parent().expect("the library is in a directory");
-    let out_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("paced_playback");
-    std::fs::create_dir_all(&out_dir).expect("temp dir");
-    let bin = out_dir.join(if cpp {
-        "paced_playback_cpp"
-    } else {
-        "paced_playback"
-    });
-    let mut cmd = if cpp {
-        let mut c = Command::new("c++");
-        c.args(["-x", "c++", "-std=c++11"]);
-        c
-    } else {
-        let mut c = Command::new("cc");
-        c.arg("-std=c99");
-        c
-    };
-    cmd.current_dir(root())
-        .args(["-Wall", "-Wextra", "-Werror", "-pedantic", "-g"])
-        .args(["examples/c/paced_playback.c", "-Iinclude"])
-        .arg(format!("-L{}", lib_dir.display()))
-        .arg(format!("-Wl,-rpath,{}", lib_dir.display()))
-        .args(["-lgemini_live", "-lpthread", "-ldl", "-lm", "-o"])
-        .arg(&bin);
-    let out = cmd.output().unwrap_or_else(|e| {
-        panic!("{cmd:?}: {e} (the test needs `cc` and `c++`: apt-get install build-essential)")
-    });
-    assert!(
-        out.status.success(),
-        "compiling paced_playback.c as {}:\n{}",
-        if cpp { "C++" } else { "C99" },
-        String::from_utf8_lossy(&out.stderr)
-    );
-    bin
+    support::build_example(
+        "paced_playback",
+        cpp,
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")),
+    )
 }
 
 /// One reply's line: underruns, start delay (ms), pauses, paused (ms), arrival rate.

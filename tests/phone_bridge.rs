@@ -38,41 +38,11 @@ fn compile(cpp: bool) -> PathBuf {
 }
 
 fn build(cpp: bool) -> PathBuf {
-    let lib = cdylib();
-    let lib_dir = lib.parent().expect("the library is in a directory");
-    let out_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("phone_bridge");
-    std::fs::create_dir_all(&out_dir).expect("temp dir");
-    let bin = out_dir.join(if cpp {
-        "phone_bridge_cpp"
-    } else {
-        "phone_bridge"
-    });
-    let mut cmd = if cpp {
-        let mut c = Command::new("c++");
-        c.args(["-x", "c++", "-std=c++11"]);
-        c
-    } else {
-        let mut c = Command::new("cc");
-        c.arg("-std=c99");
-        c
-    };
-    cmd.current_dir(root())
-        .args(["-Wall", "-Wextra", "-Werror", "-pedantic", "-g"])
-        .args(["examples/c/phone_bridge.c", "-Iinclude"])
-        .arg(format!("-L{}", lib_dir.display()))
-        .arg(format!("-Wl,-rpath,{}", lib_dir.display()))
-        .args(["-lgemini_live", "-lpthread", "-ldl", "-lm", "-o"])
-        .arg(&bin);
-    let out = cmd.output().unwrap_or_else(|e| {
-        panic!("{cmd:?}: {e} (the test needs `cc` and `c++`: apt-get install build-essential)")
-    });
-    assert!(
-        out.status.success(),
-        "compiling phone_bridge.c as {}:\n{}",
-        if cpp { "C++" } else { "C99" },
-        String::from_utf8_lossy(&out.stderr)
-    );
-    bin
+    support::build_example(
+        "phone_bridge",
+        cpp,
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")),
+    )
 }
 
 /// 1.2 s of a 440 Hz tone as 8 kHz mu-law, and the 16 kHz audio `PhoneIn` makes of it frame

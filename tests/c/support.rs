@@ -9,6 +9,48 @@ use std::process::{Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
+/// Builds the C example `examples/c/<name>.c` against the cdylib, warning-free (`-Wall -Wextra
+/// -Werror -pedantic`) as C99 or, with `cpp`, as C++11, into `<tmp>/<name>/<name>[_cpp]`
+/// (`tmp`: the test crate's `CARGO_TARGET_TMPDIR`). Panics with what the compiler said.
+pub fn build_example(name: &str, cpp: bool, tmp: &Path) -> PathBuf {
+    let lib = cdylib();
+    let lib_dir = lib.parent().expect("the library is in a directory");
+    let out_dir = tmp.join(name);
+    std::fs::create_dir_all(&out_dir).expect("temp dir");
+    let bin = out_dir.join(if cpp {
+        format!("{name}_cpp")
+    } else {
+        name.to_string()
+    });
+    let mut cmd = if cpp {
+        let mut c = Command::new("c++");
+        c.args(["-x", "c++", "-std=c++11"]);
+        c
+    } else {
+        let mut c = Command::new("cc");
+        c.arg("-std=c99");
+        c
+    };
+    cmd.current_dir(root())
+        .args(["-Wall", "-Wextra", "-Werror", "-pedantic", "-g"])
+        .arg(format!("examples/c/{name}.c"))
+        .arg("-Iinclude")
+        .arg(format!("-L{}", lib_dir.display()))
+        .arg(format!("-Wl,-rpath,{}", lib_dir.display()))
+        .args(["-lgemini_live", "-lpthread", "-ldl", "-lm", "-o"])
+        .arg(&bin);
+    let out = cmd.output().unwrap_or_else(|e| {
+        panic!("{cmd:?}: {e} (the test needs `cc` and `c++`: apt-get install build-essential)")
+    });
+    assert!(
+        out.status.success(),
+        "compiling {name}.c as {}:\n{}",
+        if cpp { "C++" } else { "C99" },
+        String::from_utf8_lossy(&out.stderr)
+    );
+    bin
+}
+
 /// The repository root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
