@@ -6,7 +6,7 @@
 //! fresh child process too, so CPU time, RSS and thread counts are its own. The last line of
 //! output is a JSON summary. See BENCHMARKS.md for the results and how to read them.
 //!
-//! Options: `--quick` (a smoke run of about a minute), `--only a,b` (scenarios by name:
+//! Options: `--help`, `--quick` (a smoke run of about a minute), `--only a,b` (scenarios by name:
 //! connect, proxy, turn, burst, upload, duplex, send_path, idle, scale100, scale1000, soak, dsp,
 //! voice, pacing, restore, echo), `--wait-load X`
 //! (wait up to 10 minutes for the 1-minute load average to drop under X before starting).
@@ -94,8 +94,58 @@ fn run_scenario(name: &str, port: u16, quick: bool) -> Vec<Row> {
     }
 }
 
+const USAGE: &str =
+    "usage: cargo run --release --example bench [-- [--quick] [--only a,b] [--wait-load X]]
+  --quick        a smoke run of about a minute
+  --only a,b     only these scenarios: connect, proxy, turn, burst, upload, duplex, send_path,
+                 idle, scale100, scale1000, soak, dsp, voice, pacing, restore, echo
+  --wait-load X  wait up to 10 minutes for the 1-minute load average to drop under X
+See BENCHMARKS.md for what each scenario measures.";
+
+/// Checks the command line before anything runs: `--help` prints the usage; an unknown
+/// option, a missing value or an unknown scenario name says so and exits 2.
+fn check_args(args: &[String]) {
+    let mut i = 0;
+    while i < args.len() {
+        match args[i].as_str() {
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                std::process::exit(0);
+            }
+            "--quick" | "--serve" => i += 1,
+            "--only" | "--wait-load" | "--run" | "--port" => {
+                let Some(v) = args.get(i + 1) else {
+                    eprintln!("bench: {} needs a value\n{USAGE}", args[i]);
+                    std::process::exit(2);
+                };
+                if args[i] == "--only" {
+                    for name in v.split(',') {
+                        let known = SCENARIOS
+                            .iter()
+                            .any(|s| *s == name || s.trim_end_matches("-raw") == name);
+                        if !known {
+                            eprintln!("bench: no scenario named {name:?}\n{USAGE}");
+                            std::process::exit(2);
+                        }
+                    }
+                }
+                if args[i] == "--wait-load" && v.parse::<f64>().is_err() {
+                    eprintln!("bench: --wait-load takes a number, not {v:?}");
+                    std::process::exit(2);
+                }
+                i += 2;
+            }
+            other => {
+                eprintln!("bench: unknown option {other:?}\n{USAGE}");
+                std::process::exit(2);
+            }
+        }
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    check_args(&args);
     let flag = |f: &str| args.iter().any(|a| a == f);
     let value = |f: &str| {
         args.iter()
