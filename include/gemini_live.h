@@ -3125,6 +3125,11 @@ typedef struct gemini_live_client_vad_stats {
      * Samples held back as silence and never sent.
      */
     uint64_t withheld;
+    /**
+     * Fast starts the model did not confirm within 250 ms (a knock, a step in the noise):
+     * each gave a start event then an end event, and nothing of it was sent.
+     */
+    uint64_t retractions;
 } gemini_live_client_vad_stats;
 
 /**

@@ -348,6 +348,31 @@ fn a_knock_that_the_model_does_not_confirm_is_retracted() {
         }
         other => panic!("a knock: {other:?}"),
     }
+    // The same through the C ABI: the events, and the retraction in the stats.
+    use gemini_live::ffi::vad::*;
+    let mut c: *mut gemini_live_client_vad = std::ptr::null_mut();
+    unsafe {
+        let rc = gemini_live_client_vad_new(GEMINI_LIVE_CLIENT_VAD_ACTIVITY, 0.5, 500, 300, &mut c);
+        assert_eq!(rc, gemini_live::ffi::GEMINI_LIVE_OK);
+        let (mut starts, mut ends) = (0, 0);
+        for chunk in audio.chunks(320) {
+            let mut bits = 0u32;
+            let rc = gemini_live_client_vad_process(c, chunk.as_ptr(), chunk.len(), &mut bits);
+            assert_eq!(rc, gemini_live::ffi::GEMINI_LIVE_OK);
+            starts += u32::from(bits & GEMINI_LIVE_CLIENT_VAD_SPEECH_START != 0);
+            ends += u32::from(bits & GEMINI_LIVE_CLIENT_VAD_SPEECH_END != 0);
+        }
+        let mut stats: gemini_live_client_vad_stats = std::mem::zeroed();
+        stats.size = std::mem::size_of::<gemini_live_client_vad_stats>() as u32;
+        let rc = gemini_live_client_vad_get_stats(c, &mut stats);
+        assert_eq!(rc, gemini_live::ffi::GEMINI_LIVE_OK);
+        assert_eq!((starts, ends, stats.retractions), (1, 1, 1));
+        assert_eq!(
+            stats.utterances, 0,
+            "a retracted start is not an utterance sent"
+        );
+        gemini_live_client_vad_free(c);
+    }
 }
 
 #[test]

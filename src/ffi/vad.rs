@@ -72,6 +72,9 @@ pub struct gemini_live_client_vad_stats {
     pub sent: u64,
     /// Samples held back as silence and never sent.
     pub withheld: u64,
+    /// Fast starts the model did not confirm within 250 ms (a knock, a step in the noise):
+    /// each gave a start event then an end event, and nothing of it was sent.
+    pub retractions: u64,
 }
 
 growable!(gemini_live_client_vad_stats);
@@ -222,6 +225,7 @@ pub unsafe extern "C" fn gemini_live_client_vad_get_stats(
             utterances: s.utterances,
             sent: s.sent,
             withheld: s.withheld,
+            retractions: vad.inner.vad().retractions(),
         });
         Ok(())
     })

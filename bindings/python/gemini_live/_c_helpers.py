@@ -232,6 +232,7 @@ class ClientVadStats(_Sized):
         ("utterances", c_uint64),
         ("sent", c_uint64),
         ("withheld", c_uint64),
+        ("retractions", c_uint64),
     ]
 
 

@@ -56,7 +56,7 @@ def _events(bits: int) -> List[str]:
 class ClientVadStats:
     """A client VAD's state and counters (16 kHz samples)."""
 
-    __slots__ = ("speaking", "score", "utterances", "sent", "withheld")
+    __slots__ = ("speaking", "score", "utterances", "sent", "withheld", "retractions")
 
     def __init__(self, c: Any) -> None:
         self.speaking: bool = bool(c.speaking)
@@ -64,6 +64,8 @@ class ClientVadStats:
         self.utterances: int = c.utterances
         self.sent: int = c.sent
         self.withheld: int = c.withheld
+        #: Fast starts the detector took back (a knock, not speech): nothing of them was sent.
+        self.retractions: int = c.retractions
 
     def __repr__(self) -> str:
         return "ClientVadStats(" + ", ".join(f"{f}={getattr(self, f)}" for f in self.__slots__) + ")"
