@@ -1660,6 +1660,11 @@ typedef struct gemini_live_usage {
      */
     uint32_t size;
     /**
+     * Reserved (0): keeps the struct free of padding, so every byte the library fills is
+     * defined.
+     */
+    uint32_t reserved;
+    /**
      * Tokens in the prompt.
      */
     int64_t prompt_token_count;
@@ -2529,6 +2534,11 @@ typedef struct gemini_live_turn_playback {
      */
     uint32_t size;
     /**
+     * Reserved (0): keeps the struct free of padding, so every byte the library fills is
+     * defined.
+     */
+    uint32_t reserved;
+    /**
      * The turn's number (from 1; 0: none yet).
      */
     uint64_t turn;
@@ -2864,6 +2874,11 @@ typedef struct gemini_live_phone_out_stats {
      */
     uint32_t size;
     /**
+     * Reserved (0): keeps the struct free of padding, so every byte the library fills is
+     * defined.
+     */
+    uint32_t reserved;
+    /**
      * Codes queued now.
      */
     uint64_t buffered;
@@ -3113,6 +3128,11 @@ typedef struct gemini_live_client_vad_stats {
      * The latest frame's score, 0 to 1.
      */
     float score;
+    /**
+     * Reserved (0): keeps the struct free of padding, so every byte the library fills is
+     * defined.
+     */
+    uint32_t reserved;
     /**
      * Utterances sent (a fast start counts once the model confirmed it).
      */

@@ -87,3 +87,62 @@ fn out_structs_under_valgrind_have_no_errors() {
     assert!(stdout.contains("growth: ALL OK"), "{stdout}");
     assert_memcheck_clean(&stderr);
 }
+
+/// The growable structs as the header declares them: (name, field types in order).
+fn growable_structs() -> Vec<(String, Vec<String>)> {
+    let header = std::fs::read_to_string(root().join("include/gemini_live.h")).expect("header");
+    let mut out = Vec::new();
+    let mut lines = header.lines();
+    while let Some(line) = lines.next() {
+        let Some(name) = line
+            .strip_prefix("typedef struct ")
+            .and_then(|r| r.strip_suffix(" {"))
+        else {
+            continue;
+        };
+        let mut types = Vec::new();
+        for l in lines.by_ref() {
+            let l = l.trim();
+            if l.starts_with('}') {
+                break;
+            }
+            if l.ends_with(';') && !l.starts_with('*') && !l.starts_with("/*") {
+                types.push(l.split_whitespace().next().unwrap_or("").to_string());
+            }
+        }
+        if types.first().map(String::as_str) == Some("uint32_t") {
+            out.push((name.to_string(), types));
+        }
+    }
+    out
+}
+
+/// No padding anywhere in a growable struct: every byte the library copies out is a field's,
+/// so a program that compares or hashes a filled struct never reads undefined bytes.
+#[test]
+fn growable_structs_have_no_padding() {
+    let structs = growable_structs();
+    assert!(structs.len() >= 7, "found {structs:?}");
+    for (name, types) in &structs {
+        let mut at = 0usize;
+        let mut align = 1usize;
+        for t in types {
+            let size = match t.as_str() {
+                "uint32_t" | "int32_t" | "float" => 4,
+                "uint64_t" | "int64_t" | "double" => 8,
+                "uint16_t" | "int16_t" => 2,
+                "uint8_t" | "int8_t" | "bool" => 1,
+                other => panic!("{name}: a field of type {other} (not a plain number)"),
+            };
+            assert_eq!(at % size, 0, "{name}: padding before a {t} at byte {at}");
+            at += size;
+            align = align.max(size);
+        }
+        assert_eq!(
+            at % align,
+            0,
+            "{name}: {} bytes of tail padding",
+            align - at % align
+        );
+    }
+}

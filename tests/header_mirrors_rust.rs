@@ -456,8 +456,12 @@ fn the_c_player_stats_struct_mirrors_player_stats() {
 #[test]
 fn the_c_usage_struct_mirrors_usage_metadata_counts() {
     let c = c_fields(&header(), "gemini_live_usage");
-    assert_eq!(c.first().map(String::as_str), Some("size"), "{c:?}");
-    let c = c[1..].to_vec();
+    assert_eq!(
+        c.get(..2),
+        Some(&["size".to_string(), "reserved".to_string()][..]),
+        "{c:?}"
+    );
+    let c = c[2..].to_vec();
     let rust = debug_fields(&format!(
         "{:?}",
         gemini_live::protocol::UsageMetadata::default()

@@ -246,6 +246,9 @@ pub struct gemini_live_phone_out {
 pub struct gemini_live_phone_out_stats {
     /// In: `sizeof(gemini_live_phone_out_stats)`. Out: the bytes filled.
     pub size: u32,
+    /// Reserved (0): keeps the struct free of padding, so every byte the library fills is
+    /// defined.
+    pub reserved: u32,
     /// Codes queued now.
     pub buffered: u64,
     /// Codes taken out in frames.
@@ -410,6 +413,7 @@ pub unsafe extern "C" fn gemini_live_phone_out_get_stats(
         let s = p.inner.stats();
         out.write(&gemini_live_phone_out_stats {
             size: std::mem::size_of::<gemini_live_phone_out_stats>() as u32,
+            reserved: 0,
             buffered: s.buffered,
             sent: s.sent,
             cleared: s.cleared,

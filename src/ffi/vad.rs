@@ -66,6 +66,9 @@ pub struct gemini_live_client_vad_stats {
     pub speaking: u32,
     /// The latest frame's score, 0 to 1.
     pub score: f32,
+    /// Reserved (0): keeps the struct free of padding, so every byte the library fills is
+    /// defined.
+    pub reserved: u32,
     /// Utterances sent (a fast start counts once the model confirmed it).
     pub utterances: u64,
     /// Samples sent (utterances with their pre-roll and hangover).
@@ -222,6 +225,7 @@ pub unsafe extern "C" fn gemini_live_client_vad_get_stats(
             size: std::mem::size_of::<gemini_live_client_vad_stats>() as u32,
             speaking: u32::from(vad.inner.vad().is_speech()),
             score: vad.inner.vad().score(),
+            reserved: 0,
             utterances: s.utterances,
             sent: s.sent,
             withheld: s.withheld,

@@ -328,6 +328,7 @@ class Usage(_Sized):
 
     _fields_ = [
         ("size", c_uint32),
+        ("reserved", c_uint32),
         ("prompt_token_count", c_int64),
         ("cached_content_token_count", c_int64),
         ("response_token_count", c_int64),

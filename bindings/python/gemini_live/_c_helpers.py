@@ -99,6 +99,7 @@ class TurnPlayback(_Sized):
 
     _fields_ = [
         ("size", c_uint32),
+        ("reserved", c_uint32),
         ("turn", c_uint64),
         ("received", c_uint64),
         ("heard", c_uint64),
@@ -168,6 +169,7 @@ class PhoneOutStats(_Sized):
 
     _fields_ = [
         ("size", c_uint32),
+        ("reserved", c_uint32),
         ("buffered", c_uint64),
         ("sent", c_uint64),
         ("cleared", c_uint64),
@@ -229,6 +231,7 @@ class ClientVadStats(_Sized):
         ("size", c_uint32),
         ("speaking", c_uint32),
         ("score", c_float),
+        ("reserved", c_uint32),
         ("utterances", c_uint64),
         ("sent", c_uint64),
         ("withheld", c_uint64),

@@ -14,7 +14,9 @@ from .errors import check
 
 L = _lib.lib
 
-_USAGE_COUNTS = tuple(str(field[0]) for field in _lib.Usage._fields_ if field[0] != "size")
+_USAGE_COUNTS = tuple(
+    str(field[0]) for field in _lib.Usage._fields_ if field[0] not in ("size", "reserved")
+)
 _DETAIL_LISTS = (
     ("prompt_tokens_details", _lib.USAGE_PROMPT_DETAILS),
     ("cache_tokens_details", _lib.USAGE_CACHE_DETAILS),

@@ -20,6 +20,9 @@ use crate::protocol::{ModalityTokenCount, UsageMetadata};
 pub struct gemini_live_usage {
     /// In: `sizeof(gemini_live_usage)`. Out: the bytes filled.
     pub size: u32,
+    /// Reserved (0): keeps the struct free of padding, so every byte the library fills is
+    /// defined.
+    pub reserved: u32,
     /// Tokens in the prompt.
     pub prompt_token_count: i64,
     /// Tokens served from cache.
@@ -104,6 +107,7 @@ pub unsafe extern "C" fn gemini_live_event_usage(
         let m = u.unwrap_or(&none);
         out.write(&gemini_live_usage {
             size: std::mem::size_of::<gemini_live_usage>() as u32,
+            reserved: 0,
             prompt_token_count: count(m.prompt_token_count),
             cached_content_token_count: count(m.cached_content_token_count),
             response_token_count: count(m.response_token_count),

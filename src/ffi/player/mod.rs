@@ -98,6 +98,9 @@ growable!(gemini_live_player_stats);
 pub struct gemini_live_turn_playback {
     /// In: `sizeof(gemini_live_turn_playback)`. Out: the bytes filled.
     pub size: u32,
+    /// Reserved (0): keeps the struct free of padding, so every byte the library fills is
+    /// defined.
+    pub reserved: u32,
     /// The turn's number (from 1; 0: none yet).
     pub turn: u64,
     /// Samples of the model's audio received for the turn.
@@ -118,6 +121,7 @@ growable!(gemini_live_turn_playback);
 fn playback(p: TurnPlayback) -> gemini_live_turn_playback {
     gemini_live_turn_playback {
         size: std::mem::size_of::<gemini_live_turn_playback>() as u32,
+        reserved: 0,
         turn: p.turn,
         received: p.received,
         heard: p.heard,

@@ -106,6 +106,7 @@ impl gemini_live_usage {
     fn default_for_test() -> gemini_live_usage {
         gemini_live_usage {
             size: std::mem::size_of::<gemini_live_usage>() as u32,
+            reserved: 0,
             prompt_token_count: -1,
             cached_content_token_count: -1,
             response_token_count: -1,
