@@ -2009,7 +2009,9 @@ gemini_live_result gemini_live_event_interaction_status(const struct gemini_live
 /**
  * A CONTEXT_RESTORED event: `*turns` exchanges of `*chars` characters were put back as
  * history; `*dropped` exchanges the server lost did not fit the context budget and are
- * gone. `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
+ * gone (each restore counts what its server lacks, so a later restore reports the same
+ * exchanges again: do not sum over events). `GEMINI_LIVE_WRONG_EVENT_TYPE` for other
+ * events. Any thread.
  */
 gemini_live_result gemini_live_event_context_restored(const struct gemini_live_event *event,
                                                       uint64_t *turns,

@@ -369,6 +369,9 @@ pub enum Event {
         chars: u64,
         /// Exchanges the server lost that did not fit the budget
         /// ([`Config::context_budget`](crate::Config::context_budget)): gone, oldest first.
+        /// Counted by each restore that lacks them: a later loss (another new session, or the
+        /// same old handle resumed again) reports the same exchanges again, so do not sum
+        /// `dropped` over events; the latest event says what the current server lacks.
         dropped: u64,
     },
     /// New content was sent while these BLOCKING function calls were pending: the service

@@ -122,7 +122,9 @@ class ContextRestoredEvent(Event):
     """The server had lost part of the conversation and it was put back as history, before
     unanswered input was replayed: ``turns`` exchanges of ``chars`` characters; ``dropped``
     exchanges it lost did not fit the context budget (``Config(context_budget_chars=...,
-    context_budget_turns=...)``) and are gone. Comes instead of ``ContextLostEvent``."""
+    context_budget_turns=...)``) and are gone (each restore counts what its server lacks, so
+    a later one reports the same exchanges again: do not sum ``dropped`` over events). Comes
+    instead of ``ContextLostEvent``."""
 
     __slots__ = ("turns", "chars", "dropped")
     _FIELDS = ("turns", "chars", "dropped")

@@ -119,7 +119,9 @@ pub(crate) fn lifecycle_json(e: &Event) -> (&'static str, Value) {
 
 /// A CONTEXT_RESTORED event: `*turns` exchanges of `*chars` characters were put back as
 /// history; `*dropped` exchanges the server lost did not fit the context budget and are
-/// gone. `GEMINI_LIVE_WRONG_EVENT_TYPE` for other events. Any thread.
+/// gone (each restore counts what its server lacks, so a later restore reports the same
+/// exchanges again: do not sum over events). `GEMINI_LIVE_WRONG_EVENT_TYPE` for other
+/// events. Any thread.
 #[no_mangle]
 pub unsafe extern "C" fn gemini_live_event_context_restored(
     event: *const gemini_live_event,
