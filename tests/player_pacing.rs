@@ -387,6 +387,13 @@ fn a_lone_first_chunk_waits_for_the_rate_at_most_a_second_unless_the_threshold_i
     let (mut w, mut r) = player(true);
     w.push(&[100; 3 * CHUNK]);
     assert_eq!(r.read(&mut buf), PERIOD);
+    // And a short reply that ends with its first chunk ("Yes."): the end is known, nothing
+    // is left to measure, it plays at once.
+    let (mut w, mut r) = player(true);
+    w.push(&[100; CHUNK]);
+    assert_eq!(r.read(&mut buf), 0, "waiting for the rate");
+    w.end_turn();
+    assert_eq!(r.read(&mut buf), PERIOD, "the reply's end starts it");
 }
 
 #[test]
