@@ -18,7 +18,10 @@ Run from the repository root after ``cargo build --release``:
 
 With a real sound card: create the ``EchoCanceller`` before the output stream starts, call
 ``player.read_into`` in the output callback, and in the thread that takes the microphone's
-samples (resampled to 16 kHz) send ``echo.process(samples)`` instead of the samples.
+samples (resampled to 16 kHz) send ``echo.process(samples)`` instead of the samples. Where the
+microphone arrives in a capture callback, keep the callback short: ``echo.push(samples)``
+there, and from the thread that sends, ``session.send_audio`` what ``echo.pull()`` returns
+(when not empty).
 """
 
 from __future__ import annotations
