@@ -204,6 +204,18 @@ pub(crate) unsafe fn arg_str<'a>(p: *const c_char, name: &str) -> Result<&'a str
     })
 }
 
+/// An output buffer of `capacity` samples must hold `need`: else
+/// [`GEMINI_LIVE_BUFFER_TOO_SMALL`] saying both (the error path alone allocates).
+pub(crate) fn room_for(need: usize, capacity: usize) -> Result<(), Fail> {
+    if capacity < need {
+        return Err(Fail::new(
+            GEMINI_LIVE_BUFFER_TOO_SMALL,
+            format!("the output needs room for {need} samples, the buffer has {capacity}"),
+        ));
+    }
+    Ok(())
+}
+
 /// Borrows `n` elements at `p`: NULL gives [`GEMINI_LIVE_NULL_ARGUMENT`] (even for `n == 0`),
 /// a misaligned pointer or an impossible length [`GEMINI_LIVE_INVALID_ARGUMENT`].
 ///

@@ -103,12 +103,7 @@ unsafe fn room(
     out_ptr(out, "out")?;
     out_ptr(out_len, "out_len")?;
     let need = r.inner.max_output(input_samples);
-    if capacity < need {
-        return Err(Fail::new(
-            GEMINI_LIVE_BUFFER_TOO_SMALL,
-            format!("the output needs room for {need} samples, the buffer has {capacity}"),
-        ));
-    }
+    room_for(need, capacity)?;
     Ok(())
 }
 

@@ -148,12 +148,7 @@ pub unsafe extern "C" fn gemini_live_phone_in_process(
         let codes = arg_slice(codes, n, "codes")?;
         let out_len = out_ptr(out_len, "out_len")?;
         let need = p.inner.max_output(n);
-        if capacity < need {
-            return Err(Fail::new(
-                GEMINI_LIVE_BUFFER_TOO_SMALL,
-                format!("the output needs room for {need} samples, the buffer has {capacity}"),
-            ));
-        }
+        room_for(need, capacity)?;
         let out = out_slice(out, capacity, "out")?;
         *out_len = p.inner.process(codes, out)?;
         Ok(())
@@ -190,12 +185,7 @@ pub unsafe extern "C" fn gemini_live_phone_in_finish(
         let p = arg_mut(phone_in, "phone_in")?;
         let out_len = out_ptr(out_len, "out_len")?;
         let need = p.inner.finish_output_max();
-        if capacity < need {
-            return Err(Fail::new(
-                GEMINI_LIVE_BUFFER_TOO_SMALL,
-                format!("the output needs room for {need} samples, the buffer has {capacity}"),
-            ));
-        }
+        room_for(need, capacity)?;
         let out = out_slice(out, capacity, "out")?;
         *out_len = p.inner.finish(out)?;
         Ok(())
