@@ -118,7 +118,7 @@ class MetricsStructTest(unittest.TestCase):
 
     def test_usage_struct_matches_the_header(self):
         expected = c_struct_fields("gemini_live_usage")
-        self.assertEqual(len(expected), 7)
+        self.assertEqual(len(expected), 8)  # size, reserved and six counts
         self.assertEqual(list(_lib.Usage._fields_), expected)
 
 
