@@ -153,13 +153,13 @@ fn a_recorded_chat_replays_with_the_same_replies() {
     let _ = std::fs::remove_file(&file);
 }
 
-/// `talk --mic` where no sound card exists: ALSA's null devices (silence in, discard out).
-/// Only with `--features mic` (it needs libasound2-dev to build).
+/// Runs `talk` with `args` on ALSA's null devices (silence in, discard out): talks (silence)
+/// for half a second, then presses Enter; asserts it succeeded and returns stdout and stderr.
 #[cfg(feature = "mic")]
-#[test]
-fn talk_mic_runs_on_the_null_device_and_answers_at_the_end() {
+fn talk_on_null_devices(args: &[&str]) -> (String, String) {
     let mut child = exe()
-        .args(["talk", "--mic"])
+        .arg("talk")
+        .args(args)
         .env("GEMINI_LIVE_MIC_DEVICE", "null")
         .env("GEMINI_LIVE_SPEAKER_DEVICE", "null")
         .stdin(Stdio::piped())
@@ -167,13 +167,21 @@ fn talk_mic_runs_on_the_null_device_and_answers_at_the_end() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // Talk (silence) for half a second, then press Enter.
     std::thread::sleep(std::time::Duration::from_millis(500));
     child.stdin.take().unwrap().write_all(b"\n").unwrap();
     let out = child.wait_with_output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(out.status.success(), "{stdout}\n{stderr}");
+    (stdout, stderr)
+}
+
+/// `talk --mic` where no sound card exists: ALSA's null devices (silence in, discard out).
+/// Only with `--features mic` (it needs libasound2-dev to build).
+#[cfg(feature = "mic")]
+#[test]
+fn talk_mic_runs_on_the_null_device_and_answers_at_the_end() {
+    let (stdout, stderr) = talk_on_null_devices(&["--mic"]);
     assert!(stderr.contains("mic "), "no level meter: {stderr}");
     assert!(stdout.contains("[turn 1] heard "), "{stdout}\n{stderr}");
     assert!(stderr.contains("underruns"), "{stderr}");
@@ -185,21 +193,8 @@ fn talk_mic_runs_on_the_null_device_and_answers_at_the_end() {
 #[cfg(feature = "mic")]
 #[test]
 fn talk_mic_with_echo_cancel_feeds_the_canceller_from_the_speaker() {
-    let mut child = exe()
-        .args(["talk", "--mic", "--echo-cancel", "--echo-delay-ms", "40"])
-        .env("GEMINI_LIVE_MIC_DEVICE", "null")
-        .env("GEMINI_LIVE_SPEAKER_DEVICE", "null")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(500));
-    child.stdin.take().unwrap().write_all(b"\n").unwrap();
-    let out = child.wait_with_output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stdout}\n{stderr}");
+    let (stdout, stderr) =
+        talk_on_null_devices(&["--mic", "--echo-cancel", "--echo-delay-ms", "40"]);
     assert!(
         stderr.contains("echo cancellation on (device delay hint 40 ms)"),
         "{stderr}"

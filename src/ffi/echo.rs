@@ -186,9 +186,9 @@ pub unsafe extern "C" fn gemini_live_echo_canceller_pull(
 ) -> gemini_live_result {
     boundary(|| {
         let c = &mut *arg_ref(canceller, "canceller")?.inner.get();
-        arg_slice(out.cast_const(), capacity, "out")?;
+        let out = arg_slice_mut(out, capacity, "out")?;
         let out_len = out_ptr(out_len, "out_len")?;
-        *out_len = c.pull(std::slice::from_raw_parts_mut(out, capacity));
+        *out_len = c.pull(out);
         Ok(())
     })
 }

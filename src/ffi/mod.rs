@@ -204,6 +204,20 @@ pub(crate) unsafe fn arg_str<'a>(p: *const c_char, name: &str) -> Result<&'a str
     })
 }
 
+/// Borrows the caller's output buffer of `n` elements at `p`, checked as [`arg_slice`]
+/// checks an input.
+///
+/// # Safety
+/// `p` is NULL or valid for writing `n` elements for `'a`, and nothing else refers to them.
+pub(crate) unsafe fn arg_slice_mut<'a, T>(
+    p: *mut T,
+    n: usize,
+    name: &str,
+) -> Result<&'a mut [T], Fail> {
+    arg_slice(p.cast_const(), n, name)?;
+    Ok(std::slice::from_raw_parts_mut(p, n))
+}
+
 /// An output buffer of `capacity` samples must hold `need`: else
 /// [`GEMINI_LIVE_BUFFER_TOO_SMALL`] saying both (the error path alone allocates).
 pub(crate) fn room_for(need: usize, capacity: usize) -> Result<(), Fail> {

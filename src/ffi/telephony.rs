@@ -41,12 +41,6 @@ fn law(code: u32) -> Result<G711, Fail> {
     }
 }
 
-/// Borrows the caller's output buffer of `n` elements (checked like `arg_slice`).
-unsafe fn out_slice<'a, T>(out: *mut T, n: usize, name: &str) -> Result<&'a mut [T], Fail> {
-    arg_slice(out.cast_const(), n, name)?;
-    Ok(std::slice::from_raw_parts_mut(out, n))
-}
-
 /// **Real-time safe.** Encodes `n` PCM16 samples at `pcm` into `n` G.711 codes at `out`.
 /// `law` is `GEMINI_LIVE_G711_ULAW` or `GEMINI_LIVE_G711_ALAW`. Any thread.
 #[no_mangle]
@@ -59,7 +53,7 @@ pub unsafe extern "C" fn gemini_live_g711_encode(
     boundary(|| {
         let law = law(law_code)?;
         let pcm = arg_slice(pcm, n, "pcm")?;
-        law.encode_into(pcm, out_slice(out, n, "out")?);
+        law.encode_into(pcm, arg_slice_mut(out, n, "out")?);
         Ok(())
     })
 }
@@ -77,7 +71,7 @@ pub unsafe extern "C" fn gemini_live_g711_decode(
     boundary(|| {
         let law = law(law_code)?;
         let codes = arg_slice(codes, n, "codes")?;
-        law.decode_into(codes, out_slice(out, n, "out")?);
+        law.decode_into(codes, arg_slice_mut(out, n, "out")?);
         Ok(())
     })
 }
@@ -149,7 +143,7 @@ pub unsafe extern "C" fn gemini_live_phone_in_process(
         let out_len = out_ptr(out_len, "out_len")?;
         let need = p.inner.max_output(n);
         room_for(need, capacity)?;
-        let out = out_slice(out, capacity, "out")?;
+        let out = arg_slice_mut(out, capacity, "out")?;
         *out_len = p.inner.process(codes, out)?;
         Ok(())
     })
@@ -186,7 +180,7 @@ pub unsafe extern "C" fn gemini_live_phone_in_finish(
         let out_len = out_ptr(out_len, "out_len")?;
         let need = p.inner.finish_output_max();
         room_for(need, capacity)?;
-        let out = out_slice(out, capacity, "out")?;
+        let out = arg_slice_mut(out, capacity, "out")?;
         *out_len = p.inner.finish(out)?;
         Ok(())
     })
@@ -367,7 +361,7 @@ pub unsafe extern "C" fn gemini_live_phone_out_pop_frame(
                 format!("a frame is {size} codes, the buffer has {capacity}"),
             ));
         }
-        let out = out_slice(frame, capacity, "frame")?;
+        let out = arg_slice_mut(frame, capacity, "frame")?;
         *got = if p.inner.pop_frame(out) { size } else { 0 };
         Ok(())
     })

@@ -272,12 +272,6 @@ pub unsafe extern "C" fn gemini_live_player_flush(
     })
 }
 
-/// Borrows the caller's output buffer of `n` samples (checked like `arg_slice`).
-unsafe fn out_slice<'a, T>(out: *mut T, n: usize) -> Result<&'a mut [T], Fail> {
-    arg_slice(out.cast_const(), n, "out")?;
-    Ok(std::slice::from_raw_parts_mut(out, n))
-}
-
 /// **Real-time safe.** Fills `frames` interleaved frames at `out` (`frames * channels`
 /// samples) with the next audio, silence where there is none (counted as an underrun in
 /// the middle of a turn); `*played` (if not NULL) receives the frames of real audio. The
@@ -292,7 +286,7 @@ pub unsafe extern "C" fn gemini_live_player_read(
     boundary(|| {
         let r = &mut *arg_ref(player, "player")?.reader.get();
         let n = frames.saturating_mul(r.channels() as usize);
-        let out = out_slice(out, n)?;
+        let out = arg_slice_mut(out, n, "out")?;
         let got = r.read(out);
         if let Some(p) = played.as_mut() {
             *p = got;
@@ -312,7 +306,7 @@ pub unsafe extern "C" fn gemini_live_player_read_f32(
     boundary(|| {
         let r = &mut *arg_ref(player, "player")?.reader.get();
         let n = frames.saturating_mul(r.channels() as usize);
-        let out = out_slice(out, n)?;
+        let out = arg_slice_mut(out, n, "out")?;
         let got = r.read_f32(out);
         if let Some(p) = played.as_mut() {
             *p = got;
